@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../server/app.js';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { REPOSITORY_ROOT, readSettings } from '../server/config.js';
+import { connectDatabase } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
+import { ensureClientBuilt } from './client-build.js';
+
+const settings = readSettings();
+const prepared = await prepareDatabase({ databaseName: 'biaotu' });
+const database = connectDatabase(prepared.url);
+
+async function shutdown(signal: string): Promise<void> {
+  console.log(`收到 ${signal}，正在停止 / stopping …`);
+  await app?.close().catch(() => undefined);
+  await database.close().catch(() => undefined);
+  prepared.cluster?.stop();
+  process.exit(0);
+}
+let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  await applyMigrations(database.pool, MIGRATIONS_DIRECTORY);
+  await loadDemoCityIfEmpty(database.pool);
+  await ensureClientBuilt().catch((error: Error) => {
+    console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
+  });
+  app = await buildApp({ db: database.db, pool: database.pool, settings, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  await app.listen({ port: settings.port, host: settings.host });
+  const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
+  console.log(`\n标图建库 已启动 / running: http://${shown}:${settings.port}/   (API 文档: /api/docs)\n`);
+  if (!fs.existsSync(path.join(REPOSITORY_ROOT, 'client', 'dist', 'index.html'))) console.warn('前端尚未构建 / the client is not built: run `npm run build`');
+} catch (error) {
+  console.error(`启动失败 / start failed: ${(error as Error).message}`);
+  await database.close().catch(() => undefined);
+  prepared.cluster?.stop();
+  process.exit(1);
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import type pg from 'pg';
+import { REPOSITORY_ROOT, type Settings } from './config.js';
+import type { DatabaseClient } from './db/database.js';
+import { districtsRoutes } from './districts/districts.routes.js';
+import { registerErrorHandler } from './errors.js';
+import { healthRoutes } from './health/health.routes.js';
+import { parcelsRoutes } from './parcels/parcels.routes.js';
+import { settingsRoutes } from './settings/settings.routes.js';
+import { glyphsRoutes } from './tiles/glyphs.routes.js';
+import { tilesRoutes } from './tiles/tiles.routes.js';
+
+export type AppInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: DatabaseClient;
+    pool: pg.Pool;
+    settings: Settings;
+  }
+}
+
+export interface AppOptions {
+  db: DatabaseClient;
+  pool: pg.Pool;
+  settings: Settings;
+  logger?: boolean | object;
+  /** The built client (vite build). Served at `/` when present. */
+  clientDirectory?: string;
+}
+
+export async function buildApp(options: AppOptions): Promise<AppInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.settings.bodyLimitBytes,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', options.db);
+  app.decorate('pool', options.pool);
+  app.decorate('settings', options.settings);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '标图建库 API',
+        description: '低效用地数据库: districts, parcels, vector tiles. Areas are ellipsoidal (CGCS2000), in m².',
+        version: '1.0.0',
+      },
+      tags: [
+        { name: 'system', description: '系统' },
+        { name: 'districts', description: '行政区' },
+        { name: 'parcels', description: '地块' },
+        { name: 'tiles', description: '矢量瓦片' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(settingsRoutes);
+  await app.register(districtsRoutes);
+  await app.register(parcelsRoutes);
+  await app.register(tilesRoutes);
+  await app.register(glyphsRoutes);
+
+  const clientDirectory = options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist');
+  if (fs.existsSync(path.join(clientDirectory, 'index.html'))) {
+    await app.register(fastifyStatic, { root: clientDirectory, prefix: '/', wildcard: true, index: ['index.html'] });
+  }
+  return app;
+}

@@ -1,0 +1,66 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// numeric and bigint columns hold figures well inside double precision: return numbers, not strings.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// Dates are calendar dates (认定时间, 投产时间): keep 'YYYY-MM-DD', never shift them through a time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export type DatabaseClient = Kysely<Database>;
+
+export interface DatabaseHandles {
+  pool: pg.Pool;
+  db: DatabaseClient;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(connectionString: string, maxConnections = 16): DatabaseHandles {
+  const pool = new pg.Pool({ connectionString, max: maxConnections, application_name: 'biaotu' });
+  // An idle connection closed by the server (restart, DROP DATABASE … FORCE) must not crash the process.
+  pool.on('error', (error) => console.warn(`数据库连接中断 / idle database connection lost: ${error.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    pool,
+    db,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Creates the database when it does not exist yet (used by the embedded cluster and the tests). */
+export async function ensureDatabaseExists(baseUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name: ${name}`);
+  const client = new pg.Client({ connectionString: `${baseUrl}/postgres` });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(baseUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name: ${name}`);
+  const client = new pg.Client({ connectionString: `${baseUrl}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Hides the password of a connection URL before it is printed. */
+export function redactUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return connectionString.replace(/:[^:@/]+@/, ':***@');
+  }
+}

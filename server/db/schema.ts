@@ -1,0 +1,73 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Geometry columns are read and written through PostGIS functions only (ST_AsGeoJSON, ST_GeomFromGeoJSON). */
+type GeometryColumn = ColumnType<string, string, string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface DistrictTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'district' | 'town';
+  parent_code: string | null;
+  geom: GeometryColumn;
+  geom_3857: ColumnType<string, string | undefined, string | undefined>;
+  label_point: ColumnType<string, string | undefined, string | undefined>;
+  area_m2: ColumnType<number, number | undefined, number | undefined>;
+  updated_at: Timestamp;
+}
+
+export interface ParcelTable {
+  id: Generated<number>;
+  code: string;
+  district_code: string;
+  owner: string | null;
+  town_or_park: string | null;
+  location: string | null;
+  registered_area_m2: number | null;
+  area_m2: ColumnType<number, number | undefined, number | undefined>;
+  contract_no: string | null;
+  certificate_no: string | null;
+  land_use_code: string | null;
+  planned_function: string | null;
+  industry_code: string | null;
+  floor_area_m2: number | null;
+  floor_area_ratio: number | null;
+  building_coverage: number | null;
+  investment_intensity: number | null;
+  output_per_mu: number | null;
+  tax_per_mu: number | null;
+  production_start: string | null;
+  production_stop: string | null;
+  admin_facility_share: number | null;
+  undeveloped_area_m2: number | null;
+  meets_safety: boolean | null;
+  meets_environment: boolean | null;
+  meets_energy: boolean | null;
+  status: string;
+  inefficiency_type: string | null;
+  identified_at: string | null;
+  redevelopment_intent: string | null;
+  evaluation_grade: string | null;
+  geom: GeometryColumn;
+  geom_3857: ColumnType<string, string | undefined, string | undefined>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: ColumnType<string, string | undefined, string>;
+}
+
+export interface HistoryTable {
+  id: Generated<number>;
+  entity: string;
+  entity_id: string;
+  action: 'insert' | 'update' | 'delete' | 'bulk_load';
+  actor: string;
+  at: Timestamp;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Database {
+  districts: DistrictTable;
+  parcels: ParcelTable;
+  history: HistoryTable;
+}

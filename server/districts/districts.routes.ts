@@ -1,0 +1,60 @@
+import { Type } from 'typebox';
+import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
+import type { AppInstance } from '../app.js';
+import { NotFoundError } from '../errors.js';
+import { createDistrictsRepository } from './districts.repository.js';
+
+const BoundingBox = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' });
+
+const District = Type.Object({
+  code: Type.String({ description: '行政区划代码' }),
+  name: Type.String(),
+  level: Type.String({ description: 'city 市 / district 区县' }),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  bbox: BoundingBox,
+  areaM2: Type.Number({ description: '椭球面积, m²' }),
+});
+
+const Breakdown = (key: 'status' | 'type') =>
+  Type.Array(Type.Object({
+    [key]: Type.String(),
+    label: Type.String(),
+    count: Type.Integer(),
+    areaM2: Type.Number({ description: 'm², ellipsoidal' }),
+  }));
+
+const DistrictStats = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  parcelCount: Type.Integer(),
+  areaM2: Type.Number({ description: 'total parcel area, m², ellipsoidal (CGCS2000)' }),
+  byStatus: Breakdown('status'),
+  byType: Breakdown('type'),
+});
+
+const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });
+
+export async function districtsRoutes(app: AppInstance): Promise<void> {
+  const districts = createDistrictsRepository(app.db);
+
+  app.get('/api/districts', {
+    schema: {
+      tags: ['districts'],
+      summary: '行政区列表 (市 and its 区县) with extents and areas',
+      response: { 200: Type.Object({ items: Type.Array(District) }) },
+    },
+  }, async () => ({ items: await districts.list() }));
+
+  app.get('/api/districts/:code/stats', {
+    schema: {
+      tags: ['districts'],
+      summary: '行政区统计: parcel count, area, by 效率状态 and 低效类型',
+      params: Type.Object({ code: Type.String({ pattern: DISTRICT_CODE_PATTERN, description: '6-digit 行政区划代码, e.g. 350206' }) }),
+      response: { 200: DistrictStats, 404: ErrorBody },
+    },
+  }, async (request) => {
+    const district = await districts.find(request.params.code);
+    if (!district) throw new NotFoundError(`没有行政区 ${request.params.code}；请从 GET /api/districts 中选择一个代码。`, { parameter: 'code' });
+    return districts.stats(district.code, district.name);
+  });
+}

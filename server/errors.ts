@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
+ * body says what was wrong and how to fix it, in Chinese first.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(404, 'not_found', message, details);
+  }
+}
+
+export class InvalidParameterError extends ApiError {
+  constructor(parameter: string, message: string) {
+    super(400, 'invalid_parameter', message, { parameter });
+  }
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+}
+
+/** Names the parameter of a schema validation failure: `page`, `code`, `body.boundary`… */
+export function parameterOf(issue: ValidationIssue): string {
+  const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const missing = issue.params?.missingProperty;
+  if (typeof missing === 'string') return path ? `${path}.${missing}` : missing;
+  const additional = issue.params?.additionalProperty;
+  if (typeof additional === 'string') return path ? `${path}.${additional}` : additional;
+  return path || '(body)';
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation && error.validation.length > 0) {
+      const issue = error.validation[0] as ValidationIssue;
+      const parameter = parameterOf(issue);
+      const where = error.validationContext ?? 'request';
+      return reply.code(400).send({
+        error: 'invalid_parameter',
+        parameter,
+        message: `参数 ${parameter} 无效 (${where}): ${issue.message ?? 'invalid'}。请检查该参数后重试。`,
+      });
+    }
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: error.code ?? 'bad_request', message: error.message });
+    }
+    request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+    return reply.code(500).send({
+      error: 'internal_error',
+      message: '服务器内部错误，请稍后重试；如持续出现，请把请求编号告知管理员。',
+      requestId: request.id,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `没有这个地址 / no route: ${request.method} ${request.url.split('?')[0]}` });
+  });
+}

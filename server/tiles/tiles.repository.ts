@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import { DISTRICTS_TILE_SQL, PARCELS_TILE_SQL } from './tiles.sql.js';
+
+export interface TileLayer {
+  id: 'districts' | 'parcels';
+  name: string;
+  description: string;
+  minzoom: number;
+  maxzoom: number;
+  sql: string;
+  /** Source layers inside the tile and the attributes each carries (TileJSON `vector_layers`). */
+  vectorLayers: { id: string; fields: Record<string, string>; description: string }[];
+  /** Extent of the data, [minLon, minLat, maxLon, maxLat]. */
+  boundsSql: string;
+}
+
+export const TILE_LAYERS: readonly TileLayer[] = [
+  {
+    id: 'districts',
+    name: '行政区',
+    description: '区县边界与名称',
+    minzoom: 0,
+    maxzoom: 14,
+    sql: DISTRICTS_TILE_SQL,
+    vectorLayers: [
+      { id: 'districts', description: '区县边界', fields: { code: '行政区划代码', name: '名称', level: '级别' } },
+      { id: 'district_labels', description: '区县名称注记点', fields: { code: '行政区划代码', name: '名称' } },
+    ],
+    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM districts) s`,
+  },
+  {
+    id: 'parcels',
+    name: '地块',
+    description: '宗地, coloured by 效率状态 and 低效类型',
+    minzoom: 10,
+    maxzoom: 16,
+    sql: PARCELS_TILE_SQL,
+    vectorLayers: [
+      { id: 'parcels', description: '宗地 (feature id = parcel id)', fields: { status: '效率状态代码', type: '低效类型代码 (none = 非低效)' } },
+    ],
+    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM parcels) s`,
+  },
+];
+
+export function createTilesRepository(pool: pg.Pool) {
+  return {
+    /** Encodes one tile; named statements are prepared once per connection by pg. */
+    async tile(layer: TileLayer, z: number, x: number, y: number): Promise<Buffer> {
+      const result = await pool.query<{ tile: Buffer }>({ name: `tile_${layer.id}`, text: layer.sql, values: [z, x, y] });
+      return result.rows[0]?.tile ?? Buffer.alloc(0);
+    },
+
+    async bounds(layer: TileLayer): Promise<[number, number, number, number]> {
+      const result = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(layer.boundsSql);
+      const row = result.rows[0];
+      if (!row || row.xmin === null) return [-180, -85.0511, 180, 85.0511];
+      return [row.xmin, row.ymin, row.xmax, row.ymax];
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
+import { TEST_PACKAGES } from '../server/system/debian-packages.js';
+import { ensureClientBuilt } from '../scripts/client-build.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** Drops test databases left behind by runs that crashed (only those nobody is connected to). */
+async function dropStaleTestDatabases(baseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${baseUrl}/postgres` });
+  await client.connect();
+  const { rows } = await client.query<{ datname: string }>(
+    `SELECT datname FROM pg_database d WHERE datname LIKE 'biaotu_test_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+  );
+  await client.end();
+  for (const row of rows) await dropDatabase(baseUrl, row.datname);
+}
+
+/**
+ * Every run gets a fresh database with the migrations applied and the demo city loaded: on the
+ * embedded cluster by default, or on the server DATABASE_URL names.
+ */
+export default async function setup(project: TestProject) {
+  const databaseName = `biaotu_test_${Date.now()}_${process.pid}`;
+  let baseUrl: string;
+  let cluster = null as Awaited<ReturnType<typeof prepareDatabase>>['cluster'];
+  if (process.env.DATABASE_URL) {
+    await prepareDatabase({ databaseName, extraPackages: TEST_PACKAGES });
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = '';
+    baseUrl = url.toString().replace(/\/$/, '');
+    await ensureDatabaseExists(baseUrl, databaseName);
+  } else {
+    const prepared = await prepareDatabase({ databaseName, extraPackages: TEST_PACKAGES });
+    cluster = prepared.cluster;
+    baseUrl = prepared.cluster!.baseUrl;
+  }
+  await dropStaleTestDatabases(baseUrl);
+  await ensureDatabaseExists(baseUrl, databaseName);
+  const databaseUrl = `${baseUrl}/${databaseName}`;
+  const database = connectDatabase(databaseUrl, 4);
+  await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
+  await loadDemoCityIfEmpty(database.pool);
+  await database.close();
+  await ensureClientBuilt();
+  project.provide('databaseUrl', databaseUrl);
+
+  return async () => {
+    await dropDatabase(baseUrl, databaseName).catch((error: Error) => console.warn(`could not drop ${databaseName}: ${error.message}`));
+    cluster?.stop();
+  };
+}

@@ -1,0 +1,129 @@
+import { gunzipSync } from 'node:zlib';
+import { VectorTile } from '@mapbox/vector-tile';
+import { sql } from 'kysely';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let testApp: TestApp;
+beforeAll(async () => {
+  testApp = await createTestApp();
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const latRad = (lat * Math.PI) / 180;
+  const y = Math.floor(((1 - Math.log(Math.tan(latRad) + 1 / Math.cos(latRad)) / Math.PI) / 2) * n);
+  return { z, x, y };
+}
+
+async function fetchTile(url: string, headers: Record<string, string> = {}) {
+  const response = await testApp.app.inject({ method: 'GET', url, headers });
+  const raw = response.rawPayload;
+  const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+  return { response, tile: new VectorTile(new PbfReader(body)) };
+}
+
+describe('parcel tiles', () => {
+  it('contain the parcel under a point, with its id and only the styling attributes', async () => {
+    const { rows: [parcel] } = await sql<{ id: number; status: string; type: string | null; lon: number; lat: number }>`
+      SELECT id, status, inefficiency_type AS type, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+      FROM parcels WHERE inefficiency_type IS NOT NULL ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const { z, x, y } = tileOf(parcel.lon, parcel.lat, 15);
+    const { response, tile } = await fetchTile(`/tiles/parcels/${z}/${x}/${y}.pbf`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+    const layer = tile.layers.parcels;
+    expect(layer).toBeDefined();
+    expect(layer.extent).toBe(4096);
+    const features = Array.from({ length: layer.length }, (_, index) => layer.feature(index));
+    const found = features.find((feature) => feature.id === parcel.id);
+    expect(found).toBeDefined();
+    expect(found!.type).toBe(3);
+    expect(found!.properties).toEqual({ status: parcel.status, type: parcel.type });
+    // Every feature in the tile is a parcel whose box touches the tile (plus its buffer).
+    const { rows: [expected] } = await sql<{ count: number }>`
+      SELECT count(*)::int AS count FROM parcels
+      WHERE geom_3857 && ST_TileEnvelope(${z}::int, ${x}::int, ${y}::int, margin => 64.0 / 4096)`.execute(testApp.database.db);
+    expect(layer.length).toBeLessThanOrEqual(expected.count);
+    expect(layer.length).toBeGreaterThan(0);
+  });
+
+  it('are gzip-compressed when asked and answer 304 to a matching ETag', async () => {
+    const { rows: [parcel] } = await sql<{ lon: number; lat: number }>`
+      SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM parcels ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const { z, x, y } = tileOf(parcel.lon, parcel.lat, 14);
+    const url = `/tiles/parcels/${z}/${x}/${y}.pbf`;
+    const { response, tile } = await fetchTile(url, { 'accept-encoding': 'gzip' });
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(tile.layers.parcels.length).toBeGreaterThan(0);
+    const etag = response.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await testApp.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('answer 204 outside the data and below the layer minzoom', async () => {
+    expect((await testApp.app.inject('/tiles/parcels/15/0/0.pbf')).statusCode).toBe(204);
+    expect((await testApp.app.inject('/tiles/parcels/5/26/13.pbf')).statusCode).toBe(204);
+  });
+
+  it('answer 400 naming the coordinate that is out of range, 404 naming an unknown layer', async () => {
+    const tooFar = await testApp.app.inject('/tiles/parcels/3/8/0.pbf');
+    expect(tooFar.statusCode).toBe(400);
+    expect(tooFar.json()).toMatchObject({ parameter: 'x' });
+    const badZoom = await testApp.app.inject('/tiles/parcels/40/0/0.pbf');
+    expect(badZoom.statusCode).toBe(400);
+    expect(badZoom.json()).toMatchObject({ parameter: 'z' });
+    const unknown = await testApp.app.inject('/tiles/roads/3/0/0.pbf');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().message).toContain('districts, parcels');
+  });
+});
+
+describe('district tiles', () => {
+  it('hold the six district polygons and their label points over Xiamen', async () => {
+    // z5 tile 26/13 spans 112.5°–123.75°E: all of Xiamen (tile edges at z6–z8 cut it at 118.125°E).
+    const { z, x, y } = tileOf(118.15, 24.65, 5);
+    const { response, tile } = await fetchTile(`/tiles/districts/${z}/${x}/${y}.pbf`);
+    expect(response.statusCode).toBe(200);
+    const polygons = tile.layers.districts;
+    const labels = tile.layers.district_labels;
+    const names = (layer: typeof polygons) => Array.from({ length: layer.length }, (_, index) => layer.feature(index).properties.name).sort();
+    expect(names(polygons)).toEqual(['同安区', '思明区', '海沧区', '湖里区', '翔安区', '集美区'].sort());
+    expect(names(labels)).toEqual(names(polygons));
+    expect(labels.feature(0).type).toBe(1);
+    expect(polygons.feature(0).properties).toMatchObject({ level: 'district' });
+  });
+});
+
+describe('TileJSON', () => {
+  it.each(['districts', 'parcels'])('describes the %s layer with absolute tile URLs, zooms, bounds and fields', async (layer) => {
+    const response = await testApp.app.inject({ method: 'GET', url: `/tiles/${layer}.json`, headers: { host: 'example.test:8080' } });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.tilejson).toBe('3.0.0');
+    expect(body.tiles).toEqual([`http://example.test:8080/tiles/${layer}/{z}/{x}/{y}.pbf`]);
+    expect(body.bounds[0]).toBeGreaterThan(117.8);
+    expect(body.bounds[2]).toBeLessThan(118.5);
+    expect(body.vector_layers.length).toBeGreaterThan(0);
+    expect(body.minzoom).toBeLessThan(body.maxzoom);
+  });
+});
+
+describe('glyphs', () => {
+  it('serves the bundled Latin glyphs and an empty body for ranges drawn by the browser', async () => {
+    const latin = await testApp.app.inject('/glyphs/Noto%20Sans%20Regular/0-255.pbf');
+    expect(latin.statusCode).toBe(200);
+    expect(latin.rawPayload.length).toBeGreaterThan(1000);
+    const cjk = await testApp.app.inject('/glyphs/Noto%20Sans%20Regular/19968-20223.pbf');
+    expect(cjk.statusCode).toBe(200);
+    expect(cjk.rawPayload.length).toBe(0);
+    const escape = await testApp.app.inject('/glyphs/..%2F..%2Fpackage.json/0-255.pbf');
+    expect(escape.rawPayload.length).toBe(0);
+  });
+});
