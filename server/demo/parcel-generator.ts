@@ -102,16 +102,17 @@ function companyName(random: Random, trade: string, districtName: string): strin
 }
 
 /** Draws every attribute of one parcel from its park's age and vitality (older, weaker parks hold more 低效用地). */
-function describeParcel(random: Random, park: Park, district: DemoDistrict, areaM2: number, sequence: number) {
+function describeParcel(random: Random, park: Park, rowFactor: number, district: DemoDistrict, areaM2: number, sequence: number) {
   const [industryCode, trade] = random.pick(TRADES);
   const landUseCode = industryCode === 'G59' ? '0508'
     : random.weighted([['0601', 84], ['0508', 6], ['05H1', 4], ['100104', 4], ['1201', 2]] as const);
   const productionYear = Math.min(2024, park.foundedYear + random.integer(0, 14));
-  const score = random.next() * 0.55 + ((2016 - park.foundedYear) / 31) * 0.3 + (1 - park.vitality) * 0.3;
+  // Inefficiency clusters: a park's age and vitality and its street (row) weigh more than chance.
+  const score = random.next() * 0.3 + rowFactor * 0.2 + ((2016 - park.foundedYear) / 31) * 0.3 + (1 - park.vitality) * 0.35;
 
   let status = 'efficient';
-  if (score > 0.66) status = random.weighted([['identified', 62], ['redeveloping', 25], ['redeveloped', 13]] as const);
-  else if (score > 0.53) status = 'suspected';
+  if (score > 0.72) status = random.weighted([['identified', 62], ['redeveloping', 25], ['redeveloped', 13]] as const);
+  else if (score > 0.61) status = 'suspected';
   const inefficient = status === 'suspected' || status === 'identified' || status === 'redeveloping';
 
   let floorAreaRatio = random.normal(1.7, 0.6, 0.6, 3.5);
@@ -247,10 +248,11 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
       return [centerX + localX * cos - localY * sin, centerY + localX * sin + localY * cos];
     };
 
-    const parkParcels: { corners: [number, number][]; cells: number[] }[] = [];
+    const parkParcels: { corners: [number, number][]; cells: number[]; rowFactor: number }[] = [];
     let y = 0;
     for (let row = 0; row < rowCount && produced + parkParcels.length < options.count; row++) {
       const depth = side * random.between(0.8, 1.4);
+      const rowFactor = random.next();
       let bottomX = 0;
       let topX = 0;
       while (produced + parkParcels.length < options.count) {
@@ -264,7 +266,7 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
         const centre: [number, number] = [corners.reduce((sum, [x]) => sum + x, 0) / 4, corners.reduce((sum, [, cornerY]) => sum + cornerY, 0) / 4];
         const cells = [...corners, centre].map(([x, cornerY]) => mask.cellIndex(x, cornerY));
         const free = cells.every((index) => index >= 0 && (occupiedBy[index] === 0 || occupiedBy[index] === parkId));
-        if (inside && free && !random.chance(0.04)) parkParcels.push({ corners, cells });
+        if (inside && free && !random.chance(0.04)) parkParcels.push({ corners, cells, rowFactor });
         bottomX = nextBottom;
         topX = nextTop;
         if (random.chance(0.12)) { bottomX += road; topX += road; }
@@ -290,7 +292,7 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
       });
       ring.push(ring[0]);
       produced++;
-      yield { ...describeParcel(random, park, district, shoelaceArea(parcel.corners), sequence), ring };
+      yield { ...describeParcel(random, park, parcel.rowFactor, district, shoelaceArea(parcel.corners), sequence), ring };
     }
   }
 }
