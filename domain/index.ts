@@ -6,3 +6,4 @@ export * from './land-use.js';
 export * from './districts.js';
 export * from './parcel-fields.js';
 export * from './industry-codes.js';
+export * from './district-figures.js';

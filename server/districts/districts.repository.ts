@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
+import type { DistrictStats } from '../../domain/district-figures.js';
 import type { DatabaseClient } from '../db/database.js';
 
 export interface DistrictSummary {
@@ -9,15 +10,6 @@ export interface DistrictSummary {
   parentCode: string | null;
   bbox: [number, number, number, number];
   areaM2: number;
-}
-
-export interface DistrictStats {
-  code: string;
-  name: string;
-  parcelCount: number;
-  areaM2: number;
-  byStatus: { status: string; label: string; count: number; areaM2: number }[];
-  byType: { type: string; label: string; count: number; areaM2: number }[];
 }
 
 export function createDistrictsRepository(db: DatabaseClient) {

@@ -15,21 +15,17 @@ const District = Type.Object({
   areaM2: Type.Number({ description: '椭球面积, m²' }),
 });
 
-const Breakdown = (key: 'status' | 'type') =>
-  Type.Array(Type.Object({
-    [key]: Type.String(),
-    label: Type.String(),
-    count: Type.Integer(),
-    areaM2: Type.Number({ description: 'm², ellipsoidal' }),
-  }));
+const figure = { label: Type.String(), count: Type.Integer(), areaM2: Type.Number({ description: 'm², ellipsoidal' }) };
+const StatusFigure = Type.Object({ status: Type.String({ description: '效率状态代码' }), ...figure });
+const TypeFigure = Type.Object({ type: Type.String({ description: '低效类型代码' }), ...figure });
 
 const DistrictStats = Type.Object({
   code: Type.String(),
   name: Type.String(),
   parcelCount: Type.Integer(),
   areaM2: Type.Number({ description: 'total parcel area, m², ellipsoidal (CGCS2000)' }),
-  byStatus: Breakdown('status'),
-  byType: Breakdown('type'),
+  byStatus: Type.Array(StatusFigure),
+  byType: Type.Array(TypeFigure),
 });
 
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
+import { buildMapStyle, LAYER, parcelColourExpression, PARCEL_OUTLINE_MINZOOM } from './map-style.js';
+
+describe('map style', () => {
+  it('colours parcels by status with exactly the domain colours', () => {
+    const expression = parcelColourExpression('status') as unknown[];
+    expect(expression[0]).toBe('match');
+    expect(expression[1]).toEqual(['coalesce', ['get', 'status'], 'none']);
+    for (const status of EFFICIENCY_STATUSES) {
+      const index = expression.indexOf(status.code);
+      expect(expression[index + 1]).toBe(status.color);
+    }
+  });
+
+  it('colours parcels by 低效类型, with "none" as 非低效', () => {
+    const expression = parcelColourExpression('type') as unknown[];
+    expect(expression[1]).toEqual(['coalesce', ['get', 'type'], 'none']);
+    for (const type of [...INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE]) {
+      expect(expression[expression.indexOf(type.code) + 1]).toBe(type.color);
+    }
+  });
+
+  it('points tiles and glyphs at the page origin', () => {
+    const style = buildMapStyle({ origin: 'http://127.0.0.1:8080', basemapUrl: null, colourMode: 'status' });
+    expect(style.glyphs).toBe('http://127.0.0.1:8080/glyphs/{fontstack}/{range}.pbf');
+    expect(style.sources.parcels).toMatchObject({ type: 'vector', url: 'http://127.0.0.1:8080/tiles/parcels.json' });
+    expect(style.sources.districts).toMatchObject({ type: 'vector', url: 'http://127.0.0.1:8080/tiles/districts.json' });
+  });
+
+  it('has no basemap layer unless a basemap is set', () => {
+    const plain = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
+    expect(plain.layers.some((layer) => layer.id === LAYER.basemap)).toBe(false);
+
+    const withBasemap = buildMapStyle({ origin: 'http://localhost', basemapUrl: 'https://t{s}.example/{z}/{x}/{y}.png', colourMode: 'status' });
+    const basemapIndex = withBasemap.layers.findIndex((layer) => layer.id === LAYER.basemap);
+    const parcelIndex = withBasemap.layers.findIndex((layer) => layer.id === LAYER.parcelFill);
+    expect(basemapIndex).toBeGreaterThan(0);
+    expect(basemapIndex).toBeLessThan(parcelIndex);
+    expect(withBasemap.sources.basemap).toMatchObject({ type: 'raster', tiles: expect.arrayContaining(['https://t0.example/{z}/{x}/{y}.png']) });
+  });
+
+  it('draws parcels fully opaque and outlines them only from z13', () => {
+    const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
+    const fill = style.layers.find((layer) => layer.id === LAYER.parcelFill);
+    const outline = style.layers.find((layer) => layer.id === LAYER.parcelOutline);
+    expect(fill && 'paint' in fill && fill.paint).toMatchObject({ 'fill-opacity': 1 });
+    expect(outline?.minzoom).toBe(PARCEL_OUTLINE_MINZOOM);
+    expect(PARCEL_OUTLINE_MINZOOM).toBe(13);
+  });
+});

@@ -1,0 +1,273 @@
+import type {
+  DataDrivenPropertyValueSpecification,
+  ExpressionSpecification,
+  FilterSpecification,
+  LayerSpecification,
+  RasterSourceSpecification,
+  StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
+import type { ColourMode } from '../state/browse-state.js';
+import { colourEntries, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
+
+export const SOURCE = {
+  basemap: 'basemap',
+  districts: 'districts',
+  parcels: 'parcels',
+} as const;
+
+export const SOURCE_LAYER = {
+  districts: 'districts',
+  districtLabels: 'district_labels',
+  parcels: 'parcels',
+} as const;
+
+export const LAYER = {
+  background: 'background',
+  basemap: 'basemap',
+  districtFill: 'district-fill',
+  parcelFill: 'parcel-fill',
+  parcelOutline: 'parcel-outline',
+  parcelHover: 'parcel-hover',
+  parcelSelectedCasing: 'parcel-selected-casing',
+  parcelSelected: 'parcel-selected',
+  districtCasing: 'district-casing',
+  districtOutline: 'district-outline',
+  cityOutline: 'city-outline',
+  districtSelected: 'district-selected',
+  districtLabel: 'district-label',
+} as const;
+
+/** Latin and digit glyphs come from the product's glyph server; CJK is drawn by the browser. */
+export const TEXT_FONT = ['Noto Sans Regular'];
+
+/**
+ * Browser fonts for CJK labels. No CJK glyph PBFs are served (they would be ~20 MB per stack), so
+ * MapLibre draws ideographs with these local fonts instead.
+ */
+export const LOCAL_IDEOGRAPH_FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif";
+
+/** Parcel outlines only from this zoom: below it they would merge into a grey smear. */
+export const PARCEL_OUTLINE_MINZOOM = 13;
+
+const BACKGROUND_COLOUR = '#eeebe4';
+const INK = '#2c3e55';
+
+export interface MapStyleOptions {
+  /** Origin the tile and glyph URLs hang off (location.origin in the browser). */
+  origin: string;
+  basemapUrl: string | null;
+  colourMode: ColourMode;
+}
+
+/**
+ * The `fill-color` of parcels: a `match` on the tile property of the mode (`status`, or `type`
+ * for 低效类型, which is 'none' when a parcel has no type), with exactly the domain colours.
+ */
+export function parcelColourExpression(mode: ColourMode): ExpressionSpecification {
+  const property = mode === 'status' ? 'status' : 'type';
+  const pairs = colourEntries(mode).flatMap((entry) => [entry.code, entry.color]);
+  return ['match', ['coalesce', ['get', property], 'none'], ...pairs, UNKNOWN_COLOUR] as unknown as ExpressionSpecification;
+}
+
+export function basemapSource(url: string): RasterSourceSpecification {
+  const subdomains = /\{s\}/.test(url) ? ['0', '1', '2', '3', '4', '5', '6', '7'] : null;
+  const tiles = subdomains ? subdomains.map((subdomain) => url.replace('{s}', subdomain)) : [url];
+  return { type: 'raster', tiles, tileSize: 256, maxzoom: 18 };
+}
+
+export function basemapLayer(): LayerSpecification {
+  return { id: LAYER.basemap, type: 'raster', source: SOURCE.basemap, paint: { 'raster-opacity': 0.9 } };
+}
+
+const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+const districtLevel: ExpressionSpecification = ['==', ['get', 'level'], 'district'];
+const cityLevel: ExpressionSpecification = ['==', ['get', 'level'], 'city'];
+
+/** Filter of the selected-district outline; matches nothing when the whole city is selected. */
+export function selectedDistrictFilter(code: string | null): FilterSpecification {
+  return ['all', districtLevel, ['==', ['get', 'code'], code ?? '']];
+}
+
+function districtFillColour(): DataDrivenPropertyValueSpecification<string> {
+  return ['case', hovered, '#e9eff7', '#fbfaf7'];
+}
+
+/**
+ * Districts are tinted lightly so the city reads against the background; over a basemap the tint
+ * almost disappears so the basemap stays legible.
+ */
+export function districtFillOpacity(hasBasemap: boolean): DataDrivenPropertyValueSpecification<number> {
+  return hasBasemap ? ['case', hovered, 0.45, 0.12] : ['case', hovered, 0.9, 0.75];
+}
+
+/**
+ * The whole style, built in code so the colours are the domain's and the tile URLs follow the
+ * page's origin (dev proxy or the product server alike).
+ *
+ * Parcels are drawn at full opacity at every zoom: the exact domain colours must reach the screen
+ * (the browser test looks for them), and a half-transparent fill would turn the palette muddy on
+ * top of a basemap.
+ */
+export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
+  const { origin, basemapUrl, colourMode } = options;
+  const sources: StyleSpecification['sources'] = {
+    [SOURCE.districts]: {
+      type: 'vector',
+      url: `${origin}/tiles/districts.json`,
+      // District features carry their 行政区划代码 but no numeric id; hover state needs an id.
+      promoteId: { [SOURCE_LAYER.districts]: 'code' },
+    },
+    [SOURCE.parcels]: { type: 'vector', url: `${origin}/tiles/parcels.json` },
+  };
+  if (basemapUrl) sources[SOURCE.basemap] = basemapSource(basemapUrl);
+
+  const layers: LayerSpecification[] = [
+    { id: LAYER.background, type: 'background', paint: { 'background-color': BACKGROUND_COLOUR } },
+    ...(basemapUrl ? [basemapLayer()] : []),
+    {
+      id: LAYER.districtFill,
+      type: 'fill',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districts,
+      filter: districtLevel,
+      paint: {
+        'fill-color': districtFillColour(),
+        'fill-opacity': districtFillOpacity(Boolean(basemapUrl)),
+      },
+    },
+    {
+      id: LAYER.parcelFill,
+      type: 'fill',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcels,
+      paint: {
+        'fill-color': parcelColourExpression(colourMode),
+        'fill-opacity': 1,
+      },
+    },
+    {
+      id: LAYER.parcelOutline,
+      type: 'line',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcels,
+      minzoom: PARCEL_OUTLINE_MINZOOM,
+      paint: {
+        'line-color': 'rgba(40, 48, 60, 0.55)',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.4, 16, 1, 18, 1.4],
+      },
+    },
+    {
+      id: LAYER.districtCasing,
+      type: 'line',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districts,
+      filter: districtLevel,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': 'rgba(255, 255, 255, 0.85)',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 3, 12, 5, 16, 7],
+      },
+    },
+    {
+      id: LAYER.districtOutline,
+      type: 'line',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districts,
+      filter: districtLevel,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': '#3d4a5c',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 12, 1.6, 16, 2.2],
+      },
+    },
+    {
+      id: LAYER.cityOutline,
+      type: 'line',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districts,
+      filter: cityLevel,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': INK,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.6, 12, 2.6],
+      },
+    },
+    {
+      id: LAYER.districtSelected,
+      type: 'line',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districts,
+      filter: selectedDistrictFilter(null),
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': '#1f6fd1',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 14, 4],
+        'line-opacity': 0.9,
+      },
+    },
+    {
+      id: LAYER.parcelHover,
+      type: 'line',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcels,
+      paint: {
+        'line-color': '#10263f',
+        'line-width': 1.6,
+        'line-opacity': ['case', hovered, 1, 0],
+      },
+    },
+    {
+      id: LAYER.parcelSelectedCasing,
+      type: 'line',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcels,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': '#0b2545',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 5, 16, 7],
+        'line-opacity': ['case', selected, 0.85, 0],
+      },
+    },
+    {
+      id: LAYER.parcelSelected,
+      type: 'line',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcels,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': '#29d3ff',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 16, 3.5],
+        'line-opacity': ['case', selected, 1, 0],
+      },
+    },
+    {
+      id: LAYER.districtLabel,
+      type: 'symbol',
+      source: SOURCE.districts,
+      'source-layer': SOURCE_LAYER.districtLabels,
+      maxzoom: 15,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': TEXT_FONT,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 8, 13, 12, 17],
+        'text-letter-spacing': 0.15,
+        'text-allow-overlap': false,
+      },
+      paint: {
+        'text-color': INK,
+        'text-halo-color': 'rgba(255, 255, 255, 0.95)',
+        'text-halo-width': 2,
+        'text-halo-blur': 0.5,
+      },
+    },
+  ];
+
+  return {
+    version: 8,
+    name: '标图建库',
+    glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
+    sources,
+    layers,
+  };
+}

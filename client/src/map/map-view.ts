@@ -1,0 +1,374 @@
+import {
+  FullscreenControl,
+  Map as MapLibreMap,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+  type IControl,
+  type MapGeoJSONFeature,
+  type PaddingOptions,
+} from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { BoundingBox } from '../api/client.js';
+import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
+import {
+  basemapLayer,
+  basemapSource,
+  buildMapStyle,
+  districtFillOpacity,
+  LAYER,
+  LOCAL_IDEOGRAPH_FONT_FAMILY,
+  parcelColourExpression,
+  selectedDistrictFilter,
+  SOURCE,
+  SOURCE_LAYER,
+} from './map-style.js';
+import { exposeMapForTests, markMapReady } from './test-hooks.js';
+
+// A production build does not emit MapLibre's worker by itself ("Worker failed to load");
+// importing it as an asset URL makes Vite ship it next to the bundle.
+setWorkerUrl(workerUrl);
+
+/** MapLibre's control texts, in Chinese (the product shows no English). */
+const MAP_LOCALE: Record<string, string> = {
+  'NavigationControl.ZoomIn': '放大',
+  'NavigationControl.ZoomOut': '缩小',
+  'NavigationControl.ResetBearing': '恢复正北',
+  'FullscreenControl.Enter': '全屏显示',
+  'FullscreenControl.Exit': '退出全屏',
+  'ScaleControl.Meters': '米',
+  'ScaleControl.Kilometers': '千米',
+  'AttributionControl.ToggleAttribution': '数据来源',
+  'Popup.Close': '关闭',
+};
+
+/** Fallback view (厦门 centre) when the district list, and so the city's extent, is unavailable. */
+const FALLBACK_CENTER: [number, number] = [118.11, 24.56];
+const FALLBACK_ZOOM = 10;
+
+/** Width of the parcel card docked over the map's right edge; camera moves keep clear of it. */
+export const PARCEL_CARD_WIDTH = 420;
+
+export interface PointerPosition {
+  longitude: number;
+  latitude: number;
+}
+
+export interface ParcelHover {
+  /** Pointer position in pixels from the map container's top-left corner. */
+  x: number;
+  y: number;
+  status: string | null;
+  type: string | null;
+}
+
+export interface MapViewOptions {
+  container: HTMLElement;
+  state: BrowseState;
+  cityCode: string;
+  basemapUrl: string | null;
+  /** Extent to open on (the city's bbox). */
+  initialBounds: BoundingBox | null;
+  /** Lowest zoom a fitted extent may get (the parcels' minzoom, so parcels stay visible). */
+  minimumZoom?: number;
+  onPointerMove?: (position: PointerPosition | null) => void;
+  /** The parcel under the pointer (its tile properties), for a hover hint; null when none. */
+  onParcelHover?: (hover: ParcelHover | null) => void;
+  onZoomChange?: (zoom: number) => void;
+  /** Style loaded and the first parcels drawn: the map is usable. */
+  onReady?: () => void;
+  /** The product's own tiles failed (server down, TileJSON missing). Reported once per map. */
+  onSourceError?: (message: string) => void;
+  /** Basemap tiles failed (wrong template, no network to the provider). Reported once per basemap. */
+  onBasemapError?: () => void;
+}
+
+type FeatureId = string | number;
+
+/** A map button that brings back the whole city, the view officials start every task from. */
+class HomeControl implements IControl {
+  #container: HTMLElement | null = null;
+
+  constructor(private readonly onHome: () => void) {}
+
+  onAdd(): HTMLElement {
+    const container = document.createElement('div');
+    container.className = 'maplibregl-ctrl maplibregl-ctrl-group';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'biaotu-home-control';
+    button.title = '全市范围';
+    button.setAttribute('aria-label', '全市范围');
+    button.innerHTML =
+      '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M12 3 2 11h3v9h5v-6h4v6h5v-9h3z"/></svg>';
+    button.addEventListener('click', this.onHome);
+    container.append(button);
+    this.#container = container;
+    return container;
+  }
+
+  onRemove(): void {
+    this.#container?.remove();
+    this.#container = null;
+  }
+}
+
+/**
+ * MapLibre, as an adapter on {@link BrowseState}: it draws what the state says (colour mode,
+ * selected district, selected parcel) and turns clicks into state changes. Everything the UI
+ * decides lives in the state; this class only knows how to show it on a map.
+ */
+export class MapView {
+  readonly map: MapLibreMap;
+  readonly #options: MapViewOptions;
+  readonly #unsubscribe: () => void;
+  readonly #resizeObserver: ResizeObserver;
+  #hoveredParcel: FeatureId | null = null;
+  #hoveredDistrict: FeatureId | null = null;
+  #selectedParcel: FeatureId | null = null;
+  #pendingPointer: { point: [number, number]; longitude: number; latitude: number } | null = null;
+  #pointerFrame = 0;
+  #cityBounds: BoundingBox | null;
+  #loaded = false;
+  readonly #reported = new Set<string>();
+
+  constructor(options: MapViewOptions) {
+    this.#options = options;
+    this.#cityBounds = options.initialBounds;
+    const snapshot = options.state.snapshot;
+    this.map = new MapLibreMap({
+      container: options.container,
+      style: buildMapStyle({ origin: window.location.origin, basemapUrl: options.basemapUrl, colourMode: snapshot.colourMode }),
+      ...(options.initialBounds
+        ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } }
+        : { center: FALLBACK_CENTER, zoom: FALLBACK_ZOOM }),
+      minZoom: 6,
+      maxZoom: 20,
+      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
+      locale: MAP_LOCALE,
+      attributionControl: false,
+      maplibreLogo: false,
+      // Cadastral maps are read north-up; rotation only ever happens by accident.
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+    });
+    if (options.minimumZoom !== undefined && this.map.getZoom() < options.minimumZoom) {
+      this.map.jumpTo({ zoom: options.minimumZoom });
+    }
+    this.map.touchZoomRotate.disableRotation();
+    this.map.keyboard.disableRotation();
+    exposeMapForTests(this.map);
+
+    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
+    this.map.addControl(new FullscreenControl(), 'top-right');
+    this.map.addControl(new ScaleControl({ maxWidth: 120, unit: 'metric' }), 'bottom-right');
+
+    this.#bindEvents();
+    this.#unsubscribe = options.state.subscribe((next, previous) => this.#follow(next, previous));
+    this.#resizeObserver = new ResizeObserver(() => this.map.resize());
+    this.#resizeObserver.observe(options.container);
+  }
+
+  /** Padding that keeps a fitted extent clear of the docked parcel card when it is open. */
+  #padding(): PaddingOptions {
+    const cardOpen = this.#options.state.snapshot.parcelId !== null;
+    return { top: 56, bottom: 64, left: 56, right: cardOpen ? PARCEL_CARD_WIDTH + 40 : 56 };
+  }
+
+  /**
+   * Moves to an extent, but never below the zoom at which parcels are drawn: on a laptop screen
+   * the whole city fits only just under it, and a city view without parcels shows nothing the
+   * official came for. The extent's centre stays centred.
+   */
+  fitBounds(bbox: BoundingBox, options: { maxZoom?: number } = {}): void {
+    const camera = this.map.cameraForBounds(bbox, { padding: this.#padding(), maxZoom: options.maxZoom ?? 17 });
+    if (!camera) return;
+    const zoom = Math.max(camera.zoom ?? this.map.getZoom(), this.#options.minimumZoom ?? 0);
+    this.map.easeTo({ center: camera.center, zoom, duration: 700 });
+  }
+
+  setCityBounds(bbox: BoundingBox | null): void {
+    this.#cityBounds = bbox;
+  }
+
+  fitCity(): void {
+    if (this.#cityBounds) this.fitBounds(this.#cityBounds);
+  }
+
+  /** Shows an XYZ raster basemap under the data, or none (plain background) when `url` is null. */
+  setBasemap(url: string | null): void {
+    const map = this.map;
+    this.#reported.delete('basemap');
+    if (map.getLayer(LAYER.basemap)) map.removeLayer(LAYER.basemap);
+    if (map.getSource(SOURCE.basemap)) map.removeSource(SOURCE.basemap);
+    if (url) {
+      map.addSource(SOURCE.basemap, basemapSource(url));
+      map.addLayer(basemapLayer(), LAYER.districtFill);
+    }
+    map.setPaintProperty(LAYER.districtFill, 'fill-opacity', districtFillOpacity(Boolean(url)));
+  }
+
+  #reportOnce(kind: string, report: () => void): void {
+    if (this.#reported.has(kind)) return;
+    this.#reported.add(kind);
+    report();
+  }
+
+  destroy(): void {
+    this.#unsubscribe();
+    this.#resizeObserver.disconnect();
+    cancelAnimationFrame(this.#pointerFrame);
+    this.map.remove();
+  }
+
+  /** Draws a state change; before the style has loaded, the load handler draws the whole state. */
+  #follow(next: BrowseSnapshot, previous: BrowseSnapshot | null): void {
+    if (!this.#loaded) return;
+    if (!previous || next.colourMode !== previous.colourMode) {
+      this.map.setPaintProperty(LAYER.parcelFill, 'fill-color', parcelColourExpression(next.colourMode));
+    }
+    if (!previous || next.districtCode !== previous.districtCode) {
+      const code = next.districtCode === this.#options.cityCode ? null : next.districtCode;
+      this.map.setFilter(LAYER.districtSelected, selectedDistrictFilter(code));
+    }
+    if (!previous || next.parcelId !== previous.parcelId) this.#showSelectedParcel(next.parcelId);
+  }
+
+  /** A parcel clicked where the card is about to open would vanish under it: slide the map left. */
+  #keepClearOfCard(x: number): void {
+    const width = this.map.getContainer().clientWidth;
+    const limit = width - PARCEL_CARD_WIDTH - 40;
+    if (x <= limit) return;
+    this.map.panBy([x - limit + 40, 0], { duration: 400 });
+  }
+
+  #showSelectedParcel(id: number | null): void {
+    if (this.#selectedParcel !== null) this.#setParcelState(this.#selectedParcel, { selected: false });
+    this.#selectedParcel = id;
+    if (id !== null) this.#setParcelState(id, { selected: true });
+  }
+
+  #setParcelState(id: FeatureId, state: Record<string, boolean>): void {
+    this.map.setFeatureState({ source: SOURCE.parcels, sourceLayer: SOURCE_LAYER.parcels, id }, state);
+  }
+
+  #setDistrictState(id: FeatureId, state: Record<string, boolean>): void {
+    this.map.setFeatureState({ source: SOURCE.districts, sourceLayer: SOURCE_LAYER.districts, id }, state);
+  }
+
+  /**
+   * The parcel under a click. Small parcels are only a few pixels wide at city zoom, so when the
+   * exact point hits none, a 3-pixel box around it is tried.
+   */
+  #parcelAt(point: { x: number; y: number }): MapGeoJSONFeature | undefined {
+    const layers = [LAYER.parcelFill];
+    const exact = this.map.queryRenderedFeatures([point.x, point.y], { layers });
+    if (exact.length > 0) return exact[0];
+    const tolerance = 3;
+    const nearby = this.map.queryRenderedFeatures(
+      [
+        [point.x - tolerance, point.y - tolerance],
+        [point.x + tolerance, point.y + tolerance],
+      ],
+      { layers },
+    );
+    return nearby[0];
+  }
+
+  #bindEvents(): void {
+    const map = this.map;
+    const { state } = this.#options;
+
+    map.once('load', () => {
+      this.#loaded = true;
+      this.#follow(state.snapshot, null);
+      map.once('idle', () => {
+        markMapReady();
+        this.#options.onReady?.();
+      });
+    });
+
+    map.on('error', (event) => {
+      const message = event.error?.message ?? '';
+      const sourceId = (event as { sourceId?: string }).sourceId;
+      console.warn('[map]', sourceId ?? '', message);
+      if (sourceId === SOURCE.basemap) {
+        this.#reportOnce('basemap', () => this.#options.onBasemapError?.());
+        return;
+      }
+      if (sourceId === SOURCE.parcels || sourceId === SOURCE.districts || /\/tiles\/|\/glyphs\//.test(message)) {
+        this.#reportOnce('data', () => this.#options.onSourceError?.(message));
+      }
+    });
+
+    map.on('click', (event) => {
+      const parcel = this.#parcelAt(event.point);
+      const id = parcel?.id;
+      if (id === undefined || id === null) {
+        state.clearParcel();
+        return;
+      }
+      state.selectParcel(Number(id));
+      this.#keepClearOfCard(event.point.x);
+    });
+
+    map.on('mousemove', (event) => {
+      this.#pendingPointer = { point: [event.point.x, event.point.y], longitude: event.lngLat.lng, latitude: event.lngLat.lat };
+      if (this.#pointerFrame) return;
+      this.#pointerFrame = requestAnimationFrame(() => {
+        this.#pointerFrame = 0;
+        this.#handlePointer();
+      });
+    });
+
+    map.getCanvasContainer().addEventListener('mouseleave', () => {
+      this.#pendingPointer = null;
+      this.#setHoveredParcel(null);
+      this.#setHoveredDistrict(null);
+      this.#options.onPointerMove?.(null);
+      this.#options.onParcelHover?.(null);
+    });
+
+    map.on('zoom', () => this.#options.onZoomChange?.(map.getZoom()));
+    this.#options.onZoomChange?.(map.getZoom());
+  }
+
+  #handlePointer(): void {
+    const pointer = this.#pendingPointer;
+    if (!pointer || !this.map.isStyleLoaded()) return;
+    this.#options.onPointerMove?.({ longitude: pointer.longitude, latitude: pointer.latitude });
+    const features = this.map.queryRenderedFeatures(pointer.point, { layers: [LAYER.parcelFill, LAYER.districtFill] });
+    const parcel = features.find((feature) => feature.layer.id === LAYER.parcelFill);
+    const district = features.find((feature) => feature.layer.id === LAYER.districtFill);
+    this.#setHoveredParcel(parcel?.id ?? null);
+    this.#setHoveredDistrict(district?.id ?? null);
+    this.map.getCanvas().style.cursor = parcel ? 'pointer' : '';
+    this.#options.onParcelHover?.(
+      parcel
+        ? {
+            x: pointer.point[0],
+            y: pointer.point[1],
+            status: typeof parcel.properties.status === 'string' ? parcel.properties.status : null,
+            type: typeof parcel.properties.type === 'string' ? parcel.properties.type : null,
+          }
+        : null,
+    );
+  }
+
+  #setHoveredParcel(id: FeatureId | null): void {
+    if (id === this.#hoveredParcel) return;
+    if (this.#hoveredParcel !== null) this.#setParcelState(this.#hoveredParcel, { hover: false });
+    this.#hoveredParcel = id;
+    if (id !== null) this.#setParcelState(id, { hover: true });
+  }
+
+  #setHoveredDistrict(id: FeatureId | null): void {
+    if (id === this.#hoveredDistrict) return;
+    if (this.#hoveredDistrict !== null) this.#setDistrictState(this.#hoveredDistrict, { hover: false });
+    this.#hoveredDistrict = id;
+    if (id !== null) this.#setDistrictState(id, { hover: true });
+  }
+}

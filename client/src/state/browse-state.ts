@@ -1,0 +1,69 @@
+/**
+ * How parcels are coloured on the map, in the legend and in the district charts: by efficiency
+ * status (where the parcel is along 调查摸底 → 认定 → 再开发) or by 低效类型. One mode drives all three
+ * so a colour always means the same thing on screen.
+ */
+export type ColourMode = 'status' | 'type';
+
+export const COLOUR_MODES: readonly { mode: ColourMode; label: string }[] = [
+  { mode: 'status', label: '按效率状态' },
+  { mode: 'type', label: '按低效类型' },
+];
+
+export interface BrowseSnapshot {
+  /** 行政区划代码 of the district whose figures are shown (the city code for the whole city). */
+  readonly districtCode: string;
+  /** Parcel whose card (一宗一卡) is open, or null. */
+  readonly parcelId: number | null;
+  readonly colourMode: ColourMode;
+}
+
+export type BrowseListener = (snapshot: BrowseSnapshot, previous: BrowseSnapshot) => void;
+
+/**
+ * What the official is looking at, as plain data. The map adapter and the Vue panels both follow
+ * it, and tests drive it without a browser; nothing here knows about MapLibre or Vue.
+ */
+export class BrowseState {
+  #snapshot: BrowseSnapshot;
+  readonly #listeners = new Set<BrowseListener>();
+
+  constructor(initial: BrowseSnapshot) {
+    this.#snapshot = initial;
+  }
+
+  get snapshot(): BrowseSnapshot {
+    return this.#snapshot;
+  }
+
+  selectDistrict(code: string): void {
+    this.#update({ districtCode: code });
+  }
+
+  selectParcel(id: number): void {
+    this.#update({ parcelId: id });
+  }
+
+  clearParcel(): void {
+    this.#update({ parcelId: null });
+  }
+
+  setColourMode(mode: ColourMode): void {
+    this.#update({ colourMode: mode });
+  }
+
+  /** Calls `listener` after every change; returns the function that stops it. */
+  subscribe(listener: BrowseListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #update(change: Partial<BrowseSnapshot>): void {
+    const previous = this.#snapshot;
+    const next = { ...previous, ...change };
+    const changed = (Object.keys(change) as (keyof BrowseSnapshot)[]).some((key) => next[key] !== previous[key]);
+    if (!changed) return;
+    this.#snapshot = next;
+    for (const listener of this.#listeners) listener(next, previous);
+  }
+}

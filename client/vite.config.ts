@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+const clientDirectory = fileURLToPath(new URL('.', import.meta.url));
+const repositoryDirectory = fileURLToPath(new URL('..', import.meta.url));
+const domainDirectory = fileURLToPath(new URL('../domain', import.meta.url));
+
+/** The product server; the dev server forwards API, tile and glyph requests to it. */
+const serverOrigin = process.env.BIAOTU_SERVER ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  root: clientDirectory,
+  base: '/',
+  plugins: [vue()],
+  resolve: {
+    alias: { '@domain': domainDirectory },
+  },
+  // MapLibre ships prebuilt ES modules plus a worker module; pre-bundling it breaks rendering
+  // (see /work/shared/FACTS.md), so it is served as is.
+  optimizeDeps: { exclude: ['maplibre-gl'] },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    fs: { allow: [repositoryDirectory] },
+    // The server writes absolute tile URLs into its TileJSON from the request's Host header; keeping
+    // the browser's Host (changeOrigin: false) makes them point at this dev server, not across origins.
+    proxy: {
+      '/api': { target: serverOrigin, changeOrigin: false },
+      '/tiles': { target: serverOrigin, changeOrigin: false },
+      '/glyphs': { target: serverOrigin, changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+    // MapLibre alone is about 1 MB minified; libraries get their own chunks so a client change
+    // does not make every official download them again.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
+            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse|lodash)/ },
+            { name: 'vue', test: /node_modules[\\/]@?vue/ },
+          ],
+        },
+      },
+    },
+  },
+});
