@@ -50,6 +50,15 @@ function makeParentsTraversable(directory: string): void {
   }
 }
 
+/** True when nothing listens on 127.0.0.1:port (another checkout's cluster, say). */
+function portIsFree(port: number): boolean {
+  const probe = spawnSync(process.execPath, ['-e', `
+    const server = require('node:net').createServer();
+    server.once('error', () => process.exit(1));
+    server.listen(${port}, '127.0.0.1', () => server.close(() => process.exit(0)));`]);
+  return probe.status === 0;
+}
+
 export function startEmbeddedCluster(repositoryRoot: string, port = DEFAULT_EMBEDDED_PORT): EmbeddedCluster {
   const dataRoot = path.join(repositoryRoot, '.data');
   const dataDirectory = path.join(dataRoot, 'pg15');
@@ -73,6 +82,12 @@ export function startEmbeddedCluster(repositoryRoot: string, port = DEFAULT_EMBE
     const lockFile = fs.readFileSync(path.join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n');
     port = Number(lockFile[3]) || port;
   } else {
+    const wanted = port;
+    while (!portIsFree(port)) {
+      port++;
+      if (port > wanted + 50) throw new Error(`no free port for PostgreSQL in ${wanted}–${wanted + 50}; set BIAOTU_PG_PORT`);
+    }
+    if (port !== wanted) console.log(`端口 ${wanted} 已被占用，改用 ${port} / port ${wanted} is busy, using ${port}`);
     const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=100 -c shared_buffers=256MB`;
     runAsOwner('pg_ctl', ['-D', dataDirectory, '-o', options, '-l', logFile, '-w', '-t', '60', 'start']);
     startedHere = true;
