@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildApp } from '../server/app.js';
 import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
@@ -32,7 +33,8 @@ try {
   app = await buildApp({ db: database.db, pool: database.pool, settings, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   await app.listen({ port: settings.port, host: settings.host });
   const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
-  console.log(`\n标图建库 已启动 / running: http://${shown}:${settings.port}/   (API 文档: /api/docs)\n`);
+  const port = (app.server.address() as AddressInfo).port;
+  console.log(`\n标图建库 已启动 / running: http://${shown}:${port}/   (API 文档: /api/docs)\n`);
   if (!fs.existsSync(path.join(REPOSITORY_ROOT, 'client', 'dist', 'index.html'))) console.warn('前端尚未构建 / the client is not built: run `npm run build`');
 } catch (error) {
   console.error(`启动失败 / start failed: ${(error as Error).message}`);

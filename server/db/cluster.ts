@@ -60,7 +60,7 @@ function portIsFree(port: number): boolean {
 }
 
 export function startEmbeddedCluster(repositoryRoot: string, port = DEFAULT_EMBEDDED_PORT): EmbeddedCluster {
-  const dataRoot = path.join(repositoryRoot, '.data');
+  const dataRoot = process.env.BIAOTU_DATA_DIR ? path.resolve(process.env.BIAOTU_DATA_DIR) : path.join(repositoryRoot, '.data');
   const dataDirectory = path.join(dataRoot, 'pg15');
   const logFile = path.join(dataRoot, 'postgresql.log');
   fs.mkdirSync(dataRoot, { recursive: true });
