@@ -7,3 +7,5 @@ export * from './districts.js';
 export * from './parcel-fields.js';
 export * from './industry-codes.js';
 export * from './district-figures.js';
+export * from './permissions.js';
+export * from './password-policy.js';

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { connectDatabase } from '../server/db/database.js';
@@ -40,7 +41,7 @@ try {
   const report = await loadGeneratedParcels(database.pool, {
     count,
     seed,
-    actor: 'seed-script',
+    actor: `cli:${os.userInfo().username}`,
     onProgress(done) {
       const filled = Math.round((done / count) * width);
       process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('zh-CN')} / ${count.toLocaleString('zh-CN')} 宗`);

@@ -6,17 +6,21 @@ import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT, readSettings } from '../server/config.js';
 import { connectDatabase } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
+import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
 import { ensureClientBuilt } from './client-build.js';
 
 const settings = readSettings();
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
-const database = connectDatabase(prepared.url);
+// The owner migrates and loads the demo; the server runs as biaotu_app (no superuser, no DDL).
+const owner = connectDatabase(prepared.url, 2);
+const database = connectDatabase(prepared.app.url, 16, { role: prepared.app.role });
 
 async function shutdown(signal: string): Promise<void> {
   console.log(`收到 ${signal}，正在停止 / stopping …`);
   await app?.close().catch(() => undefined);
   await database.close().catch(() => undefined);
+  await owner.close().catch(() => undefined);
   prepared.cluster?.stop();
   process.exit(0);
 }
@@ -25,8 +29,10 @@ process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
-  await applyMigrations(database.pool, MIGRATIONS_DIRECTORY);
-  await loadDemoCityIfEmpty(database.pool);
+  await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY);
+  await loadDemoCityIfEmpty(owner.pool);
+  await ensureInitialUsers(owner.db, { demo: process.env.BIAOTU_DEMO_USERS !== '0' });
+  await owner.close();
   await ensureClientBuilt().catch((error: Error) => {
     console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
   });
@@ -39,6 +45,7 @@ try {
 } catch (error) {
   console.error(`启动失败 / start failed: ${(error as Error).message}`);
   await database.close().catch(() => undefined);
+  await owner.close().catch(() => undefined);
   prepared.cluster?.stop();
   process.exit(1);
 }

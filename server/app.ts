@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -8,6 +12,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type pg from 'pg';
 import { REPOSITORY_ROOT, type Settings } from './config.js';
 import type { DatabaseClient } from './db/database.js';
+import { auditRoutes } from './admin/audit.routes.js';
+import { adminUsersRoutes } from './admin/users.routes.js';
+import { authPlugin } from './auth/auth.plugin.js';
+import { authRoutes } from './auth/auth.routes.js';
 import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -39,6 +47,9 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.settings.bodyLimitBytes,
+    trustProxy: options.settings.trustProxy,
+    // Request ids appear in 5xx bodies and in the audit log, so support can find the request.
+    genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -46,6 +57,16 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   app.decorate('pool', options.pool);
   app.decorate('settings', options.settings);
   registerErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  if (options.settings.corsOrigins.length > 0) {
+    await app.register(fastifyCors, { origin: options.settings.corsOrigins, credentials: true });
+  }
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(authPlugin);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -60,12 +81,17 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
         { name: 'districts', description: '行政区' },
         { name: 'parcels', description: '地块' },
         { name: 'tiles', description: '矢量瓦片' },
+        { name: 'auth', description: '登录与账号' },
+        { name: 'admin', description: '用户管理与审计' },
       ],
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(adminUsersRoutes);
+  await app.register(auditRoutes);
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
@@ -78,3 +104,24 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   }
   return app;
 }
+
+/**
+ * Scripts only from our own origin. Raster basemaps (天地图 or another the user sets in 设置) come
+ * from any https origin, hence https: for images and fetches. Element Plus and ECharts set inline
+ * styles, hence 'unsafe-inline' for styles only; MapLibre may start blob: workers.
+ */
+const CONTENT_SECURITY_POLICY: Record<string, string[] | null> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+  connectSrc: ["'self'", 'https:'],
+  workerSrc: ["'self'", 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  // Off: the product is often served over plain http inside a government intranet.
+  upgradeInsecureRequests: null,
+};

@@ -6,8 +6,13 @@ import { ensureDebianPackages, RUNTIME_PACKAGES } from './system/debian-packages
 
 export const MIGRATIONS_DIRECTORY = path.join(REPOSITORY_ROOT, 'migrations');
 
+export const APP_ROLE = 'biaotu_app';
+
 export interface PreparedDatabase {
+  /** Owner's URL: migrations, demo loading, seeds. */
   url: string;
+  /** The application's URL (role biaotu_app, not a superuser) and, if it logs in as the owner, the role to SET. */
+  app: { url: string; role?: string };
   /** The embedded cluster when this process uses one (no DATABASE_URL). */
   cluster: EmbeddedCluster | null;
 }
@@ -21,12 +26,14 @@ export async function prepareDatabase(options: { databaseName: string; extraPack
   ensureDebianPackages(packages);
   if (process.env.DATABASE_URL) {
     console.log(`使用 DATABASE_URL / using ${redactUrl(process.env.DATABASE_URL)}`);
-    return { url: process.env.DATABASE_URL, cluster: null };
+    const app = process.env.APP_DATABASE_URL ? { url: process.env.APP_DATABASE_URL } : { url: process.env.DATABASE_URL, role: APP_ROLE };
+    return { url: process.env.DATABASE_URL, app, cluster: null };
   }
   const port = Number(process.env.BIAOTU_PG_PORT ?? DEFAULT_EMBEDDED_PORT);
   const cluster = startEmbeddedCluster(REPOSITORY_ROOT, port);
   await ensureDatabaseExists(cluster.baseUrl, options.databaseName);
   const url = `${cluster.baseUrl}/${options.databaseName}`;
   console.log(`内置 PostgreSQL + PostGIS / embedded database: ${url} (data in ${cluster.dataDirectory})`);
-  return { url, cluster };
+  const appUrl = `postgres://${APP_ROLE}@127.0.0.1:${cluster.port}/${options.databaseName}`;
+  return { url, app: { url: appUrl }, cluster };
 }

@@ -9,6 +9,25 @@ export interface Settings {
   /** Optional raster basemap (e.g. 天地图 with a key); the map works without one. */
   basemapUrl: string | null;
   bodyLimitBytes: number;
+  /** Sliding lifetime of a login session. */
+  sessionHours: number;
+  /** Consecutive failed logins before the account locks, and for how long. */
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Login attempts per IP per minute (rate limit, before any password check). */
+  loginRateLimitPerMinute: number;
+  /** Origins allowed by CORS; empty = closed. */
+  corsOrigins: string[];
+  /** Honour X-Forwarded-* from a reverse proxy (for Secure cookies behind TLS termination). */
+  trustProxy: boolean;
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -18,6 +37,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port,
     host: env.HOST ?? '127.0.0.1',
     basemapUrl: env.BASEMAP_URL?.trim() || null,
-    bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
+    bodyLimitBytes: positiveNumber(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
+    sessionHours: positiveNumber(env, 'SESSION_HOURS', 12),
+    loginMaxFailures: positiveNumber(env, 'LOGIN_MAX_FAILURES', 5),
+    loginLockMinutes: positiveNumber(env, 'LOGIN_LOCK_MINUTES', 15),
+    loginRateLimitPerMinute: positiveNumber(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   };
 }

@@ -74,3 +74,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     reply.code(404).send({ error: 'not_found', message: `没有这个地址 / no route: ${request.method} ${request.url.split('?')[0]}` });
   });
 }
+
+/** Geometry that cannot be stored: invalid, empty, of the wrong type, or in the wrong place. */
+export class GeometryError extends ApiError {
+  constructor(reason: string, parameter: string) {
+    super(400, 'invalid_geometry', `图形无效 (${parameter})：${reason}。请修复后重新提交。`, { parameter, reason });
+  }
+}

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
+import { APP_ROLE, MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { TEST_ADMIN_PASSWORD } from './helpers/accounts.js';
 import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
@@ -9,7 +11,10 @@ import { ensureClientBuilt } from '../scripts/client-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The application's connection (role biaotu_app). */
     databaseUrl: string;
+    /** The owner's connection, for set-up that the application may not do. */
+    adminDatabaseUrl: string;
   }
 }
 
@@ -46,13 +51,20 @@ export default async function setup(project: TestProject) {
   }
   await dropStaleTestDatabases(baseUrl);
   await ensureDatabaseExists(baseUrl, databaseName);
-  const databaseUrl = `${baseUrl}/${databaseName}`;
-  const database = connectDatabase(databaseUrl, 4);
+  const adminDatabaseUrl = `${baseUrl}/${databaseName}`;
+  const database = connectDatabase(adminDatabaseUrl, 4);
   await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
   await loadDemoCityIfEmpty(database.pool);
+  process.env.ADMIN_PASSWORD ??= TEST_ADMIN_PASSWORD;
+  await ensureInitialUsers(database.db, { demo: true, log: () => undefined });
   await database.close();
-  await ensureClientBuilt();
-  project.provide('databaseUrl', databaseUrl);
+  // Developers iterating on the server alone may skip the client build; the browser test then uses the last build.
+  if (process.env.BIAOTU_SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt();
+  const appUrl = new URL(adminDatabaseUrl);
+  appUrl.username = APP_ROLE;
+  appUrl.password = '';
+  project.provide('databaseUrl', process.env.DATABASE_URL && !process.env.APP_DATABASE_URL ? adminDatabaseUrl : appUrl.toString());
+  project.provide('adminDatabaseUrl', adminDatabaseUrl);
 
   return async () => {
     await dropDatabase(baseUrl, databaseName).catch((error: Error) => console.warn(`could not drop ${databaseName}: ${error.message}`));

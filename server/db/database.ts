@@ -16,8 +16,20 @@ export interface DatabaseHandles {
   close(): Promise<void>;
 }
 
-export function connectDatabase(connectionString: string, maxConnections = 16): DatabaseHandles {
+export interface ConnectOptions {
+  /** `SET ROLE` on every connection: the app's privileges when it logs in with an owner's URL. */
+  role?: string;
+}
+
+export function connectDatabase(connectionString: string, maxConnections = 16, options: ConnectOptions = {}): DatabaseHandles {
   const pool = new pg.Pool({ connectionString, max: maxConnections, application_name: 'biaotu' });
+  if (options.role) {
+    const role = options.role;
+    if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid role name: ${role}`);
+    pool.on('connect', (client) => {
+      client.query(`SET ROLE ${role}`).catch((error: Error) => console.error(`SET ROLE ${role} failed: ${error.message}`));
+    });
+  }
   // An idle connection closed by the server (restart, DROP DATABASE … FORCE) must not crash the process.
   pool.on('error', (error) => console.warn(`数据库连接中断 / idle database connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -59,15 +59,50 @@ export interface HistoryTable {
   id: Generated<number>;
   entity: string;
   entity_id: string;
-  action: 'insert' | 'update' | 'delete' | 'bulk_load';
+  action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked';
   actor: string;
   at: Timestamp;
   before: unknown;
   after: unknown;
+  request_id: string | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  failed_attempts: ColumnType<number, number | undefined, number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserScopeTable {
+  user_id: number;
+  district_code: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
   history: HistoryTable;
+  users: UserTable;
+  user_scopes: UserScopeTable;
+  sessions: SessionTable;
 }

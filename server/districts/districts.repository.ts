@@ -33,19 +33,20 @@ export function createDistrictsRepository(db: DatabaseClient) {
       }));
     },
 
-    async find(code: string): Promise<{ code: string; name: string } | undefined> {
-      return db.selectFrom('districts').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+    async find(code: string): Promise<{ code: string; name: string; level: string } | undefined> {
+      return db.selectFrom('districts').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
     },
 
     /**
      * Figures of a district, or of a city over all its districts. Parcels belong to a 区县 code;
-     * a city's figures are the sums over its child districts.
+     * a city's figures are the sums over its child districts, within the reader's districts.
      */
-    async stats(code: string, name: string): Promise<DistrictStats> {
+    async stats(code: string, name: string, allowedDistricts: string[] | null): Promise<DistrictStats> {
       const { rows } = await sql<{ status: string; type: string | null; count: number; area_m2: number }>`
         SELECT p.status, p.inefficiency_type AS type, count(*)::int AS count, coalesce(sum(p.area_m2), 0) AS area_m2
         FROM parcels p
         WHERE p.district_code IN (SELECT d.code FROM districts d WHERE d.code = ${code} OR d.parent_code = ${code})
+          AND (${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]))
         GROUP BY p.status, p.inefficiency_type`.execute(db);
       const totals = (matches: (row: (typeof rows)[number]) => boolean) => {
         const matching = rows.filter(matches);

@@ -1,7 +1,10 @@
 import { Type } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
 import type { AppInstance } from '../app.js';
-import { NotFoundError } from '../errors.js';
+import { principalOf } from '../auth/auth.plugin.js';
+import { readFilter, scopeNames } from '../auth/principal.js';
+import { canRead } from '../auth/scope.js';
+import { ApiError, NotFoundError } from '../errors.js';
 import { createDistrictsRepository } from './districts.repository.js';
 
 const BoundingBox = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' });
@@ -13,6 +16,7 @@ const District = Type.Object({
   parentCode: Type.Union([Type.String(), Type.Null()]),
   bbox: BoundingBox,
   areaM2: Type.Number({ description: '椭球面积, m²' }),
+  inScope: Type.Boolean({ description: 'inside the user\'s 管辖范围 (a city is in scope when any of its districts is)' }),
 });
 
 const figure = { label: Type.String(), count: Type.Integer(), areaM2: Type.Number({ description: 'm², ellipsoidal' }) };
@@ -34,23 +38,38 @@ export async function districtsRoutes(app: AppInstance): Promise<void> {
   const districts = createDistrictsRepository(app.db);
 
   app.get('/api/districts', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['districts'],
       summary: '行政区列表 (市 and its 区县) with extents and areas',
       response: { 200: Type.Object({ items: Type.Array(District) }) },
     },
-  }, async () => ({ items: await districts.list() }));
+  }, async (request) => {
+    const principal = principalOf(request);
+    const items = await districts.list();
+    return {
+      items: items.map((item) => ({
+        ...item,
+        inScope: item.level === 'city' ? principal.allowedDistricts.length > 0 : canRead(principal, item.code),
+      })),
+    };
+  });
 
   app.get('/api/districts/:code/stats', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['districts'],
       summary: '行政区统计: parcel count, area, by 效率状态 and 低效类型',
       params: Type.Object({ code: Type.String({ pattern: DISTRICT_CODE_PATTERN, description: '6-digit 行政区划代码, e.g. 350206' }) }),
-      response: { 200: DistrictStats, 404: ErrorBody },
+      response: { 200: DistrictStats, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => {
     const district = await districts.find(request.params.code);
     if (!district) throw new NotFoundError(`没有行政区 ${request.params.code}；请从 GET /api/districts 中选择一个代码。`, { parameter: 'code' });
-    return districts.stats(district.code, district.name);
+    const principal = principalOf(request);
+    if (district.level !== 'city' && !canRead(principal, district.code)) {
+      throw new ApiError(403, 'out_of_scope', `${district.name} 不在您的管辖范围（${scopeNames(principal)}）内。`, { district: { code: district.code, name: district.name } });
+    }
+    return districts.stats(district.code, district.name, readFilter(principal));
   });
 }

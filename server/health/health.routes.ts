@@ -4,6 +4,7 @@ import type { AppInstance } from '../app.js';
 
 export async function healthRoutes(app: AppInstance): Promise<void> {
   app.get('/api/health', {
+    config: { permission: 'public' },
     schema: {
       tags: ['system'],
       summary: '健康检查: database and PostGIS versions',

@@ -1,8 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { columnName } from '../../domain/parcel-fields.js';
+import type { EditableParcelKey } from '../../domain/permissions.js';
+import type { Database } from '../db/schema.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { ParcelDetailBody } from './parcels.routes.js';
 
 export interface ParcelListFilter {
+  /** Districts the reader may see; null = all. */
+  allowedDistricts: string[] | null;
   district?: string;
   status?: string;
   type?: string;
@@ -25,7 +30,17 @@ const DETAIL_COLUMNS = sql`
   p.inefficiency_type AS "inefficiencyType", p.identified_at AS "identifiedAt",
   p.redevelopment_intent AS "redevelopmentIntent", p.evaluation_grade AS "evaluationGrade",
   json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox,
-  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy"`;
+  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy",
+  false AS restricted`;
+
+export type ParcelChanges = Partial<Record<EditableParcelKey, unknown>> & { geometry?: unknown };
+export type UpdateOutcome = 'updated' | 'conflict' | { reason: string };
+
+function camelCase(column: string): string {
+  return column.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+const HISTORY_IGNORED = new Set(['updated_at', 'updated_by', 'area_m2', 'geom_3857', 'created_at']);
 
 export function createParcelsRepository(db: DatabaseClient) {
   return {
@@ -37,6 +52,57 @@ export function createParcelsRepository(db: DatabaseClient) {
       return rows[0];
     },
 
+    /**
+     * Applies an edit inside the caller's transaction (which names the actor for the history
+     * trigger). A new geometry must be valid and lie in the parcel's district; it is not repaired
+     * silently, because a surveyor must see and fix what is wrong.
+     */
+    async update(transaction: Transaction<Database>, id: number, changes: ParcelChanges, options: { expectedUpdatedAt?: string; actor: string }): Promise<UpdateOutcome> {
+      const { rows: [current] } = await sql<{ updated_at: Date; district_code: string }>`
+        SELECT updated_at, district_code FROM parcels WHERE id = ${id} FOR UPDATE`.execute(transaction);
+      if (options.expectedUpdatedAt && Math.abs(current.updated_at.getTime() - new Date(options.expectedUpdatedAt).getTime()) >= 1) return 'conflict';
+      const set: Record<string, unknown> = { updated_by: options.actor };
+      for (const [key, value] of Object.entries(changes)) {
+        if (key !== 'geometry') set[columnName(key)] = value;
+      }
+      if (changes.geometry) {
+        const { rows: [check] } = await sql<{ valid: boolean; reason: string; inside: boolean; empty: boolean }>`
+          WITH candidate AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(changes.geometry)}), 4490) AS geom)
+          SELECT ST_IsValid(c.geom) AS valid, ST_IsValidReason(c.geom) AS reason, ST_IsEmpty(c.geom) AS empty,
+                 ST_Intersects(d.geom, c.geom) AS inside
+          FROM candidate c, districts d WHERE d.code = ${current.district_code}`.execute(transaction);
+        if (check.empty) return { reason: '图形为空' };
+        if (!check.valid) return { reason: `自相交或环无效 (${check.reason})` };
+        if (!check.inside) return { reason: `图形不在所属行政区 (${current.district_code}) 内` };
+        set.geom = sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(changes.geometry)}), 4490))`;
+      }
+      await transaction.updateTable('parcels').set(set).where('id', '=', id).execute();
+      return 'updated';
+    },
+
+    /** Changes of one parcel, newest first, as field-level differences (API keys). */
+    async history(id: number) {
+      const rows = await db.selectFrom('history')
+        .select(['id', 'at', 'actor', 'action', 'request_id as requestId', 'before', 'after'])
+        .where('entity', '=', 'parcels').where('entity_id', '=', String(id))
+        .orderBy('id', 'desc').limit(200).execute();
+      return rows.map((row) => {
+        const before = (row.before ?? {}) as Record<string, unknown>;
+        const after = (row.after ?? {}) as Record<string, unknown>;
+        const keys = row.action === 'update' ? Object.keys(after).filter((key) => !HISTORY_IGNORED.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key])) : [];
+        return {
+          id: row.id,
+          at: row.at.toISOString(),
+          actor: row.actor,
+          action: row.action,
+          requestId: row.requestId,
+          changes: keys.map((key) => key === 'geom'
+            ? { key: 'geometry', before: '(图形)', after: '(新图形)' }
+            : { key: camelCase(key), before: before[key] ?? null, after: after[key] ?? null }),
+        };
+      });
+    },
+
     /** One page of parcels; a city code matches the parcels of all its districts. */
     async list(filter: ParcelListFilter) {
       let query = db.selectFrom('parcels as p');
@@ -44,6 +110,9 @@ export function createParcelsRepository(db: DatabaseClient) {
         const district = filter.district;
         query = query.where('p.district_code', 'in', db.selectFrom('districts as d').select('d.code')
           .where((where) => where.or([where('d.code', '=', district), where('d.parent_code', '=', district)])));
+      }
+      if (filter.allowedDistricts) {
+        query = filter.allowedDistricts.length > 0 ? query.where('p.district_code', 'in', filter.allowedDistricts) : query.where(sql<boolean>`false`);
       }
       if (filter.status) query = query.where('p.status', '=', filter.status);
       if (filter.type) query = query.where('p.inefficiency_type', '=', filter.type);

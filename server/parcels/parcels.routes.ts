@@ -1,9 +1,16 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
-import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../../domain/efficiency.js';
+import { EFFICIENCY_STATUS_CODES, EVALUATION_GRADES, INEFFICIENCY_TYPE_CODES, REDEVELOPMENT_INTENTS } from '../../domain/efficiency.js';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
+import { PARCEL_FIELD_ACTIONS, roleCan, roleLabel, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app.js';
-import { NotFoundError } from '../errors.js';
+import { principalOf } from '../auth/auth.plugin.js';
+import { readFilter } from '../auth/principal.js';
+import { OutOfScopeError, assertWritable, canRead } from '../auth/scope.js';
+import { writeAs } from '../db/actor.js';
+import { ApiError, GeometryError, NotFoundError } from '../errors.js';
+import { assertGeoJsonPolygon } from '../geometry/geojson.js';
+import { StringEnum } from '../schemas.js';
 import { createParcelsRepository } from './parcels.repository.js';
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -46,7 +53,7 @@ export const ParcelDetail = Type.Object({
   meetsSafety: flag('meetsSafety'),
   meetsEnvironment: flag('meetsEnvironment'),
   meetsEnergy: flag('meetsEnergy'),
-  status: Type.String({ description: describe('status') }),
+  status: Type.Union([Type.String({ description: describe('status') }), Type.Null()]),
   inefficiencyType: text('inefficiencyType'),
   identifiedAt: text('identifiedAt'),
   redevelopmentIntent: text('redevelopmentIntent'),
@@ -54,7 +61,8 @@ export const ParcelDetail = Type.Object({
   bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
   geometry: Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Unknown()) }, { description: 'GeoJSON, EPSG:4490' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  updatedBy: Type.String(),
+  updatedBy: Type.Union([Type.String(), Type.Null()]),
+  restricted: Type.Boolean({ description: 'outside the reader\'s 管辖范围: only identity, land use, area and geometry are given' }),
 });
 
 export type ParcelDetailBody = Static<typeof ParcelDetail>;
@@ -71,30 +79,138 @@ const ParcelListItem = Type.Object({
 
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });
 
+const nullableText = (maxLength = 200) => Type.Union([Type.String({ maxLength }), Type.Null()]);
+const nullableAmount = (maximum?: number) => Type.Union([Type.Number({ minimum: 0, ...(maximum === undefined ? {} : { maximum }) }), Type.Null()]);
+const nullableDate = () => Type.Union([Type.String({ format: 'date' }), Type.Null()]);
+const nullableFlag = () => Type.Union([Type.Boolean(), Type.Null()]);
+const codes = <T extends string>(values: readonly T[]) => StringEnum(values);
+
+/** Editable attributes; which role may change which is `PARCEL_FIELD_ACTIONS` in domain/permissions.ts. */
+const ParcelPatch = Type.Object({
+  owner: Type.Optional(nullableText()),
+  townOrPark: Type.Optional(nullableText()),
+  location: Type.Optional(nullableText(300)),
+  registeredAreaM2: Type.Optional(nullableAmount(1e9)),
+  contractNo: Type.Optional(nullableText(64)),
+  certificateNo: Type.Optional(nullableText(100)),
+  landUseCode: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9A-Z]{2,6}$' }), Type.Null()])),
+  industryCode: Type.Optional(Type.Union([Type.String({ pattern: '^[A-T][0-9]{0,4}$' }), Type.Null()])),
+  floorAreaM2: Type.Optional(nullableAmount(1e9)),
+  floorAreaRatio: Type.Optional(nullableAmount(100)),
+  buildingCoverage: Type.Optional(nullableAmount(1)),
+  investmentIntensity: Type.Optional(nullableAmount(1e7)),
+  outputPerMu: Type.Optional(nullableAmount(1e7)),
+  taxPerMu: Type.Optional(nullableAmount(1e7)),
+  productionStart: Type.Optional(nullableDate()),
+  productionStop: Type.Optional(nullableDate()),
+  adminFacilityShare: Type.Optional(nullableAmount(1)),
+  undevelopedAreaM2: Type.Optional(nullableAmount(1e9)),
+  meetsSafety: Type.Optional(nullableFlag()),
+  meetsEnvironment: Type.Optional(nullableFlag()),
+  meetsEnergy: Type.Optional(nullableFlag()),
+  plannedFunction: Type.Optional(nullableText(100)),
+  redevelopmentIntent: Type.Optional(Type.Union([codes(REDEVELOPMENT_INTENTS.map((intent) => intent.code)), Type.Null()])),
+  status: Type.Optional(codes(EFFICIENCY_STATUS_CODES)),
+  inefficiencyType: Type.Optional(Type.Union([codes(INEFFICIENCY_TYPE_CODES), Type.Null()])),
+  identifiedAt: Type.Optional(nullableDate()),
+  evaluationGrade: Type.Optional(Type.Union([codes(EVALUATION_GRADES), Type.Null()])),
+  geometry: Type.Optional(Type.Object({ type: codes(['Polygon', 'MultiPolygon'] as const), coordinates: Type.Array(Type.Unknown()) }, { description: 'GeoJSON in EPSG:4490/4326' })),
+  expectedUpdatedAt: Type.Optional(Type.String({ format: 'date-time', description: 'the updatedAt the edit started from; 409 if the parcel changed since' })),
+}, { additionalProperties: false, minProperties: 1 });
+
+const HistoryEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  action: Type.String(),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  changes: Type.Array(Type.Object({ key: Type.String(), before: Type.Unknown(), after: Type.Unknown() })),
+});
+
+/** What a reader outside the parcel's district may see: where it is and what it is, not who or how much. */
+const PUBLIC_KEYS = new Set(['id', 'code', 'districtCode', 'districtName', 'landUseCode', 'areaM2', 'bbox', 'geometry', 'updatedAt']);
+
+function restrictedView(parcel: ParcelDetailBody): ParcelDetailBody {
+  const masked = Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, PUBLIC_KEYS.has(key) ? value : null]));
+  return { ...(masked as ParcelDetailBody), restricted: true };
+}
+
 export async function parcelsRoutes(app: AppInstance): Promise<void> {
   const parcels = createParcelsRepository(app.db);
 
   app.get('/api/parcels/:id', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['parcels'],
-      summary: '一宗一卡: every attribute of one parcel, with its geometry',
+      summary: '一宗一卡: every attribute of one parcel, with its geometry (attributes hidden outside the reader\'s districts)',
       params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'parcel id' }) }),
       response: { 200: ParcelDetail, 404: ErrorBody },
     },
   }, async (request) => {
     const parcel = await parcels.find(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
-    return parcel;
+    return canRead(principalOf(request), parcel.districtCode) ? parcel : restrictedView(parcel);
+  });
+
+  app.patch('/api/parcels/:id', {
+    // Reading is the floor; each field then needs its own action (PARCEL_FIELD_ACTIONS) and the
+    // parcel's district must be in the user's scope.
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['parcels'],
+      summary: '修改地块属性或图形 (recorded in history with who, when, before and after)',
+      params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'parcel id' }) }),
+      body: ParcelPatch,
+      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const { expectedUpdatedAt, ...changes } = request.body;
+    const current = await parcels.find(request.params.id);
+    if (!current) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    assertWritable(principal, { code: current.districtCode, name: current.districtName });
+    const keys = Object.keys(changes) as EditableParcelKey[];
+    if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });
+    const forbidden = keys.filter((key) => !roleCan(principal.role, PARCEL_FIELD_ACTIONS[key]!));
+    if (forbidden.length > 0) {
+      const labels = forbidden.map((key) => PARCEL_FIELDS.find((field) => field.key === key)?.label ?? (key === 'geometry' ? '地块图形' : key));
+      throw new ApiError(403, 'forbidden_fields', `您的角色（${roleLabel(principal.role)}）不能修改：${labels.join('、')}。`, { fields: forbidden });
+    }
+    if (changes.geometry) assertGeoJsonPolygon(changes.geometry);
+    const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
+      parcels.update(transaction, current.id, changes, { expectedUpdatedAt, actor: principal.username }));
+    if (outcome === 'conflict') {
+      throw new ApiError(409, 'conflict', '该地块在您编辑期间已被他人修改，请刷新后重试。', { parameter: 'expectedUpdatedAt' });
+    }
+    if (outcome !== 'updated') throw new GeometryError(outcome.reason, 'geometry');
+    return (await parcels.find(current.id))!;
+  });
+
+  app.get('/api/parcels/:id/history', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['parcels'],
+      summary: '地块修改记录: who changed which field, from what to what, newest first',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      response: { 200: Type.Object({ items: Type.Array(HistoryEntry) }), 403: ErrorBody, 404: ErrorBody },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const parcel = await parcels.find(request.params.id);
+    if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    if (!canRead(principal, parcel.districtCode)) throw new OutOfScopeError(principal, { code: parcel.districtCode, name: parcel.districtName }, '查看');
+    return { items: await parcels.history(parcel.id) };
   });
 
   app.get('/api/parcels', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['parcels'],
-      summary: '地块列表, filtered by district, status and 低效类型, paged',
+      summary: '地块列表, filtered by district, status and 低效类型, paged (only the reader\'s districts)',
       querystring: Type.Object({
         district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN, description: '行政区划代码 (city or district)' })),
-        status: Type.Optional(Type.Union(EFFICIENCY_STATUS_CODES.map((code) => Type.Literal(code)), { description: '效率状态' })),
-        type: Type.Optional(Type.Union(INEFFICIENCY_TYPE_CODES.map((code) => Type.Literal(code)), { description: '低效类型' })),
+        status: Type.Optional(StringEnum(EFFICIENCY_STATUS_CODES, { description: '效率状态' })),
+        type: Type.Optional(StringEnum(INEFFICIENCY_TYPE_CODES, { description: '低效类型' })),
         page: Type.Integer({ minimum: 1, default: 1 }),
         pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
       }, { additionalProperties: false }),
@@ -102,5 +218,5 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
         200: Type.Object({ items: Type.Array(ParcelListItem), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }),
       },
     },
-  }, async (request) => parcels.list(request.query));
+  }, async (request) => parcels.list({ ...request.query, allowedDistricts: readFilter(principalOf(request)) }));
 }

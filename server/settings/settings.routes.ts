@@ -4,6 +4,7 @@ import type { AppInstance } from '../app.js';
 
 export async function settingsRoutes(app: AppInstance): Promise<void> {
   app.get('/api/settings', {
+    config: { permission: 'public' },
     schema: {
       tags: ['system'],
       summary: '客户端设置: optional basemap URL and the city',

@@ -8,6 +8,8 @@ export interface TileLayer {
   minzoom: number;
   maxzoom: number;
   sql: string;
+  /** Whether the SQL takes the reader's districts as $4. */
+  scoped: boolean;
   /** Source layers inside the tile and the attributes each carries (TileJSON `vector_layers`). */
   vectorLayers: { id: string; fields: Record<string, string>; description: string }[];
   /** Extent of the data, [minLon, minLat, maxLon, maxLat]. */
@@ -22,6 +24,7 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     minzoom: 0,
     maxzoom: 14,
     sql: DISTRICTS_TILE_SQL,
+    scoped: false,
     vectorLayers: [
       { id: 'districts', description: '区县边界', fields: { code: '行政区划代码', name: '名称', level: '级别' } },
       { id: 'district_labels', description: '区县名称注记点', fields: { code: '行政区划代码', name: '名称' } },
@@ -35,8 +38,9 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     minzoom: 10,
     maxzoom: 16,
     sql: PARCELS_TILE_SQL,
+    scoped: true,
     vectorLayers: [
-      { id: 'parcels', description: '宗地 (feature id = parcel id)', fields: { status: '效率状态代码', type: '低效类型代码 (none = 非低效)' } },
+      { id: 'parcels', description: '宗地 (feature id = parcel id)', fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' } },
     ],
     boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM parcels) s`,
   },
@@ -45,8 +49,9 @@ export const TILE_LAYERS: readonly TileLayer[] = [
 export function createTilesRepository(pool: pg.Pool) {
   return {
     /** Encodes one tile; named statements are prepared once per connection by pg. */
-    async tile(layer: TileLayer, z: number, x: number, y: number): Promise<Buffer> {
-      const result = await pool.query<{ tile: Buffer }>({ name: `tile_${layer.id}`, text: layer.sql, values: [z, x, y] });
+    async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null): Promise<Buffer> {
+      const values = layer.scoped ? [z, x, y, allowedDistricts] : [z, x, y];
+      const result = await pool.query<{ tile: Buffer }>({ name: `tile_${layer.id}`, text: layer.sql, values });
       return result.rows[0]?.tile ?? Buffer.alloc(0);
     },
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
+import { principalOf } from '../auth/auth.plugin.js';
+import { readFilter } from '../auth/principal.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
 import { TILE_LAYERS, createTilesRepository, type TileLayer } from './tiles.repository.js';
 
@@ -21,6 +23,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
   const tiles = createTilesRepository(app.pool);
 
   app.get('/tiles/:layer.json', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['tiles'],
       summary: 'TileJSON 3.0 of a vector tile layer',
@@ -42,6 +45,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
   });
 
   app.get('/tiles/:layer/:z/:x/:y.pbf', {
+    config: { permission: 'data:read' },
     schema: {
       tags: ['tiles'],
       summary: 'Mapbox Vector Tile (ST_AsMVT), gzip when accepted',
@@ -60,10 +64,11 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     if (y >= size) throw new InvalidParameterError('y', `参数 y 超出范围：第 ${z} 级的 y 应在 0–${size - 1} 之间`);
     if (z < layer.minzoom) return reply.code(204).send();
 
-    const tile = await tiles.tile(layer, z, x, y);
+    const tile = await tiles.tile(layer, z, x, y, readFilter(principalOf(request)));
     if (tile.length === 0) return reply.code(204).send();
     const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
-    reply.header('ETag', etag).header('Cache-Control', 'no-cache').header('Vary', 'Accept-Encoding');
+    // Tiles depend on the reader's scope: private, and revalidated (ETag) rather than trusted.
+    reply.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding, Cookie');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     reply.type('application/vnd.mapbox-vector-tile');
     if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {

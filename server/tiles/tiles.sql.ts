@@ -6,7 +6,9 @@
  *   ST_Intersects and enough since ST_AsMVTGeom clips;
  * - buffer 64 so that outlines and labels do not break at tile edges;
  * - simplification in 3857 before encoding, tolerance half a screen pixel at that zoom;
- * - only the attributes the style needs.
+ * - only the attributes the style needs;
+ * - $4 = the reader's districts (null = all): parcels outside them keep their shape as context but
+ *   lose their status (`restricted`), so a planner sees neighbouring land without its figures.
  */
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
@@ -19,7 +21,10 @@ WITH bounds AS (
   SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
          ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
 ), features AS (
-  SELECT p.id, p.status, coalesce(p.inefficiency_type, 'none') AS type,
+  SELECT p.id,
+         CASE WHEN $4::text[] IS NULL OR p.district_code = ANY($4::text[]) THEN p.status ELSE 'restricted' END AS status,
+         CASE WHEN $4::text[] IS NULL OR p.district_code = ANY($4::text[]) THEN coalesce(p.inefficiency_type, 'none') ELSE 'restricted' END AS type,
+         CASE WHEN $4::text[] IS NULL OR p.district_code = ANY($4::text[]) THEN 0 ELSE 1 END AS restricted,
          ST_AsMVTGeom(
            CASE WHEN $1::int < 15 THEN ST_Simplify(p.geom_3857, ${HALF_PIXEL}, true) ELSE p.geom_3857 END,
            bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom

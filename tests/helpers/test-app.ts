@@ -1,18 +1,21 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp, type AppInstance } from '../../server/app.js';
 import { readSettings } from '../../server/config.js';
 import { connectDatabase, type DatabaseHandles } from '../../server/db/database.js';
+import { DEMO_PASSWORD, TEST_ADMIN_PASSWORD } from './accounts.js';
 
 export interface TestApp {
   app: AppInstance;
+  /** The application's own connection (role biaotu_app). */
   database: DatabaseHandles;
   close(): Promise<void>;
 }
 
 /** The real app over the run's fresh PostGIS database (see tests/global-setup.ts). */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = connectDatabase(inject('databaseUrl'), 8);
-  const app = await buildApp({ db: database.db, pool: database.pool, settings: readSettings({ PORT: '0' }) });
+  const app = await buildApp({ db: database.db, pool: database.pool, settings: readSettings({ PORT: '0', ...env }) });
   return {
     app,
     database,
@@ -21,4 +24,41 @@ export async function createTestApp(): Promise<TestApp> {
       await database.close();
     },
   };
+}
+
+/** A logged-in client of the app: sends the session cookie, and the CSRF token on writes. */
+export interface Session {
+  username: string;
+  cookie: string;
+  csrfToken: string;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+  get(url: string): Promise<LightMyRequestResponse>;
+}
+
+export function passwordOf(username: string): string {
+  return username === 'admin' ? TEST_ADMIN_PASSWORD : DEMO_PASSWORD;
+}
+
+export async function login(app: AppInstance, username: string, password = passwordOf(username)): Promise<Session> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.statusCode} ${response.body}`);
+  const cookie = response.cookies.find((candidate) => candidate.name === 'biaotu_session');
+  if (!cookie) throw new Error('no session cookie');
+  const csrfToken = response.json().csrfToken as string;
+  const session: Session = {
+    username,
+    cookie: `biaotu_session=${cookie.value}`,
+    csrfToken,
+    request(options) {
+      const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes((options.method ?? 'GET').toUpperCase());
+      return app.inject({
+        ...options,
+        headers: { ...(options.headers ?? {}), cookie: session.cookie, ...(unsafe ? { 'x-csrf-token': csrfToken } : {}) },
+      });
+    },
+    get(url) {
+      return session.request({ method: 'GET', url });
+    },
+  };
+  return session;
 }

@@ -1,21 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase } from '../../server/db/database.js';
 import { sql } from 'kysely';
 import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/area.js';
 import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../../domain/efficiency.js';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { XIAMEN_DISTRICTS } from '../../domain/districts.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 let testApp: TestApp;
+let session: Session;
 beforeAll(async () => {
   testApp = await createTestApp();
+  session = await login(testApp.app, 'official');
 });
 afterAll(async () => {
   await testApp.close();
 });
 
 async function getJson(url: string) {
-  const response = await testApp.app.inject({ method: 'GET', url });
+  const response = await session.get(url);
   return { status: response.statusCode, body: response.json() };
 }
 
@@ -231,11 +234,18 @@ describe('schema', () => {
     expect(entry.after).not.toHaveProperty('geom_3857');
     expect(Date.now() - entry.at.getTime()).toBeLessThan(60_000);
     // Derived columns follow the new geometry: a 30 m buffer is ≈ π·30² m².
-    const { body } = await testApp.app.inject({ method: 'GET', url: `/api/parcels/${parcel.id}` }).then((response) => ({ body: response.json() }));
+    const { body } = await getJson(`/api/parcels/${parcel.id}`);
     expect(body.areaM2).toBeGreaterThan(2700);
     expect(body.areaM2).toBeLessThan(2900);
-    await expect(sql`DELETE FROM history WHERE entity_id = ${String(parcel.id)}`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(sql`UPDATE history SET actor = 'x'`.execute(db)).rejects.toThrow(/append-only/);
+    // The application's role may not rewrite history, and neither may anyone else (trigger).
+    await expect(sql`DELETE FROM history WHERE entity_id = ${String(parcel.id)}`.execute(db)).rejects.toThrow(/permission denied for table history/);
+    await expect(sql`UPDATE history SET actor = 'x'`.execute(db)).rejects.toThrow(/permission denied for table history/);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    try {
+      await expect(sql`DELETE FROM history WHERE entity_id = ${String(parcel.id)}`.execute(owner.db)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.close();
+    }
   });
 });
 

@@ -19,8 +19,9 @@ interface RunningStart {
 
 /** Runs `npm start`'s script as a user would, on an embedded cluster in a data folder of its own. */
 async function start(): Promise<RunningStart> {
-  const env: NodeJS.ProcessEnv = { ...process.env, BIAOTU_DATA_DIR: dataDirectory, BIAOTU_PG_PORT: '54400', PORT: '0', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PASSWORD: 'Demo-2026-biaotu', BIAOTU_DATA_DIR: dataDirectory, BIAOTU_PG_PORT: '54400', PORT: '0', LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
+  delete env.ADMIN_PASSWORD;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: REPOSITORY_ROOT, env });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -44,6 +45,12 @@ function stop(running: RunningStart, signal: NodeJS.Signals): Promise<number | n
   });
 }
 
+async function loginCookie(url: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  expect(response.status).toBe(200);
+  return response.headers.get('set-cookie')!.split(';')[0];
+}
+
 const postmasterPid = () => path.join(dataDirectory, 'pg15', 'postmaster.pid');
 
 describe('npm start', () => {
@@ -54,7 +61,13 @@ describe('npm start', () => {
     expect(first.output()).toMatch(/embedded database: postgres:\/\/postgres@127\.0\.0\.1:\d+\/biaotu/);
     const health = await fetch(`${first.url}/api/health`).then((response) => response.json());
     expect(health.postgis).toContain('POSTGIS="3.');
-    const stats = await fetch(`${first.url}/api/districts/350200/stats`).then((response) => response.json());
+    // First start prints the generated admin password once; it works and must be changed.
+    const printed = /admin \/ (\S+)/.exec(first.output());
+    expect(printed).not.toBeNull();
+    const adminLogin = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: printed![1] }) });
+    expect((await adminLogin.json()).user.mustChangePassword).toBe(true);
+    const cookie = await loginCookie(first.url, 'viewer', 'Demo-2026-biaotu');
+    const stats = await fetch(`${first.url}/api/districts/350200/stats`, { headers: { cookie } }).then((response) => response.json());
     expect(stats.parcelCount).toBe(20000);
     expect(fs.existsSync(postmasterPid())).toBe(true);
     expect(await stop(first, 'SIGTERM')).toBe(0);
@@ -63,7 +76,9 @@ describe('npm start', () => {
     const second = await start();
     expect(second.output()).not.toContain('initialising PostgreSQL cluster');
     expect(second.output()).not.toContain('loading the demo city');
-    const again = await fetch(`${second.url}/api/districts/350200/stats`).then((response) => response.json());
+    expect(second.output()).not.toContain('created the administrator');
+    const secondCookie = await loginCookie(second.url, 'viewer', 'Demo-2026-biaotu');
+    const again = await fetch(`${second.url}/api/districts/350200/stats`, { headers: { cookie: secondCookie } }).then((response) => response.json());
     expect(again.parcelCount).toBe(20000);
     expect(await stop(second, 'SIGINT')).toBe(0);
     expect(fs.existsSync(postmasterPid())).toBe(false);

@@ -3,11 +3,13 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 let testApp: TestApp;
+let session: Session;
 beforeAll(async () => {
   testApp = await createTestApp();
+  session = await login(testApp.app, 'viewer');
 });
 afterAll(async () => {
   await testApp.close();
@@ -22,7 +24,7 @@ function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y:
 }
 
 async function fetchTile(url: string, headers: Record<string, string> = {}) {
-  const response = await testApp.app.inject({ method: 'GET', url, headers });
+  const response = await session.request({ method: 'GET', url, headers });
   const raw = response.rawPayload;
   const body = response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
   return { response, tile: new VectorTile(new PbfReader(body)) };
@@ -44,7 +46,7 @@ describe('parcel tiles', () => {
     const found = features.find((feature) => feature.id === parcel.id);
     expect(found).toBeDefined();
     expect(found!.type).toBe(3);
-    expect(found!.properties).toEqual({ status: parcel.status, type: parcel.type });
+    expect(found!.properties).toEqual({ status: parcel.status, type: parcel.type, restricted: 0 });
     // Every feature in the tile is a parcel whose box touches the tile (plus its buffer).
     const { rows: [expected] } = await sql<{ count: number }>`
       SELECT count(*)::int AS count FROM parcels
@@ -63,23 +65,23 @@ describe('parcel tiles', () => {
     expect(tile.layers.parcels.length).toBeGreaterThan(0);
     const etag = response.headers.etag as string;
     expect(etag).toMatch(/^".+"$/);
-    const again = await testApp.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+    const again = await session.request({ method: 'GET', url, headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
   });
 
   it('answer 204 outside the data and below the layer minzoom', async () => {
-    expect((await testApp.app.inject('/tiles/parcels/15/0/0.pbf')).statusCode).toBe(204);
-    expect((await testApp.app.inject('/tiles/parcels/5/26/13.pbf')).statusCode).toBe(204);
+    expect((await session.get('/tiles/parcels/15/0/0.pbf')).statusCode).toBe(204);
+    expect((await session.get('/tiles/parcels/5/26/13.pbf')).statusCode).toBe(204);
   });
 
   it('answer 400 naming the coordinate that is out of range, 404 naming an unknown layer', async () => {
-    const tooFar = await testApp.app.inject('/tiles/parcels/3/8/0.pbf');
+    const tooFar = await session.get('/tiles/parcels/3/8/0.pbf');
     expect(tooFar.statusCode).toBe(400);
     expect(tooFar.json()).toMatchObject({ parameter: 'x' });
-    const badZoom = await testApp.app.inject('/tiles/parcels/40/0/0.pbf');
+    const badZoom = await session.get('/tiles/parcels/40/0/0.pbf');
     expect(badZoom.statusCode).toBe(400);
     expect(badZoom.json()).toMatchObject({ parameter: 'z' });
-    const unknown = await testApp.app.inject('/tiles/roads/3/0/0.pbf');
+    const unknown = await session.get('/tiles/roads/3/0/0.pbf');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toContain('districts, parcels');
   });
@@ -103,7 +105,7 @@ describe('district tiles', () => {
 
 describe('TileJSON', () => {
   it.each(['districts', 'parcels'])('describes the %s layer with absolute tile URLs, zooms, bounds and fields', async (layer) => {
-    const response = await testApp.app.inject({ method: 'GET', url: `/tiles/${layer}.json`, headers: { host: 'example.test:8080' } });
+    const response = await session.request({ method: 'GET', url: `/tiles/${layer}.json`, headers: { host: 'example.test:8080' } });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.tilejson).toBe('3.0.0');

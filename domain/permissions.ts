@@ -1,0 +1,99 @@
+import type { ParcelKey } from './parcel-fields.js';
+
+/**
+ * Roles and what each may do. The server enforces these on every route; the client reads the same
+ * table only to hide controls a user could not use anyway.
+ */
+export const ROLES = [
+  { code: 'admin', label: '系统管理员', description: '用户、角色、管辖范围与规则设置' },
+  { code: 'surveyor', label: '调查人员', description: '导入调查数据，编辑图形与调查字段' },
+  { code: 'planner', label: '规划人员', description: '成片改造区域与规划字段' },
+  { code: 'official', label: '审核人员', description: '浏览管辖范围内全部数据，认定与审批' },
+  { code: 'viewer', label: '只读用户', description: '浏览管辖范围内的数据' },
+] as const;
+
+export type Role = (typeof ROLES)[number]['code'];
+export const ROLE_CODES = ROLES.map((role) => role.code) as Role[];
+
+export type Action =
+  | 'data:read'
+  | 'parcels:edit-survey'
+  | 'parcels:edit-geometry'
+  | 'parcels:edit-planning'
+  | 'parcels:edit-identification'
+  | 'users:manage'
+  | 'audit:read';
+
+export const ACTION_LABELS: Readonly<Record<Action, string>> = {
+  'data:read': '浏览数据',
+  'parcels:edit-survey': '编辑调查字段',
+  'parcels:edit-geometry': '编辑地块图形',
+  'parcels:edit-planning': '编辑规划字段',
+  'parcels:edit-identification': '编辑认定字段',
+  'users:manage': '管理用户',
+  'audit:read': '查看审计日志',
+};
+
+export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'users:manage', 'audit:read'],
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry'],
+  planner: ['data:read', 'parcels:edit-planning'],
+  official: ['data:read', 'parcels:edit-identification'],
+  viewer: ['data:read'],
+};
+
+export function roleLabel(role: string): string {
+  return ROLES.find((candidate) => candidate.code === role)?.label ?? role;
+}
+
+export function roleCan(role: string, action: Action): boolean {
+  return (ROLE_ACTIONS[role as Role] ?? []).includes(action);
+}
+
+/** Which action edits which parcel field: 调查 figures by surveyors, 规划 by planners, 认定 by officials. */
+export const PARCEL_FIELD_ACTIONS: Readonly<Partial<Record<ParcelKey | 'geometry', Action>>> = {
+  owner: 'parcels:edit-survey',
+  townOrPark: 'parcels:edit-survey',
+  location: 'parcels:edit-survey',
+  registeredAreaM2: 'parcels:edit-survey',
+  contractNo: 'parcels:edit-survey',
+  certificateNo: 'parcels:edit-survey',
+  landUseCode: 'parcels:edit-survey',
+  industryCode: 'parcels:edit-survey',
+  floorAreaM2: 'parcels:edit-survey',
+  floorAreaRatio: 'parcels:edit-survey',
+  buildingCoverage: 'parcels:edit-survey',
+  investmentIntensity: 'parcels:edit-survey',
+  outputPerMu: 'parcels:edit-survey',
+  taxPerMu: 'parcels:edit-survey',
+  productionStart: 'parcels:edit-survey',
+  productionStop: 'parcels:edit-survey',
+  adminFacilityShare: 'parcels:edit-survey',
+  undevelopedAreaM2: 'parcels:edit-survey',
+  meetsSafety: 'parcels:edit-survey',
+  meetsEnvironment: 'parcels:edit-survey',
+  meetsEnergy: 'parcels:edit-survey',
+  geometry: 'parcels:edit-geometry',
+  plannedFunction: 'parcels:edit-planning',
+  redevelopmentIntent: 'parcels:edit-planning',
+  status: 'parcels:edit-identification',
+  inefficiencyType: 'parcels:edit-identification',
+  identifiedAt: 'parcels:edit-identification',
+  evaluationGrade: 'parcels:edit-identification',
+};
+
+export type EditableParcelKey = keyof typeof PARCEL_FIELD_ACTIONS;
+export const EDITABLE_PARCEL_KEYS = Object.keys(PARCEL_FIELD_ACTIONS) as EditableParcelKey[];
+
+/** The parcel fields a role may change (the client shows only these in the editor). */
+export function editableParcelFields(role: string): EditableParcelKey[] {
+  return EDITABLE_PARCEL_KEYS.filter((key) => roleCan(role, PARCEL_FIELD_ACTIONS[key]!));
+}
+
+/**
+ * A user's district scope: 行政区划代码 of districts, or of a city meaning all its districts.
+ * A district is in scope when its own code or its parent's code is listed.
+ */
+export function districtInScope(scopeCodes: readonly string[], districtCode: string, parentCode: string | null): boolean {
+  return scopeCodes.includes(districtCode) || (parentCode !== null && scopeCodes.includes(parentCode));
+}

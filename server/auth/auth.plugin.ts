@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ACTION_LABELS, roleCan, roleLabel } from '../../domain/permissions.js';
+import type { AppInstance } from '../app.js';
+import { ApiError } from '../errors.js';
+import { type Permission, type Principal } from './principal.js';
+import { SESSION_COOKIE, createUsersRepository } from './users.repository.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    sessionTokenHash: string | null;
+    csrfToken: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Who may call the route. Required on every /api and /tiles route: there is no default. */
+    permission?: Permission;
+    /** Set false only where no session exists yet (login). */
+    csrf?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes a user whose password must be changed may still use. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
+
+function sameToken(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const left = Buffer.from(expected);
+  const right = Buffer.from(given);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The one permission layer. Every /api and /tiles route declares `config.permission` next to its
+ * schema (registration fails otherwise); this hook resolves the session, then enforces login,
+ * role and CSRF before any handler runs. District scope is applied by the repositories (reads are
+ * filtered) and by `assertWritable` (writes outside scope are refused, naming the district).
+ */
+export const authPlugin = fp(async (app: AppInstance) => {
+  await app.register(fastifyCookie);
+  const users = createUsersRepository(app.db);
+  const sessionHours = app.settings.sessionHours;
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionTokenHash', null);
+  app.decorateRequest('csrfToken', null);
+
+  app.addHook('onRoute', (route) => {
+    const guarded = route.url.startsWith('/api/') || route.url.startsWith('/tiles/');
+    if (guarded && !route.url.startsWith('/api/docs') && !route.config?.permission) {
+      throw new Error(`route ${route.method} ${route.url} declares no config.permission`);
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await users.findSession(token);
+      if (session && !session.disabled) {
+        request.principal = (await users.principal(session.user_id)) ?? null;
+        request.sessionTokenHash = session.token_hash;
+        request.csrfToken = session.csrf_token;
+        await users.touchSession(session.token_hash, sessionHours);
+      } else {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+
+    const config = request.routeOptions.config;
+    const permission = config?.permission;
+    if (!permission || permission === 'public') return;
+    const principal = request.principal;
+    if (!principal) throw new ApiError(401, 'unauthenticated', '请先登录。');
+    if (!SAFE_METHODS.has(request.method) && config.csrf !== false && !sameToken(request.csrfToken ?? '', request.headers['x-csrf-token'] as string | undefined)) {
+      throw new ApiError(403, 'csrf', '缺少或无效的 CSRF 令牌 (x-csrf-token)：请刷新页面后重试。');
+    }
+    if (principal.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(request.routeOptions.url ?? '')) {
+      throw new ApiError(403, 'password_change_required', '请先修改初始密码。');
+    }
+    if (permission !== 'authenticated' && !roleCan(principal.role, permission)) {
+      throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）没有“${ACTION_LABELS[permission]}”的权限。`, { action: permission });
+    }
+  });
+}, { name: 'auth' });
+
+/** The principal of a route that requires login (the hook has already refused anonymous calls). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError(401, 'unauthenticated', '请先登录。');
+  return request.principal;
+}

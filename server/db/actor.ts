@@ -1,0 +1,29 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { DatabaseClient } from './database.js';
+
+/** Who is writing: recorded by the history triggers through transaction-local settings. */
+export interface Actor {
+  name: string;
+  requestId?: string;
+}
+
+/**
+ * Runs a write in a transaction that names its actor and request, so the audit log (history) says
+ * who changed what through which request, whichever table the change touches.
+ */
+export async function writeAs<T>(db: DatabaseClient, actor: Actor, work: (transaction: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (transaction) => {
+    await sql`SELECT set_config('app.actor', ${actor.name}, true), set_config('app.request_id', ${actor.requestId ?? ''}, true)`.execute(transaction);
+    return work(transaction);
+  });
+}
+
+/** Appends an event that is not a row change (login, logout, lockout) to the audit log. */
+export async function recordEvent(
+  db: DatabaseClient | Transaction<Database>,
+  event: { actor: string; action: 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'; entityId: string; requestId?: string; details?: Record<string, unknown> },
+): Promise<void> {
+  await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
+    VALUES ('auth', ${event.entityId}, ${event.action}, ${event.actor}, NULL, ${JSON.stringify(event.details ?? {})}::jsonb, ${event.requestId ?? null})`.execute(db);
+}

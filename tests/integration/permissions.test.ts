@@ -1,0 +1,177 @@
+import { sql } from 'kysely';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_CODES, type Role } from '../../domain/permissions.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * Every write route × role × in/out of scope. Each role has a whole-city user and a user scoped to
+ * 湖里区 (350206); each write is tried on a 湖里区 parcel (in scope for both) and a 思明区 parcel
+ * (out of scope for the 湖里区 user).
+ */
+let testApp: TestApp;
+let admin: Session;
+const sessions = new Map<string, Session>();
+let huliParcel: number;
+let simingParcel: number;
+
+/** Each case writes a value of its own, so every allowed write is a real change with its own history row. */
+const FIELD_GROUPS = {
+  survey: { payload: (index: number) => ({ owner: `权限矩阵测试公司 ${index}` }), allowed: ['admin', 'surveyor'] },
+  geometry: { payload: null, allowed: ['admin', 'surveyor'] },
+  planning: { payload: (index: number) => ({ plannedFunction: `工业用地 ${index}` }), allowed: ['admin', 'planner'] },
+  identification: { payload: (index: number) => ({ identifiedAt: `2025-01-${String(1 + (index % 28)).padStart(2, '0')}`, evaluationGrade: 'B' }), allowed: ['admin', 'official'] },
+} as const;
+
+async function sessionFor(role: Role, scope: 'city' | 'huli'): Promise<Session> {
+  const key = `${role}-${scope}`;
+  const cached = sessions.get(key);
+  if (cached) return cached;
+  const username = `matrix-${role}-${scope}-${process.pid}`;
+  const initial = 'Matrix-initial-2026';
+  const created = await admin.request({
+    method: 'POST', url: '/api/admin/users',
+    payload: { username, displayName: key, role, scopes: [scope === 'city' ? '350200' : '350206'], password: initial },
+  });
+  expect(created.statusCode).toBe(201);
+  const first = await login(testApp.app, username, initial);
+  await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: initial, newPassword: 'Matrix-final-2026' } });
+  const session = await login(testApp.app, username, 'Matrix-final-2026');
+  sessions.set(key, session);
+  return session;
+}
+
+/** A small square inside the parcel, as a geometry edit. */
+async function geometryInside(id: number, radius: number) {
+  const { rows: [row] } = await sql<{ geometry: object }>`
+    SELECT ST_AsGeoJSON(ST_Multi(ST_SetSRID(ST_Buffer(ST_PointOnSurface(geom)::geography, ${radius}, 'quad_segs=1')::geometry, 4490)))::json AS geometry
+    FROM parcels WHERE id = ${id}`.execute(testApp.database.db);
+  return row.geometry;
+}
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  admin = await login(testApp.app, 'admin');
+  const pick = async (district: string) => (await sql<{ id: number }>`
+    SELECT id FROM parcels WHERE district_code = ${district} ORDER BY id LIMIT 1`.execute(testApp.database.db)).rows[0].id;
+  huliParcel = await pick('350206');
+  simingParcel = await pick('350203');
+}, 120_000);
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('PATCH /api/parcels/{id}: role × scope × field group', () => {
+  const cases: [Role, 'city' | 'huli', 'huli' | 'siming', keyof typeof FIELD_GROUPS][] = [];
+  for (const role of ROLE_CODES) {
+    for (const scope of ['city', 'huli'] as const) {
+      for (const district of ['huli', 'siming'] as const) {
+        for (const group of Object.keys(FIELD_GROUPS) as (keyof typeof FIELD_GROUPS)[]) cases.push([role, scope, district, group]);
+      }
+    }
+  }
+
+  it.each(cases)('%s scoped to %s editing a %s parcel (%s fields)', async (role, scope, district, group) => {
+    const session = await sessionFor(role, scope);
+    const id = district === 'huli' ? huliParcel : simingParcel;
+    const index = cases.findIndex((candidate) => candidate.join() === [role, scope, district, group].join());
+    const makePayload = FIELD_GROUPS[group].payload;
+    const payload = makePayload ? makePayload(index) : { geometry: await geometryInside(id, 3 + (index % 7)) };
+    const response = await session.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload });
+    const inScope = scope === 'city' || district === 'huli';
+    const roleMay = (FIELD_GROUPS[group].allowed as readonly string[]).includes(role);
+    if (!inScope) {
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+      expect(response.json().message).toContain('思明区');
+      expect(response.json().message).toContain('湖里区');
+    } else if (!roleMay) {
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'forbidden_fields' });
+    } else {
+      expect(response.statusCode).toBe(200);
+      const { rows: [entry] } = await sql<{ actor: string; request_id: string }>`
+        SELECT actor, request_id FROM history WHERE entity = 'parcels' AND entity_id = ${String(id)} ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
+      expect(entry.actor).toBe(session.username);
+      expect(entry.request_id).toBe(response.headers['x-request-id']);
+    }
+  });
+});
+
+describe('admin write routes × role', () => {
+  it.each(ROLE_CODES)('%s may manage users only if admin', async (role) => {
+    const session = await sessionFor(role, 'city');
+    const created = await session.request({
+      method: 'POST', url: '/api/admin/users',
+      payload: { username: `made-by-${role}-${process.pid}`, displayName: 'x', role: 'viewer', scopes: ['350206'], password: 'Made-by-role-2026' },
+    });
+    const { rows: [target] } = await sql<{ id: number }>`SELECT id FROM users WHERE username = 'viewer'`.execute(testApp.database.db);
+    const patched = await session.request({ method: 'PATCH', url: `/api/admin/users/${target.id}`, payload: { displayName: `renamed by ${role}` } });
+    const audit = await session.get('/api/admin/audit?entity=users');
+    if (role === 'admin') {
+      expect([created.statusCode, patched.statusCode, audit.statusCode]).toEqual([201, 200, 200]);
+    } else {
+      for (const response of [created, patched, audit]) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toMatchObject({ error: 'forbidden' });
+      }
+      expect(created.json().message).toContain('管理用户');
+    }
+  });
+
+  it.each(ROLE_CODES)('%s may change their own password and log out', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const wrong = await session.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'wrong-pass-1234', newPassword: 'Whatever-2026-x' } });
+    expect(wrong.statusCode).toBe(401);
+  });
+});
+
+describe('reads are filtered to the scope', () => {
+  it('gives a 湖里区 planner the figures of 湖里区 only, and refuses 思明区 figures naming the district', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const city = (await planner.get('/api/districts/350200/stats')).json();
+    const huli = (await planner.get('/api/districts/350206/stats')).json();
+    expect(city.parcelCount).toBe(huli.parcelCount);
+    const siming = await planner.get('/api/districts/350203/stats');
+    expect(siming.statusCode).toBe(403);
+    expect(siming.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    const districts = (await planner.get('/api/districts')).json().items as { code: string; inScope: boolean }[];
+    expect(districts.filter((district) => district.inScope).map((district) => district.code).sort()).toEqual(['350200', '350206']);
+    const list = (await planner.get('/api/parcels?pageSize=500')).json();
+    expect(list.total).toBe(huli.parcelCount);
+    expect(new Set(list.items.map((item: { districtCode: string }) => item.districtCode))).toEqual(new Set(['350206']));
+  });
+
+  it('shows a parcel outside the scope only as context: shape, code and land use, no owner or figures', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const outside = (await planner.get(`/api/parcels/${simingParcel}`)).json();
+    expect(outside).toMatchObject({ id: simingParcel, districtCode: '350203', districtName: '思明区', restricted: true, owner: null, taxPerMu: null, status: null });
+    expect(outside.geometry.type).toBe('MultiPolygon');
+    const inside = (await planner.get(`/api/parcels/${huliParcel}`)).json();
+    expect(inside.restricted).toBe(false);
+    expect(inside.owner).not.toBeNull();
+    const history = await planner.get(`/api/parcels/${simingParcel}/history`);
+    expect(history.statusCode).toBe(403);
+  });
+
+  it('draws parcels outside the scope as restricted in tiles', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const official = await login(testApp.app, 'official');
+    // z12 tile 3393/1762 holds parcels of 思明区 and 湖里区.
+    const { rows } = await sql<{ district_code: string; x: number; y: number }>`
+      SELECT district_code, floor((ST_X(ST_PointOnSurface(geom)) + 180) / 360 * 4096)::int AS x,
+             floor((1 - ln(tan(radians(ST_Y(ST_PointOnSurface(geom)))) + 1 / cos(radians(ST_Y(ST_PointOnSurface(geom))))) / pi()) / 2 * 4096)::int AS y
+      FROM parcels WHERE id = ${simingParcel}`.execute(testApp.database.db);
+    const url = `/tiles/parcels/12/${rows[0].x}/${rows[0].y}.pbf`;
+    const decode = async (session: Session) => {
+      const layer = new VectorTile(new PbfReader((await session.get(url)).rawPayload)).layers.parcels;
+      return Array.from({ length: layer.length }, (_, index) => layer.feature(index));
+    };
+    const restrictedView = (await decode(planner)).find((feature) => feature.id === simingParcel)!;
+    expect(restrictedView.properties).toEqual({ status: 'restricted', type: 'restricted', restricted: 1 });
+    const fullView = (await decode(official)).find((feature) => feature.id === simingParcel)!;
+    expect(fullView.properties.restricted).toBe(0);
+    expect(fullView.properties.status).not.toBe('restricted');
+  });
+});
