@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES } from '../../domain/efficiency.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { passwordOf, createTestApp, type TestApp } from '../helpers/test-app.js';
 
 declare global {
   interface Window {
@@ -24,6 +24,7 @@ let browser: Browser;
 let page: Page;
 let origin: string;
 const browserErrors: string[] = [];
+const policyViolations: string[] = [];
 
 beforeAll(async () => {
   testApp = await createTestApp();
@@ -32,6 +33,9 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (error) => browserErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -56,6 +60,21 @@ function countPixels(png: Buffer, hex: string, tolerance = 6): number {
   return count;
 }
 
+async function logIn(username: string): Promise<void> {
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('[data-testid="login-page"]');
+  await page.fill('[data-testid="login-username"]', username);
+  await page.fill('[data-testid="login-password"]', passwordOf(username));
+  await page.click('[data-testid="login-submit"]');
+  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+}
+
+async function logOut(): Promise<void> {
+  await page.locator('[data-testid="user-menu"]').click();
+  await page.locator('[data-testid="logout"]').click();
+  await page.waitForSelector('[data-testid="login-page"]', { timeout: 30_000 });
+}
+
 async function moveMapAndWait(center: [number, number], zoom: number): Promise<void> {
   await page.evaluate(([lon, lat, targetZoom]) => new Promise<void>((resolve) => {
     const map = window.__biaotuMap!;
@@ -66,9 +85,7 @@ async function moveMapAndWait(center: [number, number], zoom: number): Promise<v
 
 describe('the map page', () => {
   it('shows districts and parcels, a district’s figures, and a parcel’s card', async () => {
-    await page.goto(`${origin}/`);
-    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
-    await expect(page.locator('[data-testid="city-name"]')).toBeTruthy();
+    await logIn('official');
     expect(await page.locator('[data-testid="city-name"]').innerText()).toContain('厦门市');
 
     // Parcels were drawn at the city view: pixels of the parcel status colours are on screen.
@@ -116,6 +133,61 @@ describe('the map page', () => {
     // Esc closes it.
     await page.keyboard.press('Escape');
     await card.waitFor({ state: 'hidden', timeout: 10_000 });
+    await logOut();
     expect(browserErrors).toEqual([]);
+    expect(policyViolations).toEqual([]);
+  });
+
+  it('refuses a wrong password, then lets a 湖里区 planner in, refuses an edit in 思明区 naming both districts, and logs out', async () => {
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('[data-testid="login-page"]');
+    await page.fill('[data-testid="login-username"]', 'planner-huli');
+    await page.fill('[data-testid="login-password"]', 'not-the-password-1');
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForSelector('[data-testid="login-error"]');
+    expect(await page.locator('[data-testid="login-error"]').innerText()).toContain('用户名或密码错误');
+
+    await page.fill('[data-testid="login-password"]', passwordOf('planner-huli'));
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+    expect(await page.locator('[data-testid="user-menu"]').innerText()).toContain('湖里区');
+
+    // 思明区's figures are not the planner's to read.
+    await page.locator('[data-testid="district-option-350203"]').click();
+    await page.waitForSelector('[data-testid="stats-out-of-scope"]', { timeout: 30_000 });
+
+    // A 思明区 parcel is drawn grey, as context; its card hides the attributes.
+    const { rows: [parcel] } = await sql<{ id: number; code: string; lon: number; lat: number }>`
+      SELECT id, code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+      FROM parcels WHERE district_code = '350203' ORDER BY area_m2 DESC LIMIT 1`.execute(testApp.database.db);
+    await moveMapAndWait([parcel.lon, parcel.lat], 17);
+    const restrictedGrey = await page.locator('[data-testid="map"]').screenshot();
+    expect(countPixels(restrictedGrey, '#d5d9de', 4)).toBeGreaterThan(2000);
+    const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('[data-testid="parcel-restricted"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="parcel-card"]').innerText()).toContain(parcel.code);
+
+    // The edit is refused by the server, and the planner is told why.
+    await page.locator('[data-testid="parcel-edit"]').click();
+    const dialog = page.locator('[data-testid="parcel-edit-dialog"]');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('input[type="text"]').first().fill('新型产业用地（测试）');
+    await page.locator('[data-testid="parcel-edit-save"]').click();
+    const error = page.locator('[data-testid="parcel-edit-error"]');
+    await error.waitFor({ state: 'visible', timeout: 30_000 });
+    const message = await error.innerText();
+    expect(message).toContain('思明区');
+    expect(message).toContain('湖里区');
+    const { rows: [unchanged] } = await sql<{ count: number }>`
+      SELECT count(*)::int AS count FROM history WHERE entity = 'parcels' AND entity_id = ${String(parcel.id)} AND actor = 'planner-huli'`.execute(testApp.database.db);
+    expect(unchanged.count).toBe(0);
+    await page.keyboard.press('Escape');
+
+    await logOut();
+    const me = await page.evaluate(() => fetch('/api/auth/me').then((response) => response.status));
+    expect(me).toBe(401);
+    expect(browserErrors).toEqual([]);
+    expect(policyViolations).toEqual([]);
   });
 });

@@ -27,3 +27,9 @@ export function colourOf(mode: ColourMode, code: string | null | undefined): str
   const key = code ?? (mode === 'type' ? NO_INEFFICIENCY_TYPE.code : '');
   return colourEntries(mode).find((entry) => entry.code === key)?.color ?? UNKNOWN_COLOUR;
 }
+
+/**
+ * Parcels outside the user's scope: drawn as neutral context (a planner must see the neighbouring
+ * land to judge contiguity) in a grey no status colour uses, so nobody reads a status into them.
+ */
+export const RESTRICTED_PARCEL = { code: 'restricted', label: '管辖范围外', fill: '#d5d9de', outline: '#9aa3ad' } as const;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
-import { buildMapStyle, LAYER, parcelColourExpression, PARCEL_OUTLINE_MINZOOM } from './map-style.js';
+import { RESTRICTED_PARCEL } from '../format/colour-scheme.js';
+import { buildMapStyle, LAYER, parcelColourExpression, parcelFillExpression, PARCEL_OUTLINE_MINZOOM, RESTRICTED_PARCEL_FILTER } from './map-style.js';
 
 describe('map style', () => {
   it('colours parcels by status with exactly the domain colours', () => {
@@ -47,5 +48,17 @@ describe('map style', () => {
     expect(fill && 'paint' in fill && fill.paint).toMatchObject({ 'fill-opacity': 1 });
     expect(outline?.minzoom).toBe(PARCEL_OUTLINE_MINZOOM);
     expect(PARCEL_OUTLINE_MINZOOM).toBe(13);
+  });
+
+  it('draws parcels outside the user’s scope light grey whatever the colour mode', () => {
+    for (const mode of ['status', 'type'] as const) {
+      const expression = parcelFillExpression(mode) as unknown[];
+      expect(expression).toEqual(['case', RESTRICTED_PARCEL_FILTER, '#d5d9de', parcelColourExpression(mode)]);
+    }
+    const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'type' });
+    const fill = style.layers.find((layer) => layer.id === LAYER.parcelFill);
+    const outline = style.layers.find((layer) => layer.id === LAYER.parcelOutline);
+    expect(fill?.paint).toMatchObject({ 'fill-color': parcelFillExpression('type') });
+    expect(outline?.paint).toMatchObject({ 'line-color': ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.outline, expect.any(String)] });
   });
 });

@@ -7,7 +7,7 @@ import type {
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
 import type { ColourMode } from '../state/browse-state.js';
-import { colourEntries, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
+import { colourEntries, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
 
 export const SOURCE = {
   basemap: 'basemap',
@@ -67,6 +67,14 @@ export function parcelColourExpression(mode: ColourMode): ExpressionSpecificatio
   const property = mode === 'status' ? 'status' : 'type';
   const pairs = colourEntries(mode).flatMap((entry) => [entry.code, entry.color]);
   return ['match', ['coalesce', ['get', property], 'none'], ...pairs, UNKNOWN_COLOUR] as unknown as ExpressionSpecification;
+}
+
+/** Tiles mark out-of-scope parcels with `restricted` = 1 (their status and type then say 'restricted'). */
+export const RESTRICTED_PARCEL_FILTER: ExpressionSpecification = ['to-boolean', ['coalesce', ['get', 'restricted'], 0]];
+
+/** The parcels' `fill-color`: grey for parcels outside the user's scope, the mode's colours otherwise. */
+export function parcelFillExpression(mode: ColourMode): ExpressionSpecification {
+  return ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.fill, parcelColourExpression(mode)];
 }
 
 export function basemapSource(url: string): RasterSourceSpecification {
@@ -142,7 +150,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       source: SOURCE.parcels,
       'source-layer': SOURCE_LAYER.parcels,
       paint: {
-        'fill-color': parcelColourExpression(colourMode),
+        'fill-color': parcelFillExpression(colourMode),
         'fill-opacity': 1,
       },
     },
@@ -153,7 +161,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       'source-layer': SOURCE_LAYER.parcels,
       minzoom: PARCEL_OUTLINE_MINZOOM,
       paint: {
-        'line-color': 'rgba(40, 48, 60, 0.55)',
+        'line-color': ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.outline, 'rgba(40, 48, 60, 0.55)'],
         'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.4, 16, 1, 18, 1.4],
       },
     },

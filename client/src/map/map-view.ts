@@ -7,6 +7,7 @@ import {
   type IControl,
   type MapGeoJSONFeature,
   type PaddingOptions,
+  type VectorTileSource,
 } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -19,7 +20,7 @@ import {
   districtFillOpacity,
   LAYER,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
-  parcelColourExpression,
+  parcelFillExpression,
   selectedDistrictFilter,
   SOURCE,
   SOURCE_LAYER,
@@ -61,6 +62,8 @@ export interface ParcelHover {
   y: number;
   status: string | null;
   type: string | null;
+  /** Outside the user's scope: no status or type to show. */
+  restricted: boolean;
 }
 
 export interface MapViewOptions {
@@ -80,6 +83,8 @@ export interface MapViewOptions {
   onReady?: () => void;
   /** The product's own tiles failed (server down, TileJSON missing). Reported once per map. */
   onSourceError?: (message: string) => void;
+  /** A tile or TileJSON request was refused with 401: the session is gone. */
+  onUnauthenticated?: () => void;
   /** Basemap tiles failed (wrong template, no network to the provider). Reported once per basemap. */
   onBasemapError?: () => void;
 }
@@ -228,13 +233,24 @@ export class MapView {
   #follow(next: BrowseSnapshot, previous: BrowseSnapshot | null): void {
     if (!this.#loaded) return;
     if (!previous || next.colourMode !== previous.colourMode) {
-      this.map.setPaintProperty(LAYER.parcelFill, 'fill-color', parcelColourExpression(next.colourMode));
+      this.map.setPaintProperty(LAYER.parcelFill, 'fill-color', parcelFillExpression(next.colourMode));
     }
     if (!previous || next.districtCode !== previous.districtCode) {
       const code = next.districtCode === this.#options.cityCode ? null : next.districtCode;
       this.map.setFilter(LAYER.districtSelected, selectedDistrictFilter(code));
     }
     if (!previous || next.parcelId !== previous.parcelId) this.#showSelectedParcel(next.parcelId);
+    if (previous && next.dataRevision !== previous.dataRevision) this.reloadParcels();
+  }
+
+  /**
+   * Fetches the parcel tiles again after a saved edit. Setting the same TileJSON URL makes MapLibre
+   * reload every tile while still drawing the old ones (no blank flash); the tiles are served with
+   * `no-cache` and an ETag, so only tiles that really changed come back in full.
+   */
+  reloadParcels(): void {
+    const source = this.map.getSource<VectorTileSource>(SOURCE.parcels);
+    if (source?.url) source.setUrl(source.url);
   }
 
   /** A parcel clicked where the card is about to open would vanish under it: slide the map left. */
@@ -295,6 +311,10 @@ export class MapView {
       const message = event.error?.message ?? '';
       const sourceId = (event as { sourceId?: string }).sourceId;
       console.warn('[map]', sourceId ?? '', message);
+      if ((event.error as { status?: number } | undefined)?.status === 401) {
+        this.#reportOnce('unauthenticated', () => this.#options.onUnauthenticated?.());
+        return;
+      }
       if (sourceId === SOURCE.basemap) {
         this.#reportOnce('basemap', () => this.#options.onBasemapError?.());
         return;
@@ -353,6 +373,7 @@ export class MapView {
             y: pointer.point[1],
             status: typeof parcel.properties.status === 'string' ? parcel.properties.status : null,
             type: typeof parcel.properties.type === 'string' ? parcel.properties.type : null,
+            restricted: Boolean(parcel.properties.restricted),
           }
         : null,
     );

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BrowseState, type BrowseSnapshot } from './browse-state.js';
 
 function cityState(): BrowseState {
-  return new BrowseState({ districtCode: '350200', parcelId: null, colourMode: 'status' });
+  return new BrowseState({ districtCode: '350200', parcelId: null, colourMode: 'status', dataRevision: 0 });
 }
 
 describe('BrowseState', () => {
   it('starts from the snapshot it is given', () => {
     const state = cityState();
-    expect(state.snapshot).toEqual({ districtCode: '350200', parcelId: null, colourMode: 'status' });
+    expect(state.snapshot).toEqual({ districtCode: '350200', parcelId: null, colourMode: 'status', dataRevision: 0 });
   });
 
   it('selects a district and tells listeners the new and the previous snapshot', () => {
@@ -69,5 +69,16 @@ describe('BrowseState', () => {
     state.selectParcel(1);
 
     expect(calls).toBe(0);
+  });
+
+  it('counts saved changes so followers reload once per save', () => {
+    const state = cityState();
+    const revisions: number[] = [];
+    state.subscribe((next) => revisions.push(next.dataRevision));
+
+    state.noteDataChanged();
+    state.noteDataChanged();
+
+    expect(revisions).toEqual([1, 2]);
   });
 });

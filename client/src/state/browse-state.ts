@@ -16,6 +16,11 @@ export interface BrowseSnapshot {
   /** Parcel whose card (一宗一卡) is open, or null. */
   readonly parcelId: number | null;
   readonly colourMode: ColourMode;
+  /**
+   * Goes up whenever the user saved a change to the data: the map redraws the parcels, the
+   * figures and the open card reload. A counter, not a flag, so two saves are two redraws.
+   */
+  readonly dataRevision: number;
 }
 
 export type BrowseListener = (snapshot: BrowseSnapshot, previous: BrowseSnapshot) => void;
@@ -50,6 +55,11 @@ export class BrowseState {
 
   setColourMode(mode: ColourMode): void {
     this.#update({ colourMode: mode });
+  }
+
+  /** The data on the server changed (a saved edit): whatever shows it must fetch it again. */
+  noteDataChanged(): void {
+    this.#update({ dataRevision: this.#snapshot.dataRevision + 1 });
   }
 
   /** Calls `listener` after every change; returns the function that stops it. */

@@ -8,6 +8,8 @@ export interface DistrictEntry {
   /** Null when the server could not be reached and the entry comes from the built-in list. */
   bbox: BoundingBox | null;
   areaM2: number | null;
+  /** Whether the user's scope covers it; null when not known (built-in list, older server). */
+  inScope: boolean | null;
 }
 
 /** The city and its districts, in the order the picker lists them (市 first, then 区 by code). */
@@ -23,6 +25,7 @@ function entryOf(district: District): DistrictEntry {
     level: district.level,
     bbox: district.bbox,
     areaM2: district.areaM2,
+    inScope: typeof district.inScope === 'boolean' ? district.inScope : null,
   };
 }
 
@@ -47,13 +50,14 @@ export function catalogueFromDistricts(items: readonly District[], cityCode: str
  */
 export function fallbackCatalogue(): DistrictCatalogue {
   return {
-    city: { code: XIAMEN.code, name: XIAMEN.name, level: 'city', bbox: null, areaM2: null },
+    city: { code: XIAMEN.code, name: XIAMEN.name, level: 'city', bbox: null, areaM2: null, inScope: null },
     districts: XIAMEN_DISTRICTS.map((district) => ({
       code: district.code,
       name: district.name,
       level: 'district' as const,
       bbox: null,
       areaM2: null,
+      inScope: null,
     })),
   };
 }
