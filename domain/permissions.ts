@@ -21,6 +21,7 @@ export type Action =
   | 'parcels:edit-geometry'
   | 'parcels:edit-planning'
   | 'parcels:edit-identification'
+  | 'imports:write'
   | 'users:manage'
   | 'audit:read';
 
@@ -30,13 +31,14 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'parcels:edit-geometry': '编辑地块图形',
   'parcels:edit-planning': '编辑规划字段',
   'parcels:edit-identification': '编辑认定字段',
+  'imports:write': '导入数据',
   'users:manage': '管理用户',
   'audit:read': '查看审计日志',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'users:manage', 'audit:read'],
-  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read'],
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write'],
   planner: ['data:read', 'parcels:edit-planning'],
   official: ['data:read', 'parcels:edit-identification'],
   viewer: ['data:read'],

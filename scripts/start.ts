@@ -36,7 +36,7 @@ try {
   await ensureClientBuilt().catch((error: Error) => {
     console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
   });
-  app = await buildApp({ db: database.db, pool: database.pool, settings, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  app = await buildApp({ db: database.db, pool: database.pool, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   await app.listen({ port: settings.port, host: settings.host });
   const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
   const port = (app.server.address() as AddressInfo).port;

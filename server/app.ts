@@ -19,6 +19,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { healthRoutes } from './health/health.routes.js';
+import { importsRoutes } from './imports/imports.routes.js';
+import { createImportService, type ImportService } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
@@ -31,6 +33,7 @@ declare module 'fastify' {
     db: DatabaseClient;
     pool: pg.Pool;
     settings: Settings;
+    importService: ImportService;
   }
 }
 
@@ -41,6 +44,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** The built client (vite build). Served at `/` when present. */
   clientDirectory?: string;
+  /** The connection GDAL uses to load imports into staging (the application's role). */
+  gdal: { url: string; role?: string };
 }
 
 export async function buildApp(options: AppOptions): Promise<AppInstance> {
@@ -83,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
         { name: 'tiles', description: '矢量瓦片' },
         { name: 'auth', description: '登录与账号' },
         { name: 'admin', description: '用户管理与审计' },
+        { name: 'imports', description: '数据导入' },
       ],
     },
   });
@@ -96,6 +102,13 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
   await app.register(tilesRoutes);
+  const importService = createImportService({
+    db: options.db, pool: options.pool, directory: options.settings.importDirectory,
+    databaseUrl: options.gdal.url, databaseRole: options.gdal.role, maxUploadBytes: options.settings.importMaxBytes,
+    log: (message, error) => app.log.error({ err: error }, message),
+  });
+  app.decorate('importService', importService);
+  await app.register(importsRoutes, { service: importService });
   await app.register(glyphsRoutes);
 
   const clientDirectory = options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist');

@@ -20,6 +20,15 @@ export interface Settings {
   corsOrigins: string[];
   /** Honour X-Forwarded-* from a reverse proxy (for Secure cookies behind TLS termination). */
   trustProxy: boolean;
+  /** Where uploads are unpacked and read: the only folder imports write to. */
+  importDirectory: string;
+  /** Largest upload accepted. */
+  importMaxBytes: number;
+}
+
+/** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
+export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BIAOTU_DATA_DIR ? path.resolve(env.BIAOTU_DATA_DIR) : path.join(REPOSITORY_ROOT, '.data');
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +53,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     loginRateLimitPerMinute: positiveNumber(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    importDirectory: env.IMPORT_DIRECTORY ? path.resolve(env.IMPORT_DIRECTORY) : path.join(dataDirectory(env), 'imports'),
+    importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
   };
 }

@@ -98,6 +98,40 @@ export interface SessionTable {
   user_agent: string | null;
 }
 
+export interface ImportTable {
+  id: string;
+  kind: string;
+  year: number | null;
+  file_name: string;
+  file_size: ColumnType<number, number | undefined, number>;
+  status: string;
+  phase: string;
+  progress: ColumnType<number, number | undefined, number>;
+  detected: ColumnType<unknown, string | undefined, string>;
+  layers: ColumnType<unknown, string | undefined, string>;
+  options: ColumnType<unknown, string | undefined, string>;
+  report: ColumnType<unknown, string | undefined, string>;
+  needs: ColumnType<unknown, string | null | undefined, string | null>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  committed_at: Timestamp | null;
+}
+
+export interface SurveyLayerTable {
+  id: Generated<number>;
+  year: number;
+  layer_name: string;
+  import_id: string | null;
+  feature_count: number;
+  source_srid: number | null;
+  imported_by: string;
+  imported_at: Timestamp;
+  superseded_at: Timestamp | null;
+  superseded_by: number | null;
+}
+
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
@@ -105,4 +139,6 @@ export interface Database {
   users: UserTable;
   user_scopes: UserScopeTable;
   sessions: SessionTable;
+  imports: ImportTable;
+  survey_layers: SurveyLayerTable;
 }

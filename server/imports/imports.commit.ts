@@ -1,0 +1,131 @@
+import { sql, type Transaction } from 'kysely';
+import { convertValue } from '../../domain/import/field-mapping.js';
+import { columnName } from '../../domain/parcel-fields.js';
+import type { Principal } from '../auth/principal.js';
+import { writeAs } from '../db/actor.js';
+import type { DatabaseClient } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { ApiError } from '../errors.js';
+import type { ImportLayerState, ImportRow } from './imports.repository.js';
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function sourceFor(layer: ImportLayerState, target: string): string | null {
+  const entry = Object.entries(layer.mapping ?? {}).find(([, mapped]) => mapped === target);
+  return entry ? entry[0] : null;
+}
+
+const SURVEY_COLUMNS: [column: string, target: string, numeric: boolean][] = [
+  ['bsm', 'bsm', false],
+  ['land_use_code', 'landUseCode', false],
+  ['land_use_name', 'landUseName', false],
+  ['owner_unit_name', 'ownerUnitName', false],
+  ['located_unit_name', 'locatedUnitName', false],
+  ['patch_area_m2', 'patchArea', true],
+  ['deduction_area_m2', 'deductionArea', true],
+  ['patch_land_area_m2', 'patchLandArea', true],
+  ['urban_rural_code', 'urbanRuralCode', false],
+];
+
+/** The survey year: the user's, else the most common SJNF of the data. */
+async function surveyYear(transaction: Transaction<Database>, row: ImportRow, layers: ImportLayerState[]): Promise<number> {
+  const given = row.options.year ?? row.year;
+  if (given) return given;
+  for (const layer of layers) {
+    const field = sourceFor(layer, 'dataYear');
+    if (!field) continue;
+    const { rows } = await sql<{ year: number | null }>`
+      SELECT mode() WITHIN GROUP (ORDER BY import_to_numeric(${sql.raw(quoteIdentifier(field))}::text))::int AS year
+      FROM ${sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`)}`.execute(transaction);
+    if (rows[0]?.year && rows[0].year >= 1990 && rows[0].year <= 2100) return rows[0].year;
+  }
+  throw new ApiError(400, 'year_required', '请提供调查年份 (year)：数据中没有可用的 SJNF 字段。', { parameter: 'year' });
+}
+
+/**
+ * Commits a ready import in one transaction. A survey year becomes a new layer that supersedes the
+ * previous layer of that year (kept, never deleted); parcels are inserted or updated by 宗地编号,
+ * each change recorded by the history trigger, and only inside the importer's districts.
+ */
+export async function commitImport(db: DatabaseClient, row: ImportRow, principal: Principal, requestId: string): Promise<Record<string, unknown>> {
+  const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
+  return writeAs(db, { name: principal.username, requestId }, async (transaction) => {
+    if (row.kind === 'survey') {
+      const year = await surveyYear(transaction, row, layers);
+      const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count']).where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).executeTakeFirst();
+      if (previous) await transaction.updateTable('survey_layers').set({ superseded_at: new Date() }).where('id', '=', previous.id).execute();
+      const { id: layerId } = await transaction.insertInto('survey_layers').values({
+        year, layer_name: 'DLTB', import_id: row.id, feature_count: 0, source_srid: (row.detected.srid as number | null) ?? null, imported_by: principal.username,
+      }).returning('id').executeTakeFirstOrThrow();
+      if (previous) await transaction.updateTable('survey_layers').set({ superseded_by: layerId }).where('id', '=', previous.id).execute();
+      let inserted = 0;
+      for (const layer of layers) {
+        const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+        const columns = SURVEY_COLUMNS.map(([, target, numeric]) => {
+          const field = sourceFor(layer, target);
+          if (!field) return sql`NULL`;
+          return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
+        });
+        const result = await sql`
+          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom)
+          SELECT ${layerId}, ${year}, ${sql.join(columns)}, to_jsonb(s) - 'geom' - 'fid' - '_status' - '_messages' - '_fixed' - '_area_m2', s._fixed
+          FROM ${table} s WHERE s._status IN ('valid', 'repaired')`.execute(transaction);
+        inserted += Number(result.numAffectedRows ?? 0);
+      }
+      await transaction.updateTable('survey_layers').set({ feature_count: inserted }).where('id', '=', layerId).execute();
+      await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
+        VALUES ('survey_layers', ${String(layerId)}, 'import_commit', ${principal.username},
+          ${previous ? JSON.stringify({ layerId: previous.id, year, features: previous.feature_count }) : null}::jsonb,
+          ${JSON.stringify({ layerId, year, features: inserted, importId: row.id, file: row.file_name })}::jsonb, ${requestId})`.execute(transaction);
+      return { kind: 'survey', year, layerId, features: inserted, supersededLayerId: previous?.id ?? null };
+    }
+
+    let inserted = 0;
+    let updated = 0;
+    let outside = 0;
+    const problems: { fid: number; message: string }[] = [];
+    for (const layer of layers) {
+      const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+      const { rows } = await sql<{ fid: number; attributes: Record<string, unknown>; district_code: string | null; geometry: string }>`
+        SELECT s.fid::int AS fid, to_jsonb(s) - 'geom' - '_fixed' AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
+        FROM ${table} s
+        LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
+        WHERE s._status IN ('valid', 'repaired') ORDER BY s.fid`.execute(transaction);
+      for (const feature of rows) {
+        if (!feature.district_code || (!principal.unrestricted && !principal.allowedDistricts.includes(feature.district_code))) {
+          outside++;
+          problems.push({ fid: feature.fid, message: feature.district_code ? `位于 ${feature.district_code}，不在您的管辖范围内` : '不在任何行政区内' });
+          continue;
+        }
+        const values: Record<string, unknown> = {};
+        for (const [source, target] of Object.entries(layer.mapping ?? {})) {
+          if (!target) continue;
+          const converted = convertValue('parcels', target, feature.attributes[source], layer.units?.[source]);
+          if (converted.ok) values[target] = converted.value;
+          else problems.push({ fid: feature.fid, message: `${source}: ${converted.message}` });
+        }
+        const code = typeof values.code === 'string' && values.code.trim() !== '' ? values.code.trim() : `${feature.district_code}-I${row.id.slice(0, 8)}-${feature.fid}`;
+        delete values.code;
+        const columns: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(values)) columns[columnName(key)] = value;
+        const existing = await transaction.selectFrom('parcels').select('id').where('code', '=', code).executeTakeFirst();
+        const geometry = sql`ST_Multi(ST_SetSRID(${feature.geometry}::geometry, 4490))`;
+        if (existing) {
+          await transaction.updateTable('parcels').set({ ...columns, geom: geometry, updated_by: principal.username } as never).where('id', '=', existing.id).execute();
+          updated++;
+        } else {
+          await transaction.insertInto('parcels').values({
+            status: 'suspected', ...columns, code, district_code: feature.district_code, geom: geometry, updated_by: principal.username,
+          } as never).execute();
+          inserted++;
+        }
+      }
+    }
+    await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
+      VALUES ('imports', ${row.id}, 'import_commit', ${principal.username}, NULL,
+        ${JSON.stringify({ kind: 'parcels', inserted, updated, skipped: outside, file: row.file_name })}::jsonb, ${requestId})`.execute(transaction);
+    return { kind: 'parcels', inserted, updated, skipped: outside, problems: problems.slice(0, 200) };
+  });
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT } from '../../server/config.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+
+const FIXTURES = path.join(REPOSITORY_ROOT, 'fixtures', 'imports');
+const TESTDATA = path.resolve(REPOSITORY_ROOT, '../shared/testdata');
+
+let testApp: TestApp;
+let surveyor: Session;
+beforeAll(async () => {
+  testApp = await createTestApp();
+  surveyor = await login(testApp.app, 'surveyor');
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+async function upload(session: Session, file: string, fields: Record<string, string> = {}, content?: Buffer) {
+  const body = multipartBody({ kind: 'survey', ...fields }, { name: path.basename(file), content: content ?? fs.readFileSync(file) });
+  return session.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+}
+
+/** Waits for the background reading to finish and answers the import's state. */
+async function settled(id: string) {
+  await testApp.app.importService.settled(id);
+  const response = await surveyor.get(`/api/imports/${id}`);
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+describe('importing a zipped 变更调查 shapefile (GBK without .cpg, EPSG:4527, files in a sub-folder, upper-case extensions)', () => {
+  let id: string;
+
+  it('reads it, detects GBK from the bytes and the CRS from the .prj, and reports each problem feature', async () => {
+    const response = await upload(surveyor, path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'), { year: '2023' });
+    expect(response.statusCode).toBe(202);
+    id = response.json().id;
+    const state = await settled(id);
+    expect(state.status).toBe('ready');
+    expect(state.detected).toMatchObject({ srid: 4527, encoding: 'gbk' });
+    expect(state.layers[0]).toMatchObject({ featureCount: 12, selected: true });
+    expect(state.report).toMatchObject({ features: 12, rejected: 0 });
+    expect(state.report.repaired).toBeGreaterThanOrEqual(2);
+    expect(state.report.warnings.some((warning: { message: string }) => warning.message.includes('TBMJ'))).toBe(true);
+    const messages = state.report.samples.flatMap((sample: { messages: string[] }) => sample.messages).join(' ');
+    expect(messages).toContain('Self-intersection');
+    expect(messages).toContain('重复节点');
+    expect(state.report.samples.find((sample: { bsm: string }) => sample.bsm === '3502062023000004')).toBeDefined();
+  });
+
+  it('previews features in EPSG:4326 with decoded Chinese, ellipsoidal areas and per-feature status', async () => {
+    const response = await surveyor.get(`/api/imports/${id}/features?pageSize=20`);
+    expect(response.statusCode).toBe(200);
+    const collection = response.json();
+    expect(collection.total).toBe(12);
+    const first = collection.features[0];
+    expect(first.properties.DLMC).toBe('工业用地');
+    expect(first.properties.ZLDWMC).toBe('湖里区禾山街道');
+    expect(first.properties.status).toBe('valid');
+    const [lon, lat] = first.geometry.coordinates[0][0][0];
+    expect(lon).toBeCloseTo(118.08, 3);
+    expect(lat).toBeCloseTo(24.5, 3);
+    expect(Math.abs(first.properties.area_m2 - first.properties.TBMJ) / first.properties.TBMJ).toBeLessThan(1e-4);
+    const hostile = collection.features.find((feature: { properties: { BZ: string | null } }) => feature.properties.BZ?.includes('DROP TABLE'));
+    expect(hostile.properties.BZ).toBe("'; DROP TABLE parcels; -- <script>alert(1)</script>");
+  });
+
+  it('commits in one transaction as the 2023 survey layer, keeping every attribute', async () => {
+    const response = await surveyor.request({ method: 'POST', url: `/api/imports/${id}/commit` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'committed', result: { kind: 'survey', year: 2023, features: 12 } });
+    const { rows } = await sql<{ count: number; names: string[]; attributes: Record<string, unknown> }>`
+      SELECT count(*)::int AS count, array_agg(DISTINCT land_use_name) AS names, (array_agg(attributes))[1] AS attributes
+      FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id WHERE l.year = 2023 AND l.superseded_at IS NULL`.execute(testApp.database.db);
+    expect(rows[0].count).toBe(12);
+    expect(rows[0].names).toContain('工业用地');
+    expect(rows[0].attributes).toHaveProperty('QSDWMC', '湖里区禾山街道');
+    const { rows: staged } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'staging'`.execute(testApp.database.db);
+    expect(staged[0].count).toBe(0);
+  });
+
+  it('supersedes the year on a re-import, keeping the old layer on record', async () => {
+    const again = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'), { year: '2023' })).json().id;
+    expect((await settled(again)).status).toBe('ready');
+    const before = await sql<{ id: number }>`SELECT id FROM survey_layers WHERE year = 2023 AND superseded_at IS NULL`.execute(testApp.database.db);
+    expect((await surveyor.request({ method: 'POST', url: `/api/imports/${again}/commit` })).statusCode).toBe(200);
+    const { rows } = await sql<{ id: number; superseded_at: Date | null; superseded_by: number | null }>`
+      SELECT id, superseded_at, superseded_by FROM survey_layers WHERE year = 2023 ORDER BY id`.execute(testApp.database.db);
+    const old = rows.find((row) => row.id === before.rows[0].id)!;
+    expect(old.superseded_at).not.toBeNull();
+    expect(rows.filter((row) => row.superseded_at === null)).toHaveLength(1);
+    const { rows: history } = await sql<{ action: string; actor: string }>`
+      SELECT action, actor FROM history WHERE entity = 'survey_layers' ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
+    expect(history[0]).toEqual({ action: 'import_commit', actor: 'surveyor' });
+  });
+});
+
+describe('coordinate systems', () => {
+  it('asks for the CRS when there is no .prj, proposing the zone from the 8-digit eastings', async () => {
+    const id = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-no-prj.zip'))).json().id;
+    const state = await settled(id);
+    expect(state.status).toBe('needs-input');
+    expect(state.needs).toMatchObject({ what: 'srid', proposal: 4527 });
+    const answered = await surveyor.request({ method: 'POST', url: `/api/imports/${id}`, payload: { srid: 4527 } });
+    expect(answered.statusCode).toBe(202);
+    const ready = await settled(id);
+    expect(ready.status).toBe('ready');
+    expect(ready.report.features).toBe(12);
+    expect((await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` })).statusCode).toBe(204);
+    expect((await settled(id)).status).toBe('cancelled');
+  });
+
+  it('refuses 西安80 without transformation parameters, saying why', async () => {
+    const id = (await upload(surveyor, path.join(FIXTURES, 'dltb-xian80.zip'))).json().id;
+    const state = await settled(id);
+    expect(state.status).toBe('refused');
+    expect(state.error.reason).toBe('unsupported_crs');
+    expect(state.error.message).toContain('西安');
+  });
+});
+
+describe('部标 txt', () => {
+  it('imports pengbu_BR-14 as one parcel with its planar and ellipsoidal areas', async () => {
+    const file = path.join(TESTDATA, 'butiao-txt/qw-coordinatetools-pengbu/pengbu_BR-14.txt');
+    const id = (await upload(surveyor, file, { kind: 'parcels' })).json().id;
+    const state = await settled(id);
+    expect(state.status).toBe('ready');
+    expect(state.detected.srid).toBe(4528);
+    const features = (await surveyor.get(`/api/imports/${id}/features`)).json();
+    expect(features.total).toBe(1);
+    expect(features.features[0].properties.planar_area_m2).toBeCloseTo(57089.5, 0);
+    expect(features.features[0].properties.area_m2).toBeCloseTo(57088.89, 0);
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
+  });
+});
+
+describe('permissions', () => {
+  it.each(['planner', 'official', 'viewer'])('refuses an upload by a %s', async (username) => {
+    const session = await login(testApp.app, username);
+    const response = await upload(session, path.join(FIXTURES, 'dltb-2023-no-prj.zip'));
+    expect(response.statusCode).toBe(403);
+    expect(response.json().message).toContain('导入数据');
+  });
+
+  it('keeps one surveyor’s import out of another user’s reach', async () => {
+    const id = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-no-prj.zip'))).json().id;
+    await settled(id);
+    const admin = await login(testApp.app, 'admin');
+    expect((await admin.get(`/api/imports/${id}`)).statusCode).toBe(200);
+    const planner = await login(testApp.app, 'planner');
+    expect((await planner.get(`/api/imports/${id}`)).statusCode).toBe(403);
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
+  });
+});
