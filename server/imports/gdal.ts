@@ -20,7 +20,8 @@ export interface CommandResult {
 /** Runs a GDAL program without a shell (arguments are never interpreted). */
 export function runGdal(program: 'ogrinfo' | 'ogr2ogr', args: string[], options: { onStdout?: (chunk: string) => void; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: { ...process.env, CPL_DEBUG: 'OFF', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SHAPE_RESTORE_SHX: a shapefile delivered without its .shx index is still readable.
+    const child = spawn(program, args, { env: { ...process.env, CPL_DEBUG: 'OFF', SHAPE_RESTORE_SHX: 'YES', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;

@@ -47,7 +47,7 @@ export interface ImportLayerState {
   selected: boolean;
   skipped: { reason: string; message: string } | null;
   encoding: { encoding: string; confidence: number; source: string; reason: string } | null;
-  crs: { srid: number | null; label: string; confidence: number; source: string; reason: string; refused?: { reason: string; message: string } } | null;
+  crs: { srid: number | null; label: string; confidence: number; source: string; reason: string; refused?: { reason: string; message: string }; sourceWkt?: string } | null;
   crsCheck: { consistent: boolean; reason?: string; message?: string; suggestedSrid?: number | null } | null;
   stagingTable: string | null;
   mapping: Record<string, string | null> | null;

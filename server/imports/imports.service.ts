@@ -139,6 +139,9 @@ export function createImportService(options: ImportServiceOptions) {
       if (!POLYGON_TYPES.test(info.geometryType)) {
         return { ...layer, selected: false, skipped: { reason: 'not_polygon', message: `图层“${name}”的几何类型是 ${info.geometryType}，只能导入面图层。` } };
       }
+      if (info.featureCount === 0) {
+        return { ...layer, selected: false, skipped: { reason: 'empty_layer', message: `图层“${name}”没有要素。` } };
+      }
       const prj = source.siblings['.prj'];
       if (source.format === 'shapefile' && prj) {
         layer.crs = { ...crsFromPrj(fs.readFileSync(prj, 'utf8')), source: 'prj' };
@@ -147,7 +150,13 @@ export function createImportService(options: ImportServiceOptions) {
       } else if (info.srsWkt && source.format === 'geojson' && /EPSG",\s*"?(?!4326)\d+/.test(info.srsWkt)) {
         layer.crs = { ...crsFromPrj(info.srsWkt), source: 'geojson' };
       }
-      if ((!layer.crs || (layer.crs.srid === null && !layer.crs.refused)) && info.extent) layer.crs = crsFromCoordinates(info.extent);
+      // A CRS outside the Chinese set (UTM, a state plane…) that GDAL itself understands is
+      // transformed by GDAL from its WKT; only 西安80/北京54 stay refused, for want of parameters.
+      if (layer.crs?.refused?.reason === 'unknown_projection' && info.srsWkt) {
+        const name = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS|BOUNDCRS)\["([^"]+)"/.exec(info.srsWkt)?.[1] ?? 'GDAL';
+        layer.crs = { srid: null, label: name, confidence: 0.9, source: layer.crs.source, reason: `GDAL 识别的坐标系 ${name}（非 CGCS2000），将按其定义转换到 CGCS2000`, sourceWkt: info.srsWkt };
+      }
+      if ((!layer.crs || (layer.crs.srid === null && !layer.crs.refused && !layer.crs.sourceWkt)) && info.extent) layer.crs = crsFromCoordinates(info.extent);
       if (source.format === 'geojson' && layer.crs?.source === 'coordinates' && layer.crs.srid === 4490) {
         layer.crs = { ...layer.crs, srid: 4326, label: sridLabel(4326), confidence: 0.95, source: 'geojson', reason: 'GeoJSON 默认 WGS84 (RFC 7946)，坐标为经纬度' };
       }
@@ -163,6 +172,7 @@ export function createImportService(options: ImportServiceOptions) {
       }
       if (row.options.srid) continue;
       const crs = layer.crs;
+      if (crs?.sourceWkt) continue;
       if (!crs || crs.srid === null) {
         return { what: 'srid', layer: layer.id, proposal: null, message: `无法确定“${layer.name}”的坐标系：${crs?.reason ?? '没有 .prj'}。请选择坐标系（如 CGCS2000 3度带 第39带 EPSG:4527，或中央经线 117°E EPSG:4548）。` };
       }
@@ -189,8 +199,12 @@ export function createImportService(options: ImportServiceOptions) {
     const loaded: ImportLayerState[] = [];
     for (const [index, layer] of layers.entries()) {
       if (!layer.selected || layer.skipped) { loaded.push(layer); continue; }
-      const srid = row.options.srid ?? layer.crs!.srid!;
       const table = stagingName(row.id, index);
+      let sourceSrs = `EPSG:${row.options.srid ?? layer.crs!.srid!}`;
+      if (!row.options.srid && layer.crs?.sourceWkt) {
+        sourceSrs = path.join(folderOf(row.id), `${table}.wkt`);
+        fs.writeFileSync(sourceSrs, layer.crs.sourceWkt);
+      }
       const args = [
         '-f', 'PostgreSQL', gdalConnectionString(options.databaseUrl),
         ...(options.databaseRole ? ['-doo', `PRELUDE_STATEMENTS=SET ROLE ${options.databaseRole}`] : []),
@@ -199,7 +213,7 @@ export function createImportService(options: ImportServiceOptions) {
         ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${GDAL_ENCODING_NAMES[layer.encoding.encoding as TextEncoding]}`] : []),
         '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=geom', '-lco', 'FID=fid',
         '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO',
-        '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-s_srs', `EPSG:${srid}`, '-t_srs', 'EPSG:4490',
+        '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-s_srs', sourceSrs, '-t_srs', 'EPSG:4490',
         '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-skipfailures',
       ];
       let output = '';
@@ -251,6 +265,7 @@ export function createImportService(options: ImportServiceOptions) {
       if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
       if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
       if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
+      else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
       const { rows: counts } = await sql<{ status: string; count: number }>`SELECT coalesce(_status, 'rejected') AS status, count(*)::int AS count FROM ${table} GROUP BY 1`.execute(options.db);
       for (const count of counts) {
         report.features += count.count;
@@ -301,6 +316,7 @@ export function createImportService(options: ImportServiceOptions) {
       if (row.options.layers) layers = layers.map((layer) => ({ ...layer, selected: !layer.skipped && row.options.layers!.includes(layer.id) }));
       layers = layers.map((layer) => {
         const srid = row.options.srid ?? layer.crs?.srid ?? null;
+        if (!srid && layer.crs?.sourceWkt) return { ...layer, crsCheck: null, mapping: row.options.mapping ?? proposeMapping(row.kind, layer.fields.map((field) => field.name)).mapping, units: proposeMapping(row.kind, layer.fields.map((field) => field.name)).units };
         const crsCheck = srid && layer.extent && !layer.skipped ? checkCrsAgainstExtent(srid, layer.extent) : null;
         const proposed = proposeMapping(row.kind, layer.fields.map((field) => field.name));
         return { ...layer, crsCheck: crsCheck ? { ...crsCheck } : null, mapping: row.options.mapping ?? proposed.mapping, units: proposed.units };
@@ -316,7 +332,8 @@ export function createImportService(options: ImportServiceOptions) {
       };
       if (usable.length === 0) {
         const reasons = layers.map((layer) => layer.skipped?.message).filter(Boolean);
-        throw new ImportRefusal('no_polygons', `没有可导入的面图层。${reasons.join(' ')}`);
+        await imports.update(id, { layers, detected, status: 'refused', error: { reason: 'no_polygons', message: `没有可导入的面图层。${reasons.join(' ')}` } });
+        return;
       }
       const refusedCrs = usable.find((layer) => layer.crs?.refused && !row.options.srid);
       if (refusedCrs) {

@@ -57,7 +57,13 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
       byStem.set(stem, { ...(byStem.get(stem) ?? {}), [extension]: file });
     }
   }
+  // A File Geodatabase zipped without its .gdb folder: the folder holding a00000001.gdbtable.
+  const gdbFolders = new Set(files.filter((file) => /(^|[\\/])a00000001\.gdbtable$/i.test(file)).map((file) => path.dirname(file)));
+  for (const folder of gdbFolders) {
+    if (!/\.gdb$/i.test(folder)) sources.push({ format: 'filegdb', path: folder, name: path.relative(root, folder) || path.basename(folder), siblings: {} });
+  }
   for (const file of files) {
+    if (gdbFolders.has(path.dirname(file)) && !/\.gdb$/i.test(path.dirname(file))) continue;
     const name = path.relative(root, file);
     const extension = path.extname(file).toLowerCase();
     if (/\.gdb$/i.test(file) && fs.statSync(file).isDirectory()) {

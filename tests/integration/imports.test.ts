@@ -79,7 +79,8 @@ describe('importing a zipped 变更调查 shapefile (GBK without .cpg, EPSG:4527
     expect(rows[0].count).toBe(12);
     expect(rows[0].names).toContain('工业用地');
     expect(rows[0].attributes).toHaveProperty('QSDWMC', '湖里区禾山街道');
-    const { rows: staged } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'staging'`.execute(testApp.database.db);
+    const prefix = `i${id.replace(/-/g, '').slice(0, 24)}%`;
+    const { rows: staged } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'staging' AND tablename LIKE ${prefix}`.execute(testApp.database.db);
     expect(staged[0].count).toBe(0);
   });
 

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT } from '../../server/config.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { buildZip } from '../helpers/zip-writer.js';
+
+/** Bad input gets a clear refusal or a per-feature report: never a 500, never partial data, never a file outside staging. */
+const FIXTURES = path.join(REPOSITORY_ROOT, 'fixtures', 'imports');
+const TESTDATA = path.resolve(REPOSITORY_ROOT, '../shared/testdata');
+
+let testApp: TestApp;
+let surveyor: Session;
+let parcelsBefore: number;
+beforeAll(async () => {
+  testApp = await createTestApp();
+  surveyor = await login(testApp.app, 'surveyor');
+  parcelsBefore = (await sql<{ count: number }>`SELECT count(*)::int AS count FROM parcels`.execute(testApp.database.db)).rows[0].count;
+});
+afterAll(async () => {
+  const after = (await sql<{ count: number }>`SELECT count(*)::int AS count FROM parcels`.execute(testApp.database.db)).rows[0].count;
+  expect(after).toBe(parcelsBefore);
+  await testApp.close();
+});
+
+async function send(name: string, content: Buffer, fields: Record<string, string> = { kind: 'parcels' }, session = surveyor) {
+  const body = multipartBody(fields, { name, content });
+  return session.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+}
+
+async function outcome(name: string, content: Buffer) {
+  const response = await send(name, content);
+  expect(response.statusCode).toBe(202);
+  const id = response.json().id as string;
+  await testApp.app.importService.settled(id);
+  return (await surveyor.get(`/api/imports/${id}`)).json();
+}
+
+
+describe('hostile uploads', () => {
+  it('refuses names that climb out of the archive, writing nothing outside staging', async () => {
+    const escapeTarget = path.join(REPOSITORY_ROOT, '.data', 'escaped-by-zip.txt');
+    const state = await outcome('evil.zip', buildZip([
+      { name: 'ok/readme.md', content: Buffer.from('x') },
+      { name: '../../escaped-by-zip.txt', content: Buffer.from('pwned') },
+    ]));
+    expect(state.status).toBe('refused');
+    expect(state.error.reason).toBe('path_traversal');
+    expect(state.error.message).toContain('../../escaped-by-zip.txt');
+    expect(fs.existsSync(escapeTarget)).toBe(false);
+    expect(fs.existsSync(path.resolve(testApp.app.settings.importDirectory, '..', 'escaped-by-zip.txt'))).toBe(false);
+  });
+
+  it('refuses a zip bomb by its expansion ratio', async () => {
+    const state = await outcome('bomb.zip', buildZip([{ name: 'huge.dbf', content: Buffer.alloc(60 * 1024 * 1024), deflate: true }]));
+    expect(state.status).toBe('refused');
+    expect(state.error.reason).toBe('zip_bomb');
+    expect(state.error.message).toContain('压缩比');
+  });
+
+  it('refuses a file that is not a zip, and one that is empty', async () => {
+    const notZip = await outcome('survey.zip', Buffer.from('this is not a zip file at all, just text'));
+    expect(notZip.status).toBe('refused');
+    expect(notZip.error.reason).toBe('bad_archive');
+    const empty = await send('empty.zip', Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ error: 'empty_file', parameter: 'file' });
+  });
+
+  it('opens a zip inside a zip', async () => {
+    const inner = fs.readFileSync(path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'));
+    const state = await outcome('outer.zip', buildZip([{ name: 'inner.zip', content: inner }]));
+    expect(state.status).toBe('ready');
+    expect(state.report.features).toBe(12);
+  });
+
+  it('reports a .shp that is really a DBF instead of reading it', async () => {
+    const dbf = fs.readFileSync(path.join(TESTDATA, 'shapefile-js-test/bad.dbf'));
+    const state = await outcome('renamed.zip', buildZip([{ name: 'parcels.shp', content: dbf }, { name: 'parcels.dbf', content: dbf }]));
+    expect(state.status).toBe('refused');
+    expect(state.error.reason).toBe('no_polygons');
+    expect(state.error.message).toContain('不是有效的 Shapefile');
+  });
+
+  it('ignores a .cpg holding HTML and decodes from the bytes', async () => {
+    const folder = path.join(TESTDATA, 'shapefile-js-test');
+    const entries = ['htmlcpg.shp', 'htmlcpg.dbf', 'htmlcpg.cpg', 'htmlcpg.prj'].filter((file) => fs.existsSync(path.join(folder, file)))
+      .map((file) => ({ name: file, content: fs.readFileSync(path.join(folder, file)) }));
+    const state = await outcome('htmlcpg.zip', buildZip(entries));
+    expect(['ready', 'needs-input', 'refused']).toContain(state.status);
+    const layer = state.layers.find((candidate: { name: string }) => candidate.name.includes('htmlcpg'));
+    expect(layer.encoding.source).not.toBe('cpg');
+  });
+
+  it('refuses a truncated shapefile or reports its features, never failing with a 500', async () => {
+    const original = fs.readFileSync(path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'));
+    expect(original.length).toBeGreaterThan(1000);
+    const shp = fs.readFileSync(path.join(TESTDATA, 'shapelib-test/polygon.shp'));
+    const shx = fs.readFileSync(path.join(TESTDATA, 'shapelib-test/polygon.shx'));
+    const dbf = fs.readFileSync(path.join(TESTDATA, 'shapelib-test/polygon.dbf'));
+    const state = await outcome('truncated.zip', buildZip([
+      { name: 'polygon.shp', content: shp.subarray(0, Math.floor(shp.length / 2)) },
+      { name: 'polygon.shx', content: shx },
+      { name: 'polygon.dbf', content: dbf },
+    ]));
+    expect(['refused', 'needs-input', 'ready']).toContain(state.status);
+    expect(state.status).not.toBe('failed');
+    if (state.status === 'refused') expect(state.error.message.length).toBeGreaterThan(5);
+  });
+
+  it('answers 413 for an upload over the size limit', async () => {
+    const small = await createTestApp({ IMPORT_MAX_BYTES: '2000' });
+    try {
+      const session = await login(small.app, 'surveyor');
+      const body = multipartBody({ kind: 'survey' }, { name: 'big.zip', content: fs.readFileSync(path.join(FIXTURES, 'dltb-2023-gbk-4527.zip')) });
+      const response = await session.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ error: 'too_large', parameter: 'file' });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('names a bad parameter', async () => {
+    const content = fs.readFileSync(path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'));
+    const badKind = await send('x.zip', content, { kind: 'roads' });
+    expect(badKind.statusCode).toBe(400);
+    expect(badKind.json().parameter).toBe('kind');
+    const badSrid = await send('x.zip', content, { kind: 'survey', srid: '999999' });
+    expect(badSrid.statusCode).toBe(400);
+    expect(badSrid.json().parameter).toBe('srid');
+    const badEncoding = await send('x.zip', content, { kind: 'survey', encoding: 'ebcdic' });
+    expect(badEncoding.json().parameter).toBe('encoding');
+  });
+
+  it('keeps hostile strings in attributes as plain data', async () => {
+    const state = await outcome('strings.geojson', Buffer.from(JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{
+        type: 'Feature',
+        properties: { '宗地编号': "X'); DROP TABLE parcels;--", '土地使用权人': '<img src=x onerror=alert(1)>' },
+        geometry: { type: 'Polygon', coordinates: [[[118.1, 24.5], [118.101, 24.5], [118.101, 24.501], [118.1, 24.501], [118.1, 24.5]]] },
+      }],
+    })));
+    expect(state.status).toBe('ready');
+    const features = (await surveyor.get(`/api/imports/${state.id}/features`)).json();
+    expect(features.features[0].properties['土地使用权人']).toBe('<img src=x onerror=alert(1)>');
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` });
+  });
+});
