@@ -23,6 +23,7 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { createImportService, type ImportService } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
+import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
 import { tilesRoutes } from './tiles/tiles.routes.js';
 
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   });
   app.decorate('importService', importService);
   await app.register(importsRoutes, { service: importService });
+  await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
   const clientDirectory = options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist');

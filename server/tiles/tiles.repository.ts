@@ -1,8 +1,30 @@
 import type pg from 'pg';
-import { DISTRICTS_TILE_SQL, PARCELS_TILE_SQL } from './tiles.sql.js';
+import { DISTRICTS_TILE_SQL, PARCELS_TILE_SQL, SURVEY_TILE_SQL } from './tiles.sql.js';
+
+/** The current 变更调查 layer of a year, as a tile layer `survey-<year>`. */
+export function surveyTileLayer(year: number): TileLayer {
+  return {
+    id: `survey-${year}`,
+    statement: 'tile_survey',
+    parameters: [year],
+    name: `${year} 年变更调查`,
+    description: '地类图斑 (DLTB), coloured by 一级类',
+    minzoom: 11,
+    maxzoom: 16,
+    sql: SURVEY_TILE_SQL,
+    scoped: false,
+    vectorLayers: [{ id: 'survey', description: '地类图斑', fields: { dlbm: '地类编码', class: '一级类 (01 耕地 … 12 其他土地)' } }],
+    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (
+      SELECT ST_Extent(p.geom) AS e FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.year = $1) s`,
+  };
+}
 
 export interface TileLayer {
-  id: 'districts' | 'parcels';
+  id: string;
+  /** Name of the prepared statement (one per SQL text). */
+  statement: string;
+  /** Extra bound parameters after z, x, y (and the reader's districts when scoped). */
+  parameters?: unknown[];
   name: string;
   description: string;
   minzoom: number;
@@ -19,6 +41,7 @@ export interface TileLayer {
 export const TILE_LAYERS: readonly TileLayer[] = [
   {
     id: 'districts',
+    statement: 'tile_districts',
     name: '行政区',
     description: '区县边界与名称',
     minzoom: 0,
@@ -33,6 +56,7 @@ export const TILE_LAYERS: readonly TileLayer[] = [
   },
   {
     id: 'parcels',
+    statement: 'tile_parcels',
     name: '地块',
     description: '宗地, coloured by 效率状态 and 低效类型',
     minzoom: 10,
@@ -50,13 +74,13 @@ export function createTilesRepository(pool: pg.Pool) {
   return {
     /** Encodes one tile; named statements are prepared once per connection by pg. */
     async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null): Promise<Buffer> {
-      const values = layer.scoped ? [z, x, y, allowedDistricts] : [z, x, y];
-      const result = await pool.query<{ tile: Buffer }>({ name: `tile_${layer.id}`, text: layer.sql, values });
+      const values = [z, x, y, ...(layer.scoped ? [allowedDistricts] : []), ...(layer.parameters ?? [])];
+      const result = await pool.query<{ tile: Buffer }>({ name: layer.statement, text: layer.sql, values });
       return result.rows[0]?.tile ?? Buffer.alloc(0);
     },
 
     async bounds(layer: TileLayer): Promise<[number, number, number, number]> {
-      const result = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(layer.boundsSql);
+      const result = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(layer.boundsSql, layer.parameters ?? []);
       const row = result.rows[0];
       if (!row || row.xmin === null) return [-180, -85.0511, 180, 85.0511];
       return [row.xmin, row.ymin, row.xmax, row.ymax];

@@ -5,11 +5,13 @@ import type { AppInstance } from '../app.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import { readFilter } from '../auth/principal.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
-import { TILE_LAYERS, createTilesRepository, type TileLayer } from './tiles.repository.js';
+import { TILE_LAYERS, createTilesRepository, surveyTileLayer, type TileLayer } from './tiles.repository.js';
 
-const LAYER_IDS = TILE_LAYERS.map((layer) => layer.id);
+const LAYER_IDS = [...TILE_LAYERS.map((layer) => layer.id), 'survey-<year>'];
 
 function findLayer(id: string): TileLayer {
+  const survey = /^survey-(\d{4})$/.exec(id);
+  if (survey) return surveyTileLayer(Number(survey[1]));
   const layer = TILE_LAYERS.find((candidate) => candidate.id === id);
   if (!layer) throw new ApiError(404, 'unknown_layer', `没有图层 ${id}；可用图层: ${LAYER_IDS.join(', ')}`, { parameter: 'layer' });
   return layer;

@@ -34,6 +34,24 @@ WITH bounds AS (
 SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile
 FROM features WHERE features.geom IS NOT NULL`;
 
+/** 变更调查 图斑 of the current layer of one year ($4); class = 一级类 for the legend. */
+export const SURVEY_TILE_SQL = `
+WITH bounds AS (
+  SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
+         ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
+), features AS (
+  SELECT p.id, p.land_use_code AS dlbm,
+         CASE WHEN p.land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(p.land_use_code, 1, 2) ELSE 'xx' END AS class,
+         ST_AsMVTGeom(
+           CASE WHEN $1::int < 15 THEN ST_Simplify(p.geom_3857, ${HALF_PIXEL}, true) ELSE p.geom_3857 END,
+           bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+  FROM survey_patches p
+  JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.year = $4::int, bounds
+  WHERE p.geom_3857 && bounds.query
+)
+SELECT coalesce(ST_AsMVT(features, 'survey', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile
+FROM features WHERE features.geom IS NOT NULL`;
+
 export const DISTRICTS_TILE_SQL = `
 WITH bounds AS (
   SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,

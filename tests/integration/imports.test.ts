@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
+import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../server/config.js';
 import { multipartBody } from '../helpers/multipart.js';
@@ -79,6 +81,15 @@ describe('importing a zipped 变更调查 shapefile (GBK without .cpg, EPSG:4527
     expect(rows[0].count).toBe(12);
     expect(rows[0].names).toContain('工业用地');
     expect(rows[0].attributes).toHaveProperty('QSDWMC', '湖里区禾山街道');
+    // The layer is listed, and drawn as tiles coloured by 一级类.
+    const layers = (await surveyor.get('/api/survey-layers')).json();
+    expect(layers.items.find((layer: { year: number; current: boolean }) => layer.year === 2023 && layer.current)).toMatchObject({ featureCount: 12, tileJson: '/tiles/survey-2023.json' });
+    expect(layers.legend.find((entry: { code: string }) => entry.code === '06').label).toBe('工矿用地');
+    const tile = await surveyor.get('/tiles/survey-2023/15/27132/14082.pbf');
+    expect(tile.statusCode).toBe(200);
+    const survey = new VectorTile(new PbfReader(tile.rawPayload)).layers.survey;
+    const classes = new Set(Array.from({ length: survey.length }, (_, index) => survey.feature(index).properties.class));
+    expect(classes.has('06')).toBe(true);
     const prefix = `i${id.replace(/-/g, '').slice(0, 24)}%`;
     const { rows: staged } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'staging' AND tablename LIKE ${prefix}`.execute(testApp.database.db);
     expect(staged[0].count).toBe(0);
