@@ -69,8 +69,8 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
           return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
         });
         const result = await sql`
-          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom)
-          SELECT ${layerId}, ${year}, ${sql.join(columns)}, to_jsonb(s) - 'geom' - 'fid' - '_status' - '_messages' - '_fixed' - '_area_m2', s._fixed
+          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, area_m2)
+          SELECT ${layerId}, ${year}, ${sql.join(columns)}, to_jsonb(s) - 'geom' - 'fid' - '_status' - '_messages' - '_fixed' - '_area_m2', s._fixed, s._area_m2
           FROM ${table} s WHERE s._status IN ('valid', 'repaired')`.execute(transaction);
         inserted += Number(result.numAffectedRows ?? 0);
       }

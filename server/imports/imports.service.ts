@@ -214,16 +214,24 @@ export function createImportService(options: ImportServiceOptions) {
         '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=geom', '-lco', 'FID=fid',
         '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO',
         '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-s_srs', sourceSrs, '-t_srs', 'EPSG:4490',
-        '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-skipfailures',
+        '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
       ];
       let output = '';
-      const result = await runGdal('ogr2ogr', args, {
-        onStdout: (chunk) => {
-          output += chunk;
-          const fraction = (done + progressFromOutput(output) * Math.max(layer.featureCount, 1)) / total;
+      let reported = 0;
+      const onStdout = (chunk: string) => {
+        output += chunk;
+        const fraction = (done + progressFromOutput(output) * Math.max(layer.featureCount, 1)) / total;
+        if (fraction - reported >= 0.01) {
+          reported = fraction;
           void setProgress(row.id, 'read', fraction);
-        },
-      });
+        }
+      };
+      let result = await runGdal('ogr2ogr', args, { onStdout });
+      if (result.code !== 0) {
+        // A feature GDAL cannot write (broken record): read again feature by feature, skipping it.
+        output = '';
+        result = await runGdal('ogr2ogr', [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'], { onStdout });
+      }
       if (result.code !== 0) {
         throw new ImportRefusal('unreadable', `GDAL 读取“${layer.name}”失败：${result.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`);
       }
