@@ -17,6 +17,21 @@ function sourceFor(layer: ImportLayerState, target: string): string | null {
   return entry ? entry[0] : null;
 }
 
+/**
+ * The source attributes as jsonb, built from the field list: `to_jsonb(row)` would first turn the
+ * row's geometries into GeoJSON text, the most expensive part of a million-row commit.
+ */
+function attributesExpression(layer: ImportLayerState) {
+  const fields = layer.fields.map((field) => field.name);
+  if (fields.length === 0) return sql`'{}'::jsonb`;
+  const chunks: ReturnType<typeof sql>[] = [];
+  for (let start = 0; start < fields.length; start += 40) {
+    const pairs = fields.slice(start, start + 40).flatMap((field) => [sql`${field}::text`, sql`s.${sql.raw(quoteIdentifier(field))}`]);
+    chunks.push(sql`jsonb_build_object(${sql.join(pairs)})`);
+  }
+  return sql.join(chunks, sql` || `);
+}
+
 const SURVEY_COLUMNS: [column: string, target: string, numeric: boolean][] = [
   ['bsm', 'bsm', false],
   ['land_use_code', 'landUseCode', false],
@@ -69,8 +84,8 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
           return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
         });
         const result = await sql`
-          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, area_m2)
-          SELECT ${layerId}, ${year}, ${sql.join(columns)}, to_jsonb(s) - 'geom' - 'fid' - '_status' - '_messages' - '_fixed' - '_area_m2', s._fixed, s._area_m2
+          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
+          SELECT ${layerId}, ${year}, ${sql.join(columns)}, ${attributesExpression(layer)}, s._fixed, ST_Transform(s._fixed, 3857), s._area_m2
           FROM ${table} s WHERE s._status IN ('valid', 'repaired')`.execute(transaction);
         inserted += Number(result.numAffectedRows ?? 0);
       }
@@ -89,7 +104,7 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
     for (const layer of layers) {
       const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
       const { rows } = await sql<{ fid: number; attributes: Record<string, unknown>; district_code: string | null; geometry: string }>`
-        SELECT s.fid::int AS fid, to_jsonb(s) - 'geom' - '_fixed' AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
+        SELECT s.fid::int AS fid, ${attributesExpression(layer)} AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
         FROM ${table} s
         LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
         WHERE s._status IN ('valid', 'repaired') ORDER BY s.fid`.execute(transaction);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, changePassword, fetchSession, login, logout, onUnauthenticated, setCsrfToken, updateParcel } from './client.js';
+import { ApiError, changePassword, fetchSession, login, logout, onUnauthenticated, setCsrfToken, updateParcel, uploadImport } from './client.js';
 
 interface Recorded {
   url: string;
@@ -106,5 +106,122 @@ describe('api client session', () => {
     const calls = answering({ status: 204 });
     await changePassword('a', 'b', { quiet: true });
     expect(header(calls[0], 'x-csrf-token')).toBeUndefined();
+  });
+});
+
+/** An XMLHttpRequest that records what was sent and answers when told to. */
+class RecordingRequest {
+  static last: RecordingRequest | null = null;
+  readonly headers: Record<string, string> = {};
+  readonly upload = new EventTarget();
+  readonly #events = new EventTarget();
+  method = '';
+  url = '';
+  body: FormData | null = null;
+  status = 0;
+  responseText = '';
+
+  constructor() {
+    RecordingRequest.last = this;
+  }
+
+  open(method: string, url: string): void {
+    this.method = method;
+    this.url = url;
+  }
+
+  setRequestHeader(name: string, value: string): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+
+  addEventListener(type: string, listener: EventListener): void {
+    this.#events.addEventListener(type, listener);
+  }
+
+  send(body: FormData): void {
+    this.body = body;
+  }
+
+  abort(): void {
+    this.#events.dispatchEvent(new Event('abort'));
+  }
+
+  progress(loaded: number, total: number): void {
+    this.upload.dispatchEvent(Object.assign(new Event('progress'), { lengthComputable: true, loaded, total }));
+  }
+
+  answer(status: number, body: unknown): void {
+    this.status = status;
+    this.responseText = JSON.stringify(body);
+    this.#events.dispatchEvent(new Event('load'));
+  }
+}
+
+describe('import upload', () => {
+  afterEach(() => {
+    RecordingRequest.last = null;
+  });
+
+  it('sends the fields before the file, with the CSRF token, and reports progress', async () => {
+    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
+    setCsrfToken('token-6');
+    const progress: number[] = [];
+    const file = new File([new Uint8Array([80, 75, 3, 4])], 'dltb-2023-gbk-4527.zip', { type: 'application/zip' });
+
+    const answer = uploadImport(file, { kind: 'survey', year: 2023, srid: 4527, encoding: 'gbk' }, { quiet: true, onProgress: (fraction) => progress.push(fraction) });
+    const request = RecordingRequest.last!;
+    request.progress(1, 4);
+    request.progress(4, 4);
+    request.answer(202, { id: '5e93faff-98f0-42b0-81c1-56832519c2e2' });
+
+    await expect(answer).resolves.toEqual({ id: '5e93faff-98f0-42b0-81c1-56832519c2e2' });
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/api/imports');
+    expect(request.headers['x-csrf-token']).toBe('token-6');
+    expect([...request.body!.keys()]).toEqual(['kind', 'year', 'srid', 'encoding', 'file']);
+    expect(request.body!.get('year')).toBe('2023');
+    expect((request.body!.get('file') as File).name).toBe('dltb-2023-gbk-4527.zip');
+    expect(progress).toEqual([0.25, 1]);
+  });
+
+  it('leaves out the fields the user left on 自动识别', async () => {
+    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
+    const answer = uploadImport(new File(['x'], 'pengbu_BR-14.txt'), { kind: 'parcels' }, { quiet: true });
+    RecordingRequest.last!.answer(202, { id: 'a' });
+    await answer;
+
+    expect([...RecordingRequest.last!.body!.keys()]).toEqual(['kind', 'file']);
+  });
+
+  it('turns a refusal into an ApiError with the server message', async () => {
+    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
+    const answer = uploadImport(new File(['x'], 'big.zip'), { kind: 'survey' }, { quiet: true });
+    RecordingRequest.last!.answer(413, { error: 'too_large', message: '文件超过上传上限 200 MB。', parameter: 'file' });
+
+    const failure = (await answer.catch((error: unknown) => error)) as ApiError;
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure.status).toBe(413);
+    expect(failure.code).toBe('too_large');
+    expect(failure.message).toBe('文件超过上传上限 200 MB。');
+  });
+
+  it('signs out when the session is gone', async () => {
+    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
+    let lost = 0;
+    onUnauthenticated(() => lost++);
+    const answer = uploadImport(new File(['x'], 'a.zip'), { kind: 'survey' }, { quiet: true });
+    RecordingRequest.last!.answer(401, { error: 'unauthenticated', message: '请先登录' });
+
+    await expect(answer).rejects.toBeInstanceOf(ApiError);
+    expect(lost).toBe(1);
+  });
+
+  it('stops when aborted', async () => {
+    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
+    const controller = new AbortController();
+    const answer = uploadImport(new File(['x'], 'a.zip'), { kind: 'survey' }, { quiet: true, signal: controller.signal });
+    controller.abort();
+
+    await expect(answer).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -14,6 +14,8 @@ describe('change rows', () => {
     const codes = ['insert', 'update', 'delete', 'bulk_load', 'login', 'login_failed', 'logout', 'password_change', 'locked'];
     expect(codes.map(auditActionLabel)).toEqual(['新增', '修改', '删除', '批量载入', '登录', '登录失败', '退出', '修改密码', '锁定']);
     expect(auditEntityLabel('parcels')).toBe('地块');
+    expect(auditActionLabel('import_commit')).toBe('导入入库');
+    expect(auditEntityLabel('survey_layers')).toBe('变更调查图层');
   });
 
   it('turns database columns into API keys', () => {

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   { code: 'logout', label: '退出' },
   { code: 'password_change', label: '修改密码' },
   { code: 'locked', label: '锁定' },
+  { code: 'import_commit', label: '导入入库' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
@@ -22,6 +23,8 @@ export const AUDIT_ENTITIES = [
   { code: 'districts', label: '行政区' },
   { code: 'users', label: '用户' },
   { code: 'auth', label: '登录会话' },
+  { code: 'imports', label: '数据导入' },
+  { code: 'survey_layers', label: '变更调查图层' },
 ] as const;
 
 export function auditActionLabel(code: string): string {
@@ -69,6 +72,14 @@ const COMMON_LABELS: Readonly<Record<string, string>> = {
   generator: '生成程序',
   source: '数据来源',
   count: '数量',
+  year: '年份',
+  features: '图斑数',
+  layerId: '图层编号',
+  importId: '导入编号',
+  file: '文件',
+  inserted: '新增',
+  updated: '更新',
+  skipped: '跳过',
 };
 
 /**

@@ -49,8 +49,9 @@ export const LOCAL_IDEOGRAPH_FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 
 /** Parcel outlines only from this zoom: below it they would merge into a grey smear. */
 export const PARCEL_OUTLINE_MINZOOM = 13;
 
-const BACKGROUND_COLOUR = '#eeebe4';
-const INK = '#2c3e55';
+/** The paper colour under the data when there is no basemap; the import preview map uses it too. */
+export const BACKGROUND_COLOUR = '#eeebe4';
+export const INK = '#2c3e55';
 
 export interface MapStyleOptions {
   /** Origin the tile and glyph URLs hang off (location.origin in the browser). */

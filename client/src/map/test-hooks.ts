@@ -4,6 +4,8 @@ declare global {
   interface Window {
     /** The map instance, for the browser tests only (they read camera and rendered features). */
     __biaotuMap?: MapLibreMap;
+    /** The preview map of the 数据导入 page, for the browser tests only. */
+    __biaotuImportMap?: MapLibreMap;
   }
 }
 
@@ -18,4 +20,9 @@ export function exposeMapForTests(map: MapLibreMap): void {
  */
 export function markMapReady(): void {
   document.body.dataset.mapReady = 'true';
+}
+
+/** Lets the Playwright test reach the import preview map (drawn features, camera). */
+export function exposeImportMapForTests(map: MapLibreMap | undefined): void {
+  window.__biaotuImportMap = map;
 }

@@ -6,6 +6,7 @@ describe('view route', () => {
     expect(viewFromHash('#/map')).toBe('map');
     expect(viewFromHash('#/admin/users')).toBe('users');
     expect(viewFromHash('#/admin/audit/')).toBe('audit');
+    expect(viewFromHash('#/imports')).toBe('imports');
   });
 
   it('opens the map for an empty or unknown hash', () => {
@@ -15,9 +16,18 @@ describe('view route', () => {
   });
 
   it('lists the administration pages for administrators only', () => {
-    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '用户管理', '审计日志']);
+    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '数据导入', '用户管理', '审计日志']);
     expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map']);
     expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map']);
+  });
+
+  it('opens 数据导入 to those who may import: administrators and surveyors', () => {
+    expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '数据导入']);
+    expect(viewForRole('#/imports', 'surveyor')).toBe('imports');
+    expect(viewForRole('#/imports', 'admin')).toBe('imports');
+    expect(viewForRole('#/imports', 'planner')).toBe('map');
+    expect(viewForRole('#/imports', 'official')).toBe('map');
+    expect(hashOf('imports')).toBe('#/imports');
   });
 
   it('sends a non-administrator who follows an admin link to the map', () => {

@@ -1,10 +1,10 @@
 import { roleCan, type Action } from '@domain/permissions.js';
 
 /**
- * The pages of the product. A hash route (`#/admin/users`) rather than a router package: three
+ * The pages of the product. A hash route (`#/admin/users`) rather than a router package: four
  * pages do not need one, and the hash survives a reload without any server-side fallback.
  */
-export type ViewName = 'map' | 'users' | 'audit';
+export type ViewName = 'map' | 'imports' | 'users' | 'audit';
 
 export interface ViewEntry {
   view: ViewName;
@@ -16,6 +16,7 @@ export interface ViewEntry {
 
 export const VIEWS: readonly ViewEntry[] = [
   { view: 'map', label: '地图', hash: '#/map', action: 'data:read' },
+  { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },
   { view: 'users', label: '用户管理', hash: '#/admin/users', action: 'users:manage' },
   { view: 'audit', label: '审计日志', hash: '#/admin/audit', action: 'audit:read' },
 ];
