@@ -71,6 +71,17 @@ export function detectShapefileEncoding(source: FoundSource): EncodingGuess {
   return cpg ? { ...guess, reason: `.cpg 内容无法识别，按字节判断：${guess.reason}`, confidence: Math.min(guess.confidence, 0.7) } : guess;
 }
 
+/** A shapefile's sibling files by lower-case extension. */
+function siblingsOf(shp: string): Record<string, string> {
+  const stem = shp.slice(0, -4).toLowerCase();
+  const siblings: Record<string, string> = {};
+  for (const name of fs.readdirSync(path.dirname(shp))) {
+    const full = path.join(path.dirname(shp), name);
+    if (full.slice(0, -4).toLowerCase() === stem) siblings[path.extname(name).toLowerCase()] = full;
+  }
+  return siblings;
+}
+
 export function createImportService(options: ImportServiceOptions) {
   const imports = createImportsRepository(options.db);
   const log = options.log ?? (() => undefined);
@@ -98,7 +109,8 @@ export function createImportService(options: ImportServiceOptions) {
       const file = parsed.file;
       const features = file.parcels.map((parcel, parcelIndex) => ({
         type: 'Feature',
-        properties: { number: parcel.number, name: parcel.name, use: parcel.use, land_use_code: parcel.landUseCode, declared_area_ha: parcel.declaredAreaHa, planar_area_m2: Math.round(parcel.planarAreaM2 * 100) / 100, point_count: parcel.pointCount, parcel_index: parcelIndex + 1 },
+        // Chinese headings, as in the file, so the parcel preset maps 地块编号 and 地类编码 by itself.
+        properties: { '地块编号': parcel.number, '地块名称': parcel.name, '地块用途': parcel.use, '地类编码': parcel.landUseCode, '地块面积公顷': parcel.declaredAreaHa, '平面面积m2': Math.round(parcel.planarAreaM2 * 100) / 100, '界址点数': parcel.pointCount, '序号': parcelIndex + 1 },
         geometry: { type: 'MultiPolygon', coordinates: parcel.polygons },
       }));
       const geojsonPath = `${source.path}.geojson`;
@@ -108,7 +120,7 @@ export function createImportService(options: ImportServiceOptions) {
       const ys = positions.map((position) => position[1]);
       return [{
         ...layer, source: geojsonPath, featureCount: features.length,
-        fields: [{ name: 'number', type: 'String' }, { name: 'name', type: 'String' }, { name: 'use', type: 'String' }, { name: 'land_use_code', type: 'String' }, { name: 'declared_area_ha', type: 'Real' }, { name: 'planar_area_m2', type: 'Real' }],
+        fields: [{ name: '地块编号', type: 'String' }, { name: '地块名称', type: 'String' }, { name: '地块用途', type: 'String' }, { name: '地类编码', type: 'String' }, { name: '地块面积公顷', type: 'Real' }, { name: '平面面积m2', type: 'Real' }, { name: '界址点数', type: 'Integer' }, { name: '序号', type: 'Integer' }],
         extent: xs.length ? { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) } : null,
         crs: file.srid
           ? { srid: file.srid, label: sridLabel(file.srid), confidence: 1, source: 'butiao', reason: `文件头：${file.header['坐标系'] ?? ''} ${file.header['几度分带'] ?? ''}度带 带号 ${file.header['带号'] ?? ''}` }
@@ -365,6 +377,19 @@ export function createImportService(options: ImportServiceOptions) {
       layers = await load(row, layers);
       await imports.update(id, { layers });
       const report = await validate(row, layers);
+      const expected = layers.filter((layer) => layer.stagingTable).reduce((sum, layer) => sum + Math.max(layer.featureCount, 0), 0);
+      if (report.features === 0 && expected > 0) {
+        // Nothing could be read: almost always text read in the wrong encoding.
+        const layer = layers.find((candidate) => candidate.stagingTable)!;
+        const source = layer.format === 'shapefile' ? { format: 'shapefile' as const, path: layer.source, name: layer.name, siblings: siblingsOf(layer.source) } : null;
+        const guess = source ? detectShapefileEncoding(source) : null;
+        await dropStaging(layers);
+        await imports.update(id, {
+          layers: layers.map((candidate) => ({ ...candidate, stagingTable: null })), report, status: 'needs-input', progress: 0,
+          needs: { what: 'encoding', layer: layer.id, proposal: guess?.encoding ?? 'gbk', message: `按 ${layer.encoding?.encoding ?? '当前编码'} 读取“${layer.name}”时一个要素也没有读出，编码很可能不对。建议 ${guess?.encoding ?? 'gbk'}，请确认。` },
+        });
+        return;
+      }
       await imports.update(id, { layers, report, status: 'ready', phase: 'validate', progress: 1, needs: null });
     } catch (error) {
       if (error instanceof ImportRefusal) {

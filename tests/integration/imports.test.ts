@@ -135,6 +135,23 @@ describe('coordinate systems', () => {
   });
 });
 
+describe('encodings', () => {
+  it('asks again when the chosen encoding reads nothing, proposing the one the bytes show', async () => {
+    const id = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'), { year: '2023', encoding: 'utf-8' })).json().id;
+    const state = await settled(id);
+    expect(state.status).toBe('needs-input');
+    expect(state.needs).toMatchObject({ what: 'encoding', proposal: 'gbk' });
+    expect(state.needs.message).toContain('编码');
+    await surveyor.request({ method: 'POST', url: `/api/imports/${id}`, payload: { encoding: 'gbk' } });
+    const ready = await settled(id);
+    expect(ready.status).toBe('ready');
+    expect(ready.report.features).toBe(12);
+    const features = (await surveyor.get(`/api/imports/${id}/features?pageSize=1`)).json();
+    expect(features.features[0].properties.DLMC).toBe('工业用地');
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
+  });
+});
+
 describe('部标 txt', () => {
   it('imports pengbu_BR-14 as one parcel with its planar and ellipsoidal areas', async () => {
     const file = path.join(TESTDATA, 'butiao-txt/qw-coordinatetools-pengbu/pengbu_BR-14.txt');
@@ -144,7 +161,9 @@ describe('部标 txt', () => {
     expect(state.detected.srid).toBe(4528);
     const features = (await surveyor.get(`/api/imports/${id}/features`)).json();
     expect(features.total).toBe(1);
-    expect(features.features[0].properties.planar_area_m2).toBeCloseTo(57089.5, 0);
+    expect(features.features[0].properties['平面面积m2']).toBeCloseTo(57089.5, 0);
+    expect(features.features[0].properties['地块名称']).toBe('彭埠单元B/R-14地块');
+    expect(state.layers[0].mapping['地块编号']).toBe('code');
     expect(features.features[0].properties.area_m2).toBeCloseTo(57088.89, 0);
     await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
   });
