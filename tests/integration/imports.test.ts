@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../server/config.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { buildZip } from '../helpers/zip-writer.js';
 
 const FIXTURES = path.join(REPOSITORY_ROOT, 'fixtures', 'imports');
 const TESTDATA = path.resolve(REPOSITORY_ROOT, '../shared/testdata');
@@ -184,6 +185,24 @@ describe('permissions', () => {
     expect((await admin.get(`/api/imports/${id}`)).statusCode).toBe(200);
     const planner = await login(testApp.app, 'planner');
     expect((await planner.get(`/api/imports/${id}`)).statusCode).toBe(403);
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
+  });
+});
+
+describe('Chinese text in the shared test data', () => {
+  it('reads the UTF-8 district names of ChinaAdminDivisonSHP (no .cpg, no .prj) without garbling', async () => {
+    const folder = path.join(TESTDATA, 'ChinaAdminDivisonSHP/old_776a2f1_noprj');
+    const entries = ['福建省.shp', '福建省.shx', '福建省.dbf'].map((file) => ({ name: file, content: fs.readFileSync(path.join(folder, file)) }));
+    const id = (await upload(surveyor, 'fujian.zip', { kind: 'survey', year: '2016' }, buildZip(entries))).json().id;
+    const asked = await settled(id);
+    expect(asked.status).toBe('needs-input');
+    expect(asked.needs).toMatchObject({ what: 'srid', proposal: 4490 });
+    expect(asked.layers[0].encoding.encoding).toBe('utf-8');
+    await surveyor.request({ method: 'POST', url: `/api/imports/${id}`, payload: { srid: 4490 } });
+    expect((await settled(id)).status).toBe('ready');
+    const features = (await surveyor.get(`/api/imports/${id}/features?pageSize=200`)).json();
+    const names = features.features.map((feature: { properties: { name: string } }) => feature.properties.name);
+    expect(names).toEqual(expect.arrayContaining(['思明区', '湖里区', '鼓楼区']));
     await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
   });
 });
