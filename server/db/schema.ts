@@ -130,6 +130,7 @@ export interface SurveyLayerTable {
   imported_at: Timestamp;
   superseded_at: Timestamp | null;
   superseded_by: number | null;
+  committed: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface Database {

@@ -45,7 +45,7 @@ const SURVEY_COLUMNS: [column: string, target: string, numeric: boolean][] = [
 ];
 
 /** The survey year: the user's, else the most common SJNF of the data. */
-async function surveyYear(transaction: Transaction<Database>, row: ImportRow, layers: ImportLayerState[]): Promise<number> {
+async function surveyYear(transaction: Transaction<Database> | DatabaseClient, row: ImportRow, layers: ImportLayerState[]): Promise<number> {
   const given = row.options.year ?? row.year;
   if (given) return given;
   for (const layer of layers) {
@@ -59,44 +59,71 @@ async function surveyYear(transaction: Transaction<Database>, row: ImportRow, la
   throw new ApiError(400, 'year_required', '请提供调查年份 (year)：数据中没有可用的 SJNF 字段。', { parameter: 'year' });
 }
 
+/** Connections writing one survey layer at once (disjoint fid ranges). */
+const COMMIT_WORKERS = 2;
+
 /**
- * Commits a ready import in one transaction. A survey year becomes a new layer that supersedes the
- * previous layer of that year (kept, never deleted); parcels are inserted or updated by 宗地编号,
- * each change recorded by the history trigger, and only inside the importer's districts.
+ * A survey layer is written while pending (invisible to tiles and lists) by two connections at
+ * once, then made current, superseding the previous layer of its year, in one short transaction:
+ * readers see the old layer or the new one, never a part. A failure removes the pending rows.
  */
-export async function commitImport(db: DatabaseClient, row: ImportRow, principal: Principal, requestId: string): Promise<Record<string, unknown>> {
-  const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
-  return writeAs(db, { name: principal.username, requestId }, async (transaction) => {
-    if (row.kind === 'survey') {
-      const year = await surveyYear(transaction, row, layers);
-      const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count']).where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).executeTakeFirst();
-      if (previous) await transaction.updateTable('survey_layers').set({ superseded_at: new Date() }).where('id', '=', previous.id).execute();
-      const { id: layerId } = await transaction.insertInto('survey_layers').values({
-        year, layer_name: 'DLTB', import_id: row.id, feature_count: 0, source_srid: (row.detected.srid as number | null) ?? null, imported_by: principal.username,
-      }).returning('id').executeTakeFirstOrThrow();
-      if (previous) await transaction.updateTable('survey_layers').set({ superseded_by: layerId }).where('id', '=', previous.id).execute();
-      let inserted = 0;
-      for (const layer of layers) {
-        const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
-        const columns = SURVEY_COLUMNS.map(([, target, numeric]) => {
-          const field = sourceFor(layer, target);
-          if (!field) return sql`NULL`;
-          return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
-        });
+async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string) {
+  const year = await surveyYear(db, row, layers);
+  const { id: layerId } = await db.insertInto('survey_layers').values({
+    year, layer_name: 'DLTB', import_id: row.id, feature_count: 0, source_srid: (row.detected.srid as number | null) ?? null,
+    imported_by: principal.username, committed: false,
+  }).returning('id').executeTakeFirstOrThrow();
+  try {
+    let inserted = 0;
+    for (const layer of layers) {
+      const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+      const columns = SURVEY_COLUMNS.map(([, target, numeric]) => {
+        const field = sourceFor(layer, target);
+        if (!field) return sql`NULL`;
+        return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
+      });
+      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(fid)::float8 AS min, max(fid)::float8 AS max FROM ${table}`.execute(db);
+      if (range.min === null || range.max === null) continue;
+      const step = Math.ceil((range.max - range.min + 1) / COMMIT_WORKERS);
+      const counts = await Promise.all(Array.from({ length: COMMIT_WORKERS }, async (_, worker) => {
+        const from = range.min! + worker * step;
         const result = await sql`
           INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
           SELECT ${layerId}, ${year}, ${sql.join(columns)}, ${attributesExpression(layer)}, s._fixed, ST_Transform(s._fixed, 3857), s._area_m2
-          FROM ${table} s WHERE s._status IN ('valid', 'repaired')`.execute(transaction);
-        inserted += Number(result.numAffectedRows ?? 0);
-      }
-      await transaction.updateTable('survey_layers').set({ feature_count: inserted }).where('id', '=', layerId).execute();
+          FROM ${table} s WHERE s._status IN ('valid', 'repaired') AND s.fid >= ${from} AND s.fid < ${from + step}`.execute(db);
+        return Number(result.numAffectedRows ?? 0);
+      }));
+      inserted += counts.reduce((sum, count) => sum + count, 0);
+    }
+    return await writeAs(db, { name: principal.username, requestId }, async (transaction) => {
+      const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count'])
+        .where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).where('committed', '=', true)
+        .forUpdate().executeTakeFirst();
+      if (previous) await transaction.updateTable('survey_layers').set({ superseded_at: new Date(), superseded_by: layerId }).where('id', '=', previous.id).execute();
+      await transaction.updateTable('survey_layers').set({ committed: true, feature_count: inserted }).where('id', '=', layerId).execute();
       await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
         VALUES ('survey_layers', ${String(layerId)}, 'import_commit', ${principal.username},
           ${previous ? JSON.stringify({ layerId: previous.id, year, features: previous.feature_count }) : null}::jsonb,
           ${JSON.stringify({ layerId, year, features: inserted, importId: row.id, file: row.file_name })}::jsonb, ${requestId})`.execute(transaction);
       return { kind: 'survey', year, layerId, features: inserted, supersededLayerId: previous?.id ?? null };
-    }
+    });
+  } catch (error) {
+    await sql`DELETE FROM survey_patches WHERE layer_id = ${layerId}`.execute(db).catch(() => undefined);
+    await db.deleteFrom('survey_layers').where('id', '=', layerId).where('committed', '=', false).execute().catch(() => undefined);
+    throw error;
+  }
+}
 
+/**
+ * Commits a ready import. A survey year becomes a new layer that supersedes the
+ * previous layer of that year (kept, never deleted); parcels are inserted or updated by 宗地编号
+ * in one transaction,
+ * each change recorded by the history trigger, and only inside the importer's districts.
+ */
+export async function commitImport(db: DatabaseClient, row: ImportRow, principal: Principal, requestId: string): Promise<Record<string, unknown>> {
+  const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
+  if (row.kind === 'survey') return commitSurvey(db, row, layers, principal, requestId);
+  return writeAs(db, { name: principal.username, requestId }, async (transaction) => {
     let inserted = 0;
     let updated = 0;
     let outside = 0;

@@ -30,6 +30,8 @@ export interface ImportServiceOptions {
 }
 
 const CONFIDENT = 0.8;
+/** Connections checking a staged layer at once (disjoint batches). */
+const VALIDATION_WORKERS = 2;
 const POLYGON_TYPES = /polygon|multipatch|surface|tin/i;
 
 function stagingName(importId: string, index: number): string {
@@ -262,7 +264,10 @@ export function createImportService(options: ImportServiceOptions) {
       await sql`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490)`.execute(options.db);
       const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(fid)::float8 AS min, max(fid)::float8 AS max FROM ${table}`.execute(options.db);
       const batch = 20000;
-      for (let start = range.min ?? 0; range.max !== null && start <= range.max; start += batch) {
+      const starts: number[] = [];
+      for (let start = range.min ?? 0; range.max !== null && start <= range.max; start += batch) starts.push(start);
+      let finished = 0;
+      const checkBatch = async (start: number) => {
         // Fast path for the great majority: in range, valid, no repeated vertices. CASE keeps
         // ST_IsValid away from NaN or huge coordinates, which the careful check below reports.
         await sql`UPDATE ${table} SET _status = 'valid', _messages = ARRAY[]::text[], _fixed = geom, _area_m2 = ST_Area(geom::geography)
@@ -274,9 +279,14 @@ export function createImportService(options: ImportServiceOptions) {
             _area_m2 = CASE WHEN c.fixed IS NULL THEN NULL ELSE ST_Area(c.fixed::geography) END
           FROM (SELECT fid, (import_check_geometry(geom)).* FROM ${table} WHERE fid >= ${start} AND fid < ${start + batch} AND _status IS NULL) c
           WHERE s.fid = c.fid`.execute(options.db);
-        const fraction = range.max === range.min ? 1 : (start - (range.min ?? 0) + batch) / ((range.max ?? 0) - (range.min ?? 0) + 1);
-        await setProgress(row.id, 'validate', (position + Math.min(1, fraction)) / staged.length);
-      }
+        finished++;
+        await setProgress(row.id, 'validate', (position + finished / starts.length) / staged.length);
+      };
+      // Batches touch disjoint rows: two connections use both cores of a small server.
+      const queue = [...starts];
+      await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, queue.length) }, async () => {
+        for (let start = queue.shift(); start !== undefined; start = queue.shift()) await checkBatch(start);
+      }));
       const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
       if (areaField) {
         const column = sql.raw(quoteIdentifier(areaField.name));

@@ -28,7 +28,7 @@ export async function surveyRoutes(app: AppInstance): Promise<void> {
       },
     },
   }, async () => {
-    const rows = await app.db.selectFrom('survey_layers').selectAll().orderBy('year', 'desc').orderBy('id', 'desc').execute();
+    const rows = await app.db.selectFrom('survey_layers').selectAll().where('committed', '=', true).orderBy('year', 'desc').orderBy('id', 'desc').execute();
     return {
       items: rows.map((row) => ({
         id: row.id,

@@ -15,7 +15,7 @@ export function surveyTileLayer(year: number): TileLayer {
     scoped: false,
     vectorLayers: [{ id: 'survey', description: '地类图斑', fields: { dlbm: '地类编码', class: '一级类 (01 耕地 … 12 其他土地)' } }],
     boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (
-      SELECT ST_Extent(p.geom) AS e FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.year = $1) s`,
+      SELECT ST_Extent(p.geom) AS e FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.committed AND l.year = $1) s`,
   };
 }
 

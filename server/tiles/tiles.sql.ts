@@ -46,7 +46,7 @@ WITH bounds AS (
            CASE WHEN $1::int < 15 THEN ST_Simplify(p.geom_3857, ${HALF_PIXEL}, true) ELSE p.geom_3857 END,
            bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM survey_patches p
-  JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.year = $4::int, bounds
+  JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.committed AND l.year = $4::int, bounds
   WHERE p.geom_3857 && bounds.query
 )
 SELECT coalesce(ST_AsMVT(features, 'survey', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile
