@@ -226,7 +226,7 @@ export function createImportService(options: ImportServiceOptions) {
         ...(layer.gdalLayer && layer.format !== 'butiao' ? [layer.gdalLayer] : []),
         ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${GDAL_ENCODING_NAMES[layer.encoding.encoding as TextEncoding]}`] : []),
         '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=geom', '-lco', 'FID=fid',
-        '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO',
+        '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON',
         '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-s_srs', sourceSrs, '-t_srs', 'EPSG:4490',
         '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
       ];
