@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
+import { LAND_USE_CLASSES, UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
 import { RESTRICTED_PARCEL } from '../format/colour-scheme.js';
-import { buildMapStyle, LAYER, parcelColourExpression, parcelFillExpression, PARCEL_OUTLINE_MINZOOM, RESTRICTED_PARCEL_FILTER } from './map-style.js';
+import {
+  buildMapStyle,
+  LAYER,
+  parcelColourExpression,
+  parcelFillExpression,
+  PARCEL_OUTLINE_MINZOOM,
+  RESTRICTED_PARCEL_FILTER,
+  SURVEY_OUTLINE_MINZOOM,
+  surveyColourExpression,
+  surveyFillLayerId,
+  surveyLayers,
+  surveyOutlineLayerId,
+  surveySource,
+  surveySourceId,
+} from './map-style.js';
 
 describe('map style', () => {
   it('colours parcels by status with exactly the domain colours', () => {
@@ -60,5 +75,38 @@ describe('map style', () => {
     const outline = style.layers.find((layer) => layer.id === LAYER.parcelOutline);
     expect(fill?.paint).toMatchObject({ 'fill-color': parcelFillExpression('type') });
     expect(outline?.paint).toMatchObject({ 'line-color': ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.outline, expect.any(String)] });
+  });
+});
+
+describe('变更调查 layers', () => {
+  it('colours 图斑 by 一级类 with exactly the domain colours, unknown classes grey', () => {
+    const expression = surveyColourExpression() as unknown[];
+    expect(expression[0]).toBe('match');
+    expect(expression[1]).toEqual(['coalesce', ['get', 'class'], UNKNOWN_LAND_USE_CLASS.code]);
+    for (const entry of LAND_USE_CLASSES) {
+      expect(expression[expression.indexOf(entry.code) + 1]).toBe(entry.color);
+    }
+    expect(expression.at(-1)).toBe(UNKNOWN_LAND_USE_CLASS.color);
+  });
+
+  it('gives each year its own source, fill and outline, the outline only from z14', () => {
+    const [fill, outline] = surveyLayers(2023, 0.75);
+    expect(fill).toMatchObject({
+      id: surveyFillLayerId(2023),
+      type: 'fill',
+      source: surveySourceId(2023),
+      'source-layer': 'survey',
+      paint: { 'fill-color': surveyColourExpression(), 'fill-opacity': 0.75 },
+    });
+    expect(outline).toMatchObject({ id: surveyOutlineLayerId(2023), type: 'line', source: 'survey-2023', minzoom: SURVEY_OUTLINE_MINZOOM });
+    expect(SURVEY_OUTLINE_MINZOOM).toBe(14);
+    expect(surveyFillLayerId(2022)).not.toBe(surveyFillLayerId(2023));
+  });
+
+  it('reads the tiles from the TileJSON the API names, on the page origin', () => {
+    expect(surveySource('http://127.0.0.1:8080', '/tiles/survey-2023.json')).toEqual({
+      type: 'vector',
+      url: 'http://127.0.0.1:8080/tiles/survey-2023.json',
+    });
   });
 });

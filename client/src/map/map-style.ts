@@ -4,10 +4,13 @@ import type {
   FilterSpecification,
   LayerSpecification,
   RasterSourceSpecification,
+  VectorSourceSpecification,
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
+import { UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
 import type { ColourMode } from '../state/browse-state.js';
 import { colourEntries, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
+import { landUseClassEntries } from '../format/survey-patch.js';
 
 export const SOURCE = {
   basemap: 'basemap',
@@ -52,6 +55,75 @@ export const PARCEL_OUTLINE_MINZOOM = 13;
 /** The paper colour under the data when there is no basemap; the import preview map uses it too. */
 export const BACKGROUND_COLOUR = '#eeebe4';
 export const INK = '#2c3e55';
+
+/** Source layer of the 变更调查 tiles (`/tiles/survey-{year}/…`). */
+export const SURVEY_SOURCE_LAYER = 'survey';
+
+/** 变更调查 tiles start at this zoom (their TileJSON minzoom); below it no 图斑 are drawn. */
+export const SURVEY_MIN_ZOOM = 11;
+
+/** 图斑 outlines only from this zoom: below it the dense patchwork would turn into hatching. */
+export const SURVEY_OUTLINE_MINZOOM = 14;
+
+/** One source and two layers per year, so several years can be on at once and stacked by year. */
+export function surveySourceId(year: number): string {
+  return `survey-${year}`;
+}
+
+export function surveyFillLayerId(year: number): string {
+  return `survey-${year}-fill`;
+}
+
+export function surveyOutlineLayerId(year: number): string {
+  return `survey-${year}-outline`;
+}
+
+/** The 图斑 `fill-color`: a `match` on the tile's 一级类 (`class`), with exactly the domain colours. */
+export function surveyColourExpression(): ExpressionSpecification {
+  const pairs = landUseClassEntries()
+    .filter((entry) => entry.code !== UNKNOWN_LAND_USE_CLASS.code)
+    .flatMap((entry) => [entry.code, entry.color]);
+  return ['match', ['coalesce', ['get', 'class'], UNKNOWN_LAND_USE_CLASS.code], ...pairs, UNKNOWN_LAND_USE_CLASS.color] as unknown as ExpressionSpecification;
+}
+
+/** The year's tiles, from the TileJSON path the survey-layers API gives (`/tiles/survey-2023.json`). */
+export function surveySource(origin: string, tileJson: string): VectorSourceSpecification {
+  return { type: 'vector', url: new URL(tileJson, origin).href };
+}
+
+/** The outline is drawn a little stronger than the fill so patch borders stay legible when faint. */
+export function surveyOutlineOpacity(opacity: number): number {
+  return Math.min(1, opacity + 0.15);
+}
+
+/**
+ * The fill and outline of one year's 图斑. They go under the parcels (the parcels are what the
+ * product is about; the survey is context) and above the district tint.
+ */
+export function surveyLayers(year: number, opacity: number): [LayerSpecification, LayerSpecification] {
+  const source = surveySourceId(year);
+  return [
+    {
+      id: surveyFillLayerId(year),
+      type: 'fill',
+      source,
+      'source-layer': SURVEY_SOURCE_LAYER,
+      paint: { 'fill-color': surveyColourExpression(), 'fill-opacity': opacity },
+    },
+    {
+      id: surveyOutlineLayerId(year),
+      type: 'line',
+      source,
+      'source-layer': SURVEY_SOURCE_LAYER,
+      minzoom: SURVEY_OUTLINE_MINZOOM,
+      paint: {
+        'line-color': '#4a4336',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 14, 0.6, 16, 0.9, 18, 1.3],
+        'line-opacity': surveyOutlineOpacity(opacity),
+      },
+    },
+  ];
+}
 
 export interface MapStyleOptions {
   /** Origin the tile and glyph URLs hang off (location.origin in the browser). */

@@ -13,6 +13,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { BoundingBox } from '../api/client.js';
 import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
+import type { SurveyLayerSelection } from '../state/survey-layer-selection.js';
 import {
   basemapLayer,
   basemapSource,
@@ -25,6 +26,7 @@ import {
   SOURCE,
   SOURCE_LAYER,
 } from './map-style.js';
+import { SurveyLayerAdapter } from './survey-layers.js';
 import { exposeMapForTests, markMapReady } from './test-hooks.js';
 
 // A production build does not emit MapLibre's worker by itself ("Worker failed to load");
@@ -69,6 +71,8 @@ export interface ParcelHover {
 export interface MapViewOptions {
   container: HTMLElement;
   state: BrowseState;
+  /** The 变更调查 years drawn under the parcels; none when absent. */
+  surveyLayers?: SurveyLayerSelection;
   cityCode: string;
   basemapUrl: string | null;
   /** Extent to open on (the city's bbox). */
@@ -85,6 +89,8 @@ export interface MapViewOptions {
   onSourceError?: (message: string) => void;
   /** A tile or TileJSON request was refused with 401: the session is gone. */
   onUnauthenticated?: () => void;
+  /** A 变更调查 year's tiles failed (its layer was replaced or removed meanwhile). Reported once per year. */
+  onSurveyLayerError?: (year: number) => void;
   /** Basemap tiles failed (wrong template, no network to the provider). Reported once per basemap. */
   onBasemapError?: () => void;
 }
@@ -128,6 +134,8 @@ export class MapView {
   readonly map: MapLibreMap;
   readonly #options: MapViewOptions;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeSurvey: () => void;
+  readonly #survey: SurveyLayerAdapter;
   readonly #resizeObserver: ResizeObserver;
   #hoveredParcel: FeatureId | null = null;
   #hoveredDistrict: FeatureId | null = null;
@@ -165,6 +173,7 @@ export class MapView {
     this.map.touchZoomRotate.disableRotation();
     this.map.keyboard.disableRotation();
     exposeMapForTests(this.map);
+    this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
 
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
@@ -173,6 +182,7 @@ export class MapView {
 
     this.#bindEvents();
     this.#unsubscribe = options.state.subscribe((next, previous) => this.#follow(next, previous));
+    this.#unsubscribeSurvey = options.surveyLayers?.subscribe(() => this.#followSurveyLayers()) ?? (() => undefined);
     this.#resizeObserver = new ResizeObserver(() => this.map.resize());
     this.#resizeObserver.observe(options.container);
   }
@@ -224,6 +234,7 @@ export class MapView {
 
   destroy(): void {
     this.#unsubscribe();
+    this.#unsubscribeSurvey();
     this.#resizeObserver.disconnect();
     cancelAnimationFrame(this.#pointerFrame);
     this.map.remove();
@@ -241,6 +252,17 @@ export class MapView {
     }
     if (!previous || next.parcelId !== previous.parcelId) this.#showSelectedParcel(next.parcelId);
     if (previous && next.dataRevision !== previous.dataRevision) this.reloadParcels();
+  }
+
+  #followSurveyLayers(): void {
+    const selection = this.#options.surveyLayers;
+    if (!this.#loaded || !selection) return;
+    this.#survey.sync(selection.drawn, selection.snapshot.opacity);
+  }
+
+  /** Fetches the 变更调查 tiles again after a year was imported anew (same URL, new 图斑). */
+  reloadSurveyLayers(): void {
+    this.#survey.reload();
   }
 
   /**
@@ -301,6 +323,7 @@ export class MapView {
     map.once('load', () => {
       this.#loaded = true;
       this.#follow(state.snapshot, null);
+      this.#followSurveyLayers();
       map.once('idle', () => {
         markMapReady();
         this.#options.onReady?.();
@@ -315,6 +338,11 @@ export class MapView {
         this.#reportOnce('unauthenticated', () => this.#options.onUnauthenticated?.());
         return;
       }
+      const surveyYear = this.#survey.yearOfSource(sourceId);
+      if (surveyYear !== null) {
+        this.#reportOnce(`survey-${surveyYear}`, () => this.#options.onSurveyLayerError?.(surveyYear));
+        return;
+      }
       if (sourceId === SOURCE.basemap) {
         this.#reportOnce('basemap', () => this.#options.onBasemapError?.());
         return;
@@ -324,11 +352,15 @@ export class MapView {
       }
     });
 
+    // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
       const parcel = this.#parcelAt(event.point);
       const id = parcel?.id;
+      this.#survey.closePopup();
       if (id === undefined || id === null) {
         state.clearParcel();
+        const patch = this.#survey.patchAt(event.point);
+        if (patch) this.#survey.showPopup(event.lngLat, patch);
         return;
       }
       state.selectParcel(Number(id));
@@ -365,7 +397,8 @@ export class MapView {
     const district = features.find((feature) => feature.layer.id === LAYER.districtFill);
     this.#setHoveredParcel(parcel?.id ?? null);
     this.#setHoveredDistrict(district?.id ?? null);
-    this.map.getCanvas().style.cursor = parcel ? 'pointer' : '';
+    const overPatch = !parcel && this.#survey.fillLayerIds.length > 0 && this.#survey.patchAt(pointer.point) !== null;
+    this.map.getCanvas().style.cursor = parcel || overPatch ? 'pointer' : '';
     this.#options.onParcelHover?.(
       parcel
         ? {
