@@ -82,7 +82,7 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
         if (!field) return sql`NULL`;
         return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
       });
-      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(fid)::float8 AS min, max(fid)::float8 AS max FROM ${table}`.execute(db);
+      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${table}`.execute(db);
       if (range.min === null || range.max === null) continue;
       const step = Math.ceil((range.max - range.min + 1) / COMMIT_WORKERS);
       const counts = await Promise.all(Array.from({ length: COMMIT_WORKERS }, async (_, worker) => {
@@ -90,7 +90,7 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
         const result = await sql`
           INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
           SELECT ${layerId}, ${year}, ${sql.join(columns)}, ${attributesExpression(layer)}, s._fixed, ST_Transform(s._fixed, 3857), s._area_m2
-          FROM ${table} s WHERE s._status IN ('valid', 'repaired') AND s.fid >= ${from} AND s.fid < ${from + step}`.execute(db);
+          FROM ${table} s WHERE s._status IN ('valid', 'repaired') AND s._fid >= ${from} AND s._fid < ${from + step}`.execute(db);
         return Number(result.numAffectedRows ?? 0);
       }));
       inserted += counts.reduce((sum, count) => sum + count, 0);
@@ -131,10 +131,10 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
     for (const layer of layers) {
       const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
       const { rows } = await sql<{ fid: number; attributes: Record<string, unknown>; district_code: string | null; geometry: string }>`
-        SELECT s.fid::int AS fid, ${attributesExpression(layer)} AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
+        SELECT s._fid::int AS fid, ${attributesExpression(layer)} AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
         FROM ${table} s
         LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
-        WHERE s._status IN ('valid', 'repaired') ORDER BY s.fid`.execute(transaction);
+        WHERE s._status IN ('valid', 'repaired') ORDER BY s._fid`.execute(transaction);
       for (const feature of rows) {
         if (!feature.district_code || (!principal.unrestricted && !principal.allowedDistricts.includes(feature.district_code))) {
           outside++;

@@ -204,14 +204,14 @@ export async function importsRoutes(app: AppInstance, options: { service: Import
     const table = sql.raw(`staging."${layer.stagingTable!.replace(/"/g, '""')}"`);
     const { rows } = await sql<{ feature: Record<string, unknown> }>`
       SELECT json_build_object(
-        'type', 'Feature', 'id', s.fid,
-        'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s.geom) IS NOT NULL THEN s.geom END), 8)::json,
-        'properties', (to_jsonb(s) - 'geom' - '_fixed' - '_status' - '_messages' - '_area_m2') || jsonb_build_object(
+        'type', 'Feature', 'id', s._fid,
+        'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s._geom) IS NOT NULL THEN s._geom END), 8)::json,
+        'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2') || jsonb_build_object(
           'area_m2', round(s._area_m2::numeric, 2), 'status', s._status, 'messages', s._messages)
       ) AS feature
       FROM ${table} s
       WHERE ${status ? sql`s._status = ${status}` : sql`true`}
-      ORDER BY s.fid LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(app.db);
+      ORDER BY s._fid LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.execute(app.db);
     const { rows: [{ total }] } = await sql<{ total: number }>`SELECT count(*)::int AS total FROM ${table} s WHERE ${status ? sql`s._status = ${status}` : sql`true`}`.execute(app.db);
     return { type: 'FeatureCollection', layer: layer.id, total, page, pageSize, features: rows.map((entry) => entry.feature) };
   });

@@ -225,7 +225,7 @@ export function createImportService(options: ImportServiceOptions) {
         layer.source,
         ...(layer.gdalLayer && layer.format !== 'butiao' ? [layer.gdalLayer] : []),
         ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${GDAL_ENCODING_NAMES[layer.encoding.encoding as TextEncoding]}`] : []),
-        '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=geom', '-lco', 'FID=fid',
+        '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid',
         '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON',
         '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-s_srs', sourceSrs, '-t_srs', 'EPSG:4490',
         '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
@@ -262,7 +262,7 @@ export function createImportService(options: ImportServiceOptions) {
     for (const [position, layer] of staged.entries()) {
       const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
       await sql`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490)`.execute(options.db);
-      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(fid)::float8 AS min, max(fid)::float8 AS max FROM ${table}`.execute(options.db);
+      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${table}`.execute(options.db);
       const batch = 20000;
       const starts: number[] = [];
       for (let start = range.min ?? 0; range.max !== null && start <= range.max; start += batch) starts.push(start);
@@ -270,15 +270,15 @@ export function createImportService(options: ImportServiceOptions) {
       const checkBatch = async (start: number) => {
         // Fast path for the great majority: in range, valid, no repeated vertices. CASE keeps
         // ST_IsValid away from NaN or huge coordinates, which the careful check below reports.
-        await sql`UPDATE ${table} SET _status = 'valid', _messages = ARRAY[]::text[], _fixed = geom, _area_m2 = ST_Area(geom::geography)
-          WHERE fid >= ${start} AND fid < ${start + batch}
-            AND CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN false
-                     WHEN NOT coalesce(ST_XMin(geom) >= -180 AND ST_XMax(geom) <= 180 AND ST_YMin(geom) >= -90 AND ST_YMax(geom) <= 90, false) THEN false
-                     ELSE ST_IsValid(geom) AND ST_NPoints(geom) = ST_NPoints(ST_RemoveRepeatedPoints(geom)) AND ST_Area(geom) > 0 END`.execute(options.db);
+        await sql`UPDATE ${table} SET _status = 'valid', _messages = ARRAY[]::text[], _fixed = _geom, _area_m2 = ST_Area(_geom::geography)
+          WHERE _fid >= ${start} AND _fid < ${start + batch}
+            AND CASE WHEN _geom IS NULL OR ST_IsEmpty(_geom) THEN false
+                     WHEN NOT coalesce(ST_XMin(_geom) >= -180 AND ST_XMax(_geom) <= 180 AND ST_YMin(_geom) >= -90 AND ST_YMax(_geom) <= 90, false) THEN false
+                     ELSE ST_IsValid(_geom) AND ST_NPoints(_geom) = ST_NPoints(ST_RemoveRepeatedPoints(_geom)) AND ST_Area(_geom) > 0 END`.execute(options.db);
         await sql`UPDATE ${table} s SET _status = c.status, _messages = c.messages, _fixed = c.fixed,
             _area_m2 = CASE WHEN c.fixed IS NULL THEN NULL ELSE ST_Area(c.fixed::geography) END
-          FROM (SELECT fid, (import_check_geometry(geom)).* FROM ${table} WHERE fid >= ${start} AND fid < ${start + batch} AND _status IS NULL) c
-          WHERE s.fid = c.fid`.execute(options.db);
+          FROM (SELECT _fid, (import_check_geometry(_geom)).* FROM ${table} WHERE _fid >= ${start} AND _fid < ${start + batch} AND _status IS NULL) c
+          WHERE s._fid = c._fid`.execute(options.db);
         finished++;
         await setProgress(row.id, 'validate', (position + finished / starts.length) / staged.length);
       };
@@ -312,8 +312,8 @@ export function createImportService(options: ImportServiceOptions) {
       }
       const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
       const { rows: samples } = await sql<{ fid: number; status: string; messages: string[]; bsm: string | null }>`
-        SELECT fid::int AS fid, _status AS status, _messages AS messages, ${bsm ? sql.raw(`${quoteIdentifier(bsm.name)}::text`) : sql`NULL::text`} AS bsm
-        FROM ${table} WHERE _status <> 'valid' OR cardinality(_messages) > 0 ORDER BY fid LIMIT 200`.execute(options.db);
+        SELECT _fid::int AS fid, _status AS status, _messages AS messages, ${bsm ? sql.raw(`${quoteIdentifier(bsm.name)}::text`) : sql`NULL::text`} AS bsm
+        FROM ${table} WHERE _status <> 'valid' OR cardinality(_messages) > 0 ORDER BY _fid LIMIT 200`.execute(options.db);
       report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
     }
     for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });

@@ -105,6 +105,39 @@ function gdalPolygonCount(testCase: PeerCase): number | null {
   }
 }
 
+const GDAL_ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', gbk: 'CP936', gb18030: 'GB18030', big5: 'CP950', 'windows-1252': 'CP1252', shift_jis: 'CP932', 'euc-kr': 'CP949', ibm866: 'CP866', 'iso-8859-1': 'ISO-8859-1' };
+
+/** The first feature's properties as `ogr2ogr -f GeoJSON` writes them, or null when GDAL cannot say. */
+function gdalFirstFeature(testCase: PeerCase, layer: string | null, encoding: string | null): Record<string, unknown> | null {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-first-'));
+  try {
+    let source = testCase.gdalPath.replace(/^\/vsizip\//, '');
+    if (/\.zip$/i.test(source)) {
+      execFileSync('python3', ['-m', 'zipfile', '-e', source, copy], { stdio: 'ignore' });
+      const inner = walk(copy).filter((file) => /\.(shp|geojson|json)$/i.test(file) || /\.gdb$/i.test(file));
+      if (inner.length !== 1) return null;
+      source = inner[0];
+    } else if (/\.shp$/i.test(source)) {
+      const stem = source.slice(0, -4).toLowerCase();
+      for (const sibling of fs.readdirSync(path.dirname(source))) {
+        const full = path.join(path.dirname(source), sibling);
+        if (full.slice(0, -4).toLowerCase() === stem) fs.copyFileSync(full, path.join(copy, sibling));
+      }
+      source = path.join(copy, path.basename(source));
+    }
+    execFileSync('chmod', ['-R', 'u+w', copy]);
+    const args = ['-f', 'GeoJSON', '/vsistdout/', source, ...(layer && !/\.(geojson|json)$/i.test(source) ? [layer] : []), '-limit', '1'];
+    if (encoding && /\.shp$/i.test(source)) args.push('-oo', `ENCODING=${GDAL_ENCODINGS[encoding] ?? encoding}`);
+    const output = execFileSync('ogr2ogr', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000, env: { ...process.env, SHAPE_RESTORE_SHX: 'YES' } });
+    const collection = JSON.parse(output) as { features: { properties: Record<string, unknown> }[] };
+    return collection.features[0]?.properties ?? null;
+  } catch {
+    return null;
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 /** mbostock/shapefile keeps the expected GeoJSON beside each case. */
 function mbostockExpectedCount(testCase: PeerCase): number | null {
   if (!testCase.name.startsWith('mbostock-shapefile-test/') || !/\.shp$/i.test(testCase.name)) return null;
@@ -177,7 +210,18 @@ describe('peer test suites through the import', () => {
     expect(current.report.features).toBe(expected);
     expect(current.report.valid + current.report.repaired + current.report.rejected).toBe(expected);
     const features = (await surveyor.get(`/api/imports/${id}/features?pageSize=1`)).json();
-    if (features.total > 0) expect(['valid', 'repaired', 'rejected']).toContain(features.features[0].properties.status);
+    expect(['valid', 'repaired', 'rejected']).toContain(features.features[0].properties.status);
+    // The first feature's attributes are GDAL's own, read with the encoding the import settled on.
+    const layer = current.layers.find((candidate: { id: string }) => candidate.id === features.layer);
+    const expectedAttributes = gdalFirstFeature(testCase, layer.gdalLayer, layer.encoding?.encoding ?? null);
+    if (expectedAttributes) {
+      for (const [key, value] of Object.entries(expectedAttributes)) {
+        const actual = features.features[0].properties[key];
+        if (typeof value === 'number') expect(Number(actual), key).toBeCloseTo(value, 6);
+        else if (typeof value === 'string' && /^\d{4}[-/]\d{2}[-/]\d{2}/.test(value)) expect(String(actual).replace(/\//g, '-').slice(0, 10), key).toBe(value.replace(/\//g, '-').slice(0, 10));
+        else expect(actual, key).toEqual(value);
+      }
+    }
     expect((await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` })).statusCode).toBe(204);
   });
 });

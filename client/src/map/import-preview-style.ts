@@ -133,4 +133,4 @@ export function featureBounds(features: readonly Pick<ImportFeature, 'geometry'>
 }
 
 /** Attribute keys the server adds to every feature; the popup shows them apart from the file's own. */
-export const COMPUTED_PROPERTIES = new Set(['status', 'messages', 'area_m2', 'fid']);
+export const COMPUTED_PROPERTIES = new Set(['status', 'messages', 'area_m2']);
