@@ -24,6 +24,8 @@ export interface Settings {
   importDirectory: string;
   /** Largest upload accepted. */
   importMaxBytes: number;
+  /** Days an import may wait for confirmation before it is cancelled and its staging dropped. */
+  importRetentionDays: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -55,5 +57,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     importDirectory: env.IMPORT_DIRECTORY ? path.resolve(env.IMPORT_DIRECTORY) : path.join(dataDirectory(env), 'imports'),
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
+    importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
   };
 }

@@ -477,6 +477,43 @@ export function createImportService(options: ImportServiceOptions) {
     },
 
     dropStaging,
+
+    /**
+     * At start-up: imports cut off by a restart are marked failed (the user uploads again), survey
+     * layers left pending are removed, and imports left unconfirmed for `retentionDays` are
+     * cancelled, so staging never grows without bound. Nothing committed is touched.
+     */
+    async recoverInterrupted(retentionDays = 7): Promise<{ interrupted: number; expired: number }> {
+      // Only imports silent for two minutes: another process may still be working on a recent one.
+      const interrupted = await options.db.selectFrom('imports').select('id')
+        .where('status', 'in', ['processing', 'committing'])
+        .where('updated_at', '<', new Date(Date.now() - 120_000)).execute();
+      for (const { id } of interrupted) {
+        if (running.has(id)) continue;
+        const row = (await imports.find(id))!;
+        await dropStaging(row.layers);
+        fs.rmSync(folderOf(id), { recursive: true, force: true });
+        await imports.update(id, {
+          status: 'failed', layers: row.layers.map((layer) => ({ ...layer, stagingTable: null })),
+          error: { reason: 'interrupted', message: '服务器重启，导入被中断，未写入任何数据。请重新上传。' },
+        });
+      }
+      await sql`DELETE FROM survey_patches WHERE layer_id IN (SELECT id FROM survey_layers WHERE NOT committed AND imported_at < now() - interval '2 minutes')`.execute(options.db);
+      await sql`DELETE FROM survey_layers WHERE NOT committed AND imported_at < now() - interval '2 minutes'`.execute(options.db);
+      const expired = await options.db.selectFrom('imports').select('id')
+        .where('status', 'in', ['ready', 'needs-input'])
+        .where('updated_at', '<', new Date(Date.now() - retentionDays * 86_400_000)).execute();
+      for (const { id } of expired) {
+        const row = (await imports.find(id))!;
+        await dropStaging(row.layers);
+        fs.rmSync(folderOf(id), { recursive: true, force: true });
+        await imports.update(id, {
+          status: 'cancelled', layers: row.layers.map((layer) => ({ ...layer, stagingTable: null })),
+          error: { reason: 'expired', message: `超过 ${retentionDays} 天未提交，已自动取消。` },
+        });
+      }
+      return { interrupted: interrupted.length, expired: expired.length };
+    },
   };
 }
 

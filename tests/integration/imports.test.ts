@@ -206,3 +206,23 @@ describe('Chinese text in the shared test data', () => {
     await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
   });
 });
+
+describe('after a restart', () => {
+  it('fails imports that were cut off, removes pending survey layers and cancels imports left waiting', async () => {
+    const db = testApp.database.db;
+    const cutOff = '00000000-0000-4000-8000-000000000001';
+    const waiting = '00000000-0000-4000-8000-000000000002';
+    await sql`INSERT INTO imports (id, kind, file_name, status, phase, created_by, updated_at) VALUES (${cutOff}, 'survey', 'a.zip', 'processing', 'read', 'surveyor', now() - interval '5 minutes')`.execute(db);
+    await sql`INSERT INTO imports (id, kind, file_name, status, phase, created_by, updated_at) VALUES (${waiting}, 'survey', 'b.zip', 'ready', 'validate', 'surveyor', now() - interval '10 days')`.execute(db);
+    const { rows: [pending] } = await sql<{ id: number }>`
+      INSERT INTO survey_layers (year, layer_name, feature_count, imported_by, committed, imported_at) VALUES (2001, 'DLTB', 0, 'surveyor', false, now() - interval '5 minutes') RETURNING id`.execute(db);
+    const result = await testApp.app.importService.recoverInterrupted(7);
+    expect(result.interrupted).toBeGreaterThanOrEqual(1);
+    expect(result.expired).toBeGreaterThanOrEqual(1);
+    const states = (await sql<{ id: string; status: string; reason: string }>`
+      SELECT id, status, error ->> 'reason' AS reason FROM imports WHERE id IN (${cutOff}, ${waiting}) ORDER BY id`.execute(db)).rows;
+    expect(states).toEqual([{ id: cutOff, status: 'failed', reason: 'interrupted' }, { id: waiting, status: 'cancelled', reason: 'expired' }]);
+    const { rows: left } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM survey_layers WHERE id = ${pending.id}`.execute(db);
+    expect(left[0].count).toBe(0);
+  });
+});
