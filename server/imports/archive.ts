@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ImportRefusal } from './import-errors.js';
 
@@ -89,8 +90,12 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
           const destination = path.join(target, relative);
           if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal('path_traversal', `压缩包中的路径“${name}”不安全。`);
           fs.mkdirSync(path.dirname(destination), { recursive: true });
-          const stream = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
-            zip.openReadStream(entry, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
+          // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
+          // several times slower to unpack.
+          const deflated = entry.compressionMethod === 8;
+          const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
+            zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
+
           let seen = 0;
           // Declared sizes can lie: count what actually comes out.
           const guard = new Transform({
@@ -100,7 +105,9 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
               else callback(null, chunk);
             },
           });
-          await pipeline(stream, guard, fs.createWriteStream(destination, { flags: 'wx' }));
+          const output = fs.createWriteStream(destination, { flags: 'wx', highWaterMark: 1024 * 1024 });
+          if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
+          else await pipeline(raw, guard, output);
           written.push(destination);
           if (/\.zip$/i.test(relative)) {
             if (depth >= limits.maxDepth) throw new ImportRefusal('nested_archive', `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);

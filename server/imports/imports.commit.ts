@@ -64,8 +64,9 @@ const COMMIT_WORKERS = 2;
 
 /**
  * A survey layer is written while pending (invisible to tiles and lists) by two connections at
- * once, then made current, superseding the previous layer of its year, in one short transaction:
- * readers see the old layer or the new one, never a part. A failure removes the pending rows.
+ * once into a table of its own, then attached and made current, superseding the previous layer of
+ * its year, in one short transaction: readers see the old layer or the new one, never a part. A
+ * failure drops the pending table.
  */
 async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string) {
   const year = await surveyYear(db, row, layers);
@@ -73,7 +74,12 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
     year, layer_name: 'DLTB', import_id: row.id, feature_count: 0, source_srid: (row.detected.srid as number | null) ?? null,
     imported_by: principal.username, committed: false,
   }).returning('id').executeTakeFirstOrThrow();
+  const partition = sql.raw(`survey_data.l${layerId}`);
   try {
+    // The layer is built as a plain table (no index maintained row by row), indexed once, then
+    // attached to survey_patches in the short transaction that makes it current.
+    await sql`CREATE TABLE ${partition} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
+    await sql`ALTER TABLE ${partition} ADD CONSTRAINT ${sql.raw(`l${layerId}_layer`)} CHECK (layer_id = ${sql.lit(layerId)})`.execute(db);
     let inserted = 0;
     for (const layer of layers) {
       const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
@@ -88,17 +94,22 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
       const counts = await Promise.all(Array.from({ length: COMMIT_WORKERS }, async (_, worker) => {
         const from = range.min! + worker * step;
         const result = await sql`
-          INSERT INTO survey_patches (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
+          INSERT INTO ${partition} (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
           SELECT ${layerId}, ${year}, ${sql.join(columns)}, ${attributesExpression(layer)}, s._fixed, ST_Transform(s._fixed, 3857), s._area_m2
           FROM ${table} s WHERE s._status IN ('valid', 'repaired') AND s._fid >= ${from} AND s._fid < ${from + step}`.execute(db);
         return Number(result.numAffectedRows ?? 0);
       }));
       inserted += counts.reduce((sum, count) => sum + count, 0);
     }
+    await Promise.all([
+      sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(db),
+      sql`ALTER TABLE ${partition} ADD PRIMARY KEY (layer_id, id)`.execute(db),
+    ]);
     return await writeAs(db, { name: principal.username, requestId }, async (transaction) => {
       const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count'])
         .where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).where('committed', '=', true)
         .forUpdate().executeTakeFirst();
+      await sql`SELECT attach_survey_layer(${layerId}::bigint)`.execute(transaction);
       if (previous) await transaction.updateTable('survey_layers').set({ superseded_at: new Date(), superseded_by: layerId }).where('id', '=', previous.id).execute();
       await transaction.updateTable('survey_layers').set({ committed: true, feature_count: inserted }).where('id', '=', layerId).execute();
       await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
@@ -108,7 +119,7 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
       return { kind: 'survey', year, layerId, features: inserted, supersededLayerId: previous?.id ?? null };
     });
   } catch (error) {
-    await sql`DELETE FROM survey_patches WHERE layer_id = ${layerId}`.execute(db).catch(() => undefined);
+    await sql`DROP TABLE IF EXISTS ${partition}`.execute(db).catch(() => undefined);
     await db.deleteFrom('survey_layers').where('id', '=', layerId).where('committed', '=', false).execute().catch(() => undefined);
     throw error;
   }

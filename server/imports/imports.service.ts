@@ -498,8 +498,12 @@ export function createImportService(options: ImportServiceOptions) {
           error: { reason: 'interrupted', message: '服务器重启，导入被中断，未写入任何数据。请重新上传。' },
         });
       }
-      await sql`DELETE FROM survey_patches WHERE layer_id IN (SELECT id FROM survey_layers WHERE NOT committed AND imported_at < now() - interval '2 minutes')`.execute(options.db);
-      await sql`DELETE FROM survey_layers WHERE NOT committed AND imported_at < now() - interval '2 minutes'`.execute(options.db);
+      const pending = await options.db.selectFrom('survey_layers').select('id').where('committed', '=', false)
+        .where('imported_at', '<', new Date(Date.now() - 120_000)).execute();
+      for (const { id: layerId } of pending) {
+        await sql`DROP TABLE IF EXISTS ${sql.raw(`survey_data.l${Number(layerId)}`)}`.execute(options.db);
+        await options.db.deleteFrom('survey_layers').where('id', '=', layerId).execute();
+      }
       const expired = await options.db.selectFrom('imports').select('id')
         .where('status', 'in', ['ready', 'needs-input'])
         .where('updated_at', '<', new Date(Date.now() - retentionDays * 86_400_000)).execute();
