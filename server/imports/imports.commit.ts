@@ -103,7 +103,7 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
     }
     await Promise.all([
       sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(db),
-      sql`ALTER TABLE ${partition} ADD PRIMARY KEY (layer_id, id)`.execute(db),
+      sql`CREATE INDEX ON ${partition} (layer_id)`.execute(db),
     ]);
     return await writeAs(db, { name: principal.username, requestId }, async (transaction) => {
       const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count'])
