@@ -178,6 +178,29 @@ describe('permissions', () => {
     expect(response.json().message).toContain('导入数据');
   });
 
+  it.each(['admin', 'surveyor'])('accepts an upload by an %s, and every import route answers them', async (username) => {
+    const session = username === 'surveyor' ? surveyor : await login(testApp.app, username);
+    const response = await upload(session, path.join(FIXTURES, 'dltb-2023-no-prj.zip'));
+    expect(response.statusCode).toBe(202);
+    const id = response.json().id;
+    await testApp.app.importService.settled(id);
+    expect((await session.get('/api/imports')).statusCode).toBe(200);
+    expect((await session.get(`/api/imports/${id}`)).statusCode).toBe(200);
+    expect((await session.request({ method: 'POST', url: `/api/imports/${id}`, payload: { srid: 4527 } })).statusCode).toBe(202);
+    await testApp.app.importService.settled(id);
+    expect((await session.get(`/api/imports/${id}/features`)).statusCode).toBe(200);
+    expect((await session.request({ method: 'DELETE', url: `/api/imports/${id}` })).statusCode).toBe(204);
+  });
+
+  it.each(['planner', 'official', 'viewer'])('refuses every import route to a %s', async (username) => {
+    const session = await login(testApp.app, username);
+    const someone = '00000000-0000-4000-8000-0000000000aa';
+    for (const [method, url] of [['GET', '/api/imports'], ['GET', `/api/imports/${someone}`], ['POST', `/api/imports/${someone}/commit`], ['DELETE', `/api/imports/${someone}`], ['GET', `/api/imports/${someone}/features`]] as const) {
+      const response = await session.request({ method, url });
+      expect(response.statusCode, `${method} ${url}`).toBe(403);
+    }
+  });
+
   it('keeps one surveyor’s import out of another user’s reach', async () => {
     const id = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-no-prj.zip'))).json().id;
     await settled(id);
