@@ -25,6 +25,7 @@ import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
+import { TileCache, type Bounds } from './tiles/tile-cache.js';
 import { tilesRoutes } from './tiles/tiles.routes.js';
 
 export type AppInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -35,6 +36,7 @@ declare module 'fastify' {
     pool: pg.Pool;
     settings: Settings;
     importService: ImportService;
+    tileCache: TileCache;
   }
 }
 
@@ -102,6 +104,21 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
+  const tileCache = new TileCache(options.settings.tileCacheBytes);
+  app.decorate('tileCache', tileCache);
+  // Every change to parcels or survey layers, from any process, reaches the cache (migration 0009).
+  const listener = await options.pool.connect();
+  listener.on('notification', (message) => {
+    if (message.channel !== 'tile_changes' || !message.payload) return;
+    const change = JSON.parse(message.payload) as { layer: string; all?: boolean; bounds?: Bounds };
+    if (change.all || !change.bounds) tileCache.invalidateLayer(change.layer);
+    else tileCache.invalidate(change.layer, [change.bounds]);
+  });
+  await listener.query('LISTEN tile_changes');
+  app.addHook('onClose', async () => {
+    await listener.query('UNLISTEN tile_changes').catch(() => undefined);
+    listener.release();
+  });
   await app.register(tilesRoutes);
   const importService = createImportService({
     db: options.db, pool: options.pool, directory: options.settings.importDirectory,

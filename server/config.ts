@@ -26,6 +26,8 @@ export interface Settings {
   importMaxBytes: number;
   /** Days an import may wait for confirmation before it is cancelled and its staging dropped. */
   importRetentionDays: number;
+  /** Memory for encoded tiles (LRU). */
+  tileCacheBytes: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -58,5 +60,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     importDirectory: env.IMPORT_DIRECTORY ? path.resolve(env.IMPORT_DIRECTORY) : path.join(dataDirectory(env), 'imports'),
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
     importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
+    tileCacheBytes: positiveNumber(env, 'TILE_CACHE_BYTES', 256 * 1024 * 1024),
   };
 }

@@ -183,7 +183,10 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       throw new ApiError(409, 'conflict', '该地块在您编辑期间已被他人修改，请刷新后重试。', { parameter: 'expectedUpdatedAt' });
     }
     if (outcome !== 'updated') throw new GeometryError(outcome.reason, 'geometry');
-    return (await parcels.find(current.id))!;
+    const updated = (await parcels.find(current.id))!;
+    // Right away for this process; other processes hear of it through the database (tile_changes).
+    app.tileCache.invalidate('parcels', [current.bbox as [number, number, number, number], updated.bbox as [number, number, number, number]]);
+    return updated;
   });
 
   app.get('/api/parcels/:id/history', {

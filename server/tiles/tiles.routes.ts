@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import { readFilter } from '../auth/principal.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
+import { TileCache } from './tile-cache.js';
 import { TILE_LAYERS, createTilesRepository, surveyTileLayer, type TileLayer } from './tiles.repository.js';
 
 const LAYER_IDS = [...TILE_LAYERS.map((layer) => layer.id), 'survey-<year>'];
@@ -66,16 +65,24 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     if (y >= size) throw new InvalidParameterError('y', `参数 y 超出范围：第 ${z} 级的 y 应在 0–${size - 1} 之间`);
     if (z < layer.minzoom) return reply.code(204).send();
 
-    const tile = await tiles.tile(layer, z, x, y, readFilter(principalOf(request)));
-    if (tile.length === 0) return reply.code(204).send();
-    const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
+    const filter = readFilter(principalOf(request));
+    const address = { layer: layer.id, z, x, y };
+    // Tiles differ by the reader's districts, so the scope is part of the key.
+    const key = TileCache.key(address, layer.scoped && filter ? filter.join(',') : 'all');
+    let cached = app.tileCache.get(key);
+    reply.header('X-Tile-Cache', cached ? 'hit' : 'miss');
+    if (!cached) {
+      cached = TileCache.encode(await tiles.tile(layer, z, x, y, filter));
+      app.tileCache.set(key, address, cached);
+    }
+    if (cached.body.length === 0) return reply.code(204).send();
     // Tiles depend on the reader's scope: private, and revalidated (ETag) rather than trusted.
-    reply.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding, Cookie');
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    reply.header('ETag', cached.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding, Cookie');
+    if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
     reply.type('application/vnd.mapbox-vector-tile');
     if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-      return reply.header('Content-Encoding', 'gzip').send(gzipSync(tile, { level: 6 }));
+      return reply.header('Content-Encoding', 'gzip').send(cached.gzipped);
     }
-    return reply.send(tile);
+    return reply.send(cached.body);
   });
 }
