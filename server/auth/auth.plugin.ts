@@ -58,12 +58,12 @@ export const authPlugin = fp(async (app: AppInstance) => {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      const session = await users.findSession(token);
+      const session = await users.sessionPrincipal(token);
       if (session && !session.disabled) {
-        request.principal = (await users.principal(session.user_id)) ?? null;
-        request.sessionTokenHash = session.token_hash;
-        request.csrfToken = session.csrf_token;
-        await users.touchSession(session.token_hash, sessionHours);
+        request.principal = session.principal;
+        request.sessionTokenHash = session.tokenHash;
+        request.csrfToken = session.csrfToken;
+        if (Date.now() - session.lastSeenAt.getTime() > 60_000) await users.touchSession(session.tokenHash, sessionHours);
       } else {
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
@@ -81,7 +81,7 @@ export const authPlugin = fp(async (app: AppInstance) => {
       throw new ApiError(403, 'password_change_required', '请先修改初始密码。');
     }
     if (permission !== 'authenticated' && !roleCan(principal.role, permission)) {
-      throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）没有“${ACTION_LABELS[permission]}”的权限。`, { action: permission });
+      throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）没有“${ACTION_LABELS[permission]}”的权限；如确需此权限，请联系系统管理员调整角色。`, { action: permission });
     }
   });
 }, { name: 'auth' });

@@ -23,6 +23,40 @@ export interface UserSummary {
   createdAt: string;
 }
 
+interface PrincipalRow {
+  id: number;
+  username: string;
+  display_name: string;
+  role: string;
+  must_change_password: boolean;
+  scopes: { code: string; name: string }[];
+  allowed_districts: string[];
+  district_count: number;
+}
+
+/** A user with its scope resolved to districts (a city code covers its districts), as columns of `u`. */
+const PRINCIPAL_COLUMNS = sql`
+  u.id, u.username, u.display_name, u.role, u.must_change_password,
+  coalesce((SELECT json_agg(json_build_object('code', d.code, 'name', d.name) ORDER BY d.code)
+            FROM user_scopes us JOIN districts d ON d.code = us.district_code WHERE us.user_id = u.id), '[]') AS scopes,
+  coalesce((SELECT array_agg(d.code ORDER BY d.code) FROM districts d
+            WHERE d.level = 'district' AND EXISTS (
+              SELECT 1 FROM user_scopes us WHERE us.user_id = u.id AND us.district_code IN (d.code, d.parent_code))), '{}') AS allowed_districts,
+  (SELECT count(*)::int FROM districts WHERE level = 'district') AS district_count`;
+
+function toPrincipal(row: PrincipalRow): Principal {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    mustChangePassword: row.must_change_password,
+    scopes: row.scopes,
+    allowedDistricts: row.allowed_districts,
+    unrestricted: row.district_count > 0 && row.allowed_districts.length === row.district_count,
+  };
+}
+
 export function createUsersRepository(db: DatabaseClient) {
   async function scopesOf(userIds: number[]): Promise<Map<number, { code: string; name: string }[]>> {
     const map = new Map<number, { code: string; name: string }[]>();
@@ -48,28 +82,28 @@ export function createUsersRepository(db: DatabaseClient) {
     },
 
     async principal(userId: number): Promise<Principal | undefined> {
-      const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-      if (!user) return undefined;
-      const scopes = (await scopesOf([userId])).get(userId) ?? [];
-      const codes = scopes.map((scope) => scope.code);
-      const { rows } = await sql<{ code: string; in_scope: boolean }>`
-        SELECT code, (code = ANY(${codes}::text[]) OR parent_code = ANY(${codes}::text[])) AS in_scope
-        FROM districts WHERE level = 'district'`.execute(db);
-      const allowedDistricts = rows.filter((row) => row.in_scope).map((row) => row.code);
-      return {
-        id: user.id,
-        username: user.username,
-        displayName: user.display_name,
-        role: user.role as Role,
-        mustChangePassword: user.must_change_password,
-        scopes,
-        allowedDistricts,
-        unrestricted: rows.length > 0 && allowedDistricts.length === rows.length,
-      };
+      const { rows } = await sql<PrincipalRow>`SELECT ${PRINCIPAL_COLUMNS} FROM users u WHERE u.id = ${userId}`.execute(db);
+      return rows[0] && toPrincipal(rows[0]);
     },
 
-    async list(): Promise<UserSummary[]> {
-      const users = await db.selectFrom('users').selectAll().orderBy('id').execute();
+    /**
+     * The session of a cookie token and its user, in one round trip: this runs before every API
+     * call and every tile, so it must not cost four.
+     */
+    async sessionPrincipal(token: string): Promise<{ tokenHash: string; csrfToken: string; lastSeenAt: Date; disabled: boolean; principal: Principal } | undefined> {
+      const { rows } = await sql<PrincipalRow & { token_hash: string; csrf_token: string; last_seen_at: Date; disabled: boolean }>`
+        SELECT s.token_hash, s.csrf_token, s.last_seen_at, u.disabled, ${PRINCIPAL_COLUMNS}
+        FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = ${hashToken(token)} AND s.expires_at > now()`.execute(db);
+      const row = rows[0];
+      if (!row) return undefined;
+      return { tokenHash: row.token_hash, csrfToken: row.csrf_token, lastSeenAt: row.last_seen_at, disabled: row.disabled, principal: toPrincipal(row) };
+    },
+
+    async list(onlyId?: number): Promise<UserSummary[]> {
+      let query = db.selectFrom('users').selectAll().orderBy('id');
+      if (onlyId !== undefined) query = query.where('id', '=', onlyId);
+      const users = await query.execute();
       const scopes = await scopesOf(users.map((user) => user.id));
       return users.map((user) => ({
         id: user.id,
@@ -86,7 +120,7 @@ export function createUsersRepository(db: DatabaseClient) {
     },
 
     async summary(id: number): Promise<UserSummary | undefined> {
-      return (await this.list()).find((user) => user.id === id);
+      return (await this.list(id))[0];
     },
 
     /** Counts a failed login; locks the account for `lockMinutes` after `maxFailures` in a row. */
@@ -116,17 +150,10 @@ export function createUsersRepository(db: DatabaseClient) {
       return { token, csrfToken };
     },
 
-    async findSession(token: string) {
-      return db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-        .select(['s.token_hash', 's.user_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 'u.disabled'])
-        .where('s.token_hash', '=', hashToken(token)).where('s.expires_at', '>', new Date())
-        .executeTakeFirst();
-    },
-
-    /** Sliding expiry, written at most once a minute per session. */
+    /** Sliding expiry; the caller writes it at most once a minute per session. */
     async touchSession(tokenHash: string, hours: number): Promise<void> {
       await db.updateTable('sessions').set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + hours * 3600_000) })
-        .where('token_hash', '=', tokenHash).where('last_seen_at', '<', new Date(Date.now() - 60_000)).execute();
+        .where('token_hash', '=', tokenHash).execute();
     },
 
     async deleteSession(tokenHash: string): Promise<void> {

@@ -68,7 +68,7 @@ export async function districtsRoutes(app: AppInstance): Promise<void> {
     if (!district) throw new NotFoundError(`没有行政区 ${request.params.code}；请从 GET /api/districts 中选择一个代码。`, { parameter: 'code' });
     const principal = principalOf(request);
     if (district.level !== 'city' && !canRead(principal, district.code)) {
-      throw new ApiError(403, 'out_of_scope', `${district.name} 不在您的管辖范围（${scopeNames(principal)}）内。`, { district: { code: district.code, name: district.name } });
+      throw new ApiError(403, 'out_of_scope', `${district.name} 不在您的管辖范围（${scopeNames(principal)}）内；如需查看，请联系系统管理员调整管辖范围。`, { district: { code: district.code, name: district.name } });
     }
     return districts.stats(district.code, district.name, readFilter(principal));
   });

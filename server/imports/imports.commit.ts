@@ -8,10 +8,6 @@ import type { Database } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import type { ImportLayerState, ImportRow } from './imports.repository.js';
 
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 function sourceFor(layer: ImportLayerState, target: string): string | null {
   const entry = Object.entries(layer.mapping ?? {}).find(([, mapped]) => mapped === target);
   return entry ? entry[0] : null;
@@ -26,7 +22,7 @@ function attributesExpression(layer: ImportLayerState) {
   if (fields.length === 0) return sql`'{}'::jsonb`;
   const chunks: ReturnType<typeof sql>[] = [];
   for (let start = 0; start < fields.length; start += 40) {
-    const pairs = fields.slice(start, start + 40).flatMap((field) => [sql`${field}::text`, sql`s.${sql.raw(quoteIdentifier(field))}`]);
+    const pairs = fields.slice(start, start + 40).flatMap((field) => [sql`${field}::text`, sql`${sql.id('s', field)}`]);
     chunks.push(sql`jsonb_build_object(${sql.join(pairs)})`);
   }
   return sql.join(chunks, sql` || `);
@@ -52,8 +48,8 @@ async function surveyYear(transaction: Transaction<Database> | DatabaseClient, r
     const field = sourceFor(layer, 'dataYear');
     if (!field) continue;
     const { rows } = await sql<{ year: number | null }>`
-      SELECT mode() WITHIN GROUP (ORDER BY import_to_numeric(${sql.raw(quoteIdentifier(field))}::text))::int AS year
-      FROM ${sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`)}`.execute(transaction);
+      SELECT mode() WITHIN GROUP (ORDER BY import_to_numeric(${sql.id(field)}::text))::int AS year
+      FROM ${sql.id('staging', layer.stagingTable!)}`.execute(transaction);
     if (rows[0]?.year && rows[0].year >= 1990 && rows[0].year <= 2100) return rows[0].year;
   }
   throw new ApiError(400, 'year_required', '请提供调查年份 (year)：数据中没有可用的 SJNF 字段。', { parameter: 'year' });
@@ -74,19 +70,19 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
     year, layer_name: 'DLTB', import_id: row.id, feature_count: 0, source_srid: (row.detected.srid as number | null) ?? null,
     imported_by: principal.username, committed: false,
   }).returning('id').executeTakeFirstOrThrow();
-  const partition = sql.raw(`survey_data.l${layerId}`);
+  const partition = sql.id('survey_data', `l${layerId}`);
   try {
     // The layer is built as a plain table (no index maintained row by row), indexed once, then
     // attached to survey_patches in the short transaction that makes it current.
     await sql`CREATE TABLE ${partition} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
-    await sql`ALTER TABLE ${partition} ADD CONSTRAINT ${sql.raw(`l${layerId}_layer`)} CHECK (layer_id = ${sql.lit(layerId)})`.execute(db);
+    await sql`ALTER TABLE ${partition} ADD CONSTRAINT ${sql.id(`l${layerId}_layer`)} CHECK (layer_id = ${sql.lit(layerId)})`.execute(db);
     let inserted = 0;
     for (const layer of layers) {
-      const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+      const table = sql.id('staging', layer.stagingTable!);
       const columns = SURVEY_COLUMNS.map(([, target, numeric]) => {
         const field = sourceFor(layer, target);
         if (!field) return sql`NULL`;
-        return numeric ? sql`import_to_numeric(s.${sql.raw(quoteIdentifier(field))}::text)` : sql`nullif(trim(s.${sql.raw(quoteIdentifier(field))}::text), '')`;
+        return numeric ? sql`import_to_numeric(${sql.id('s', field)}::text)` : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
       });
       const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${table}`.execute(db);
       if (range.min === null || range.max === null) continue;
@@ -140,7 +136,7 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
     let outside = 0;
     const problems: { fid: number; message: string }[] = [];
     for (const layer of layers) {
-      const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+      const table = sql.id('staging', layer.stagingTable!);
       const { rows } = await sql<{ fid: number; attributes: Record<string, unknown>; district_code: string | null; geometry: string }>`
         SELECT s._fid::int AS fid, ${attributesExpression(layer)} AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
         FROM ${table} s

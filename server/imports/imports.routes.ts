@@ -201,7 +201,7 @@ export async function importsRoutes(app: AppInstance, options: { service: Import
     const layer = row.layers.find((candidate) => candidate.stagingTable && (!request.query.layer || candidate.id === request.query.layer));
     if (!layer) throw new ImportStateError('该导入还没有可预览的要素（尚未读取完成，或已提交/取消）。', { status: row.status });
     const { page, pageSize, status } = request.query;
-    const table = sql.raw(`staging."${layer.stagingTable!.replace(/"/g, '""')}"`);
+    const table = sql.id('staging', layer.stagingTable!);
     const { rows } = await sql<{ feature: Record<string, unknown> }>`
       SELECT json_build_object(
         'type', 'Feature', 'id', s._fid,

@@ -38,10 +38,6 @@ function stagingName(importId: string, index: number): string {
   return `i${importId.replace(/-/g, '').slice(0, 24)}_${index}`;
 }
 
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 /** The DBF's language driver byte and a sample of its record bytes, for encoding detection. */
 function readDbfSample(file: string): { ldid: number; sample: Uint8Array } {
   const handle = fs.openSync(file, 'r');
@@ -202,7 +198,7 @@ export function createImportService(options: ImportServiceOptions) {
 
   async function dropStaging(layers: ImportLayerState[]) {
     for (const layer of layers) {
-      if (layer.stagingTable) await sql`DROP TABLE IF EXISTS ${sql.raw(`staging.${quoteIdentifier(layer.stagingTable)}`)}`.execute(options.db);
+      if (layer.stagingTable) await sql`DROP TABLE IF EXISTS ${sql.id('staging', layer.stagingTable)}`.execute(options.db);
     }
   }
 
@@ -260,7 +256,7 @@ export function createImportService(options: ImportServiceOptions) {
     const report = { features: 0, valid: 0, repaired: 0, rejected: 0, warnings: [] as { layer: string; message: string; count?: number }[], errors: [] as { layer: string; reason: string; message: string }[], samples: [] as unknown[] };
     const staged = layers.filter((layer) => layer.stagingTable);
     for (const [position, layer] of staged.entries()) {
-      const table = sql.raw(`staging.${quoteIdentifier(layer.stagingTable!)}`);
+      const table = sql.id('staging', layer.stagingTable!);
       await sql`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490)`.execute(options.db);
       const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${table}`.execute(options.db);
       const batch = 20000;
@@ -289,7 +285,7 @@ export function createImportService(options: ImportServiceOptions) {
       }));
       const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
       if (areaField) {
-        const column = sql.raw(quoteIdentifier(areaField.name));
+        const column = sql.id(areaField.name);
         const { rows: [mismatch] } = await sql<{ count: number }>`
           WITH flagged AS (
             UPDATE ${table} SET _messages = _messages || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(_area_m2::numeric, 2), import_to_numeric(${column}::text), round((abs(_area_m2 - import_to_numeric(${column}::text)::float8) / nullif(import_to_numeric(${column}::text)::float8, 0) * 100)::numeric, 2))
@@ -312,7 +308,7 @@ export function createImportService(options: ImportServiceOptions) {
       }
       const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
       const { rows: samples } = await sql<{ fid: number; status: string; messages: string[]; bsm: string | null }>`
-        SELECT _fid::int AS fid, _status AS status, _messages AS messages, ${bsm ? sql.raw(`${quoteIdentifier(bsm.name)}::text`) : sql`NULL::text`} AS bsm
+        SELECT _fid::int AS fid, _status AS status, _messages AS messages, ${bsm ? sql`${sql.id(bsm.name)}::text` : sql`NULL::text`} AS bsm
         FROM ${table} WHERE _status <> 'valid' OR cardinality(_messages) > 0 ORDER BY _fid LIMIT 200`.execute(options.db);
       report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
     }
@@ -353,10 +349,10 @@ export function createImportService(options: ImportServiceOptions) {
       if (row.options.layers) layers = layers.map((layer) => ({ ...layer, selected: !layer.skipped && row.options.layers!.includes(layer.id) }));
       layers = layers.map((layer) => {
         const srid = row.options.srid ?? layer.crs?.srid ?? null;
-        if (!srid && layer.crs?.sourceWkt) return { ...layer, crsCheck: null, mapping: row.options.mapping ?? proposeMapping(row.kind, layer.fields.map((field) => field.name)).mapping, units: proposeMapping(row.kind, layer.fields.map((field) => field.name)).units };
+        // A CRS known to GDAL only by its WKT has no EPSG code to check the extent against.
         const crsCheck = srid && layer.extent && !layer.skipped ? checkCrsAgainstExtent(srid, layer.extent) : null;
         const proposed = proposeMapping(row.kind, layer.fields.map((field) => field.name));
-        return { ...layer, crsCheck: crsCheck ? { ...crsCheck } : null, mapping: row.options.mapping ?? proposed.mapping, units: proposed.units };
+        return { ...layer, crsCheck, mapping: row.options.mapping ?? proposed.mapping, units: proposed.units };
       });
       const usable = layers.filter((layer) => layer.selected && !layer.skipped);
       const first = usable[0];
@@ -501,7 +497,7 @@ export function createImportService(options: ImportServiceOptions) {
       const pending = await options.db.selectFrom('survey_layers').select('id').where('committed', '=', false)
         .where('imported_at', '<', new Date(Date.now() - 120_000)).execute();
       for (const { id: layerId } of pending) {
-        await sql`DROP TABLE IF EXISTS ${sql.raw(`survey_data.l${Number(layerId)}`)}`.execute(options.db);
+        await sql`DROP TABLE IF EXISTS ${sql.id('survey_data', `l${layerId}`)}`.execute(options.db);
         await options.db.deleteFrom('survey_layers').where('id', '=', layerId).execute();
       }
       const expired = await options.db.selectFrom('imports').select('id')

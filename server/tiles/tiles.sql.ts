@@ -13,14 +13,17 @@
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 
+/** The tile ($1, $2, $3) and the box rows are fetched with: the tile grown by the buffer. */
+const BOUNDS = `bounds AS (
+  SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
+         ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
+)`;
+
 /** Half a 256-px screen pixel at zoom $1, in EPSG:3857 metres. */
 const HALF_PIXEL = `(40075016.6855784 / (256 * 2 ^ $1::int) / 2)`;
 
 export const PARCELS_TILE_SQL = `
-WITH bounds AS (
-  SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
-         ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
-), features AS (
+WITH ${BOUNDS}, features AS (
   SELECT p.id,
          CASE WHEN $4::text[] IS NULL OR p.district_code = ANY($4::text[]) THEN p.status ELSE 'restricted' END AS status,
          CASE WHEN $4::text[] IS NULL OR p.district_code = ANY($4::text[]) THEN coalesce(p.inefficiency_type, 'none') ELSE 'restricted' END AS type,
@@ -36,10 +39,7 @@ FROM features WHERE features.geom IS NOT NULL`;
 
 /** 变更调查 图斑 of the current layer of one year ($4); class = 一级类 for the legend. */
 export const SURVEY_TILE_SQL = `
-WITH bounds AS (
-  SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
-         ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
-), features AS (
+WITH ${BOUNDS}, features AS (
   SELECT p.id, p.land_use_code AS dlbm,
          CASE WHEN p.land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(p.land_use_code, 1, 2) ELSE 'xx' END AS class,
          ST_AsMVTGeom(
@@ -53,10 +53,7 @@ SELECT coalesce(ST_AsMVT(features, 'survey', ${TILE_EXTENT}, 'geom', 'id'), ''::
 FROM features WHERE features.geom IS NOT NULL`;
 
 export const DISTRICTS_TILE_SQL = `
-WITH bounds AS (
-  SELECT ST_TileEnvelope($1::int, $2::int, $3::int) AS tile,
-         ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT}) AS query
-), polygons AS (
+WITH ${BOUNDS}, polygons AS (
   SELECT d.code, d.name, d.level,
          ST_AsMVTGeom(ST_Simplify(d.geom_3857, ${HALF_PIXEL}, true), bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM districts d, bounds

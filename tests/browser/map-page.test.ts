@@ -1,46 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES } from '../../domain/efficiency.js';
-import { passwordOf, createTestApp, type TestApp } from '../helpers/test-app.js';
+import { logIn as logInAs, openBrowser, type BrowserSession } from '../helpers/browser.js';
+import { passwordOf, type TestApp } from '../helpers/test-app.js';
 
-declare global {
-  interface Window {
-    /** Exposed by client/src/map/test-hooks.ts. */
-    __biaotuMap?: import('maplibre-gl').Map;
-  }
-}
-
-/** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
+let session: BrowserSession;
 let testApp: TestApp;
-let browser: Browser;
 let page: Page;
 let origin: string;
-const browserErrors: string[] = [];
-const policyViolations: string[] = [];
 
 beforeAll(async () => {
-  testApp = await createTestApp();
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (error) => browserErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
-  });
+  session = await openBrowser();
+  ({ testApp, page, origin } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await testApp?.close();
+  await session?.close();
 });
 
 function hexToRgb(hex: string): [number, number, number] {
@@ -61,12 +38,7 @@ function countPixels(png: Buffer, hex: string, tolerance = 6): number {
 }
 
 async function logIn(username: string): Promise<void> {
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('[data-testid="login-page"]');
-  await page.fill('[data-testid="login-username"]', username);
-  await page.fill('[data-testid="login-password"]', passwordOf(username));
-  await page.click('[data-testid="login-submit"]');
-  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+  await logInAs(session, username);
 }
 
 async function logOut(): Promise<void> {
@@ -134,8 +106,7 @@ describe('the map page', () => {
     await page.keyboard.press('Escape');
     await card.waitFor({ state: 'hidden', timeout: 10_000 });
     await logOut();
-    expect(browserErrors).toEqual([]);
-    expect(policyViolations).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 
   it('refuses a wrong password, then lets a 湖里区 planner in, refuses an edit in 思明区 naming both districts, and logs out', async () => {
@@ -187,7 +158,6 @@ describe('the map page', () => {
     await logOut();
     const me = await page.evaluate(() => fetch('/api/auth/me').then((response) => response.status));
     expect(me).toBe(401);
-    expect(browserErrors).toEqual([]);
-    expect(policyViolations).toEqual([]);
+    expect(session.errors).toEqual([]);
   });
 });

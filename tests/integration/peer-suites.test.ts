@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GDAL_ENCODING_NAMES, type TextEncoding } from '../../domain/import/encoding.js';
 import { REPOSITORY_ROOT } from '../../server/config.js';
 import { parseOgrinfo } from '../../server/imports/gdal.js';
 import { multipartBody } from '../helpers/multipart.js';
@@ -105,8 +106,6 @@ function gdalPolygonCount(testCase: PeerCase): number | null {
   }
 }
 
-const GDAL_ENCODINGS: Record<string, string> = { 'utf-8': 'UTF-8', gbk: 'CP936', gb18030: 'GB18030', big5: 'CP950', 'windows-1252': 'CP1252', shift_jis: 'CP932', 'euc-kr': 'CP949', ibm866: 'CP866', 'iso-8859-1': 'ISO-8859-1' };
-
 /** The first feature's properties as `ogr2ogr -f GeoJSON` writes them, or null when GDAL cannot say. */
 function gdalFirstFeature(testCase: PeerCase, layer: string | null, encoding: string | null): Record<string, unknown> | null {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-first-'));
@@ -127,7 +126,7 @@ function gdalFirstFeature(testCase: PeerCase, layer: string | null, encoding: st
     }
     execFileSync('chmod', ['-R', 'u+w', copy]);
     const args = ['-f', 'GeoJSON', '/vsistdout/', source, ...(layer && !/\.(geojson|json)$/i.test(source) ? [layer] : []), '-limit', '1'];
-    if (encoding && /\.shp$/i.test(source)) args.push('-oo', `ENCODING=${GDAL_ENCODINGS[encoding] ?? encoding}`);
+    if (encoding && /\.shp$/i.test(source)) args.push('-oo', `ENCODING=${GDAL_ENCODING_NAMES[encoding as TextEncoding] ?? encoding}`);
     const output = execFileSync('ogr2ogr', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000, env: { ...process.env, SHAPE_RESTORE_SHX: 'YES' } });
     const collection = JSON.parse(output) as { features: { properties: Record<string, unknown> }[] };
     return collection.features[0]?.properties ?? null;

@@ -4,6 +4,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { tileOf as tileAt } from '../helpers/tiles.js';
 
 let testApp: TestApp;
 let official: Session;
@@ -16,10 +17,7 @@ afterAll(async () => {
 });
 
 function tileOf(lon: number, lat: number, z: number): string {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const rad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n);
+  const { x, y } = tileAt(lon, lat, z);
   return `/tiles/parcels/${z}/${x}/${y}.pbf`;
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { tileOf } from '../helpers/tiles.js';
 
 let testApp: TestApp;
 let session: Session;
@@ -14,14 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await testApp.close();
 });
-
-function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
-  const n = 2 ** z;
-  const x = Math.floor(((lon + 180) / 360) * n);
-  const latRad = (lat * Math.PI) / 180;
-  const y = Math.floor(((1 - Math.log(Math.tan(latRad) + 1 / Math.cos(latRad)) / Math.PI) / 2) * n);
-  return { z, x, y };
-}
 
 async function fetchTile(url: string, headers: Record<string, string> = {}) {
   const response = await session.request({ method: 'GET', url, headers });

@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
+
+let session: BrowserSession;
+beforeAll(async () => {
+  session = await openBrowser();
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('the admin pages', () => {
+  it('lists the users with roles and scopes, and shows who changed what in the audit log', async () => {
+    const { page, testApp } = session;
+    // A change to look for, made straight in the database: the log still records it.
+    const { rows: [parcel] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350212' ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    await sql`UPDATE parcels SET evaluation_grade = 'D' WHERE id = ${parcel.id}`.execute(testApp.database.db);
+
+    await logIn(session, 'admin');
+    await page.click('[data-testid="nav-users"]');
+    const users = page.locator('[data-testid="users-table"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="users-table"]')?.textContent?.includes('planner-huli'), undefined, { timeout: 30_000 });
+    const usersText = await users.innerText();
+    expect(usersText).toContain('湖里区');
+    expect(usersText).toContain('规划人员');
+
+    await page.click('[data-testid="nav-audit"]');
+    await page.fill('[data-testid="audit-filter-entity-id"] input, input[data-testid="audit-filter-entity-id"]', String(parcel.id));
+    await page.click('[data-testid="audit-search"]');
+    const table = page.locator('[data-testid="audit-table"]');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="audit-table"] .el-table__body')?.textContent ?? '').includes('修改'), undefined, { timeout: 30_000 });
+    await table.locator('.el-table__expand-icon').first().click();
+    const diff = page.locator('[data-testid="audit-diff"]').first();
+    await diff.waitFor({ state: 'visible', timeout: 10_000 });
+    const diffText = await diff.innerText();
+    expect(diffText).toContain('综合评价等级');
+    expect(diffText).toContain('D');
+    expect(session.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createTestApp, passwordOf, type TestApp } from './test-app.js';
+
+declare global {
+  interface Window {
+    /** Exposed by client/src/map/test-hooks.ts. */
+    __biaotuMap?: import('maplibre-gl').Map;
+  }
+}
+
+/** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+export interface BrowserSession {
+  testApp: TestApp;
+  browser: Browser;
+  page: Page;
+  origin: string;
+  /** Uncaught page errors, and console errors from the Content Security Policy. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** The real app listening on a free port, and one page of Debian's headless Chromium on it. */
+export async function openBrowser(): Promise<BrowserSession> {
+  const testApp = await createTestApp();
+  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
+  return {
+    testApp, browser, page, origin, errors,
+    async close() {
+      await browser.close();
+      await testApp.close();
+    },
+  };
+}
+
+/** Logs in through the login page and waits until the map has drawn. */
+export async function logIn(session: BrowserSession, username: string): Promise<void> {
+  const { page } = session;
+  await page.goto(`${session.origin}/`);
+  await page.waitForSelector('[data-testid="login-page"]');
+  await page.fill('[data-testid="login-username"]', username);
+  await page.fill('[data-testid="login-password"]', passwordOf(username));
+  await page.click('[data-testid="login-submit"]');
+  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+}
