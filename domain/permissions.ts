@@ -23,7 +23,8 @@ export type Action =
   | 'parcels:edit-identification'
   | 'imports:write'
   | 'users:manage'
-  | 'audit:read';
+  | 'audit:read'
+  | 'tiles:manage';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -34,10 +35,11 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'imports:write': '导入数据',
   'users:manage': '管理用户',
   'audit:read': '查看审计日志',
+  'tiles:manage': '管理瓦片缓存',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage'],
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write'],
   planner: ['data:read', 'parcels:edit-planning'],
   official: ['data:read', 'parcels:edit-identification'],

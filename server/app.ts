@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
 import { TileCache, type Bounds } from './tiles/tile-cache.js';
 import { tilesRoutes } from './tiles/tiles.routes.js';
+import { createTileService, type TileService } from './tiles/tile-service.js';
+import { TileStore } from './tiles/tile-store.js';
 
 export type AppInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -36,7 +39,10 @@ declare module 'fastify' {
     pool: pg.Pool;
     settings: Settings;
     importService: ImportService;
+    notifications: EventEmitter;
     tileCache: TileCache;
+    tileStore: TileStore;
+    tiles: TileService;
   }
 }
 
@@ -63,6 +69,13 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
 
   app.decorate('db', options.db);
   app.decorate('pool', options.pool);
+  // One connection per server listens for changes made by anyone (migrations 0009, 0011).
+  const notifications = new EventEmitter();
+  const listener = await options.pool.connect();
+  listener.on('notification', (message) => notifications.emit(message.channel, message.payload ?? ''));
+  await listener.query('LISTEN tile_changes');
+  await listener.query('LISTEN session_changes');
+  app.decorate('notifications', notifications);
   app.decorate('settings', options.settings);
   registerErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
@@ -105,18 +118,24 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
   const tileCache = new TileCache(options.settings.tileCacheBytes);
+  const tileStore = new TileStore(options.pool, (message, error) => app.log.error({ err: error }, message));
   app.decorate('tileCache', tileCache);
+  app.decorate('tileStore', tileStore);
+  void tileStore.loadKeys().catch((error: unknown) => app.log.error({ err: error }, 'could not read the persistent tile cache keys'));
+  app.decorate('tiles', createTileService({
+    pool: options.pool, cache: tileCache, store: tileStore, maxTileBytes: options.settings.tileMaxBytes, storeMinMs: options.settings.tileStoreMinMs, gzipLevel: options.settings.tileGzipLevel,
+    log: (message, details) => app.log.error(details, message),
+  }));
   // Every change to parcels or survey layers, from any process, reaches the cache (migration 0009).
-  const listener = await options.pool.connect();
-  listener.on('notification', (message) => {
-    if (message.channel !== 'tile_changes' || !message.payload) return;
-    const change = JSON.parse(message.payload) as { layer: string; all?: boolean; bounds?: Bounds };
-    if (change.all || !change.bounds) tileCache.invalidateLayer(change.layer);
+  notifications.on('tile_changes', (payload: string) => {
+    const change = JSON.parse(payload) as { layer: string; all?: boolean; bounds?: Bounds };
+    if (change.layer === '*') tileCache.clear();
+    else if (change.all || !change.bounds) tileCache.invalidateLayer(change.layer);
     else tileCache.invalidate(change.layer, [change.bounds]);
   });
-  await listener.query('LISTEN tile_changes');
   app.addHook('onClose', async () => {
-    await listener.query('UNLISTEN tile_changes').catch(() => undefined);
+    await tileStore.flush();
+    await listener.query('UNLISTEN *').catch(() => undefined);
     listener.release();
   });
   await app.register(tilesRoutes);

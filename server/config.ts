@@ -28,6 +28,12 @@ export interface Settings {
   importRetentionDays: number;
   /** Memory for encoded tiles (LRU). */
   tileCacheBytes: number;
+  /** Largest tile served, gzipped (the cap is enforced by thinning). */
+  tileMaxBytes: number;
+  /** Only tiles slower than this to render are kept in the persistent cache (ms). */
+  tileStoreMinMs: number;
+  /** zlib level of tiles (1 fastest … 9 smallest). */
+  tileGzipLevel: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -61,5 +67,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
     importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
     tileCacheBytes: positiveNumber(env, 'TILE_CACHE_BYTES', 256 * 1024 * 1024),
+    tileMaxBytes: positiveNumber(env, 'TILE_MAX_BYTES', 500 * 1024),
+    tileStoreMinMs: Math.max(0, Number(env.TILE_STORE_MIN_MS ?? 10) || 0),
+    tileGzipLevel: Math.min(9, Math.max(1, Math.round(Number(env.TILE_GZIP_LEVEL ?? 1)) || 1)),
   };
 }

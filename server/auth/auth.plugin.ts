@@ -6,7 +6,11 @@ import { ACTION_LABELS, roleCan, roleLabel } from '../../domain/permissions.js';
 import type { AppInstance } from '../app.js';
 import { ApiError } from '../errors.js';
 import { type Permission, type Principal } from './principal.js';
-import { SESSION_COOKIE, createUsersRepository } from './users.repository.js';
+import { SessionCache } from './session-cache.js';
+import { SESSION_COOKIE, createUsersRepository, hashToken } from './users.repository.js';
+
+/** How long a resolved session is trusted without asking the database (changes clear it at once). */
+const SESSION_CACHE_MS = 30_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,15 +59,32 @@ export const authPlugin = fp(async (app: AppInstance) => {
     }
   });
 
+  // Sessions resolved once per SESSION_CACHE_MS, forgotten on any change (see SessionCache): by
+  // NOTIFY from any process, and at once after every write request of this one.
+  const sessions = new SessionCache(SESSION_CACHE_MS);
+  app.notifications.on('session_changes', () => sessions.clear());
+  app.addHook('onSend', async (request) => {
+    if (!SAFE_METHODS.has(request.method)) sessions.clear();
+  });
+
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      const session = await users.sessionPrincipal(token);
+      const tokenHash = hashToken(token);
+      let session = sessions.get(tokenHash);
+      if (!session) {
+        const found = await users.sessionPrincipal(tokenHash);
+        if (found) sessions.set(found, found.expiresAt);
+        session = found;
+      }
       if (session && !session.disabled) {
         request.principal = session.principal;
         request.sessionTokenHash = session.tokenHash;
         request.csrfToken = session.csrfToken;
-        if (Date.now() - session.lastSeenAt.getTime() > 60_000) await users.touchSession(session.tokenHash, sessionHours);
+        if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
+          await users.touchSession(session.tokenHash, sessionHours);
+          session.lastSeenAt = new Date();
+        }
       } else {
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }

@@ -1,3 +1,4 @@
+import type { CachedSession } from './session-cache.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Role } from '../../domain/permissions.js';
@@ -90,14 +91,17 @@ export function createUsersRepository(db: DatabaseClient) {
      * The session of a cookie token and its user, in one round trip: this runs before every API
      * call and every tile, so it must not cost four.
      */
-    async sessionPrincipal(token: string): Promise<{ tokenHash: string; csrfToken: string; lastSeenAt: Date; disabled: boolean; principal: Principal } | undefined> {
-      const { rows } = await sql<PrincipalRow & { token_hash: string; csrf_token: string; last_seen_at: Date; disabled: boolean }>`
-        SELECT s.token_hash, s.csrf_token, s.last_seen_at, u.disabled, ${PRINCIPAL_COLUMNS}
+    async sessionPrincipal(tokenHash: string): Promise<(CachedSession & { expiresAt: Date }) | undefined> {
+      const { rows } = await sql<PrincipalRow & { token_hash: string; csrf_token: string; last_seen_at: Date; expires_at: Date; disabled: boolean }>`
+        SELECT s.token_hash, s.csrf_token, s.last_seen_at, s.expires_at, u.disabled, ${PRINCIPAL_COLUMNS}
         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = ${hashToken(token)} AND s.expires_at > now()`.execute(db);
+        WHERE s.token_hash = ${tokenHash} AND s.expires_at > now()`.execute(db);
       const row = rows[0];
       if (!row) return undefined;
-      return { tokenHash: row.token_hash, csrfToken: row.csrf_token, lastSeenAt: row.last_seen_at, disabled: row.disabled, principal: toPrincipal(row) };
+      return {
+        tokenHash: row.token_hash, csrfToken: row.csrf_token, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at,
+        disabled: row.disabled, principal: toPrincipal(row),
+      };
     },
 
     async list(onlyId?: number): Promise<UserSummary[]> {

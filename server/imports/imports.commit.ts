@@ -100,6 +100,8 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
     await Promise.all([
       sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(db),
       sql`CREATE INDEX ON ${partition} (layer_id)`.execute(db),
+      // The low-zoom grid of the layer (tiles below z13), built once: layers never change in place.
+      sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
     ]);
     return await writeAs(db, { name: principal.username, requestId }, async (transaction) => {
       const previous = await transaction.selectFrom('survey_layers').select(['id', 'feature_count'])

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
+
+const gzip = promisify(gzipCallback);
 
 export interface CachedTile {
-  /** Uncompressed MVT. */
-  body: Buffer;
+  /** The MVT, gzipped (served as is to every client that accepts gzip, i.e. all browsers). */
   gzipped: Buffer;
+  /** Size of the uncompressed MVT; 0 = an empty tile (answered 204). */
+  rawBytes: number;
   etag: string;
 }
 
@@ -32,6 +36,8 @@ function tileBounds(z: number, x: number, y: number): Bounds {
  */
 export class TileCache {
   readonly #entries = new Map<string, CachedTile & { address: TileAddress }>();
+  /** Per layer, how many invalidations happened: a tile read before one is not cached after it. */
+  readonly #generations = new Map<string, number>();
   #bytes = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -40,8 +46,19 @@ export class TileCache {
     return `${address.layer}/${address.z}/${address.x}/${address.y}/${scope}`;
   }
 
-  static encode(body: Buffer): CachedTile {
-    return { body, gzipped: gzipSync(body, { level: 6 }), etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+  /**
+   * Compresses and tags an encoded tile. Level 1 by default: measured on a 140 KB tile it is
+   * 1.1 ms against 2.6 ms for level 6, for 3 % more bytes. Tiles under 256 KB are compressed on the
+   * event loop (≤ ~2 ms; the thread-pool hop alone costs 0.2 ms), larger ones in the pool.
+   */
+  static async encode(body: Buffer, level = 1): Promise<CachedTile> {
+    const gzipped = body.length < 256 * 1024 ? gzipSync(body, { level }) : await gzip(body, { level });
+    return { gzipped, rawBytes: body.length, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+  }
+
+  /** Take before reading a tile from the database and hand to `set`. */
+  generation(layer: string): number {
+    return this.#generations.get(layer) ?? 0;
   }
 
   get size(): number {
@@ -56,8 +73,13 @@ export class TileCache {
     return entry;
   }
 
-  set(key: string, address: TileAddress, tile: CachedTile): void {
-    const cost = tile.body.length + tile.gzipped.length;
+  /**
+   * Keeps a tile unless its layer was invalidated since `generation` was taken (the tile may have
+   * been read before the change it would now hide).
+   */
+  set(key: string, address: TileAddress, tile: CachedTile, generation = this.generation(address.layer)): void {
+    if (generation !== this.generation(address.layer)) return;
+    const cost = tile.gzipped.length + key.length;
     if (cost > this.maxBytes) return;
     this.#delete(key);
     this.#entries.set(key, { ...tile, address });
@@ -70,6 +92,7 @@ export class TileCache {
 
   /** Drops the cached tiles of `layer` that touch any of the bounds; answers how many. */
   invalidate(layer: string, bounds: readonly Bounds[]): number {
+    this.#bump(layer);
     let dropped = 0;
     for (const [key, entry] of this.#entries) {
       if (entry.address.layer !== layer) continue;
@@ -88,13 +111,25 @@ export class TileCache {
 
   /** Drops every cached tile of a layer (a survey year replaced as a whole). */
   invalidateLayer(layer: string): void {
+    this.#bump(layer);
     for (const [key, entry] of this.#entries) if (entry.address.layer === layer) this.#delete(key);
+  }
+
+  /** Drops everything (an administrator's request). */
+  clear(): void {
+    for (const layer of new Set([...this.#entries.values()].map((entry) => entry.address.layer))) this.#bump(layer);
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #bump(layer: string): void {
+    this.#generations.set(layer, this.generation(layer) + 1);
   }
 
   #delete(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;
-    this.#bytes -= entry.body.length + entry.gzipped.length;
+    this.#bytes -= entry.gzipped.length + key.length;
     this.#entries.delete(key);
   }
 }

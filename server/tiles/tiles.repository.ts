@@ -1,86 +1,134 @@
 import type pg from 'pg';
-import { DISTRICTS_TILE_SQL, PARCELS_TILE_SQL, SURVEY_TILE_SQL } from './tiles.sql.js';
+import {
+  DISTRICTS_TILE_SQL, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
+} from './tiles.sql.js';
+
+/** A prepared statement: its name (one per SQL text) and text. */
+export interface TileStatement {
+  name: string;
+  sql: string;
+}
+
+export interface TileLayer {
+  id: string;
+  name: string;
+  description: string;
+  minzoom: number;
+  maxzoom: number;
+  /** Polygons (or the layer's only statement) from `polygonMinzoom` up. */
+  polygons: TileStatement;
+  /** The polygons of an oversized tile: the $5 largest only (see tiles.sql.ts). */
+  thinned?: TileStatement;
+  /** The aggregate grid below `polygonMinzoom`. */
+  cells?: TileStatement;
+  polygonMinzoom: number;
+  /** Data family whose epoch guards the persistent cache (null: not kept there). */
+  family: 'parcels' | 'survey' | null;
+  /** Whether tiles differ by the reader's districts. */
+  scoped: boolean;
+  /** The survey year ($6). */
+  year?: number;
+  /** Source layers inside the tile and the attributes each carries (TileJSON `vector_layers`). */
+  vectorLayers: { id: string; fields: Record<string, string>; description: string; minzoom: number; maxzoom: number }[];
+  /** Extent of the data, [minLon, minLat, maxLon, maxLat]. */
+  boundsSql: string;
+  boundsParameters?: unknown[];
+}
+
+const extentSql = (from: string) =>
+  `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM ${from}) s`;
 
 /** The current 变更调查 layer of a year, as a tile layer `survey-<year>`. */
 export function surveyTileLayer(year: number): TileLayer {
   return {
     id: `survey-${year}`,
-    statement: 'tile_survey',
-    parameters: [year],
     name: `${year} 年变更调查`,
-    description: '地类图斑 (DLTB), coloured by 一级类',
-    minzoom: 11,
+    description: `地类图斑 (DLTB), coloured by 一级类; below z${POLYGON_MINZOOM} a grid of the dominant 一级类`,
+    minzoom: 0,
     maxzoom: 16,
-    sql: SURVEY_TILE_SQL,
+    polygons: { name: 'tile_survey', sql: surveyTileSql(false) },
+    thinned: { name: 'tile_survey_thinned', sql: surveyTileSql(true) },
+    cells: { name: 'tile_survey_cells', sql: SURVEY_CELLS_TILE_SQL },
+    polygonMinzoom: POLYGON_MINZOOM,
+    family: 'survey',
     scoped: false,
-    vectorLayers: [{ id: 'survey', description: '地类图斑', fields: { dlbm: '地类编码', class: '一级类 (01 耕地 … 12 其他土地)' } }],
-    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (
-      SELECT ST_Extent(p.geom) AS e FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.committed AND l.year = $1) s`,
+    year,
+    vectorLayers: [
+      { id: 'survey', description: '地类图斑', fields: { dlbm: '地类编码', class: '一级类 (01 耕地 … 12 其他土地)' }, minzoom: POLYGON_MINZOOM, maxzoom: 16 },
+      {
+        id: 'survey_cells', description: '图斑网格 (1/32 瓦片边长)', minzoom: 0, maxzoom: POLYGON_MINZOOM - 1,
+        fields: { class: '面积最大的一级类', patches: '图斑数', area_ha: '图斑面积 (公顷)' },
+      },
+    ],
+    boundsSql: extentSql('survey_patches p JOIN survey_layers l ON l.id = p.layer_id AND l.superseded_at IS NULL AND l.committed AND l.year = $1'),
+    boundsParameters: [year],
   };
-}
-
-export interface TileLayer {
-  id: string;
-  /** Name of the prepared statement (one per SQL text). */
-  statement: string;
-  /** Extra bound parameters after z, x, y (and the reader's districts when scoped). */
-  parameters?: unknown[];
-  name: string;
-  description: string;
-  minzoom: number;
-  maxzoom: number;
-  sql: string;
-  /** Whether the SQL takes the reader's districts as $4. */
-  scoped: boolean;
-  /** Source layers inside the tile and the attributes each carries (TileJSON `vector_layers`). */
-  vectorLayers: { id: string; fields: Record<string, string>; description: string }[];
-  /** Extent of the data, [minLon, minLat, maxLon, maxLat]. */
-  boundsSql: string;
 }
 
 export const TILE_LAYERS: readonly TileLayer[] = [
   {
     id: 'districts',
-    statement: 'tile_districts',
     name: '行政区',
     description: '区县边界与名称',
     minzoom: 0,
     maxzoom: 14,
-    sql: DISTRICTS_TILE_SQL,
+    polygons: { name: 'tile_districts', sql: DISTRICTS_TILE_SQL },
+    polygonMinzoom: 0,
+    family: null,
     scoped: false,
     vectorLayers: [
-      { id: 'districts', description: '区县边界', fields: { code: '行政区划代码', name: '名称', level: '级别' } },
-      { id: 'district_labels', description: '区县名称注记点', fields: { code: '行政区划代码', name: '名称' } },
+      { id: 'districts', description: '区县边界', fields: { code: '行政区划代码', name: '名称', level: '级别' }, minzoom: 0, maxzoom: 14 },
+      { id: 'district_labels', description: '区县名称注记点', fields: { code: '行政区划代码', name: '名称' }, minzoom: 0, maxzoom: 14 },
     ],
-    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM districts) s`,
+    boundsSql: extentSql('districts'),
   },
   {
     id: 'parcels',
-    statement: 'tile_parcels',
     name: '地块',
-    description: '宗地, coloured by 效率状态 and 低效类型',
-    minzoom: 10,
+    description: `宗地, coloured by 效率状态 and 低效类型; below z${POLYGON_MINZOOM} a grid of parcel counts and 低效 share`,
+    minzoom: 0,
     maxzoom: 16,
-    sql: PARCELS_TILE_SQL,
+    polygons: { name: 'tile_parcels', sql: parcelsTileSql(false) },
+    thinned: { name: 'tile_parcels_thinned', sql: parcelsTileSql(true) },
+    cells: { name: 'tile_parcel_cells', sql: PARCEL_CELLS_TILE_SQL },
+    polygonMinzoom: POLYGON_MINZOOM,
+    family: 'parcels',
     scoped: true,
     vectorLayers: [
-      { id: 'parcels', description: '宗地 (feature id = parcel id)', fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' } },
+      {
+        id: 'parcels', description: '宗地 (feature id = parcel id)', minzoom: POLYGON_MINZOOM, maxzoom: 16,
+        fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' },
+      },
+      {
+        id: 'cells', description: '地块网格 (1/32 瓦片边长), 按地块外接框中心归格', minzoom: 0, maxzoom: POLYGON_MINZOOM - 1,
+        fields: { parcels: '地块数 (管辖范围内)', area_ha: '地块面积 (公顷)', ineff_share: '疑似及已认定低效用地面积占比 (0–1)', restricted: '1 = 仅含管辖范围外地块' },
+      },
     ],
-    boundsSql: `SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM parcels) s`,
+    boundsSql: extentSql('parcels'),
   },
 ];
+
+export interface RenderedTile {
+  body: Buffer;
+  features: number;
+  /** Epoch of the data family read in the same snapshot (null: not a cached family). */
+  epoch: string | null;
+}
 
 export function createTilesRepository(pool: pg.Pool) {
   return {
     /** Encodes one tile; named statements are prepared once per connection by pg. */
-    async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null): Promise<Buffer> {
-      const values = [z, x, y, ...(layer.scoped ? [allowedDistricts] : []), ...(layer.parameters ?? [])];
-      const result = await pool.query<{ tile: Buffer }>({ name: layer.statement, text: layer.sql, values });
-      return result.rows[0]?.tile ?? Buffer.alloc(0);
+    /** Encodes one tile; `limit` (thinning) keeps only that many of the largest polygons. */
+    async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null, limit: number | null = null): Promise<RenderedTile> {
+      const statement = layer.cells && z < layer.polygonMinzoom ? layer.cells : limit !== null && layer.thinned ? layer.thinned : layer.polygons;
+      const values = [z, x, y, layer.scoped ? allowedDistricts : null, limit, ...(layer.year === undefined ? [] : [layer.year])];
+      const result = await pool.query<{ tile: Buffer; features: number; epoch: string | null }>({ name: statement.name, text: statement.sql, values });
+      const row = result.rows[0];
+      return { body: row?.tile ?? Buffer.alloc(0), features: row?.features ?? 0, epoch: row?.epoch ?? null };
     },
 
     async bounds(layer: TileLayer): Promise<[number, number, number, number]> {
-      const result = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(layer.boundsSql, layer.parameters ?? []);
+      const result = await pool.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(layer.boundsSql, layer.boundsParameters ?? []);
       const row = result.rows[0];
       if (!row || row.xmin === null) return [-180, -85.0511, 180, 85.0511];
       return [row.xmin, row.ymin, row.xmax, row.ymax];

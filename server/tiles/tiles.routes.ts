@@ -1,10 +1,11 @@
+import { gunzipSync } from 'node:zlib';
 import { Type } from 'typebox';
 import type { AppInstance } from '../app.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import { readFilter } from '../auth/principal.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
-import { TileCache } from './tile-cache.js';
-import { TILE_LAYERS, createTilesRepository, surveyTileLayer, type TileLayer } from './tiles.repository.js';
+import { TILE_LAYERS, surveyTileLayer, type TileLayer } from './tiles.repository.js';
+import { POLYGON_MINZOOM } from './tiles.sql.js';
 
 const LAYER_IDS = [...TILE_LAYERS.map((layer) => layer.id), 'survey-<year>'];
 
@@ -21,13 +22,14 @@ function originOf(request: { protocol: string; host: string }): string {
 }
 
 export async function tilesRoutes(app: AppInstance): Promise<void> {
-  const tiles = createTilesRepository(app.pool);
+  const tiles = app.tiles;
 
   app.get('/tiles/:layer.json', {
     config: { permission: 'data:read' },
     schema: {
       tags: ['tiles'],
       summary: 'TileJSON 3.0 of a vector tile layer',
+      description: `Parcels and 图斑 are polygons from z${POLYGON_MINZOOM}; below, the same tiles carry an aggregate grid (source layers \`cells\`, \`survey_cells\`).`,
       params: Type.Object({ layer: Type.String({ description: LAYER_IDS.join(' | ') }) }),
     },
   }, async (request) => {
@@ -40,8 +42,8 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
       tiles: [`${originOf(request)}/tiles/${layer.id}/{z}/{x}/{y}.pbf`],
       minzoom: layer.minzoom,
       maxzoom: layer.maxzoom,
-      bounds: await tiles.bounds(layer),
-      vector_layers: layer.vectorLayers.map((vectorLayer) => ({ ...vectorLayer, minzoom: layer.minzoom, maxzoom: layer.maxzoom })),
+      bounds: await tiles.repository.bounds(layer),
+      vector_layers: layer.vectorLayers,
     };
   });
 
@@ -49,7 +51,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'data:read' },
     schema: {
       tags: ['tiles'],
-      summary: 'Mapbox Vector Tile (ST_AsMVT), gzip when accepted',
+      summary: 'Mapbox Vector Tile (ST_AsMVT), gzip when accepted; never over the size cap (TILE_MAX_BYTES compressed)',
       params: Type.Object({
         layer: Type.String({ description: LAYER_IDS.join(' | ') }),
         z: Type.Integer({ minimum: 0, maximum: 22 }),
@@ -65,24 +67,38 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     if (y >= size) throw new InvalidParameterError('y', `参数 y 超出范围：第 ${z} 级的 y 应在 0–${size - 1} 之间`);
     if (z < layer.minzoom) return reply.code(204).send();
 
-    const filter = readFilter(principalOf(request));
-    const address = { layer: layer.id, z, x, y };
-    // Tiles differ by the reader's districts, so the scope is part of the key.
-    const key = TileCache.key(address, layer.scoped && filter ? filter.join(',') : 'all');
-    let cached = app.tileCache.get(key);
-    reply.header('X-Tile-Cache', cached ? 'hit' : 'miss');
-    if (!cached) {
-      cached = TileCache.encode(await tiles.tile(layer, z, x, y, filter));
-      app.tileCache.set(key, address, cached);
-    }
-    if (cached.body.length === 0) return reply.code(204).send();
+    const served = await tiles.get(layer, z, x, y, readFilter(principalOf(request)));
+    reply.header('X-Tile-Cache', served.source);
+    // Thinned to fit the size cap: features kept / features in the tile.
+    if (served.thinning) reply.header('X-Tile-Thinning', `${served.thinning.kept}/${served.thinning.of}`);
+    const { tile } = served;
+    if (tile.rawBytes === 0) return reply.code(204).send();
     // Tiles depend on the reader's scope: private, and revalidated (ETag) rather than trusted.
-    reply.header('ETag', cached.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding, Cookie');
-    if (request.headers['if-none-match'] === cached.etag) return reply.code(304).send();
+    reply.header('ETag', tile.etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Accept-Encoding, Cookie');
+    if (request.headers['if-none-match'] === tile.etag) return reply.code(304).send();
     reply.type('application/vnd.mapbox-vector-tile');
     if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-      return reply.header('Content-Encoding', 'gzip').send(cached.gzipped);
+      return reply.header('Content-Encoding', 'gzip').send(tile.gzipped);
     }
-    return reply.send(cached.body);
+    return reply.send(gunzipSync(tile.gzipped));
+  });
+
+  app.delete('/api/admin/tile-cache', {
+    config: { permission: 'tiles:manage' },
+    schema: {
+      tags: ['tiles'],
+      summary: 'Empties the tile caches (memory of every server and the persistent cache)',
+      response: { 200: Type.Object({ stored: Type.Integer({ description: 'tiles deleted from the persistent cache' }) }) },
+    },
+  }, async (request) => {
+    const stored = await app.tileStore.clear();
+    app.tileCache.clear();
+    // Other server processes drop their memory too.
+    await app.pool.query("SELECT pg_notify('tile_changes', json_build_object('layer', '*', 'all', true)::text)");
+    await app.pool.query(
+      `INSERT INTO history (entity, entity_id, action, actor, before, after, request_id) VALUES ('tile_cache', '*', 'clear', $1, $2, '{"stored":0}', $3)`,
+      [principalOf(request).username, JSON.stringify({ stored }), request.id],
+    );
+    return { stored };
   });
 }

@@ -47,6 +47,26 @@ async function logOut(): Promise<void> {
   await page.waitForSelector('[data-testid="login-page"]', { timeout: 30_000 });
 }
 
+/** The colours of the 低效用地占比 ramp, as the legend shows them while the grid is on the map. */
+async function legendRampColours(): Promise<string[]> {
+  await page.waitForSelector('[data-testid="legend-cells"]', { timeout: 10_000 });
+  return page.$$eval('[data-legend-share] .map-legend__swatch', (swatches) => swatches.map((swatch) => {
+    const [red, green, blue] = (getComputedStyle(swatch).backgroundColor.match(/\d+/g) ?? []).map(Number);
+    return `#${[red, green, blue].map((value) => value.toString(16).padStart(2, '0')).join('')}`;
+  }));
+}
+
+/** Rendered features of the parcel grid and of the parcels, over the whole map or at one point. */
+async function renderedParcelLayers(at?: [number, number]): Promise<{ cells: number; parcels: number }> {
+  return page.evaluate((point) => {
+    const map = window.__biaotuMap!;
+    const count = (layer: string) => (point
+      ? map.queryRenderedFeatures(point, { layers: [layer] })
+      : map.queryRenderedFeatures({ layers: [layer] })).length;
+    return { cells: count('parcel-cells'), parcels: count('parcel-fill') };
+  }, at ?? null);
+}
+
 async function moveMapAndWait(center: [number, number], zoom: number): Promise<void> {
   await page.evaluate(([lon, lat, targetZoom]) => new Promise<void>((resolve) => {
     const map = window.__biaotuMap!;
@@ -60,9 +80,11 @@ describe('the map page', () => {
     await logIn('official');
     expect(await page.locator('[data-testid="city-name"]').innerText()).toContain('厦门市');
 
-    // Parcels were drawn at the city view: pixels of the parcel status colours are on screen.
+    // At the city view the parcels are drawn as a grid coloured by 低效用地占比: the legend's ramp is on screen.
+    const ramp = await legendRampColours();
+    expect(ramp).toHaveLength(5);
     const cityView = await page.locator('[data-testid="map"]').screenshot();
-    const colouredAtCityView = EFFICIENCY_STATUSES.reduce((sum, status) => sum + countPixels(cityView, status.color, 24), 0);
+    const colouredAtCityView = ramp.reduce((sum, colour) => sum + countPixels(cityView, colour, 4), 0);
     expect(colouredAtCityView).toBeGreaterThan(500);
 
     // Pick 湖里区: the map zooms there and the figures match the API.
@@ -158,6 +180,126 @@ describe('the map page', () => {
     await logOut();
     const me = await page.evaluate(() => fetch('/api/auth/me').then((response) => response.status));
     expect(me).toBe(401);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('draws the 低效用地 grid at low zoom and parcels from the detail band up, with no blank gap at the switch', async () => {
+    await logIn('official');
+    // The pointer (left over the map by the login click) would tint a district or outline a parcel.
+    await page.mouse.move(2, 2);
+
+    // The zoom from which tiles carry parcels instead of the grid, as the TileJSON says (contract: 13).
+    const band = await page.evaluate(async () => {
+      const tileJson = await fetch('/tiles/parcels.json').then((response) => response.json()) as { vector_layers: { id: string; minzoom: number }[] };
+      return tileJson.vector_layers.find((layer) => layer.id === 'parcels')!.minzoom;
+    });
+    expect(band).toBeGreaterThanOrEqual(11);
+    expect(band).toBeLessThanOrEqual(15);
+    // The legend and the status bar switch where the tiles do.
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="legend-cells"]')?.textContent?.includes(text),
+      `放大至第 ${band} 级显示单个地块`,
+      { timeout: 10_000 },
+    );
+
+    // A parcel is counted in the grid cell (level z + 5 for tile zoom z) of its box's centre in
+    // EPSG:3857. Centre the map on the middle of that cell, in the last grid zoom, for a large 湖里区
+    // parcel that covers it: there is parcel data under the centre at every zoom, and no cell edge.
+    const level = band - 1 + 5;
+    const { rows: [parcel] } = await sql<{ id: number; lon: number; lat: number }>`
+      WITH boxes AS (
+        SELECT id, area_m2, ST_Transform(geom, 3857) AS g, 40075016.68557849 / 2 ^ ${level}::int AS size
+        FROM parcels WHERE district_code = '350206'
+      ), cells AS (
+        SELECT id, area_m2, g, ST_SetSRID(ST_MakePoint(
+          -20037508.342789244 + (floor(((ST_XMin(g) + ST_XMax(g)) / 2 + 20037508.342789244) / size) + 0.5) * size,
+          20037508.342789244 - (floor((20037508.342789244 - (ST_YMin(g) + ST_YMax(g)) / 2) / size) + 0.5) * size), 3857) AS centre
+        FROM boxes
+      )
+      SELECT id, ST_X(ST_Transform(centre, 4326)) AS lon, ST_Y(ST_Transform(centre, 4326)) AS lat
+      FROM cells WHERE ST_Contains(g, centre) ORDER BY area_m2 DESC LIMIT 1`.execute(testApp.database.db);
+    expect(parcel).toBeDefined();
+    const center: [number, number] = [parcel.lon, parcel.lat];
+    const box = (await page.locator('[data-testid="map"]').boundingBox())!;
+    const middle: [number, number] = [box.width / 2, box.height / 2];
+
+    // Across the band switch (e.g. zoom 12.5 → 13.2: tiles of zoom 12 with the grid → tiles of zoom 13
+    // with parcels): while the parcel tiles load, the overzoomed grid must stay drawn. Every frame
+    // until idle, the centre pixel must be parcel data, never the background or the bare district tint.
+    await moveMapAndWait(center, band - 0.5);
+    const ramp = await legendRampColours();
+    const before = await renderedParcelLayers(middle);
+    expect(before.cells).toBeGreaterThan(0);
+    expect(before.parcels).toBe(0);
+    const frames = await page.evaluate(([x, y, targetZoom]) => new Promise<{ zoom: number; pixel: number[]; layers: string[] }[]>((resolve) => {
+      const map = window.__biaotuMap!;
+      const gl = map.painter.context.gl;
+      const recorded: { zoom: number; pixel: number[]; layers: string[] }[] = [];
+      const record = () => {
+        // Read in the `render` event, before the frame is composited: the drawing buffer still holds it.
+        const pixel = new Uint8Array(4);
+        gl.readPixels(Math.floor(gl.drawingBufferWidth / 2), Math.floor(gl.drawingBufferHeight / 2), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        const layers = map.queryRenderedFeatures([x, y], { layers: ['parcel-cells', 'parcel-fill'] }).map((feature) => feature.layer.id);
+        recorded.push({ zoom: map.getZoom(), pixel: [...pixel], layers });
+      };
+      map.on('render', record);
+      map.once('idle', () => {
+        map.off('render', record);
+        resolve(recorded);
+      });
+      map.jumpTo({ zoom: targetZoom });
+    }), [...middle, band + 0.2] as const);
+    expect(frames.length).toBeGreaterThan(0);
+    const near = (pixel: number[], hex: string) => hexToRgb(hex).every((value, index) => Math.abs(value - pixel[index]) <= 6);
+    // Background, district tint (plain, hovered, and as blended over the background): a blank gap.
+    const blank = ['#eeebe4', '#fbfaf7', '#e9eff7', '#f8f6f1'];
+    const data = [...ramp, ...EFFICIENCY_STATUSES.map((status) => status.color)];
+    for (const frame of frames) {
+      const where = `frame at zoom ${frame.zoom.toFixed(2)}, centre pixel ${frame.pixel.join(',')}`;
+      expect(frame.layers.length, `${where}: nothing under the centre`).toBeGreaterThan(0);
+      expect(blank.some((colour) => near(frame.pixel, colour)), `${where}: blank`).toBe(false);
+      expect(data.some((colour) => near(frame.pixel, colour)), `${where}: not a grid or parcel colour`).toBe(true);
+    }
+    // The first frames, before any parcel tile is in, drew the overzoomed grid; once idle only the
+    // parcels are left.
+    expect(frames[0].layers).toEqual(['parcel-cells']);
+    expect(ramp.some((colour) => near(frames[0].pixel, colour))).toBe(true);
+    expect(frames.at(-1)!.layers).toEqual(['parcel-fill']);
+
+    // Zooming in step by step: the grid below the band (and no parcels), parcels from it (and no grid
+    // left once idle), and the legend with them.
+    for (const zoom of [10, 11, 12, 13, 14, 15, 16, 17]) {
+      await moveMapAndWait(center, zoom);
+      const rendered = await renderedParcelLayers();
+      if (zoom < band) {
+        expect(rendered.cells, `grid at zoom ${zoom}`).toBeGreaterThan(0);
+        expect(rendered.parcels, `parcels at zoom ${zoom}`).toBe(0);
+        await page.waitForSelector('[data-testid="legend-cells"]', { timeout: 10_000 });
+        expect(await page.locator('[data-legend-code="identified"]').count()).toBe(0);
+      } else {
+        expect(rendered.parcels, `parcels at zoom ${zoom}`).toBeGreaterThan(0);
+        expect(rendered.cells, `grid at zoom ${zoom}`).toBe(0);
+        await page.waitForSelector('[data-legend-code="identified"]', { timeout: 10_000 });
+        expect(await page.locator('[data-testid="legend-cells"]').count()).toBe(0);
+      }
+    }
+
+    // Hovering a cell names its figures; hovering a parcel outlines it through feature-state.
+    await moveMapAndWait(center, 11);
+    await page.mouse.move(box.x + middle[0], box.y + middle[1]);
+    const cellHint = page.locator('[data-testid="cell-hint"]');
+    await cellHint.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await cellHint.innerText()).toMatch(/^[\d,]+ 宗 · 低效占比 \d+\.\d% · [\d,]+\.\d 公顷$/);
+
+    await page.mouse.move(2, 2);
+    await moveMapAndWait(center, Math.max(15, band));
+    await page.mouse.move(box.x + middle[0], box.y + middle[1]);
+    await page.waitForFunction((id) => window.__biaotuMap!.getFeatureState({ source: 'parcels', sourceLayer: 'parcels', id }).hover === true, parcel.id, { timeout: 10_000 });
+    expect(await page.locator('[data-testid="map-hover-hint"]').innerText()).toContain('单击查看档案');
+    await page.mouse.move(2, 2);
+    await page.waitForFunction((id) => window.__biaotuMap!.getFeatureState({ source: 'parcels', sourceLayer: 'parcels', id }).hover === false, parcel.id, { timeout: 10_000 });
+
+    await logOut();
     expect(session.errors).toEqual([]);
   });
 });

@@ -13,10 +13,10 @@ export interface TestApp {
 }
 
 /** The real app over the run's fresh PostGIS database (see tests/global-setup.ts). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, logger: boolean | object = false): Promise<TestApp> {
   const databaseUrl = inject('databaseUrl');
   const database = connectDatabase(databaseUrl, 8);
-  const app = await buildApp({ db: database.db, pool: database.pool, settings: readSettings({ PORT: '0', ...env }), gdal: { url: databaseUrl } });
+  const app = await buildApp({ db: database.db, pool: database.pool, settings: readSettings({ PORT: '0', ...env }), gdal: { url: databaseUrl }, logger });
   return {
     app,
     database,

@@ -91,6 +91,14 @@ describe('importing a zipped 变更调查 shapefile (GBK without .cpg, EPSG:4527
     const survey = new VectorTile(new PbfReader(tile.rawPayload)).layers.survey;
     const classes = new Set(Array.from({ length: survey.length }, (_, index) => survey.feature(index).properties.class));
     expect(classes.has('06')).toBe(true);
+    // Below z14 the same layer is a grid: every 图斑 counted once, coloured by the dominant 一级类.
+    const low = await surveyor.get('/tiles/survey-2023/10/847/440.pbf');
+    expect(low.statusCode).toBe(200);
+    const cells = new VectorTile(new PbfReader(low.rawPayload)).layers.survey_cells;
+    expect(new VectorTile(new PbfReader(low.rawPayload)).layers.survey).toBeUndefined();
+    const cellFeatures = Array.from({ length: cells.length }, (_, index) => cells.feature(index).properties);
+    expect(cellFeatures.reduce((sum, cell) => sum + Number(cell.patches), 0)).toBe(12);
+    for (const cell of cellFeatures) expect(classes.has(String(cell.class))).toBe(true);
     const prefix = `i${id.replace(/-/g, '').slice(0, 24)}%`;
     const { rows: staged } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_tables WHERE schemaname = 'staging' AND tablename LIKE ${prefix}`.execute(testApp.database.db);
     expect(staged[0].count).toBe(0);

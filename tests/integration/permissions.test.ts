@@ -120,6 +120,18 @@ describe('admin write routes × role', () => {
     }
   });
 
+  it.each(ROLE_CODES)('%s may empty the tile caches only if admin', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const response = await session.request({ method: 'DELETE', url: '/api/admin/tile-cache' });
+    if (role === 'admin') {
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toHaveProperty('stored');
+    } else {
+      expect(response.statusCode).toBe(403);
+      expect(response.json().message).toContain('管理瓦片缓存');
+    }
+  });
+
   it.each(ROLE_CODES)('%s may change their own password and log out', async (role) => {
     const session = await sessionFor(role, 'huli');
     const wrong = await session.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'wrong-pass-1234', newPassword: 'Whatever-2026-x' } });
@@ -158,12 +170,12 @@ describe('reads are filtered to the scope', () => {
   it('draws parcels outside the scope as restricted in tiles', async () => {
     const planner = await login(testApp.app, 'planner-huli');
     const official = await login(testApp.app, 'official');
-    // z12 tile 3393/1762 holds parcels of 思明区 and 湖里区.
+    // The z14 tile of a 思明区 parcel.
     const { rows } = await sql<{ district_code: string; x: number; y: number }>`
-      SELECT district_code, floor((ST_X(ST_PointOnSurface(geom)) + 180) / 360 * 4096)::int AS x,
-             floor((1 - ln(tan(radians(ST_Y(ST_PointOnSurface(geom)))) + 1 / cos(radians(ST_Y(ST_PointOnSurface(geom))))) / pi()) / 2 * 4096)::int AS y
+      SELECT district_code, floor((ST_X(ST_PointOnSurface(geom)) + 180) / 360 * 16384)::int AS x,
+             floor((1 - ln(tan(radians(ST_Y(ST_PointOnSurface(geom)))) + 1 / cos(radians(ST_Y(ST_PointOnSurface(geom))))) / pi()) / 2 * 16384)::int AS y
       FROM parcels WHERE id = ${simingParcel}`.execute(testApp.database.db);
-    const url = `/tiles/parcels/12/${rows[0].x}/${rows[0].y}.pbf`;
+    const url = `/tiles/parcels/14/${rows[0].x}/${rows[0].y}.pbf`;
     const decode = async (session: Session) => {
       const layer = new VectorTile(new PbfReader((await session.get(url)).rawPayload)).layers.parcels;
       return Array.from({ length: layer.length }, (_, index) => layer.feature(index));

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
@@ -9,7 +10,8 @@ import { tileOf as tileAt } from '../helpers/tiles.js';
 let testApp: TestApp;
 let official: Session;
 beforeAll(async () => {
-  testApp = await createTestApp();
+  // Every tile goes to the persistent cache here, however fast it renders.
+  testApp = await createTestApp({ TILE_STORE_MIN_MS: '0' });
   official = await login(testApp.app, 'official');
 });
 afterAll(async () => {
@@ -21,11 +23,29 @@ function tileOf(lon: number, lat: number, z: number): string {
   return `/tiles/parcels/${z}/${x}/${y}.pbf`;
 }
 
-async function parcelIn(url: string, id: number) {
-  const response = await official.get(url);
-  const layer = new VectorTile(new PbfReader(response.rawPayload)).layers.parcels;
-  const feature = Array.from({ length: layer.length }, (_, index) => layer.feature(index)).find((candidate) => candidate.id === id);
+function featuresOf(payload: Buffer, layerName: string) {
+  const layer = new VectorTile(new PbfReader(payload)).layers[layerName];
+  return layer ? Array.from({ length: layer.length }, (_, index) => layer.feature(index)) : [];
+}
+
+async function parcelIn(url: string, id: number, session = official) {
+  const response = await session.get(url);
+  const feature = featuresOf(response.rawPayload, 'parcels').find((candidate) => candidate.id === id);
   return { cache: response.headers['x-tile-cache'], status: feature?.properties.status };
+}
+
+/** The grid cell (z ≤ 13) holding a point: the cell is 1/32 of the tile side. */
+async function cellAt(lon: number, lat: number, z: number, session = official) {
+  const { x, y } = tileAt(lon, lat, z + 5);
+  const url = tileOf(lon, lat, z);
+  const response = await session.get(url);
+  const cell = featuresOf(response.rawPayload, 'cells').find((feature) => {
+    const ring = feature.loadGeometry()[0];
+    const minX = Math.min(...ring.map((point) => point.x));
+    const minY = Math.min(...ring.map((point) => point.y));
+    return Math.round(minX / 128) === x % 32 && Math.round(minY / 128) === y % 32;
+  });
+  return { cache: response.headers['x-tile-cache'], cell: cell?.properties };
 }
 
 async function pick(district: string, status: string) {
@@ -35,25 +55,39 @@ async function pick(district: string, status: string) {
   return parcel;
 }
 
+/** A change made by another process (psql, the CLI, another server), not through this app. */
+async function updateOutside(statement: string, id: number) {
+  const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+  try {
+    await owner.pool.query(statement, [id]);
+  } finally {
+    await owner.close();
+  }
+}
+
 describe('the tile cache', () => {
-  it('serves repeated tiles from memory, and shows an edit at once while untouched tiles stay cached', async () => {
-    const edited = await pick('350213', 'suspected');
+  it('serves repeated tiles from memory, and shows an edit at once (polygons and grid) while untouched tiles stay cached', async () => {
+    const edited = await pick('350213', 'efficient');
     const elsewhere = await pick('350205', 'efficient');
     const editedTile = tileOf(edited.lon, edited.lat, 15);
     const otherTile = tileOf(elsewhere.lon, elsewhere.lat, 15);
     expect(editedTile).not.toBe(otherTile);
     await parcelIn(editedTile, edited.id);
     await parcelIn(otherTile, elsewhere.id);
-    expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'hit', status: 'suspected' });
+    expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'hit', status: 'efficient' });
     expect((await parcelIn(otherTile, elsewhere.id)).cache).toBe('hit');
+    const before = await cellAt(edited.lon, edited.lat, 11);
+    expect((await cellAt(edited.lon, edited.lat, 11)).cache).toBe('hit');
 
     const response = await official.request({ method: 'PATCH', url: `/api/parcels/${edited.id}`, payload: { status: 'identified', inefficiencyType: 'idle' } });
     expect(response.statusCode).toBe(200);
     expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'miss', status: 'identified' });
     expect(await parcelIn(otherTile, elsewhere.id)).toEqual({ cache: 'hit', status: 'efficient' });
-    // Lower zooms that show the parcel are dropped too.
-    const lowTile = tileOf(edited.lon, edited.lat, 12);
-    expect((await parcelIn(lowTile, edited.id)).status).toBe('identified');
+    // The low-zoom grid learns of it too: same parcels, a larger 低效 share.
+    const after = await cellAt(edited.lon, edited.lat, 11);
+    expect(after.cache).toBe('miss');
+    expect(after.cell!.parcels).toBe(before.cell!.parcels);
+    expect(Number(after.cell!.ineff_share)).toBeGreaterThan(Number(before.cell!.ineff_share));
   });
 
   it('learns of changes made outside this server through the database', async () => {
@@ -61,17 +95,163 @@ describe('the tile cache', () => {
     const url = tileOf(parcel.lon, parcel.lat, 16);
     await parcelIn(url, parcel.id);
     expect((await parcelIn(url, parcel.id)).cache).toBe('hit');
-    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
-    try {
-      await sql`UPDATE parcels SET status = 'redeveloping' WHERE id = ${parcel.id}`.execute(owner.db);
-    } finally {
-      await owner.close();
-    }
+    await updateOutside(`UPDATE parcels SET status = 'redeveloping' WHERE id = $1`, parcel.id);
     let seen = await parcelIn(url, parcel.id);
     for (let attempt = 0; attempt < 50 && seen.status !== 'redeveloping'; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       seen = await parcelIn(url, parcel.id);
     }
     expect(seen.status).toBe('redeveloping');
+  });
+
+  it('keeps tiles in PostGIS across a restart, and a change made while no server runs deletes exactly the stale ones', async () => {
+    const parcel = await pick('350212', 'efficient');
+    const elsewhere = await pick('350205', 'suspected');
+    const url = tileOf(parcel.lon, parcel.lat, 14);
+    const otherUrl = tileOf(elsewhere.lon, elsewhere.lat, 14);
+    await parcelIn(url, parcel.id);
+    await parcelIn(otherUrl, elsewhere.id);
+    await testApp.app.tileStore.flush();
+    testApp.app.tileCache.clear(); // as after a restart
+    expect(await parcelIn(url, parcel.id)).toEqual({ cache: 'store', status: 'efficient' });
+    expect((await parcelIn(url, parcel.id)).cache).toBe('hit');
+
+    // A second server process over the same database, then an edit while this one "is down".
+    const second = await createTestApp({ TILE_STORE_MIN_MS: '0' });
+    try {
+      const viewer = await login(second.app, 'official');
+      expect((await parcelIn(url, parcel.id, viewer)).cache).toBe('store');
+      await updateOutside(`UPDATE parcels SET status = 'suspected', inefficiency_type = 'idle' WHERE id = $1`, parcel.id);
+      second.app.tileCache.clear();
+      expect(await parcelIn(url, parcel.id, viewer)).toEqual({ cache: 'miss', status: 'suspected' });
+      expect((await parcelIn(otherUrl, elsewhere.id, viewer)).cache).toBe('store');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('never stores a tile read before a change that commits after it', async () => {
+    const parcel = await pick('350206', 'efficient');
+    const { x, y } = tileAt(parcel.lon, parcel.lat, 17);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    const client = await owner.pool.connect();
+    try {
+      // The tile is read now; a change is made but not yet committed.
+      const stale = await testApp.app.tiles.repository.tile((await import('../../server/tiles/tiles.repository.js')).TILE_LAYERS[1], 17, x, y, null);
+      await client.query('BEGIN');
+      await client.query(`UPDATE parcels SET status = 'identified', inefficiency_type = 'idle' WHERE id = $1`, [parcel.id]);
+      const { TileCache } = await import('../../server/tiles/tile-cache.js');
+      testApp.app.tileStore.put({ layer: 'parcels', z: 17, x, y }, 'race', 'parcels', stale.epoch!, await TileCache.encode(stale.body));
+      const flushed = testApp.app.tileStore.flush(); // waits on the uncommitted change's lock
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await client.query('COMMIT');
+      await flushed;
+      const { rows } = await testApp.database.pool.query(`SELECT count(*)::int AS n FROM tile_cache WHERE scope = 'race'`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      client.release();
+      await owner.close();
+    }
+  });
+
+  it('shares tiles between readers of the same districts, never across scopes', async () => {
+    const siming = await pick('350203', 'efficient');
+    const url = tileOf(siming.lon, siming.lat, 14);
+    const planner = await login(testApp.app, 'planner-huli');
+    // Another 湖里区 reader, made for this test.
+    const admin = await login(testApp.app, 'admin');
+    const username = `huli-reader-${process.pid}`;
+    const created = await admin.request({ method: 'POST', url: '/api/admin/users', payload: { username, displayName: '湖里区 读者', role: 'viewer', scopes: ['350206'], password: 'Huli-reader-2026' } });
+    expect(created.statusCode).toBe(201);
+    const first = await login(testApp.app, username, 'Huli-reader-2026');
+    const changed = await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'Huli-reader-2026', newPassword: 'Huli-reader-2026-b' } });
+    expect(changed.statusCode).toBe(204);
+    const reader = await login(testApp.app, username, 'Huli-reader-2026-b');
+
+    const full = await parcelIn(url, siming.id, official);
+    expect(full.status).toBe('efficient');
+    const restricted = await parcelIn(url, siming.id, planner);
+    expect(restricted).toEqual({ cache: 'miss', status: 'restricted' });
+    expect(await parcelIn(url, siming.id, reader)).toEqual({ cache: 'hit', status: 'restricted' });
+    expect((await parcelIn(url, siming.id, official)).status).toBe('efficient');
+    // The grid too: a 思明区-only cell has no figures for 湖里区 readers.
+    const cellForOfficial = await cellAt(siming.lon, siming.lat, 12, official);
+    const cellForPlanner = await cellAt(siming.lon, siming.lat, 12, planner);
+    expect(Number(cellForOfficial.cell!.parcels)).toBeGreaterThan(0);
+    if (Number(cellForPlanner.cell!.restricted) === 1) {
+      expect(cellForPlanner.cell).toMatchObject({ parcels: 0, area_ha: 0, ineff_share: 0 });
+    } else {
+      expect(Number(cellForPlanner.cell!.parcels)).toBeLessThan(Number(cellForOfficial.cell!.parcels));
+    }
+  });
+
+  it('counts every parcel once in the grid at every zoom below 14', async () => {
+    const { rows: [{ count }] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM parcels`.execute(testApp.database.db);
+    for (const z of [5, 8, 10, 12, 13]) {
+      // Every tile of that zoom with parcels in it: the tiles of the parcels' box centres.
+      const { rows: tiles } = await sql<{ x: number; y: number }>`
+        SELECT DISTINCT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 2 ^ ${z}::int))::int AS x,
+               floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 2 ^ ${z}::int))::int AS y
+        FROM (SELECT ST_Centroid(Box2D(geom_3857)::geometry) AS c FROM parcels) p`.execute(testApp.database.db);
+      let sum = 0;
+      for (const { x, y } of tiles) {
+        const response = await official.get(`/tiles/parcels/${z}/${x}/${y}.pbf`);
+        expect(response.statusCode).toBe(200);
+        expect(featuresOf(response.rawPayload, 'parcels')).toHaveLength(0);
+        sum += featuresOf(response.rawPayload, 'cells').reduce((total, cell) => total + Number(cell.properties.parcels), 0);
+      }
+      expect(sum, `z${z}`).toBe(count);
+    }
+  });
+
+  it('answers the administrator who empties the caches, and records it', async () => {
+    const admin = await login(testApp.app, 'admin');
+    await official.get('/tiles/parcels/12/3389/1759.pbf');
+    await testApp.app.tileStore.flush();
+    const response = await admin.request({ method: 'DELETE', url: '/api/admin/tile-cache' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().stored).toBeGreaterThan(0);
+    expect((await official.get('/tiles/parcels/12/3389/1759.pbf')).headers['x-tile-cache']).toBe('miss');
+    const audit = (await admin.get('/api/admin/audit?entity=tile_cache')).json();
+    expect(audit.items[0]).toMatchObject({ action: 'clear', actor: 'admin' });
+  });
+});
+
+describe('the tile size cap', () => {
+  it('thins a tile over the cap until it fits, keeping the large parcels', async () => {
+    const { rows: [densest] } = await sql<{ x: number; y: number }>`
+      SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
+             floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
+      FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
+    const url = `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+    const uncapped = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    expect(uncapped.headers['x-tile-thinning']).toBeUndefined();
+    const all = featuresOf(gunzipSync(uncapped.rawPayload), 'parcels');
+    // A cap of half the tile's compressed size.
+    const cap = Math.floor(uncapped.rawPayload.length / 2);
+    const capped = await createTestApp({ TILE_MAX_BYTES: String(cap) });
+    try {
+      const reader = await login(capped.app, 'official');
+      const thin = await reader.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+      expect(thin.statusCode).toBe(200);
+      const [keptCount, ofCount] = String(thin.headers['x-tile-thinning']).split('/').map(Number);
+      expect(ofCount).toBe(all.length);
+      expect(thin.rawPayload.length).toBeLessThanOrEqual(cap);
+      const kept = featuresOf(gunzipSync(thin.rawPayload), 'parcels');
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBe(keptCount);
+      expect(kept.length).toBeLessThan(all.length);
+      // The largest parcel of the tile is among those kept.
+      const extent = (feature: (typeof all)[number]) => {
+        const ring = feature.loadGeometry()[0];
+        const xs = ring.map((point) => point.x);
+        const ys = ring.map((point) => point.y);
+        return (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
+      };
+      const largest = all.reduce((best, feature) => (extent(feature) > extent(best) ? feature : best));
+      expect(kept.some((feature) => feature.id === largest.id)).toBe(true);
+    } finally {
+      await capped.close();
+    }
   });
 });

@@ -62,9 +62,12 @@ describe('parcel tiles', () => {
     expect(again.statusCode).toBe(304);
   });
 
-  it('answer 204 outside the data and below the layer minzoom', async () => {
+  it('answer 204 outside the data, and carry the grid instead of polygons below z14', async () => {
     expect((await session.get('/tiles/parcels/15/0/0.pbf')).statusCode).toBe(204);
-    expect((await session.get('/tiles/parcels/5/26/13.pbf')).statusCode).toBe(204);
+    expect((await session.get('/tiles/parcels/12/0/0.pbf')).statusCode).toBe(204);
+    const low = await session.get('/tiles/parcels/5/26/13.pbf');
+    expect(low.statusCode).toBe(200);
+    expect(Object.keys(new VectorTile(new PbfReader(low.rawPayload)).layers)).toEqual(['cells']);
   });
 
   it('answer 400 naming the coordinate that is out of range, 404 naming an unknown layer', async () => {
@@ -107,6 +110,13 @@ describe('TileJSON', () => {
     expect(body.bounds[2]).toBeLessThan(118.5);
     expect(body.vector_layers.length).toBeGreaterThan(0);
     expect(body.minzoom).toBeLessThan(body.maxzoom);
+  });
+
+  it('gives each source layer of the parcels its zoom band', async () => {
+    const body = (await session.get('/tiles/parcels.json')).json();
+    const bands = Object.fromEntries(body.vector_layers.map((layer: { id: string; minzoom: number; maxzoom: number }) => [layer.id, [layer.minzoom, layer.maxzoom]]));
+    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16] });
+    expect(body.minzoom).toBe(0);
   });
 });
 

@@ -1,15 +1,20 @@
+import { expression as styleExpression, latest, validateStyleMin, type LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
 import { LAND_USE_CLASSES, UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
-import { RESTRICTED_PARCEL } from '../format/colour-scheme.js';
+import { INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, shareClassOf } from '../format/colour-scheme.js';
 import {
   buildMapStyle,
+  cellFillExpression,
+  DETAIL_MIN_ZOOM,
+  detailMinZoomOf,
   LAYER,
   parcelColourExpression,
   parcelFillExpression,
   PARCEL_OUTLINE_MINZOOM,
   RESTRICTED_PARCEL_FILTER,
   SURVEY_OUTLINE_MINZOOM,
+  surveyCellLayerId,
   surveyColourExpression,
   surveyFillLayerId,
   surveyLayers,
@@ -18,7 +23,38 @@ import {
   surveySourceId,
 } from './map-style.js';
 
+function layerOf(layers: readonly LayerSpecification[], id: string): LayerSpecification {
+  const layer = layers.find((candidate) => candidate.id === id);
+  if (!layer) throw new Error(`no layer ${id}`);
+  return layer;
+}
+
+function indexOf(layers: readonly LayerSpecification[], id: string): number {
+  return layers.findIndex((candidate) => candidate.id === id);
+}
+
+/** A `fill-color` expression evaluated for one feature, as MapLibre would, in 'rgba(…)' form. */
+function evaluateFillColour(value: unknown, properties: Record<string, unknown>): string {
+  type PropertySpecification = Parameters<typeof styleExpression.createPropertyExpression>[2];
+  const specification = latest.paint_fill['fill-color'] as unknown as PropertySpecification;
+  const parsed = styleExpression.createPropertyExpression(value, 'fill-color', specification);
+  if (parsed.result !== 'success') throw new Error(JSON.stringify(parsed.value));
+  return String(parsed.value.evaluate({ zoom: 11 }, { type: 'Polygon', properties }));
+}
+
+function rgba(hex: string): string {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(value >> 16) & 255},${(value >> 8) & 255},${value & 255},1)`;
+}
+
 describe('map style', () => {
+  it('is a valid MapLibre style, with and without a basemap', () => {
+    for (const basemapUrl of [null, 'https://t{s}.example/{z}/{x}/{y}.png']) {
+      const style = buildMapStyle({ origin: 'http://localhost', basemapUrl, colourMode: 'status' });
+      expect(validateStyleMin(style)).toEqual([]);
+    }
+  });
+
   it('colours parcels by status with exactly the domain colours', () => {
     const expression = parcelColourExpression('status') as unknown[];
     expect(expression[0]).toBe('match');
@@ -89,8 +125,9 @@ describe('变更调查 layers', () => {
     expect(expression.at(-1)).toBe(UNKNOWN_LAND_USE_CLASS.color);
   });
 
-  it('gives each year its own source, fill and outline, the outline only from z14', () => {
-    const [fill, outline] = surveyLayers(2023, 0.75);
+  it('gives each year its own source, grid, fill and outline, the outline only from z14', () => {
+    const [cells, fill, outline] = surveyLayers(2023, 0.75);
+    expect(cells).toMatchObject({ id: surveyCellLayerId(2023), source: surveySourceId(2023), 'source-layer': 'survey_cells' });
     expect(fill).toMatchObject({
       id: surveyFillLayerId(2023),
       type: 'fill',
@@ -108,5 +145,86 @@ describe('变更调查 layers', () => {
       type: 'vector',
       url: 'http://127.0.0.1:8080/tiles/survey-2023.json',
     });
+  });
+});
+
+describe('aggregate grid at low zoom', () => {
+  const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
+
+  it('takes the zoom where parcels start from the TileJSON, the contract’s 13 until it is read', () => {
+    expect(DETAIL_MIN_ZOOM).toBe(13);
+    const tileJson = {
+      tilejson: '3.0.0',
+      minzoom: 0,
+      maxzoom: 16,
+      vector_layers: [
+        { id: 'cells', fields: {}, minzoom: 0, maxzoom: 13 },
+        { id: 'parcels', fields: {}, minzoom: 14, maxzoom: 16 },
+      ],
+    };
+    expect(detailMinZoomOf(tileJson)).toBe(14);
+    expect(detailMinZoomOf({ ...tileJson, vector_layers: [{ id: 'survey', minzoom: 13 }] }, 'survey')).toBe(13);
+    for (const unusable of [null, 'x', {}, { vector_layers: {} }, { vector_layers: [{ id: 'parcels' }] }, { vector_layers: [{ id: 'parcels', minzoom: '13' }] }]) {
+      expect(detailMinZoomOf(unusable)).toBeNull();
+    }
+  });
+
+  it('draws the parcels’ grid from the `cells` source layer, between the district tint and the parcels', () => {
+    const cells = layerOf(style.layers, LAYER.parcelCells);
+    expect(cells).toMatchObject({ id: 'parcel-cells', type: 'fill', source: 'parcels', 'source-layer': 'cells' });
+    expect(cells.paint).toMatchObject({ 'fill-color': cellFillExpression(), 'fill-opacity': 1 });
+    expect(indexOf(style.layers, LAYER.districtFill)).toBeLessThan(indexOf(style.layers, LAYER.parcelCells));
+    expect(indexOf(style.layers, LAYER.parcelCells)).toBeLessThan(indexOf(style.layers, LAYER.parcelFill));
+  });
+
+  it('leaves the band switch to the tiles: no maxzoom on the grid, no minzoom on the parcel fill', () => {
+    // With a zoom limit, the overzoomed grid could not stand in while the first parcel tiles load.
+    expect(layerOf(style.layers, LAYER.parcelCells).maxzoom).toBeUndefined();
+    expect(layerOf(style.layers, LAYER.parcelCells).minzoom).toBeUndefined();
+    expect(layerOf(style.layers, LAYER.parcelFill).minzoom).toBeUndefined();
+    expect(layerOf(style.layers, LAYER.parcelFill)).toMatchObject({ 'source-layer': 'parcels' });
+  });
+
+  it('colours cells through the five-class ramp of 低效用地占比, ending in the 已认定低效 red', () => {
+    expect(INEFFICIENT_SHARE_CLASSES.map((entry) => entry.label)).toEqual(['0–10%', '10–25%', '25–50%', '50–75%', '≥ 75%']);
+    expect(INEFFICIENT_SHARE_CLASSES.at(-1)?.color).toBe(EFFICIENCY_STATUSES.find((status) => status.code === 'identified')?.color);
+    expect(new Set(INEFFICIENT_SHARE_CLASSES.map((entry) => entry.color)).size).toBe(5);
+    for (const share of [0, 0.05, 0.0999, 0.1, 0.2, 0.25, 0.49, 0.5, 0.74, 0.75, 1]) {
+      const drawn = evaluateFillColour(cellFillExpression(), { parcels: 3, area_ha: 2.5, ineff_share: share, restricted: 0 });
+      expect(drawn, `share ${share}`).toBe(rgba(shareClassOf(share).color));
+    }
+    expect(shareClassOf(0.3).label).toBe('25–50%');
+    expect(evaluateFillColour(cellFillExpression(), {})).toBe(rgba(INEFFICIENT_SHARE_CLASSES[0].color));
+  });
+
+  it('draws cells holding only land outside the user’s districts grey like such parcels', () => {
+    const drawn = evaluateFillColour(cellFillExpression(), { parcels: 0, area_ha: 0, ineff_share: 0, restricted: 1 });
+    expect(drawn).toBe(rgba(RESTRICTED_PARCEL.fill));
+  });
+
+  it('highlights the hovered parcel through feature-state, not a filter on its id', () => {
+    const hover = layerOf(style.layers, LAYER.parcelHover);
+    expect(hover).toMatchObject({ type: 'line', source: 'parcels', 'source-layer': 'parcels' });
+    expect('filter' in hover).toBe(false);
+    expect(hover.paint).toMatchObject({ 'line-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0] });
+    expect(indexOf(style.layers, LAYER.parcelHover)).toBeGreaterThan(indexOf(style.layers, LAYER.parcelOutline));
+  });
+
+  it('gives each 变更调查 year a grid by dominant 一级类 under its 图斑, with their colours and opacity', () => {
+    const [cells, fill] = surveyLayers(2023, 0.6);
+    expect(cells).toMatchObject({
+      id: surveyCellLayerId(2023),
+      type: 'fill',
+      source: surveySourceId(2023),
+      'source-layer': 'survey_cells',
+      paint: { 'fill-color': surveyColourExpression(), 'fill-opacity': 0.6 },
+    });
+    expect(surveyCellLayerId(2023)).toBe('survey-cells-2023');
+    expect(cells.maxzoom).toBeUndefined();
+    expect(fill.minzoom).toBeUndefined();
+    for (const entry of LAND_USE_CLASSES) {
+      expect(evaluateFillColour(surveyColourExpression(), { class: entry.code, patches: 4, area_ha: 1.2 })).toBe(rgba(entry.color));
+    }
+    expect(evaluateFillColour(surveyColourExpression(), { class: 'xx' })).toBe(rgba(UNKNOWN_LAND_USE_CLASS.color));
   });
 });

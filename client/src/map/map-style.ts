@@ -9,7 +9,7 @@ import type {
 } from '@maplibre/maplibre-gl-style-spec';
 import { UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
 import type { ColourMode } from '../state/browse-state.js';
-import { colourEntries, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
+import { colourEntries, INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
 import { landUseClassEntries } from '../format/survey-patch.js';
 
 export const SOURCE = {
@@ -22,12 +22,15 @@ export const SOURCE_LAYER = {
   districts: 'districts',
   districtLabels: 'district_labels',
   parcels: 'parcels',
+  /** The aggregate grid the parcel tiles carry up to tile zoom {@link CELL_MAX_TILE_ZOOM}. */
+  cells: 'cells',
 } as const;
 
 export const LAYER = {
   background: 'background',
   basemap: 'basemap',
   districtFill: 'district-fill',
+  parcelCells: 'parcel-cells',
   parcelFill: 'parcel-fill',
   parcelOutline: 'parcel-outline',
   parcelHover: 'parcel-hover',
@@ -49,18 +52,46 @@ export const TEXT_FONT = ['Noto Sans Regular'];
  */
 export const LOCAL_IDEOGRAPH_FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif";
 
+/**
+ * Zoom from which the tiles carry single parcels and 图斑 (source layers `parcels`, `survey`); the
+ * tiles below it carry an aggregate grid instead (`cells`, `survey_cells`: squares of 1/32 of the
+ * tile side). This is the tile contract's value; the server's TileJSON has the last word (the
+ * `parcels` vector layer's minzoom, see {@link detailMinZoomOf}), and the legend follows that.
+ *
+ * The style gives neither the grid a maxzoom nor the parcels a minzoom: the tiles decide, so while
+ * the first tiles with parcels load, the overzoomed grid of their parent stays on screen and no
+ * blank gap opens at the switch. Nothing in the style depends on this number.
+ */
+export const DETAIL_MIN_ZOOM = 13;
+
 /** Parcel outlines only from this zoom: below it they would merge into a grey smear. */
 export const PARCEL_OUTLINE_MINZOOM = 13;
+
+/**
+ * Where a TileJSON says its features start: the minzoom of its vector layer `layerId` (TileJSON 3
+ * `vector_layers`), or null when the document does not say.
+ */
+export function detailMinZoomOf(tileJson: unknown, layerId: string = SOURCE_LAYER.parcels): number | null {
+  if (typeof tileJson !== 'object' || tileJson === null || !('vector_layers' in tileJson)) return null;
+  const layers: unknown = tileJson.vector_layers;
+  if (!Array.isArray(layers)) return null;
+  for (const layer of layers as unknown[]) {
+    if (typeof layer !== 'object' || layer === null || !('id' in layer) || layer.id !== layerId) continue;
+    const minzoom = 'minzoom' in layer ? layer.minzoom : undefined;
+    return typeof minzoom === 'number' && Number.isInteger(minzoom) && minzoom >= 0 ? minzoom : null;
+  }
+  return null;
+}
 
 /** The paper colour under the data when there is no basemap; the import preview map uses it too. */
 export const BACKGROUND_COLOUR = '#eeebe4';
 export const INK = '#2c3e55';
 
-/** Source layer of the 变更调查 tiles (`/tiles/survey-{year}/…`). */
+/** Source layer of the 变更调查 tiles (`/tiles/survey-{year}/…`) from tile zoom 13 up. */
 export const SURVEY_SOURCE_LAYER = 'survey';
 
-/** 变更调查 tiles start at this zoom (their TileJSON minzoom); below it no 图斑 are drawn. */
-export const SURVEY_MIN_ZOOM = 11;
+/** Source layer of the 变更调查 tiles up to tile zoom 12: a grid coloured by the dominant 一级类. */
+export const SURVEY_CELLS_SOURCE_LAYER = 'survey_cells';
 
 /** 图斑 outlines only from this zoom: below it the dense patchwork would turn into hatching. */
 export const SURVEY_OUTLINE_MINZOOM = 14;
@@ -68,6 +99,10 @@ export const SURVEY_OUTLINE_MINZOOM = 14;
 /** One source and two layers per year, so several years can be on at once and stacked by year. */
 export function surveySourceId(year: number): string {
   return `survey-${year}`;
+}
+
+export function surveyCellLayerId(year: number): string {
+  return `survey-cells-${year}`;
 }
 
 export function surveyFillLayerId(year: number): string {
@@ -97,12 +132,21 @@ export function surveyOutlineOpacity(opacity: number): number {
 }
 
 /**
- * The fill and outline of one year's 图斑. They go under the parcels (the parcels are what the
- * product is about; the survey is context) and above the district tint.
+ * The grid, fill and outline of one year's 图斑, bottom to top. They go under the parcels (the
+ * parcels are what the product is about; the survey is context) and above the district tint. The
+ * grid cells carry the dominant 一级类 in `class` like the 图斑 do, so both share one colour
+ * expression and one opacity; as with the parcels, the tiles decide which of the two is drawn.
  */
-export function surveyLayers(year: number, opacity: number): [LayerSpecification, LayerSpecification] {
+export function surveyLayers(year: number, opacity: number): [LayerSpecification, LayerSpecification, LayerSpecification] {
   const source = surveySourceId(year);
   return [
+    {
+      id: surveyCellLayerId(year),
+      type: 'fill',
+      source,
+      'source-layer': SURVEY_CELLS_SOURCE_LAYER,
+      paint: { 'fill-color': surveyColourExpression(), 'fill-opacity': opacity, 'fill-antialias': false },
+    },
     {
       id: surveyFillLayerId(year),
       type: 'fill',
@@ -148,6 +192,17 @@ export const RESTRICTED_PARCEL_FILTER: ExpressionSpecification = ['to-boolean', 
 /** The parcels' `fill-color`: grey for parcels outside the user's scope, the mode's colours otherwise. */
 export function parcelFillExpression(mode: ColourMode): ExpressionSpecification {
   return ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.fill, parcelColourExpression(mode)];
+}
+
+/**
+ * The grid's `fill-color`: grey like out-of-scope parcels for cells that only hold land outside the
+ * user's districts, else a `step` over `ineff_share` through {@link INEFFICIENT_SHARE_CLASSES}.
+ */
+export function cellFillExpression(): ExpressionSpecification {
+  const [first, ...rest] = INEFFICIENT_SHARE_CLASSES;
+  const steps = rest.flatMap((entry) => [entry.min, entry.color]);
+  const ramp = ['step', ['coalesce', ['get', 'ineff_share'], 0], first.color, ...steps] as unknown as ExpressionSpecification;
+  return ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.fill, ramp];
 }
 
 export function basemapSource(url: string): RasterSourceSpecification {
@@ -218,6 +273,20 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       },
     },
     {
+      // No maxzoom: the cells exist only in tiles below the detail band (see DETAIL_MIN_ZOOM).
+      id: LAYER.parcelCells,
+      type: 'fill',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.cells,
+      paint: {
+        'fill-color': cellFillExpression(),
+        'fill-opacity': 1,
+        // Neighbouring squares would otherwise show hairline seams: a faint grid over the city.
+        'fill-antialias': false,
+      },
+    },
+    {
+      // No minzoom: parcels exist only in tiles of the detail band (see DETAIL_MIN_ZOOM).
       id: LAYER.parcelFill,
       type: 'fill',
       source: SOURCE.parcels,
@@ -288,13 +357,16 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       },
     },
     {
+      // The parcel under the pointer: MapView sets its feature-state `hover`; no filter on ids, so
+      // the highlight needs no style change per mouse move and survives tile reloads.
       id: LAYER.parcelHover,
       type: 'line',
       source: SOURCE.parcels,
       'source-layer': SOURCE_LAYER.parcels,
+      layout: { 'line-join': 'round' },
       paint: {
         'line-color': '#10263f',
-        'line-width': 1.6,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 1.6, 16, 2.4, 18, 3],
         'line-opacity': ['case', hovered, 1, 0],
       },
     },

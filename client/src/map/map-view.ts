@@ -12,12 +12,14 @@ import {
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { BoundingBox } from '../api/client.js';
+import { parcelCellFromTile, type ParcelCellProperties } from '../format/parcel-cell.js';
 import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
 import type { SurveyLayerSelection } from '../state/survey-layer-selection.js';
 import {
   basemapLayer,
   basemapSource,
   buildMapStyle,
+  detailMinZoomOf,
   districtFillOpacity,
   LAYER,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
@@ -59,6 +61,7 @@ export interface PointerPosition {
 }
 
 export interface ParcelHover {
+  kind: 'parcel';
   /** Pointer position in pixels from the map container's top-left corner. */
   x: number;
   y: number;
@@ -67,6 +70,16 @@ export interface ParcelHover {
   /** Outside the user's scope: no status or type to show. */
   restricted: boolean;
 }
+
+/** A cell of the aggregate grid under the pointer (below the detail band), with its figures. */
+export interface CellHover extends ParcelCellProperties {
+  kind: 'cell';
+  x: number;
+  y: number;
+}
+
+/** What the hover hint shows: a parcel, or a grid cell at lower zoom. */
+export type MapHover = ParcelHover | CellHover;
 
 export interface MapViewOptions {
   container: HTMLElement;
@@ -77,12 +90,15 @@ export interface MapViewOptions {
   basemapUrl: string | null;
   /** Extent to open on (the city's bbox). */
   initialBounds: BoundingBox | null;
-  /** Lowest zoom a fitted extent may get (the parcels' minzoom, so parcels stay visible). */
-  minimumZoom?: number;
   onPointerMove?: (position: PointerPosition | null) => void;
-  /** The parcel under the pointer (its tile properties), for a hover hint; null when none. */
-  onParcelHover?: (hover: ParcelHover | null) => void;
+  /** The parcel or grid cell under the pointer (its tile properties), for a hover hint; null when none. */
+  onHover?: (hover: MapHover | null) => void;
   onZoomChange?: (zoom: number) => void;
+  /**
+   * The zoom from which single parcels are drawn (below it the aggregate grid), as the parcel
+   * TileJSON says; reported once it is read. Until then the contract's DETAIL_MIN_ZOOM holds.
+   */
+  onDetailMinZoom?: (zoom: number) => void;
   /** Style loaded and the first parcels drawn: the map is usable. */
   onReady?: () => void;
   /** The product's own tiles failed (server down, TileJSON missing). Reported once per map. */
@@ -140,11 +156,13 @@ export class MapView {
   #hoveredParcel: FeatureId | null = null;
   #hoveredDistrict: FeatureId | null = null;
   #selectedParcel: FeatureId | null = null;
-  #pendingPointer: { point: [number, number]; longitude: number; latitude: number } | null = null;
+  /** The pointer's pixel position over the map, while it is over the map. */
+  #pendingPointer: [number, number] | null = null;
   #pointerFrame = 0;
   #cityBounds: BoundingBox | null;
   #loaded = false;
   readonly #reported = new Set<string>();
+  readonly #aborter = new AbortController();
 
   constructor(options: MapViewOptions) {
     this.#options = options;
@@ -167,9 +185,6 @@ export class MapView {
       pitchWithRotate: false,
       touchPitch: false,
     });
-    if (options.minimumZoom !== undefined && this.map.getZoom() < options.minimumZoom) {
-      this.map.jumpTo({ zoom: options.minimumZoom });
-    }
     this.map.touchZoomRotate.disableRotation();
     this.map.keyboard.disableRotation();
     exposeMapForTests(this.map);
@@ -194,15 +209,13 @@ export class MapView {
   }
 
   /**
-   * Moves to an extent, but never below the zoom at which parcels are drawn: on a laptop screen
-   * the whole city fits only just under it, and a city view without parcels shows nothing the
-   * official came for. The extent's centre stays centred.
+   * Moves to an extent, clear of the parcel card when it is open. Parcel data shows at every zoom
+   * (the aggregate grid at lower zoom), so any fitted zoom has something to show.
    */
   fitBounds(bbox: BoundingBox, options: { maxZoom?: number } = {}): void {
     const camera = this.map.cameraForBounds(bbox, { padding: this.#padding(), maxZoom: options.maxZoom ?? 17 });
     if (!camera) return;
-    const zoom = Math.max(camera.zoom ?? this.map.getZoom(), this.#options.minimumZoom ?? 0);
-    this.map.easeTo({ center: camera.center, zoom, duration: 700 });
+    this.map.easeTo({ center: camera.center, zoom: camera.zoom ?? this.map.getZoom(), duration: 700 });
   }
 
   setCityBounds(bbox: BoundingBox | null): void {
@@ -236,6 +249,7 @@ export class MapView {
     this.#unsubscribe();
     this.#unsubscribeSurvey();
     this.#resizeObserver.disconnect();
+    this.#aborter.abort();
     cancelAnimationFrame(this.#pointerFrame);
     this.map.remove();
   }
@@ -252,6 +266,25 @@ export class MapView {
     }
     if (!previous || next.parcelId !== previous.parcelId) this.#showSelectedParcel(next.parcelId);
     if (previous && next.dataRevision !== previous.dataRevision) this.reloadParcels();
+  }
+
+  /**
+   * Reads where the parcel tiles switch from the grid to parcels from their TileJSON (MapLibre keeps
+   * only the layer ids of it). Failures are left to the map's own error handling; the contract's
+   * value then stays.
+   */
+  async #readDetailMinZoom(): Promise<void> {
+    const url = this.map.getSource<VectorTileSource>(SOURCE.parcels)?.url;
+    if (!url) return;
+    try {
+      const response = await fetch(url, { credentials: 'same-origin', signal: this.#aborter.signal });
+      if (!response.ok) return;
+      const body: unknown = await response.json();
+      const zoom = detailMinZoomOf(body);
+      if (zoom !== null) this.#options.onDetailMinZoom?.(zoom);
+    } catch {
+      // Aborted by destroy(), or offline: MapLibre reports the source error itself.
+    }
   }
 
   #followSurveyLayers(): void {
@@ -324,6 +357,7 @@ export class MapView {
       this.#loaded = true;
       this.#follow(state.snapshot, null);
       this.#followSurveyLayers();
+      void this.#readDetailMinZoom();
       map.once('idle', () => {
         markMapReady();
         this.#options.onReady?.();
@@ -368,12 +402,13 @@ export class MapView {
     });
 
     map.on('mousemove', (event) => {
-      this.#pendingPointer = { point: [event.point.x, event.point.y], longitude: event.lngLat.lng, latitude: event.lngLat.lat };
-      if (this.#pointerFrame) return;
-      this.#pointerFrame = requestAnimationFrame(() => {
-        this.#pointerFrame = 0;
-        this.#handlePointer();
-      });
+      this.#pendingPointer = [event.point.x, event.point.y];
+      this.#schedulePointer();
+    });
+    // A wheel zoom moves the map under a still pointer, across the grid/parcel switch too: once the
+    // new tiles are drawn, look again at what is under it.
+    map.on('idle', () => {
+      if (this.#pendingPointer) this.#schedulePointer();
     });
 
     map.getCanvasContainer().addEventListener('mouseleave', () => {
@@ -381,35 +416,51 @@ export class MapView {
       this.#setHoveredParcel(null);
       this.#setHoveredDistrict(null);
       this.#options.onPointerMove?.(null);
-      this.#options.onParcelHover?.(null);
+      this.#options.onHover?.(null);
     });
 
     map.on('zoom', () => this.#options.onZoomChange?.(map.getZoom()));
     this.#options.onZoomChange?.(map.getZoom());
   }
 
+  #schedulePointer(): void {
+    if (this.#pointerFrame) return;
+    this.#pointerFrame = requestAnimationFrame(() => {
+      this.#pointerFrame = 0;
+      this.#handlePointer();
+    });
+  }
+
   #handlePointer(): void {
     const pointer = this.#pendingPointer;
     if (!pointer || !this.map.isStyleLoaded()) return;
-    this.#options.onPointerMove?.({ longitude: pointer.longitude, latitude: pointer.latitude });
-    const features = this.map.queryRenderedFeatures(pointer.point, { layers: [LAYER.parcelFill, LAYER.districtFill] });
+    // Unprojected now, not at the mouse move: the map may have moved under the pointer since.
+    const { lng, lat } = this.map.unproject(pointer);
+    this.#options.onPointerMove?.({ longitude: lng, latitude: lat });
+    const features = this.map.queryRenderedFeatures(pointer, { layers: [LAYER.parcelFill, LAYER.parcelCells, LAYER.districtFill] });
     const parcel = features.find((feature) => feature.layer.id === LAYER.parcelFill);
+    // While the first tiles with parcels load, their overzoomed parent's cells are still drawn; a parcel wins.
+    const cell = parcel ? undefined : features.find((feature) => feature.layer.id === LAYER.parcelCells);
     const district = features.find((feature) => feature.layer.id === LAYER.districtFill);
     this.#setHoveredParcel(parcel?.id ?? null);
     this.#setHoveredDistrict(district?.id ?? null);
-    const overPatch = !parcel && this.#survey.fillLayerIds.length > 0 && this.#survey.patchAt(pointer.point) !== null;
+    const overPatch = !parcel && this.#survey.fillLayerIds.length > 0 && this.#survey.patchAt(pointer) !== null;
     this.map.getCanvas().style.cursor = parcel || overPatch ? 'pointer' : '';
-    this.#options.onParcelHover?.(
-      parcel
-        ? {
-            x: pointer.point[0],
-            y: pointer.point[1],
-            status: typeof parcel.properties.status === 'string' ? parcel.properties.status : null,
-            type: typeof parcel.properties.type === 'string' ? parcel.properties.type : null,
-            restricted: Boolean(parcel.properties.restricted),
-          }
-        : null,
-    );
+    const [x, y] = pointer;
+    let hover: MapHover | null = null;
+    if (parcel) {
+      hover = {
+        kind: 'parcel',
+        x,
+        y,
+        status: typeof parcel.properties.status === 'string' ? parcel.properties.status : null,
+        type: typeof parcel.properties.type === 'string' ? parcel.properties.type : null,
+        restricted: Boolean(parcel.properties.restricted),
+      };
+    } else if (cell) {
+      hover = { kind: 'cell', x, y, ...parcelCellFromTile(cell.properties) };
+    }
+    this.#options.onHover?.(hover);
   }
 
   #setHoveredParcel(id: FeatureId | null): void {

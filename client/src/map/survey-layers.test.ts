@@ -6,7 +6,7 @@ import { SurveyLayerAdapter } from './survey-layers.js';
 /** Just enough of a MapLibre map to watch sources and the layer stack: ids bottom to top. */
 class FakeMap {
   readonly sources = new Map<string, { url: string; reloads: number }>();
-  layers: string[] = [LAYER.background, LAYER.districtFill, LAYER.parcelFill, LAYER.parcelOutline];
+  layers: string[] = [LAYER.background, LAYER.districtFill, LAYER.parcelCells, LAYER.parcelFill, LAYER.parcelOutline];
   readonly paint = new Map<string, unknown>();
   rendered: { source: string; properties: Record<string, unknown> }[] = [];
 
@@ -54,20 +54,23 @@ const layer2022 = { year: 2022, tileJson: '/tiles/survey-2022.json', featureCoun
 const layer2023 = { year: 2023, tileJson: '/tiles/survey-2023.json', featureCount: 12 };
 
 describe('SurveyLayerAdapter', () => {
-  it('puts a year under the parcels and above the district tint', () => {
+  it('puts a year under the parcels and their grid and above the district tint', () => {
     const fake = new FakeMap();
     adapterOn(fake).sync([layer2023], 0.75);
 
     expect(fake.layers).toEqual([
       LAYER.background,
       LAYER.districtFill,
+      'survey-cells-2023',
       'survey-2023-fill',
       'survey-2023-outline',
+      LAYER.parcelCells,
       LAYER.parcelFill,
       LAYER.parcelOutline,
     ]);
     expect(fake.sources.get('survey-2023')?.url).toBe('http://127.0.0.1:8080/tiles/survey-2023.json');
     expect(fake.paint.get('survey-2023-fill/fill-opacity')).toBe(0.75);
+    expect(fake.paint.get('survey-cells-2023/fill-opacity')).toBe(0.75);
   });
 
   it('draws a later year above an earlier one, whichever was switched on first', () => {
@@ -76,8 +79,15 @@ describe('SurveyLayerAdapter', () => {
     adapter.sync([layer2023], 0.75);
     adapter.sync([layer2022, layer2023], 0.75);
 
-    expect(fake.layers.slice(2, 6)).toEqual(['survey-2022-fill', 'survey-2022-outline', 'survey-2023-fill', 'survey-2023-outline']);
-    expect(fake.layers[6]).toBe(LAYER.parcelFill);
+    expect(fake.layers.slice(2, 8)).toEqual([
+      'survey-cells-2022',
+      'survey-2022-fill',
+      'survey-2022-outline',
+      'survey-cells-2023',
+      'survey-2023-fill',
+      'survey-2023-outline',
+    ]);
+    expect(fake.layers[8]).toBe(LAYER.parcelCells);
   });
 
   it('removes a year switched off, source and all', () => {
@@ -91,7 +101,7 @@ describe('SurveyLayerAdapter', () => {
     expect(adapter.fillLayerIds).toEqual(['survey-2022-fill']);
   });
 
-  it('changes the opacity of every year on the map', () => {
+  it('changes the opacity of every year on the map, grid and 图斑 alike', () => {
     const fake = new FakeMap();
     const adapter = adapterOn(fake);
     adapter.sync([layer2022, layer2023], 0.75);
@@ -99,6 +109,8 @@ describe('SurveyLayerAdapter', () => {
 
     expect(fake.paint.get('survey-2022-fill/fill-opacity')).toBe(0.4);
     expect(fake.paint.get('survey-2023-fill/fill-opacity')).toBe(0.4);
+    expect(fake.paint.get('survey-cells-2022/fill-opacity')).toBe(0.4);
+    expect(fake.paint.get('survey-cells-2023/fill-opacity')).toBe(0.4);
   });
 
   it('reloads the tiles of the years on the map', () => {

@@ -3,6 +3,7 @@ import { summariseSurveyPatch, type SurveyPatchProperties } from '../format/surv
 import type { SurveyLayerOption } from '../state/survey-layer-selection.js';
 import {
   LAYER,
+  surveyCellLayerId,
   surveyFillLayerId,
   surveyLayers,
   surveyOutlineLayerId,
@@ -15,9 +16,9 @@ import {
 export const SURVEY_POPUP_TEST_ID = 'survey-popup';
 
 /**
- * The 变更调查 years on a MapLibre map: adds and removes one source and two layers per year so the
- * map shows exactly the years the selection draws, stacked by year under the parcels, and answers
- * what 图斑 lies under a click.
+ * The 变更调查 years on a MapLibre map: adds and removes one source and three layers (grid, 图斑,
+ * outline) per year so the map shows exactly the years the selection draws, stacked by year under
+ * the parcels (and under their grid), and answers what 图斑 lies under a click.
  */
 export class SurveyLayerAdapter {
   /** Years on the map, with the TileJSON they were added from. */
@@ -47,13 +48,14 @@ export class SurveyLayerAdapter {
     for (const [year, tileJson] of this.#onMap) {
       if (wanted.get(year) !== tileJson) this.#remove(year);
     }
-    // Newest first: each year goes under the next newer one already on the map, or under the parcels.
-    let above: string = LAYER.parcelFill;
+    // Newest first: each year goes under the next newer one already on the map, or under the parcels' grid.
+    let above: string = LAYER.parcelCells;
     for (const layer of [...layers].sort((left, right) => right.year - left.year)) {
       if (!this.#onMap.has(layer.year)) this.#add(layer, opacity, above);
-      above = surveyFillLayerId(layer.year);
+      above = surveyCellLayerId(layer.year);
     }
     for (const year of this.#onMap.keys()) {
+      this.map.setPaintProperty(surveyCellLayerId(year), 'fill-opacity', opacity);
       this.map.setPaintProperty(surveyFillLayerId(year), 'fill-opacity', opacity);
       this.map.setPaintProperty(surveyOutlineLayerId(year), 'line-opacity', surveyOutlineOpacity(opacity));
     }
@@ -138,7 +140,7 @@ export class SurveyLayerAdapter {
 
   #remove(year: number): void {
     if (this.#popupYear === year) this.closePopup();
-    for (const id of [surveyOutlineLayerId(year), surveyFillLayerId(year)]) {
+    for (const id of [surveyOutlineLayerId(year), surveyFillLayerId(year), surveyCellLayerId(year)]) {
       if (this.map.getLayer(id)) this.map.removeLayer(id);
     }
     if (this.map.getSource(surveySourceId(year))) this.map.removeSource(surveySourceId(year));

@@ -1,0 +1,389 @@
+/**
+ * `npm run bench:tiles`: vector tiles at city scale (the tiles issue, item 4).
+ *
+ * Over 1 M generated parcels (the city of `npm run seed -- --parcels 1000000`, same seed), in a
+ * database of its own (`biaotu_bench_tiles`, kept between runs so the 45 s seed is paid once), it
+ * runs the real server as a child process and measures, on loopback:
+ * - the floor: the same tile statements executed directly with `pg` (no HTTP, no gzip), with as
+ *   many connections as the HTTP concurrency, over the same request list;
+ * - cold: autocannon through HTTP with both tile caches emptied first (every request renders);
+ * - warm: the same list again and again with the caches full;
+ * at concurrency 8 and 32, plus the densest tile of each zoom. The request list is fixed: sixteen
+ * map sessions (eleven over the densest industrial parks, five over random parcels) that each look
+ * at a 1536 × 1024 px screen from z10 to z18 and pan once per zoom from z13 on.
+ * Figures go to bench-results/tiles.json and tiles.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { REPOSITORY_ROOT } from '../server/config.js';
+import { connectDatabase, ensureDatabaseExists } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
+import { createTilesRepository, TILE_LAYERS } from '../server/tiles/tiles.repository.js';
+import { POLYGON_MINZOOM } from '../server/tiles/tiles.sql.js';
+
+const PARCELS = 1_000_000;
+const DATABASE = 'biaotu_bench_tiles';
+const ADMIN_PASSWORD = 'Bench-admin-2026';
+const CONCURRENCIES = [8, 32] as const;
+const WARM_SECONDS = 10;
+const CAP_BYTES = 500 * 1024;
+
+interface Tile { z: number; x: number; y: number }
+const pathOf = (tile: Tile) => `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.pbf`;
+
+// --- database ---------------------------------------------------------------------------------
+const prepared = await prepareDatabase({ databaseName: 'biaotu' });
+const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
+await ensureDatabaseExists(baseUrl, DATABASE);
+const ownerUrl = `${baseUrl}/${DATABASE}`;
+const owner = connectDatabase(ownerUrl, 2);
+await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY, () => undefined);
+if ((await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM districts')).rows[0].n === 0) await loadDistricts(owner.pool);
+const { rows: [{ n: existing }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
+let seedSeconds: number | null = null;
+if (existing !== PARCELS) {
+  console.log(`seeding ${PARCELS.toLocaleString('en')} parcels (seed ${DEMO_SEED}) …`);
+  seedSeconds = (await loadGeneratedParcels(owner.pool, { count: PARCELS, seed: DEMO_SEED, actor: 'bench:tiles' })).seconds;
+  console.log(`seeded in ${seedSeconds.toFixed(1)} s (grid maintained by the trigger included)`);
+}
+
+// --- the request list ---------------------------------------------------------------------------
+const WORLD = 40075016.68557849;
+const ORIGIN = 20037508.342789244;
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+const { rows: parks } = await owner.pool.query<{ x: number; y: number }>(
+  // Centres of the densest 600 m cells, at least ~2.4 km apart (one per level-14 cell).
+  `SELECT DISTINCT ON (cx >> 2, cy >> 2) (cx + 0.5) * ($1 / 2 ^ 16) - $2 AS x, $2 - (cy + 0.5) * ($1 / 2 ^ 16) AS y, parcels
+   FROM (SELECT cx, cy, sum(parcels) AS parcels FROM parcel_cells WHERE level = 16 GROUP BY 1, 2) c
+   ORDER BY cx >> 2, cy >> 2, parcels DESC`, [WORLD, ORIGIN]);
+const { rows: densest } = await owner.pool.query<{ x: number; y: number; parcels: number }>(
+  `SELECT cx, cy, sum(parcels)::int AS parcels, (cx + 0.5) * ($1 / 2 ^ 17) - $2 AS x, $2 - (cy + 0.5) * ($1 / 2 ^ 17) AS y
+   FROM parcel_cells WHERE level = 17 GROUP BY cx, cy ORDER BY 3 DESC LIMIT 1`, [WORLD, ORIGIN]);
+const { rows: sample } = await owner.pool.query<{ x: number; y: number }>(
+  `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels WHERE id % 200003 = 7 ORDER BY id) p`);
+const pickRandom = random(20261122);
+const byDensity = [...parks].sort((a, b) => (b as unknown as { parcels: number }).parcels - (a as unknown as { parcels: number }).parcels);
+const centres = [...byDensity.slice(0, 11), ...sample.slice(0, 5)].map((centre) => ({ x: centre.x + (pickRandom() - 0.5) * 300, y: centre.y + (pickRandom() - 0.5) * 300 }));
+
+function screen(centre: { x: number; y: number }, z: number): Tile[] {
+  const size = WORLD / 2 ** z;
+  const cx = (centre.x + ORIGIN) / size;
+  const cy = (ORIGIN - centre.y) / size;
+  const tiles: Tile[] = [];
+  for (let x = Math.floor(cx - 3); x < Math.floor(cx - 3) + 6; x++) {
+    for (let y = Math.floor(cy - 2); y < Math.floor(cy - 2) + 4; y++) tiles.push({ z, x, y });
+  }
+  return tiles;
+}
+const list: Tile[] = [];
+const seen = new Set<string>();
+for (const centre of centres) {
+  for (let z = 10; z <= 18; z++) {
+    const views = [centre];
+    if (z >= 13) views.push({ x: centre.x + (WORLD / 2 ** z) * 3, y: centre.y - (WORLD / 2 ** z) * 1 });
+    for (const view of views) {
+      for (const tile of screen(view, z)) {
+        const key = pathOf(tile);
+        if (!seen.has(key)) {
+          seen.add(key);
+          list.push(tile);
+        }
+      }
+    }
+  }
+}
+console.log(`request list: ${list.length} distinct tiles, z10–z18, ${centres.length} sessions`);
+
+// --- the server -------------------------------------------------------------------------------
+async function freePort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+// BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPOSITORY_ROOT, 'scripts', 'start.ts')], {
+  env: { ...process.env, DATABASE_URL: ownerUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, LOG_LEVEL: 'warn', BIAOTU_DEMO_USERS: '0' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+child.stdout!.on('data', () => undefined);
+for (let attempt = 0; ; attempt++) {
+  try {
+    if ((await fetch(`${origin}/api/health`)).ok) break;
+  } catch { /* not yet */ }
+  if (attempt > 600) throw new Error('the server did not start');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+const login = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+const { csrfToken } = (await login.json()) as { csrfToken: string };
+const headers = { cookie, 'accept-encoding': 'gzip' };
+async function emptyCaches(): Promise<void> {
+  const response = await fetch(`${origin}/api/admin/tile-cache`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } });
+  if (!response.ok) throw new Error(`emptying the caches failed: ${response.status}`);
+}
+
+// --- measuring ----------------------------------------------------------------------------------
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+interface Sample { z: number; ms: number; bytes: number }
+function summarize(samples: Sample[], seconds: number) {
+  const byZoom: Record<string, { requests: number; p50: number; p95: number; p99: number; bytesMedian: number; bytesP95: number; bytesMax: number }> = {};
+  for (let z = 10; z <= 18; z++) {
+    const of = samples.filter((sample) => sample.z === z);
+    const ms = of.map((sample) => sample.ms).sort((a, b) => a - b);
+    const bytes = of.map((sample) => sample.bytes).sort((a, b) => a - b);
+    byZoom[`z${z}`] = {
+      requests: of.length, p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)),
+      bytesMedian: percentile(bytes, 50), bytesP95: percentile(bytes, 95), bytesMax: bytes.at(-1) ?? 0,
+    };
+  }
+  const all = samples.map((sample) => sample.ms).sort((a, b) => a - b);
+  return {
+    requests: samples.length, seconds: round(seconds), tilesPerSecond: Math.round(samples.length / seconds),
+    p50: round(percentile(all, 50)), p95: round(percentile(all, 95)), p99: round(percentile(all, 99)), byZoom,
+  };
+}
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** CPU seconds used so far by the server process, by PostgreSQL (all its processes) and by this one. */
+function cpuSeconds(): { server: number; postgres: number; bench: number } {
+  const ticks = 100; // USER_HZ on Linux
+  const of = (pid: string) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += of(pid);
+    } catch { /* gone */ }
+  }
+  const own = process.cpuUsage();
+  return { server: child.pid ? of(String(child.pid)) : 0, postgres, bench: (own.user + own.system) / 1e6 };
+}
+
+/** Runs `work` and adds the CPU seconds each party used meanwhile. */
+async function withCpu<T extends object>(work: () => Promise<T>): Promise<T & { cpuSeconds: { server: number; postgres: number; bench: number } }> {
+  const before = cpuSeconds();
+  const result = await work();
+  const after = cpuSeconds();
+  return { ...result, cpuSeconds: { server: round(after.server - before.server), postgres: round(after.postgres - before.postgres), bench: round(after.bench - before.bench) } };
+}
+
+/** The floor: the tile statements straight through `pg`, `concurrency` connections. */
+async function floor(concurrency: number) {
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: concurrency });
+  const repository = createTilesRepository(pool);
+  const parcels = TILE_LAYERS.find((layer) => layer.id === 'parcels')!;
+  // Connections and prepared statements first, as a running server has them.
+  await Promise.all(Array.from({ length: concurrency }, () => repository.tile(parcels, 10, 847, 439, null)));
+  const samples: Sample[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let index = next++; index < list.length; index = next++) {
+      const tile = list[index];
+      const start = performance.now();
+      const rendered = await repository.tile(parcels, tile.z, tile.x, tile.y, null);
+      samples.push({ z: tile.z, ms: performance.now() - start, bytes: rendered.body.length });
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  return summarize(samples, seconds);
+}
+
+/** Through HTTP with autocannon; `amount` requests over the list in order (cycling), or for `duration` s. */
+async function overHttp(concurrency: number, options: { amount?: number; duration?: number }) {
+  const samples: Sample[] = [];
+  let next = 0;
+  let failures = 0;
+  const cacheSources: Record<string, number> = {};
+  const result = await autocannon({
+    url: origin,
+    connections: concurrency,
+    pipelining: 1,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration }),
+    requests: [{
+      method: 'GET',
+      headers,
+      setupRequest(request, context) {
+        const tile = list[next++ % list.length];
+        Object.assign(context, { tile, started: performance.now() });
+        return { ...request, path: pathOf(tile), headers };
+      },
+      onResponse(status, _body, state, responseHeaders) {
+        const context = state as { tile: Tile; started: number };
+        const tile = context.tile;
+        if (status !== 200 && status !== 204) failures++;
+        const source = (responseHeaders as Record<string, string>)['x-tile-cache'] ?? 'none';
+        cacheSources[source] = (cacheSources[source] ?? 0) + 1;
+        samples.push({ z: tile.z, ms: performance.now() - context.started, bytes: Number((responseHeaders as Record<string, string>)['content-length'] ?? 0) });
+      },
+    }],
+  });
+  const seconds = result.duration;
+  return {
+    ...summarize(samples, seconds),
+    failures: failures + result.errors + result.timeouts + result.non2xx,
+    autocannon: { requests: result.requests.total, latencyP50: result.latency.p50, latencyP97_5: result.latency.p97_5, latencyP99: result.latency.p99, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
+    cache: cacheSources,
+  };
+}
+
+/** GET without decoding: the bytes as they went over the wire. */
+function getRaw(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(`${origin}${url}`, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+/** The densest tile at each zoom (the tile holding the densest 300 m cell), rendered cold. */
+async function densestTiles() {
+  const rows = [];
+  const centre = densest[0];
+  for (let z = 10; z <= 18; z++) {
+    const size = WORLD / 2 ** z;
+    const tile = { z, x: Math.floor((centre.x + ORIGIN) / size), y: Math.floor((ORIGIN - centre.y) / size) };
+    await emptyCaches();
+    const start = performance.now();
+    const response = await getRaw(pathOf(tile));
+    const ms = performance.now() - start;
+    const raw = response.status === 200 ? gunzipSync(response.body) : Buffer.alloc(0);
+    rows.push({
+      z, tile: `${tile.x}/${tile.y}`, layer: z < POLYGON_MINZOOM ? 'cells' : 'parcels', ms: round(ms),
+      rawBytes: raw.length, gzipBytes: response.status === 200 ? response.body.length : 0, thinned: (response.headers['x-tile-thinning'] as string | undefined) ?? null,
+    });
+  }
+  return rows;
+}
+
+const started = new Date();
+console.log('warming PostgreSQL (one untimed pass of the floor) …');
+await floor(8);
+const runs: Record<string, unknown> = {};
+for (const concurrency of CONCURRENCIES) {
+  console.log(`c${concurrency}: floor …`);
+  const floorRun = await withCpu(() => floor(concurrency));
+  console.log(`  ${floorRun.tilesPerSecond} tiles/s, cpu ${JSON.stringify(floorRun.cpuSeconds)}`);
+  await emptyCaches();
+  console.log(`c${concurrency}: cold …`);
+  const cold = await withCpu(() => overHttp(concurrency, { amount: list.length }));
+  console.log(`  ${cold.tilesPerSecond} tiles/s, failures ${cold.failures}, cache ${JSON.stringify(cold.cache)}, cpu ${JSON.stringify(cold.cpuSeconds)}`);
+  console.log(`c${concurrency}: warm …`);
+  const warm = await withCpu(() => overHttp(concurrency, { duration: WARM_SECONDS }));
+  console.log(`  ${warm.tilesPerSecond} tiles/s, failures ${warm.failures}, cache ${JSON.stringify(warm.cache)}`);
+  runs[`c${concurrency}`] = { floor: floorRun, cold, warm, coldOverFloor: round(cold.tilesPerSecond / floorRun.tilesPerSecond) };
+}
+console.log('densest tile per zoom …');
+const densestRows = await densestTiles();
+child.kill('SIGTERM');
+await new Promise((resolve) => child.once('exit', resolve));
+await owner.close();
+
+// --- report -----------------------------------------------------------------------------------
+type Cpu = { cpuSeconds: { server: number; postgres: number; bench: number } };
+type Run = { floor: ReturnType<typeof summarize> & Cpu; cold: Awaited<ReturnType<typeof overHttp>> & Cpu; warm: Awaited<ReturnType<typeof overHttp>> & Cpu; coldOverFloor: number };
+const c8 = runs.c8 as Run;
+const high = ['z14', 'z15', 'z16', 'z17', 'z18'];
+const worstHighP95 = Math.max(...high.map((zoom) => c8.cold.byZoom[zoom].p95));
+const maxBytes = Math.max(...Object.values(runs).flatMap((run) => Object.values((run as Run).cold.byZoom).map((zoom) => zoom.bytesMax)));
+const targets = {
+  coldOverFloorAtLeast0_9: Object.values(runs).every((run) => (run as Run).coldOverFloor >= 0.9),
+  warmAtLeast5000: Object.values(runs).every((run) => (run as Run).warm.tilesPerSecond >= 5000),
+  p95z14to18ColdC8AtMost100ms: worstHighP95 <= 100,
+  noFailures: Object.values(runs).every((run) => (run as Run).cold.failures === 0 && (run as Run).warm.failures === 0),
+  noTileOver500KB: maxBytes <= CAP_BYTES && densestRows.every((row) => row.gzipBytes <= CAP_BYTES),
+};
+const report = {
+  benchmark: 'bench:tiles', at: started.toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  data: { parcels: PARCELS, seed: DEMO_SEED, seedSeconds, polygonMinzoom: POLYGON_MINZOOM },
+  requestList: { tiles: list.length, sessions: centres.length, byZoom: Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`z${index + 10}`, list.filter((tile) => tile.z === index + 10).length])) },
+  runs, densest: densestRows, targets,
+};
+const out = path.join(REPOSITORY_ROOT, 'bench-results');
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, 'tiles.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+const yes = (value: boolean) => (value ? 'met' : '**not met**');
+const lines = [
+  '# bench:tiles',
+  '',
+  `Run ${report.at} on ${report.machine.cpus} cores, Node ${report.machine.node}: \`npm run bench:tiles\` over ${PARCELS.toLocaleString('en')} generated parcels (seed ${DEMO_SEED}), loopback, gzip. `
+  + `Request list: ${list.length} distinct tiles z10–z18 from ${centres.length} map sessions (a 1536 × 1024 px screen per zoom, one pan per zoom from z13). `
+  + `Parcels are polygons from z${POLYGON_MINZOOM}; below, tiles carry the precomputed grid.`,
+  '',
+  '| concurrency | floor (pg, no HTTP) tiles/s | cold tiles/s | cold ÷ floor | warm tiles/s | cold p50 / p95 / p99 ms | warm p50 / p95 / p99 ms | failures |',
+  '|---|---|---|---|---|---|---|---|',
+  ...Object.entries(runs).map(([name, value]) => {
+    const run = value as Run;
+    return `| ${name.slice(1)} | ${run.floor.tilesPerSecond} | ${run.cold.tilesPerSecond} | ${run.coldOverFloor.toFixed(2)} | ${run.warm.tilesPerSecond} | ${run.cold.p50} / ${run.cold.p95} / ${run.cold.p99} | ${run.warm.p50} / ${run.warm.p95} / ${run.warm.p99} | ${run.cold.failures + run.warm.failures} |`;
+  }),
+  '',
+  'Where the CPU went (seconds for the whole list; PostgreSQL = all its processes; the load generator is this process):',
+  '',
+  '| concurrency | floor: PostgreSQL / load generator | cold: PostgreSQL / server / load generator | tiles per PostgreSQL CPU-second, floor → cold |',
+  '|---|---|---|---|',
+  ...Object.entries(runs).map(([name, value]) => {
+    const run = value as Run;
+    const floorRate = list.length / run.floor.cpuSeconds.postgres;
+    const coldRate = list.length / run.cold.cpuSeconds.postgres;
+    return `| ${name.slice(1)} | ${run.floor.cpuSeconds.postgres} / ${run.floor.cpuSeconds.bench} | ${run.cold.cpuSeconds.postgres} / ${run.cold.cpuSeconds.server} / ${run.cold.cpuSeconds.bench} | ${Math.round(floorRate)} → ${Math.round(coldRate)} (${(coldRate / floorRate).toFixed(2)}) |`;
+  }),
+  '',
+  'Per zoom, concurrency 8 (latency in ms; bytes are what went over the wire, gzip):',
+  '',
+  '| zoom | tiles | floor p50 / p95 | cold p50 / p95 / p99 | warm p95 | bytes median / p95 / max |',
+  '|---|---|---|---|---|---|',
+  ...Object.keys(c8.cold.byZoom).map((zoom) => {
+    const cold = c8.cold.byZoom[zoom];
+    return `| ${zoom} | ${cold.requests} | ${c8.floor.byZoom[zoom].p50} / ${c8.floor.byZoom[zoom].p95} | ${cold.p50} / ${cold.p95} / ${cold.p99} | ${c8.warm.byZoom[zoom].p95} | ${cold.bytesMedian} / ${cold.bytesP95} / ${cold.bytesMax} |`;
+  }),
+  '',
+  'The densest tile of each zoom (around the densest 300 m cell), rendered cold:',
+  '',
+  '| zoom | tile | layer | ms | raw bytes | gzip bytes | thinned |',
+  '|---|---|---|---|---|---|---|',
+  ...densestRows.map((row) => `| z${row.z} | ${row.tile} | ${row.layer} | ${row.ms} | ${row.rawBytes} | ${row.gzipBytes} | ${row.thinned ?? '—'} |`),
+  '',
+  'Targets (tiles issue): '
+  + `cold ≥ 0.9 × floor: ${yes(targets.coldOverFloorAtLeast0_9)}; warm ≥ 5 000 tiles/s: ${yes(targets.warmAtLeast5000)}; `
+  + `p95 ≤ 100 ms at z14–z18 cold, c8 (worst ${worstHighP95} ms): ${yes(targets.p95z14to18ColdC8AtMost100ms)}; no failures: ${yes(targets.noFailures)}; `
+  + `no tile over 500 KB (largest ${maxBytes} B): ${yes(targets.noTileOver500KB)}.`,
+  '',
+];
+fs.writeFileSync(path.join(out, 'tiles.md'), lines.join('\n'));
+console.log(lines.join('\n'));
+prepared.cluster?.stop();
+process.exit(0);
