@@ -24,7 +24,10 @@ export type Action =
   | 'imports:write'
   | 'users:manage'
   | 'audit:read'
-  | 'tiles:manage';
+  | 'tiles:manage'
+  | 'rules:manage'
+  | 'areas:write'
+  | 'areas:review';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -36,13 +39,16 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'users:manage': '管理用户',
   'audit:read': '查看审计日志',
   'tiles:manage': '管理瓦片缓存',
+  'rules:manage': '修订政策规则集',
+  'areas:write': '绘制和修改成片改造区域',
+  'areas:review': '审批成片改造区域',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review'],
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write'],
-  planner: ['data:read', 'parcels:edit-planning'],
-  official: ['data:read', 'parcels:edit-identification'],
+  planner: ['data:read', 'parcels:edit-planning', 'areas:write'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review'],
   viewer: ['data:read'],
 };
 

@@ -8,6 +8,7 @@ import { connectDatabase } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
+import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
 import { ensureClientBuilt } from './client-build.js';
 
 const settings = readSettings();
@@ -31,6 +32,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY);
   await loadDemoCityIfEmpty(owner.pool);
+  await ensureRuleSets(owner.pool);
   await ensureInitialUsers(owner.db, { demo: process.env.BIAOTU_DEMO_USERS !== '0' });
   await owner.close();
   await ensureClientBuilt().catch((error: Error) => {

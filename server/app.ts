@@ -28,6 +28,8 @@ import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
 import { TileCache, type Bounds } from './tiles/tile-cache.js';
 import { tilesRoutes } from './tiles/tiles.routes.js';
+import { checksRoutes } from './checks/checks.routes.js';
+import { areasRoutes } from './areas/areas.routes.js';
 import { createTileService, type TileService } from './tiles/tile-service.js';
 import { TileStore } from './tiles/tile-store.js';
 
@@ -102,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
         { name: 'districts', description: '行政区' },
         { name: 'parcels', description: '地块' },
         { name: 'tiles', description: '矢量瓦片' },
+        { name: 'checks', description: '成片改造区域政策校验与规则集' },
+        { name: 'areas', description: '成片改造区域' },
         { name: 'auth', description: '登录与账号' },
         { name: 'admin', description: '用户管理与审计' },
         { name: 'imports', description: '数据导入' },
@@ -117,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
+  await app.register(checksRoutes);
+  await app.register(areasRoutes);
   const tileCache = new TileCache(options.settings.tileCacheBytes);
   const tileStore = new TileStore(options.pool, (message, error) => app.log.error({ err: error }, message));
   app.decorate('tileCache', tileCache);

@@ -6,6 +6,7 @@ import { TEST_ADMIN_PASSWORD } from './helpers/accounts.js';
 import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
+import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
 import { TEST_PACKAGES } from '../server/system/debian-packages.js';
 import { ensureClientBuilt } from '../scripts/client-build.js';
 
@@ -18,13 +19,19 @@ declare module 'vitest' {
   }
 }
 
-/** Drops test databases left behind by runs that crashed (only those nobody is connected to). */
+/**
+ * Drops test databases left behind by runs that crashed: those nobody is connected to and created
+ * over an hour ago (the name carries its creation time), so a run starting next to this one keeps
+ * its database between its set-up and its first connection.
+ */
 async function dropStaleTestDatabases(baseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: `${baseUrl}/postgres` });
   await client.connect();
   const { rows } = await client.query<{ datname: string }>(
-    `SELECT datname FROM pg_database d WHERE datname LIKE 'biaotu_test_%'
+    `SELECT datname FROM pg_database d WHERE datname ~ '^biaotu_test_[0-9]+_[0-9]+$'
+       AND split_part(datname, '_', 3)::bigint < $1
        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+    [Date.now() - 3600_000],
   );
   await client.end();
   for (const row of rows) await dropDatabase(baseUrl, row.datname);
@@ -55,6 +62,7 @@ export default async function setup(project: TestProject) {
   const database = connectDatabase(adminDatabaseUrl, 4);
   await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
   await loadDemoCityIfEmpty(database.pool);
+  await ensureRuleSets(database.pool);
   process.env.ADMIN_PASSWORD ??= TEST_ADMIN_PASSWORD;
   await ensureInitialUsers(database.db, { demo: true, log: () => undefined });
   await database.close();

@@ -2,9 +2,9 @@ import { ApiError } from '../errors.js';
 import { scopeNames, type Principal } from './principal.js';
 
 export class OutOfScopeError extends ApiError {
-  constructor(principal: Principal, district: { code: string; name: string }, verb = '修改') {
+  constructor(principal: Principal, district: { code: string; name: string }, verb = '修改', subject = '该地块') {
     super(403, 'out_of_scope',
-      `您的账号只能${verb} ${scopeNames(principal)} 的数据；该地块属于 ${district.name} (${district.code})。如需${verb}，请联系系统管理员调整管辖范围。`,
+      `您的账号只能${verb} ${scopeNames(principal)} 的数据；${subject}属于 ${district.name} (${district.code})。如需${verb}，请联系系统管理员调整管辖范围。`,
       { district });
   }
 }

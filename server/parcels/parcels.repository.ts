@@ -104,6 +104,27 @@ export function createParcelsRepository(db: DatabaseClient) {
     },
 
     /** One page of parcels; a city code matches the parcels of all its districts. */
+    /**
+     * Parcels whose box meets [minLon, minLat, maxLon, maxLat], as a FeatureCollection with full
+     * precision geometry (8 decimals ≈ 1 mm). `truncated` says the limit cut the list.
+     */
+    async geojsonInBox(box: [number, number, number, number], limit: number, allowedDistricts: string[] | null) {
+      const { rows } = await sql<{ feature: Record<string, unknown> }>`
+        SELECT json_build_object(
+          'type', 'Feature', 'id', p.id,
+          'properties', json_build_object(
+            'id', p.id, 'code', p.code, 'districtCode', p.district_code, 'areaM2', round(p.area_m2::numeric, 2),
+            'status', CASE WHEN ${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]) THEN p.status END,
+            'type', CASE WHEN ${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]) THEN p.inefficiency_type END,
+            'restricted', NOT (${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]))),
+          'geometry', ST_AsGeoJSON(p.geom, 8)::json) AS feature
+        FROM parcels p
+        WHERE p.geom && ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4490)
+        ORDER BY p.id
+        LIMIT ${limit + 1}`.execute(db);
+      return { type: 'FeatureCollection' as const, truncated: rows.length > limit, features: rows.slice(0, limit).map((row) => row.feature) };
+    },
+
     async list(filter: ParcelListFilter) {
       let query = db.selectFrom('parcels as p');
       if (filter.district) {

@@ -8,7 +8,7 @@ import { principalOf } from '../auth/auth.plugin.js';
 import { readFilter } from '../auth/principal.js';
 import { OutOfScopeError, assertWritable, canRead } from '../auth/scope.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, GeometryError, NotFoundError } from '../errors.js';
+import { ApiError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import { StringEnum } from '../schemas.js';
 import { createParcelsRepository } from './parcels.repository.js';
@@ -222,4 +222,23 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       },
     },
   }, async (request) => parcels.list({ ...request.query, allowedDistricts: readFilter(principalOf(request)) }));
+
+  app.get('/api/parcels/geojson', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['parcels'],
+      summary: 'Parcels in a box as GeoJSON at full precision (drawing, snapping, live checks); outside the reader\'s districts without status',
+      querystring: Type.Object({
+        bbox: Type.String({ pattern: '^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){3}$', description: 'minLon,minLat,maxLon,maxLat (at most 0.1° × 0.1°)' }),
+        limit: Type.Integer({ minimum: 1, maximum: 5000, default: 3000 }),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const [minLon, minLat, maxLon, maxLat] = request.query.bbox.split(',').map(Number);
+    if (!(minLon < maxLon && minLat < maxLat) || minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
+      throw new InvalidParameterError('bbox', '参数 bbox 应为 最小经度,最小纬度,最大经度,最大纬度，且最小值小于最大值');
+    }
+    if (maxLon - minLon > 0.1 || maxLat - minLat > 0.1) throw new InvalidParameterError('bbox', '范围过大：bbox 最多 0.1° × 0.1°（约 10 千米），请放大地图后再取地块');
+    return await parcels.geojsonInBox([minLon, minLat, maxLon, maxLat], request.query.limit, readFilter(principalOf(request)));
+  });
 }

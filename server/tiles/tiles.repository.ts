@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {
-  DISTRICTS_TILE_SQL, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
+  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
 } from './tiles.sql.js';
 
 /** A prepared statement: its name (one per SQL text) and text. */
@@ -23,7 +23,7 @@ export interface TileLayer {
   cells?: TileStatement;
   polygonMinzoom: number;
   /** Data family whose epoch guards the persistent cache (null: not kept there). */
-  family: 'parcels' | 'survey' | null;
+  family: 'parcels' | 'survey' | 'areas' | null;
   /** Whether tiles differ by the reader's districts. */
   scoped: boolean;
   /** The survey year ($6). */
@@ -105,6 +105,22 @@ export const TILE_LAYERS: readonly TileLayer[] = [
       },
     ],
     boundsSql: extentSql('parcels'),
+  },
+  {
+    id: 'areas',
+    name: '成片改造区域',
+    description: 'Saved 成片改造区域 (not deleted), by status; outside the reader\'s districts as restricted shapes',
+    minzoom: 0,
+    maxzoom: 16,
+    polygons: { name: 'tile_areas', sql: AREAS_TILE_SQL },
+    polygonMinzoom: 0,
+    family: 'areas',
+    scoped: true,
+    vectorLayers: [{
+      id: 'areas', description: '成片改造区域 (feature id = area id)', minzoom: 0, maxzoom: 16,
+      fields: { name: '名称', status: 'draft 草案 | submitted 报审 | approved 批准 | returned 退回 | restricted 管辖范围外', pass: '1 全部通过, 0 有未通过, -1 未定' },
+    }],
+    boundsSql: extentSql('areas WHERE deleted_at IS NULL'),
   },
 ];
 

@@ -161,3 +161,17 @@ WITH ${BOUNDS}, polygons AS (
 SELECT coalesce((SELECT ST_AsMVT(polygons, 'districts', ${TILE_EXTENT}, 'geom') FROM polygons WHERE geom IS NOT NULL), ''::bytea)
     || coalesce((SELECT ST_AsMVT(labels, 'district_labels', ${TILE_EXTENT}, 'geom') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
     (SELECT count(*) FROM polygons)::int AS features, NULL::bigint AS epoch`;
+
+/** Saved 成片改造区域 (not deleted): few and large, so polygons at every zoom, simplified. */
+export const AREAS_TILE_SQL = `
+WITH ${BOUNDS}, features AS (
+  SELECT a.id,
+         CASE WHEN ${inScope('a.district_code')} THEN a.name ELSE '' END AS name,
+         CASE WHEN ${inScope('a.district_code')} THEN a.status ELSE 'restricted' END AS status,
+         CASE WHEN NOT ${inScope('a.district_code')} OR a.pass IS NULL THEN -1 WHEN a.pass THEN 1 ELSE 0 END AS pass,
+         ST_AsMVTGeom(ST_Simplify(a.geom_3857, ${PIXEL} / 2, true), bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+  FROM areas a, bounds
+  WHERE a.deleted_at IS NULL AND a.geom_3857 && bounds.query AND ($5::int IS NULL OR true)
+)
+SELECT coalesce(ST_AsMVT(features, 'areas', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('areas')}
+FROM features WHERE features.geom IS NOT NULL`;

@@ -120,6 +120,41 @@ describe('admin write routes × role', () => {
     }
   });
 
+  it.each(ROLE_CODES)('%s may draw 成片改造区域 only as planner or admin, in scope; approve only as official or admin', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const { rows: [box] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax FROM parcels WHERE id = ${huliParcel}`.execute(testApp.database.db);
+    const boundary = { type: 'Polygon', coordinates: [[[box.xmin, box.ymin], [box.xmax, box.ymin], [box.xmax, box.ymax], [box.xmin, box.ymax], [box.xmin, box.ymin]]] };
+    const created = await huli.request({ method: 'POST', url: '/api/areas', payload: { name: `matrix ${role}`, mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary } });
+    if (role === 'admin' || role === 'planner') {
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as number;
+      expect((await huli.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status: 'submitted' } })).statusCode).toBe(200);
+      const decision = await huli.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status: 'approved' } });
+      expect(decision.statusCode).toBe(role === 'admin' ? 200 : 403);
+    } else {
+      expect(created.statusCode).toBe(403);
+      expect(created.json().message).toContain('绘制和修改成片改造区域');
+    }
+  });
+
+  it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks in any case', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const current = (await session.get('/api/rule-sets')).json().items.find((item: { id: string }) => item.id === 'national-industrial');
+    const revised = await session.request({ method: 'PUT', url: '/api/rule-sets/national-industrial', payload: { city: current.city, name: current.name, rules: current.rules, note: `by ${role}` } });
+    if (role === 'admin') {
+      expect(revised.statusCode).toBe(200);
+    } else {
+      expect(revised.statusCode).toBe(403);
+      expect(revised.json().message).toContain('修订政策规则集');
+    }
+    const boundary = { type: 'Polygon', coordinates: [[[117.6, 24.2], [117.601, 24.2], [117.601, 24.201], [117.6, 24.201], [117.6, 24.2]]] };
+    const checked = await session.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'national-industrial', boundary } });
+    expect(checked.statusCode).toBe(200);
+    const withoutCsrf = await testApp.app.inject({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'national-industrial', boundary }, headers: { cookie: session.cookie } });
+    expect(withoutCsrf.statusCode).toBe(403);
+  });
+
   it.each(ROLE_CODES)('%s may empty the tile caches only if admin', async (role) => {
     const session = await sessionFor(role, 'huli');
     const response = await session.request({ method: 'DELETE', url: '/api/admin/tile-cache' });

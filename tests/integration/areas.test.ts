@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { VectorTile } from '@mapbox/vector-tile';
+import { sql } from 'kysely';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT } from '../../server/config.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { tileOf } from '../helpers/tiles.js';
+
+let testApp: TestApp;
+let planner: Session;
+let official: Session;
+beforeAll(async () => {
+  testApp = await createTestApp();
+  planner = await login(testApp.app, 'planner-huli');
+  official = await login(testApp.app, 'official');
+});
+afterAll(async () => {
+  await testApp.close();
+});
+
+/** A box around a parcel of a district, grown by `grow` times its size on each side. */
+async function boxAroundParcel(district: string, offset = 0, grow = 0.5) {
+  const { rows: [parcel] } = await sql<{ id: number; xmin: number; ymin: number; xmax: number; ymax: number }>`
+    SELECT id, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+    FROM parcels WHERE district_code = ${district} ORDER BY id OFFSET ${offset} LIMIT 1`.execute(testApp.database.db);
+  const dx = (parcel.xmax - parcel.xmin) * grow;
+  const dy = (parcel.ymax - parcel.ymin) * grow;
+  const ring = [[parcel.xmin - dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymin - dy]];
+  return { parcel, boundary: { type: 'Polygon', coordinates: [ring] }, centre: [(parcel.xmin + parcel.xmax) / 2, (parcel.ymin + parcel.ymax) / 2] as [number, number] };
+}
+
+const areaBody = (boundary: object, extra: Record<string, unknown> = {}) => ({
+  name: '湖里 成片改造 试点', mode: 'owner_self', targetLandUse: '新型产业用地', ruleSet: 'xiamen-new-industrial', boundary,
+  figures: { totalFloorArea: 30000, supportingFloorArea: 3000, factoryFloorArea: 18000 }, ...extra,
+});
+
+describe('saved 成片改造区域', () => {
+  it('saves, revises as versions, restores, moves through 报审 / 批准 / 退回, and deletes softly, all in history', async () => {
+    const { boundary, parcel } = await boxAroundParcel('350206');
+    const created = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { note: '初稿' }) });
+    expect(created.statusCode).toBe(201);
+    const area = created.json();
+    expect(area).toMatchObject({ name: '湖里 成片改造 试点', districtCode: '350206', districtName: '湖里区', status: 'draft', version: 1, ruleSetId: 'xiamen-new-industrial', mode: 'owner_self' });
+    expect(area.input).toMatchObject({ ruleSet: 'xiamen-new-industrial', ruleSetVersion: area.ruleSetVersion, figures: { totalFloorArea: 30000 } });
+    expect(area.result.parcels.some((taken: { id: number }) => taken.id === parcel.id)).toBe(true);
+    expect(area.areaM2).toBeCloseTo(area.result.area.m2, 2);
+    expect(area.versions).toEqual([expect.objectContaining({ version: 1, savedBy: 'planner-huli', note: '初稿' })]);
+
+    const list = (await planner.get('/api/areas?district=350206')).json();
+    expect(list.items.map((item: { id: number }) => item.id)).toContain(area.id);
+    expect((await planner.get('/api/areas?status=approved')).json().items.map((item: { id: number }) => item.id)).not.toContain(area.id);
+
+    // Version 2: more floor area; a stale save is refused.
+    const revised = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary, { figures: { totalFloorArea: 10, supportingFloorArea: 0, factoryFloorArea: 10 } }), baseVersion: 1 } });
+    expect(revised.statusCode).toBe(200);
+    expect(revised.json()).toMatchObject({ version: 2, pass: false });
+    const stale = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary), baseVersion: 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().message).toContain('第 2 版');
+
+    // Version 1 is still there, and can be restored as version 3.
+    const first = (await planner.get(`/api/areas/${area.id}/versions/1`)).json();
+    expect(first).toMatchObject({ version: 1, input: { figures: { totalFloorArea: 30000 } } });
+    const restored = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/restore`, payload: { version: 1, baseVersion: 2 } });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toMatchObject({ version: 3, input: { figures: { totalFloorArea: 30000 } } });
+    expect(restored.json().versions.map((entry: { version: number }) => entry.version)).toEqual([3, 2, 1]);
+
+    // 报审 by the planner; only an official decides; a submitted area cannot be edited.
+    expect((await planner.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'submitted' } })).json().status).toBe('submitted');
+    const selfApproval = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'approved' } });
+    expect(selfApproval.statusCode).toBe(403);
+    expect(selfApproval.json().message).toContain('审批成片改造区域');
+    const editSubmitted = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary), baseVersion: 3 } });
+    expect(editSubmitted.statusCode).toBe(409);
+    expect(editSubmitted.json().message).toContain('报审');
+    expect((await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'approved', note: '同意' } })).json().status).toBe('approved');
+    expect((await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` })).statusCode).toBe(409);
+    const wrongStep = await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'submitted' } });
+    expect(wrongStep.statusCode).toBe(409);
+    expect(wrongStep.json().message).toContain('退回');
+    expect((await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'returned', note: '请补充配套' } })).json().status).toBe('returned');
+
+    // Deleted softly: gone from lists and reads, kept in the database with its versions.
+    expect((await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` })).statusCode).toBe(204);
+    expect((await planner.get(`/api/areas/${area.id}`)).statusCode).toBe(404);
+    expect((await planner.get('/api/areas')).json().items.map((item: { id: number }) => item.id)).not.toContain(area.id);
+    const { rows: kept } = await sql<{ versions: number; deleted_by: string }>`
+      SELECT (SELECT count(*)::int FROM area_versions WHERE area_id = a.id) AS versions, a.deleted_by FROM areas a WHERE a.id = ${area.id}`.execute(testApp.database.db);
+    expect(kept[0]).toEqual({ versions: 3, deleted_by: 'planner-huli' });
+    const { rows: trail } = await sql<{ action: string; actor: string }>`
+      SELECT action, actor FROM history WHERE entity = 'areas' AND entity_id = ${String(area.id)} ORDER BY id`.execute(testApp.database.db);
+    expect(trail.map((entry) => `${entry.action}:${entry.actor}`)).toEqual([
+      'insert:planner-huli', 'update:planner-huli', 'restore:planner-huli', 'status:planner-huli', 'status:official', 'status:official', 'delete:planner-huli',
+    ]);
+  });
+
+  it('refuses an area outside the planner\'s districts, naming the district', async () => {
+    const { boundary } = await boxAroundParcel('350203');
+    const response = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary) });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+  });
+
+  it('reports overlap with other saved areas (not with itself when revising), and draws areas as tiles that follow edits', async () => {
+    const { boundary, centre } = await boxAroundParcel('350206', 5, 1);
+    const first = (await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { name: '甲区' }) })).json();
+    const check = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary } })).json();
+    expect(check.overlaps).toEqual([expect.objectContaining({ id: first.id, name: '甲区', status: 'draft' })]);
+    expect(check.figures.overlapM2).toBeCloseTo(check.area.m2, 0);
+    const self = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary, excludeArea: first.id } })).json();
+    expect(self.overlaps).toEqual([]);
+    expect(self.figures.overlapM2).toBe(0);
+
+    const { z, x, y } = tileOf(centre[0], centre[1], 15);
+    const statusInTile = async () => {
+      const response = await official.get(`/tiles/areas/${z}/${x}/${y}.pbf`);
+      const layer = new VectorTile(new PbfReader(response.rawPayload)).layers.areas;
+      const feature = Array.from({ length: layer?.length ?? 0 }, (_, index) => layer!.feature(index)).find((candidate) => candidate.id === first.id);
+      return feature?.properties.status;
+    };
+    expect(await statusInTile()).toBe('draft');
+    await planner.request({ method: 'POST', url: `/api/areas/${first.id}/status`, payload: { status: 'submitted' } });
+    expect(await statusInTile()).toBe('submitted');
+    const json = (await official.get('/tiles/areas.json')).json();
+    expect(json.vector_layers[0].id).toBe('areas');
+  });
+
+  it('reads a boundary from a zipped Shapefile: the union of its polygons in EPSG:4326', async () => {
+    const file = path.join(REPOSITORY_ROOT, 'fixtures', 'imports', 'dltb-2023-gbk-4527.zip');
+    const { payload, headers } = multipartBody({}, { name: 'dltb.zip', content: fs.readFileSync(file) });
+    const response = await planner.request({ method: 'POST', url: '/api/areas/boundary-from-file', payload, headers });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.boundary.type).toBe('MultiPolygon');
+    expect(body.features).toBe(12);
+    expect(body.sourceCrs).toContain('4527');
+    const [lon, lat] = body.boundary.coordinates[0][0][0];
+    expect(lon).toBeGreaterThan(117.9);
+    expect(lon).toBeLessThan(118.3);
+    expect(lat).toBeGreaterThan(24.3);
+    expect(lat).toBeLessThan(24.7);
+
+    const notZip = multipartBody({}, { name: 'boundary.txt', content: Buffer.from('J1,1,2700000,39500000') });
+    const refused = await planner.request({ method: 'POST', url: '/api/areas/boundary-from-file', payload: notZip.payload, headers: notZip.headers });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().message).toContain('部标 txt');
+  });
+});
