@@ -17,9 +17,9 @@ import { boundaryFromFileRoute } from './boundary-file.js';
 const AreaFields = {
   name: Type.String({ minLength: 1, maxLength: 100, description: '区域名称' }),
   mode: StringEnum(REDEVELOPMENT_MODE_CODES, { description: '改造模式 (domain/areas.ts)' }),
-  modeOther: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: '改造模式为 other 时的说明' })),
-  targetLandUse: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()], { description: '目标用途' })),
-  note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], { description: '本次保存说明' })),
+  modeOther: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })], { description: '改造模式为 other 时的说明' })),
+  targetLandUse: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })], { description: '目标用途' })),
+  note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1000 })], { description: '本次保存说明' })),
 };
 const AreaBody = Type.Object({ ...CheckBody.properties, ...AreaFields });
 const ReviseBody = Type.Object({ ...CheckBody.properties, ...AreaFields, baseVersion: Type.Integer({ minimum: 1, description: '修改所依据的版本；他人已保存新版本时返回 409' }) });

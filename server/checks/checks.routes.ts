@@ -36,10 +36,11 @@ export const CheckBody = Type.Object({
   fragmentParcels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 5000, description: '标为零星用地的地块 id' })),
   uncoveredIsFragment: Type.Optional(Type.Boolean({ default: true, description: '边界内未登记地块的土地计为零星用地' })),
   excludeArea: Type.Optional(Type.Integer({ minimum: 1, description: '修订中的已保存区域 id（不计入与其他区域的重叠）' })),
+  // Null first: with type coercion on, a number schema tried first would turn null into 0.
   figures: Type.Optional(Type.Object({
-    totalFloorArea: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: '总计容建筑面积, m²' })),
-    supportingFloorArea: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: '配套用房计容建筑面积, m²' })),
-    factoryFloorArea: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: '工业厂房建筑面积, m²' })),
+    totalFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '总计容建筑面积, m² (null: 未填)' })),
+    supportingFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '配套用房计容建筑面积, m²' })),
+    factoryFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '工业厂房建筑面积, m²' })),
   })),
 });
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import { evaluateRuleSet, gapToleranceOf, type CheckResult, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
-import { areaInUnits, roundTo, type AreaInUnits } from '../../domain/units.js';
+import type { CheckAnswer, CheckedParcel } from '../../domain/rules/check-answer.js';
+import { evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
+import { areaInUnits, roundTo } from '../../domain/units.js';
 import { GeometryError } from '../errors.js';
 
 export interface CheckInput {
@@ -19,41 +20,7 @@ export interface CheckInput {
   figures: { totalFloorArea: number | null; supportingFloorArea: number | null; factoryFloorArea: number | null };
 }
 
-export interface TakenParcel {
-  id: number;
-  code: string;
-  districtCode: string;
-  status: string | null;
-  areaM2: number;
-  insideM2: number;
-  /** Share of the parcel inside the boundary (1 = whole). */
-  share: number;
-}
-
-export interface CheckAnswer {
-  area: AreaInUnits;
-  checks: CheckResult[];
-  pieces: number;
-  ruleSetVersion: number;
-  ruleSet: { id: string; version: number; name: string; city: string };
-  figures: {
-    projectLandM2: number;
-    fragmentLandM2: number;
-    uncoveredLandM2: number;
-    supportingLandM2: number;
-    parcelLandM2: number;
-    inefficientLandM2: number;
-    inefficientShare: number | null;
-    gapToleranceM: number;
-    /** Land of this boundary already inside other saved areas. */
-    overlapM2: number;
-    totalFloorAreaM2: number | null;
-    supportingFloorAreaM2: number | null;
-    factoryFloorAreaM2: number | null;
-  };
-  parcels: TakenParcel[];
-  overlaps: { id: number; name: string; status: string; overlapM2: number }[];
-}
+export type { CheckAnswer } from '../../domain/rules/check-answer.js';
 
 /** Largest boundary accepted: 100 km² (a 成片改造区域 is a few km² at most). */
 const MAX_AREA_M2 = 100_000_000;
@@ -96,7 +63,7 @@ export async function runCheck(pool: pg.Pool, ruleSet: RuleSet, input: CheckInpu
 
     const { rows: [figures] } = await client.query<{
       project_m2: number; fragment_m2: number; uncovered_m2: number; supporting_m2: number; parcel_m2: number;
-      inefficient_m2: number; pieces: number; parcels: TakenParcel[] | null;
+      inefficient_m2: number; pieces: number; parcels: CheckedParcel[] | null;
     }>(
       `WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g),
        taken AS (

@@ -132,7 +132,7 @@ export async function importsRoutes(app: AppInstance, options: { service: Import
         encoding: Type.Optional(StringEnum(ENCODINGS)),
         layers: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100 })),
         year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
-        mapping: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 64 }), Type.Null()]))),
+        mapping: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Null(), Type.String({ maxLength: 64 })]))),
       }, { additionalProperties: false, minProperties: 1 }),
     },
   }, async (request, reply) => {

@@ -79,10 +79,12 @@ const ParcelListItem = Type.Object({
 
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });
 
-const nullableText = (maxLength = 200) => Type.Union([Type.String({ maxLength }), Type.Null()]);
-const nullableAmount = (maximum?: number) => Type.Union([Type.Number({ minimum: 0, ...(maximum === undefined ? {} : { maximum }) }), Type.Null()]);
-const nullableDate = () => Type.Union([Type.String({ format: 'date' }), Type.Null()]);
-const nullableFlag = () => Type.Union([Type.Boolean(), Type.Null()]);
+// Null first in every union of a request body: with type coercion on, a string, number or boolean
+// schema tried first turns null into "", 0 or false, and a cleared field would be stored as such.
+const nullableText = (maxLength = 200) => Type.Union([Type.Null(), Type.String({ maxLength })]);
+const nullableAmount = (maximum?: number) => Type.Union([Type.Null(), Type.Number({ minimum: 0, ...(maximum === undefined ? {} : { maximum }) })]);
+const nullableDate = () => Type.Union([Type.Null(), Type.String({ format: 'date' })]);
+const nullableFlag = () => Type.Union([Type.Null(), Type.Boolean()]);
 const codes = <T extends string>(values: readonly T[]) => StringEnum(values);
 
 /** Editable attributes; which role may change which is `PARCEL_FIELD_ACTIONS` in domain/permissions.ts. */

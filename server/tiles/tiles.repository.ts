@@ -119,6 +119,9 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     vectorLayers: [{
       id: 'areas', description: '成片改造区域 (feature id = area id)', minzoom: 0, maxzoom: 16,
       fields: { name: '名称', status: 'draft 草案 | submitted 报审 | approved 批准 | returned 退回 | restricted 管辖范围外', pass: '1 全部通过, 0 有未通过, -1 未定' },
+    }, {
+      id: 'area_labels', description: '区域名称注记点 (one per area, in the tile that holds it)', minzoom: 0, maxzoom: 16,
+      fields: { name: '名称', status: '状态' },
     }],
     boundsSql: extentSql('areas WHERE deleted_at IS NULL'),
   },

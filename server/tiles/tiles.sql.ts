@@ -162,16 +162,26 @@ SELECT coalesce((SELECT ST_AsMVT(polygons, 'districts', ${TILE_EXTENT}, 'geom') 
     || coalesce((SELECT ST_AsMVT(labels, 'district_labels', ${TILE_EXTENT}, 'geom') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
     (SELECT count(*) FROM polygons)::int AS features, NULL::bigint AS epoch`;
 
-/** Saved 成片改造区域 (not deleted): few and large, so polygons at every zoom, simplified. */
+/**
+ * Saved 成片改造区域 (not deleted): few and large, so polygons at every zoom, simplified; plus one
+ * label point per area (`area_labels`, in the tile holding it) so a name is written once.
+ */
 export const AREAS_TILE_SQL = `
-WITH ${BOUNDS}, features AS (
-  SELECT a.id,
+WITH ${BOUNDS}, shown AS (
+  SELECT a.id, a.geom_3857,
          CASE WHEN ${inScope('a.district_code')} THEN a.name ELSE '' END AS name,
          CASE WHEN ${inScope('a.district_code')} THEN a.status ELSE 'restricted' END AS status,
-         CASE WHEN NOT ${inScope('a.district_code')} OR a.pass IS NULL THEN -1 WHEN a.pass THEN 1 ELSE 0 END AS pass,
-         ST_AsMVTGeom(ST_Simplify(a.geom_3857, ${PIXEL} / 2, true), bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+         CASE WHEN NOT ${inScope('a.district_code')} OR a.pass IS NULL THEN -1 WHEN a.pass THEN 1 ELSE 0 END AS pass
   FROM areas a, bounds
   WHERE a.deleted_at IS NULL AND a.geom_3857 && bounds.query AND ($5::int IS NULL OR true)
+), polygons AS (
+  SELECT id, name, status, pass, ST_AsMVTGeom(ST_Simplify(geom_3857, ${PIXEL} / 2, true), bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
+  FROM shown, bounds
+), labels AS (
+  SELECT id, name, status, ST_AsMVTGeom(ST_PointOnSurface(geom_3857), bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
+  FROM shown, bounds
+  WHERE name <> '' AND ST_PointOnSurface(geom_3857) && bounds.tile
 )
-SELECT coalesce(ST_AsMVT(features, 'areas', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('areas')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce((SELECT ST_AsMVT(polygons, 'areas', ${TILE_EXTENT}, 'geom', 'id') FROM polygons WHERE geom IS NOT NULL), ''::bytea)
+    || coalesce((SELECT ST_AsMVT(labels, 'area_labels', ${TILE_EXTENT}, 'geom', 'id') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
+    (SELECT count(*) FROM polygons WHERE geom IS NOT NULL)::int AS features, ${epochOf('areas')}`;

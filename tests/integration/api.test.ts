@@ -176,6 +176,18 @@ describe('GET /api/parcels/{id}', () => {
   });
 });
 
+describe('PATCH /api/parcels/{id}', () => {
+  it('stores a cleared field as null, not as 0, "" or false', async () => {
+    const admin = await login(testApp.app, 'admin');
+    const { rows: [parcel] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE floor_area_m2 IS NOT NULL AND owner IS NOT NULL ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const response = await admin.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { floorAreaM2: null, owner: null, meetsSafety: null } });
+    expect(response.statusCode).toBe(200);
+    const { rows: [stored] } = await sql<{ floor_area_m2: number | null; owner: string | null; meets_safety: boolean | null }>`
+      SELECT floor_area_m2, owner, meets_safety FROM parcels WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    expect(stored).toEqual({ floor_area_m2: null, owner: null, meets_safety: null });
+  });
+});
+
 describe('demo city', () => {
   it('has at least 20 000 parcels with realistic attribute ranges', async () => {
     const { rows: [figures] } = await sql<{

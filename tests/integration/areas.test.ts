@@ -109,11 +109,12 @@ describe('saved 成片改造区域', () => {
     const { boundary, centre } = await boxAroundParcel('350206', 5, 1);
     const first = (await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { name: '甲区' }) })).json();
     const check = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary } })).json();
-    expect(check.overlaps).toEqual([expect.objectContaining({ id: first.id, name: '甲区', status: 'draft' })]);
+    // (Other test files save areas in the same database meanwhile: look for this one.)
+    expect(check.overlaps).toEqual(expect.arrayContaining([expect.objectContaining({ id: first.id, name: '甲区', status: 'draft' })]));
     expect(check.figures.overlapM2).toBeCloseTo(check.area.m2, 0);
     const self = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary, excludeArea: first.id } })).json();
-    expect(self.overlaps).toEqual([]);
-    expect(self.figures.overlapM2).toBe(0);
+    expect(self.overlaps.map((overlap: { id: number }) => overlap.id)).not.toContain(first.id);
+    expect(self.figures.overlapM2).toBeLessThan(check.figures.overlapM2);
 
     const { z, x, y } = tileOf(centre[0], centre[1], 15);
     const statusInTile = async () => {
@@ -126,7 +127,7 @@ describe('saved 成片改造区域', () => {
     await planner.request({ method: 'POST', url: `/api/areas/${first.id}/status`, payload: { status: 'submitted' } });
     expect(await statusInTile()).toBe('submitted');
     const json = (await official.get('/tiles/areas.json')).json();
-    expect(json.vector_layers[0].id).toBe('areas');
+    expect(json.vector_layers.map((layer: { id: string }) => layer.id)).toEqual(['areas', 'area_labels']);
   });
 
   it('reads a boundary from a zipped Shapefile: the union of its polygons in EPSG:4326', async () => {

@@ -1,5 +1,6 @@
 import { ElMessage } from 'element-plus';
 import type { ImportKind } from '@domain/import/field-mapping.js';
+import type { Rule, RuleSet } from '@domain/rules/rules.js';
 
 /** [minLon, minLat, maxLon, maxLat] in degrees (CGCS2000 ≈ WGS84). */
 export type BoundingBox = [number, number, number, number];
@@ -520,16 +521,22 @@ function isSessionMissing(status: number, code: string): boolean {
   return status === 401 && code !== 'invalid_credentials';
 }
 
-async function request<T>(method: Method, path: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+/**
+ * One API request with the session's CSRF token on writes; a `FormData` payload goes as multipart
+ * (the browser sets its boundary), anything else as JSON. Exported for the API modules of pages
+ * (api/areas.ts) so they share the error handling above.
+ */
+export async function request<T>(method: Method, path: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  const form = payload instanceof FormData;
+  if (payload !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && session.csrfToken) headers[CSRF_HEADER] = session.csrfToken;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers,
-      body: payload === undefined ? undefined : JSON.stringify(payload),
+      body: payload === undefined ? undefined : form ? payload : JSON.stringify(payload),
       credentials: 'same-origin',
       signal: options.signal,
     });
@@ -591,7 +598,7 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-function queryString(query: object): string {
+export function queryString(query: object): string {
   const parameters = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== null && value !== '') parameters.set(key, String(value));
@@ -675,6 +682,41 @@ export function updateUser(id: number, change: UserChange, options?: RequestOpti
 
 export function fetchAudit(query: AuditQuery, options?: RequestOptions): Promise<AuditPage> {
   return getJson(`/api/admin/audit?${queryString(query)}`, options);
+}
+
+/** One version of a policy rule set (规则集); every revision is a new version, old ones stay. */
+export interface StoredRuleSet extends RuleSet {
+  /** 修订说明. */
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RuleSetsResponse {
+  items: StoredRuleSet[];
+}
+
+/** The body of a revision: the server numbers the version. */
+export interface RuleSetRevision {
+  city: string;
+  name: string;
+  rules: Rule[];
+  note?: string;
+}
+
+/** The current version of every rule set. */
+export function fetchRuleSets(options?: RequestOptions): Promise<RuleSetsResponse> {
+  return getJson('/api/rule-sets', options);
+}
+
+/** Every version of one rule set, newest first. */
+export function fetchRuleSetVersions(id: string, options?: RequestOptions): Promise<RuleSetsResponse> {
+  return getJson(`/api/rule-sets/${encodeURIComponent(id)}/versions`, options);
+}
+
+/** Saves a new version (400 `invalid_rule_set` with `problems`, 403 for non-administrators). */
+export function reviseRuleSet(id: string, revision: RuleSetRevision, options?: RequestOptions): Promise<StoredRuleSet> {
+  return request('PUT', `/api/rule-sets/${encodeURIComponent(id)}`, revision, options);
 }
 
 export interface UploadOptions extends RequestOptions {

@@ -16,6 +16,9 @@ export const AUDIT_ACTIONS = [
   { code: 'password_change', label: '修改密码' },
   { code: 'locked', label: '锁定' },
   { code: 'import_commit', label: '导入入库' },
+  { code: 'clear', label: '清空' },
+  { code: 'status', label: '状态变更' },
+  { code: 'restore', label: '恢复版本' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
@@ -25,6 +28,9 @@ export const AUDIT_ENTITIES = [
   { code: 'auth', label: '登录会话' },
   { code: 'imports', label: '数据导入' },
   { code: 'survey_layers', label: '变更调查图层' },
+  { code: 'rule_sets', label: '规则集' },
+  { code: 'areas', label: '成片改造区域' },
+  { code: 'tile_cache', label: '瓦片缓存' },
 ] as const;
 
 export function auditActionLabel(code: string): string {

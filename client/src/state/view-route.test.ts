@@ -16,13 +16,23 @@ describe('view route', () => {
   });
 
   it('lists the administration pages for administrators only', () => {
-    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '数据导入', '用户管理', '审计日志']);
-    expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map']);
+    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '成片改造区域', '数据导入', '用户管理', '审计日志', '规则设置']);
+    expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map', 'areas']);
     expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map']);
+  });
+
+  it('opens 成片改造区域 to those who draw areas or review them: planners, officials and administrators', () => {
+    expect(viewForRole('#/areas', 'planner')).toBe('areas');
+    expect(viewForRole('#/areas', 'official')).toBe('areas');
+    expect(viewForRole('#/areas', 'admin')).toBe('areas');
+    expect(viewForRole('#/areas', 'surveyor')).toBe('map');
+    expect(viewForRole('#/areas', 'viewer')).toBe('map');
+    expect(hashOf('areas')).toBe('#/areas');
   });
 
   it('opens 数据导入 to those who may import: administrators and surveyors', () => {
     expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '数据导入']);
+    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'areas']);
     expect(viewForRole('#/imports', 'surveyor')).toBe('imports');
     expect(viewForRole('#/imports', 'admin')).toBe('imports');
     expect(viewForRole('#/imports', 'planner')).toBe('map');
@@ -34,6 +44,8 @@ describe('view route', () => {
     expect(viewForRole('#/admin/users', 'surveyor')).toBe('map');
     expect(viewForRole('#/admin/audit', 'official')).toBe('map');
     expect(viewForRole('#/admin/audit', 'admin')).toBe('audit');
+    expect(viewForRole('#/admin/rules', 'admin')).toBe('rules');
+    expect(viewForRole('#/admin/rules', 'planner')).toBe('map');
   });
 
   it('writes the hash of a page', () => {
