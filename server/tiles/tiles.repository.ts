@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {
-  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
+  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOM, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
 } from './tiles.sql.js';
 
 /** A prepared statement: its name (one per SQL text) and text. */
@@ -19,6 +19,8 @@ export interface TileLayer {
   polygons: TileStatement;
   /** The polygons of an oversized tile: the $5 largest only (see tiles.sql.ts). */
   thinned?: TileStatement;
+  /** Polygons cut ahead of time at one zoom (thinning still uses `thinned`). */
+  precut?: { zoom: number; statement: TileStatement };
   /** The aggregate grid below `polygonMinzoom`. */
   cells?: TileStatement;
   polygonMinzoom: number;
@@ -90,6 +92,7 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     maxzoom: 16,
     polygons: { name: 'tile_parcels', sql: parcelsTileSql(false) },
     thinned: { name: 'tile_parcels_thinned', sql: parcelsTileSql(true) },
+    precut: { zoom: PRECUT_ZOOM, statement: { name: 'tile_parcels_precut', sql: PARCELS_PRECUT_TILE_SQL } },
     cells: { name: 'tile_parcel_cells', sql: PARCEL_CELLS_TILE_SQL },
     polygonMinzoom: POLYGON_MINZOOM,
     family: 'parcels',
@@ -139,7 +142,10 @@ export function createTilesRepository(pool: pg.Pool) {
     /** Encodes one tile; named statements are prepared once per connection by pg. */
     /** Encodes one tile; `limit` (thinning) keeps only that many of the largest polygons. */
     async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null, limit: number | null = null): Promise<RenderedTile> {
-      const statement = layer.cells && z < layer.polygonMinzoom ? layer.cells : limit !== null && layer.thinned ? layer.thinned : layer.polygons;
+      const statement = layer.cells && z < layer.polygonMinzoom ? layer.cells
+        : limit !== null && layer.thinned ? layer.thinned
+        : layer.precut && z === layer.precut.zoom ? layer.precut.statement
+        : layer.polygons;
       const values = [z, x, y, layer.scoped ? allowedDistricts : null, limit, ...(layer.year === undefined ? [] : [layer.year])];
       const result = await pool.query<{ tile: Buffer; features: number; epoch: string | null }>({ name: statement.name, text: statement.sql, values });
       const row = result.rows[0];

@@ -88,6 +88,26 @@ WITH ${BOUNDS}, features AS (
 SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
 FROM features WHERE features.geom IS NOT NULL`;
 
+/** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
+export const PRECUT_ZOOM = 14;
+
+/**
+ * Parcels at PRECUT_ZOOM from `parcel_z14_geometries` (cut like `parcelsTileSql` would, kept by
+ * triggers), with their attributes joined live: 3–4× cheaper than cutting them per request.
+ */
+export const PARCELS_PRECUT_TILE_SQL = `
+WITH features AS (
+  SELECT p.id,
+         CASE WHEN ${inScope('p.district_code')} THEN p.status ELSE 'restricted' END AS status,
+         CASE WHEN ${inScope('p.district_code')} THEN coalesce(p.inefficiency_type, 'none') ELSE 'restricted' END AS type,
+         CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted,
+         z.geom
+  FROM parcel_z14_geometries z JOIN parcels p ON p.id = z.parcel_id
+  WHERE $1::int = ${PRECUT_ZOOM} AND z.x = $2::int AND z.y = $3::int AND ($5::int IS NULL OR true)
+)
+SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
+FROM features`;
+
 /**
  * The parcel grid below POLYGON_MINZOOM: per cell the parcels of the reader's districts, their
  * land and the share of it 疑似 or 已认定低效. A cell holding only parcels outside the reader's

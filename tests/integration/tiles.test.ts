@@ -2,8 +2,10 @@ import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase } from '../../server/db/database.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { parcelsTileSql } from '../../server/tiles/tiles.sql.js';
 import { tileOf } from '../helpers/tiles.js';
 
 let testApp: TestApp;
@@ -130,5 +132,42 @@ describe('glyphs', () => {
     expect(cjk.rawPayload.length).toBe(0);
     const escape = await testApp.app.inject('/glyphs/..%2F..%2Fpackage.json/0-255.pbf');
     expect(escape.rawPayload.length).toBe(0);
+  });
+});
+
+describe('parcels cut ahead of time at z14', () => {
+  async function densestZ14() {
+    const { rows: [tile] } = await sql<{ x: number; y: number }>`
+      SELECT x, y FROM parcel_z14_geometries GROUP BY x, y ORDER BY count(*) DESC, x, y LIMIT 1`.execute(testApp.database.db);
+    return tile;
+  }
+  const decoded = (payload: Buffer) => {
+    const layer = new VectorTile(new PbfReader(payload)).layers.parcels;
+    return new Map(Array.from({ length: layer.length }, (_, index) => layer.feature(index)).map((feature) => [feature.id, { properties: feature.properties, geometry: JSON.stringify(feature.loadGeometry()) }]));
+  };
+
+  it('serve the same tile as cutting the parcels per request, and follow a geometry change', async () => {
+    const { x, y } = await densestZ14();
+    const live = async () => (await testApp.database.pool.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [14, x, y, null, null] })).rows[0].tile;
+    const served = async () => {
+      testApp.app.tileCache.clear();
+      await testApp.app.tileStore.clear();
+      return (await session.get(`/tiles/parcels/14/${x}/${y}.pbf`)).rawPayload;
+    };
+    const before = decoded(await served());
+    expect(before.size).toBeGreaterThan(10);
+    expect(before).toEqual(decoded(await live()));
+
+    // Move one parcel of the tile 20 m east (outside the server, as a CLI or psql would).
+    const [id] = [...before.keys()];
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    try {
+      await owner.pool.query(`UPDATE parcels SET geom = ST_Transform(ST_Translate(ST_Transform(geom, 3857), 20, 0), 4490) WHERE id = $1`, [id]);
+    } finally {
+      await owner.close();
+    }
+    const after = decoded(await served());
+    expect(after).toEqual(decoded(await live()));
+    expect(after.get(id)!.geometry).not.toBe(before.get(id)!.geometry);
   });
 });
