@@ -40,8 +40,11 @@ export async function runCheck(pool: pg.Pool, ruleSet: RuleSet, input: CheckInpu
   const client = await pool.connect();
   try {
     // Validity first, so that a bad geometry is a 400 naming the problem and where it is.
-    const validity = await client.query<{ part: string; index: number; valid: boolean; reason: string }>(
-      `SELECT part, index, ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason
+    // The boundary's area comes with it (valid or not, it is only read when valid), so an oversized
+    // boundary is refused before the overlay work: one of a province would read every parcel.
+    const validity = await client.query<{ part: string; index: number; valid: boolean; reason: string; area: number | null }>(
+      `SELECT part, index, ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason,
+              CASE WHEN part = 'boundary' AND ST_IsValid(g) THEN ST_Area(g::geography) END AS area
        FROM (SELECT 'boundary' AS part, 0 AS index, ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g
              UNION ALL SELECT 'fragments', i - 1, ST_SetSRID(ST_GeomFromGeoJSON(f), 4490) FROM unnest($2::text[]) WITH ORDINALITY AS u(f, i)
              UNION ALL SELECT 'supportingLand', i - 1, ST_SetSRID(ST_GeomFromGeoJSON(f), 4490) FROM unnest($3::text[]) WITH ORDINALITY AS u(f, i)) parts`,
@@ -55,8 +58,7 @@ export async function runCheck(pool: pg.Pool, ruleSet: RuleSet, input: CheckInpu
         throw new GeometryError(`${translateReason(row.reason)}（${row.reason}）`, where);
       }
     }
-    // Size before the overlay work: a boundary of a province would read every parcel.
-    const { rows: [{ area }] } = await client.query<{ area: number }>('SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON($1), 4490)::geography) AS area', [JSON.stringify(input.boundary)]);
+    const area = validity.rows.find((row) => row.part === 'boundary')?.area ?? 0;
     if (area > MAX_AREA_M2) {
       throw new GeometryError(`边界面积 ${(area / 1e6).toFixed(1)} 平方千米，超过 ${MAX_AREA_M2 / 1e6} 平方千米的上限：请检查坐标或分片提交`, 'boundary');
     }
@@ -116,21 +118,21 @@ export async function runCheck(pool: pg.Pool, ruleSet: RuleSet, input: CheckInpu
     );
     if (figures.project_m2 <= 0) throw new GeometryError('边界面积为 0：请检查坐标顺序是否为 [经度, 纬度]', 'boundary');
 
-    const { rows: overlaps } = await client.query<{ id: string; name: string; status: string; overlap_m2: number }>(
-      `WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g)
-       SELECT a.id, CASE WHEN $3::text[] IS NULL OR a.district_code = ANY($3::text[]) THEN a.name ELSE '管辖范围外的区域' END AS name,
-              a.status, ST_Area(ST_Intersection(a.geom, b.g)::geography) AS overlap_m2
-       FROM areas a, boundary b
-       WHERE a.deleted_at IS NULL AND a.geom && b.g AND ST_Intersects(a.geom, b.g) AND a.id IS DISTINCT FROM $2::bigint
-       ORDER BY a.id`,
+    // Other saved areas meeting this one: each with its overlap, and the overlap of their union.
+    const { rows: overlaps } = await client.query<{ id: string; name: string; status: string; overlap_m2: number; union_m2: number }>(
+      `WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g),
+       others AS (
+         SELECT a.id, CASE WHEN $3::text[] IS NULL OR a.district_code = ANY($3::text[]) THEN a.name ELSE '管辖范围外的区域' END AS name,
+                a.status, ST_Intersection(a.geom, b.g) AS shared
+         FROM areas a, boundary b
+         WHERE a.deleted_at IS NULL AND a.geom && b.g AND ST_Intersects(a.geom, b.g) AND a.id IS DISTINCT FROM $2::bigint
+       )
+       SELECT id, name, status, ST_Area(shared::geography) AS overlap_m2,
+              (SELECT ST_Area(ST_Union(shared)::geography) FROM others) AS union_m2
+       FROM others ORDER BY id`,
       [JSON.stringify(input.boundary), input.excludeArea, allowedDistricts],
     );
-    const { rows: [{ overlap_m2: overlapM2 }] } = await client.query<{ overlap_m2: number }>(
-      `WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4490) AS g)
-       SELECT coalesce(ST_Area(ST_Intersection(ST_Union(a.geom), (SELECT g FROM boundary))::geography), 0) AS overlap_m2
-       FROM areas a WHERE a.id = ANY($2::bigint[])`,
-      [JSON.stringify(input.boundary), overlaps.map((overlap) => overlap.id)],
-    );
+    const overlapM2 = overlaps[0]?.union_m2 ?? 0;
 
     const projectFigures: ProjectFigures = {
       projectLandM2: figures.project_m2,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CachedTile, TileAddress } from './tile-cache.js';
+import { TileCache, type CachedTile, type TileAddress } from './tile-cache.js';
 import { TILE_BUFFER, TILE_EXTENT } from './tiles.sql.js';
 
 interface PendingTile {
@@ -37,21 +37,17 @@ export class TileStore {
     private readonly options = { flushMs: 200, maxBatch: 64, maxQueuedBytes: 32 * 1024 * 1024 },
   ) {}
 
-  static #key(address: TileAddress, scope: string): string {
-    return `${address.layer}/${address.z}/${address.x}/${address.y}/${scope}`;
-  }
-
   /** Reads the keys already stored (at start; until then every tile is looked up). */
   async loadKeys(limit = 2_000_000): Promise<number> {
     const result = await this.pool.query<{ layer: string; z: number; x: number; y: number; scope: string }>(
       'SELECT layer, z, x, y, scope FROM tile_cache LIMIT $1', [limit]);
-    for (const row of result.rows) this.#known.add(TileStore.#key(row, row.scope));
+    for (const row of result.rows) this.#known.add(TileCache.key(row, row.scope));
     this.#loaded = true;
     return result.rows.length;
   }
 
   async get(address: TileAddress, scope: string): Promise<CachedTile | null> {
-    const key = TileStore.#key(address, scope);
+    const key = TileCache.key(address, scope);
     if (this.#loaded && !this.#known.has(key)) return null;
     const result = await this.pool.query<{ etag: string; body: Buffer; raw_bytes: number }>({
       name: 'tile_cache_get',
@@ -70,7 +66,7 @@ export class TileStore {
   put(address: TileAddress, scope: string, family: string, epoch: string, tile: CachedTile): void {
     if (this.#queuedBytes + tile.gzipped.length > this.options.maxQueuedBytes) return;
     this.#queue.push({ address, scope, family, epoch, tile });
-    this.#known.add(TileStore.#key(address, scope));
+    this.#known.add(TileCache.key(address, scope));
     this.#queuedBytes += tile.gzipped.length;
     if (this.#queue.length >= this.options.maxBatch) void this.flush();
     else this.#timer ??= setTimeout(() => void this.flush(), this.options.flushMs);

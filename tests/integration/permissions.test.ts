@@ -202,6 +202,29 @@ describe('reads are filtered to the scope', () => {
     expect(history.statusCode).toBe(403);
   });
 
+  it('gives parcels by box at full precision, those outside the scope without status, and refuses boxes it cannot serve', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const { rows: [box] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax FROM parcels WHERE id = ${simingParcel}`.execute(testApp.database.db);
+    const response = await planner.get(`/api/parcels/geojson?bbox=${box.xmin},${box.ymin},${box.xmax},${box.ymax}`);
+    expect(response.statusCode).toBe(200);
+    const siming = response.json().features.find((feature: { id: number }) => feature.id === simingParcel);
+    expect(siming.properties).toMatchObject({ districtCode: '350203', restricted: true, status: null, type: null });
+    expect(siming.geometry.type).toBe('MultiPolygon');
+    const huli = (await planner.get(`/api/parcels/${huliParcel}`)).json();
+    const [lon, lat] = huli.geometry.coordinates[0][0][0];
+    const inside = (await planner.get(`/api/parcels/geojson?bbox=${lon - 0.001},${lat - 0.001},${lon + 0.001},${lat + 0.001}`)).json();
+    expect(inside.features.find((feature: { id: number }) => feature.id === huliParcel).properties).toMatchObject({ restricted: false, status: huli.status });
+
+    const tooLarge = await planner.get('/api/parcels/geojson?bbox=117.9,24.4,118.2,24.7');
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json()).toMatchObject({ parameter: 'bbox' });
+    expect(tooLarge.json().message).toContain('放大地图');
+    const reversed = await planner.get('/api/parcels/geojson?bbox=118.2,24.5,118.1,24.6');
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().message).toContain('最小值小于最大值');
+  });
+
   it('draws parcels outside the scope as restricted in tiles', async () => {
     const planner = await login(testApp.app, 'planner-huli');
     const official = await login(testApp.app, 'official');

@@ -93,6 +93,8 @@ interface ParcelEntry {
   geometryM2: number;
   /** A point inside the parcel, decided once; whole parcels are placed by testing it alone. */
   probe: Position | null;
+  /** The parcel's ring when it is convex (most are): then it clips the boundary directly. */
+  convex: Position[] | null;
 }
 
 interface BoundaryState {
@@ -149,7 +151,9 @@ export class LiveFiguresCache {
   entryOf(parcel: LiveParcel): { entry: ParcelEntry; fresh: boolean } {
     const known = this.#parcels.get(parcel.id);
     if (known && known.geometry === parcel.geometry) return { entry: known, fresh: false };
-    const entry: ParcelEntry = { geometry: parcel.geometry, box: boxOf(parcel.geometry), geometryM2: geometryAreaM2(parcel.geometry), probe: null };
+    const entry: ParcelEntry = {
+      geometry: parcel.geometry, box: boxOf(parcel.geometry), geometryM2: geometryAreaM2(parcel.geometry), probe: null, convex: convexRing(parcel.geometry),
+    };
     this.#parcels.set(parcel.id, entry);
     this.#relations.delete(parcel.id);
     return { entry, fresh: true };
@@ -229,8 +233,7 @@ function classify(entry: ParcelEntry, boundary: BoundaryState, cache: LiveFigure
   // A convex parcel (most are) clips a boundary without holes directly; anything else goes through
   // the general overlay (a hole ring clipped on its own would split edges differently from the
   // server's overlay, which changes geodesic areas by square millimetres).
-  const convex = boundary.holes ? null : convexRing(entry.geometry);
-  const inside = convex ? clipByConvex(boundary.geometry, convex) : intersectAreal(entry.geometry, boundary.geometry);
+  const inside = entry.convex && !boundary.holes ? clipByConvex(boundary.geometry, entry.convex) : intersectAreal(entry.geometry, boundary.geometry);
   const insideM2 = inside ? geometryAreaM2(inside) : 0;
   if (insideM2 < TOUCH_M2) return { kind: 'outside', insideM2: 0 };
   // Snapped exactly onto the parcel's edges: the overlay gives the whole parcel back, to rounding.

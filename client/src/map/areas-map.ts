@@ -1,15 +1,11 @@
 import {
   Map as MapLibreMap,
-  NavigationControl,
   Popup,
   ScaleControl,
-  setWorkerUrl,
   type GeoJSONSource,
   type MapMouseEvent,
   type VectorTileSource,
 } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import {
   TerraDraw,
   TerraDrawPolygonMode,
@@ -28,9 +24,9 @@ import { polygonsOf, type Areal } from '../areas/area-geometry.js';
 import type { Zone } from '../areas/area-editor.js';
 import { snapPosition, type SnapTarget } from '../areas/snapping.js';
 import { AREA_COLOURS, AREAS_LAYER, AREAS_SOURCE, areasLayers, areasSources, savedAreasFilter } from './areas-style.js';
-import { buildMapStyle, LAYER, LOCAL_IDEOGRAPH_FONT_FAMILY } from './map-style.js';
+import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
+import { buildMapStyle, LAYER } from './map-style.js';
 
-setWorkerUrl(workerUrl);
 
 declare global {
   interface Window {
@@ -88,17 +84,6 @@ export interface AreasMapOptions {
   onSourceError?: (message: string) => void;
 }
 
-/** MapLibre's control texts, in Chinese. */
-const MAP_LOCALE: Record<string, string> = {
-  'NavigationControl.ZoomIn': '放大',
-  'NavigationControl.ZoomOut': '缩小',
-  'ScaleControl.Meters': '米',
-  'ScaleControl.Kilometers': '千米',
-  'Popup.Close': '关闭',
-};
-
-const FALLBACK_CENTER: [number, number] = [118.11, 24.56];
-
 const EDIT_FEATURE_MODE = 'polygon';
 
 const SAVED_LAYERS = [AREAS_LAYER.savedFill, AREAS_LAYER.savedOutline, AREAS_LAYER.savedLabel];
@@ -145,24 +130,14 @@ export class AreasMapView {
     this.#options = options;
     const origin = window.location.origin;
     const base = buildMapStyle({ origin, basemapUrl: options.basemapUrl, colourMode: 'status' });
-    this.map = new MapLibreMap({
+    this.map = createNorthUpMap({
       container: options.container,
       style: { ...base, sources: { ...base.sources, ...areasSources(origin) }, layers: [...base.layers, ...areasLayers()] } as ConstructorParameters<typeof MapLibreMap>[0]['style'],
-      ...(options.initialBounds ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } } : { center: FALLBACK_CENTER, zoom: 11 }),
+      ...(options.initialBounds ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } } : { center: XIAMEN_CENTRE, zoom: 11 }),
       minZoom: 6,
       maxZoom: 21,
-      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
-      locale: MAP_LOCALE,
-      attributionControl: false,
-      maplibreLogo: false,
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
     });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.keyboard.disableRotation();
     window.__biaotuAreasMap = this.map;
-    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new ScaleControl({ maxWidth: 120, unit: 'metric' }), 'bottom-right');
     this.#resizeObserver = new ResizeObserver(() => this.map.resize());
     this.#resizeObserver.observe(options.container);

@@ -1,23 +1,8 @@
-import { Map as MapLibreMap, NavigationControl, Popup, ScaleControl, setWorkerUrl, type GeoJSONSource, type LngLatLike } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { Map as MapLibreMap, Popup, ScaleControl, type GeoJSONSource, type LngLatLike } from 'maplibre-gl';
 import type { ImportFeature } from '../api/client.js';
 import { buildImportPreviewStyle, featureBounds, PREVIEW_LAYER, PREVIEW_SOURCE } from './import-preview-style.js';
-import { LOCAL_IDEOGRAPH_FONT_FAMILY } from './map-style.js';
+import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
 import { exposeImportMapForTests } from './test-hooks.js';
-
-setWorkerUrl(workerUrl);
-
-const PREVIEW_LOCALE: Record<string, string> = {
-  'NavigationControl.ZoomIn': '放大',
-  'NavigationControl.ZoomOut': '缩小',
-  'ScaleControl.Meters': '米',
-  'ScaleControl.Kilometers': '千米',
-  'Popup.Close': '关闭',
-};
-
-/** 厦门 centre, until the features arrive. */
-const INITIAL_CENTER: [number, number] = [118.11, 24.56];
 
 export interface ImportPreviewMapOptions {
   container: HTMLElement;
@@ -45,24 +30,14 @@ export class ImportPreviewMap {
 
   constructor(options: ImportPreviewMapOptions) {
     this.#options = options;
-    this.map = new MapLibreMap({
+    this.map = createNorthUpMap({
       container: options.container,
       style: buildImportPreviewStyle(window.location.origin),
-      center: INITIAL_CENTER,
+      center: XIAMEN_CENTRE, // until the features arrive
       zoom: 10,
       minZoom: 5,
       maxZoom: 20,
-      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
-      locale: PREVIEW_LOCALE,
-      attributionControl: false,
-      maplibreLogo: false,
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
     });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.keyboard.disableRotation();
-    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new ScaleControl({ maxWidth: 100, unit: 'metric' }), 'bottom-right');
     exposeImportMapForTests(this.map);
     this.#bindEvents();

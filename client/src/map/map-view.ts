@@ -1,16 +1,12 @@
 import {
   FullscreenControl,
   Map as MapLibreMap,
-  NavigationControl,
   ScaleControl,
-  setWorkerUrl,
   type IControl,
   type MapGeoJSONFeature,
   type PaddingOptions,
   type VectorTileSource,
 } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { BoundingBox } from '../api/client.js';
 import { parcelCellFromTile, type ParcelCellProperties } from '../format/parcel-cell.js';
 import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
@@ -22,34 +18,18 @@ import {
   detailMinZoomOf,
   districtFillOpacity,
   LAYER,
-  LOCAL_IDEOGRAPH_FONT_FAMILY,
   parcelFillExpression,
   selectedDistrictFilter,
   SOURCE,
   SOURCE_LAYER,
 } from './map-style.js';
+import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
 import { SurveyLayerAdapter } from './survey-layers.js';
 import { exposeMapForTests, markMapReady } from './test-hooks.js';
 
 // A production build does not emit MapLibre's worker by itself ("Worker failed to load");
 // importing it as an asset URL makes Vite ship it next to the bundle.
-setWorkerUrl(workerUrl);
-
-/** MapLibre's control texts, in Chinese (the product shows no English). */
-const MAP_LOCALE: Record<string, string> = {
-  'NavigationControl.ZoomIn': '放大',
-  'NavigationControl.ZoomOut': '缩小',
-  'NavigationControl.ResetBearing': '恢复正北',
-  'FullscreenControl.Enter': '全屏显示',
-  'FullscreenControl.Exit': '退出全屏',
-  'ScaleControl.Meters': '米',
-  'ScaleControl.Kilometers': '千米',
-  'AttributionControl.ToggleAttribution': '数据来源',
-  'Popup.Close': '关闭',
-};
-
 /** Fallback view (厦门 centre) when the district list, and so the city's extent, is unavailable. */
-const FALLBACK_CENTER: [number, number] = [118.11, 24.56];
 const FALLBACK_ZOOM = 10;
 
 /** Width of the parcel card docked over the map's right edge; camera moves keep clear of it. */
@@ -168,29 +148,18 @@ export class MapView {
     this.#options = options;
     this.#cityBounds = options.initialBounds;
     const snapshot = options.state.snapshot;
-    this.map = new MapLibreMap({
+    this.map = createNorthUpMap({
       container: options.container,
       style: buildMapStyle({ origin: window.location.origin, basemapUrl: options.basemapUrl, colourMode: snapshot.colourMode }),
       ...(options.initialBounds
         ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } }
-        : { center: FALLBACK_CENTER, zoom: FALLBACK_ZOOM }),
+        : { center: XIAMEN_CENTRE, zoom: FALLBACK_ZOOM }),
       minZoom: 6,
       maxZoom: 20,
-      localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
-      locale: MAP_LOCALE,
-      attributionControl: false,
-      maplibreLogo: false,
-      // Cadastral maps are read north-up; rotation only ever happens by accident.
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
     });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.keyboard.disableRotation();
     exposeMapForTests(this.map);
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
 
-    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
     this.map.addControl(new FullscreenControl(), 'top-right');
     this.map.addControl(new ScaleControl({ maxWidth: 120, unit: 'metric' }), 'bottom-right');
