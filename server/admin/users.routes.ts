@@ -1,13 +1,13 @@
 import { Type } from 'typebox';
 import { USERNAME_PATTERN } from '../../domain/password-policy.js';
 import { ROLE_CODES } from '../../domain/permissions.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import { assertStrongPassword, hashPassword } from '../auth/passwords.js';
 import { createUsersRepository } from '../auth/users.repository.js';
 import { writeAs } from '../db/actor.js';
 import { ApiError, NotFoundError } from '../errors.js';
-import { StringEnum } from '../schemas.js';
+import { StringEnum } from '../../domain/api/common.schemas.js';
 
 const Role = StringEnum(ROLE_CODES, { description: 'admin | surveyor | planner | official | viewer' });
 const Scopes = Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { minItems: 1, maxItems: 50, description: '行政区划代码; a city code covers all its districts' });

@@ -2,15 +2,15 @@ import { Type, type Static } from 'typebox';
 import { AREA_STATUS_CODES, AREA_TRANSITIONS, REDEVELOPMENT_MODE_CODES, areaEditable, areaStatusLabel, type AreaStatus } from '../../domain/areas.js';
 import { ACTION_LABELS, roleCan } from '../../domain/permissions.js';
 import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
-import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth/auth.plugin.js';
-import { readFilter, type Principal } from '../auth/principal.js';
-import { OutOfScopeError, canRead } from '../auth/scope.js';
+import type { AppInstance } from '../app-instance.js';
+import { principalOf, scopeOf } from '../auth/auth.plugin.js';
+import type { Principal } from '../auth/principal.js';
+import { Scope } from '../auth/scope.js';
 import { CheckBody, prepareCheck } from '../checks/checks.routes.js';
 import { runCheck } from '../checks/checks.service.js';
 import { ApiError, GeometryError, NotFoundError } from '../errors.js';
 import { createRuleSetsRepository } from '../rules/rule-sets.repository.js';
-import { StringEnum } from '../schemas.js';
+import { StringEnum } from '../../domain/api/common.schemas.js';
 import { createAreasRepository, type AreaRow, type VersionRow } from './areas.repository.js';
 import { boundaryFromFileRoute } from './boundary-file.js';
 
@@ -54,7 +54,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   async function readable(principal: Principal, id: number): Promise<AreaRow> {
     const row = await areas.find(id);
     if (!row || row.deleted_at) throw new NotFoundError(`没有编号为 ${id} 的成片改造区域${row?.deleted_at ? '（已删除）' : ''}`);
-    if (!canRead(principal, row.district_code)) throw new OutOfScopeError(principal, { code: row.district_code, name: row.district_name }, '查看', '该区域');
+    Scope.of(principal).assertReadable({ code: row.district_code, name: row.district_name }, '该区域');
     return row;
   }
 
@@ -78,8 +78,9 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     const { ruleSet, input } = await prepareCheck(ruleSets, { ...body, excludeArea: excludeArea ?? undefined });
     const district = await areas.districtOf(body.boundary);
     if (!district) throw new GeometryError('边界不在任何区县内：请检查坐标（经度, 纬度）或所在城市', 'boundary');
-    if (!principal.unrestricted && !principal.allowedDistricts.includes(district.code)) throw new OutOfScopeError(principal, district, '绘制', '该区域');
-    const result = await runCheck(app.pool, ruleSet, input, readFilter(principal));
+    const scope = Scope.of(principal);
+    scope.assertWritable(district, '该区域', '绘制');
+    const result = await runCheck(app.pool, ruleSet, input, scope.districts);
     const saved = {
       ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version, boundary: body.boundary,
       fragments: body.fragments ?? { type: 'FeatureCollection', features: [] }, supportingLand: body.supportingLand ?? { type: 'FeatureCollection', features: [] },
@@ -93,9 +94,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   }
 
   function assertEditable(principal: Principal, row: AreaRow): void {
-    if (!canRead(principal, row.district_code) || (!principal.unrestricted && !principal.allowedDistricts.includes(row.district_code))) {
-      throw new OutOfScopeError(principal, { code: row.district_code, name: row.district_name }, '修改', '该区域');
-    }
+    Scope.of(principal).assertWritable({ code: row.district_code, name: row.district_name }, '该区域');
     if (!areaEditable(row.status as AreaStatus)) {
       throw new ApiError(409, 'not_editable', `该区域处于“${areaStatusLabel(row.status)}”状态，不能修改；如需修改，请先退回为草案。`, { status: row.status });
     }
@@ -117,7 +116,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
       response: { 200: Type.Object({ items: Type.Array(AreaSummary), total: Type.Integer() }) },
     },
   }, async (request) => {
-    const { rows, total } = await areas.list({ ...request.query, allowedDistricts: readFilter(principalOf(request)) });
+    const { rows, total } = await areas.list({ ...request.query, allowedDistricts: scopeOf(request).districts });
     return { items: rows.map(summaryOf), total };
   });
 
@@ -199,9 +198,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     if (!roleCan(principal.role, transition.action)) {
       throw new ApiError(403, 'forbidden', `改为“${areaStatusLabel(to)}”需要“${ACTION_LABELS[transition.action]}”的权限；请联系有权限的人员。`, { action: transition.action });
     }
-    if (!principal.unrestricted && !principal.allowedDistricts.includes(row.district_code)) {
-      throw new OutOfScopeError(principal, { code: row.district_code, name: row.district_name }, '审批', '该区域');
-    }
+    scopeOf(request).assertWritable({ code: row.district_code, name: row.district_name }, '该区域', '审批');
     if (!(await areas.setStatus(Number(row.id), from, to, request.body.note ?? null, actorOf(request, principal)))) {
       throw new ApiError(409, 'version_conflict', '该区域的状态刚被他人改变：请刷新后重试。');
     }
@@ -214,9 +211,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const row = await readable(principal, request.params.id);
-    if (!principal.unrestricted && !principal.allowedDistricts.includes(row.district_code)) {
-      throw new OutOfScopeError(principal, { code: row.district_code, name: row.district_name }, '删除', '该区域');
-    }
+    scopeOf(request).assertWritable({ code: row.district_code, name: row.district_name }, '该区域', '删除');
     if (row.status === 'approved') throw new ApiError(409, 'not_editable', '已批准的区域不能删除；如需撤销，请先由审核人员退回。');
     await areas.softDelete(Number(row.id), actorOf(request, principal));
     return reply.code(204).send();

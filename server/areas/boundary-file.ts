@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { crsFromPrj, sridLabel } from '../../domain/import/crs.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 import { ApiError } from '../errors.js';
 import { extractZip } from '../imports/archive.js';
 import { runGdal } from '../imports/gdal.js';

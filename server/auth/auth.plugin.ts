@@ -3,9 +3,10 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ACTION_LABELS, roleCan, roleLabel } from '../../domain/permissions.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 import { ApiError } from '../errors.js';
 import { type Permission, type Principal } from './principal.js';
+import { Scope } from './scope.js';
 import { SessionCache } from './session-cache.js';
 import { SESSION_COOKIE, createUsersRepository, hashToken } from './users.repository.js';
 
@@ -111,4 +112,16 @@ export const authPlugin = fp(async (app: AppInstance) => {
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new ApiError(401, 'unauthenticated', '请先登录。');
   return request.principal;
+}
+
+const scopes = new WeakMap<FastifyRequest, Scope>();
+
+/** The district scope of a route that requires login: the one `Scope` every read and write uses. */
+export function scopeOf(request: FastifyRequest): Scope {
+  let scope = scopes.get(request);
+  if (!scope) {
+    scope = Scope.of(principalOf(request));
+    scopes.set(request, scope);
+  }
+  return scope;
 }

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 
 import { ROLE_CODES } from '../../domain/permissions.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 import { recordEvent, writeAs } from '../db/actor.js';
 import { ApiError } from '../errors.js';
-import { StringEnum } from '../schemas.js';
+import { StringEnum } from '../../domain/api/common.schemas.js';
 import { principalOf } from './auth.plugin.js';
 import { assertStrongPassword, dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';

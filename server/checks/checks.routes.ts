@@ -1,12 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { COMPARISONS, MEASURE_IDS, ruleSetProblems, type Rule } from '../../domain/rules/rules.js';
-import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth/auth.plugin.js';
-import { readFilter } from '../auth/principal.js';
+import type { AppInstance } from '../app-instance.js';
+import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { ApiError, GeometryError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import { createRuleSetsRepository, type StoredRuleSet } from '../rules/rule-sets.repository.js';
-import { StringEnum } from '../schemas.js';
+import { StringEnum } from '../../domain/api/common.schemas.js';
 import { runCheck, type CheckInput } from './checks.service.js';
 
 /** Vertices accepted in one check body (a 成片改造区域 drawn by hand has hundreds). */
@@ -148,7 +147,7 @@ export async function checksRoutes(app: AppInstance): Promise<void> {
   }, async (request) => {
     const body = request.body as Static<typeof CheckBody>;
     const { ruleSet, input } = await prepareCheck(ruleSets, body);
-    return await runCheck(app.pool, ruleSet, input, readFilter(principalOf(request)));
+    return await runCheck(app.pool, ruleSet, input, scopeOf(request).districts);
   });
 }
 

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
 import type { DistrictStats } from '../../domain/district-figures.js';
+import fp from 'fastify-plugin';
+import type { AppInstance } from '../app-instance.js';
 import type { DatabaseClient } from '../db/database.js';
 
 export interface DistrictSummary {
@@ -74,3 +76,14 @@ export function createDistrictsRepository(db: DatabaseClient) {
 }
 
 export type DistrictsRepository = ReturnType<typeof createDistrictsRepository>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    districtsRepository: DistrictsRepository;
+  }
+}
+
+/** The districts repository, built once per app (fastify/demo's repository-as-plugin shape). */
+export const districtsRepositoryPlugin = fp(async (app: AppInstance) => {
+  app.decorate('districtsRepository', createDistrictsRepository(app.db));
+}, { name: 'districts-repository', dependencies: ['database'] });

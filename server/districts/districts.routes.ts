@@ -1,11 +1,8 @@
 import { Type } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
-import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth/auth.plugin.js';
-import { readFilter, scopeNames } from '../auth/principal.js';
-import { canRead } from '../auth/scope.js';
-import { ApiError, NotFoundError } from '../errors.js';
-import { createDistrictsRepository } from './districts.repository.js';
+import type { AppInstance } from '../app-instance.js';
+import { scopeOf } from '../auth/auth.plugin.js';
+import { NotFoundError } from '../errors.js';
 
 const BoundingBox = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' });
 
@@ -35,7 +32,7 @@ const DistrictStats = Type.Object({
 const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });
 
 export async function districtsRoutes(app: AppInstance): Promise<void> {
-  const districts = createDistrictsRepository(app.db);
+  const districts = app.districtsRepository;
 
   app.get('/api/districts', {
     config: { permission: 'data:read' },
@@ -45,12 +42,12 @@ export async function districtsRoutes(app: AppInstance): Promise<void> {
       response: { 200: Type.Object({ items: Type.Array(District) }) },
     },
   }, async (request) => {
-    const principal = principalOf(request);
+    const scope = scopeOf(request);
     const items = await districts.list();
     return {
       items: items.map((item) => ({
         ...item,
-        inScope: item.level === 'city' ? principal.allowedDistricts.length > 0 : canRead(principal, item.code),
+        inScope: item.level === 'city' ? scope.coversAny : scope.covers(item.code),
       })),
     };
   });
@@ -66,10 +63,8 @@ export async function districtsRoutes(app: AppInstance): Promise<void> {
   }, async (request) => {
     const district = await districts.find(request.params.code);
     if (!district) throw new NotFoundError(`没有行政区 ${request.params.code}；请从 GET /api/districts 中选择一个代码。`, { parameter: 'code' });
-    const principal = principalOf(request);
-    if (district.level !== 'city' && !canRead(principal, district.code)) {
-      throw new ApiError(403, 'out_of_scope', `${district.name} 不在您的管辖范围（${scopeNames(principal)}）内；如需查看，请联系系统管理员调整管辖范围。`, { district: { code: district.code, name: district.name } });
-    }
-    return districts.stats(district.code, district.name, readFilter(principal));
+    const scope = scopeOf(request);
+    if (district.level !== 'city') scope.assertReadable(district, '该行政区');
+    return districts.stats(district.code, district.name, scope.districts);
   });
 }

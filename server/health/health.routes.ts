@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { sql } from 'kysely';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 
 export async function healthRoutes(app: AppInstance): Promise<void> {
   app.get('/api/health', {

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { convertValue } from '../../domain/import/field-mapping.js';
 import { columnName } from '../../domain/parcel-fields.js';
 import type { Principal } from '../auth/principal.js';
+import { Scope } from '../auth/scope.js';
 import { writeAs } from '../db/actor.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -132,6 +133,7 @@ async function commitSurvey(db: DatabaseClient, row: ImportRow, layers: ImportLa
 export async function commitImport(db: DatabaseClient, row: ImportRow, principal: Principal, requestId: string): Promise<Record<string, unknown>> {
   const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
   if (row.kind === 'survey') return commitSurvey(db, row, layers, principal, requestId);
+  const scope = Scope.of(principal);
   return writeAs(db, { name: principal.username, requestId }, async (transaction) => {
     let inserted = 0;
     let updated = 0;
@@ -145,7 +147,7 @@ export async function commitImport(db: DatabaseClient, row: ImportRow, principal
         LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
         WHERE s._status IN ('valid', 'repaired') ORDER BY s._fid`.execute(transaction);
       for (const feature of rows) {
-        if (!feature.district_code || (!principal.unrestricted && !principal.allowedDistricts.includes(feature.district_code))) {
+        if (!feature.district_code || !scope.covers(feature.district_code)) {
           outside++;
           problems.push({ fid: feature.fid, message: feature.district_code ? `位于 ${feature.district_code}，不在您的管辖范围内` : '不在任何行政区内' });
           continue;

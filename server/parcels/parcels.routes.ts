@@ -3,14 +3,12 @@ import { DISTRICT_CODE_PATTERN } from '../../domain/districts.js';
 import { EFFICIENCY_STATUS_CODES, EVALUATION_GRADES, INEFFICIENCY_TYPE_CODES, REDEVELOPMENT_INTENTS } from '../../domain/efficiency.js';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { PARCEL_FIELD_ACTIONS, roleCan, roleLabel, type EditableParcelKey } from '../../domain/permissions.js';
-import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth/auth.plugin.js';
-import { readFilter } from '../auth/principal.js';
-import { OutOfScopeError, assertWritable, canRead } from '../auth/scope.js';
+import type { AppInstance } from '../app-instance.js';
+import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
 import { ApiError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
-import { StringEnum } from '../schemas.js';
+import { StringEnum } from '../../domain/api/common.schemas.js';
 import { createParcelsRepository } from './parcels.repository.js';
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -151,7 +149,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
   }, async (request) => {
     const parcel = await parcels.find(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
-    return canRead(principalOf(request), parcel.districtCode) ? parcel : restrictedView(parcel);
+    return scopeOf(request).covers(parcel.districtCode) ? parcel : restrictedView(parcel);
   });
 
   app.patch('/api/parcels/:id', {
@@ -170,7 +168,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     const { expectedUpdatedAt, ...changes } = request.body;
     const current = await parcels.find(request.params.id);
     if (!current) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
-    assertWritable(principal, { code: current.districtCode, name: current.districtName });
+    scopeOf(request).assertWritable({ code: current.districtCode, name: current.districtName });
     const keys = Object.keys(changes) as EditableParcelKey[];
     if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });
     const forbidden = keys.filter((key) => !roleCan(principal.role, PARCEL_FIELD_ACTIONS[key]!));
@@ -200,10 +198,9 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       response: { 200: Type.Object({ items: Type.Array(HistoryEntry) }), 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => {
-    const principal = principalOf(request);
     const parcel = await parcels.find(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
-    if (!canRead(principal, parcel.districtCode)) throw new OutOfScopeError(principal, { code: parcel.districtCode, name: parcel.districtName }, '查看');
+    scopeOf(request).assertReadable({ code: parcel.districtCode, name: parcel.districtName });
     return { items: await parcels.history(parcel.id) };
   });
 
@@ -223,7 +220,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
         200: Type.Object({ items: Type.Array(ParcelListItem), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() }),
       },
     },
-  }, async (request) => parcels.list({ ...request.query, allowedDistricts: readFilter(principalOf(request)) }));
+  }, async (request) => parcels.list({ ...request.query, allowedDistricts: scopeOf(request).districts }));
 
   app.get('/api/parcels/geojson', {
     config: { permission: 'data:read' },
@@ -241,6 +238,6 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       throw new InvalidParameterError('bbox', '参数 bbox 应为 最小经度,最小纬度,最大经度,最大纬度，且最小值小于最大值');
     }
     if (maxLon - minLon > 0.1 || maxLat - minLat > 0.1) throw new InvalidParameterError('bbox', '范围过大：bbox 最多 0.1° × 0.1°（约 10 千米），请放大地图后再取地块');
-    return await parcels.geojsonInBox([minLon, minLat, maxLon, maxLat], request.query.limit, readFilter(principalOf(request)));
+    return await parcels.geojsonInBox([minLon, minLat, maxLon, maxLat], request.query.limit, scopeOf(request).districts);
   });
 }

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { XIAMEN } from '../../domain/districts.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 
 export async function settingsRoutes(app: AppInstance): Promise<void> {
   app.get('/api/settings', {

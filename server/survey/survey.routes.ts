@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { LAND_USE_CLASSES, UNKNOWN_LAND_USE_CLASS } from '../../domain/land-use.js';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 
 const SurveyLayer = Type.Object({
   id: Type.Integer(),

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Type } from 'typebox';
-import type { AppInstance } from '../app.js';
+import type { AppInstance } from '../app-instance.js';
 import { REPOSITORY_ROOT } from '../config.js';
 
 export const GLYPHS_DIRECTORY = path.join(REPOSITORY_ROOT, 'tiles', 'glyphs');

@@ -1,6 +1,8 @@
+import fp from 'fastify-plugin';
 import type pg from 'pg';
-import { TileCache, type CachedTile } from './tile-cache.js';
-import type { TileStore } from './tile-store.js';
+import type { AppInstance } from '../app-instance.js';
+import { TileCache, type Bounds, type CachedTile } from './tile-cache.js';
+import { TileStore } from './tile-store.js';
 import { createTilesRepository, type TileLayer } from './tiles.repository.js';
 
 export type TileSource = 'hit' | 'store' | 'miss';
@@ -90,3 +92,38 @@ export function createTileService(options: {
 }
 
 export type TileService = ReturnType<typeof createTileService>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tileCache: TileCache;
+    tileStore: TileStore;
+    tiles: TileService;
+  }
+}
+
+/**
+ * The tile service with its two caches, as a plugin: every change to tiled data, from any process,
+ * reaches the memory cache through `tile_changes` (migration 0009); the persistent store is flushed
+ * on close.
+ */
+export const tileServicePlugin = fp(async (app: AppInstance) => {
+  const { settings } = app;
+  const cache = new TileCache(settings.tileCacheBytes);
+  const store = new TileStore(app.pool, (message, error) => app.log.error({ err: error }, message));
+  void store.loadKeys().catch((error: unknown) => app.log.error({ err: error }, 'could not read the persistent tile cache keys'));
+  app.decorate('tileCache', cache);
+  app.decorate('tileStore', store);
+  app.decorate('tiles', createTileService({
+    pool: app.pool, cache, store, maxTileBytes: settings.tileMaxBytes, storeMinMs: settings.tileStoreMinMs, gzipLevel: settings.tileGzipLevel,
+    log: (message, details) => app.log.error(details, message),
+  }));
+  app.notifications.on('tile_changes', (payload: string) => {
+    const change = JSON.parse(payload) as { layer: string; all?: boolean; bounds?: Bounds };
+    if (change.layer === '*') cache.clear();
+    else if (change.all || !change.bounds) cache.invalidateLayer(change.layer);
+    else cache.invalidate(change.layer, [change.bounds]);
+  });
+  app.addHook('onClose', async () => {
+    await store.flush();
+  });
+}, { name: 'tile-service', dependencies: ['database', 'notifications', 'settings'] });

@@ -1,8 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { Type } from 'typebox';
-import type { AppInstance } from '../app.js';
-import { principalOf } from '../auth/auth.plugin.js';
-import { readFilter } from '../auth/principal.js';
+import type { AppInstance } from '../app-instance.js';
+import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
 import { TILE_LAYERS, surveyTileLayer, type TileLayer } from './tiles.repository.js';
 import { POLYGON_MINZOOM } from './tiles.sql.js';
@@ -67,7 +66,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     if (y >= size) throw new InvalidParameterError('y', `参数 y 超出范围：第 ${z} 级的 y 应在 0–${size - 1} 之间`);
     if (z < layer.minzoom) return reply.code(204).send();
 
-    const served = await tiles.get(layer, z, x, y, readFilter(principalOf(request)));
+    const served = await tiles.get(layer, z, x, y, scopeOf(request).districts);
     reply.header('X-Tile-Cache', served.source);
     // Thinned to fit the size cap: features kept / features in the tile.
     if (served.thinning) reply.header('X-Tile-Thinning', `${served.thinning.kept}/${served.thinning.of}`);

@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
-import { buildApp, type AppInstance } from '../../server/app.js';
+import { buildApp } from '../../server/app.js';
+import type { AppInstance } from '../../server/app-instance.js';
 import { readSettings } from '../../server/config.js';
 import { connectDatabase, type DatabaseHandles } from '../../server/db/database.js';
 import { DEMO_PASSWORD, TEST_ADMIN_PASSWORD } from './accounts.js';
