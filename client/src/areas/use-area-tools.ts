@@ -2,7 +2,7 @@ import { ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef } f
 import { ElMessage } from 'element-plus';
 import type { Position } from 'geojson';
 import { geometryAreaM2 } from '@domain/area.js';
-import { fetchParcel } from '../api/client.js';
+import { fetchParcel } from '../parcels/parcels.api.js';
 import type { CompositionRow } from '../components/area-form-panel.vue';
 import { outerRing, type AreasMapView, type AreaTool, type CompositionFeature, type DrawTool } from '../map/areas-map.js';
 import type { AreaEditor, AreaEditorSnapshot } from './area-editor.js';

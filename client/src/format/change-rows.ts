@@ -1,7 +1,8 @@
 import { inefficiencyTypeLabel, redevelopmentIntentLabel, statusLabel } from '@domain/efficiency.js';
 import { PARCEL_FIELDS } from '@domain/parcel-fields.js';
 import { roleLabel } from '@domain/permissions.js';
-import type { AuditEntry, ParcelDetail } from '../api/client.js';
+import type { AuditEntry } from '../audit/audit.api.js';
+import type { ParcelDetail } from '../parcels/parcels.api.js';
 import { EMPTY_VALUE, formatDate, parcelCardRow } from './parcel-card-rows.js';
 
 /** Audit actions in the words of the log's readers. */

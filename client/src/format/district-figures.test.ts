@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
-import type { DistrictStats } from '../api/client.js';
+import type { DistrictStats } from '../districts/districts.api.js';
 import { areaFigures, figureRows, formatCount } from './district-figures.js';
 
 const huli: DistrictStats = {

@@ -1,5 +1,5 @@
 import { areaInUnits, formatNumber, squareMetresToHectares } from '@domain/units.js';
-import type { DistrictStats } from '../api/client.js';
+import type { DistrictStats } from '../districts/districts.api.js';
 import type { ColourMode } from '../state/browse-state.js';
 import { colourEntries, colourOf } from './colour-scheme.js';
 

@@ -1,15 +1,6 @@
 import { PARCEL_IMPORT_FIELDS, SURVEY_FIELDS, type FieldTarget, type ImportKind } from '@domain/import/field-mapping.js';
 import { formatNumber } from '@domain/units.js';
-import type {
-  ImportCommitResult,
-  ImportFeatureStatus,
-  ImportPhase,
-  ImportReport,
-  ImportState,
-  ImportStatus,
-  ParcelCommitResult,
-  SurveyCommitResult,
-} from '../api/client.js';
+import type { ImportCommitResult, ImportFeatureStatus, ImportPhase, ImportReport, ImportState, ImportStatus, ParcelCommitResult, SurveyCommitResult } from '../imports/imports.api.js';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
 

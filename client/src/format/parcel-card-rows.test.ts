@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PARCEL_FIELDS, PARCEL_GROUPS } from '@domain/parcel-fields.js';
-import type { ParcelDetail } from '../api/client.js';
+import type { ParcelDetail } from '../parcels/parcels.api.js';
 import { formatDate, parcelCardGroups, parcelCardTitle } from './parcel-card-rows.js';
 
 function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {

@@ -6,7 +6,7 @@ import {
 import { landUseLabel } from '@domain/land-use.js';
 import { PARCEL_FIELDS, PARCEL_GROUPS, type ParcelField } from '@domain/parcel-fields.js';
 import { areaInUnits, formatNumber } from '@domain/units.js';
-import type { ParcelDetail } from '../api/client.js';
+import type { ParcelDetail } from '../parcels/parcels.api.js';
 
 /** Shown for every attribute the survey left empty, so a blank never looks like a zero. */
 export const EMPTY_VALUE = '—';

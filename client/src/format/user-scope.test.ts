@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../api/client.js';
+import type { SessionUser } from '../auth/auth.api.js';
 import { coversCity, restrictedParcelNotice, scopeText } from './user-scope.js';
 
 function user(scopes: SessionUser['scopes']): SessionUser {

@@ -1,4 +1,4 @@
-import type { SessionUser, UserScope } from '../api/client.js';
+import type { SessionUser, UserScope } from '../auth/auth.api.js';
 
 /** True when the user's scope is the whole city (so nothing is hidden from them). */
 export function coversCity(scopes: readonly UserScope[], cityCode: string): boolean {

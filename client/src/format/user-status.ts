@@ -1,4 +1,4 @@
-import type { AdminUser } from '../api/client.js';
+import type { AdminUser } from '../users/users.api.js';
 import { formatDateTime } from './change-rows.js';
 
 export type UserStatus = 'active' | 'disabled' | 'locked';

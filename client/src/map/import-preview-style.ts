@@ -1,5 +1,6 @@
 import type { ExpressionSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { BoundingBox, ImportFeature } from '../api/client.js';
+import type { BoundingBox } from './geo-types.js';
+import type { ImportFeature } from '../imports/imports.api.js';
 import { FEATURE_STATUSES } from '../format/import-text.js';
 import { BACKGROUND_COLOUR, INK, SOURCE, SOURCE_LAYER, TEXT_FONT } from './map-style.js';
 

@@ -7,7 +7,7 @@ import {
   type PaddingOptions,
   type VectorTileSource,
 } from 'maplibre-gl';
-import type { BoundingBox } from '../api/client.js';
+import type { BoundingBox } from './geo-types.js';
 import { parcelCellFromTile, type ParcelCellProperties } from '../format/parcel-cell.js';
 import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
 import type { SurveyLayerSelection } from '../state/survey-layer-selection.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { District } from '../api/client.js';
+import type { District } from '../districts/districts.api.js';
 import { catalogueFromDistricts, fallbackCatalogue, findDistrict } from './district-catalogue.js';
 
 const items: District[] = [

@@ -1,5 +1,6 @@
 import { XIAMEN, XIAMEN_DISTRICTS } from '@domain/districts.js';
-import type { BoundingBox, District } from '../api/client.js';
+import type { BoundingBox } from '../map/geo-types.js';
+import type { District } from '../districts/districts.api.js';
 
 export interface DistrictEntry {
   code: string;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, type ImportAnswer, type ImportState, type ImportStatus } from '../api/client.js';
+import { ApiError } from '../http/request.js';
+import type { ImportAnswer, ImportState, ImportStatus } from '../imports/imports.api.js';
 import { ImportFlow, POLL_INTERVAL_MS, POLL_RETRY_MS, type ImportFlowApi } from './import-flow.js';
 
 function importState(status: ImportStatus, change: Partial<ImportState> = {}): ImportState {

@@ -1,4 +1,4 @@
-import type { ImportAnswer, ImportCommitResult, ImportState, ImportStatus, ImportUploadFields } from '../api/client.js';
+import type { ImportAnswer, ImportCommitResult, ImportState, ImportStatus, ImportUploadFields } from '../imports/imports.api.js';
 
 /**
  * What the 数据导入 page shows: the upload form (`idle`), the file on its way (`uploading`), the

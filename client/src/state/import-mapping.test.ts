@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportLayer } from '../api/client.js';
+import type { ImportLayer } from '../imports/imports.api.js';
 import { combinedMapping, duplicateTargets, effectiveEdits, exampleValues } from './import-mapping.js';
 
 function layer(id: string, mapping: Record<string, string | null>, skipped = false): ImportLayer {

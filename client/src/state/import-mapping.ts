@@ -1,4 +1,4 @@
-import type { ImportLayer } from '../api/client.js';
+import type { ImportLayer } from '../imports/imports.api.js';
 
 export type FieldMapping = Record<string, string | null>;
 

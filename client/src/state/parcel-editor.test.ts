@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParcelDetail } from '../api/client.js';
+import type { ParcelDetail } from '../parcels/parcels.api.js';
 import { changedKeys, editorFields, initialValues, parcelChange } from './parcel-editor.js';
 
 function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {

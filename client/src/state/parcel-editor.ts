@@ -8,7 +8,7 @@ import { INDUSTRY_CODES } from '@domain/industry-codes.js';
 import { LAND_USE_CODES } from '@domain/land-use.js';
 import { PARCEL_FIELDS, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
 import { editableParcelFields } from '@domain/permissions.js';
-import type { ParcelChange, ParcelDetail } from '../api/client.js';
+import type { ParcelChange, ParcelDetail } from '../parcels/parcels.api.js';
 
 /** How one attribute is edited. Fractions are typed as percentages, as officials read them. */
 export type EditorInput = 'text' | 'number' | 'percent' | 'date' | 'boolean' | 'select';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../api/client.js';
+import type { SessionUser } from '../auth/auth.api.js';
 import { SESSION_EXPIRED_NOTICE, SessionState, type SessionSnapshot } from './session-state.js';
 
 const plannerOfHuli: SessionUser = {

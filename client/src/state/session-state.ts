@@ -1,4 +1,4 @@
-import type { SessionUser } from '../api/client.js';
+import type { SessionUser } from '../auth/auth.api.js';
 
 /**
  * Where the session stands: `checking` while `GET /api/auth/me` runs at start, `signed-out` (the

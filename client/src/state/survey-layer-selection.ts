@@ -1,4 +1,4 @@
-import type { SurveyLayer } from '../api/client.js';
+import type { SurveyLayer } from '../survey/survey.api.js';
 import type { TextStorage } from './basemap-setting.js';
 
 /** localStorage key of the 变更调查 years and opacity chosen on this browser. */

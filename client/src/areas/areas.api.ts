@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { AreaStatus, RedevelopmentMode } from '@domain/areas.js';
 import type { CheckAnswer } from '@domain/rules/check-answer.js';
-import { queryString, request, type RequestOptions } from './client.js';
+import { queryString, request, type RequestOptions } from '../http/request.js';
 
 /** Shapes drawn inside an area (零星用地, 配套用房 land), as the checks body carries them. */
 export interface PolygonFeatureCollection {

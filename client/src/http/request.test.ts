@@ -1,59 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, changePassword, fetchSession, login, logout, onUnauthenticated, setCsrfToken, updateParcel, uploadImport } from './client.js';
-
-interface Recorded {
-  url: string;
-  init: RequestInit;
-}
-
-/** A fetch that answers from a list and records what was asked, in order. */
-function answering(...answers: { status: number; body?: unknown }[]): Recorded[] {
-  const calls: Recorded[] = [];
-  vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    const answer = answers.shift() ?? { status: 500 };
-    const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
-    return new Response(answer.status === 204 ? null : text, { status: answer.status });
-  });
-  return calls;
-}
-
-function header(call: Recorded, name: string): string | undefined {
-  return (call.init.headers as Record<string, string>)[name];
-}
-
-const user = { id: 6, username: 'planner-huli', displayName: '湖里区规划员', role: 'planner', scopes: [], mustChangePassword: false };
+import { ApiError, isAbort, onPasswordChangeRequired, onRequestError, onUnauthenticated, request, setCsrfToken, upload } from './request.js';
+import { answering, header } from './testing.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
   setCsrfToken(null);
   onUnauthenticated(null);
+  onPasswordChangeRequired(null);
+  onRequestError(null);
 });
 
-describe('api client session', () => {
-  it('keeps the CSRF token from login and sends it on writes only', async () => {
-    const calls = answering({ status: 200, body: { user, csrfToken: 'token-1' } }, { status: 200, body: { id: 381 } });
-
-    await login('planner-huli', 'Demo-2026-biaotu', { quiet: true });
-    await updateParcel(381, { plannedFunction: '新型产业用地' }, { quiet: true });
-
-    expect(header(calls[0], 'x-csrf-token')).toBeUndefined();
-    expect(calls[1].init.method).toBe('PATCH');
-    expect(header(calls[1], 'x-csrf-token')).toBe('token-1');
-    expect(calls[1].init.credentials).toBe('same-origin');
-    expect(JSON.parse(String(calls[1].init.body))).toEqual({ plannedFunction: '新型产业用地' });
-  });
-
-  it('takes a fresh token from /api/auth/me', async () => {
-    const calls = answering({ status: 200, body: { user, csrfToken: 'token-2' } }, { status: 204 });
-
-    await fetchSession({ quiet: true });
-    await changePassword('old-password-1', 'new-password-2', { quiet: true });
-
-    expect(header(calls[0], 'x-csrf-token')).toBeUndefined();
-    expect(header(calls[1], 'x-csrf-token')).toBe('token-2');
-  });
-
+describe('request', () => {
   it('reports a lost session and forgets the token', async () => {
     setCsrfToken('token-3');
     let lost = 0;
@@ -63,10 +20,10 @@ describe('api client session', () => {
       { status: 200, body: { id: 381 } },
     );
 
-    await expect(updateParcel(381, { owner: null }, { quiet: true })).rejects.toBeInstanceOf(ApiError);
+    await expect(request('PATCH', '/api/parcels/381', { owner: null }, { quiet: true })).rejects.toBeInstanceOf(ApiError);
     expect(lost).toBe(1);
 
-    await updateParcel(381, { owner: null }, { quiet: true });
+    await request('PATCH', '/api/parcels/381', { owner: null }, { quiet: true });
     expect(header(calls[1], 'x-csrf-token')).toBeUndefined();
   });
 
@@ -76,7 +33,7 @@ describe('api client session', () => {
     onUnauthenticated(() => lost++);
     answering({ status: 401, body: { error: 'invalid_credentials', message: '当前密码不正确。' } });
 
-    const failure = await changePassword('wrong-password-1', 'new-password-2', { quiet: true }).catch((error: unknown) => error);
+    const failure = await request('POST', '/api/auth/password', { currentPassword: 'wrong-password-1', newPassword: 'new-password-2' }, { quiet: true }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).message).toBe('当前密码不正确。');
@@ -89,23 +46,55 @@ describe('api client session', () => {
       body: { error: 'out_of_scope', message: '您的账号只能修改 湖里区 的数据；该地块属于 思明区 (350203)。', district: { code: '350203', name: '思明区' } },
     });
 
-    const failure = (await updateParcel(1068, { plannedFunction: 'x' }, { quiet: true }).catch((error: unknown) => error)) as ApiError;
+    const failure = (await request('PATCH', '/api/parcels/1068', { plannedFunction: 'x' }, { quiet: true }).catch((error: unknown) => error)) as ApiError;
 
     expect(failure.status).toBe(403);
     expect(failure.code).toBe('out_of_scope');
     expect(failure.body?.district).toEqual({ code: '350203', name: '思明区' });
   });
 
-  it('forgets the token on logout even if the server cannot be reached', async () => {
-    setCsrfToken('token-5');
+
+  it('hands failures to the presenter unless the caller keeps them quiet or the session is gone', async () => {
+    const shown: string[] = [];
+    onRequestError((error) => shown.push(error.message));
+    answering(
+      { status: 404 },
+      { status: 409, body: { error: 'conflict', message: '该地块已被他人修改。' } },
+      { status: 401, body: { error: 'unauthenticated', message: '请先登录' } },
+      { status: 403, body: { error: 'password_change_required', message: '请先修改密码' } },
+    );
+
+    await request('GET', '/api/parcels/1', undefined).catch(() => undefined);
+    await request('PATCH', '/api/parcels/1', {}, { quiet: true }).catch(() => undefined);
+    await request('GET', '/api/auth/me', undefined).catch(() => undefined);
+    await request('GET', '/api/parcels/2', undefined).catch(() => undefined);
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(logout({ quiet: true })).rejects.toBeInstanceOf(ApiError);
+    await request('GET', '/api/parcels/3', undefined).catch(() => undefined);
 
-    const calls = answering({ status: 204 });
-    await changePassword('a', 'b', { quiet: true });
-    expect(header(calls[0], 'x-csrf-token')).toBeUndefined();
+    expect(shown).toEqual(['请求的数据不存在', '无法连接服务器，请检查网络或稍后重试']);
+  });
+
+  it('asks for a password change when the server refuses work until then', async () => {
+    let asked = 0;
+    onPasswordChangeRequired(() => asked++);
+    answering({ status: 403, body: { error: 'password_change_required', message: '请先修改密码' } });
+
+    await expect(request('GET', '/api/parcels/1', undefined, { quiet: true })).rejects.toBeInstanceOf(ApiError);
+    expect(asked).toBe(1);
+  });
+
+  it('lets a cancelled request through as an AbortError, shown to nobody', async () => {
+    const shown: string[] = [];
+    onRequestError((error) => shown.push(error.message));
+    vi.stubGlobal('fetch', async () => {
+      throw new DOMException('aborted', 'AbortError');
+    });
+
+    const failure = await request('GET', '/api/parcels/1', undefined).catch((error: unknown) => error);
+    expect(isAbort(failure)).toBe(true);
+    expect(shown).toEqual([]);
   });
 });
 
@@ -157,18 +146,20 @@ class RecordingRequest {
   }
 }
 
-describe('import upload', () => {
+describe('upload', () => {
   afterEach(() => {
     RecordingRequest.last = null;
   });
 
-  it('sends the fields before the file, with the CSRF token, and reports progress', async () => {
+  it('posts the form with the CSRF token and reports progress', async () => {
     vi.stubGlobal('XMLHttpRequest', RecordingRequest);
     setCsrfToken('token-6');
     const progress: number[] = [];
-    const file = new File([new Uint8Array([80, 75, 3, 4])], 'dltb-2023-gbk-4527.zip', { type: 'application/zip' });
+    const form = new FormData();
+    form.append('kind', 'survey');
+    form.append('file', new File([new Uint8Array([80, 75, 3, 4])], 'dltb-2023-gbk-4527.zip', { type: 'application/zip' }));
 
-    const answer = uploadImport(file, { kind: 'survey', year: 2023, srid: 4527, encoding: 'gbk' }, { quiet: true, onProgress: (fraction) => progress.push(fraction) });
+    const answer = upload('/api/imports', form, { quiet: true, onProgress: (fraction) => progress.push(fraction) });
     const request = RecordingRequest.last!;
     request.progress(1, 4);
     request.progress(4, 4);
@@ -178,24 +169,13 @@ describe('import upload', () => {
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/api/imports');
     expect(request.headers['x-csrf-token']).toBe('token-6');
-    expect([...request.body!.keys()]).toEqual(['kind', 'year', 'srid', 'encoding', 'file']);
-    expect(request.body!.get('year')).toBe('2023');
-    expect((request.body!.get('file') as File).name).toBe('dltb-2023-gbk-4527.zip');
+    expect(request.body).toBe(form);
     expect(progress).toEqual([0.25, 1]);
-  });
-
-  it('leaves out the fields the user left on 自动识别', async () => {
-    vi.stubGlobal('XMLHttpRequest', RecordingRequest);
-    const answer = uploadImport(new File(['x'], 'pengbu_BR-14.txt'), { kind: 'parcels' }, { quiet: true });
-    RecordingRequest.last!.answer(202, { id: 'a' });
-    await answer;
-
-    expect([...RecordingRequest.last!.body!.keys()]).toEqual(['kind', 'file']);
   });
 
   it('turns a refusal into an ApiError with the server message', async () => {
     vi.stubGlobal('XMLHttpRequest', RecordingRequest);
-    const answer = uploadImport(new File(['x'], 'big.zip'), { kind: 'survey' }, { quiet: true });
+    const answer = upload('/api/imports', new FormData(), { quiet: true });
     RecordingRequest.last!.answer(413, { error: 'too_large', message: '文件超过上传上限 200 MB。', parameter: 'file' });
 
     const failure = (await answer.catch((error: unknown) => error)) as ApiError;
@@ -209,7 +189,7 @@ describe('import upload', () => {
     vi.stubGlobal('XMLHttpRequest', RecordingRequest);
     let lost = 0;
     onUnauthenticated(() => lost++);
-    const answer = uploadImport(new File(['x'], 'a.zip'), { kind: 'survey' }, { quiet: true });
+    const answer = upload('/api/imports', new FormData(), { quiet: true });
     RecordingRequest.last!.answer(401, { error: 'unauthenticated', message: '请先登录' });
 
     await expect(answer).rejects.toBeInstanceOf(ApiError);
@@ -219,7 +199,7 @@ describe('import upload', () => {
   it('stops when aborted', async () => {
     vi.stubGlobal('XMLHttpRequest', RecordingRequest);
     const controller = new AbortController();
-    const answer = uploadImport(new File(['x'], 'a.zip'), { kind: 'survey' }, { quiet: true, signal: controller.signal });
+    const answer = upload('/api/imports', new FormData(), { quiet: true, signal: controller.signal });
     controller.abort();
 
     await expect(answer).rejects.toMatchObject({ name: 'AbortError' });
