@@ -3,7 +3,7 @@ import { ElMessage } from 'element-plus';
 import type { Position } from 'geojson';
 import { geometryAreaM2 } from '@domain/area.js';
 import { fetchParcel } from '../parcels/parcels.api.js';
-import type { CompositionRow } from '../components/area-form-panel.vue';
+import type { CompositionRow } from './area-form-panel.vue';
 import { outerRing, type AreasMapView, type AreaTool, type CompositionFeature, type DrawTool } from '../map/areas-map.js';
 import type { AreaEditor, AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, interiorPoint, polygonsOf, type Areal, type Box } from './area-geometry.js';
