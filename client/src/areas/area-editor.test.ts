@@ -1,6 +1,6 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { SavedArea } from '../api/areas.js';
+import type { SavedArea } from './areas.api.js';
 import { AreaEditor, LOG_LIMIT } from './area-editor.js';
 
 function square(x: number, size = 0.001): Polygon {

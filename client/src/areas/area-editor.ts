@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { AreaStatus, RedevelopmentMode } from '@domain/areas.js';
-import type { AreaBody, CheckBody, FloorAreaFigures, PolygonFeatureCollection, SavedArea } from '../api/areas.js';
+import type { AreaBody, CheckBody, FloorAreaFigures, PolygonFeatureCollection, SavedArea } from './areas.api.js';
 import { polygonsOf, type Areal } from './area-geometry.js';
 
 /** A 零星用地 or 配套用房 zone drawn by hand (already cut to the boundary). */

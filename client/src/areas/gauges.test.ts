@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rule } from '@domain/rules/rules.js';
-import type { CheckAnswer } from '../api/areas.js';
+import type { CheckAnswer } from './areas.api.js';
 import { buildGauges, differencesFromServer, liveChecks } from './gauges.js';
 import type { LiveFigures } from './live-figures.js';
 

@@ -1,6 +1,6 @@
 import { evaluateRule, MEASURES, type CheckResult, type Comparison, type MeasureId, type ProjectFigures, type Rule, type RuleSet } from '@domain/rules/rules.js';
 import { areaInUnits, formatNumber } from '@domain/units.js';
-import type { CheckAnswer, FloorAreaFigures } from '../api/areas.js';
+import type { CheckAnswer, FloorAreaFigures } from './areas.api.js';
 import type { LiveFigures } from './live-figures.js';
 
 /**

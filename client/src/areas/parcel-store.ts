@@ -1,4 +1,4 @@
-import type { ParcelFeatureCollection, ParcelFeatureProperties } from '../api/areas.js';
+import type { ParcelFeatureCollection, ParcelFeatureProperties } from './areas.api.js';
 import { boxesMeet, boxOf, type Areal, type Box } from './area-geometry.js';
 import type { LiveParcel } from './live-figures.js';
 import type { SnapTarget } from './snapping.js';

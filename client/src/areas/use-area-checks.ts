@@ -1,9 +1,10 @@
 import { computed, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import { geometryAreaM2 } from '@domain/area.js';
 import { gapToleranceOf } from '@domain/rules/rules.js';
-import { runCheck, type CheckAnswer } from '../api/areas.js';
-import { ApiError, fetchRuleSets, isAbort, type StoredRuleSet } from '../api/client.js';
-import type { CompositionRow, ZoneRow } from '../components/area-form-panel.vue';
+import { runCheck, type CheckAnswer } from './areas.api.js';
+import { ApiError, isAbort } from '../http/request.js';
+import { fetchRuleSets, type StoredRuleSet } from '../rules/rules.api.js';
+import type { CompositionRow, ZoneRow } from './area-form-panel.vue';
 import type { AreasMapView, CompositionFeature } from '../map/areas-map.js';
 import type { AreaContent, AreaEditor, AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, interiorPoint, polygonsOf, type Areal } from './area-geometry.js';

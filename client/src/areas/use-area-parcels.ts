@@ -1,7 +1,8 @@
 import { ref } from 'vue';
 import { ElMessage } from 'element-plus';
-import { fetchParcelGeoJson } from '../api/areas.js';
-import { ApiError, isAbort, type BoundingBox } from '../api/client.js';
+import { fetchParcelGeoJson } from './areas.api.js';
+import { ApiError, isAbort } from '../http/request.js';
+import type { BoundingBox } from '../map/geo-types.js';
 import { boxOf, type Areal, type Box } from './area-geometry.js';
 import { MAX_BOX_DEGREES, ParcelStore, PARCELS_MIN_ZOOM, splitBox } from './parcel-store.js';
 

@@ -2,22 +2,10 @@ import { computed, reactive, ref, shallowRef, watch, type ComputedRef, type Ref,
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { AREA_TRANSITIONS, areaStatusLabel, type AreaStatus } from '@domain/areas.js';
 import { roleCan } from '@domain/permissions.js';
-import {
-  changeAreaStatus,
-  createArea,
-  deleteArea,
-  fetchArea,
-  fetchAreas,
-  fetchAreaVersion,
-  restoreAreaVersion,
-  updateArea,
-  type AreaSummary,
-  type AreaVersionSummary,
-  type CheckAnswer,
-  type SavedArea,
-} from '../api/areas.js';
-import { ApiError, type StoredRuleSet } from '../api/client.js';
-import type { StatusAction } from '../components/area-form-panel.vue';
+import { changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, restoreAreaVersion, updateArea, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type SavedArea } from './areas.api.js';
+import { ApiError } from '../http/request.js';
+import type { StoredRuleSet } from '../rules/rules.api.js';
+import type { StatusAction } from './area-form-panel.vue';
 import type { AreasMapView, AreaTool } from '../map/areas-map.js';
 import type { AreaContent, AreaEditor, AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, type Areal } from './area-geometry.js';

@@ -2,8 +2,8 @@ import { ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef } f
 import { ElMessage } from 'element-plus';
 import type { Position } from 'geojson';
 import { geometryAreaM2 } from '@domain/area.js';
-import { fetchParcel } from '../api/client.js';
-import type { CompositionRow } from '../components/area-form-panel.vue';
+import { fetchParcel } from '../parcels/parcels.api.js';
+import type { CompositionRow } from './area-form-panel.vue';
 import { outerRing, type AreasMapView, type AreaTool, type CompositionFeature, type DrawTool } from '../map/areas-map.js';
 import type { AreaEditor, AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, interiorPoint, polygonsOf, type Areal, type Box } from './area-geometry.js';

@@ -1,7 +1,7 @@
 import { reactive, ref } from 'vue';
 import { ElMessage } from 'element-plus';
-import { boundaryFromFile } from '../api/areas.js';
-import { ApiError } from '../api/client.js';
+import { boundaryFromFile } from './areas.api.js';
+import { ApiError } from '../http/request.js';
 import type { AreasMapView, AreaTool } from '../map/areas-map.js';
 import type { AreaEditor } from './area-editor.js';
 import { boxOf, type Areal } from './area-geometry.js';

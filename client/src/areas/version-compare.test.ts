@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedArea } from '../api/areas.js';
+import type { SavedArea } from './areas.api.js';
 import { compareVersions } from './version-compare.js';
 
 function version(number: number, supportingM2: number, pass: boolean): SavedArea {

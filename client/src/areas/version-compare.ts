@@ -1,5 +1,5 @@
 import { areaStatusLabel, redevelopmentModeLabel } from '@domain/areas.js';
-import type { SavedArea } from '../api/areas.js';
+import type { SavedArea } from './areas.api.js';
 import { formatArea, formatLimit, formatRatio } from './gauges.js';
 
 export interface CompareRow {

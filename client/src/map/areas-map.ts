@@ -19,7 +19,7 @@ import {
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Feature, Polygon, Position } from 'geojson';
-import type { BoundingBox } from '../api/client.js';
+import type { BoundingBox } from './geo-types.js';
 import { polygonsOf, type Areal } from '../areas/area-geometry.js';
 import type { Zone } from '../areas/area-editor.js';
 import { snapPosition, type SnapTarget } from '../areas/snapping.js';

@@ -1,5 +1,5 @@
 import { Map as MapLibreMap, Popup, ScaleControl, type GeoJSONSource, type LngLatLike } from 'maplibre-gl';
-import type { ImportFeature } from '../api/client.js';
+import type { ImportFeature } from '../imports/imports.api.js';
 import { buildImportPreviewStyle, featureBounds, PREVIEW_LAYER, PREVIEW_SOURCE } from './import-preview-style.js';
 import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
 import { exposeImportMapForTests } from './test-hooks.js';

@@ -1,6 +1,7 @@
 import type { ExpressionSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { BoundingBox, ImportFeature } from '../api/client.js';
-import { FEATURE_STATUSES } from '../format/import-text.js';
+import type { BoundingBox } from './geo-types.js';
+import type { ImportFeature } from '../imports/imports.api.js';
+import { FEATURE_STATUSES } from '../imports/import-text.js';
 import { BACKGROUND_COLOUR, INK, SOURCE, SOURCE_LAYER, TEXT_FONT } from './map-style.js';
 
 export const PREVIEW_SOURCE = 'import-features';

@@ -2,7 +2,7 @@ import { expression as styleExpression, latest, validateStyleMin, type LayerSpec
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
 import { LAND_USE_CLASSES, UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
-import { INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, shareClassOf } from '../format/colour-scheme.js';
+import { INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, shareClassOf } from '../ui/colour-scheme.js';
 import {
   buildMapStyle,
   cellFillExpression,

@@ -8,9 +8,9 @@ import type {
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
 import { UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
-import type { ColourMode } from '../state/browse-state.js';
-import { colourEntries, INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../format/colour-scheme.js';
-import { landUseClassEntries } from '../format/survey-patch.js';
+import type { ColourMode } from '../browse/browse-state.js';
+import { colourEntries, INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../ui/colour-scheme.js';
+import { landUseClassEntries } from '../survey/survey-patch.js';
 
 export const SOURCE = {
   basemap: 'basemap',

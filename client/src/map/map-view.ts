@@ -7,10 +7,10 @@ import {
   type PaddingOptions,
   type VectorTileSource,
 } from 'maplibre-gl';
-import type { BoundingBox } from '../api/client.js';
-import { parcelCellFromTile, type ParcelCellProperties } from '../format/parcel-cell.js';
-import type { BrowseSnapshot, BrowseState } from '../state/browse-state.js';
-import type { SurveyLayerSelection } from '../state/survey-layer-selection.js';
+import type { BoundingBox } from './geo-types.js';
+import { parcelCellFromTile, type ParcelCellProperties } from './parcel-cell.js';
+import type { BrowseSnapshot, BrowseState } from '../browse/browse-state.js';
+import type { SurveyLayerSelection } from '../survey/survey-layer-selection.js';
 import {
   basemapLayer,
   basemapSource,

@@ -1,6 +1,6 @@
 import { Popup, type LngLatLike, type Map as MapLibreMap, type PointLike, type VectorTileSource } from 'maplibre-gl';
-import { summariseSurveyPatch, type SurveyPatchProperties } from '../format/survey-patch.js';
-import type { SurveyLayerOption } from '../state/survey-layer-selection.js';
+import { summariseSurveyPatch, type SurveyPatchProperties } from '../survey/survey-patch.js';
+import type { SurveyLayerOption } from '../survey/survey-layer-selection.js';
 import {
   LAYER,
   surveyCellLayerId,

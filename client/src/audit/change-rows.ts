@@ -1,0 +1,197 @@
+import { inefficiencyTypeLabel, redevelopmentIntentLabel, statusLabel } from '@domain/efficiency.js';
+import { PARCEL_FIELDS } from '@domain/parcel-fields.js';
+import { roleLabel } from '@domain/permissions.js';
+import type { AuditEntry } from './audit.api.js';
+import type { ParcelDetail } from '../parcels/parcels.api.js';
+import { EMPTY_VALUE, formatDate, parcelCardRow } from '../parcels/parcel-card-rows.js';
+
+/** Audit actions in the words of the log's readers. */
+export const AUDIT_ACTIONS = [
+  { code: 'insert', label: '新增' },
+  { code: 'update', label: '修改' },
+  { code: 'delete', label: '删除' },
+  { code: 'bulk_load', label: '批量载入' },
+  { code: 'login', label: '登录' },
+  { code: 'login_failed', label: '登录失败' },
+  { code: 'logout', label: '退出' },
+  { code: 'password_change', label: '修改密码' },
+  { code: 'locked', label: '锁定' },
+  { code: 'import_commit', label: '导入入库' },
+  { code: 'clear', label: '清空' },
+  { code: 'status', label: '状态变更' },
+  { code: 'restore', label: '恢复版本' },
+] as const;
+
+export const AUDIT_ENTITIES = [
+  { code: 'parcels', label: '地块' },
+  { code: 'districts', label: '行政区' },
+  { code: 'users', label: '用户' },
+  { code: 'auth', label: '登录会话' },
+  { code: 'imports', label: '数据导入' },
+  { code: 'survey_layers', label: '变更调查图层' },
+  { code: 'rule_sets', label: '规则集' },
+  { code: 'areas', label: '成片改造区域' },
+  { code: 'tile_cache', label: '瓦片缓存' },
+] as const;
+
+export function auditActionLabel(code: string): string {
+  return AUDIT_ACTIONS.find((action) => action.code === code)?.label ?? code;
+}
+
+export function auditEntityLabel(code: string): string {
+  return AUDIT_ENTITIES.find((entity) => entity.code === code)?.label ?? code;
+}
+
+/** 'display_name' → 'displayName': the log holds database rows, the labels are keyed like the API. */
+export function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Column labels of the records that are not parcels (parcels take theirs from PARCEL_FIELDS). */
+const COMMON_LABELS: Readonly<Record<string, string>> = {
+  id: '标识',
+  geometry: '图形',
+  geom: '图形',
+  createdAt: '创建时间',
+  updatedAt: '更新时间',
+  updatedBy: '更新人',
+  username: '用户名',
+  displayName: '姓名',
+  role: '角色',
+  scopes: '管辖范围',
+  disabled: '已停用',
+  lockedUntil: '锁定至',
+  lastLoginAt: '最近登录',
+  failedLogins: '连续登录失败次数',
+  failedLoginCount: '连续登录失败次数',
+  mustChangePassword: '须修改密码',
+  passwordChanged: '密码已更改',
+  name: '名称',
+  level: '级别',
+  parentCode: '上级代码',
+  areaM2: '面积',
+  ip: 'IP 地址',
+  userAgent: '浏览器',
+  reason: '原因',
+  userId: '用户标识',
+  parcels: '地块数',
+  seed: '随机种子',
+  generator: '生成程序',
+  source: '数据来源',
+  count: '数量',
+  year: '年份',
+  features: '图斑数',
+  layerId: '图层编号',
+  importId: '导入编号',
+  file: '文件',
+  inserted: '新增',
+  updated: '更新',
+  skipped: '跳过',
+};
+
+/**
+ * Keys the log must never show even if a row carries them: password hashes, a password itself,
+ * anything named like a secret. The server leaves them out; this is a second lock. (The server's
+ * own `password_changed` flag says only that it changed, and stays visible.)
+ */
+export function isSecretKey(key: string): boolean {
+  return /hash|secret|token|salt/i.test(key) || /^(new_?|current_?)?password$/i.test(key);
+}
+
+export function changeLabel(entity: string, key: string): string {
+  const name = camelCase(key);
+  if (entity === 'parcels') {
+    const field = PARCEL_FIELDS.find((candidate) => candidate.key === name);
+    if (field) return field.label;
+  }
+  return COMMON_LABELS[name] ?? key;
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+
+/** ISO time → 'YYYY-MM-DD HH:mm:ss' in the browser's time zone (the officials' local time). */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return EMPTY_VALUE;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const pad = (number: number) => String(number).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+function genericText(key: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (key === 'role' && typeof value === 'string') return roleLabel(value);
+  if (key === 'geometry' || key === 'geom') return '（图形数据）';
+  if (Array.isArray(value)) {
+    return value.map((item) => (item && typeof item === 'object' && 'name' in item ? String(item.name) : String(item))).join('、') || EMPTY_VALUE;
+  }
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'string' && TIMESTAMP.test(value)) return formatDateTime(value);
+  return String(value);
+}
+
+/**
+ * A logged value as the card would show it: labels for codes, units, percentages for fractions.
+ * The log keeps database values (numerics may arrive as strings), so numbers are read leniently.
+ */
+export function changeValueText(entity: string, key: string, value: unknown): string {
+  const name = camelCase(key);
+  if (entity !== 'parcels') return genericText(name, value);
+  if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+  if (name === 'status' && typeof value === 'string') return statusLabel(value);
+  if (name === 'inefficiencyType' && typeof value === 'string') return inefficiencyTypeLabel(value);
+  if (name === 'redevelopmentIntent' && typeof value === 'string') return redevelopmentIntentLabel(value);
+  const field = PARCEL_FIELDS.find((candidate) => candidate.key === name);
+  if (!field) return genericText(name, value);
+  let typed: unknown = value;
+  if ((field.kind === 'number' || field.kind === 'fraction') && typeof value === 'string' && value.trim() !== '') typed = Number(value);
+  if (field.kind === 'date' && typeof value === 'string') return formatDate(value);
+  const row = parcelCardRow(field, { [field.key]: typed } as unknown as ParcelDetail);
+  return row.value;
+}
+
+export interface ChangeRow {
+  key: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+function sameJson(left: unknown, right: unknown): boolean {
+  return JSON.stringify(left ?? null) === JSON.stringify(right ?? null);
+}
+
+/**
+ * The keys a logged change touched, before → after. An insert lists what was put, a delete what
+ * was removed, an update only what differs; bookkeeping columns and secrets are left out.
+ */
+export function changeRows(entity: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): ChangeRow[] {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const bookkeeping = before && after ? new Set(['updated_at', 'updatedAt']) : new Set<string>();
+  return keys
+    .filter((key) => !isSecretKey(key) && !bookkeeping.has(key))
+    .filter((key) => !(before && after) || !sameJson(before[key], after[key]))
+    .map((key) => ({
+      key,
+      label: changeLabel(entity, key),
+      before: before ? changeValueText(entity, key, before[key]) : EMPTY_VALUE,
+      after: after ? changeValueText(entity, key, after[key]) : EMPTY_VALUE,
+    }));
+}
+
+/** Whether an audit entry has anything to expand into. */
+export function hasChanges(entry: AuditEntry): boolean {
+  return changeRows(entry.entity, entry.before, entry.after).length > 0;
+}
+
+/**
+ * True when a hidden password column (its hash) changed: with nothing else changed the diff would
+ * be empty, so the log says so in words instead.
+ */
+export function passwordChanged(before: Record<string, unknown> | null, after: Record<string, unknown> | null): boolean {
+  if (!before || !after) return false;
+  return Object.keys({ ...before, ...after }).some(
+    (key) => isSecretKey(key) && /password/i.test(key) && !sameJson(before[key], after[key]),
+  );
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { ParcelDetail } from './parcels.api.js';
+import { changedKeys, editorFields, initialValues, parcelChange } from './parcel-editor.js';
+
+function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
+  return {
+    id: 381,
+    code: '350206-000001',
+    districtCode: '350206',
+    districtName: '湖里区',
+    owner: '厦门源锦纺织实业有限公司',
+    townOrPark: '坂头工业集中区',
+    location: '厦门市湖里区兴港路619号',
+    registeredAreaM2: 21704.03,
+    areaM2: 21687.1,
+    contractNo: '350206-2013-9592',
+    certificateNo: null,
+    landUseCode: '100104',
+    plannedFunction: '道路与交通设施用地',
+    industryCode: 'C17',
+    floorAreaM2: 11368.12,
+    floorAreaRatio: 0.52,
+    buildingCoverage: 0.2624,
+    investmentIntensity: 229.74,
+    outputPerMu: 96.22,
+    taxPerMu: 9.31,
+    productionStart: '2016-04-16',
+    productionStop: null,
+    adminFacilityShare: 0.025,
+    undevelopedAreaM2: 0,
+    meetsSafety: true,
+    meetsEnvironment: null,
+    meetsEnergy: true,
+    status: 'suspected',
+    inefficiencyType: 'misused',
+    identifiedAt: null,
+    redevelopmentIntent: 'willing',
+    evaluationGrade: 'C',
+    bbox: null,
+    geometry: null,
+    updatedAt: '2026-11-22T02:09:23.183Z',
+    restricted: false,
+    ...overrides,
+  };
+}
+
+describe('parcel editor', () => {
+  it('offers a planner the 规划 fields only', () => {
+    expect(editorFields('planner').map((field) => field.key)).toEqual(['plannedFunction', 'redevelopmentIntent']);
+  });
+
+  it('offers an official the 认定 fields, with status required', () => {
+    const fields = editorFields('official');
+    expect(fields.map((field) => field.key)).toEqual(['status', 'inefficiencyType', 'identifiedAt', 'evaluationGrade']);
+    expect(fields.find((field) => field.key === 'status')?.required).toBe(true);
+    expect(fields.find((field) => field.key === 'identifiedAt')?.input).toBe('date');
+  });
+
+  it('offers a viewer nothing', () => {
+    expect(editorFields('viewer')).toEqual([]);
+  });
+
+  it('never offers geometry as a field to type', () => {
+    expect(editorFields('surveyor').some((field) => (field.key as string) === 'geometry')).toBe(false);
+    expect(editorFields('admin').some((field) => (field.key as string) === 'geometry')).toBe(false);
+  });
+
+  it('types each attribute: numbers with units, fractions as percent, enums with Chinese labels', () => {
+    const fields = editorFields('surveyor');
+    const byKey = (key: string) => fields.find((field) => field.key === key)!;
+    expect(byKey('floorAreaM2')).toMatchObject({ input: 'number', unit: 'm²' });
+    expect(byKey('buildingCoverage')).toMatchObject({ input: 'percent', unit: '%' });
+    expect(byKey('meetsSafety').input).toBe('boolean');
+    expect(byKey('landUseCode').options).toContainEqual({ value: '0601', label: '0601 工业用地' });
+    expect(byKey('industryCode')).toMatchObject({ input: 'select', allowCreate: true });
+  });
+
+  it('labels enum choices in Chinese', () => {
+    const intent = editorFields('planner').find((field) => field.key === 'redevelopmentIntent')!;
+    expect(intent.options).toContainEqual({ value: 'willing', label: '有意愿' });
+  });
+
+  it('opens with the card’s values, fractions as percentages without binary noise', () => {
+    const values = initialValues(editorFields('surveyor'), parcel({ buildingCoverage: 0.452 }));
+    expect(values.buildingCoverage).toBe(45.2);
+    expect(values.adminFacilityShare).toBe(2.5);
+    expect(values.meetsEnvironment).toBeNull();
+    expect(values.productionStart).toBe('2016-04-16');
+  });
+
+  it('opens empty for a restricted parcel, whose values are withheld', () => {
+    const values = initialValues(editorFields('planner'), parcel({ restricted: true, plannedFunction: null }));
+    expect(values).toEqual({ plannedFunction: null, redevelopmentIntent: null });
+  });
+
+  it('sends only what changed, plus the updatedAt the form started from', () => {
+    const fields = editorFields('planner');
+    const initial = initialValues(fields, parcel());
+    const current = { ...initial, plannedFunction: '  新型产业用地 ' };
+
+    expect(changedKeys(fields, initial, current)).toEqual(['plannedFunction']);
+    expect(parcelChange(fields, initial, current, '2026-11-22T02:09:23.183Z')).toEqual({
+      plannedFunction: '新型产业用地',
+      expectedUpdatedAt: '2026-11-22T02:09:23.183Z',
+    });
+  });
+
+  it('sends percentages back as fractions 0–1', () => {
+    const fields = editorFields('surveyor');
+    const initial = initialValues(fields, parcel());
+    const change = parcelChange(fields, initial, { ...initial, buildingCoverage: 45.2 }, null);
+    expect(change).toEqual({ buildingCoverage: 0.452 });
+  });
+
+  it('clears a value with null, and treats a blanked text as cleared', () => {
+    const fields = editorFields('surveyor');
+    const initial = initialValues(fields, parcel());
+    const change = parcelChange(fields, initial, { ...initial, owner: '   ', meetsSafety: null, floorAreaM2: null }, null);
+    expect(change).toEqual({ owner: null, meetsSafety: null, floorAreaM2: null });
+  });
+
+  it('does not count whitespace around an unchanged text as a change', () => {
+    const fields = editorFields('planner');
+    const initial = initialValues(fields, parcel());
+    expect(changedKeys(fields, initial, { ...initial, plannedFunction: '道路与交通设施用地 ' })).toEqual([]);
+  });
+
+  it('sends booleans and dates as they are', () => {
+    const fields = editorFields('surveyor');
+    const initial = initialValues(fields, parcel());
+    const change = parcelChange(fields, initial, { ...initial, meetsEnvironment: false, productionStop: '2025-12-31' }, null);
+    expect(change).toEqual({ meetsEnvironment: false, productionStop: '2025-12-31' });
+  });
+});

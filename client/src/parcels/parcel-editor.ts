@@ -1,0 +1,165 @@
+import {
+  EFFICIENCY_STATUSES,
+  EVALUATION_GRADES,
+  INEFFICIENCY_TYPES,
+  REDEVELOPMENT_INTENTS,
+} from '@domain/efficiency.js';
+import { INDUSTRY_CODES } from '@domain/industry-codes.js';
+import { LAND_USE_CODES } from '@domain/land-use.js';
+import { PARCEL_FIELDS, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
+import { editableParcelFields } from '@domain/permissions.js';
+import type { ParcelChange, ParcelDetail } from './parcels.api.js';
+
+/** How one attribute is edited. Fractions are typed as percentages, as officials read them. */
+export type EditorInput = 'text' | 'number' | 'percent' | 'date' | 'boolean' | 'select';
+
+export interface EditorOption {
+  value: string;
+  label: string;
+}
+
+export interface EditorField {
+  key: ParcelKey;
+  label: string;
+  group: ParcelField['group'];
+  input: EditorInput;
+  unit?: string;
+  decimals: number;
+  options?: EditorOption[];
+  /** A select that also takes a code not in the list (e.g. an industry class the list lacks). */
+  allowCreate?: boolean;
+  /** Null is not a value the server accepts (every parcel has a 效率状态). */
+  required?: boolean;
+}
+
+/** A value in the form: what the input shows (percent for fractions), null when empty. */
+export type EditorValue = string | number | boolean | null;
+export type EditorValues = Partial<Record<ParcelKey, EditorValue>>;
+
+function codeOptions(list: Readonly<Record<string, string>>): EditorOption[] {
+  return Object.entries(list).map(([value, name]) => ({ value, label: `${value} ${name}` }));
+}
+
+/** Choices of the enum attributes, with the Chinese labels the card shows. */
+export function optionsOf(key: ParcelKey): EditorOption[] | undefined {
+  switch (key) {
+    case 'status':
+      return EFFICIENCY_STATUSES.map(({ code, label }) => ({ value: code, label }));
+    case 'inefficiencyType':
+      return INEFFICIENCY_TYPES.map(({ code, label }) => ({ value: code, label }));
+    case 'redevelopmentIntent':
+      return REDEVELOPMENT_INTENTS.map(({ code, label }) => ({ value: code, label }));
+    case 'evaluationGrade':
+      return EVALUATION_GRADES.map((grade) => ({ value: grade, label: `${grade} 级` }));
+    case 'landUseCode':
+      return codeOptions(LAND_USE_CODES);
+    case 'industryCode':
+      return codeOptions(INDUSTRY_CODES);
+    default:
+      return undefined;
+  }
+}
+
+function inputOf(field: ParcelField): EditorInput {
+  if (optionsOf(field.key)) return 'select';
+  switch (field.kind) {
+    case 'number':
+      return 'number';
+    case 'fraction':
+      return 'percent';
+    case 'date':
+      return 'date';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'text';
+  }
+}
+
+/**
+ * The attributes the role may change, in card order (geometry is drawn on the map, not typed, so
+ * it is not among them). The server checks the same table and answers 403 for anything else.
+ */
+export function editorFields(role: string): EditorField[] {
+  const editable = new Set<string>(editableParcelFields(role));
+  return PARCEL_FIELDS.filter((field) => editable.has(field.key)).map((field) => ({
+    key: field.key,
+    label: field.label,
+    group: field.group,
+    input: inputOf(field),
+    unit: field.kind === 'fraction' ? '%' : field.unit,
+    decimals: field.decimals ?? 2,
+    options: optionsOf(field.key),
+    allowCreate: field.key === 'industryCode' || undefined,
+    required: field.key === 'status' || undefined,
+  }));
+}
+
+/** Rounds away binary noise (0.452 × 100 = 45.2, not 45.199999999999996). */
+function rounded(value: number, decimals: number): number {
+  return Number(value.toFixed(decimals));
+}
+
+function formValue(field: EditorField, value: unknown): EditorValue {
+  if (value === null || value === undefined) return null;
+  switch (field.input) {
+    case 'number':
+      return typeof value === 'number' ? value : Number(value);
+    case 'percent':
+      return rounded(Number(value) * 100, field.decimals + 2);
+    case 'boolean':
+      return Boolean(value);
+    case 'date':
+      return String(value).slice(0, 10);
+    default:
+      return String(value);
+  }
+}
+
+/** The form as it opens: the card's values (nothing for a restricted parcel, whose values are hidden). */
+export function initialValues(fields: readonly EditorField[], parcel: ParcelDetail | null): EditorValues {
+  const values: EditorValues = {};
+  for (const field of fields) {
+    values[field.key] = parcel && !parcel.restricted ? formValue(field, parcel[field.key]) : null;
+  }
+  return values;
+}
+
+function apiValue(field: EditorField, value: EditorValue): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    return text === '' ? null : text;
+  }
+  if (field.input === 'percent' && typeof value === 'number') return rounded(value / 100, field.decimals + 4);
+  return value;
+}
+
+function sameValue(left: EditorValue | undefined, right: EditorValue | undefined): boolean {
+  const normalise = (value: EditorValue | undefined) => (typeof value === 'string' ? value.trim() || null : value ?? null);
+  return normalise(left) === normalise(right);
+}
+
+/** Keys whose value differs from what the form opened with. */
+export function changedKeys(fields: readonly EditorField[], initial: EditorValues, current: EditorValues): ParcelKey[] {
+  return fields.filter((field) => !sameValue(initial[field.key], current[field.key])).map((field) => field.key);
+}
+
+/**
+ * The PATCH body: only what the user changed, in API units (percent back to 0–1), plus the
+ * `updatedAt` the form started from so a save made in between is not silently overwritten.
+ */
+export function parcelChange(
+  fields: readonly EditorField[],
+  initial: EditorValues,
+  current: EditorValues,
+  expectedUpdatedAt: string | null,
+): ParcelChange {
+  const change: ParcelChange = {};
+  for (const key of changedKeys(fields, initial, current)) {
+    const field = fields.find((candidate) => candidate.key === key)!;
+    change[key] = apiValue(field, current[key] ?? null);
+  }
+  if (expectedUpdatedAt) change.expectedUpdatedAt = expectedUpdatedAt;
+  return change;
+}
