@@ -1,4 +1,4 @@
-export * from './area.js';
+export * from './ellipsoidal-area.js';
 export * from './units.js';
 export * from './ellipsoid.js';
 export * from './efficiency.js';

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:gauges`: the cost of one gauge update while a vertex of a 成片改造区域 is dragged,
  * in the browser (Debian Chromium), for an area of about 300 parcels (the issue's budget: 16 ms,
- * one frame). The client's own module (client/src/areas/live-figures.ts, bundled by Vite) runs in
+ * one frame). The client's own module (client/src/redevelopment-areas/live-figures.ts, bundled by Vite) runs in
  * the page; the parcels are the 300 demo parcels nearest the densest grid cell, the boundary their
  * hull pulled in by 15 m (so the outer parcels are cut). One vertex is dragged 120 frames out and
  * back; each frame computes the figures and the rule set (evaluateRuleSet), as the page does.
@@ -77,7 +77,7 @@ const result = await page.evaluate(({ parcels, boundary, rules, frames }) => {
     return { type: 'Polygon' as const, coordinates: [coordinates] };
   };
   const input = (frame: number) => ({
-    boundary: boundaryAt(frame), parcels: live, takenIds: null, fragmentParcelIds: new Set<number>(), fragments: [], supportingZones: [],
+    boundary: boundaryAt(frame), parcels: live, takenIds: null, fragmentParcelIds: new Set<number>(), fragments: [], supportingLand: [],
     uncoveredIsFragment: true, gapToleranceM: 5,
   });
   const figuresToRules = (figures: ReturnType<typeof gauges.computeLiveFigures>) => gauges.evaluateRuleSet({ rules: rules as never }, {
@@ -134,7 +134,7 @@ fs.writeFileSync(path.join(out, 'gauges.json'), `${JSON.stringify(report, null, 
 const lines = [
   '# bench:gauges',
   '',
-  `Run ${report.at} in ${report.browser} (headless, ${report.cpus} cores): \`npm run bench:gauges\`. One gauge update = the live figures of the area (client/src/areas/live-figures.ts) plus the rule set (domain/rules/rules.ts), as the 成片改造区域 page computes them on every frame of a vertex drag.`,
+  `Run ${report.at} in ${report.browser} (headless, ${report.cpus} cores): \`npm run bench:gauges\`. One gauge update = the live figures of the area (client/src/redevelopment-areas/live-figures.ts) plus the rule set (domain/rules/rules.ts), as the 成片改造区域 page computes them on every frame of a vertex drag.`,
   '',
   `Area: ${report.area.parcelsInside} parcels inside (${report.area.parcelsCut} cut by the boundary), ${report.area.boundaryVertices} boundary vertices, ${report.area.projectLandM2.toLocaleString('en')} m².`,
   '',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { geometryAreaM2, type MultiPolygonGeometry } from '../domain/area.js';
+import { geometryAreaM2, type MultiPolygonGeometry } from '../domain/ellipsoidal-area.js';
 import { REPOSITORY_ROOT } from '../server/config.js';
 
 /**

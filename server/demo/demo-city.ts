@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { MultiPolygonGeometry } from '../../domain/area.js';
+import type { MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { XIAMEN } from '../../domain/districts.js';
 import { REPOSITORY_ROOT } from '../config.js';
 import { generateParcels, type DemoDistrict, type GeneratedParcel } from './parcel-generator.js';

@@ -1,4 +1,4 @@
-import type { MultiPolygonGeometry } from '../../domain/area.js';
+import type { MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 
 /**
  * A raster of which district covers each cell of a local metric grid. Generating a large demo city

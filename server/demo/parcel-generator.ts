@@ -1,4 +1,4 @@
-import type { MultiPolygonGeometry } from '../../domain/area.js';
+import type { MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { INDUSTRY_CODES } from '../../domain/industry-codes.js';
 import { rasterizeDistricts, toLonLat, type DistrictMask } from './district-mask.js';
 import { createRandom, type Random } from './random.js';

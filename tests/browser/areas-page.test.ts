@@ -64,7 +64,7 @@ async function moveMapAndWait(center: [number, number], zoom: number): Promise<v
 }
 
 describe('the 成片改造区域 page', () => {
-  it('draws an area with live gauges, edits it, adds a 配套 zone and floor areas, saves it, and opens it again after a reload', async () => {
+  it('draws an area with live gauges, edits it, adds a 配套 piece and floor areas, saves it, and opens it again after a reload', async () => {
     await logIn(session, 'planner-huli');
     await page.click('[data-testid="nav-areas"]');
     await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
@@ -113,7 +113,7 @@ describe('the 成片改造区域 page', () => {
     const draggedArea = await text('gauge-total-area-value');
     expect(draggedArea).not.toBe(area);
 
-    // A 配套用房 zone inside the parcel: its gauge leaves 0 %.
+    // A 配套用房 piece inside the parcel: its gauge leaves 0 %.
     expect(await text('gauge-supporting-land-value')).toBe('0.00 %');
     await drawPolygon('supporting', [
       [west + width * 0.4, south + height * 0.4],
@@ -123,7 +123,7 @@ describe('the 成片改造区域 page', () => {
     ]);
     const supporting = await gaugeChangedFrom('gauge-supporting-land-value', '0.00 %');
     expect(supporting).toMatch(/^[1-9]|^0\.[0-9]*[1-9]/);
-    await page.waitForSelector('[data-testid^="zone-s"]');
+    await page.waitForSelector('[data-testid^="piece-s"]');
 
     // Floor areas: FAR and the floor shares are decided.
     await page.fill('[data-testid="area-floor-totalFloorArea"] input', '300000');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
 import { sql } from 'kysely';
-import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/area.js';
+import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../../domain/efficiency.js';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { XIAMEN_DISTRICTS } from '../../domain/districts.js';

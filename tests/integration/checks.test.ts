@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { geometryAreaM2, type AreaGeometry, type PolygonGeometry } from '../../domain/area.js';
+import { geometryAreaM2, type PolygonalGeometry, type PolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { evaluateRuleSet, type RuleSet } from '../../domain/rules/rules.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
@@ -28,7 +28,7 @@ function rectangle(x: number, y: number, w: number, h: number): [number, number]
   return [[lon(x), lat(y)], [lon(x + w), lat(y)], [lon(x + w), lat(y + h)], [lon(x), lat(y + h)], [lon(x), lat(y)]];
 }
 const polygon = (...rings: [number, number][][]): PolygonGeometry => ({ type: 'Polygon', coordinates: rings });
-const features = (...geometries: AreaGeometry[]) => ({ type: 'FeatureCollection' as const, features: geometries.map((geometry) => ({ type: 'Feature' as const, geometry, properties: {} })) });
+const features = (...geometries: PolygonalGeometry[]) => ({ type: 'FeatureCollection' as const, features: geometries.map((geometry) => ({ type: 'Feature' as const, geometry, properties: {} })) });
 
 /**
  * A w × h rectangle whose height is adjusted until its ellipsoidal area (GeographicLib, the

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/area.js';
+import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -20,9 +20,9 @@ import {
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { Feature, Polygon, Position } from 'geojson';
 import type { BoundingBox } from './geo-types.js';
-import { polygonsOf, type Areal } from '../areas/area-geometry.js';
-import type { Zone } from '../areas/area-editor.js';
-import { snapPosition, type SnapTarget } from '../areas/snapping.js';
+import { polygonsOf, type Areal } from '../redevelopment-areas/area-geometry.js';
+import type { MarkedLand } from '../redevelopment-areas/area-editor.js';
+import { snapPosition, type SnapTarget } from '../redevelopment-areas/snapping.js';
 import { AREA_COLOURS, AREAS_LAYER, AREAS_SOURCE, areasLayers, areasSources, savedAreasFilter } from './areas-style.js';
 import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
 import { buildMapStyle, LAYER } from './map-style.js';
@@ -427,7 +427,7 @@ export class AreasMapView {
     this.#snapping = enabled;
   }
 
-  /** What vertices and edges snap to: parcels near the view, and the boundary for zones and holes. */
+  /** What vertices and edges snap to: parcels near the view, and the boundary for markedLand and holes. */
   setSnapTargets(targets: SnapTarget[]): void {
     this.#snapTargets = targets;
   }
@@ -445,12 +445,12 @@ export class AreasMapView {
     this.#setData(AREAS_SOURCE.boundary, { type: 'FeatureCollection', features });
   }
 
-  showZones(fragments: readonly Zone[], supporting: readonly Zone[]): void {
+  showMarkedLand(fragments: readonly MarkedLand[], supporting: readonly MarkedLand[]): void {
     const features: Feature[] = [
-      ...fragments.map((zone): Feature => ({ type: 'Feature', properties: { id: zone.id, kind: 'fragment' }, geometry: zone.geometry })),
-      ...supporting.map((zone): Feature => ({ type: 'Feature', properties: { id: zone.id, kind: 'supporting' }, geometry: zone.geometry })),
+      ...fragments.map((piece): Feature => ({ type: 'Feature', properties: { id: piece.id, kind: 'fragment' }, geometry: piece.geometry })),
+      ...supporting.map((piece): Feature => ({ type: 'Feature', properties: { id: piece.id, kind: 'supporting' }, geometry: piece.geometry })),
     ];
-    this.#setData(AREAS_SOURCE.zones, { type: 'FeatureCollection', features });
+    this.#setData(AREAS_SOURCE.markedLand, { type: 'FeatureCollection', features });
   }
 
   showComposition(parcels: readonly CompositionFeature[]): void {

@@ -6,12 +6,12 @@ import { LOCAL_IDEOGRAPH_FONT_FAMILY, TEXT_FONT } from './map-style.js';
 /**
  * The layers of the 成片改造区域 page, over the product's base style: saved areas from their vector
  * tiles, and the area being drawn from GeoJSON sources the page fills (boundary with its holes,
- * zones, the parcels taken in). terra-draw draws its own layers above them while a shape is drawn.
+ * markedLand, the parcels taken in). terra-draw draws its own layers above them while a shape is drawn.
  */
 export const AREAS_SOURCE = {
   saved: 'saved-areas',
   boundary: 'area-boundary',
-  zones: 'area-zones',
+  markedLand: 'area-marked-land',
   composition: 'area-composition',
   picked: 'area-picked',
 } as const;
@@ -29,8 +29,8 @@ export const AREAS_LAYER = {
   pickedFill: 'area-picked-fill',
   pickedOutline: 'area-picked-outline',
   boundaryFill: 'area-boundary-fill',
-  zonesFill: 'area-zones-fill',
-  zonesOutline: 'area-zones-outline',
+  markedLandFill: 'area-marked-land-fill',
+  markedLandOutline: 'area-marked-land-outline',
   boundaryCasing: 'area-boundary-casing',
   boundaryOutline: 'area-boundary-outline',
 } as const;
@@ -59,7 +59,7 @@ export function areasSources(origin: string): Record<string, SourceSpecification
   return {
     [AREAS_SOURCE.saved]: { type: 'vector', url: `${origin}/tiles/areas.json` },
     [AREAS_SOURCE.boundary]: EMPTY,
-    [AREAS_SOURCE.zones]: EMPTY,
+    [AREAS_SOURCE.markedLand]: EMPTY,
     [AREAS_SOURCE.composition]: EMPTY,
     [AREAS_SOURCE.picked]: EMPTY,
   };
@@ -124,18 +124,18 @@ export function areasLayers(): LayerSpecification[] {
       paint: { 'fill-color': AREA_COLOURS.boundary, 'fill-opacity': 0.1 },
     },
     {
-      id: AREAS_LAYER.zonesFill,
+      id: AREAS_LAYER.markedLandFill,
       type: 'fill',
-      source: AREAS_SOURCE.zones,
+      source: AREAS_SOURCE.markedLand,
       paint: {
         'fill-color': ['match', ['get', 'kind'], 'supporting', AREA_COLOURS.supporting, AREA_COLOURS.fragment] as unknown as ExpressionSpecification,
         'fill-opacity': 0.5,
       },
     },
     {
-      id: AREAS_LAYER.zonesOutline,
+      id: AREAS_LAYER.markedLandOutline,
       type: 'line',
-      source: AREAS_SOURCE.zones,
+      source: AREAS_SOURCE.markedLand,
       paint: {
         'line-color': ['match', ['get', 'kind'], 'supporting', '#5b2a8c', '#9a5a0c'] as unknown as ExpressionSpecification,
         'line-width': 1.5,

@@ -49,7 +49,7 @@ export function cutHole(boundary: Areal | null, drawn: Areal): BoundaryEdit {
   return overlay(() => differenceAreal(boundary, drawn), { ok: false, reason: 'nothing_left', message: '挖去后边界为空：如需删除边界请用“清除边界”' });
 }
 
-/** A 零星用地 or 配套用房 zone, cut to the boundary. */
+/** A 零星用地 or 配套用房 piece, cut to the boundary. */
 export function clipToBoundary(boundary: Areal | null, drawn: Areal): BoundaryEdit {
   if (!boundary) return { ok: false, reason: 'no_boundary', message: '请先绘制边界' };
   if (!boxesMeet(boxOf(boundary), boxOf(drawn))) return { ok: false, reason: 'outside', message: '所画范围在边界之外' };

@@ -1,10 +1,10 @@
 import { computed, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { gapToleranceOf } from '@domain/rules/rules.js';
 import { runCheck, type CheckAnswer } from './areas.api.js';
 import { ApiError, isAbort } from '../http/request.js';
 import { fetchRuleSets, type StoredRuleSet } from '../rules/rules.api.js';
-import type { CompositionRow, ZoneRow } from './area-form-panel.vue';
+import type { CompositionRow, MarkedLandRow } from './area-form-panel.vue';
 import type { AreasMapView, CompositionFeature } from '../map/areas-map.js';
 import type { AreaContent, AreaEditor, AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, interiorPoint, polygonsOf, type Areal } from './area-geometry.js';
@@ -80,8 +80,8 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
         parcels: nearby,
         takenIds,
         fragmentParcelIds: new Set(content.fragmentParcelIds),
-        fragments: content.fragments.map((zone) => zone.geometry),
-        supportingZones: content.supportingZones.map((zone) => zone.geometry),
+        fragments: content.fragments.map((piece) => piece.geometry),
+        supportingLand: content.supportingLand.map((piece) => piece.geometry),
         uncoveredIsFragment: content.uncoveredIsFragment,
         gapToleranceM: gapToleranceM.value,
       }, cache);
@@ -121,9 +121,9 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
     }).sort((a, b) => a.code.localeCompare(b.code));
   });
 
-  const zones = computed<ZoneRow[]>(() => [
-    ...state.value.content.fragments.map((zone) => ({ id: zone.id, kind: 'fragment' as const, areaM2: geometryAreaM2(zone.geometry) })),
-    ...state.value.content.supportingZones.map((zone) => ({ id: zone.id, kind: 'supporting' as const, areaM2: geometryAreaM2(zone.geometry) })),
+  const markedLand = computed<MarkedLandRow[]>(() => [
+    ...state.value.content.fragments.map((piece) => ({ id: piece.id, kind: 'fragment' as const, areaM2: geometryAreaM2(piece.geometry) })),
+    ...state.value.content.supportingLand.map((piece) => ({ id: piece.id, kind: 'supporting' as const, areaM2: geometryAreaM2(piece.geometry) })),
   ]);
 
   /** The parcels as the area takes them: only their part inside the boundary. */
@@ -192,7 +192,7 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
     const content = state.value.content;
     const match = /^(fragments|supportingLand)\.features\[(\d+)\]/.exec(parameter);
     let shape: Areal | null = content.boundary;
-    if (match) shape = (match[1] === 'fragments' ? content.fragments : content.supportingZones)[Number(match[2])]?.geometry ?? shape;
+    if (match) shape = (match[1] === 'fragments' ? content.fragments : content.supportingLand)[Number(match[2])]?.geometry ?? shape;
     if (!shape) return;
     try {
       view()?.showProblem(interiorPoint(shape), message);
@@ -244,7 +244,7 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
 
   return {
     ruleSets, loadRuleSets,
-    live, liveError, scheduleLive, computeLive, intersectingIds, composition, zones, compositionFeatures,
+    live, liveError, scheduleLive, computeLive, intersectingIds, composition, markedLand, compositionFeatures,
     serverAnswer, serverFor, serverError, scheduleCheck, showGeometryProblem, serverDifferences, serverState, gauges,
     dispose,
   };

@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { metresPerDegree } from './area-geometry.js';
 import { computeLiveFigures, LiveFiguresCache, type LiveFiguresInput, type LiveParcel } from './live-figures.js';
 
@@ -40,7 +40,7 @@ function input(boundary: Polygon | MultiPolygon, parcels: LiveParcel[], extra: P
     takenIds: null,
     fragmentParcelIds: new Set(),
     fragments: [],
-    supportingZones: [],
+    supportingLand: [],
     uncoveredIsFragment: true,
     gapToleranceM: 5,
     ...extra,
@@ -57,7 +57,7 @@ describe('computeLiveFigures', () => {
     const acrossHoleEdge = parcel(2, square(0, 0, 2, 2));
     const figures = computeLiveFigures(input(withHole, [inHole, acrossHoleEdge], {
       fragments: [square(2, 2, 4, 4)],
-      supportingZones: [square(0.5, 0.5, 3.5, 3.5)],
+      supportingLand: [square(0.5, 0.5, 3.5, 3.5)],
       uncoveredIsFragment: false,
     }));
 
@@ -149,7 +149,7 @@ describe('computeLiveFigures', () => {
     });
     const extra = {
       fragments: [square(3, 3, 3.7, 3.7)],
-      supportingZones: [square(6, 1, 7, 2)],
+      supportingLand: [square(6, 1, 7, 2)],
       fragmentParcelIds: new Set([45, 46]),
       takenIds: new Set(parcels.map((entry) => entry.id).filter((id) => id % 7 !== 0)),
     };

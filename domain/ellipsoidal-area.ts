@@ -6,7 +6,7 @@ export type Position = readonly [number, number] | readonly number[];
 export type Ring = readonly Position[];
 export interface PolygonGeometry { type: 'Polygon'; coordinates: readonly Ring[] }
 export interface MultiPolygonGeometry { type: 'MultiPolygon'; coordinates: readonly (readonly Ring[])[] }
-export type AreaGeometry = PolygonGeometry | MultiPolygonGeometry;
+export type PolygonalGeometry = PolygonGeometry | MultiPolygonGeometry;
 
 const geodesic = new geodesicModule.Geodesic.Geodesic(CGCS2000.semiMajorAxis, CGCS2000.flattening);
 
@@ -40,7 +40,7 @@ export function polygonAreaM2(rings: readonly Ring[]): number {
 }
 
 /** Ellipsoidal (CGCS2000) area of a GeoJSON Polygon or MultiPolygon, in m². */
-export function geometryAreaM2(geometry: AreaGeometry): number {
+export function geometryAreaM2(geometry: PolygonalGeometry): number {
   if (geometry.type === 'Polygon') return polygonAreaM2(geometry.coordinates);
   return geometry.coordinates.reduce((sum, polygon) => sum + polygonAreaM2(polygon), 0);
 }

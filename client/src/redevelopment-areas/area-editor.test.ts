@@ -27,7 +27,7 @@ describe('AreaEditor', () => {
     const editor = new AreaEditor();
     expect(editor.snapshot.dirty).toBe(false);
     editor.setBoundary(square(0), '绘制边界');
-    editor.addZone('supporting', square(0, 0.0005), '绘制配套用房用地');
+    editor.addMarkedLand('supporting', square(0, 0.0005), '绘制配套用房用地');
     editor.toggleParcel(5, '350206-000005');
     editor.setFloorArea('totalFloorArea', 12000);
     expect(editor.snapshot.log.map((entry) => entry.description)).toEqual([
@@ -70,11 +70,11 @@ describe('AreaEditor', () => {
     expect(editor.snapshot.content).toMatchObject({ excludedParcelIds: [3], fragmentParcelIds: [] });
   });
 
-  it('builds the checks body: parcels only when some are left out, zones as features, the area itself left out of overlaps', () => {
+  it('builds the checks body: parcels only when some are left out, markedLand as features, the area itself left out of overlaps', () => {
     const editor = new AreaEditor();
     expect(editor.checkBody([])).toBeNull();
     editor.setBoundary(square(0), '绘制边界');
-    editor.addZone('fragment', square(0, 0.0002), '绘制零星用地');
+    editor.addMarkedLand('fragment', square(0, 0.0002), '绘制零星用地');
     expect(editor.checkBody([1, 2, 3])).toMatchObject({ ruleSet: 'xiamen-new-industrial', uncoveredIsFragment: true, fragments: { type: 'FeatureCollection' } });
     expect(editor.checkBody([1, 2, 3])?.parcels).toBeUndefined();
     editor.toggleParcel(2, 'B');
@@ -90,7 +90,7 @@ describe('AreaEditor', () => {
     const { snapshot } = editor;
     expect(snapshot).toMatchObject({ areaId: 7, version: 3, status: 'draft', dirty: false, pendingTakenIds: [1, 2] });
     expect(snapshot.content.boundary?.type).toBe('Polygon');
-    expect(snapshot.content.supportingZones).toHaveLength(1);
+    expect(snapshot.content.supportingLand).toHaveLength(1);
     expect(snapshot.meta).toMatchObject({ name: '湖里片区', mode: 'other', modeOther: '混合', targetLandUse: '新型产业用地' });
     expect(editor.checkBody([])?.parcels).toEqual([1, 2]);
     expect(editor.checkBody([])?.excludeArea).toBe(7);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { boundaryFromButiao, boundaryFromGeoJson, decodeBoundaryText } from './boundary-files.js';
 
 const testdata = path.resolve(import.meta.dirname, '../../../../shared/testdata');

@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import {
   boxesMeet,
   boxOf,
@@ -26,7 +26,7 @@ import {
  * - project land = the boundary's ellipsoidal area, holes excluded;
  * - 零星用地 = (drawn fragments ∪ parcels marked so ∪ land no taken parcel covers, when asked) ∩ boundary;
  * - uncovered = boundary − taken parcels (parcels do not overlap, so project − Σ inside);
- * - 配套用房 land = zones ∩ boundary;
+ * - 配套用房 land = markedLand ∩ boundary;
  * - pieces = parts of the boundary, joined when no farther apart than the gap tolerance.
  * Areas are CGCS2000 ellipsoidal (GeographicLib, as PostGIS `geography`), never planar.
  */
@@ -49,7 +49,7 @@ export interface LiveFiguresInput {
   /** 零星用地 drawn by hand. */
   fragments: (Polygon | MultiPolygon)[];
   /** 配套用房 land drawn by hand. */
-  supportingZones: (Polygon | MultiPolygon)[];
+  supportingLand: (Polygon | MultiPolygon)[];
   uncoveredIsFragment: boolean;
   /** The contiguity rule's tolerance: parts this close (m) count as one piece. */
   gapToleranceM: number;
@@ -302,7 +302,7 @@ export function computeLiveFigures(input: LiveFiguresInput, cache: LiveFiguresCa
     fragmentLandM2 += overUnmarked + (input.uncoveredIsFragment ? 0 : Math.max(drawnM2 - overTaken, 0));
   }
 
-  const supporting = input.supportingZones.length > 0 ? clipped(input.supportingZones, input.boundary) : null;
+  const supporting = input.supportingLand.length > 0 ? clipped(input.supportingLand, input.boundary) : null;
   return {
     projectLandM2,
     fragmentLandM2: Math.min(fragmentLandM2, projectLandM2),

@@ -3,8 +3,8 @@ import type { AreaStatus, RedevelopmentMode } from '@domain/areas.js';
 import type { AreaBody, CheckBody, FloorAreaFigures, PolygonFeatureCollection, SavedArea } from './areas.api.js';
 import { polygonsOf, type Areal } from './area-geometry.js';
 
-/** A 零星用地 or 配套用房 zone drawn by hand (already cut to the boundary). */
-export interface Zone {
+/** A 零星用地 or 配套用房 piece drawn by hand (already cut to the boundary). */
+export interface MarkedLand {
   readonly id: string;
   readonly geometry: Areal;
 }
@@ -23,8 +23,8 @@ export const FLOOR_AREA_FIELDS: readonly { key: FloorAreaKey; label: string }[] 
  */
 export interface AreaContent {
   readonly boundary: Areal | null;
-  readonly fragments: readonly Zone[];
-  readonly supportingZones: readonly Zone[];
+  readonly fragments: readonly MarkedLand[];
+  readonly supportingLand: readonly MarkedLand[];
   /** Parcels meeting the boundary that are left out (every other one is taken in). */
   readonly excludedParcelIds: readonly number[];
   /** Taken parcels counted as 零星用地. */
@@ -81,7 +81,7 @@ export const DEFAULT_RULE_SET = 'xiamen-new-industrial';
 export const EMPTY_FIGURES: FloorAreaFigures = { totalFloorArea: null, supportingFloorArea: null, factoryFloorArea: null };
 
 export function emptyContent(): AreaContent {
-  return { boundary: null, fragments: [], supportingZones: [], excludedParcelIds: [], fragmentParcelIds: [], uncoveredIsFragment: true, figures: EMPTY_FIGURES };
+  return { boundary: null, fragments: [], supportingLand: [], excludedParcelIds: [], fragmentParcelIds: [], uncoveredIsFragment: true, figures: EMPTY_FIGURES };
 }
 
 export function defaultMeta(ruleSetId = DEFAULT_RULE_SET): AreaMeta {
@@ -92,12 +92,12 @@ function sameMeta(a: AreaMeta, b: AreaMeta): boolean {
   return a.name === b.name && a.mode === b.mode && a.modeOther === b.modeOther && a.targetLandUse === b.targetLandUse && a.ruleSetId === b.ruleSetId;
 }
 
-function zonesFrom(collection: PolygonFeatureCollection | undefined, prefix: string, next: () => number): Zone[] {
+function markedLandFrom(collection: PolygonFeatureCollection | undefined, prefix: string, next: () => number): MarkedLand[] {
   return (collection?.features ?? []).map((feature) => ({ id: `${prefix}${next()}`, geometry: feature.geometry }));
 }
 
-function featureCollection(zones: readonly Zone[]): PolygonFeatureCollection {
-  return { type: 'FeatureCollection', features: zones.map((zone) => ({ type: 'Feature', geometry: zone.geometry, properties: { id: zone.id } })) };
+function featureCollection(markedLand: readonly MarkedLand[]): PolygonFeatureCollection {
+  return { type: 'FeatureCollection', features: markedLand.map((piece) => ({ type: 'Feature', geometry: piece.geometry, properties: { id: piece.id } })) };
 }
 
 function formatM2(value: number | null): string {
@@ -106,7 +106,7 @@ function formatM2(value: number | null): string {
 
 /**
  * The area being drawn, as plain data: the map adapter (terra-draw, MapLibre) and the Vue panels
- * follow it, tests drive it without a browser. Every change of the boundary, a zone or the parcels
+ * follow it, tests drive it without a browser. Every change of the boundary, a piece or the parcels
  * taken in is an entry of an undo log with a Chinese description.
  */
 export class AreaEditor {
@@ -114,7 +114,7 @@ export class AreaEditor {
   #saved: { content: AreaContent; meta: AreaMeta };
   readonly #listeners = new Set<AreaEditorListener>();
   #nextEntryId = 1;
-  #nextZoneId = 1;
+  #nextMarkedLandId = 1;
 
   constructor(ruleSetId = DEFAULT_RULE_SET) {
     const content = emptyContent();
@@ -156,7 +156,7 @@ export class AreaEditor {
 
   /** A saved area (or one of its versions) as it was saved; the log starts empty. */
   load(area: SavedArea): void {
-    const { content, meta } = contentOfSaved(area, () => this.#nextZoneId++);
+    const { content, meta } = contentOfSaved(area, () => this.#nextMarkedLandId++);
     this.#saved = { content, meta };
     this.#replace({
       areaId: area.id, version: area.version, status: area.status, districtName: area.districtName,
@@ -233,20 +233,20 @@ export class AreaEditor {
     });
   }
 
-  addZone(kind: 'fragment' | 'supporting', geometry: Areal, description: string): Zone {
-    const zone: Zone = { id: `${kind === 'fragment' ? 'f' : 's'}${this.#nextZoneId++}`, geometry };
+  addMarkedLand(kind: 'fragment' | 'supporting', geometry: Areal, description: string): MarkedLand {
+    const piece: MarkedLand = { id: `${kind === 'fragment' ? 'f' : 's'}${this.#nextMarkedLandId++}`, geometry };
     this.change(description, (content) => (kind === 'fragment'
-      ? { ...content, fragments: [...content.fragments, zone] }
-      : { ...content, supportingZones: [...content.supportingZones, zone] }));
-    return zone;
+      ? { ...content, fragments: [...content.fragments, piece] }
+      : { ...content, supportingLand: [...content.supportingLand, piece] }));
+    return piece;
   }
 
-  removeZone(id: string, description: string): void {
+  removeMarkedLand(id: string, description: string): void {
     this.change(description, (content) => {
-      const fragments = content.fragments.filter((zone) => zone.id !== id);
-      const supportingZones = content.supportingZones.filter((zone) => zone.id !== id);
-      if (fragments.length === content.fragments.length && supportingZones.length === content.supportingZones.length) return content;
-      return { ...content, fragments, supportingZones };
+      const fragments = content.fragments.filter((piece) => piece.id !== id);
+      const supportingLand = content.supportingLand.filter((piece) => piece.id !== id);
+      if (fragments.length === content.fragments.length && supportingLand.length === content.supportingLand.length) return content;
+      return { ...content, fragments, supportingLand };
     });
   }
 
@@ -293,7 +293,7 @@ export class AreaEditor {
     const figures: Partial<FloorAreaFigures> = Object.fromEntries(Object.entries(content.figures).filter(([, value]) => value !== null));
     if (Object.keys(figures).length > 0) body.figures = figures;
     if (content.fragments.length > 0) body.fragments = featureCollection(content.fragments);
-    if (content.supportingZones.length > 0) body.supportingLand = featureCollection(content.supportingZones);
+    if (content.supportingLand.length > 0) body.supportingLand = featureCollection(content.supportingLand);
     if (pendingTakenIds !== null) body.parcels = [...pendingTakenIds];
     else if (excluded.size > 0) body.parcels = intersectingIds.filter((id) => !excluded.has(id));
     const fragmentParcels = content.fragmentParcelIds.filter((id) => !excluded.has(id));
@@ -328,12 +328,12 @@ export class AreaEditor {
 }
 
 /** The editable content and fields of a saved area. */
-export function contentOfSaved(area: SavedArea, nextZoneId: () => number): { content: AreaContent; meta: AreaMeta } {
+export function contentOfSaved(area: SavedArea, nextMarkedLandId: () => number): { content: AreaContent; meta: AreaMeta } {
   const input = area.input;
   const content: AreaContent = {
     boundary: normaliseBoundary(input.boundary),
-    fragments: zonesFrom(input.fragments, 'f', nextZoneId),
-    supportingZones: zonesFrom(input.supportingLand, 's', nextZoneId),
+    fragments: markedLandFrom(input.fragments, 'f', nextMarkedLandId),
+    supportingLand: markedLandFrom(input.supportingLand, 's', nextMarkedLandId),
     excludedParcelIds: [],
     fragmentParcelIds: input.fragmentParcels ?? [],
     uncoveredIsFragment: input.uncoveredIsFragment ?? true,

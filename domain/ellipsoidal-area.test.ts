@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2, polygonAreaM2, ringAreaM2, type Ring } from './area.js';
+import { geometryAreaM2, polygonAreaM2, ringAreaM2, type Ring } from './ellipsoidal-area.js';
 import { CGCS2000 } from './ellipsoid.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { clipByConvex, convexRing, intersectAreal } from './area-geometry.js';
 
 /** A deterministic pseudo-random sequence (the same cases every run). */

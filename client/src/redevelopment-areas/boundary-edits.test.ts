@@ -1,6 +1,6 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { polygonsOf } from './area-geometry.js';
 import { addToBoundary, clipToBoundary, cutHole, rebuildWithOuterRing, unionOfParcels } from './boundary-edits.js';
 
@@ -35,7 +35,7 @@ describe('boundary edits', () => {
     expect(one.ok && one.geometry.type).toBe('Polygon');
   });
 
-  it('clips a zone to the boundary', () => {
+  it('clips a piece to the boundary', () => {
     const result = clipToBoundary(square(0, 0, 1, 1), square(0.5, 0.5, 2, 2));
     expect(result.ok && geometryAreaM2(result.geometry)).toBeCloseTo(geometryAreaM2(square(0.5, 0.5, 1, 1)), 2);
     expect(clipToBoundary(square(0, 0, 1, 1), square(3, 3, 4, 4))).toMatchObject({ ok: false, reason: 'outside' });

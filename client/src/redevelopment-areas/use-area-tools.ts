@@ -1,7 +1,7 @@
 import { ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import { ElMessage } from 'element-plus';
 import type { Position } from 'geojson';
-import { geometryAreaM2 } from '@domain/area.js';
+import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
 import { fetchParcel } from '../parcels/parcels.api.js';
 import type { CompositionRow } from './area-form-panel.vue';
 import { outerRing, type AreasMapView, type AreaTool, type CompositionFeature, type DrawTool } from '../map/areas-map.js';
@@ -48,7 +48,7 @@ export function useAreaTools(options: AreaToolsOptions) {
   // Drawing the state on the map
 
   watch(boundary, (shape) => view()?.showBoundary(shape));
-  watch(() => [state.value.content.fragments, state.value.content.supportingZones] as const, ([fragments, supporting]) => view()?.showZones(fragments, supporting));
+  watch(() => [state.value.content.fragments, state.value.content.supportingLand] as const, ([fragments, supporting]) => view()?.showMarkedLand(fragments, supporting));
   watch(compositionFeatures, (features) => view()?.showComposition(features));
   watch(picked, (map) => view()?.showPicked([...map.values()]));
   watch(() => state.value.areaId, (id) => view()?.setCurrentArea(id));
@@ -61,9 +61,9 @@ export function useAreaTools(options: AreaToolsOptions) {
     const box: Box = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()];
     const targets: SnapTarget[] = parcels.snapTargets(box);
     const content = state.value.content;
-    // Holes and zones snap to the boundary too; while the boundary itself is edited it would only snap to itself.
+    // Holes and markedLand snap to the boundary too; while the boundary itself is edited it would only snap to itself.
     if (content.boundary && tool.value !== 'edit') targets.push({ geometry: content.boundary, box: boxOf(content.boundary) });
-    for (const zone of [...content.fragments, ...content.supportingZones]) targets.push({ geometry: zone.geometry, box: boxOf(zone.geometry) });
+    for (const piece of [...content.fragments, ...content.supportingLand]) targets.push({ geometry: piece.geometry, box: boxOf(piece.geometry) });
     map.setSnapTargets(targets);
   }
 
@@ -138,7 +138,7 @@ export function useAreaTools(options: AreaToolsOptions) {
       return;
     }
     const clippedSize = `${Math.round(geometryAreaM2(clipped.geometry)).toLocaleString('zh-CN')} m²`;
-    editor.addZone(drawnWith === 'fragment' ? 'fragment' : 'supporting', clipped.geometry, `绘制${drawnWith === 'fragment' ? '零星用地' : '配套用房用地'}（${clippedSize}）`);
+    editor.addMarkedLand(drawnWith === 'fragment' ? 'fragment' : 'supporting', clipped.geometry, `绘制${drawnWith === 'fragment' ? '零星用地' : '配套用房用地'}（${clippedSize}）`);
   }
 
   function onDrawing(drawnWith: DrawTool, ring: Position[] | null): void {
