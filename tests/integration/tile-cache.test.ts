@@ -137,7 +137,7 @@ describe('the tile cache', () => {
     const client = await owner.pool.connect();
     try {
       // The tile is read now; a change is made but not yet committed.
-      const stale = await testApp.app.tiles.repository.tile((await import('../../server/tiles/tiles.repository.js')).TILE_LAYERS[1], 17, x, y, null);
+      const stale = await testApp.app.tiles.repository.tile((await import('../../server/tiles/tiles.repository.js')).TILE_LAYERS[1], 17, x, y, (await import('../../server/auth/scope.js')).Scope.system());
       await client.query('BEGIN');
       await client.query(`UPDATE parcels SET status = 'identified', inefficiency_type = 'idle' WHERE id = $1`, [parcel.id]);
       const { TileCache } = await import('../../server/tiles/tile-cache.js');
