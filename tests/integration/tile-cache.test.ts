@@ -254,4 +254,26 @@ describe('the tile size cap', () => {
       await capped.close();
     }
   });
+
+  it('does not serve a tile stored under a larger cap: it is cut again to this cap', async () => {
+    const { rows: [densest] } = await sql<{ x: number; y: number }>`
+      SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
+             floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
+      FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
+    const url = `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+    // This app stores every tile it renders; the stored tile is whole.
+    const whole = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    await testApp.app.tileStore.flush();
+    const cap = Math.floor(whole.rawPayload.length / 2);
+    const capped = await createTestApp({ TILE_MAX_BYTES: String(cap) });
+    try {
+      const reader = await login(capped.app, 'official');
+      const served = await reader.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+      expect(served.headers['x-tile-cache']).toBe('miss');
+      expect(served.headers['x-tile-thinning']).toBeDefined();
+      expect(served.rawPayload.length).toBeLessThanOrEqual(cap);
+    } finally {
+      await capped.close();
+    }
+  });
 });
