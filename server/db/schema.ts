@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * Kysely's types of every table of the `public` schema (migrations/schema.sql is the DDL they follow,
+ * Kysely's types of every table of the `public` schema (schema.sql beside it is the DDL they follow,
  * checked against the migrated database by tests/integration/schema-dump.test.ts). The per-layer
  * partitions `survey_data.l<id>` of `survey_patches` and the import tables of schema `staging` are
  * made at run time and read through their parents or raw statements.
