@@ -217,13 +217,18 @@ describe('the tile cache', () => {
   });
 });
 
+/** The z14 parcel tile holding the most parcel centres. */
+async function densestZ14Tile(): Promise<string> {
+  const { rows: [densest] } = await sql<{ x: number; y: number }>`
+    SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
+           floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
+    FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
+  return `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+}
+
 describe('the tile size cap', () => {
   it('thins a tile over the cap until it fits, keeping the large parcels', async () => {
-    const { rows: [densest] } = await sql<{ x: number; y: number }>`
-      SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
-             floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
-      FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
-    const url = `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+    const url = await densestZ14Tile();
     const uncapped = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
     expect(uncapped.headers['x-tile-thinning']).toBeUndefined();
     const all = featuresOf(gunzipSync(uncapped.rawPayload), 'parcels');
@@ -256,11 +261,7 @@ describe('the tile size cap', () => {
   });
 
   it('does not serve a tile stored under a larger cap: it is cut again to this cap', async () => {
-    const { rows: [densest] } = await sql<{ x: number; y: number }>`
-      SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
-             floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
-      FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
-    const url = `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+    const url = await densestZ14Tile();
     // This app stores every tile it renders; the stored tile is whole.
     const whole = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
     await testApp.app.tileStore.flush();
