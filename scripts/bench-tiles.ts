@@ -27,6 +27,7 @@ import { REPOSITORY_ROOT } from '../server/config.js';
 import { connectDatabase, ensureDatabaseExists } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
+import { Scope } from '../server/auth/scope.js';
 import { createTilesRepository, TILE_LAYERS } from '../server/tiles/tiles.repository.js';
 import { POLYGON_MINZOOM } from '../server/tiles/tiles.sql.js';
 
@@ -228,7 +229,7 @@ async function floor(concurrency: number) {
   const repository = createTilesRepository(pool);
   const parcels = TILE_LAYERS.find((layer) => layer.id === 'parcels')!;
   // Connections and prepared statements first, as a running server has them.
-  await Promise.all(Array.from({ length: concurrency }, () => repository.tile(parcels, 10, 847, 439, null)));
+  await Promise.all(Array.from({ length: concurrency }, () => repository.tile(parcels, 10, 847, 439, Scope.system())));
   const samples: Sample[] = [];
   let next = 0;
   const started = performance.now();
@@ -236,7 +237,7 @@ async function floor(concurrency: number) {
     for (let index = next++; index < list.length; index = next++) {
       const tile = list[index];
       const start = performance.now();
-      const rendered = await repository.tile(parcels, tile.z, tile.x, tile.y, null);
+      const rendered = await repository.tile(parcels, tile.z, tile.x, tile.y, Scope.system());
       samples.push({ z: tile.z, ms: performance.now() - start, bytes: rendered.body.length });
     }
   }));

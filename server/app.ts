@@ -15,6 +15,11 @@ import { settingsPlugin } from './config.plugin.js';
 import { databasePlugin } from './db/database.plugin.js';
 import { notificationsPlugin } from './db/notifications.plugin.js';
 import { districtsRepositoryPlugin } from './districts/districts.repository.js';
+import { auditRepositoryPlugin } from './admin/audit.repository.js';
+import { usersRepositoryPlugin } from './auth/users.repository.js';
+import { healthRepositoryPlugin } from './health/health.repository.js';
+import { parcelsRepositoryPlugin } from './parcels/parcels.repository.js';
+import { surveyRepositoryPlugin } from './survey/survey.repository.js';
 import { REPOSITORY_ROOT, type Settings } from './config.js';
 import type { DatabaseClient } from './db/database.js';
 import { auditRoutes } from './admin/audit.routes.js';
@@ -78,12 +83,18 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
     await app.register(fastifyCors, { origin: options.settings.corsOrigins, credentials: true });
   }
   await app.register(fastifyRateLimit, { global: false });
+  // Sessions are resolved through the users repository.
+  await app.register(usersRepositoryPlugin);
   await app.register(authPlugin);
   await app.register(fastifySwagger, { openapi: OPENAPI });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   // Repositories and services: plugins that declare what they decorate and what they need.
   await app.register(districtsRepositoryPlugin);
+  await app.register(parcelsRepositoryPlugin);
+  await app.register(auditRepositoryPlugin);
+  await app.register(surveyRepositoryPlugin);
+  await app.register(healthRepositoryPlugin);
   await app.register(tileServicePlugin);
   const importService = createImportService({
     db: options.db, pool: options.pool, directory: options.settings.importDirectory,

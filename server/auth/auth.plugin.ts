@@ -8,7 +8,7 @@ import { ApiError } from '../errors.js';
 import { type Permission, type Principal } from './principal.js';
 import { Scope } from './scope.js';
 import { SessionCache } from './session-cache.js';
-import { SESSION_COOKIE, createUsersRepository, hashToken } from './users.repository.js';
+import { SESSION_COOKIE, hashToken } from './users.repository.js';
 
 /** How long a resolved session is trusted without asking the database (changes clear it at once). */
 const SESSION_CACHE_MS = 30_000;
@@ -46,7 +46,7 @@ function sameToken(expected: string, given: string | undefined): boolean {
  */
 export const authPlugin = fp(async (app: AppInstance) => {
   await app.register(fastifyCookie);
-  const users = createUsersRepository(app.db);
+  const users = app.usersRepository;
   const sessionHours = app.settings.sessionHours;
 
   app.decorateRequest('principal', null);
@@ -106,7 +106,7 @@ export const authPlugin = fp(async (app: AppInstance) => {
       throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）没有“${ACTION_LABELS[permission]}”的权限；如确需此权限，请联系系统管理员调整角色。`, { action: permission });
     }
   });
-}, { name: 'auth' });
+}, { name: 'auth', dependencies: ['users-repository', 'notifications', 'settings'] });
 
 /** The principal of a route that requires login (the hook has already refused anonymous calls). */
 export function principalOf(request: FastifyRequest): Principal {

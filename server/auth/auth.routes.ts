@@ -1,26 +1,12 @@
-import { Type } from 'typebox';
-
-import { ROLE_CODES } from '../../domain/permissions.js';
+import { ErrorBody } from '../../domain/api/common.schemas.js';
+import { LoginBody, NoContent, PasswordChangeBody, Session } from '../../domain/api/auth.schemas.js';
+import { authEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
-import { recordEvent, writeAs } from '../db/actor.js';
 import { ApiError } from '../errors.js';
-import { StringEnum } from '../../domain/api/common.schemas.js';
 import { principalOf } from './auth.plugin.js';
 import { assertStrongPassword, dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
-import { SESSION_COOKIE, createUsersRepository } from './users.repository.js';
-
-export const UserBody = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: StringEnum(ROLE_CODES),
-  scopes: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-  mustChangePassword: Type.Boolean(),
-});
-
-const SessionBody = Type.Object({ user: UserBody, csrfToken: Type.String() });
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() }, { additionalProperties: true });
+import { SESSION_COOKIE } from './users.repository.js';
 
 function userBody(principal: Principal) {
   const { id, username, displayName, role, scopes, mustChangePassword } = principal;
@@ -28,7 +14,8 @@ function userBody(principal: Principal) {
 }
 
 export async function authRoutes(app: AppInstance): Promise<void> {
-  const users = createUsersRepository(app.db);
+  const users = app.usersRepository;
+  const audit = app.auditRepository;
   const { loginMaxFailures, loginLockMinutes, sessionHours } = app.settings;
 
   app.post('/api/auth/login', {
@@ -40,18 +27,15 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['auth'],
       summary: '登录: username + password → session cookie and { csrfToken }',
-      body: Type.Object({
-        username: Type.String({ minLength: 1, maxLength: 64 }),
-        password: Type.String({ minLength: 1, maxLength: 256 }),
-      }, { additionalProperties: false }),
-      response: { 200: SessionBody, 401: ErrorBody, 403: ErrorBody, 423: ErrorBody },
+      body: LoginBody,
+      response: { 200: Session, 401: ErrorBody, 403: ErrorBody, 423: ErrorBody },
     },
   }, async (request, reply) => {
     const username = request.body.username.trim().toLowerCase();
     const user = await users.findByUsername(username);
     if (!user) {
       await verifyPassword(await dummyPasswordHash(), request.body.password);
-      await recordEvent(app.db, { actor: username.slice(0, 64), action: 'login_failed', entityId: username.slice(0, 64), requestId: request.id, details: { reason: 'unknown_user', ip: request.ip } });
+      await audit.record(authEvent({ actor: username.slice(0, 64), action: 'login_failed', entityId: username.slice(0, 64), requestId: request.id, details: { reason: 'unknown_user', ip: request.ip } }));
       throw new ApiError(401, 'invalid_credentials', '用户名或密码错误。');
     }
     if (user.locked_until && user.locked_until > new Date()) {
@@ -60,7 +44,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     }
     if (!(await verifyPassword(user.password_hash, request.body.password))) {
       const failure = await users.recordFailure(user.id, loginMaxFailures, loginLockMinutes);
-      await recordEvent(app.db, { actor: user.username, action: failure.locked ? 'locked' : 'login_failed', entityId: String(user.id), requestId: request.id, details: { ip: request.ip } });
+      await audit.record(authEvent({ actor: user.username, action: failure.locked ? 'locked' : 'login_failed', entityId: String(user.id), requestId: request.id, details: { ip: request.ip } }));
       if (failure.locked) {
         throw new ApiError(423, 'account_locked', `连续 ${loginMaxFailures} 次密码错误，账号已锁定 ${loginLockMinutes} 分钟。`, { retryAfterSeconds: loginLockMinutes * 60 });
       }
@@ -70,7 +54,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
 
     await users.recordSuccess(user.id);
     const session = await users.createSession(user.id, sessionHours, request.ip, request.headers['user-agent'] ?? null);
-    await recordEvent(app.db, { actor: user.username, action: 'login', entityId: String(user.id), requestId: request.id, details: { ip: request.ip } });
+    await audit.record(authEvent({ actor: user.username, action: 'login', entityId: String(user.id), requestId: request.id, details: { ip: request.ip } }));
     reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -84,16 +68,16 @@ export async function authRoutes(app: AppInstance): Promise<void> {
 
   app.get('/api/auth/me', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['auth'], summary: '当前用户 and the CSRF token of the session', response: { 200: SessionBody, 401: ErrorBody } },
+    schema: { tags: ['auth'], summary: '当前用户 and the CSRF token of the session', response: { 200: Session, 401: ErrorBody } },
   }, async (request) => ({ user: userBody(principalOf(request)), csrfToken: request.csrfToken! }));
 
   app.post('/api/auth/logout', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['auth'], summary: '退出登录' },
+    schema: { tags: ['auth'], summary: '退出登录', response: { 204: NoContent } },
   }, async (request, reply) => {
     const principal = principalOf(request);
     if (request.sessionTokenHash) await users.deleteSession(request.sessionTokenHash);
-    await recordEvent(app.db, { actor: principal.username, action: 'logout', entityId: String(principal.id), requestId: request.id });
+    await audit.record(authEvent({ actor: principal.username, action: 'logout', entityId: String(principal.id), requestId: request.id }));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -103,10 +87,8 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['auth'],
       summary: '修改密码',
-      body: Type.Object({
-        currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-        newPassword: Type.String({ minLength: 1, maxLength: 256 }),
-      }, { additionalProperties: false }),
+      body: PasswordChangeBody,
+      response: { 204: NoContent, 400: ErrorBody, 401: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
@@ -119,10 +101,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       throw new ApiError(400, 'weak_password', '新密码不能与当前密码相同。', { parameter: 'newPassword' });
     }
     const passwordHash = await hashPassword(request.body.newPassword);
-    await writeAs(app.db, { name: principal.username, requestId: request.id }, async (transaction) => {
-      await transaction.updateTable('users').set({ password_hash: passwordHash, must_change_password: false }).where('id', '=', principal.id).execute();
-      await recordEvent(transaction, { actor: principal.username, action: 'password_change', entityId: String(principal.id), requestId: request.id });
-    });
+    await users.changePassword({ name: principal.username, requestId: request.id }, principal.id, passwordHash);
     // Other sessions of this user end: a changed password must lock out whoever knew the old one.
     await users.deleteSessionsOf(principal.id, request.sessionTokenHash ?? undefined);
     return reply.code(204).send();

@@ -1,6 +1,7 @@
 import type { DatabaseClient } from '../db/database.js';
-import { writeAs } from '../db/actor.js';
+import { createDistrictsRepository } from '../districts/districts.repository.js';
 import { generatePassword, hashPassword, assertStrongPassword } from './passwords.js';
+import { createUsersRepository } from './users.repository.js';
 
 /** Default password of the demo accounts; demo only, documented in the README. */
 export const DEFAULT_DEMO_PASSWORD = 'Demo-2026-biaotu';
@@ -20,9 +21,9 @@ export const DEMO_USERS = [
  */
 export async function ensureInitialUsers(db: DatabaseClient, options: { demo: boolean; log?: (line: string) => void }): Promise<void> {
   const log = options.log ?? console.log;
-  const existing = await db.selectFrom('users').select('username').execute();
-  if (existing.length > 0) return;
-  const city = await db.selectFrom('districts').select('code').where('level', '=', 'city').orderBy('code').executeTakeFirst();
+  const users = createUsersRepository(db);
+  if ((await users.count()) > 0) return;
+  const city = await createDistrictsRepository(db).firstCity();
   if (!city) throw new Error('no city in the database: load districts before creating users');
 
   const given = process.env.ADMIN_PASSWORD;
@@ -31,20 +32,11 @@ export async function ensureInitialUsers(db: DatabaseClient, options: { demo: bo
   const demoPassword = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
   if (options.demo) assertStrongPassword(demoPassword, 'DEMO_PASSWORD');
 
-  await writeAs(db, { name: 'system' }, async (transaction) => {
-    const { id } = await transaction.insertInto('users').values({
-      username: 'admin', display_name: '系统管理员', role: 'admin', password_hash: await hashPassword(adminPassword), must_change_password: !given,
-    }).returning('id').executeTakeFirstOrThrow();
-    await transaction.insertInto('user_scopes').values({ user_id: id, district_code: city.code }).execute();
-    if (!options.demo) return;
-    const demoHash = await hashPassword(demoPassword);
-    for (const user of DEMO_USERS) {
-      const { id: userId } = await transaction.insertInto('users').values({
-        username: user.username, display_name: user.displayName, role: user.role, password_hash: demoHash,
-      }).returning('id').executeTakeFirstOrThrow();
-      await transaction.insertInto('user_scopes').values(user.scopes.map((code) => ({ user_id: userId, district_code: code }))).execute();
-    }
-  });
+  const demoHash = options.demo ? await hashPassword(demoPassword) : '';
+  await users.create({ name: 'system' }, [
+    { username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash: await hashPassword(adminPassword), mustChangePassword: !given, scopes: [city.code] },
+    ...(options.demo ? DEMO_USERS.map((user) => ({ ...user, passwordHash: demoHash, mustChangePassword: false })) : []),
+  ]);
   if (given) {
     log('已创建管理员账号 admin（密码来自 ADMIN_PASSWORD）/ created user admin with ADMIN_PASSWORD');
   } else {

@@ -18,11 +18,6 @@ export interface Principal {
 /** `public`: anyone; `authenticated`: any logged-in user; otherwise the action the role must allow. */
 export type Permission = 'public' | 'authenticated' | Action;
 
-/** District codes to filter reads by, or null when the user sees everything. */
-export function readFilter(principal: Principal): string[] | null {
-  return principal.unrestricted ? null : principal.allowedDistricts;
-}
-
 export function scopeNames(principal: Principal): string {
   return principal.scopes.map((scope) => scope.name).join('、') || '（无）';
 }

@@ -35,6 +35,11 @@ export class Scope {
     return new Scope(principal);
   }
 
+  /** The scope of the system itself (scripts, benchmarks, tests): every district, no filter. */
+  static system(): Scope {
+    return new Scope({ id: 0, username: 'system', displayName: 'system', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true });
+  }
+
   /** True when the scope covers every district: no filter is needed. */
   get unrestricted(): boolean {
     return this.principal.unrestricted;

@@ -1,9 +1,14 @@
-import type { CachedSession } from './session-cache.js';
 import { createHash, randomBytes } from 'node:crypto';
+import fp from 'fastify-plugin';
 import { sql } from 'kysely';
+import type { AdminUser } from '../../domain/api/users.schemas.js';
 import type { Role } from '../../domain/permissions.js';
+import { authEvent, recordEvent } from '../admin/audit.repository.js';
+import type { AppInstance } from '../app-instance.js';
+import { writeAs, type Actor } from '../db/actor.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Principal } from './principal.js';
+import type { CachedSession } from './session-cache.js';
 
 export const SESSION_COOKIE = 'biaotu_session';
 
@@ -11,17 +16,27 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export interface UserSummary {
-  id: number;
+export type UserSummary = AdminUser;
+
+/** A new account: its password already hashed, its scope as district or city codes. */
+export interface NewAccount {
   username: string;
   displayName: string;
   role: Role;
-  scopes: { code: string; name: string }[];
-  disabled: boolean;
+  passwordHash: string;
   mustChangePassword: boolean;
-  lockedUntil: string | null;
-  lastLoginAt: string | null;
-  createdAt: string;
+  scopes: readonly string[];
+}
+
+/** What an administrator changes on an account; `unlock` clears failed logins and a lockout. */
+export interface AccountChange {
+  displayName?: string;
+  role?: Role;
+  disabled?: boolean;
+  /** A new password set by an administrator: it must be changed at the next login. */
+  passwordHash?: string;
+  unlock?: boolean;
+  scopes?: readonly string[];
 }
 
 interface PrincipalRow {
@@ -127,6 +142,49 @@ export function createUsersRepository(db: DatabaseClient) {
       return (await this.list(id))[0];
     },
 
+    /**
+     * Creates accounts with their scopes in one transaction that names the actor, so the audit log
+     * holds who created each (the first start creates several at once, or none).
+     */
+    async create(actor: Actor, accounts: readonly NewAccount[]): Promise<number[]> {
+      return writeAs(db, actor, async (transaction) => {
+        const ids: number[] = [];
+        for (const account of accounts) {
+          const { id } = await transaction.insertInto('users').values({
+            username: account.username, display_name: account.displayName, role: account.role,
+            password_hash: account.passwordHash, must_change_password: account.mustChangePassword,
+          }).returning('id').executeTakeFirstOrThrow();
+          await transaction.insertInto('user_scopes').values([...new Set(account.scopes)].map((code) => ({ user_id: id, district_code: code }))).execute();
+          ids.push(id);
+        }
+        return ids;
+      });
+    },
+
+    async update(actor: Actor, id: number, change: AccountChange): Promise<void> {
+      await writeAs(db, actor, async (transaction) => {
+        const columns: Record<string, unknown> = {};
+        if (change.displayName !== undefined) columns.display_name = change.displayName;
+        if (change.role !== undefined) columns.role = change.role;
+        if (change.disabled !== undefined) columns.disabled = change.disabled;
+        if (change.passwordHash) Object.assign(columns, { password_hash: change.passwordHash, must_change_password: true, failed_attempts: 0, locked_until: null });
+        if (change.unlock) Object.assign(columns, { failed_attempts: 0, locked_until: null });
+        if (Object.keys(columns).length > 0) await transaction.updateTable('users').set(columns).where('id', '=', id).execute();
+        if (change.scopes) {
+          await transaction.deleteFrom('user_scopes').where('user_id', '=', id).execute();
+          await transaction.insertInto('user_scopes').values([...new Set(change.scopes)].map((code) => ({ user_id: id, district_code: code }))).execute();
+        }
+      });
+    },
+
+    /** A user's own password change, with its audit event in the same transaction. */
+    async changePassword(actor: Actor, userId: number, passwordHash: string): Promise<void> {
+      await writeAs(db, actor, async (transaction) => {
+        await transaction.updateTable('users').set({ password_hash: passwordHash, must_change_password: false }).where('id', '=', userId).execute();
+        await recordEvent(transaction, authEvent({ actor: actor.name, action: 'password_change', entityId: String(userId), requestId: actor.requestId }));
+      });
+    },
+
     /** Counts a failed login; locks the account for `lockMinutes` after `maxFailures` in a row. */
     async recordFailure(userId: number, maxFailures: number, lockMinutes: number): Promise<{ locked: boolean; lockedUntil: Date | null }> {
       const { rows: [row] } = await sql<{ failed_attempts: number; locked_until: Date | null }>`
@@ -173,3 +231,14 @@ export function createUsersRepository(db: DatabaseClient) {
 }
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    usersRepository: UsersRepository;
+  }
+}
+
+/** The one writer of `users`, `user_scopes` and `sessions`, built once per app. */
+export const usersRepositoryPlugin = fp(async (app: AppInstance) => {
+  app.decorate('usersRepository', createUsersRepository(app.db));
+}, { name: 'users-repository', dependencies: ['database'] });

@@ -18,12 +18,3 @@ export async function writeAs<T>(db: DatabaseClient, actor: Actor, work: (transa
     return work(transaction);
   });
 }
-
-/** Appends an event that is not a row change (login, logout, lockout) to the audit log. */
-export async function recordEvent(
-  db: DatabaseClient | Transaction<Database>,
-  event: { actor: string; action: 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'; entityId: string; requestId?: string; details?: Record<string, unknown> },
-): Promise<void> {
-  await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
-    VALUES ('auth', ${event.entityId}, ${event.action}, ${event.actor}, NULL, ${JSON.stringify(event.details ?? {})}::jsonb, ${event.requestId ?? null})`.execute(db);
-}

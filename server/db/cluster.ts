@@ -18,7 +18,8 @@ export interface EmbeddedCluster {
   stop(): void;
 }
 
-const BIN_DIRECTORY = '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL 15 programs (initdb, pg_ctl, pg_dump). */
+export const BIN_DIRECTORY = '/usr/lib/postgresql/15/bin';
 export const DEFAULT_EMBEDDED_PORT = 54329;
 
 function isRoot(): boolean {

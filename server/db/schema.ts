@@ -1,8 +1,19 @@
 import type { ColumnType, Generated } from 'kysely';
 
+/**
+ * Kysely's types of every table of the `public` schema (schema.sql beside it is the DDL they follow,
+ * checked against the migrated database by tests/integration/schema-dump.test.ts). The per-layer
+ * partitions `survey_data.l<id>` of `survey_patches` and the import tables of schema `staging` are
+ * made at run time and read through their parents or raw statements.
+ */
+
 /** Geometry columns are read and written through PostGIS functions only (ST_AsGeoJSON, ST_GeomFromGeoJSON). */
 type GeometryColumn = ColumnType<string, string, string>;
+/** Filled by a trigger (e.g. geom_3857, area_m2): read, never written by the application. */
+type Derived<T> = ColumnType<T, T | undefined, T | undefined>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** jsonb: objects are written as their JSON text. */
+type Json = ColumnType<unknown, string, string>;
 
 export interface DistrictTable {
   code: string;
@@ -59,11 +70,12 @@ export interface HistoryTable {
   id: Generated<number>;
   entity: string;
   entity_id: string;
-  action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked';
-  actor: string;
+  action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'
+    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore';
+  actor: ColumnType<string, string, never>;
   at: Timestamp;
-  before: unknown;
-  after: unknown;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
   request_id: string | null;
 }
 
@@ -133,6 +145,142 @@ export interface SurveyLayerTable {
   committed: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** 变更调查 图斑, partitioned by layer (one partition per committed layer, in schema survey_data). */
+export interface SurveyPatchTable {
+  id: Generated<number>;
+  layer_id: number;
+  year: number;
+  bsm: string | null;
+  land_use_code: string | null;
+  land_use_name: string | null;
+  owner_unit_name: string | null;
+  located_unit_name: string | null;
+  patch_area_m2: number | null;
+  deduction_area_m2: number | null;
+  patch_land_area_m2: number | null;
+  urban_rural_code: string | null;
+  attributes: ColumnType<unknown, string | undefined, string>;
+  geom: GeometryColumn;
+  geom_3857: Derived<string>;
+  area_m2: Derived<number>;
+  updated_at: Timestamp;
+}
+
+/** The parcel grid below z14 (migration 0010), kept exact by triggers on parcels. */
+export interface ParcelCellTable {
+  level: number;
+  cx: number;
+  cy: number;
+  district_code: string;
+  parcels: number;
+  area_m2: number;
+  inefficient: number;
+  inefficient_m2: number;
+}
+
+/** The survey grid, built once per committed layer. */
+export interface SurveyCellTable {
+  layer_id: number;
+  level: number;
+  cx: number;
+  cy: number;
+  class: string;
+  patches: number;
+  area_m2: number;
+}
+
+/** Parcels cut into their z14 tiles ahead of time (migration 0015), kept by triggers. */
+export interface ParcelZ14GeometryTable {
+  x: number;
+  y: number;
+  parcel_id: number;
+  geom: GeometryColumn;
+}
+
+/** The persistent tile cache (unlogged). */
+export interface TileCacheTable {
+  layer: string;
+  z: number;
+  x: number;
+  y: number;
+  scope: string;
+  etag: string;
+  body: Buffer;
+  raw_bytes: number;
+  envelope: GeometryColumn;
+  created_at: Timestamp;
+}
+
+/** One counter per tiled data family, raised by every change (guards the persistent cache). */
+export interface TileEpochTable {
+  family: string;
+  epoch: ColumnType<number, number | undefined, number>;
+}
+
+/** Policy rule sets, append-only: each revision is a new version. */
+export interface RuleSetTable {
+  id: string;
+  version: number;
+  city: string;
+  name: string;
+  rules: Json;
+  note: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** 成片改造区域, current state (soft-deleted with deleted_at). */
+export interface AreaTable {
+  id: Generated<number>;
+  name: string;
+  district_code: string;
+  status: ColumnType<'draft' | 'submitted' | 'approved' | 'returned', 'draft' | 'submitted' | 'approved' | 'returned' | undefined, 'draft' | 'submitted' | 'approved' | 'returned'>;
+  version: ColumnType<number, number | undefined, number>;
+  mode: 'government_entrusted' | 'owner_self' | 'developer_acquisition' | 'other';
+  mode_other: string | null;
+  target_land_use: string | null;
+  rule_set_id: string;
+  rule_set_version: number;
+  area_m2: number;
+  pass: boolean | null;
+  geom: GeometryColumn;
+  geom_3857: Derived<string>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_by: string;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+}
+
+/** Every save of a 成片改造区域, append-only, with the check body and its answer. */
+export interface AreaVersionTable {
+  area_id: number;
+  version: number;
+  name: string;
+  status: string;
+  mode: string;
+  mode_other: string | null;
+  target_land_use: string | null;
+  input: Json;
+  result: Json;
+  rule_set_id: string;
+  rule_set_version: number;
+  area_m2: number;
+  pass: boolean | null;
+  geom: GeometryColumn;
+  note: string | null;
+  saved_by: string;
+  saved_at: Timestamp;
+}
+
+/** Applied migrations (server/db/migrate.ts). */
+export interface SchemaMigrationTable {
+  name: string;
+  checksum: string;
+  applied_at: Timestamp;
+}
+
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
@@ -142,4 +290,14 @@ export interface Database {
   sessions: SessionTable;
   imports: ImportTable;
   survey_layers: SurveyLayerTable;
+  survey_patches: SurveyPatchTable;
+  parcel_cells: ParcelCellTable;
+  survey_cells: SurveyCellTable;
+  parcel_z14_geometries: ParcelZ14GeometryTable;
+  tile_cache: TileCacheTable;
+  tile_epochs: TileEpochTable;
+  rule_sets: RuleSetTable;
+  areas: AreaTable;
+  area_versions: AreaVersionTable;
+  schema_migrations: SchemaMigrationTable;
 }

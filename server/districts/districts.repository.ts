@@ -1,18 +1,13 @@
-import { sql } from 'kysely';
-import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
-import type { DistrictStats } from '../../domain/district-figures.js';
 import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import type { District, DistrictStats } from '../../domain/api/districts.schemas.js';
+import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
 import type { AppInstance } from '../app-instance.js';
+import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
 
-export interface DistrictSummary {
-  code: string;
-  name: string;
-  level: string;
-  parentCode: string | null;
-  bbox: [number, number, number, number];
-  areaM2: number;
-}
+/** A district as stored; whether the reader's scope covers it is the route's to add. */
+export type DistrictSummary = Omit<District, 'inScope'>;
 
 export function createDistrictsRepository(db: DatabaseClient) {
   return {
@@ -39,16 +34,28 @@ export function createDistrictsRepository(db: DatabaseClient) {
       return db.selectFrom('districts').select(['code', 'name', 'level']).where('code', '=', code).executeTakeFirst();
     },
 
+    /** The codes among `codes` that name a district or city. */
+    async existing(codes: readonly string[]): Promise<string[]> {
+      if (codes.length === 0) return [];
+      const rows = await db.selectFrom('districts').select('code').where('code', 'in', [...codes]).execute();
+      return rows.map((row) => row.code);
+    },
+
+    /** The first city (市) in the database: accounts created at first start cover it. */
+    async firstCity(): Promise<{ code: string; name: string } | undefined> {
+      return db.selectFrom('districts').select(['code', 'name']).where('level', '=', 'city').orderBy('code').executeTakeFirst();
+    },
+
     /**
      * Figures of a district, or of a city over all its districts. Parcels belong to a 区县 code;
-     * a city's figures are the sums over its child districts, within the reader's districts.
+     * a city's figures are the sums over its child districts, within the reader's scope.
      */
-    async stats(code: string, name: string, allowedDistricts: string[] | null): Promise<DistrictStats> {
+    async stats(code: string, name: string, scope: Scope): Promise<DistrictStats> {
       const { rows } = await sql<{ status: string; type: string | null; count: number; area_m2: number }>`
         SELECT p.status, p.inefficiency_type AS type, count(*)::int AS count, coalesce(sum(p.area_m2), 0) AS area_m2
         FROM parcels p
         WHERE p.district_code IN (SELECT d.code FROM districts d WHERE d.code = ${code} OR d.parent_code = ${code})
-          AND (${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]))
+          AND ${scope.sqlCovers('p.district_code')}
         GROUP BY p.status, p.inefficiency_type`.execute(db);
       const totals = (matches: (row: (typeof rows)[number]) => boolean) => {
         const matching = rows.filter(matches);

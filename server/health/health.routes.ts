@@ -1,5 +1,4 @@
-import { Type } from 'typebox';
-import { sql } from 'kysely';
+import { Health } from '../../domain/api/health.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 
 export async function healthRoutes(app: AppInstance): Promise<void> {
@@ -8,11 +7,7 @@ export async function healthRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['system'],
       summary: '健康检查: database and PostGIS versions',
-      response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), postgis: Type.String() }) },
+      response: { 200: Health },
     },
-  }, async () => {
-    const { rows } = await sql<{ database: string; postgis: string }>`
-      SELECT version() AS database, postgis_full_version() AS postgis`.execute(app.db);
-    return { status: 'ok' as const, database: rows[0].database, postgis: rows[0].postgis };
-  });
+  }, async () => ({ status: 'ok' as const, ...(await app.healthRepository.versions()) }));
 }

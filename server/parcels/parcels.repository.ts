@@ -1,40 +1,26 @@
+import fp from 'fastify-plugin';
 import { sql, type Transaction } from 'kysely';
+import type { ParcelDetail, ParcelFeatureCollection, ParcelHistoryEntry, ParcelListQuery, ParcelPage } from '../../domain/api/parcels.schemas.js';
 import { columnName } from '../../domain/parcel-fields.js';
 import type { EditableParcelKey } from '../../domain/permissions.js';
+import type { AppInstance } from '../app-instance.js';
+import type { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
 import type { DatabaseClient } from '../db/database.js';
-import type { ParcelDetailBody } from './parcels.routes.js';
+import { DETAIL_COLUMNS, checkGeometrySql, featurePropertiesSql, geometryFromGeoJson, otherDistrictsSql } from './parcels.sql.js';
 
-export interface ParcelListFilter {
-  /** Districts the reader may see; null = all. */
-  allowedDistricts: string[] | null;
-  district?: string;
-  status?: string;
-  type?: string;
-  page: number;
-  pageSize: number;
-}
-
-const DETAIL_COLUMNS = sql`
-  p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner,
-  p.town_or_park AS "townOrPark", p.location, p.registered_area_m2 AS "registeredAreaM2",
-  p.area_m2 AS "areaM2", p.contract_no AS "contractNo", p.certificate_no AS "certificateNo",
-  p.land_use_code AS "landUseCode", p.planned_function AS "plannedFunction",
-  p.industry_code AS "industryCode", p.floor_area_m2 AS "floorAreaM2",
-  p.floor_area_ratio AS "floorAreaRatio", p.building_coverage AS "buildingCoverage",
-  p.investment_intensity AS "investmentIntensity", p.output_per_mu AS "outputPerMu",
-  p.tax_per_mu AS "taxPerMu", p.production_start AS "productionStart",
-  p.production_stop AS "productionStop", p.admin_facility_share AS "adminFacilityShare",
-  p.undeveloped_area_m2 AS "undevelopedAreaM2", p.meets_safety AS "meetsSafety",
-  p.meets_environment AS "meetsEnvironment", p.meets_energy AS "meetsEnergy", p.status,
-  p.inefficiency_type AS "inefficiencyType", p.identified_at AS "identifiedAt",
-  p.redevelopment_intent AS "redevelopmentIntent", p.evaluation_grade AS "evaluationGrade",
-  json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox,
-  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy",
-  false AS restricted`;
+/**
+ * Land of another district an edited geometry may add, m² (ellipsoidal): the district boundaries are
+ * generalised, so a vertex moved along a boundary may cross it by a sliver, but never by a parcel.
+ */
+export const DISTRICT_SLIVER_M2 = 50;
 
 export type ParcelChanges = Partial<Record<EditableParcelKey, unknown>> & { geometry?: unknown };
 export type UpdateOutcome = 'updated' | 'conflict' | { reason: string };
+
+function formatArea(areaM2: number): string {
+  return areaM2 >= 1e6 ? `${(areaM2 / 1e6).toFixed(2)} km²` : `${Math.round(areaM2)} m²`;
+}
 
 function camelCase(column: string): string {
   return column.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
@@ -44,8 +30,9 @@ const HISTORY_IGNORED = new Set(['updated_at', 'updated_by', 'area_m2', 'geom_38
 
 export function createParcelsRepository(db: DatabaseClient) {
   return {
-    async find(id: number): Promise<ParcelDetailBody | undefined> {
-      const { rows } = await sql<ParcelDetailBody>`
+    /** Every attribute of a parcel, unmasked: the route masks it for readers outside its district. */
+    async find(id: number): Promise<ParcelDetail | undefined> {
+      const { rows } = await sql<ParcelDetail>`
         SELECT ${DETAIL_COLUMNS}
         FROM parcels p JOIN districts d ON d.code = p.district_code
         WHERE p.id = ${id}`.execute(db);
@@ -55,9 +42,11 @@ export function createParcelsRepository(db: DatabaseClient) {
     /**
      * Applies an edit inside the caller's transaction (which names the actor for the history
      * trigger). A new geometry must be valid and lie in the parcel's district; it is not repaired
-     * silently, because a surveyor must see and fix what is wrong.
+     * silently, because a surveyor must see and fix what is wrong. Land it would take from another
+     * district is refused: outside the writer's scope as `out_of_scope` naming that district, else
+     * as an invalid geometry naming it (a parcel belongs to one district).
      */
-    async update(transaction: Transaction<Database>, id: number, changes: ParcelChanges, options: { expectedUpdatedAt?: string; actor: string }): Promise<UpdateOutcome> {
+    async update(transaction: Transaction<Database>, id: number, changes: ParcelChanges, options: { expectedUpdatedAt?: string; actor: string; scope: Scope }): Promise<UpdateOutcome> {
       const { rows: [current] } = await sql<{ updated_at: Date; district_code: string }>`
         SELECT updated_at, district_code FROM parcels WHERE id = ${id} FOR UPDATE`.execute(transaction);
       if (options.expectedUpdatedAt && Math.abs(current.updated_at.getTime() - new Date(options.expectedUpdatedAt).getTime()) >= 1) return 'conflict';
@@ -66,22 +55,25 @@ export function createParcelsRepository(db: DatabaseClient) {
         if (key !== 'geometry') set[columnName(key)] = value;
       }
       if (changes.geometry) {
-        const { rows: [check] } = await sql<{ valid: boolean; reason: string; inside: boolean; empty: boolean }>`
-          WITH candidate AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(changes.geometry)}), 4490) AS geom)
-          SELECT ST_IsValid(c.geom) AS valid, ST_IsValidReason(c.geom) AS reason, ST_IsEmpty(c.geom) AS empty,
-                 ST_Intersects(d.geom, c.geom) AS inside
-          FROM candidate c, districts d WHERE d.code = ${current.district_code}`.execute(transaction);
+        const { rows: [check] } = await checkGeometrySql(changes.geometry, current.district_code).execute(transaction);
         if (check.empty) return { reason: '图形为空' };
         if (!check.valid) return { reason: `自相交或环无效 (${check.reason})` };
         if (!check.inside) return { reason: `图形不在所属行政区 (${current.district_code}) 内` };
-        set.geom = sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(changes.geometry)}), 4490))`;
+        const { rows: reached } = await otherDistrictsSql(id, changes.geometry, current.district_code).execute(transaction);
+        const taken = reached.filter((district) => district.after_m2 > district.before_m2 + DISTRICT_SLIVER_M2);
+        for (const district of taken) options.scope.assertWritable(district, `新图形中 ${formatArea(district.after_m2)} 的土地`);
+        if (taken.length > 0) {
+          const [first] = taken;
+          return { reason: `图形超出所属行政区 (${current.district_code})：有 ${formatArea(first.after_m2)} 位于 ${first.name} (${first.code})；地块只能位于其所属行政区内` };
+        }
+        set.geom = sql`ST_Multi(${geometryFromGeoJson(changes.geometry)})`;
       }
       await transaction.updateTable('parcels').set(set).where('id', '=', id).execute();
       return 'updated';
     },
 
     /** Changes of one parcel, newest first, as field-level differences (API keys). */
-    async history(id: number) {
+    async history(id: number): Promise<ParcelHistoryEntry[]> {
       const rows = await db.selectFrom('history')
         .select(['id', 'at', 'actor', 'action', 'request_id as requestId', 'before', 'after'])
         .where('entity', '=', 'parcels').where('entity_id', '=', String(id))
@@ -103,20 +95,16 @@ export function createParcelsRepository(db: DatabaseClient) {
       });
     },
 
-    /** One page of parcels; a city code matches the parcels of all its districts. */
     /**
      * Parcels whose box meets [minLon, minLat, maxLon, maxLat], as a FeatureCollection with full
-     * precision geometry (8 decimals ≈ 1 mm). `truncated` says the limit cut the list.
+     * precision geometry (8 decimals ≈ 1 mm); outside the scope without what only readers of the
+     * district may see. `truncated` says the limit cut the list.
      */
-    async geojsonInBox(box: [number, number, number, number], limit: number, allowedDistricts: string[] | null) {
-      const { rows } = await sql<{ feature: Record<string, unknown> }>`
+    async geojsonInBox(box: [number, number, number, number], limit: number, scope: Scope): Promise<ParcelFeatureCollection> {
+      const { rows } = await sql<{ feature: ParcelFeatureCollection['features'][number] }>`
         SELECT json_build_object(
           'type', 'Feature', 'id', p.id,
-          'properties', json_build_object(
-            'id', p.id, 'code', p.code, 'districtCode', p.district_code, 'areaM2', round(p.area_m2::numeric, 2),
-            'status', CASE WHEN ${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]) THEN p.status END,
-            'type', CASE WHEN ${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]) THEN p.inefficiency_type END,
-            'restricted', NOT (${allowedDistricts}::text[] IS NULL OR p.district_code = ANY(${allowedDistricts}::text[]))),
+          'properties', ${featurePropertiesSql(scope)},
           'geometry', ST_AsGeoJSON(p.geom, 8)::json) AS feature
         FROM parcels p
         WHERE p.geom && ST_MakeEnvelope(${box[0]}, ${box[1]}, ${box[2]}, ${box[3]}, 4490)
@@ -125,16 +113,15 @@ export function createParcelsRepository(db: DatabaseClient) {
       return { type: 'FeatureCollection' as const, truncated: rows.length > limit, features: rows.slice(0, limit).map((row) => row.feature) };
     },
 
-    async list(filter: ParcelListFilter) {
+    /** One page of parcels in the reader's districts; a city code matches the parcels of all its districts. */
+    async list(filter: ParcelListQuery, scope: Scope): Promise<ParcelPage> {
       let query = db.selectFrom('parcels as p');
       if (filter.district) {
         const district = filter.district;
         query = query.where('p.district_code', 'in', db.selectFrom('districts as d').select('d.code')
           .where((where) => where.or([where('d.code', '=', district), where('d.parent_code', '=', district)])));
       }
-      if (filter.allowedDistricts) {
-        query = filter.allowedDistricts.length > 0 ? query.where('p.district_code', 'in', filter.allowedDistricts) : query.where(sql<boolean>`false`);
-      }
+      query = query.where(scope.sqlCovers('p.district_code'));
       if (filter.status) query = query.where('p.status', '=', filter.status);
       if (filter.type) query = query.where('p.inefficiency_type', '=', filter.type);
       const [{ total }] = await query.select((select) => select.fn.countAll<number>().as('total')).execute();
@@ -151,3 +138,16 @@ export function createParcelsRepository(db: DatabaseClient) {
     },
   };
 }
+
+export type ParcelsRepository = ReturnType<typeof createParcelsRepository>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parcelsRepository: ParcelsRepository;
+  }
+}
+
+/** The parcels repository, built once per app: the only code that reads or writes `parcels`. */
+export const parcelsRepositoryPlugin = fp(async (app: AppInstance) => {
+  app.decorate('parcelsRepository', createParcelsRepository(app.db));
+}, { name: 'parcels-repository', dependencies: ['database'] });

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { ClientSettings } from '../../domain/api/settings.schemas.js';
 import { XIAMEN } from '../../domain/districts.js';
 import type { AppInstance } from '../app-instance.js';
 
@@ -8,13 +8,7 @@ export async function settingsRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['system'],
       summary: '客户端设置: optional basemap URL and the city',
-      response: {
-        200: Type.Object({
-          basemapUrl: Type.Union([Type.String(), Type.Null()]),
-          cityCode: Type.String(),
-          cityName: Type.String(),
-        }),
-      },
+      response: { 200: ClientSettings },
     },
   }, async () => ({ basemapUrl: app.settings.basemapUrl, cityCode: XIAMEN.code, cityName: XIAMEN.name }));
 }

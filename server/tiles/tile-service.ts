@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type pg from 'pg';
 import type { AppInstance } from '../app-instance.js';
+import type { Scope } from '../auth/scope.js';
 import { TileCache, type Bounds, type CachedTile } from './tile-cache.js';
 import { TileStore } from './tile-store.js';
 import { createTilesRepository, type TileLayer } from './tiles.repository.js';
@@ -39,10 +40,11 @@ export function createTileService(options: {
   return {
     repository,
 
-    async get(layer: TileLayer, z: number, x: number, y: number, filter: string[] | null): Promise<ServedTile> {
+    async get(layer: TileLayer, z: number, x: number, y: number, readerScope: Scope): Promise<ServedTile> {
       const address = { layer: layer.id, z, x, y };
       // Tiles differ by the reader's districts, so the scope is part of the key.
-      const scope = layer.scoped && filter ? filter.join(',') : 'all';
+      const districts = readerScope.districts;
+      const scope = layer.scoped && districts ? districts.join(',') : 'all';
       const key = TileCache.key(address, scope);
       const cached = options.cache.get(key);
       if (cached) return { tile: cached, source: 'hit', thinning: null };
@@ -50,14 +52,15 @@ export function createTileService(options: {
       const generation = options.cache.generation(layer.id);
       if (layer.family) {
         const stored = await options.store.get(address, scope);
-        if (stored) {
+        // A tile stored under a larger cap (another process, an earlier setting) is cut again.
+        if (stored && stored.gzipped.length <= options.maxTileBytes) {
           options.cache.set(key, address, stored, generation);
           return { tile: stored, source: 'store', thinning: null };
         }
       }
 
       const started = performance.now();
-      const rendered = await repository.tile(layer, z, x, y, filter);
+      const rendered = await repository.tile(layer, z, x, y, readerScope);
       let epoch = rendered.epoch;
       let tile: CachedTile | null = await TileCache.encode(rendered.body, options.gzipLevel);
       let thinning: ServedTile['thinning'] = null;
@@ -67,7 +70,7 @@ export function createTileService(options: {
         tile = null;
         for (let attempt = 0; attempt < THINNING_ATTEMPTS && layer.thinned && limit > 0; attempt++) {
           limit = Math.floor((limit * options.maxTileBytes * 0.9) / size);
-          const thinned = await repository.tile(layer, z, x, y, filter, limit);
+          const thinned = await repository.tile(layer, z, x, y, readerScope, limit);
           const encoded = await TileCache.encode(thinned.body, options.gzipLevel);
           epoch = thinned.epoch;
           size = encoded.gzipped.length;
@@ -87,6 +90,14 @@ export function createTileService(options: {
       const costly = performance.now() - started >= options.storeMinMs;
       if (layer.family && epoch !== null && costly) options.store.put(address, scope, layer.family, epoch, tile);
       return { tile, source: 'miss', thinning };
+    },
+
+    /** Empties the persistent cache and the memory of every server process; answers the tiles deleted from the store. */
+    async clear(): Promise<number> {
+      const stored = await options.store.clear();
+      options.cache.clear();
+      await repository.announceCleared();
+      return stored;
     },
   };
 }

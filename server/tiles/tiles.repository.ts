@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Scope } from '../auth/scope.js';
 import {
   AREAS_TILE_SQL, DISTRICTS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOM, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
 } from './tiles.sql.js';
@@ -139,17 +140,24 @@ export interface RenderedTile {
 
 export function createTilesRepository(pool: pg.Pool) {
   return {
-    /** Encodes one tile; named statements are prepared once per connection by pg. */
-    /** Encodes one tile; `limit` (thinning) keeps only that many of the largest polygons. */
-    async tile(layer: TileLayer, z: number, x: number, y: number, allowedDistricts: string[] | null, limit: number | null = null): Promise<RenderedTile> {
+    /**
+     * Encodes one tile for a reader's scope; `limit` (thinning) keeps only that many of the largest
+     * polygons. Named statements are prepared once per connection by pg.
+     */
+    async tile(layer: TileLayer, z: number, x: number, y: number, scope: Scope, limit: number | null = null): Promise<RenderedTile> {
       const statement = layer.cells && z < layer.polygonMinzoom ? layer.cells
         : limit !== null && layer.thinned ? layer.thinned
         : layer.precut && z === layer.precut.zoom ? layer.precut.statement
         : layer.polygons;
-      const values = [z, x, y, layer.scoped ? allowedDistricts : null, limit, ...(layer.year === undefined ? [] : [layer.year])];
+      const values = [z, x, y, layer.scoped ? scope.districts : null, limit, ...(layer.year === undefined ? [] : [layer.year])];
       const result = await pool.query<{ tile: Buffer; features: number; epoch: string | null }>({ name: statement.name, text: statement.sql, values });
       const row = result.rows[0];
       return { body: row?.tile ?? Buffer.alloc(0), features: row?.features ?? 0, epoch: row?.epoch ?? null };
+    },
+
+    /** Tells every server process (tile_changes, migration 0009) to drop all its memory tiles. */
+    async announceCleared(): Promise<void> {
+      await pool.query("SELECT pg_notify('tile_changes', json_build_object('layer', '*', 'all', true)::text)");
     },
 
     async bounds(layer: TileLayer): Promise<[number, number, number, number]> {

@@ -1,5 +1,7 @@
 import { gunzipSync } from 'node:zlib';
-import { Type } from 'typebox';
+import { ErrorBody } from '../../domain/api/common.schemas.js';
+import { NoContent } from '../../domain/api/auth.schemas.js';
+import { TileCacheCleared, TileJson, TileLayerParams, TileParams, VectorTileBody } from '../../domain/api/tiles.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { ApiError, InvalidParameterError } from '../errors.js';
@@ -29,15 +31,16 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
       tags: ['tiles'],
       summary: 'TileJSON 3.0 of a vector tile layer',
       description: `Parcels and 图斑 are polygons from z${POLYGON_MINZOOM}; below, the same tiles carry an aggregate grid (source layers \`cells\`, \`survey_cells\`).`,
-      params: Type.Object({ layer: Type.String({ description: LAYER_IDS.join(' | ') }) }),
+      params: TileLayerParams,
+      response: { 200: TileJson, 404: ErrorBody },
     },
   }, async (request) => {
     const layer = findLayer(request.params.layer);
     return {
-      tilejson: '3.0.0',
+      tilejson: '3.0.0' as const,
       name: layer.name,
       description: layer.description,
-      scheme: 'xyz',
+      scheme: 'xyz' as const,
       tiles: [`${originOf(request)}/tiles/${layer.id}/{z}/{x}/{y}.pbf`],
       minzoom: layer.minzoom,
       maxzoom: layer.maxzoom,
@@ -51,12 +54,8 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['tiles'],
       summary: 'Mapbox Vector Tile (ST_AsMVT), gzip when accepted; never over the size cap (TILE_MAX_BYTES compressed)',
-      params: Type.Object({
-        layer: Type.String({ description: LAYER_IDS.join(' | ') }),
-        z: Type.Integer({ minimum: 0, maximum: 22 }),
-        x: Type.Integer({ minimum: 0 }),
-        y: Type.Integer({ minimum: 0 }),
-      }),
+      params: TileParams,
+      response: { 200: VectorTileBody, 204: NoContent, 304: NoContent, 400: ErrorBody, 404: ErrorBody },
     },
   }, async (request, reply) => {
     const { z, x, y } = request.params;
@@ -66,7 +65,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     if (y >= size) throw new InvalidParameterError('y', `参数 y 超出范围：第 ${z} 级的 y 应在 0–${size - 1} 之间`);
     if (z < layer.minzoom) return reply.code(204).send();
 
-    const served = await tiles.get(layer, z, x, y, scopeOf(request).districts);
+    const served = await tiles.get(layer, z, x, y, scopeOf(request));
     reply.header('X-Tile-Cache', served.source);
     // Thinned to fit the size cap: features kept / features in the tile.
     if (served.thinning) reply.header('X-Tile-Thinning', `${served.thinning.kept}/${served.thinning.of}`);
@@ -87,17 +86,13 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['tiles'],
       summary: 'Empties the tile caches (memory of every server and the persistent cache)',
-      response: { 200: Type.Object({ stored: Type.Integer({ description: 'tiles deleted from the persistent cache' }) }) },
+      response: { 200: TileCacheCleared },
     },
   }, async (request) => {
-    const stored = await app.tileStore.clear();
-    app.tileCache.clear();
-    // Other server processes drop their memory too.
-    await app.pool.query("SELECT pg_notify('tile_changes', json_build_object('layer', '*', 'all', true)::text)");
-    await app.pool.query(
-      `INSERT INTO history (entity, entity_id, action, actor, before, after, request_id) VALUES ('tile_cache', '*', 'clear', $1, $2, '{"stored":0}', $3)`,
-      [principalOf(request).username, JSON.stringify({ stored }), request.id],
-    );
+    const stored = await tiles.clear();
+    await app.auditRepository.record({
+      entity: 'tile_cache', entityId: '*', action: 'clear', actor: principalOf(request).username, requestId: request.id, before: { stored }, after: { stored: 0 },
+    });
     return { stored };
   });
 }

@@ -26,6 +26,9 @@
  * family read in the same snapshot, so the persistent cache can refuse a tile that a concurrent
  * change has made stale.
  */
+import { visibleOutOfScope } from '../../domain/parcel-fields.js';
+import { scopeSqlText } from '../auth/scope.js';
+
 export const TILE_EXTENT = 4096;
 export const TILE_BUFFER = 64;
 /** Parcels and 图斑 are polygons from this zoom; below it tiles carry the aggregate grid. */
@@ -51,7 +54,25 @@ const keep = (thinned: boolean, column: string) => thinned
   ? `ORDER BY (ST_XMax(${column}) - ST_XMin(${column})) * (ST_YMax(${column}) - ST_YMin(${column})) DESC LIMIT $5::int`
   : 'AND ($5::int IS NULL OR true)';
 
-const inScope = (column: string) => `($4::text[] IS NULL OR ${column} = ANY($4::text[]))`;
+/** The row's district is in the reader's scope ($4, the `Scope.districts` of the request). */
+const inScope = (column: string) => scopeSqlText(column, 4);
+
+/**
+ * The attributes of a parcel feature: [attribute, ParcelDetail key, value]. An attribute whose key
+ * an out-of-scope reader may not see (OUT_OF_SCOPE_PARCEL_KEYS) is `restricted` for them, as the
+ * parcel card and the GeoJSON by box mask it.
+ */
+export const PARCEL_TILE_ATTRIBUTES: readonly (readonly [string, string, string])[] = [
+  ['status', 'status', 'p.status'],
+  ['type', 'inefficiencyType', `coalesce(p.inefficiency_type, 'none')`],
+];
+
+const PARCEL_ATTRIBUTES = [
+  ...PARCEL_TILE_ATTRIBUTES.map(([attribute, key, value]) => visibleOutOfScope(key)
+    ? `${value} AS ${attribute}`
+    : `CASE WHEN ${inScope('p.district_code')} THEN ${value} ELSE 'restricted' END AS ${attribute}`),
+  `CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted`,
+].join(',\n         ');
 
 /**
  * Every statement takes the same parameters; one that does not use the scope or thinning still has
@@ -78,9 +99,7 @@ const CELL_GEOMETRY = `ST_AsMVTGeom(ST_MakeEnvelope(
 export const parcelsTileSql = (thinned: boolean) => `
 WITH ${BOUNDS}, features AS (
   SELECT p.id,
-         CASE WHEN ${inScope('p.district_code')} THEN p.status ELSE 'restricted' END AS status,
-         CASE WHEN ${inScope('p.district_code')} THEN coalesce(p.inefficiency_type, 'none') ELSE 'restricted' END AS type,
-         CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted,
+         ${PARCEL_ATTRIBUTES},
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
@@ -98,9 +117,7 @@ export const PRECUT_ZOOM = 14;
 export const PARCELS_PRECUT_TILE_SQL = `
 WITH features AS (
   SELECT p.id,
-         CASE WHEN ${inScope('p.district_code')} THEN p.status ELSE 'restricted' END AS status,
-         CASE WHEN ${inScope('p.district_code')} THEN coalesce(p.inefficiency_type, 'none') ELSE 'restricted' END AS type,
-         CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted,
+         ${PARCEL_ATTRIBUTES},
          z.geom
   FROM parcel_z14_geometries z JOIN parcels p ON p.id = z.parcel_id
   WHERE $1::int = ${PRECUT_ZOOM} AND z.x = $2::int AND z.y = $3::int AND ($5::int IS NULL OR true)

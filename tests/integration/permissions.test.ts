@@ -2,7 +2,10 @@ import { sql } from 'kysely';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARCEL_FIELDS, visibleOutOfScope } from '../../domain/parcel-fields.js';
 import { ROLE_CODES, type Role } from '../../domain/permissions.js';
+import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
+import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -243,5 +246,100 @@ describe('reads are filtered to the scope', () => {
     const fullView = (await decode(official)).find((feature) => feature.id === simingParcel)!;
     expect(fullView.properties.restricted).toBe(0);
     expect(fullView.properties.status).not.toBe('restricted');
+  });
+});
+
+describe('a new geometry stays in the districts the writer may write, and in the parcel\'s own', () => {
+  /** About 100 km² around the 湖里区–思明区 boundary, cut to the land of the two districts: a third or more in 思明区. */
+  async function polygonAcrossHuliAndSiming() {
+    const { rows: [row] } = await sql<{ geometry: object; siming_share: number }>`
+      WITH border AS (
+        SELECT ST_PointOnSurface(ST_Intersection(ST_Boundary(h.geom), ST_Buffer(s.geom, 0.001))) AS point, ST_Union(h.geom, s.geom) AS land, s.geom AS siming
+        FROM districts h, districts s WHERE h.code = '350206' AND s.code = '350203'
+      ), candidate AS (
+        SELECT ST_Multi(ST_CollectionExtract(ST_Intersection(ST_Expand(point, 0.05), land), 3)) AS geom, siming FROM border
+      )
+      SELECT ST_AsGeoJSON(geom, 8)::json AS geometry, ST_Area(ST_Intersection(geom, siming)::geography) / ST_Area(geom::geography) AS siming_share
+      FROM candidate`.execute(testApp.database.db);
+    expect(row.siming_share).toBeGreaterThan(0.2);
+    return row.geometry;
+  }
+
+  async function geometryOf(id: number): Promise<string> {
+    const { rows: [row] } = await sql<{ geometry: string }>`SELECT ST_AsText(geom) AS geometry FROM parcels WHERE id = ${id}`.execute(testApp.database.db);
+    return row.geometry;
+  }
+
+  it('refuses a 湖里区 surveyor a 湖里区 parcel reaching into 思明区, naming 思明区 (403 out_of_scope), and keeps the parcel', async () => {
+    const surveyor = await sessionFor('surveyor', 'huli');
+    const before = await geometryOf(huliParcel);
+    const response = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { geometry: await polygonAcrossHuliAndSiming() } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    expect(response.json().message).toContain('思明区');
+    expect(await geometryOf(huliParcel)).toBe(before);
+  });
+
+  it('refuses a whole-city surveyor the same polygon (400 naming 思明区): a parcel lies in its own district', async () => {
+    const surveyor = await sessionFor('surveyor', 'city');
+    const before = await geometryOf(huliParcel);
+    const response = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { geometry: await polygonAcrossHuliAndSiming() } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'geometry' });
+    expect(response.json().message).toContain('思明区 (350203)');
+    expect(await geometryOf(huliParcel)).toBe(before);
+  });
+});
+
+describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path', () => {
+  it('parcel card: every other attribute is null', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const card = (await planner.get(`/api/parcels/${simingParcel}`)).json() as Record<string, unknown>;
+    expect(card.restricted).toBe(true);
+    const shown = Object.keys(card).filter((key) => key !== 'restricted' && card[key] !== null);
+    expect(shown.sort()).toEqual([...OUT_OF_SCOPE_PARCEL_KEYS].sort());
+  });
+
+  it('parcels by box (GeoJSON): only the visible keys carry values', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const { rows: [box] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax FROM parcels WHERE id = ${simingParcel}`.execute(testApp.database.db);
+    const collection = (await planner.get(`/api/parcels/geojson?bbox=${box.xmin},${box.ymin},${box.xmax},${box.ymax}`)).json();
+    const feature = collection.features.find((candidate: { id: number }) => candidate.id === simingParcel);
+    const keyOf: Record<string, string> = { type: 'inefficiencyType' };
+    const shown = Object.entries(feature.properties as Record<string, unknown>).filter(([property, value]) => property !== 'restricted' && value !== null).map(([property]) => keyOf[property] ?? property);
+    for (const key of shown) expect(OUT_OF_SCOPE_PARCEL_KEYS as readonly string[]).toContain(key);
+    expect(feature.properties).toMatchObject({ restricted: true, status: null, type: null, code: expect.any(String) });
+  });
+
+  it('tiles: every attribute whose key is not visible reads restricted', async () => {
+    for (const [, key] of PARCEL_TILE_ATTRIBUTES) expect(PARCEL_FIELDS.some((field) => field.key === key)).toBe(true);
+    expect(PARCEL_TILE_ATTRIBUTES.filter(([, key]) => !visibleOutOfScope(key)).map(([attribute]) => attribute)).toEqual(['status', 'type']);
+    const planner = await login(testApp.app, 'planner-huli');
+    const { rows: [tile] } = await sql<{ x: number; y: number }>`
+      SELECT floor((ST_X(c) + 180) / 360 * 65536)::int AS x,
+             floor((1 - ln(tan(radians(ST_Y(c))) + 1 / cos(radians(ST_Y(c)))) / pi()) / 2 * 65536)::int AS y
+      FROM (SELECT ST_PointOnSurface(geom) AS c FROM parcels WHERE id = ${simingParcel}) p`.execute(testApp.database.db);
+    const layer = new VectorTile(new PbfReader((await planner.get(`/tiles/parcels/16/${tile.x}/${tile.y}.pbf`)).rawPayload)).layers.parcels;
+    const feature = Array.from({ length: layer.length }, (_, index) => layer.feature(index)).find((candidate) => candidate.id === simingParcel)!;
+    expect(feature.properties).toEqual({ status: 'restricted', type: 'restricted', restricted: 1 });
+  });
+
+  it('district figures: a city is summed over the reader\'s districts only; another district is refused', async () => {
+    const planner = await sessionFor('viewer', 'huli');
+    const city = (await planner.get('/api/districts/350200/stats')).json();
+    const huli = (await planner.get('/api/districts/350206/stats')).json();
+    expect({ count: city.parcelCount, area: city.areaM2 }).toEqual({ count: huli.parcelCount, area: huli.areaM2 });
+    const siming = await planner.get('/api/districts/350203/stats');
+    expect(siming.statusCode).toBe(403);
+    expect(siming.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203' } });
+  });
+
+  it('parcel history: refused outside the scope, naming the district; given inside it', async () => {
+    const viewer = await sessionFor('viewer', 'huli');
+    const outside = await viewer.get(`/api/parcels/${simingParcel}/history`);
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    expect((await viewer.get(`/api/parcels/${huliParcel}/history`)).statusCode).toBe(200);
   });
 });

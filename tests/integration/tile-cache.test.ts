@@ -137,7 +137,7 @@ describe('the tile cache', () => {
     const client = await owner.pool.connect();
     try {
       // The tile is read now; a change is made but not yet committed.
-      const stale = await testApp.app.tiles.repository.tile((await import('../../server/tiles/tiles.repository.js')).TILE_LAYERS[1], 17, x, y, null);
+      const stale = await testApp.app.tiles.repository.tile((await import('../../server/tiles/tiles.repository.js')).TILE_LAYERS[1], 17, x, y, (await import('../../server/auth/scope.js')).Scope.system());
       await client.query('BEGIN');
       await client.query(`UPDATE parcels SET status = 'identified', inefficiency_type = 'idle' WHERE id = $1`, [parcel.id]);
       const { TileCache } = await import('../../server/tiles/tile-cache.js');
@@ -217,13 +217,18 @@ describe('the tile cache', () => {
   });
 });
 
+/** The z14 parcel tile holding the most parcel centres. */
+async function densestZ14Tile(): Promise<string> {
+  const { rows: [densest] } = await sql<{ x: number; y: number }>`
+    SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
+           floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
+    FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
+  return `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+}
+
 describe('the tile size cap', () => {
   it('thins a tile over the cap until it fits, keeping the large parcels', async () => {
-    const { rows: [densest] } = await sql<{ x: number; y: number }>`
-      SELECT floor((ST_X(c) + 20037508.342789244) / (40075016.68557849 / 16384))::int AS x,
-             floor((20037508.342789244 - ST_Y(c)) / (40075016.68557849 / 16384))::int AS y
-      FROM (SELECT ST_Centroid(geom_3857) AS c FROM parcels) p GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`.execute(testApp.database.db);
-    const url = `/tiles/parcels/14/${densest.x}/${densest.y}.pbf`;
+    const url = await densestZ14Tile();
     const uncapped = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
     expect(uncapped.headers['x-tile-thinning']).toBeUndefined();
     const all = featuresOf(gunzipSync(uncapped.rawPayload), 'parcels');
@@ -250,6 +255,24 @@ describe('the tile size cap', () => {
       };
       const largest = all.reduce((best, feature) => (extent(feature) > extent(best) ? feature : best));
       expect(kept.some((feature) => feature.id === largest.id)).toBe(true);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('does not serve a tile stored under a larger cap: it is cut again to this cap', async () => {
+    const url = await densestZ14Tile();
+    // This app stores every tile it renders; the stored tile is whole.
+    const whole = await official.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    await testApp.app.tileStore.flush();
+    const cap = Math.floor(whole.rawPayload.length / 2);
+    const capped = await createTestApp({ TILE_MAX_BYTES: String(cap) });
+    try {
+      const reader = await login(capped.app, 'official');
+      const served = await reader.request({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+      expect(served.headers['x-tile-cache']).toBe('miss');
+      expect(served.headers['x-tile-thinning']).toBeDefined();
+      expect(served.rawPayload.length).toBeLessThanOrEqual(cap);
     } finally {
       await capped.close();
     }

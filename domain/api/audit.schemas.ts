@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { Nullable } from './common.schemas.js';
+
+/** One row of the audit log (history): who did what to which record, with the row before and after. */
+export const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Type.String(),
+  requestId: Nullable(Type.String()),
+  before: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'database row (snake_case keys) before the change' })),
+  after: Nullable(Type.Record(Type.String(), Type.Unknown())),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const AuditQuery = Type.Object({
+  actor: Type.Optional(Type.String({ maxLength: 64 })),
+  entity: Type.Optional(Type.String({ maxLength: 32 })),
+  action: Type.Optional(Type.String({ maxLength: 32 })),
+  entityId: Type.Optional(Type.String({ maxLength: 64 })),
+  from: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, inclusive' })),
+  to: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, inclusive' })),
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+}, { additionalProperties: false });
+export type AuditQuery = Static<typeof AuditQuery>;
+
+export const AuditPage = Type.Object({ items: Type.Array(AuditEntry), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export type AuditPage = Static<typeof AuditPage>;

@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox';
+import { ROLE_CODES } from '../permissions.js';
+import { StringEnum } from './common.schemas.js';
+
+/** A district or city of a user's 管辖范围 ('350200' = the whole city). */
+export const UserScope = Type.Object({ code: Type.String(), name: Type.String() });
+export type UserScope = Static<typeof UserScope>;
+
+/** The signed-in user, as login and `GET /api/auth/me` answer it. */
+export const SessionUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: StringEnum(ROLE_CODES),
+  scopes: Type.Array(UserScope),
+  mustChangePassword: Type.Boolean({ description: 'the password was set by an administrator: change it before working' }),
+});
+export type SessionUser = Static<typeof SessionUser>;
+
+export const Session = Type.Object({ user: SessionUser, csrfToken: Type.String({ description: 'send as x-csrf-token on every write' }) });
+export type Session = Static<typeof Session>;
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+}, { additionalProperties: false });
+export type LoginBody = Static<typeof LoginBody>;
+
+export const PasswordChangeBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+}, { additionalProperties: false });
+export type PasswordChangeBody = Static<typeof PasswordChangeBody>;
+
+/** The empty answer of logout and password change (204). */
+export const NoContent = Type.Unsafe<undefined>({ type: 'null', description: 'no body' });

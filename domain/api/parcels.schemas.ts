@@ -1,0 +1,152 @@
+import { Type, type Static, type TBoolean, type TNull, type TNumber, type TOptional, type TSchema, type TString, type TUnion, type TUnsafe } from 'typebox';
+import { DISTRICT_CODE_PATTERN } from '../districts.js';
+import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../efficiency.js';
+import { PARCEL_FIELD_DEFINITIONS, PARCEL_FIELDS, parcelFieldDescription, visibleOutOfScope, type OutOfScopeParcelKey, type ParcelField } from '../parcel-fields.js';
+
+import { BoundingBox, NullFirst, Nullable, StringEnum } from './common.schemas.js';
+
+/**
+ * The parcels contract. The detail and patch shapes are built from the field list
+ * (`PARCEL_FIELD_DEFINITIONS`): kind → JSON type, label and unit → description, `required` and the
+ * out-of-scope list → nullability, `patch` → what an edit may send. A new attribute is a line in the
+ * field list (and a column in a migration), not an edit here.
+ */
+
+type Definition = (typeof PARCEL_FIELD_DEFINITIONS)[number];
+
+type ValueSchema<Field> = Field extends { kind: 'boolean' } ? TBoolean : Field extends { kind: 'number' | 'fraction' } ? TNumber : TString;
+
+/** Null in a detail unless the column is NOT NULL and an out-of-scope reader sees it too. */
+type DetailSchema<Field> = Field extends { required: true; key: OutOfScopeParcelKey } ? ValueSchema<Field> : TUnion<[ValueSchema<Field>, TNull]>;
+
+type PatchValueSchema<Field> = Field extends { patch: { codes: readonly (infer Code extends string)[] } } ? TUnsafe<Code> : ValueSchema<Field>;
+type PatchSchema<Field> = TOptional<Field extends { patch: { nullable: false } } ? PatchValueSchema<Field> : TUnion<[TNull, PatchValueSchema<Field>]>>;
+
+type DetailProperties = { [Field in Definition as Field['key']]: DetailSchema<Field> };
+type PatchProperties = { [Field in Definition as Field extends { patch: object } ? Field['key'] : never]: PatchSchema<Field> };
+
+function valueSchema(field: ParcelField): TSchema {
+  const description = parcelFieldDescription(field);
+  if (field.kind === 'boolean') return Type.Boolean({ description });
+  if (field.kind === 'number' || field.kind === 'fraction') return Type.Number({ description });
+  return Type.String({ description });
+}
+
+function detailSchema(field: ParcelField): TSchema {
+  const value = valueSchema(field);
+  return field.required && visibleOutOfScope(field.key) ? value : Nullable(value);
+}
+
+function patchSchema(field: ParcelField): TSchema {
+  const limits = field.patch ?? {};
+  const description = parcelFieldDescription(field);
+  const { codes, nullable: _nullable, ...bounds } = limits;
+  let value: TSchema;
+  if (codes) value = StringEnum(codes, { description });
+  else if (field.kind === 'boolean') value = Type.Boolean({ description });
+  else if (field.kind === 'number' || field.kind === 'fraction') value = Type.Number({ description, ...bounds });
+  else if (field.kind === 'date') value = Type.String({ description, format: 'date' });
+  else value = Type.String({ description, ...bounds });
+  return Type.Optional(limits.nullable === false ? value : NullFirst(value));
+}
+
+const detailProperties = Object.fromEntries(PARCEL_FIELDS.map((field) => [field.key, detailSchema(field)])) as unknown as DetailProperties;
+const patchProperties = Object.fromEntries(PARCEL_FIELDS.filter((field) => field.patch).map((field) => [field.key, patchSchema(field)])) as unknown as PatchProperties;
+
+export const MultiPolygon = Type.Object({
+  type: Type.Literal('MultiPolygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))),
+}, { description: 'GeoJSON, EPSG:4490' });
+
+/** 一宗一卡: every attribute of one parcel; outside the reader's districts only OUT_OF_SCOPE_PARCEL_KEYS are filled. */
+export const ParcelDetail = Type.Object({
+  id: Type.Integer(),
+  ...detailProperties,
+  districtName: Type.String(),
+  bbox: BoundingBox,
+  geometry: MultiPolygon,
+  updatedAt: Type.String({ format: 'date-time' }),
+  updatedBy: Nullable(Type.String()),
+  restricted: Type.Boolean({ description: 'outside the reader\'s 管辖范围: only identity, land use, area and geometry are given' }),
+});
+export type ParcelDetail = Static<typeof ParcelDetail>;
+
+export const ParcelIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'parcel id' }) });
+export type ParcelIdParams = Static<typeof ParcelIdParams>;
+
+/** Editable attributes; which role may change which is `PARCEL_FIELD_ACTIONS` in domain/permissions.ts. */
+export const ParcelPatch = Type.Object({
+  ...patchProperties,
+  geometry: Type.Optional(Type.Object({
+    type: StringEnum(['Polygon', 'MultiPolygon'] as const),
+    coordinates: Type.Array(Type.Unknown()),
+  }, { description: 'GeoJSON in EPSG:4490/4326; must lie in the parcel\'s district' })),
+  expectedUpdatedAt: Type.Optional(Type.String({ format: 'date-time', description: 'the updatedAt the edit started from; 409 if the parcel changed since' })),
+}, { additionalProperties: false, minProperties: 1 });
+export type ParcelPatch = Static<typeof ParcelPatch>;
+
+export const ParcelListQuery = Type.Object({
+  district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN, description: '行政区划代码 (city or district)' })),
+  status: Type.Optional(StringEnum(EFFICIENCY_STATUS_CODES, { description: '效率状态' })),
+  type: Type.Optional(StringEnum(INEFFICIENCY_TYPE_CODES, { description: '低效类型' })),
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+}, { additionalProperties: false });
+export type ParcelListQuery = Static<typeof ParcelListQuery>;
+
+export const ParcelListItem = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  owner: Nullable(Type.String()),
+  districtCode: Type.String(),
+  status: Type.String(),
+  inefficiencyType: Nullable(Type.String()),
+  areaM2: Type.Number(),
+});
+export type ParcelListItem = Static<typeof ParcelListItem>;
+
+export const ParcelPage = Type.Object({ items: Type.Array(ParcelListItem), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+export type ParcelPage = Static<typeof ParcelPage>;
+
+export const ParcelHistoryEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  action: Type.String(),
+  requestId: Nullable(Type.String()),
+  changes: Type.Array(Type.Object({ key: Type.String({ description: 'API key of the field, or geometry' }), before: Type.Unknown(), after: Type.Unknown() })),
+});
+export type ParcelHistoryEntry = Static<typeof ParcelHistoryEntry>;
+
+export const ParcelHistory = Type.Object({ items: Type.Array(ParcelHistoryEntry) });
+export type ParcelHistory = Static<typeof ParcelHistory>;
+
+export const ParcelsInBoxQuery = Type.Object({
+  bbox: Type.String({ pattern: '^-?\\d+(\\.\\d+)?(,-?\\d+(\\.\\d+)?){3}$', description: 'minLon,minLat,maxLon,maxLat (at most 0.1° × 0.1°)' }),
+  limit: Type.Integer({ minimum: 1, maximum: 5000, default: 3000 }),
+}, { additionalProperties: false });
+export type ParcelsInBoxQuery = Static<typeof ParcelsInBoxQuery>;
+
+/** A parcel in a box; outside the reader's districts `status` and `type` are null (OUT_OF_SCOPE_PARCEL_KEYS). */
+export const ParcelFeatureProperties = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  districtCode: Type.String(),
+  areaM2: Type.Number({ description: 'm², ellipsoidal, to 0.01' }),
+  status: Nullable(Type.String({ description: '效率状态' })),
+  type: Nullable(Type.String({ description: '低效类型' })),
+  restricted: Type.Boolean(),
+});
+export type ParcelFeatureProperties = Static<typeof ParcelFeatureProperties>;
+
+export const ParcelFeatureCollection = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  truncated: Type.Boolean({ description: 'the limit cut the list: fetch a smaller box' }),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'),
+    id: Type.Integer(),
+    properties: ParcelFeatureProperties,
+    geometry: MultiPolygon,
+  })),
+});
+export type ParcelFeatureCollection = Static<typeof ParcelFeatureCollection>;

@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox';
+import { USERNAME_PATTERN } from '../password-policy.js';
+import { ROLE_CODES } from '../permissions.js';
+import { UserScope } from './auth.schemas.js';
+import { Nullable, StringEnum } from './common.schemas.js';
+
+const Role = StringEnum(ROLE_CODES, { description: 'admin | surveyor | planner | official | viewer' });
+const ScopeCodes = Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { minItems: 1, maxItems: 50, description: '行政区划代码; a city code covers all its districts' });
+
+/** One account as the 用户管理 page lists it. */
+export const AdminUser = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  scopes: Type.Array(UserScope),
+  disabled: Type.Boolean(),
+  mustChangePassword: Type.Boolean(),
+  lockedUntil: Nullable(Type.String({ format: 'date-time', description: 'locked after too many failed logins until then' })),
+  lastLoginAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type AdminUser = Static<typeof AdminUser>;
+
+export const AdminUserList = Type.Object({ items: Type.Array(AdminUser) });
+export type AdminUserList = Static<typeof AdminUserList>;
+
+export const NewUser = Type.Object({
+  username: Type.String({ pattern: USERNAME_PATTERN, description: '3–32 lower-case letters, digits, _ or -' }),
+  displayName: Type.String({ minLength: 1, maxLength: 64 }),
+  role: Role,
+  scopes: ScopeCodes,
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+}, { additionalProperties: false });
+export type NewUser = Static<typeof NewUser>;
+
+export const UserChange = Type.Object({
+  displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  role: Type.Optional(Role),
+  scopes: Type.Optional(ScopeCodes),
+  disabled: Type.Optional(Type.Boolean()),
+  password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  unlock: Type.Optional(Type.Literal(true)),
+}, { additionalProperties: false, minProperties: 1 });
+export type UserChange = Static<typeof UserChange>;
+
+export const UserIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type UserIdParams = Static<typeof UserIdParams>;

@@ -1,0 +1,1096 @@
+CREATE SCHEMA staging;
+
+COMMENT ON SCHEMA staging IS 'import staging tables (one per uploaded layer), dropped at commit or cancel';
+
+CREATE SCHEMA survey_data;
+
+COMMENT ON SCHEMA survey_data IS 'one table per survey layer, attached to survey_patches as a partition';
+
+CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
+
+COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
+
+CREATE FUNCTION public.area_versions_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'area versions are append-only: save a new version instead';
+END;
+$$;
+
+CREATE FUNCTION public.areas_derive() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.geom_3857 := ST_Transform(NEW.geom, 3857);
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.attach_survey_layer(layer bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+  partition text := format('survey_data.l%s', layer);
+BEGIN
+  IF NOT EXISTS (SELECT FROM survey_layers WHERE id = layer AND NOT committed) THEN
+    RAISE EXCEPTION 'survey layer % is not a pending layer', layer;
+  END IF;
+  IF to_regclass(partition) IS NULL THEN
+    RAISE EXCEPTION 'no table % to attach', partition;
+  END IF;
+  EXECUTE format('ALTER TABLE survey_patches ATTACH PARTITION %s FOR VALUES IN (%s)', partition, layer);
+END;
+$$;
+
+CREATE FUNCTION public.build_survey_cells(layer bigint, patches regclass) RETURNS integer
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+  written integer;
+BEGIN
+  DELETE FROM survey_cells WHERE layer_id = layer;
+  EXECUTE format($sql$
+    INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
+    SELECT %s, 18 - k, cx >> k, cy >> k, class, sum(patches), sum(area_m2)
+    FROM (
+      SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18) AS cx,
+             cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18) AS cy,
+             CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END AS class,
+             count(*)::integer AS patches, sum(area_m2) AS area_m2
+      FROM %s GROUP BY 1, 2, 3
+    ) finest, generate_series(0, 13) AS k
+    GROUP BY 2, 3, 4, 5
+  $sql$, layer, patches);
+  GET DIAGNOSTICS written = ROW_COUNT;
+  RETURN written;
+END;
+$_$;
+
+CREATE FUNCTION public.cell_column(x double precision, level integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (floor(((x + (20037508.342789244)::double precision) / ((40075016.68557849)::double precision / ((2)::double precision ^ (level)::double precision)))))::integer;
+
+CREATE FUNCTION public.cell_row(y double precision, level integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (floor((((20037508.342789244)::double precision - y) / ((40075016.68557849)::double precision / ((2)::double precision ^ (level)::double precision)))))::integer;
+
+CREATE FUNCTION public.derive_geometry_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.geom_3857 := ST_Transform(NEW.geom, 3857);
+  NEW.area_m2 := ST_Area(NEW.geom::geography);
+  IF TG_TABLE_NAME = 'districts' THEN
+    NEW.label_point := ST_Transform(ST_PointOnSurface(NEW.geom), 3857);
+  END IF;
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.derive_missing_geometry_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.geom IS DISTINCT FROM OLD.geom THEN
+    NEW.geom_3857 := NULL;
+    NEW.area_m2 := NULL;
+  END IF;
+  IF NEW.geom_3857 IS NULL THEN NEW.geom_3857 := ST_Transform(NEW.geom, 3857); END IF;
+  IF NEW.area_m2 IS NULL THEN NEW.area_m2 := ST_Area(NEW.geom::geography); END IF;
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.forbid_history_rewrite() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'history is append-only: % is not allowed', TG_OP;
+END;
+$$;
+
+CREATE FUNCTION public.import_check_geometry(g public.geometry, OUT status text, OUT messages text[], OUT fixed public.geometry) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+DECLARE
+  reason text;
+  cleaned geometry;
+BEGIN
+  messages := ARRAY[]::text[];
+  IF g IS NULL THEN
+    status := 'rejected'; messages := ARRAY['空图形 (null geometry)']; RETURN;
+  END IF;
+  IF ST_IsEmpty(g) THEN
+    status := 'rejected'; messages := ARRAY['空图形 (empty geometry)']; RETURN;
+  END IF;
+  IF NOT coalesce(ST_XMin(g) >= -180 AND ST_XMax(g) <= 180 AND ST_YMin(g) >= -90 AND ST_YMax(g) <= 90, false) THEN
+    status := 'rejected'; messages := ARRAY['坐标超出范围或不是数字 (NaN/huge coordinates)']; RETURN;
+  END IF;
+  cleaned := ST_RemoveRepeatedPoints(g);
+  IF ST_NPoints(cleaned) < ST_NPoints(g) THEN
+    messages := messages || '已删除重复节点 (duplicate vertices removed)'::text;
+  END IF;
+  IF ST_IsValid(cleaned) THEN
+    fixed := ST_Multi(ST_CollectionExtract(cleaned, 3));
+  ELSE
+    reason := ST_IsValidReason(cleaned);
+    fixed := ST_Multi(ST_CollectionExtract(ST_MakeValid(cleaned), 3));
+    IF fixed IS NULL OR ST_IsEmpty(fixed) THEN
+      status := 'rejected'; messages := messages || ('无法修复 (cannot repair): ' || reason); fixed := NULL; RETURN;
+    END IF;
+    messages := messages || ('已修复 (repaired): ' || reason);
+  END IF;
+  IF ST_IsEmpty(fixed) OR ST_Area(fixed) = 0 THEN
+    status := 'rejected'; messages := messages || '面积为零 (zero area)'::text; fixed := NULL; RETURN;
+  END IF;
+  status := CASE WHEN cardinality(messages) > 0 THEN 'repaired' ELSE 'valid' END;
+EXCEPTION WHEN OTHERS THEN
+  status := 'rejected';
+  messages := ARRAY['图形无法解析 (unreadable geometry): ' || SQLERRM];
+  fixed := NULL;
+END;
+$$;
+
+CREATE FUNCTION public.import_to_numeric(value text) RETURNS numeric
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+  SELECT CASE WHEN value ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?\s*$' THEN trim(value)::numeric END
+$_$;
+
+CREATE FUNCTION public.notify_session_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  PERFORM pg_notify('session_changes', TG_TABLE_NAME);
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION public.notify_survey_layer_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  UPDATE tile_epochs SET epoch = epoch + 1 WHERE family = 'survey';
+  DELETE FROM tile_cache WHERE layer = 'survey-' || NEW.year;
+  PERFORM pg_notify('tile_changes', json_build_object('layer', 'survey-' || NEW.year, 'all', true)::text);
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION public.notify_tile_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  box box2d;
+BEGIN
+  UPDATE tile_epochs SET epoch = epoch + 1 WHERE family = TG_ARGV[0];
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM tile_cache WHERE layer = TG_ARGV[0];
+    PERFORM pg_notify('tile_changes', json_build_object('layer', TG_ARGV[0], 'all', true)::text);
+    RETURN NULL;
+  ELSIF TG_OP = 'INSERT' THEN
+    SELECT ST_Extent(geom) INTO box FROM new_rows;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT ST_Extent(geom) INTO box FROM old_rows;
+  ELSE
+    SELECT ST_Extent(geom) INTO box FROM (SELECT geom FROM old_rows UNION ALL SELECT geom FROM new_rows) changed;
+  END IF;
+  IF box IS NOT NULL THEN
+    DELETE FROM tile_cache
+    WHERE layer = TG_ARGV[0]
+      AND envelope && ST_Transform(ST_SetSRID(box::geometry, 4490), 3857);
+    PERFORM pg_notify('tile_changes', json_build_object('layer', TG_ARGV[0],
+      'bounds', json_build_array(ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)))::text);
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION public.parcel_cells_maintain() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+  changes text;
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM parcel_cells;
+    RETURN NULL;
+  END IF;
+  changes := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT 1 AS sign, district_code, area_m2, status, geom_3857 FROM new_rows'
+    WHEN 'DELETE' THEN 'SELECT -1 AS sign, district_code, area_m2, status, geom_3857 FROM old_rows'
+    ELSE 'SELECT 1 AS sign, district_code, area_m2, status, geom_3857 FROM new_rows
+          UNION ALL SELECT -1, district_code, area_m2, status, geom_3857 FROM old_rows'
+  END;
+  -- Transition tables are visible to dynamic SQL run by the trigger function.
+  EXECUTE format($sql$
+    WITH changes AS (%s),
+    finest AS (
+      SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18) AS cx,
+             cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18) AS cy,
+             district_code,
+             sum(sign)::integer AS parcels,
+             sum(sign * area_m2) AS area_m2,
+             coalesce(sum(sign) FILTER (WHERE status IN ('suspected', 'identified')), 0)::integer AS inefficient,
+             coalesce(sum(sign * area_m2) FILTER (WHERE status IN ('suspected', 'identified')), 0) AS inefficient_m2
+      FROM changes
+      GROUP BY 1, 2, 3
+    ), moved AS (
+      SELECT * FROM finest
+      WHERE parcels <> 0 OR inefficient <> 0 OR abs(area_m2) > 1e-6 OR abs(inefficient_m2) > 1e-6
+    )
+    INSERT INTO parcel_cells AS c (level, cx, cy, district_code, parcels, area_m2, inefficient, inefficient_m2)
+    SELECT 18 - k, cx >> k, cy >> k, district_code, sum(parcels), sum(area_m2), sum(inefficient), sum(inefficient_m2)
+    FROM moved, generate_series(0, 13) AS k
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (level, cx, cy, district_code) DO UPDATE
+      SET parcels = c.parcels + excluded.parcels,
+          area_m2 = c.area_m2 + excluded.area_m2,
+          inefficient = c.inefficient + excluded.inefficient,
+          inefficient_m2 = c.inefficient_m2 + excluded.inefficient_m2
+  $sql$, changes);
+  DELETE FROM parcel_cells WHERE parcels <= 0;
+  RETURN NULL;
+END;
+$_$;
+
+CREATE FUNCTION public.parcel_z14_cuts(geom_3857 public.geometry) RETURNS TABLE(x integer, y integer, geom public.geometry)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT t.x, u.y, ST_AsMVTGeom(ST_Simplify(geom_3857, 40075016.6855784 / (256 * 2 ^ 14) / 2, true), ST_TileEnvelope(14, t.x, u.y), 4096, 64, true)
+  FROM generate_series(floor((ST_XMin(geom_3857) + 20037508.342789244) / (40075016.68557849 / 16384) - 64.0 / 4096)::int,
+                       floor((ST_XMax(geom_3857) + 20037508.342789244) / (40075016.68557849 / 16384) + 64.0 / 4096)::int) AS t(x)
+  CROSS JOIN generate_series(floor((20037508.342789244 - ST_YMax(geom_3857)) / (40075016.68557849 / 16384) - 64.0 / 4096)::int,
+                             floor((20037508.342789244 - ST_YMin(geom_3857)) / (40075016.68557849 / 16384) + 64.0 / 4096)::int) AS u(y)
+$$;
+
+CREATE FUNCTION public.parcel_z14_maintain() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM parcel_z14_geometries;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM parcel_z14_geometries z USING old_rows o WHERE z.parcel_id = o.id;
+  ELSIF TG_OP = 'UPDATE' THEN
+    DELETE FROM parcel_z14_geometries z USING old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE z.parcel_id = o.id AND o.geom_3857 IS DISTINCT FROM n.geom_3857;
+    INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
+    SELECT c.x, c.y, n.id, c.geom FROM new_rows n JOIN old_rows o ON o.id = n.id, parcel_z14_cuts(n.geom_3857) c
+    WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857 AND c.geom IS NOT NULL;
+  ELSE
+    INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
+    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c WHERE c.geom IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION public.record_history() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  actor text := coalesce(nullif(current_setting('app.actor', true), ''), current_user);
+  request text := nullif(current_setting('app.request_id', true), '');
+  old_row jsonb;
+  new_row jsonb;
+  key text;
+  skipped text[] := ARRAY['geom_3857', 'label_point', 'updated_at'] || TG_ARGV[1:];
+BEGIN
+  IF current_setting('app.bulk_load', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD) - skipped; END IF;
+  IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW) - skipped; END IF;
+  IF TG_TABLE_NAME = 'users' AND TG_OP = 'UPDATE' THEN
+    IF (to_jsonb(OLD) ->> 'password_hash') IS DISTINCT FROM (to_jsonb(NEW) ->> 'password_hash') THEN
+      new_row := new_row || jsonb_build_object('password_changed', true);
+    END IF;
+  END IF;
+  IF TG_OP = 'UPDATE' AND old_row = new_row THEN RETURN NULL; END IF;
+  key := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ->> TG_ARGV[0] ELSE to_jsonb(NEW) ->> TG_ARGV[0] END;
+  INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
+  VALUES (TG_TABLE_NAME, key, lower(TG_OP), actor, old_row, new_row, request);
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION public.rule_sets_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'rule set versions are append-only: add a new version instead';
+END;
+$$;
+
+CREATE FUNCTION public.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE TABLE public.area_versions (
+    area_id bigint NOT NULL,
+    version integer NOT NULL,
+    name text NOT NULL,
+    status text NOT NULL,
+    mode text NOT NULL,
+    mode_other text,
+    target_land_use text,
+    input jsonb NOT NULL,
+    result jsonb NOT NULL,
+    rule_set_id text NOT NULL,
+    rule_set_version integer NOT NULL,
+    area_m2 double precision NOT NULL,
+    pass boolean,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    note text,
+    saved_by text NOT NULL,
+    saved_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.area_versions IS 'every saved version of an area: the POST /api/checks body (input) and its answer (result)';
+
+CREATE TABLE public.areas (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    district_code text NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    mode text NOT NULL,
+    mode_other text,
+    target_land_use text,
+    rule_set_id text NOT NULL,
+    rule_set_version integer NOT NULL,
+    area_m2 double precision NOT NULL,
+    pass boolean,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
+    deleted_by text,
+    CONSTRAINT areas_mode_check CHECK ((mode = ANY (ARRAY['government_entrusted'::text, 'owner_self'::text, 'developer_acquisition'::text, 'other'::text]))),
+    CONSTRAINT areas_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'approved'::text, 'returned'::text])))
+);
+
+COMMENT ON TABLE public.areas IS '成片改造区域: current state; versions in area_versions; delete is soft (deleted_at)';
+
+COMMENT ON COLUMN public.areas.area_m2 IS '椭球面积 of the boundary (CGCS2000), m²';
+
+COMMENT ON COLUMN public.areas.pass IS 'every check of the saved answer passes (null: some figure missing)';
+
+CREATE SEQUENCE public.areas_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.areas_id_seq OWNED BY public.areas.id;
+
+CREATE TABLE public.districts (
+    code text NOT NULL,
+    name text NOT NULL,
+    level text NOT NULL,
+    parent_code text,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
+    label_point public.geometry(Point,3857) NOT NULL,
+    area_m2 double precision NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT districts_code_check CHECK ((code ~ '^[0-9]{6}$'::text)),
+    CONSTRAINT districts_level_check CHECK ((level = ANY (ARRAY['province'::text, 'city'::text, 'district'::text, 'town'::text])))
+);
+
+COMMENT ON TABLE public.districts IS '行政区 (city, district, town) with real boundaries';
+
+COMMENT ON COLUMN public.districts.code IS '行政区划代码 (6 digits)';
+
+COMMENT ON COLUMN public.districts.level IS '级别: province 省 / city 市 / district 区县 / town 镇街';
+
+COMMENT ON COLUMN public.districts.geom IS 'boundary, EPSG:4490 (CGCS2000 geographic)';
+
+COMMENT ON COLUMN public.districts.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
+
+COMMENT ON COLUMN public.districts.label_point IS 'label position (ST_PointOnSurface), EPSG:3857';
+
+COMMENT ON COLUMN public.districts.area_m2 IS '椭球面积, m² (CGCS2000 ellipsoid)';
+
+CREATE TABLE public.history (
+    id bigint NOT NULL,
+    entity text NOT NULL,
+    entity_id text NOT NULL,
+    action text NOT NULL,
+    actor text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    before jsonb,
+    after jsonb,
+    request_id text,
+    CONSTRAINT history_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text])))
+);
+
+COMMENT ON TABLE public.history IS 'append-only change log of every write (who, when, before, after)';
+
+COMMENT ON COLUMN public.history.actor IS 'user or process that made the change (session setting app.actor)';
+
+CREATE SEQUENCE public.history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.history_id_seq OWNED BY public.history.id;
+
+CREATE TABLE public.imports (
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    year integer,
+    file_name text NOT NULL,
+    file_size bigint DEFAULT 0 NOT NULL,
+    status text NOT NULL,
+    phase text DEFAULT 'upload'::text NOT NULL,
+    progress real DEFAULT 0 NOT NULL,
+    detected jsonb DEFAULT '{}'::jsonb NOT NULL,
+    layers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    options jsonb DEFAULT '{}'::jsonb NOT NULL,
+    report jsonb DEFAULT '{}'::jsonb NOT NULL,
+    needs jsonb,
+    error jsonb,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    committed_at timestamp with time zone,
+    CONSTRAINT imports_kind_check CHECK ((kind = ANY (ARRAY['survey'::text, 'parcels'::text]))),
+    CONSTRAINT imports_status_check CHECK ((status = ANY (ARRAY['processing'::text, 'needs-input'::text, 'ready'::text, 'committing'::text, 'committed'::text, 'failed'::text, 'refused'::text, 'cancelled'::text]))),
+    CONSTRAINT imports_year_check CHECK (((year >= 1990) AND (year <= 2100)))
+);
+
+COMMENT ON TABLE public.imports IS '导入任务: one upload, its detection, report and fate';
+
+CREATE TABLE public.parcel_cells (
+    level smallint NOT NULL,
+    cx integer NOT NULL,
+    cy integer NOT NULL,
+    district_code text NOT NULL,
+    parcels integer NOT NULL,
+    area_m2 double precision NOT NULL,
+    inefficient integer NOT NULL,
+    inefficient_m2 double precision NOT NULL
+);
+
+COMMENT ON TABLE public.parcel_cells IS 'aggregate grid of parcels for low-zoom tiles, maintained by statement triggers on parcels';
+
+COMMENT ON COLUMN public.parcel_cells.level IS 'grid level: 2^level cells across the world; tile zoom z uses level z + 5';
+
+COMMENT ON COLUMN public.parcel_cells.area_m2 IS 'ellipsoidal parcel area in the cell, m²';
+
+COMMENT ON COLUMN public.parcel_cells.inefficient IS 'parcels 疑似低效 (suspected) or 已认定低效 (identified)';
+
+COMMENT ON COLUMN public.parcel_cells.inefficient_m2 IS 'their area, m²';
+
+CREATE TABLE public.parcel_z14_geometries (
+    x integer NOT NULL,
+    y integer NOT NULL,
+    parcel_id bigint NOT NULL,
+    geom public.geometry NOT NULL
+);
+
+COMMENT ON TABLE public.parcel_z14_geometries IS 'parcels cut into z14 tile coordinates (ST_AsMVTGeom, extent 4096, buffer 64, half-pixel simplification), as tiles.sql.ts would';
+
+CREATE TABLE public.parcels (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    district_code text NOT NULL,
+    owner text,
+    town_or_park text,
+    location text,
+    registered_area_m2 numeric(14,2),
+    area_m2 double precision NOT NULL,
+    contract_no text,
+    certificate_no text,
+    land_use_code text,
+    planned_function text,
+    industry_code text,
+    floor_area_m2 numeric(14,2),
+    floor_area_ratio numeric(6,2),
+    building_coverage numeric(5,4),
+    investment_intensity numeric(12,2),
+    output_per_mu numeric(12,2),
+    tax_per_mu numeric(12,2),
+    production_start date,
+    production_stop date,
+    admin_facility_share numeric(5,4),
+    undeveloped_area_m2 numeric(14,2),
+    meets_safety boolean,
+    meets_environment boolean,
+    meets_energy boolean,
+    status text DEFAULT 'efficient'::text NOT NULL,
+    inefficiency_type text,
+    identified_at date,
+    redevelopment_intent text,
+    evaluation_grade text,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text DEFAULT 'system'::text NOT NULL,
+    CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
+    CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
+    CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
+    CONSTRAINT parcels_evaluation_grade_check CHECK ((evaluation_grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text]))),
+    CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
+    CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
+    CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
+    CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
+    CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
+    CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
+    CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric))
+);
+
+COMMENT ON TABLE public.parcels IS '宗地 (一宗一卡): one row per land parcel of the 低效用地数据库';
+
+COMMENT ON COLUMN public.parcels.code IS '宗地编号';
+
+COMMENT ON COLUMN public.parcels.district_code IS '所在行政区 (区县) 代码';
+
+COMMENT ON COLUMN public.parcels.owner IS '土地使用权人';
+
+COMMENT ON COLUMN public.parcels.town_or_park IS '所在镇街/园区';
+
+COMMENT ON COLUMN public.parcels.location IS '土地位置 (坐落)';
+
+COMMENT ON COLUMN public.parcels.registered_area_m2 IS '土地面积 (登记/出让), m²';
+
+COMMENT ON COLUMN public.parcels.area_m2 IS '椭球面积 of geom on the CGCS2000 ellipsoid, m² (computed, not entered)';
+
+COMMENT ON COLUMN public.parcels.contract_no IS '出让合同号';
+
+COMMENT ON COLUMN public.parcels.certificate_no IS '不动产权证号';
+
+COMMENT ON COLUMN public.parcels.land_use_code IS '土地用途, 三调地类编码 (0601 工业用地, 0508 物流仓储用地, ...)';
+
+COMMENT ON COLUMN public.parcels.planned_function IS '规划用地功能';
+
+COMMENT ON COLUMN public.parcels.industry_code IS '国民经济行业分类代码 (GB/T 4754), e.g. C34';
+
+COMMENT ON COLUMN public.parcels.floor_area_m2 IS '建筑面积, m²';
+
+COMMENT ON COLUMN public.parcels.floor_area_ratio IS '容积率 (dimensionless, 建筑面积/土地面积)';
+
+COMMENT ON COLUMN public.parcels.building_coverage IS '建筑密度/建筑系数, fraction 0–1';
+
+COMMENT ON COLUMN public.parcels.investment_intensity IS '投资强度, 万元/亩';
+
+COMMENT ON COLUMN public.parcels.output_per_mu IS '地均(亩均)产值, 万元/亩 per year';
+
+COMMENT ON COLUMN public.parcels.tax_per_mu IS '地均(亩均)税收, 万元/亩 per year';
+
+COMMENT ON COLUMN public.parcels.production_start IS '投产时间';
+
+COMMENT ON COLUMN public.parcels.production_stop IS '停产时间 (null while producing)';
+
+COMMENT ON COLUMN public.parcels.admin_facility_share IS '行政办公及生活服务设施用地比重, fraction 0–1';
+
+COMMENT ON COLUMN public.parcels.undeveloped_area_m2 IS '未开发建设土地面积, m²';
+
+COMMENT ON COLUMN public.parcels.meets_safety IS '是否符合安全生产要求';
+
+COMMENT ON COLUMN public.parcels.meets_environment IS '是否符合环保要求';
+
+COMMENT ON COLUMN public.parcels.meets_energy IS '是否符合能耗要求';
+
+COMMENT ON COLUMN public.parcels.status IS '效率状态: efficient 正常利用 / suspected 疑似低效 / identified 已认定低效 / redeveloping 再开发中 / redeveloped 已完成再开发';
+
+COMMENT ON COLUMN public.parcels.inefficiency_type IS '低效类型 (codes in domain/efficiency.ts)';
+
+COMMENT ON COLUMN public.parcels.identified_at IS '认定时间';
+
+COMMENT ON COLUMN public.parcels.redevelopment_intent IS '改造意愿: strong / willing / undecided / unwilling';
+
+COMMENT ON COLUMN public.parcels.evaluation_grade IS '综合评价等级 A/B/C/D (亩均效益)';
+
+COMMENT ON COLUMN public.parcels.geom IS 'boundary, EPSG:4490 (CGCS2000 geographic)';
+
+COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
+
+CREATE SEQUENCE public.parcels_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.parcels_id_seq OWNED BY public.parcels.id;
+
+CREATE TABLE public.rule_sets (
+    id text NOT NULL,
+    version integer NOT NULL,
+    city text NOT NULL,
+    name text NOT NULL,
+    rules jsonb NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT rule_sets_id_check CHECK ((id ~ '^[a-z0-9-]{1,64}$'::text)),
+    CONSTRAINT rule_sets_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.rule_sets IS 'policy rule sets per city, versioned; rules = [{id, name, measure, comparison, limit, denominator, source, gapToleranceM?}] (domain/rules/rules.ts)';
+
+CREATE TABLE public.schema_migrations (
+    name text NOT NULL,
+    checksum text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.sessions (
+    token_hash text NOT NULL,
+    user_id bigint NOT NULL,
+    csrf_token text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    ip text,
+    user_agent text
+);
+
+COMMENT ON TABLE public.sessions IS 'login sessions; only the SHA-256 of the cookie token is stored';
+
+CREATE TABLE public.survey_cells (
+    layer_id bigint NOT NULL,
+    level smallint NOT NULL,
+    cx integer NOT NULL,
+    cy integer NOT NULL,
+    class text NOT NULL,
+    patches integer NOT NULL,
+    area_m2 double precision NOT NULL
+);
+
+COMMENT ON TABLE public.survey_cells IS 'aggregate grid of a survey layer''s 图斑 per 一级类, for low-zoom tiles';
+
+COMMENT ON COLUMN public.survey_cells.class IS '一级类 code (01 … 12) or xx when the 地类编码 is not a national one';
+
+CREATE TABLE public.survey_layers (
+    id bigint NOT NULL,
+    year integer NOT NULL,
+    layer_name text DEFAULT 'DLTB'::text NOT NULL,
+    import_id uuid,
+    feature_count integer DEFAULT 0 NOT NULL,
+    source_srid integer,
+    imported_by text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    superseded_at timestamp with time zone,
+    superseded_by bigint,
+    committed boolean DEFAULT true NOT NULL,
+    CONSTRAINT survey_layers_year_check CHECK (((year >= 1990) AND (year <= 2100)))
+);
+
+COMMENT ON TABLE public.survey_layers IS '变更调查图层 per year; a re-import supersedes (never deletes) the previous one';
+
+COMMENT ON COLUMN public.survey_layers.committed IS 'false while an import is still writing the layer (never shown)';
+
+CREATE SEQUENCE public.survey_layers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.survey_layers_id_seq OWNED BY public.survey_layers.id;
+
+CREATE TABLE public.survey_patches (
+    id bigint NOT NULL,
+    layer_id bigint NOT NULL,
+    year integer NOT NULL,
+    bsm text,
+    land_use_code text,
+    land_use_name text,
+    owner_unit_name text,
+    located_unit_name text,
+    patch_area_m2 numeric(16,2),
+    deduction_area_m2 numeric(16,2),
+    patch_land_area_m2 numeric(16,2),
+    urban_rural_code text,
+    attributes jsonb DEFAULT '{}'::jsonb NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
+    area_m2 double precision NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+)
+PARTITION BY LIST (layer_id);
+
+COMMENT ON TABLE public.survey_patches IS '地类图斑 (DLTB) of survey layers, one partition per layer; attributes keeps every field as delivered';
+
+COMMENT ON COLUMN public.survey_patches.bsm IS 'BSM 标识码';
+
+COMMENT ON COLUMN public.survey_patches.land_use_code IS 'DLBM 地类编码';
+
+COMMENT ON COLUMN public.survey_patches.land_use_name IS 'DLMC 地类名称';
+
+COMMENT ON COLUMN public.survey_patches.owner_unit_name IS 'QSDWMC 权属单位名称';
+
+COMMENT ON COLUMN public.survey_patches.located_unit_name IS 'ZLDWMC 坐落单位名称';
+
+COMMENT ON COLUMN public.survey_patches.patch_area_m2 IS 'TBMJ 图斑面积, m², as delivered';
+
+COMMENT ON COLUMN public.survey_patches.deduction_area_m2 IS 'KCMJ 扣除地类面积, m²';
+
+COMMENT ON COLUMN public.survey_patches.patch_land_area_m2 IS 'TBDLMJ 图斑地类面积, m²';
+
+COMMENT ON COLUMN public.survey_patches.urban_rural_code IS 'CZCSXM 城镇村属性码';
+
+COMMENT ON COLUMN public.survey_patches.area_m2 IS '椭球面积 computed by the product (CGCS2000), m²';
+
+CREATE SEQUENCE public.survey_patches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.survey_patches_id_seq OWNED BY public.survey_patches.id;
+
+CREATE UNLOGGED TABLE public.tile_cache (
+    layer text NOT NULL,
+    z smallint NOT NULL,
+    x integer NOT NULL,
+    y integer NOT NULL,
+    scope text NOT NULL,
+    etag text NOT NULL,
+    body bytea NOT NULL,
+    raw_bytes integer NOT NULL,
+    envelope public.geometry(Polygon,3857) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY public.tile_cache ALTER COLUMN body SET STORAGE EXTERNAL;
+
+COMMENT ON TABLE public.tile_cache IS 'encoded tiles (gzip), second cache level behind each server''s memory LRU';
+
+COMMENT ON COLUMN public.tile_cache.scope IS 'the reader''s districts the tile was cut for (all = unrestricted)';
+
+COMMENT ON COLUMN public.tile_cache.envelope IS 'the tile grown by its 64/4096 buffer: a change touching it deletes the row';
+
+CREATE TABLE public.tile_epochs (
+    family text NOT NULL,
+    epoch bigint DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE public.user_scopes (
+    user_id bigint NOT NULL,
+    district_code text NOT NULL
+);
+
+COMMENT ON TABLE public.user_scopes IS '管辖范围: districts a user may read and write; a city code covers all its districts';
+
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    display_name text NOT NULL,
+    role text NOT NULL,
+    password_hash text NOT NULL,
+    disabled boolean DEFAULT false NOT NULL,
+    must_change_password boolean DEFAULT false NOT NULL,
+    failed_attempts integer DEFAULT 0 NOT NULL,
+    locked_until timestamp with time zone,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 64))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'surveyor'::text, 'planner'::text, 'official'::text, 'viewer'::text]))),
+    CONSTRAINT users_username_check CHECK ((username ~ '^[a-z0-9_-]{3,32}$'::text))
+);
+
+COMMENT ON TABLE public.users IS '用户: accounts with a role; passwords hashed with argon2id';
+
+COMMENT ON COLUMN public.users.failed_attempts IS 'consecutive failed logins; the account locks after a configured number';
+
+COMMENT ON COLUMN public.users.locked_until IS 'login refused until this time (lockout after repeated failures)';
+
+CREATE SEQUENCE public.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
+
+ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
+
+ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
+
+ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
+
+ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
+
+ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('public.survey_patches_id_seq'::regclass);
+
+ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+
+ALTER TABLE ONLY public.area_versions
+    ADD CONSTRAINT area_versions_pkey PRIMARY KEY (area_id, version);
+
+ALTER TABLE ONLY public.areas
+    ADD CONSTRAINT areas_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.districts
+    ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY public.history
+    ADD CONSTRAINT history_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.imports
+    ADD CONSTRAINT imports_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.parcel_cells
+    ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
+
+ALTER TABLE ONLY public.parcel_z14_geometries
+    ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
+
+ALTER TABLE ONLY public.parcels
+    ADD CONSTRAINT parcels_code_key UNIQUE (code);
+
+ALTER TABLE ONLY public.parcels
+    ADD CONSTRAINT parcels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.rule_sets
+    ADD CONSTRAINT rule_sets_pkey PRIMARY KEY (id, version);
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash);
+
+ALTER TABLE ONLY public.survey_cells
+    ADD CONSTRAINT survey_cells_pkey PRIMARY KEY (layer_id, level, cx, cy, class);
+
+ALTER TABLE ONLY public.survey_layers
+    ADD CONSTRAINT survey_layers_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.tile_cache
+    ADD CONSTRAINT tile_cache_pkey PRIMARY KEY (layer, z, x, y, scope);
+
+ALTER TABLE ONLY public.tile_epochs
+    ADD CONSTRAINT tile_epochs_pkey PRIMARY KEY (family);
+
+ALTER TABLE ONLY public.user_scopes
+    ADD CONSTRAINT user_scopes_pkey PRIMARY KEY (user_id, district_code);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_username_key UNIQUE (username);
+
+CREATE INDEX areas_district_status_idx ON public.areas USING btree (district_code, status) WHERE (deleted_at IS NULL);
+
+CREATE INDEX areas_geom_3857_idx ON public.areas USING gist (geom_3857);
+
+CREATE INDEX areas_geom_idx ON public.areas USING gist (geom);
+
+CREATE INDEX districts_geom_3857_idx ON public.districts USING gist (geom_3857);
+
+CREATE INDEX districts_geom_idx ON public.districts USING gist (geom);
+
+CREATE INDEX districts_parent_idx ON public.districts USING btree (parent_code);
+
+CREATE INDEX history_actor_idx ON public.history USING btree (actor, at DESC);
+
+CREATE INDEX history_at_idx ON public.history USING btree (at DESC);
+
+CREATE INDEX history_entity_idx ON public.history USING btree (entity, entity_id, at);
+
+CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
+
+CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
+
+CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
+
+CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
+
+CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
+
+CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+
+CREATE UNIQUE INDEX survey_layers_current_idx ON public.survey_layers USING btree (year, layer_name) WHERE ((superseded_at IS NULL) AND committed);
+
+CREATE INDEX survey_patches_geom_3857_idx ON ONLY public.survey_patches USING gist (geom_3857);
+
+CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree (layer_id);
+
+CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
+
+CREATE TRIGGER area_versions_append_only BEFORE DELETE OR UPDATE ON public.area_versions FOR EACH ROW EXECUTE FUNCTION public.area_versions_append_only();
+
+CREATE TRIGGER areas_derive BEFORE INSERT OR UPDATE OF geom ON public.areas FOR EACH ROW EXECUTE FUNCTION public.areas_derive();
+
+CREATE TRIGGER areas_tiles_delete AFTER DELETE ON public.areas REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('areas');
+
+CREATE TRIGGER areas_tiles_insert AFTER INSERT ON public.areas REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('areas');
+
+CREATE TRIGGER areas_tiles_update AFTER UPDATE ON public.areas REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('areas');
+
+CREATE TRIGGER districts_derive BEFORE INSERT OR UPDATE ON public.districts FOR EACH ROW EXECUTE FUNCTION public.derive_geometry_columns();
+
+CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.districts FOR EACH ROW EXECUTE FUNCTION public.record_history('code');
+
+CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
+
+CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
+
+CREATE TRIGGER parcels_cells_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
+
+CREATE TRIGGER parcels_cells_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
+
+CREATE TRIGGER parcels_cells_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
+
+CREATE TRIGGER parcels_derive BEFORE INSERT OR UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.derive_geometry_columns();
+
+CREATE TRIGGER parcels_history AFTER INSERT OR DELETE OR UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER parcels_tiles_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
+
+CREATE TRIGGER parcels_tiles_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
+
+CREATE TRIGGER parcels_tiles_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
+
+CREATE TRIGGER parcels_tiles_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
+
+CREATE TRIGGER parcels_z14_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER parcels_z14_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets FOR EACH ROW EXECUTE FUNCTION public.rule_sets_append_only();
+
+CREATE TRIGGER sessions_notify AFTER DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
+
+CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_patches FOR EACH ROW EXECUTE FUNCTION public.derive_missing_geometry_columns();
+
+CREATE TRIGGER user_scopes_history AFTER INSERT OR DELETE ON public.user_scopes FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
+
+CREATE TRIGGER user_scopes_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.user_scopes FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER users_history AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.record_history('id', 'password_hash', 'failed_attempts', 'locked_until', 'last_login_at');
+
+CREATE TRIGGER users_sessions_notify AFTER DELETE OR UPDATE OR TRUNCATE ON public.users FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+ALTER TABLE ONLY public.area_versions
+    ADD CONSTRAINT area_versions_area_id_fkey FOREIGN KEY (area_id) REFERENCES public.areas(id);
+
+ALTER TABLE ONLY public.areas
+    ADD CONSTRAINT areas_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.areas
+    ADD CONSTRAINT areas_rule_set_id_rule_set_version_fkey FOREIGN KEY (rule_set_id, rule_set_version) REFERENCES public.rule_sets(id, version);
+
+ALTER TABLE ONLY public.districts
+    ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.parcels
+    ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.survey_cells
+    ADD CONSTRAINT survey_cells_layer_id_fkey FOREIGN KEY (layer_id) REFERENCES public.survey_layers(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.survey_layers
+    ADD CONSTRAINT survey_layers_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.imports(id);
+
+ALTER TABLE ONLY public.survey_layers
+    ADD CONSTRAINT survey_layers_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES public.survey_layers(id);
+
+ALTER TABLE ONLY public.user_scopes
+    ADD CONSTRAINT user_scopes_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.user_scopes
+    ADD CONSTRAINT user_scopes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+GRANT USAGE ON SCHEMA public TO biaotu_app;
+
+GRANT ALL ON SCHEMA staging TO biaotu_app;
+
+GRANT ALL ON SCHEMA survey_data TO biaotu_app;
+
+REVOKE ALL ON FUNCTION public.attach_survey_layer(layer bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.attach_survey_layer(layer bigint) TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.area_versions TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.areas TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.history_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.parcels_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.rule_sets TO biaotu_app;
+
+GRANT SELECT ON TABLE public.schema_migrations TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sessions TO biaotu_app;
+
+GRANT SELECT ON TABLE public.spatial_ref_sys TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.survey_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.survey_layers TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.survey_layers_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.survey_patches TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.survey_patches_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_cache TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_epochs TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_scopes TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.users_id_seq TO biaotu_app;
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT,USAGE ON SEQUENCES  TO biaotu_app;
+
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT,INSERT,DELETE,UPDATE ON TABLES  TO biaotu_app;
