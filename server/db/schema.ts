@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SavedCheckInput } from '../../domain/api/areas.schemas.js';
+import type { CheckAnswer } from '../../domain/api/checks.schemas.js';
+import type { Rule } from '../../domain/api/rules.schemas.js';
 
 /** Geometry columns are read and written through PostGIS functions only (ST_AsGeoJSON, ST_GeomFromGeoJSON). */
 type GeometryColumn = ColumnType<string, string, string>;
@@ -59,7 +62,8 @@ export interface HistoryTable {
   id: Generated<number>;
   entity: string;
   entity_id: string;
-  action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked';
+  action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'
+    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore';
   actor: string;
   at: Timestamp;
   before: unknown;
@@ -133,6 +137,63 @@ export interface SurveyLayerTable {
   committed: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** jsonb: read as the value, written as its JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface RuleSetTable {
+  id: string;
+  version: number;
+  city: string;
+  name: string;
+  rules: Json<Rule[]>;
+  note: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface AreaTable {
+  id: Generated<number>;
+  name: string;
+  district_code: string;
+  status: ColumnType<string, string | undefined, string>;
+  version: ColumnType<number, number | undefined, number>;
+  mode: string;
+  mode_other: string | null;
+  target_land_use: string | null;
+  rule_set_id: string;
+  rule_set_version: number;
+  area_m2: number;
+  pass: boolean | null;
+  geom: GeometryColumn;
+  geom_3857: ColumnType<string, string | undefined, string | undefined>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_by: string;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+}
+
+export interface AreaVersionTable {
+  area_id: number;
+  version: number;
+  name: string;
+  status: string;
+  mode: string;
+  mode_other: string | null;
+  target_land_use: string | null;
+  input: Json<SavedCheckInput>;
+  result: Json<CheckAnswer>;
+  rule_set_id: string;
+  rule_set_version: number;
+  area_m2: number;
+  pass: boolean | null;
+  geom: GeometryColumn;
+  note: string | null;
+  saved_by: string;
+  saved_at: Timestamp;
+}
+
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
@@ -142,4 +203,7 @@ export interface Database {
   sessions: SessionTable;
   imports: ImportTable;
   survey_layers: SurveyLayerTable;
+  rule_sets: RuleSetTable;
+  areas: AreaTable;
+  area_versions: AreaVersionTable;
 }
