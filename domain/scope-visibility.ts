@@ -1,1 +1,14 @@
-export const OUT_OF_SCOPE_PARCEL_KEYS = ['id','code','districtCode','districtName','landUseCode','areaM2','bbox','geometry','updatedAt'] as const;
+/**
+ * What a reader may see of a parcel outside their districts (管辖范围): where it is, what it is and
+ * how large, never its survey findings (效率状态, 低效类型, owner, figures). The parcels routes,
+ * the parcels GeoJSON, the tiles and the policy check mask every other field.
+ */
+export const OUT_OF_SCOPE_PARCEL_KEYS = ['id', 'code', 'districtCode', 'districtName', 'landUseCode', 'areaM2', 'bbox', 'geometry', 'updatedAt'] as const;
+export type OutOfScopeParcelKey = (typeof OUT_OF_SCOPE_PARCEL_KEYS)[number];
+
+const VISIBLE = new Set<string>(OUT_OF_SCOPE_PARCEL_KEYS);
+
+/** A parcel's fields as an out-of-scope reader sees them: the others set to null. */
+export function maskOutOfScopeParcel<T extends Record<string, unknown>>(parcel: T): { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null } {
+  return Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, VISIBLE.has(key) ? value : null])) as { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null };
+}

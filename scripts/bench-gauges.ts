@@ -23,7 +23,7 @@ const FRAMES = 120;
 
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 const database = connectDatabase(prepared.url, 2);
-await ensureRuleSets(database.pool);
+await ensureRuleSets(database.db);
 const { rows: [centre] } = await database.pool.query<{ x: number; y: number }>(
   `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (
      SELECT ST_Transform(ST_SetSRID(ST_MakePoint((cx + 0.5) * (40075016.68557849 / 2 ^ 16) - 20037508.342789244,

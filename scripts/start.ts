@@ -32,7 +32,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY);
   await loadDemoCityIfEmpty(owner.pool);
-  await ensureRuleSets(owner.pool);
+  await ensureRuleSets(owner.db);
   await ensureInitialUsers(owner.db, { demo: process.env.BIAOTU_DEMO_USERS !== '0' });
   await owner.close();
   await ensureClientBuilt().catch((error: Error) => {

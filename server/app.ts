@@ -37,7 +37,12 @@ import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
 import { tilesRoutes } from './tiles/tiles.routes.js';
 import { checksRoutes } from './checks/checks.routes.js';
+import { checksRepositoryPlugin } from './checks/checks.repository.js';
+import { checksServicePlugin } from './checks/checks.service.js';
+import { rulesRoutes } from './rules/rules.routes.js';
+import { ruleSetsRepositoryPlugin } from './rules/rule-sets.repository.js';
 import { areasRoutes } from './areas/areas.routes.js';
+import { areasRepositoryPlugin } from './areas/areas.repository.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
 
 
@@ -96,6 +101,10 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(surveyRepositoryPlugin);
   await app.register(healthRepositoryPlugin);
   await app.register(tileServicePlugin);
+  await app.register(ruleSetsRepositoryPlugin);
+  await app.register(checksRepositoryPlugin);
+  await app.register(checksServicePlugin);
+  await app.register(areasRepositoryPlugin);
   const importService = createImportService({
     db: options.db, pool: options.pool, directory: options.settings.importDirectory,
     databaseUrl: options.gdal.url, databaseRole: options.gdal.role, maxUploadBytes: options.settings.importMaxBytes,
@@ -111,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
+  await app.register(rulesRoutes);
   await app.register(checksRoutes);
   await app.register(areasRoutes);
   await app.register(tilesRoutes);
@@ -137,7 +147,8 @@ const OPENAPI = {
     { name: 'districts', description: '行政区' },
     { name: 'parcels', description: '地块' },
     { name: 'tiles', description: '矢量瓦片' },
-    { name: 'checks', description: '成片改造区域政策校验与规则集' },
+    { name: 'checks', description: '成片改造区域政策校验' },
+    { name: 'rules', description: '规则集（政策限值，按版本保存）' },
     { name: 'areas', description: '成片改造区域' },
     { name: 'auth', description: '登录与账号' },
     { name: 'admin', description: '用户管理与审计' },

@@ -1,4 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { RuleSetProblem } from '../domain/rules/rule-set.validation.js';
+import {
+  CHECK_BOUNDARY_EMPTY, CHECK_BOUNDARY_TOO_LARGE, CHECK_GEOMETRY_INVALID, CHECK_GEOMETRY_UNREADABLE, CHECK_TOO_MANY_VERTICES,
+  CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, geosReasonInChinese, type CheckInputProblem, type CheckStep,
+} from './checks/check-input.validation.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -80,4 +85,38 @@ export class GeometryError extends ApiError {
   constructor(reason: string, parameter: string) {
     super(400, 'invalid_geometry', `图形无效 (${parameter})：${reason}。请修复后重新提交。`, { parameter, reason });
   }
+}
+
+/** A refused check body (server/checks/check-input.validation.ts) as the 400 that says what to fix. */
+export function checkInputError(problem: CheckInputProblem): ApiError {
+  switch (problem.reason) {
+    case CHECK_TOO_MANY_VERTICES:
+      return new GeometryError(`折点过多（${problem.vertices} 个，上限 ${MAX_VERTICES}）：请简化边界`, problem.where);
+    case CHECK_UNKNOWN_RULE_SET:
+      return new ApiError(400, 'unknown_rule_set',
+        `没有规则集 ${problem.ruleSet}${problem.ruleSetVersion ? ` 的第 ${problem.ruleSetVersion} 版` : ''}；可用: ${problem.known.join(', ')}`, { parameter: problem.where });
+    case CHECK_GEOMETRY_UNREADABLE:
+      return new GeometryError(`PostGIS 无法读取图形：${problem.detail}`, problem.where);
+    case CHECK_GEOMETRY_INVALID:
+      return new GeometryError(`${geosReasonInChinese(problem.geosReason)}（${problem.geosReason}）`, problem.where);
+    case CHECK_BOUNDARY_TOO_LARGE:
+      return new GeometryError(`边界面积 ${(problem.areaM2 / 1e6).toFixed(1)} 平方千米，超过 ${MAX_AREA_M2 / 1e6} 平方千米的上限：请检查坐标或分片提交`, problem.where);
+    case CHECK_BOUNDARY_EMPTY:
+      return new GeometryError('边界面积为 0：请检查坐标顺序是否为 [经度, 纬度]', problem.where);
+  }
+}
+
+/** A check step's value, or its refusal thrown as HTTP. */
+export function unlessRefused<T>(step: CheckStep<T>): T {
+  if (!step.ok) throw checkInputError(step);
+  return step;
+}
+
+/** An administrator's rule set with problems (domain/rules/rule-set.validation.ts): 400 listing each. */
+export function ruleSetError(problems: readonly RuleSetProblem[]): ApiError {
+  const messages = problems.map((problem) => problem.message);
+  return new ApiError(400, 'invalid_rule_set', `规则集有误：${messages.join('；')}`, {
+    problems: messages,
+    reasons: problems.map(({ reason, where }) => ({ reason, where })),
+  });
 }

@@ -62,7 +62,7 @@ export default async function setup(project: TestProject) {
   const database = connectDatabase(adminDatabaseUrl, 4);
   await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
   await loadDemoCityIfEmpty(database.pool);
-  await ensureRuleSets(database.pool);
+  await ensureRuleSets(database.db);
   process.env.ADMIN_PASSWORD ??= TEST_ADMIN_PASSWORD;
   await ensureInitialUsers(database.db, { demo: true, log: () => undefined });
   await database.close();

@@ -3,53 +3,15 @@
  * every vertex drag, the server runs it behind POST /api/checks, on the same figures, so the two
  * agree. Limits are data (a rule set per city, fixtures/rule-sets.json), never constants here.
  */
+import type { CheckResult } from '../api/checks.schemas.js';
+import type { Rule, RuleSet, RuleSource } from '../api/rules.schemas.js';
 import { roundTo } from '../units.js';
+import { MEASURES, type Comparison } from './measures.js';
 
-/** What a rule measures: numerator ÷ denominator over the project's figures. */
-export const MEASURES = {
-  fragment_land_share: { numerator: 'fragmentLandM2', denominator: 'projectLandM2', unit: 'share', label: '零星用地 ÷ 项目总用地' },
-  supporting_land_share: { numerator: 'supportingLandM2', denominator: 'projectLandM2', unit: 'share', label: '配套用房用地 ÷ 项目总用地' },
-  supporting_floor_share: { numerator: 'supportingFloorAreaM2', denominator: 'totalFloorAreaM2', unit: 'share', label: '配套用房计容建筑面积 ÷ 项目总计容建筑面积' },
-  floor_area_ratio: { numerator: 'totalFloorAreaM2', denominator: 'projectLandM2', unit: 'ratio', label: '总计容建筑面积 ÷ 项目总用地（容积率）' },
-  factory_floor_share: { numerator: 'factoryFloorAreaM2', denominator: 'totalFloorAreaM2', unit: 'share', label: '工业厂房建筑面积 ÷ 项目总建筑面积' },
-  contiguity: { numerator: 'pieces', denominator: null, unit: 'count', label: '成片区域的块数（间距在容差内视为相连）' },
-} as const;
-export type MeasureId = keyof typeof MEASURES;
-export const MEASURE_IDS = Object.keys(MEASURES) as MeasureId[];
-
-export const COMPARISONS = ['<=', '>=', '<', '>'] as const;
-export type Comparison = (typeof COMPARISONS)[number];
-
-export interface RuleSource {
-  /** Document title and number, e.g. 《厦门市新型产业用地试点实施办法》. */
-  document: string;
-  /** Article, e.g. 第八条. */
-  article: string;
-  /** The sentence the limit comes from, quoted. */
-  text: string;
-}
-
-export interface Rule {
-  id: string;
-  name: string;
-  measure: MeasureId;
-  comparison: Comparison;
-  /** Fractions for shares (0.10 = 10 %), plain numbers for FAR and piece counts. */
-  limit: number;
-  /** How the denominator is defined, in words an official would use. */
-  denominator: string;
-  source: RuleSource;
-  /** Contiguity: gaps up to this many metres (roads, ditches) still count as touching. */
-  gapToleranceM?: number;
-}
-
-export interface RuleSet {
-  id: string;
-  city: string;
-  name: string;
-  version: number;
-  rules: Rule[];
-}
+export { COMPARISONS, MEASURES, MEASURE_IDS, type Comparison, type MeasureId } from './measures.js';
+export { ruleSetProblems, validateRuleSet, type RuleSetProblem } from './rule-set.validation.js';
+/** The shapes are the shared contract's (domain/api): one definition for the rule code, the server and the browser. */
+export type { CheckResult, Rule, RuleSet, RuleSource };
 
 /** The figures a check needs; areas in m² (ellipsoidal, CGCS2000). */
 export interface ProjectFigures {
@@ -62,22 +24,6 @@ export interface ProjectFigures {
   factoryFloorAreaM2: number | null;
   /** Separate pieces of the area under the rule's gap tolerance. */
   pieces: number;
-}
-
-export interface CheckResult {
-  id: string;
-  name: string;
-  measure: MeasureId;
-  numerator: number | null;
-  denominator: number | null;
-  /** numerator ÷ denominator, rounded to 0.0001 (0.01 % for shares); null when not computable. */
-  ratio: number | null;
-  limit: number;
-  comparison: Comparison;
-  /** null: not decided (a figure is missing or the denominator is 0). */
-  pass: boolean | null;
-  source: RuleSource;
-  denominatorDefinition: string;
 }
 
 /**
@@ -134,27 +80,4 @@ export function evaluateRuleSet(ruleSet: Pick<RuleSet, 'rules'>, figures: Projec
 export function gapToleranceOf(ruleSet: Pick<RuleSet, 'rules'>): number {
   const rule = ruleSet.rules.find((candidate) => candidate.measure === 'contiguity');
   return rule?.gapToleranceM ?? 0;
-}
-
-/** Problems of a rule set an administrator wrote, in Chinese, with the rule they concern. */
-export function ruleSetProblems(ruleSet: Pick<RuleSet, 'rules'>): string[] {
-  const problems: string[] = [];
-  const ids = new Set<string>();
-  ruleSet.rules.forEach((rule, index) => {
-    const where = `第 ${index + 1} 条规则（${rule.name || rule.id || '未命名'}）`;
-    if (!rule.id || !/^[a-z0-9_-]{1,64}$/.test(rule.id)) problems.push(`${where}：编号只能用小写字母、数字、-、_`);
-    if (ids.has(rule.id)) problems.push(`${where}：编号 ${rule.id} 重复`);
-    ids.add(rule.id);
-    if (!rule.name?.trim()) problems.push(`${where}：缺少名称`);
-    if (!MEASURE_IDS.includes(rule.measure)) problems.push(`${where}：未知的指标 ${rule.measure}`);
-    if (!COMPARISONS.includes(rule.comparison)) problems.push(`${where}：比较方式应为 ${COMPARISONS.join(' ')}`);
-    if (!Number.isFinite(rule.limit) || rule.limit < 0) problems.push(`${where}：限值应为非负数`);
-    else if (MEASURES[rule.measure]?.unit === 'share' && rule.limit > 1) problems.push(`${where}：占比限值用小数表示（10 % 写作 0.10）`);
-    if (!rule.source?.document?.trim() || !rule.source?.article?.trim() || !rule.source?.text?.trim()) problems.push(`${where}：请注明出处（文件、条款和原文）`);
-    if (rule.gapToleranceM !== undefined && (!Number.isFinite(rule.gapToleranceM) || rule.gapToleranceM < 0 || rule.gapToleranceM > 500)) {
-      problems.push(`${where}：间距容差应在 0–500 米之间`);
-    }
-  });
-  if (ruleSet.rules.length === 0) problems.push('规则集至少要有一条规则');
-  return problems;
 }

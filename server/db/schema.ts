@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SavedCheckInput } from '../../domain/api/areas.schemas.js';
+import type { CheckAnswer } from '../../domain/api/checks.schemas.js';
+import type { Rule } from '../../domain/api/rules.schemas.js';
 
 /**
  * Kysely's types of every table of the `public` schema (schema.sql beside it is the DDL they follow,
@@ -13,7 +16,7 @@ type GeometryColumn = ColumnType<string, string, string>;
 type Derived<T> = ColumnType<T, T | undefined, T | undefined>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** jsonb: objects are written as their JSON text. */
-type Json = ColumnType<unknown, string, string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
 
 export interface DistrictTable {
   code: string;
@@ -223,7 +226,7 @@ export interface RuleSetTable {
   version: number;
   city: string;
   name: string;
-  rules: Json;
+  rules: Json<Rule[]>;
   note: string | null;
   created_by: string;
   created_at: Timestamp;
@@ -234,9 +237,9 @@ export interface AreaTable {
   id: Generated<number>;
   name: string;
   district_code: string;
-  status: ColumnType<'draft' | 'submitted' | 'approved' | 'returned', 'draft' | 'submitted' | 'approved' | 'returned' | undefined, 'draft' | 'submitted' | 'approved' | 'returned'>;
+  status: ColumnType<string, string | undefined, string>;
   version: ColumnType<number, number | undefined, number>;
-  mode: 'government_entrusted' | 'owner_self' | 'developer_acquisition' | 'other';
+  mode: string;
   mode_other: string | null;
   target_land_use: string | null;
   rule_set_id: string;
@@ -262,8 +265,8 @@ export interface AreaVersionTable {
   mode: string;
   mode_other: string | null;
   target_land_use: string | null;
-  input: Json;
-  result: Json;
+  input: Json<SavedCheckInput>;
+  result: Json<CheckAnswer>;
   rule_set_id: string;
   rule_set_version: number;
   area_m2: number;

@@ -4,7 +4,11 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AreaDetail, AreaList, BoundaryFromFile } from '../../domain/api/areas.schemas.js';
+import { CheckAnswer } from '../../domain/api/checks.schemas.js';
+import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { REPOSITORY_ROOT } from '../../server/config.js';
+import { assertMatchesContract } from '../helpers/contract.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { tileOf } from '../helpers/tiles.js';
@@ -43,6 +47,7 @@ describe('saved 成片改造区域', () => {
     const created = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { note: '初稿' }) });
     expect(created.statusCode).toBe(201);
     const area = created.json();
+    assertMatchesContract(AreaDetail, area);
     expect(area).toMatchObject({ name: '湖里 成片改造 试点', districtCode: '350206', districtName: '湖里区', status: 'draft', version: 1, ruleSetId: 'xiamen-new-industrial', mode: 'owner_self' });
     expect(area.input).toMatchObject({ ruleSet: 'xiamen-new-industrial', ruleSetVersion: area.ruleSetVersion, figures: { totalFloorArea: 30000 } });
     expect(area.result.parcels.some((taken: { id: number }) => taken.id === parcel.id)).toBe(true);
@@ -50,6 +55,7 @@ describe('saved 成片改造区域', () => {
     expect(area.versions).toEqual([expect.objectContaining({ version: 1, savedBy: 'planner-huli', note: '初稿' })]);
 
     const list = (await planner.get('/api/areas?district=350206')).json();
+    assertMatchesContract(AreaList, list);
     expect(list.items.map((item: { id: number }) => item.id)).toContain(area.id);
     expect((await planner.get('/api/areas?status=approved')).json().items.map((item: { id: number }) => item.id)).not.toContain(area.id);
 
@@ -57,23 +63,30 @@ describe('saved 成片改造区域', () => {
     const revised = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary, { figures: { totalFloorArea: 10, supportingFloorArea: 0, factoryFloorArea: 10 } }), baseVersion: 1 } });
     expect(revised.statusCode).toBe(200);
     expect(revised.json()).toMatchObject({ version: 2, pass: false });
+    assertMatchesContract(AreaDetail, revised.json());
     const stale = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary), baseVersion: 1 } });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().message).toContain('第 2 版');
+    assertMatchesContract(ErrorBody, stale.json());
 
     // Version 1 is still there, and can be restored as version 3.
     const first = (await planner.get(`/api/areas/${area.id}/versions/1`)).json();
+    assertMatchesContract(AreaDetail, first);
     expect(first).toMatchObject({ version: 1, input: { figures: { totalFloorArea: 30000 } } });
     const restored = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/restore`, payload: { version: 1, baseVersion: 2 } });
     expect(restored.statusCode).toBe(200);
+    assertMatchesContract(AreaDetail, restored.json());
     expect(restored.json()).toMatchObject({ version: 3, input: { figures: { totalFloorArea: 30000 } } });
     expect(restored.json().versions.map((entry: { version: number }) => entry.version)).toEqual([3, 2, 1]);
 
     // 报审 by the planner; only an official decides; a submitted area cannot be edited.
-    expect((await planner.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'submitted' } })).json().status).toBe('submitted');
+    const submitted = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'submitted' } });
+    assertMatchesContract(AreaDetail, submitted.json());
+    expect(submitted.json().status).toBe('submitted');
     const selfApproval = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'approved' } });
     expect(selfApproval.statusCode).toBe(403);
     expect(selfApproval.json().message).toContain('审批成片改造区域');
+    assertMatchesContract(ErrorBody, selfApproval.json());
     const editSubmitted = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...areaBody(boundary), baseVersion: 3 } });
     expect(editSubmitted.statusCode).toBe(409);
     expect(editSubmitted.json().message).toContain('报审');
@@ -85,8 +98,12 @@ describe('saved 成片改造区域', () => {
     expect((await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'returned', note: '请补充配套' } })).json().status).toBe('returned');
 
     // Deleted softly: gone from lists and reads, kept in the database with its versions.
-    expect((await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` })).statusCode).toBe(204);
-    expect((await planner.get(`/api/areas/${area.id}`)).statusCode).toBe(404);
+    const deleted = await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` });
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.body).toBe('');
+    const gone = await planner.get(`/api/areas/${area.id}`);
+    expect(gone.statusCode).toBe(404);
+    assertMatchesContract(ErrorBody, gone.json());
     expect((await planner.get('/api/areas')).json().items.map((item: { id: number }) => item.id)).not.toContain(area.id);
     const { rows: kept } = await sql<{ versions: number; deleted_by: string }>`
       SELECT (SELECT count(*)::int FROM area_versions WHERE area_id = a.id) AS versions, a.deleted_by FROM areas a WHERE a.id = ${area.id}`.execute(testApp.database.db);
@@ -103,12 +120,14 @@ describe('saved 成片改造区域', () => {
     const response = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary) });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    assertMatchesContract(ErrorBody, response.json());
   });
 
   it('reports overlap with other saved areas (not with itself when revising), and draws areas as tiles that follow edits', async () => {
     const { boundary, centre } = await boxAroundParcel('350206', 5, 1);
     const first = (await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { name: '甲区' }) })).json();
     const check = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary } })).json();
+    assertMatchesContract(CheckAnswer, check);
     // (Other test files save areas in the same database meanwhile: look for this one.)
     expect(check.overlaps).toEqual(expect.arrayContaining([expect.objectContaining({ id: first.id, name: '甲区', status: 'draft' })]));
     expect(check.figures.overlapM2).toBeCloseTo(check.area.m2, 0);
@@ -136,6 +155,7 @@ describe('saved 成片改造区域', () => {
     const response = await planner.request({ method: 'POST', url: '/api/areas/boundary-from-file', payload, headers });
     expect(response.statusCode).toBe(200);
     const body = response.json();
+    assertMatchesContract(BoundaryFromFile, body);
     expect(body.boundary.type).toBe('MultiPolygon');
     expect(body.features).toBe(12);
     expect(body.sourceCrs).toContain('4527');
@@ -149,5 +169,6 @@ describe('saved 成片改造区域', () => {
     const refused = await planner.request({ method: 'POST', url: '/api/areas/boundary-from-file', payload: notZip.payload, headers: notZip.headers });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toContain('部标 txt');
+    assertMatchesContract(ErrorBody, refused.json());
   });
 });

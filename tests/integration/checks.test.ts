@@ -1,5 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckAnswer } from '../../domain/api/checks.schemas.js';
+import { ErrorBody } from '../../domain/api/common.schemas.js';
+import { RuleSetList, StoredRuleSet } from '../../domain/api/rules.schemas.js';
+import { RULE_SHARE_OVER_ONE, RULE_SOURCE_MISSING } from '../../domain/rules/rule-set.validation.js';
+import { assertMatchesContract } from '../helpers/contract.js';
 import { geometryAreaM2, type PolygonalGeometry, type PolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { evaluateRuleSet, type RuleSet } from '../../domain/rules/rules.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
@@ -54,6 +59,7 @@ describe('GET /api/rule-sets', () => {
   it('lists the shipped rule sets with limits, comparisons, denominators and sources', async () => {
     const response = await planner.get('/api/rule-sets');
     expect(response.statusCode).toBe(200);
+    assertMatchesContract(RuleSetList, response.json());
     const items = response.json().items as RuleSet[];
     expect(items.map((item) => item.id).sort()).toEqual(['national-industrial', 'tianjin-fragments', 'xiamen-new-industrial']);
     const xiamen = items.find((item) => item.id === 'xiamen-new-industrial')!;
@@ -77,6 +83,7 @@ describe('POST /api/checks: the worked examples', () => {
     const response = await check({ ruleSet: 'tianjin-fragments', ruleSetVersion: 1, boundary, fragments: features(fragment), uncoveredIsFragment: false });
     expect(response.statusCode).toBe(200);
     const body = response.json();
+    assertMatchesContract(CheckAnswer, body);
     expect(body.area.m2).toBeCloseTo(45071.4, 2);
     expect(body.area.mu).toBeCloseTo(45071.4 / (10000 / 15), 3);
     expect(body.area.ha).toBeCloseTo(4.50714, 4);
@@ -133,6 +140,7 @@ describe('POST /api/checks: the worked examples', () => {
     const revised = await admin.request({ method: 'PUT', url: '/api/rule-sets/xiamen-new-industrial', payload: { city: current.city, name: current.name, rules, note: '道路间距容差改为 0.5 米' } });
     expect(revised.statusCode).toBe(200);
     expect(revised.json().version).toBe(current.version + 1);
+    assertMatchesContract(StoredRuleSet, revised.json());
     try {
       const narrow = await check({ ruleSet: 'xiamen-new-industrial', boundary });
       expect(narrow.json()).toMatchObject({ pieces: 2, ruleSetVersion: current.version + 1 });
@@ -140,7 +148,9 @@ describe('POST /api/checks: the worked examples', () => {
       // The older version still answers as it did.
       const old = await check({ ruleSet: 'xiamen-new-industrial', ruleSetVersion: current.version, boundary });
       expect(old.json()).toMatchObject({ pieces: 1, ruleSetVersion: current.version });
-      const versions = (await planner.get('/api/rule-sets/xiamen-new-industrial/versions')).json().items as (RuleSet & { note: string; createdBy: string })[];
+      const versionList = (await planner.get('/api/rule-sets/xiamen-new-industrial/versions')).json();
+      assertMatchesContract(RuleSetList, versionList);
+      const versions = versionList.items as (RuleSet & { note: string; createdBy: string })[];
       expect(versions[0]).toMatchObject({ version: current.version + 1, note: '道路间距容差改为 0.5 米', createdBy: 'admin' });
       const { rows } = await sql<{ actor: string }>`SELECT actor FROM history WHERE entity = 'rule_sets' AND entity_id = 'xiamen-new-industrial' ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
       expect(rows[0].actor).toBe('admin');
@@ -236,6 +246,7 @@ describe('POST /api/checks: bad input', () => {
     expect(selfCrossing.statusCode).toBe(400);
     expect(selfCrossing.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'boundary' });
     expect(selfCrossing.json().message).toContain('自相交');
+    assertMatchesContract(ErrorBody, selfCrossing.json());
 
     const badFragment = await check({ ruleSet: 'tianjin-fragments', boundary: polygon(rectangle(0, 0, 100, 100)), fragments: features(polygon(rectangle(0, 0, 10, 10)), bowTie) });
     expect(badFragment.statusCode).toBe(400);
@@ -260,6 +271,26 @@ describe('POST /api/checks: bad input', () => {
     expect(huge.json().message).toContain('平方千米');
   });
 
+  it('names a ring touching itself at a vertex as such, not as edges crossing', async () => {
+    // Two squares of one ring meeting at a vertex: GEOS says "Ring Self-intersection".
+    const [a, b, c, d] = [rectangle(0, 0, 10, 10)[0], rectangle(10, 0, 10, 10)[0], rectangle(10, 10, 10, 10)[0], rectangle(0, 10, 10, 10)[0]];
+    const e = rectangle(20, 20, 10, 10)[0];
+    const [f, g] = [rectangle(10, 20, 10, 10)[0], rectangle(20, 10, 10, 10)[0]];
+    const touching = polygon([a, b, c, g, e, f, c, d, a]);
+    const response = await check({ ruleSet: 'tianjin-fragments', boundary: touching });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'boundary' });
+    expect(response.json().reason).toContain('Ring Self-intersection');
+    expect(response.json().message).toContain('环自相交');
+    expect(response.json().message).not.toContain('边界自相交');
+  });
+
+  it('answers 404 for the versions of a rule set that does not exist', async () => {
+    const response = await planner.get('/api/rule-sets/nowhere/versions');
+    expect(response.statusCode).toBe(404);
+    assertMatchesContract(ErrorBody, response.json());
+  });
+
   it('refuses a rule set an administrator got wrong, saying which rule and why', async () => {
     const response = await admin.request({
       method: 'PUT', url: '/api/rule-sets/xiamen-new-industrial',
@@ -269,5 +300,10 @@ describe('POST /api/checks: bad input', () => {
     expect(response.json().message).toContain('第 1 条规则');
     expect(response.json().message).toContain('0.10');
     expect(response.json().message).toContain('出处');
+    assertMatchesContract(ErrorBody, response.json());
+    expect(response.json().reasons).toEqual([
+      { reason: RULE_SHARE_OVER_ONE, where: 'rules[0].limit' },
+      { reason: RULE_SOURCE_MISSING, where: 'rules[0].source' },
+    ]);
   });
 });

@@ -1,0 +1,114 @@
+import { Type, type Static } from 'typebox';
+import { COMPARISONS, MEASURE_IDS } from '../rules/measures.js';
+import { Nullable, StringEnum } from './common.schemas.js';
+import { RuleSource } from './rules.schemas.js';
+
+/** A boundary or a drawn zone: GeoJSON Polygon or MultiPolygon (structure checked by the server). */
+export const GeoJsonPolygon = Type.Object({
+  type: StringEnum(['Polygon', 'MultiPolygon'] as const),
+  coordinates: Type.Array(Type.Unknown()),
+}, { description: 'GeoJSON Polygon or MultiPolygon, EPSG:4326 [经度, 纬度]' });
+export type GeoJsonPolygon = Static<typeof GeoJsonPolygon>;
+
+/** Shapes drawn inside an area (零星用地, 配套用房 land). */
+export const PolygonFeatures = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'),
+    geometry: GeoJsonPolygon,
+    properties: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  }), { maxItems: 500 }),
+});
+export type PolygonFeatures = Static<typeof PolygonFeatures>;
+
+/**
+ * Floor areas entered by the planner, as a request carries them (null or left out: not entered).
+ * Null first: with type coercion on, a number schema tried first would turn null into 0.
+ */
+export const FloorAreaFiguresInput = Type.Object({
+  totalFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '总计容建筑面积, m² (null: 未填)' })),
+  supportingFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '配套用房计容建筑面积, m²' })),
+  factoryFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '工业厂房建筑面积, m²' })),
+});
+export type FloorAreaFiguresInput = Static<typeof FloorAreaFiguresInput>;
+
+/** POST /api/checks: an area as drawn, to be checked against a rule set. */
+export const CheckBody = Type.Object({
+  ruleSet: Type.String({ description: '规则集编号, e.g. xiamen-new-industrial (GET /api/rule-sets)' }),
+  ruleSetVersion: Type.Optional(Type.Integer({ minimum: 1, description: '规则集版本 (默认: 当前版本)' })),
+  boundary: GeoJsonPolygon,
+  fragments: Type.Optional(PolygonFeatures),
+  supportingLand: Type.Optional(PolygonFeatures),
+  parcels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 5000, description: '纳入的地块 id (默认: 与边界相交的全部地块)' })),
+  fragmentParcels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 5000, description: '标为零星用地的地块 id' })),
+  uncoveredIsFragment: Type.Optional(Type.Boolean({ default: true, description: '边界内未登记地块的土地计为零星用地' })),
+  excludeArea: Type.Optional(Type.Integer({ minimum: 1, description: '修订中的已保存区域 id（不计入与其他区域的重叠）' })),
+  figures: Type.Optional(FloorAreaFiguresInput),
+});
+export type CheckBody = Static<typeof CheckBody>;
+
+/** One rule decided on the figures (domain/rules/rules.ts `evaluateRule`). */
+export const CheckResult = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  measure: StringEnum(MEASURE_IDS),
+  numerator: Nullable(Type.Number()),
+  denominator: Nullable(Type.Number()),
+  ratio: Nullable(Type.Number({ description: 'numerator ÷ denominator, to 0.0001 (0.01 % of a share); null when not computable' })),
+  limit: Type.Number(),
+  comparison: StringEnum(COMPARISONS),
+  pass: Nullable(Type.Boolean({ description: 'null: a figure is missing or the denominator is 0' })),
+  source: RuleSource,
+  denominatorDefinition: Type.String(),
+});
+export type CheckResult = Static<typeof CheckResult>;
+
+const CheckFiguresObject = Type.Object({
+  projectLandM2: Type.Number(),
+  fragmentLandM2: Type.Number(),
+  uncoveredLandM2: Type.Number(),
+  supportingLandM2: Type.Number(),
+  parcelLandM2: Type.Number(),
+  inefficientLandM2: Type.Number(),
+  inefficientShare: Nullable(Type.Number()),
+  gapToleranceM: Type.Number(),
+  overlapM2: Type.Number({ description: 'land of this boundary already inside other saved areas' }),
+  totalFloorAreaM2: Nullable(Type.Number()),
+  supportingFloorAreaM2: Nullable(Type.Number()),
+  factoryFloorAreaM2: Nullable(Type.Number()),
+}, { additionalProperties: Nullable(Type.Number()) });
+/** Areas in m² (2 decimals), shares as fractions; also read by name (the rules' numerators, tables). */
+export const CheckFigures = Type.Unsafe<Static<typeof CheckFiguresObject> & Record<string, number | null>>(CheckFiguresObject);
+export type CheckFigures = Static<typeof CheckFigures>;
+
+/**
+ * A parcel the boundary takes in. Its own fields outside the reader's districts are those of
+ * domain/scope-visibility.ts (`status` is null there); `insideM2` and `share` are the check's.
+ */
+export const CheckedParcel = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  districtCode: Type.String(),
+  status: Nullable(Type.String({ description: 'null outside the reader\'s districts' })),
+  areaM2: Type.Number(),
+  insideM2: Type.Number(),
+  share: Type.Number({ description: 'share of the parcel inside the boundary (1 = whole)' }),
+});
+export type CheckedParcel = Static<typeof CheckedParcel>;
+
+/** Another saved area meeting this boundary (named 管辖范围外的区域 outside the reader's districts). */
+export const CheckOverlap = Type.Object({ id: Type.Integer(), name: Type.String(), status: Type.String(), overlapM2: Type.Number() });
+export type CheckOverlap = Static<typeof CheckOverlap>;
+
+/** The answer of POST /api/checks, stored with saved areas too. */
+export const CheckAnswer = Type.Object({
+  area: Type.Object({ m2: Type.Number(), ha: Type.Number(), mu: Type.Number() }),
+  checks: Type.Array(CheckResult),
+  pieces: Type.Integer(),
+  ruleSetVersion: Type.Integer(),
+  ruleSet: Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String(), city: Type.String() }),
+  figures: CheckFigures,
+  parcels: Type.Array(CheckedParcel),
+  overlaps: Type.Array(CheckOverlap),
+});
+export type CheckAnswer = Static<typeof CheckAnswer>;
