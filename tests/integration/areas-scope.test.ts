@@ -91,6 +91,7 @@ describe('成片改造区域 outside the user\'s districts', () => {
     expectOutOfScope(await huliPlanner.request({ method: 'DELETE', url: `/api/areas/${simingArea.id}` }), '思明区');
     const unchanged = await cityPlanner.get(`/api/areas/${simingArea.id}`);
     expect(unchanged.statusCode).toBe(200);
+    assertMatchesContract(AreaDetail, unchanged.json());
     expect(unchanged.json()).toMatchObject({ name: '思明 试点', version: 1, status: 'draft' });
   });
 
