@@ -43,6 +43,7 @@ import { rulesRoutes } from './rules/rules.routes.js';
 import { ruleSetsRepositoryPlugin } from './rules/rule-sets.repository.js';
 import { areasRoutes } from './areas/areas.routes.js';
 import { areasRepositoryPlugin } from './areas/areas.repository.js';
+import { boundaryFromFileRoute } from './areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
 
 
@@ -123,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(rulesRoutes);
   await app.register(checksRoutes);
   await app.register(areasRoutes);
+  await app.register(boundaryFromFileRoute);
   await app.register(tilesRoutes);
   await app.register(importsRoutes, { service: importService });
   await app.register(surveyRoutes);

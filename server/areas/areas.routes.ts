@@ -11,7 +11,6 @@ import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Scope } from '../auth/scope.js';
 import { ApiError, GeometryError, NotFoundError, unlessRefused } from '../errors.js';
 import type { AreaContent, AreaRow, AreaVersionRow } from './areas.repository.js';
-import { boundaryFromFileRoute } from './boundary-file.js';
 
 const summaryOf = (row: AreaRow): AreaSummary => ({
   id: row.id, name: row.name, districtCode: row.district_code, districtName: row.district_name, status: row.status as AreaStatus,
@@ -192,6 +191,4 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     await areas.softDelete(row.id, actorOf(request));
     return reply.code(204).send(null);
   });
-
-  await app.register(boundaryFromFileRoute);
 }

@@ -28,11 +28,14 @@ async function scopedUser(role: string, district: string): Promise<Session> {
   return await login(testApp.app, username, 'Scope-final-2026');
 }
 
-/** A box around the `offset`-th parcel of a district, grown by half its size on each side. */
+/**
+ * A box around the `offset`-th last parcel of a district, grown by half its size on each side: far
+ * from the first parcels, around which the other test files save areas in the same database.
+ */
 async function boxAroundParcel(district: string, offset: number) {
   const { rows: [parcel] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
     SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
-    FROM parcels WHERE district_code = ${district} ORDER BY id OFFSET ${offset} LIMIT 1`.execute(testApp.database.db);
+    FROM parcels WHERE district_code = ${district} ORDER BY id DESC OFFSET ${offset} LIMIT 1`.execute(testApp.database.db);
   const dx = (parcel.xmax - parcel.xmin) / 2;
   const dy = (parcel.ymax - parcel.ymin) / 2;
   const ring = [[parcel.xmin - dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymin - dy]];
@@ -51,7 +54,7 @@ beforeAll(async () => {
   huliPlanner = await login(testApp.app, 'planner-huli');
   official = await login(testApp.app, 'official');
   huliViewer = await scopedUser('viewer', '350206');
-  simingBoundary = await boxAroundParcel('350203', 40);
+  simingBoundary = await boxAroundParcel('350203', 10);
   const created = await cityPlanner.request({ method: 'POST', url: '/api/areas', payload: areaBody('思明 试点', simingBoundary) });
   expect(created.statusCode).toBe(201);
   simingArea = created.json();
@@ -88,6 +91,7 @@ describe('成片改造区域 outside the user\'s districts', () => {
     expectOutOfScope(await huliPlanner.request({ method: 'DELETE', url: `/api/areas/${simingArea.id}` }), '思明区');
     const unchanged = await cityPlanner.get(`/api/areas/${simingArea.id}`);
     expect(unchanged.statusCode).toBe(200);
+    assertMatchesContract(AreaDetail, unchanged.json());
     expect(unchanged.json()).toMatchObject({ name: '思明 试点', version: 1, status: 'draft' });
   });
 
@@ -102,7 +106,7 @@ describe('成片改造区域 outside the user\'s districts', () => {
   });
 
   it('a planner may not move an own area into another district', async () => {
-    const huliBoundary = await boxAroundParcel('350206', 40);
+    const huliBoundary = await boxAroundParcel('350206', 10);
     const own = await huliPlanner.request({ method: 'POST', url: '/api/areas', payload: areaBody('湖里 自有', huliBoundary) });
     expect(own.statusCode).toBe(201);
     const moved = await huliPlanner.request({ method: 'PUT', url: `/api/areas/${own.json().id}`, payload: { ...areaBody('湖里 自有', simingBoundary), baseVersion: 1 } });
