@@ -41,9 +41,9 @@ import { checksRepositoryPlugin } from './checks/checks.repository.js';
 import { checksServicePlugin } from './checks/checks.service.js';
 import { rulesRoutes } from './rules/rules.routes.js';
 import { ruleSetsRepositoryPlugin } from './rules/rule-sets.repository.js';
-import { areasRoutes } from './areas/areas.routes.js';
-import { areasRepositoryPlugin } from './areas/areas.repository.js';
-import { boundaryFromFileRoute } from './areas/boundary-file.js';
+import { areasRoutes } from './redevelopment-areas/areas.routes.js';
+import { areasRepositoryPlugin } from './redevelopment-areas/areas.repository.js';
+import { boundaryFromFileRoute } from './redevelopment-areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
 
 

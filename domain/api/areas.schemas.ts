@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../areas.js';
+import { AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { CheckAnswer, CheckBody, GeoJsonPolygon, PolygonFeatures } from './checks.schemas.js';
 import { Nullable, StringEnum } from './common.schemas.js';

@@ -1,5 +1,5 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { AREA_STATUSES } from '@domain/areas.js';
+import { AREA_STATUSES } from '@domain/redevelopment-areas.js';
 import { RESTRICTED_PARCEL } from '../ui/colour-scheme.js';
 import { LOCAL_IDEOGRAPH_FONT_FAMILY, TEXT_FONT } from './map-style.js';
 

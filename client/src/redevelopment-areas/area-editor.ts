@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { AreaStatus, RedevelopmentMode } from '@domain/areas.js';
+import type { AreaStatus, RedevelopmentMode } from '@domain/redevelopment-areas.js';
 import type { AreaBody, CheckBody, FloorAreaFigures, PolygonFeatureCollection, SavedArea } from './areas.api.js';
 import { polygonsOf, type Areal } from './area-geometry.js';
 

@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { AreaStatus, RedevelopmentMode } from '@domain/areas.js';
+import type { AreaStatus, RedevelopmentMode } from '@domain/redevelopment-areas.js';
 import type { CheckAnswer } from '@domain/rules/check-answer.js';
 import { queryString, request, type RequestOptions } from '../http/request.js';
 

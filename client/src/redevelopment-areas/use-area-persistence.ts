@@ -1,6 +1,6 @@
 import { computed, reactive, ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import { ElMessage, ElMessageBox } from 'element-plus';
-import { AREA_TRANSITIONS, areaStatusLabel, type AreaStatus } from '@domain/areas.js';
+import { AREA_TRANSITIONS, areaStatusLabel, type AreaStatus } from '@domain/redevelopment-areas.js';
 import { roleCan } from '@domain/permissions.js';
 import { changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, restoreAreaVersion, updateArea, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type SavedArea } from './areas.api.js';
 import { ApiError } from '../http/request.js';

@@ -1,4 +1,4 @@
-import { areaStatusLabel, redevelopmentModeLabel } from '@domain/areas.js';
+import { areaStatusLabel, redevelopmentModeLabel } from '@domain/redevelopment-areas.js';
 import type { SavedArea } from './areas.api.js';
 import { formatArea, formatLimit, formatRatio } from './gauges.js';
 

@@ -4,7 +4,7 @@ import {
   type AreaSummary, type SavedCheckInput,
 } from '../../domain/api/areas.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
-import { AREA_TRANSITIONS, areaEditable, areaStatusLabel, type AreaStatus, type RedevelopmentMode } from '../../domain/areas.js';
+import { AREA_TRANSITIONS, areaEditable, areaStatusLabel, type AreaStatus, type RedevelopmentMode } from '../../domain/redevelopment-areas.js';
 import { ACTION_LABELS, roleCan } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
