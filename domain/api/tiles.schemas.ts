@@ -37,3 +37,12 @@ export const VectorTileBody = Type.Unsafe<Uint8Array>({ type: 'string', format: 
 
 export const TileCacheCleared = Type.Object({ stored: Type.Integer({ description: 'tiles deleted from the persistent cache' }) });
 export type TileCacheCleared = Static<typeof TileCacheCleared>;
+
+export const GlyphParams = Type.Object({
+  fontstack: Type.String({ description: 'e.g. Noto Sans Regular' }),
+  range: Type.String({ pattern: '^[0-9]+-[0-9]+$', description: 'e.g. 0-255' }),
+});
+export type GlyphParams = Static<typeof GlyphParams>;
+
+/** Glyph PBF (signed distance fields), empty for a range that is not generated. */
+export const GlyphsBody = Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'application/x-protobuf' });

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Type } from 'typebox';
+import { GlyphParams, GlyphsBody } from '../../domain/api/tiles.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import { REPOSITORY_ROOT } from '../config.js';
 
@@ -17,10 +17,8 @@ export async function glyphsRoutes(app: AppInstance): Promise<void> {
     schema: {
       tags: ['tiles'],
       summary: 'Glyph PBF (signed distance fields) for map labels',
-      params: Type.Object({
-        fontstack: Type.String({ description: 'e.g. Noto Sans Regular' }),
-        range: Type.String({ pattern: '^[0-9]+-[0-9]+$', description: 'e.g. 0-255' }),
-      }),
+      params: GlyphParams,
+      response: { 200: GlyphsBody },
     },
   }, async (request, reply) => {
     // Only the first font of a comma-separated stack is served; names never leave the folder.
