@@ -10,7 +10,7 @@ const OptionalText = (maxLength: number, description: string) =>
 /** What a planner says about an area besides its drawing. */
 const AreaFields = {
   name: Type.String({ minLength: 1, maxLength: 100, description: '区域名称' }),
-  mode: StringEnum(REDEVELOPMENT_MODE_CODES, { description: '改造模式 (domain/areas.ts)' }),
+  mode: StringEnum(REDEVELOPMENT_MODE_CODES, { description: '改造模式 (domain/redevelopment-areas.ts)' }),
   modeOther: OptionalText(200, '改造模式为 other 时的说明'),
   targetLandUse: OptionalText(200, '目标用途'),
   note: OptionalText(1000, '本次保存说明'),
