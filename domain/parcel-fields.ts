@@ -1,5 +1,4 @@
 import { EFFICIENCY_STATUS_CODES, EVALUATION_GRADES, INEFFICIENCY_TYPE_CODES, REDEVELOPMENT_INTENTS } from './efficiency.js';
-import { OUT_OF_SCOPE_PARCEL_KEYS } from './scope-visibility.js';
 
 export type ParcelFieldKind = 'text' | 'number' | 'date' | 'boolean' | 'enum' | 'fraction';
 
@@ -96,16 +95,4 @@ export function parcelFieldDescription(field: ParcelField): string {
 /** camelCase API key → snake_case database column. */
 export function columnName(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-/** A parcel attribute an out-of-scope reader still sees (domain/scope-visibility.ts). */
-export type OutOfScopeParcelKey = (typeof OUT_OF_SCOPE_PARCEL_KEYS)[number];
-
-/**
- * Whether a parcel attribute stays visible to a reader outside the parcel's district: where the
- * parcel is and what it is, not who holds it or how it performs. The parcel card, the GeoJSON by
- * box and the vector tiles all mask every other attribute through this one test.
- */
-export function visibleOutOfScope(key: string): boolean {
-  return (OUT_OF_SCOPE_PARCEL_KEYS as readonly string[]).includes(key);
 }

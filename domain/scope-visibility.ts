@@ -8,7 +8,15 @@ export type OutOfScopeParcelKey = (typeof OUT_OF_SCOPE_PARCEL_KEYS)[number];
 
 const VISIBLE = new Set<string>(OUT_OF_SCOPE_PARCEL_KEYS);
 
+/**
+ * Whether a parcel attribute stays visible to a reader outside the parcel's district. The parcel
+ * card, the GeoJSON by box, the vector tiles and the policy check all mask through this one test.
+ */
+export function visibleOutOfScope(key: string): key is OutOfScopeParcelKey {
+  return VISIBLE.has(key);
+}
+
 /** A parcel's fields as an out-of-scope reader sees them: the others set to null. */
 export function maskOutOfScopeParcel<T extends Record<string, unknown>>(parcel: T): { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null } {
-  return Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, VISIBLE.has(key) ? value : null])) as { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null };
+  return Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, visibleOutOfScope(key) ? value : null])) as { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null };
 }

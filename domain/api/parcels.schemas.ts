@@ -1,7 +1,8 @@
 import { Type, type Static, type TBoolean, type TNull, type TNumber, type TOptional, type TSchema, type TString, type TUnion, type TUnsafe } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../efficiency.js';
-import { PARCEL_FIELD_DEFINITIONS, PARCEL_FIELDS, parcelFieldDescription, visibleOutOfScope, type OutOfScopeParcelKey, type ParcelField } from '../parcel-fields.js';
+import { PARCEL_FIELD_DEFINITIONS, PARCEL_FIELDS, parcelFieldDescription, type ParcelField } from '../parcel-fields.js';
+import { visibleOutOfScope, type OutOfScopeParcelKey } from '../scope-visibility.js';
 
 import { BoundingBox, NullFirst, Nullable, StringEnum } from './common.schemas.js';
 

@@ -2,7 +2,8 @@ import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
   ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
 } from '../../domain/api/parcels.schemas.js';
-import { PARCEL_FIELDS, visibleOutOfScope } from '../../domain/parcel-fields.js';
+import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
+import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { PARCEL_FIELD_ACTIONS, roleCan, roleLabel, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
@@ -12,8 +13,7 @@ import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
 function restrictedView(parcel: ParcelDetail): ParcelDetail {
-  const masked = Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, visibleOutOfScope(key) ? value : null]));
-  return { ...(masked as ParcelDetail), restricted: true };
+  return { ...(maskOutOfScopeParcel(parcel) as ParcelDetail), restricted: true };
 }
 
 export async function parcelsRoutes(app: AppInstance): Promise<void> {

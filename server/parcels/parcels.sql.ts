@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { visibleOutOfScope } from '../../domain/parcel-fields.js';
+import { visibleOutOfScope } from '../../domain/scope-visibility.js';
 import type { Scope } from '../auth/scope.js';
 
 /** Every attribute of a parcel `p` with its district `d`, under the API's keys (ParcelDetail). */

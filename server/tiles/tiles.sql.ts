@@ -26,7 +26,7 @@
  * family read in the same snapshot, so the persistent cache can refuse a tile that a concurrent
  * change has made stale.
  */
-import { visibleOutOfScope } from '../../domain/parcel-fields.js';
+import { visibleOutOfScope } from '../../domain/scope-visibility.js';
 import { scopeSqlText } from '../auth/scope.js';
 
 export const TILE_EXTENT = 4096;
