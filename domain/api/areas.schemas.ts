@@ -3,6 +3,7 @@ import { AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-ar
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { CheckAnswer, CheckBody, GeoJsonPolygon, PolygonFeatures } from './checks.schemas.js';
 import { Nullable, StringEnum } from './common.schemas.js';
+import { MultiPolygon } from './parcels.schemas.js';
 
 const OptionalText = (maxLength: number, description: string) =>
   Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength })], { description }));
@@ -115,7 +116,7 @@ export const AreaDeleted = Type.Null({ description: 'deleted (softly: kept with 
 
 /** POST /api/areas/boundary-from-file: the union of a file's polygons, EPSG:4326. */
 export const BoundaryFromFile = Type.Object({
-  boundary: Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Unknown()) }),
+  boundary: MultiPolygon,
   features: Type.Integer({ description: 'polygons read' }),
   sourceCrs: Type.String(),
   layer: Type.String(),

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /**
  * Schemas shared by every capability's contract (`domain/api/<capability>.schemas.ts`). The server
@@ -28,5 +28,11 @@ export const ErrorBody = Type.Object({
   parameter: Type.Optional(Type.String({ description: 'the request field at fault' })),
 }, { additionalProperties: true });
 
-/** [minLon, minLat, maxLon, maxLat] in degrees, EPSG:4490 (CGCS2000 ≈ WGS84). */
-export const BoundingBox = Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' });
+/**
+ * [minLon, minLat, maxLon, maxLat] in degrees, EPSG:4490 (CGCS2000 ≈ WGS84). Typed as a 4-tuple
+ * (the JSON schema says minItems/maxItems 4) so the browser hands it to MapLibre's `fitBounds` as is.
+ */
+export const BoundingBox = Type.Unsafe<[number, number, number, number]>(
+  Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' }),
+);
+export type BoundingBox = Static<typeof BoundingBox>;

@@ -58,6 +58,7 @@ export const MultiPolygon = Type.Object({
   type: Type.Literal('MultiPolygon'),
   coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))),
 }, { description: 'GeoJSON, EPSG:4490' });
+export type MultiPolygon = Static<typeof MultiPolygon>;
 
 /** 一宗一卡: every attribute of one parcel; outside the reader's districts only OUT_OF_SCOPE_PARCEL_KEYS are filled. */
 export const ParcelDetail = Type.Object({

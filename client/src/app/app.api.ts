@@ -1,21 +1,14 @@
+import type { Health } from '@domain/api/health.schemas.js';
+import type { ClientSettings } from '@domain/api/settings.schemas.js';
 import { getJson, type RequestOptions } from '../http/request.js';
 
-export interface HealthResponse {
-  status: 'ok';
-  database: string;
-  postgis: string;
-}
+export type { Health } from '@domain/api/health.schemas.js';
+export type { ClientSettings } from '@domain/api/settings.schemas.js';
 
-export interface SettingsResponse {
-  basemapUrl: string | null;
-  cityCode: string;
-  cityName: string;
-}
-
-export function fetchHealth(options?: RequestOptions): Promise<HealthResponse> {
+export function fetchHealth(options?: RequestOptions): Promise<Health> {
   return getJson('/api/health', options);
 }
 
-export function fetchSettings(options?: RequestOptions): Promise<SettingsResponse> {
+export function fetchSettings(options?: RequestOptions): Promise<ClientSettings> {
   return getJson('/api/settings', options);
 }

@@ -1,37 +1,19 @@
+import type { LoginBody, PasswordChangeBody, Session } from '@domain/api/auth.schemas.js';
 import { getJson, request, setCsrfToken, type RequestOptions } from '../http/request.js';
 
-/** A district a user is responsible for ('350200' = the whole city). */
-export interface UserScope {
-  code: string;
-  name: string;
-}
-
-/** The signed-in user, as `POST /api/auth/login` and `GET /api/auth/me` answer it. */
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  scopes: UserScope[];
-  /** The password was set by an administrator (or is the initial one): change it before working. */
-  mustChangePassword: boolean;
-}
-
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-}
+export type { Session, SessionUser, UserScope } from '@domain/api/auth.schemas.js';
 
 /** Signs in; the server sets the session cookie, the CSRF token is kept for later writes. */
-export async function login(username: string, password: string, options?: RequestOptions): Promise<SessionResponse> {
-  const answer = await request<SessionResponse>('POST', '/api/auth/login', { username, password }, options);
+export async function login(username: string, password: string, options?: RequestOptions): Promise<Session> {
+  const body: LoginBody = { username, password };
+  const answer = await request<Session>('POST', '/api/auth/login', body, options);
   setCsrfToken(answer.csrfToken);
   return answer;
 }
 
 /** The current session, if the cookie still holds one (a 401 otherwise, which signs out). */
-export async function fetchSession(options?: RequestOptions): Promise<SessionResponse> {
-  const answer = await getJson<SessionResponse>('/api/auth/me', options);
+export async function fetchSession(options?: RequestOptions): Promise<Session> {
+  const answer = await getJson<Session>('/api/auth/me', options);
   setCsrfToken(answer.csrfToken);
   return answer;
 }
@@ -45,5 +27,6 @@ export async function logout(options?: RequestOptions): Promise<void> {
 }
 
 export function changePassword(currentPassword: string, newPassword: string, options?: RequestOptions): Promise<void> {
-  return request('POST', '/api/auth/password', { currentPassword, newPassword }, options);
+  const body: PasswordChangeBody = { currentPassword, newPassword };
+  return request('POST', '/api/auth/password', body, options);
 }

@@ -3,9 +3,9 @@ import type { District } from './districts.api.js';
 import { catalogueFromDistricts, fallbackCatalogue, findDistrict } from './district-catalogue.js';
 
 const items: District[] = [
-  { code: '350206', name: '湖里区', level: 'district', parentCode: '350200', bbox: [118.06, 24.47, 118.2, 24.56], areaM2: 76_328_407 },
-  { code: '350200', name: '厦门市', level: 'city', parentCode: null, bbox: [117.88, 24.42, 118.41, 24.91], areaM2: 1_766_293_572 },
-  { code: '350203', name: '思明区', level: 'district', parentCode: '350200', bbox: [118.05, 24.42, 118.21, 24.51], areaM2: 85_416_004 },
+  { code: '350206', name: '湖里区', level: 'district', parentCode: '350200', bbox: [118.06, 24.47, 118.2, 24.56], areaM2: 76_328_407, inScope: true },
+  { code: '350200', name: '厦门市', level: 'city', parentCode: null, bbox: [117.88, 24.42, 118.41, 24.91], areaM2: 1_766_293_572, inScope: true },
+  { code: '350203', name: '思明区', level: 'district', parentCode: '350200', bbox: [118.05, 24.42, 118.21, 24.51], areaM2: 85_416_004, inScope: true },
 ];
 
 describe('district catalogue', () => {

@@ -5,11 +5,12 @@ import type { District } from './districts.api.js';
 export interface DistrictEntry {
   code: string;
   name: string;
-  level: 'city' | 'district';
+  /** 'city' 市 or 'district' 区县 (the picker lists no other level). */
+  level: District['level'];
   /** Null when the server could not be reached and the entry comes from the built-in list. */
   bbox: BoundingBox | null;
   areaM2: number | null;
-  /** Whether the user's scope covers it; null when not known (built-in list, older server). */
+  /** Whether the user's scope covers it; null when not known (built-in list). */
   inScope: boolean | null;
 }
 
@@ -26,7 +27,7 @@ function entryOf(district: District): DistrictEntry {
     level: district.level,
     bbox: district.bbox,
     areaM2: district.areaM2,
-    inScope: typeof district.inScope === 'boolean' ? district.inScope : null,
+    inScope: district.inScope,
   };
 }
 

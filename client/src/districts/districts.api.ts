@@ -1,25 +1,9 @@
-import type { DistrictStats } from '@domain/district-figures.js';
+import type { DistrictList, DistrictStats } from '@domain/api/districts.schemas.js';
 import { getJson, type RequestOptions } from '../http/request.js';
-import type { BoundingBox } from '../map/geo-types.js';
 
-export type { DistrictStats, StatusFigure, TypeFigure } from '@domain/district-figures.js';
+export type { District, DistrictList, DistrictStats, StatusFigure, TypeFigure } from '@domain/api/districts.schemas.js';
 
-export interface District {
-  code: string;
-  name: string;
-  level: 'city' | 'district';
-  parentCode: string | null;
-  bbox: BoundingBox;
-  areaM2: number;
-  /** Whether the signed-in user's scope covers it (names are not secret, figures are). */
-  inScope?: boolean;
-}
-
-export interface DistrictsResponse {
-  items: District[];
-}
-
-export function fetchDistricts(options?: RequestOptions): Promise<DistrictsResponse> {
+export function fetchDistricts(options?: RequestOptions): Promise<DistrictList> {
   return getJson('/api/districts', options);
 }
 

@@ -187,6 +187,12 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+/**
+ * A querystring schema's type as a caller sends it: the parameters the server fills with their
+ * schema default (`page`, `pageSize`, `limit`) may be left out.
+ */
+export type QueryWithDefaults<Query, Defaulted extends keyof Query> = Omit<Query, Defaulted> & Partial<Pick<Query, Defaulted>>;
+
 export function queryString(query: object): string {
   const parameters = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

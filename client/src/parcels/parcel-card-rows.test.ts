@@ -38,8 +38,10 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     redevelopmentIntent: 'willing',
     evaluationGrade: 'C',
     bbox: [118.1, 24.5, 118.11, 24.51],
-    geometry: null,
+    geometry: { type: 'MultiPolygon', coordinates: [[[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.5]]]] },
     updatedAt: '2025-11-22T01:46:47Z',
+    updatedBy: 'surveyor',
+    restricted: false,
     ...overrides,
   };
 }
@@ -104,7 +106,7 @@ describe('parcel card rows', () => {
   it('shows — for every missing attribute instead of 0 or "null"', () => {
     const empty = parcel({
       owner: null,
-      areaM2: null,
+      registeredAreaM2: null,
       buildingCoverage: null,
       productionStart: null,
       status: null,
@@ -113,14 +115,14 @@ describe('parcel card rows', () => {
       landUseCode: null,
     });
     const card = parcelCardGroups(empty);
-    for (const key of ['owner', 'areaM2', 'buildingCoverage', 'productionStart', 'status', 'evaluationGrade', 'redevelopmentIntent', 'landUseCode']) {
+    for (const key of ['owner', 'registeredAreaM2', 'buildingCoverage', 'productionStart', 'status', 'evaluationGrade', 'redevelopmentIntent', 'landUseCode']) {
       expect(valueOf(card, key).value).toBe('—');
     }
-    expect(valueOf(card, 'areaM2').detail).toBeUndefined();
+    expect(valueOf(card, 'registeredAreaM2').detail).toBeUndefined();
   });
 
   it('titles the card with 宗地编号 and 土地使用权人', () => {
     expect(parcelCardTitle(parcel())).toBe('350206-000967 · 厦门达远机械实业有限公司');
-    expect(parcelCardTitle(parcel({ code: null, owner: null }))).toBe('地块 7292');
+    expect(parcelCardTitle(parcel({ owner: null }))).toBe('350206-000967');
   });
 });

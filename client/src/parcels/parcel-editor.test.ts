@@ -36,9 +36,10 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     identifiedAt: null,
     redevelopmentIntent: 'willing',
     evaluationGrade: 'C',
-    bbox: null,
-    geometry: null,
+    bbox: [118.1, 24.5, 118.11, 24.51],
+    geometry: { type: 'MultiPolygon', coordinates: [[[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.5]]]] },
     updatedAt: '2026-11-22T02:09:23.183Z',
+    updatedBy: 'surveyor',
     restricted: false,
     ...overrides,
   };

@@ -8,7 +8,7 @@ import { INDUSTRY_CODES } from '@domain/industry-codes.js';
 import { LAND_USE_CODES } from '@domain/land-use.js';
 import { PARCEL_FIELDS, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
 import { editableParcelFields } from '@domain/permissions.js';
-import type { ParcelChange, ParcelDetail } from './parcels.api.js';
+import type { ParcelDetail, ParcelPatch } from './parcels.api.js';
 
 /** How one attribute is edited. Fractions are typed as percentages, as officials read them. */
 export type EditorInput = 'text' | 'number' | 'percent' | 'date' | 'boolean' | 'select';
@@ -148,18 +148,20 @@ export function changedKeys(fields: readonly EditorField[], initial: EditorValue
 /**
  * The PATCH body: only what the user changed, in API units (percent back to 0–1), plus the
  * `updatedAt` the form started from so a save made in between is not silently overwritten.
+ * The fields are the editable ones of the field list the patch schema is built from, so the keys
+ * are the schema's; values typed by the user are checked by the server (400 names the field).
  */
 export function parcelChange(
   fields: readonly EditorField[],
   initial: EditorValues,
   current: EditorValues,
   expectedUpdatedAt: string | null,
-): ParcelChange {
-  const change: ParcelChange = {};
+): ParcelPatch {
+  const change: Record<string, string | number | boolean | null> = {};
   for (const key of changedKeys(fields, initial, current)) {
     const field = fields.find((candidate) => candidate.key === key)!;
     change[key] = apiValue(field, current[key] ?? null);
   }
   if (expectedUpdatedAt) change.expectedUpdatedAt = expectedUpdatedAt;
-  return change;
+  return change as ParcelPatch;
 }

@@ -1,23 +1,27 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { SavedArea } from './areas.api.js';
+import type { AreaDetail } from './areas.api.js';
 import { AreaEditor, LOG_LIMIT } from './area-editor.js';
 
 function square(x: number, size = 0.001): Polygon {
   return { type: 'Polygon', coordinates: [[[118.1 + x, 24.5], [118.1 + x + size, 24.5], [118.1 + x + size, 24.5 + size], [118.1 + x, 24.5 + size], [118.1 + x, 24.5]]] };
 }
 
-function savedArea(overrides: Partial<SavedArea> = {}): SavedArea {
+function savedArea(overrides: Partial<AreaDetail> = {}): AreaDetail {
   return {
     id: 7, name: '湖里片区', districtCode: '350206', districtName: '湖里区', status: 'draft', version: 3,
+    ruleSetId: 'xiamen-new-industrial', ruleSetVersion: 1, areaM2: 12_000, pass: true,
+    updatedAt: '2024-05-01T08:00:00.000Z', updatedBy: 'planner',
     mode: 'other', modeOther: '混合', targetLandUse: '新型产业用地',
     input: {
-      ruleSet: 'xiamen-new-industrial', boundary: { type: 'MultiPolygon', coordinates: [square(0).coordinates] },
+      ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary: { type: 'MultiPolygon', coordinates: [square(0).coordinates] },
       parcels: [1, 2], fragmentParcels: [2], uncoveredIsFragment: false,
+      fragments: { type: 'FeatureCollection', features: [] },
       supportingLand: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: square(0, 0.0002), properties: null }] },
       figures: { totalFloorArea: 10000, supportingFloorArea: null, factoryFloorArea: 6000 },
     },
-    result: {} as SavedArea['result'],
+    result: {} as AreaDetail['result'],
+    versions: [],
     ...overrides,
   };
 }

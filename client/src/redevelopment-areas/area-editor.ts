@@ -1,6 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { AreaStatus, RedevelopmentMode } from '@domain/redevelopment-areas.js';
-import type { AreaBody, CheckBody, FloorAreaFigures, PolygonFeatureCollection, SavedArea } from './areas.api.js';
+import type { GeoJsonPolygon } from '@domain/api/checks.schemas.js';
+import type { AreaBody, AreaDetail, CheckBody, FloorAreaFigures, PolygonFeatures } from './areas.api.js';
 import { polygonsOf, type Areal } from './area-geometry.js';
 
 /** A 零星用地 or 配套用房 piece drawn by hand (already cut to the boundary). */
@@ -92,11 +93,19 @@ function sameMeta(a: AreaMeta, b: AreaMeta): boolean {
   return a.name === b.name && a.mode === b.mode && a.modeOther === b.modeOther && a.targetLandUse === b.targetLandUse && a.ruleSetId === b.ruleSetId;
 }
 
-function markedLandFrom(collection: PolygonFeatureCollection | undefined, prefix: string, next: () => number): MarkedLand[] {
-  return (collection?.features ?? []).map((feature) => ({ id: `${prefix}${next()}`, geometry: feature.geometry }));
+/**
+ * A saved geometry as GeoJSON. The contract leaves `coordinates` untyped (the server checks their
+ * structure itself, to say in its own words what is wrong); a saved area's geometries passed that check.
+ */
+function arealOf(geometry: GeoJsonPolygon): Areal {
+  return geometry as Areal;
 }
 
-function featureCollection(markedLand: readonly MarkedLand[]): PolygonFeatureCollection {
+function markedLandFrom(collection: PolygonFeatures, prefix: string, next: () => number): MarkedLand[] {
+  return collection.features.map((feature) => ({ id: `${prefix}${next()}`, geometry: arealOf(feature.geometry) }));
+}
+
+function featureCollection(markedLand: readonly MarkedLand[]): PolygonFeatures {
   return { type: 'FeatureCollection', features: markedLand.map((piece) => ({ type: 'Feature', geometry: piece.geometry, properties: { id: piece.id } })) };
 }
 
@@ -155,7 +164,7 @@ export class AreaEditor {
   }
 
   /** A saved area (or one of its versions) as it was saved; the log starts empty. */
-  load(area: SavedArea): void {
+  load(area: AreaDetail): void {
     const { content, meta } = contentOfSaved(area, () => this.#nextMarkedLandId++);
     this.#saved = { content, meta };
     this.#replace({
@@ -165,7 +174,7 @@ export class AreaEditor {
   }
 
   /** After a save: the server's version is the new baseline; the log stays for further undo. */
-  markSaved(area: Pick<SavedArea, 'id' | 'version' | 'status' | 'districtName'>): void {
+  markSaved(area: Pick<AreaDetail, 'id' | 'version' | 'status' | 'districtName'>): void {
     const current = this.#snapshot;
     this.#saved = { content: current.content, meta: current.meta };
     this.#replace({ ...current, areaId: area.id, version: area.version, status: area.status, districtName: area.districtName, dirty: false });
@@ -328,20 +337,16 @@ export class AreaEditor {
 }
 
 /** The editable content and fields of a saved area. */
-export function contentOfSaved(area: SavedArea, nextMarkedLandId: () => number): { content: AreaContent; meta: AreaMeta } {
+export function contentOfSaved(area: AreaDetail, nextMarkedLandId: () => number): { content: AreaContent; meta: AreaMeta } {
   const input = area.input;
   const content: AreaContent = {
-    boundary: normaliseBoundary(input.boundary),
+    boundary: normaliseBoundary(arealOf(input.boundary)),
     fragments: markedLandFrom(input.fragments, 'f', nextMarkedLandId),
     supportingLand: markedLandFrom(input.supportingLand, 's', nextMarkedLandId),
     excludedParcelIds: [],
-    fragmentParcelIds: input.fragmentParcels ?? [],
-    uncoveredIsFragment: input.uncoveredIsFragment ?? true,
-    figures: {
-      totalFloorArea: input.figures?.totalFloorArea ?? null,
-      supportingFloorArea: input.figures?.supportingFloorArea ?? null,
-      factoryFloorArea: input.figures?.factoryFloorArea ?? null,
-    },
+    fragmentParcelIds: input.fragmentParcels,
+    uncoveredIsFragment: input.uncoveredIsFragment,
+    figures: { ...input.figures },
   };
   const meta: AreaMeta = {
     name: area.name,

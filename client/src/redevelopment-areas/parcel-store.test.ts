@@ -11,9 +11,10 @@ describe('ParcelStore', () => {
 
   it('remembers the boxes it holds, keeps parcel objects when fetched again, and does not trust a truncated answer', () => {
     const store = new ParcelStore();
-    const geometry = { type: 'Polygon' as const, coordinates: [[[118, 24], [118.001, 24], [118.001, 24.001], [118, 24]]] };
+    const geometry = { type: 'MultiPolygon' as const, coordinates: [[[[118, 24], [118.001, 24], [118.001, 24.001], [118, 24]]]] };
     const collection = {
       type: 'FeatureCollection' as const,
+      truncated: false,
       features: [{ type: 'Feature' as const, id: 5, properties: { id: 5, code: 'A', districtCode: '350206', areaM2: 5000, status: 'identified', type: null, restricted: false }, geometry }],
     };
     store.add([118, 24, 118.01, 24.01], collection);
@@ -30,10 +31,10 @@ describe('ParcelStore', () => {
     const store = new ParcelStore();
     const wanted: [number, number, number, number] = [118, 24, 118.15, 24.05];
     const pieces = splitBox(wanted);
-    store.add(pieces[0], { type: 'FeatureCollection', features: [] });
+    store.add(pieces[0], { type: 'FeatureCollection', truncated: false, features: [] });
     store.markCovered(wanted, pieces);
     expect(store.covers(wanted)).toBe(false);
-    store.add(pieces[1], { type: 'FeatureCollection', features: [] });
+    store.add(pieces[1], { type: 'FeatureCollection', truncated: false, features: [] });
     store.markCovered(wanted, pieces);
     expect(store.covers(wanted)).toBe(true);
   });

@@ -2,7 +2,7 @@ import { computed, reactive, ref, shallowRef, watch, type ComputedRef, type Ref,
 import { ElMessage, ElMessageBox } from 'element-plus';
 import { AREA_TRANSITIONS, areaStatusLabel, type AreaStatus } from '@domain/redevelopment-areas.js';
 import { roleCan } from '@domain/permissions.js';
-import { changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, restoreAreaVersion, updateArea, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type SavedArea } from './areas.api.js';
+import { changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, restoreAreaVersion, updateArea, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type AreaDetail } from './areas.api.js';
 import { ApiError } from '../http/request.js';
 import type { StoredRuleSet } from '../rules/rules.api.js';
 import type { StatusAction } from './area-form-panel.vue';
@@ -58,7 +58,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
   const { showGeometryProblem, computeLive, intersectingIds, ensureBoundaryParcels, formPanel } = options;
 
   const versions = shallowRef<AreaVersionSummary[]>([]);
-  const listQuery = reactive({ district: '', status: '' });
+  const listQuery = reactive({ district: '', status: '' as AreaStatus | '' });
   const list = shallowRef<AreaSummary[]>([]);
   const listTotal = ref(0);
   const listLoading = ref(false);
@@ -98,7 +98,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
     }
   }
 
-  function showSaved(area: SavedArea, fit: boolean): void {
+  function showSaved(area: AreaDetail, fit: boolean): void {
     editor.load(area);
     versions.value = area.versions ?? [];
     serverAnswer.value = area.result ?? null;
@@ -297,7 +297,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
     }
   }
 
-  const compared = reactive<{ visible: boolean; left: SavedArea | null; right: SavedArea | null }>({ visible: false, left: null, right: null });
+  const compared = reactive<{ visible: boolean; left: AreaDetail | null; right: AreaDetail | null }>({ visible: false, left: null, right: null });
 
   async function compare([first, second]: [number, number]): Promise<void> {
     const { areaId } = state.value;

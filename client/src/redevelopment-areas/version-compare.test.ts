@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedArea } from './areas.api.js';
+import type { AreaDetail } from './areas.api.js';
 import { compareVersions } from './version-compare.js';
 
-function version(number: number, supportingM2: number, pass: boolean): SavedArea {
+function version(number: number, supportingM2: number, pass: boolean): AreaDetail {
   return {
     id: 1, name: '高林片区', districtCode: '350206', districtName: '湖里区', status: 'draft', version: number,
+    ruleSetId: 'xiamen-new-industrial', ruleSetVersion: 1, areaM2: 100000, pass,
+    updatedAt: '2024-05-01T08:00:00.000Z', updatedBy: 'planner',
     mode: 'government_entrusted', modeOther: null, targetLandUse: null,
-    input: { ruleSet: 'xiamen-new-industrial', boundary: { type: 'Polygon', coordinates: [] }, figures: { totalFloorArea: 200000 } },
+    input: {
+      ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary: { type: 'Polygon', coordinates: [] },
+      fragments: { type: 'FeatureCollection', features: [] }, supportingLand: { type: 'FeatureCollection', features: [] },
+      parcels: null, fragmentParcels: [], uncoveredIsFragment: true,
+      figures: { totalFloorArea: 200000, supportingFloorArea: null, factoryFloorArea: null },
+    },
     result: {
       area: { m2: 100000, ha: 10, mu: 150 }, pieces: 1, ruleSetVersion: 1, parcels: [], overlaps: [],
       ruleSet: { id: 'xiamen-new-industrial', version: 1, name: '厦门 新型产业用地 成片改造', city: '厦门市' },
@@ -16,6 +23,7 @@ function version(number: number, supportingM2: number, pass: boolean): SavedArea
         ratio: supportingM2 / 100000, limit: 0.07, comparison: '<=', pass, source: { document: '', article: '', text: '' }, denominatorDefinition: '',
       }],
     },
+    versions: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { areaStatusLabel, redevelopmentModeLabel } from '@domain/redevelopment-areas.js';
-import type { SavedArea } from './areas.api.js';
+import type { AreaDetail } from './areas.api.js';
 import { formatArea, formatLimit, formatRatio } from './gauges.js';
 
 export interface CompareRow {
@@ -29,7 +29,7 @@ function verdict(pass: boolean | null | undefined): string {
  * with each version, every cell formatted the way the page shows it, so "changed" means the official
  * would read a different value.
  */
-export function compareVersions(left: SavedArea, right: SavedArea): CompareRow[] {
+export function compareVersions(left: AreaDetail, right: AreaDetail): CompareRow[] {
   const rows: CompareRow[] = [
     row('概况', '版本', `第 ${left.version} 版`, `第 ${right.version} 版`),
     row('概况', '名称', left.name, right.name),
@@ -72,6 +72,6 @@ export function compareVersions(left: SavedArea, right: SavedArea): CompareRow[]
   return rows;
 }
 
-function modeOf(area: SavedArea): string {
+function modeOf(area: AreaDetail): string {
   return area.mode === 'other' && area.modeOther ? `其他：${area.modeOther}` : redevelopmentModeLabel(area.mode);
 }

@@ -1,33 +1,15 @@
-import type { Rule, RuleSet } from '@domain/rules/rules.js';
+import type { RuleSetList, RuleSetRevision, StoredRuleSet } from '@domain/api/rules.schemas.js';
 import { getJson, request, type RequestOptions } from '../http/request.js';
 
-/** One version of a policy rule set (规则集); every revision is a new version, old ones stay. */
-export interface StoredRuleSet extends RuleSet {
-  /** 修订说明. */
-  note: string | null;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface RuleSetsResponse {
-  items: StoredRuleSet[];
-}
-
-/** The body of a revision: the server numbers the version. */
-export interface RuleSetRevision {
-  city: string;
-  name: string;
-  rules: Rule[];
-  note?: string;
-}
+export type { RuleSetList, RuleSetRevision, StoredRuleSet } from '@domain/api/rules.schemas.js';
 
 /** The current version of every rule set. */
-export function fetchRuleSets(options?: RequestOptions): Promise<RuleSetsResponse> {
+export function fetchRuleSets(options?: RequestOptions): Promise<RuleSetList> {
   return getJson('/api/rule-sets', options);
 }
 
 /** Every version of one rule set, newest first. */
-export function fetchRuleSetVersions(id: string, options?: RequestOptions): Promise<RuleSetsResponse> {
+export function fetchRuleSetVersions(id: string, options?: RequestOptions): Promise<RuleSetList> {
   return getJson(`/api/rule-sets/${encodeURIComponent(id)}/versions`, options);
 }
 

@@ -1,43 +1,9 @@
-import type { UserScope } from '../auth/auth.api.js';
+import type { AdminUser, AdminUserList, NewUser, UserChange } from '@domain/api/users.schemas.js';
 import { getJson, request, type RequestOptions } from '../http/request.js';
 
-/** One account as the 用户管理 page lists it. */
-export interface AdminUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  scopes: UserScope[];
-  disabled: boolean;
-  /** ISO time until which too many failed logins keep the account locked; null when not locked. */
-  lockedUntil: string | null;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
+export type { AdminUser, AdminUserList, NewUser, UserChange } from '@domain/api/users.schemas.js';
 
-export interface AdminUsersResponse {
-  items: AdminUser[];
-}
-
-export interface NewUser {
-  username: string;
-  displayName: string;
-  role: string;
-  /** District codes; the city code means every district. */
-  scopes: string[];
-  password: string;
-}
-
-export interface UserChange {
-  displayName?: string;
-  role?: string;
-  scopes?: string[];
-  disabled?: boolean;
-  password?: string;
-  unlock?: true;
-}
-
-export function fetchUsers(options?: RequestOptions): Promise<AdminUsersResponse> {
+export function fetchUsers(options?: RequestOptions): Promise<AdminUserList> {
   return getJson('/api/admin/users', options);
 }
 
