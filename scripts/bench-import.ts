@@ -9,7 +9,6 @@ import { REPOSITORY_ROOT, dataDirectory } from '../server/config.js';
 import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { gdalConnectionString } from '../server/imports/gdal.js';
-import { commitImport } from '../server/imports/imports.commit.js';
 import { createImportService } from '../server/imports/imports.service.js';
 import { loadDistricts } from '../server/demo/demo-city.js';
 import type { Principal } from '../server/auth/principal.js';
@@ -68,12 +67,14 @@ if (bare.status !== 0) throw new Error(bare.stderr);
 
 const appUrl = prepared.cluster ? `postgres://biaotu_app@127.0.0.1:${prepared.cluster.port}/${databaseName}` : ownerUrl;
 const database = connectDatabase(appUrl, 4);
-const service = createImportService({ db: database.db, pool: database.pool, directory: path.join(work, 'imports'), databaseUrl: appUrl, maxUploadBytes: 8 * 1024 ** 3, log: (message, error) => console.error(message, error) });
+const service = createImportService({ db: database.db, directory: path.join(work, 'imports'), databaseUrl: appUrl, maxUploadBytes: 8 * 1024 ** 3, log: (message, error) => console.error(message, error) });
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
 const phases: Record<string, number> = {};
 const started = Date.now();
-const id = await service.create({ fileName: 'dltb.zip', stream: fs.createReadStream(zip) as unknown as Readable }, { kind: 'survey', year: 2023 }, 'bench');
+const created = await service.create({ fileName: 'dltb.zip', stream: fs.createReadStream(zip) as unknown as Readable }, { kind: 'survey', year: 2023 }, 'bench');
+if (!created.ok) throw new Error(created.message);
+const id = created.id;
 let lastPhase = 'upload';
 let phaseStart = Date.now();
 const watcher = setInterval(() => {
@@ -92,9 +93,8 @@ const row = (await service.imports.find(id))!;
 if (row.status !== 'ready') throw new Error(`import ended ${row.status}: ${JSON.stringify(row.error ?? row.needs)}`);
 const principal: Principal = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
 const commitStart = Date.now();
-const result = await commitImport(database.db, row, principal, 'bench');
+const result = await service.commit(id, principal, 'bench');
 phases.commit = (Date.now() - commitStart) / 1000;
-await service.dropStaging(row.layers);
 const totalSeconds = (Date.now() - started) / 1000;
 clearInterval(sampler);
 

@@ -25,7 +25,7 @@ import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
-import { createImportService, type ImportService } from './imports/imports.service.js';
+import { importServicePlugin } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
@@ -35,12 +35,6 @@ import { checksRoutes } from './checks/checks.routes.js';
 import { areasRoutes } from './areas/areas.routes.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
 
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    importService: ImportService;
-  }
-}
 
 export interface AppOptions {
   db: DatabaseClient;
@@ -85,12 +79,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   // Repositories and services: plugins that declare what they decorate and what they need.
   await app.register(districtsRepositoryPlugin);
   await app.register(tileServicePlugin);
-  const importService = createImportService({
-    db: options.db, pool: options.pool, directory: options.settings.importDirectory,
-    databaseUrl: options.gdal.url, databaseRole: options.gdal.role, maxUploadBytes: options.settings.importMaxBytes,
-    log: (message, error) => app.log.error({ err: error }, message),
-  });
-  app.decorate('importService', importService);
+  await app.register(importServicePlugin, { gdal: options.gdal });
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -103,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(checksRoutes);
   await app.register(areasRoutes);
   await app.register(tilesRoutes);
-  await app.register(importsRoutes, { service: importService });
+  await app.register(importsRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
