@@ -217,6 +217,8 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
       '-lco', 'SCHEMA=staging', '-nln', target.table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid',
       '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON',
       '-nlt', 'MULTIPOLYGON', '-dim', 'XY', ...sourceSrs, '-t_srs', 'EPSG:4490',
+      // Binary attributes (GDB blobs) as GDAL shows them, upper-case hex, not as bytea ("\\x…").
+      '-mapFieldType', 'Binary=String',
       '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
     ]
     : ['-f', 'GeoJSON', target.file, ...source, ...sourceSrs, '-t_srs', 'EPSG:4326', '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-lco', 'COORDINATE_PRECISION=9', '-overwrite'];
