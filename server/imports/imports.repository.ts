@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, IMPORT_CHECK_FAST_PATH, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { attributesExpression, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -106,56 +106,56 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     /**
-     * Checks the features `from` ≤ fid < `to`: a set-based fast path for the great majority (in
-     * range, valid, no repeated vertices), then import_check_geometry() for the rest (repairs with
-     * ST_MakeValid, or rejects, with the reasons in `_messages`).
+     * Checks the features `from` ≤ fid < `to`: the great majority pass a set-based fast path (in
+     * range, valid, no repeated vertices) and are left as they are (`_status` NULL: valid, see
+     * STAGED_STATUS); only the others go through import_check_geometry(), which repairs them with
+     * ST_MakeValid or rejects them, with the reasons in `_messages`.
      */
     async validateBatch(table: string, from: number, to: number): Promise<void> {
       const staged = stagingTable(table);
-      await sql`UPDATE ${staged} SET _status = 'valid', _messages = ARRAY[]::text[], _fixed = _geom, _area_m2 = ST_Area(_geom::geography)
-        WHERE _fid >= ${from} AND _fid < ${to} AND ${IMPORT_CHECK_FAST_PATH}`.execute(db);
       await sql`UPDATE ${staged} s SET _status = c.status, _messages = c.messages, _fixed = c.fixed,
           _area_m2 = CASE WHEN c.fixed IS NULL THEN NULL ELSE ST_Area(c.fixed::geography) END
-        FROM (SELECT _fid, (import_check_geometry(_geom)).* FROM ${staged} WHERE _fid >= ${from} AND _fid < ${to} AND _status IS NULL) c
+        FROM (SELECT _fid, (import_check_geometry(_geom)).* FROM ${staged}
+              WHERE _fid >= ${from} AND _fid < ${to} AND NOT coalesce(${IMPORT_CHECK_FAST_PATH}, false)) c
         WHERE s._fid = c._fid`.execute(db);
     },
 
     /** Notes every feature whose ellipsoidal area differs from its TBMJ by more than 0.5 %; answers how many. */
     async flagAreaMismatch(table: string, areaField: string): Promise<number> {
-      const column = sql.id(areaField);
+      const declared = sql`import_to_numeric(${sql.id('s', areaField)}::text)`;
       const { rows: [mismatch] } = await sql<{ count: number }>`
         WITH flagged AS (
-          UPDATE ${stagingTable(table)} SET _messages = _messages || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(_area_m2::numeric, 2), import_to_numeric(${column}::text), round((abs(_area_m2 - import_to_numeric(${column}::text)::float8) / nullif(import_to_numeric(${column}::text)::float8, 0) * 100)::numeric, 2))
-          WHERE _area_m2 IS NOT NULL AND import_to_numeric(${column}::text) > 0
-            AND abs(_area_m2 - import_to_numeric(${column}::text)::float8) / import_to_numeric(${column}::text)::float8 > 0.005
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(a.area::numeric, 2), ${declared}, round((abs(a.area - ${declared}::float8) / nullif(${declared}::float8, 0) * 100)::numeric, 2))
+          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0) a
+          WHERE s._fid = a._fid AND a.area IS NOT NULL AND abs(a.area - ${declared}::float8) / ${declared}::float8 > 0.005
           RETURNING 1)
         SELECT count(*)::int AS count FROM flagged`.execute(db);
       return mismatch.count;
     },
 
     async statusCounts(table: string): Promise<{ status: string; count: number }[]> {
-      const { rows } = await sql<{ status: string; count: number }>`SELECT coalesce(_status, 'rejected') AS status, count(*)::int AS count FROM ${stagingTable(table)} GROUP BY 1`.execute(db);
+      const { rows } = await sql<{ status: string; count: number }>`SELECT ${STAGED_STATUS} AS status, count(*)::int AS count FROM ${stagingTable(table)} s GROUP BY 1`.execute(db);
       return rows;
     },
 
     /** The first 200 features repaired, rejected or carrying a note, with their BSM when the layer has one. */
     async samples(table: string, bsmField: string | null) {
       const { rows } = await sql<{ fid: number; status: 'valid' | 'repaired' | 'rejected' | null; messages: string[] | null; bsm: string | null }>`
-        SELECT _fid::int AS fid, _status AS status, _messages AS messages, ${bsmField ? sql`${sql.id(bsmField)}::text` : sql`NULL::text`} AS bsm
-        FROM ${stagingTable(table)} WHERE _status <> 'valid' OR cardinality(_messages) > 0 ORDER BY _fid LIMIT 200`.execute(db);
+        SELECT _fid::int AS fid, ${STAGED_STATUS} AS status, coalesce(_messages, ARRAY[]::text[]) AS messages, ${bsmField ? sql`${sql.id('s', bsmField)}::text` : sql`NULL::text`} AS bsm
+        FROM ${stagingTable(table)} s WHERE ${STAGED_STATUS} <> 'valid' OR coalesce(cardinality(_messages), 0) > 0 ORDER BY _fid LIMIT 200`.execute(db);
       return rows;
     },
 
     /** A page of staged features as GeoJSON (EPSG:4326) with decoded attributes, area, status and messages. */
     async features(table: string, query: { status?: string; page: number; pageSize: number }) {
       const staged = stagingTable(table);
-      const where = query.status ? sql`s._status = ${query.status}` : sql`true`;
+      const where = query.status ? sql`${STAGED_STATUS} = ${query.status}` : sql`true`;
       const { rows } = await sql<{ feature: Record<string, unknown> }>`
         SELECT json_build_object(
           'type', 'Feature', 'id', s._fid,
           'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s._geom) IS NOT NULL THEN s._geom END), 8)::json,
           'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2') || jsonb_build_object(
-            'area_m2', round(s._area_m2::numeric, 2), 'status', s._status, 'messages', s._messages)
+            'area_m2', round((${STAGED_AREA})::numeric, 2), 'status', ${STAGED_STATUS}, 'messages', coalesce(s._messages, ARRAY[]::text[]))
         ) AS feature
         FROM ${staged} s WHERE ${where}
         ORDER BY s._fid LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`.execute(db);
@@ -174,10 +174,10 @@ export function createImportsRepository(db: DatabaseClient) {
     /** The districts (区县) the valid features of staged layers lie in, by point on surface; null code = in none. */
     async stagedDistricts(tables: readonly string[]): Promise<{ code: string | null; name: string | null }[]> {
       if (tables.length === 0) return [];
-      const staged = sql.join(tables.map((table) => sql`SELECT _fixed FROM ${stagingTable(table)} WHERE _status IN ('valid', 'repaired')`), sql` UNION ALL `);
+      const staged = sql.join(tables.map((table) => sql`SELECT ${STAGED_GEOMETRY} AS geom FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`), sql` UNION ALL `);
       const { rows } = await sql<{ code: string | null; name: string | null }>`
         SELECT DISTINCT d.code, d.name FROM (${staged}) s
-        LEFT JOIN LATERAL (SELECT code, name FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
+        LEFT JOIN LATERAL (SELECT code, name FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s.geom)) LIMIT 1) d ON true
         ORDER BY d.code`.execute(db);
       return rows;
     },
@@ -185,10 +185,10 @@ export function createImportsRepository(db: DatabaseClient) {
     /** The valid features of a staged parcel layer, in fid order, with their district. */
     async stagedParcelFeatures(executor: Executor, layer: ImportLayerState): Promise<StagedParcelFeature[]> {
       const { rows } = await sql<StagedParcelFeature>`
-        SELECT s._fid::int AS fid, ${attributesExpression(layer.fields.map((field) => field.name))} AS attributes, d.code AS district_code, ST_AsEWKB(s._fixed) AS geometry
+        SELECT s._fid::int AS fid, ${attributesExpression(layer.fields.map((field) => field.name))} AS attributes, d.code AS district_code, ST_AsEWKB(${STAGED_GEOMETRY}) AS geometry
         FROM ${stagingTable(layer.stagingTable!)} s
-        LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s._fixed)) LIMIT 1) d ON true
-        WHERE s._status IN ('valid', 'repaired') ORDER BY s._fid`.execute(executor);
+        LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(${STAGED_GEOMETRY})) LIMIT 1) d ON true
+        WHERE ${STAGED_KEPT} ORDER BY s._fid`.execute(executor);
       return rows;
     },
 
@@ -221,16 +221,20 @@ export function createImportsRepository(db: DatabaseClient) {
     async copyIntoSurveyLayer(layerId: number, year: number, layer: ImportLayerState, from: number, to: number): Promise<number> {
       const result = await sql`
         INSERT INTO ${surveyPartition(layerId)} (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
-        SELECT ${layerId}, ${year}, ${surveyColumnValues(layer.mapping ?? {})}, ${attributesExpression(layer.fields.map((field) => field.name))}, s._fixed, ST_Transform(s._fixed, 3857), s._area_m2
-        FROM ${stagingTable(layer.stagingTable!)} s WHERE s._status IN ('valid', 'repaired') AND s._fid >= ${from} AND s._fid < ${to}`.execute(db);
+        SELECT ${layerId}, ${year}, ${surveyColumnValues(layer.mapping ?? {})}, ${attributesExpression(layer.fields.map((field) => field.name))}, ${STAGED_GEOMETRY}, ST_Transform(${STAGED_GEOMETRY}, 3857), ${STAGED_AREA}
+        FROM ${stagingTable(layer.stagingTable!)} s WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}`.execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
 
-    /** The indexes of a filled pending layer and its low-zoom grid (tiles below z13), built once: layers never change in place. */
+    /**
+     * The indexes of a filled pending layer and its low-zoom grid (tiles below z13), built once
+     * (layers never change in place) and before the layer is attached: the primary key and the
+     * GiST index match survey_patches' own, so attaching builds nothing inside its transaction.
+     */
     async indexSurveyLayer(layerId: number): Promise<void> {
       await Promise.all([
         sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`.execute(db),
-        sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`.execute(db),
+        sql`ALTER TABLE ${surveyPartition(layerId)} ADD PRIMARY KEY (layer_id, id)`.execute(db),
         sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },

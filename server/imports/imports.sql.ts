@@ -10,6 +10,20 @@ export const IMPORT_CHECK_FAST_PATH = sql`CASE WHEN _geom IS NULL OR ST_IsEmpty(
   ELSE ST_IsValid(_geom) AND ST_NPoints(_geom) = ST_NPoints(ST_RemoveRepeatedPoints(_geom)) AND ST_Area(_geom) > 0 END`;
 
 /**
+ * A staged row `s` as validation left it. Validation writes only the exceptions: a feature the
+ * fast path accepts keeps `_status` NULL (valid) and its geometry in `_geom`, so a million valid
+ * rows are read, never rewritten; a feature checked one by one has its status, messages, repaired
+ * geometry (`_fixed`) and area written.
+ */
+export const STAGED_STATUS = sql<string>`coalesce(s._status, 'valid')`;
+/** The geometry to keep of a valid or repaired staged row `s` (meaningless for a rejected one). */
+export const STAGED_GEOMETRY = sql`coalesce(s._fixed, s._geom)`;
+/** The ellipsoidal area of a staged row `s`, m²: computed for fast-path rows, stored for the others (NULL when rejected). */
+export const STAGED_AREA = sql<number | null>`CASE WHEN s._status IS NULL THEN ST_Area(s._geom::geography) ELSE s._area_m2 END`;
+/** Staged rows `s` that are written: valid or repaired. */
+export const STAGED_KEPT = sql<boolean>`coalesce(s._status, 'valid') IN ('valid', 'repaired')`;
+
+/**
  * The source attributes of a staged row `s` as jsonb, built from the field list: `to_jsonb(row)`
  * would first turn the row's geometries into GeoJSON text, the most expensive part of a
  * million-row commit. In chunks of 40 pairs: jsonb_build_object takes at most 100 arguments.
