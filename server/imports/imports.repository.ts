@@ -228,13 +228,13 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /**
      * The indexes of a filled pending layer and its low-zoom grid (tiles below z13), built once
-     * (layers never change in place) and before the layer is attached: the primary key and the
-     * GiST index match survey_patches' own, so attaching builds nothing inside its transaction.
+     * (layers never change in place) and before the layer is attached: they match survey_patches'
+     * own indexes, so attaching builds nothing inside its transaction.
      */
     async indexSurveyLayer(layerId: number): Promise<void> {
       await Promise.all([
         sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`.execute(db),
-        sql`ALTER TABLE ${surveyPartition(layerId)} ADD PRIMARY KEY (layer_id, id)`.execute(db),
+        sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`.execute(db),
         sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },
