@@ -1,4 +1,4 @@
-import type { ParcelKey } from './parcel-fields.js';
+import { PARCEL_FIELDS, type ParcelKey } from './parcel-fields.js';
 
 /**
  * Roles and what each may do. The server enforces these on every route; the client reads the same
@@ -98,6 +98,25 @@ export const EDITABLE_PARCEL_KEYS = Object.keys(PARCEL_FIELD_ACTIONS) as Editabl
 /** The parcel fields a role may change (the client shows only these in the editor). */
 export function editableParcelFields(role: string): EditableParcelKey[] {
   return EDITABLE_PARCEL_KEYS.filter((key) => roleCan(role, PARCEL_FIELD_ACTIONS[key]!));
+}
+
+/**
+ * The fields among `keys` that `role` may not set: the one field→action rule of parcel edits, used
+ * by the PATCH route and by parcel imports alike. Keys without a rule (e.g. 宗地编号, the match key
+ * of an import) are not fields a role edits and are left out.
+ */
+export function forbiddenParcelFields(role: string, keys: readonly string[]): EditableParcelKey[] {
+  return keys.filter((key): key is EditableParcelKey => key in PARCEL_FIELD_ACTIONS && !roleCan(role, PARCEL_FIELD_ACTIONS[key as EditableParcelKey]!));
+}
+
+/** A parcel field as users know it: its label in PARCEL_FIELDS, 地块图形 for the geometry. */
+export function parcelFieldLabel(key: string): string {
+  return PARCEL_FIELDS.find((field) => field.key === key)?.label ?? (key === 'geometry' ? '地块图形' : key);
+}
+
+/** The refusal of fields a role may not set, naming the role and the fields' labels. */
+export function forbiddenFieldsMessage(role: string, fields: readonly string[]): string {
+  return `您的角色（${roleLabel(role)}）不能修改：${fields.map(parcelFieldLabel).join('、')}。`;
 }
 
 /**

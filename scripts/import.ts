@@ -6,7 +6,6 @@ import { APP_ROLE, MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/boots
 import { readSettings } from '../server/config.js';
 import { connectDatabase } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
-import { commitImport } from '../server/imports/imports.commit.js';
 import { importBody } from '../server/imports/imports.routes.js';
 import { createImportService } from '../server/imports/imports.service.js';
 import type { Principal } from '../server/auth/principal.js';
@@ -47,7 +46,7 @@ await owner.close();
 const database = connectDatabase(prepared.app.url, 4, { role: prepared.app.role });
 const settings = readSettings();
 const service = createImportService({
-  db: database.db, pool: database.pool, directory: settings.importDirectory, databaseUrl: prepared.app.url,
+  db: database.db, directory: settings.importDirectory, databaseUrl: prepared.app.url,
   databaseRole: prepared.app.role ?? (process.env.DATABASE_URL && !process.env.APP_DATABASE_URL ? APP_ROLE : undefined),
   maxUploadBytes: settings.importMaxBytes, log: (message, error) => console.error(message, error),
 });
@@ -60,9 +59,11 @@ function bar(phase: string, progress: number): void {
 
 let exitCode = 0;
 try {
-  const id = await service.create({ fileName: path.basename(file), stream: fs.createReadStream(file) }, {
+  const created = await service.create({ fileName: path.basename(file), stream: fs.createReadStream(file) }, {
     kind: values.kind, year: values.year ? Number(values.year) : undefined, srid: values.srid ? Number(values.srid) : undefined, encoding: values.encoding,
   }, actor);
+  if (!created.ok) throw new Error(created.message);
+  const id = created.id;
   const timer = setInterval(() => {
     void service.imports.find(id).then((row) => row && bar(row.phase, row.progress));
   }, 300);
@@ -91,9 +92,7 @@ try {
     } else {
       const principal: Principal = { id: 0, username: actor, displayName: actor, role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
       bar('commit', 0);
-      const result = await commitImport(database.db, row, principal, `cli-${id}`);
-      await service.dropStaging(row.layers);
-      await service.imports.update(id, { status: 'committed', phase: 'done', progress: 1, committed_at: new Date(), report: { ...row.report, commit: result } });
+      const result = await service.commit(id, principal, `cli-${id}`);
       bar('commit', 1);
       process.stdout.write('\n');
       row = (await service.imports.find(id))!;

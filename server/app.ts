@@ -30,7 +30,7 @@ import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
-import { createImportService, type ImportService } from './imports/imports.service.js';
+import { importServicePlugin } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
@@ -46,12 +46,6 @@ import { areasRepositoryPlugin } from './redevelopment-areas/areas.repository.js
 import { boundaryFromFileRoute } from './redevelopment-areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
 
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    importService: ImportService;
-  }
-}
 
 export interface AppOptions {
   db: DatabaseClient;
@@ -106,12 +100,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(checksRepositoryPlugin);
   await app.register(checksServicePlugin);
   await app.register(areasRepositoryPlugin);
-  const importService = createImportService({
-    db: options.db, pool: options.pool, directory: options.settings.importDirectory,
-    databaseUrl: options.gdal.url, databaseRole: options.gdal.role, maxUploadBytes: options.settings.importMaxBytes,
-    log: (message, error) => app.log.error({ err: error }, message),
-  });
-  app.decorate('importService', importService);
+  await app.register(importServicePlugin, { gdal: options.gdal });
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -126,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(areasRoutes);
   await app.register(boundaryFromFileRoute);
   await app.register(tilesRoutes);
-  await app.register(importsRoutes, { service: importService });
+  await app.register(importsRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 

@@ -4,6 +4,8 @@ import {
   CHECK_BOUNDARY_EMPTY, CHECK_BOUNDARY_TOO_LARGE, CHECK_GEOMETRY_INVALID, CHECK_GEOMETRY_UNREADABLE, CHECK_TOO_MANY_VERTICES,
   CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, geosReasonInChinese, type CheckInputProblem, type CheckStep,
 } from './checks/check-input.validation.js';
+import { TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
+import { forbiddenFieldsMessage } from '../domain/permissions.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -119,4 +121,24 @@ export function ruleSetError(problems: readonly RuleSetProblem[]): ApiError {
     problems: messages,
     reasons: problems.map(({ reason, where }) => ({ reason, where })),
   });
+}
+
+/** HTTP status of an upload refusal: 413 for a file over the limit, 400 for everything else. */
+const REFUSAL_STATUS: Partial<Record<RefusalReason, number>> = { [TOO_LARGE]: 413 };
+
+/**
+ * An upload refused as a whole (an import or a 成片改造区域 boundary file), from the refusal value
+ * the reader returned: the reason is the error code, the message is kept as written.
+ */
+export class RefusalError extends ApiError {
+  constructor(refusal: Refusal) {
+    super(REFUSAL_STATUS[refusal.reason] ?? 400, refusal.reason, refusal.message, { parameter: 'file' });
+  }
+}
+
+/** Parcel fields the user's role may not set (PARCEL_FIELD_ACTIONS), named by their labels. */
+export class ForbiddenFieldsError extends ApiError {
+  constructor(role: string, fields: readonly string[], hint = '') {
+    super(403, 'forbidden_fields', `${forbiddenFieldsMessage(role, fields)}${hint}`, { fields: [...fields] });
+  }
 }

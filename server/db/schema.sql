@@ -46,25 +46,32 @@ $$;
 
 CREATE FUNCTION public.build_survey_cells(layer bigint, patches regclass) RETURNS integer
     LANGUAGE plpgsql
+    SET work_mem TO '128MB'
     AS $_$
 DECLARE
   written integer;
+  total integer;
+  target_level integer;
 BEGIN
   DELETE FROM survey_cells WHERE layer_id = layer;
   EXECUTE format($sql$
     INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
-    SELECT %s, 18 - k, cx >> k, cy >> k, class, sum(patches), sum(area_m2)
-    FROM (
-      SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18) AS cx,
-             cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18) AS cy,
-             CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END AS class,
-             count(*)::integer AS patches, sum(area_m2) AS area_m2
-      FROM %s GROUP BY 1, 2, 3
-    ) finest, generate_series(0, 13) AS k
-    GROUP BY 2, 3, 4, 5
+    SELECT %s, 18, cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
+           cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
+           CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END,
+           count(*)::integer, sum(area_m2)
+    FROM %s GROUP BY 3, 4, 5
   $sql$, layer, patches);
-  GET DIAGNOSTICS written = ROW_COUNT;
-  RETURN written;
+  GET DIAGNOSTICS total = ROW_COUNT;
+  FOR target_level IN REVERSE 17..5 LOOP
+    INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
+    SELECT layer, target_level, c.cx >> 1, c.cy >> 1, c.class, sum(c.patches), sum(c.area_m2)
+    FROM survey_cells c WHERE c.layer_id = layer AND c.level = target_level + 1
+    GROUP BY 3, 4, 5;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    total := total + written;
+  END LOOP;
+  RETURN total;
 END;
 $_$;
 

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
+import { BAD_ARCHIVE, NESTED_ARCHIVE, PATH_TRAVERSAL, ZIP_BOMB } from '../../domain/import/refusals.js';
 import { ImportRefusal } from './import-errors.js';
 
 export interface ArchiveLimits {
@@ -26,7 +27,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (error, zip) => {
-      if (error || !zip) reject(new ImportRefusal('bad_archive', `压缩包无法打开（${error?.message ?? 'unknown'}）：文件可能已损坏或并非 zip。`));
+      if (error || !zip) reject(new ImportRefusal(BAD_ARCHIVE, `压缩包无法打开（${error?.message ?? 'unknown'}）：文件可能已损坏或并非 zip。`));
       else resolve(zip);
     });
   });
@@ -66,29 +67,29 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
   const written: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      zip.on('error', (error: Error) => reject(new ImportRefusal('bad_archive', `压缩包读取失败：${error.message}`)));
+      zip.on('error', (error: Error) => reject(new ImportRefusal(BAD_ARCHIVE, `压缩包读取失败：${error.message}`)));
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         void (async () => {
           const name = entryName(entry);
           budget.entries++;
-          if (budget.entries > limits.maxEntries) throw new ImportRefusal('zip_bomb', `压缩包内文件过多（超过 ${limits.maxEntries} 个）。`);
+          if (budget.entries > limits.maxEntries) throw new ImportRefusal(ZIP_BOMB, `压缩包内文件过多（超过 ${limits.maxEntries} 个）。`);
           const relative = safeRelativePath(name);
-          if (relative === null) throw new ImportRefusal('path_traversal', `压缩包中的路径“${name}”指向压缩包之外，已拒绝。请重新打包后再上传。`);
+          if (relative === null) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”指向压缩包之外，已拒绝。请重新打包后再上传。`);
           if (name.endsWith('/')) {
             zip.readEntry();
             return;
           }
           const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : 0;
           if (ratio > limits.maxRatio && entry.uncompressedSize > 1024 * 1024) {
-            throw new ImportRefusal('zip_bomb', `压缩包中的“${name}”压缩比异常（${Math.round(ratio)}:1），疑似压缩炸弹，已拒绝。`);
+            throw new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”压缩比异常（${Math.round(ratio)}:1），疑似压缩炸弹，已拒绝。`);
           }
           budget.bytes += entry.uncompressedSize;
           if (budget.bytes > limits.maxTotalBytes) {
-            throw new ImportRefusal('zip_bomb', `压缩包解压后超过 ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB 上限，已拒绝。`);
+            throw new ImportRefusal(ZIP_BOMB, `压缩包解压后超过 ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB 上限，已拒绝。`);
           }
           const destination = path.join(target, relative);
-          if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal('path_traversal', `压缩包中的路径“${name}”不安全。`);
+          if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”不安全。`);
           fs.mkdirSync(path.dirname(destination), { recursive: true });
           // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
           // several times slower to unpack.
@@ -101,7 +102,7 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
           const guard = new Transform({
             transform(chunk: Buffer, _encoding, callback) {
               seen += chunk.length;
-              if (seen > entry.uncompressedSize) callback(new ImportRefusal('zip_bomb', `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
+              if (seen > entry.uncompressedSize) callback(new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
               else callback(null, chunk);
             },
           });
@@ -110,7 +111,7 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
           else await pipeline(raw, guard, output);
           written.push(destination);
           if (/\.zip$/i.test(relative)) {
-            if (depth >= limits.maxDepth) throw new ImportRefusal('nested_archive', `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
+            if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
             const inner = destination.replace(/\.zip$/i, '');
             written.push(...await extractZip(destination, inner, limits, depth + 1, budget));
             fs.rmSync(destination);

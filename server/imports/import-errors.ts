@@ -1,13 +1,17 @@
+import { refusal, type Refusal, type RefusalReason } from '../../domain/import/refusals.js';
 import { ApiError } from '../errors.js';
 
-/** Reasons an upload is refused as a whole; each message says what is wrong and what to do. */
-export type RefusalReason =
-  | 'bad_archive' | 'zip_bomb' | 'path_traversal' | 'nested_archive' | 'too_large'
-  | 'no_layers' | 'not_a_shapefile' | 'unsupported_crs' | 'unreadable' | 'no_polygons' | 'bad_text_file' | 'empty_file';
-
+/**
+ * A refusal thrown from deep inside the unpacking of an archive (an entry callback) to abort it.
+ * It never leaves the reader: `polygon-layer.reader.ts` catches it and returns its value.
+ */
 export class ImportRefusal extends Error {
   constructor(readonly reason: RefusalReason, message: string) {
     super(message);
+  }
+
+  get value(): Refusal {
+    return refusal(this.reason, this.message);
   }
 }
 

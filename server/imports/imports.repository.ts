@@ -1,8 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import type { DatabaseClient } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { attributesExpression, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
-export type ImportStatus = 'processing' | 'needs-input' | 'ready' | 'committing' | 'committed' | 'failed' | 'refused' | 'cancelled';
-export type ImportPhase = 'upload' | 'read' | 'validate' | 'commit' | 'done';
+export type { ImportStatus, ImportPhase };
 
 export interface ImportRow {
   id: string;
@@ -33,28 +35,27 @@ export interface ImportOptions {
   mapping?: Record<string, string | null>;
 }
 
-/** One layer of an import, as shown to the user and as the pipeline needs it. */
-export interface ImportLayerState {
-  id: string;
-  name: string;
-  format: string;
-  source: string;
-  gdalLayer: string | null;
-  geometryType: string;
-  featureCount: number;
-  fields: { name: string; type: string }[];
-  extent: { minX: number; minY: number; maxX: number; maxY: number } | null;
-  selected: boolean;
-  skipped: { reason: string; message: string } | null;
-  encoding: { encoding: string; confidence: number; source: string; reason: string } | null;
-  crs: { srid: number | null; label: string; confidence: number; source: string; reason: string; refused?: { reason: string; message: string }; sourceWkt?: string } | null;
-  crsCheck: { consistent: boolean; reason?: string; message?: string; suggestedSrid?: number | null } | null;
-  stagingTable: string | null;
-  mapping: Record<string, string | null> | null;
-  /** Units read from the headings (亩, 公顷, 元/亩…), converted on commit. */
-  units: Record<string, string> | null;
+/** One layer of an import: the public `ImportLayer` plus where its file and its staging table are. */
+export type ImportLayerState = ImportLayer & { source: string; stagingTable: string | null };
+
+type Executor = DatabaseClient | Transaction<Database>;
+
+/** A staged feature as the parcel commit reads it: source attributes as jsonb, district by point on surface. */
+export interface StagedParcelFeature {
+  fid: number;
+  attributes: Record<string, unknown>;
+  district_code: string | null;
+  geometry: Uint8Array;
 }
 
+const stagingTable = (table: string) => sql.id('staging', table);
+const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
+
+/**
+ * The `imports` rows, the `staging` tables GDAL loads, and the survey layers an import writes: the
+ * only code of the pipeline that talks SQL. Staging tables are named by the pipeline, never by a
+ * user, and reach SQL as identifiers.
+ */
 export function createImportsRepository(db: DatabaseClient) {
   return {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
@@ -67,12 +68,209 @@ export function createImportsRepository(db: DatabaseClient) {
       return rows[0];
     },
 
+    /** The 50 newest imports, of one user (null: of everyone). */
+    async list(createdBy: string | null): Promise<ImportRow[]> {
+      const { rows } = await sql<ImportRow>`SELECT * FROM imports
+        WHERE ${createdBy === null ? sql`true` : sql`created_by = ${createdBy}`}
+        ORDER BY created_at DESC LIMIT 50`.execute(db);
+      return rows;
+    },
+
     async update(id: string, changes: Partial<Pick<ImportRow, 'status' | 'phase' | 'progress' | 'detected' | 'layers' | 'options' | 'report' | 'needs' | 'error' | 'file_size' | 'year' | 'committed_at'>>): Promise<void> {
       const set: Record<string, unknown> = { updated_at: new Date() };
       for (const [key, value] of Object.entries(changes)) {
         set[key] = ['detected', 'layers', 'options', 'report', 'needs', 'error'].includes(key) && value !== null ? JSON.stringify(value) : value;
       }
       await db.updateTable('imports').set(set).where('id', '=', id).execute();
+    },
+
+    /** Imports of these statuses silent since `before` (cut off by a restart, or left waiting). */
+    async idleSince(statuses: ImportStatus[], before: Date): Promise<string[]> {
+      const rows = await db.selectFrom('imports').select('id').where('status', 'in', statuses).where('updated_at', '<', before).execute();
+      return rows.map((row) => row.id);
+    },
+
+    async dropStaging(tables: readonly string[]): Promise<void> {
+      for (const table of tables) await sql`DROP TABLE IF EXISTS ${stagingTable(table)}`.execute(db);
+    },
+
+    /** The validation columns of a staged layer and its fid range (null when it is empty). */
+    async prepareValidation(table: string): Promise<{ min: number; max: number } | null> {
+      await sql`ALTER TABLE ${stagingTable(table)} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490)`.execute(db);
+      return this.fidRange(table);
+    },
+
+    async fidRange(table: string): Promise<{ min: number; max: number } | null> {
+      const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${stagingTable(table)}`.execute(db);
+      return range.min === null || range.max === null ? null : { min: range.min, max: range.max };
+    },
+
+    /**
+     * Checks the features `from` ≤ fid < `to`: the great majority pass a set-based fast path (in
+     * range, valid, no repeated vertices) and are left as they are (`_status` NULL: valid, see
+     * STAGED_STATUS); only the others go through import_check_geometry(), which repairs them with
+     * ST_MakeValid or rejects them, with the reasons in `_messages`.
+     */
+    async validateBatch(table: string, from: number, to: number): Promise<void> {
+      const staged = stagingTable(table);
+      await sql`UPDATE ${staged} s SET _status = c.status, _messages = c.messages, _fixed = c.fixed,
+          _area_m2 = CASE WHEN c.fixed IS NULL THEN NULL ELSE ST_Area(c.fixed::geography) END
+        FROM (SELECT _fid, (import_check_geometry(_geom)).* FROM ${staged}
+              WHERE _fid >= ${from} AND _fid < ${to} AND NOT coalesce(${IMPORT_CHECK_FAST_PATH}, false)) c
+        WHERE s._fid = c._fid`.execute(db);
+    },
+
+    /** Notes every feature whose ellipsoidal area differs from its TBMJ by more than 0.5 %; answers how many. */
+    async flagAreaMismatch(table: string, areaField: string): Promise<number> {
+      const declared = sql`import_to_numeric(${sql.id('s', areaField)}::text)`;
+      const { rows: [mismatch] } = await sql<{ count: number }>`
+        WITH flagged AS (
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(a.area::numeric, 2), ${declared}, round((abs(a.area - ${declared}::float8) / nullif(${declared}::float8, 0) * 100)::numeric, 2))
+          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0) a
+          WHERE s._fid = a._fid AND a.area IS NOT NULL AND abs(a.area - ${declared}::float8) / ${declared}::float8 > 0.005
+          RETURNING 1)
+        SELECT count(*)::int AS count FROM flagged`.execute(db);
+      return mismatch.count;
+    },
+
+    async statusCounts(table: string): Promise<{ status: string; count: number }[]> {
+      const { rows } = await sql<{ status: string; count: number }>`SELECT ${STAGED_STATUS} AS status, count(*)::int AS count FROM ${stagingTable(table)} s GROUP BY 1`.execute(db);
+      return rows;
+    },
+
+    /** The first 200 features repaired, rejected or carrying a note, with their BSM when the layer has one. */
+    async samples(table: string, bsmField: string | null) {
+      const { rows } = await sql<{ fid: number; status: 'valid' | 'repaired' | 'rejected' | null; messages: string[] | null; bsm: string | null }>`
+        SELECT _fid::int AS fid, ${STAGED_STATUS} AS status, coalesce(_messages, ARRAY[]::text[]) AS messages, ${bsmField ? sql`${sql.id('s', bsmField)}::text` : sql`NULL::text`} AS bsm
+        FROM ${stagingTable(table)} s WHERE ${STAGED_STATUS} <> 'valid' OR coalesce(cardinality(_messages), 0) > 0 ORDER BY _fid LIMIT 200`.execute(db);
+      return rows;
+    },
+
+    /** A page of staged features as GeoJSON (EPSG:4326) with decoded attributes, area, status and messages. */
+    async features(table: string, query: { status?: string; page: number; pageSize: number }) {
+      const staged = stagingTable(table);
+      const where = query.status ? sql`${STAGED_STATUS} = ${query.status}` : sql`true`;
+      const { rows } = await sql<{ feature: Record<string, unknown> }>`
+        SELECT json_build_object(
+          'type', 'Feature', 'id', s._fid,
+          'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s._geom) IS NOT NULL THEN s._geom END), 8)::json,
+          'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2') || jsonb_build_object(
+            'area_m2', round((${STAGED_AREA})::numeric, 2), 'status', ${STAGED_STATUS}, 'messages', coalesce(s._messages, ARRAY[]::text[]))
+        ) AS feature
+        FROM ${staged} s WHERE ${where}
+        ORDER BY s._fid LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`.execute(db);
+      const { rows: [{ total }] } = await sql<{ total: number }>`SELECT count(*)::int AS total FROM ${staged} s WHERE ${where}`.execute(db);
+      return { total, features: rows.map((row) => row.feature) };
+    },
+
+    /** The most common value of a year field (SJNF) of a staged layer. */
+    async commonYear(table: string, field: string): Promise<number | null> {
+      const { rows } = await sql<{ year: number | null }>`
+        SELECT mode() WITHIN GROUP (ORDER BY import_to_numeric(${sql.id(field)}::text))::int AS year
+        FROM ${stagingTable(table)}`.execute(db);
+      return rows[0]?.year ?? null;
+    },
+
+    /** The districts (区县) the valid features of staged layers lie in, by point on surface; null code = in none. */
+    async stagedDistricts(tables: readonly string[]): Promise<{ code: string | null; name: string | null }[]> {
+      if (tables.length === 0) return [];
+      const staged = sql.join(tables.map((table) => sql`SELECT ${STAGED_GEOMETRY} AS geom FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`), sql` UNION ALL `);
+      const { rows } = await sql<{ code: string | null; name: string | null }>`
+        SELECT DISTINCT d.code, d.name FROM (${staged}) s
+        LEFT JOIN LATERAL (SELECT code, name FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s.geom)) LIMIT 1) d ON true
+        ORDER BY d.code`.execute(db);
+      return rows;
+    },
+
+    /** The valid features of a staged parcel layer, in fid order, with their district. */
+    async stagedParcelFeatures(executor: Executor, layer: ImportLayerState): Promise<StagedParcelFeature[]> {
+      const { rows } = await sql<StagedParcelFeature>`
+        SELECT s._fid::int AS fid, ${attributesExpression(layer.fields.map((field) => field.name))} AS attributes, d.code AS district_code, ST_AsEWKB(${STAGED_GEOMETRY}) AS geometry
+        FROM ${stagingTable(layer.stagingTable!)} s
+        LEFT JOIN LATERAL (SELECT code FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(${STAGED_GEOMETRY})) LIMIT 1) d ON true
+        WHERE ${STAGED_KEPT} ORDER BY s._fid`.execute(executor);
+      return rows;
+    },
+
+    /** Names of districts by code (for messages). */
+    async districtNames(codes: readonly string[]): Promise<Map<string, string>> {
+      if (codes.length === 0) return new Map();
+      const rows = await db.selectFrom('districts').select(['code', 'name']).where('code', 'in', [...codes]).execute();
+      return new Map(rows.map((row) => [row.code, row.name]));
+    },
+
+    async recordImportCommit(transaction: Transaction<Database>, entry: { entity: string; entityId: string; actor: string; before: unknown; after: unknown; requestId: string }): Promise<void> {
+      await sql`INSERT INTO history (entity, entity_id, action, actor, before, after, request_id)
+        VALUES (${entry.entity}, ${entry.entityId}, 'import_commit', ${entry.actor},
+          ${entry.before === null ? null : JSON.stringify(entry.before)}::jsonb, ${JSON.stringify(entry.after)}::jsonb, ${entry.requestId})`.execute(transaction);
+    },
+
+    /** A pending survey layer (invisible to tiles and lists) and its own table, not yet attached. */
+    async createPendingSurveyLayer(layer: { year: number; importId: string; sourceSrid: number | null; importedBy: string }): Promise<number> {
+      const { id } = await db.insertInto('survey_layers').values({
+        year: layer.year, layer_name: 'DLTB', import_id: layer.importId, feature_count: 0, source_srid: layer.sourceSrid,
+        imported_by: layer.importedBy, committed: false,
+      }).returning('id').executeTakeFirstOrThrow();
+      // A plain table (no index maintained row by row), indexed once, attached when made current.
+      await sql`CREATE TABLE ${surveyPartition(id)} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
+      await sql`ALTER TABLE ${surveyPartition(id)} ADD CONSTRAINT ${sql.id(`l${id}_layer`)} CHECK (layer_id = ${sql.lit(id)})`.execute(db);
+      return id;
+    },
+
+    /** Copies the valid features `from` ≤ fid < `to` of a staged layer into a pending survey layer. */
+    async copyIntoSurveyLayer(layerId: number, year: number, layer: ImportLayerState, from: number, to: number): Promise<number> {
+      const result = await sql`
+        INSERT INTO ${surveyPartition(layerId)} (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
+        SELECT ${layerId}, ${year}, ${surveyColumnValues(layer.mapping ?? {})}, ${attributesExpression(layer.fields.map((field) => field.name))}, ${STAGED_GEOMETRY}, ST_Transform(${STAGED_GEOMETRY}, 3857), ${STAGED_AREA}
+        FROM ${stagingTable(layer.stagingTable!)} s WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
+    },
+
+    /**
+     * The indexes of a filled pending layer and its low-zoom grid (tiles below z13), built once
+     * (layers never change in place) and before the layer is attached: they match survey_patches'
+     * own indexes, so attaching builds nothing inside its transaction.
+     */
+    async indexSurveyLayer(layerId: number): Promise<void> {
+      await Promise.all([
+        sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`.execute(db),
+        sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`.execute(db),
+        sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
+      ]);
+    },
+
+    /** The current committed layer of a year, locked until the transaction ends. */
+    async currentSurveyLayer(transaction: Transaction<Database>, year: number) {
+      return transaction.selectFrom('survey_layers').select(['id', 'feature_count'])
+        .where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).where('committed', '=', true)
+        .forUpdate().executeTakeFirst();
+    },
+
+    /** The current committed layer of a year (outside a transaction, to check before writing). */
+    async currentSurveyLayerId(year: number): Promise<number | null> {
+      const row = await db.selectFrom('survey_layers').select('id')
+        .where('year', '=', year).where('layer_name', '=', 'DLTB').where('superseded_at', 'is', null).where('committed', '=', true)
+        .executeTakeFirst();
+      return row?.id ?? null;
+    },
+
+    /** Attaches a filled layer to survey_patches and makes it current, superseding `previous`. */
+    async makeSurveyLayerCurrent(transaction: Transaction<Database>, layerId: number, features: number, previous: number | null): Promise<void> {
+      await sql`SELECT attach_survey_layer(${layerId}::bigint)`.execute(transaction);
+      if (previous !== null) await transaction.updateTable('survey_layers').set({ superseded_at: new Date(), superseded_by: layerId }).where('id', '=', previous).execute();
+      await transaction.updateTable('survey_layers').set({ committed: true, feature_count: features }).where('id', '=', layerId).execute();
+    },
+
+    /** Removes a pending layer (its table and its row); never a committed one. */
+    async dropPendingSurveyLayer(layerId: number): Promise<void> {
+      await sql`DROP TABLE IF EXISTS ${surveyPartition(layerId)}`.execute(db);
+      await db.deleteFrom('survey_layers').where('id', '=', layerId).where('committed', '=', false).execute();
+    },
+
+    /** Pending layers silent since `before` (their import was cut off). */
+    async pendingSurveyLayers(before: Date): Promise<number[]> {
+      const rows = await db.selectFrom('survey_layers').select('id').where('committed', '=', false).where('imported_at', '<', before).execute();
+      return rows.map((row) => row.id);
     },
   };
 }

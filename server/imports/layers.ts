@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { NO_LAYERS, NOT_A_SHAPEFILE } from '../../domain/import/refusals.js';
 import { ImportRefusal } from './import-errors.js';
 
 export type LayerFormat = 'shapefile' | 'filegdb' | 'geojson' | 'butiao';
@@ -15,16 +16,23 @@ export interface FoundSource {
   siblings: Record<string, string>;
 }
 
-function walk(directory: string, found: string[] = []): string[] {
+/**
+ * A File Geodatabase is a folder holding its catalogue table `a00000001.gdbtable`, whatever the
+ * folder is called: ArcGIS and 7-Zip ship `X.gdb.zip` holding `X.gdb/`, which unpacks to
+ * `X.gdb/X.gdb/`, and some tools zip the tables without their folder.
+ */
+function isFileGeodatabase(directory: string): boolean {
+  return fs.readdirSync(directory).some((name) => name.toLowerCase() === 'a00000001.gdbtable');
+}
+
+/** The files of an unpacked upload, and its File Geodatabase folders (not descended into). */
+function walk(directory: string, found: { files: string[]; geodatabases: string[] } = { files: [], geodatabases: [] }) {
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
     const full = path.join(directory, entry.name);
     if (entry.isSymbolicLink()) continue;
-    if (entry.isDirectory()) {
-      if (/\.gdb$/i.test(entry.name)) found.push(full);
-      else walk(full, found);
-    } else {
-      found.push(full);
-    }
+    if (!entry.isDirectory()) found.files.push(full);
+    else if (isFileGeodatabase(full)) found.geodatabases.push(full);
+    else walk(full, found);
   }
   return found;
 }
@@ -46,7 +54,7 @@ export function hasShapefileHeader(file: string): boolean {
  * in sub-folders. A `.shp` that is not a shapefile (a renamed DBF, say) is reported, not read.
  */
 export function findSources(root: string): { sources: FoundSource[]; refused: { name: string; reason: string; message: string }[] } {
-  const files = walk(root);
+  const { files, geodatabases } = walk(root);
   const sources: FoundSource[] = [];
   const refused: { name: string; reason: string; message: string }[] = [];
   const byStem = new Map<string, Record<string, string>>();
@@ -57,21 +65,16 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
       byStem.set(stem, { ...(byStem.get(stem) ?? {}), [extension]: file });
     }
   }
-  // A File Geodatabase zipped without its .gdb folder: the folder holding a00000001.gdbtable.
-  const gdbFolders = new Set(files.filter((file) => /(^|[\\/])a00000001\.gdbtable$/i.test(file)).map((file) => path.dirname(file)));
-  for (const folder of gdbFolders) {
-    if (!/\.gdb$/i.test(folder)) sources.push({ format: 'filegdb', path: folder, name: path.relative(root, folder) || path.basename(folder), siblings: {} });
-  }
+  // The tables zipped without their folder unpack straight into the root.
+  if (isFileGeodatabase(root)) sources.push({ format: 'filegdb', path: root, name: path.basename(root), siblings: {} });
+  for (const folder of geodatabases) sources.push({ format: 'filegdb', path: folder, name: path.relative(root, folder), siblings: {} });
   for (const file of files) {
-    if (gdbFolders.has(path.dirname(file)) && !/\.gdb$/i.test(path.dirname(file))) continue;
     const name = path.relative(root, file);
     const extension = path.extname(file).toLowerCase();
-    if (/\.gdb$/i.test(file) && fs.statSync(file).isDirectory()) {
-      sources.push({ format: 'filegdb', path: file, name, siblings: {} });
-    } else if (extension === '.shp') {
+    if (extension === '.shp') {
       const siblings = byStem.get(file.slice(0, file.length - extension.length).toLowerCase()) ?? {};
       if (!hasShapefileHeader(file)) {
-        refused.push({ name, reason: 'not_a_shapefile', message: `“${name}”不是有效的 Shapefile（文件头不是 .shp 格式，可能是改了扩展名的其他文件）。` });
+        refused.push({ name, reason: NOT_A_SHAPEFILE, message: `“${name}”不是有效的 Shapefile（文件头不是 .shp 格式，可能是改了扩展名的其他文件）。` });
         continue;
       }
       sources.push({ format: 'shapefile', path: file, name, siblings });
@@ -82,7 +85,7 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
     }
   }
   if (sources.length === 0 && refused.length === 0) {
-    throw new ImportRefusal('no_layers', '上传的文件中没有可导入的图层。支持：Shapefile（含 .shp/.shx/.dbf，可打包为 zip）、File Geodatabase（.gdb 文件夹打包为 zip）、GeoJSON、部标坐标 txt。');
+    throw new ImportRefusal(NO_LAYERS, '上传的文件中没有可导入的图层。支持：Shapefile（含 .shp/.shx/.dbf，可打包为 zip）、File Geodatabase（.gdb 文件夹打包为 zip）、GeoJSON、部标坐标 txt。');
   }
   return { sources, refused };
 }

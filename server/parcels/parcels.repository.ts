@@ -136,7 +136,50 @@ export function createParcelsRepository(db: DatabaseClient) {
         .execute();
       return { items, total: Number(total), page: filter.page, pageSize: filter.pageSize };
     },
+
+    /** Parcels with these 宗地编号 and their district, locked until the transaction ends (an import matches by code). */
+    async findByCodes(transaction: Transaction<Database>, codes: readonly string[]): Promise<Map<string, { id: number; districtCode: string }>> {
+      if (codes.length === 0) return new Map();
+      const rows = await transaction.selectFrom('parcels').select(['id', 'code', 'district_code']).where('code', 'in', [...codes]).forUpdate().execute();
+      return new Map(rows.map((row) => [row.code, { id: Number(row.id), districtCode: row.district_code }]));
+    },
+
+    /**
+     * Writes imported parcels inside the caller's transaction (which names the actor for the
+     * history trigger): a row with an `id` updates that parcel, a row without inserts a 疑似
+     * parcel, or updates the one an earlier row of the same import inserted with that code.
+     * `columns` are table columns; `geometry` is EWKB in EPSG:4490.
+     */
+    async upsertByCode(transaction: Transaction<Database>, rows: readonly ImportedParcel[], actor: string): Promise<{ inserted: number; updated: number }> {
+      let inserted = 0;
+      let updated = 0;
+      for (const row of rows) {
+        const geometry = sql`ST_Multi(ST_SetSRID(${row.geometry}::geometry, 4490))`;
+        if (row.id !== null) {
+          await transaction.updateTable('parcels').set({ ...row.columns, geom: geometry, updated_by: actor } as never).where('id', '=', row.id).execute();
+          updated++;
+          continue;
+        }
+        const { wasInserted } = await transaction.insertInto('parcels').values({
+          status: 'suspected', ...row.columns, code: row.code, district_code: row.districtCode, geom: geometry, updated_by: actor,
+        } as never).onConflict((conflict) => conflict.column('code').doUpdateSet({ ...row.columns, geom: geometry, updated_by: actor } as never))
+          .returning(sql<boolean>`xmax = 0`.as('wasInserted')).executeTakeFirstOrThrow();
+        if (wasInserted) inserted++;
+        else updated++;
+      }
+      return { inserted, updated };
+    },
   };
+}
+
+/** A parcel as an import writes it (see `upsertByCode`). */
+export interface ImportedParcel {
+  /** The matched parcel, or null for a new one. */
+  id: number | null;
+  code: string;
+  districtCode: string;
+  columns: Record<string, unknown>;
+  geometry: Uint8Array;
 }
 
 export type ParcelsRepository = ReturnType<typeof createParcelsRepository>;

@@ -2,13 +2,12 @@ import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
   ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
 } from '../../domain/api/parcels.schemas.js';
-import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
-import { PARCEL_FIELD_ACTIONS, roleCan, roleLabel, type EditableParcelKey } from '../../domain/permissions.js';
+import { forbiddenParcelFields, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
@@ -53,11 +52,8 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     scope.assertWritable({ code: current.districtCode, name: current.districtName });
     const keys = Object.keys(changes) as EditableParcelKey[];
     if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });
-    const forbidden = keys.filter((key) => !roleCan(principal.role, PARCEL_FIELD_ACTIONS[key]!));
-    if (forbidden.length > 0) {
-      const labels = forbidden.map((key) => PARCEL_FIELDS.find((field) => field.key === key)?.label ?? (key === 'geometry' ? '地块图形' : key));
-      throw new ApiError(403, 'forbidden_fields', `您的角色（${roleLabel(principal.role)}）不能修改：${labels.join('、')}。`, { fields: forbidden });
-    }
+    const forbidden = forbiddenParcelFields(principal.role, keys);
+    if (forbidden.length > 0) throw new ForbiddenFieldsError(principal.role, forbidden);
     if (changes.geometry) assertGeoJsonPolygon(changes.geometry);
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
       parcels.update(transaction, current.id, changes, { expectedUpdatedAt, actor: principal.username, scope }));

@@ -104,6 +104,23 @@ describe('importing a zipped 变更调查 shapefile (GBK without .cpg, EPSG:4527
     expect(staged[0].count).toBe(0);
   });
 
+  it('builds the low-zoom grid of the layer level by level, equal to grouping its 图斑 at every level directly', async () => {
+    const { rows: [layer] } = await sql<{ id: number }>`SELECT id FROM survey_layers WHERE year = 2023 AND superseded_at IS NULL AND committed`.execute(testApp.database.db);
+    const { rows: [difference] } = await sql<{ stored: number; direct: number; differing: number }>`
+      WITH finest AS (
+        SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18) AS cx, cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18) AS cy,
+               CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END AS class, area_m2
+        FROM survey_patches WHERE layer_id = ${layer.id}),
+      direct AS (
+        SELECT 18 - k AS level, cx >> k AS cx, cy >> k AS cy, class, count(*)::int AS patches, round(sum(area_m2)::numeric, 3) AS area
+        FROM finest, generate_series(0, 13) AS k GROUP BY 1, 2, 3, 4),
+      stored AS (SELECT level::int, cx, cy, class, patches, round(area_m2::numeric, 3) AS area FROM survey_cells WHERE layer_id = ${layer.id})
+      SELECT (SELECT count(*)::int FROM stored) AS stored, (SELECT count(*)::int FROM direct) AS direct,
+             (SELECT count(*)::int FROM ((SELECT * FROM stored EXCEPT SELECT * FROM direct) UNION ALL (SELECT * FROM direct EXCEPT SELECT * FROM stored)) d) AS differing`.execute(testApp.database.db);
+    expect(difference.stored).toBeGreaterThanOrEqual(14);
+    expect(difference).toEqual({ stored: difference.direct, direct: difference.direct, differing: 0 });
+  });
+
   it('supersedes the year on a re-import, keeping the old layer on record', async () => {
     const again = (await upload(surveyor, path.join(FIXTURES, 'dltb-2023-gbk-4527.zip'), { year: '2023' })).json().id;
     expect((await settled(again)).status).toBe('ready');

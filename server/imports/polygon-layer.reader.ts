@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, sridLabel } from '../../domain/import/crs.js';
+import { parseButiao } from '../../domain/import/butiao.js';
+import { GDAL_ENCODING_NAMES, decodeText, detectEncoding, encodingFromLanguageDriver, parseCodePage, type EncodingGuess, type TextEncoding } from '../../domain/import/encoding.js';
+import { UNREADABLE, refusal, type Refused } from '../../domain/import/refusals.js';
+import { extractZip, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
+import { gdalConnectionString, inspect, progressFromOutput, runGdal } from './gdal.js';
+import { ImportRefusal } from './import-errors.js';
+import type { ImportLayerState } from './imports.repository.js';
+import { findSources, type FoundSource } from './layers.js';
+
+/**
+ * The one way a polygon file becomes data, shared by imports and the 成片改造区域 boundary upload:
+ * unpack (hostile zips refused) → find the sources (shapefiles, File Geodatabases, GeoJSON, 部标
+ * txt) → describe each layer with its encoding and CRS → read a layer with GDAL, reprojected, into
+ * a staging table or a GeoJSON file. Every failure the user can fix comes back as a refusal value.
+ */
+
+const POLYGON_TYPES = /polygon|multipatch|surface|tin/i;
+
+/** A layer as the reader describes it: what the import shows and what GDAL needs to read it. */
+export type PolygonLayer = ImportLayerState;
+
+/** The DBF's language driver byte and a sample of its record bytes, for encoding detection. */
+function readDbfSample(file: string): { ldid: number; sample: Uint8Array } {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(32);
+    fs.readSync(handle, header, 0, 32, 0);
+    const headerLength = header.readUInt16LE(8);
+    const sample = Buffer.alloc(1024 * 1024);
+    const read = fs.readSync(handle, sample, 0, sample.length, headerLength);
+    return { ldid: header[29], sample: new Uint8Array(sample.subarray(0, read)) };
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+/** `.cpg`, then the DBF language driver, then the bytes themselves. */
+export function detectShapefileEncoding(source: FoundSource): EncodingGuess {
+  const cpg = source.siblings['.cpg'];
+  if (cpg) {
+    const parsed = parseCodePage(fs.readFileSync(cpg, 'latin1'));
+    if (parsed.ok) return { encoding: parsed.encoding, confidence: 1, source: 'cpg', reason: `.cpg 声明为 ${fs.readFileSync(cpg, 'latin1').trim()}` };
+  }
+  const dbf = source.siblings['.dbf'];
+  if (!dbf) return { encoding: 'utf-8', confidence: 1, source: 'default', reason: '没有 .dbf，无属性文本' };
+  const { ldid, sample } = readDbfSample(dbf);
+  const fromDriver = encodingFromLanguageDriver(ldid);
+  if (fromDriver) return { encoding: fromDriver, confidence: 0.95, source: 'ldid', reason: `DBF 语言驱动字节 0x${ldid.toString(16)}` };
+  const guess = detectEncoding(sample);
+  return cpg ? { ...guess, reason: `.cpg 内容无法识别，按字节判断：${guess.reason}`, confidence: Math.min(guess.confidence, 0.7) } : guess;
+}
+
+/** A shapefile's sibling files by lower-case extension. */
+function siblingsOf(shp: string): Record<string, string> {
+  const stem = shp.slice(0, -4).toLowerCase();
+  const siblings: Record<string, string> = {};
+  for (const name of fs.readdirSync(path.dirname(shp))) {
+    const full = path.join(path.dirname(shp), name);
+    if (full.slice(0, -4).toLowerCase() === stem) siblings[path.extname(name).toLowerCase()] = full;
+  }
+  return siblings;
+}
+
+/** What the bytes of a staged shapefile layer suggest, when the chosen encoding read nothing. */
+export function encodingFromBytes(layer: PolygonLayer): EncodingGuess | null {
+  if (layer.format !== 'shapefile') return null;
+  return detectShapefileEncoding({ format: 'shapefile', path: layer.source, name: layer.name, siblings: siblingsOf(layer.source) });
+}
+
+const userEncoding = (encoding: TextEncoding): EncodingGuess => ({ encoding, confidence: 1, source: 'user', reason: '用户指定' });
+
+/** A 部标 txt becomes a GeoJSON file beside it, with its Chinese headings as attribute names. */
+function describeButiao(source: FoundSource, base: Omit<PolygonLayer, 'id' | 'name' | 'gdalLayer' | 'geometryType' | 'featureCount' | 'fields' | 'extent' | 'selected' | 'encoding' | 'crs'>, id: string, encodingOption: TextEncoding | undefined): PolygonLayer {
+  const bytes = fs.readFileSync(source.path);
+  const encoding = encodingOption ? userEncoding(encodingOption) : detectEncoding(bytes);
+  const parsed = parseButiao(decodeText(bytes, encoding.encoding));
+  const layer: PolygonLayer = {
+    ...base, id, name: source.name, gdalLayer: null, geometryType: 'Polygon', featureCount: 0, fields: [], extent: null,
+    selected: true, encoding, crs: null,
+  };
+  if (!parsed.ok) return { ...layer, selected: false, skipped: { reason: parsed.reason, message: `第 ${parsed.line} 行：${parsed.message}` } };
+  const file = parsed.file;
+  const features = file.parcels.map((parcel, parcelIndex) => ({
+    type: 'Feature',
+    // Chinese headings, as in the file, so the parcel preset maps 地块编号 and 地类编码 by itself.
+    properties: { '地块编号': parcel.number, '地块名称': parcel.name, '地块用途': parcel.use, '地类编码': parcel.landUseCode, '地块面积公顷': parcel.declaredAreaHa, '平面面积m2': Math.round(parcel.planarAreaM2 * 100) / 100, '界址点数': parcel.pointCount, '序号': parcelIndex + 1 },
+    geometry: { type: 'MultiPolygon', coordinates: parcel.polygons },
+  }));
+  const geojsonPath = `${source.path}.geojson`;
+  fs.writeFileSync(geojsonPath, JSON.stringify({ type: 'FeatureCollection', features }));
+  const positions = file.parcels.flatMap((parcel) => parcel.polygons.flat(2));
+  const xs = positions.map((position) => position[0]);
+  const ys = positions.map((position) => position[1]);
+  return {
+    ...layer, source: geojsonPath, featureCount: features.length,
+    fields: [{ name: '地块编号', type: 'String' }, { name: '地块名称', type: 'String' }, { name: '地块用途', type: 'String' }, { name: '地类编码', type: 'String' }, { name: '地块面积公顷', type: 'Real' }, { name: '平面面积m2', type: 'Real' }, { name: '界址点数', type: 'Integer' }, { name: '序号', type: 'Integer' }],
+    extent: xs.length ? { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) } : null,
+    crs: file.srid
+      ? { srid: file.srid, label: sridLabel(file.srid), confidence: 1, source: 'butiao', reason: `文件头：${file.header['坐标系'] ?? ''} ${file.header['几度分带'] ?? ''}度带 带号 ${file.header['带号'] ?? ''}` }
+      : { srid: null, label: '未知', confidence: 0, source: 'butiao', reason: '文件头未给出可识别的坐标系' },
+  };
+}
+
+/** Reads one found source into layer descriptions (one per GDAL layer), with encoding and CRS. */
+async function describeSource(source: FoundSource, index: number, encodingOption: TextEncoding | undefined): Promise<PolygonLayer[]> {
+  const base = { format: source.format, source: source.path, stagingTable: null, mapping: null, units: null, skipped: null, crsCheck: null } as const;
+  if (source.format === 'butiao') return [describeButiao(source, base, `L${index}`, encodingOption)];
+
+  const encoding = source.format === 'shapefile' ? (encodingOption ? userEncoding(encodingOption) : detectShapefileEncoding(source)) : null;
+  const openOptions = encoding ? [`ENCODING=${GDAL_ENCODING_NAMES[encoding.encoding]}`] : [];
+  let infos;
+  try {
+    infos = await inspect(source.path, openOptions);
+  } catch (error) {
+    return [{
+      ...base, id: `L${index}`, name: source.name, gdalLayer: null, geometryType: 'Unknown', featureCount: 0, fields: [], extent: null,
+      selected: false, encoding, crs: null,
+      skipped: { reason: UNREADABLE, message: `GDAL 无法读取“${source.name}”：${(error as Error).message.split('\n')[0]}` },
+    }];
+  }
+  return infos.map((info, layerIndex) => {
+    const name = infos.length > 1 ? `${source.name}/${info.name}` : source.name;
+    const layer: PolygonLayer = {
+      ...base, id: `L${index}_${layerIndex}`, name, gdalLayer: info.name, geometryType: info.geometryType,
+      featureCount: info.featureCount, fields: info.fields, extent: info.extent, selected: true, encoding, crs: null,
+    };
+    if (!POLYGON_TYPES.test(info.geometryType)) {
+      return { ...layer, selected: false, skipped: { reason: 'not_polygon', message: `图层“${name}”的几何类型是 ${info.geometryType}，只能导入面图层。` } };
+    }
+    if (info.featureCount === 0) {
+      return { ...layer, selected: false, skipped: { reason: 'empty_layer', message: `图层“${name}”没有要素。` } };
+    }
+    const prj = source.siblings['.prj'];
+    if (source.format === 'shapefile' && prj) {
+      layer.crs = { ...crsFromPrj(fs.readFileSync(prj, 'utf8')), source: 'prj' };
+    } else if (info.srsWkt && source.format !== 'geojson') {
+      layer.crs = { ...crsFromPrj(info.srsWkt), source: 'gdb' };
+    } else if (info.srsWkt && source.format === 'geojson' && /EPSG",\s*"?(?!4326)\d+/.test(info.srsWkt)) {
+      layer.crs = { ...crsFromPrj(info.srsWkt), source: 'geojson' };
+    }
+    // A CRS outside the Chinese set (UTM, a state plane…) that GDAL itself understands is
+    // transformed by GDAL from its WKT; only 西安80/北京54 stay refused, for want of parameters.
+    if (layer.crs?.refused?.reason === 'unknown_projection' && info.srsWkt) {
+      const crsName = /^(?:PROJCS|GEOGCS|PROJCRS|GEOGCRS|BOUNDCRS)\["([^"]+)"/.exec(info.srsWkt)?.[1] ?? 'GDAL';
+      layer.crs = { srid: null, label: crsName, confidence: 0.9, source: layer.crs.source, reason: `GDAL 识别的坐标系 ${crsName}（非 CGCS2000），将按其定义转换到 CGCS2000`, sourceWkt: info.srsWkt };
+    }
+    if ((!layer.crs || (layer.crs.srid === null && !layer.crs.refused && !layer.crs.sourceWkt)) && info.extent) layer.crs = crsFromCoordinates(info.extent);
+    if (source.format === 'geojson' && layer.crs?.source === 'coordinates' && layer.crs.srid === 4490) {
+      layer.crs = { ...layer.crs, srid: 4326, label: sridLabel(4326), confidence: 0.95, source: 'geojson', reason: 'GeoJSON 默认 WGS84 (RFC 7946)，坐标为经纬度' };
+    }
+    return layer;
+  });
+}
+
+/**
+ * Unpacks the uploaded files into `unpacked` (each zip into a folder named after it), finds their
+ * sources and describes every layer. Sources that cannot be read are kept as skipped layers, with
+ * the reason; a hostile or empty upload is refused.
+ */
+export async function openPolygonLayers(uploads: readonly string[], unpacked: string, options: { encoding?: TextEncoding; archiveLimits?: ArchiveLimits } = {}): Promise<Refused<{ layers: PolygonLayer[] }>> {
+  try {
+    fs.mkdirSync(unpacked, { recursive: true });
+    for (const upload of uploads) {
+      const file = path.basename(upload);
+      if (/\.zip$/i.test(file)) await extractZip(upload, path.join(unpacked, file.replace(/\.zip$/i, '')), options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+      else fs.copyFileSync(upload, path.join(unpacked, file));
+    }
+    const { sources, refused } = findSources(unpacked);
+    const layers: PolygonLayer[] = [];
+    for (const [index, source] of sources.entries()) layers.push(...await describeSource(source, index, options.encoding));
+    for (const [index, item] of refused.entries()) {
+      layers.push({ id: `R${index}`, name: item.name, format: 'shapefile', source: '', gdalLayer: null, geometryType: 'Unknown', featureCount: 0, fields: [], extent: null, selected: false, skipped: { reason: item.reason, message: item.message }, encoding: null, crs: null, crsCheck: null, stagingTable: null, mapping: null, units: null });
+    }
+    return { ok: true, layers };
+  } catch (error) {
+    if (error instanceof ImportRefusal) return error.value;
+    throw error;
+  }
+}
+
+/** The layer's CRS checked against its extent (a CRS known only by its WKT has no code to check). */
+export function checkLayerCrs(layer: PolygonLayer, srid: number | null) {
+  return srid && layer.extent && !layer.skipped ? checkCrsAgainstExtent(srid, layer.extent) : null;
+}
+
+/** Where `readPolygonLayer` writes: an UNLOGGED staging table, or a GeoJSON file in EPSG:4326. */
+export type PolygonLayerTarget =
+  | { format: 'postgres'; databaseUrl: string; databaseRole?: string; table: string }
+  | { format: 'geojson'; file: string };
+
+/**
+ * Reads one described layer with `ogr2ogr`, from its CRS (or the user's `srid`) to the target's.
+ * A feature GDAL cannot write (a broken record) makes it read again feature by feature, skipping
+ * that feature. `folder` holds the WKT file of a CRS known to GDAL only by its definition.
+ */
+export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayerTarget, options: { srid?: number; folder: string; onProgress?: (fraction: number) => void; timeoutMs?: number }): Promise<Refused<object>> {
+  let sourceSrs: string[] = [];
+  if (options.srid) sourceSrs = ['-s_srs', `EPSG:${options.srid}`];
+  else if (layer.crs?.sourceWkt) {
+    const wkt = path.join(options.folder, `${layer.id}.wkt`);
+    fs.writeFileSync(wkt, layer.crs.sourceWkt);
+    sourceSrs = ['-s_srs', wkt];
+  } else if (layer.crs?.srid) sourceSrs = ['-s_srs', `EPSG:${layer.crs.srid}`];
+  const source = [
+    layer.source,
+    ...(layer.gdalLayer && layer.format !== 'butiao' ? [layer.gdalLayer] : []),
+    ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${GDAL_ENCODING_NAMES[layer.encoding.encoding as TextEncoding]}`] : []),
+  ];
+  const args = target.format === 'postgres'
+    ? [
+      '-f', 'PostgreSQL', gdalConnectionString(target.databaseUrl),
+      ...(target.databaseRole ? ['-doo', `PRELUDE_STATEMENTS=SET ROLE ${target.databaseRole}`] : []),
+      ...source,
+      '-lco', 'SCHEMA=staging', '-nln', target.table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid',
+      '-lco', 'SPATIAL_INDEX=NONE', '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON',
+      '-nlt', 'MULTIPOLYGON', '-dim', 'XY', ...sourceSrs, '-t_srs', 'EPSG:4490',
+      // Binary attributes (GDB blobs) as GDAL shows them, upper-case hex, not as bytea ("\\x…").
+      '-mapFieldType', 'Binary=String',
+      '-overwrite', '-progress', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+    ]
+    : ['-f', 'GeoJSON', target.file, ...source, ...sourceSrs, '-t_srs', 'EPSG:4326', '-nlt', 'MULTIPOLYGON', '-dim', 'XY', '-lco', 'COORDINATE_PRECISION=9', '-overwrite'];
+  let output = '';
+  const onStdout = (chunk: string) => {
+    output += chunk;
+    options.onProgress?.(progressFromOutput(output));
+  };
+  let result = await runGdal('ogr2ogr', args, { onStdout, timeoutMs: options.timeoutMs });
+  if (result.code !== 0) {
+    output = '';
+    if (target.format === 'geojson') fs.rmSync(target.file, { force: true });
+    result = await runGdal('ogr2ogr', [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'], { onStdout, timeoutMs: options.timeoutMs });
+  }
+  if (result.code !== 0) {
+    return refusal(UNREADABLE, `GDAL 读取“${layer.name}”失败：${result.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`, layer.name);
+  }
+  return { ok: true };
+}

@@ -1,0 +1,56 @@
+import { sridLabel } from '../../../domain/import/crs.js';
+import type { ImportReport } from '../../../domain/api/imports.schemas.js';
+import type { ImportLayerState, ImportRow } from '../imports.repository.js';
+import type { StageContext } from './stage-context.js';
+
+export type ValidationReport = Omit<ImportReport, 'commit'>;
+
+/** Features checked by one statement. */
+const BATCH = 20000;
+/** Connections checking a staged layer at once (disjoint batches: both cores of a small server). */
+const VALIDATION_WORKERS = 2;
+
+/**
+ * Stage 4, validate: every staged feature checked in PostGIS (validity, repair, ellipsoidal area,
+ * agreement with TBMJ within 0.5 %), then the report: counts, warnings, skipped layers, and the
+ * first problem features of each layer.
+ */
+export async function validate(context: StageContext, row: ImportRow, layers: ImportLayerState[]): Promise<ValidationReport> {
+  const report: ValidationReport = { features: 0, valid: 0, repaired: 0, rejected: 0, warnings: [], errors: [], samples: [] };
+  const staged = layers.filter((layer) => layer.stagingTable);
+  for (const [position, layer] of staged.entries()) {
+    const table = layer.stagingTable!;
+    const range = await context.imports.prepareValidation(table);
+    const starts: number[] = [];
+    for (let start = range?.min ?? 0; range && start <= range.max; start += BATCH) starts.push(start);
+    let finished = 0;
+    const queue = [...starts];
+    await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, queue.length) }, async () => {
+      for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
+        await context.imports.validateBatch(table, start, start + BATCH);
+        finished++;
+        await context.progress(row.id, 'validate', (position + finished / starts.length) / staged.length);
+      }
+    }));
+    const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
+    if (areaField) {
+      const mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
+      if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
+    }
+    if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
+    if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
+    if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
+    else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
+    for (const count of await context.imports.statusCounts(table)) {
+      report.features += count.count;
+      if (count.status === 'valid') report.valid += count.count;
+      else if (count.status === 'repaired') report.repaired += count.count;
+      else report.rejected += count.count;
+    }
+    const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
+    const samples = await context.imports.samples(table, bsm?.name ?? null);
+    report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
+  }
+  for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
+  return report;
+}
