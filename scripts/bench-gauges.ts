@@ -13,9 +13,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { prepareDatabase } from '../server/bootstrap.js';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT } from '../server/config.js';
 import { connectDatabase } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
 import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
 
 const PARCELS = 300;
@@ -23,6 +25,9 @@ const FRAMES = 120;
 
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 const database = connectDatabase(prepared.url, 2);
+// On a fresh machine nothing has run `npm start` yet: migrate and load the demo city as it would.
+await applyMigrations(database.pool, MIGRATIONS_DIRECTORY);
+await loadDemoCityIfEmpty(database.pool);
 await ensureRuleSets(database.db);
 const { rows: [centre] } = await database.pool.query<{ x: number; y: number }>(
   `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (
