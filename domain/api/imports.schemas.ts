@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ErrorBody, Nullable, StringEnum } from './common.schemas.js';
+import { MultiPolygon } from './parcels.schemas.js';
 
 /**
  * The import contract (`/api/imports…`): what the upload form sends, what the import page polls
@@ -22,6 +23,8 @@ export const ImportPhase = StringEnum(IMPORT_PHASES);
 export type ImportPhase = Static<typeof ImportPhase>;
 export const ImportFeatureStatus = StringEnum(IMPORT_FEATURE_STATUSES);
 export type ImportFeatureStatus = Static<typeof ImportFeatureStatus>;
+export const ImportEncoding = StringEnum(IMPORT_ENCODINGS);
+export type ImportEncoding = Static<typeof ImportEncoding>;
 
 const Extent = Type.Object({ minX: Type.Number(), minY: Type.Number(), maxX: Type.Number(), maxY: Type.Number() });
 
@@ -161,7 +164,7 @@ export const ImportUploadFields = Type.Object({
   kind: Type.Optional(ImportKind),
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
   srid: Type.Optional(Type.Integer({ description: 'EPSG code of the source coordinates' })),
-  encoding: Type.Optional(StringEnum(IMPORT_ENCODINGS)),
+  encoding: Type.Optional(ImportEncoding),
 });
 export type ImportUploadFields = Static<typeof ImportUploadFields>;
 
@@ -171,7 +174,7 @@ export type ImportsList = Static<typeof ImportsList>;
 /** The answer to `needs-input`, or a changed guess; the server reads the file again with it. */
 export const ImportAnswer = Type.Object({
   srid: Type.Optional(Type.Integer({ description: 'EPSG code of the source coordinates' })),
-  encoding: Type.Optional(StringEnum(IMPORT_ENCODINGS)),
+  encoding: Type.Optional(ImportEncoding),
   layers: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100, description: 'ids of the layers to import' })),
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
   mapping: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Null(), Type.String({ maxLength: 64 })]), { description: 'source field → target key, null = kept as an extra attribute' })),
@@ -190,12 +193,23 @@ export const ImportFeaturesQuery = Type.Object({
 }, { additionalProperties: false });
 export type ImportFeaturesQuery = Static<typeof ImportFeaturesQuery>;
 
+/** What the server's check made of a staged feature, next to its decoded source attributes (any names and values). */
+export const ImportFeatureProperties = Type.Intersect([
+  Type.Object({
+    area_m2: Nullable(Type.Number({ description: 'ellipsoidal area, m² (null when rejected)' })),
+    status: ImportFeatureStatus,
+    messages: Type.Array(Type.String()),
+  }),
+  Type.Record(Type.String(), Type.Unknown()),
+]);
+export type ImportFeatureProperties = Static<typeof ImportFeatureProperties>;
+
 /** One staged feature: its decoded source attributes plus `area_m2`, `status` and `messages`. */
 export const ImportFeature = Type.Object({
   type: Type.Literal('Feature'),
   id: Type.Integer({ description: "the feature's number in its layer (fid)" }),
-  geometry: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'GeoJSON MultiPolygon, EPSG:4326' })),
-  properties: Type.Record(Type.String(), Type.Unknown()),
+  geometry: Nullable(MultiPolygon),
+  properties: ImportFeatureProperties,
 });
 export type ImportFeature = Static<typeof ImportFeature>;
 

@@ -166,7 +166,7 @@ describe('import flow', () => {
   });
 
   it('shows the result of an import committed earlier when it is reopened', async () => {
-    const result = { inserted: 1, updated: 0, skipped: 0, problems: [] };
+    const result = { kind: 'parcels' as const, inserted: 1, updated: 0, skipped: 0, problems: [] };
     const { api } = scriptedApi([importState('committed', { kind: 'parcels', report: { ...importState('ready').report, commit: result } })]);
     const flow = new ImportFlow(api);
 

@@ -1,6 +1,6 @@
 import { PARCEL_IMPORT_FIELDS, SURVEY_FIELDS, type FieldTarget, type ImportKind } from '@domain/import/field-mapping.js';
 import { formatNumber } from '@domain/units.js';
-import type { ImportCommitResult, ImportFeatureStatus, ImportPhase, ImportReport, ImportState, ImportStatus, ParcelCommitResult, SurveyCommitResult } from './imports.api.js';
+import type { ImportCommitResult, ImportEncoding, ImportFeatureStatus, ImportPhase, ImportReport, ImportState, ImportStatus, ParcelCommitResult, SurveyCommitResult } from './imports.api.js';
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info';
 
@@ -101,14 +101,14 @@ export function encodingSourceLabel(source: string): string {
 }
 
 /** Encodings a surveyor may pick; GBK first, since 变更调查 DBF files are GBK almost always. */
-export const ENCODING_CHOICES: readonly { encoding: string; label: string }[] = [
+export const ENCODING_CHOICES: readonly { encoding: ImportEncoding; label: string }[] = [
   { encoding: 'gbk', label: 'GBK' },
   { encoding: 'utf-8', label: 'UTF-8' },
   { encoding: 'gb18030', label: 'GB18030' },
   { encoding: 'big5', label: 'Big5' },
 ];
 
-const ENCODING_NAMES: Readonly<Record<string, string>> = {
+const ENCODING_NAMES: Readonly<Record<ImportEncoding, string>> = {
   gbk: 'GBK',
   'utf-8': 'UTF-8',
   gb18030: 'GB18030',
@@ -120,9 +120,15 @@ const ENCODING_NAMES: Readonly<Record<string, string>> = {
   'iso-8859-1': 'ISO-8859-1',
 };
 
+/** The encoding if the server takes it as an answer (IMPORT_ENCODINGS), else null. */
+export function importEncoding(encoding: string | null | undefined): ImportEncoding | null {
+  return encoding && Object.hasOwn(ENCODING_NAMES, encoding) ? encoding as ImportEncoding : null;
+}
+
 export function encodingLabel(encoding: string | null | undefined): string {
   if (!encoding) return '—';
-  return ENCODING_NAMES[encoding] ?? encoding;
+  const known = importEncoding(encoding);
+  return known ? ENCODING_NAMES[known] : encoding;
 }
 
 /** '2.4 KB', '18.6 MB': the size a surveyor recognises from the file manager. */
