@@ -157,12 +157,11 @@ describe('users and audit', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('gives a response schema for the success of every route of these capabilities', async () => {
+  it('gives a response schema for the success of every route', async () => {
     type Response = { content?: unknown };
     const document = (await testApp.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, { responses?: Record<string, Response> }>> };
-    const ours = /^\/(api\/(parcels|districts|survey-layers|auth|admin|settings|health)|tiles|glyphs)\b/;
-    const routes = Object.entries(document.paths).filter(([url]) => ours.test(url));
-    expect(routes.length).toBeGreaterThanOrEqual(20);
+    const routes = Object.entries(document.paths).filter(([url]) => !url.startsWith('/api/docs'));
+    expect(routes.length).toBeGreaterThanOrEqual(30);
     const missing = routes.flatMap(([url, operations]) => Object.entries(operations)
       .filter(([, operation]) => !Object.entries(operation.responses ?? {}).some(([status, response]) => status === '204' || (status.startsWith('2') && response.content !== undefined)))
       .map(([method]) => `${method.toUpperCase()} ${url}`));
