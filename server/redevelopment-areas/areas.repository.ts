@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { sql, type Kysely } from 'kysely';
 import type { SavedCheckInput } from '../../domain/api/areas.schemas.js';
+import type { MultiPolygon } from '../../domain/api/parcels.schemas.js';
 import type { CheckAnswer } from '../../domain/api/checks.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
@@ -69,6 +70,18 @@ function versionValues(id: number, version: number, status: string, content: Are
 export function createAreasRepository(db: DatabaseClient) {
   return {
     /** The district an area belongs to: the one holding most of its land. */
+    /**
+     * The union of the polygons of a boundary file as one valid MultiPolygon (GeoJSON, 9 decimals),
+     * or null when nothing is left: each polygon made valid first, so a surveyor's slightly broken
+     * ring does not refuse the whole file.
+     */
+    async unionOf(polygons: readonly object[]): Promise<MultiPolygon | null> {
+      const { rows: [row] } = await sql<{ boundary: MultiPolygon | null }>`
+        SELECT ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(ST_CollectionExtract(ST_MakeValid(ST_GeomFromGeoJSON(g)), 3))), 3)), 9)::json AS boundary
+        FROM unnest(${polygons.map((geometry) => JSON.stringify(geometry))}::text[]) g`.execute(db);
+      return row.boundary;
+    },
+
     async districtOf(boundary: object): Promise<{ code: string; name: string } | undefined> {
       const { rows: [district] } = await sql<{ code: string; name: string }>`
         WITH b AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(boundary)}), 4490) AS g)

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
-import { Type } from 'typebox';
+import { BoundaryFromFile } from '../../domain/api/areas.schemas.js';
+import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { sridLabel } from '../../domain/import/crs.js';
 import {
   EMPTY_BOUNDARY, MISSING_PRJ, NO_LAYERS, NO_POLYGONS, NOT_A_ZIP, TOO_LARGE, UNKNOWN_CRS, UNSUPPORTED_CRS, refusal, type Refused,
@@ -53,7 +54,7 @@ export async function boundaryFromFileRoute(app: AppInstance): Promise<void> {
       tags: ['areas'],
       summary: 'Boundary from a zipped Shapefile / File Geodatabase → GeoJSON MultiPolygon (EPSG:4326), the union of its polygons',
       consumes: ['multipart/form-data'],
-      response: { 200: Type.Object({ boundary: Type.Record(Type.String(), Type.Unknown()), features: Type.Integer(), sourceCrs: Type.String(), layer: Type.String() }) },
+      response: { 200: BoundaryFromFile, 400: ErrorBody, 413: ErrorBody },
     },
   }, async (request) => {
     if (!request.isMultipart()) throw new ApiError(400, 'invalid_parameter', '请用 multipart/form-data 上传，文件字段名为 file。', { parameter: 'file' });
@@ -82,10 +83,7 @@ export async function boundaryFromFileRoute(app: AppInstance): Promise<void> {
       const collection = JSON.parse(fs.readFileSync(geojson, 'utf8')) as { features: { geometry: { type: string } | null }[] };
       const polygons = collection.features.map((feature) => feature.geometry).filter((geometry) => geometry && /Polygon$/.test(geometry.type));
       if (polygons.length === 0) throw new RefusalError(refusal(NO_POLYGONS, `“${chosen.layer.name}”里没有面要素（多边形）：边界需要面图层。`));
-      const { rows: [row] } = await app.pool.query<{ boundary: Record<string, unknown> | null }>(
-        `SELECT ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(ST_CollectionExtract(ST_MakeValid(ST_GeomFromGeoJSON(g)), 3))), 3)), 9)::json AS boundary
-         FROM unnest($1::text[]) g`, [polygons.map((geometry) => JSON.stringify(geometry))]);
-      const boundary = row.boundary;
+      const boundary = await app.areasRepository.unionOf(polygons as object[]);
       if (!boundary) throw new RefusalError(refusal(EMPTY_BOUNDARY, `“${chosen.layer.name}”的面要素合并后为空。`));
       return { boundary, features: polygons.length, sourceCrs: chosen.sourceCrs, layer: chosen.layer.name };
     } finally {
