@@ -22,7 +22,8 @@ export const MAX_INPUT_VERTICES = 100_000;
 /** Parts of one MultiPolygon input. */
 export const MAX_INPUT_PARTS = 500;
 
-export type GeometryInputCheck = { ok: true } | { ok: false; reason: GeometryInputReason; message: string };
+/** On success, the number of positions (all rings and parts), so callers need not walk them again. */
+export type GeometryInputCheck = { ok: true; vertices: number } | { ok: false; reason: GeometryInputReason; message: string };
 
 const inChina = (lon: number, lat: number) =>
   lon >= CHINA_EXTENT.minLon && lon <= CHINA_EXTENT.maxLon && lat >= CHINA_EXTENT.minLat && lat <= CHINA_EXTENT.maxLat;
@@ -63,5 +64,5 @@ export function checkPolygonInput(geometry: { type: string; coordinates: unknown
       }
     }
   }
-  return { ok: true };
+  return { ok: true, vertices };
 }

@@ -71,12 +71,6 @@ export class Scope {
     if (!this.covers(district.code)) throw new OutOfScopeError(this.principal, district, '查看', subject);
   }
 
-  /** Refuses a write touching several districts when any lies outside the scope (the first one is named). */
-  assertAllWritable(districts: readonly NamedDistrict[], subject = '该数据'): void {
-    const outside = districts.find((district) => !this.covers(district.code));
-    if (outside) throw new OutOfScopeError(this.principal, outside, '修改', subject);
-  }
-
   /** Kysely fragment: the row's district `column` is in scope (`true` when unrestricted). */
   sqlCovers(column: string): RawBuilder<boolean> {
     if (this.principal.unrestricted) return sql<boolean>`true`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countVertices, geosReasonInChinese } from './check-input.validation.js';
+import { checkPolygonInput } from '../../domain/geometry-input.validation.js';
+import { geosReasonInChinese } from './check-input.validation.js';
 
 describe('geosReasonInChinese', () => {
   it('tells a ring touching itself from edges crossing', () => {
@@ -14,8 +15,8 @@ describe('geosReasonInChinese', () => {
   });
 });
 
-describe('countVertices', () => {
+describe('the vertex count a check body is capped by', () => {
   it('counts the positions of a polygon', () => {
-    expect(countVertices({ coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] })).toBe(4);
+    expect(checkPolygonInput({ type: 'Polygon', coordinates: [[[118, 24], [118.1, 24], [118.1, 24.1], [118, 24]]] })).toEqual({ ok: true, vertices: 4 });
   });
 });

@@ -1,3 +1,5 @@
+import { MAX_INPUT_VERTICES } from '../../domain/geometry-input.validation.js';
+
 /**
  * Why a check body is refused, as values (terra-draw's validations): the checks service returns
  * them, server/errors.ts turns them into the 400 that names the problem and where it is.
@@ -9,8 +11,8 @@ export const CHECK_GEOMETRY_INVALID = 'geometry_invalid';
 export const CHECK_BOUNDARY_TOO_LARGE = 'boundary_too_large';
 export const CHECK_BOUNDARY_EMPTY = 'boundary_empty';
 
-/** Vertices accepted in one check body (a 成片改造区域 drawn by hand has hundreds). */
-export const MAX_VERTICES = 100_000;
+/** Vertices accepted in one check body, all its geometries together (a 成片改造区域 drawn by hand has hundreds): the same cap as one geometry. */
+export const MAX_VERTICES = MAX_INPUT_VERTICES;
 /** Largest boundary accepted: 100 km² (a 成片改造区域 is a few km² at most). */
 export const MAX_AREA_M2 = 100_000_000;
 
@@ -25,10 +27,6 @@ export type CheckInputProblem =
 
 /** A check step's answer: its value, or the problem that stops the check. */
 export type CheckStep<T> = ({ ok: true } & T) | CheckInputProblem;
-
-export function countVertices(geometry: { coordinates: unknown }): number {
-  return JSON.stringify(geometry.coordinates).split('],[').length;
-}
 
 /**
  * GEOS validity reasons (`ST_IsValidReason`) in Chinese, with what to do. The most specific

@@ -10,7 +10,7 @@ import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import type { RuleSetsRepository } from '../rules/rule-sets.repository.js';
 import {
   CHECK_BOUNDARY_EMPTY, CHECK_BOUNDARY_TOO_LARGE, CHECK_GEOMETRY_INVALID, CHECK_GEOMETRY_UNREADABLE, CHECK_TOO_MANY_VERTICES,
-  CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, countVertices, type CheckStep,
+  CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, type CheckStep,
 } from './check-input.validation.js';
 import type { ChecksRepository } from './checks.repository.js';
 
@@ -44,11 +44,9 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
      * input of `run`. Shared by POST /api/checks and the saved areas, which store the same body.
      */
     async prepare(body: CheckBody): Promise<CheckStep<{ ruleSet: StoredRuleSet; input: CheckInput }>> {
-      assertGeoJsonPolygon(body.boundary, 'boundary');
-      let vertices = countVertices(body.boundary);
+      let vertices = assertGeoJsonPolygon(body.boundary, 'boundary');
       const geometries = (name: 'fragments' | 'supportingLand') => (body[name]?.features ?? []).map((feature, index) => {
-        assertGeoJsonPolygon(feature.geometry, `${name}.features[${index}].geometry`);
-        vertices += countVertices(feature.geometry);
+        vertices += assertGeoJsonPolygon(feature.geometry, `${name}.features[${index}].geometry`);
         return feature.geometry;
       });
       const fragments = geometries('fragments');

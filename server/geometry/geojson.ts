@@ -5,9 +5,9 @@ import { GeometryError } from '../errors.js';
 /**
  * Structural check of a GeoJSON Polygon or MultiPolygon body (rings closed, positions numeric),
  * then its range and size (domain/geometry-input.validation.ts), before PostGIS judges validity.
- * The messages name what is wrong so the sender can fix it.
+ * The messages name what is wrong so the sender can fix it. Answers the number of vertices.
  */
-export function assertGeoJsonPolygon(geometry: unknown, parameter = 'geometry'): void {
+export function assertGeoJsonPolygon(geometry: unknown, parameter = 'geometry'): number {
   const trace = geojsonValidation.valid(geometry, true) as unknown;
   const problems = Array.isArray(trace) ? (trace as string[]) : [];
   if (problems.length > 0) throw new GeometryError(problems.slice(0, 3).join('; '), parameter);
@@ -15,4 +15,5 @@ export function assertGeoJsonPolygon(geometry: unknown, parameter = 'geometry'):
   if (type !== 'Polygon' && type !== 'MultiPolygon') throw new GeometryError(`需要 Polygon 或 MultiPolygon，收到 ${type}`, parameter);
   const checked = checkPolygonInput(geometry as { type: string; coordinates: unknown });
   if (!checked.ok) throw new GeometryError(checked.message, parameter);
+  return checked.vertices;
 }

@@ -14,6 +14,11 @@ import type { ImportRow } from './imports.repository.js';
 
 const SRID_CODES = SUPPORTED_SRIDS.map((entry) => entry.srid);
 
+/** A coordinate system the import cannot read, refused with the ones it can (upload and answer alike). */
+function unsupportedSrid(srid: unknown): ApiError {
+  return new ApiError(400, 'invalid_parameter', `不支持坐标系 EPSG:${String(srid)}；可用：CGCS2000 (4490)、3度带/6度带高斯-克吕格 (4491–4554)、WGS84 (4326)、Web 墨卡托 (3857)。`, { parameter: 'srid' });
+}
+
 /** The public shape of an import (`GET /api/imports/{id}`). */
 export function importBody(row: ImportRow): ImportState {
   return {
@@ -83,13 +88,13 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
       const year = fields.year ? Number(fields.year) : undefined;
       if (year !== undefined && !(Number.isInteger(year) && year >= 1990 && year <= 2100)) throw new ApiError(400, 'invalid_parameter', 'year 应为 1990–2100 的年份。', { parameter: 'year' });
       const srid = fields.srid ? Number(fields.srid) : undefined;
-      if (srid !== undefined && !SRID_CODES.includes(srid)) throw new ApiError(400, 'invalid_parameter', `不支持坐标系 EPSG:${fields.srid}；可用：CGCS2000 (4490)、3度带/6度带高斯-克吕格 (4491–4554)、WGS84 (4326)、Web 墨卡托 (3857)。`, { parameter: 'srid' });
+      if (srid !== undefined && !SRID_CODES.includes(srid)) throw unsupportedSrid(fields.srid);
       const encoding = fields.encoding?.toLowerCase();
       if (encoding !== undefined && !(IMPORT_ENCODINGS as readonly string[]).includes(encoding)) throw new ApiError(400, 'invalid_parameter', `不支持编码 ${fields.encoding}；可用：${IMPORT_ENCODINGS.join(', ')}。`, { parameter: 'encoding' });
       const created = await service.create({ fileName: part.filename || 'upload', stream: part.file }, { kind, year, srid, encoding }, principal.username);
       if (!created.ok) throw new RefusalError(created);
       id = created.id;
-      if (part.file.truncated) throw new ApiError(413, 'too_large', '文件超过上传上限。', { parameter: 'file' });
+      if (part.file.truncated) throw new ApiError(413, 'too_large', `文件超过上传上限 ${Math.round(app.settings.importMaxBytes / 1024 / 1024)} MB：请只打包需要导入的图层，或分区县分批导入。`, { parameter: 'file' });
     }
     if (!id) throw new ApiError(400, 'invalid_parameter', '请求中没有文件 (file)。', { parameter: 'file' });
     return reply.code(202).send({ id });
@@ -129,7 +134,7 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
       throw new ImportStateError(`导入任务当前状态为 ${row.status}，不能修改。`, { status: row.status });
     }
     const body = request.body;
-    if (body.srid !== undefined && !SRID_CODES.includes(body.srid)) throw new ApiError(400, 'invalid_parameter', `不支持坐标系 EPSG:${body.srid}。`, { parameter: 'srid' });
+    if (body.srid !== undefined && !SRID_CODES.includes(body.srid)) throw unsupportedSrid(body.srid);
     if (body.layers) {
       const unknown = body.layers.filter((layer) => !row.layers.some((candidate) => candidate.id === layer));
       if (unknown.length > 0) throw new ApiError(400, 'invalid_parameter', `没有这些图层：${unknown.join(', ')}`, { parameter: 'layers' });

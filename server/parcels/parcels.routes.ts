@@ -63,7 +63,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     if (outcome !== 'updated') throw new GeometryError(outcome.reason, 'geometry');
     const updated = (await parcels.find(current.id))!;
     // Right away for this process; other processes hear of it through the database (tile_changes).
-    app.tileCache.invalidate('parcels', [current.bbox as [number, number, number, number], updated.bbox as [number, number, number, number]]);
+    app.tileCache.invalidate('parcels', [current.bbox, updated.bbox]);
     return updated;
   });
 

@@ -53,10 +53,16 @@ async function importFile(session: Session, name: string, content: Buffer, field
 /** Points inside 湖里区 and inside 思明区 (demo city). */
 const HULI: [number, number] = [118.12, 24.52];
 const SIMING: [number, number] = [118.11, 24.46];
+/**
+ * Free land in 湖里区 (no demo parcel within 200 m), one spot per test that commits a parcel, so
+ * the parcels written here overlap neither the demo city nor each other (api.test.ts checks that).
+ */
+const HULI_FREE_A: [number, number] = [118.15, 24.49];
+const HULI_FREE_B: [number, number] = [118.152, 24.49];
 
 describe('the import contract', () => {
   it('answers every import route with the shapes of domain/api/imports.schemas.ts', async () => {
-    const state = await importFile(admin, 'contract.geojson', geojson([{ properties: { '宗地编号': `CONTRACT-${Date.now()}`, '土地使用权人': '契约测试企业' }, at: HULI }]), { kind: 'parcels' });
+    const state = await importFile(admin, 'contract.geojson', geojson([{ properties: { '宗地编号': `CONTRACT-${Date.now()}`, '土地使用权人': '契约测试企业' }, at: HULI_FREE_A }]), { kind: 'parcels' });
     expect(state.status).toBe('ready');
     const list = await admin.get('/api/imports');
     assertMatchesContract(ImportsList, list.json());
@@ -133,7 +139,7 @@ describe('a surveyor scoped to 湖里区', () => {
     expect(edit.json().error).toBe('forbidden_fields');
 
     const code = `HULI-TYPE-${Date.now()}`;
-    const state = await importFile(huliSurveyor, 'types.geojson', geojson([{ properties: { '宗地编号': code, '土地使用权人': '湖里企业', '低效类型': '闲置低效' }, at: HULI }]), { kind: 'parcels' });
+    const state = await importFile(huliSurveyor, 'types.geojson', geojson([{ properties: { '宗地编号': code, '土地使用权人': '湖里企业', '低效类型': '闲置低效' }, at: HULI_FREE_B }]), { kind: 'parcels' });
     expect(state.layers[0].mapping).toMatchObject({ '低效类型': 'inefficiencyType' });
     const refused = await huliSurveyor.request({ method: 'POST', url: `/api/imports/${state.id}/commit` });
     expect(refused.statusCode).toBe(403);

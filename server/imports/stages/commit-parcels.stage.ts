@@ -38,12 +38,16 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
   return writeAs(context.db, { name: principal.username, requestId }, async (transaction) => {
     let skipped = 0;
     const problems: { fid: number; message: string }[] = [];
+    // Only the first lines are answered; a million-feature file must not build a million strings.
+    const note = (fid: number, message: () => string) => {
+      if (problems.length < MAX_PROBLEMS) problems.push({ fid, message: message() });
+    };
     const candidates: (Omit<ImportedParcel, 'id'> & { fid: number })[] = [];
     for (const layer of layers) {
       for (const feature of await context.imports.stagedParcelFeatures(transaction, layer)) {
         if (!feature.district_code || !scope.covers(feature.district_code)) {
           skipped++;
-          problems.push({ fid: feature.fid, message: feature.district_code ? `位于 ${feature.district_code}，不在您的管辖范围内` : '不在任何行政区内' });
+          note(feature.fid, () => (feature.district_code ? `位于 ${feature.district_code}，不在您的管辖范围内` : '不在任何行政区内'));
           continue;
         }
         const values: Record<string, unknown> = {};
@@ -51,7 +55,7 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
           if (!target) continue;
           const converted = convertValue('parcels', target, feature.attributes[source], layer.units?.[source]);
           if (converted.ok) values[target] = converted.value;
-          else problems.push({ fid: feature.fid, message: `${source}: ${converted.message}` });
+          else note(feature.fid, () => `${source}: ${converted.message}`);
         }
         const code = typeof values.code === 'string' && values.code.trim() !== '' ? values.code.trim() : `${feature.district_code}-I${row.id.slice(0, 8)}-${feature.fid}`;
         delete values.code;
@@ -68,12 +72,12 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
       // The parcel a code matches is the one written: its district decides, not the new geometry's.
       if (match && !scope.covers(match.districtCode)) {
         skipped++;
-        problems.push({ fid, message: `宗地编号 ${candidate.code} 是 ${names.get(match.districtCode) ?? match.districtCode} (${match.districtCode}) 的地块，不在您的管辖范围内，未更新` });
+        note(fid, () => `宗地编号 ${candidate.code} 是 ${names.get(match.districtCode) ?? match.districtCode} (${match.districtCode}) 的地块，不在您的管辖范围内，未更新`);
         continue;
       }
       if (match && match.districtCode !== candidate.districtCode) {
         skipped++;
-        problems.push({ fid, message: `宗地编号 ${candidate.code} 的地块属于 ${names.get(match.districtCode) ?? match.districtCode} (${match.districtCode})，新图形位于 ${candidate.districtCode}，未更新` });
+        note(fid, () => `宗地编号 ${candidate.code} 的地块属于 ${names.get(match.districtCode) ?? match.districtCode} (${match.districtCode})，新图形位于 ${candidate.districtCode}，未更新`);
         continue;
       }
       rows.push({ ...candidate, id: match?.id ?? null });
@@ -83,6 +87,6 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
       entity: 'imports', entityId: row.id, actor: principal.username, before: null, requestId,
       after: { kind: 'parcels', inserted, updated, skipped, file: row.file_name },
     });
-    return { kind: 'parcels', inserted, updated, skipped, problems: problems.slice(0, MAX_PROBLEMS) };
+    return { kind: 'parcels', inserted, updated, skipped, problems };
   });
 }
