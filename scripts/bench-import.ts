@@ -8,7 +8,7 @@ import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT, dataDirectory } from '../server/config.js';
 import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
-import { gdalConnectionString } from '../server/imports/gdal.js';
+import { gdalConnection } from '../server/imports/gdal.js';
 import { createImportService } from '../server/imports/imports.service.js';
 import { loadDistricts } from '../server/demo/demo-city.js';
 import type { Principal } from '../server/auth/principal.js';
@@ -62,7 +62,8 @@ await loadDistricts(owner.pool);
 // The floor: GDAL alone, straight into a table.
 const loadBefore = os.loadavg()[0];
 const bareStart = Date.now();
-const bare = spawnSync('ogr2ogr', ['-f', 'PostgreSQL', gdalConnectionString(ownerUrl), shapefile, '-nln', 'bare_load', '-lco', 'GEOMETRY_NAME=geom', '-lco', 'SPATIAL_INDEX=NONE', '-nlt', 'MULTIPOLYGON', '-s_srs', 'EPSG:4527', '-t_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES'], { encoding: 'utf8' });
+const ownerGdal = gdalConnection(ownerUrl);
+const bare = spawnSync('ogr2ogr', ['-f', 'PostgreSQL', ownerGdal.dataset, shapefile, '-nln', 'bare_load', '-lco', 'GEOMETRY_NAME=geom', '-lco', 'SPATIAL_INDEX=NONE', '-nlt', 'MULTIPOLYGON', '-s_srs', 'EPSG:4527', '-t_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES'], { encoding: 'utf8', env: { ...process.env, ...ownerGdal.env } });
 const bareSeconds = (Date.now() - bareStart) / 1000;
 if (bare.status !== 0) throw new Error(bare.stderr);
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { REPOSITORY_ROOT } from './config.js';
-import { startEmbeddedCluster, type EmbeddedCluster, DEFAULT_EMBEDDED_PORT } from './db/cluster.js';
+import { APP_ROLE, startEmbeddedCluster, type EmbeddedCluster, DEFAULT_EMBEDDED_PORT } from './db/cluster.js';
 import { ensureDatabaseExists, redactUrl } from './db/database.js';
 import { ensureDebianPackages, RUNTIME_PACKAGES } from './system/debian-packages.js';
 
 export const MIGRATIONS_DIRECTORY = path.join(REPOSITORY_ROOT, 'migrations');
 
-export const APP_ROLE = 'biaotu_app';
+export { APP_ROLE };
 
 export interface PreparedDatabase {
   /** Owner's URL: migrations, demo loading, seeds. */
@@ -33,7 +33,7 @@ export async function prepareDatabase(options: { databaseName: string; extraPack
   const cluster = startEmbeddedCluster(REPOSITORY_ROOT, port);
   await ensureDatabaseExists(cluster.baseUrl, options.databaseName);
   const url = `${cluster.baseUrl}/${options.databaseName}`;
-  console.log(`内置 PostgreSQL + PostGIS / embedded database: ${url} (data in ${cluster.dataDirectory})`);
-  const appUrl = `postgres://${APP_ROLE}@127.0.0.1:${cluster.port}/${options.databaseName}`;
+  console.log(`内置 PostgreSQL + PostGIS / embedded database: ${redactUrl(url)} (data in ${cluster.dataDirectory}, passwords in its credentials.json)`);
+  const appUrl = `${cluster.appBaseUrl}/${options.databaseName}`;
   return { url, app: { url: appUrl }, cluster };
 }

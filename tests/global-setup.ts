@@ -44,6 +44,7 @@ async function dropStaleTestDatabases(baseUrl: string): Promise<void> {
 export default async function setup(project: TestProject) {
   const databaseName = `biaotu_test_${Date.now()}_${process.pid}`;
   let baseUrl: string;
+  let appBaseUrl: string | null = null;
   let cluster = null as Awaited<ReturnType<typeof prepareDatabase>>['cluster'];
   if (process.env.DATABASE_URL) {
     await prepareDatabase({ databaseName, extraPackages: TEST_PACKAGES });
@@ -55,6 +56,7 @@ export default async function setup(project: TestProject) {
     const prepared = await prepareDatabase({ databaseName, extraPackages: TEST_PACKAGES });
     cluster = prepared.cluster;
     baseUrl = prepared.cluster!.baseUrl;
+    appBaseUrl = prepared.cluster!.appBaseUrl;
   }
   await dropStaleTestDatabases(baseUrl);
   await ensureDatabaseExists(baseUrl, databaseName);
@@ -68,10 +70,14 @@ export default async function setup(project: TestProject) {
   await database.close();
   // Developers iterating on the server alone may skip the client build; the browser test then uses the last build.
   if (process.env.BIAOTU_SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt();
-  const appUrl = new URL(adminDatabaseUrl);
-  appUrl.username = APP_ROLE;
-  appUrl.password = '';
-  project.provide('databaseUrl', process.env.DATABASE_URL && !process.env.APP_DATABASE_URL ? adminDatabaseUrl : appUrl.toString());
+  let appUrl = `${appBaseUrl}/${databaseName}`;
+  if (appBaseUrl === null) {
+    const url = new URL(adminDatabaseUrl);
+    url.username = APP_ROLE;
+    url.password = '';
+    appUrl = url.toString();
+  }
+  project.provide('databaseUrl', process.env.DATABASE_URL && !process.env.APP_DATABASE_URL ? adminDatabaseUrl : appUrl);
   project.provide('adminDatabaseUrl', adminDatabaseUrl);
 
   return async () => {

@@ -67,6 +67,18 @@ export async function dropDatabase(baseUrl: string, name: string): Promise<void>
 }
 
 /** Hides the password of a connection URL before it is printed. */
+/**
+ * For a child program given a postgres:// URL (pg_dump, pg_restore, psql): the URL without its
+ * password and the environment carrying it (PGPASSWORD), since a command line shows in every
+ * local user's `ps`.
+ */
+export function libpqTarget(connectionString: string): { url: string; env: NodeJS.ProcessEnv } {
+  const url = new URL(connectionString);
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  url.password = '';
+  return { url: url.toString(), env: password === undefined ? {} : { PGPASSWORD: password } };
+}
+
 export function redactUrl(connectionString: string): string {
   try {
     const url = new URL(connectionString);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { REPOSITORY_ROOT } from '../config.js';
 import { BIN_DIRECTORY } from './cluster.js';
-import { connectDatabase, dropDatabase, ensureDatabaseExists } from './database.js';
+import { connectDatabase, dropDatabase, ensureDatabaseExists, libpqTarget } from './database.js';
 import { applyMigrations } from './migrate.js';
 
 /**
@@ -36,7 +36,8 @@ export async function dumpMigratedSchema(baseUrl: string, migrationsDirectory: s
     } finally {
       await database.close();
     }
-    const dump = execFileSync(path.join(BIN_DIRECTORY, 'pg_dump'), ['--schema-only', '--no-owner', '--dbname', `${baseUrl}/${name}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const target = libpqTarget(`${baseUrl}/${name}`);
+    const dump = execFileSync(path.join(BIN_DIRECTORY, 'pg_dump'), ['--schema-only', '--no-owner', '--dbname', target.url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...target.env } });
     return normaliseSchemaDump(dump);
   } finally {
     await dropDatabase(baseUrl, name);

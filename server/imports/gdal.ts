@@ -101,8 +101,11 @@ export function progressFromOutput(output: string): number {
   return Math.min(1, Number(marks[marks.length - 1]) / 100);
 }
 
-/** A libpq connection string for GDAL's PostgreSQL driver, from a postgres:// URL. */
-export function gdalConnectionString(url: string): string {
+/**
+ * GDAL's PostgreSQL dataset for a postgres:// URL, and the environment carrying its password
+ * (PGPASSWORD: a password on ogr2ogr's command line would show in every local user's `ps`).
+ */
+export function gdalConnection(url: string): { dataset: string; env: NodeJS.ProcessEnv } {
   const parsed = new URL(url);
   const parts = [
     `host=${parsed.hostname || '127.0.0.1'}`,
@@ -110,6 +113,5 @@ export function gdalConnectionString(url: string): string {
     `dbname=${decodeURIComponent(parsed.pathname.replace(/^\//, ''))}`,
     `user=${decodeURIComponent(parsed.username)}`,
   ];
-  if (parsed.password) parts.push(`password=${decodeURIComponent(parsed.password)}`);
-  return `PG:${parts.join(' ')}`;
+  return { dataset: `PG:${parts.join(' ')}`, env: parsed.password ? { PGPASSWORD: decodeURIComponent(parsed.password) } : {} };
 }

@@ -5,7 +5,7 @@ import { parseButiao } from '../../domain/import/butiao.js';
 import { GDAL_ENCODING_NAMES, decodeText, detectEncoding, encodingFromLanguageDriver, parseCodePage, type EncodingGuess, type TextEncoding } from '../../domain/import/encoding.js';
 import { UNREADABLE, refusal, type Refused } from '../../domain/import/refusals.js';
 import { extractZip, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
-import { gdalConnectionString, inspect, progressFromOutput, runGdal } from './gdal.js';
+import { gdalConnection, inspect, progressFromOutput, runGdal } from './gdal.js';
 import { ImportRefusal } from './import-errors.js';
 import type { ImportLayerState } from './imports.repository.js';
 import { findSources, type FoundSource } from './layers.js';
@@ -209,9 +209,10 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
     ...(layer.gdalLayer && layer.format !== 'butiao' ? [layer.gdalLayer] : []),
     ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${GDAL_ENCODING_NAMES[layer.encoding.encoding as TextEncoding]}`] : []),
   ];
+  const connection = target.format === 'postgres' ? gdalConnection(target.databaseUrl) : { dataset: '', env: {} };
   const args = target.format === 'postgres'
     ? [
-      '-f', 'PostgreSQL', gdalConnectionString(target.databaseUrl),
+      '-f', 'PostgreSQL', connection.dataset,
       ...(target.databaseRole ? ['-doo', `PRELUDE_STATEMENTS=SET ROLE ${target.databaseRole}`] : []),
       ...source,
       '-lco', 'SCHEMA=staging', '-nln', target.table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid',
@@ -227,11 +228,11 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
     output += chunk;
     options.onProgress?.(progressFromOutput(output));
   };
-  let result = await runGdal('ogr2ogr', args, { onStdout, timeoutMs: options.timeoutMs });
+  let result = await runGdal('ogr2ogr', args, { onStdout, timeoutMs: options.timeoutMs, env: connection.env });
   if (result.code !== 0) {
     output = '';
     if (target.format === 'geojson') fs.rmSync(target.file, { force: true });
-    result = await runGdal('ogr2ogr', [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'], { onStdout, timeoutMs: options.timeoutMs });
+    result = await runGdal('ogr2ogr', [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'], { onStdout, timeoutMs: options.timeoutMs, env: connection.env });
   }
   if (result.code !== 0) {
     return refusal(UNREADABLE, `GDAL 读取“${layer.name}”失败：${result.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`, layer.name);
