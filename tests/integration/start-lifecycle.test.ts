@@ -58,7 +58,11 @@ describe('npm start', () => {
     const first = await start();
     expect(first.output()).toContain('initialising PostgreSQL cluster');
     expect(first.output()).toContain('loading the demo city');
-    expect(first.output()).toMatch(/embedded database: postgres:\/\/postgres@127\.0\.0\.1:\d+\/biaotu/);
+    // Its logins need the passwords it generated, which it keeps to itself and never prints.
+    expect(first.output()).toMatch(/embedded database: postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/biaotu/);
+    const credentials = path.join(dataDirectory, 'credentials.json');
+    expect((fs.statSync(credentials).mode & 0o777).toString(8)).toBe('600');
+    for (const password of Object.values(JSON.parse(fs.readFileSync(credentials, 'utf8')) as Record<string, string>)) expect(first.output()).not.toContain(password);
     const health = await fetch(`${first.url}/api/health`).then((response) => response.json());
     expect(health.postgis).toContain('POSTGIS="3.');
     // First start prints the generated admin password once; it works and must be changed.
