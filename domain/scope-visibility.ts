@@ -20,3 +20,15 @@ export function visibleOutOfScope(key: string): key is OutOfScopeParcelKey {
 export function maskOutOfScopeParcel<T extends Record<string, unknown>>(parcel: T): { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null } {
   return Object.fromEntries(Object.entries(parcel).map(([key, value]) => [key, visibleOutOfScope(key) ? value : null])) as { [K in keyof T]: K extends OutOfScopeParcelKey ? T[K] : T[K] | null };
 }
+
+/**
+ * What a reader sees of another saved 成片改造区域 outside their districts when it meets their
+ * boundary (the policy check's overlaps): that it is there and how much land it shares, never its
+ * name or status. The areas tile masks the same (status `restricted`, no label).
+ */
+export const OUT_OF_SCOPE_AREA = { name: '管辖范围外的区域', status: 'restricted' } as const;
+
+/** An area's name and status as an out-of-scope reader sees them. */
+export function maskOutOfScopeArea<T extends { name: string; status: string }>(area: T): T {
+  return { ...area, ...OUT_OF_SCOPE_AREA };
+}

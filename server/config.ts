@@ -18,6 +18,12 @@ export interface Settings {
   loginRateLimitPerMinute: number;
   /** Origins allowed by CORS; empty = closed. */
   corsOrigins: string[];
+  /**
+   * Where browsers reach the server (`https://gis.example.gov.cn`, or with a path prefix), for the
+   * few answers that must name an absolute URL (TileJSON tile URLs). Null: they are root-relative
+   * (`/tiles/…`); the Host header of a request is never echoed.
+   */
+  publicUrl: string | null;
   /** Honour X-Forwarded-* from a reverse proxy (for Secure cookies behind TLS termination). */
   trustProxy: boolean;
   /** Where uploads are unpacked and read: the only folder imports write to. */
@@ -41,6 +47,20 @@ export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.BIAOTU_DATA_DIR ? path.resolve(env.BIAOTU_DATA_DIR) : path.join(REPOSITORY_ROOT, '.data');
 }
 
+function publicUrlOf(raw: string | undefined): string | null {
+  if (!raw?.trim()) return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`PUBLIC_URL must be an absolute http(s) URL such as https://gis.example.gov.cn, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+    throw new Error(`PUBLIC_URL must be an http(s) URL without query, fragment or credentials, got "${raw}"`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -62,6 +82,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     loginLockMinutes: positiveNumber(env, 'LOGIN_LOCK_MINUTES', 15),
     loginRateLimitPerMinute: positiveNumber(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    publicUrl: publicUrlOf(env.PUBLIC_URL),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     importDirectory: env.IMPORT_DIRECTORY ? path.resolve(env.IMPORT_DIRECTORY) : path.join(dataDirectory(env), 'imports'),
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),

@@ -22,6 +22,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The reason of a 429: a rate limit (per client address on login) was reached. */
+export const RATE_LIMITED = 'rate_limited';
+
 export class NotFoundError extends ApiError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(404, 'not_found', message, details);
@@ -66,6 +69,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
     }
     const status = error.statusCode ?? 500;
+    if (status === 429) {
+      // @fastify/rate-limit: its Retry-After header says when to come back.
+      const seconds = Number(reply.getHeader('retry-after')) || 60;
+      return reply.code(429).send({
+        error: RATE_LIMITED,
+        message: `请求过于频繁，请 ${seconds} 秒后再试 / too many requests, retry in ${seconds} s。`,
+        retryAfterSeconds: seconds,
+      });
+    }
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: error.code ?? 'bad_request', message: error.message });
     }

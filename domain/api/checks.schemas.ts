@@ -96,8 +96,16 @@ export const CheckedParcel = Type.Object({
 });
 export type CheckedParcel = Static<typeof CheckedParcel>;
 
-/** Another saved area meeting this boundary (named 管辖范围外的区域 outside the reader's districts). */
-export const CheckOverlap = Type.Object({ id: Type.Integer(), name: Type.String(), status: Type.String(), overlapM2: Type.Number() });
+/**
+ * Another saved area meeting this boundary. Outside the reader's districts it is named 管辖范围外的区域
+ * and its status is `restricted` (OUT_OF_SCOPE_AREA, domain/scope-visibility.ts), as on the areas tile.
+ */
+export const CheckOverlap = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  status: Type.String({ description: 'the area\'s status (草案, 报审…), or `restricted` outside the reader\'s districts' }),
+  overlapM2: Type.Number(),
+});
 export type CheckOverlap = Static<typeof CheckOverlap>;
 
 /** The answer of POST /api/checks, stored with saved areas too. */

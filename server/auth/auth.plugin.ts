@@ -74,8 +74,9 @@ export const authPlugin = fp(async (app: AppInstance) => {
       const tokenHash = hashToken(token);
       let session = sessions.get(tokenHash);
       if (!session) {
+        const generation = sessions.generation;
         const found = await users.sessionPrincipal(tokenHash);
-        if (found) sessions.set(found, found.expiresAt);
+        if (found) sessions.set(found, found.expiresAt, generation);
         session = found;
       }
       if (session && !session.disabled) {

@@ -16,7 +16,19 @@ function userBody(principal: Principal) {
 export async function authRoutes(app: AppInstance): Promise<void> {
   const users = app.usersRepository;
   const audit = app.auditRepository;
-  const { loginMaxFailures, loginLockMinutes, sessionHours } = app.settings;
+  const { loginLockMinutes, sessionHours } = app.settings;
+  const loginMaxFailures = Math.max(1, Math.ceil(app.settings.loginMaxFailures));
+  const lockSeconds = Math.max(1, Math.round(loginLockMinutes * 60));
+  // Hashed now, so that the first unknown name does not cost a second hash (and a longer answer).
+  await dummyPasswordHash();
+
+  /** The same refusal for every locked name, known or not, until the lock expires. */
+  function lockedError(until: Date): ApiError {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    return new ApiError(423, 'account_locked',
+      `从您的地址登录该账号失败次数过多（${loginMaxFailures} 次），已暂时锁定：请 ${Math.ceil(seconds / 60)} 分钟后再试，或联系管理员解锁。`,
+      { retryAfterSeconds: seconds });
+  }
 
   app.post('/api/auth/login', {
     config: {
@@ -32,24 +44,26 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const username = request.body.username.trim().toLowerCase();
+    // Lockouts count the name as typed, known or not, per client address: nobody can lock an
+    // account out for everybody from one address, and unknown names answer as known ones do.
+    const attempt = { username: username.slice(0, 64), address: request.ip };
+    const held = await users.loginLock(attempt);
+    if (held) throw lockedError(held);
     const user = await users.findByUsername(username);
-    if (!user) {
-      await verifyPassword(await dummyPasswordHash(), request.body.password);
-      await audit.record(authEvent({ actor: username.slice(0, 64), action: 'login_failed', entityId: username.slice(0, 64), requestId: request.id, details: { reason: 'unknown_user', ip: request.ip } }));
+    // An unknown name costs the same password check as a known one: timing does not tell them apart.
+    const valid = await verifyPassword(user?.password_hash ?? await dummyPasswordHash(), request.body.password);
+    if (!user || !valid) {
+      const failure = await users.recordLoginFailure(attempt, loginMaxFailures, lockSeconds);
+      await audit.record(authEvent({
+        actor: user?.username ?? attempt.username, action: failure.lockedNow ? 'locked' : 'login_failed', entityId: user ? String(user.id) : attempt.username,
+        requestId: request.id, details: { ip: request.ip, failures: failure.failures, ...(user ? {} : { reason: 'unknown_user' }) },
+      }));
+      if (failure.lockedUntil) throw lockedError(failure.lockedUntil);
       throw new ApiError(401, 'invalid_credentials', '用户名或密码错误。');
     }
-    if (user.locked_until && user.locked_until > new Date()) {
-      const seconds = Math.ceil((user.locked_until.getTime() - Date.now()) / 1000);
-      throw new ApiError(423, 'account_locked', `登录失败次数过多，账号已锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试，或联系管理员解锁。`, { retryAfterSeconds: seconds });
-    }
-    if (!(await verifyPassword(user.password_hash, request.body.password))) {
-      const failure = await users.recordFailure(user.id, loginMaxFailures, loginLockMinutes);
-      await audit.record(authEvent({ actor: user.username, action: failure.locked ? 'locked' : 'login_failed', entityId: String(user.id), requestId: request.id, details: { ip: request.ip } }));
-      if (failure.locked) {
-        throw new ApiError(423, 'account_locked', `连续 ${loginMaxFailures} 次密码错误，账号已锁定 ${loginLockMinutes} 分钟。`, { retryAfterSeconds: loginLockMinutes * 60 });
-      }
-      throw new ApiError(401, 'invalid_credentials', '用户名或密码错误。');
-    }
+    // The right password: still refused when a burst of failures locked the name meanwhile.
+    const lockedMeanwhile = await users.clearLoginFailures(attempt);
+    if (lockedMeanwhile) throw lockedError(lockedMeanwhile);
     if (user.disabled) throw new ApiError(403, 'account_disabled', '该账号已停用，请联系管理员。');
 
     await users.recordSuccess(user.id);

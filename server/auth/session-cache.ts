@@ -16,8 +16,17 @@ export interface CachedSession {
  */
 export class SessionCache {
   readonly #entries = new Map<string, { session: CachedSession; until: number }>();
+  #generation = 0;
 
   constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+
+  /**
+   * Taken before a session is read from the database and given back to `set`: a session read
+   * before a change was announced is not cached after it (it may be the revoked one).
+   */
+  get generation(): number {
+    return this.#generation;
+  }
 
   get(tokenHash: string): CachedSession | undefined {
     const entry = this.#entries.get(tokenHash);
@@ -29,8 +38,9 @@ export class SessionCache {
     return entry.session;
   }
 
-  /** Keeps a session until the TTL or its own expiry, whichever comes first. */
-  set(session: CachedSession, expiresAt: Date): void {
+  /** Keeps a session until the TTL or its own expiry, whichever comes first, unless the cache was cleared since `generation`. */
+  set(session: CachedSession, expiresAt: Date, generation: number): void {
+    if (generation !== this.#generation) return;
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
     this.#entries.set(session.tokenHash, { session: { ...session }, until: Math.min(Date.now() + this.ttlMs, expiresAt.getTime()) });
   }
@@ -40,6 +50,7 @@ export class SessionCache {
   }
 
   clear(): void {
+    this.#generation++;
     this.#entries.clear();
   }
 }

@@ -28,7 +28,22 @@ export interface NewAccount {
   scopes: readonly string[];
 }
 
-/** What an administrator changes on an account; `unlock` clears failed logins and a lockout. */
+/** A login attempt as lockouts count it: the name as typed (lower-case) and the client address. */
+export interface LoginAttempt {
+  username: string;
+  address: string;
+}
+
+export interface LoginFailure {
+  /** Failures of the name from the address, this one included. */
+  failures: number;
+  /** Set while logins of the name from the address are refused. */
+  lockedUntil: Date | null;
+  /** This failure set the lock. */
+  lockedNow: boolean;
+}
+
+/** What an administrator changes on an account; `unlock` clears failed logins and lockouts from every address. */
 export interface AccountChange {
   displayName?: string;
   role?: Role;
@@ -120,7 +135,10 @@ export function createUsersRepository(db: DatabaseClient) {
     },
 
     async list(onlyId?: number): Promise<UserSummary[]> {
-      let query = db.selectFrom('users').selectAll().orderBy('id');
+      // Locked: the latest lock of the name from any client address that has not expired yet.
+      let query = db.selectFrom('users').selectAll().select((select) => select.selectFrom('login_failures as f')
+        .select((inner) => inner.fn.max('f.locked_until').as('locked'))
+        .whereRef('f.username', '=', 'users.username').where('f.locked_until', '>', sql<Date>`now()`).as('locked_until')).orderBy('id');
       if (onlyId !== undefined) query = query.where('id', '=', onlyId);
       const users = await query.execute();
       const scopes = await scopesOf(users.map((user) => user.id));
@@ -132,7 +150,7 @@ export function createUsersRepository(db: DatabaseClient) {
         scopes: scopes.get(user.id) ?? [],
         disabled: user.disabled,
         mustChangePassword: user.must_change_password,
-        lockedUntil: user.locked_until && user.locked_until > new Date() ? user.locked_until.toISOString() : null,
+        lockedUntil: user.locked_until ? new Date(user.locked_until).toISOString() : null,
         lastLoginAt: user.last_login_at?.toISOString() ?? null,
         createdAt: user.created_at.toISOString(),
       }));
@@ -167,9 +185,12 @@ export function createUsersRepository(db: DatabaseClient) {
         if (change.displayName !== undefined) columns.display_name = change.displayName;
         if (change.role !== undefined) columns.role = change.role;
         if (change.disabled !== undefined) columns.disabled = change.disabled;
-        if (change.passwordHash) Object.assign(columns, { password_hash: change.passwordHash, must_change_password: true, failed_attempts: 0, locked_until: null });
-        if (change.unlock) Object.assign(columns, { failed_attempts: 0, locked_until: null });
+        if (change.passwordHash) Object.assign(columns, { password_hash: change.passwordHash, must_change_password: true });
         if (Object.keys(columns).length > 0) await transaction.updateTable('users').set(columns).where('id', '=', id).execute();
+        if (change.unlock || change.passwordHash) {
+          await transaction.deleteFrom('login_failures')
+            .where('username', '=', (select) => select.selectFrom('users').select('username').where('id', '=', id)).execute();
+        }
         if (change.scopes) {
           await transaction.deleteFrom('user_scopes').where('user_id', '=', id).execute();
           await transaction.insertInto('user_scopes').values([...new Set(change.scopes)].map((code) => ({ user_id: id, district_code: code }))).execute();
@@ -185,17 +206,56 @@ export function createUsersRepository(db: DatabaseClient) {
       });
     },
 
-    /** Counts a failed login; locks the account for `lockMinutes` after `maxFailures` in a row. */
-    async recordFailure(userId: number, maxFailures: number, lockMinutes: number): Promise<{ locked: boolean; lockedUntil: Date | null }> {
-      const { rows: [row] } = await sql<{ failed_attempts: number; locked_until: Date | null }>`
-        UPDATE users SET failed_attempts = failed_attempts + 1,
-          locked_until = CASE WHEN failed_attempts + 1 >= ${maxFailures} THEN now() + make_interval(mins => ${lockMinutes}) ELSE locked_until END
-        WHERE id = ${userId} RETURNING failed_attempts, locked_until`.execute(db);
-      return { locked: row.failed_attempts >= maxFailures, lockedUntil: row.locked_until };
+    /** The lock on logins of this name from this address, when there is one that has not expired. */
+    async loginLock(attempt: LoginAttempt): Promise<Date | null> {
+      const row = await db.selectFrom('login_failures').select('locked_until')
+        .where('username', '=', attempt.username).where('address', '=', attempt.address).where('locked_until', '>', sql<Date>`now()`).executeTakeFirst();
+      return row?.locked_until ?? null;
+    },
+
+    /**
+     * Counts a failed login of a name (an account or not) from an address, and decides the lock in
+     * the same statement: concurrent failures are counted exactly and only the one that reaches
+     * `maxFailures` within `lockSeconds` sets the lock (`lockedNow`); later ones leave it as it is.
+     * Failures older than the lock period, or from before an expired lock, start the count again.
+     */
+    async recordLoginFailure(attempt: LoginAttempt, maxFailures: number, lockSeconds: number): Promise<LoginFailure> {
+      const lock = sql`make_interval(secs => ${lockSeconds})`;
+      const restart = sql`(f.locked_until IS NOT NULL OR f.last_failure_at < now() - ${lock})`;
+      const { rows: [row] } = await sql<{ failures: number; locked_until: Date | null }>`
+        INSERT INTO login_failures AS f (username, address, failures, locked_until)
+        VALUES (${attempt.username}, ${attempt.address}, 1, CASE WHEN 1 >= ${maxFailures}::int THEN now() + ${lock} END)
+        ON CONFLICT (username, address) DO UPDATE SET
+          failures = CASE WHEN f.locked_until > now() THEN f.failures + 1 WHEN ${restart} THEN 1 ELSE f.failures + 1 END,
+          locked_until = CASE WHEN f.locked_until > now() THEN f.locked_until
+                              WHEN (CASE WHEN ${restart} THEN 1 ELSE f.failures + 1 END) >= ${maxFailures}::int THEN now() + ${lock} END,
+          last_failure_at = now()
+        RETURNING failures, CASE WHEN locked_until > now() THEN locked_until END AS locked_until`.execute(db);
+      // Names nobody tried for a day are forgotten (unknown names would otherwise pile up).
+      await db.deleteFrom('login_failures').where('last_failure_at', '<', sql<Date>`now() - interval '1 day'`)
+        .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<', sql<Date>`now()`)])).execute();
+      return { failures: row.failures, lockedUntil: row.locked_until, lockedNow: row.failures === maxFailures && row.locked_until !== null };
+    },
+
+    /**
+     * A right password: clears the failures of the name from this address unless a lock holds,
+     * decided under the row's lock so that a burst of failures cannot be lost to it. Answers the
+     * lock when there is one (the login must then be refused), null when the login may proceed.
+     */
+    async clearLoginFailures(attempt: LoginAttempt): Promise<Date | null> {
+      return db.transaction().execute(async (transaction) => {
+        const row = await transaction.selectFrom('login_failures')
+          .select(['locked_until', sql<boolean>`coalesce(locked_until > now(), false)`.as('locked')])
+          .where('username', '=', attempt.username).where('address', '=', attempt.address).forUpdate().executeTakeFirst();
+        if (!row) return null;
+        if (row.locked) return row.locked_until;
+        await transaction.deleteFrom('login_failures').where('username', '=', attempt.username).where('address', '=', attempt.address).execute();
+        return null;
+      });
     },
 
     async recordSuccess(userId: number): Promise<void> {
-      await db.updateTable('users').set({ failed_attempts: 0, locked_until: null, last_login_at: new Date() }).where('id', '=', userId).execute();
+      await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
     },
 
     async createSession(userId: number, hours: number, ip: string | null, userAgent: string | null): Promise<{ token: string; csrfToken: string }> {

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { CheckAnswer, CheckBody } from '../../domain/api/checks.schemas.js';
 import type { StoredRuleSet } from '../../domain/api/rules.schemas.js';
 import { evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
-import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
+import { maskOutOfScopeArea, maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
@@ -79,7 +79,8 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
 
     /**
      * The figures and the rules' answer. Parcels outside the reader's scope show only the fields
-     * of domain/scope-visibility.ts, and their 低效 land is not counted as such.
+     * of domain/scope-visibility.ts, and their 低效 land is not counted as such; other areas outside
+     * it are there with their shared land, not their name or status.
      */
     async run(ruleSet: RuleSet, input: CheckInput, scope: Scope): Promise<CheckStep<{ answer: CheckAnswer }>> {
       const tolerance = gapToleranceOf(ruleSet);
@@ -137,7 +138,10 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
           const own = { ...parcel, areaM2: Number(parcel.areaM2) };
           return { ...(inScope ? own : maskOutOfScopeParcel(own)), insideM2: Number(insideM2), share: Number(share) };
         }),
-        overlaps: overlaps.map((overlap) => ({ id: Number(overlap.id), name: overlap.name, status: overlap.status, overlapM2: roundTo(overlap.overlap_m2, 2) })),
+        overlaps: overlaps.map(({ id, name, status, in_scope: inScope, overlap_m2: overlapM2 }) => {
+          const own = { id: Number(id), name, status, overlapM2: roundTo(overlapM2, 2) };
+          return inScope ? own : maskOutOfScopeArea(own);
+        }),
       };
       return { ok: true, answer };
     },

@@ -112,19 +112,18 @@ export function figuresSql(geometries: CheckGeometries, options: {
 }
 
 /**
- * Other saved areas meeting this boundary: each with its overlap and the overlap of their union.
- * An area outside the reader's scope is there (its land is taken) but not named.
+ * Other saved areas meeting this boundary: each with its overlap and the overlap of their union,
+ * and whether it is in the reader's scope (the service masks the others' name and status).
  */
 export function overlapsSql(boundary: object, excludeArea: number | null, scope: Scope) {
-  return sql<{ id: number; name: string; status: string; overlap_m2: number; union_m2: number }>`
+  return sql<{ id: number; name: string; status: string; in_scope: boolean; overlap_m2: number; union_m2: number }>`
     WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${json(boundary)}), 4490) AS g),
     others AS (
-      SELECT a.id, CASE WHEN ${scope.sqlCovers('a.district_code')} THEN a.name ELSE '管辖范围外的区域' END AS name,
-             a.status, ST_Intersection(a.geom, b.g) AS shared
+      SELECT a.id, a.name, a.status, ${scope.sqlCovers('a.district_code')} AS in_scope, ST_Intersection(a.geom, b.g) AS shared
       FROM areas a, boundary b
       WHERE a.deleted_at IS NULL AND a.geom && b.g AND ST_Intersects(a.geom, b.g) AND a.id IS DISTINCT FROM ${excludeArea}::bigint
     )
-    SELECT id, name, status, ST_Area(shared::geography) AS overlap_m2,
+    SELECT id, name, status, in_scope, ST_Area(shared::geography) AS overlap_m2,
            (SELECT ST_Area(ST_Union(shared)::geography) FROM others) AS union_m2
     FROM others ORDER BY id`;
 }

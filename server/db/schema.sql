@@ -487,6 +487,22 @@ CREATE TABLE public.imports (
 
 COMMENT ON TABLE public.imports IS '导入任务: one upload, its detection, report and fate';
 
+CREATE TABLE public.login_failures (
+    username text NOT NULL,
+    address text NOT NULL,
+    failures integer NOT NULL,
+    locked_until timestamp with time zone,
+    last_failure_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT login_failures_failures_check CHECK ((failures > 0)),
+    CONSTRAINT login_failures_username_check CHECK (((length(username) >= 1) AND (length(username) <= 64)))
+);
+
+COMMENT ON TABLE public.login_failures IS 'failed logins per user name (as typed, known or not) and client address; the pair locks after a configured number within the lock period';
+
+COMMENT ON COLUMN public.login_failures.failures IS 'failed logins of this name from this address since the last success or expired lock';
+
+COMMENT ON COLUMN public.login_failures.locked_until IS 'logins of this name from this address are refused until then, even with the right password';
+
 CREATE TABLE public.parcel_cells (
     level smallint NOT NULL,
     cx integer NOT NULL,
@@ -810,8 +826,6 @@ CREATE TABLE public.users (
     password_hash text NOT NULL,
     disabled boolean DEFAULT false NOT NULL,
     must_change_password boolean DEFAULT false NOT NULL,
-    failed_attempts integer DEFAULT 0 NOT NULL,
-    locked_until timestamp with time zone,
     last_login_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -821,10 +835,6 @@ CREATE TABLE public.users (
 );
 
 COMMENT ON TABLE public.users IS '用户: accounts with a role; passwords hashed with argon2id';
-
-COMMENT ON COLUMN public.users.failed_attempts IS 'consecutive failed logins; the account locks after a configured number';
-
-COMMENT ON COLUMN public.users.locked_until IS 'login refused until this time (lockout after repeated failures)';
 
 CREATE SEQUENCE public.users_id_seq
     START WITH 1
@@ -861,6 +871,9 @@ ALTER TABLE ONLY public.history
 
 ALTER TABLE ONLY public.imports
     ADD CONSTRAINT imports_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.login_failures
+    ADD CONSTRAINT login_failures_pkey PRIMARY KEY (username, address);
 
 ALTER TABLE ONLY public.parcel_cells
     ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
@@ -921,6 +934,8 @@ CREATE INDEX history_actor_idx ON public.history USING btree (actor, at DESC);
 CREATE INDEX history_at_idx ON public.history USING btree (at DESC);
 
 CREATE INDEX history_entity_idx ON public.history USING btree (entity, entity_id, at);
+
+CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btree (last_failure_at);
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
 
@@ -992,6 +1007,8 @@ CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets
 
 CREATE TRIGGER sessions_notify AFTER DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
+CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF expires_at ON public.sessions FOR EACH ROW WHEN ((new.expires_at < old.expires_at)) EXECUTE FUNCTION public.notify_session_change();
+
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
 CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_patches FOR EACH ROW EXECUTE FUNCTION public.derive_missing_geometry_columns();
@@ -1002,7 +1019,9 @@ CREATE TRIGGER user_scopes_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR T
 
 CREATE TRIGGER users_history AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.record_history('id', 'password_hash', 'failed_attempts', 'locked_until', 'last_login_at');
 
-CREATE TRIGGER users_sessions_notify AFTER DELETE OR UPDATE OR TRUNCATE ON public.users FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+CREATE TRIGGER users_sessions_notify AFTER DELETE OR TRUNCATE ON public.users FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER users_sessions_notify_update AFTER UPDATE ON public.users FOR EACH ROW WHEN (((((((old.username IS DISTINCT FROM new.username) OR (old.display_name IS DISTINCT FROM new.display_name)) OR (old.role IS DISTINCT FROM new.role)) OR (old.disabled IS DISTINCT FROM new.disabled)) OR (old.must_change_password IS DISTINCT FROM new.must_change_password)) OR (old.password_hash IS DISTINCT FROM new.password_hash))) EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
@@ -1061,6 +1080,8 @@ GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
 GRANT SELECT,USAGE ON SEQUENCE public.history_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
 

@@ -90,11 +90,18 @@ export interface UserTable {
   password_hash: string;
   disabled: ColumnType<boolean, boolean | undefined, boolean>;
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
-  failed_attempts: ColumnType<number, number | undefined, number>;
-  locked_until: Timestamp | null;
   last_login_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** Failed logins per user name (as typed) and client address (migration 0018). */
+export interface LoginFailureTable {
+  username: string;
+  address: string;
+  failures: number;
+  locked_until: Timestamp | null;
+  last_failure_at: Timestamp;
 }
 
 export interface UserScopeTable {
@@ -290,6 +297,7 @@ export interface Database {
   history: HistoryTable;
   users: UserTable;
   user_scopes: UserScopeTable;
+  login_failures: LoginFailureTable;
   sessions: SessionTable;
   imports: ImportTable;
   survey_layers: SurveyLayerTable;

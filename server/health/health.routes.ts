@@ -6,8 +6,13 @@ export async function healthRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'public' },
     schema: {
       tags: ['system'],
-      summary: '健康检查: database and PostGIS versions',
+      summary: '健康检查: status for anyone; database and PostGIS versions for administrators',
       response: { 200: Health },
     },
-  }, async () => ({ status: 'ok' as const, ...(await app.healthRepository.versions()) }));
+  }, async (request, reply) => {
+    // The answer depends on who asks: never kept by a cache for the next one.
+    reply.header('Cache-Control', 'no-store');
+    const versions = await app.healthRepository.versions();
+    return { status: 'ok' as const, ...(request.principal?.role === 'admin' ? versions : {}) };
+  });
 }

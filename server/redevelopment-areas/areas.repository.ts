@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SavedCheckInput } from '../../domain/api/areas.schemas.js';
 import type { MultiPolygon } from '../../domain/api/parcels.schemas.js';
 import type { CheckAnswer } from '../../domain/api/checks.schemas.js';
+import { areaEditable, type AreaStatus } from '../../domain/redevelopment-areas.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
@@ -19,6 +20,12 @@ export interface AreaContent {
   result: CheckAnswer;
   districtCode: string;
 }
+
+/** Why a revision was not saved: the area was deleted, is no longer editable, or was saved since. */
+export type RevisionRefusal =
+  | { refused: 'deleted' }
+  | { refused: 'status'; status: string }
+  | { refused: 'version'; currentVersion: number };
 
 export interface Actor {
   name: string;
@@ -133,11 +140,16 @@ export function createAreasRepository(db: DatabaseClient) {
       });
     },
 
-    /** A new version; refused (answers undefined) when someone saved since `baseVersion`. */
-    async revise(id: number, baseVersion: number, content: AreaContent, actor: Actor, action: 'update' | 'restore' = 'update'): Promise<number | undefined> {
+    /**
+     * A new version, decided under the row's lock: refused when the area was deleted, left 草案 or
+     * 退回 (报审 meanwhile: the edit loses), or someone saved since `baseVersion`.
+     */
+    async revise(id: number, baseVersion: number, content: AreaContent, actor: Actor, action: 'update' | 'restore' = 'update'): Promise<{ version: number } | RevisionRefusal> {
       return await db.transaction().execute(async (transaction) => {
         const current = await areasWithDistrict(transaction).select(AREA_COLUMNS).where('a.id', '=', id).forUpdate('a').executeTakeFirst();
-        if (!current || current.version !== baseVersion) return undefined;
+        if (!current || current.deleted_at) return { refused: 'deleted' as const };
+        if (!areaEditable(current.status as AreaStatus)) return { refused: 'status' as const, status: current.status };
+        if (current.version !== baseVersion) return { refused: 'version' as const, currentVersion: current.version };
         const version = current.version + 1;
         const pass = overallPass(content.result);
         const ruleSet = content.result.ruleSet;
@@ -149,26 +161,29 @@ export function createAreasRepository(db: DatabaseClient) {
         await transaction.insertInto('area_versions').values(versionValues(id, version, current.status, content, pass, actor)).execute();
         await history(transaction, { id, action, actor, before: summary(current),
           after: summary({ version, status: current.status, name: content.name, area_m2: content.result.area.m2, pass, rule_set_id: ruleSet.id, rule_set_version: ruleSet.version }) });
-        return version;
+        return { version };
       });
     },
 
-    /** Moves an area from `from` to `to`; false when its status changed meanwhile. */
-    async setStatus(id: number, from: string, to: string, note: string | null, actor: Actor): Promise<boolean> {
+    /**
+     * Moves version `version` of an area from `from` to `to`; false when its status changed or a
+     * new version was saved meanwhile (what is submitted or decided is the version the caller saw).
+     */
+    async setStatus(id: number, version: number, from: string, to: string, note: string | null, actor: Actor): Promise<boolean> {
       return await db.transaction().execute(async (transaction) => {
         const result = await transaction.updateTable('areas').set({ status: to, updated_by: actor.name, updated_at: sql`now()` })
-          .where('id', '=', id).where('status', '=', from).where('deleted_at', 'is', null).executeTakeFirst();
+          .where('id', '=', id).where('version', '=', version).where('status', '=', from).where('deleted_at', 'is', null).executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
         await history(transaction, { id, action: 'status', actor, before: { status: from }, after: { status: to, note } });
         return true;
       });
     },
 
-    /** Deletes softly: the row stays, with its versions and history. */
+    /** Deletes softly (the row stays, with its versions and history); false when approved or deleted meanwhile. */
     async softDelete(id: number, actor: Actor): Promise<boolean> {
       return await db.transaction().execute(async (transaction) => {
         const deleted = await transaction.updateTable('areas').set({ deleted_at: sql`now()`, deleted_by: actor.name })
-          .where('id', '=', id).where('deleted_at', 'is', null).returning(['status', 'version', 'name']).executeTakeFirst();
+          .where('id', '=', id).where('deleted_at', 'is', null).where('status', '<>', 'approved').returning(['status', 'version', 'name']).executeTakeFirst();
         if (!deleted) return false;
         await history(transaction, { id, action: 'delete', actor, before: deleted, after: { deleted: true } });
         return true;

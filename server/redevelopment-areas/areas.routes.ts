@@ -69,11 +69,26 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     };
   }
 
+  const notEditable = (status: string) =>
+    new ApiError(409, 'not_editable', `该区域处于“${areaStatusLabel(status)}”状态，不能修改；如需修改，请先退回为草案。`, { status });
+
   function assertEditable(scope: Scope, row: AreaRow): void {
     scope.assertWritable(districtOfRow(row), '该区域');
-    if (!areaEditable(row.status as AreaStatus)) {
-      throw new ApiError(409, 'not_editable', `该区域处于“${areaStatusLabel(row.status)}”状态，不能修改；如需修改，请先退回为草案。`, { status: row.status });
+    if (!areaEditable(row.status as AreaStatus)) throw notEditable(row.status);
+  }
+
+  /**
+   * Saves a revision, or answers why it lost: the status or version is decided again under the
+   * row's lock, since a 报审 or another save may have landed while the check ran.
+   */
+  async function revise(row: AreaRow, baseVersion: number, content: AreaContent, request: FastifyRequest, action: 'update' | 'restore', verb: string): Promise<AreaDetail> {
+    const saved = await areas.revise(row.id, baseVersion, content, actorOf(request), action);
+    if ('refused' in saved) {
+      if (saved.refused === 'deleted') throw new NotFoundError(`没有编号为 ${row.id} 的成片改造区域（已删除）`);
+      if (saved.refused === 'status') throw notEditable(saved.status);
+      throw new ApiError(409, 'version_conflict', `该区域已被保存为第 ${saved.currentVersion} 版（您${verb}所依据的是第 ${baseVersion} 版）：请重新打开后再${verb}。`, { currentVersion: saved.currentVersion });
     }
+    return detail((await areas.find(row.id))!);
   }
 
   const actorOf = (request: FastifyRequest) => ({ name: principalOf(request).username, requestId: request.id });
@@ -122,10 +137,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     const scope = scopeOf(request);
     const row = await readable(scope, request.params.id);
     assertEditable(scope, row);
-    const content = await contentOf(scope, request.body, row.id);
-    const version = await areas.revise(row.id, request.body.baseVersion, content, actorOf(request));
-    if (version === undefined) throw new ApiError(409, 'version_conflict', `该区域已被保存为第 ${row.version} 版（您修改的是第 ${request.body.baseVersion} 版）：请重新打开后再修改。`, { currentVersion: row.version });
-    return detail((await areas.find(row.id))!);
+    return revise(row, request.body.baseVersion, await contentOf(scope, request.body, row.id), request, 'update', '修改');
   });
 
   app.post('/api/areas/:id/restore', {
@@ -144,10 +156,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
       ...old.input, parcels: old.input.parcels ?? undefined,
       name: old.name, mode: old.mode as RedevelopmentMode, modeOther: old.mode_other, targetLandUse: old.target_land_use, note: `恢复第 ${old.version} 版`,
     };
-    const content = await contentOf(scope, body, row.id);
-    const version = await areas.revise(row.id, request.body.baseVersion, content, actorOf(request), 'restore');
-    if (version === undefined) throw new ApiError(409, 'version_conflict', `该区域已被保存为第 ${row.version} 版：请重新打开后再恢复。`, { currentVersion: row.version });
-    return detail((await areas.find(row.id))!);
+    return revise(row, request.body.baseVersion, await contentOf(scope, body, row.id), request, 'restore', '恢复');
   });
 
   app.post('/api/areas/:id/status', {
@@ -171,8 +180,8 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
       throw new ApiError(403, 'forbidden', `改为“${areaStatusLabel(to)}”需要“${ACTION_LABELS[transition.action]}”的权限；请联系有权限的人员。`, { action: transition.action });
     }
     scope.assertWritable(districtOfRow(row), '该区域', '审批');
-    if (!(await areas.setStatus(row.id, from, to, request.body.note ?? null, actorOf(request)))) {
-      throw new ApiError(409, 'version_conflict', '该区域的状态刚被他人改变：请刷新后重试。');
+    if (!(await areas.setStatus(row.id, row.version, from, to, request.body.note ?? null, actorOf(request)))) {
+      throw new ApiError(409, 'version_conflict', '该区域的状态或内容刚被他人改变：请刷新后重试。');
     }
     return detail((await areas.find(row.id))!);
   });
@@ -188,7 +197,9 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     const row = await readable(scope, request.params.id);
     scope.assertWritable(districtOfRow(row), '该区域', '删除');
     if (row.status === 'approved') throw new ApiError(409, 'not_editable', '已批准的区域不能删除；如需撤销，请先由审核人员退回。');
-    await areas.softDelete(row.id, actorOf(request));
+    if (!(await areas.softDelete(row.id, actorOf(request)))) {
+      throw new ApiError(409, 'version_conflict', '该区域刚被他人批准或删除：请刷新后重试。');
+    }
     return reply.code(204).send(null);
   });
 }

@@ -18,12 +18,11 @@ function findLayer(id: string): TileLayer {
   return layer;
 }
 
-function originOf(request: { protocol: string; host: string }): string {
-  return `${request.protocol}://${request.host}`;
-}
-
 export async function tilesRoutes(app: AppInstance): Promise<void> {
   const tiles = app.tiles;
+  // PUBLIC_URL when configured, else root-relative: a request's Host header is never echoed (it
+  // could point a reader's browser, or a cache in between, at a host of an attacker's choosing).
+  const tileBase = `${app.settings.publicUrl ?? ''}/tiles`;
 
   app.get('/tiles/:layer.json', {
     config: { permission: 'data:read' },
@@ -41,7 +40,7 @@ export async function tilesRoutes(app: AppInstance): Promise<void> {
       name: layer.name,
       description: layer.description,
       scheme: 'xyz' as const,
-      tiles: [`${originOf(request)}/tiles/${layer.id}/{z}/{x}/{y}.pbf`],
+      tiles: [`${tileBase}/${layer.id}/{z}/{x}/{y}.pbf`],
       minzoom: layer.minzoom,
       maxzoom: layer.maxzoom,
       bounds: await tiles.repository.bounds(layer),

@@ -23,12 +23,19 @@ async function getJson(url: string) {
 }
 
 describe('GET /api/health', () => {
-  it('reports the database and PostGIS versions', async () => {
-    const { status, body } = await getJson('/api/health');
+  it('tells anyone that it is up, and only administrators the database and PostGIS versions', async () => {
+    const anonymous = await testApp.app.inject('/api/health');
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ status: 'ok' });
+    expect(anonymous.headers['cache-control']).toBe('no-store');
+    expect(await getJson('/api/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    const admin = await login(testApp.app, 'admin');
+    const { status, body } = await admin.get('/api/health').then((response) => ({ status: response.statusCode, body: response.json() }));
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
     expect(body.database).toMatch(/PostgreSQL 1\d/);
     expect(body.postgis).toMatch(/POSTGIS="3\./);
+    expect(body.postgis).toMatch(/GEOS="/);
   });
 });
 

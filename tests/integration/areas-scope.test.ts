@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AreaDetail, AreaList } from '../../domain/api/areas.schemas.js';
 import { CheckAnswer } from '../../domain/api/checks.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
+import { OUT_OF_SCOPE_AREA } from '../../domain/scope-visibility.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
@@ -135,8 +136,13 @@ describe('POST /api/checks by a user scoped to another district', () => {
       expect({ ...parcel, status: seen.status }).toEqual(seen);
     }
     expect(answer.figures.inefficientLandM2).toBeLessThanOrEqual(city.figures.inefficientLandM2);
+    // Another district's area is there with the land it shares, but neither named nor with its
+    // status: as the areas tile shows it (status `restricted`, no label).
     const overlap = answer.overlaps.find((candidate: { id: number }) => candidate.id === simingArea.id);
-    expect(overlap.name).toBe('管辖范围外的区域');
-    expect(city.overlaps.find((candidate: { id: number }) => candidate.id === simingArea.id).name).toBe('思明 试点');
+    const seenByCity = city.overlaps.find((candidate: { id: number }) => candidate.id === simingArea.id);
+    expect(overlap).toEqual({ ...seenByCity, ...OUT_OF_SCOPE_AREA });
+    expect(overlap).toMatchObject({ name: '管辖范围外的区域', status: 'restricted' });
+    expect(seenByCity.name).toBe('思明 试点');
+    expect(seenByCity.status).not.toBe('restricted');
   });
 });

@@ -115,6 +115,41 @@ describe('saved 成片改造区域', () => {
     ]);
   });
 
+  it('lets an edit and its 报审 sent 5 ms apart not both land: the edit loses with 409 once the status changed', async () => {
+    const { boundary } = await boxAroundParcel('350206', 40);
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const created = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { name: `并发 ${attempt}` }) });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as number;
+      const edit = planner.request({ method: 'PUT', url: `/api/areas/${id}`, payload: { ...areaBody(boundary, { name: `并发 ${attempt} 改` }), baseVersion: 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const submit = planner.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status: 'submitted' } });
+      const [edited, submitted] = await Promise.all([edit, submit]);
+      outcomes.push(`${edited.statusCode}/${submitted.statusCode}`);
+      if (edited.statusCode === 409) {
+        // The 报审 came first: the edit is refused as an edit of a submitted area, nothing saved.
+        expect(edited.json()).toMatchObject({ error: 'not_editable', status: 'submitted' });
+        expect(submitted.json()).toMatchObject({ status: 'submitted', version: 1 });
+      } else if (submitted.statusCode === 409) {
+        // The edit came first and the 报审 was of the version before it: refused, to be sent again.
+        expect(edited.json()).toMatchObject({ status: 'draft', version: 2 });
+        expect(submitted.json()).toMatchObject({ error: 'version_conflict' });
+      } else {
+        // One after the other: what was submitted is the edited version.
+        expect([edited.statusCode, submitted.statusCode]).toEqual([200, 200]);
+        expect(submitted.json()).toMatchObject({ status: 'submitted', version: 2 });
+      }
+      // Never a version saved while the area was submitted.
+      const { rows } = await sql<{ version: number; status: string }>`
+        SELECT version, status FROM area_versions WHERE area_id = ${id} ORDER BY version`.execute(testApp.database.db);
+      expect(rows.every((row) => row.status === 'draft'), JSON.stringify(rows)).toBe(true);
+      expect((await planner.request({ method: 'DELETE', url: `/api/areas/${id}` })).statusCode).toBe(204);
+    }
+    // The race of the issue (the 报审 landing while the edit's check runs) was met, and lost by the edit.
+    expect(outcomes.filter((outcome) => outcome === '409/200').length, outcomes.join(' ')).toBeGreaterThan(0);
+  });
+
   it('refuses an area outside the planner\'s districts, naming the district', async () => {
     const { boundary } = await boxAroundParcel('350203');
     const response = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary) });

@@ -80,7 +80,9 @@ describe('login', () => {
     for (let attempt = 1; attempt <= 4; attempt++) expect((await loginResponse(user.username, 'wrong-password-1')).statusCode).toBe(401);
     const fifth = await loginResponse(user.username, 'wrong-password-1');
     expect(fifth.statusCode).toBe(423);
-    expect(fifth.json()).toMatchObject({ error: 'account_locked', retryAfterSeconds: 900 });
+    expect(fifth.json()).toMatchObject({ error: 'account_locked' });
+    expect(fifth.json().retryAfterSeconds).toBeGreaterThan(890);
+    expect(fifth.json().retryAfterSeconds).toBeLessThanOrEqual(900);
     const right = await loginResponse(user.username, user.password);
     expect(right.statusCode).toBe(423);
     expect(right.json().message).toContain('分钟');
@@ -98,9 +100,17 @@ describe('login', () => {
     try {
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 4; attempt++) {
-        statuses.push((await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'wrong-password-1' } })).statusCode);
+        statuses.push((await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'wrong-password-1' }, remoteAddress: '203.0.113.49' })).statusCode);
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
+      const limitedAnswer = await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'Demo-2026-biaotu' }, remoteAddress: '203.0.113.49' });
+      expect(limitedAnswer.statusCode).toBe(429);
+      expect(limitedAnswer.json()).toMatchObject({ error: 'rate_limited', retryAfterSeconds: expect.any(Number) });
+      expect(limitedAnswer.json().message).toMatch(/请求过于频繁，请 \d+ 秒后再试/);
+      expect(Number(limitedAnswer.headers['retry-after'])).toBe(limitedAnswer.json().retryAfterSeconds);
+      // Another client address has its own allowance.
+      const elsewhere = await limited.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'viewer', password: 'Demo-2026-biaotu' }, remoteAddress: '203.0.113.50' });
+      expect(elsewhere.statusCode).toBe(200);
     } finally {
       await limited.close();
     }

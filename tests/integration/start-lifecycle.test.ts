@@ -63,13 +63,16 @@ describe('npm start', () => {
     const credentials = path.join(dataDirectory, 'credentials.json');
     expect((fs.statSync(credentials).mode & 0o777).toString(8)).toBe('600');
     for (const password of Object.values(JSON.parse(fs.readFileSync(credentials, 'utf8')) as Record<string, string>)) expect(first.output()).not.toContain(password);
-    const health = await fetch(`${first.url}/api/health`).then((response) => response.json());
-    expect(health.postgis).toContain('POSTGIS="3.');
+    // Anyone learns that it is up; only an administrator which PostGIS it runs.
+    expect(await fetch(`${first.url}/api/health`).then((response) => response.json())).toEqual({ status: 'ok' });
     // First start prints the generated admin password once; it works and must be changed.
     const printed = /admin \/ (\S+)/.exec(first.output());
     expect(printed).not.toBeNull();
     const adminLogin = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: printed![1] }) });
     expect((await adminLogin.json()).user.mustChangePassword).toBe(true);
+    const adminCookie = adminLogin.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const health = await fetch(`${first.url}/api/health`, { headers: { cookie: adminCookie } }).then((response) => response.json());
+    expect(health.postgis).toContain('POSTGIS="3.');
     const cookie = await loginCookie(first.url, 'viewer', 'Demo-2026-biaotu');
     const stats = await fetch(`${first.url}/api/districts/350200/stats`, { headers: { cookie } }).then((response) => response.json());
     expect(stats.parcelCount).toBe(20000);

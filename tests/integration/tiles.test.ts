@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
+import { readSettings } from '../../server/config.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { parcelsTileSql } from '../../server/tiles/tiles.sql.js';
 import { tileOf } from '../helpers/tiles.js';
@@ -102,16 +103,30 @@ describe('district tiles', () => {
 });
 
 describe('TileJSON', () => {
-  it.each(['districts', 'parcels'])('describes the %s layer with absolute tile URLs, zooms, bounds and fields', async (layer) => {
-    const response = await session.request({ method: 'GET', url: `/tiles/${layer}.json`, headers: { host: 'example.test:8080' } });
+  it.each(['districts', 'parcels'])('describes the %s layer with root-relative tile URLs (never the Host header), zooms, bounds and fields', async (layer) => {
+    const response = await session.request({ method: 'GET', url: `/tiles/${layer}.json`, headers: { host: 'attacker.example:8080', 'x-forwarded-host': 'attacker.example' } });
     expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('attacker');
     const body = response.json();
     expect(body.tilejson).toBe('3.0.0');
-    expect(body.tiles).toEqual([`http://example.test:8080/tiles/${layer}/{z}/{x}/{y}.pbf`]);
+    expect(body.tiles).toEqual([`/tiles/${layer}/{z}/{x}/{y}.pbf`]);
     expect(body.bounds[0]).toBeGreaterThan(117.8);
     expect(body.bounds[2]).toBeLessThan(118.5);
     expect(body.vector_layers.length).toBeGreaterThan(0);
     expect(body.minzoom).toBeLessThan(body.maxzoom);
+  });
+
+  it('names absolute tile URLs from PUBLIC_URL when it is set, whatever the Host header says', async () => {
+    const configured = await createTestApp({ PUBLIC_URL: 'https://gis.example.gov.cn/biaotu/' });
+    try {
+      const reader = await login(configured.app, 'viewer');
+      const response = await reader.request({ method: 'GET', url: '/tiles/parcels.json', headers: { host: 'attacker.example' } });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().tiles).toEqual(['https://gis.example.gov.cn/biaotu/tiles/parcels/{z}/{x}/{y}.pbf']);
+    } finally {
+      await configured.close();
+    }
+    expect(() => readSettings({ PUBLIC_URL: 'gis.example.gov.cn' })).toThrow(/PUBLIC_URL/);
   });
 
   it('gives each source layer of the parcels its zoom band', async () => {

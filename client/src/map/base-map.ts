@@ -22,6 +22,11 @@ export const MAP_LOCALE: Record<string, string> = {
 /** 厦门's centre: where a map opens before it knows the data's extent. */
 export const XIAMEN_CENTRE: [number, number] = [118.11, 24.56];
 
+/** A URL as the page resolves it (`/tiles/…` → `https://host/tiles/…`); absolute ones unchanged. */
+export function absoluteUrl(url: string, base: string = window.location.href): string {
+  return new URL(url, base).href;
+}
+
 /**
  * A MapLibre map as every page of the product has it: north-up (cadastral maps are read that way;
  * rotation only ever happens by accident), Chinese controls, CJK labels from local fonts, no
@@ -36,6 +41,9 @@ export function createNorthUpMap(options: MapOptions): MapLibreMap {
     dragRotate: false,
     pitchWithRotate: false,
     touchPitch: false,
+    // The server's TileJSON names its tiles root-relative (`/tiles/…`) unless PUBLIC_URL is set:
+    // resolved here against the page, since tiles are fetched by the worker, not by the page.
+    transformRequest: (url) => ({ url: absoluteUrl(url) }),
     ...options,
   });
   map.touchZoomRotate.disableRotation();
