@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -48,6 +49,14 @@ export interface StagedParcelFeature {
   geometry: Uint8Array;
 }
 
+/**
+ * The advisory lock a commit holds for its whole duration (session level, two-key form so it
+ * never meets the one-key locks of migrations and rule sets): first key this namespace, second
+ * `hashtext(import id)`. A process that dies mid-commit loses its connection and with it the lock,
+ * so "committing without a holder" means a dead commit.
+ */
+export const IMPORT_COMMIT_LOCK = 0x494d5054;
+
 const stagingTable = (table: string) => sql.id('staging', table);
 const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
 
@@ -61,6 +70,20 @@ export function createImportsRepository(db: DatabaseClient) {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
       await sql`INSERT INTO imports (id, kind, year, file_name, status, phase, options, created_by)
         VALUES (${row.id}, ${row.kind}, ${row.year}, ${row.fileName}, 'processing', 'upload', ${JSON.stringify(row.options)}::jsonb, ${row.createdBy})`.execute(db);
+    },
+
+    /** Whether a live commit of this import holds its lock (taken and at once released when free). */
+    async commitLockHeld(id: string): Promise<boolean> {
+      const { rows: [row] } = await sql<{ held: boolean }>`
+        SELECT CASE WHEN pg_try_advisory_lock(${IMPORT_COMMIT_LOCK}, hashtext(${id})) THEN NOT pg_advisory_unlock(${IMPORT_COMMIT_LOCK}, hashtext(${id})) ELSE true END AS held`.execute(db);
+      return row.held;
+    },
+
+    /** Marks a `committing` import failed, only if it still is (the caller holds its commit lock). */
+    async failIfCommitting(id: string, error: { reason: string; message: string }): Promise<boolean> {
+      const result = await db.updateTable('imports').set({ status: 'failed', error: JSON.stringify(error), updated_at: new Date() } as never)
+        .where('id', '=', id).where('status', '=', 'committing').executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async find(id: string): Promise<ImportRow | undefined> {
@@ -87,6 +110,14 @@ export function createImportsRepository(db: DatabaseClient) {
     /** Imports of these statuses silent since `before` (cut off by a restart, or left waiting). */
     async idleSince(statuses: ImportStatus[], before: Date): Promise<string[]> {
       const rows = await db.selectFrom('imports').select('id').where('status', 'in', statuses).where('updated_at', '<', before).execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** Which of these names are ids of imports (folder names of the import directory). */
+    async idsAmong(names: readonly string[]): Promise<string[]> {
+      const ids = names.filter((name) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name));
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('imports').select('id').where('id', 'in', ids).execute();
       return rows.map((row) => row.id);
     },
 
@@ -267,6 +298,12 @@ export function createImportsRepository(db: DatabaseClient) {
       await db.deleteFrom('survey_layers').where('id', '=', layerId).where('committed', '=', false).execute();
     },
 
+    /** Pending layers an import left behind (its commit died before attaching them). */
+    async pendingSurveyLayersOf(importId: string): Promise<number[]> {
+      const rows = await db.selectFrom('survey_layers').select('id').where('committed', '=', false).where('import_id', '=', importId).execute();
+      return rows.map((row) => row.id);
+    },
+
     /** Pending layers silent since `before` (their import was cut off). */
     async pendingSurveyLayers(before: Date): Promise<number[]> {
       const rows = await db.selectFrom('survey_layers').select('id').where('committed', '=', false).where('imported_at', '<', before).execute();
@@ -276,3 +313,22 @@ export function createImportsRepository(db: DatabaseClient) {
 }
 
 export type ImportsRepository = ReturnType<typeof createImportsRepository>;
+
+/**
+ * Runs `work` holding the commit lock of an import on a connection of its own (not the pool's:
+ * the lock must outlive every transaction of the commit, and an idle pooled connection has no
+ * error listener). Answers `{ held: false }` at once when another session holds the lock.
+ */
+export async function withCommitLock<T>(databaseUrl: string, id: string, work: () => Promise<T>): Promise<{ held: false } | { held: true; value: T }> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'biaotu-import-commit' });
+  // A connection lost while the commit runs: the commit's own queries fail; this one must not crash the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows: [lock] } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [IMPORT_COMMIT_LOCK, id]);
+    if (!lock.got) return { held: false };
+    return { held: true, value: await work() };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
