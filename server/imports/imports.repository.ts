@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { attributesExpression, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -157,11 +157,38 @@ export function createImportsRepository(db: DatabaseClient) {
       const { rows: [mismatch] } = await sql<{ count: number }>`
         WITH flagged AS (
           UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(a.area::numeric, 2), ${declared}, round((abs(a.area - ${declared}::float8) / nullif(${declared}::float8, 0) * 100)::numeric, 2))
-          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0) a
+          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0 AND ${declared} < 1e15) a
           WHERE s._fid = a._fid AND a.area IS NOT NULL AND abs(a.area - ${declared}::float8) / ${declared}::float8 > 0.005
           RETURNING 1)
         SELECT count(*)::int AS count FROM flagged`.execute(db);
       return mismatch.count;
+    },
+
+    /** Notes every feature whose `field` is a number past `maximum` (its value is left out on commit); answers how many. */
+    async flagTooLarge(table: string, field: string, label: string, maximum: number): Promise<number> {
+      const { rows: [flagged] } = await sql<{ count: number }>`
+        WITH flagged AS (
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${label}::text, trim(${sql.id('s', field)}::text), ${maximum}::numeric)
+          WHERE abs(${stagedNumber(field)}) > ${maximum}
+          RETURNING 1)
+        SELECT count(*)::int AS count FROM flagged`.execute(db);
+      return flagged.count;
+    },
+
+    /** The source attributes of every staged feature, in fid order (parcel layers: their values are checked before commit). */
+    async stagedAttributes(layer: ImportLayerState): Promise<{ fid: number; attributes: Record<string, unknown> }[]> {
+      const { rows } = await sql<{ fid: number; attributes: Record<string, unknown> }>`
+        SELECT s._fid::int AS fid, ${attributesExpression(layer.fields.map((field) => field.name))} AS attributes
+        FROM ${stagingTable(layer.stagingTable!)} s ORDER BY s._fid`.execute(db);
+      return rows;
+    },
+
+    /** Adds a note to features (one message per fid), as validation notes them. */
+    async noteFeatures(table: string, notes: readonly { fid: number; message: string }[]): Promise<void> {
+      if (notes.length === 0) return;
+      await sql`UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || n.message
+        FROM unnest(${notes.map((note) => note.fid)}::int[], ${notes.map((note) => note.message)}::text[]) AS n(fid, message)
+        WHERE s._fid = n.fid`.execute(db);
     },
 
     async statusCounts(table: string): Promise<{ status: string; count: number }[]> {

@@ -7,6 +7,8 @@ import { DEFAULT_ARCHIVE_LIMITS, extractZip, freeBytes } from '../../server/impo
 import { ImportRefusal } from '../../server/imports/import-errors.js';
 import { COMMIT_INTERRUPTED, IMPORT_COMMITTING } from '../../server/imports/import-errors.js';
 import { IMPORT_COMMIT_LOCK } from '../../server/imports/imports.repository.js';
+import { SURVEY_COLUMNS, surveyColumnMaximum } from '../../server/imports/imports.sql.js';
+import { PARCEL_FIELDS, columnName } from '../../domain/parcel-fields.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { buildZip } from '../helpers/zip-writer.js';
@@ -247,5 +249,73 @@ describe('upload files', () => {
     expect(mode(path.join(folder, 'files', 'private', 'p'))).toBe(0o700);
     expect(mode(path.join(folder, 'files', 'private', 'p', '宗地.geojson'))).toBe(0o600);
     expect((await admin.request({ method: 'DELETE', url: `/api/imports/${id}` })).statusCode).toBe(204);
+  });
+});
+
+describe('values too large for their column', () => {
+  it('are found at validation as a problem line naming the record and the field, and left out by the commit instead of a 500', async () => {
+    const prefix = `HUGE-${Date.now()}`;
+    const id = await readyImport('huge.geojson', [
+      { properties: { '宗地编号': `${prefix}-1`, '土地面积': 1e13, '土地使用权人': '超大面积企业' }, at: FREE[0] },
+      { properties: { '宗地编号': `${prefix}-2`, '土地面积': 5000, '土地使用权人': 'x'.repeat(500) }, at: FREE[1] },
+    ]);
+    const state = (await admin.get(`/api/imports/${id}`)).json();
+    expect(state.report.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ count: 2, message: expect.stringContaining('属性值无法导入') })]));
+    const lines = state.report.samples.map((sample: { fid: number; messages: string[] }) => ({ fid: sample.fid, text: sample.messages.join(' ') }));
+    expect(lines).toEqual(expect.arrayContaining([
+      { fid: expect.any(Number), text: expect.stringMatching(new RegExp(`宗地编号 ${prefix}-1，土地面积: .*超过上限`)) },
+      { fid: expect.any(Number), text: expect.stringMatching(new RegExp(`宗地编号 ${prefix}-2，土地使用权人: .*超过上限 200 个字符`)) },
+    ]));
+    const commit = await admin.request({ method: 'POST', url: `/api/imports/${id}/commit` });
+    expect(commit.statusCode).toBe(200);
+    expect(commit.json().result.problems.map((problem: { message: string }) => problem.message)).toEqual(expect.arrayContaining([expect.stringContaining(`宗地编号 ${prefix}-1，土地面积`)]));
+    const { rows } = await sql<{ code: string; registered_area_m2: number | null; owner: string | null }>`
+      SELECT code, registered_area_m2, owner FROM parcels WHERE code LIKE ${`${prefix}%`} ORDER BY code`.execute(owner.db);
+    expect(rows).toEqual([
+      { code: `${prefix}-1`, registered_area_m2: null, owner: '超大面积企业' },
+      { code: `${prefix}-2`, registered_area_m2: 5000, owner: null },
+    ]);
+    await sql`DELETE FROM parcels WHERE code LIKE ${`${prefix}%`}`.execute(owner.db);
+  });
+
+  it('in a survey layer: noted at validation, stored empty, the layer committed', async () => {
+    const body = multipartBody({ kind: 'survey', year: '1996' }, { name: 'tbmj.geojson', content: geojson([
+      { properties: { BSM: 'T1', DLBM: '0601', TBMJ: 1e16 }, at: FREE[0] },
+      { properties: { BSM: 'T2', DLBM: '0601', TBMJ: 1234.5 }, at: FREE[1] },
+    ]) });
+    const response = await admin.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+    const id = response.json().id as string;
+    await testApp.app.importService.settled(id);
+    const state = (await admin.get(`/api/imports/${id}`)).json();
+    expect(state.status).toBe('ready');
+    expect(state.report.samples).toEqual(expect.arrayContaining([expect.objectContaining({ bsm: 'T1', messages: expect.arrayContaining([expect.stringContaining('TBMJ 图斑面积「1e+16」超过上限')]) })]));
+    const commit = await admin.request({ method: 'POST', url: `/api/imports/${id}/commit` });
+    expect(commit.statusCode).toBe(200);
+    const layerId = commit.json().result.layerId as number;
+    const { rows } = await sql<{ bsm: string; patch_area_m2: number | null }>`SELECT bsm, patch_area_m2 FROM survey_patches WHERE layer_id = ${layerId} ORDER BY bsm`.execute(owner.db);
+    expect(rows).toEqual([{ bsm: 'T1', patch_area_m2: null }, { bsm: 'T2', patch_area_m2: 1234.5 }]);
+  });
+
+  it('have their limits in one place, each inside its column', async () => {
+    const { rows } = await sql<{ table: string; column: string; precision: number; scale: number }>`
+      SELECT table_name AS table, column_name AS column, numeric_precision AS precision, numeric_scale AS scale
+      FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('parcels', 'survey_patches') AND data_type = 'numeric'`.execute(owner.db);
+    const largest = (table: string, column: string) => {
+      const found = rows.find((row) => row.table === table && row.column === column);
+      return found ? 10 ** (found.precision - found.scale) : Number.POSITIVE_INFINITY;
+    };
+    let checked = 0;
+    for (const field of PARCEL_FIELDS) {
+      const maximum = field.patch && 'maximum' in field.patch ? field.patch.maximum : undefined;
+      if (maximum === undefined) continue;
+      expect(maximum, field.key).toBeLessThan(largest('parcels', columnName(field.key)));
+      checked++;
+    }
+    for (const [column, target, numeric] of SURVEY_COLUMNS) {
+      if (!numeric) continue;
+      expect(surveyColumnMaximum(target), column).toBeLessThan(largest('survey_patches', column));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(8);
   });
 });
