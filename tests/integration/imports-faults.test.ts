@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
@@ -317,5 +318,52 @@ describe('values too large for their column', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(8);
+  });
+});
+
+describe('retention of import files', () => {
+  it('removes the files of committed, refused and failed imports after the retention period, and folders no import owns; keeps the rest', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'biaotu-retention-'));
+    const kept = await createTestApp({ IMPORT_DIRECTORY: directory });
+    try {
+      const session = await login(kept.app, 'admin');
+      const prefix = `KEEP-${Date.now()}`;
+      const send = async (name: string, content: Buffer) => (await upload(session, name, content, { kind: 'parcels' }, kept)).json().id as string;
+      const committed = await send('c.geojson', geojson([{ properties: { '宗地编号': `${prefix}-c` }, at: FREE[2] }]));
+      expect((await session.request({ method: 'POST', url: `/api/imports/${committed}/commit` })).statusCode).toBe(200);
+      const refused = await send('r.zip', Buffer.from('not a zip at all'));
+      const failed = await send('f.geojson', geojson([{ properties: { '宗地编号': `${prefix}-f` }, at: FREE[1] }]));
+      const waiting = await send('w.geojson', geojson([{ properties: { '宗地编号': `${prefix}-w` }, at: FREE[0] }]));
+      const recent = await send('n.zip', Buffer.from('refused just now'));
+      await sql`UPDATE imports SET status = 'failed' WHERE id = ${failed}`.execute(owner.db);
+      await sql`UPDATE imports SET updated_at = now() - interval '8 days' WHERE id IN (${committed}, ${refused}, ${failed})`.execute(owner.db);
+      const orphan = path.join(directory, '00000000-0000-4000-8000-00000000abcd');
+      const freshOrphan = path.join(directory, 'upload-in-progress');
+      fs.mkdirSync(orphan);
+      fs.mkdirSync(freshOrphan);
+      const nineDaysAgo = new Date(Date.now() - 9 * 86_400_000);
+      fs.utimesSync(orphan, nineDaysAgo, nineDaysAgo);
+      for (const id of [committed, refused, failed, waiting, recent]) expect(fs.existsSync(kept.app.importService.folderOf(id)), id).toBe(true);
+
+      const swept = await kept.app.importService.recoverInterrupted(7);
+      expect(swept.removed).toBe(4);
+      for (const id of [committed, refused, failed]) expect(fs.existsSync(kept.app.importService.folderOf(id)), id).toBe(false);
+      for (const id of [waiting, recent]) expect(fs.existsSync(kept.app.importService.folderOf(id)), id).toBe(true);
+      expect(fs.existsSync(orphan)).toBe(false);
+      expect(fs.existsSync(freshOrphan)).toBe(true);
+      // Nothing committed is touched.
+      expect(await parcelCount(`${prefix}-c`)).toBe(1);
+
+      // The hourly sweep, here every 100 ms (the retention stays 7 days: other test files share the database).
+      await kept.app.importService.startHousekeeping(7, 100);
+      expect(fs.existsSync(kept.app.importService.folderOf(recent))).toBe(true);
+      await sql`UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = ${recent}`.execute(owner.db);
+      await expect.poll(() => fs.existsSync(kept.app.importService.folderOf(recent)), { timeout: 10_000 }).toBe(false);
+      await session.request({ method: 'DELETE', url: `/api/imports/${waiting}` });
+      await sql`DELETE FROM parcels WHERE code LIKE ${`${prefix}%`}`.execute(owner.db);
+    } finally {
+      await kept.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
