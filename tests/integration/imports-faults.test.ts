@@ -144,6 +144,25 @@ describe('simultaneous commits of one import', () => {
     // Delete what this test wrote, so the parcels of other test files keep their free land.
     await sql`DELETE FROM parcels WHERE code LIKE ${`${prefix}%`}`.execute(owner.db);
   });
+
+  it('run exactly one when they reach the service in the same instant', async () => {
+    const prefix = `RACE2-${Date.now()}`;
+    const id = await readyImport('race2.geojson', FREE.map((at, index) => ({ properties: { '宗地编号': `${prefix}-${index}` }, at })));
+    const { rows: districts } = await sql<{ code: string }>`SELECT code FROM districts WHERE level = 'district'`.execute(owner.db);
+    const principal = {
+      id: 1, username: 'admin', displayName: 'admin', role: 'admin' as const, mustChangePassword: false,
+      scopes: [], allowedDistricts: districts.map((district) => district.code), unrestricted: true,
+    };
+    const outcomes = await Promise.allSettled([0, 1, 2, 3].map((index) => testApp.app.importService.commit(id, principal, `race-${index}`)));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ statusCode: 409 });
+    }
+    expect((await admin.get(`/api/imports/${id}`)).json().status).toBe('committed');
+    const { rows: [history] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM history WHERE entity = 'imports' AND entity_id = ${id}`.execute(owner.db);
+    expect(history.count).toBe(1);
+    await sql`DELETE FROM parcels WHERE code LIKE ${`${prefix}%`}`.execute(owner.db);
+  });
 });
 
 /** Bytes of the files under `folder` (0 when it is gone). */
