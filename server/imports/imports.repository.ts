@@ -164,12 +164,18 @@ export function createImportsRepository(db: DatabaseClient) {
       return mismatch.count;
     },
 
-    /** Notes every feature whose `field` is a number past `maximum` (its value is left out on commit); answers how many. */
-    async flagTooLarge(table: string, field: string, label: string, maximum: number): Promise<number> {
+    /**
+     * Notes every feature with a number past its maximum in one of these fields (its value is left
+     * out on commit), in one pass over the layer; answers how many features.
+     */
+    async flagTooLarge(table: string, checks: readonly { field: string; label: string; maximum: number }[]): Promise<number> {
+      if (checks.length === 0) return 0;
+      const over = (check: { field: string; maximum: number }) => sql<boolean>`abs(${stagedNumber(check.field)}) > ${check.maximum}`;
+      const notes = sql.join(checks.map((check) => sql`CASE WHEN ${over(check)} THEN format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${check.label}::text, trim(${sql.id('s', check.field)}::text), ${check.maximum}::numeric) END`));
       const { rows: [flagged] } = await sql<{ count: number }>`
         WITH flagged AS (
-          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${label}::text, trim(${sql.id('s', field)}::text), ${maximum}::numeric)
-          WHERE abs(${stagedNumber(field)}) > ${maximum}
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || array_remove(ARRAY[${notes}], NULL)
+          WHERE ${sql.join(checks.map(over), sql` OR `)}
           RETURNING 1)
         SELECT count(*)::int AS count FROM flagged`.execute(db);
       return flagged.count;

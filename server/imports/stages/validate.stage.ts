@@ -68,14 +68,13 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
 async function checkValues(context: StageContext, row: ImportRow, layer: ImportLayerState): Promise<number> {
   const table = layer.stagingTable!;
   if (row.kind === 'survey') {
-    let flagged = 0;
-    for (const [, target, numeric] of SURVEY_COLUMNS) {
+    const checks = SURVEY_COLUMNS.flatMap(([, target, numeric]) => {
       const field = numeric ? sourceFieldFor(layer.mapping ?? {}, target) : null;
-      if (!field) continue;
+      if (!field) return [];
       const label = SURVEY_FIELDS.find((candidate) => candidate.key === target)?.label ?? target;
-      flagged += await context.imports.flagTooLarge(table, field, `${field} ${label}`, surveyColumnMaximum(target));
-    }
-    return flagged;
+      return [{ field, label: `${field} ${label}`, maximum: surveyColumnMaximum(target) }];
+    });
+    return context.imports.flagTooLarge(table, checks);
   }
   const notes: { fid: number; message: string }[] = [];
   for (const feature of await context.imports.stagedAttributes(layer)) {
