@@ -39,8 +39,11 @@ try {
     console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
   });
   app = await buildApp({ db: database.db, pool: database.pool, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  const recovered = await app.importService.recoverInterrupted(settings.importRetentionDays);
-  if (recovered.interrupted > 0 || recovered.expired > 0) console.log(`导入任务清理 / imports cleaned up: ${recovered.interrupted} interrupted, ${recovered.expired} expired`);
+  // Now and every hour (the timer stops with the app): dead commits failed, old import files removed.
+  const recovered = await app.importService.startHousekeeping(settings.importRetentionDays);
+  if (recovered.interrupted > 0 || recovered.expired > 0 || recovered.removed > 0) {
+    console.log(`导入任务清理 / imports cleaned up: ${recovered.interrupted} interrupted, ${recovered.expired} expired, ${recovered.removed} folders removed`);
+  }
   await app.listen({ port: settings.port, host: settings.host });
   const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
   const port = (app.server.address() as AddressInfo).port;

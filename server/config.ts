@@ -30,8 +30,13 @@ export interface Settings {
   importDirectory: string;
   /** Largest upload accepted. */
   importMaxBytes: number;
-  /** Days an import may wait for confirmation before it is cancelled and its staging dropped. */
+  /**
+   * Days an import may wait for confirmation before it is cancelled and its staging dropped, and
+   * days the files of an ended import (committed, refused, failed, cancelled) are kept.
+   */
   importRetentionDays: number;
+  /** Free disk space (bytes) uploads and their unpacking must leave; below it they are refused (507). */
+  importDiskReserveBytes: number;
   /** Memory for encoded tiles (LRU). */
   tileCacheBytes: number;
   /** Largest tile served, gzipped (the cap is enforced by thinning). */
@@ -87,6 +92,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     importDirectory: env.IMPORT_DIRECTORY ? path.resolve(env.IMPORT_DIRECTORY) : path.join(dataDirectory(env), 'imports'),
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
     importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
+    importDiskReserveBytes: positiveNumber(env, 'IMPORT_DISK_RESERVE_BYTES', 1024 ** 3),
     tileCacheBytes: positiveNumber(env, 'TILE_CACHE_BYTES', 256 * 1024 * 1024),
     tileMaxBytes: positiveNumber(env, 'TILE_MAX_BYTES', 500 * 1024),
     tileStoreMinMs: Math.max(0, Number(env.TILE_STORE_MIN_MS ?? 10) || 0),

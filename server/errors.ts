@@ -4,7 +4,7 @@ import {
   CHECK_BOUNDARY_EMPTY, CHECK_BOUNDARY_TOO_LARGE, CHECK_GEOMETRY_INVALID, CHECK_GEOMETRY_UNREADABLE, CHECK_TOO_MANY_VERTICES,
   CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, geosReasonInChinese, type CheckInputProblem, type CheckStep,
 } from './checks/check-input.validation.js';
-import { TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
+import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 
 /**
@@ -135,8 +135,8 @@ export function ruleSetError(problems: readonly RuleSetProblem[]): ApiError {
   });
 }
 
-/** HTTP status of an upload refusal: 413 for a file over the limit, 400 for everything else. */
-const REFUSAL_STATUS: Partial<Record<RefusalReason, number>> = { [TOO_LARGE]: 413 };
+/** HTTP status of an upload refusal: 413 for a file over the limit, 507 when the disk is short, 400 for everything else. */
+const REFUSAL_STATUS: Partial<Record<RefusalReason, number>> = { [TOO_LARGE]: 413, [DISK_FULL]: 507 };
 
 /**
  * An upload refused as a whole (an import or a 成片改造区域 boundary file), from the refusal value

@@ -382,9 +382,31 @@ function convertParcelNumber(field: ParcelImportField, raw: unknown, unit: Unit 
   }
 }
 
+/**
+ * A converted parcel value held to the limits an edit obeys (PARCEL_FIELD_DEFINITIONS `patch`:
+ * the one place for them, each inside its column's precision), so an import can never send a
+ * figure the database cannot store (numeric overflow) or a text longer than an edit may write.
+ */
+function withinParcelLimits(field: ParcelImportField, raw: unknown, result: ConvertResult): ConvertResult {
+  if (!result.ok || result.value === null) return result;
+  const limits = PARCEL_FIELDS.find((candidate) => candidate.key === field.key)?.patch;
+  if (!limits) return result;
+  if (typeof result.value === 'number' && limits.maximum !== undefined && result.value > limits.maximum) {
+    return fail('out_of_range', `${field.label}「${text(raw)}」超过上限 ${limits.maximum.toLocaleString('en-US')}${field.unit ?? ''}，无法存储：请核对数值和单位`);
+  }
+  if (typeof result.value === 'string' && limits.maxLength !== undefined && result.value.length > limits.maxLength) {
+    return fail('out_of_range', `${field.label}长 ${result.value.length} 个字符，超过上限 ${limits.maxLength} 个字符：请删减后重新导入`);
+  }
+  return result;
+}
+
 function convertParcelValue(target: string, raw: unknown, unit: Unit | null): ConvertResult {
   const field = PARCEL_IMPORT_TABLE.find((candidate) => candidate.key === target);
   if (!field) return fail('unknown_target', `「${target}」不是可导入的宗地属性`);
+  return withinParcelLimits(field, raw, convertParcelField(field, raw, unit));
+}
+
+function convertParcelField(field: ParcelImportField, raw: unknown, unit: Unit | null): ConvertResult {
   if (field.type === 'date') return convertDate(raw);
   if (field.type === 'number') return convertParcelNumber(field, raw, unit);
   if (field.key === 'landUseCode') return landUseCode(raw);
@@ -393,11 +415,17 @@ function convertParcelValue(target: string, raw: unknown, unit: Unit | null): Co
   return { ok: true, value: text(raw) };
 }
 
+/**
+ * Largest area of one 图斑, m² (a million km²): the one limit of the survey's area columns
+ * (numeric(16,2)); a larger figure is a unit or typing error, and the database could not store it.
+ */
+export const MAXIMUM_PATCH_AREA_M2 = 1e12;
+
 /** Plausible ranges of the survey's numeric fields. */
-const SURVEY_RANGES: Readonly<Record<string, { minimum: number; maximum: number; exclusiveMinimum?: boolean }>> = {
-  patchArea: { minimum: 0, maximum: Number.POSITIVE_INFINITY, exclusiveMinimum: true },
-  deductionArea: { minimum: 0, maximum: Number.POSITIVE_INFINITY },
-  patchLandArea: { minimum: 0, maximum: Number.POSITIVE_INFINITY },
+export const SURVEY_RANGES: Readonly<Record<string, { minimum: number; maximum: number; exclusiveMinimum?: boolean }>> = {
+  patchArea: { minimum: 0, maximum: MAXIMUM_PATCH_AREA_M2, exclusiveMinimum: true },
+  deductionArea: { minimum: 0, maximum: MAXIMUM_PATCH_AREA_M2 },
+  patchLandArea: { minimum: 0, maximum: MAXIMUM_PATCH_AREA_M2 },
   deductionCoefficient: { minimum: 0, maximum: 1 },
   linearFeatureWidth: { minimum: 0, maximum: Number.POSITIVE_INFINITY },
   farmlandGrade: { minimum: 1, maximum: 15 },

@@ -10,6 +10,10 @@ export const ZIP_BOMB = 'zip_bomb';
 export const PATH_TRAVERSAL = 'path_traversal';
 export const NESTED_ARCHIVE = 'nested_archive';
 export const TOO_LARGE = 'too_large';
+/** Two entries of a zip unpack to the same path (or one is a file and a folder at once). */
+export const DUPLICATE_ENTRY = 'duplicate_entry';
+/** Unpacking (or storing) the upload would leave the server's disk below its free-space reserve. */
+export const DISK_FULL = 'disk_full';
 export const EMPTY_FILE = 'empty_file';
 export const NO_LAYERS = 'no_layers';
 export const NOT_A_SHAPEFILE = 'not_a_shapefile';
@@ -30,7 +34,7 @@ export type RefusalReason =
   | typeof BAD_ARCHIVE | typeof ZIP_BOMB | typeof PATH_TRAVERSAL | typeof NESTED_ARCHIVE | typeof TOO_LARGE
   | typeof EMPTY_FILE | typeof NO_LAYERS | typeof NOT_A_SHAPEFILE | typeof UNSUPPORTED_CRS | typeof UNREADABLE
   | typeof NO_POLYGONS | typeof BAD_TEXT_FILE | typeof NOT_A_ZIP | typeof MISSING_PRJ | typeof UNKNOWN_CRS
-  | typeof EMPTY_BOUNDARY;
+  | typeof EMPTY_BOUNDARY | typeof DUPLICATE_ENTRY | typeof DISK_FULL;
 
 export interface Refusal {
   ok: false;

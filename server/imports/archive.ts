@@ -4,17 +4,19 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
-import { BAD_ARCHIVE, NESTED_ARCHIVE, PATH_TRAVERSAL, ZIP_BOMB } from '../../domain/import/refusals.js';
+import { BAD_ARCHIVE, DISK_FULL, DUPLICATE_ENTRY, NESTED_ARCHIVE, PATH_TRAVERSAL, ZIP_BOMB } from '../../domain/import/refusals.js';
 import { ImportRefusal } from './import-errors.js';
 
 export interface ArchiveLimits {
   /** Total bytes all entries may expand to. */
   maxTotalBytes: number;
-  /** Largest expansion ratio of one entry (uncompressed / compressed). */
+  /** Largest expansion ratio of one entry, and of the archive as a whole (uncompressed / compressed). */
   maxRatio: number;
   maxEntries: number;
   /** How many zips inside zips are opened (one level covers the 'zip of zips' deliveries). */
   maxDepth: number;
+  /** Free disk space an upload must leave (bytes): unpacking that would go below it is refused. */
+  diskReserveBytes: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -22,7 +24,28 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxRatio: 200,
   maxEntries: 20000,
   maxDepth: 2,
+  diskReserveBytes: 1024 ** 3,
 };
+
+/** Above this expansion, the archive-wide ratio is checked (small archives of zeros are harmless). */
+const RATIO_CHECKED_ABOVE = 64 * 1024 ** 2;
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MB`;
+
+/** Free bytes for an unprivileged writer on the file system of `folder` (or of its nearest existing parent). */
+export function freeBytes(folder: string): number {
+  let existing = path.resolve(folder);
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  const stats = fs.statfsSync(existing);
+  return stats.bavail * stats.bsize;
+}
+
+/** The refusal when writing `bytes` more into `folder` would leave less than `reserve` free, else null. */
+export function diskReserveRefusal(folder: string, bytes: number, reserve: number): ImportRefusal | null {
+  const free = freeBytes(folder);
+  if (free - bytes >= reserve) return null;
+  return new ImportRefusal(DISK_FULL, `服务器磁盘空间不足：写入约 ${megabytes(bytes)} 后剩余空间将低于保留的 ${megabytes(reserve)}（当前可用 ${megabytes(free)}），已拒绝。请稍后重试或联系管理员清理磁盘。`);
+}
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
@@ -57,70 +80,114 @@ export function safeRelativePath(name: string): string | null {
   return parts.join('/');
 }
 
+/** A zip's entries read from its central directory, before a byte is written. */
+async function readEntries(zip: yauzl.ZipFile, limits: ArchiveLimits, budget: { entries: number }): Promise<yauzl.Entry[]> {
+  const entries: yauzl.Entry[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', (error: Error) => reject(new ImportRefusal(BAD_ARCHIVE, `压缩包读取失败：${error.message}`)));
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      budget.entries++;
+      if (budget.entries > limits.maxEntries) return reject(new ImportRefusal(ZIP_BOMB, `压缩包内文件过多（超过 ${limits.maxEntries} 个）。`));
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+  return entries;
+}
+
+/**
+ * Everything that can be known of a zip without unpacking it, checked at once: paths that escape,
+ * names twice (or a file and a folder at once), the ratio of an entry and of the whole, the total
+ * declared size against the limit and against the free-disk reserve. Answers the files to write.
+ */
+function planExtraction(entries: readonly yauzl.Entry[], target: string, limits: ArchiveLimits, budget: { bytes: number }): { entry: yauzl.Entry; name: string; relative: string }[] {
+  const files: { entry: yauzl.Entry; name: string; relative: string }[] = [];
+  const seen = new Map<string, string>();
+  const folders = new Set<string>();
+  let declared = 0;
+  let compressed = 0;
+  for (const entry of entries) {
+    const name = entryName(entry);
+    const relative = safeRelativePath(name);
+    if (relative === null) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”指向压缩包之外，已拒绝。请重新打包后再上传。`);
+    const parts = relative.split('/');
+    for (let depth = 1; depth < parts.length; depth++) folders.add(parts.slice(0, depth).join('/'));
+    if (name.endsWith('/') || relative === '') continue;
+    const earlier = seen.get(relative);
+    if (earlier !== undefined) throw new ImportRefusal(DUPLICATE_ENTRY, `压缩包中有两个同名文件“${name}”，无法确定用哪一个。请删除重复的文件后重新打包上传。`);
+    seen.set(relative, name);
+    const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : 0;
+    if (ratio > limits.maxRatio && entry.uncompressedSize > 1024 * 1024) {
+      throw new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”压缩比异常（${Math.round(ratio)}:1），疑似压缩炸弹，已拒绝。`);
+    }
+    declared += entry.uncompressedSize;
+    compressed += entry.compressedSize;
+    files.push({ entry, name, relative });
+  }
+  const clash = files.find((file) => folders.has(file.relative));
+  if (clash) throw new ImportRefusal(DUPLICATE_ENTRY, `压缩包中的“${clash.name}”既是文件又是文件夹。请重新打包后再上传。`);
+  if (budget.bytes + declared > limits.maxTotalBytes) {
+    throw new ImportRefusal(ZIP_BOMB, `压缩包解压后共 ${megabytes(budget.bytes + declared)}，超过 ${megabytes(limits.maxTotalBytes)} 上限，已拒绝（未解压任何文件）。请分批上传。`);
+  }
+  if (declared > RATIO_CHECKED_ABOVE && declared / Math.max(compressed, 1) > limits.maxRatio) {
+    throw new ImportRefusal(ZIP_BOMB, `压缩包整体压缩比异常（${Math.round(declared / Math.max(compressed, 1))}:1，${files.length} 个文件共 ${megabytes(declared)}），疑似压缩炸弹，已拒绝（未解压任何文件）。`);
+  }
+  const short = diskReserveRefusal(target, declared, limits.diskReserveBytes);
+  if (short) throw short;
+  budget.bytes += declared;
+  return files;
+}
+
 /**
  * Extracts a zip into `target` with the checks a hostile upload needs: no path escapes the
- * target, the declared and the actual sizes stay within limits (zip bombs), nested zips are opened
- * to a fixed depth. Nothing is written outside `target`.
+ * target, no name comes twice, the declared sizes (of each entry and of all, nested zips included)
+ * stay within the limits and the disk's reserve before anything is written, and the bytes actually
+ * written never exceed what was declared (zip bombs with lying headers). Nested zips are opened to
+ * a fixed depth. Nothing is written outside `target`; files are readable by this user only.
  */
 export async function extractZip(file: string, target: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS, depth = 1, budget = { bytes: 0, entries: 0 }): Promise<string[]> {
   const zip = await openZip(file);
   const written: string[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', (error: Error) => reject(new ImportRefusal(BAD_ARCHIVE, `压缩包读取失败：${error.message}`)));
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        void (async () => {
-          const name = entryName(entry);
-          budget.entries++;
-          if (budget.entries > limits.maxEntries) throw new ImportRefusal(ZIP_BOMB, `压缩包内文件过多（超过 ${limits.maxEntries} 个）。`);
-          const relative = safeRelativePath(name);
-          if (relative === null) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”指向压缩包之外，已拒绝。请重新打包后再上传。`);
-          if (name.endsWith('/')) {
-            zip.readEntry();
-            return;
-          }
-          const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : 0;
-          if (ratio > limits.maxRatio && entry.uncompressedSize > 1024 * 1024) {
-            throw new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”压缩比异常（${Math.round(ratio)}:1），疑似压缩炸弹，已拒绝。`);
-          }
-          budget.bytes += entry.uncompressedSize;
-          if (budget.bytes > limits.maxTotalBytes) {
-            throw new ImportRefusal(ZIP_BOMB, `压缩包解压后超过 ${Math.round(limits.maxTotalBytes / 1024 ** 2)} MB 上限，已拒绝。`);
-          }
-          const destination = path.join(target, relative);
-          if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”不安全。`);
-          fs.mkdirSync(path.dirname(destination), { recursive: true });
-          // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
-          // several times slower to unpack.
-          const deflated = entry.compressionMethod === 8;
-          const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
-            zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
+    const files = planExtraction(await readEntries(zip, limits, budget), target, limits, budget);
+    for (const { entry, name, relative } of files) {
+      const destination = path.join(target, relative);
+      if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”不安全。`);
+      fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o700 });
+      // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
+      // several times slower to unpack.
+      const deflated = entry.compressionMethod === 8;
+      const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
+        zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
 
-          let seen = 0;
-          // Declared sizes can lie: count what actually comes out.
-          const guard = new Transform({
-            transform(chunk: Buffer, _encoding, callback) {
-              seen += chunk.length;
-              if (seen > entry.uncompressedSize) callback(new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
-              else callback(null, chunk);
-            },
-          });
-          const output = fs.createWriteStream(destination, { flags: 'wx', highWaterMark: 1024 * 1024 });
-          if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
-          else await pipeline(raw, guard, output);
-          written.push(destination);
-          if (/\.zip$/i.test(relative)) {
-            if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
-            const inner = destination.replace(/\.zip$/i, '');
-            written.push(...await extractZip(destination, inner, limits, depth + 1, budget));
-            fs.rmSync(destination);
-          }
-          zip.readEntry();
-        })().catch(reject);
+      let seen = 0;
+      // Declared sizes can lie: count what actually comes out, and stop at the first byte too many.
+      const guard = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          seen += chunk.length;
+          if (seen > entry.uncompressedSize) callback(new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
+          else callback(null, chunk);
+        },
       });
-      zip.readEntry();
-    });
+      const output = fs.createWriteStream(destination, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
+      try {
+        if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
+        else await pipeline(raw, guard, output);
+      } catch (error) {
+        if (error instanceof ImportRefusal) throw error;
+        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw diskReserveRefusal(target, Number.MAX_SAFE_INTEGER, limits.diskReserveBytes)!;
+        throw new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”无法解压（${(error as Error).message}）：文件可能已损坏。请重新打包后再上传。`);
+      }
+      written.push(destination);
+      if (/\.zip$/i.test(relative)) {
+        if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
+        const inner = destination.replace(/\.zip$/i, '');
+        written.push(...await extractZip(destination, inner, limits, depth + 1, budget));
+        fs.rmSync(destination);
+      }
+    }
   } finally {
     zip.close();
   }

@@ -1,8 +1,9 @@
 import { sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { attributesExpression, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -48,6 +49,14 @@ export interface StagedParcelFeature {
   geometry: Uint8Array;
 }
 
+/**
+ * The advisory lock a commit holds for its whole duration (session level, two-key form so it
+ * never meets the one-key locks of migrations and rule sets): first key this namespace, second
+ * `hashtext(import id)`. A process that dies mid-commit loses its connection and with it the lock,
+ * so "committing without a holder" means a dead commit.
+ */
+export const IMPORT_COMMIT_LOCK = 0x494d5054;
+
 const stagingTable = (table: string) => sql.id('staging', table);
 const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
 
@@ -61,6 +70,20 @@ export function createImportsRepository(db: DatabaseClient) {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
       await sql`INSERT INTO imports (id, kind, year, file_name, status, phase, options, created_by)
         VALUES (${row.id}, ${row.kind}, ${row.year}, ${row.fileName}, 'processing', 'upload', ${JSON.stringify(row.options)}::jsonb, ${row.createdBy})`.execute(db);
+    },
+
+    /** Whether a live commit of this import holds its lock (taken and at once released when free). */
+    async commitLockHeld(id: string): Promise<boolean> {
+      const { rows: [row] } = await sql<{ held: boolean }>`
+        SELECT CASE WHEN pg_try_advisory_lock(${IMPORT_COMMIT_LOCK}, hashtext(${id})) THEN NOT pg_advisory_unlock(${IMPORT_COMMIT_LOCK}, hashtext(${id})) ELSE true END AS held`.execute(db);
+      return row.held;
+    },
+
+    /** Marks a `committing` import failed, only if it still is (the caller holds its commit lock). */
+    async failIfCommitting(id: string, error: { reason: string; message: string }): Promise<boolean> {
+      const result = await db.updateTable('imports').set({ status: 'failed', error: JSON.stringify(error), updated_at: new Date() } as never)
+        .where('id', '=', id).where('status', '=', 'committing').executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async find(id: string): Promise<ImportRow | undefined> {
@@ -87,6 +110,14 @@ export function createImportsRepository(db: DatabaseClient) {
     /** Imports of these statuses silent since `before` (cut off by a restart, or left waiting). */
     async idleSince(statuses: ImportStatus[], before: Date): Promise<string[]> {
       const rows = await db.selectFrom('imports').select('id').where('status', 'in', statuses).where('updated_at', '<', before).execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** Which of these names are ids of imports (folder names of the import directory). */
+    async idsAmong(names: readonly string[]): Promise<string[]> {
+      const ids = names.filter((name) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name));
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('imports').select('id').where('id', 'in', ids).execute();
       return rows.map((row) => row.id);
     },
 
@@ -126,11 +157,44 @@ export function createImportsRepository(db: DatabaseClient) {
       const { rows: [mismatch] } = await sql<{ count: number }>`
         WITH flagged AS (
           UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(a.area::numeric, 2), ${declared}, round((abs(a.area - ${declared}::float8) / nullif(${declared}::float8, 0) * 100)::numeric, 2))
-          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0) a
+          FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0 AND ${declared} < 1e15) a
           WHERE s._fid = a._fid AND a.area IS NOT NULL AND abs(a.area - ${declared}::float8) / ${declared}::float8 > 0.005
           RETURNING 1)
         SELECT count(*)::int AS count FROM flagged`.execute(db);
       return mismatch.count;
+    },
+
+    /**
+     * Notes every feature with a number past its maximum in one of these fields (its value is left
+     * out on commit), in one pass over the layer; answers how many features.
+     */
+    async flagTooLarge(table: string, checks: readonly { field: string; label: string; maximum: number }[]): Promise<number> {
+      if (checks.length === 0) return 0;
+      const over = (check: { field: string; maximum: number }) => sql<boolean>`abs(${stagedNumber(check.field)}) > ${check.maximum}`;
+      const notes = sql.join(checks.map((check) => sql`CASE WHEN ${over(check)} THEN format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${check.label}::text, trim(${sql.id('s', check.field)}::text), ${check.maximum}::numeric) END`));
+      const { rows: [flagged] } = await sql<{ count: number }>`
+        WITH flagged AS (
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || array_remove(ARRAY[${notes}], NULL)
+          WHERE ${sql.join(checks.map(over), sql` OR `)}
+          RETURNING 1)
+        SELECT count(*)::int AS count FROM flagged`.execute(db);
+      return flagged.count;
+    },
+
+    /** The source attributes of every staged feature, in fid order (parcel layers: their values are checked before commit). */
+    async stagedAttributes(layer: ImportLayerState): Promise<{ fid: number; attributes: Record<string, unknown> }[]> {
+      const { rows } = await sql<{ fid: number; attributes: Record<string, unknown> }>`
+        SELECT s._fid::int AS fid, ${attributesExpression(layer.fields.map((field) => field.name))} AS attributes
+        FROM ${stagingTable(layer.stagingTable!)} s ORDER BY s._fid`.execute(db);
+      return rows;
+    },
+
+    /** Adds a note to features (one message per fid), as validation notes them. */
+    async noteFeatures(table: string, notes: readonly { fid: number; message: string }[]): Promise<void> {
+      if (notes.length === 0) return;
+      await sql`UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || n.message
+        FROM unnest(${notes.map((note) => note.fid)}::int[], ${notes.map((note) => note.message)}::text[]) AS n(fid, message)
+        WHERE s._fid = n.fid`.execute(db);
     },
 
     async statusCounts(table: string): Promise<{ status: string; count: number }[]> {
@@ -267,6 +331,12 @@ export function createImportsRepository(db: DatabaseClient) {
       await db.deleteFrom('survey_layers').where('id', '=', layerId).where('committed', '=', false).execute();
     },
 
+    /** Pending layers an import left behind (its commit died before attaching them). */
+    async pendingSurveyLayersOf(importId: string): Promise<number[]> {
+      const rows = await db.selectFrom('survey_layers').select('id').where('committed', '=', false).where('import_id', '=', importId).execute();
+      return rows.map((row) => row.id);
+    },
+
     /** Pending layers silent since `before` (their import was cut off). */
     async pendingSurveyLayers(before: Date): Promise<number[]> {
       const rows = await db.selectFrom('survey_layers').select('id').where('committed', '=', false).where('imported_at', '<', before).execute();
@@ -276,3 +346,22 @@ export function createImportsRepository(db: DatabaseClient) {
 }
 
 export type ImportsRepository = ReturnType<typeof createImportsRepository>;
+
+/**
+ * Runs `work` holding the commit lock of an import on a connection of its own (not the pool's:
+ * the lock must outlive every transaction of the commit, and an idle pooled connection has no
+ * error listener). Answers `{ held: false }` at once when another session holds the lock.
+ */
+export async function withCommitLock<T>(databaseUrl: string, id: string, work: () => Promise<T>): Promise<{ held: false } | { held: true; value: T }> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'biaotu-import-commit' });
+  // A connection lost while the commit runs: the commit's own queries fail; this one must not crash the process.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows: [lock] } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [IMPORT_COMMIT_LOCK, id]);
+    if (!lock.got) return { held: false };
+    return { held: true, value: await work() };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -56,7 +56,7 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
   await app.register(fastifyMultipart, { limits: { fileSize: app.settings.importMaxBytes + 1, files: 1, fields: 10, fieldSize: 1024 } });
 
   async function owned(id: string, principal: Principal): Promise<ImportRow> {
-    const row = await service.imports.find(id);
+    const row = await service.find(id);
     if (!row || (row.created_by !== principal.username && principal.role !== 'admin')) throw new NotFoundError(`没有编号为 ${id} 的导入任务`, { parameter: 'id' });
     return row;
   }
@@ -105,7 +105,7 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
     schema: { tags: ['imports'], summary: '我的导入任务 (newest first)', response: { 200: ImportsList, 403: ErrorBody } },
   }, async (request) => {
     const principal = principalOf(request);
-    const rows = await service.imports.list(principal.role === 'admin' ? null : principal.username);
+    const rows = await service.list(principal.role === 'admin' ? null : principal.username);
     return { items: rows.map(importBody) };
   });
 
@@ -168,7 +168,6 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
     },
   }, async (request, reply) => {
     const row = await owned(request.params.id, principalOf(request));
-    if (row.status === 'committed' || row.status === 'committing') throw new ImportStateError('已提交的导入不能取消。', { status: row.status });
     await service.cancel(row.id);
     return reply.code(204).send(null);
   });

@@ -10,9 +10,9 @@ import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import type { DatabaseClient } from '../db/database.js';
 import { createParcelsRepository, type ParcelsRepository } from '../parcels/parcels.repository.js';
-import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
-import { ImportStateError } from './import-errors.js';
-import { createImportsRepository, type ImportLayerState, type ImportOptions, type ImportRow } from './imports.repository.js';
+import { DEFAULT_ARCHIVE_LIMITS, diskReserveRefusal, type ArchiveLimits } from './archive.js';
+import { COMMIT_INTERRUPTED, COMMIT_INTERRUPTED_MESSAGE, ImportCommittingError, ImportStateError } from './import-errors.js';
+import { createImportsRepository, withCommitLock, type ImportLayerState, type ImportOptions, type ImportRow } from './imports.repository.js';
 import { commitParcels } from './stages/commit-parcels.stage.js';
 import { commitSurvey } from './stages/commit-survey.stage.js';
 import { describe } from './stages/describe.stage.js';
@@ -35,6 +35,13 @@ export interface ImportServiceOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** What a housekeeping sweep did: imports failed as cut off, cancelled as expired, folders removed. */
+export interface HousekeepingResult {
+  interrupted: number;
+  expired: number;
+  removed: number;
+}
+
 /** Silence after which an import or a pending layer counts as cut off by a restart. */
 const INTERRUPTED_AFTER_MS = 120_000;
 
@@ -50,6 +57,7 @@ export function createImportService(options: ImportServiceOptions) {
   const imports = createImportsRepository(options.db);
   const log = options.log ?? (() => undefined);
   const running = new Map<string, Promise<void>>();
+  fs.mkdirSync(options.directory, { recursive: true, mode: 0o700 });
   const folderOf = (id: string) => path.join(options.directory, id);
   const context: StageContext = {
     db: options.db, imports, parcels: options.parcels ?? createParcelsRepository(options.db), folderOf,
@@ -116,9 +124,53 @@ export function createImportService(options: ImportServiceOptions) {
     await imports.update(row.id, { ...changes, layers: withoutStaging(row.layers) });
   }
 
-  return {
+  /** Runs `work` holding the import's commit lock; 409 `import_committing` when a commit holds it. */
+  async function underCommitLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const outcome = await withCommitLock(options.databaseUrl, id, work);
+    if (!outcome.held) throw new ImportCommittingError();
+    return outcome.value;
+  }
+
+  /**
+   * Called holding the commit lock: an import still `committing` has no live commit, its process
+   * died. It is marked failed with the reason, and what the commit left (staging, files, a pending
+   * survey layer, never attached) is removed: a commit writes parcels in one transaction and attaches
+   * a survey layer in one, so nothing of it is visible. Answers the row as it now is.
+   */
+  async function failDeadCommit(row: ImportRow): Promise<ImportRow> {
+    if (row.status !== 'committing') return row;
+    if (await imports.failIfCommitting(row.id, { reason: COMMIT_INTERRUPTED, message: COMMIT_INTERRUPTED_MESSAGE })) {
+      log(`import ${row.id}: commit interrupted (no lock holder), marked failed`);
+      for (const layerId of await imports.pendingSurveyLayersOf(row.id)) await imports.dropPendingSurveyLayer(layerId);
+      await close(row, {});
+    }
+    return (await imports.find(row.id))!;
+  }
+
+  /** The import as it is: a `committing` one whose commit lock nobody holds is found dead at once. */
+  async function current(id: string): Promise<ImportRow | undefined> {
+    const row = await imports.find(id);
+    if (row?.status !== 'committing' || await imports.commitLockHeld(id)) return row;
+    return withCommitLock(options.databaseUrl, id, async () => failDeadCommit((await imports.find(id))!))
+      .then(async (outcome) => (outcome.held ? outcome.value : imports.find(id)));
+  }
+
+  /** The folders of the import directory (one per import, named by its id). */
+  const folders = () => (fs.existsSync(options.directory) ? fs.readdirSync(options.directory, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : []);
+  let housekeeping: NodeJS.Timeout | undefined;
+
+  const service = {
     imports,
     folderOf,
+    /** An import, a dead commit found and failed on the way (see `current`). */
+    find: current,
+
+    /** The 50 newest imports (of one user, or of everyone), dead commits found on the way. */
+    async list(createdBy: string | null): Promise<ImportRow[]> {
+      const rows = await imports.list(createdBy);
+      return Promise.all(rows.map(async (row) => (row.status === 'committing' ? (await current(row.id)) ?? row : row)));
+    },
+
     /** Settles when the background work of an import is done (tests, CLI). */
     async settled(id: string): Promise<void> {
       await running.get(id);
@@ -129,23 +181,35 @@ export function createImportService(options: ImportServiceOptions) {
       const id = randomUUID();
       const safeName = path.basename(upload.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'upload';
       const folder = folderOf(id);
-      fs.mkdirSync(path.join(folder, 'upload'), { recursive: true });
+      // Uploads are readable by this user only (GDAL runs as it; PostgreSQL gets rows by COPY FROM STDIN).
+      fs.mkdirSync(path.join(folder, 'upload'), { recursive: true, mode: 0o700 });
       const { year, ...rest } = settings;
       await imports.insert({ id, kind: settings.kind, year: year ?? null, fileName: safeName, createdBy: actor, options: { ...rest, year } });
       let size = 0;
       const limit = options.maxUploadBytes;
+      const reserve = context.archiveLimits.diskReserveBytes;
       const tooLarge = refusal(TOO_LARGE, `文件超过上传上限 ${Math.round(limit / 1024 ** 2)} MB。`);
+      let short: Refusal | null = diskReserveRefusal(folder, 0, reserve)?.value ?? null;
+      let checkedAt = 0;
       try {
+        if (short) throw new Error(short.message);
         await pipeline(upload.stream, new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             size += chunk.length;
-            if (size > limit) callback(new Error(tooLarge.message));
-            else callback(null, chunk);
+            if (size > limit) return callback(new Error(tooLarge.message));
+            // The free-disk reserve, looked at every 16 MiB written.
+            if (size - checkedAt >= 16 * 1024 ** 2) {
+              checkedAt = size;
+              short = diskReserveRefusal(folder, 0, reserve)?.value ?? null;
+              if (short) return callback(new Error(short.message));
+            }
+            callback(null, chunk);
           },
-        }), fs.createWriteStream(path.join(folder, 'upload', safeName)));
+        }), fs.createWriteStream(path.join(folder, 'upload', safeName), { mode: 0o600 }));
       } catch {
+        upload.stream.resume();
         fs.rmSync(folder, { recursive: true, force: true });
-        const value = size > limit ? tooLarge : refusal(UNREADABLE, '上传中断，请重试。');
+        const value = short ?? (size > limit ? tooLarge : refusal(UNREADABLE, '上传中断，请重试。'));
         await refuse(id, value, { file_size: size });
         return value;
       }
@@ -161,60 +225,106 @@ export function createImportService(options: ImportServiceOptions) {
 
     /** The user's answer to `needs-input`, or a changed guess: re-run from detection. */
     async answer(id: string, answer: ImportOptions): Promise<void> {
-      const row = (await imports.find(id))!;
-      await dropStaging(row.layers);
-      const changed = { ...row.options, ...Object.fromEntries(Object.entries(answer).filter(([, value]) => value !== undefined)) };
-      await imports.update(id, { options: changed, status: 'processing', phase: 'read', progress: 0, needs: null, error: null, layers: withoutStaging(row.layers) });
+      await underCommitLock(id, async () => {
+        const row = await failDeadCommit((await imports.find(id))!);
+        if (row.status === 'committed' || row.status === 'failed') throw new ImportStateError(`导入任务当前状态为 ${row.status}，不能修改。`, { status: row.status });
+        await dropStaging(row.layers);
+        const changed = { ...row.options, ...Object.fromEntries(Object.entries(answer).filter(([, value]) => value !== undefined)) };
+        await imports.update(id, { options: changed, status: 'processing', phase: 'read', progress: 0, needs: null, error: null, layers: withoutStaging(row.layers) });
+      });
       void start(id);
     },
 
     /**
      * Commits a ready import as `principal`: a survey layer (stage 6) or parcels (stage 5), then
-     * drops the staging. On failure the import is ready again, to be committed once fixed.
+     * drops the staging. On failure the import is ready again, to be committed once fixed. The
+     * commit holds the import's lock throughout: a second commit at the same time gets 409
+     * `import_committing`, one after it finds the import committed (409 `import_state`).
      */
     async commit(id: string, principal: Principal, requestId: string): Promise<ImportCommitResult> {
-      const row = (await imports.find(id))!;
-      if (row.status !== 'ready') throw new ImportStateError(`只有状态为 ready 的导入才能提交（当前：${row.status}）。`, { status: row.status });
-      await imports.update(id, { status: 'committing', phase: 'commit', progress: 0 });
-      try {
-        const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
-        const result = row.kind === 'survey'
-          ? await commitSurvey(context, row, layers, principal, requestId)
-          : await commitParcels(context, row, layers, principal, requestId);
-        await dropStaging(row.layers);
-        await imports.update(id, { status: 'committed', phase: 'done', progress: 1, committed_at: new Date(), report: { ...row.report, commit: result } });
-        return result;
-      } catch (error) {
-        await imports.update(id, { status: 'ready', phase: 'validate', progress: 1 });
-        throw error;
-      }
+      return underCommitLock(id, async () => {
+        const row = await failDeadCommit((await imports.find(id))!);
+        if (row.status !== 'ready') {
+          throw new ImportStateError(`只有状态为 ready 的导入才能提交（当前：${row.status}）。${row.status === 'failed' && row.error ? row.error.message : ''}`, { status: row.status });
+        }
+        await imports.update(id, { status: 'committing', phase: 'commit', progress: 0 });
+        try {
+          const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
+          const result = row.kind === 'survey'
+            ? await commitSurvey(context, row, layers, principal, requestId)
+            : await commitParcels(context, row, layers, principal, requestId);
+          await dropStaging(row.layers);
+          await imports.update(id, { status: 'committed', phase: 'done', progress: 1, committed_at: new Date(), report: { ...row.report, commit: result } });
+          return result;
+        } catch (error) {
+          await imports.update(id, { status: 'ready', phase: 'validate', progress: 1 });
+          throw error;
+        }
+      });
     },
 
+    /** Cancels an import not committed: while reading, waiting, refused or failed. */
     async cancel(id: string): Promise<void> {
       await running.get(id)?.catch(() => undefined);
-      await close((await imports.find(id))!, { status: 'cancelled' });
+      await underCommitLock(id, async () => {
+        const row = await failDeadCommit((await imports.find(id))!);
+        if (row.status === 'committed') throw new ImportStateError('已提交的导入不能取消。', { status: row.status });
+        await close(row, { status: 'cancelled' });
+      });
     },
 
     /**
-     * At start-up: imports cut off by a restart are marked failed (the user uploads again), survey
-     * layers left pending are removed, and imports left unconfirmed for `retentionDays` are
-     * cancelled, so staging never grows without bound. Nothing committed is touched.
+     * At start-up and every hour (`startHousekeeping`): a commit without a lock holder is failed at
+     * once; imports cut off by a restart while reading are marked failed (the user uploads again);
+     * survey layers left pending are removed; imports left unconfirmed for `retentionDays` are
+     * cancelled, so staging never grows without bound; and the files of imports that ended
+     * (committed, refused, failed, cancelled) more than `retentionDays` ago are removed, with any
+     * folder no import row owns. Nothing committed is touched.
      */
-    async recoverInterrupted(retentionDays = 7): Promise<{ interrupted: number; expired: number }> {
+    async recoverInterrupted(retentionDays = 7): Promise<HousekeepingResult> {
+      let interrupted = 0;
+      // A commit holds a lock: without a holder it is dead, whatever its age.
+      for (const id of await imports.idleSince(['committing'], new Date())) if ((await current(id))?.status === 'failed') interrupted++;
       // Only imports silent for two minutes: another process may still be working on a recent one.
-      const interrupted = await imports.idleSince(['processing', 'committing'], new Date(Date.now() - INTERRUPTED_AFTER_MS));
-      for (const id of interrupted) {
+      for (const id of await imports.idleSince(['processing'], new Date(Date.now() - INTERRUPTED_AFTER_MS))) {
         if (running.has(id)) continue;
         await close((await imports.find(id))!, { status: 'failed', error: { reason: 'interrupted', message: '服务器重启，导入被中断，未写入任何数据。请重新上传。' } });
+        interrupted++;
       }
       for (const layerId of await imports.pendingSurveyLayers(new Date(Date.now() - INTERRUPTED_AFTER_MS))) await imports.dropPendingSurveyLayer(layerId);
-      const expired = await imports.idleSince(['ready', 'needs-input'], new Date(Date.now() - retentionDays * 86_400_000));
+      const retained = new Date(Date.now() - retentionDays * 86_400_000);
+      const expired = await imports.idleSince(['ready', 'needs-input'], retained);
       for (const id of expired) {
         await close((await imports.find(id))!, { status: 'cancelled', error: { reason: 'expired', message: `超过 ${retentionDays} 天未提交，已自动取消。` } });
       }
-      return { interrupted: interrupted.length, expired: expired.length };
+      let removed = 0;
+      const ended = new Set(await imports.idleSince(['committed', 'refused', 'failed', 'cancelled'], retained));
+      const known = new Set(await imports.idsAmong(folders()));
+      for (const name of folders()) {
+        const folder = folderOf(name);
+        if (known.has(name) ? !ended.has(name) : fs.statSync(folder).mtimeMs > retained.getTime()) continue;
+        if (known.has(name)) await dropStaging((await imports.find(name))!.layers);
+        fs.rmSync(folder, { recursive: true, force: true });
+        removed++;
+      }
+      return { interrupted, expired: expired.length, removed };
+    },
+
+    /** Runs `recoverInterrupted` now and every `everyMs` (default an hour) until the app closes. */
+    startHousekeeping(retentionDays: number, everyMs = 3_600_000): Promise<HousekeepingResult> {
+      clearInterval(housekeeping);
+      const sweep = () => service.recoverInterrupted(retentionDays);
+      housekeeping = setInterval(() => void sweep().catch((error: unknown) => log('import housekeeping failed', error)), everyMs);
+      housekeeping.unref();
+      return sweep();
+    },
+
+    stopHousekeeping(): void {
+      clearInterval(housekeeping);
+      housekeeping = undefined;
     },
   };
+  return service;
 }
 
 export type ImportService = ReturnType<typeof createImportService>;
@@ -232,7 +342,9 @@ declare module 'fastify' {
 export const importServicePlugin = fp(async (app: AppInstance, pluginOptions: { gdal: { url: string; role?: string } }) => {
   app.decorate('importService', createImportService({
     db: app.db, parcels: app.parcelsRepository, directory: app.settings.importDirectory, maxUploadBytes: app.settings.importMaxBytes,
+    archiveLimits: { ...DEFAULT_ARCHIVE_LIMITS, diskReserveBytes: app.settings.importDiskReserveBytes },
     databaseUrl: pluginOptions.gdal.url, databaseRole: pluginOptions.gdal.role,
     log: (message, error) => app.log.error({ err: error }, message),
   }));
+  app.addHook('onClose', async () => app.importService.stopHousekeeping());
 }, { name: 'import-service', dependencies: ['settings', 'database', 'parcels-repository'] });

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { SURVEY_RANGES } from '../../domain/import/field-mapping.js';
 
 /**
  * The valid features of a staged layer, tested set-based in one UPDATE: in range, valid, no
@@ -56,11 +57,24 @@ export function sourceFieldFor(mapping: Record<string, string | null>, target: s
   return Object.entries(mapping).find(([, mapped]) => mapped === target)?.[0] ?? null;
 }
 
-/** The values of SURVEY_COLUMNS for a staged row `s`: trimmed text or import_to_numeric(), NULL when unmapped. */
+/** The largest value a numeric survey column takes (SURVEY_RANGES, inside the column's precision). */
+export function surveyColumnMaximum(target: string): number {
+  return SURVEY_RANGES[target]?.maximum ?? 1e12;
+}
+
+/** A mapped numeric field of a staged row `s` as numeric (NULL when it is no number). */
+export const stagedNumber = (field: string) => sql<number | null>`import_to_numeric(${sql.id('s', field)}::text)`;
+
+/**
+ * The values of SURVEY_COLUMNS for a staged row `s`: trimmed text or import_to_numeric(), NULL when
+ * unmapped, and NULL for a figure past its maximum (validation noted it): never a numeric overflow.
+ */
 export function surveyColumnValues(mapping: Record<string, string | null>): RawBuilder<unknown> {
   return sql.join(SURVEY_COLUMNS.map(([, target, numeric]) => {
     const field = sourceFieldFor(mapping, target);
     if (!field) return sql`NULL`;
-    return numeric ? sql`import_to_numeric(${sql.id('s', field)}::text)` : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
+    return numeric
+      ? sql`CASE WHEN abs(${stagedNumber(field)}) <= ${surveyColumnMaximum(target)} THEN ${stagedNumber(field)} END`
+      : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
   }));
 }

@@ -264,9 +264,8 @@ describe('after a restart', () => {
     await sql`INSERT INTO imports (id, kind, file_name, status, phase, created_by, updated_at) VALUES (${waiting}, 'survey', 'b.zip', 'ready', 'validate', 'surveyor', now() - interval '10 days')`.execute(db);
     const { rows: [pending] } = await sql<{ id: number }>`
       INSERT INTO survey_layers (year, layer_name, feature_count, imported_by, committed, imported_at) VALUES (2001, 'DLTB', 0, 'surveyor', false, now() - interval '5 minutes') RETURNING id`.execute(db);
-    const result = await testApp.app.importService.recoverInterrupted(7);
-    expect(result.interrupted).toBeGreaterThanOrEqual(1);
-    expect(result.expired).toBeGreaterThanOrEqual(1);
+    // The states, not the counts: another test file's sweep over the same database may get there first.
+    await testApp.app.importService.recoverInterrupted(7);
     const states = (await sql<{ id: string; status: string; reason: string }>`
       SELECT id, status, error ->> 'reason' AS reason FROM imports WHERE id IN (${cutOff}, ${waiting}) ORDER BY id`.execute(db)).rows;
     expect(states).toEqual([{ id: cutOff, status: 'failed', reason: 'interrupted' }, { id: waiting, status: 'cancelled', reason: 'expired' }]);

@@ -24,6 +24,24 @@ function fieldsSet(layers: readonly ImportLayerState[]): string[] {
 }
 
 /**
+ * The parcel values of one staged feature, converted and checked (units, ranges, the limits of
+ * PARCEL_FIELD_DEFINITIONS), with a problem line for each value left out; validation shows the
+ * same lines before the commit. The lines name the field, and the record by its 宗地编号 when it has one.
+ */
+export function parcelValues(layer: ImportLayerState, attributes: Record<string, unknown>): { values: Record<string, unknown>; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const failures: string[] = [];
+  for (const [source, target] of Object.entries(layer.mapping ?? {})) {
+    if (!target) continue;
+    const converted = convertValue('parcels', target, attributes[source], layer.units?.[source]);
+    if (converted.ok) values[target] = converted.value;
+    else failures.push(`${source}: ${converted.message}`);
+  }
+  const code = typeof values.code === 'string' && values.code.trim() !== '' ? `宗地编号 ${values.code.trim()}，` : '';
+  return { values, problems: failures.map((failure) => `${code}${failure}`) };
+}
+
+/**
  * Stage 5, commit parcels: inserted or updated by 宗地编号 through the parcels repository, in one
  * transaction that names the importer (each change recorded by the history trigger). Done, with
  * notes: a feature outside the importer's districts, outside every district, matching a parcel
@@ -50,13 +68,8 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
           note(feature.fid, () => (feature.district_code ? `位于 ${feature.district_code}，不在您的管辖范围内` : '不在任何行政区内'));
           continue;
         }
-        const values: Record<string, unknown> = {};
-        for (const [source, target] of Object.entries(layer.mapping ?? {})) {
-          if (!target) continue;
-          const converted = convertValue('parcels', target, feature.attributes[source], layer.units?.[source]);
-          if (converted.ok) values[target] = converted.value;
-          else note(feature.fid, () => `${source}: ${converted.message}`);
-        }
+        const { values, problems: lines } = parcelValues(layer, feature.attributes);
+        for (const line of lines) note(feature.fid, () => line);
         const code = typeof values.code === 'string' && values.code.trim() !== '' ? values.code.trim() : `${feature.district_code}-I${row.id.slice(0, 8)}-${feature.fid}`;
         delete values.code;
         const columns: Record<string, unknown> = {};

@@ -1,6 +1,9 @@
 import { sridLabel } from '../../../domain/import/crs.js';
 import type { ImportReport } from '../../../domain/api/imports.schemas.js';
+import { SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
+import { SURVEY_COLUMNS, sourceFieldFor, surveyColumnMaximum } from '../imports.sql.js';
+import { parcelValues } from './commit-parcels.stage.js';
 import type { StageContext } from './stage-context.js';
 
 export type ValidationReport = Omit<ImportReport, 'commit'>;
@@ -37,6 +40,8 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
       const mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
       if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
     }
+    const values = await checkValues(context, row, layer);
+    if (values > 0) report.warnings.push({ layer: layer.name, count: values, message: `${values} 个要素有属性值无法导入（超出上限或格式不对），提交时这些值留空，其余照常导入；详见下方问题要素。` });
     if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
     if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
     if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
@@ -53,4 +58,29 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
   }
   for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
   return report;
+}
+
+/**
+ * The mapped attribute values, checked before the commit: each value the commit would leave out
+ * (a figure past its column's limit, a text too long, a code unknown…) becomes a note on its
+ * feature, naming the field. Answers how many features have one.
+ */
+async function checkValues(context: StageContext, row: ImportRow, layer: ImportLayerState): Promise<number> {
+  const table = layer.stagingTable!;
+  if (row.kind === 'survey') {
+    const checks = SURVEY_COLUMNS.flatMap(([, target, numeric]) => {
+      const field = numeric ? sourceFieldFor(layer.mapping ?? {}, target) : null;
+      if (!field) return [];
+      const label = SURVEY_FIELDS.find((candidate) => candidate.key === target)?.label ?? target;
+      return [{ field, label: `${field} ${label}`, maximum: surveyColumnMaximum(target) }];
+    });
+    return context.imports.flagTooLarge(table, checks);
+  }
+  const notes: { fid: number; message: string }[] = [];
+  for (const feature of await context.imports.stagedAttributes(layer)) {
+    const { problems } = parcelValues(layer, feature.attributes);
+    if (problems.length > 0) notes.push({ fid: feature.fid, message: problems.join('；') });
+  }
+  await context.imports.noteFeatures(table, notes);
+  return notes.length;
 }
