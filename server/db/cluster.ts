@@ -23,6 +23,8 @@ export interface EmbeddedCluster {
   baseUrl: string;
   /** The application's URL (role biaotu_app, with its password) without a database name. */
   appBaseUrl: string;
+  /** The server's log (pg_ctl -l). */
+  logFile: string;
   /** True when this process started the server (and so stops it on exit). */
   startedHere: boolean;
   stop(): void;
@@ -55,10 +57,15 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+/** The command line that runs one of PostgreSQL's programs as the owner of the data directory. */
+export function ownerCommand(command: string, args: string[]): [string, string[]] {
+  const binary = path.join(BIN_DIRECTORY, command);
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+}
+
 /** Runs one of PostgreSQL's programs as the owner of the data directory. */
 export function runAsOwner(command: string, args: string[], options: { allowFailure?: boolean } = {}): { status: number | null; output: string } {
-  const binary = path.join(BIN_DIRECTORY, command);
-  const [file, fileArgs] = isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  const [file, fileArgs] = ownerCommand(command, args);
   const result = spawnSync(file, fileArgs, { encoding: 'utf8' });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0 && !options.allowFailure) {
@@ -238,6 +245,7 @@ to recover: stop the cluster, change scram-sha-256 to trust in pg_hba.conf, and 
     port,
     baseUrl,
     appBaseUrl,
+    logFile,
     startedHere,
     stop() {
       if (!startedHere || stopped) return;
