@@ -96,10 +96,10 @@ export class DatabaseAvailability {
     this.log.warn(`数据库不可用，数据库请求将得到 503 直到恢复 / database unavailable, answering 503 until it is back: ${describe(error)}`);
   }
 
-  /** A request was answered 503 because of `error`. */
+  /** A request was answered 503 because of `error` (counted while the database is away). */
   refused(error: unknown): void {
     this.failed(error);
-    if (this.#awaySince !== null) this.#refused++;
+    if (this.#awaySince !== null && databaseFault(error)) this.#refused++;
   }
 
   /**
