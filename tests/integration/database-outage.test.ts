@@ -157,6 +157,13 @@ describe('the server survives its database (issue 12, item 2)', () => {
     expect(listening.connected).toBe(true);
     await cluster!.stop();
     const stoppedAt = Date.now();
+    // A policy check (its geometry is read by PostGIS) says the database is away, not that the boundary is unreadable.
+    const check = await viewer.request({ method: 'POST', url: '/api/checks', payload: {
+      ruleSet: 'xiamen-new-industrial',
+      boundary: { type: 'Polygon', coordinates: [[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.51], [118.1, 24.5]]] },
+    } });
+    expect(check.statusCode, check.body).toBe(503);
+    expect(check.json().error).toBe(DATABASE_UNAVAILABLE);
     const answers = await requestLoop(() => Date.now() - stoppedAt > 4_000);
     expectOnly200sAnd503s(answers);
     const health = answers.filter((answer) => answer.url === '/api/health');
