@@ -23,8 +23,6 @@ export interface EmbeddedCluster {
   baseUrl: string;
   /** The application's URL (role biaotu_app, with its password) without a database name. */
   appBaseUrl: string;
-  /** The server's log (pg_ctl -l). */
-  logFile: string;
   /** True when this process started the server (and so stops it on exit). */
   startedHere: boolean;
   stop(): void;
@@ -245,7 +243,6 @@ to recover: stop the cluster, change scram-sha-256 to trust in pg_hba.conf, and 
     port,
     baseUrl,
     appBaseUrl,
-    logFile,
     startedHere,
     stop() {
       if (!startedHere || stopped) return;

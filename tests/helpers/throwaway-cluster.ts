@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { APP_ROLE } from '../../server/bootstrap.js';
-import { ownerCommand, startCluster, type EmbeddedCluster } from '../../server/db/cluster.js';
+import { REPOSITORY_ROOT } from '../../server/config.js';
+import { ownerCommand, startEmbeddedCluster, type EmbeddedCluster } from '../../server/db/cluster.js';
 import { ensureDatabaseExists } from '../../server/db/database.js';
 import { populateTestDatabase } from './test-database.js';
 
@@ -29,7 +29,8 @@ export class ThrowawayCluster {
   static async create(name: string): Promise<ThrowawayCluster> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'biaotu-outage-'));
     fs.chmodSync(root, 0o755);
-    const cluster = startCluster(root, 56000 + (process.pid % 2000));
+    // The embedded cluster's set-up (initdb, passwords in root/credentials.json, a free port), in root.
+    const cluster = startEmbeddedCluster(REPOSITORY_ROOT, 56000 + (process.pid % 2000), root);
     const throwaway = new ThrowawayCluster(root, cluster);
     try {
       await ensureDatabaseExists(cluster.baseUrl, name);
@@ -47,11 +48,13 @@ export class ThrowawayCluster {
 
   /** The application's connection (role biaotu_app, as in production). */
   appUrl(database: string): string {
-    return `postgres://${APP_ROLE}@127.0.0.1:${this.cluster.port}/${database}`;
+    return `${this.cluster.appBaseUrl}/${database}`;
   }
 
   async #pgCtl(...args: string[]): Promise<void> {
-    const [file, fileArgs] = ownerCommand('pg_ctl', ['-D', this.cluster.dataDirectory, '-l', this.cluster.logFile, '-t', '60', ...args]);
+    // The log where startEmbeddedCluster puts it: without -l the server would keep pg_ctl's output open.
+    const logFile = path.join(this.root, 'postgresql.log');
+    const [file, fileArgs] = ownerCommand('pg_ctl', ['-D', this.cluster.dataDirectory, '-l', logFile, '-t', '60', ...args]);
     await run(file, fileArgs);
   }
 
