@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildApp } from '../server/app.js';
 import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT, readSettings } from '../server/config.js';
+import { databaseFault } from '../server/db/availability.js';
 import { connectDatabase } from '../server/db/database.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
@@ -15,7 +16,9 @@ const settings = readSettings();
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 // The owner migrates and loads the demo; the server runs as biaotu_app (no superuser, no DDL).
 const owner = connectDatabase(prepared.url, 2);
-const database = connectDatabase(prepared.app.url, 16, { role: prepared.app.role });
+const database = connectDatabase(prepared.app.url, 16, {
+  role: prepared.app.role, connectTimeoutMs: settings.databaseConnectTimeoutMs, queryTimeoutMs: settings.databaseQueryTimeoutMs,
+});
 
 async function shutdown(signal: string): Promise<void> {
   console.log(`收到 ${signal}，正在停止 / stopping …`);
@@ -26,6 +29,12 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+// A database fault that escaped a request (background work) is logged, not fatal: the server answers
+// 503 until the database is back, and serves again by itself. Anything else still ends the process.
+process.on('unhandledRejection', (reason) => {
+  if (!databaseFault(reason)) throw reason;
+  console.warn(`数据库不可用时的后台操作失败 / background work failed while the database was away: ${(reason as Error).message}`);
+});
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 

@@ -45,6 +45,10 @@ export interface Settings {
   tileStoreMinMs: number;
   /** zlib level of tiles (1 fastest … 9 smallest). */
   tileGzipLevel: number;
+  /** Longest wait for a database connection (ms): then 503 with Retry-After. */
+  databaseConnectTimeoutMs: number;
+  /** Longest wait for a query's answer, client side (ms): a hung database gives 503 after this, not a hung request. */
+  databaseQueryTimeoutMs: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -97,5 +101,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tileMaxBytes: positiveNumber(env, 'TILE_MAX_BYTES', 500 * 1024),
     tileStoreMinMs: Math.max(0, Number(env.TILE_STORE_MIN_MS ?? 10) || 0),
     tileGzipLevel: Math.min(9, Math.max(1, Math.round(Number(env.TILE_GZIP_LEVEL ?? 1)) || 1)),
+    databaseConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
+    databaseQueryTimeoutMs: positiveNumber(env, 'DB_QUERY_TIMEOUT_MS', 10_000),
   };
 }

@@ -5,6 +5,7 @@ import {
   CHECK_UNKNOWN_RULE_SET, MAX_AREA_M2, MAX_VERTICES, geosReasonInChinese, type CheckInputProblem, type CheckStep,
 } from './checks/check-input.validation.js';
 import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
+import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault, type DatabaseFault } from './db/availability.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 
 /**
@@ -53,6 +54,14 @@ export function parameterOf(issue: ValidationIssue): string {
   return path || '(body)';
 }
 
+/** The 503 of a database that is away or busy (server/db/availability.ts): what happened and when to retry. */
+const DATABASE_FAULT_MESSAGES: Record<DatabaseFault, (seconds: number) => string> = {
+  [DATABASE_UNAVAILABLE]: (seconds) =>
+    `数据库暂时不可用（可能正在重启或维护），请 ${seconds} 秒后重试；如几分钟后仍不可用，请联系管理员检查数据库服务。/ The database is temporarily unavailable: retry in ${seconds} s.`,
+  [DATABASE_BUSY]: (seconds) =>
+    `服务繁忙，数据库连接已全部占用，请 ${seconds} 秒后重试。/ All database connections are busy: retry in ${seconds} s.`,
+};
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation && error.validation.length > 0) {
@@ -67,6 +76,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+    }
+    const fault = databaseFault(error);
+    if (fault) {
+      // Logged once per outage by the tracker (when it starts and when it ends), not per request.
+      request.server.databaseAvailability?.refused(error);
+      const seconds = RETRY_AFTER_SECONDS[fault];
+      return reply.code(503).header('retry-after', String(seconds)).send({
+        error: fault, message: DATABASE_FAULT_MESSAGES[fault](seconds), retryAfterSeconds: seconds, requestId: request.id,
+      });
     }
     const status = error.statusCode ?? 500;
     if (status === 429) {

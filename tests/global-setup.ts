@@ -1,12 +1,8 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
-import { APP_ROLE, MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
-import { TEST_ADMIN_PASSWORD } from './helpers/accounts.js';
-import { connectDatabase, dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
-import { applyMigrations } from '../server/db/migrate.js';
-import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
-import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
+import { APP_ROLE, prepareDatabase } from '../server/bootstrap.js';
+import { dropDatabase, ensureDatabaseExists } from '../server/db/database.js';
+import { populateTestDatabase } from './helpers/test-database.js';
 import { TEST_PACKAGES } from '../server/system/debian-packages.js';
 import { ensureClientBuilt } from '../scripts/client-build.js';
 
@@ -61,13 +57,7 @@ export default async function setup(project: TestProject) {
   await dropStaleTestDatabases(baseUrl);
   await ensureDatabaseExists(baseUrl, databaseName);
   const adminDatabaseUrl = `${baseUrl}/${databaseName}`;
-  const database = connectDatabase(adminDatabaseUrl, 4);
-  await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
-  await loadDemoCityIfEmpty(database.pool);
-  await ensureRuleSets(database.db);
-  process.env.ADMIN_PASSWORD ??= TEST_ADMIN_PASSWORD;
-  await ensureInitialUsers(database.db, { demo: true, log: () => undefined });
-  await database.close();
+  await populateTestDatabase(adminDatabaseUrl);
   // Developers iterating on the server alone may skip the client build; the browser test then uses the last build.
   if (process.env.BIAOTU_SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt();
   let appUrl = `${appBaseUrl}/${databaseName}`;

@@ -6,6 +6,7 @@ import { maskOutOfScopeArea, maskOutOfScopeParcel } from '../../domain/scope-vis
 import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
+import { databaseFault } from '../db/availability.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import type { RuleSetsRepository } from '../rules/rule-sets.repository.js';
 import {
@@ -88,6 +89,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
       try {
         validity = await checks.validity(input);
       } catch (error) {
+        if (databaseFault(error)) throw error; // the database away: 503, not "unreadable geometry"
         return { ok: false, reason: CHECK_GEOMETRY_UNREADABLE, where: 'boundary', detail: (error as Error).message };
       }
       const invalid = validity.find((row) => !row.valid);

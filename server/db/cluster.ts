@@ -55,10 +55,15 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
+/** The command line that runs one of PostgreSQL's programs as the owner of the data directory. */
+export function ownerCommand(command: string, args: string[]): [string, string[]] {
+  const binary = path.join(BIN_DIRECTORY, command);
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+}
+
 /** Runs one of PostgreSQL's programs as the owner of the data directory. */
 export function runAsOwner(command: string, args: string[], options: { allowFailure?: boolean } = {}): { status: number | null; output: string } {
-  const binary = path.join(BIN_DIRECTORY, command);
-  const [file, fileArgs] = isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  const [file, fileArgs] = ownerCommand(command, args);
   const result = spawnSync(file, fileArgs, { encoding: 'utf8' });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0 && !options.allowFailure) {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { DatabaseAvailability, guardedClientClass, trackAvailability } from './availability.js';
 import type { Database } from './schema.js';
 
 // numeric and bigint columns hold figures well inside double precision: return numbers, not strings.
@@ -13,16 +14,34 @@ export type DatabaseClient = Kysely<Database>;
 export interface DatabaseHandles {
   pool: pg.Pool;
   db: DatabaseClient;
+  /** Whether the database answers (outages logged once, see availability.ts). */
+  availability: DatabaseAvailability;
   close(): Promise<void>;
 }
 
 export interface ConnectOptions {
   /** `SET ROLE` on every connection: the app's privileges when it logs in with an owner's URL. */
   role?: string;
+  /** Longest wait for a connection, new or from a full pool (ms; 0 = none): then the request gets 503. */
+  connectTimeoutMs?: number;
+  /**
+   * Longest wait for the answer to a query, client side (ms; 0 = none): a hung database then gives a
+   * 503, and the connection is closed. Work that may take longer runs in `allowLongQueries`.
+   */
+  queryTimeoutMs?: number;
+  /** The tracker to report to, when several pools share one (else each pool has its own). */
+  availability?: DatabaseAvailability;
 }
 
 export function connectDatabase(connectionString: string, maxConnections = 16, options: ConnectOptions = {}): DatabaseHandles {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, application_name: 'biaotu' });
+  const availability = options.availability ?? new DatabaseAvailability();
+  const pool = new pg.Pool({
+    connectionString, max: maxConnections, application_name: 'biaotu',
+    Client: guardedClientClass(availability),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
+  });
+  trackAvailability(pool, availability);
   if (options.role) {
     const role = options.role;
     if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid role name: ${role}`);
@@ -30,12 +49,11 @@ export function connectDatabase(connectionString: string, maxConnections = 16, o
       client.query(`SET ROLE ${role}`).catch((error: Error) => console.error(`SET ROLE ${role} failed: ${error.message}`));
     });
   }
-  // An idle connection closed by the server (restart, DROP DATABASE … FORCE) must not crash the process.
-  pool.on('error', (error) => console.warn(`数据库连接中断 / idle database connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,
     db,
+    availability,
     async close() {
       await db.destroy();
     },

@@ -59,7 +59,8 @@ export const notificationsPlugin = fp(async (app: AppInstance) => {
         notifications.emit('tile_changes', JSON.stringify({ layer: '*' }));
         notifications.emit('session_changes', '');
       }, (error: unknown) => {
-        app.log.warn({ err: error }, '数据库通知连接重连失败 / reconnect failed');
+        // The outage itself is logged once by the availability tracker, not at every attempt.
+        app.log.debug({ err: error }, '数据库通知连接重连失败 / reconnect failed');
         schedule(Math.min(delay * 2, RETRY_MAX_MS));
       });
     }, delay);

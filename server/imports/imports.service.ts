@@ -8,6 +8,7 @@ import type { ImportCommitResult } from '../../domain/api/imports.schemas.js';
 import { EMPTY_FILE, TOO_LARGE, UNREADABLE, refusal, type Refusal, type Refused } from '../../domain/import/refusals.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
+import { allowLongQueries } from '../db/availability.js';
 import type { DatabaseClient } from '../db/database.js';
 import { createParcelsRepository, type ParcelsRepository } from '../parcels/parcels.repository.js';
 import { DEFAULT_ARCHIVE_LIMITS, diskReserveRefusal, type ArchiveLimits } from './archive.js';
@@ -106,13 +107,15 @@ export function createImportService(options: ImportServiceOptions) {
       await run(id);
     } catch (error) {
       log(`import ${id} failed`, error);
-      await imports.update(id, { status: 'failed', error: { reason: 'internal', message: '导入过程中出现内部错误，请把导入编号告知管理员。' } });
+      // With the database away this fails too: the import stays `processing` until the next start marks it interrupted.
+      await imports.update(id, { status: 'failed', error: { reason: 'internal', message: '导入过程中出现内部错误，请把导入编号告知管理员。' } })
+        .catch((updateError: unknown) => log(`import ${id} could not be marked failed`, updateError));
       fs.rmSync(path.join(folderOf(id), 'files'), { recursive: true, force: true });
     }
   }
 
   function start(id: string): Promise<void> {
-    const task = process(id).finally(() => running.delete(id));
+    const task = allowLongQueries(() => process(id)).finally(() => running.delete(id));
     running.set(id, task);
     return task;
   }
@@ -250,9 +253,9 @@ export function createImportService(options: ImportServiceOptions) {
         await imports.update(id, { status: 'committing', phase: 'commit', progress: 0 });
         try {
           const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
-          const result = row.kind === 'survey'
-            ? await commitSurvey(context, row, layers, principal, requestId)
-            : await commitParcels(context, row, layers, principal, requestId);
+          const result = await allowLongQueries<ImportCommitResult>(() => row.kind === 'survey'
+            ? commitSurvey(context, row, layers, principal, requestId)
+            : commitParcels(context, row, layers, principal, requestId));
           await dropStaging(row.layers);
           await imports.update(id, { status: 'committed', phase: 'done', progress: 1, committed_at: new Date(), report: { ...row.report, commit: result } });
           return result;

@@ -31,7 +31,8 @@ export async function loadIntoStaging(context: StageContext, row: ImportRow, lay
         const overall = (done + fraction * Math.max(layer.featureCount, 1)) / total;
         if (overall - reported < 0.01) return;
         reported = overall;
-        void context.progress(row.id, 'read', overall);
+        // Progress is shown, not needed: a failed write (the database away) must not end the process.
+        context.progress(row.id, 'read', overall).catch(() => undefined);
       },
     });
     if (!read.ok) return read;
