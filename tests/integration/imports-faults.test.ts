@@ -29,9 +29,9 @@ afterAll(async () => {
   await testApp.close();
 });
 
-/** A square of about 100 m with its south-west corner at (lon, lat). */
+/** A square of about 80 m with its south-west corner at (lon, lat). */
 function square(lon: number, lat: number): number[][][] {
-  const side = 0.001;
+  const side = 0.0008;
   return [[[lon, lat], [lon + side, lat], [lon + side, lat + side], [lon, lat + side], [lon, lat]]];
 }
 
@@ -42,8 +42,17 @@ function geojson(features: { properties: Record<string, unknown>; at: [number, n
   }));
 }
 
-/** Free land in 湖里区, away from the demo city and the parcels other test files commit. */
-const FREE: [number, number][] = [[118.156, 24.492], [118.158, 24.492], [118.160, 24.492]];
+/**
+ * Free land in 湖里区 south of the demo city's parcels (118.1545–118.1603 E, 24.4870–24.4908 N) and
+ * east of the parcels other test files commit: a grid of 24 spots, each feature of this file on a
+ * spot of its own, so no two committed parcels overlap (the demo-city test counts overlaps).
+ */
+let spotsTaken = 0;
+function freeSpot(): [number, number] {
+  const spot = spotsTaken++;
+  if (spot >= 24) throw new Error('imports-faults: no free spot left; widen the grid');
+  return [118.1545 + 0.001 * (spot % 6), 24.4870 + 0.001 * Math.floor(spot / 6)];
+}
 
 async function readyImport(name: string, features: { properties: Record<string, unknown>; at: [number, number] }[]): Promise<string> {
   const body = multipartBody({ kind: 'parcels' }, { name, content: geojson(features) });
@@ -61,7 +70,7 @@ const parcelCount = async (prefix: string) =>
 describe('a commit that died with its process', () => {
   it('is found at once by the next read, commit or cancel, marked failed with the reason, and can be cancelled', async () => {
     const prefix = `DEAD-${Date.now()}`;
-    const id = await readyImport('dead.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: FREE[0] }]);
+    const id = await readyImport('dead.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: freeSpot() }]);
     // The crash: the row says committing, a pending survey layer was half written, nobody holds the lock.
     await sql`UPDATE imports SET status = 'committing', phase = 'commit' WHERE id = ${id}`.execute(owner.db);
     await sql`INSERT INTO survey_layers (year, layer_name, feature_count, imported_by, committed, import_id) VALUES (2002, 'DLTB', 0, 'admin', false, ${id})`.execute(owner.db);
@@ -85,7 +94,7 @@ describe('a commit that died with its process', () => {
 
   it('is found by a plain read, by the list and at start-up, but a live commit (its lock held) is left alone', async () => {
     const prefix = `LIVE-${Date.now()}`;
-    const id = await readyImport('live.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: FREE[0] }]);
+    const id = await readyImport('live.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: freeSpot() }]);
     await sql`UPDATE imports SET status = 'committing', phase = 'commit' WHERE id = ${id}`.execute(owner.db);
     // Another process committing it: its session holds the lock.
     const holder = await owner.pool.connect();
@@ -112,7 +121,7 @@ describe('a commit that died with its process', () => {
 
     // At start-up, without waiting for the row to go silent (the counts are not asserted: other
     // test files sweep the same database).
-    const other = await readyImport('startup.geojson', [{ properties: { '宗地编号': `${prefix}-2` }, at: FREE[1] }]);
+    const other = await readyImport('startup.geojson', [{ properties: { '宗地编号': `${prefix}-2` }, at: freeSpot() }]);
     await sql`UPDATE imports SET status = 'committing' WHERE id = ${other}`.execute(owner.db);
     await testApp.app.importService.recoverInterrupted(7);
     expect((await sql<{ status: string }>`SELECT status FROM imports WHERE id = ${other}`.execute(owner.db)).rows[0].status).toBe('failed');
@@ -121,7 +130,7 @@ describe('a commit that died with its process', () => {
 
   it('refuses to cancel only what is truly committed', async () => {
     const prefix = `DONE-${Date.now()}`;
-    const id = await readyImport('done.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: FREE[2] }]);
+    const id = await readyImport('done.geojson', [{ properties: { '宗地编号': `${prefix}-1` }, at: freeSpot() }]);
     expect((await admin.request({ method: 'POST', url: `/api/imports/${id}/commit` })).statusCode).toBe(200);
     const cancel = await admin.request({ method: 'DELETE', url: `/api/imports/${id}` });
     expect(cancel.statusCode).toBe(409);
@@ -132,7 +141,7 @@ describe('a commit that died with its process', () => {
 describe('simultaneous commits of one import', () => {
   it('run exactly one: one 200, the others 409 import_committing or import_state, never 500, and the import ends committed', async () => {
     const prefix = `RACE-${Date.now()}`;
-    const id = await readyImport('race.geojson', FREE.map((at, index) => ({ properties: { '宗地编号': `${prefix}-${index}` }, at })));
+    const id = await readyImport('race.geojson', [0, 1, 2].map((index) => ({ properties: { '宗地编号': `${prefix}-${index}` }, at: freeSpot() })));
     const responses = await Promise.all([0, 1, 2].map(() => admin.request({ method: 'POST', url: `/api/imports/${id}/commit` })));
     const codes = responses.map((response) => response.statusCode).sort();
     expect(codes).toEqual([200, 409, 409]);
@@ -147,7 +156,7 @@ describe('simultaneous commits of one import', () => {
 
   it('run exactly one when they reach the service in the same instant', async () => {
     const prefix = `RACE2-${Date.now()}`;
-    const id = await readyImport('race2.geojson', FREE.map((at, index) => ({ properties: { '宗地编号': `${prefix}-${index}` }, at })));
+    const id = await readyImport('race2.geojson', [0, 1, 2].map((index) => ({ properties: { '宗地编号': `${prefix}-${index}` }, at: freeSpot() })));
     const { rows: districts } = await sql<{ code: string }>`SELECT code FROM districts WHERE level = 'district'`.execute(owner.db);
     const principal = {
       id: 1, username: 'admin', displayName: 'admin', role: 'admin' as const, mustChangePassword: false,
@@ -225,7 +234,7 @@ describe('zip bombs and a short disk', () => {
     const short = await createTestApp({ IMPORT_DISK_RESERVE_BYTES: String(free + 1024 ** 4) });
     try {
       const session = await login(short.app, 'admin');
-      const response = await upload(session, 'any.geojson', geojson([{ properties: { '宗地编号': 'X' }, at: FREE[0] }]), { kind: 'parcels' }, short);
+      const response = await upload(session, 'any.geojson', geojson([{ properties: { '宗地编号': 'X' }, at: freeSpot() }]), { kind: 'parcels' }, short);
       expect(response.statusCode).toBe(507);
       expect(response.json()).toMatchObject({ error: 'disk_full', parameter: 'file' });
       expect(response.json().message).toContain('磁盘空间不足');
@@ -247,7 +256,7 @@ describe('zip bombs and a short disk', () => {
   });
 
   it('refuses a zip with the same entry twice, naming it', async () => {
-    const feature = geojson([{ properties: { '宗地编号': 'DUP' }, at: FREE[0] }]);
+    const feature = geojson([{ properties: { '宗地编号': 'DUP' }, at: freeSpot() }]);
     const response = await upload(admin, 'dup.zip', buildZip([{ name: '地块/宗地.geojson', content: feature }, { name: '地块/宗地.geojson', content: feature }]));
     const state = (await admin.get(`/api/imports/${response.json().id}`)).json();
     expect(state.status).toBe('refused');
@@ -258,7 +267,7 @@ describe('zip bombs and a short disk', () => {
 
 describe('upload files', () => {
   it('are readable by the server user only, and GDAL still reads them', async () => {
-    const response = await upload(admin, 'private.zip', buildZip([{ name: 'p/宗地.geojson', content: geojson([{ properties: { '宗地编号': 'P' }, at: FREE[0] }]) }]));
+    const response = await upload(admin, 'private.zip', buildZip([{ name: 'p/宗地.geojson', content: geojson([{ properties: { '宗地编号': 'P' }, at: freeSpot() }]) }]));
     const id = response.json().id as string;
     expect((await admin.get(`/api/imports/${id}`)).json().status).toBe('ready');
     const folder = testApp.app.importService.folderOf(id);
@@ -276,8 +285,8 @@ describe('values too large for their column', () => {
   it('are found at validation as a problem line naming the record and the field, and left out by the commit instead of a 500', async () => {
     const prefix = `HUGE-${Date.now()}`;
     const id = await readyImport('huge.geojson', [
-      { properties: { '宗地编号': `${prefix}-1`, '土地面积': 1e13, '土地使用权人': '超大面积企业' }, at: FREE[0] },
-      { properties: { '宗地编号': `${prefix}-2`, '土地面积': 5000, '土地使用权人': 'x'.repeat(500) }, at: FREE[1] },
+      { properties: { '宗地编号': `${prefix}-1`, '土地面积': 1e13, '土地使用权人': '超大面积企业' }, at: freeSpot() },
+      { properties: { '宗地编号': `${prefix}-2`, '土地面积': 5000, '土地使用权人': 'x'.repeat(500) }, at: freeSpot() },
     ]);
     const state = (await admin.get(`/api/imports/${id}`)).json();
     expect(state.report.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ count: 2, message: expect.stringContaining('属性值无法导入') })]));
@@ -300,8 +309,8 @@ describe('values too large for their column', () => {
 
   it('in a survey layer: noted at validation, stored empty, the layer committed', async () => {
     const body = multipartBody({ kind: 'survey', year: '1996' }, { name: 'tbmj.geojson', content: geojson([
-      { properties: { BSM: 'T1', DLBM: '0601', TBMJ: 1e16 }, at: FREE[0] },
-      { properties: { BSM: 'T2', DLBM: '0601', TBMJ: 1234.5 }, at: FREE[1] },
+      { properties: { BSM: 'T1', DLBM: '0601', TBMJ: 1e16 }, at: freeSpot() },
+      { properties: { BSM: 'T2', DLBM: '0601', TBMJ: 1234.5 }, at: freeSpot() },
     ]) });
     const response = await admin.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
     const id = response.json().id as string;
@@ -348,11 +357,11 @@ describe('retention of import files', () => {
       const session = await login(kept.app, 'admin');
       const prefix = `KEEP-${Date.now()}`;
       const send = async (name: string, content: Buffer) => (await upload(session, name, content, { kind: 'parcels' }, kept)).json().id as string;
-      const committed = await send('c.geojson', geojson([{ properties: { '宗地编号': `${prefix}-c` }, at: FREE[2] }]));
+      const committed = await send('c.geojson', geojson([{ properties: { '宗地编号': `${prefix}-c` }, at: freeSpot() }]));
       expect((await session.request({ method: 'POST', url: `/api/imports/${committed}/commit` })).statusCode).toBe(200);
       const refused = await send('r.zip', Buffer.from('not a zip at all'));
-      const failed = await send('f.geojson', geojson([{ properties: { '宗地编号': `${prefix}-f` }, at: FREE[1] }]));
-      const waiting = await send('w.geojson', geojson([{ properties: { '宗地编号': `${prefix}-w` }, at: FREE[0] }]));
+      const failed = await send('f.geojson', geojson([{ properties: { '宗地编号': `${prefix}-f` }, at: freeSpot() }]));
+      const waiting = await send('w.geojson', geojson([{ properties: { '宗地编号': `${prefix}-w` }, at: freeSpot() }]));
       const recent = await send('n.zip', Buffer.from('refused just now'));
       await sql`UPDATE imports SET status = 'failed' WHERE id = ${failed}`.execute(owner.db);
       await sql`UPDATE imports SET updated_at = now() - interval '8 days' WHERE id IN (${committed}, ${refused}, ${failed})`.execute(owner.db);
