@@ -5,6 +5,7 @@ import { buildApp } from '../server/app.js';
 import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT, readSettings } from '../server/config.js';
 import { connectDatabase } from '../server/db/database.js';
+import { connectRequestPools } from '../server/db/pools.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
@@ -15,7 +16,9 @@ const settings = readSettings();
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 // The owner migrates and loads the demo; the server runs as biaotu_app (no superuser, no DDL).
 const owner = connectDatabase(prepared.url, 2);
-const database = connectDatabase(prepared.app.url, 16, { role: prepared.app.role });
+// One pool per request class (tiles and health apart from checks, imports without a statement timeout).
+const pools = connectRequestPools(prepared.app.url, settings.databasePools, { role: prepared.app.role });
+const database = { ...pools.interactive, close: () => pools.close() };
 
 async function shutdown(signal: string): Promise<void> {
   console.log(`收到 ${signal}，正在停止 / stopping …`);
@@ -38,7 +41,7 @@ try {
   await ensureClientBuilt().catch((error: Error) => {
     console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
   });
-  app = await buildApp({ db: database.db, pool: database.pool, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   const recovered = await app.importService.recoverInterrupted(settings.importRetentionDays);
   if (recovered.interrupted > 0 || recovered.expired > 0) console.log(`导入任务清理 / imports cleaned up: ${recovered.interrupted} interrupted, ${recovered.expired} expired`);
   await app.listen({ port: settings.port, host: settings.host });

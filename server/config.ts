@@ -34,6 +34,28 @@ export interface Settings {
   tileStoreMinMs: number;
   /** zlib level of tiles (1 fastest … 9 smallest). */
   tileGzipLevel: number;
+  /** Database pools by request class (server/db/pools.ts): connections and statement timeout of each. */
+  databasePools: Record<RequestClass, PoolSettings>;
+  /** Expensive routes (`config.heavy`: checks, area saves, geometry edits): limits per user. */
+  heavyRequests: {
+    /** Requests of one user running at once; one more is refused with 429. */
+    concurrentPerUser: number;
+    /** Requests of one user per minute (a bucket refilled evenly; bursts up to this number). */
+    perMinutePerUser: number;
+  };
+}
+
+/**
+ * What a request does to the database, which decides its pool and its statement timeout:
+ * `light` tiles, health and session lookups; `interactive` every other read and write; `heavy`
+ * policy checks (overlays of a boundary with parcels and areas); `bulk` imports.
+ */
+export type RequestClass = 'light' | 'interactive' | 'heavy' | 'bulk';
+
+export interface PoolSettings {
+  connections: number;
+  /** Longest statement (ms) before PostgreSQL cancels it (SQLSTATE 57014); 0 = no limit. */
+  statementTimeoutMs: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -47,6 +69,22 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function nonNegativeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be 0 or a positive number, got "${raw}"`);
+  return value;
+}
+
+/** DB_POOL_<CLASS> connections and DB_TIMEOUT_<CLASS>_MS statement timeout, with their defaults. */
+function poolSettings(env: NodeJS.ProcessEnv, name: string, connections: number, statementTimeoutMs: number): PoolSettings {
+  return {
+    connections: Math.round(positiveNumber(env, `DB_POOL_${name}`, connections)),
+    statementTimeoutMs: Math.round(nonNegativeNumber(env, `DB_TIMEOUT_${name}_MS`, statementTimeoutMs)),
+  };
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -70,5 +108,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tileMaxBytes: positiveNumber(env, 'TILE_MAX_BYTES', 500 * 1024),
     tileStoreMinMs: Math.max(0, Number(env.TILE_STORE_MIN_MS ?? 10) || 0),
     tileGzipLevel: Math.min(9, Math.max(1, Math.round(Number(env.TILE_GZIP_LEVEL ?? 1)) || 1)),
+    databasePools: {
+      light: poolSettings(env, 'LIGHT', 4, 5_000),
+      interactive: poolSettings(env, 'INTERACTIVE', 16, 15_000),
+      heavy: poolSettings(env, 'HEAVY', 4, 30_000),
+      bulk: poolSettings(env, 'BULK', 4, 0),
+    },
+    heavyRequests: {
+      concurrentPerUser: Math.round(positiveNumber(env, 'HEAVY_CONCURRENT_PER_USER', 2)),
+      perMinutePerUser: positiveNumber(env, 'HEAVY_PER_MINUTE_PER_USER', 240),
+    },
   };
 }

@@ -6,6 +6,7 @@ import {
 } from './checks/check-input.validation.js';
 import { TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
+import { isQueryCanceled } from './db/pools.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -62,8 +63,18 @@ export function registerErrorHandler(app: FastifyInstance): void {
         message: `参数 ${parameter} 无效 (${where}): ${issue.message ?? 'invalid'}。请检查该参数后重试。`,
       });
     }
+    if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+    }
+    if (isQueryCanceled(error)) {
+      // statement_timeout of the request's class (server/db/pools.ts): too much work, not a fault.
+      request.log.warn({ requestId: request.id, url: request.url }, 'statement cancelled (statement_timeout)');
+      return reply.code(503).header('retry-after', String(QUERY_TIMEOUT_RETRY_SECONDS)).send({
+        error: 'query_timeout',
+        message: '请求过于复杂，查询超时：请缩小范围或简化图形后重试 / the query took too long: narrow the request and try again.',
+        requestId: request.id,
+      });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -80,6 +91,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'not_found', message: `没有这个地址 / no route: ${request.method} ${request.url.split('?')[0]}` });
   });
+}
+
+/** Retry-After of a 503 for a statement cancelled by its timeout. */
+const QUERY_TIMEOUT_RETRY_SECONDS = 10;
+
+/** A refusal for load (429 too many requests): answered with `Retry-After`. */
+export class RetryLaterError extends ApiError {
+  constructor(statusCode: number, code: string, message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super(statusCode, code, message, { ...details, retryAfterSeconds });
+  }
 }
 
 /** Geometry that cannot be stored: invalid, empty, of the wrong type, or in the wrong place. */

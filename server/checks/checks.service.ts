@@ -6,6 +6,7 @@ import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
+import { isQueryCanceled } from '../db/pools.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import type { RuleSetsRepository } from '../rules/rule-sets.repository.js';
 import {
@@ -87,6 +88,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
       try {
         validity = await checks.validity(input);
       } catch (error) {
+        if (isQueryCanceled(error)) throw error; // its class's statement_timeout: a 503 (server/errors.ts), not a bad geometry
         return { ok: false, reason: CHECK_GEOMETRY_UNREADABLE, where: 'boundary', detail: (error as Error).message };
       }
       const invalid = validity.find((row) => !row.valid);

@@ -19,10 +19,17 @@ export interface DatabaseHandles {
 export interface ConnectOptions {
   /** `SET ROLE` on every connection: the app's privileges when it logs in with an owner's URL. */
   role?: string;
+  /** `statement_timeout` of every connection (ms; 0 = none), set at connection start (server/db/pools.ts). */
+  statementTimeoutMs?: number;
+  /** Shown in pg_stat_activity, so an operator sees which pool a connection belongs to. */
+  applicationName?: string;
 }
 
 export function connectDatabase(connectionString: string, maxConnections = 16, options: ConnectOptions = {}): DatabaseHandles {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, application_name: 'biaotu' });
+  const pool = new pg.Pool({
+    connectionString, max: maxConnections, application_name: options.applicationName ?? 'biaotu',
+    ...(options.statementTimeoutMs !== undefined ? { options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}` } : {}),
+  });
   if (options.role) {
     const role = options.role;
     if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`invalid role name: ${role}`);
