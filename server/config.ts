@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +43,12 @@ export interface Settings {
     concurrentPerUser: number;
     /** Requests of one user per minute (a bucket refilled evenly; bursts up to this number). */
     perMinutePerUser: number;
+    /**
+     * Largest JSON body of these routes. 100 000 vertices (the cap of every geometry input) take
+     * about 4 MB as JSON at full precision; a larger body is refused from its Content-Length,
+     * before it is read and parsed.
+     */
+    bodyLimitBytes: number;
   };
 }
 
@@ -111,12 +118,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databasePools: {
       light: poolSettings(env, 'LIGHT', 4, 5_000),
       interactive: poolSettings(env, 'INTERACTIVE', 16, 15_000),
-      heavy: poolSettings(env, 'HEAVY', 4, 30_000),
+      // Each check keeps one core busy: about half the cores, so the rest serve tiles and reads.
+      heavy: poolSettings(env, 'HEAVY', Math.max(2, Math.floor(os.availableParallelism() / 2)), 20_000),
       bulk: poolSettings(env, 'BULK', 4, 0),
     },
     heavyRequests: {
       concurrentPerUser: Math.round(positiveNumber(env, 'HEAVY_CONCURRENT_PER_USER', 2)),
       perMinutePerUser: positiveNumber(env, 'HEAVY_PER_MINUTE_PER_USER', 240),
+      bodyLimitBytes: positiveNumber(env, 'HEAVY_BODY_LIMIT_BYTES', 6 * 1024 * 1024),
     },
   };
 }

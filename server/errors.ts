@@ -7,6 +7,7 @@ import {
 import { TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 import { isQueryCanceled } from './db/pools.js';
+import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -74,6 +75,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
         error: 'query_timeout',
         message: '请求过于复杂，查询超时：请缩小范围或简化图形后重试 / the query took too long: narrow the request and try again.',
         requestId: request.id,
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limitMb = ((request.routeOptions.bodyLimit ?? 0) / 1024 / 1024).toFixed(0);
+      return reply.code(413).send({
+        error: 'body_too_large', parameter: '(body)',
+        message: `请求体超过 ${limitMb} MB 的上限：请简化图形（每个图形最多 ${MAX_INPUT_VERTICES} 个折点）或分批提交 / the body is over ${limitMb} MB.`,
       });
     }
     const status = error.statusCode ?? 500;

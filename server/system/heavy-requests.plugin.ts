@@ -35,7 +35,8 @@ interface Slot {
  * - at most `perMinutePerUser` a minute, as a bucket refilled evenly (a burst may use it all).
  * A slot is held until the handler has finished, not only until the client hangs up: a client
  * that sends and disconnects cannot leave more work running than its limit. The limits are per
- * process and per user: fifty users drawing at once each keep their own.
+ * process and per user: fifty users drawing at once each keep their own. Their JSON bodies are limited
+ * to `bodyLimitBytes` (a geometry at its vertex cap fits), refused from the Content-Length.
  */
 export const heavyRequestsPlugin = fp(async (app: AppInstance) => {
   const { concurrentPerUser, perMinutePerUser } = app.settings.heavyRequests;
@@ -66,6 +67,9 @@ export const heavyRequestsPlugin = fp(async (app: AppInstance) => {
     bucket.at = now;
     buckets.set(user, bucket);
     const busy = running.get(user) ?? 0;
+    // A refused request's body is not read: the connection closes after the answer (a 9 MB upload
+    // is not received only to be thrown away).
+    if (busy >= concurrentPerUser || bucket.tokens < 1) reply.header('connection', 'close');
     if (busy >= concurrentPerUser) {
       throw new RetryLaterError(429, RATE_LIMITED,
         `您已有 ${busy} 个核验或保存正在进行（每位用户最多同时 ${concurrentPerUser} 个）：请等它们完成后再试 / too many requests at once.`, BUSY_RETRY_SECONDS);
@@ -89,6 +93,7 @@ export const heavyRequestsPlugin = fp(async (app: AppInstance) => {
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.heavy) return;
+    if (route.schema?.body && route.bodyLimit === undefined) route.bodyLimit = app.settings.heavyRequests.bodyLimitBytes;
     const handler = route.handler as RouteHandlerMethod;
     route.handler = async function heavyHandler(this: unknown, request: FastifyRequest, reply: FastifyReply) {
       const slot = slots.get(request);
