@@ -79,10 +79,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limitMb = ((request.routeOptions.bodyLimit ?? 0) / 1024 / 1024).toFixed(0);
-      return reply.code(413).send({
-        error: 'body_too_large', parameter: '(body)',
-        message: `请求体超过 ${limitMb} MB 的上限：请简化图形（每个图形最多 ${MAX_INPUT_VERTICES} 个折点）或分批提交 / the body is over ${limitMb} MB.`,
-      });
+      const fix = request.routeOptions.config?.heavy ? `请简化图形（每个图形最多 ${MAX_INPUT_VERTICES} 个折点）或分批提交` : '请减少内容或分批提交';
+      return reply.code(413).send({ error: 'body_too_large', parameter: '(body)', message: `请求体超过 ${limitMb} MB 的上限：${fix} / the body is over ${limitMb} MB.` });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -93,7 +93,9 @@ export const heavyRequestsPlugin = fp(async (app: AppInstance) => {
 
   app.addHook('onRoute', (route) => {
     if (!route.config?.heavy) return;
-    if (route.schema?.body && route.bodyLimit === undefined) route.bodyLimit = app.settings.heavyRequests.bodyLimitBytes;
+    if (route.schema?.body && route.bodyLimit === undefined) {
+      route.bodyLimit = Math.min(app.settings.bodyLimitBytes, app.settings.heavyRequests.bodyLimitBytes);
+    }
     const handler = route.handler as RouteHandlerMethod;
     route.handler = async function heavyHandler(this: unknown, request: FastifyRequest, reply: FastifyReply) {
       const slot = slots.get(request);
