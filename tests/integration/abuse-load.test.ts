@@ -6,12 +6,14 @@ import { tileOf } from '../helpers/tiles.js';
 
 /**
  * Issue 12, item 1: a logged-in reader cannot take the service down. The hostile bodies of the
- * issue and the heaviest legal check, many at once from several users, while tiles and health are
- * timed. Over real HTTP on 127.0.0.1 (app.listen), not inject: the bodies then go through sockets,
- * the HTTP parser and the keep-alive connections as a browser's would, and a refusal before the
- * body is read (the per-user limit) is what the server really does with a 9.9 MB upload it does
- * not want. The client shares this process's event loop, so the times measured are if anything
- * longer than a browser would see.
+ * issue and a big legal check (92 km², 5 000 vertices: ~1 300 parcels cut), many at once from four
+ * users, while tiles and health are timed; a legal check too heavy for its class's statement
+ * timeout (50 000 vertices over the same land) is answered 503 query_timeout (last describe).
+ * Over real HTTP on 127.0.0.1 (app.listen), not inject: the bodies then go through sockets, the
+ * HTTP parser and keep-alive connections as a browser's would, and a refusal before the body is
+ * read (per-user limit, body limit) is what the server really does with a 9 MB upload it does not
+ * want. The attackers run in a worker thread (their own event loop, as other machines would have);
+ * the prober shares the server's, so its times are if anything longer than a browser would see.
  */
 
 const RULE_SET = 'xiamen-new-industrial';
@@ -151,8 +153,6 @@ describe('abuse under load (issue 12, item 1)', () => {
 
     // Warm: the first request of a pool opens its connections; that is not what is measured.
     await probe(clients.get('prober')!, parcelId, islandTiles().reverse(), (() => { let rounds = 0; return () => rounds++ >= 2; })(), 0);
-    const { monitorEventLoopDelay } = await import('node:perf_hooks');
-    const loop = monitorEventLoopDelay({ resolution: 10 });
     let bursting = true;
     // Four users, each sending 16 at once, round after round, for 15 s (from a worker thread: see abuse-client.ts).
     const attack = abuse({
@@ -163,8 +163,6 @@ describe('abuse under load (issue 12, item 1)', () => {
     });
     const samples = await probe(clients.get('prober')!, parcelId, islandTiles(), () => !bursting);
     const answers = await attack;
-    const eventLoopDelayMaxMs = Math.round(loop.max / 1e6);
-    loop.disable();
 
     const count = (predicate: (answer: (typeof answers)[number]) => boolean) => answers.filter(predicate).length;
     const figures = {
@@ -178,7 +176,6 @@ describe('abuse under load (issue 12, item 1)', () => {
       worstParcelMs: Math.round(worst(samples, 'parcel')),
       p95HealthMs: Math.round(percentile(samples, 'health', 0.95)),
       p95TileMs: Math.round(percentile(samples, 'tile', 0.95)),
-      eventLoopDelayMaxMs,
     };
     console.log('abuse-load', JSON.stringify(figures));
 
