@@ -6,6 +6,7 @@ import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
 import { REPOSITORY_ROOT, readSettings } from '../server/config.js';
 import { databaseFault } from '../server/db/availability.js';
 import { connectDatabase } from '../server/db/database.js';
+import { connectRequestPools } from '../server/db/pools.js';
 import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
@@ -16,9 +17,12 @@ const settings = readSettings();
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 // The owner migrates and loads the demo; the server runs as biaotu_app (no superuser, no DDL).
 const owner = connectDatabase(prepared.url, 2);
-const database = connectDatabase(prepared.app.url, 16, {
+// One pool per request class (tiles and health apart from checks, imports without a statement timeout),
+// each with bounded waits for a connection and an answer, so a hung database gives 503s, not hangs.
+const pools = connectRequestPools(prepared.app.url, settings.databasePools, {
   role: prepared.app.role, connectTimeoutMs: settings.databaseConnectTimeoutMs, queryTimeoutMs: settings.databaseQueryTimeoutMs,
 });
+const database = { ...pools.interactive, close: () => pools.close() };
 
 async function shutdown(signal: string): Promise<void> {
   console.log(`收到 ${signal}，正在停止 / stopping …`);
@@ -47,7 +51,7 @@ try {
   await ensureClientBuilt().catch((error: Error) => {
     console.error(`前端构建失败，仅提供 API / client build failed, serving the API only: ${error.message}`);
   });
-  app = await buildApp({ db: database.db, pool: database.pool, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: prepared.app, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   // Now and every hour (the timer stops with the app): dead commits failed, old import files removed.
   const recovered = await app.importService.startHousekeeping(settings.importRetentionDays);
   if (recovered.interrupted > 0 || recovered.expired > 0 || recovered.removed > 0) {

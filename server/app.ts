@@ -22,6 +22,8 @@ import { parcelsRepositoryPlugin } from './parcels/parcels.repository.js';
 import { surveyRepositoryPlugin } from './survey/survey.repository.js';
 import { REPOSITORY_ROOT, type Settings } from './config.js';
 import type { DatabaseClient } from './db/database.js';
+import type { ClassPools } from './db/pools.js';
+import { heavyRequestsPlugin } from './system/heavy-requests.plugin.js';
 import { auditRoutes } from './admin/audit.routes.js';
 import { adminUsersRoutes } from './admin/users.routes.js';
 import { authPlugin } from './auth/auth.plugin.js';
@@ -50,6 +52,8 @@ import { tileServicePlugin } from './tiles/tile-service.js';
 export interface AppOptions {
   db: DatabaseClient;
   pool: pg.Pool;
+  /** Pools of the light, heavy and bulk request classes (server/db/pools.ts); default: all on `pool`. */
+  pools?: ClassPools;
   settings: Settings;
   logger?: boolean | object;
   /** The built client (vite build). Served at `/` when present. */
@@ -75,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
 
   // Core: settings, database handles, database notifications.
   await app.register(settingsPlugin, { settings: options.settings });
-  await app.register(databasePlugin, { db: options.db, pool: options.pool });
+  await app.register(databasePlugin, { db: options.db, pool: options.pool, pools: options.pools });
   await app.register(notificationsPlugin);
 
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
@@ -86,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   // Sessions are resolved through the users repository.
   await app.register(usersRepositoryPlugin);
   await app.register(authPlugin);
+  // After auth (it needs the user), before any route: limits on the routes marked `config.heavy`.
+  await app.register(heavyRequestsPlugin);
   await app.register(fastifySwagger, { openapi: OPENAPI });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +50,34 @@ export interface Settings {
   databaseConnectTimeoutMs: number;
   /** Longest wait for a query's answer, client side (ms): a hung database gives 503 after this, not a hung request. */
   databaseQueryTimeoutMs: number;
+  /** Database pools by request class (server/db/pools.ts): connections and statement timeout of each. */
+  databasePools: Record<RequestClass, PoolSettings>;
+  /** Expensive routes (`config.heavy`: checks, area saves, geometry edits): limits per user. */
+  heavyRequests: {
+    /** Requests of one user running at once; one more is refused with 429. */
+    concurrentPerUser: number;
+    /** Requests of one user per minute (a bucket refilled evenly; bursts up to this number). */
+    perMinutePerUser: number;
+    /**
+     * Largest JSON body of these routes. 100 000 vertices (the cap of every geometry input) take
+     * about 4 MB as JSON at full precision; a larger body is refused from its Content-Length,
+     * before it is read and parsed.
+     */
+    bodyLimitBytes: number;
+  };
+}
+
+/**
+ * What a request does to the database, which decides its pool and its statement timeout:
+ * `light` tiles, health and session lookups; `interactive` every other read and write; `heavy`
+ * policy checks (overlays of a boundary with parcels and areas); `bulk` imports.
+ */
+export type RequestClass = 'light' | 'interactive' | 'heavy' | 'bulk';
+
+export interface PoolSettings {
+  connections: number;
+  /** Longest statement (ms) before PostgreSQL cancels it (SQLSTATE 57014); 0 = no limit. */
+  statementTimeoutMs: number;
 }
 
 /** The product's data folder (`.data/`, or BIAOTU_DATA_DIR). */
@@ -78,6 +107,22 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
+function nonNegativeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be 0 or a positive number, got "${raw}"`);
+  return value;
+}
+
+/** DB_POOL_<CLASS> connections and DB_TIMEOUT_<CLASS>_MS statement timeout, with their defaults. */
+function poolSettings(env: NodeJS.ProcessEnv, name: string, connections: number, statementTimeoutMs: number): PoolSettings {
+  return {
+    connections: Math.round(positiveNumber(env, `DB_POOL_${name}`, connections)),
+    statementTimeoutMs: Math.round(nonNegativeNumber(env, `DB_TIMEOUT_${name}_MS`, statementTimeoutMs)),
+  };
+}
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
@@ -103,5 +148,18 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tileGzipLevel: Math.min(9, Math.max(1, Math.round(Number(env.TILE_GZIP_LEVEL ?? 1)) || 1)),
     databaseConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
     databaseQueryTimeoutMs: positiveNumber(env, 'DB_QUERY_TIMEOUT_MS', 10_000),
+    databasePools: {
+      light: poolSettings(env, 'LIGHT', 4, 5_000),
+      // Below the client-side answer wait (DB_QUERY_TIMEOUT_MS, 10 s), so a slow read is PostgreSQL's timeout, not an outage.
+      interactive: poolSettings(env, 'INTERACTIVE', 16, 8_000),
+      // Each check keeps one core busy: about half the cores, so the rest serve tiles and reads.
+      heavy: poolSettings(env, 'HEAVY', Math.max(2, Math.floor(os.availableParallelism() / 2)), 20_000),
+      bulk: poolSettings(env, 'BULK', 4, 0),
+    },
+    heavyRequests: {
+      concurrentPerUser: Math.round(positiveNumber(env, 'HEAVY_CONCURRENT_PER_USER', 2)),
+      perMinutePerUser: positiveNumber(env, 'HEAVY_PER_MINUTE_PER_USER', 240),
+      bodyLimitBytes: positiveNumber(env, 'HEAVY_BODY_LIMIT_BYTES', 6 * 1024 * 1024),
+    },
   };
 }

@@ -7,6 +7,8 @@ import {
 import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
 import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault, type DatabaseFault } from './db/availability.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
+import { isQueryCanceled } from './db/pools.js';
+import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -74,6 +76,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         message: `参数 ${parameter} 无效 (${where}): ${issue.message ?? 'invalid'}。请检查该参数后重试。`,
       });
     }
+    if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
     }
@@ -85,6 +88,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.code(503).header('retry-after', String(seconds)).send({
         error: fault, message: DATABASE_FAULT_MESSAGES[fault](seconds), retryAfterSeconds: seconds, requestId: request.id,
       });
+    }
+    if (isQueryCanceled(error)) {
+      // statement_timeout of the request's class (server/db/pools.ts): too much work, not a fault.
+      request.log.warn({ requestId: request.id, url: request.url }, 'statement cancelled (statement_timeout)');
+      return reply.code(503).header('retry-after', String(QUERY_TIMEOUT_RETRY_SECONDS)).send({
+        error: 'query_timeout',
+        message: '请求过于复杂，查询超时：请缩小范围或简化图形后重试 / the query took too long: narrow the request and try again.',
+        retryAfterSeconds: QUERY_TIMEOUT_RETRY_SECONDS,
+        requestId: request.id,
+      });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limitMb = ((request.routeOptions.bodyLimit ?? 0) / 1024 / 1024).toFixed(0);
+      const fix = request.routeOptions.config?.heavy ? `请简化图形（每个图形最多 ${MAX_INPUT_VERTICES} 个折点）或分批提交` : '请减少内容或分批提交';
+      return reply.code(413).send({ error: 'body_too_large', parameter: '(body)', message: `请求体超过 ${limitMb} MB 的上限：${fix} / the body is over ${limitMb} MB.` });
     }
     const status = error.statusCode ?? 500;
     if (status === 429) {
@@ -110,6 +128,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: 'not_found', message: `没有这个地址 / no route: ${request.method} ${request.url.split('?')[0]}` });
   });
+}
+
+/** Retry-After of a 503 for a statement cancelled by its timeout. */
+const QUERY_TIMEOUT_RETRY_SECONDS = 10;
+
+/** A refusal for load (429 too many requests): answered with `Retry-After`. */
+export class RetryLaterError extends ApiError {
+  constructor(statusCode: number, code: string, message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super(statusCode, code, message, { ...details, retryAfterSeconds });
+  }
 }
 
 /** Geometry that cannot be stored: invalid, empty, of the wrong type, or in the wrong place. */

@@ -28,6 +28,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes whose writes may change a user or a session. */
+const ACCOUNT_ROUTES = /^\/api\/(auth|admin)\//;
 /** Routes a user whose password must be changed may still use. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
@@ -61,11 +63,14 @@ export const authPlugin = fp(async (app: AppInstance) => {
   });
 
   // Sessions resolved once per SESSION_CACHE_MS, forgotten on any change (see SessionCache): by
-  // NOTIFY from any process, and at once after every write request of this one.
+  // NOTIFY from any process, and at once after every accepted write of this process's account
+  // routes (/api/auth, /api/admin: the only ones that change users or sessions). Not after other
+  // writes: a policy check is a POST, and a burst of them (refused or not) must not send every
+  // user's next request to the database for its session.
   const sessions = new SessionCache(SESSION_CACHE_MS);
   app.notifications.on('session_changes', () => sessions.clear());
-  app.addHook('onSend', async (request) => {
-    if (!SAFE_METHODS.has(request.method)) sessions.clear();
+  app.addHook('onSend', async (request, reply) => {
+    if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && ACCOUNT_ROUTES.test(request.url)) sessions.clear();
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -300,5 +300,5 @@ declare module 'fastify' {
 
 /** The one writer of `users`, `user_scopes` and `sessions`, built once per app. */
 export const usersRepositoryPlugin = fp(async (app: AppInstance) => {
-  app.decorate('usersRepository', createUsersRepository(app.db));
+  app.decorate('usersRepository', createUsersRepository(app.pools.light.db));
 }, { name: 'users-repository', dependencies: ['database'] });

@@ -33,5 +33,5 @@ declare module 'fastify' {
 
 /** The checks repository, built once per app. */
 export const checksRepositoryPlugin = fp(async (app: AppInstance) => {
-  app.decorate('checksRepository', createChecksRepository(app.db));
+  app.decorate('checksRepository', createChecksRepository(app.pools.heavy.db));
 }, { name: 'checks-repository', dependencies: ['database'] });

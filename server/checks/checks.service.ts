@@ -7,6 +7,7 @@ import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import { databaseFault } from '../db/availability.js';
+import { isQueryCanceled } from '../db/pools.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import type { RuleSetsRepository } from '../rules/rule-sets.repository.js';
 import {
@@ -89,7 +90,8 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
       try {
         validity = await checks.validity(input);
       } catch (error) {
-        if (databaseFault(error)) throw error; // the database away: 503, not "unreadable geometry"
+        // The database away (503) or this class's statement_timeout (503 query_timeout): not an unreadable geometry.
+        if (databaseFault(error) || isQueryCanceled(error)) throw error;
         return { ok: false, reason: CHECK_GEOMETRY_UNREADABLE, where: 'boundary', detail: (error as Error).message };
       }
       const invalid = validity.find((row) => !row.valid);

@@ -31,15 +31,20 @@ export interface ConnectOptions {
   queryTimeoutMs?: number;
   /** The tracker to report to, when several pools share one (else each pool has its own). */
   availability?: DatabaseAvailability;
+  /** `statement_timeout` of every connection (ms; 0 = none), set at connection start (server/db/pools.ts). */
+  statementTimeoutMs?: number;
+  /** Shown in pg_stat_activity, so an operator sees which pool a connection belongs to. */
+  applicationName?: string;
 }
 
 export function connectDatabase(connectionString: string, maxConnections = 16, options: ConnectOptions = {}): DatabaseHandles {
   const availability = options.availability ?? new DatabaseAvailability();
   const pool = new pg.Pool({
-    connectionString, max: maxConnections, application_name: 'biaotu',
+    connectionString, max: maxConnections, application_name: options.applicationName ?? 'biaotu',
     Client: guardedClientClass(availability),
     connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
+    ...(options.statementTimeoutMs !== undefined ? { options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}` } : {}),
   });
   trackAvailability(pool, availability);
   if (options.role) {

@@ -23,5 +23,5 @@ declare module 'fastify' {
 }
 
 export const healthRepositoryPlugin = fp(async (app: AppInstance) => {
-  app.decorate('healthRepository', createHealthRepository(app.db));
+  app.decorate('healthRepository', createHealthRepository(app.pools.light.db));
 }, { name: 'health-repository', dependencies: ['database'] });

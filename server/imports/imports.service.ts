@@ -344,7 +344,7 @@ declare module 'fastify' {
  */
 export const importServicePlugin = fp(async (app: AppInstance, pluginOptions: { gdal: { url: string; role?: string } }) => {
   app.decorate('importService', createImportService({
-    db: app.db, parcels: app.parcelsRepository, directory: app.settings.importDirectory, maxUploadBytes: app.settings.importMaxBytes,
+    db: app.pools.bulk.db, parcels: app.parcelsRepository, directory: app.settings.importDirectory, maxUploadBytes: app.settings.importMaxBytes,
     archiveLimits: { ...DEFAULT_ARCHIVE_LIMITS, diskReserveBytes: app.settings.importDiskReserveBytes },
     databaseUrl: pluginOptions.gdal.url, databaseRole: pluginOptions.gdal.role,
     log: (message, error) => app.log.error({ err: error }, message),

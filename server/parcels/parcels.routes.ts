@@ -35,7 +35,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
   app.patch('/api/parcels/:id', {
     // Reading is the floor; each field then needs its own action (PARCEL_FIELD_ACTIONS) and the
     // parcel's district (and every district a new geometry reaches) must be in the user's scope.
-    config: { permission: 'data:read' },
+    config: { permission: 'data:read', heavy: true },
     schema: {
       tags: ['parcels'],
       summary: '修改地块属性或图形 (recorded in history with who, when, before and after)',

@@ -122,7 +122,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   });
 
   app.post('/api/areas', {
-    config: { permission: 'areas:write' },
+    config: { permission: 'areas:write', heavy: true },
     schema: { tags: ['areas'], summary: 'Save a new area (version 1, 草案); the check is run and stored with it', body: AreaBody, response: { 201: AreaDetail, ...REFUSALS } },
   }, async (request, reply) => {
     const content = await contentOf(scopeOf(request), request.body, null);
@@ -131,7 +131,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   });
 
   app.put('/api/areas/:id', {
-    config: { permission: 'areas:write' },
+    config: { permission: 'areas:write', heavy: true },
     schema: { tags: ['areas'], summary: 'Revise an area: a new version (草案 or 退回 only); 409 if someone saved since baseVersion', params: AreaParams, body: AreaRevision, response: { 200: AreaDetail, ...REFUSALS } },
   }, async (request) => {
     const scope = scopeOf(request);
@@ -141,7 +141,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   });
 
   app.post('/api/areas/:id/restore', {
-    config: { permission: 'areas:write' },
+    config: { permission: 'areas:write', heavy: true },
     schema: {
       tags: ['areas'], summary: 'Restore an old version as a new version (re-checked with the rule set it names)',
       params: AreaParams, body: AreaRestore, response: { 200: AreaDetail, ...REFUSALS },

@@ -49,7 +49,7 @@ export async function boundaryFromFileRoute(app: AppInstance): Promise<void> {
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_BOUNDARY_FILE_BYTES, files: 1, fields: 2 } });
 
   app.post('/api/areas/boundary-from-file', {
-    config: { permission: 'areas:write' },
+    config: { permission: 'areas:write', heavy: true },
     schema: {
       tags: ['areas'],
       summary: 'Boundary from a zipped Shapefile / File Geodatabase → GeoJSON MultiPolygon (EPSG:4326), the union of its polygons',

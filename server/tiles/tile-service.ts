@@ -120,12 +120,12 @@ declare module 'fastify' {
 export const tileServicePlugin = fp(async (app: AppInstance) => {
   const { settings } = app;
   const cache = new TileCache(settings.tileCacheBytes);
-  const store = new TileStore(app.pool, (message, error) => app.log.error({ err: error }, message));
+  const store = new TileStore(app.pools.light.pool, (message, error) => app.log.error({ err: error }, message));
   void store.loadKeys().catch((error: unknown) => app.log.error({ err: error }, 'could not read the persistent tile cache keys'));
   app.decorate('tileCache', cache);
   app.decorate('tileStore', store);
   app.decorate('tiles', createTileService({
-    pool: app.pool, cache, store, maxTileBytes: settings.tileMaxBytes, storeMinMs: settings.tileStoreMinMs, gzipLevel: settings.tileGzipLevel,
+    pool: app.pools.light.pool, cache, store, maxTileBytes: settings.tileMaxBytes, storeMinMs: settings.tileStoreMinMs, gzipLevel: settings.tileGzipLevel,
     log: (message, details) => app.log.error(details, message),
   }));
   app.notifications.on('tile_changes', (payload: string) => {

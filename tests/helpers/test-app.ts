@@ -3,27 +3,36 @@ import { inject } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import type { AppInstance } from '../../server/app-instance.js';
 import { readSettings } from '../../server/config.js';
-import { connectDatabase, type DatabaseHandles } from '../../server/db/database.js';
+import type { DatabaseHandles } from '../../server/db/database.js';
+import { connectRequestPools, type RequestPools } from '../../server/db/pools.js';
 import { DEMO_PASSWORD, TEST_ADMIN_PASSWORD } from './accounts.js';
 
 export interface TestApp {
   app: AppInstance;
-  /** The application's own connection (role biaotu_app). */
+  /** The application's own connection (role biaotu_app): the interactive pool. */
   database: DatabaseHandles;
+  /** Every pool of the app, by request class (server/db/pools.ts). */
+  pools: RequestPools;
   close(): Promise<void>;
 }
 
 /** The real app over the run's fresh PostGIS database (see tests/global-setup.ts). */
 export async function createTestApp(env: Record<string, string> = {}, logger: boolean | object = false): Promise<TestApp> {
   const databaseUrl = inject('databaseUrl');
-  const database = connectDatabase(databaseUrl, 8);
-  const app = await buildApp({ db: database.db, pool: database.pool, settings: readSettings({ PORT: '0', ...env }), gdal: { url: databaseUrl }, logger });
+  const settings = readSettings({ PORT: '0', ...env });
+  // As the server runs (scripts/start.ts), with fewer interactive connections: test files run side by side.
+  const pools = connectRequestPools(databaseUrl, {
+    ...settings.databasePools, interactive: { ...settings.databasePools.interactive, connections: Math.min(8, settings.databasePools.interactive.connections) },
+  });
+  const database = pools.interactive;
+  const app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: { url: databaseUrl }, logger });
   return {
     app,
     database,
+    pools,
     async close() {
       await app.close();
-      await database.close();
+      await pools.close();
     },
   };
 }

@@ -41,7 +41,7 @@ describe('hostile geometry (issue 12, item 1: the bodies seen)', () => {
     expect(response.json().message).toContain('上限 500');
   });
 
-  it('refuses a parcel shape of 400 000 vertices and leaves the parcel as it was', async () => {
+  it('refuses a parcel shape of 400 000 vertices (9 MB) before reading it, and one of 100 001 by its vertex cap; the parcel stays as it was', async () => {
     const id = (await surveyor.get('/api/parcels?district=350206&pageSize=1')).json().items[0].id as number;
     const before = (await surveyor.get(`/api/parcels/${id}`)).json();
     const [minLon, minLat] = before.bbox as number[];
@@ -54,8 +54,15 @@ describe('hostile geometry (issue 12, item 1: the bodies seen)', () => {
     const payload = JSON.stringify({ geometry: { type: 'Polygon', coordinates: [ring] } });
     expect(payload.length).toBeGreaterThan(8_000_000);
     const response = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload, headers: { 'content-type': 'application/json' } });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'geometry' });
+    // Over the JSON limit of the geometry routes (heavyRequests.bodyLimitBytes): 413 from its Content-Length.
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: 'body_too_large' });
+    expect(response.json().message).toContain('100000 个折点');
+    const justOver = { type: 'Polygon', coordinates: [[...ring.slice(0, 100_000), ring[0]]] };
+    const capped = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload: { geometry: justOver } });
+    expect(capped.statusCode).toBe(400);
+    expect(capped.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'geometry' });
+    expect(capped.json().message).toContain('折点超过 100000');
     expect((await surveyor.get(`/api/parcels/${id}`)).json().updatedAt).toBe(before.updatedAt);
   });
 });
