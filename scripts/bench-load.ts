@@ -12,7 +12,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
 import { errorLines, errorList, settingLines, settingOf, summaryTables, targetsOf, TARGETS, writeResults } from './bench/load-report.js';
-import { cpuSeconds, prepareBench, startBenchServer } from './bench/load-server.js';
+import { cpuBetween, cpuSeconds, prepareBench, startBenchServer } from './bench/load-server.js';
 
 const usage = 'usage: npm run bench:load -- [--users 50] [--seconds 60] [--cold]';
 const { values } = parseArgs({ options: { users: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' }, cold: { type: 'boolean', default: false } } });
@@ -41,11 +41,7 @@ try {
   const cpuAfter = cpuSeconds(server);
   const summary = recorder.summary(elapsed);
   const targets = targetsOf(summary);
-  const cpu = {
-    server: Math.round((cpuAfter.server - cpuBefore.server) * 10) / 10,
-    postgres: cpuAfter.postgres === null || cpuBefore.postgres === null ? null : Math.round((cpuAfter.postgres - cpuBefore.postgres) * 10) / 10,
-    generator: Math.round((cpuAfter.generator - cpuBefore.generator) * 10) / 10,
-  };
+  const cpu = cpuBetween(cpuBefore, cpuAfter);
   const loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
   const report = {
     benchmark: 'bench:load', ...setting, loadAverageAtEnd,

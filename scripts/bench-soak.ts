@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
 import { errorLines, errorList, settingLines, settingOf, summaryTables, writeResults } from './bench/load-report.js';
-import { cpuSeconds, prepareBench, sampleProcess, startBenchServer, type ProcessSample } from './bench/load-server.js';
+import { cpuBetween, cpuSeconds, prepareBench, sampleProcess, startBenchServer, type ProcessSample } from './bench/load-server.js';
 
 const usage = 'usage: npm run bench:soak -- [--minutes 30] [--users 50]';
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '50' } } });
@@ -86,11 +86,7 @@ try {
   })) as Record<'rssMiB' | 'openFiles' | 'connections', { afterWarmUp: number; atEnd: number; growth: number; met: boolean } | null>;
   const verdict = !longEnough ? 'too short' : Object.values(growth).every((entry) => entry!.met) ? 'no growth beyond 10 %' : 'growth beyond 10 %';
   const loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
-  const cpu = {
-    server: Math.round((cpuAfter.server - cpuBefore.server) * 10) / 10,
-    postgres: cpuAfter.postgres === null || cpuBefore.postgres === null ? null : Math.round((cpuAfter.postgres - cpuBefore.postgres) * 10) / 10,
-    generator: Math.round((cpuAfter.generator - cpuBefore.generator) * 10) / 10,
-  };
+  const cpu = cpuBetween(cpuBefore, cpuAfter);
   const report = {
     benchmark: 'bench:soak', ...setting, loadAverageAtEnd,
     settings: { users, minutes, elapsedSeconds: Math.round(elapsed), thinkMs: THINK_MS, intervalSeconds: INTERVAL_S, warmUpSeconds: WARM_UP_S, comparedSamples: COMPARED, allowedGrowth: ALLOWED_GROWTH, firstVisits: warm, serverEnvironment: server.environment },

@@ -145,6 +145,16 @@ export function cpuSeconds(server: BenchServer): { generator: number; server: nu
   return { generator: (usage.user + usage.system) / 1e6, server: own(stat(server.pid)), postgres };
 }
 
+/** CPU seconds each party used between two readings of `cpuSeconds`. */
+export function cpuBetween(before: ReturnType<typeof cpuSeconds>, after: ReturnType<typeof cpuSeconds>) {
+  const tenth = (value: number) => Math.round(value * 10) / 10;
+  return {
+    server: tenth(after.server - before.server),
+    postgres: after.postgres === null || before.postgres === null ? null : tenth(after.postgres - before.postgres),
+    generator: tenth(after.generator - before.generator),
+  };
+}
+
 export interface ProcessSample {
   /** Resident set of the server process, MiB (VmRSS). */
   rssMiB: number;
