@@ -11,11 +11,11 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
-import { errorLines, errorList, settingLines, settingOf, summaryTables, targetsOf, TARGETS, writeResults } from './bench/load-report.js';
+import { cpuLine, errorLines, errorList, settingLines, settingOf, summaryTables, targetsOf, TARGETS, writeResults } from './bench/load-report.js';
 import { cpuBetween, cpuSeconds, prepareBench, startBenchServer } from './bench/load-server.js';
 
-const usage = 'usage: npm run bench:load -- [--users 50] [--seconds 60] [--cold]';
-const { values } = parseArgs({ options: { users: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' }, cold: { type: 'boolean', default: false } } });
+const usage = 'usage: npm run bench:load -- [--users 50] [--seconds 60] [--cold] [--note "what else ran on the machine"]';
+const { values } = parseArgs({ options: { note: { type: 'string', default: '' }, users: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' }, cold: { type: 'boolean', default: false } } });
 const users = Number(values.users);
 const seconds = Number(values.seconds);
 if (!Number.isInteger(users) || users < 1 || users > 500 || !(seconds > 0)) {
@@ -44,7 +44,7 @@ try {
   const cpu = cpuBetween(cpuBefore, cpuAfter);
   const loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
   const report = {
-    benchmark: 'bench:load', ...setting, loadAverageAtEnd,
+    note: values.note || null, benchmark: 'bench:load', ...setting, loadAverageAtEnd,
     settings: {
       users, seconds, elapsedSeconds: Math.round(elapsed * 10) / 10, thinkMs: THINK_MS, firstVisits: warm,
       roles: Object.fromEntries(['viewer', 'planner', 'surveyor'].map((role) => [role, accounts.filter((account) => account.role === role).length])),
@@ -64,6 +64,7 @@ try {
     '',
     ...settingLines(setting, `npm run bench:load -- --users ${users} --seconds ${seconds}${values.cold ? ' --cold' : ''}`, `Load average at the end ${loadAverageAtEnd.join(' / ')}.`),
     '',
+    ...(values.note ? [`**Note:** ${values.note}`, ''] : []),
     `${users} simulated people (${report.settings.roles.viewer} viewers, ${report.settings.roles.planner} planners, ${report.settings.roles.surveyor} surveyors; `
     + `${report.settings.districtScopedAccounts} limited to one district), each with an account of their own, one request at a time over one keep-alive connection, `
     + `${THINK_MS[0]}–${THINK_MS[1]} ms between actions, for ${seconds} s (${report.settings.elapsedSeconds} s with the last answers). `
@@ -71,7 +72,7 @@ try {
     + `the load generator (this process) runs on the same machine. The mix is described in scripts/bench/load-mix.ts. `
     + (warm ? `Before the timed run every view of the mix was visited once per reader scope (${warm.tiles} tiles in ${warm.seconds} s), as the day's first visitors fill the tile caches.` : 'No first visits (`--cold`): tile caches empty at the start.'),
     '',
-    `CPU seconds during the run: server ${cpu.server}, PostgreSQL ${cpu.postgres ?? '—'}, load generator ${cpu.generator} (of ${Math.round(elapsed * os.cpus().length)} available on ${os.cpus().length} cores).`,
+    cpuLine(cpu, elapsed, summary.requests),
     '',
     'Latency in ms, from sending the request to the last byte of the answer:',
     '',

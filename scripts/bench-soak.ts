@@ -11,11 +11,11 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
-import { errorLines, errorList, settingLines, settingOf, summaryTables, writeResults } from './bench/load-report.js';
+import { cpuLine, errorLines, errorList, settingLines, settingOf, summaryTables, writeResults } from './bench/load-report.js';
 import { cpuBetween, cpuSeconds, prepareBench, sampleProcess, startBenchServer, type ProcessSample } from './bench/load-server.js';
 
-const usage = 'usage: npm run bench:soak -- [--minutes 30] [--users 50]';
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '50' } } });
+const usage = 'usage: npm run bench:soak -- [--minutes 30] [--users 50] [--note "what else ran on the machine"]';
+const { values } = parseArgs({ options: { note: { type: 'string', default: '' }, minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '50' } } });
 const minutes = Number(values.minutes);
 const users = Number(values.users);
 if (!(minutes > 0) || !Number.isInteger(users) || users < 1 || users > 500) {
@@ -88,7 +88,7 @@ try {
   const loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
   const cpu = cpuBetween(cpuBefore, cpuAfter);
   const report = {
-    benchmark: 'bench:soak', ...setting, loadAverageAtEnd,
+    note: values.note || null, benchmark: 'bench:soak', ...setting, loadAverageAtEnd,
     settings: { users, minutes, elapsedSeconds: Math.round(elapsed), thinkMs: THINK_MS, intervalSeconds: INTERVAL_S, warmUpSeconds: WARM_UP_S, comparedSamples: COMPARED, allowedGrowth: ALLOWED_GROWTH, firstVisits: warm, serverEnvironment: server.environment },
     verdict, growth, cpuSeconds: cpu, summary, errors: errorList(recorder), series,
   };
@@ -106,6 +106,7 @@ try {
     '',
     ...settingLines(setting, `npm run bench:soak -- --minutes ${minutes} --users ${users}`, `Load average at the end ${loadAverageAtEnd.join(' / ')}.`),
     '',
+    ...(values.note ? [`**Note:** ${values.note}`, ''] : []),
     `The mix of bench:load (scripts/bench/load-mix.ts), ${users} simulated people for ${minutes} min (${report.settings.elapsedSeconds} s with the last answers), `
     + `after the first visits (${warm.tiles} tiles in ${warm.seconds} s). Every ${INTERVAL_S} s: the server process's RSS (VmRSS, /proc/${'<pid>'}/status), its open files `
     + '(/proc/<pid>/fd) and the connections to its database (pg_stat_activity, the sampler\'s own not counted; the server\'s pool holds at most 16 plus its LISTEN connection).',
@@ -118,7 +119,7 @@ try {
     growthRow('open files', growth.openFiles),
     growthRow('database connections', growth.connections),
     '',
-    `CPU seconds during the run: server ${cpu.server}, PostgreSQL ${cpu.postgres ?? '—'}, load generator ${cpu.generator} (of ${Math.round(elapsed * os.cpus().length)} available).`,
+    cpuLine(cpu, elapsed, summary.requests),
     '',
     'Samples, one a minute (all of them, every 10 s, in soak.json; latency figures are for the interval before the sample):',
     '',

@@ -118,8 +118,11 @@ export async function createBenchAccounts(owner: DatabaseHandles, count: number,
   return accounts;
 }
 
-/** CPU seconds used so far: this process (the load generator), the server, and PostgreSQL (the bench's cluster only). */
-export function cpuSeconds(server: BenchServer): { generator: number; server: number; postgres: number | null } {
+/**
+ * CPU seconds used so far: this process (the load generator), the server, PostgreSQL (the bench's
+ * cluster only) and the whole machine (/proc/stat: every process, ours and everyone else's).
+ */
+export function cpuSeconds(server: BenchServer): { generator: number; server: number; postgres: number | null; machine: number } {
   const ticks = 100; // USER_HZ on Linux
   const stat = (pid: number): string[] | null => {
     try {
@@ -142,7 +145,10 @@ export function cpuSeconds(server: BenchServer): { generator: number; server: nu
     }
   }
   const usage = process.cpuUsage();
-  return { generator: (usage.user + usage.system) / 1e6, server: own(stat(server.pid)), postgres };
+  // cpu  user nice system idle iowait irq softirq steal …: busy = all but idle and iowait.
+  const total = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const machine = (total[0] + total[1] + total[2] + total[5] + total[6] + total[7]) / ticks;
+  return { generator: (usage.user + usage.system) / 1e6, server: own(stat(server.pid)), postgres, machine };
 }
 
 /** CPU seconds each party used between two readings of `cpuSeconds`. */
@@ -152,6 +158,7 @@ export function cpuBetween(before: ReturnType<typeof cpuSeconds>, after: ReturnT
     server: tenth(after.server - before.server),
     postgres: after.postgres === null || before.postgres === null ? null : tenth(after.postgres - before.postgres),
     generator: tenth(after.generator - before.generator),
+    machine: tenth(after.machine - before.machine),
   };
 }
 
