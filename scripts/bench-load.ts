@@ -12,7 +12,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
 import { cpuLine, errorLines, errorList, settingLines, settingOf, summaryTables, targetsOf, TARGETS, writeResults } from './bench/load-report.js';
-import { cpuBetween, cpuSeconds, prepareBench, startBenchServer } from './bench/load-server.js';
+import { cpuBetween, cpuSeconds, databaseTransactions, prepareBench, startBenchServer } from './bench/load-server.js';
 
 const usage = 'usage: npm run bench:load -- [--users 50] [--seconds 60] [--cold] [--note "what else ran on the machine"]';
 const { values } = parseArgs({ options: { note: { type: 'string', default: '' }, users: { type: 'string', default: '50' }, seconds: { type: 'string', default: '60' }, cold: { type: 'boolean', default: false } } });
@@ -34,11 +34,13 @@ try {
   if (warm) console.log(`first visits: ${warm.tiles} tiles in ${warm.seconds} s`);
 
   console.log(`${users} people for ${seconds} s …`);
+  const transactionsBefore = await databaseTransactions(server);
   const cpuBefore = cpuSeconds(server);
   const recorder = new Recorder();
   await runMix({ origin: server.origin, accounts, city, recorder, until: recorder.started + seconds * 1000, thinkMs: THINK_MS });
   const elapsed = (performance.now() - recorder.started) / 1000;
   const cpuAfter = cpuSeconds(server);
+  const transactions = (await databaseTransactions(server)) - transactionsBefore;
   const summary = recorder.summary(elapsed);
   const targets = targetsOf(summary);
   const cpu = cpuBetween(cpuBefore, cpuAfter);
@@ -51,7 +53,7 @@ try {
       districtScopedAccounts: accounts.filter((account) => account.scopes[0] !== city.cityCode).length,
       serverEnvironment: server.environment,
     },
-    cpuSeconds: cpu, summary, targets, errors: errorList(recorder),
+    cpuSeconds: cpu, databaseTransactions: transactions, summary, targets, errors: errorList(recorder),
   };
   const yes = (met: boolean) => (met ? 'met' : '**not met**');
   writeResults('load', report, {
@@ -59,6 +61,8 @@ try {
     requests: summary.requests, perSecond: summary.perSecond, errors: summary.errors,
     apiReadsP95: summary.groups['API reads']?.p95 ?? null, cachedTilesP95: summary.groups['cached tiles']?.p95 ?? null,
     checksP95: summary.groups.checks?.p95 ?? null, areaSavesP95: summary.groups['area saves']?.p95 ?? null,
+    transactionsPerRequest: Math.round((transactions / summary.requests) * 100) / 100,
+    otherProcessesCpuShare: Math.round((Math.max(0, cpu.machine - cpu.server - (cpu.postgres ?? 0) - cpu.generator) / (elapsed * os.cpus().length)) * 100) / 100,
   }, (history) => [
     '# bench:load',
     '',
@@ -72,7 +76,7 @@ try {
     + `the load generator (this process) runs on the same machine. The mix is described in scripts/bench/load-mix.ts. `
     + (warm ? `Before the timed run every view of the mix was visited once per reader scope (${warm.tiles} tiles in ${warm.seconds} s), as the day's first visitors fill the tile caches.` : 'No first visits (`--cold`): tile caches empty at the start.'),
     '',
-    cpuLine(cpu, elapsed, summary.requests),
+    cpuLine(cpu, elapsed, summary.requests, transactions),
     '',
     'Latency in ms, from sending the request to the last byte of the answer:',
     '',
@@ -86,9 +90,11 @@ try {
     '',
     '## Runs so far (bench-results/load.json `history`)',
     '',
-    '| date | commit | users × s | load avg at start | requests | per s | errors | API reads p95 | cached tiles p95 | checks p95 | area saves p95 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...(history as Record<string, unknown>[]).map((run) => `| ${run.date} | ${run.commit} | ${run.users} × ${run.seconds} | ${run.loadAverageAtStart} | ${run.requests} | ${run.perSecond} | ${run.errors} | ${run.apiReadsP95} | ${run.cachedTilesP95} | ${run.checksP95} | ${run.areaSavesP95} |`),
+    '| date | commit | users × s | load avg at start | CPU taken by other processes | requests | per s | errors | API reads p95 | cached tiles p95 | checks p95 | area saves p95 | DB transactions per request |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...(history as Record<string, unknown>[]).map((run) => `| ${run.date} | ${run.commit} | ${run.users} × ${run.seconds} | ${run.loadAverageAtStart} | `
+      + `${typeof run.otherProcessesCpuShare === 'number' ? `${Math.round(run.otherProcessesCpuShare * 100)} %` : '—'} | ${run.requests} | ${run.perSecond} | ${run.errors} | `
+      + `${run.apiReadsP95} | ${run.cachedTilesP95} | ${run.checksP95} | ${run.areaSavesP95} | ${run.transactionsPerRequest ?? '—'} |`),
   ]);
 } finally {
   await server.stop();

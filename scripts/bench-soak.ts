@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Recorder, runMix, warmTiles } from './bench/load-mix.js';
 import { cpuLine, errorLines, errorList, settingLines, settingOf, summaryTables, writeResults } from './bench/load-report.js';
-import { cpuBetween, cpuSeconds, prepareBench, sampleProcess, startBenchServer, type ProcessSample } from './bench/load-server.js';
+import { cpuBetween, cpuSeconds, databaseTransactions, prepareBench, sampleProcess, startBenchServer, type ProcessSample } from './bench/load-server.js';
 
 const usage = 'usage: npm run bench:soak -- [--minutes 30] [--users 50] [--note "what else ran on the machine"]';
 const { values } = parseArgs({ options: { note: { type: 'string', default: '' }, minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '50' } } });
@@ -61,6 +61,7 @@ try {
   }
 
   console.log(`${users} people for ${minutes} min, a sample every ${INTERVAL_S} s …`);
+  const transactionsBefore = await databaseTransactions(server);
   const cpuBefore = cpuSeconds(server);
   await sample();
   let sampling = Promise.resolve();
@@ -70,6 +71,7 @@ try {
   await sampling;
   const elapsed = (performance.now() - recorder.started) / 1000;
   const cpuAfter = cpuSeconds(server);
+  const transactions = (await databaseTransactions(server)) - transactionsBefore;
   const summary = recorder.summary(elapsed);
 
   // The verdict: last three samples against the three just after the warm-up.
@@ -90,7 +92,7 @@ try {
   const report = {
     note: values.note || null, benchmark: 'bench:soak', ...setting, loadAverageAtEnd,
     settings: { users, minutes, elapsedSeconds: Math.round(elapsed), thinkMs: THINK_MS, intervalSeconds: INTERVAL_S, warmUpSeconds: WARM_UP_S, comparedSamples: COMPARED, allowedGrowth: ALLOWED_GROWTH, firstVisits: warm, serverEnvironment: server.environment },
-    verdict, growth, cpuSeconds: cpu, summary, errors: errorList(recorder), series,
+    verdict, growth, cpuSeconds: cpu, databaseTransactions: transactions, summary, errors: errorList(recorder), series,
   };
   const pct = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
   const growthRow = (name: string, entry: (typeof growth)['rssMiB']) => (entry
@@ -119,7 +121,7 @@ try {
     growthRow('open files', growth.openFiles),
     growthRow('database connections', growth.connections),
     '',
-    cpuLine(cpu, elapsed, summary.requests),
+    cpuLine(cpu, elapsed, summary.requests, transactions),
     '',
     'Samples, one a minute (all of them, every 10 s, in soak.json; latency figures are for the interval before the sample):',
     '',

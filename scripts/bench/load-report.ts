@@ -62,12 +62,13 @@ export function settingLines(setting: Setting, command: string, extra: string): 
  * Where the CPU went during a run, and what it cost per request: the machine is shared, so the
  * other processes' share says how far the latencies are from a quiet machine's.
  */
-export function cpuLine(cpu: { server: number; postgres: number | null; generator: number; machine: number }, elapsedSeconds: number, requests: number): string {
+export function cpuLine(cpu: { server: number; postgres: number | null; generator: number; machine: number }, elapsedSeconds: number, requests: number, transactions: number): string {
   const available = Math.round(elapsedSeconds * os.cpus().length);
   const others = Math.max(0, Math.round((cpu.machine - cpu.server - (cpu.postgres ?? 0) - cpu.generator) * 10) / 10);
   const perRequest = (seconds: number) => (requests > 0 ? ((seconds * 1000) / requests).toFixed(2) : '—');
   return `CPU seconds during the run, of ${available} on ${os.cpus().length} cores: server ${cpu.server}, PostgreSQL ${cpu.postgres ?? '—'}, load generator ${cpu.generator}, `
-    + `**every other process on the machine ${others}** (machine busy ${cpu.machine}). Per request: server ${perRequest(cpu.server)} ms, PostgreSQL ${cpu.postgres === null ? '—' : perRequest(cpu.postgres)} ms of CPU.`;
+    + `**every other process on the machine ${others}** (machine busy ${cpu.machine}). Per request: server ${perRequest(cpu.server)} ms, PostgreSQL ${cpu.postgres === null ? '—' : perRequest(cpu.postgres)} ms of CPU, `
+    + `${requests > 0 ? (transactions / requests).toFixed(2) : '—'} database transactions (${transactions} in all, pg_stat_database).`;
 }
 
 /** The per-class and per-group tables of a run (latency in ms). */

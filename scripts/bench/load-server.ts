@@ -162,6 +162,19 @@ export function cpuBetween(before: ReturnType<typeof cpuSeconds>, after: ReturnT
   };
 }
 
+/** Transactions committed or rolled back in the bench database so far (pg_stat_database; flushed within a second). */
+export async function databaseTransactions(server: BenchServer): Promise<number> {
+  const client = new pg.Client({ connectionString: server.ownerUrl });
+  await client.connect();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { rows: [{ n }] } = await client.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [server.databaseName]);
+    return Number(n);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface ProcessSample {
   /** Resident set of the server process, MiB (VmRSS). */
   rssMiB: number;
