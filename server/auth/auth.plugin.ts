@@ -28,6 +28,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes whose writes change what a session resolves to: login, logout, password, users and their scopes. */
+const SESSION_WRITES = /^\/api\/(auth|admin\/users)(\/|$)/;
 /** Routes a user whose password must be changed may still use. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
@@ -61,11 +63,13 @@ export const authPlugin = fp(async (app: AppInstance) => {
   });
 
   // Sessions resolved once per SESSION_CACHE_MS, forgotten on any change (see SessionCache): by
-  // NOTIFY from any process, and at once after every write request of this one.
+  // NOTIFY from any process, and at once after a write of this one to accounts or sessions. Only
+  // those: every other write (a check, an area saved) emptied the cache too, so under the load
+  // benchmark's mix most requests looked their session up again (bench-results/load.md).
   const sessions = new SessionCache(SESSION_CACHE_MS);
   app.notifications.on('session_changes', () => sessions.clear());
   app.addHook('onSend', async (request) => {
-    if (!SAFE_METHODS.has(request.method)) sessions.clear();
+    if (!SAFE_METHODS.has(request.method) && SESSION_WRITES.test(request.routeOptions.url ?? '')) sessions.clear();
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
