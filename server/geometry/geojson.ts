@@ -8,12 +8,14 @@ import { GeometryError } from '../errors.js';
  * The messages name what is wrong so the sender can fix it. Answers the number of vertices.
  */
 export function assertGeoJsonPolygon(geometry: unknown, parameter = 'geometry'): number {
+  const type = (geometry as { type?: string } | null)?.type;
+  if (type !== 'Polygon' && type !== 'MultiPolygon') throw new GeometryError(`需要 Polygon 或 MultiPolygon，收到 ${String(type).slice(0, 40)}`, parameter);
+  // Our own walk first: it names the problem in Chinese, and geojson-validation throws on shapes
+  // such as [[]] instead of answering.
+  const checked = checkPolygonInput(geometry as { type: string; coordinates: unknown });
+  if (!checked.ok) throw new GeometryError(checked.message, parameter);
   const trace = geojsonValidation.valid(geometry, true) as unknown;
   const problems = Array.isArray(trace) ? (trace as string[]) : [];
   if (problems.length > 0) throw new GeometryError(problems.slice(0, 3).join('; '), parameter);
-  const type = (geometry as { type?: string }).type;
-  if (type !== 'Polygon' && type !== 'MultiPolygon') throw new GeometryError(`需要 Polygon 或 MultiPolygon，收到 ${type}`, parameter);
-  const checked = checkPolygonInput(geometry as { type: string; coordinates: unknown });
-  if (!checked.ok) throw new GeometryError(checked.message, parameter);
   return checked.vertices;
 }
