@@ -94,8 +94,10 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
           // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
           // several times slower to unpack.
           const deflated = entry.compressionMethod === 8;
+          // A damaged member (bad local header, corrupt deflate data) is a refusal naming it, not an internal failure.
+          const damaged = (error: Error) => new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”已损坏（${error.message}）：请重新打包后再上传。`);
           const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
-            zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
+            zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(damaged(error ?? new Error('no data'))) : resolveStream(readStream))));
 
           let seen = 0;
           // Declared sizes can lie: count what actually comes out.
@@ -107,8 +109,12 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
             },
           });
           const output = fs.createWriteStream(destination, { flags: 'wx', highWaterMark: 1024 * 1024 });
-          if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
-          else await pipeline(raw, guard, output);
+          try {
+            if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
+            else await pipeline(raw, guard, output);
+          } catch (error) {
+            throw String((error as { code?: unknown }).code ?? '').startsWith('Z_') ? damaged(error as Error) : error;
+          }
           written.push(destination);
           if (/\.zip$/i.test(relative)) {
             if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
