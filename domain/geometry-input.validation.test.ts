@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  GEOMETRY_AXES_SWAPPED, GEOMETRY_NOT_NUMBERS, GEOMETRY_OUT_OF_RANGE, GEOMETRY_TOO_MANY_PARTS, GEOMETRY_TOO_MANY_VERTICES,
+  GEOMETRY_AXES_SWAPPED, GEOMETRY_NOT_2D, GEOMETRY_NOT_NUMBERS, GEOMETRY_OUT_OF_RANGE, GEOMETRY_RING_INVALID, GEOMETRY_TOO_MANY_PARTS, GEOMETRY_TOO_MANY_VERTICES,
   MAX_INPUT_PARTS, MAX_INPUT_VERTICES, checkPolygonInput,
 } from './geometry-input.validation.js';
 
@@ -38,5 +38,20 @@ describe('checkPolygonInput', () => {
     const parts = Array.from({ length: MAX_INPUT_PARTS + 1 }, (_, index) => square(118 + index * 0.002, 24.5));
     expect(checkPolygonInput({ type: 'MultiPolygon', coordinates: parts })).toMatchObject({ ok: false, reason: GEOMETRY_TOO_MANY_PARTS });
     expect(checkPolygonInput({ type: 'MultiPolygon', coordinates: parts.slice(0, MAX_INPUT_PARTS) })).toEqual({ ok: true, vertices: MAX_INPUT_PARTS * 5 });
+  });
+
+  it('refuses empty shapes, short and unclosed rings (issue 12: [[]] gave a 500)', () => {
+    for (const coordinates of [[[]], [], [[[118.1, 24.5], [118.2, 24.5], [118.1, 24.5]]]]) {
+      expect(checkPolygonInput({ type: 'Polygon', coordinates })).toMatchObject({ ok: false, reason: GEOMETRY_RING_INVALID });
+    }
+    expect(checkPolygonInput({ type: 'MultiPolygon', coordinates: [] })).toMatchObject({ ok: false, reason: GEOMETRY_RING_INVALID });
+    expect(checkPolygonInput({ type: 'MultiPolygon', coordinates: [[[]]] })).toMatchObject({ ok: false, reason: GEOMETRY_RING_INVALID });
+    const open = square(118.1, 24.5)[0].slice(0, 4).concat([[118.1, 24.5005]]);
+    expect(checkPolygonInput({ type: 'Polygon', coordinates: [open] })).toMatchObject({ ok: false, reason: GEOMETRY_RING_INVALID, message: expect.stringContaining('未闭合') });
+  });
+
+  it('refuses a Z value (3-element positions) with a message saying to drop it', () => {
+    const withZ = square(118.1, 24.5)[0].map(([lon, lat]) => [lon, lat, 12]);
+    expect(checkPolygonInput({ type: 'Polygon', coordinates: [withZ] })).toMatchObject({ ok: false, reason: GEOMETRY_NOT_2D, message: expect.stringContaining('高程') });
   });
 });

@@ -30,6 +30,7 @@ import { authPlugin } from './auth/auth.plugin.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
+import { registerRequestLimits } from './request-limits.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importServicePlugin } from './imports/imports.service.js';
@@ -73,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandler(app);
+  registerRequestLimits(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

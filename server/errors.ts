@@ -104,6 +104,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const fix = request.routeOptions.config?.heavy ? `请简化图形（每个图形最多 ${MAX_INPUT_VERTICES} 个折点）或分批提交` : '请减少内容或分批提交';
       return reply.code(413).send({ error: 'body_too_large', parameter: '(body)', message: `请求体超过 ${limitMb} MB 的上限：${fix} / the body is over ${limitMb} MB.` });
     }
+    if (BROKEN_MULTIPART.test(error.message ?? '') && !error.statusCode) {
+      return reply.code(400).send({ error: 'invalid_multipart', parameter: 'file', message: '上传的表单数据不完整或格式有误（multipart）：请重新选择文件上传 / broken multipart body' });
+    }
+    const refusal = databaseRefusal(error);
+    if (refusal) {
+      // The contract should have refused the value first: logged so the schema can be tightened.
+      request.log.warn({ err: error, requestId: request.id }, 'database refused a request value');
+      return reply.code(400).send(refusal);
+    }
     const status = error.statusCode ?? 500;
     if (status === 429) {
       // @fastify/rate-limit: its Retry-After header says when to come back.
@@ -138,6 +147,33 @@ export class RetryLaterError extends ApiError {
   constructor(statusCode: number, code: string, message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
     super(statusCode, code, message, { ...details, retryAfterSeconds });
   }
+}
+
+/** busboy's errors for a multipart body that ends early or is malformed, or whose boundary is over 256 characters (RFC 2046 allows 70): the upload routes read with it. */
+const BROKEN_MULTIPART = /^(Unexpected end of (multipart data|form)|Malformed part header|Multipart: Boundary not found|Part terminated early|Malformed urlencoded form|The needle cannot have a length bigger than)/;
+
+/**
+ * PostgreSQL errors that only a request's own values cause — a number or date the column cannot
+ * hold, text that is no number, a geometry GEOS cannot overlay — answered as the 400 they are. The
+ * contract schemas (domain/api/*.schemas.ts) and the geometry checks refuse such values first and
+ * name the field; this is the net behind them, so that a value they let through is never a 500.
+ */
+const DATABASE_REFUSALS: Record<string, string> = {
+  '22003': '请求中的数值超出数据库可存储的范围：请检查数值的大小 / a number is out of range',
+  '22008': '请求中的日期或时间超出范围：请使用 1900–2999 年之间的真实日期 / a date is out of range',
+  '22007': '请求中的日期或时间格式无效：请使用 YYYY-MM-DD / invalid date',
+  '22P02': '请求中的值格式无效（例如应为数字处给了文字）：请检查后重试 / invalid value',
+  '22021': '请求中的文本含有无法保存的字符（如 NUL \\u0000）：请删除后重试 / invalid character',
+};
+
+export function databaseRefusal(error: unknown): { error: string; message: string } | null {
+  const { code, severity, message } = error as { code?: unknown; severity?: unknown; message?: unknown };
+  if (typeof code !== 'string' || typeof severity !== 'string') return null;
+  if (DATABASE_REFUSALS[code]) return { error: 'invalid_parameter', message: DATABASE_REFUSALS[code] };
+  if (code === 'XX000' && typeof message === 'string' && /TopologyException|GEOS/i.test(message)) {
+    return { error: 'invalid_geometry', message: `图形无效，PostGIS 无法计算（${message.slice(0, 160)}）：请检查是否自相交或有重复的折点后重新提交` };
+  }
+  return null;
 }
 
 /** Geometry that cannot be stored: invalid, empty, of the wrong type, or in the wrong place. */

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { CheckAnswer, CheckBody, GeoJsonPolygon, PolygonFeatures } from './checks.schemas.js';
-import { Nullable, StringEnum } from './common.schemas.js';
+import { Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
 import { MultiPolygon } from './parcels.schemas.js';
 
 const OptionalText = (maxLength: number, description: string) =>
@@ -24,28 +24,28 @@ export type AreaBody = Static<typeof AreaBody>;
 /** PUT /api/areas/:id: a new version, based on the version the planner opened. */
 export const AreaRevision = Type.Object({
   ...AreaBody.properties,
-  baseVersion: Type.Integer({ minimum: 1, description: '修改所依据的版本；他人已保存新版本时返回 409' }),
+  baseVersion: VersionNumber({ description: '修改所依据的版本；他人已保存新版本时返回 409' }),
 });
 export type AreaRevision = Static<typeof AreaRevision>;
 
 /** POST /api/areas/:id/restore. */
-export const AreaRestore = Type.Object({ version: Type.Integer({ minimum: 1 }), baseVersion: Type.Integer({ minimum: 1 }) });
+export const AreaRestore = Type.Object({ version: VersionNumber(), baseVersion: VersionNumber() });
 export type AreaRestore = Static<typeof AreaRestore>;
 
 /** POST /api/areas/:id/status. */
 export const AreaStatusChange = Type.Object({ status: StringEnum(AREA_STATUS_CODES), note: Type.Optional(Type.String({ maxLength: 1000 })) });
 export type AreaStatusChange = Static<typeof AreaStatusChange>;
 
-export const AreaParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const AreaParams = Type.Object({ id: Id() });
 export type AreaParams = Static<typeof AreaParams>;
 
-export const AreaVersionParams = Type.Object({ id: Type.Integer({ minimum: 1 }), version: Type.Integer({ minimum: 1 }) });
+export const AreaVersionParams = Type.Object({ id: Id(), version: VersionNumber() });
 export type AreaVersionParams = Static<typeof AreaVersionParams>;
 
 export const AreaListQuery = Type.Object({
   district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN })),
   status: Type.Optional(StringEnum(AREA_STATUS_CODES)),
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: PageNumber,
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 }, { additionalProperties: false });
 export type AreaListQuery = Static<typeof AreaListQuery>;

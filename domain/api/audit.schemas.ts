@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from './common.schemas.js';
+import { DateString, Nullable, PageNumber } from './common.schemas.js';
 
 /** One row of the audit log (history): who did what to which record, with the row before and after. */
 export const AuditEntry = Type.Object({
@@ -20,9 +20,9 @@ export const AuditQuery = Type.Object({
   entity: Type.Optional(Type.String({ maxLength: 32 })),
   action: Type.Optional(Type.String({ maxLength: 32 })),
   entityId: Type.Optional(Type.String({ maxLength: 64 })),
-  from: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, inclusive' })),
-  to: Type.Optional(Type.String({ format: 'date', description: 'YYYY-MM-DD, inclusive' })),
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  from: Type.Optional(DateString({ description: 'YYYY-MM-DD, inclusive' })),
+  to: Type.Optional(DateString({ description: 'YYYY-MM-DD, inclusive' })),
+  page: PageNumber,
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
 }, { additionalProperties: false });
 export type AuditQuery = Static<typeof AuditQuery>;

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { COMPARISONS, MEASURE_IDS } from '../rules/measures.js';
-import { Nullable, StringEnum } from './common.schemas.js';
+import { Id, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
 import { RuleSource } from './rules.schemas.js';
 
 /** A boundary or a drawn zone: GeoJSON Polygon or MultiPolygon (structure checked by the server). */
@@ -34,15 +34,15 @@ export type FloorAreaFiguresInput = Static<typeof FloorAreaFiguresInput>;
 
 /** POST /api/checks: an area as drawn, to be checked against a rule set. */
 export const CheckBody = Type.Object({
-  ruleSet: Type.String({ description: '规则集编号, e.g. xiamen-new-industrial (GET /api/rule-sets)' }),
-  ruleSetVersion: Type.Optional(Type.Integer({ minimum: 1, description: '规则集版本 (默认: 当前版本)' })),
+  ruleSet: Type.String({ maxLength: 64, description: '规则集编号, e.g. xiamen-new-industrial (GET /api/rule-sets)' }),
+  ruleSetVersion: Type.Optional(VersionNumber({ description: '规则集版本 (默认: 当前版本)' })),
   boundary: GeoJsonPolygon,
   fragments: Type.Optional(PolygonFeatures),
   supportingLand: Type.Optional(PolygonFeatures),
-  parcels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 5000, description: '纳入的地块 id (默认: 与边界相交的全部地块)' })),
-  fragmentParcels: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 5000, description: '标为零星用地的地块 id' })),
+  parcels: Type.Optional(Type.Array(Id(), { maxItems: 5000, description: '纳入的地块 id (默认: 与边界相交的全部地块)' })),
+  fragmentParcels: Type.Optional(Type.Array(Id(), { maxItems: 5000, description: '标为零星用地的地块 id' })),
   uncoveredIsFragment: Type.Optional(Type.Boolean({ default: true, description: '边界内未登记地块的土地计为零星用地' })),
-  excludeArea: Type.Optional(Type.Integer({ minimum: 1, description: '修订中的已保存区域 id（不计入与其他区域的重叠）' })),
+  excludeArea: Type.Optional(Id({ description: '修订中的已保存区域 id（不计入与其他区域的重叠）' })),
   figures: Type.Optional(FloorAreaFiguresInput),
 });
 export type CheckBody = Static<typeof CheckBody>;

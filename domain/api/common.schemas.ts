@@ -36,3 +36,30 @@ export const BoundingBox = Type.Unsafe<[number, number, number, number]>(
   Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLon, minLat, maxLon, maxLat], EPSG:4490' }),
 );
 export type BoundingBox = Static<typeof BoundingBox>;
+
+/**
+ * Limits every request number and date carries, so that a value the database cannot hold is a 400
+ * naming the field (Fastify's validation), never a PostgreSQL overflow answered with a 500.
+ * Row ids are bigint, but a JavaScript number is exact only up to 2^53 − 1; versions are integer.
+ */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+export const MAX_INT4 = 2_147_483_647;
+/** Far beyond any list (20 000 parcels at 500 a page is page 40); keeps page × pageSize exact. */
+export const MAX_PAGE = 1_000_000;
+
+/** A row id (bigint) in a path, a query or a body. */
+export const Id = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: MAX_ID, ...options });
+/** A version number (integer column). */
+export const VersionNumber = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: MAX_INT4, ...options });
+/** Page number of a list. */
+export const PageNumber = Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: `1–${MAX_PAGE}` });
+
+/**
+ * A calendar date (YYYY-MM-DD, a real day: 2024-02-30 is refused by the format) of the years
+ * 1900–2999: 0000-01-01 does not exist in PostgreSQL and no record of this product is older.
+ */
+export const DateString = (options: { description?: string } = {}) =>
+  Type.String({ format: 'date', pattern: '^(19|2[0-9])[0-9]{2}-', ...options, description: `${options.description ?? 'YYYY-MM-DD'}, 1900–2999` });
+/** A timestamp (RFC 3339) of the years 1900–2999. */
+export const DateTimeString = (options: { description?: string } = {}) =>
+  Type.String({ format: 'date-time', pattern: '^(19|2[0-9])[0-9]{2}-', ...options });

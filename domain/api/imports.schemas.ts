@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ErrorBody, Nullable, StringEnum } from './common.schemas.js';
+import { ErrorBody, Nullable, PageNumber, StringEnum } from './common.schemas.js';
 import { MultiPolygon } from './parcels.schemas.js';
 
 /**
@@ -163,7 +163,7 @@ export type ImportCreated = Static<typeof ImportCreated>;
 export const ImportUploadFields = Type.Object({
   kind: Type.Optional(ImportKind),
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
-  srid: Type.Optional(Type.Integer({ description: 'EPSG code of the source coordinates' })),
+  srid: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999, description: 'EPSG code of the source coordinates' })),
   encoding: Type.Optional(ImportEncoding),
 });
 export type ImportUploadFields = Static<typeof ImportUploadFields>;
@@ -173,7 +173,7 @@ export type ImportsList = Static<typeof ImportsList>;
 
 /** The answer to `needs-input`, or a changed guess; the server reads the file again with it. */
 export const ImportAnswer = Type.Object({
-  srid: Type.Optional(Type.Integer({ description: 'EPSG code of the source coordinates' })),
+  srid: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999, description: 'EPSG code of the source coordinates' })),
   encoding: Type.Optional(ImportEncoding),
   layers: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 100, description: 'ids of the layers to import' })),
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
@@ -188,7 +188,7 @@ export type ImportCommitted = Static<typeof ImportCommitted>;
 export const ImportFeaturesQuery = Type.Object({
   layer: Type.Optional(Type.String()),
   status: Type.Optional(ImportFeatureStatus),
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: PageNumber,
   pageSize: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
 }, { additionalProperties: false });
 export type ImportFeaturesQuery = Static<typeof ImportFeaturesQuery>;

@@ -4,7 +4,7 @@ import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../efficiency.
 import { PARCEL_FIELD_DEFINITIONS, PARCEL_FIELDS, parcelFieldDescription, type ParcelField } from '../parcel-fields.js';
 import { visibleOutOfScope, type OutOfScopeParcelKey } from '../scope-visibility.js';
 
-import { BoundingBox, NullFirst, Nullable, StringEnum } from './common.schemas.js';
+import { BoundingBox, DateString, DateTimeString, Id, NullFirst, Nullable, PageNumber, StringEnum } from './common.schemas.js';
 
 /**
  * The parcels contract. The detail and patch shapes are built from the field list
@@ -46,7 +46,7 @@ function patchSchema(field: ParcelField): TSchema {
   if (codes) value = StringEnum(codes, { description });
   else if (field.kind === 'boolean') value = Type.Boolean({ description });
   else if (field.kind === 'number' || field.kind === 'fraction') value = Type.Number({ description, ...bounds });
-  else if (field.kind === 'date') value = Type.String({ description, format: 'date' });
+  else if (field.kind === 'date') value = DateString({ description });
   else value = Type.String({ description, ...bounds });
   return Type.Optional(limits.nullable === false ? value : NullFirst(value));
 }
@@ -73,7 +73,7 @@ export const ParcelDetail = Type.Object({
 });
 export type ParcelDetail = Static<typeof ParcelDetail>;
 
-export const ParcelIdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'parcel id' }) });
+export const ParcelIdParams = Type.Object({ id: Id({ description: 'parcel id' }) });
 export type ParcelIdParams = Static<typeof ParcelIdParams>;
 
 /** Editable attributes; which role may change which is `PARCEL_FIELD_ACTIONS` in domain/permissions.ts. */
@@ -83,7 +83,7 @@ export const ParcelPatch = Type.Object({
     type: StringEnum(['Polygon', 'MultiPolygon'] as const),
     coordinates: Type.Array(Type.Unknown()),
   }, { description: 'GeoJSON in EPSG:4490/4326; must lie in the parcel\'s district' })),
-  expectedUpdatedAt: Type.Optional(Type.String({ format: 'date-time', description: 'the updatedAt the edit started from; 409 if the parcel changed since' })),
+  expectedUpdatedAt: Type.Optional(DateTimeString({ description: 'the updatedAt the edit started from; 409 if the parcel changed since' })),
 }, { additionalProperties: false, minProperties: 1 });
 export type ParcelPatch = Static<typeof ParcelPatch>;
 
@@ -91,7 +91,7 @@ export const ParcelListQuery = Type.Object({
   district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN, description: '行政区划代码 (city or district)' })),
   status: Type.Optional(StringEnum(EFFICIENCY_STATUS_CODES, { description: '效率状态' })),
   type: Type.Optional(StringEnum(INEFFICIENCY_TYPE_CODES, { description: '低效类型' })),
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: PageNumber,
   pageSize: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 }, { additionalProperties: false });
 export type ParcelListQuery = Static<typeof ParcelListQuery>;

@@ -7,8 +7,9 @@ export type TileLayerParams = Static<typeof TileLayerParams>;
 export const TileParams = Type.Object({
   layer: Type.String({ description: 'districts | parcels | areas | survey-<year>' }),
   z: Type.Integer({ minimum: 0, maximum: 22 }),
-  x: Type.Integer({ minimum: 0 }),
-  y: Type.Integer({ minimum: 0 }),
+  // At most 2^22 − 1, the last column and row of zoom 22; the route checks them against z.
+  x: Type.Integer({ minimum: 0, maximum: 4_194_303 }),
+  y: Type.Integer({ minimum: 0, maximum: 4_194_303 }),
 });
 export type TileParams = Static<typeof TileParams>;
 

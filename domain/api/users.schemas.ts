@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { USERNAME_PATTERN } from '../password-policy.js';
 import { ROLE_CODES } from '../permissions.js';
 import { UserScope } from './auth.schemas.js';
-import { Nullable, StringEnum } from './common.schemas.js';
+import { Id, Nullable, StringEnum } from './common.schemas.js';
 
 const Role = StringEnum(ROLE_CODES, { description: 'admin | surveyor | planner | official | viewer' });
 const ScopeCodes = Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { minItems: 1, maxItems: 50, description: '行政区划代码; a city code covers all its districts' });
@@ -44,5 +44,5 @@ export const UserChange = Type.Object({
 }, { additionalProperties: false, minProperties: 1 });
 export type UserChange = Static<typeof UserChange>;
 
-export const UserIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const UserIdParams = Type.Object({ id: Id() });
 export type UserIdParams = Static<typeof UserIdParams>;

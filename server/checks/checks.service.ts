@@ -40,7 +40,7 @@ export interface CheckInput {
 export function createChecksService(repositories: { checks: ChecksRepository; ruleSets: RuleSetsRepository }) {
   const { checks, ruleSets } = repositories;
 
-  return {
+  const service = {
     /**
      * Validates a check body (GeoJSON structure, vertex count, rule set) and turns it into the
      * input of `run`. Shared by POST /api/checks and the saved areas, which store the same body.
@@ -80,12 +80,12 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
     },
 
     /**
-     * The figures and the rules' answer. Parcels outside the reader's scope show only the fields
-     * of domain/scope-visibility.ts, and their 低效 land is not counted as such; other areas outside
-     * it are there with their shared land, not their name or status.
+     * PostGIS's judgement of a body's geometries: readable, valid (GEOS's reason otherwise, naming
+     * the part) and the boundary within the area cap. `run` starts with it; anything else that
+     * overlays a body's boundary (a saved area's district) must ask it first, since an invalid
+     * polygon makes GEOS throw a TopologyException there.
      */
-    async run(ruleSet: RuleSet, input: CheckInput, scope: Scope): Promise<CheckStep<{ answer: CheckAnswer }>> {
-      const tolerance = gapToleranceOf(ruleSet);
+    async validate(input: CheckInput): Promise<CheckStep<{ areaM2: number }>> {
       let validity;
       try {
         validity = await checks.validity(input);
@@ -99,8 +99,20 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
         const where = invalid.part === 'boundary' ? 'boundary' : `${invalid.part}.features[${invalid.index}]`;
         return { ok: false, reason: CHECK_GEOMETRY_INVALID, where, geosReason: invalid.reason };
       }
-      const area = validity.find((row) => row.part === 'boundary')?.area ?? 0;
-      if (area > MAX_AREA_M2) return { ok: false, reason: CHECK_BOUNDARY_TOO_LARGE, where: 'boundary', areaM2: area };
+      const areaM2 = validity.find((row) => row.part === 'boundary')?.area ?? 0;
+      if (areaM2 > MAX_AREA_M2) return { ok: false, reason: CHECK_BOUNDARY_TOO_LARGE, where: 'boundary', areaM2 };
+      return { ok: true, areaM2 };
+    },
+
+    /**
+     * The figures and the rules' answer. Parcels outside the reader's scope show only the fields
+     * of domain/scope-visibility.ts, and their 低效 land is not counted as such; other areas outside
+     * it are there with their shared land, not their name or status.
+     */
+    async run(ruleSet: RuleSet, input: CheckInput, scope: Scope): Promise<CheckStep<{ answer: CheckAnswer }>> {
+      const tolerance = gapToleranceOf(ruleSet);
+      const valid = await service.validate(input);
+      if (!valid.ok) return valid;
 
       const figures = await checks.figures(input, {
         parcels: input.parcels, fragmentParcels: input.fragmentParcels, uncoveredIsFragment: input.uncoveredIsFragment, gapToleranceM: tolerance, scope,
@@ -150,6 +162,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
       return { ok: true, answer };
     },
   };
+  return service;
 }
 
 export type ChecksService = ReturnType<typeof createChecksService>;

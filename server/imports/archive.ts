@@ -160,7 +160,10 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
       // several times slower to unpack.
       const deflated = entry.compressionMethod === 8;
       const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
-        zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream ? rejectStream(error) : resolveStream(readStream))));
+        zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream
+          // A damaged member (bad local header) is a refusal naming it, not an internal failure.
+          ? rejectStream(new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”已损坏（${error?.message ?? 'no data'}）：请重新打包后再上传。`))
+          : resolveStream(readStream))));
 
       let seen = 0;
       // Declared sizes can lie: count what actually comes out, and stop at the first byte too many.

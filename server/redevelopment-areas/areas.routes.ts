@@ -53,6 +53,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   async function contentOf(scope: Scope, body: AreaBody, excludeArea: number | null): Promise<AreaContent> {
     if (body.mode === 'other' && !body.modeOther?.trim()) throw new ApiError(400, 'invalid_parameter', '改造模式为“其他”时请填写说明 (modeOther)', { parameter: 'modeOther' });
     const { ruleSet, input } = unlessRefused(await checks.prepare({ ...body, excludeArea: excludeArea ?? undefined }));
+    unlessRefused(await checks.validate(input));
     const district = await areas.districtOf(body.boundary);
     if (!district) throw new GeometryError('边界不在任何区县内：请检查坐标（经度, 纬度）或所在城市', 'boundary');
     scope.assertWritable(district, '该区域', '绘制');
