@@ -102,14 +102,27 @@ export async function authRoutes(app: AppInstance): Promise<void> {
       tags: ['auth'],
       summary: '修改密码',
       body: PasswordChangeBody,
-      response: { 204: NoContent, 400: ErrorBody, 401: ErrorBody },
+      response: { 204: NoContent, 400: ErrorBody, 401: ErrorBody, 423: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const user = (await users.findById(principal.id))!;
+    // The current password is the login's secret: guessing it through a stolen session counts
+    // against the same lock as wrong logins (name + address), and a lock refuses it here too.
+    const attempt = { username: principal.username, address: request.ip };
+    const held = await users.loginLock(attempt);
+    if (held) throw lockedError(held);
     if (!(await verifyPassword(user.password_hash, request.body.currentPassword))) {
+      const failure = await users.recordLoginFailure(attempt, loginMaxFailures, lockSeconds);
+      await audit.record(authEvent({
+        actor: principal.username, action: failure.lockedNow ? 'locked' : 'login_failed', entityId: String(principal.id),
+        requestId: request.id, details: { ip: request.ip, failures: failure.failures, reason: 'wrong_current_password' },
+      }));
+      if (failure.lockedUntil) throw lockedError(failure.lockedUntil);
       throw new ApiError(401, 'invalid_credentials', '当前密码不正确。', { parameter: 'currentPassword' });
     }
+    const lockedMeanwhile = await users.clearLoginFailures(attempt);
+    if (lockedMeanwhile) throw lockedError(lockedMeanwhile);
     assertStrongPassword(request.body.newPassword, 'newPassword');
     if (request.body.newPassword === request.body.currentPassword) {
       throw new ApiError(400, 'weak_password', '新密码不能与当前密码相同。', { parameter: 'newPassword' });

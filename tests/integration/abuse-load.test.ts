@@ -1,4 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { Session as InspectorSession } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { abuse } from '../helpers/abuse-client.js';
@@ -153,6 +156,16 @@ describe('abuse under load (issue 12, item 1)', () => {
 
     // Warm: the first request of a pool opens its connections; that is not what is measured.
     await probe(clients.get('prober')!, parcelId, islandTiles().reverse(), (() => { let rounds = 0; return () => rounds++ >= 2; })(), 0);
+    // The server's event loop (shared with the prober): its longest stall says whether a slow sample
+    // was the process or the database. ABUSE_PROFILE=file.cpuprofile records a CPU profile of the burst.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const profiler = process.env.ABUSE_PROFILE ? new InspectorSession() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     let bursting = true;
     // Four users, each sending 16 at once, round after round, for 15 s (from a worker thread: see abuse-client.ts).
     const attack = abuse({
@@ -163,6 +176,12 @@ describe('abuse under load (issue 12, item 1)', () => {
     });
     const samples = await probe(clients.get('prober')!, parcelId, islandTiles(), () => !bursting);
     const answers = await attack;
+    loop.disable();
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(process.env.ABUSE_PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
 
     const count = (predicate: (answer: (typeof answers)[number]) => boolean) => answers.filter(predicate).length;
     const figures = {
@@ -176,6 +195,8 @@ describe('abuse under load (issue 12, item 1)', () => {
       worstParcelMs: Math.round(worst(samples, 'parcel')),
       p95HealthMs: Math.round(percentile(samples, 'health', 0.95)),
       p95TileMs: Math.round(percentile(samples, 'tile', 0.95)),
+      eventLoopMaxMs: Math.round(loop.max / 1e6),
+      eventLoopP99Ms: Math.round(loop.percentile(99) / 1e6),
     };
     console.log('abuse-load', JSON.stringify(figures));
 

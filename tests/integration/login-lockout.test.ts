@@ -83,6 +83,32 @@ describe('a lock', () => {
   });
 });
 
+describe('the current password of a password change', () => {
+  it('counts against the same lock as logins: guessing it through a session locks, and the lock refuses the right one', async () => {
+    const address = '198.51.100.50';
+    const session = await login(testApp.app, 'official');
+    const change = (currentPassword: string) => session.request({
+      method: 'POST', url: '/api/auth/password', remoteAddress: address, payload: { currentPassword, newPassword: 'Another-Strong-2026-pass' },
+    });
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index++) statuses.push((await change(`guess-${index}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 423]);
+    const right = await change(passwordOf('official'));
+    expect(right.statusCode).toBe(423);
+    expect(right.json()).toMatchObject({ error: 'account_locked' });
+    // The same lock holds for a login of the name from that address, not from another one.
+    expect((await attempt('official', passwordOf('official'), address)).statusCode).toBe(423);
+    expect((await attempt('official', passwordOf('official'), '198.51.100.51')).statusCode).toBe(200);
+    const { rows: [audit] } = await sql<{ failed: number; locked: number }>`
+      SELECT count(*) FILTER (WHERE action = 'login_failed' AND after ->> 'reason' = 'wrong_current_password')::int AS failed,
+             count(*) FILTER (WHERE action = 'locked')::int AS locked
+      FROM history WHERE entity = 'auth' AND actor = 'official' AND after ->> 'ip' = ${address}`.execute(testApp.database.db);
+    expect(audit).toEqual({ failed: 4, locked: 1 });
+    // Nothing changed: the password is still the old one.
+    expect((await attempt('official', passwordOf('official'), '198.51.100.52')).statusCode).toBe(200);
+  });
+});
+
 describe('unknown and known names', () => {
   it('get the same answers, wrong password and lock alike', async () => {
     const address = '198.51.100.40';
