@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
+import { AREA_REVIEW_ACTION_CODES, AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { CheckAnswer, CheckBody, GeoJsonPolygon, PolygonFeatures } from './checks.schemas.js';
 import { Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
@@ -32,9 +32,25 @@ export type AreaRevision = Static<typeof AreaRevision>;
 export const AreaRestore = Type.Object({ version: VersionNumber(), baseVersion: VersionNumber() });
 export type AreaRestore = Static<typeof AreaRestore>;
 
-/** POST /api/areas/:id/status. */
-export const AreaStatusChange = Type.Object({ status: StringEnum(AREA_STATUS_CODES), note: Type.Optional(Type.String({ maxLength: 1000 })) });
+/** POST /api/areas/:id/status: the 报审 note or the official's opinion (退回 requires one). */
+export const AreaStatusChange = Type.Object({
+  status: StringEnum(AREA_STATUS_CODES),
+  note: Type.Optional(Type.String({ maxLength: 1000, description: '报审说明 / 审批意见（退回时必填）' })),
+});
 export type AreaStatusChange = Static<typeof AreaStatusChange>;
+
+/** POST /api/areas/:id/revoke: 撤销批准, by an official, with the reason. */
+export const AreaRevoke = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 1000, description: '撤销批准的原因（必填）' }),
+});
+export type AreaRevoke = Static<typeof AreaRevoke>;
+
+/** POST /api/areas/:id/revise: 开始修订 of an approved area — a new draft version of the approved one. */
+export const AreaReviseApproved = Type.Object({
+  baseVersion: VersionNumber({ description: '已批准的版本；他人已改动时返回 409' }),
+  note: Type.Optional(Type.String({ maxLength: 1000, description: '修订说明' })),
+});
+export type AreaReviseApproved = Static<typeof AreaReviseApproved>;
 
 export const AreaParams = Type.Object({ id: Id() });
 export type AreaParams = Static<typeof AreaParams>;
@@ -68,6 +84,43 @@ export const SavedCheckInput = Type.Object({
 });
 export type SavedCheckInput = Static<typeof SavedCheckInput>;
 
+/** What an area shows while submitted or approved: the check pinned at its 报审 or 批准. */
+export const PinnedVerdictSummary = Type.Object({
+  action: StringEnum(['submit', 'approve'] as const, { description: 'submit: pinned at 报审; approve: at 批准' }),
+  version: Type.Integer({ description: 'the area version checked' }),
+  ruleSetId: Type.String(),
+  ruleSetVersion: Type.Integer(),
+  pass: Nullable(Type.Boolean()),
+  at: Type.String(),
+});
+export type PinnedVerdictSummary = Static<typeof PinnedVerdictSummary>;
+
+/** The pinned verdict with the check answer as it was then (every figure, limit and verdict). */
+export const PinnedVerdict = Type.Object({
+  ...PinnedVerdictSummary.properties,
+  actor: Type.String(),
+  actorName: Type.String(),
+  result: CheckAnswer,
+});
+export type PinnedVerdict = Static<typeof PinnedVerdict>;
+
+/** One entry of an area's 审批记录: who did what, when, and what they wrote. */
+export const AreaReview = Type.Object({
+  id: Type.Integer(),
+  version: Type.Integer({ description: 'the area version it concerned' }),
+  action: StringEnum(AREA_REVIEW_ACTION_CODES),
+  fromStatus: StringEnum(AREA_STATUS_CODES),
+  toStatus: StringEnum(AREA_STATUS_CODES),
+  note: Nullable(Type.String({ description: '报审说明 / 审批意见 / 撤销原因' })),
+  actor: Type.String(),
+  actorName: Type.String(),
+  at: Type.String(),
+  ruleSetId: Nullable(Type.String()),
+  ruleSetVersion: Nullable(Type.Integer({ description: 'the rule-set version of the check pinned at 报审 / 批准' })),
+  pass: Nullable(Type.Boolean()),
+});
+export type AreaReview = Static<typeof AreaReview>;
+
 export const AreaSummary = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -81,6 +134,8 @@ export const AreaSummary = Type.Object({
   pass: Nullable(Type.Boolean({ description: 'every check passes (null: some check undecided)' })),
   updatedAt: Type.String(),
   updatedBy: Type.String(),
+  approvedVersion: Nullable(Type.Integer({ description: 'the version in force by 批准 (kept while a revision is drafted)' })),
+  pinned: Nullable(PinnedVerdictSummary),
 });
 export type AreaSummary = Static<typeof AreaSummary>;
 
@@ -96,6 +151,7 @@ export const AreaVersionSummary = Type.Object({
   areaM2: Type.Number(),
   pass: Nullable(Type.Boolean()),
   ruleSetVersion: Type.Integer(),
+  approved: Type.Boolean({ description: 'this version was approved (an approval since revoked included)' }),
 });
 export type AreaVersionSummary = Static<typeof AreaVersionSummary>;
 
@@ -108,8 +164,28 @@ export const AreaDetail = Type.Object({
   input: SavedCheckInput,
   result: CheckAnswer,
   versions: Type.Array(AreaVersionSummary),
+  /** The verdict of this version pinned at 报审 / 批准 (for the current version: while submitted or approved). */
+  pinnedVerdict: Nullable(PinnedVerdict),
+  reviews: Type.Array(AreaReview, { description: '审批记录, oldest first' }),
 });
 export type AreaDetail = Static<typeof AreaDetail>;
+
+/**
+ * GET /api/areas/:id/recheck: the area's verdict as pinned (or as saved, when nothing is pinned)
+ * beside a check of the same content against the current version of its rule set. Writes nothing.
+ */
+export const AreaRecheck = Type.Object({
+  version: Type.Integer(),
+  basis: Type.Object({
+    source: StringEnum(['approve', 'submit', 'save'] as const, { description: 'pinned at 批准 / 报审, or as saved with the version' }),
+    at: Type.String(),
+    ruleSetVersion: Type.Integer(),
+    pass: Nullable(Type.Boolean()),
+    result: CheckAnswer,
+  }),
+  current: Type.Object({ ruleSetVersion: Type.Integer(), pass: Nullable(Type.Boolean()), result: CheckAnswer }),
+});
+export type AreaRecheck = Static<typeof AreaRecheck>;
 
 /** DELETE /api/areas/:id answers 204 with no body. */
 export const AreaDeleted = Type.Null({ description: 'deleted (softly: kept with its versions and history)' });

@@ -10,6 +10,14 @@ CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
 
+CREATE FUNCTION public.area_reviews_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'area reviews are append-only: record a new review instead';
+END;
+$$;
+
 CREATE FUNCTION public.area_versions_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -345,6 +353,38 @@ BEGIN
 END;
 $$;
 
+CREATE TABLE public.area_reviews (
+    id bigint NOT NULL,
+    area_id bigint NOT NULL,
+    area_version integer NOT NULL,
+    action text NOT NULL,
+    from_status text NOT NULL,
+    to_status text NOT NULL,
+    note text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    rule_set_id text,
+    rule_set_version integer,
+    pass boolean,
+    result jsonb,
+    CONSTRAINT area_reviews_action_check CHECK ((action = ANY (ARRAY['submit'::text, 'approve'::text, 'return'::text, 'withdraw'::text, 'revoke'::text, 'revise'::text]))),
+    CONSTRAINT area_reviews_check CHECK ((((result IS NULL) = (rule_set_id IS NULL)) AND ((result IS NULL) = (rule_set_version IS NULL)))),
+    CONSTRAINT area_reviews_check1 CHECK (((action <> ALL (ARRAY['submit'::text, 'approve'::text])) OR (result IS NOT NULL))),
+    CONSTRAINT area_reviews_check2 CHECK (((action <> ALL (ARRAY['return'::text, 'revoke'::text])) OR (length(btrim(note)) > 0)))
+);
+
+COMMENT ON TABLE public.area_reviews IS '审批记录 of areas, append-only; result: the check answer pinned at 报审 / 批准';
+
+CREATE SEQUENCE public.area_reviews_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.area_reviews_id_seq OWNED BY public.area_reviews.id;
+
 CREATE TABLE public.area_versions (
     area_id bigint NOT NULL,
     version integer NOT NULL,
@@ -388,6 +428,8 @@ CREATE TABLE public.areas (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     deleted_by text,
+    pinned_review_id bigint,
+    approved_version integer,
     CONSTRAINT areas_mode_check CHECK ((mode = ANY (ARRAY['government_entrusted'::text, 'owner_self'::text, 'developer_acquisition'::text, 'other'::text]))),
     CONSTRAINT areas_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'approved'::text, 'returned'::text])))
 );
@@ -397,6 +439,10 @@ COMMENT ON TABLE public.areas IS '成片改造区域: current state; versions in
 COMMENT ON COLUMN public.areas.area_m2 IS '椭球面积 of the boundary (CGCS2000), m²';
 
 COMMENT ON COLUMN public.areas.pass IS 'every check of the saved answer passes (null: some figure missing)';
+
+COMMENT ON COLUMN public.areas.pinned_review_id IS 'the 报审 / 批准 review whose pinned check the area shows (null while draft or returned)';
+
+COMMENT ON COLUMN public.areas.approved_version IS 'the version in force by 批准 (null: none, or revoked by 撤销批准)';
 
 CREATE SEQUENCE public.areas_id_seq
     START WITH 1
@@ -845,6 +891,8 @@ CREATE SEQUENCE public.users_id_seq
 
 ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
 
+ALTER TABLE ONLY public.area_reviews ALTER COLUMN id SET DEFAULT nextval('public.area_reviews_id_seq'::regclass);
+
 ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
@@ -856,6 +904,9 @@ ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('publi
 ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('public.survey_patches_id_seq'::regclass);
 
 ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+
+ALTER TABLE ONLY public.area_reviews
+    ADD CONSTRAINT area_reviews_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.area_versions
     ADD CONSTRAINT area_versions_pkey PRIMARY KEY (area_id, version);
@@ -917,6 +968,8 @@ ALTER TABLE ONLY public.users
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_username_key UNIQUE (username);
 
+CREATE INDEX area_reviews_area_idx ON public.area_reviews USING btree (area_id, id);
+
 CREATE INDEX areas_district_status_idx ON public.areas USING btree (district_code, status) WHERE (deleted_at IS NULL);
 
 CREATE INDEX areas_geom_3857_idx ON public.areas USING gist (geom_3857);
@@ -956,6 +1009,8 @@ CREATE INDEX survey_patches_geom_3857_idx ON ONLY public.survey_patches USING gi
 CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree (layer_id);
 
 CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
+
+CREATE TRIGGER area_reviews_append_only BEFORE DELETE OR UPDATE ON public.area_reviews FOR EACH ROW EXECUTE FUNCTION public.area_reviews_append_only();
 
 CREATE TRIGGER area_versions_append_only BEFORE DELETE OR UPDATE ON public.area_versions FOR EACH ROW EXECUTE FUNCTION public.area_versions_append_only();
 
@@ -1025,11 +1080,23 @@ CREATE TRIGGER users_sessions_notify_update AFTER UPDATE ON public.users FOR EAC
 
 CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
+ALTER TABLE ONLY public.area_reviews
+    ADD CONSTRAINT area_reviews_area_id_area_version_fkey FOREIGN KEY (area_id, area_version) REFERENCES public.area_versions(area_id, version);
+
+ALTER TABLE ONLY public.area_reviews
+    ADD CONSTRAINT area_reviews_area_id_fkey FOREIGN KEY (area_id) REFERENCES public.areas(id);
+
+ALTER TABLE ONLY public.area_reviews
+    ADD CONSTRAINT area_reviews_rule_set_id_rule_set_version_fkey FOREIGN KEY (rule_set_id, rule_set_version) REFERENCES public.rule_sets(id, version);
+
 ALTER TABLE ONLY public.area_versions
     ADD CONSTRAINT area_versions_area_id_fkey FOREIGN KEY (area_id) REFERENCES public.areas(id);
 
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.areas
+    ADD CONSTRAINT areas_pinned_review_id_fkey FOREIGN KEY (pinned_review_id) REFERENCES public.area_reviews(id);
 
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_rule_set_id_rule_set_version_fkey FOREIGN KEY (rule_set_id, rule_set_version) REFERENCES public.rule_sets(id, version);
@@ -1066,6 +1133,10 @@ GRANT ALL ON SCHEMA survey_data TO biaotu_app;
 
 REVOKE ALL ON FUNCTION public.attach_survey_layer(layer bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.attach_survey_layer(layer bigint) TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.area_reviews TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.area_reviews_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.area_versions TO biaotu_app;
 

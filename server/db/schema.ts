@@ -261,6 +261,26 @@ export interface AreaTable {
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
   deleted_by: string | null;
+  pinned_review_id: ColumnType<number | null, number | null | undefined, number | null>;
+  approved_version: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** 审批记录 of a 成片改造区域, append-only: the check answer pinned at 报审 and 批准 (migration 0019). */
+export interface AreaReviewTable {
+  id: Generated<number>;
+  area_id: number;
+  area_version: number;
+  action: string;
+  from_status: string;
+  to_status: string;
+  note: string | null;
+  actor: string;
+  actor_name: string;
+  at: Timestamp;
+  rule_set_id: string | null;
+  rule_set_version: number | null;
+  pass: boolean | null;
+  result: ColumnType<CheckAnswer | null, string | null, string | null>;
 }
 
 /** Every save of a 成片改造区域, append-only, with the check body and its answer. */
@@ -310,5 +330,6 @@ export interface Database {
   rule_sets: RuleSetTable;
   areas: AreaTable;
   area_versions: AreaVersionTable;
+  area_reviews: AreaReviewTable;
   schema_migrations: SchemaMigrationTable;
 }

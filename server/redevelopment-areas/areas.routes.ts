@@ -1,22 +1,39 @@
 import type { FastifyRequest } from 'fastify';
 import {
-  AreaBody, AreaDeleted, AreaDetail, AreaList, AreaListQuery, AreaParams, AreaRestore, AreaRevision, AreaStatusChange, AreaVersionParams,
-  type AreaSummary, type SavedCheckInput,
+  AreaBody, AreaDeleted, AreaDetail, AreaList, AreaListQuery, AreaParams, AreaRecheck, AreaRestore, AreaReviseApproved, AreaRevision, AreaRevoke,
+  AreaStatusChange, AreaVersionParams, type AreaReview, type AreaSummary, type PinnedVerdict, type SavedCheckInput,
 } from '../../domain/api/areas.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
-import { AREA_TRANSITIONS, areaEditable, areaStatusLabel, type AreaStatus, type RedevelopmentMode } from '../../domain/redevelopment-areas.js';
+import {
+  AREA_REVISE, AREA_REVOKE, AREA_TRANSITIONS, areaAllowedSteps, areaDeletable, areaEditable, areaStatusLabel, reviewActionLabel, reviewActionOf, reviewNeedsNote,
+  type AreaReviewAction, type AreaStatus, type RedevelopmentMode,
+} from '../../domain/redevelopment-areas.js';
 import { ACTION_LABELS, roleCan } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Scope } from '../auth/scope.js';
 import { ApiError, GeometryError, NotFoundError, unlessRefused } from '../errors.js';
-import type { AreaContent, AreaRow, AreaVersionRow } from './areas.repository.js';
+import { overallPass, type AreaContent, type AreaReviewRow, type AreaRow, type AreaVersionRow, type PinnedReviewRow } from './areas.repository.js';
 
 const summaryOf = (row: AreaRow): AreaSummary => ({
   id: row.id, name: row.name, districtCode: row.district_code, districtName: row.district_name, status: row.status as AreaStatus,
   version: row.version, ruleSetId: row.rule_set_id, ruleSetVersion: row.rule_set_version, areaM2: row.area_m2, pass: row.pass,
-  updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by,
+  updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by, approvedVersion: row.approved_version,
+  pinned: row.pinned_action === null || row.pinned_version === null || row.pinned_rule_set_id === null || row.pinned_rule_set_version === null || row.pinned_at === null ? null : {
+    action: row.pinned_action as 'submit' | 'approve', version: row.pinned_version, ruleSetId: row.pinned_rule_set_id, ruleSetVersion: row.pinned_rule_set_version,
+    pass: row.pinned_pass, at: row.pinned_at.toISOString(),
+  },
 });
+
+const reviewOf = (row: AreaReviewRow): AreaReview => ({
+  id: row.id, version: row.area_version, action: row.action as AreaReviewAction, fromStatus: row.from_status as AreaStatus, toStatus: row.to_status as AreaStatus,
+  note: row.note, actor: row.actor, actorName: row.actor_name, at: row.at.toISOString(), ruleSetId: row.rule_set_id, ruleSetVersion: row.rule_set_version, pass: row.pass,
+});
+
+const pinnedOf = (row: PinnedReviewRow | undefined): PinnedVerdict | null => (row?.result && row.rule_set_id !== null && row.rule_set_version !== null ? {
+  action: row.action as 'submit' | 'approve', version: row.area_version, ruleSetId: row.rule_set_id, ruleSetVersion: row.rule_set_version, pass: row.pass,
+  at: row.at.toISOString(), actor: row.actor, actorName: row.actor_name, result: row.result,
+} : null);
 
 const districtOfRow = (row: AreaRow) => ({ code: row.district_code, name: row.district_name });
 
@@ -35,18 +52,39 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     return row;
   }
 
+  /**
+   * An area at its current version (or at `version`), with its versions and 审批记录. The verdict
+   * pinned at 报审 / 批准 comes with the area while it is submitted or approved, and with any
+   * version asked for by number that was ever submitted (its latest 批准, else its latest 报审).
+   */
   async function detail(row: AreaRow, version?: AreaVersionRow): Promise<AreaDetail> {
     const shown = version ?? (await areas.version(row.id, row.version))!;
-    const versions = await areas.versions(row.id);
+    const [versions, reviews] = await Promise.all([areas.versions(row.id), areas.reviews(row.id)]);
+    const approved = new Set(reviews.filter((entry) => entry.action === 'approve').map((entry) => entry.area_version));
+    const pinned = version === undefined
+      ? (row.pinned_review_id === null ? null : pinnedOf(await areas.review(row.pinned_review_id)))
+      : pinnedOf(await areas.pinnedOf(row.id, shown.version));
     return {
       ...summaryOf(row),
       ...(version ? { version: version.version, name: version.name, status: version.status as AreaStatus, ruleSetId: version.rule_set_id, ruleSetVersion: version.rule_set_version, areaM2: version.area_m2, pass: version.pass } : {}),
       mode: shown.mode as RedevelopmentMode, modeOther: shown.mode_other, targetLandUse: shown.target_land_use, input: shown.input, result: shown.result,
       versions: versions.map((entry) => ({
         version: entry.version, savedAt: entry.saved_at.toISOString(), savedBy: entry.saved_by, note: entry.note, status: entry.status as AreaStatus,
-        areaM2: entry.area_m2, pass: entry.pass, ruleSetVersion: entry.rule_set_version,
+        areaM2: entry.area_m2, pass: entry.pass, ruleSetVersion: entry.rule_set_version, approved: approved.has(entry.version),
       })),
+      pinnedVerdict: pinned,
+      reviews: reviews.map(reviewOf),
     };
+  }
+
+  /**
+   * The authoritative check of a saved version, run now against the current version of its rule
+   * set: what a 报审 pins (the rules in force when submitted) and what a 复核 shows.
+   */
+  async function checkSaved(scope: Scope, row: AreaRow, saved: SavedCheckInput) {
+    const body = { ...saved, parcels: saved.parcels ?? undefined, ruleSetVersion: undefined, excludeArea: row.id };
+    const { ruleSet, input } = unlessRefused(await checks.prepare(body));
+    return unlessRefused(await checks.run(ruleSet, input, scope)).answer;
   }
 
   /** Runs the authoritative check of a body and finds the district the area belongs to (in the writer's scope). */
@@ -70,12 +108,23 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     };
   }
 
-  const notEditable = (status: string) =>
-    new ApiError(409, 'not_editable', `该区域处于“${areaStatusLabel(status)}”状态，不能修改；如需修改，请先退回为草案。`, { status });
+  /** 409 naming what the area's status allows instead. */
+  const notAllowed = (what: string, status: string, approvedVersion: number | null) =>
+    new ApiError(409, 'not_editable', `该区域处于“${areaStatusLabel(status)}”状态，不能${what}；可执行：${areaAllowedSteps(status as AreaStatus, approvedVersion).join('、') || '无'}。`, {
+      status,
+    });
+  const notEditable = (status: string, approvedVersion: number | null = null) => notAllowed('修改', status, approvedVersion);
 
   function assertEditable(scope: Scope, row: AreaRow): void {
     scope.assertWritable(districtOfRow(row), '该区域');
-    if (!areaEditable(row.status as AreaStatus)) throw notEditable(row.status);
+    if (!areaEditable(row.status as AreaStatus)) throw notEditable(row.status, row.approved_version);
+  }
+
+  /** 403 unless the user's role may take this step. */
+  function assertRole(request: FastifyRequest, action: 'areas:write' | 'areas:review', step: string): void {
+    if (!roleCan(principalOf(request).role, action)) {
+      throw new ApiError(403, 'forbidden', `${step}需要“${ACTION_LABELS[action]}”的权限；请联系有权限的人员。`, { action });
+    }
   }
 
   /**
@@ -92,7 +141,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     return detail((await areas.find(row.id))!);
   }
 
-  const actorOf = (request: FastifyRequest) => ({ name: principalOf(request).username, requestId: request.id });
+  const actorOf = (request: FastifyRequest) => ({ name: principalOf(request).username, displayName: principalOf(request).displayName, requestId: request.id });
 
   app.get('/api/areas', {
     config: { permission: 'data:read' },
@@ -161,45 +210,112 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
   });
 
   app.post('/api/areas/:id/status', {
-    config: { permission: 'data:read' },
+    config: { permission: 'data:read', heavy: true },
     schema: {
-      tags: ['areas'], summary: 'Move an area along 草案 → 报审 → 批准 / 退回 (planners submit, officials decide)',
+      tags: ['areas'],
+      summary: 'Move an area along 草案 → 报审 → 批准 / 退回 (planners submit, officials decide); recorded in its 审批记录',
+      description: '报审 runs the check of the submitted version against the current version of its rule set and pins the answer; 批准 pins the submission\'s answer as reviewed. 退回 requires a note (the opinion). An approved area leaves 批准 only by /revoke or /revise.',
       params: AreaParams, body: AreaStatusChange, response: { 200: AreaDetail, ...REFUSALS },
     },
   }, async (request) => {
-    const principal = principalOf(request);
     const scope = scopeOf(request);
     const row = await readable(scope, request.params.id);
     const from = row.status as AreaStatus;
     const to = request.body.status;
     const transition = AREA_TRANSITIONS[from].find((candidate) => candidate.to === to);
     if (!transition) {
-      const allowed = AREA_TRANSITIONS[from].map((candidate) => areaStatusLabel(candidate.to)).join('、');
-      throw new ApiError(409, 'invalid_transition', `“${areaStatusLabel(from)}”的区域不能改为“${areaStatusLabel(to)}”；可改为：${allowed}`, { status: from });
+      throw new ApiError(409, 'invalid_transition', `“${areaStatusLabel(from)}”的区域不能改为“${areaStatusLabel(to)}”；可执行：${areaAllowedSteps(from, row.approved_version).join('、') || '无'}`, { status: from });
     }
-    if (!roleCan(principal.role, transition.action)) {
-      throw new ApiError(403, 'forbidden', `改为“${areaStatusLabel(to)}”需要“${ACTION_LABELS[transition.action]}”的权限；请联系有权限的人员。`, { action: transition.action });
-    }
+    assertRole(request, transition.action, `改为“${areaStatusLabel(to)}”`);
     scope.assertWritable(districtOfRow(row), '该区域', '审批');
-    if (!(await areas.setStatus(row.id, row.version, from, to, request.body.note ?? null, actorOf(request)))) {
+    const action = reviewActionOf(to);
+    const note = request.body.note?.trim() || null;
+    if (reviewNeedsNote(action) && !note) throw new ApiError(400, 'invalid_parameter', `${reviewActionLabel(action)}时请写明意见 (note)`, { parameter: 'note' });
+    const pinned = action === 'submit' ? { result: await checkSaved(scope, row, (await areas.version(row.id, row.version))!.input) } : null;
+    if (!(await areas.setStatus(row.id, row.version, from, to, action, note, pinned, actorOf(request)))) {
       throw new ApiError(409, 'version_conflict', '该区域的状态或内容刚被他人改变：请刷新后重试。');
     }
     return detail((await areas.find(row.id))!);
   });
 
+  app.post('/api/areas/:id/revoke', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['areas'],
+      summary: '撤销批准: an official takes an approval back (reason required); the area goes to 退回, the approval and its pinned verdict stay in its 审批记录',
+      params: AreaParams, body: AreaRevoke, response: { 200: AreaDetail, ...REFUSALS },
+    },
+  }, async (request) => {
+    const scope = scopeOf(request);
+    const row = await readable(scope, request.params.id);
+    if (row.status !== AREA_REVOKE.from) throw notAllowed('撤销批准（只有已批准的区域可以撤销）', row.status, row.approved_version);
+    assertRole(request, AREA_REVOKE.action, '撤销批准');
+    scope.assertWritable(districtOfRow(row), '该区域', '审批');
+    const reason = request.body.reason.trim();
+    if (!reason) throw new ApiError(400, 'invalid_parameter', '撤销批准时请写明原因 (reason)', { parameter: 'reason' });
+    if (!(await areas.revoke(row.id, row.version, reason, actorOf(request)))) {
+      throw new ApiError(409, 'version_conflict', '该区域的状态刚被他人改变：请刷新后重试。');
+    }
+    return detail((await areas.find(row.id))!);
+  });
+
+  app.post('/api/areas/:id/revise', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['areas'],
+      summary: '开始修订: a change to an approved area starts a new 草案 version (a copy of the approved one); the approved version stays in force until a newer one is approved',
+      params: AreaParams, body: AreaReviseApproved, response: { 200: AreaDetail, ...REFUSALS },
+    },
+  }, async (request) => {
+    const scope = scopeOf(request);
+    const row = await readable(scope, request.params.id);
+    if (row.status !== AREA_REVISE.from) throw notAllowed('开始修订（只有已批准的区域需要另起草案；草案与退回的区域可直接修改）', row.status, row.approved_version);
+    assertRole(request, AREA_REVISE.action, '开始修订');
+    scope.assertWritable(districtOfRow(row), '该区域');
+    if (row.version !== request.body.baseVersion) {
+      throw new ApiError(409, 'version_conflict', `该区域已是第 ${row.version} 版（您依据的是第 ${request.body.baseVersion} 版）：请刷新后重试。`, { currentVersion: row.version });
+    }
+    if (!(await areas.reviseApproved(row.id, row.version, request.body.note?.trim() || null, actorOf(request)))) {
+      throw new ApiError(409, 'version_conflict', '该区域的状态或内容刚被他人改变：请刷新后重试。');
+    }
+    return detail((await areas.find(row.id))!);
+  });
+
+  app.get('/api/areas/:id/recheck', {
+    config: { permission: 'data:read', heavy: true },
+    schema: {
+      tags: ['areas'],
+      summary: '按最新规则复核: the verdict as pinned (or as saved) beside a check of the same version against the current version of its rule set; writes nothing',
+      params: AreaParams, response: { 200: AreaRecheck, ...REFUSALS },
+    },
+  }, async (request) => {
+    const scope = scopeOf(request);
+    const row = await readable(scope, request.params.id);
+    const saved = (await areas.version(row.id, row.version))!;
+    const pinned = row.pinned_review_id === null ? null : pinnedOf(await areas.review(row.pinned_review_id));
+    const basis = pinned
+      ? { source: pinned.action, at: pinned.at, ruleSetVersion: pinned.ruleSetVersion, pass: pinned.pass, result: pinned.result }
+      : { source: 'save' as const, at: saved.saved_at.toISOString(), ruleSetVersion: saved.rule_set_version, pass: saved.pass, result: saved.result };
+    const current = await checkSaved(scope, row, saved.input);
+    return { version: row.version, basis, current: { ruleSetVersion: current.ruleSet.version, pass: overallPass(current), result: current } };
+  });
+
   app.delete('/api/areas/:id', {
     config: { permission: 'areas:write' },
     schema: {
-      tags: ['areas'], summary: 'Delete an area (soft: kept with its versions and history)',
+      tags: ['areas'], summary: 'Delete an area (soft: kept with its versions and history); only a 草案 or 退回 area with no approval in force',
       params: AreaParams, response: { 204: AreaDeleted, ...REFUSALS },
     },
   }, async (request, reply) => {
     const scope = scopeOf(request);
     const row = await readable(scope, request.params.id);
     scope.assertWritable(districtOfRow(row), '该区域', '删除');
-    if (row.status === 'approved') throw new ApiError(409, 'not_editable', '已批准的区域不能删除；如需撤销，请先由审核人员退回。');
+    if (!areaDeletable(row.status as AreaStatus, row.approved_version)) {
+      const why = row.approved_version !== null && row.status !== 'approved' ? `（第 ${row.approved_version} 版已批准，须先撤销批准）` : '';
+      throw notAllowed(`删除${why}`, row.status, row.approved_version);
+    }
     if (!(await areas.softDelete(row.id, actorOf(request)))) {
-      throw new ApiError(409, 'version_conflict', '该区域刚被他人批准或删除：请刷新后重试。');
+      throw new ApiError(409, 'version_conflict', '该区域刚被他人报审、批准或删除：请刷新后重试。');
     }
     return reply.code(204).send(null);
   });

@@ -94,8 +94,8 @@ describe('saved 成片改造区域', () => {
     expect((await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` })).statusCode).toBe(409);
     const wrongStep = await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'submitted' } });
     expect(wrongStep.statusCode).toBe(409);
-    expect(wrongStep.json().message).toContain('退回');
-    expect((await official.request({ method: 'POST', url: `/api/areas/${area.id}/status`, payload: { status: 'returned', note: '请补充配套' } })).json().status).toBe('returned');
+    expect(wrongStep.json().message).toContain('撤销批准');
+    expect((await official.request({ method: 'POST', url: `/api/areas/${area.id}/revoke`, payload: { reason: '请补充配套' } })).json().status).toBe('returned');
 
     // Deleted softly: gone from lists and reads, kept in the database with its versions.
     const deleted = await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` });
@@ -144,6 +144,8 @@ describe('saved 成片改造区域', () => {
       const { rows } = await sql<{ version: number; status: string }>`
         SELECT version, status FROM area_versions WHERE area_id = ${id} ORDER BY version`.execute(testApp.database.db);
       expect(rows.every((row) => row.status === 'draft'), JSON.stringify(rows)).toBe(true);
+      // A submitted area is not deleted: it is withdrawn to 草案 first.
+      if (submitted.statusCode === 200) expect((await planner.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status: 'draft' } })).statusCode).toBe(200);
       expect((await planner.request({ method: 'DELETE', url: `/api/areas/${id}` })).statusCode).toBe(204);
     }
     // The race of the issue (the 报审 landing while the edit's check runs) was met, and lost by the edit.

@@ -1,11 +1,11 @@
 import type { AreaStatus } from '@domain/redevelopment-areas.js';
-import type { AreaBody, AreaDetail, AreaList, AreaListQuery, AreaRestore, AreaRevision, AreaStatusChange, BoundaryFromFile, SavedCheckInput } from '@domain/api/areas.schemas.js';
+import type { AreaBody, AreaDetail, AreaList, AreaListQuery, AreaRecheck, AreaRestore, AreaReviseApproved, AreaRevision, AreaRevoke, AreaStatusChange, BoundaryFromFile, SavedCheckInput } from '@domain/api/areas.schemas.js';
 import type { CheckAnswer, CheckBody } from '@domain/api/checks.schemas.js';
 import type { ParcelFeatureCollection, ParcelsInBoxQuery } from '@domain/api/parcels.schemas.js';
 import { queryString, request, type QueryWithDefaults, type RequestOptions } from '../http/request.js';
 
-export type { AreaBody, AreaDetail, AreaList, AreaRevision, AreaSummary, AreaVersionSummary, BoundaryFromFile, SavedCheckInput } from '@domain/api/areas.schemas.js';
-export type { CheckAnswer, CheckBody, CheckedParcel, CheckFigures, CheckOverlap, PolygonFeatures } from '@domain/api/checks.schemas.js';
+export type { AreaBody, AreaDetail, AreaList, AreaRecheck, AreaReview, AreaRevision, AreaSummary, AreaVersionSummary, BoundaryFromFile, PinnedVerdict, SavedCheckInput } from '@domain/api/areas.schemas.js';
+export type { CheckAnswer, CheckBody, CheckedParcel, CheckFigures, CheckOverlap, CheckResult, PolygonFeatures } from '@domain/api/checks.schemas.js';
 export type { ParcelFeatureCollection, ParcelFeatureProperties } from '@domain/api/parcels.schemas.js';
 
 /** 总计容, 配套用房计容 and 工业厂房建筑面积 (m²) as a saved area carries them (null: not entered). */
@@ -51,6 +51,23 @@ export function restoreAreaVersion(id: number, version: number, baseVersion: num
 export function changeAreaStatus(id: number, status: AreaStatus, note: string | undefined, options?: RequestOptions): Promise<AreaDetail> {
   const body: AreaStatusChange = note ? { status, note } : { status };
   return request('POST', `/api/areas/${encodeURIComponent(String(id))}/status`, body, options);
+}
+
+/** 撤销批准 (officials): the reason is required. */
+export function revokeApproval(id: number, reason: string, options?: RequestOptions): Promise<AreaDetail> {
+  const body: AreaRevoke = { reason };
+  return request('POST', `/api/areas/${encodeURIComponent(String(id))}/revoke`, body, options);
+}
+
+/** 开始修订 of an approved area: a new draft version; the approved one stays. */
+export function reviseApproved(id: number, baseVersion: number, options?: RequestOptions): Promise<AreaDetail> {
+  const body: AreaReviseApproved = { baseVersion };
+  return request('POST', `/api/areas/${encodeURIComponent(String(id))}/revise`, body, options);
+}
+
+/** 按最新规则复核: the pinned verdict beside the current rules' (writes nothing). */
+export function recheckArea(id: number, options?: RequestOptions): Promise<AreaRecheck> {
+  return request('GET', `/api/areas/${encodeURIComponent(String(id))}/recheck`, undefined, options);
 }
 
 export function deleteArea(id: number, options?: RequestOptions): Promise<void> {

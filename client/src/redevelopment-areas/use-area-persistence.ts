@@ -1,8 +1,12 @@
-import { computed, reactive, ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef } from 'vue';
+import { computed, h, reactive, ref, shallowRef, watch, type ComputedRef, type Ref, type ShallowRef, type VNode } from 'vue';
 import { ElMessage, ElMessageBox } from 'element-plus';
-import { AREA_TRANSITIONS, areaStatusLabel, type AreaStatus } from '@domain/redevelopment-areas.js';
+import { AREA_REVISE, AREA_REVOKE, AREA_TRANSITIONS, areaDeletable, reviewActionLabel, reviewActionOf, reviewNeedsNote, type AreaStatus } from '@domain/redevelopment-areas.js';
 import { roleCan } from '@domain/permissions.js';
-import { changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, restoreAreaVersion, updateArea, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type AreaDetail } from './areas.api.js';
+import {
+  changeAreaStatus, createArea, deleteArea, fetchArea, fetchAreas, fetchAreaVersion, recheckArea, restoreAreaVersion, reviseApproved, revokeApproval, updateArea,
+  type AreaDetail, type AreaRecheck, type AreaReview, type AreaSummary, type AreaVersionSummary, type CheckAnswer, type PinnedVerdict,
+} from './areas.api.js';
+import { failingLines, type CheckLine } from './approval.js';
 import { ApiError } from '../http/request.js';
 import type { StoredRuleSet } from '../rules/rules.api.js';
 import type { StatusAction } from './area-form-panel.vue';
@@ -58,6 +62,12 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
   const { showGeometryProblem, computeLive, intersectingIds, ensureBoundaryParcels, formPanel } = options;
 
   const versions = shallowRef<AreaVersionSummary[]>([]);
+  /** The approval side of the open area: pinned verdict, 审批记录, version in force. */
+  const approval = shallowRef<{ pinned: PinnedVerdict | null; reviews: AreaReview[]; approvedVersion: number | null }>({ pinned: null, reviews: [], approvedVersion: null });
+
+  function showApproval(area: Pick<AreaDetail, 'pinnedVerdict' | 'reviews' | 'approvedVersion'> | null): void {
+    approval.value = { pinned: area?.pinnedVerdict ?? null, reviews: area?.reviews ?? [], approvedVersion: area?.approvedVersion ?? null };
+  }
   const listQuery = reactive({ district: '', status: '' as AreaStatus | '' });
   const list = shallowRef<AreaSummary[]>([]);
   const listTotal = ref(0);
@@ -101,6 +111,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
   function showSaved(area: AreaDetail, fit: boolean): void {
     editor.load(area);
     versions.value = area.versions ?? [];
+    showApproval(area);
     serverAnswer.value = area.result ?? null;
     serverFor.value = area.result ? { content: editor.snapshot.content, ruleSetId: editor.snapshot.meta.ruleSetId } : null;
     serverError.value = '';
@@ -130,6 +141,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
     if (!(await confirmDiscard())) return;
     editor.startNew(ruleSets.value.some((set) => set.id === 'xiamen-new-industrial') ? 'xiamen-new-industrial' : ruleSets.value[0]?.id);
     versions.value = [];
+    showApproval(null);
     serverAnswer.value = null;
     serverFor.value = null;
     view()?.showProblem(null, null);
@@ -173,6 +185,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
       ElMessage({ type: 'success', message: `已保存：${answer.name}（第 ${answer.version} 版）`, grouping: true });
       if (answer.versions) versions.value = answer.versions;
       else void refreshVersions(answer.id);
+      showApproval(answer);
       view()?.reloadSavedAreas();
       void loadList();
     } catch (error) {
@@ -204,46 +217,126 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
   }
 
   const STATUS_ACTION_LABELS: Record<AreaStatus, string> = { submitted: '报审', approved: '批准', returned: '退回', draft: '撤回为草案' };
+  const STATUS_ACTION_TYPES: Record<AreaStatus, StatusAction['type']> = { submitted: 'primary', approved: 'success', returned: 'danger', draft: 'default' };
 
+  /** The status changes the user's role may make, and 撤销批准 / 开始修订 on an approved area. */
   const statusActions = computed<StatusAction[]>(() => {
     const status = state.value.status;
     if (!status || state.value.areaId === null) return [];
-    return AREA_TRANSITIONS[status]
+    const actions: StatusAction[] = AREA_TRANSITIONS[status]
       .filter((transition) => roleCan(role.value, transition.action))
-      .map((transition) => ({ to: transition.to, label: STATUS_ACTION_LABELS[transition.to] }));
+      .map((transition) => ({ key: transition.to, label: STATUS_ACTION_LABELS[transition.to], type: STATUS_ACTION_TYPES[transition.to] }));
+    if (status === AREA_REVISE.from && roleCan(role.value, AREA_REVISE.action)) actions.push({ key: 'revise', label: '开始修订（新草案版本）', type: 'default' });
+    if (status === AREA_REVOKE.from && roleCan(role.value, AREA_REVOKE.action)) actions.push({ key: 'revoke', label: '撤销批准', type: 'danger' });
+    return actions;
   });
 
-  async function changeStatus(to: AreaStatus): Promise<void> {
-    const { areaId, dirty, name } = { ...state.value, name: state.value.meta.name };
+  const canDelete = computed(() => state.value.status !== null && areaDeletable(state.value.status, approval.value.approvedVersion));
+
+  /** The dialog's text: what is about to happen, and the checks that fail (as the step will pin or decide them). */
+  function stepMessage(text: string, failing: { lines: CheckLine[]; ruleSetVersion: number } | null, ask: string): () => VNode {
+    return () => h('div', { class: 'area-step' }, [
+      h('p', { style: 'margin:0' }, text),
+      failing === null ? null : failing.lines.length === 0
+        ? h('p', { class: 'area-step__ok', 'data-testid': 'status-all-pass' }, `按第 ${failing.ruleSetVersion} 版规则，全部校验通过。`)
+        : h('div', { class: 'area-step__failing', 'data-testid': 'status-failing' }, [
+          h('p', { style: 'color:#b1362d;font-weight:600;margin:8px 0 4px' }, `注意：按第 ${failing.ruleSetVersion} 版规则，有 ${failing.lines.length} 项校验未通过：`),
+          h('ul', { style: 'margin:0;padding-left:18px;color:#b1362d' }, failing.lines.map((line) => h('li', `${line.name}：${line.value}（限值 ${line.limit}）`))),
+        ]),
+      h('p', { style: 'margin:8px 0 0;color:#5c6677' }, ask),
+    ]);
+  }
+
+  /** Asks for the note or opinion (required for 退回 and 撤销批准); null when the user cancelled. */
+  async function askNote(title: string, message: () => VNode, confirm: string, required: string | null): Promise<string | null> {
+    try {
+      const answer = (await ElMessageBox.prompt(message, title, {
+        confirmButtonText: confirm,
+        cancelButtonText: '取消',
+        inputPlaceholder: required ?? '说明（可选）',
+        inputValidator: (value: string) => (required && !value?.trim() ? `请填写${required}` : true),
+        customClass: 'area-step-dialog',
+      })) as { value?: string };
+      return answer.value?.trim() ?? '';
+    } catch {
+      return null;
+    }
+  }
+
+  /** The failing checks a 报审 would pin: the saved version checked against the rules in force now. */
+  async function failingAtSubmit(areaId: number): Promise<{ lines: CheckLine[]; ruleSetVersion: number } | null> {
+    try {
+      const recheck = await recheckArea(areaId, { quiet: true });
+      return { lines: failingLines(recheck.current.result), ruleSetVersion: recheck.current.ruleSetVersion };
+    } catch {
+      const saved = serverAnswer.value;
+      return saved ? { lines: failingLines(saved), ruleSetVersion: saved.ruleSet.version } : null;
+    }
+  }
+
+  async function changeStatus(key: StatusAction['key']): Promise<void> {
+    const { areaId, dirty, name, version } = { ...state.value, name: state.value.meta.name };
     if (areaId === null) return;
     if (dirty) {
       ElMessage({ type: 'warning', message: '请先保存修改，再变更状态' });
       return;
     }
-    let note: string | undefined;
     try {
-      const answer = (await ElMessageBox.prompt(`将“${name}”改为「${areaStatusLabel(to)}」。${to === 'returned' ? '请写明退回原因：' : '说明（可选）：'}`, STATUS_ACTION_LABELS[to], {
-        confirmButtonText: STATUS_ACTION_LABELS[to],
-        cancelButtonText: '取消',
-        inputPlaceholder: to === 'returned' ? '退回原因' : '说明',
-        inputValidator: (value: string) => (to === 'returned' && !value?.trim() ? '请填写退回原因' : true),
-      })) as { value?: string };
-      note = answer.value?.trim() || undefined;
-    } catch {
-      return;
-    }
-    try {
-      const answer = await changeAreaStatus(areaId, to, note, { quiet: true });
-      if (answer?.status) editor.noteStatus(answer.status, answer.version ?? state.value.version ?? 1);
-      else showSaved(await fetchArea(areaId), false);
-      ElMessage({ type: 'success', message: `已${STATUS_ACTION_LABELS[to]}`, grouping: true });
-      if (answer?.versions) versions.value = answer.versions;
-      else void refreshVersions(areaId);
+      let answer: AreaDetail;
+      if (key === 'revise') {
+        try {
+          await ElMessageBox.confirm(`以已批准的第 ${version} 版为底稿另起一个草案版本？第 ${version} 版及其审批结论保持不变，新版本须重新报审、批准。`, '开始修订', {
+            confirmButtonText: '开始修订', cancelButtonText: '取消', type: 'info',
+          });
+        } catch {
+          return;
+        }
+        answer = await reviseApproved(areaId, version ?? 1, { quiet: true });
+      } else if (key === 'revoke') {
+        const pinned = approval.value.pinned;
+        const text = `撤销“${name}”第 ${version} 版的批准？区域将退回规划人员；原批准${pinned ? `（按第 ${pinned.ruleSetVersion} 版规则核查）` : ''}及其结论保留在审批记录中。`;
+        const reason = await askNote('撤销批准', stepMessage(text, null, '请写明撤销原因：'), '撤销批准', '撤销原因');
+        if (reason === null) return;
+        answer = await revokeApproval(areaId, reason, { quiet: true });
+      } else {
+        const action = reviewActionOf(key);
+        const failing = action === 'submit' ? await failingAtSubmit(areaId)
+          : action === 'approve' && approval.value.pinned ? { lines: failingLines(approval.value.pinned.result), ruleSetVersion: approval.value.pinned.ruleSetVersion }
+            : null;
+        const required = reviewNeedsNote(action) ? `${reviewActionLabel(action)}意见` : null;
+        const lead = action === 'approve' ? `批准“${name}”第 ${version} 版？批准后区域锁定，结论按报审时的规则版本保存。`
+          : action === 'submit' ? `将“${name}”第 ${version} 版报审？报审后不能修改，校验结论按当前规则保存。`
+            : `将“${name}”改为「${STATUS_ACTION_LABELS[key]}」。`;
+        const ask = required ? `请写明${required}：` : action === 'submit' ? '报审说明（可选）：' : '审批意见（可选）：';
+        const anyFailing = failing !== null && failing.lines.length > 0;
+        const confirm = anyFailing && action === 'submit' ? '仍然报审' : anyFailing && action === 'approve' ? '仍然批准' : STATUS_ACTION_LABELS[key];
+        const note = await askNote(STATUS_ACTION_LABELS[key], stepMessage(lead, failing, ask), confirm, required);
+        if (note === null) return;
+        answer = await changeAreaStatus(areaId, key, note || undefined, { quiet: true });
+      }
+      showSaved(answer, false);
+      ElMessage({ type: 'success', message: key === 'revise' ? `已开始修订：第 ${answer.version} 版（草案）` : key === 'revoke' ? '已撤销批准' : `已${STATUS_ACTION_LABELS[key]}`, grouping: true });
       if (!editable.value && tool.value !== 'browse') selectTool('browse');
       view()?.reloadSavedAreas();
       void loadList();
     } catch (error) {
       if (error instanceof ApiError) ElMessage({ type: 'error', message: error.message, showClose: true, duration: 8000 });
+    }
+  }
+
+  const rechecked = reactive<{ visible: boolean; loading: boolean; data: AreaRecheck | null }>({ visible: false, loading: false, data: null });
+
+  /** 按最新规则复核: shown beside the pinned verdict; writes nothing. */
+  async function recheck(): Promise<void> {
+    const { areaId } = state.value;
+    if (areaId === null) return;
+    Object.assign(rechecked, { visible: true, loading: true, data: null });
+    try {
+      rechecked.data = await recheckArea(areaId);
+    } catch {
+      rechecked.visible = false;
+    } finally {
+      rechecked.loading = false;
     }
   }
 
@@ -264,6 +357,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
       await deleteArea(areaId, { quiet: true });
       editor.startNew(state.value.meta.ruleSetId);
       versions.value = [];
+      showApproval(null);
       serverAnswer.value = null;
       serverFor.value = null;
       ElMessage({ type: 'success', message: `已删除：${meta.name}` });
@@ -335,6 +429,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
   return {
     versions, listQuery, list, listTotal, listLoading, listError, listUnavailable, saving,
     loadList, openArea, createNew, save, statusActions, changeStatus, removeArea, restore, compared, compare,
+    approval, canDelete, rechecked, recheck,
     onBeforeUnload, onLinkClick,
   };
 }

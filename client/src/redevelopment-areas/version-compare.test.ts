@@ -6,7 +6,7 @@ function version(number: number, supportingM2: number, pass: boolean): AreaDetai
   return {
     id: 1, name: '高林片区', districtCode: '350206', districtName: '湖里区', status: 'draft', version: number,
     ruleSetId: 'xiamen-new-industrial', ruleSetVersion: 1, areaM2: 100000, pass,
-    updatedAt: '2024-05-01T08:00:00.000Z', updatedBy: 'planner',
+    updatedAt: '2024-05-01T08:00:00.000Z', updatedBy: 'planner', approvedVersion: null, pinned: null, pinnedVerdict: null, reviews: [],
     mode: 'government_entrusted', modeOther: null, targetLandUse: null,
     input: {
       ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary: { type: 'Polygon', coordinates: [] },
