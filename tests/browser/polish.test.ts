@@ -86,8 +86,8 @@ describe('first load and small things (issue 13)', () => {
 
   it('prints the parcel card alone on A4, without header or map, and the figures without a card', async () => {
     const { page, testApp } = session;
-    await page.click('[data-testid="nav-map"]');
-    await page.waitForSelector('body[data-map-ready="true"]');
+    await page.context().clearCookies();
+    await logIn(session, 'viewer');
     const { rows: [parcel] } = await sql<{ code: string; lon: number; lat: number }>`
       SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
       FROM parcels WHERE district_code = '350206' ORDER BY area_m2 DESC LIMIT 1`.execute(testApp.database.db);
