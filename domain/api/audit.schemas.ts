@@ -22,7 +22,9 @@ export const AuditQuery = Type.Object({
   entity: Type.Optional(Type.String({ maxLength: 32 })),
   action: Type.Optional(Type.String({ maxLength: 32 })),
   entityId: Type.Optional(Type.String({ maxLength: 64 })),
-  parcelCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '宗地编号: the changes of that parcel (also deleted or renumbered)' })),
+  parcelCode: Type.Optional(Type.String({
+    minLength: 1, maxLength: 64, pattern: '^[^\\x00-\\x1f]+$', description: '宗地编号: the changes of that parcel (also deleted or renumbered); no control characters',
+  })),
   from: Type.Optional(DateString({ description: 'YYYY-MM-DD, inclusive' })),
   to: Type.Optional(DateString({ description: 'YYYY-MM-DD, inclusive' })),
   page: PageNumber,
