@@ -135,4 +135,26 @@ describe('first load and small things (issue 13)', () => {
       await page.emulateMedia({ media: 'screen' });
     }
   });
+
+  it('shows every gauge title whole at the widths the 成片改造区域 page is used at', async () => {
+    const { page } = session;
+    await page.context().clearCookies();
+    await logIn(session, 'planner-huli');
+    await page.click('[data-testid="nav-areas"]');
+    await page.waitForSelector('[data-testid="area-gauges"] .gauge__title');
+    try {
+      for (const width of [1440, 1280, 1024]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.waitForTimeout(300);
+        const cut = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="area-gauges"] .gauge__title')]
+          .filter((title) => title.scrollWidth > title.clientWidth + 1 || title.scrollHeight > title.clientHeight + 1)
+          .map((title) => title.textContent));
+        expect(cut, `${width} px`).toEqual([]);
+        expect(await page.locator('[data-testid="area-gauges"] .gauge__title').count()).toBeGreaterThan(4);
+        keep(`gauges-${width}.png`, await page.locator('[data-testid="area-gauges"]').screenshot());
+      }
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
 });
