@@ -146,7 +146,7 @@ describe('first load and small things (issue 13)', () => {
       for (const width of [1440, 1280, 1024]) {
         await page.setViewportSize({ width, height: 900 });
         await page.waitForTimeout(300);
-        const cut = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('[data-testid="area-gauges"] .gauge__title')]
+        const cut = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('[data-testid="area-gauges"] .gauge__title'))
           .filter((title) => title.scrollWidth > title.clientWidth + 1 || title.scrollHeight > title.clientHeight + 1)
           .map((title) => title.textContent));
         expect(cut, `${width} px`).toEqual([]);
