@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
+import { precompressPlugin } from '../scripts/precompress.js';
 
 const clientDirectory = fileURLToPath(new URL('.', import.meta.url));
 const repositoryDirectory = fileURLToPath(new URL('..', import.meta.url));
@@ -12,7 +13,8 @@ const serverOrigin = process.env.BIAOTU_SERVER ?? 'http://127.0.0.1:8080';
 export default defineConfig({
   root: clientDirectory,
   base: '/',
-  plugins: [vue()],
+  // Brotli and gzip copies beside the built files, served by @fastify/static (server/app.ts).
+  plugins: [vue(), precompressPlugin()],
   resolve: {
     alias: { '@domain': domainDirectory },
   },

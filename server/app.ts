@@ -4,7 +4,6 @@ import path from 'node:path';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -31,6 +30,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { districtsRoutes } from './districts/districts.routes.js';
 import { registerErrorHandler } from './errors.js';
 import { registerRequestLimits } from './request-limits.js';
+import { registerClient } from './static-client.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importServicePlugin } from './imports/imports.service.js';
@@ -127,10 +127,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
-  const clientDirectory = options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist');
-  if (fs.existsSync(path.join(clientDirectory, 'index.html'))) {
-    await app.register(fastifyStatic, { root: clientDirectory, prefix: '/', wildcard: true, index: ['index.html'] });
-  }
+  await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ROLE_CODES } from '../permissions.js';
-import { StringEnum } from './common.schemas.js';
+import { Nullable, StringEnum } from './common.schemas.js';
 
 /** A district or city of a user's 管辖范围 ('350200' = the whole city). */
 export const UserScope = Type.Object({ code: Type.String(), name: Type.String() });
@@ -19,6 +19,13 @@ export type SessionUser = Static<typeof SessionUser>;
 
 export const Session = Type.Object({ user: SessionUser, csrfToken: Type.String({ description: 'send as x-csrf-token on every write' }) });
 export type Session = Static<typeof Session>;
+
+/**
+ * `GET /api/auth/session`: the session if the cookie holds one, else `session: null` — always 200, so a
+ * browser opening the login page logs no failed request (`GET /api/auth/me` answers 401 instead).
+ */
+export const SessionProbe = Type.Object({ session: Nullable(Session) });
+export type SessionProbe = Static<typeof SessionProbe>;
 
 export const LoginBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 64 }),

@@ -4,6 +4,7 @@ import type { AuditPage, AuditQuery } from '../../domain/api/audit.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database, HistoryTable } from '../db/schema.js';
+import { actorNameSql, parcelCodeSql, subjectSql } from './audit.sql.js';
 
 /** An event of the audit log that is not a row change (the triggers record those). */
 export interface AuditEvent {
@@ -48,11 +49,13 @@ export function createAuditRepository(db: DatabaseClient) {
       if (filter.entity) query = query.where('entity', '=', filter.entity);
       if (filter.action) query = query.where('action', '=', filter.action as HistoryTable['action']);
       if (filter.entityId) query = query.where('entity_id', '=', filter.entityId);
+      if (filter.parcelCode) query = query.where(parcelCodeSql(filter.parcelCode.trim()));
       if (filter.from) query = query.where('at', '>=', sql<Date>`${filter.from}::date`);
       if (filter.to) query = query.where('at', '<', sql<Date>`${filter.to}::date + 1`);
       const { total } = await query.select((select) => select.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
       const rows = await query
         .select(['id', 'at', 'actor', 'action', 'entity', 'entity_id as entityId', 'request_id as requestId', 'before', 'after'])
+        .select([actorNameSql.as('actorName'), subjectSql.as('subject')])
         .orderBy('id', 'desc')
         .limit(filter.pageSize)
         .offset((filter.page - 1) * filter.pageSize)

@@ -1,5 +1,5 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
-import { LoginBody, NoContent, PasswordChangeBody, Session } from '../../domain/api/auth.schemas.js';
+import { LoginBody, NoContent, PasswordChangeBody, Session, SessionProbe } from '../../domain/api/auth.schemas.js';
 import { authEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
 import { ApiError } from '../errors.js';
@@ -84,6 +84,15 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'authenticated' },
     schema: { tags: ['auth'], summary: '当前用户 and the CSRF token of the session', response: { 200: Session, 401: ErrorBody } },
   }, async (request) => ({ user: userBody(principalOf(request)), csrfToken: request.csrfToken! }));
+
+  // Public: a browser without a session gets 200 { session: null }, not a 401 in its console. A user
+  // who must change the password gets the session (mustChangePassword), as /me answers them.
+  app.get('/api/auth/session', {
+    config: { permission: 'public' },
+    schema: { tags: ['auth'], summary: '登录状态: the session of the cookie, or null when there is none (never 401)', response: { 200: SessionProbe } },
+  }, async (request) => ({
+    session: request.principal && request.csrfToken ? { user: userBody(request.principal), csrfToken: request.csrfToken } : null,
+  }));
 
   app.post('/api/auth/logout', {
     config: { permission: 'authenticated' },

@@ -27,7 +27,7 @@ export async function ensureRuleSets(db: DatabaseClient, fixture = RULE_SETS_FIX
     const result = await db.insertInto('rule_sets')
       .values({
         id: ruleSet.id, version: 1, city: ruleSet.city, name: ruleSet.name, rules: JSON.stringify(ruleSet.rules),
-        note: '随产品提供的初始版本 (fixtures/rule-sets.json)', created_by: 'system',
+        note: '随产品提供的初始版本', created_by: 'system',
       })
       .onConflict((conflict) => conflict.columns(['id', 'version']).doNothing())
       .executeTakeFirst();

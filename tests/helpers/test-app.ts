@@ -17,7 +17,7 @@ export interface TestApp {
 }
 
 /** The real app over the run's fresh PostGIS database (see tests/global-setup.ts). */
-export async function createTestApp(env: Record<string, string> = {}, logger: boolean | object = false): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, logger: boolean | object = false, clientDirectory?: string): Promise<TestApp> {
   const databaseUrl = inject('databaseUrl');
   const settings = readSettings({ PORT: '0', ...env });
   // As the server runs (scripts/start.ts), with fewer interactive connections: test files run side by side.
@@ -25,7 +25,7 @@ export async function createTestApp(env: Record<string, string> = {}, logger: bo
     ...settings.databasePools, interactive: { ...settings.databasePools.interactive, connections: Math.min(8, settings.databasePools.interactive.connections) },
   });
   const database = pools.interactive;
-  const app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: { url: databaseUrl }, logger });
+  const app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: { url: databaseUrl }, logger, clientDirectory });
   return {
     app,
     database,

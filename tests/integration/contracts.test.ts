@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditPage } from '../../domain/api/audit.schemas.js';
-import { Session as SessionSchema } from '../../domain/api/auth.schemas.js';
+import { Session as SessionSchema, SessionProbe } from '../../domain/api/auth.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { DistrictList, DistrictStats } from '../../domain/api/districts.schemas.js';
 import { Health } from '../../domain/api/health.schemas.js';
@@ -120,6 +120,11 @@ describe('auth', () => {
     assertMatchesContract(SessionSchema, loggedIn.json());
     const session = await login(testApp.app, username, 'Contract-initial-2026');
     assertMatchesContract(SessionSchema, await body(session, '/api/auth/me'));
+    const probed = await body(session, '/api/auth/session') as SessionProbe;
+    assertMatchesContract(SessionProbe, probed);
+    expect(probed.session?.user.username).toBe(username);
+    const anonymous = await testApp.app.inject({ method: 'GET', url: '/api/auth/session' });
+    expect([anonymous.statusCode, anonymous.json()]).toEqual([200, { session: null }]);
     const changed = await session.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'Contract-initial-2026', newPassword: 'Contract-final-2026' } });
     expect([changed.statusCode, changed.body]).toEqual([204, '']);
     const wrong = await session.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'not-the-password', newPassword: 'Contract-other-2026' } });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auditActorText,
+  auditSubject,
+  fileNameOnly,
   auditActionLabel,
   auditEntityLabel,
   camelCase,
@@ -28,7 +31,7 @@ describe('change rows', () => {
     expect(changeLabel('parcels', 'planned_function')).toBe('规划用地功能');
     expect(changeLabel('parcels', 'buildingCoverage')).toBe('建筑密度(建筑系数)');
     expect(changeLabel('users', 'display_name')).toBe('姓名');
-    expect(changeLabel('parcels', 'no_such_column')).toBe('no_such_column');
+    expect(changeLabel('parcels', 'no_such_column')).toBe('其他字段（no_such_column）');
   });
 
   it('formats parcel values with labels, units and percentages', () => {
@@ -88,5 +91,59 @@ describe('change rows', () => {
     const before = { scopes: ['350206'] };
     expect(changeRows('users', before, { scopes: ['350206'] })).toEqual([]);
     expect(changeRows('users', before, { scopes: ['350206', '350203'] })).toHaveLength(1);
+  });
+
+  // Issue 13, item 5: every column and event detail the log records reads as Chinese.
+  it('labels every column the triggers and events record, and hides internal ones', () => {
+    const recorded: Record<string, string[]> = {
+      parcels: ['code', 'district_code', 'owner', 'town_or_park', 'location', 'contract_no', 'certificate_no', 'registered_area_m2', 'area_m2',
+        'land_use_code', 'planned_function', 'undeveloped_area_m2', 'admin_facility_share', 'floor_area_m2', 'floor_area_ratio', 'building_coverage',
+        'industry_code', 'investment_intensity', 'output_per_mu', 'tax_per_mu', 'production_start', 'production_stop', 'meets_safety',
+        'meets_environment', 'meets_energy', 'status', 'inefficiency_type', 'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom',
+        'created_at', 'updated_at', 'updated_by'],
+      districts: ['code', 'name', 'level', 'parent_code', 'geom', 'area_m2', 'updated_at'],
+      users: ['username', 'display_name', 'role', 'disabled', 'must_change_password', 'created_at', 'updated_at'],
+      user_scopes: ['district_code'],
+      auth: ['ip', 'failures', 'reason'],
+      imports: ['kind', 'inserted', 'updated', 'skipped', 'file'],
+      survey_layers: ['year', 'features', 'file'],
+      areas: ['version', 'status', 'name', 'areaM2', 'pass', 'ruleSet', 'note', 'deleted'],
+      rule_sets: ['version', 'city', 'name', 'rules', 'note', 'createdBy', 'createdAt'],
+      tile_cache: ['stored'],
+    };
+    for (const [entity, keys] of Object.entries(recorded)) {
+      for (const key of keys) expect(changeLabel(entity, key), `${entity}.${key}`).toMatch(/^[^a-z_]*$/);
+    }
+    expect(changeLabel('user_scopes', 'district_code')).toBe('管辖范围（行政区）');
+    expect(changeLabel('rule_sets', 'note')).toBe('修订说明');
+    // Internal numbers, derived geometry and slugs are not rows of the diff.
+    const rows = changeRows('user_scopes', null, { user_id: 7, district_code: '350206' }, { district: (code) => (code === '350206' ? '湖里区' : undefined) });
+    expect(rows).toEqual([{ key: 'district_code', label: '管辖范围（行政区）', before: '—', after: '湖里区（350206）' }]);
+    expect(changeRows('rule_sets', null, { id: 'xiamen-new-industrial', name: '厦门 新型产业用地' }).map((row) => row.key)).toEqual(['name']);
+    expect(changeRows('parcels', { geom_3857: 'a', label_point: 'b', area_m2: 1 }, { geom_3857: 'c', label_point: 'd', area_m2: 2 }).map((row) => row.key)).toEqual(['area_m2']);
+    expect(changeRows('survey_layers', null, { layerId: 3, importId: 'uuid', year: 2024, file: '/home/zhang/数据/2024变更.gdb.zip' }).map((row) => [row.label, row.after]))
+      .toEqual([['年份', '2024'], ['文件', '2024变更.gdb.zip']]);
+  });
+
+  it('words values by code: statuses, rule sets, kinds, reasons, file names', () => {
+    const names = { ruleSet: (id: string) => (id === 'xiamen-new-industrial' ? '厦门 新型产业用地 成片改造' : undefined) };
+    expect(changeValueText('areas', 'ruleSet', 'xiamen-new-industrial v2', names)).toBe('厦门 新型产业用地 成片改造 第 2 版');
+    expect(changeValueText('areas', 'ruleSet', 'unknown-set v1', names)).toBe('规则集 第 1 版');
+    expect(changeValueText('areas', 'status', 'submitted')).toBe('报审');
+    expect(changeValueText('areas', 'pass', false)).toBe('不通过');
+    expect(changeValueText('imports', 'kind', 'survey')).toBe('变更调查图斑');
+    expect(changeValueText('auth', 'reason', 'unknown_user')).toBe('用户名不存在');
+    expect(changeValueText('imports', 'file', 'C:\\data\\parcels.zip')).toBe('parcels.zip');
+    expect(fileNameOnly('/')).toBe('上传文件');
+    expect(auditActionLabel('something_new')).toBe('其他操作（something_new）');
+  });
+
+  it('names the actor and the subject as people do', () => {
+    expect(auditActorText({ actor: 'admin', actorName: '系统管理员' })).toBe('系统管理员');
+    expect(auditActorText({ actor: 'seed', actorName: null })).toBe('系统（初始数据）');
+    const entry = { id: 1, at: '2026-12-01T00:00:00Z', actor: 'admin', actorName: null, action: 'import_commit', entity: 'survey_layers', entityId: '4', subject: null, requestId: null, before: null, after: { year: 2024 } };
+    expect(auditSubject(entry)).toBe('2024 年地类图斑');
+    expect(auditSubject({ ...entry, entity: 'parcels', subject: '350206-00012' })).toBe('350206-00012');
+    expect(auditSubject({ ...entry, entity: 'auth', action: 'login_failed', entityId: 'nobody', after: {} })).toBe('nobody（无此账号）');
   });
 });

@@ -1,6 +1,7 @@
 import { inefficiencyTypeLabel, redevelopmentIntentLabel, statusLabel } from '@domain/efficiency.js';
 import { PARCEL_FIELDS } from '@domain/parcel-fields.js';
 import { roleLabel } from '@domain/permissions.js';
+import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import type { AuditEntry } from './audit.api.js';
 import type { ParcelDetail } from '../parcels/parcels.api.js';
 import { EMPTY_VALUE, formatDate, parcelCardRow } from '../parcels/parcel-card-rows.js';
@@ -20,12 +21,14 @@ export const AUDIT_ACTIONS = [
   { code: 'clear', label: '清空' },
   { code: 'status', label: '状态变更' },
   { code: 'restore', label: '恢复版本' },
+  { code: 'supersede', label: '替换' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
   { code: 'parcels', label: '地块' },
   { code: 'districts', label: '行政区' },
   { code: 'users', label: '用户' },
+  { code: 'user_scopes', label: '用户管辖范围' },
   { code: 'auth', label: '登录会话' },
   { code: 'imports', label: '数据导入' },
   { code: 'survey_layers', label: '变更调查图层' },
@@ -34,12 +37,61 @@ export const AUDIT_ENTITIES = [
   { code: 'tile_cache', label: '瓦片缓存' },
 ] as const;
 
+/** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */
 export function auditActionLabel(code: string): string {
-  return AUDIT_ACTIONS.find((action) => action.code === code)?.label ?? code;
+  return AUDIT_ACTIONS.find((action) => action.code === code)?.label ?? `其他操作（${code}）`;
 }
 
 export function auditEntityLabel(code: string): string {
-  return AUDIT_ENTITIES.find((entity) => entity.code === code)?.label ?? code;
+  return AUDIT_ENTITIES.find((entity) => entity.code === code)?.label ?? `其他记录（${code}）`;
+}
+
+/**
+ * Names the log's values refer to by code: districts (管辖范围, 所在行政区), rule sets (a 成片改造区域's
+ * 规则集), accounts (a scope row's user). The page fills them from the API; a missing name leaves
+ * the code.
+ */
+export interface AuditNames {
+  district?(code: string): string | undefined;
+  ruleSet?(id: string): string | undefined;
+  user?(id: string): string | undefined;
+}
+
+/** A path as its last part: the log shows which file, never where it lay on someone's disk. */
+export function fileNameOnly(value: string): string {
+  const name = value.split(/[\\/]/).pop()?.trim();
+  return name || '上传文件';
+}
+
+/**
+ * What an entry is about, for the 对象 column: the server's name for it (宗地编号, district, area or
+ * rule set name, an account's 姓名), else words from the entry itself.
+ */
+export function auditSubject(entry: AuditEntry): string {
+  if (entry.subject) return entry.subject;
+  const row = (entry.after ?? entry.before ?? {}) as Record<string, unknown>;
+  switch (entry.entity) {
+    case 'survey_layers':
+      return row.year ? `${String(row.year)} 年地类图斑` : '变更调查图层';
+    case 'imports':
+      return typeof row.file === 'string' ? fileNameOnly(row.file) : '上传文件';
+    case 'tile_cache':
+      return '全部瓦片缓存';
+    case 'parcels':
+      return entry.action === 'bulk_load' ? '全部地块' : EMPTY_VALUE;
+    case 'auth':
+      return entry.entityId && !/^[0-9]+$/.test(entry.entityId) ? `${entry.entityId}（无此账号）` : EMPTY_VALUE;
+    default:
+      return EMPTY_VALUE;
+  }
+}
+
+/** The actor as people know them: the 姓名, or words for the system's own writes. */
+export function auditActorText(entry: Pick<AuditEntry, 'actor' | 'actorName'>): string {
+  if (entry.actorName) return entry.actorName;
+  if (!entry.actor || entry.actor === 'system') return '系统';
+  if (entry.actor === 'seed') return '系统（初始数据）';
+  return entry.actor;
 }
 
 /** 'display_name' → 'displayName': the log holds database rows, the labels are keyed like the API. */
@@ -87,7 +139,45 @@ const COMMON_LABELS: Readonly<Record<string, string>> = {
   inserted: '新增',
   updated: '更新',
   skipped: '跳过',
+  note: '说明',
+  districtCode: '行政区',
+  code: '代码',
+  version: '版本',
+  status: '状态',
+  pass: '校验结果',
+  ruleSet: '规则集',
+  deleted: '已删除',
+  city: '城市',
+  rules: '规则',
+  createdBy: '修订人',
+  kind: '导入类型',
+  failures: '连续失败次数',
+  stored: '缓存瓦片数',
+  address: 'IP 地址',
 };
+
+/** Per-record labels where the common word would mislead. */
+const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  user_scopes: { districtCode: '管辖范围（行政区）', userId: '用户' },
+  rule_sets: { note: '修订说明', name: '规则集名称' },
+  areas: { note: '说明', areaM2: '面积' },
+  districts: { name: '行政区名称', code: '行政区划代码' },
+};
+
+/**
+ * Columns the log keeps that mean nothing to its readers: internal numbers (the subject names the
+ * record), geometry the database derives from the shape, a rule set's slug, an import's id.
+ */
+const HIDDEN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '*': ['id', 'geom3857', 'labelPoint'],
+  user_scopes: ['userId'],
+  survey_layers: ['layerId', 'importId'],
+};
+
+function hiddenKey(entity: string, key: string): boolean {
+  const name = camelCase(key);
+  return HIDDEN_KEYS['*'].includes(name) || (HIDDEN_KEYS[entity]?.includes(name) ?? false);
+}
 
 /**
  * Keys the log must never show even if a row carries them: password hashes, a password itself,
@@ -104,7 +194,7 @@ export function changeLabel(entity: string, key: string): string {
     const field = PARCEL_FIELDS.find((candidate) => candidate.key === name);
     if (field) return field.label;
   }
-  return COMMON_LABELS[name] ?? key;
+  return ENTITY_LABELS[entity]?.[name] ?? COMMON_LABELS[name] ?? `其他字段（${key}）`;
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
@@ -118,8 +208,42 @@ export function formatDateTime(value: string | null | undefined): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+const IMPORT_KINDS: Readonly<Record<string, string>> = { parcels: '地块', survey: '变更调查图斑' };
+const DISTRICT_LEVELS: Readonly<Record<string, string>> = { province: '省', city: '市', district: '区县', town: '乡镇街道' };
+const AUTH_REASONS: Readonly<Record<string, string>> = { unknown_user: '用户名不存在' };
+
+/** 'xiamen-new-industrial v2' (an area's rule set) → '厦门 新型产业用地 成片改造 第 2 版'. */
+function ruleSetText(value: string, names: AuditNames): string {
+  const match = /^(.+) v(\d+)$/.exec(value);
+  const id = match ? match[1] : value;
+  const name = names.ruleSet?.(id) ?? '规则集';
+  return match ? `${name} 第 ${match[2]} 版` : name;
+}
+
+function namedText(entity: string, key: string, value: unknown, names: AuditNames): string | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const text = String(value);
+  if (key === 'districtCode' || (entity === 'districts' && key === 'parentCode')) {
+    const name = names.district?.(text);
+    return name ? `${name}（${text}）` : text;
+  }
+  if (key === 'userId') return names.user?.(text) ?? text;
+  if (key === 'file') return fileNameOnly(text);
+  if (key === 'ruleSet') return ruleSetText(text, names);
+  if (entity === 'areas' && key === 'status') return areaStatusLabel(text);
+  if (entity === 'areas' && key === 'areaM2' && Number.isFinite(Number(value))) {
+    return `${Number(value).toLocaleString('zh-CN', { maximumFractionDigits: 2 })} m²`;
+  }
+  if (entity === 'imports' && key === 'kind') return IMPORT_KINDS[text] ?? text;
+  if (entity === 'districts' && key === 'level') return DISTRICT_LEVELS[text] ?? text;
+  if (entity === 'auth' && key === 'reason') return AUTH_REASONS[text] ?? text;
+  if (key === 'version' && /^[0-9]+$/.test(text)) return `第 ${text} 版`;
+  return null;
+}
+
 function genericText(key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+  if (key === 'pass' && typeof value === 'boolean') return value ? '通过' : '不通过';
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (key === 'role' && typeof value === 'string') return roleLabel(value);
   if (key === 'geometry' || key === 'geom') return '（图形数据）';
@@ -135,10 +259,12 @@ function genericText(key: string, value: unknown): string {
  * A logged value as the card would show it: labels for codes, units, percentages for fractions.
  * The log keeps database values (numerics may arrive as strings), so numbers are read leniently.
  */
-export function changeValueText(entity: string, key: string, value: unknown): string {
+export function changeValueText(entity: string, key: string, value: unknown, names: AuditNames = {}): string {
   const name = camelCase(key);
-  if (entity !== 'parcels') return genericText(name, value);
   if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+  const named = namedText(entity, name, value, names);
+  if (named !== null) return named;
+  if (entity !== 'parcels') return genericText(name, value);
   if (name === 'status' && typeof value === 'string') return statusLabel(value);
   if (name === 'inefficiencyType' && typeof value === 'string') return inefficiencyTypeLabel(value);
   if (name === 'redevelopmentIntent' && typeof value === 'string') return redevelopmentIntentLabel(value);
@@ -166,17 +292,17 @@ function sameJson(left: unknown, right: unknown): boolean {
  * The keys a logged change touched, before → after. An insert lists what was put, a delete what
  * was removed, an update only what differs; bookkeeping columns and secrets are left out.
  */
-export function changeRows(entity: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null): ChangeRow[] {
+export function changeRows(entity: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null, names: AuditNames = {}): ChangeRow[] {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   const bookkeeping = before && after ? new Set(['updated_at', 'updatedAt']) : new Set<string>();
   return keys
-    .filter((key) => !isSecretKey(key) && !bookkeeping.has(key))
+    .filter((key) => !isSecretKey(key) && !bookkeeping.has(key) && !hiddenKey(entity, key))
     .filter((key) => !(before && after) || !sameJson(before[key], after[key]))
     .map((key) => ({
       key,
       label: changeLabel(entity, key),
-      before: before ? changeValueText(entity, key, before[key]) : EMPTY_VALUE,
-      after: after ? changeValueText(entity, key, after[key]) : EMPTY_VALUE,
+      before: before ? changeValueText(entity, key, before[key], names) : EMPTY_VALUE,
+      after: after ? changeValueText(entity, key, after[key], names) : EMPTY_VALUE,
     }));
 }
 

@@ -1,4 +1,4 @@
-import type { LoginBody, PasswordChangeBody, Session } from '@domain/api/auth.schemas.js';
+import type { LoginBody, PasswordChangeBody, Session, SessionProbe } from '@domain/api/auth.schemas.js';
 import { getJson, request, setCsrfToken, type RequestOptions } from '../http/request.js';
 
 export type { Session, SessionUser, UserScope } from '@domain/api/auth.schemas.js';
@@ -16,6 +16,16 @@ export async function fetchSession(options?: RequestOptions): Promise<Session> {
   const answer = await getJson<Session>('/api/auth/me', options);
   setCsrfToken(answer.csrfToken);
   return answer;
+}
+
+/**
+ * At start: the session if the cookie still holds one, else null. Always a 200, so the login page
+ * logs no failed request.
+ */
+export async function probeSession(options?: RequestOptions): Promise<Session | null> {
+  const answer = await getJson<SessionProbe>('/api/auth/session', options);
+  if (answer.session) setCsrfToken(answer.session.csrfToken);
+  return answer.session;
 }
 
 export async function logout(options?: RequestOptions): Promise<void> {

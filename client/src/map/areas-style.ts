@@ -1,6 +1,6 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { AREA_STATUSES } from '@domain/redevelopment-areas.js';
-import { RESTRICTED_PARCEL } from '../ui/colour-scheme.js';
+import { MARKED_LAND_COLOURS, RESTRICTED_PARCEL } from '../ui/colour-scheme.js';
 import { LOCAL_IDEOGRAPH_FONT_FAMILY, TEXT_FONT } from './map-style.js';
 
 /**
@@ -40,8 +40,8 @@ export const AREA_COLOURS = {
   boundary: '#0b5cc4',
   taken: '#1f6fd1',
   excluded: '#5c6677',
-  fragment: '#e08a1e',
-  supporting: '#8e4fc9',
+  fragment: MARKED_LAND_COLOURS.fragment.fill,
+  supporting: MARKED_LAND_COLOURS.supporting.fill,
   hole: '#c8453b',
   add: '#2f9a5a',
   picked: '#17a9d6',
@@ -101,7 +101,7 @@ export function areasLayers(): LayerSpecification[] {
       type: 'line',
       source: AREAS_SOURCE.composition,
       paint: {
-        'line-color': ['match', ['get', 'role'], 'fragment', '#9a5a0c', 'excluded', '#3a4556', AREA_COLOURS.taken] as unknown as ExpressionSpecification,
+        'line-color': ['match', ['get', 'role'], 'fragment', MARKED_LAND_COLOURS.fragment.outline, 'excluded', '#3a4556', AREA_COLOURS.taken] as unknown as ExpressionSpecification,
         'line-width': 1.5,
       },
     },
@@ -137,7 +137,7 @@ export function areasLayers(): LayerSpecification[] {
       type: 'line',
       source: AREAS_SOURCE.markedLand,
       paint: {
-        'line-color': ['match', ['get', 'kind'], 'supporting', '#5b2a8c', '#9a5a0c'] as unknown as ExpressionSpecification,
+        'line-color': ['match', ['get', 'kind'], 'supporting', MARKED_LAND_COLOURS.supporting.outline, MARKED_LAND_COLOURS.fragment.outline] as unknown as ExpressionSpecification,
         'line-width': 1.5,
         'line-dasharray': [2, 1],
       },

@@ -263,6 +263,11 @@ export class MapView {
   }
 
   /** Fetches the 变更调查 tiles again after a year was imported anew (same URL, new 图斑). */
+  /** Closes the map's popups (the 图斑 popup): the user went to another page. */
+  closePopups(): void {
+    this.#survey.closePopup();
+  }
+
   reloadSurveyLayers(): void {
     this.#survey.reload();
   }

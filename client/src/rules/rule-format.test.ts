@@ -3,6 +3,7 @@ import { ruleSetProblems, type Rule } from '@domain/rules/rules.js';
 import {
   authorText,
   comparisonOptionLabel,
+  noteText,
   formatLimit,
   fractionToPercent,
   inputUnitText,
@@ -106,5 +107,14 @@ describe('problems next to the rule they concern', () => {
   it('keeps problems of the whole set apart', () => {
     expect(sortProblems(ruleSetProblems({ rules: [] }))).toEqual({ general: ['规则集至少要有一条规则'], byRule: new Map() });
     expect(sortProblems(['第 2 条规则（配套（用地）占比）：限值应为非负数']).byRule.get(1)).toEqual(['限值应为非负数']);
+  });
+});
+
+describe('revision notes (issue 13, item 5)', () => {
+  it('leaves out file names in brackets, keeps the words', () => {
+    expect(noteText('随产品提供的初始版本 (fixtures/rule-sets.json)')).toBe('随产品提供的初始版本');
+    expect(noteText('依据新通知调整（见 附件/通知.txt）')).toBe('依据新通知调整');
+    expect(noteText('零星用地占比上限由 10% 调整为 12%（厦府办〔2024〕1号）')).toBe('零星用地占比上限由 10% 调整为 12%（厦府办〔2024〕1号）');
+    expect(noteText(null)).toBe('');
   });
 });

@@ -92,6 +92,14 @@ export function limitFromInput(measure: MeasureId, input: number | null | undefi
   return unitOf(measure) === 'share' ? percentToFraction(input) : input;
 }
 
+/**
+ * A revision note as officials read it: a file path or name in brackets (the shipped versions' note
+ * named the fixture file) is left out.
+ */
+export function noteText(note: string | null | undefined): string {
+  return (note ?? '').replace(/\s*[(（][^()（）]*\.(json|ya?ml|csv|txt)[)）]/gi, '').trim();
+}
+
 /** Who made a version: the shipped versions were written by the system. */
 export function authorText(createdBy: string): string {
   return createdBy === 'system' ? '系统（随产品提供）' : createdBy;
