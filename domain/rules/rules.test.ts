@@ -4,7 +4,7 @@ import { evaluateRule, evaluateRuleSet, gapToleranceOf, ruleSetProblems, type Pr
 const source = { document: '《测试》', article: '第一条', text: '不超过 10%' };
 const rule = (overrides: Partial<Rule>): Rule => ({ id: 'r', name: '规则', measure: 'fragment_land_share', comparison: '<=', limit: 0.1, denominator: '项目总用地', source, ...overrides });
 const figures = (overrides: Partial<ProjectFigures> = {}): ProjectFigures => ({
-  projectLandM2: 45071.4, fragmentLandM2: 1688.4, supportingLandM2: 0, totalFloorAreaM2: null, supportingFloorAreaM2: null, factoryFloorAreaM2: null, pieces: 1, ...overrides,
+  projectLandM2: 45071.4, fragmentLandM2: 1688.4, supportingLandM2: 0, totalFloorAreaM2: null, grossFloorAreaM2: null, supportingFloorAreaM2: null, factoryFloorAreaM2: null, pieces: 1, ...overrides,
 });
 
 describe('evaluateRule', () => {
