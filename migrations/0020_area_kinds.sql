@@ -35,7 +35,11 @@ revised AS (
 ),
 inserted AS (
   INSERT INTO rule_sets (id, version, city, name, rules, note, created_by)
-  SELECT id, version + 1, city, name, rules, '标明适用的区域类型（新型产业用地项目再开发）与按项目/宗地核算；工业厂房占比的分母为项目总建筑面积（迁移 0020）', 'system'
+  SELECT id, version + 1, city, name, rules,
+         CASE WHEN id = 'xiamen-new-industrial'
+              THEN '第三条：第七至九条的限值只约束新型产业用地项目再开发；限值按项目/宗地核算；工业厂房占比的分母为项目总建筑面积（迁移 0020）'
+              ELSE '限值按项目核算（迁移 0020）' END,
+         'system'
   FROM revised WHERE rules IS DISTINCT FROM before_rules
   RETURNING *
 )
