@@ -3,7 +3,7 @@
  * every vertex drag, the server runs it behind POST /api/checks, on the same figures, so the two
  * agree. Limits are data (a rule set per city, fixtures/rule-sets.json), never constants here.
  */
-import type { CheckResult } from '../api/checks.schemas.js';
+import type { CheckProjects, CheckResult } from '../api/checks.schemas.js';
 import type { Rule, RuleSet, RuleSource } from '../api/rules.schemas.js';
 import { areaKindLabel, DEFAULT_AREA_KIND, type AreaKind } from '../redevelopment-areas.js';
 import { roundTo } from '../units.js';
@@ -61,6 +61,13 @@ export interface CheckContext {
   projects?: number;
   /** How the project count was found, for the note ("按土地使用权人计"). */
   projectsBasis?: string;
+}
+
+/** The context of a check from the area's kind and its projects as the server counted them (or null: one). */
+export function checkContextOf(kind: AreaKind, projects: CheckProjects | null | undefined): CheckContext {
+  if (!projects || projects.basis === 'single') return { kind };
+  const projectsBasis = projects.basis === 'input' ? '按填写的项目数' : `按纳入的 ${projects.parcels} 宗地的土地使用权人计`;
+  return { kind, projects: projects.count, projectsBasis };
 }
 
 /** Whether a rule binds an area of this kind (a rule without `appliesTo` binds every kind). */

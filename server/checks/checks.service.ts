@@ -3,7 +3,7 @@ import type { CheckAnswer, CheckBody } from '../../domain/api/checks.schemas.js'
 import type { StoredRuleSet } from '../../domain/api/rules.schemas.js';
 import type { CheckProjects } from '../../domain/api/checks.schemas.js';
 import { DEFAULT_AREA_KIND, type AreaKind } from '../../domain/redevelopment-areas.js';
-import { evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
+import { checkContextOf, evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
 import { maskOutOfScopeArea, maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
@@ -47,11 +47,6 @@ export function projectsOf(projectCount: number | null, owners: number, parcels:
   return { count: 1, basis: 'single', owners, parcels };
 }
 
-const PROJECTS_BASIS: Readonly<Record<CheckProjects['basis'], (projects: CheckProjects) => string>> = {
-  input: () => '按填写的项目数',
-  owners: (projects) => `按纳入的 ${projects.parcels} 宗地的土地使用权人计`,
-  single: () => '',
-};
 
 /**
  * The authoritative check of a 成片改造区域: the figures from PostGIS (checks.sql.ts, `geography`
@@ -168,7 +163,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
         pieces: figures.pieces,
       };
       const projects = projectsOf(input.projectCount, figures.owners, figures.project_parcels);
-      const context = { kind: input.kind, projects: projects.count, projectsBasis: PROJECTS_BASIS[projects.basis](projects) };
+      const context = checkContextOf(input.kind, projects);
       const applied = [ruleSet, ...input.additionalRuleSets];
       const answer: CheckAnswer = {
         area: areaInUnits(figures.project_m2),

@@ -25,6 +25,12 @@ describe('rule drafts', () => {
     expect(ruleOf(draftOf(CONTIGUOUS))).toEqual(CONTIGUOUS);
   });
 
+  it('keeps a rule\'s scope (the kinds it binds, per 项目/宗地) through a revision', () => {
+    const scoped: Rule = { ...FRAGMENTS, perProject: true, appliesTo: { kinds: ['new_industrial'], source: { document: '《办法》', article: '第三条', text: '按照新型产业用地项目再开发的情形' } } };
+    expect(ruleOf({ ...draftOf(scoped), limitInput: 12 })).toEqual({ ...scoped, limit: 0.12 });
+    expect(draftChanged(draftOf(scoped), scoped)).toBe(false);
+  });
+
   it('stores 12 % as 0.12 and notices the change', () => {
     const draft = { ...draftOf(FRAGMENTS), limitInput: 12 };
     expect(ruleOf(draft).limit).toBe(0.12);

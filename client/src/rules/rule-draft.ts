@@ -1,4 +1,5 @@
 import { type Comparison, type MeasureId, type Rule } from '@domain/rules/rules.js';
+import type { RuleAppliesTo } from '@domain/api/rules.schemas.js';
 import { limitFromInput, limitToInput, unitOf } from './rule-format.js';
 
 /**
@@ -19,6 +20,10 @@ export interface RuleDraft {
   text: string;
   /** Metres; null = no tolerance stated (rules other than contiguity). */
   gapToleranceM: number | null;
+  /** Which kinds of area the rule binds, with its source; null: every kind. Kept as it was through a revision. */
+  appliesTo: RuleAppliesTo | null;
+  /** The limit is per 项目/宗地. */
+  perProject: boolean;
   /** Added in this revision (its measure may still be chosen). */
   added: boolean;
 }
@@ -42,6 +47,8 @@ export function draftOf(rule: Rule): RuleDraft {
     article: rule.source?.article ?? '',
     text: rule.source?.text ?? '',
     gapToleranceM: rule.gapToleranceM ?? null,
+    appliesTo: rule.appliesTo ?? null,
+    perProject: rule.perProject ?? false,
     added: false,
   };
 }
@@ -58,6 +65,8 @@ export function ruleOf(draft: RuleDraft): Rule {
     source: { document: draft.document.trim(), article: draft.article.trim(), text: draft.text.trim() },
   };
   if (draft.gapToleranceM !== null && Number.isFinite(draft.gapToleranceM)) rule.gapToleranceM = draft.gapToleranceM;
+  if (draft.appliesTo !== null) rule.appliesTo = draft.appliesTo;
+  if (draft.perProject) rule.perProject = true;
   return rule;
 }
 
@@ -96,6 +105,8 @@ export function newDraft(measure: MeasureId, taken: Iterable<string>): RuleDraft
     article: '',
     text: '',
     gapToleranceM: preset.gapToleranceM ?? null,
+    appliesTo: null,
+    perProject: measure !== 'contiguity',
     added: true,
   };
 }
