@@ -12,6 +12,7 @@ import {
   limitValueText,
   measureLabel,
   percentToFraction,
+  scopeText,
   sortProblems,
   versionText,
 } from './rule-format.js';
@@ -106,5 +107,13 @@ describe('problems next to the rule they concern', () => {
   it('keeps problems of the whole set apart', () => {
     expect(sortProblems(ruleSetProblems({ rules: [] }))).toEqual({ general: ['规则集至少要有一条规则'], byRule: new Map() });
     expect(sortProblems(['第 2 条规则（配套（用地）占比）：限值应为非负数']).byRule.get(1)).toEqual(['限值应为非负数']);
+  });
+});
+
+describe('scopeText', () => {
+  it('names the kinds a rule binds and whether it is per 项目/宗地', () => {
+    expect(scopeText({})).toBe('各类区域');
+    expect(scopeText({ perProject: true })).toBe('各类区域 · 按项目/宗地核算');
+    expect(scopeText({ perProject: true, appliesTo: { kinds: ['new_industrial'], source: { document: '《办法》', article: '第三条', text: '…' } } })).toBe('仅新型产业用地项目再开发 · 按项目/宗地核算');
   });
 });
