@@ -159,6 +159,8 @@ describe('the 成片改造区域 page', () => {
     await page.waitForFunction(() => ['pass', 'fail'].includes(document.querySelector('[data-testid="gauge-fragment"]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 10_000 });
     expect(await text('gauge-fragment')).toContain('≤ 10.00 %');
     await page.locator('[data-testid="area-gauges"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-gauges-kinds.png') });
+    await page.evaluate(() => document.querySelector('.area-form__body')?.scrollTo(0, 0));
+    await page.locator('[data-testid="area-form"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-form-kinds.png') });
 
     // The server's check agrees with the browser's figures.
     await page.waitForFunction(() => document.querySelector('[data-testid="server-verdict"]')?.textContent?.includes('一致'), undefined, { timeout: 30_000 });
