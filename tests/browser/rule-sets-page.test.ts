@@ -68,6 +68,11 @@ describe('规则设置', () => {
       await editor.waitFor({ state: 'visible' });
       const limit = page.locator(`[data-testid="rule-limit-${RULE}"] input`);
       expect(await limit.inputValue()).toBe('10');
+      // The rule's scope is editable: every kind (nothing chosen), per 项目/宗地.
+      expect(await page.locator(`[data-testid="rule-per-project-${RULE}"] input`).isChecked()).toBe(true);
+      expect(await page.locator(`[data-testid="rule-kinds-${RULE}"] .el-tag`).count()).toBe(0);
+      expect(await page.locator(`[data-testid="rule-scope-text-${RULE}"]`).count()).toBe(0);
+      await page.locator(`[data-testid="rule-edit-${RULE}"]`).screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/biaotu-rule-editor-scope.png` });
 
       // Checked in the browser before sending: a share above 100 % and a missing note are named in place.
       await limit.fill('120');
