@@ -195,6 +195,7 @@ describe('the 成片改造区域 page', () => {
     const item = page.locator(`[data-testid="area-item-${saved!.id}"]`);
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await item.innerText()).toContain(name);
+    expect(await item.innerText()).toContain('工改工');
     await item.click();
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-total-area-value"]')?.textContent?.trim() === wanted, figures.area, { timeout: 30_000 });
