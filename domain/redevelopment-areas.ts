@@ -11,6 +11,38 @@ export const REDEVELOPMENT_MODES = [
 export type RedevelopmentMode = (typeof REDEVELOPMENT_MODES)[number]['code'];
 export const REDEVELOPMENT_MODE_CODES = REDEVELOPMENT_MODES.map((mode) => mode.code) as RedevelopmentMode[];
 
+/**
+ * What kind of redevelopment an area is: rules bind only the kinds their text names (a rule's
+ * `appliesTo`, domain/rules/rules.ts). Seed 001 第三条 limits 厦门's 新型产业用地 rules to
+ * "按照新型产业用地项目再开发的情形"; seed 000 三 is the ordinary 工改工 pilot.
+ */
+export const AREA_KINDS = [
+  {
+    code: 'new_industrial', label: '新型产业用地项目再开发', short: '新型产业用地',
+    source: { document: '《厦门市新型产业用地试点实施办法（征求意见稿）》', article: '第三条', text: '本办法适用于项目已按规定完成低效工业用地认定报备，按照新型产业用地项目再开发的情形' },
+  },
+  {
+    code: 'industrial', label: '一般工改工（工业用地再开发）', short: '工改工',
+    source: { document: '《厦门市低效工业用地再开发试点工作方案》（厦府办〔2022〕74号）', article: '三、试点对象', text: '本次试点对象为全市工业控制线内的低效工业用地，按照“工改工”要求，开展集中连片再开发' },
+  },
+  {
+    code: 'other', label: '其他（工业控制线外等，报市政府研究）', short: '其他类型',
+    source: { document: '《厦门市低效工业用地再开发试点工作方案》（厦府办〔2022〕74号）', article: '三、试点对象', text: '工业控制线外的低效工业用地项目因城市建设和产业发展需要确需参照本方案实施再开发改造的，由各区政府、开发区管委会报市政府研究' },
+  },
+] as const;
+export type AreaKind = (typeof AREA_KINDS)[number]['code'];
+export const AREA_KIND_CODES = AREA_KINDS.map((kind) => kind.code) as AreaKind[];
+/**
+ * The kind of an area that names none (checks sent without one, areas saved before kinds existed):
+ * the stricter reading, so that a missing kind can only fail a rule too many, never pass one.
+ * A local rule (the seeds do not say).
+ */
+export const DEFAULT_AREA_KIND: AreaKind = 'new_industrial';
+
+export function areaKindLabel(code: string, form: 'label' | 'short' = 'label'): string {
+  return AREA_KINDS.find((kind) => kind.code === code)?.[form] ?? code;
+}
+
 export const AREA_STATUSES = [
   { code: 'draft', label: '草案', color: '#8c96a3' },
   { code: 'submitted', label: '报审', color: '#e0a12b' },

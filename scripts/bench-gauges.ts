@@ -87,7 +87,7 @@ const result = await page.evaluate(({ parcels, boundary, rules, frames }) => {
   });
   const figuresToRules = (figures: ReturnType<typeof gauges.computeLiveFigures>) => gauges.evaluateRuleSet({ rules: rules as never }, {
     projectLandM2: figures.projectLandM2, fragmentLandM2: figures.fragmentLandM2, supportingLandM2: figures.supportingLandM2,
-    totalFloorAreaM2: 60000, supportingFloorAreaM2: 6000, factoryFloorAreaM2: 35000, pieces: figures.pieces,
+    totalFloorAreaM2: 60000, grossFloorAreaM2: 70000, supportingFloorAreaM2: 6000, factoryFloorAreaM2: 35000, pieces: figures.pieces,
   });
   const cache = new gauges.LiveFiguresCache();
   let started = performance.now();

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AREA_REVIEW_ACTION_CODES, AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
+import { AREA_KIND_CODES, AREA_REVIEW_ACTION_CODES, AREA_STATUS_CODES, REDEVELOPMENT_MODE_CODES } from '../redevelopment-areas.js';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { CheckAnswer, CheckBody, GeoJsonPolygon, PolygonFeatures } from './checks.schemas.js';
 import { Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
@@ -66,10 +66,16 @@ export const AreaListQuery = Type.Object({
 }, { additionalProperties: false });
 export type AreaListQuery = Static<typeof AreaListQuery>;
 
-/** The checks body as saved with a version: the rule-set version used, every default filled in. */
+/**
+ * The checks body as saved with a version: the rule-set versions used, every default filled in.
+ * Versions saved before 区域类型 and further rule sets existed lack those fields (read: new_industrial, none).
+ */
 export const SavedCheckInput = Type.Object({
   ruleSet: Type.String(),
   ruleSetVersion: Type.Integer(),
+  additionalRuleSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), version: Type.Integer() }))),
+  kind: Type.Optional(StringEnum(AREA_KIND_CODES)),
+  projectCount: Type.Optional(Nullable(Type.Integer())),
   boundary: GeoJsonPolygon,
   fragments: PolygonFeatures,
   supportingLand: PolygonFeatures,
@@ -78,6 +84,7 @@ export const SavedCheckInput = Type.Object({
   uncoveredIsFragment: Type.Boolean(),
   figures: Type.Object({
     totalFloorArea: Nullable(Type.Number()),
+    grossFloorArea: Type.Optional(Nullable(Type.Number())),
     supportingFloorArea: Nullable(Type.Number()),
     factoryFloorArea: Nullable(Type.Number()),
   }),
@@ -127,6 +134,7 @@ export const AreaSummary = Type.Object({
   districtCode: Type.String(),
   districtName: Type.String(),
   status: StringEnum(AREA_STATUS_CODES),
+  kind: StringEnum(AREA_KIND_CODES, { description: '区域类型 (domain/redevelopment-areas.ts AREA_KINDS)' }),
   version: Type.Integer(),
   ruleSetId: Type.String(),
   ruleSetVersion: Type.Integer(),
@@ -148,6 +156,7 @@ export const AreaVersionSummary = Type.Object({
   savedBy: Type.String(),
   note: Nullable(Type.String()),
   status: StringEnum(AREA_STATUS_CODES),
+  kind: StringEnum(AREA_KIND_CODES),
   areaM2: Type.Number(),
   pass: Nullable(Type.Boolean()),
   ruleSetVersion: Type.Integer(),

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
+import { AREA_KIND_CODES } from '../redevelopment-areas.js';
 import { COMPARISONS, MEASURE_IDS } from '../rules/measures.js';
-import { Id, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
+import { Id, MAX_INT4, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
 import { RuleSource } from './rules.schemas.js';
 
 /** A boundary or a drawn zone: GeoJSON Polygon or MultiPolygon (structure checked by the server). */
@@ -27,15 +28,29 @@ export type PolygonFeatures = Static<typeof PolygonFeatures>;
  */
 export const FloorAreaFiguresInput = Type.Object({
   totalFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '总计容建筑面积, m² (null: 未填)' })),
+  grossFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '项目总建筑面积 (含不计容部分), m²: 工业厂房占比的分母 (seed 001 第九条)' })),
   supportingFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '配套用房计容建筑面积, m²' })),
   factoryFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '工业厂房建筑面积, m²' })),
 });
 export type FloorAreaFiguresInput = Static<typeof FloorAreaFiguresInput>;
 
+/** A further rule set an area applies beside its city's (e.g. the Tianjin 零星用地 rule). */
+export const AdditionalRuleSet = Type.Object({
+  id: Type.String({ maxLength: 64, description: '规则集编号 (GET /api/rule-sets)' }),
+  version: Type.Optional(VersionNumber({ description: '规则集版本 (默认: 当前版本)' })),
+});
+export type AdditionalRuleSet = Static<typeof AdditionalRuleSet>;
+
+/** Most further rule sets one area applies. */
+export const MAX_ADDITIONAL_RULE_SETS = 10;
+
 /** POST /api/checks: an area as drawn, to be checked against a rule set. */
 export const CheckBody = Type.Object({
   ruleSet: Type.String({ maxLength: 64, description: '规则集编号, e.g. xiamen-new-industrial (GET /api/rule-sets)' }),
   ruleSetVersion: Type.Optional(VersionNumber({ description: '规则集版本 (默认: 当前版本)' })),
+  additionalRuleSets: Type.Optional(Type.Array(AdditionalRuleSet, { maxItems: MAX_ADDITIONAL_RULE_SETS, description: '同时适用的其他规则集（如天津 零星用地规则）' })),
+  kind: Type.Optional(StringEnum(AREA_KIND_CODES, { description: '区域类型: 规则只约束其适用的类型 (默认 new_industrial)' })),
+  projectCount: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: MAX_INT4 })], { description: '区域内的项目数 (null 或省略: 按纳入地块的土地使用权人计)' })),
   boundary: GeoJsonPolygon,
   fragments: Type.Optional(PolygonFeatures),
   supportingLand: Type.Optional(PolygonFeatures),
@@ -60,6 +75,9 @@ export const CheckResult = Type.Object({
   pass: Nullable(Type.Boolean({ description: 'null: a figure is missing or the denominator is 0' })),
   source: RuleSource,
   denominatorDefinition: Type.String(),
+  ruleSet: Type.Optional(Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String() }, { description: 'the rule set this rule is from' })),
+  applicable: Type.Optional(Type.Boolean({ description: 'false: the rule does not bind this kind of area (pass is null, see notes)' })),
+  notes: Type.Optional(Type.Array(Type.String(), { description: '不适用的原因、缺少的数据、多项目的核算口径…' })),
 });
 export type CheckResult = Static<typeof CheckResult>;
 
@@ -74,6 +92,7 @@ const CheckFiguresObject = Type.Object({
   gapToleranceM: Type.Number(),
   overlapM2: Type.Number({ description: 'land of this boundary already inside other saved areas' }),
   totalFloorAreaM2: Nullable(Type.Number()),
+  grossFloorAreaM2: Type.Optional(Nullable(Type.Number())),
   supportingFloorAreaM2: Nullable(Type.Number()),
   factoryFloorAreaM2: Nullable(Type.Number()),
 }, { additionalProperties: Nullable(Type.Number()) });
@@ -108,6 +127,15 @@ export const CheckOverlap = Type.Object({
 });
 export type CheckOverlap = Static<typeof CheckOverlap>;
 
+/** How many projects the area holds, and how that was found. */
+export const CheckProjects = Type.Object({
+  count: Type.Integer({ minimum: 1 }),
+  basis: StringEnum(['input', 'owners', 'single'] as const, { description: 'input: 填写的项目数; owners: 纳入地块的土地使用权人数; single: 无权利人信息, 按一个项目' }),
+  owners: Type.Integer({ description: '纳入地块（零星用地除外）中不同的土地使用权人' }),
+  parcels: Type.Integer({ description: '纳入的宗地数（零星用地除外）' }),
+});
+export type CheckProjects = Static<typeof CheckProjects>;
+
 /** The answer of POST /api/checks, stored with saved areas too. */
 export const CheckAnswer = Type.Object({
   area: Type.Object({ m2: Type.Number(), ha: Type.Number(), mu: Type.Number() }),
@@ -115,6 +143,9 @@ export const CheckAnswer = Type.Object({
   pieces: Type.Integer(),
   ruleSetVersion: Type.Integer(),
   ruleSet: Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String(), city: Type.String() }),
+  ruleSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), version: Type.Integer(), name: Type.String(), city: Type.String() }), { description: 'every rule set applied: the city\'s first, then the additional ones' })),
+  kind: Type.Optional(StringEnum(AREA_KIND_CODES, { description: '区域类型 the rules were applied for' })),
+  projects: Type.Optional(CheckProjects),
   figures: CheckFigures,
   parcels: Type.Array(CheckedParcel),
   overlaps: Type.Array(CheckOverlap),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { COMPARISONS, MAX_GAP_TOLERANCE_M, MEASURE_IDS, RULE_ID_PATTERN, RULE_SET_ID_PATTERN } from '../rules/measures.js';
+import { AREA_KIND_CODES } from '../redevelopment-areas.js';
 import { Nullable, StringEnum } from './common.schemas.js';
 
 /** Where a limit comes from: an official reads the sentence it is taken from. */
@@ -9,6 +10,16 @@ export const RuleSource = Type.Object({
   text: Type.String({ description: '原文' }),
 });
 export type RuleSource = Static<typeof RuleSource>;
+
+/**
+ * Which kinds of area a rule binds, with the sentence saying so (seed 001 第三条: only
+ * "按照新型产业用地项目再开发的情形"). Without it a rule binds every kind.
+ */
+export const RuleAppliesTo = Type.Object({
+  kinds: Type.Array(StringEnum(AREA_KIND_CODES), { minItems: 1, maxItems: AREA_KIND_CODES.length, description: '适用的区域类型 (domain/redevelopment-areas.ts AREA_KINDS)' }),
+  source: RuleSource,
+});
+export type RuleAppliesTo = Static<typeof RuleAppliesTo>;
 
 /** One policy rule: a measure compared with a limit (fractions for shares: 0.10 = 10 %). */
 export const Rule = Type.Object({
@@ -20,6 +31,8 @@ export const Rule = Type.Object({
   denominator: Type.String({ maxLength: 500, description: '分母的定义（官方用语）' }),
   source: RuleSource,
   gapToleranceM: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_GAP_TOLERANCE_M, description: '连片: 间距在此米数内视为相连' })),
+  appliesTo: Type.Optional(RuleAppliesTo),
+  perProject: Type.Optional(Type.Boolean({ description: '限值按项目/宗地核算（区域含多个项目时，核验结果注明全区域合计）' })),
 });
 export type Rule = Static<typeof Rule>;
 

@@ -9,10 +9,22 @@ export const MEASURES = {
   supporting_land_share: { numerator: 'supportingLandM2', denominator: 'projectLandM2', unit: 'share', label: '配套用房用地 ÷ 项目总用地' },
   supporting_floor_share: { numerator: 'supportingFloorAreaM2', denominator: 'totalFloorAreaM2', unit: 'share', label: '配套用房计容建筑面积 ÷ 项目总计容建筑面积' },
   floor_area_ratio: { numerator: 'totalFloorAreaM2', denominator: 'projectLandM2', unit: 'ratio', label: '总计容建筑面积 ÷ 项目总用地（容积率）' },
-  factory_floor_share: { numerator: 'factoryFloorAreaM2', denominator: 'totalFloorAreaM2', unit: 'share', label: '工业厂房建筑面积 ÷ 项目总建筑面积' },
+  factory_floor_share: { numerator: 'factoryFloorAreaM2', denominator: 'grossFloorAreaM2', unit: 'share', label: '工业厂房建筑面积 ÷ 项目总建筑面积' },
   contiguity: { numerator: 'pieces', denominator: null, unit: 'count', label: '成片区域的块数（间距在容差内视为相连）' },
 } as const;
 export type MeasureId = keyof typeof MEASURES;
+
+/** The figures the measures read, in words (gauges, missing-figure notes). */
+export const FIGURE_LABELS: Readonly<Record<string, string>> = {
+  projectLandM2: '项目总用地',
+  fragmentLandM2: '零星用地',
+  supportingLandM2: '配套用房用地',
+  totalFloorAreaM2: '总计容建筑面积',
+  grossFloorAreaM2: '项目总建筑面积',
+  supportingFloorAreaM2: '配套计容建筑面积',
+  factoryFloorAreaM2: '工业厂房建筑面积',
+  pieces: '块数',
+};
 export const MEASURE_IDS = Object.keys(MEASURES) as MeasureId[];
 
 export const COMPARISONS = ['<=', '>=', '<', '>'] as const;

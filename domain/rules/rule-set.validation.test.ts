@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Rule } from '../api/rules.schemas.js';
 import {
   RULE_COMPARISON_UNKNOWN, RULE_GAP_TOLERANCE_OUT_OF_RANGE, RULE_ID_DUPLICATE, RULE_ID_INVALID, RULE_LIMIT_NEGATIVE, RULE_MEASURE_UNKNOWN,
-  RULE_NAME_MISSING, RULE_SET_EMPTY, RULE_SHARE_OVER_ONE, RULE_SOURCE_MISSING, validateRuleSet,
+  RULE_APPLIES_TO_INVALID, RULE_NAME_MISSING, RULE_SET_EMPTY, RULE_SHARE_OVER_ONE, RULE_SOURCE_MISSING, validateRuleSet,
 } from './rule-set.validation.js';
 
 const source = { document: '《测试》', article: '第一条', text: '不超过 10%' };
@@ -27,6 +27,10 @@ describe('validateRuleSet', () => {
     expect(reasons([rule({ source: { document: '', article: '', text: '' } })])).toEqual([[RULE_SOURCE_MISSING, 'rules[0].source']]);
     expect(reasons([rule({ gapToleranceM: 501 })])).toEqual([[RULE_GAP_TOLERANCE_OUT_OF_RANGE, 'rules[0].gapToleranceM']]);
     expect(reasons([])).toEqual([[RULE_SET_EMPTY, 'rules']]);
+    expect(reasons([rule({ appliesTo: { kinds: [], source } })])).toEqual([[RULE_APPLIES_TO_INVALID, 'rules[0].appliesTo']]);
+    expect(reasons([rule({ appliesTo: { kinds: ['residential'], source } })])).toEqual([[RULE_APPLIES_TO_INVALID, 'rules[0].appliesTo']]);
+    expect(reasons([rule({ appliesTo: { kinds: ['new_industrial'], source: { document: '', article: '', text: '' } } })])).toEqual([[RULE_APPLIES_TO_INVALID, 'rules[0].appliesTo']]);
+    expect(reasons([rule({ appliesTo: { kinds: ['new_industrial', 'industrial'], source } })])).toEqual([]);
   });
 
   it('says in Chinese which rule is wrong and how to fix it', () => {

@@ -1,4 +1,5 @@
 import type { Rule, RuleSet } from '../api/rules.schemas.js';
+import { AREA_KIND_CODES } from '../redevelopment-areas.js';
 import { COMPARISONS, MAX_GAP_TOLERANCE_M, MEASURES, MEASURE_IDS, RULE_ID_PATTERN } from './measures.js';
 
 /** Why an administrator's rule set is refused (terra-draw's validations: a reason per problem). */
@@ -12,11 +13,12 @@ export const RULE_SHARE_OVER_ONE = 'rule_share_over_one';
 export const RULE_SOURCE_MISSING = 'rule_source_missing';
 export const RULE_GAP_TOLERANCE_OUT_OF_RANGE = 'rule_gap_tolerance_out_of_range';
 export const RULE_SET_EMPTY = 'rule_set_empty';
+export const RULE_APPLIES_TO_INVALID = 'rule_applies_to_invalid';
 
 export type RuleSetProblemReason =
   | typeof RULE_ID_INVALID | typeof RULE_ID_DUPLICATE | typeof RULE_NAME_MISSING | typeof RULE_MEASURE_UNKNOWN
   | typeof RULE_COMPARISON_UNKNOWN | typeof RULE_LIMIT_NEGATIVE | typeof RULE_SHARE_OVER_ONE | typeof RULE_SOURCE_MISSING
-  | typeof RULE_GAP_TOLERANCE_OUT_OF_RANGE | typeof RULE_SET_EMPTY;
+  | typeof RULE_GAP_TOLERANCE_OUT_OF_RANGE | typeof RULE_SET_EMPTY | typeof RULE_APPLIES_TO_INVALID;
 
 /**
  * One problem of a rule set: the reason, where it is (`rules[2].limit`, or `rules` for the whole
@@ -49,6 +51,12 @@ export function validateRuleSet(ruleSet: Pick<RuleSet, 'rules'>): RuleSetProblem
     if (!rule.source?.document?.trim() || !rule.source?.article?.trim() || !rule.source?.text?.trim()) problem(RULE_SOURCE_MISSING, 'source', '请注明出处（文件、条款和原文）');
     if (rule.gapToleranceM !== undefined && (!Number.isFinite(rule.gapToleranceM) || rule.gapToleranceM < 0 || rule.gapToleranceM > MAX_GAP_TOLERANCE_M)) {
       problem(RULE_GAP_TOLERANCE_OUT_OF_RANGE, 'gapToleranceM', `间距容差应在 0–${MAX_GAP_TOLERANCE_M} 米之间`);
+    }
+    const appliesTo = rule.appliesTo;
+    if (appliesTo !== undefined) {
+      const kinds = appliesTo.kinds ?? [];
+      if (kinds.length === 0 || kinds.some((kind) => !AREA_KIND_CODES.includes(kind))) problem(RULE_APPLIES_TO_INVALID, 'appliesTo', `适用的区域类型应为 ${AREA_KIND_CODES.join('、')} 中的一种或几种`);
+      else if (!appliesTo.source?.document?.trim() || !appliesTo.source?.article?.trim() || !appliesTo.source?.text?.trim()) problem(RULE_APPLIES_TO_INVALID, 'appliesTo', '请注明适用范围的出处（文件、条款和原文）');
     }
   });
   if (ruleSet.rules.length === 0) problems.push({ ok: false, reason: RULE_SET_EMPTY, where: 'rules', message: '规则集至少要有一条规则' });

@@ -19,7 +19,7 @@ export const MAX_AREA_M2 = 100_000_000;
 /** `where` is the body's field at fault: `boundary`, `fragments.features[i]`, `ruleSet`… */
 export type CheckInputProblem =
   | { ok: false; reason: typeof CHECK_TOO_MANY_VERTICES; where: string; vertices: number }
-  | { ok: false; reason: typeof CHECK_UNKNOWN_RULE_SET; where: 'ruleSet'; ruleSet: string; ruleSetVersion: number | null; known: string[] }
+  | { ok: false; reason: typeof CHECK_UNKNOWN_RULE_SET; where: string; ruleSet: string; ruleSetVersion: number | null; known: string[] }
   | { ok: false; reason: typeof CHECK_GEOMETRY_UNREADABLE; where: string; detail: string }
   | { ok: false; reason: typeof CHECK_GEOMETRY_INVALID; where: string; geosReason: string }
   | { ok: false; reason: typeof CHECK_BOUNDARY_TOO_LARGE; where: 'boundary'; areaM2: number }

@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin';
 import type { CheckAnswer, CheckBody } from '../../domain/api/checks.schemas.js';
 import type { StoredRuleSet } from '../../domain/api/rules.schemas.js';
-import { evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
+import type { CheckProjects } from '../../domain/api/checks.schemas.js';
+import { DEFAULT_AREA_KIND, type AreaKind } from '../../domain/redevelopment-areas.js';
+import { checkContextOf, evaluateRuleSet, gapToleranceOf, type ProjectFigures, type RuleSet } from '../../domain/rules/rules.js';
 import { maskOutOfScopeArea, maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { areaInUnits, roundTo } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
@@ -29,8 +31,22 @@ export interface CheckInput {
   uncoveredIsFragment: boolean;
   /** The saved area being revised, left out of the overlap. */
   excludeArea: number | null;
-  figures: { totalFloorArea: number | null; supportingFloorArea: number | null; factoryFloorArea: number | null };
+  figures: { totalFloorArea: number | null; grossFloorArea: number | null; supportingFloorArea: number | null; factoryFloorArea: number | null };
+  /** What the area is: rules bind only the kinds they name. */
+  kind: AreaKind;
+  /** Projects in the area as entered; null: counted from the taken parcels' 土地使用权人. */
+  projectCount: number | null;
+  /** Rule sets applied beside the city's (each at the version asked for, else its current one). */
+  additionalRuleSets: StoredRuleSet[];
 }
+
+/** How many projects an area holds: the planner's count, else the 土地使用权人 of its parcels. */
+export function projectsOf(projectCount: number | null, owners: number, parcels: number): CheckProjects {
+  if (projectCount !== null) return { count: projectCount, basis: 'input', owners, parcels };
+  if (owners > 0) return { count: owners, basis: 'owners', owners, parcels };
+  return { count: 1, basis: 'single', owners, parcels };
+}
+
 
 /**
  * The authoritative check of a 成片改造区域: the figures from PostGIS (checks.sql.ts, `geography`
@@ -54,10 +70,21 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
       const fragments = geometries('fragments');
       const supportingLand = geometries('supportingLand');
       if (vertices > MAX_VERTICES) return { ok: false, reason: CHECK_TOO_MANY_VERTICES, where: 'boundary', vertices };
-      const ruleSet = await ruleSets.find(body.ruleSet, body.ruleSetVersion);
-      if (!ruleSet) {
+      const unknown = async (where: string, id: string, version: number | undefined) => {
         const known = (await ruleSets.current()).map((candidate) => candidate.id);
-        return { ok: false, reason: CHECK_UNKNOWN_RULE_SET, where: 'ruleSet', ruleSet: body.ruleSet, ruleSetVersion: body.ruleSetVersion ?? null, known };
+        return { ok: false as const, reason: CHECK_UNKNOWN_RULE_SET as typeof CHECK_UNKNOWN_RULE_SET, where, ruleSet: id, ruleSetVersion: version ?? null, known };
+      };
+      const ruleSet = await ruleSets.find(body.ruleSet, body.ruleSetVersion);
+      if (!ruleSet) return await unknown('ruleSet', body.ruleSet, body.ruleSetVersion);
+      // The same set named twice (or the city's again) is applied once.
+      const additionalRuleSets: StoredRuleSet[] = [];
+      const seen = new Set([ruleSet.id]);
+      for (const [index, wanted] of (body.additionalRuleSets ?? []).entries()) {
+        if (seen.has(wanted.id)) continue;
+        const found = await ruleSets.find(wanted.id, wanted.version);
+        if (!found) return await unknown(`additionalRuleSets[${index}]`, wanted.id, wanted.version);
+        seen.add(found.id);
+        additionalRuleSets.push(found);
       }
       return {
         ok: true,
@@ -70,8 +97,12 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
           fragmentParcels: body.fragmentParcels ?? [],
           uncoveredIsFragment: body.uncoveredIsFragment ?? true,
           excludeArea: body.excludeArea ?? null,
+          kind: body.kind ?? DEFAULT_AREA_KIND,
+          projectCount: body.projectCount ?? null,
+          additionalRuleSets,
           figures: {
             totalFloorArea: body.figures?.totalFloorArea ?? null,
+            grossFloorArea: body.figures?.grossFloorArea ?? null,
             supportingFloorArea: body.figures?.supportingFloorArea ?? null,
             factoryFloorArea: body.figures?.factoryFloorArea ?? null,
           },
@@ -110,7 +141,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
      * it are there with their shared land, not their name or status.
      */
     async run(ruleSet: RuleSet, input: CheckInput, scope: Scope): Promise<CheckStep<{ answer: CheckAnswer }>> {
-      const tolerance = gapToleranceOf(ruleSet);
+      const tolerance = gapToleranceOf(ruleSet, ...input.additionalRuleSets);
       const valid = await service.validate(input);
       if (!valid.ok) return valid;
 
@@ -126,16 +157,23 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
         fragmentLandM2: figures.fragment_m2,
         supportingLandM2: figures.supporting_m2,
         totalFloorAreaM2: input.figures.totalFloorArea,
+        grossFloorAreaM2: input.figures.grossFloorArea,
         supportingFloorAreaM2: input.figures.supportingFloorArea,
         factoryFloorAreaM2: input.figures.factoryFloorArea,
         pieces: figures.pieces,
       };
+      const projects = projectsOf(input.projectCount, figures.owners, figures.project_parcels);
+      const context = checkContextOf(input.kind, projects);
+      const applied = [ruleSet, ...input.additionalRuleSets];
       const answer: CheckAnswer = {
         area: areaInUnits(figures.project_m2),
-        checks: evaluateRuleSet(ruleSet, projectFigures),
+        checks: applied.flatMap((set) => evaluateRuleSet(set, projectFigures, context)),
         pieces: figures.pieces,
         ruleSetVersion: ruleSet.version,
         ruleSet: { id: ruleSet.id, version: ruleSet.version, name: ruleSet.name, city: ruleSet.city },
+        ruleSets: applied.map((set) => ({ id: set.id, version: set.version, name: set.name, city: set.city })),
+        kind: input.kind,
+        projects,
         figures: {
           projectLandM2: roundTo(figures.project_m2, 2),
           fragmentLandM2: roundTo(figures.fragment_m2, 2),
@@ -147,6 +185,7 @@ export function createChecksService(repositories: { checks: ChecksRepository; ru
           gapToleranceM: tolerance,
           overlapM2: roundTo(overlapM2, 2),
           totalFloorAreaM2: input.figures.totalFloorArea,
+          grossFloorAreaM2: input.figures.grossFloorArea,
           supportingFloorAreaM2: input.figures.supportingFloorArea,
           factoryFloorAreaM2: input.figures.factoryFloorArea,
         },

@@ -47,6 +47,10 @@ export interface FiguresRow {
   parcel_m2: number;
   inefficient_m2: number;
   pieces: number;
+  /** Distinct 土地使用权人 of the taken parcels that are not 零星用地 (the projects, when not entered). */
+  owners: number;
+  /** Taken parcels that are not 零星用地 (宗地). */
+  project_parcels: number;
   parcels: TakenParcelRow[] | null;
 }
 
@@ -59,7 +63,9 @@ export interface FiguresRow {
  * - 配套用房 land = drawn zones cut to the boundary;
  * - pieces = parts of the boundary, joined when closer than `gapToleranceM`, measured in metres on a
  *   transverse Mercator centred on the area;
- * - 低效 land counts only the parcels in the reader's scope (outside it, status is not theirs to see).
+ * - 低效 land counts only the parcels in the reader's scope (outside it, status is not theirs to see);
+ * - owners = distinct 土地使用权人 of the taken parcels not marked 零星用地 (a count only: names stay
+ *   in the database, whatever the reader's scope).
  */
 export function figuresSql(geometries: CheckGeometries, options: {
   parcels: number[] | null; fragmentParcels: number[]; uncoveredIsFragment: boolean; gapToleranceM: number; scope: Scope;
@@ -67,7 +73,7 @@ export function figuresSql(geometries: CheckGeometries, options: {
   return sql<FiguresRow>`
     WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${json(geometries.boundary)}), 4490) AS g),
     taken AS (
-      SELECT p.id, p.code, p.district_code, p.status, p.area_m2, ST_Intersection(p.geom, b.g) AS inside
+      SELECT p.id, p.code, p.district_code, p.status, p.area_m2, p.owner, ST_Intersection(p.geom, b.g) AS inside
       FROM parcels p, boundary b
       WHERE p.geom && b.g AND ST_Intersects(p.geom, b.g) AND (${options.parcels}::bigint[] IS NULL OR p.id = ANY(${options.parcels}::bigint[]))
     ),
@@ -102,6 +108,8 @@ export function figuresSql(geometries: CheckGeometries, options: {
            coalesce((SELECT sum(ST_Area(inside::geography)) FROM taken
                      WHERE status IN ('suspected', 'identified') AND ${options.scope.sqlCovers('district_code')}), 0) AS inefficient_m2,
            (SELECT count(DISTINCT cluster)::int FROM clusters) AS pieces,
+           (SELECT count(DISTINCT nullif(btrim(owner), ''))::int FROM taken WHERE NOT (id = ANY(${options.fragmentParcels}::bigint[]))) AS owners,
+           (SELECT count(*)::int FROM taken WHERE NOT (id = ANY(${options.fragmentParcels}::bigint[]))) AS project_parcels,
            (SELECT json_agg(json_build_object(
                'id', id, 'code', code, 'districtCode', district_code, 'status', status,
                'areaM2', round(area_m2::numeric, 2), 'insideM2', round(ST_Area(inside::geography)::numeric, 2),

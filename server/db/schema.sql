@@ -402,10 +402,13 @@ CREATE TABLE public.area_versions (
     geom public.geometry(MultiPolygon,4490) NOT NULL,
     note text,
     saved_by text NOT NULL,
-    saved_at timestamp with time zone DEFAULT now() NOT NULL
+    saved_at timestamp with time zone DEFAULT now() NOT NULL,
+    kind text DEFAULT 'new_industrial'::text NOT NULL
 );
 
 COMMENT ON TABLE public.area_versions IS 'every saved version of an area: the POST /api/checks body (input) and its answer (result)';
+
+COMMENT ON COLUMN public.area_versions.kind IS '区域类型 of this version (areas.kind)';
 
 CREATE TABLE public.areas (
     id bigint NOT NULL,
@@ -430,6 +433,8 @@ CREATE TABLE public.areas (
     deleted_by text,
     pinned_review_id bigint,
     approved_version integer,
+    kind text DEFAULT 'new_industrial'::text NOT NULL,
+    CONSTRAINT areas_kind_check CHECK ((kind = ANY (ARRAY['new_industrial'::text, 'industrial'::text, 'other'::text]))),
     CONSTRAINT areas_mode_check CHECK ((mode = ANY (ARRAY['government_entrusted'::text, 'owner_self'::text, 'developer_acquisition'::text, 'other'::text]))),
     CONSTRAINT areas_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'submitted'::text, 'approved'::text, 'returned'::text])))
 );
@@ -443,6 +448,8 @@ COMMENT ON COLUMN public.areas.pass IS 'every check of the saved answer passes (
 COMMENT ON COLUMN public.areas.pinned_review_id IS 'the 报审 / 批准 review whose pinned check the area shows (null while draft or returned)';
 
 COMMENT ON COLUMN public.areas.approved_version IS 'the version in force by 批准 (null: none, or revoked by 撤销批准)';
+
+COMMENT ON COLUMN public.areas.kind IS '区域类型: new_industrial 新型产业用地项目再开发, industrial 一般工改工, other 其他; rules bind only the kinds in their appliesTo';
 
 CREATE SEQUENCE public.areas_id_seq
     START WITH 1

@@ -249,6 +249,8 @@ export interface AreaTable {
   mode: string;
   mode_other: string | null;
   target_land_use: string | null;
+  /** 区域类型 (domain/redevelopment-areas.ts AREA_KINDS), migration 0020. */
+  kind: ColumnType<string, string | undefined, string>;
   rule_set_id: string;
   rule_set_version: number;
   area_m2: number;
@@ -292,6 +294,7 @@ export interface AreaVersionTable {
   mode: string;
   mode_other: string | null;
   target_land_use: string | null;
+  kind: ColumnType<string, string | undefined, string>;
   input: Json<SavedCheckInput>;
   result: Json<CheckAnswer>;
   rule_set_id: string;

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { SavedCheckInput } from '../../domain/api/areas.schemas.js';
 import type { MultiPolygon } from '../../domain/api/parcels.schemas.js';
 import type { CheckAnswer } from '../../domain/api/checks.schemas.js';
-import { AREA_REVISE, AREA_REVOKE, areaEditable, type AreaReviewAction, type AreaStatus } from '../../domain/redevelopment-areas.js';
+import { AREA_REVISE, AREA_REVOKE, areaEditable, type AreaKind, type AreaReviewAction, type AreaStatus } from '../../domain/redevelopment-areas.js';
+import { overallPass as checksPass } from '../../domain/rules/rules.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
@@ -14,6 +15,8 @@ export interface AreaContent {
   mode: string;
   modeOther: string | null;
   targetLandUse: string | null;
+  /** 区域类型: which rules bind the area. */
+  kind: AreaKind;
   note: string | null;
   /** The POST /api/checks body as saved (with the rule-set version used). */
   input: SavedCheckInput;
@@ -39,14 +42,13 @@ export interface PinnedCheck {
   result: CheckAnswer;
 }
 
-/** Every check passes: true; one fails: false; a figure missing and none failing: null. */
+/** Every binding check passes: true; one fails: false; a figure missing and none failing: null (rules not binding the area's kind do not count). */
 export function overallPass(result: CheckAnswer): boolean | null {
-  if (result.checks.some((check) => check.pass === false)) return false;
-  return result.checks.every((check) => check.pass === true) ? true : null;
+  return checksPass(result.checks);
 }
 
 const AREA_COLUMNS = [
-  'a.id', 'a.name', 'a.district_code', 'd.name as district_name', 'a.status', 'a.version', 'a.mode', 'a.mode_other', 'a.target_land_use',
+  'a.id', 'a.name', 'a.district_code', 'd.name as district_name', 'a.status', 'a.kind', 'a.version', 'a.mode', 'a.mode_other', 'a.target_land_use',
   'a.rule_set_id', 'a.rule_set_version', 'a.area_m2', 'a.pass', 'a.updated_at', 'a.updated_by', 'a.deleted_at', 'a.approved_version', 'a.pinned_review_id',
   'r.action as pinned_action', 'r.area_version as pinned_version', 'r.rule_set_id as pinned_rule_set_id', 'r.rule_set_version as pinned_rule_set_version',
   'r.pass as pinned_pass', 'r.at as pinned_at',
@@ -55,7 +57,7 @@ const AREA_COLUMNS = [
 const REVIEW_COLUMNS = ['id', 'area_version', 'action', 'from_status', 'to_status', 'note', 'actor', 'actor_name', 'at', 'rule_set_id', 'rule_set_version', 'pass'] as const;
 
 const VERSION_SUMMARY_COLUMNS = [
-  'version', 'name', 'status', 'mode', 'mode_other', 'target_land_use', 'rule_set_id', 'rule_set_version', 'area_m2', 'pass', 'note', 'saved_by', 'saved_at',
+  'version', 'name', 'status', 'kind', 'mode', 'mode_other', 'target_land_use', 'rule_set_id', 'rule_set_version', 'area_m2', 'pass', 'note', 'saved_by', 'saved_at',
 ] as const;
 
 /** A GeoJSON boundary as the MultiPolygon (CGCS2000) the tables store. */
@@ -65,9 +67,9 @@ const storedGeometry = (boundary: object) => sql<string>`ST_Multi(ST_SetSRID(ST_
 const areasWithDistrict = (db: Kysely<Database>) => db.selectFrom('areas as a').innerJoin('districts as d', 'd.code', 'a.district_code')
   .leftJoin('area_reviews as r', 'r.id', 'a.pinned_review_id');
 
-type Summary = { version: number; status: string; name: string; area_m2: number; pass: boolean | null; rule_set_id: string; rule_set_version: number };
+type Summary = { version: number; status: string; name: string; kind: string; area_m2: number; pass: boolean | null; rule_set_id: string; rule_set_version: number };
 const summary = (row: Summary) =>
-  ({ version: row.version, status: row.status, name: row.name, areaM2: row.area_m2, pass: row.pass, ruleSet: `${row.rule_set_id} v${row.rule_set_version}` });
+  ({ version: row.version, status: row.status, name: row.name, kind: row.kind, areaM2: row.area_m2, pass: row.pass, ruleSet: `${row.rule_set_id} v${row.rule_set_version}` });
 
 async function history(db: Kysely<Database>, entry: { id: number; action: 'insert' | 'update' | 'restore' | 'status' | 'delete'; actor: Actor; before: unknown; after: unknown }) {
   await db.insertInto('history').values({
@@ -103,7 +105,7 @@ async function review(db: Kysely<Database>, entry: ReviewEntry): Promise<number>
 function versionValues(id: number, version: number, status: string, content: AreaContent, pass: boolean | null, actor: Actor) {
   const ruleSet = content.result.ruleSet;
   return {
-    area_id: id, version, name: content.name, status, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
+    area_id: id, version, name: content.name, status, kind: content.kind, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
     input: JSON.stringify(content.input), result: JSON.stringify(content.result), rule_set_id: ruleSet.id, rule_set_version: ruleSet.version,
     area_m2: content.result.area.m2, pass, geom: storedGeometry(content.input.boundary), note: content.note, saved_by: actor.name,
   };
@@ -180,13 +182,13 @@ export function createAreasRepository(db: DatabaseClient) {
         const pass = overallPass(content.result);
         const ruleSet = content.result.ruleSet;
         const { id } = await transaction.insertInto('areas').values({
-          name: content.name, district_code: content.districtCode, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
+          name: content.name, district_code: content.districtCode, kind: content.kind, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
           rule_set_id: ruleSet.id, rule_set_version: ruleSet.version, area_m2: content.result.area.m2, pass,
           geom: storedGeometry(content.input.boundary), created_by: actor.name, updated_by: actor.name,
         }).returning('id').executeTakeFirstOrThrow();
         await transaction.insertInto('area_versions').values(versionValues(id, 1, 'draft', content, pass, actor)).execute();
         await history(transaction, { id, action: 'insert', actor, before: null,
-          after: summary({ version: 1, status: 'draft', name: content.name, area_m2: content.result.area.m2, pass, rule_set_id: ruleSet.id, rule_set_version: ruleSet.version }) });
+          after: summary({ version: 1, status: 'draft', name: content.name, kind: content.kind, area_m2: content.result.area.m2, pass, rule_set_id: ruleSet.id, rule_set_version: ruleSet.version }) });
         return id;
       });
     },
@@ -205,13 +207,13 @@ export function createAreasRepository(db: DatabaseClient) {
         const pass = overallPass(content.result);
         const ruleSet = content.result.ruleSet;
         await transaction.updateTable('areas').set({
-          name: content.name, district_code: content.districtCode, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
+          name: content.name, district_code: content.districtCode, kind: content.kind, mode: content.mode, mode_other: content.modeOther, target_land_use: content.targetLandUse,
           rule_set_id: ruleSet.id, rule_set_version: ruleSet.version, area_m2: content.result.area.m2, pass,
           geom: storedGeometry(content.input.boundary), version, updated_by: actor.name, updated_at: sql`now()`,
         }).where('id', '=', id).execute();
         await transaction.insertInto('area_versions').values(versionValues(id, version, current.status, content, pass, actor)).execute();
         await history(transaction, { id, action, actor, before: summary(current),
-          after: summary({ version, status: current.status, name: content.name, area_m2: content.result.area.m2, pass, rule_set_id: ruleSet.id, rule_set_version: ruleSet.version }) });
+          after: summary({ version, status: current.status, name: content.name, kind: content.kind, area_m2: content.result.area.m2, pass, rule_set_id: ruleSet.id, rule_set_version: ruleSet.version }) });
         return { version };
       });
     },
@@ -270,8 +272,8 @@ export function createAreasRepository(db: DatabaseClient) {
         if (!current || current.deleted_at || current.status !== AREA_REVISE.from || current.version !== baseVersion) return false;
         const version = baseVersion + 1;
         await sql`
-          INSERT INTO area_versions (area_id, version, name, status, mode, mode_other, target_land_use, input, result, rule_set_id, rule_set_version, area_m2, pass, geom, note, saved_by)
-          SELECT area_id, ${version}, name, ${AREA_REVISE.to}, mode, mode_other, target_land_use, input, result, rule_set_id, rule_set_version, area_m2, pass, geom,
+          INSERT INTO area_versions (area_id, version, name, status, kind, mode, mode_other, target_land_use, input, result, rule_set_id, rule_set_version, area_m2, pass, geom, note, saved_by)
+          SELECT area_id, ${version}, name, ${AREA_REVISE.to}, kind, mode, mode_other, target_land_use, input, result, rule_set_id, rule_set_version, area_m2, pass, geom,
             ${note ?? `修订已批准的第 ${baseVersion} 版`}, ${actor.name}
           FROM area_versions WHERE area_id = ${id} AND version = ${baseVersion}`.execute(transaction);
         await transaction.updateTable('areas').set({ status: AREA_REVISE.to, version, pinned_review_id: null, updated_by: actor.name, updated_at: sql`now()` })

@@ -6,7 +6,7 @@ import {
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
   AREA_REVISE, AREA_REVOKE, AREA_TRANSITIONS, areaAllowedSteps, areaDeletable, areaEditable, areaStatusLabel, reviewActionLabel, reviewActionOf, reviewNeedsNote,
-  type AreaReviewAction, type AreaStatus, type RedevelopmentMode,
+  type AreaKind, type AreaReviewAction, type AreaStatus, type RedevelopmentMode,
 } from '../../domain/redevelopment-areas.js';
 import { ACTION_LABELS, roleCan } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
@@ -16,7 +16,7 @@ import { ApiError, GeometryError, NotFoundError, unlessRefused } from '../errors
 import { overallPass, type AreaContent, type AreaReviewRow, type AreaRow, type AreaVersionRow, type PinnedReviewRow } from './areas.repository.js';
 
 const summaryOf = (row: AreaRow): AreaSummary => ({
-  id: row.id, name: row.name, districtCode: row.district_code, districtName: row.district_name, status: row.status as AreaStatus,
+  id: row.id, name: row.name, districtCode: row.district_code, districtName: row.district_name, status: row.status as AreaStatus, kind: row.kind as AreaKind,
   version: row.version, ruleSetId: row.rule_set_id, ruleSetVersion: row.rule_set_version, areaM2: row.area_m2, pass: row.pass,
   updatedAt: row.updated_at.toISOString(), updatedBy: row.updated_by, approvedVersion: row.approved_version,
   pinned: row.pinned_action === null || row.pinned_version === null || row.pinned_rule_set_id === null || row.pinned_rule_set_version === null || row.pinned_at === null ? null : {
@@ -66,10 +66,10 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
       : pinnedOf(await areas.pinnedOf(row.id, shown.version));
     return {
       ...summaryOf(row),
-      ...(version ? { version: version.version, name: version.name, status: version.status as AreaStatus, ruleSetId: version.rule_set_id, ruleSetVersion: version.rule_set_version, areaM2: version.area_m2, pass: version.pass } : {}),
+      ...(version ? { version: version.version, name: version.name, status: version.status as AreaStatus, kind: version.kind as AreaKind, ruleSetId: version.rule_set_id, ruleSetVersion: version.rule_set_version, areaM2: version.area_m2, pass: version.pass } : {}),
       mode: shown.mode as RedevelopmentMode, modeOther: shown.mode_other, targetLandUse: shown.target_land_use, input: shown.input, result: shown.result,
       versions: versions.map((entry) => ({
-        version: entry.version, savedAt: entry.saved_at.toISOString(), savedBy: entry.saved_by, note: entry.note, status: entry.status as AreaStatus,
+        version: entry.version, savedAt: entry.saved_at.toISOString(), savedBy: entry.saved_by, note: entry.note, status: entry.status as AreaStatus, kind: entry.kind as AreaKind,
         areaM2: entry.area_m2, pass: entry.pass, ruleSetVersion: entry.rule_set_version, approved: approved.has(entry.version),
       })),
       pinnedVerdict: pinned,
@@ -82,7 +82,11 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
    * set: what a 报审 pins (the rules in force when submitted) and what a 复核 shows.
    */
   async function checkSaved(scope: Scope, row: AreaRow, saved: SavedCheckInput) {
-    const body = { ...saved, parcels: saved.parcels ?? undefined, ruleSetVersion: undefined, excludeArea: row.id };
+    // Every set at its version in force now (the city's and the further ones alike).
+    const body = {
+      ...saved, parcels: saved.parcels ?? undefined, ruleSetVersion: undefined, excludeArea: row.id,
+      additionalRuleSets: saved.additionalRuleSets?.map((set) => ({ id: set.id })),
+    };
     const { ruleSet, input } = unlessRefused(await checks.prepare(body));
     return unlessRefused(await checks.run(ruleSet, input, scope)).answer;
   }
@@ -97,14 +101,16 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     scope.assertWritable(district, '该区域', '绘制');
     const { answer } = unlessRefused(await checks.run(ruleSet, input, scope));
     const saved: SavedCheckInput = {
-      ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version, boundary: body.boundary,
+      ruleSet: ruleSet.id, ruleSetVersion: ruleSet.version,
+      additionalRuleSets: input.additionalRuleSets.map((set) => ({ id: set.id, version: set.version })), kind: input.kind, projectCount: input.projectCount,
+      boundary: body.boundary,
       fragments: body.fragments ?? { type: 'FeatureCollection', features: [] }, supportingLand: body.supportingLand ?? { type: 'FeatureCollection', features: [] },
       parcels: body.parcels ?? null, fragmentParcels: body.fragmentParcels ?? [], uncoveredIsFragment: body.uncoveredIsFragment ?? true,
       figures: input.figures,
     };
     return {
       name: body.name.trim(), mode: body.mode, modeOther: body.mode === 'other' ? body.modeOther!.trim() : null,
-      targetLandUse: body.targetLandUse?.trim() || null, note: body.note?.trim() || null, input: saved, result: answer, districtCode: district.code,
+      targetLandUse: body.targetLandUse?.trim() || null, kind: input.kind, note: body.note?.trim() || null, input: saved, result: answer, districtCode: district.code,
     };
   }
 
@@ -203,7 +209,7 @@ export async function areasRoutes(app: AppInstance): Promise<void> {
     const old = await areas.version(row.id, request.body.version);
     if (!old) throw new NotFoundError(`区域 ${row.id} 没有第 ${request.body.version} 版`);
     const body: AreaBody = {
-      ...old.input, parcels: old.input.parcels ?? undefined,
+      ...old.input, parcels: old.input.parcels ?? undefined, kind: old.input.kind ?? (old.kind as AreaKind),
       name: old.name, mode: old.mode as RedevelopmentMode, modeOther: old.mode_other, targetLandUse: old.target_land_use, note: `恢复第 ${old.version} 版`,
     };
     return revise(row, request.body.baseVersion, await contentOf(scope, body, row.id), request, 'restore', '恢复');

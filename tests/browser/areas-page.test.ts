@@ -1,3 +1,5 @@
+import path from 'node:path';
+import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
@@ -134,7 +136,31 @@ describe('the 成片改造区域 page', () => {
     await page.press('[data-testid="area-floor-factoryFloorArea"] input', 'Tab');
     await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') !== 'unknown', undefined, { timeout: 10_000 });
     expect(await text('gauge-supporting-floor-value')).toBe('10.00 %');
-    expect(await text('gauge-factory-value')).toBe('60.00 %');
+    // The 厂房 share is over 项目总建筑面积 (seed 001 第九条): it waits for it rather than use the 计容 figure.
+    expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('unknown');
+    expect(await text('gauge-factory')).toContain('请填写项目总建筑面积');
+    await page.fill('[data-testid="area-floor-grossFloorArea"] input', '400000');
+    await page.press('[data-testid="area-floor-grossFloorArea"] input', 'Tab');
+    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-factory-value"]')?.textContent?.trim() === '45.00 %', undefined, { timeout: 10_000 });
+    expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('fail');
+
+    // An ordinary 工改工 area: seed 001's limits do not bind it (不适用); 集中连片 still does.
+    await page.click('[data-testid="area-kind"]');
+    await page.click('.el-select-dropdown__item:visible:has-text("一般工改工")');
+    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') === 'na', undefined, { timeout: 10_000 });
+    expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('na');
+    expect(await page.getAttribute('[data-testid="gauge-contiguity"]', 'data-state')).toBe('pass');
+    expect(await text('area-kind-source')).toContain('工改工');
+    // The Tianjin 零星用地 rule beside the city's: the 零星 share now has a limit.
+    expect(await page.getAttribute('[data-testid="gauge-fragment"]', 'data-state')).toBe('info');
+    await page.click('[data-testid="area-additional-rule-sets"]');
+    await page.click('.el-select-dropdown__item:visible:has-text("天津 零星用地并宗开发")');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => ['pass', 'fail'].includes(document.querySelector('[data-testid="gauge-fragment"]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 10_000 });
+    expect(await text('gauge-fragment')).toContain('≤ 10.00 %');
+    await page.locator('[data-testid="area-gauges"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-gauges-kinds.png') });
+    await page.evaluate(() => document.querySelector('.area-form__body')?.scrollTo(0, 0));
+    await page.locator('[data-testid="area-form"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-form-kinds.png') });
 
     // The server's check agrees with the browser's figures.
     await page.waitForFunction(() => document.querySelector('[data-testid="server-verdict"]')?.textContent?.includes('一致'), undefined, { timeout: 30_000 });
@@ -169,12 +195,16 @@ describe('the 成片改造区域 page', () => {
     const item = page.locator(`[data-testid="area-item-${saved!.id}"]`);
     await item.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await item.innerText()).toContain(name);
+    expect(await item.innerText()).toContain('工改工');
     await item.click();
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-total-area-value"]')?.textContent?.trim() === wanted, figures.area, { timeout: 30_000 });
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-fragment-value"]')?.textContent?.trim() === wanted, figures.fragment, { timeout: 30_000 });
     expect(await text('gauge-supporting-land-value')).toBe(figures.supporting);
     expect(await text('gauge-far-value')).toBe(figures.far);
+    // Its kind and further rule set came back with it.
+    expect(await page.getAttribute('[data-testid="gauge-far"]', 'data-state')).toBe('na');
+    expect(await text('gauge-fragment')).toContain('≤ 10.00 %');
     expect(await page.locator('[data-testid="area-dirty"]').count()).toBe(0);
     expect(session.errors).toEqual([]);
     // The whole flow (two page loads, drawing, a drag, a save) takes ~50 s in Chromium on two cores.

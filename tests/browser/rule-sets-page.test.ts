@@ -54,6 +54,8 @@ describe('规则设置', () => {
       expect(tableText).toContain('改造开发项目总用地面积（含零星用地）');
       expect(tableText).toContain('津规资名城发〔2024〕53号');
       expect(tableText).toContain('零星用地面积不超过改造开发项目总用地面积10%');
+      // Its scope: every kind of area, per project.
+      expect(await page.locator(`[data-testid="rule-applies-to-${RULE}"]`).innerText()).toBe('各类区域 · 按项目/宗地核算');
 
       // Esc closes an untouched editor.
       await page.click('[data-testid="rule-set-revise"]');
@@ -66,6 +68,11 @@ describe('规则设置', () => {
       await editor.waitFor({ state: 'visible' });
       const limit = page.locator(`[data-testid="rule-limit-${RULE}"] input`);
       expect(await limit.inputValue()).toBe('10');
+      // The rule's scope is editable: every kind (nothing chosen), per 项目/宗地.
+      expect(await page.locator(`[data-testid="rule-per-project-${RULE}"] input`).isChecked()).toBe(true);
+      expect(await page.locator(`[data-testid="rule-kinds-${RULE}"] .el-tag`).count()).toBe(0);
+      expect(await page.locator(`[data-testid="rule-scope-text-${RULE}"]`).count()).toBe(0);
+      await page.locator(`[data-testid="rule-edit-${RULE}"]`).screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/biaotu-rule-editor-scope.png` });
 
       // Checked in the browser before sending: a share above 100 % and a missing note are named in place.
       await limit.fill('120');
@@ -89,6 +96,9 @@ describe('规则设置', () => {
       expect(await page.locator('[data-testid="rule-set-note"]').innerText()).toContain('调整为 12%');
       const saved = await currentLimit();
       expect(saved).toMatchObject({ version: start.version + 1, limit: 0.12 });
+      // The editor has no field for a rule's scope, and keeps it as it was.
+      expect(saved.ruleSet.rules.find((rule) => rule.id === RULE)!.perProject).toBe(true);
+      await page.locator('[data-testid="rules-table"]').screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/biaotu-rules-table.png` });
 
       // Versions: pick 1 and 2, see the limit highlighted as changed and the source text not.
       const [older, newer] = [start.version, start.version + 1];

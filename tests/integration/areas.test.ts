@@ -152,6 +152,47 @@ describe('saved 成片改造区域', () => {
     expect(outcomes.filter((outcome) => outcome === '409/200').length, outcomes.join(' ')).toBeGreaterThan(0);
   });
 
+  it('keeps the area\'s kind, its further rule sets and 项目总建筑面积 with each version; rules that do not bind its kind do not decide its verdict', async () => {
+    const { boundary } = await boxAroundParcel('350206', 25);
+    // FAR 0.1 and 配套 far over: all seed 001 limits, which a 工改工 area is not bound by.
+    const figures = { totalFloorArea: 100, grossFloorArea: 120, supportingFloorArea: 100, factoryFloorArea: 10 };
+    const body = areaBody(boundary, { kind: 'industrial', figures, uncoveredIsFragment: false, additionalRuleSets: [{ id: 'tianjin-fragments' }], projectCount: 2, note: '工改工' });
+    const created = await planner.request({ method: 'POST', url: '/api/areas', payload: body });
+    expect(created.statusCode).toBe(201);
+    const area = created.json();
+    assertMatchesContract(AreaDetail, area);
+    expect(area).toMatchObject({ kind: 'industrial', pass: true, versions: [expect.objectContaining({ version: 1, kind: 'industrial' })] });
+    expect(area.input).toMatchObject({ kind: 'industrial', projectCount: 2, figures: { grossFloorArea: 120 } });
+    expect(area.input.additionalRuleSets).toEqual([{ id: 'tianjin-fragments', version: expect.any(Number) }]);
+    const far = area.result.checks.find((check: { id: string }) => check.id === 'far');
+    expect(far).toMatchObject({ applicable: false, pass: null, ruleSet: { id: 'xiamen-new-industrial' } });
+    expect(area.result.checks.find((check: { id: string }) => check.id === 'fragment-land')).toMatchObject({ applicable: true, pass: true, ruleSet: { id: 'tianjin-fragments' } });
+    expect(area.result.checks.find((check: { id: string }) => check.id === 'fragment-land').notes.join()).toContain('本区域含 2 个项目');
+    const { rows: [row] } = await sql<{ kind: string }>`SELECT kind FROM areas WHERE id = ${area.id}`.execute(testApp.database.db);
+    expect(row.kind).toBe('industrial');
+    const listed = (await planner.get('/api/areas?district=350206')).json().items.find((item: { id: number }) => item.id === area.id);
+    expect(listed).toMatchObject({ kind: 'industrial', pass: true });
+
+    // The same area as a 新型产业用地 project fails: FAR 0.1 < 2.0 binds it.
+    const asNew = await planner.request({ method: 'PUT', url: `/api/areas/${area.id}`, payload: { ...body, kind: 'new_industrial', baseVersion: 1 } });
+    expect(asNew.statusCode).toBe(200);
+    expect(asNew.json()).toMatchObject({ kind: 'new_industrial', version: 2, pass: false });
+    // Restoring version 1 brings back its kind and its further rule set.
+    const restored = await planner.request({ method: 'POST', url: `/api/areas/${area.id}/restore`, payload: { version: 1, baseVersion: 2 } });
+    expect(restored.statusCode).toBe(200);
+    expect(restored.json()).toMatchObject({ kind: 'industrial', version: 3, pass: true, input: { kind: 'industrial', projectCount: 2 } });
+    expect(restored.json().result.ruleSets.map((set: { id: string }) => set.id)).toEqual(['xiamen-new-industrial', 'tianjin-fragments']);
+    expect((await planner.request({ method: 'DELETE', url: `/api/areas/${area.id}` })).statusCode).toBe(204);
+  });
+
+  it('refuses a kind it does not know, naming the field', async () => {
+    const { boundary } = await boxAroundParcel('350206', 25);
+    const response = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { kind: 'residential' }) });
+    expect(response.statusCode).toBe(400);
+    assertMatchesContract(ErrorBody, response.json());
+    expect(response.json().message).toContain('kind');
+  });
+
   it('refuses an area outside the planner\'s districts, naming the district', async () => {
     const { boundary } = await boxAroundParcel('350203');
     const response = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary) });

@@ -69,6 +69,15 @@ describe('GET /api/rule-sets', () => {
     ]);
     expect(xiamen.rules[0].source).toMatchObject({ article: '第八条' });
     expect(xiamen.rules[0].source.text).toContain('不超过项目总用地面积的7%');
+    // Seed 001's limits bind only 新型产业用地 projects (第三条) and are per 项目/宗地; 集中连片 (seed 000) binds every area.
+    for (const rule of xiamen.rules.filter((candidate) => candidate.id !== 'contiguous')) {
+      expect(rule.appliesTo, rule.id).toMatchObject({ kinds: ['new_industrial'], source: { article: '第三条' } });
+      expect(rule.appliesTo!.source.text).toContain('按照新型产业用地项目再开发的情形');
+      expect(rule.perProject, rule.id).toBe(true);
+    }
+    expect(xiamen.rules.find((rule) => rule.id === 'contiguous')!.appliesTo).toBeUndefined();
+    expect(xiamen.rules.find((rule) => rule.id === 'factory-floor')!.denominator).toContain('项目总建筑面积');
+    expect(xiamen.rules.find((rule) => rule.id === 'factory-floor')!.source.text).toContain('工业厂房建筑面积不得少于项目总建筑面积的50%');
     const tianjin = items.find((item) => item.id === 'tianjin-fragments')!;
     expect(tianjin.rules[0]).toMatchObject({ measure: 'fragment_land_share', limit: 0.1 });
     expect(tianjin.rules[0].source.document).toContain('津规资名城发〔2024〕53号');
@@ -112,11 +121,11 @@ describe('POST /api/checks: the worked examples', () => {
 
   it('FAR exactly 2.0 passes, 1.99 fails; floor shares against their limits; missing figures decide nothing', async () => {
     const boundary = polygon(rectangleOfArea(0, 0, 100, 10000));
-    const exact = await check({ ruleSet: 'xiamen-new-industrial', boundary, figures: { totalFloorArea: 20000, supportingFloorArea: 3000, factoryFloorArea: 10000 } });
+    const exact = await check({ ruleSet: 'xiamen-new-industrial', boundary, figures: { totalFloorArea: 20000, grossFloorArea: 20000, supportingFloorArea: 3000, factoryFloorArea: 10000 } });
     expect(checkOf(exact, 'far')).toMatchObject({ numerator: 20000, denominator: 10000, ratio: 2, limit: 2, comparison: '>=', pass: true });
     expect(checkOf(exact, 'supporting-floor')).toMatchObject({ ratio: 0.15, pass: true });
     expect(checkOf(exact, 'factory-floor')).toMatchObject({ ratio: 0.5, pass: true });
-    const low = await check({ ruleSet: 'xiamen-new-industrial', boundary, figures: { totalFloorArea: 19900, supportingFloorArea: 3000, factoryFloorArea: 9900 } });
+    const low = await check({ ruleSet: 'xiamen-new-industrial', boundary, figures: { totalFloorArea: 19900, grossFloorArea: 19900, supportingFloorArea: 3000, factoryFloorArea: 9900 } });
     expect(checkOf(low, 'far')).toMatchObject({ ratio: 1.99, pass: false });
     expect(checkOf(low, 'supporting-floor')).toMatchObject({ ratio: 0.1508, pass: false });
     expect(checkOf(low, 'factory-floor')).toMatchObject({ ratio: 0.4975, pass: false });
@@ -218,13 +227,14 @@ describe('POST /api/checks: the browser and the server agree', () => {
       const boundary = polygon(rectangle(0, 0, w, h));
       const supporting = polygon(rectangle(...zone));
       const fragments = polygon(rectangle(...fragment));
-      const figures = { totalFloorArea: w * h * 2.1, supportingFloorArea: w * h * 0.3, factoryFloorArea: w * h * 1.1 };
+      const figures = { totalFloorArea: w * h * 2.1, grossFloorArea: w * h * 2.4, supportingFloorArea: w * h * 0.3, factoryFloorArea: w * h * 1.1 };
       const server = (await check({ ruleSet: ruleSet.id, boundary, supportingLand: features(supporting), fragments: features(fragments), uncoveredIsFragment: false, figures })).json();
       const browser = evaluateRuleSet(ruleSet, {
         projectLandM2: geometryAreaM2(boundary),
         fragmentLandM2: geometryAreaM2(fragments),
         supportingLandM2: geometryAreaM2(supporting),
         totalFloorAreaM2: figures.totalFloorArea,
+        grossFloorAreaM2: figures.grossFloorArea,
         supportingFloorAreaM2: figures.supportingFloorArea,
         factoryFloorAreaM2: figures.factoryFloorArea,
         pieces: 1,
@@ -236,6 +246,125 @@ describe('POST /api/checks: the browser and the server agree', () => {
         if (result.ratio !== null && result.ratio !== 0) expect(Math.abs(other.ratio - result.ratio) / result.ratio, result.id).toBeLessThanOrEqual(0.0001);
       }
     }
+  });
+});
+
+describe('POST /api/checks: the rule sets say what the documents say', () => {
+  type Result = { id: string; ratio: number | null; pass: boolean | null; applicable?: boolean; notes?: string[]; numerator: number | null; denominator: number | null; ruleSet?: { id: string; version: number } };
+  const results = (response: { json(): { checks: Result[] } }) => response.json().checks;
+  const resultOf = (response: { json(): { checks: Result[] } }, setId: string, id: string) =>
+    results(response).find((candidate) => candidate.id === id && candidate.ruleSet?.id === setId)!;
+
+  it('工业厂房 share is over 项目总建筑面积, not 总计容建筑面积: the two give different verdicts, and a missing one decides nothing', async () => {
+    const boundary = polygon(rectangleOfArea(0, 0, 100, 10000));
+    // 12 000 m² of 厂房: 60 % of 20 000 m² 计容 (would pass), 46.15 % of 26 000 m² 总建筑面积 (fails).
+    const figures = { totalFloorArea: 20000, grossFloorArea: 26000, supportingFloorArea: 1000, factoryFloorArea: 12000 };
+    const response = await check({ ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, kind: 'new_industrial', boundary, uncoveredIsFragment: false, figures });
+    expect(response.statusCode).toBe(200);
+    assertMatchesContract(CheckAnswer, response.json());
+    expect(resultOf(response, 'xiamen-new-industrial', 'factory-floor')).toMatchObject({ numerator: 12000, denominator: 26000, ratio: 0.4615, pass: false, applicable: true });
+    expect(response.json().figures).toMatchObject({ totalFloorAreaM2: 20000, grossFloorAreaM2: 26000 });
+    // 计容 figures still serve the 计容 rules.
+    expect(resultOf(response, 'xiamen-new-industrial', 'far')).toMatchObject({ numerator: 20000, ratio: 2, pass: true });
+    expect(resultOf(response, 'xiamen-new-industrial', 'supporting-floor')).toMatchObject({ denominator: 20000, ratio: 0.05, pass: true });
+
+    const withoutGross = await check({ ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary, uncoveredIsFragment: false, figures: { ...figures, grossFloorArea: null } });
+    const factory = resultOf(withoutGross, 'xiamen-new-industrial', 'factory-floor');
+    expect(factory).toMatchObject({ numerator: 12000, denominator: null, ratio: null, pass: null });
+    expect(factory.notes!.join()).toContain('请填写项目总建筑面积');
+    expect(factory.notes!.join()).toContain('不以总计容建筑面积代替');
+  });
+
+  it('an ordinary 工改工 area is not bound by FAR ≥ 2.0 (seed 001 第三条), a 新型产业用地 area is; 集中连片 binds both', async () => {
+    const boundary = polygon(rectangleOfArea(0, 0, 100, 10000));
+    const figures = { totalFloorArea: 12000, grossFloorArea: 14000, supportingFloorArea: 500, factoryFloorArea: 10000 };
+    const body = { ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary, uncoveredIsFragment: false, figures };
+    const industrial = await check({ ...body, kind: 'industrial' });
+    expect(industrial.statusCode).toBe(200);
+    assertMatchesContract(CheckAnswer, industrial.json());
+    expect(industrial.json().kind).toBe('industrial');
+    const far = resultOf(industrial, 'xiamen-new-industrial', 'far');
+    expect(far).toMatchObject({ ratio: 1.2, applicable: false, pass: null });
+    expect(far.notes!.join()).toContain('不适用');
+    expect(far.notes!.join()).toContain('按照新型产业用地项目再开发的情形');
+    expect(far.notes!.join()).toContain('一般工改工');
+    for (const id of ['supporting-land', 'supporting-floor', 'factory-floor']) expect(resultOf(industrial, 'xiamen-new-industrial', id)).toMatchObject({ applicable: false, pass: null });
+    expect(resultOf(industrial, 'xiamen-new-industrial', 'contiguous')).toMatchObject({ applicable: true, pass: true });
+
+    const newIndustrial = await check({ ...body, kind: 'new_industrial' });
+    expect(resultOf(newIndustrial, 'xiamen-new-industrial', 'far')).toMatchObject({ ratio: 1.2, applicable: true, pass: false });
+    // Without a kind, the stricter reading (DEFAULT_AREA_KIND): FAR binds.
+    const unnamed = await check(body);
+    expect(unnamed.json().kind).toBe('new_industrial');
+    expect(resultOf(unnamed, 'xiamen-new-industrial', 'far')).toMatchObject({ pass: false });
+  });
+
+  it('an area that adds the Tianjin 零星用地 set fails at 13.87 % 零星 (the Xiamen set alone has no 零星 limit)', async () => {
+    const boundary = polygon(rectangleOfArea(0, 0, 200, 40000));
+    const fragment = polygon(rectangleOfArea(0, 0, 200, 5548)); // 13.87 %
+    const body = { ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, kind: 'industrial', boundary, fragments: features(fragment), uncoveredIsFragment: false };
+    const alone = await check(body);
+    expect(results(alone).some((result) => result.id === 'fragment-land')).toBe(false);
+
+    const both = await check({ ...body, additionalRuleSets: [{ id: 'tianjin-fragments', version: 1 }] });
+    expect(both.statusCode).toBe(200);
+    assertMatchesContract(CheckAnswer, both.json());
+    expect(both.json().ruleSets.map((set: { id: string; version: number }) => [set.id, set.version])).toEqual([['xiamen-new-industrial', 1], ['tianjin-fragments', 1]]);
+    const fragmentRule = resultOf(both, 'tianjin-fragments', 'fragment-land');
+    expect(fragmentRule).toMatchObject({ numerator: 5548, denominator: 40000, ratio: 0.1387, limit: 0.1, pass: false, applicable: true, ruleSet: { id: 'tianjin-fragments', version: 1 } });
+    expect((fragmentRule as unknown as { source: { document: string } }).source.document).toContain('津规资名城发〔2024〕53号');
+    // Every result names its set; the city's rules come first.
+    expect(results(both).every((result) => result.ruleSet !== undefined)).toBe(true);
+    expect(results(both)[0].ruleSet!.id).toBe('xiamen-new-industrial');
+
+    // The same set twice (or the city's own again) is applied once; an unknown one is a 400 naming where.
+    const twice = await check({ ...body, additionalRuleSets: [{ id: 'tianjin-fragments' }, { id: 'tianjin-fragments' }, { id: 'xiamen-new-industrial' }] });
+    expect(results(twice).filter((result) => result.id === 'fragment-land')).toHaveLength(1);
+    const unknown = await check({ ...body, additionalRuleSets: [{ id: 'no-such-set' }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ error: 'unknown_rule_set', parameter: 'additionalRuleSets[0]' });
+    expect(unknown.json().message).toContain('no-such-set');
+  });
+
+  it('an area of several projects is told that the per-项目/宗地 limits are decided over their total', async () => {
+    const boundary = polygon(rectangleOfArea(0, 0, 100, 10000));
+    const figures = { totalFloorArea: 25000, grossFloorArea: 30000, supportingFloorArea: 1000, factoryFloorArea: 20000 };
+    const body = { ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, kind: 'new_industrial', boundary, uncoveredIsFragment: false, figures };
+    const three = await check({ ...body, projectCount: 3 });
+    expect(three.statusCode).toBe(200);
+    expect(three.json().projects).toMatchObject({ count: 3, basis: 'input' });
+    for (const id of ['supporting-land', 'supporting-floor', 'far', 'factory-floor']) {
+      const notes = resultOf(three, 'xiamen-new-industrial', id).notes!.join();
+      expect(notes, id).toContain('本区域含 3 个项目');
+      expect(notes, id).toContain('按项目/宗地核算');
+    }
+    expect(resultOf(three, 'xiamen-new-industrial', 'contiguous').notes).toEqual([]);
+    const one = await check({ ...body, projectCount: 1 });
+    expect(results(one).every((result) => (result.notes ?? []).length === 0)).toBe(true);
+    // Not entered: counted from the 土地使用权人 of the parcels taken in (none here: one project).
+    const counted = await check(body);
+    expect(counted.json().projects).toMatchObject({ count: 1, basis: 'single', owners: 0, parcels: 0 });
+  });
+
+  it('counts the projects from the 土地使用权人 of the parcels taken in (零星 parcels left out)', async () => {
+    const { rows } = await sql<{ id: number; owner: string; xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT id, owner, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+      FROM parcels WHERE district_code = '350206' AND owner IS NOT NULL ORDER BY id LIMIT 40`.execute(testApp.database.db);
+    const [first] = rows;
+    const second = rows.find((row) => row.owner !== first.owner);
+    expect(second, 'demo parcels of two owners').toBeDefined();
+    const ring: [number, number][] = [
+      [Math.min(first.xmin, second!.xmin), Math.min(first.ymin, second!.ymin)], [Math.max(first.xmax, second!.xmax), Math.min(first.ymin, second!.ymin)],
+      [Math.max(first.xmax, second!.xmax), Math.max(first.ymax, second!.ymax)], [Math.min(first.xmin, second!.xmin), Math.max(first.ymax, second!.ymax)],
+      [Math.min(first.xmin, second!.xmin), Math.min(first.ymin, second!.ymin)],
+    ];
+    const body = { ruleSet: 'xiamen-new-industrial', ruleSetVersion: 1, boundary: polygon(ring), parcels: [first.id, second!.id] };
+    const response = await check(body);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().projects).toMatchObject({ count: 2, basis: 'owners', owners: 2, parcels: 2 });
+    expect(resultOf(response, 'xiamen-new-industrial', 'supporting-land').notes!.join()).toContain('本区域含 2 个项目（按纳入的 2 宗地的土地使用权人计）');
+    const oneMarked = await check({ ...body, fragmentParcels: [second!.id] });
+    expect(oneMarked.json().projects).toMatchObject({ count: 1, basis: 'owners', owners: 1, parcels: 1 });
   });
 });
 

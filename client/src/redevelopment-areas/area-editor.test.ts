@@ -9,7 +9,7 @@ function square(x: number, size = 0.001): Polygon {
 
 function savedArea(overrides: Partial<AreaDetail> = {}): AreaDetail {
   return {
-    id: 7, name: '湖里片区', districtCode: '350206', districtName: '湖里区', status: 'draft', version: 3,
+    id: 7, name: '湖里片区', districtCode: '350206', districtName: '湖里区', status: 'draft', kind: 'new_industrial', version: 3,
     ruleSetId: 'xiamen-new-industrial', ruleSetVersion: 1, areaM2: 12_000, pass: true,
     updatedAt: '2024-05-01T08:00:00.000Z', updatedBy: 'planner', approvedVersion: null, pinned: null, pinnedVerdict: null, reviews: [],
     mode: 'other', modeOther: '混合', targetLandUse: '新型产业用地',

@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon } from 'geojson';
-import type { AreaStatus, RedevelopmentMode } from '@domain/redevelopment-areas.js';
+import { DEFAULT_AREA_KIND, type AreaKind, type AreaStatus, type RedevelopmentMode } from '@domain/redevelopment-areas.js';
 import type { GeoJsonPolygon } from '@domain/api/checks.schemas.js';
 import type { AreaBody, AreaDetail, CheckBody, FloorAreaFigures, PolygonFeatures } from './areas.api.js';
 import { polygonsOf, type Areal } from './area-geometry.js';
@@ -12,8 +12,9 @@ export interface MarkedLand {
 
 export type FloorAreaKey = keyof FloorAreaFigures;
 
-export const FLOOR_AREA_FIELDS: readonly { key: FloorAreaKey; label: string }[] = [
+export const FLOOR_AREA_FIELDS: readonly { key: FloorAreaKey; label: string; hint?: string }[] = [
   { key: 'totalFloorArea', label: '总计容建筑面积' },
+  { key: 'grossFloorArea', label: '项目总建筑面积', hint: '含不计容部分；工业厂房占比的分母（厦门新型产业用地办法第九条）' },
   { key: 'supportingFloorArea', label: '配套计容建筑面积' },
   { key: 'factoryFloorArea', label: '工业厂房建筑面积' },
 ];
@@ -41,6 +42,12 @@ export interface AreaMeta {
   readonly modeOther: string;
   readonly targetLandUse: string;
   readonly ruleSetId: string;
+  /** 区域类型: which rules bind the area. */
+  readonly kind: AreaKind;
+  /** Rule sets applied beside the city's (ids; the current version is used when checking). */
+  readonly additionalRuleSetIds: readonly string[];
+  /** 项目数 as entered; null: counted by the server from the parcels' 土地使用权人. */
+  readonly projectCount: number | null;
 }
 
 export interface LogEntry {
@@ -79,18 +86,23 @@ export const LOG_LIMIT = 200;
 
 export const DEFAULT_RULE_SET = 'xiamen-new-industrial';
 
-export const EMPTY_FIGURES: FloorAreaFigures = { totalFloorArea: null, supportingFloorArea: null, factoryFloorArea: null };
+export const EMPTY_FIGURES: FloorAreaFigures = { totalFloorArea: null, grossFloorArea: null, supportingFloorArea: null, factoryFloorArea: null };
 
 export function emptyContent(): AreaContent {
   return { boundary: null, fragments: [], supportingLand: [], excludedParcelIds: [], fragmentParcelIds: [], uncoveredIsFragment: true, figures: EMPTY_FIGURES };
 }
 
 export function defaultMeta(ruleSetId = DEFAULT_RULE_SET): AreaMeta {
-  return { name: '', mode: 'government_entrusted', modeOther: '', targetLandUse: '', ruleSetId };
+  return { name: '', mode: 'government_entrusted', modeOther: '', targetLandUse: '', ruleSetId, kind: DEFAULT_AREA_KIND, additionalRuleSetIds: [], projectCount: null };
+}
+
+/** What of the fields the check depends on: a server answer is current while this stays the same. */
+export function checkKeyOf(meta: AreaMeta): string {
+  return JSON.stringify([meta.ruleSetId, meta.kind, meta.additionalRuleSetIds, meta.projectCount]);
 }
 
 function sameMeta(a: AreaMeta, b: AreaMeta): boolean {
-  return a.name === b.name && a.mode === b.mode && a.modeOther === b.modeOther && a.targetLandUse === b.targetLandUse && a.ruleSetId === b.ruleSetId;
+  return a.name === b.name && a.mode === b.mode && a.modeOther === b.modeOther && a.targetLandUse === b.targetLandUse && checkKeyOf(a) === checkKeyOf(b);
 }
 
 /**
@@ -297,7 +309,10 @@ export class AreaEditor {
     const { content, meta, areaId, pendingTakenIds } = this.#snapshot;
     if (!content.boundary) return null;
     const excluded = new Set(content.excludedParcelIds);
-    const body: CheckBody = { ruleSet: meta.ruleSetId, boundary: content.boundary, uncoveredIsFragment: content.uncoveredIsFragment };
+    const body: CheckBody = { ruleSet: meta.ruleSetId, kind: meta.kind, boundary: content.boundary, uncoveredIsFragment: content.uncoveredIsFragment };
+    const additional = meta.additionalRuleSetIds.filter((id) => id !== meta.ruleSetId);
+    if (additional.length > 0) body.additionalRuleSets = additional.map((id) => ({ id }));
+    if (meta.projectCount !== null) body.projectCount = meta.projectCount;
     // Figures not entered are left out rather than sent as null: a number schema may coerce null to 0.
     const figures: Partial<FloorAreaFigures> = Object.fromEntries(Object.entries(content.figures).filter(([, value]) => value !== null));
     if (Object.keys(figures).length > 0) body.figures = figures;
@@ -346,7 +361,7 @@ export function contentOfSaved(area: AreaDetail, nextMarkedLandId: () => number)
     excludedParcelIds: [],
     fragmentParcelIds: input.fragmentParcels,
     uncoveredIsFragment: input.uncoveredIsFragment,
-    figures: { ...input.figures },
+    figures: { ...EMPTY_FIGURES, ...input.figures },
   };
   const meta: AreaMeta = {
     name: area.name,
@@ -354,6 +369,9 @@ export function contentOfSaved(area: AreaDetail, nextMarkedLandId: () => number)
     modeOther: area.modeOther ?? '',
     targetLandUse: area.targetLandUse ?? '',
     ruleSetId: input.ruleSet,
+    kind: input.kind ?? area.kind ?? DEFAULT_AREA_KIND,
+    additionalRuleSetIds: (input.additionalRuleSets ?? []).map((set) => set.id),
+    projectCount: input.projectCount ?? null,
   };
   return { content, meta };
 }

@@ -13,11 +13,11 @@ const rules: Rule[] = [
 const figures: LiveFigures = {
   projectLandM2: 100000, fragmentLandM2: 3750, uncoveredLandM2: 3750, supportingLandM2: 8000, parcelLandM2: 96250, inefficientLandM2: 40000, pieces: 1, parcels: [],
 };
-const floor = { totalFloorArea: 250000, supportingFloorArea: null, factoryFloorArea: null };
+const floor = { totalFloorArea: 250000, grossFloorArea: null, supportingFloorArea: null, factoryFloorArea: null };
 
 describe('gauges', () => {
   it('show each figure with its limit and verdict, by the rule set, and figures without a rule as reference', () => {
-    const gauges = buildGauges({ figures, floor, ruleSet: { rules } });
+    const gauges = buildGauges({ figures, floor, ruleSets: [{ rules }] });
     const byKey = Object.fromEntries(gauges.map((gauge) => [gauge.key, gauge]));
     expect(byKey['total-area']).toMatchObject({ value: '100,000.00 m²', detail: '10.0000 公顷 · 150.0000 亩', state: 'info' });
     expect(byKey.fragment).toMatchObject({ value: '3.75 %', state: 'info', limit: null });
@@ -31,17 +31,42 @@ describe('gauges', () => {
   });
 
   it('are undecided (未定) while a figure is missing, and say which', () => {
-    const gauges = buildGauges({ figures, floor: { ...floor, totalFloorArea: null }, ruleSet: { rules } });
+    const gauges = buildGauges({ figures, floor: { ...floor, totalFloorArea: null }, ruleSets: [{ rules }] });
     expect(gauges.find((gauge) => gauge.key === 'far')).toMatchObject({ state: 'unknown', missing: '请填写总计容建筑面积' });
   });
 
   it('wait for a boundary', () => {
-    const gauges = buildGauges({ figures: null, floor, ruleSet: { rules } });
+    const gauges = buildGauges({ figures: null, floor, ruleSets: [{ rules }] });
     expect(gauges.find((gauge) => gauge.key === 'contiguity')).toMatchObject({ state: 'unknown', value: '—' });
   });
 
+  it('show the rules of every set the area applies, each with its set; a rule not binding the area\'s kind is 不适用 with the reason', () => {
+    const scope = { kinds: ['new_industrial' as const], source: { document: '《厦门市新型产业用地试点实施办法（征求意见稿）》', article: '第三条', text: '按照新型产业用地项目再开发的情形' } };
+    const xiamen = { id: 'xiamen', version: 2, name: '厦门', rules: rules.map((rule) => (rule.id === 'contiguous' ? rule : { ...rule, appliesTo: scope })) };
+    const tianjin = { id: 'tianjin', version: 1, name: '天津 零星', rules: [{ id: 'fragment-land', name: '零星用地占比', measure: 'fragment_land_share' as const, comparison: '<=' as const, limit: 0.03, denominator: '改造开发项目总用地面积', source }] };
+    const gauges = buildGauges({ figures, floor, ruleSets: [xiamen, tianjin], context: { kind: 'industrial' } });
+    const byKey = Object.fromEntries(gauges.map((gauge) => [gauge.key, gauge]));
+    expect(byKey.fragment).toMatchObject({ value: '3.75 %', limit: '≤ 3.00 %', state: 'fail', ruleSetName: '天津 零星 第 1 版' });
+    expect(byKey.far).toMatchObject({ value: '2.50', state: 'na', ruleSetName: '厦门 第 2 版' });
+    expect(byKey.far.notes[0]).toContain('不适用');
+    expect(byKey.contiguity).toMatchObject({ state: 'pass' });
+    const checks = liveChecks(figures, floor, [xiamen, tianjin], { kind: 'industrial' });
+    expect(checks.map((check) => [check.ruleSet?.id, check.id, check.applicable])).toEqual([
+      ['xiamen', 'supporting-land', false], ['xiamen', 'far', false], ['xiamen', 'contiguous', true], ['tianjin', 'fragment-land', true],
+    ]);
+  });
+
+  it('the 厂房 share waits for 项目总建筑面积 rather than dividing by the 计容 figure', () => {
+    const factory: Rule = { id: 'factory-floor', name: '工业厂房建筑面积占比', measure: 'factory_floor_share', comparison: '>=', limit: 0.5, denominator: '项目总建筑面积', source };
+    const waiting = buildGauges({ figures, floor: { ...floor, factoryFloorArea: 130000 }, ruleSets: [{ rules: [factory] }] }).find((gauge) => gauge.key === 'factory')!;
+    expect(waiting).toMatchObject({ state: 'unknown', missing: '请填写项目总建筑面积' });
+    const decided = buildGauges({ figures, floor: { ...floor, factoryFloorArea: 130000, grossFloorArea: 300000 }, ruleSets: [{ rules: [factory] }] }).find((gauge) => gauge.key === 'factory')!;
+    expect(decided).toMatchObject({ value: '43.33 %', state: 'fail' });
+    expect(decided.detail).toContain('项目总建筑面积 300,000.00 m²');
+  });
+
   it('agree with the server within 0.5 m² and 0.01 %, and name every difference otherwise', () => {
-    const checks = liveChecks(figures, floor, { rules });
+    const checks = liveChecks(figures, floor, [{ rules }]);
     const server = {
       figures: { projectLandM2: 100000.3, fragmentLandM2: 3750, uncoveredLandM2: 3750, supportingLandM2: 8000, parcelLandM2: 96250 },
       pieces: 1,

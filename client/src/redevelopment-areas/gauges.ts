@@ -1,4 +1,4 @@
-import { evaluateRule, MEASURES, type CheckResult, type Comparison, type MeasureId, type ProjectFigures, type Rule, type RuleSet } from '@domain/rules/rules.js';
+import { evaluateRule, evaluateRuleSet, FIGURE_LABELS, MEASURES, type CheckContext, type CheckResult, type Comparison, type MeasureId, type ProjectFigures, type Rule, type RuleSet } from '@domain/rules/rules.js';
 import { areaInUnits, formatNumber } from '@domain/units.js';
 import type { CheckAnswer, FloorAreaFigures } from './areas.api.js';
 import type { LiveFigures } from './live-figures.js';
@@ -8,7 +8,10 @@ import type { LiveFigures } from './live-figures.js';
  * limit) and whether it passes, from the live figures and the rule set through the domain's
  * `evaluateRule`, the very code the server's check runs.
  */
-export type GaugeState = 'pass' | 'fail' | 'unknown' | 'info';
+export type GaugeState = 'pass' | 'fail' | 'unknown' | 'info' | 'na';
+
+/** A rule set as the gauges read it: its rules, and its name for the popover (the city's set first). */
+export type GaugeRuleSet = Pick<RuleSet, 'rules'> & Partial<Pick<RuleSet, 'id' | 'version' | 'name'>>;
 
 export interface Gauge {
   /** Stable key, also the `data-testid` suffix (`gauge-fragment`). */
@@ -30,6 +33,10 @@ export interface Gauge {
   /** What is divided by what. */
   definition: string;
   denominatorDefinition: string | null;
+  /** The rule set the rule is from ("天津 零星用地并宗开发 第 1 版"); null for figures without a rule. */
+  ruleSetName: string | null;
+  /** 不适用 and why, missing figures, the per-project reading (domain/rules/rules.ts `evaluateRule`). */
+  notes: readonly string[];
 }
 
 export const COMPARISON_SIGNS: Readonly<Record<Comparison, string>> = { '<=': '≤', '>=': '≥', '<': '<', '>': '>' };
@@ -42,16 +49,6 @@ const MEASURE_ORDER: readonly { measure: MeasureId; key: string; title: string }
   { measure: 'factory_floor_share', key: 'factory', title: '工业厂房建筑面积占比' },
   { measure: 'contiguity', key: 'contiguity', title: '集中连片' },
 ];
-
-const FIGURE_LABELS: Readonly<Record<string, string>> = {
-  projectLandM2: '项目总用地',
-  fragmentLandM2: '零星用地',
-  supportingLandM2: '配套用房用地',
-  totalFloorAreaM2: '总计容建筑面积',
-  supportingFloorAreaM2: '配套计容建筑面积',
-  factoryFloorAreaM2: '工业厂房建筑面积',
-  pieces: '块数',
-};
 
 export function formatArea(m2: number | null): string {
   return m2 === null ? '—' : `${formatNumber(m2, 2)} m²`;
@@ -78,6 +75,7 @@ export function projectFigures(figures: Pick<LiveFigures, 'projectLandM2' | 'fra
     fragmentLandM2: figures.fragmentLandM2,
     supportingLandM2: figures.supportingLandM2,
     totalFloorAreaM2: floor.totalFloorArea,
+    grossFloorAreaM2: floor.grossFloorArea ?? null,
     supportingFloorAreaM2: floor.supportingFloorArea,
     factoryFloorAreaM2: floor.factoryFloorArea,
     pieces: figures.pieces,
@@ -106,8 +104,13 @@ function fillOf(result: CheckResult): number | null {
   return Math.max(0, Math.min(result.ratio / result.limit, 1));
 }
 
-function gaugeOfResult(result: CheckResult, rule: Rule | null, key: string, title: string): Gauge {
-  const state: GaugeState = rule === null ? 'info' : result.pass === null ? 'unknown' : result.pass ? 'pass' : 'fail';
+function ruleSetNameOf(set: GaugeRuleSet): string | null {
+  if (!set.name) return null;
+  return set.version === undefined ? set.name : `${set.name} 第 ${set.version} 版`;
+}
+
+function gaugeOfResult(result: CheckResult, rule: Rule | null, key: string, title: string, ruleSetName: string | null = null): Gauge {
+  const state: GaugeState = rule === null ? 'info' : result.applicable === false ? 'na' : result.pass === null ? 'unknown' : result.pass ? 'pass' : 'fail';
   return {
     key,
     title: rule ? rule.name : title,
@@ -120,6 +123,8 @@ function gaugeOfResult(result: CheckResult, rule: Rule | null, key: string, titl
     rule,
     definition: MEASURES[result.measure].label,
     denominatorDefinition: rule ? rule.denominator : null,
+    ruleSetName,
+    notes: result.notes ?? [],
   };
 }
 
@@ -127,7 +132,10 @@ export interface GaugeInput {
   /** null before there is a boundary: every gauge then waits for one. */
   figures: LiveFigures | null;
   floor: FloorAreaFigures;
-  ruleSet: Pick<RuleSet, 'rules'> | null;
+  /** The city's rule set first, then the ones the area adds. */
+  ruleSets: readonly GaugeRuleSet[];
+  /** The area's kind and project count: which rules bind it, and how per-project limits read. */
+  context?: CheckContext;
   /** From the server's check: land shared with other saved areas; undefined while not checked. */
   overlap?: { overlapM2: number; names: string[] } | null;
 }
@@ -158,20 +166,26 @@ export function buildGauges(input: GaugeInput): Gauge[] {
     rule: null,
     definition: '成片改造区域的椭球面积（CGCS2000），洞不计入',
     denominatorDefinition: null,
+    ruleSetName: null,
+    notes: [],
   }];
-  const rules = input.ruleSet?.rules ?? [];
+  const rules = input.ruleSets.flatMap((set) => set.rules.map((rule) => ({ rule, set })));
+  const keys = new Set<string>();
   for (const entry of MEASURE_ORDER) {
-    const matching = rules.filter((rule) => rule.measure === entry.measure);
+    const matching = rules.filter(({ rule }) => rule.measure === entry.measure);
     if (matching.length === 0) {
       const reference: Rule = {
         id: entry.key, name: entry.title, measure: entry.measure, comparison: '<=', limit: 0, denominator: '',
         source: { document: '', article: '', text: '' },
       };
-      gauges.push(gaugeOfResult(evaluateRule(reference, figures), null, entry.key, entry.title));
+      gauges.push({ ...gaugeOfResult(evaluateRule(reference, figures), null, entry.key, entry.title), notes: [] });
       continue;
     }
-    matching.forEach((rule, index) => {
-      gauges.push(gaugeOfResult(evaluateRule(rule, figures), rule, index === 0 ? entry.key : `${entry.key}-${rule.id}`, entry.title));
+    matching.forEach(({ rule, set }, index) => {
+      let key = index === 0 ? entry.key : `${entry.key}-${rule.id}`;
+      if (keys.has(key)) key = `${entry.key}-${set.id ?? index}-${rule.id}`;
+      keys.add(key);
+      gauges.push(gaugeOfResult(evaluateRule(rule, figures, input.context), rule, key, entry.title, ruleSetNameOf(set)));
     });
   }
   const project = input.figures.projectLandM2;
@@ -188,6 +202,8 @@ export function buildGauges(input: GaugeInput): Gauge[] {
     rule: null,
     definition: '纳入地块中疑似低效、已认定低效的部分 ÷ 项目总用地（仅供参考）',
     denominatorDefinition: '项目总用地面积（成片改造区域的椭球面积）',
+    ruleSetName: null,
+    notes: [],
   });
   const overlap = input.overlap;
   gauges.push({
@@ -202,12 +218,14 @@ export function buildGauges(input: GaugeInput): Gauge[] {
     rule: null,
     definition: '与其他已保存的成片改造区域重叠的面积（服务器核验）',
     denominatorDefinition: null,
+    ruleSetName: null,
+    notes: [],
   });
   return gauges;
 }
 
-export function liveChecks(figures: LiveFigures, floor: FloorAreaFigures, ruleSet: Pick<RuleSet, 'rules'>): CheckResult[] {
-  return ruleSet.rules.map((rule) => evaluateRule(rule, projectFigures(figures, floor)));
+export function liveChecks(figures: LiveFigures, floor: FloorAreaFigures, ruleSets: readonly GaugeRuleSet[], context: CheckContext = {}): CheckResult[] {
+  return ruleSets.flatMap((set) => evaluateRuleSet(set, projectFigures(figures, floor), context));
 }
 
 /** Areas agree when they differ by less than this (m²) or this share of the figure. */
@@ -243,10 +261,10 @@ export function differencesFromServer(figures: LiveFigures, checks: readonly Che
   }
   if (figures.pieces !== server.pieces) differences.push(`块数：本地 ${figures.pieces}，服务器 ${server.pieces}`);
   for (const serverCheck of server.checks) {
-    const local = checks.find((check) => check.id === serverCheck.id);
+    const local = checks.find((check) => check.id === serverCheck.id && (serverCheck.ruleSet === undefined || check.ruleSet === undefined || check.ruleSet.id === serverCheck.ruleSet.id));
     if (!local) continue;
     const ratiosAgree = local.ratio === null || serverCheck.ratio === null ? local.ratio === serverCheck.ratio : Math.abs(local.ratio - serverCheck.ratio) <= 0.0001 + 1e-12;
-    if (local.pass !== serverCheck.pass || !ratiosAgree) {
+    if (local.pass !== serverCheck.pass || (local.applicable ?? true) !== (serverCheck.applicable ?? true) || !ratiosAgree) {
       differences.push(`${serverCheck.name}：本地 ${formatRatio(local.measure, local.ratio)}（${passLabel(local.pass)}），服务器 ${formatRatio(serverCheck.measure, serverCheck.ratio)}（${passLabel(serverCheck.pass)}）`);
     }
   }

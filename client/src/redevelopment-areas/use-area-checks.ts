@@ -1,12 +1,12 @@
 import { computed, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
 import { geometryAreaM2 } from '@domain/ellipsoidal-area.js';
-import { gapToleranceOf } from '@domain/rules/rules.js';
+import { checkContextOf, gapToleranceOf } from '@domain/rules/rules.js';
 import { runCheck, type CheckAnswer } from './areas.api.js';
 import { ApiError, isAbort } from '../http/request.js';
 import { fetchRuleSets, type StoredRuleSet } from '../rules/rules.api.js';
 import type { CompositionRow, MarkedLandRow } from './area-form-panel.vue';
 import type { AreasMapView, CompositionFeature } from '../map/areas-map.js';
-import type { AreaContent, AreaEditor, AreaEditorSnapshot } from './area-editor.js';
+import { checkKeyOf, type AreaContent, type AreaEditor, type AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, interiorPoint, polygonsOf, type Areal } from './area-geometry.js';
 import { buildGauges, differencesFromServer, liveChecks } from './gauges.js';
 import { computeLiveFigures, LiveFiguresCache, type LiveFigures } from './live-figures.js';
@@ -36,7 +36,14 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
 
   const ruleSets = shallowRef<StoredRuleSet[]>([]);
   const ruleSet = computed(() => ruleSets.value.find((set) => set.id === state.value.meta.ruleSetId) ?? null);
-  const gapToleranceM = computed(() => (ruleSet.value ? gapToleranceOf(ruleSet.value) : 0));
+  /** The city's set, then the ones the area adds (as loaded: their current versions). */
+  const appliedRuleSets = computed(() => {
+    const meta = state.value.meta;
+    const additional = meta.additionalRuleSetIds.filter((id) => id !== meta.ruleSetId)
+      .map((id) => ruleSets.value.find((set) => set.id === id)).filter((set): set is StoredRuleSet => set !== undefined);
+    return ruleSet.value ? [ruleSet.value, ...additional] : additional;
+  });
+  const gapToleranceM = computed(() => gapToleranceOf(...appliedRuleSets.value));
 
   async function loadRuleSets(): Promise<void> {
     try {
@@ -138,7 +145,7 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
 
   const serverAnswer = shallowRef<CheckAnswer | null>(null);
   /** The content and rule set the answer is for: a newer edit makes it stale. */
-  const serverFor = shallowRef<{ content: AreaContent; ruleSetId: string } | null>(null);
+  const serverFor = shallowRef<{ content: AreaContent; checkKey: string } | null>(null);
   const serverError = ref('');
   const serverChecking = ref(false);
   let checkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -165,7 +172,7 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
     if (!body) return;
     const request = new AbortController();
     checkRequest = request;
-    const target = { content: state.value.content, ruleSetId: state.value.meta.ruleSetId };
+    const target = { content: state.value.content, checkKey: checkKeyOf(state.value.meta) };
     serverChecking.value = true;
     try {
       const answer = await runCheck(body, { quiet: true, signal: request.signal });
@@ -201,14 +208,24 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
     }
   }
 
-  watch([() => state.value.content, () => state.value.meta.ruleSetId], scheduleCheck);
+  watch([() => state.value.content, () => checkKeyOf(state.value.meta)], scheduleCheck);
 
   const serverCurrent = computed(() => {
     const target = serverFor.value;
-    return target !== null && target.content === state.value.content && target.ruleSetId === state.value.meta.ruleSetId;
+    return target !== null && target.content === state.value.content && target.checkKey === checkKeyOf(state.value.meta);
   });
 
-  const checks = computed(() => (live.value && ruleSet.value ? liveChecks(live.value, state.value.content.figures, ruleSet.value) : []));
+  /**
+   * The kind and project count the rules read: the count as entered, else the server's (it counts
+   * the parcels' 土地使用权人, which the browser does not hold).
+   */
+  const context = computed(() => {
+    const meta = state.value.meta;
+    if (meta.projectCount !== null) return checkContextOf(meta.kind, { count: meta.projectCount, basis: 'input', owners: 0, parcels: 0 });
+    return checkContextOf(meta.kind, serverAnswer.value?.projects);
+  });
+
+  const checks = computed(() => (live.value ? liveChecks(live.value, state.value.content.figures, appliedRuleSets.value, context.value) : []));
 
   const serverDifferences = computed(() => {
     if (!serverCurrent.value || !serverAnswer.value || !live.value || preview.value) return [];
@@ -230,7 +247,8 @@ export function useAreaChecks({ editor, state, preview, boundary, parcels, parce
     return buildGauges({
       figures,
       floor: state.value.content.figures,
-      ruleSet: ruleSet.value,
+      ruleSets: appliedRuleSets.value,
+      context: context.value,
       overlap: answer && overlapM2 !== null ? { overlapM2, names: (answer.overlaps ?? []).map((overlap) => overlap.name) } : null,
     });
   });

@@ -11,7 +11,7 @@ import { ApiError } from '../http/request.js';
 import type { StoredRuleSet } from '../rules/rules.api.js';
 import type { StatusAction } from './area-form-panel.vue';
 import type { AreasMapView, AreaTool } from '../map/areas-map.js';
-import type { AreaContent, AreaEditor, AreaEditorSnapshot } from './area-editor.js';
+import { checkKeyOf, type AreaContent, type AreaEditor, type AreaEditorSnapshot } from './area-editor.js';
 import { boxOf, type Areal } from './area-geometry.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -43,7 +43,7 @@ export interface AreaPersistenceOptions {
   ruleSets: ShallowRef<StoredRuleSet[]>;
   /** The server's last check, which a saved area brings along. */
   serverAnswer: ShallowRef<CheckAnswer | null>;
-  serverFor: ShallowRef<{ content: AreaContent; ruleSetId: string } | null>;
+  serverFor: ShallowRef<{ content: AreaContent; checkKey: string } | null>;
   serverError: Ref<string>;
   showGeometryProblem: (parameter: string, message: string) => void;
   computeLive: () => void;
@@ -113,7 +113,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
     versions.value = area.versions ?? [];
     showApproval(area);
     serverAnswer.value = area.result ?? null;
-    serverFor.value = area.result ? { content: editor.snapshot.content, ruleSetId: editor.snapshot.meta.ruleSetId } : null;
+    serverFor.value = area.result ? { content: editor.snapshot.content, checkKey: checkKeyOf(editor.snapshot.meta) } : null;
     serverError.value = '';
     view()?.showProblem(null, null);
     const shape = editor.snapshot.content.boundary;
@@ -179,7 +179,7 @@ export function useAreaPersistence(options: AreaPersistenceOptions) {
       editor.markSaved(answer);
       if (answer.result) {
         serverAnswer.value = answer.result;
-        serverFor.value = { content: editor.snapshot.content, ruleSetId: editor.snapshot.meta.ruleSetId };
+        serverFor.value = { content: editor.snapshot.content, checkKey: checkKeyOf(editor.snapshot.meta) };
       }
       formPanel.value?.clearNote();
       ElMessage({ type: 'success', message: `已保存：${answer.name}（第 ${answer.version} 版）`, grouping: true });

@@ -1,4 +1,4 @@
-import { areaStatusLabel, redevelopmentModeLabel } from '@domain/redevelopment-areas.js';
+import { areaKindLabel, areaStatusLabel, DEFAULT_AREA_KIND, redevelopmentModeLabel } from '@domain/redevelopment-areas.js';
 import type { AreaDetail } from './areas.api.js';
 import { formatArea, formatLimit, formatRatio } from './gauges.js';
 
@@ -34,9 +34,10 @@ export function compareVersions(left: AreaDetail, right: AreaDetail): CompareRow
     row('概况', '版本', `第 ${left.version} 版`, `第 ${right.version} 版`),
     row('概况', '名称', left.name, right.name),
     row('概况', '状态', areaStatusLabel(left.status), areaStatusLabel(right.status)),
+    row('概况', '区域类型', areaKindLabel(left.kind ?? DEFAULT_AREA_KIND), areaKindLabel(right.kind ?? DEFAULT_AREA_KIND)),
     row('概况', '改造模式', modeOf(left), modeOf(right)),
     row('概况', '目标用途', left.targetLandUse || '—', right.targetLandUse || '—'),
-    row('概况', '规则集', `${left.result.ruleSet?.name ?? left.input.ruleSet} 第 ${left.result.ruleSetVersion} 版`, `${right.result.ruleSet?.name ?? right.input.ruleSet} 第 ${right.result.ruleSetVersion} 版`),
+    row('概况', '规则集', ruleSetsOf(left), ruleSetsOf(right)),
   ];
   const figures: { key: string; label: string }[] = [
     { key: 'projectLandM2', label: '项目总用地' },
@@ -56,20 +57,28 @@ export function compareVersions(left: AreaDetail, right: AreaDetail): CompareRow
   rows.push(row('面积', '块数', `${left.result.pieces}`, `${right.result.pieces}`));
   rows.push(row('面积', '纳入地块数', `${left.result.parcels.length}`, `${right.result.parcels.length}`));
   rows.push(row('建筑面积', '总计容建筑面积', floor(left.input.figures?.totalFloorArea), floor(right.input.figures?.totalFloorArea)));
+  rows.push(row('建筑面积', '项目总建筑面积', floor(left.input.figures?.grossFloorArea), floor(right.input.figures?.grossFloorArea)));
   rows.push(row('建筑面积', '配套计容建筑面积', floor(left.input.figures?.supportingFloorArea), floor(right.input.figures?.supportingFloorArea)));
   rows.push(row('建筑面积', '工业厂房建筑面积', floor(left.input.figures?.factoryFloorArea), floor(right.input.figures?.factoryFloorArea)));
 
-  const ids = [...new Set([...left.result.checks.map((check) => check.id), ...right.result.checks.map((check) => check.id)])];
-  for (const id of ids) {
-    const a = left.result.checks.find((check) => check.id === id);
-    const b = right.result.checks.find((check) => check.id === id);
+  // A rule is the same rule in both versions when its set and id are (older answers name no set: the city's).
+  const keyOf = (area: AreaDetail, check: AreaDetail['result']['checks'][number]) => `${check.ruleSet?.id ?? area.result.ruleSet?.id ?? area.input.ruleSet}/${check.id}`;
+  const keys = [...new Set([...left.result.checks.map((check) => keyOf(left, check)), ...right.result.checks.map((check) => keyOf(right, check))])];
+  for (const key of keys) {
+    const a = left.result.checks.find((check) => keyOf(left, check) === key);
+    const b = right.result.checks.find((check) => keyOf(right, check) === key);
     const name = (a ?? b)!.name;
     const cell = (check: typeof a) => (check
-      ? `${formatRatio(check.measure, check.ratio)}（${formatLimit(check.measure, check.comparison, check.limit)}）${verdict(check.pass)}`
+      ? `${formatRatio(check.measure, check.ratio)}（${formatLimit(check.measure, check.comparison, check.limit)}）${check.applicable === false ? '不适用' : verdict(check.pass)}`
       : '—');
     rows.push(row('政策校验', name, cell(a), cell(b)));
   }
   return rows;
+}
+
+function ruleSetsOf(area: AreaDetail): string {
+  const sets = area.result.ruleSets ?? [area.result.ruleSet ?? { name: area.input.ruleSet, version: area.result.ruleSetVersion }];
+  return sets.map((set) => `${set.name} 第 ${set.version} 版`).join(' + ');
 }
 
 function modeOf(area: AreaDetail): string {

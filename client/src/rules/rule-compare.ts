@@ -1,5 +1,5 @@
 import type { Rule } from '@domain/rules/rules.js';
-import { formatLimit, measureLabel } from './rule-format.js';
+import { formatLimit, measureLabel, scopeText } from './rule-format.js';
 
 /**
  * Two versions of a rule set side by side, rule by rule (matched by rule id), field by field, in
@@ -9,7 +9,7 @@ import { formatLimit, measureLabel } from './rule-format.js';
 export type RuleChange = 'same' | 'changed' | 'added' | 'removed';
 
 export interface CompareField {
-  key: 'name' | 'measure' | 'limit' | 'denominator' | 'document' | 'article' | 'text';
+  key: 'name' | 'measure' | 'limit' | 'denominator' | 'scope' | 'document' | 'article' | 'text';
   label: string;
   /** null: the rule is not in that version. */
   older: string | null;
@@ -44,6 +44,7 @@ const FIELDS: readonly { key: CompareField['key']; label: string; read: (rule: R
   { key: 'measure', label: '指标', read: (rule) => measureLabel(rule.measure) },
   { key: 'limit', label: '要求', read: (rule) => formatLimit(rule) },
   { key: 'denominator', label: '分母定义', read: (rule) => rule.denominator },
+  { key: 'scope', label: '适用范围', read: (rule) => scopeText(rule) },
   { key: 'document', label: '文件', read: (rule) => rule.source?.document ?? '' },
   { key: 'article', label: '条款', read: (rule) => rule.source?.article ?? '' },
   { key: 'text', label: '原文', read: (rule) => rule.source?.text ?? '' },

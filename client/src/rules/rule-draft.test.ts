@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ruleSetProblems, type Rule } from '@domain/rules/rules.js';
-import { draftChanged, draftOf, newDraft, newRuleId, ruleOf, withMeasure } from './rule-draft.js';
+import { draftChanged, draftOf, newDraft, newRuleId, ruleOf, withKinds, withMeasure } from './rule-draft.js';
 
 const FRAGMENTS: Rule = {
   id: 'fragment-land',
@@ -23,6 +23,26 @@ describe('rule drafts', () => {
     expect(ruleOf(draft)).toEqual(FRAGMENTS);
     expect(draftChanged(draft, FRAGMENTS)).toBe(false);
     expect(ruleOf(draftOf(CONTIGUOUS))).toEqual(CONTIGUOUS);
+  });
+
+  it('keeps a rule\'s scope (the kinds it binds, per 项目/宗地) through a revision', () => {
+    const scoped: Rule = { ...FRAGMENTS, perProject: true, appliesTo: { kinds: ['new_industrial'], source: { document: '《办法》', article: '第三条', text: '按照新型产业用地项目再开发的情形' } } };
+    expect(ruleOf({ ...draftOf(scoped), limitInput: 12 })).toEqual({ ...scoped, limit: 0.12 });
+    expect(draftChanged(draftOf(scoped), scoped)).toBe(false);
+    // Editing the copy leaves the version read as it was.
+    const draft = draftOf(scoped);
+    draft.appliesTo!.source.article = '第四条';
+    expect(scoped.appliesTo!.source.article).toBe('第三条');
+    expect(draftChanged(draft, scoped)).toBe(true);
+  });
+
+  it('sets the kinds a rule binds: none = every kind, the source typed is kept across choices', () => {
+    const draft = withKinds(draftOf(FRAGMENTS), ['industrial']);
+    expect(ruleOf(draft).appliesTo).toEqual({ kinds: ['industrial'], source: { document: '', article: '', text: '' } });
+    expect(ruleSetProblems({ rules: [ruleOf(draft)] })[0]).toContain('适用范围的出处');
+    draft.appliesTo!.source.document = '《方案》';
+    expect(withKinds(draft, ['industrial', 'other']).appliesTo!.source.document).toBe('《方案》');
+    expect(ruleOf(withKinds(draft, [])).appliesTo).toBeUndefined();
   });
 
   it('stores 12 % as 0.12 and notices the change', () => {

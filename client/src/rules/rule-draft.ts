@@ -1,4 +1,6 @@
 import { type Comparison, type MeasureId, type Rule } from '@domain/rules/rules.js';
+import type { RuleAppliesTo } from '@domain/api/rules.schemas.js';
+import type { AreaKind } from '@domain/redevelopment-areas.js';
 import { limitFromInput, limitToInput, unitOf } from './rule-format.js';
 
 /**
@@ -19,6 +21,10 @@ export interface RuleDraft {
   text: string;
   /** Metres; null = no tolerance stated (rules other than contiguity). */
   gapToleranceM: number | null;
+  /** Which kinds of area the rule binds, with its source; null: every kind. Kept as it was through a revision. */
+  appliesTo: RuleAppliesTo | null;
+  /** The limit is per 项目/宗地. */
+  perProject: boolean;
   /** Added in this revision (its measure may still be chosen). */
   added: boolean;
 }
@@ -42,6 +48,9 @@ export function draftOf(rule: Rule): RuleDraft {
     article: rule.source?.article ?? '',
     text: rule.source?.text ?? '',
     gapToleranceM: rule.gapToleranceM ?? null,
+    // A copy: the editor's fields change it in place, the version read stays as it was.
+    appliesTo: rule.appliesTo ? { kinds: [...rule.appliesTo.kinds], source: { ...rule.appliesTo.source } } : null,
+    perProject: rule.perProject ?? false,
     added: false,
   };
 }
@@ -58,6 +67,11 @@ export function ruleOf(draft: RuleDraft): Rule {
     source: { document: draft.document.trim(), article: draft.article.trim(), text: draft.text.trim() },
   };
   if (draft.gapToleranceM !== null && Number.isFinite(draft.gapToleranceM)) rule.gapToleranceM = draft.gapToleranceM;
+  if (draft.appliesTo !== null) {
+    const { document, article, text } = draft.appliesTo.source;
+    rule.appliesTo = { kinds: [...draft.appliesTo.kinds], source: { document: document.trim(), article: article.trim(), text: text.trim() } };
+  }
+  if (draft.perProject) rule.perProject = true;
   return rule;
 }
 
@@ -70,6 +84,15 @@ const NEW_RULES: Readonly<Record<MeasureId, { name: string; comparison: Comparis
   factory_floor_share: { name: '工业厂房建筑面积占比', comparison: '>=', limit: 0.5, denominator: '项目总建筑面积' },
   contiguity: { name: '集中连片', comparison: '<=', limit: 1, denominator: '—（块数；间距不超过容差的部分视为相连）', gapToleranceM: 5 },
 };
+
+/**
+ * The kinds of area a rule binds, as the editor's select sets them: none chosen = every kind (no
+ * appliesTo); the source typed for an earlier choice is kept.
+ */
+export function withKinds(draft: RuleDraft, kinds: readonly AreaKind[]): RuleDraft {
+  if (kinds.length === 0) return { ...draft, appliesTo: null };
+  return { ...draft, appliesTo: { kinds: [...kinds], source: draft.appliesTo?.source ?? { document: '', article: '', text: '' } } };
+}
 
 /** 'supporting_land_share' → 'supporting-land-share', or '…-2' when the set has that id already. */
 export function newRuleId(measure: MeasureId, taken: Iterable<string>): string {
@@ -96,6 +119,8 @@ export function newDraft(measure: MeasureId, taken: Iterable<string>): RuleDraft
     article: '',
     text: '',
     gapToleranceM: preset.gapToleranceM ?? null,
+    appliesTo: null,
+    perProject: measure !== 'contiguity',
     added: true,
   };
 }

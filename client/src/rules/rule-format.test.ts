@@ -13,6 +13,7 @@ import {
   limitValueText,
   measureLabel,
   percentToFraction,
+  scopeText,
   sortProblems,
   versionText,
 } from './rule-format.js';
@@ -116,5 +117,13 @@ describe('revision notes (issue 13, item 5)', () => {
     expect(noteText('依据新通知调整（见 附件/通知.txt）')).toBe('依据新通知调整');
     expect(noteText('零星用地占比上限由 10% 调整为 12%（厦府办〔2024〕1号）')).toBe('零星用地占比上限由 10% 调整为 12%（厦府办〔2024〕1号）');
     expect(noteText(null)).toBe('');
+  });
+});
+
+describe('scopeText', () => {
+  it('names the kinds a rule binds and whether it is per 项目/宗地', () => {
+    expect(scopeText({})).toBe('各类区域');
+    expect(scopeText({ perProject: true })).toBe('各类区域 · 按项目/宗地核算');
+    expect(scopeText({ perProject: true, appliesTo: { kinds: ['new_industrial'], source: { document: '《办法》', article: '第三条', text: '…' } } })).toBe('仅新型产业用地项目再开发 · 按项目/宗地核算');
   });
 });

@@ -1,3 +1,4 @@
+import { areaKindLabel } from '@domain/redevelopment-areas.js';
 import { MEASURES, type Comparison, type MeasureId, type Rule } from '@domain/rules/rules.js';
 
 /**
@@ -106,6 +107,12 @@ export function authorText(createdBy: string): string {
 }
 
 /** The measure as a reading: '零星用地 ÷ 项目总用地'. */
+/** Which areas a rule binds, in words: "仅新型产业用地项目再开发 · 按项目/宗地核算", "各类区域". */
+export function scopeText(rule: Pick<Rule, 'appliesTo' | 'perProject'>): string {
+  const kinds = rule.appliesTo ? `仅${rule.appliesTo.kinds.map((kind) => areaKindLabel(kind)).join('、')}` : '各类区域';
+  return rule.perProject ? `${kinds} · 按项目/宗地核算` : kinds;
+}
+
 export function measureLabel(measure: string): string {
   return (MEASURES as Record<string, { label: string } | undefined>)[measure]?.label ?? measure;
 }
