@@ -101,7 +101,11 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     vectorLayers: [
       {
         id: 'parcels', description: '宗地 (feature id = parcel id)', minzoom: POLYGON_MINZOOM, maxzoom: 16,
-        fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外', code: '宗地编号 (z16)', owner: '土地使用权人 (z16, 管辖范围内)' },
+        fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' },
+      },
+      {
+        id: 'parcel_labels', description: '宗地注记点 (每宗一点, feature id = parcel id)', minzoom: 16, maxzoom: 16,
+        fields: { code: '宗地编号', owner: '土地使用权人 (管辖范围内)', status: '效率状态代码', type: '低效类型代码', restricted: '1 = 管辖范围外' },
       },
       {
         id: 'cells', description: '地块网格 (1/32 瓦片边长), 按地块外接框中心归格', minzoom: 0, maxzoom: POLYGON_MINZOOM - 1,

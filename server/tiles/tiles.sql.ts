@@ -78,15 +78,14 @@ const PARCEL_ATTRIBUTES = [
 export const LABEL_MINZOOM = 16;
 
 /**
- * The label text of a parcel, only in tiles from LABEL_MINZOOM (NULL below, which ST_AsMVT leaves
- * out): `code` (宗地编号, visible to every reader) and `owner` (权利人, masked out of scope like the
- * card masks it).
+ * The label text of a parcel, in the source layer `parcel_labels` of tiles from LABEL_MINZOOM: one
+ * point per parcel (on its surface, in the one tile holding it, so a parcel cut by tile edges is
+ * labelled once) with `code` (宗地编号, visible to every reader) and `owner` (权利人, masked out of
+ * scope like the card masks it; NULL, which ST_AsMVT leaves out).
  */
 const LABEL_ATTRIBUTES = [
-  `CASE WHEN $1::int >= ${LABEL_MINZOOM} THEN p.code END AS code`,
-  visibleOutOfScope('owner')
-    ? `CASE WHEN $1::int >= ${LABEL_MINZOOM} THEN nullif(p.owner, '') END AS owner`
-    : `CASE WHEN $1::int >= ${LABEL_MINZOOM} AND ${inScope('p.district_code')} THEN nullif(p.owner, '') END AS owner`,
+  'p.code AS code',
+  visibleOutOfScope('owner') ? `nullif(p.owner, '') AS owner` : `CASE WHEN ${inScope('p.district_code')} THEN nullif(p.owner, '') END AS owner`,
 ].join(',\n         ');
 
 /**
@@ -115,13 +114,20 @@ export const parcelsTileSql = (thinned: boolean) => `
 WITH ${BOUNDS}, features AS (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
-         ${LABEL_ATTRIBUTES},
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
+), labels AS (
+  SELECT p.id,
+         ${PARCEL_ATTRIBUTES},
+         ${LABEL_ATTRIBUTES},
+         ST_AsMVTGeom(l.point, bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
+  FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point) l, bounds
+  WHERE $1::int >= ${LABEL_MINZOOM} AND p.geom_3857 && bounds.tile AND l.point && bounds.tile
 )
-SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce((SELECT ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL), ''::bytea)
+    || coalesce((SELECT ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
+    (SELECT count(*) FROM features WHERE geom IS NOT NULL)::int AS features, ${epochOf('parcels')}`;
 
 /** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
 export const PRECUT_ZOOM = 14;

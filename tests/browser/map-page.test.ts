@@ -374,8 +374,9 @@ describe('the map page', () => {
       const map = window.__biaotuMap!;
       return map.getLayer('saved-areas-fill') !== undefined && map.getLayoutProperty('saved-areas-fill', 'visibility') !== 'none' && map.isSourceLoaded('saved-areas');
     }, undefined, { timeout: 20_000 });
-    await page.keyboard.press('Escape');
-    await page.mouse.click(mapBox.x + 5, mapBox.y + mapBox.height - 5);
+    await page.locator('[data-testid="map-layers-button"]').click();
+    await page.waitForSelector('[data-testid="map-layers-panel"]', { state: 'hidden' });
+    expect(await page.locator('[data-testid="parcel-card"]').count()).toBe(0);
 
     // 测距 and 测面: the panel's figures are the geodesic ones of the points clicked.
     const clickAt = async (points: [number, number][]) => {

@@ -134,24 +134,30 @@ describe('parcel grid by 低效类型 and parcel labels (issue 13, item 4)', () 
     expect([...types].every((type) => typeof type === 'string')).toBe(true);
   });
 
-  it('carry 宗地编号 and 权利人 for labels from z16 only; the 权利人 only inside the reader\'s districts', async () => {
-    const { rows: [parcel] } = await sql<{ id: number; code: string; owner: string; district: string; lon: number; lat: number }>`
-      SELECT id, code, owner, district_code AS district, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+  it('carry one label point per parcel from z16 with 宗地编号 and 权利人; the 权利人 only inside the reader\'s districts', async () => {
+    const { rows: [parcel] } = await sql<{ id: number; code: string; owner: string; lon: number; lat: number }>`
+      SELECT id, code, owner, ST_X(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lon, ST_Y(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lat
       FROM parcels WHERE owner <> '' AND district_code <> '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
     const at = async (reader: Session, zoom: number) => {
       const { z, x, y } = tileOf(parcel.lon, parcel.lat, zoom);
       const response = await reader.get(`/tiles/parcels/${z}/${x}/${y}.pbf`);
-      return features(response.rawPayload, 'parcels').find((feature) => feature.id === parcel.id)?.properties;
+      return {
+        polygon: features(response.rawPayload, 'parcels').find((feature) => feature.id === parcel.id),
+        labels: features(response.rawPayload, 'parcel_labels').filter((feature) => feature.id === parcel.id),
+      };
     };
-    expect(await at(session, 16)).toMatchObject({ code: parcel.code, owner: parcel.owner });
-    const below = await at(session, 15);
-    expect(below).toBeDefined();
-    expect(below).not.toHaveProperty('code');
-    expect(below).not.toHaveProperty('owner');
+    const z16 = await at(session, 16);
+    expect(z16.labels).toHaveLength(1);
+    expect(z16.labels[0].type).toBe(1);
+    expect(z16.labels[0].properties).toMatchObject({ code: parcel.code, owner: parcel.owner, restricted: 0 });
+    expect(z16.polygon?.properties).not.toHaveProperty('code');
+    const z15 = await at(session, 15);
+    expect(z15.polygon).toBeDefined();
+    expect(z15.labels).toHaveLength(0);
     const huli = await login(testApp.app, 'planner-huli');
     const outside = await at(huli, 16);
-    expect(outside).toMatchObject({ code: parcel.code, restricted: 1 });
-    expect(outside).not.toHaveProperty('owner');
+    expect(outside.labels[0].properties).toMatchObject({ code: parcel.code, restricted: 1 });
+    expect(outside.labels[0].properties).not.toHaveProperty('owner');
   });
 });
 
@@ -201,7 +207,7 @@ describe('TileJSON', () => {
   it('gives each source layer of the parcels its zoom band', async () => {
     const body = (await session.get('/tiles/parcels.json')).json();
     const bands = Object.fromEntries(body.vector_layers.map((layer: { id: string; minzoom: number; maxzoom: number }) => [layer.id, [layer.minzoom, layer.maxzoom]]));
-    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16] });
+    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16], parcel_labels: [16, 16] });
     expect(body.minzoom).toBe(0);
   });
 });

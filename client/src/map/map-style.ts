@@ -23,6 +23,8 @@ export const SOURCE_LAYER = {
   districts: 'districts',
   districtLabels: 'district_labels',
   parcels: 'parcels',
+  /** One label point per parcel (宗地编号, 权利人) in the tiles from zoom 16. */
+  parcelLabels: 'parcel_labels',
   /** The aggregate grid the parcel tiles carry up to tile zoom {@link CELL_MAX_TILE_ZOOM}. */
   cells: 'cells',
 } as const;
@@ -498,7 +500,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       id: LAYER.parcelLabel,
       type: 'symbol',
       source: SOURCE.parcels,
-      'source-layer': SOURCE_LAYER.parcels,
+      'source-layer': SOURCE_LAYER.parcelLabels,
       minzoom: PARCEL_LABEL_MINZOOM,
       filter: parcelLabelFilterOf(null),
       layout: {
