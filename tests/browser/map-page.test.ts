@@ -346,6 +346,17 @@ describe('the map page', () => {
     // A figure-table row filters the parcels the same way (湖里区, by type: 产出低效 only).
     await page.locator('[data-testid="district-option-350206"]').click();
     await page.waitForSelector('[data-testid="figure-table-type"] [data-figure-code="low_output"]', { timeout: 30_000 });
+    // The map fits 湖里区 clear of the legend at the lower left: its box starts right of the legend.
+    await page.waitForFunction(() => {
+      const centre = window.__biaotuMap!.getCenter();
+      return !window.__biaotuMap!.isMoving() && centre.lng > 118.06 && centre.lng < 118.2;
+    }, undefined, { timeout: 30_000 });
+    const { rows: [huli] } = await sql<{ west: number; south: number; north: number }>`
+      SELECT ST_XMin(geom) AS west, ST_YMin(geom) AS south, ST_YMax(geom) AS north FROM districts WHERE code = '350206'`.execute(testApp.database.db);
+    const districtLeft = await page.evaluate(([west, south, north]) => Math.min(
+      window.__biaotuMap!.project([west, south]).x, window.__biaotuMap!.project([west, north]).x), [huli.west, huli.south, huli.north] as const);
+    const legend = (await page.locator('[data-testid="map-legend"]').boundingBox())!;
+    expect(mapBox.x + districtLeft).toBeGreaterThan(legend.x + legend.width);
     expect(await page.locator('[data-testid="figure-total"]').innerText()).toContain('合计');
     const { rows: [big] } = await sql<{ id: number; code: string; lon: number; lat: number }>`
       SELECT id, code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat

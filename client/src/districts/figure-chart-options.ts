@@ -63,9 +63,9 @@ export function typeBarOption(rows: FigureRow[]): FigureChartOption {
     xAxis: {
       type: 'value',
       name: '面积（公顷）',
-      nameLocation: 'end',
-      nameGap: 4,
-      nameTextStyle: { color: '#909399', fontSize: 11, align: 'right', verticalAlign: 'top', padding: [14, 0, 0, 0] },
+      nameLocation: 'middle',
+      nameGap: 6,
+      nameTextStyle: { color: '#909399', fontSize: 11, verticalAlign: 'top' },
       axisLabel: { show: false },
       splitLine: { lineStyle: { color: '#eef0f3' } },
     },

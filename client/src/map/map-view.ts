@@ -182,7 +182,7 @@ export class MapView {
       ...(options.initialView
         ? { center: options.initialView.centre, zoom: options.initialView.zoom }
         : options.initialBounds
-          ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } }
+          ? { bounds: options.initialBounds, fitBoundsOptions: { padding: { top: 24, bottom: 24, left: LEGEND_CLEARANCE, right: 24 } } }
           : { center: XIAMEN_CENTRE, zoom: FALLBACK_ZOOM }),
       minZoom: 6,
       maxZoom: 20,
