@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
 import { describeMeasurement, measure } from '../../client/src/map/measurement.js';
 import { logIn as logInAs, openBrowser, type BrowserSession } from '../helpers/browser.js';
-import { passwordOf, type TestApp } from '../helpers/test-app.js';
+import { login as apiLogin, passwordOf, type TestApp } from '../helpers/test-app.js';
 
 let session: BrowserSession;
 let testApp: TestApp;
@@ -378,7 +378,16 @@ describe('the map page', () => {
     expect(known.count).toBe(new Set(shown).size);
     await shot('labels-z17');
 
-    // Saved 成片改造区域 as a layer (图层).
+    // Saved 成片改造区域 as a layer (图层): a planner's draft around the parcel, named and linked on click.
+    const planner = await apiLogin(testApp.app, 'planner');
+    const [w, s, e, n] = [big.lon - 0.0004, big.lat - 0.0003, big.lon + 0.0004, big.lat + 0.0003];
+    const created = await planner.request({
+      method: 'POST',
+      url: '/api/areas',
+      payload: { name: '湖里 图层测试', mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } },
+    });
+    expect(created.statusCode, created.body).toBeLessThan(300);
+    const areaId = created.json().id as number;
     await page.locator('[data-testid="map-layers-button"]').click();
     await page.locator('[data-testid="areas-layer"]').click();
     await page.waitForFunction(() => {
@@ -387,7 +396,17 @@ describe('the map page', () => {
     }, undefined, { timeout: 20_000 });
     await page.locator('[data-testid="map-layers-button"]').click();
     await page.waitForSelector('[data-testid="map-layers-panel"]', { state: 'hidden' });
-    expect(await page.locator('[data-testid="parcel-card"]').count()).toBe(0);
+    await page.waitForFunction(() => window.__biaotuMap!.queryRenderedFeatures({ layers: ['saved-areas-fill'] }).length > 0, undefined, { timeout: 20_000 });
+    await page.mouse.click(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    const popup = page.locator('[data-testid="area-popup"]');
+    await popup.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await popup.innerText()).toContain('湖里 图层测试');
+    expect(await popup.innerText()).toContain('草案');
+    expect(await popup.locator('a').getAttribute('href')).toBe(`#/areas?area=${areaId}`);
+    await shot('area-popup');
+    await page.locator('.maplibregl-popup-close-button').click();
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="parcel-card"]', { state: 'detached', timeout: 10_000 });
 
     // 测距 and 测面: the panel's figures are the geodesic ones of the points clicked.
     const clickAt = async (points: [number, number][]) => {
