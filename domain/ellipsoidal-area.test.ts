@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2, polygonAreaM2, ringAreaM2, type Ring } from './ellipsoidal-area.js';
+import { geometryAreaM2, lineLengthM, polygonAreaM2, ringAreaM2, type Ring } from './ellipsoidal-area.js';
 import { CGCS2000 } from './ellipsoid.js';
 
 /**
@@ -76,5 +76,14 @@ describe('ellipsoidal area (CGCS2000, GeographicLib)', () => {
     ring.push(ring[0]);
     expect(points.length).toBeGreaterThan(60);
     expect(relativeError(ringAreaM2(ring), 57088.889)).toBeLessThan(1e-4);
+  });
+
+  it('measures geodesic lengths: 1° of the equator is a·π/180, a meridian degree at 24°N as the integral of its radius of curvature', () => {
+    expect(lineLengthM([[118, 0], [119, 0]])).toBeCloseTo((6378137 * Math.PI) / 180, 3);
+    // Sum of segments; a single point or none has no length.
+    expect(lineLengthM([[118, 0], [118.5, 0], [119, 0]])).toBeCloseTo((6378137 * Math.PI) / 180, 3);
+    expect(lineLengthM([[118, 24]])).toBe(0);
+    // Meridian arc 24°–25°N on CGCS2000: ∫ a(1−e²)/(1−e² sin²φ)^1.5 dφ = 110 765.515 m (numerical integration).
+    expect(Math.abs(lineLengthM([[118, 24], [118, 25]]) - 110765.515)).toBeLessThan(0.01);
   });
 });

@@ -44,3 +44,17 @@ export function geometryAreaM2(geometry: PolygonalGeometry): number {
   if (geometry.type === 'Polygon') return polygonAreaM2(geometry.coordinates);
   return geometry.coordinates.reduce((sum, polygon) => sum + polygonAreaM2(polygon), 0);
 }
+
+/**
+ * Geodesic length of a line on the CGCS2000 ellipsoid, in m: the sum of its segments'
+ * GeographicLib inverse distances (the map's 测距 tool; PostGIS `ST_Length(geography)` agrees).
+ */
+export function lineLengthM(positions: readonly Position[]): number {
+  let length = 0;
+  for (let index = 1; index < positions.length; index++) {
+    const from = positions[index - 1];
+    const to = positions[index];
+    length += geodesic.Inverse(from[1], from[0], to[1], to[0]).s12 ?? 0;
+  }
+  return length;
+}

@@ -273,6 +273,48 @@ BEGIN
 END;
 $_$;
 
+CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+  changes text;
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM parcel_type_cells;
+    RETURN NULL;
+  END IF;
+  changes := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT 1 AS sign, district_code, area_m2, inefficiency_type, geom_3857 FROM new_rows WHERE inefficiency_type IS NOT NULL'
+    WHEN 'DELETE' THEN 'SELECT -1 AS sign, district_code, area_m2, inefficiency_type, geom_3857 FROM old_rows WHERE inefficiency_type IS NOT NULL'
+    ELSE 'SELECT 1 AS sign, district_code, area_m2, inefficiency_type, geom_3857 FROM new_rows WHERE inefficiency_type IS NOT NULL
+          UNION ALL SELECT -1, district_code, area_m2, inefficiency_type, geom_3857 FROM old_rows WHERE inefficiency_type IS NOT NULL'
+  END;
+  EXECUTE format($sql$
+    WITH changes AS (%s),
+    finest AS (
+      SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18) AS cx,
+             cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18) AS cy,
+             district_code, inefficiency_type AS type,
+             sum(sign)::integer AS parcels,
+             sum(sign * area_m2) AS area_m2
+      FROM changes
+      GROUP BY 1, 2, 3, 4
+    ), moved AS (
+      SELECT * FROM finest WHERE parcels <> 0 OR abs(area_m2) > 1e-6
+    )
+    INSERT INTO parcel_type_cells AS c (level, cx, cy, district_code, type, parcels, area_m2)
+    SELECT 18 - k, cx >> k, cy >> k, district_code, type, sum(parcels), sum(area_m2)
+    FROM moved, generate_series(0, 13) AS k
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (level, cx, cy, district_code, type) DO UPDATE
+      SET parcels = c.parcels + excluded.parcels,
+          area_m2 = c.area_m2 + excluded.area_m2
+  $sql$, changes);
+  DELETE FROM parcel_type_cells WHERE parcels <= 0;
+  RETURN NULL;
+END;
+$_$;
+
 CREATE FUNCTION public.parcel_z14_cuts(geom_3857 public.geometry) RETURNS TABLE(x integer, y integer, geom public.geometry)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -576,6 +618,22 @@ COMMENT ON COLUMN public.parcel_cells.area_m2 IS 'ellipsoidal parcel area in the
 COMMENT ON COLUMN public.parcel_cells.inefficient IS 'parcels 疑似低效 (suspected) or 已认定低效 (identified)';
 
 COMMENT ON COLUMN public.parcel_cells.inefficient_m2 IS 'their area, m²';
+
+CREATE TABLE public.parcel_type_cells (
+    level smallint NOT NULL,
+    cx integer NOT NULL,
+    cy integer NOT NULL,
+    district_code text NOT NULL,
+    type text NOT NULL,
+    parcels integer NOT NULL,
+    area_m2 double precision NOT NULL
+);
+
+COMMENT ON TABLE public.parcel_type_cells IS 'aggregate grid of typed parcels per 低效类型, for low-zoom tiles coloured by type; maintained by statement triggers on parcels';
+
+COMMENT ON COLUMN public.parcel_type_cells.type IS '低效类型 code (parcels.inefficiency_type)';
+
+COMMENT ON COLUMN public.parcel_type_cells.area_m2 IS 'ellipsoidal area of those parcels in the cell, m²';
 
 CREATE TABLE public.parcel_z14_geometries (
     x integer NOT NULL,
@@ -936,6 +994,9 @@ ALTER TABLE ONLY public.login_failures
 ALTER TABLE ONLY public.parcel_cells
     ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
 
+ALTER TABLE ONLY public.parcel_type_cells
+    ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
+
 ALTER TABLE ONLY public.parcel_z14_geometries
     ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
 
@@ -1057,6 +1118,14 @@ CREATE TRIGGER parcels_tiles_truncate AFTER TRUNCATE ON public.parcels FOR EACH 
 
 CREATE TRIGGER parcels_tiles_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
 
+CREATE TRIGGER parcels_type_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
+
+CREATE TRIGGER parcels_type_cells_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
+
+CREATE TRIGGER parcels_type_cells_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
+
+CREATE TRIGGER parcels_type_cells_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
+
 CREATE TRIGGER parcels_z14_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
 CREATE TRIGGER parcels_z14_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
@@ -1162,6 +1231,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
 

@@ -188,6 +188,17 @@ export interface ParcelCellTable {
   inefficient_m2: number;
 }
 
+/** Typed parcels' land per cell and 低效类型 (migration 0022), kept exact by triggers on parcels. */
+export interface ParcelTypeCellTable {
+  level: number;
+  cx: number;
+  cy: number;
+  district_code: string;
+  type: string;
+  parcels: number;
+  area_m2: number;
+}
+
 /** The survey grid, built once per committed layer. */
 export interface SurveyCellTable {
   layer_id: number;
@@ -326,6 +337,7 @@ export interface Database {
   survey_layers: SurveyLayerTable;
   survey_patches: SurveyPatchTable;
   parcel_cells: ParcelCellTable;
+  parcel_type_cells: ParcelTypeCellTable;
   survey_cells: SurveyCellTable;
   parcel_z14_geometries: ParcelZ14GeometryTable;
   tile_cache: TileCacheTable;

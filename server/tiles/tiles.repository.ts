@@ -104,8 +104,12 @@ export const TILE_LAYERS: readonly TileLayer[] = [
         fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' },
       },
       {
+        id: 'parcel_labels', description: '宗地注记点 (每宗一点, feature id = parcel id)', minzoom: 16, maxzoom: 16,
+        fields: { code: '宗地编号', owner: '土地使用权人 (管辖范围内)', status: '效率状态代码', type: '低效类型代码', restricted: '1 = 管辖范围外' },
+      },
+      {
         id: 'cells', description: '地块网格 (1/32 瓦片边长), 按地块外接框中心归格', minzoom: 0, maxzoom: POLYGON_MINZOOM - 1,
-        fields: { parcels: '地块数 (管辖范围内)', area_ha: '地块面积 (公顷)', ineff_share: '疑似及已认定低效用地面积占比 (0–1)', restricted: '1 = 仅含管辖范围外地块' },
+        fields: { parcels: '地块数 (管辖范围内)', area_ha: '地块面积 (公顷)', ineff_share: '疑似及已认定低效用地面积占比 (0–1)', type: '面积最大的低效类型代码 (none = 无, restricted = 管辖范围外)', type_share: '该低效类型面积占比 (0–1)', restricted: '1 = 仅含管辖范围外地块' },
       },
     ],
     boundsSql: extentSql('parcels'),

@@ -74,6 +74,20 @@ const PARCEL_ATTRIBUTES = [
   `CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted`,
 ].join(',\n         ');
 
+/** Parcel labels (宗地编号, then 权利人) are drawn from this zoom; lower tiles do not carry their text. */
+export const LABEL_MINZOOM = 16;
+
+/**
+ * The label text of a parcel, in the source layer `parcel_labels` of tiles from LABEL_MINZOOM: one
+ * point per parcel (on its surface, in the one tile holding it, so a parcel cut by tile edges is
+ * labelled once) with `code` (宗地编号, visible to every reader) and `owner` (权利人, masked out of
+ * scope like the card masks it; NULL, which ST_AsMVT leaves out).
+ */
+const LABEL_ATTRIBUTES = [
+  'p.code AS code',
+  visibleOutOfScope('owner') ? `nullif(p.owner, '') AS owner` : `CASE WHEN ${inScope('p.district_code')} THEN nullif(p.owner, '') END AS owner`,
+].join(',\n         ');
+
 /**
  * Every statement takes the same parameters; one that does not use the scope or thinning still has
  * to name them so that PostgreSQL can type them. These are always true and planned away.
@@ -103,9 +117,17 @@ WITH ${BOUNDS}, features AS (
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
+), labels AS (
+  SELECT p.id,
+         ${PARCEL_ATTRIBUTES},
+         ${LABEL_ATTRIBUTES},
+         ST_AsMVTGeom(l.point, bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
+  FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point) l, bounds
+  WHERE $1::int >= ${LABEL_MINZOOM} AND p.geom_3857 && bounds.tile AND l.point && bounds.tile
 )
-SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce((SELECT ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL), ''::bytea)
+    || coalesce((SELECT ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
+    (SELECT count(*) FROM features WHERE geom IS NOT NULL)::int AS features, ${epochOf('parcels')}`;
 
 /** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
 export const PRECUT_ZOOM = 14;
@@ -127,8 +149,10 @@ FROM features`;
 
 /**
  * The parcel grid below POLYGON_MINZOOM: per cell the parcels of the reader's districts, their
- * land and the share of it 疑似 or 已认定低效. A cell holding only parcels outside the reader's
- * districts is `restricted` with no figures.
+ * land and the share of it 疑似 or 已认定低效, and the 低效类型 with the most land in the cell
+ * (`type`, 'none' when no parcel of the cell has one) with its share of the cell's land
+ * (`type_share`), so the map can colour the grid by type as it colours parcels. A cell holding
+ * only parcels outside the reader's districts is `restricted` with no figures.
  */
 export const PARCEL_CELLS_TILE_SQL = `
 WITH ${BOUNDS}, sums AS (
@@ -139,13 +163,21 @@ WITH ${BOUNDS}, sums AS (
   FROM parcel_cells
   WHERE ${CELLS_OF_TILE} AND ($5::int IS NULL OR true)
   GROUP BY cx, cy
+), types AS (
+  SELECT DISTINCT ON (cx, cy) cx, cy, type, sum(area_m2) AS type_m2
+  FROM parcel_type_cells
+  WHERE ${CELLS_OF_TILE} AND ${inScope('district_code')}
+  GROUP BY cx, cy, type
+  ORDER BY cx, cy, sum(area_m2) DESC, type
 ), features AS (
-  SELECT coalesce(parcels, 0)::int AS parcels,
-         round(coalesce(area_m2, 0)::numeric / 10000, 2)::float8 AS area_ha,
-         CASE WHEN area_m2 > 0 THEN round((inefficient_m2 / area_m2)::numeric, 4)::float8 ELSE 0 END AS ineff_share,
-         CASE WHEN parcels IS NULL THEN 1 ELSE 0 END AS restricted,
+  SELECT coalesce(s.parcels, 0)::int AS parcels,
+         round(coalesce(s.area_m2, 0)::numeric / 10000, 2)::float8 AS area_ha,
+         CASE WHEN s.area_m2 > 0 THEN round((s.inefficient_m2 / s.area_m2)::numeric, 4)::float8 ELSE 0 END AS ineff_share,
+         CASE WHEN s.parcels IS NULL THEN 'restricted' ELSE coalesce(t.type, 'none') END AS type,
+         CASE WHEN s.area_m2 > 0 AND t.type_m2 IS NOT NULL THEN round(least(1, t.type_m2 / s.area_m2)::numeric, 4)::float8 ELSE 0 END AS type_share,
+         CASE WHEN s.parcels IS NULL THEN 1 ELSE 0 END AS restricted,
          ${CELL_GEOMETRY} AS geom
-  FROM sums, bounds
+  FROM sums s LEFT JOIN types t USING (cx, cy), bounds
 )
 SELECT coalesce(ST_AsMVT(features, 'cells', ${TILE_EXTENT}, 'geom'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
 FROM features WHERE features.geom IS NOT NULL`;

@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EFFICIENCY_STATUSES } from '../../domain/efficiency.js';
+import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
+import { describeMeasurement, measure } from '../../client/src/map/measurement.js';
 import { logIn as logInAs, openBrowser, type BrowserSession } from '../helpers/browser.js';
-import { passwordOf, type TestApp } from '../helpers/test-app.js';
+import { login as apiLogin, passwordOf, type TestApp } from '../helpers/test-app.js';
 
 let session: BrowserSession;
 let testApp: TestApp;
@@ -289,7 +290,7 @@ describe('the map page', () => {
     await page.mouse.move(box.x + middle[0], box.y + middle[1]);
     const cellHint = page.locator('[data-testid="cell-hint"]');
     await cellHint.waitFor({ state: 'visible', timeout: 10_000 });
-    expect(await cellHint.innerText()).toMatch(/^[\d,]+ 宗 · 低效占比 \d+\.\d% · [\d,]+\.\d 公顷$/);
+    expect(await cellHint.innerText()).toMatch(/^[\d,]+ 宗 · 低效占比 \d+\.\d% · [\d,]+\.\d\d 公顷$/);
 
     await page.mouse.move(2, 2);
     await moveMapAndWait(center, Math.max(15, band));
@@ -302,4 +303,158 @@ describe('the map page', () => {
     await logOut();
     expect(session.errors).toEqual([]);
   });
+
+  it('says more (issue 13, item 4): the grid by 低效类型, labels from z16, saved areas, 测距/测面, legend and table filters, and a link that restores the view', async () => {
+    await logIn('official');
+    await page.mouse.move(2, 2);
+    const mapBox = (await page.locator('[data-testid="map"]').boundingBox())!;
+    // After a style change the map repaints once and goes idle again (a repaint is asked for, so an
+    // already idle map does not leave us waiting).
+    const settle = () => page.evaluate(() => new Promise<void>((resolve) => {
+      const map = window.__biaotuMap!;
+      map.once('idle', () => resolve());
+      map.triggerRepaint();
+    }));
+    const shot = (name: string) => page.screenshot({ path: `${process.env.MAP_SCREENSHOTS ?? '/tmp'}/map-${name}.png` });
+
+    // No basemap out of the box, and the map says so.
+    expect(await page.locator('[data-testid="basemap-state"]').innerText()).toContain('无底图');
+
+    // City view, grid. By 低效类型 the cells take the types' colours: many more pixels in them than by status.
+    const { rows: [centre] } = await sql<{ lon: number; lat: number }>`
+      SELECT ST_X(ST_Centroid(ST_Collect(geom))) AS lon, ST_Y(ST_Centroid(ST_Collect(geom))) AS lat FROM parcels WHERE district_code = '350206'`.execute(testApp.database.db);
+    await moveMapAndWait([centre.lon, centre.lat], 11);
+    const typePixels = (png: Buffer) => INEFFICIENCY_TYPES.reduce((sum, type) => sum + countPixels(png, type.color, 3), 0);
+    const byStatus = typePixels(await page.locator('[data-testid="map"]').screenshot());
+    await page.locator('[data-testid="colour-mode"] label').filter({ hasText: '按低效类型' }).click();
+    await page.waitForSelector('[data-testid="legend-type-grid-hint"]', { timeout: 10_000 });
+    await settle();
+    const byType = typePixels(await page.locator('[data-testid="map"]').screenshot());
+    await shot('grid-by-type');
+    expect(byType).toBeGreaterThan(Math.max(2000, byStatus * 4));
+
+    // A legend click keeps only the cells whose dominant type it is; a second click brings all back.
+    const cellTypes = () => page.evaluate(() => [...new Set(window.__biaotuMap!.queryRenderedFeatures({ layers: ['parcel-cells'] }).map((feature) => String(feature.properties.type)))]);
+    expect((await cellTypes()).length).toBeGreaterThan(2);
+    await page.locator('[data-legend-code="idle"]').click();
+    await settle();
+    expect(await cellTypes()).toEqual(['idle']);
+    await page.locator('[data-legend-code="idle"]').click();
+    await settle();
+    expect((await cellTypes()).length).toBeGreaterThan(2);
+
+    // A figure-table row filters the parcels the same way (湖里区, by type: 产出低效 only).
+    await page.locator('[data-testid="district-option-350206"]').click();
+    await page.waitForSelector('[data-testid="figure-table-type"] [data-figure-code="low_output"]', { timeout: 30_000 });
+    // The map fits 湖里区 clear of the legend at the lower left: its box starts right of the legend.
+    await page.waitForFunction(() => {
+      const centre = window.__biaotuMap!.getCenter();
+      return !window.__biaotuMap!.isMoving() && centre.lng > 118.06 && centre.lng < 118.2;
+    }, undefined, { timeout: 30_000 });
+    const { rows: [huli] } = await sql<{ west: number; south: number; north: number }>`
+      SELECT ST_XMin(geom) AS west, ST_YMin(geom) AS south, ST_YMax(geom) AS north FROM districts WHERE code = '350206'`.execute(testApp.database.db);
+    const districtLeft = await page.evaluate(([west, south, north]) => Math.min(
+      window.__biaotuMap!.project([west, south]).x, window.__biaotuMap!.project([west, north]).x), [huli.west, huli.south, huli.north] as const);
+    const legend = (await page.locator('[data-testid="map-legend"]').boundingBox())!;
+    expect(mapBox.x + districtLeft).toBeGreaterThan(legend.x + legend.width);
+    expect(await page.locator('[data-testid="figure-total"]').innerText()).toContain('合计');
+    const { rows: [big] } = await sql<{ id: number; code: string; lon: number; lat: number }>`
+      SELECT id, code, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+      FROM parcels WHERE district_code = '350206' AND inefficiency_type = 'low_output' ORDER BY area_m2 DESC LIMIT 1`.execute(testApp.database.db);
+    await moveMapAndWait([big.lon, big.lat], 15);
+    await page.locator('[data-testid="figure-table-type"] [data-figure-code="low_output"]').click();
+    await settle();
+    const parcelTypes = await page.evaluate(() => [...new Set(window.__biaotuMap!.queryRenderedFeatures({ layers: ['parcel-fill'] }).map((feature) => String(feature.properties.type)))]);
+    expect(parcelTypes).toEqual(['low_output']);
+    await page.locator('[data-testid="legend-show-all"]').click();
+
+    // Labels: none at z15, 宗地编号 (and 权利人) from z16, placed without overlap by MapLibre.
+    const labels = () => page.evaluate(() => window.__biaotuMap!.queryRenderedFeatures({ layers: ['parcel-label'] }).map((feature) => String(feature.properties.code)));
+    expect(await labels()).toEqual([]);
+    await moveMapAndWait([big.lon, big.lat], 17);
+    await page.waitForFunction(() => window.__biaotuMap!.queryRenderedFeatures({ layers: ['parcel-label'] }).length > 0, undefined, { timeout: 20_000 });
+    const shown = await labels();
+    const { rows: [known] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM parcels WHERE code = ANY(${shown})`.execute(testApp.database.db);
+    expect(known.count).toBe(new Set(shown).size);
+    await shot('labels-z17');
+
+    // Saved 成片改造区域 as a layer (图层): a planner's draft around the parcel, named and linked on click.
+    const planner = await apiLogin(testApp.app, 'planner');
+    const [w, s, e, n] = [big.lon - 0.0004, big.lat - 0.0003, big.lon + 0.0004, big.lat + 0.0003];
+    const created = await planner.request({
+      method: 'POST',
+      url: '/api/areas',
+      payload: { name: '湖里 图层测试', mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary: { type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] } },
+    });
+    expect(created.statusCode, created.body).toBeLessThan(300);
+    const areaId = created.json().id as number;
+    await page.locator('[data-testid="map-layers-button"]').click();
+    await page.locator('[data-testid="areas-layer"]').click();
+    await page.waitForFunction(() => {
+      const map = window.__biaotuMap!;
+      return map.getLayer('saved-areas-fill') !== undefined && map.getLayoutProperty('saved-areas-fill', 'visibility') !== 'none' && map.isSourceLoaded('saved-areas');
+    }, undefined, { timeout: 20_000 });
+    await page.locator('[data-testid="map-layers-button"]').click();
+    await page.waitForSelector('[data-testid="map-layers-panel"]', { state: 'hidden' });
+    await page.waitForFunction(() => window.__biaotuMap!.queryRenderedFeatures({ layers: ['saved-areas-fill'] }).length > 0, undefined, { timeout: 20_000 });
+    await page.mouse.click(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    const popup = page.locator('[data-testid="area-popup"]');
+    await popup.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await popup.innerText()).toContain('湖里 图层测试');
+    expect(await popup.innerText()).toContain('草案');
+    expect(await popup.locator('a').getAttribute('href')).toBe(`#/areas?area=${areaId}`);
+    await shot('area-popup');
+    await page.locator('.maplibregl-popup-close-button').click();
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="parcel-card"]', { state: 'detached', timeout: 10_000 });
+
+    // 测距 and 测面: the panel's figures are the geodesic ones of the points clicked.
+    const clickAt = async (points: [number, number][]) => {
+      for (const [x, y] of points) await page.mouse.click(mapBox.x + x, mapBox.y + y);
+      return page.evaluate((pixels) => pixels.map(([x, y]) => {
+        const { lng, lat } = window.__biaotuMap!.unproject([x, y]);
+        return [lng, lat] as [number, number];
+      }), points);
+    };
+    await page.locator('[data-testid="measure-distance"]').click();
+    const line = await clickAt([[300, 300], [700, 420]]);
+    await page.keyboard.press('Escape');
+    const distanceText = (await page.locator('[data-testid="measure-result"]').allInnerTexts()).join('\n');
+    expect(distanceText).toBe(describeMeasurement(measure('distance', line)).join('\n'));
+    expect(distanceText).toMatch(/^长度 [\d,]+\.\d\d 米$/);
+    await page.locator('[data-testid="measure-area"]').click();
+    const ring = await clickAt([[300, 250], [700, 250], [700, 550], [300, 550]]);
+    await shot('measure-area');
+    await page.keyboard.press('Escape');
+    const areaLines = await page.locator('[data-testid="measure-result"]').allInnerTexts();
+    expect(areaLines).toEqual(describeMeasurement(measure('area', ring)));
+    expect(areaLines[1]).toMatch(/公顷 · [\d,.]+ 亩$/);
+    // No parcel card opened under the measuring clicks; 清除 removes the drawing.
+    expect(await page.locator('[data-testid="parcel-card"]').count()).toBe(0);
+    await page.locator('[data-testid="measure-clear"]').click();
+    await page.waitForSelector('[data-testid="measure-panel"]', { state: 'detached' });
+
+    // The link holds the view, the district and the open parcel, and opens them again.
+    await page.mouse.click(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+    await page.waitForSelector('[data-testid="parcel-card"]', { timeout: 30_000 });
+    await page.waitForFunction(() => /[?&]p=\d+/.test(window.location.hash) && /[?&]d=350206/.test(window.location.hash) && /at=/.test(window.location.hash), undefined, { timeout: 10_000 });
+    const hash = await page.evaluate(() => window.location.hash);
+    const parcelId = Number(/[?&]p=(\d+)/.exec(hash)![1]);
+    const view = await page.evaluate(() => ({ centre: window.__biaotuMap!.getCenter(), zoom: window.__biaotuMap!.getZoom() }));
+    await page.goto(`${origin}/${hash}`);
+    await page.reload();
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+    const restored = await page.evaluate(() => ({ centre: window.__biaotuMap!.getCenter(), zoom: window.__biaotuMap!.getZoom() }));
+    expect(Math.abs(restored.zoom - view.zoom)).toBeLessThan(0.02);
+    expect(Math.abs(restored.centre.lng - view.centre.lng)).toBeLessThan(1e-4);
+    expect(Math.abs(restored.centre.lat - view.centre.lat)).toBeLessThan(1e-4);
+    await page.waitForFunction(() => document.querySelector('[data-testid="district-stats"]')?.textContent?.includes('湖里区'), undefined, { timeout: 30_000 });
+    const { rows: [opened] } = await sql<{ code: string }>`SELECT code FROM parcels WHERE id = ${parcelId}`.execute(testApp.database.db);
+    await page.waitForFunction((code) => document.querySelector('[data-testid="parcel-card"]')?.textContent?.includes(code), opened.code, { timeout: 30_000 });
+    await shot('restored-link');
+
+    await page.keyboard.press('Escape');
+    await logOut();
+    expect(session.errors).toEqual([]);
+  }, 240_000);
 });

@@ -86,6 +86,81 @@ describe('parcel tiles', () => {
   });
 });
 
+describe('parcel grid by 低效类型 and parcel labels (issue 13, item 4)', () => {
+  const features = (payload: Buffer, name: string) => {
+    const layer = new VectorTile(new PbfReader(payload)).layers[name];
+    return layer ? Array.from({ length: layer.length }, (_, index) => layer.feature(index)) : [];
+  };
+
+  it('keeps parcel_type_cells equal to the typed parcels, cell by cell', async () => {
+    const { rows } = await sql<{ missing: number; extra: number; total: number }>`
+      WITH expected AS (
+        SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 17) AS cx,
+               cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 17) AS cy,
+               district_code, inefficiency_type AS type, count(*)::int AS parcels, round(sum(area_m2)::numeric, 2) AS area
+        FROM parcels WHERE inefficiency_type IS NOT NULL GROUP BY 1, 2, 3, 4
+      ), stored AS (
+        SELECT cx, cy, district_code, type, parcels, round(area_m2::numeric, 2) AS area FROM parcel_type_cells WHERE level = 17
+      )
+      SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) d)::int AS missing,
+             (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) d)::int AS extra,
+             (SELECT count(*) FROM stored)::int AS total`.execute(testApp.database.db);
+    expect(rows[0]).toMatchObject({ missing: 0, extra: 0 });
+    expect(rows[0].total).toBeGreaterThan(10);
+  });
+
+  it('gives each grid cell its dominant 低效类型 and that type\'s share of the cell\'s land', async () => {
+    // The z12 cell (level 17) with the most typed land, and what the parcels say about it.
+    const { rows: [cell] } = await sql<{ cx: number; cy: number; type: string; share: number }>`
+      WITH typed AS (
+        SELECT cx, cy, type, sum(area_m2) AS m2 FROM parcel_type_cells WHERE level = 17 GROUP BY 1, 2, 3
+      ), best AS (
+        SELECT DISTINCT ON (cx, cy) cx, cy, type, m2 FROM typed ORDER BY cx, cy, m2 DESC, type
+      )
+      SELECT b.cx, b.cy, b.type, round((b.m2 / (SELECT sum(area_m2) FROM parcel_cells c WHERE c.level = 17 AND c.cx = b.cx AND c.cy = b.cy))::numeric, 4)::float8 AS share
+      FROM best b ORDER BY b.m2 DESC LIMIT 1`.execute(testApp.database.db);
+    const z = 12;
+    const response = await session.get(`/tiles/parcels/${z}/${cell.cx >> 5}/${cell.cy >> 5}.pbf`);
+    expect(response.statusCode).toBe(200);
+    const found = features(response.rawPayload, 'cells').find((feature) => {
+      const ring = feature.loadGeometry()[0];
+      return Math.round(Math.min(...ring.map((point) => point.x)) / 128) === cell.cx % 32
+        && Math.round(Math.min(...ring.map((point) => point.y)) / 128) === cell.cy % 32;
+    });
+    expect(found?.properties).toMatchObject({ type: cell.type, type_share: cell.share });
+    expect(cell.share).toBeGreaterThan(0);
+    // Cells without typed land say 'none', so the map can give them the 非低效 colour.
+    const types = new Set(features(response.rawPayload, 'cells').map((feature) => feature.properties.type));
+    expect([...types].every((type) => typeof type === 'string')).toBe(true);
+  });
+
+  it('carry one label point per parcel from z16 with 宗地编号 and 权利人; the 权利人 only inside the reader\'s districts', async () => {
+    const { rows: [parcel] } = await sql<{ id: number; code: string; owner: string; lon: number; lat: number }>`
+      SELECT id, code, owner, ST_X(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lon, ST_Y(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lat
+      FROM parcels WHERE owner <> '' AND district_code <> '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const at = async (reader: Session, zoom: number) => {
+      const { z, x, y } = tileOf(parcel.lon, parcel.lat, zoom);
+      const response = await reader.get(`/tiles/parcels/${z}/${x}/${y}.pbf`);
+      return {
+        polygon: features(response.rawPayload, 'parcels').find((feature) => feature.id === parcel.id),
+        labels: features(response.rawPayload, 'parcel_labels').filter((feature) => feature.id === parcel.id),
+      };
+    };
+    const z16 = await at(session, 16);
+    expect(z16.labels).toHaveLength(1);
+    expect(z16.labels[0].type).toBe(1);
+    expect(z16.labels[0].properties).toMatchObject({ code: parcel.code, owner: parcel.owner, restricted: 0 });
+    expect(z16.polygon?.properties).not.toHaveProperty('code');
+    const z15 = await at(session, 15);
+    expect(z15.polygon).toBeDefined();
+    expect(z15.labels).toHaveLength(0);
+    const huli = await login(testApp.app, 'planner-huli');
+    const outside = await at(huli, 16);
+    expect(outside.labels[0].properties).toMatchObject({ code: parcel.code, restricted: 1 });
+    expect(outside.labels[0].properties).not.toHaveProperty('owner');
+  });
+});
+
 describe('district tiles', () => {
   it('hold the six district polygons and their label points over Xiamen', async () => {
     // z5 tile 26/13 spans 112.5°–123.75°E: all of Xiamen (tile edges at z6–z8 cut it at 118.125°E).
@@ -132,7 +207,7 @@ describe('TileJSON', () => {
   it('gives each source layer of the parcels its zoom band', async () => {
     const body = (await session.get('/tiles/parcels.json')).json();
     const bands = Object.fromEntries(body.vector_layers.map((layer: { id: string; minzoom: number; maxzoom: number }) => [layer.id, [layer.minzoom, layer.maxzoom]]));
-    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16] });
+    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16], parcel_labels: [16, 16] });
     expect(body.minzoom).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BASEMAP_STORAGE_KEY,
   checkBasemapTemplate,
+  checkTiandituKey,
   effectiveBasemap,
   readStoredBasemap,
   writeStoredBasemap,
@@ -71,5 +72,11 @@ describe('basemap setting', () => {
 
   it('names the missing placeholders', () => {
     expect(checkBasemapTemplate('https://tiles.example/{z}/tile.png')).toEqual({ ok: false, reason: '缺少瓦片占位符 {x}、{y}' });
+  });
+
+  it('asks for a 天地图 key of letters and digits', () => {
+    expect(checkTiandituKey('0123456789abcdef0123456789abcdef')).toEqual({ ok: true });
+    expect(checkTiandituKey('')).toMatchObject({ ok: false, reason: '请填写天地图密钥（tk）' });
+    expect(checkTiandituKey('abc def&tk=1')).toMatchObject({ ok: false });
   });
 });

@@ -3,7 +3,7 @@ export const BASEMAP_STORAGE_KEY = 'biaotu.basemapUrl';
 
 /**
  * The stored choice: `undefined` = follow the server's setting, `null` = no basemap on purpose,
- * a string = the official's own XYZ template. Three states, because an official who switches the
+ * a string = the official's own XYZ template or a 天地图 preset (`tianditu:vec:<key>`). Three states, because an official who switches the
  * basemap off (e.g. on an intranet without 天地图 access) must not get the server's one back.
  */
 export type StoredBasemap = string | null | undefined;
@@ -55,5 +55,13 @@ export function checkBasemapTemplate(template: string): BasemapCheck {
   const missing = ['{z}', '{x}'].filter((placeholder) => !value.includes(placeholder));
   if (!value.includes('{y}') && !value.includes('{-y}')) missing.push('{y}');
   if (missing.length > 0) return { ok: false, reason: `缺少瓦片占位符 ${missing.join('、')}` };
+  return { ok: true };
+}
+
+/** A 天地图 key (tk) is 32 hexadecimal characters as issued; anything else would be refused by 天地图. */
+export function checkTiandituKey(key: string): BasemapCheck {
+  const value = key.trim();
+  if (!value) return { ok: false, reason: '请填写天地图密钥（tk）' };
+  if (!/^[0-9A-Za-z]{16,64}$/.test(value)) return { ok: false, reason: '密钥只含字母和数字（天地图控制台中的 32 位密钥）' };
   return { ok: true };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, viewForRole, viewFromHash, viewsFor } from './view-route.js';
+import { hashOf, mapHashOf, mapLinkFromHash, viewForRole, viewFromHash, viewsFor } from './view-route.js';
 
 describe('view route', () => {
   it('reads the page from the hash', () => {
@@ -51,5 +51,24 @@ describe('view route', () => {
   it('writes the hash of a page', () => {
     expect(hashOf('users')).toBe('#/admin/users');
     expect(hashOf('map')).toBe('#/map');
+  });
+
+  it('keeps the map page for a hash with a query', () => {
+    expect(viewFromHash('#/map?at=118.1,24.5,12&d=350203')).toBe('map');
+    expect(viewFromHash('#/admin/users?x=1')).toBe('users');
+  });
+
+  it('writes and reads back the view, district and parcel of a shared map link', () => {
+    const link = { centre: [118.123456, 24.5] as [number, number], zoom: 15.256, districtCode: '350203', parcelId: 42 };
+    const hash = mapHashOf(link, '350200');
+    expect(hash).toBe('#/map?at=118.12346,24.50000,15.26&d=350203&p=42');
+    expect(mapLinkFromHash(hash)).toEqual({ centre: [118.12346, 24.5], zoom: 15.26, districtCode: '350203', parcelId: 42 });
+    expect(mapHashOf({ centre: null, zoom: null, districtCode: '350200', parcelId: null }, '350200')).toBe('#/map');
+  });
+
+  it('ignores what a map link gets wrong, field by field', () => {
+    expect(mapLinkFromHash('#/map?at=500,24,12&d=xx&p=-3')).toEqual({ centre: null, zoom: null, districtCode: null, parcelId: null });
+    expect(mapLinkFromHash('#/map?d=350206')).toMatchObject({ districtCode: '350206', centre: null });
+    expect(mapLinkFromHash('#/areas?p=4')).toMatchObject({ parcelId: null });
   });
 });

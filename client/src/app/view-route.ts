@@ -23,9 +23,9 @@ export const VIEWS: readonly ViewEntry[] = [
   { view: 'rules', label: '规则设置', hash: '#/admin/rules', action: 'rules:manage' },
 ];
 
-/** '#/admin/users' → 'users'; anything unknown (or empty) is the map. */
+/** '#/admin/users' → 'users'; anything unknown (or empty) is the map. A query (`?…`) is the page's own. */
 export function viewFromHash(hash: string): ViewName {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/map';
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/map';
   return VIEWS.find((entry) => entry.hash.slice(1) === path)?.view ?? 'map';
 }
 
@@ -45,4 +45,47 @@ export function viewForRole(hash: string, role: string): ViewName {
 
 export function hashOf(view: ViewName): string {
   return VIEWS.find((entry) => entry.view === view)?.hash ?? '#/map';
+}
+
+/**
+ * What a shared link of the map holds (`#/map?at=118.10000,24.50000,12.50&d=350203&p=123`): the
+ * view (centre and zoom), the district whose figures are shown and the parcel whose card is open.
+ */
+export interface MapLink {
+  centre: [number, number] | null;
+  zoom: number | null;
+  districtCode: string | null;
+  parcelId: number | null;
+}
+
+const EMPTY_LINK: MapLink = { centre: null, zoom: null, districtCode: null, parcelId: null };
+
+/** The map link of a hash; anything missing or malformed is null (the page then opens as usual). */
+export function mapLinkFromHash(hash: string): MapLink {
+  if (viewFromHash(hash) !== 'map') return EMPTY_LINK;
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+  const params = new URLSearchParams(query);
+  const link: MapLink = { ...EMPTY_LINK };
+  const at = (params.get('at') ?? '').split(',').map(Number);
+  if (at.length === 3 && at.every(Number.isFinite)) {
+    const [longitude, latitude, zoom] = at;
+    if (Math.abs(longitude) <= 180 && Math.abs(latitude) <= 85 && zoom >= 0 && zoom <= 22) {
+      link.centre = [longitude, latitude];
+      link.zoom = zoom;
+    }
+  }
+  const district = params.get('d');
+  if (district && /^\d{6}$/.test(district)) link.districtCode = district;
+  const parcel = Number(params.get('p'));
+  if (Number.isSafeInteger(parcel) && parcel > 0) link.parcelId = parcel;
+  return link;
+}
+
+/** The hash of a map link: centre to 5 decimals (about 1 m), zoom to 2; the city itself is not written. */
+export function mapHashOf(link: MapLink, cityCode: string): string {
+  const params: string[] = [];
+  if (link.centre && link.zoom !== null) params.push(`at=${link.centre[0].toFixed(5)},${link.centre[1].toFixed(5)},${link.zoom.toFixed(2)}`);
+  if (link.districtCode && link.districtCode !== cityCode) params.push(`d=${link.districtCode}`);
+  if (link.parcelId !== null) params.push(`p=${link.parcelId}`);
+  return params.length > 0 ? `#/map?${params.join('&')}` : '#/map';
 }

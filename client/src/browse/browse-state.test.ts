@@ -81,4 +81,21 @@ describe('BrowseState', () => {
 
     expect(revisions).toEqual([1, 2]);
   });
+
+  it('narrows the map to a legend entry, toggles it off, and drops it with the other colour mode', () => {
+    const state = cityState();
+    state.toggleFilter({ kind: 'status', code: 'identified' });
+    expect(state.snapshot.filter).toEqual({ kind: 'status', code: 'identified' });
+    state.toggleFilter({ kind: 'status', code: 'identified' });
+    expect(state.snapshot.filter).toBeNull();
+    state.toggleFilter({ kind: 'type', code: 'idle' });
+    expect(state.snapshot).toMatchObject({ colourMode: 'type', filter: { kind: 'type', code: 'idle' } });
+    state.setColourMode('status');
+    expect(state.snapshot.filter).toBeNull();
+    state.toggleFilter({ kind: 'share', min: 0.5 });
+    state.setColourMode('status');
+    expect(state.snapshot.filter).toEqual({ kind: 'share', min: 0.5 });
+    state.setColourMode('type');
+    expect(state.snapshot.filter).toBeNull();
+  });
 });

@@ -10,12 +10,27 @@ export const COLOUR_MODES: readonly { mode: ColourMode; label: string }[] = [
   { mode: 'type', label: '按低效类型' },
 ];
 
+/**
+ * What the map is narrowed to, from a click on a legend entry or a figure-table row: parcels of
+ * one 效率状态 or 低效类型 (`code`; 'none' = 非低效), or grid cells of one 低效用地占比 class
+ * (`share`: the class's lower bound). Null = everything.
+ */
+export type MapFilter = { kind: ColourMode; code: string } | { kind: 'share'; min: number };
+
+export function sameFilter(left: MapFilter | null, right: MapFilter | null): boolean {
+  if (left === null || right === null) return left === right;
+  if (left.kind === 'share' || right.kind === 'share') return left.kind === right.kind && (left as { min: number }).min === (right as { min: number }).min;
+  return left.kind === right.kind && left.code === right.code;
+}
+
 export interface BrowseSnapshot {
   /** 行政区划代码 of the district whose figures are shown (the city code for the whole city). */
   readonly districtCode: string;
   /** Parcel whose card (一宗一卡) is open, or null. */
   readonly parcelId: number | null;
   readonly colourMode: ColourMode;
+  /** The legend or figure-table entry the map is narrowed to; null = everything. */
+  readonly filter?: MapFilter | null;
   /**
    * Goes up whenever the user saved a change to the data: the map redraws the parcels, the
    * figures and the open card reload. A counter, not a flag, so two saves are two redraws.
@@ -53,8 +68,23 @@ export class BrowseState {
     this.#update({ parcelId: null });
   }
 
+  /** Another colour mode drops the filter: its legend entries are gone. */
   setColourMode(mode: ColourMode): void {
-    this.#update({ colourMode: mode });
+    this.#update(mode === this.#snapshot.colourMode ? {} : { colourMode: mode, filter: null });
+  }
+
+  /** Narrows the map to one entry; the same entry again shows everything (a toggle). */
+  toggleFilter(filter: MapFilter): void {
+    const current = this.#snapshot.filter ?? null;
+    if (sameFilter(current, filter)) {
+      this.#update({ filter: null });
+      return;
+    }
+    this.#update(filter.kind === 'share' ? { filter } : { filter, colourMode: filter.kind });
+  }
+
+  clearFilter(): void {
+    this.#update({ filter: null });
   }
 
   /** The data on the server changed (a saved edit): whatever shows it must fetch it again. */

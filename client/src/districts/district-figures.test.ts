@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EFFICIENCY_STATUSES, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
 import type { DistrictStats } from './districts.api.js';
-import { areaFigures, figureRows, formatCount } from './district-figures.js';
+import { areaFigures, figureRows, figureTotal, formatCount } from './district-figures.js';
+import { typeBarOption } from './figure-chart-options.js';
 
 const huli: DistrictStats = {
   code: '350206',
@@ -24,7 +25,7 @@ describe('district figures', () => {
   });
 
   it('gives the total area in m², 公顷 and 亩', () => {
-    expect(areaFigures(33_653_669.958761185)).toEqual({ m2: '33,653,669.96', hectares: '3,365.3670', mu: '50,480.5049' });
+    expect(areaFigures(33_653_669.958761185)).toEqual({ m2: '33,653,669.96', hectares: '3,365.37', mu: '50,480.5049' });
   });
 
   it('orders status rows as the legend does and colours them with the domain colours', () => {
@@ -39,5 +40,17 @@ describe('district figures', () => {
     const rows = figureRows(huli, 'type');
     expect(rows.map((row) => row.code)).toEqual(['idle', 'none']);
     expect(rows[1].color).toBe(NO_INEFFICIENCY_TYPE.color);
+  });
+
+  it('sums a table into its 合计 row: every parcel and all the land, 100 %', () => {
+    const total = figureTotal(figureRows(huli, 'status'));
+    expect(total).toMatchObject({ count: 4, areaM2: 40_000, areaHectares: 4 });
+    expect(total.areaShare).toBeCloseTo(1, 10);
+  });
+
+  it('names the unit on the chart: the axis says 公顷 and each bar its area to two decimals', () => {
+    const option = typeBarOption(figureRows(huli, 'type')) as { xAxis: { name: string }; series: { label: { formatter: (parameter: unknown) => string } }[] };
+    expect(option.xAxis.name).toBe('面积（公顷）');
+    expect(option.series[0].label.formatter({ dataIndex: 0 })).toBe('1.00 公顷');
   });
 });

@@ -30,12 +30,12 @@ export function formatShare(share: number): string {
   return `${formatNumber(share * 100, 1)}%`;
 }
 
-/** The district's total parcel area in m², 公顷 and 亩 (areaInUnits rounding). */
+/** The district's total parcel area in m², 公顷 (two decimals, as every figure of the page) and 亩. */
 export function areaFigures(areaM2: number): AreaFigures {
   const area = areaInUnits(areaM2);
   return {
     m2: formatNumber(area.m2, 2),
-    hectares: formatNumber(area.ha, 4),
+    hectares: formatNumber(area.ha, 2),
     mu: formatNumber(area.mu, 4),
   };
 }
@@ -67,4 +67,18 @@ export function figureRows(stats: DistrictStats, mode: ColourMode): FigureRow[] 
       areaHectares: squareMetresToHectares(figure.areaM2),
       areaShare: total > 0 ? figure.areaM2 / total : 0,
     }));
+}
+
+/** The 合计 row of a figure table: counts and areas summed over its rows. */
+export interface FigureTotal {
+  count: number;
+  areaM2: number;
+  areaHectares: number;
+  areaShare: number;
+}
+
+export function figureTotal(rows: readonly FigureRow[]): FigureTotal {
+  const count = rows.reduce((sum, row) => sum + row.count, 0);
+  const areaM2 = rows.reduce((sum, row) => sum + row.areaM2, 0);
+  return { count, areaM2, areaHectares: squareMetresToHectares(areaM2), areaShare: rows.reduce((sum, row) => sum + row.areaShare, 0) };
 }

@@ -59,9 +59,13 @@ export function typeBarOption(rows: FigureRow[]): FigureChartOption {
     animationDuration: 400,
     textStyle: { fontFamily: CHART_FONT_FAMILY },
     tooltip: tooltip(rows),
-    grid: { left: 4, right: 44, top: 4, bottom: 4, containLabel: true },
+    grid: { left: 4, right: 64, top: 4, bottom: 22, containLabel: true },
     xAxis: {
       type: 'value',
+      name: '面积（公顷）',
+      nameLocation: 'middle',
+      nameGap: 6,
+      nameTextStyle: { color: '#909399', fontSize: 11, verticalAlign: 'top' },
       axisLabel: { show: false },
       splitLine: { lineStyle: { color: '#eef0f3' } },
     },
@@ -91,7 +95,7 @@ export function typeBarOption(rows: FigureRow[]): FigureChartOption {
           fontSize: 11,
           formatter: (parameter: unknown) => {
             const row = rows[(parameter as TooltipParameter).dataIndex];
-            return row ? formatNumber(row.areaHectares, 1) : '';
+            return row ? `${formatNumber(row.areaHectares, 2)} 公顷` : '';
           },
         },
       },

@@ -175,4 +175,10 @@ export function areasLayers(): LayerSpecification[] {
   ];
 }
 
+/** The saved areas alone (fill, outline, name), as the main map's 图层 shows them. */
+export function savedAreaLayers(): LayerSpecification[] {
+  const saved = new Set<string>([AREAS_LAYER.savedFill, AREAS_LAYER.savedOutline, AREAS_LAYER.savedLabel]);
+  return areasLayers().filter((layer) => saved.has(layer.id));
+}
+
 export { LOCAL_IDEOGRAPH_FONT_FAMILY };

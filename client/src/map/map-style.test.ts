@@ -4,8 +4,14 @@ import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, NO_INEFFICIENCY_TYPE } from '@
 import { LAND_USE_CLASSES, UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
 import { INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, shareClassOf } from '../ui/colour-scheme.js';
 import {
+  basemapTemplates,
   buildMapStyle,
   cellFillExpression,
+  cellFilterOf,
+  parcelFilterOf,
+  parcelLabelFilterOf,
+  PARCEL_LABEL_MINZOOM,
+  tiandituSpec,
   DETAIL_MIN_ZOOM,
   detailMinZoomOf,
   LAYER,
@@ -226,5 +232,70 @@ describe('aggregate grid at low zoom', () => {
       expect(evaluateFillColour(surveyColourExpression(), { class: entry.code, patches: 4, area_ha: 1.2 })).toBe(rgba(entry.color));
     }
     expect(evaluateFillColour(surveyColourExpression(), { class: 'xx' })).toBe(rgba(UNKNOWN_LAND_USE_CLASS.color));
+  });
+
+  it('colours cells by their dominant 低效类型 in the 低效类型 mode, with the parcels’ colours', () => {
+    for (const type of INEFFICIENCY_TYPES) {
+      expect(evaluateFillColour(cellFillExpression('type'), { type: type.code, type_share: 0.3, restricted: 0 })).toBe(rgba(type.color));
+    }
+    expect(evaluateFillColour(cellFillExpression('type'), { type: 'none', restricted: 0 })).toBe(rgba(NO_INEFFICIENCY_TYPE.color));
+    expect(evaluateFillColour(cellFillExpression('type'), { type: 'restricted', restricted: 1 })).toBe(rgba(RESTRICTED_PARCEL.fill));
+    const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'type' });
+    const cells = layerOf(style.layers, LAYER.parcelCells) as { paint: { 'fill-color': unknown } };
+    expect(cells.paint['fill-color']).toEqual(cellFillExpression('type'));
+  });
+
+  it('narrows parcels, labels and cells to a legend or table entry', () => {
+    type FilterSpecification = Parameters<typeof styleExpression.createExpression>[0];
+    const passes = (filter: unknown, properties: Record<string, unknown>) => {
+      const parsed = styleExpression.createExpression(filter as FilterSpecification, { type: 'boolean', 'property-type': 'data-driven', expression: { interpolated: false, parameters: ['zoom', 'feature'] } } as never);
+      if (parsed.result !== 'success') throw new Error(JSON.stringify(parsed.value));
+      return parsed.value.evaluate({ zoom: 16 }, { type: 'Polygon', properties });
+    };
+    expect(passes(parcelFilterOf(null), { status: 'efficient' })).toBe(true);
+    expect(passes(parcelFilterOf({ kind: 'status', code: 'identified' }), { status: 'identified' })).toBe(true);
+    expect(passes(parcelFilterOf({ kind: 'status', code: 'identified' }), { status: 'efficient' })).toBe(false);
+    expect(passes(parcelFilterOf({ kind: 'type', code: 'none' }), { type: 'none' })).toBe(true);
+    expect(passes(parcelLabelFilterOf({ kind: 'type', code: 'idle' }), { type: 'idle', code: 'XM-1' })).toBe(true);
+    expect(passes(parcelLabelFilterOf(null), { type: 'idle' })).toBe(false);
+    expect(passes(cellFilterOf({ kind: 'type', code: 'idle' }), { type: 'idle' })).toBe(true);
+    expect(passes(cellFilterOf({ kind: 'type', code: 'idle' }), { type: 'stopped' })).toBe(false);
+    expect(passes(cellFilterOf({ kind: 'share', min: 0.25 }), { ineff_share: 0.3, restricted: 0 })).toBe(true);
+    expect(passes(cellFilterOf({ kind: 'share', min: 0.25 }), { ineff_share: 0.5, restricted: 0 })).toBe(false);
+    expect(passes(cellFilterOf({ kind: 'share', min: 0.75 }), { ineff_share: 1, restricted: 0 })).toBe(true);
+    expect(passes(cellFilterOf({ kind: 'status', code: 'identified' }), { ineff_share: 0 })).toBe(false);
+  });
+
+  it('labels parcels with 宗地编号 and 权利人 from z16, never on top of each other', () => {
+    const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
+    const label = layerOf(style.layers, LAYER.parcelLabel) as { minzoom: number; layout: Record<string, unknown> };
+    expect(PARCEL_LABEL_MINZOOM).toBe(16);
+    expect(label.minzoom).toBe(16);
+    expect(label.layout['text-allow-overlap']).toBe(false);
+    expect(JSON.stringify(label.layout['text-field'])).toContain('"owner"');
+    expect(indexOf(style.layers, LAYER.parcelLabel)).toBeGreaterThan(indexOf(style.layers, LAYER.parcelFill));
+  });
+
+  it('turns a 天地图 key into the vector or image map with its annotation, over the eight subdomains', () => {
+    const vector = basemapTemplates(tiandituSpec('vec', 'abc123'));
+    expect(vector.base).toBe('https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=abc123');
+    expect(vector.annotation).toContain('/cva_w/wmts?');
+    const image = basemapTemplates('tianditu:img:abc123');
+    expect(image.base).toContain('/img_w/wmts?');
+    expect(image.base).toContain('LAYER=img');
+    expect(image.annotation).toContain('LAYER=cia');
+    expect(basemapTemplates('https://tiles.example/{z}/{x}/{y}.png')).toEqual({ base: 'https://tiles.example/{z}/{x}/{y}.png', annotation: null });
+    const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: 'tianditu:img:abc123', colourMode: 'status' });
+    expect(validateStyleMin(style)).toEqual([]);
+    const sources = style.sources as Record<string, { tiles?: string[] }>;
+    expect(sources.basemap.tiles).toHaveLength(8);
+    expect(sources.basemap.tiles?.[7]).toMatch(/^https:\/\/t7\.tianditu\.gov\.cn\/img_w\//);
+    expect(sources['basemap-annotation'].tiles?.[0]).toMatch(/^https:\/\/t0\.tianditu\.gov\.cn\/cia_w\//);
+    // The annotation goes over the parcels, under the district lines.
+    expect(indexOf(style.layers, LAYER.basemapAnnotation)).toBeGreaterThan(indexOf(style.layers, LAYER.parcelFill));
+    expect(indexOf(style.layers, LAYER.basemapAnnotation)).toBeLessThan(indexOf(style.layers, LAYER.districtOutline));
+    // No basemap: no raster layer at all, the plain background (offline default).
+    const offline = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
+    expect(offline.layers.filter((layer) => layer.type === 'raster')).toEqual([]);
   });
 });

@@ -8,12 +8,13 @@ import type {
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
 import { UNKNOWN_LAND_USE_CLASS } from '@domain/land-use.js';
-import type { ColourMode } from '../browse/browse-state.js';
+import type { ColourMode, MapFilter } from '../browse/browse-state.js';
 import { colourEntries, INEFFICIENT_SHARE_CLASSES, RESTRICTED_PARCEL, UNKNOWN_COLOUR } from '../ui/colour-scheme.js';
 import { landUseClassEntries } from '../survey/survey-patch.js';
 
 export const SOURCE = {
   basemap: 'basemap',
+  basemapAnnotation: 'basemap-annotation',
   districts: 'districts',
   parcels: 'parcels',
 } as const;
@@ -22,6 +23,8 @@ export const SOURCE_LAYER = {
   districts: 'districts',
   districtLabels: 'district_labels',
   parcels: 'parcels',
+  /** One label point per parcel (宗地编号, 权利人) in the tiles from zoom 16. */
+  parcelLabels: 'parcel_labels',
   /** The aggregate grid the parcel tiles carry up to tile zoom {@link CELL_MAX_TILE_ZOOM}. */
   cells: 'cells',
 } as const;
@@ -29,11 +32,13 @@ export const SOURCE_LAYER = {
 export const LAYER = {
   background: 'background',
   basemap: 'basemap',
+  basemapAnnotation: 'basemap-annotation',
   districtFill: 'district-fill',
   parcelCells: 'parcel-cells',
   parcelFill: 'parcel-fill',
   parcelOutline: 'parcel-outline',
   parcelHover: 'parcel-hover',
+  parcelLabel: 'parcel-label',
   parcelSelectedCasing: 'parcel-selected-casing',
   parcelSelected: 'parcel-selected',
   districtCasing: 'district-casing',
@@ -196,13 +201,101 @@ export function parcelFillExpression(mode: ColourMode): ExpressionSpecification 
 
 /**
  * The grid's `fill-color`: grey like out-of-scope parcels for cells that only hold land outside the
- * user's districts, else a `step` over `ineff_share` through {@link INEFFICIENT_SHARE_CLASSES}.
+ * user's districts; by 效率状态 a `step` over `ineff_share` through {@link INEFFICIENT_SHARE_CLASSES},
+ * by 低效类型 the colour of the cell's dominant type (`type`, 'none' when it has no typed land),
+ * the same colours as the parcels.
  */
-export function cellFillExpression(): ExpressionSpecification {
+export function cellFillExpression(mode: ColourMode = 'status'): ExpressionSpecification {
+  if (mode === 'type') return ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.fill, parcelColourExpression('type')];
   const [first, ...rest] = INEFFICIENT_SHARE_CLASSES;
   const steps = rest.flatMap((entry) => [entry.min, entry.color]);
   const ramp = ['step', ['coalesce', ['get', 'ineff_share'], 0], first.color, ...steps] as unknown as ExpressionSpecification;
   return ['case', RESTRICTED_PARCEL_FILTER, RESTRICTED_PARCEL.fill, ramp];
+}
+
+/** Everything passes (MapLibre has no "no filter" value that setFilter and the style both take). */
+const ALL: ExpressionSpecification = ['boolean', true];
+
+/**
+ * The parcels' filter for a legend or figure-table click: only parcels of that status or type
+ * (out-of-scope parcels say 'restricted', so they drop out too). A share filter is the grid's.
+ */
+export function parcelFilterOf(filter: MapFilter | null | undefined): ExpressionSpecification {
+  if (!filter || filter.kind === 'share') return ALL;
+  const property = filter.kind === 'status' ? 'status' : 'type';
+  return ['==', ['coalesce', ['get', property], 'none'], filter.code];
+}
+
+/**
+ * The grid's filter: by 低效类型, cells whose dominant type it is; by 低效用地占比 class, cells whose
+ * share falls in the class; by 效率状态, cells holding such land at all when the status is an
+ * inefficient one (the grid knows no other status), else every cell.
+ */
+export function cellFilterOf(filter: MapFilter | null | undefined): ExpressionSpecification {
+  if (!filter) return ALL;
+  if (filter.kind === 'type') return ['==', ['coalesce', ['get', 'type'], 'none'], filter.code];
+  if (filter.kind === 'share') {
+    const index = INEFFICIENT_SHARE_CLASSES.findIndex((entry) => entry.min === filter.min);
+    const next = INEFFICIENT_SHARE_CLASSES[index + 1];
+    const share: ExpressionSpecification = ['coalesce', ['get', 'ineff_share'], 0];
+    const restricted: ExpressionSpecification = ['!', RESTRICTED_PARCEL_FILTER];
+    return next ? ['all', restricted, ['>=', share, filter.min], ['<', share, next.min]] : ['all', restricted, ['>=', share, filter.min]];
+  }
+  if (filter.code === 'suspected' || filter.code === 'identified') return ['>', ['coalesce', ['get', 'ineff_share'], 0], 0];
+  return ALL;
+}
+
+/** The labels' filter: parcels whose tile carries a 宗地编号 (z16 on), narrowed like the parcels. */
+export function parcelLabelFilterOf(filter: MapFilter | null | undefined): ExpressionSpecification {
+  return ['all', ['has', 'code'], parcelFilterOf(filter)];
+}
+
+/** Parcel labels from this zoom: the tiles carry 宗地编号 and 权利人 from there (server LABEL_MINZOOM). */
+export const PARCEL_LABEL_MINZOOM = 16;
+
+/**
+ * The label of a parcel: 宗地编号, and the 权利人 under it in smaller type when the tile carries it
+ * (not for parcels outside the reader's districts).
+ */
+export function parcelLabelText(): ExpressionSpecification {
+  return [
+    'format',
+    ['coalesce', ['get', 'code'], ''], { 'font-scale': 1 },
+    ['case', ['has', 'owner'], ['concat', '\n', ['get', 'owner']], ''], { 'font-scale': 0.85 },
+  ] as unknown as ExpressionSpecification;
+}
+
+/** 天地图 (tianditu.gov.cn) Web Mercator services: the base map and its annotation, by preset. */
+export const TIANDITU_PRESETS = {
+  vec: { label: '天地图矢量', base: 'vec', annotation: 'cva' },
+  img: { label: '天地图影像', base: 'img', annotation: 'cia' },
+} as const;
+export type TiandituPreset = keyof typeof TIANDITU_PRESETS;
+
+/** A basemap given as a 天地图 preset: `tianditu:vec:<密钥>` or `tianditu:img:<密钥>`. */
+export function tiandituSpec(preset: TiandituPreset, key: string): string {
+  return `tianditu:${preset}:${key.trim()}`;
+}
+
+export function parseTiandituSpec(spec: string): { preset: TiandituPreset; key: string } | null {
+  const match = /^tianditu:(vec|img):([0-9A-Za-z]+)$/.exec(spec.trim());
+  return match ? { preset: match[1] as TiandituPreset, key: match[2] } : null;
+}
+
+/** The XYZ template of one 天地图 WMTS layer (`_w`: Web Mercator), over the subdomains t0–t7. */
+export function tiandituTemplate(layer: string, key: string): string {
+  return `https://t{s}.tianditu.gov.cn/${layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=${layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=${encodeURIComponent(key)}`;
+}
+
+/**
+ * The raster templates of a basemap setting, bottom first: a 天地图 preset gives its base map and
+ * its annotation (place names), an XYZ template itself.
+ */
+export function basemapTemplates(spec: string): { base: string; annotation: string | null } {
+  const preset = parseTiandituSpec(spec);
+  if (!preset) return { base: spec, annotation: null };
+  const { base, annotation } = TIANDITU_PRESETS[preset.preset];
+  return { base: tiandituTemplate(base, preset.key), annotation: tiandituTemplate(annotation, preset.key) };
 }
 
 export function basemapSource(url: string): RasterSourceSpecification {
@@ -213,6 +306,11 @@ export function basemapSource(url: string): RasterSourceSpecification {
 
 export function basemapLayer(): LayerSpecification {
   return { id: LAYER.basemap, type: 'raster', source: SOURCE.basemap, paint: { 'raster-opacity': 0.9 } };
+}
+
+/** The annotation (place names) of a 天地图 preset: over the parcels, under the district lines. */
+export function basemapAnnotationLayer(): LayerSpecification {
+  return { id: LAYER.basemapAnnotation, type: 'raster', source: SOURCE.basemapAnnotation };
 }
 
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
@@ -256,7 +354,9 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
     },
     [SOURCE.parcels]: { type: 'vector', url: `${origin}/tiles/parcels.json` },
   };
-  if (basemapUrl) sources[SOURCE.basemap] = basemapSource(basemapUrl);
+  const templates = basemapUrl ? basemapTemplates(basemapUrl) : null;
+  if (templates) sources[SOURCE.basemap] = basemapSource(templates.base);
+  if (templates?.annotation) sources[SOURCE.basemapAnnotation] = basemapSource(templates.annotation);
 
   const layers: LayerSpecification[] = [
     { id: LAYER.background, type: 'background', paint: { 'background-color': BACKGROUND_COLOUR } },
@@ -279,7 +379,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       source: SOURCE.parcels,
       'source-layer': SOURCE_LAYER.cells,
       paint: {
-        'fill-color': cellFillExpression(),
+        'fill-color': cellFillExpression(colourMode),
         'fill-opacity': 1,
         // Neighbouring squares would otherwise show hairline seams: a faint grid over the city.
         'fill-antialias': false,
@@ -307,6 +407,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
         'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.4, 16, 1, 18, 1.4],
       },
     },
+    ...(templates?.annotation ? [basemapAnnotationLayer()] : []),
     {
       id: LAYER.districtCasing,
       type: 'line',
@@ -392,6 +493,30 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
         'line-color': '#29d3ff',
         'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2.5, 16, 3.5],
         'line-opacity': ['case', selected, 1, 0],
+      },
+    },
+    {
+      // 宗地编号 and 权利人 from z16; MapLibre's collision detection drops labels that would overlap.
+      id: LAYER.parcelLabel,
+      type: 'symbol',
+      source: SOURCE.parcels,
+      'source-layer': SOURCE_LAYER.parcelLabels,
+      minzoom: PARCEL_LABEL_MINZOOM,
+      filter: parcelLabelFilterOf(null),
+      layout: {
+        'text-field': parcelLabelText(),
+        'text-font': TEXT_FONT,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 16, 10, 19, 13],
+        'text-max-width': 9,
+        'text-allow-overlap': false,
+        'text-ignore-placement': false,
+        'text-padding': 3,
+        'symbol-placement': 'point',
+      },
+      paint: {
+        'text-color': '#1d2733',
+        'text-halo-color': 'rgba(255, 255, 255, 0.9)',
+        'text-halo-width': 1.4,
       },
     },
     {

@@ -1,6 +1,7 @@
 import {
   FullscreenControl,
   Map as MapLibreMap,
+  Popup,
   ScaleControl,
   type IControl,
   type MapGeoJSONFeature,
@@ -12,17 +13,27 @@ import { parcelCellFromTile, type ParcelCellProperties } from './parcel-cell.js'
 import type { BrowseSnapshot, BrowseState } from '../browse/browse-state.js';
 import type { SurveyLayerSelection } from '../survey/survey-layer-selection.js';
 import {
+  basemapAnnotationLayer,
   basemapLayer,
   basemapSource,
+  basemapTemplates,
   buildMapStyle,
+  cellFillExpression,
+  cellFilterOf,
   detailMinZoomOf,
   districtFillOpacity,
   LAYER,
   parcelFillExpression,
+  parcelFilterOf,
+  parcelLabelFilterOf,
   selectedDistrictFilter,
   SOURCE,
   SOURCE_LAYER,
 } from './map-style.js';
+import { AREAS_LAYER, AREAS_SOURCE, savedAreaLayers } from './areas-style.js';
+import { MeasureTool, type MeasureSnapshot } from './measure-tool.js';
+import { areaStatusLabel } from '@domain/redevelopment-areas.js';
+import { OUT_OF_SCOPE_AREA } from '@domain/scope-visibility.js';
 import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
 import { SurveyLayerAdapter } from './survey-layers.js';
 import { exposeMapForTests, markMapReady } from './test-hooks.js';
@@ -31,6 +42,12 @@ import { exposeMapForTests, markMapReady } from './test-hooks.js';
 // importing it as an asset URL makes Vite ship it next to the bundle.
 /** Fallback view (厦门 centre) when the district list, and so the city's extent, is unavailable. */
 const FALLBACK_ZOOM = 10;
+
+/**
+ * The legend (212 px, at the map's lower left, 12 px in) and a margin: a fitted district starts
+ * right of it, so the legend never covers the district chosen.
+ */
+export const LEGEND_CLEARANCE = 12 + 212 + 24;
 
 /** Width of the parcel card docked over the map's right edge; camera moves keep clear of it. */
 export const PARCEL_CARD_WIDTH = 420;
@@ -70,6 +87,14 @@ export interface MapViewOptions {
   basemapUrl: string | null;
   /** Extent to open on (the city's bbox). */
   initialBounds: BoundingBox | null;
+  /** A view to open on instead (a shared link's centre and zoom). */
+  initialView?: { centre: [number, number]; zoom: number } | null;
+  /** The view after every move (to keep the link in the address bar). */
+  onViewChange?: (view: { centre: [number, number]; zoom: number }) => void;
+  /** The 测距 / 测面 tool's state after every change. */
+  onMeasure?: (snapshot: MeasureSnapshot) => void;
+  /** The user may open the 成片改造区域 page: the area popup links to it. */
+  canOpenAreas?: boolean;
   onPointerMove?: (position: PointerPosition | null) => void;
   /** The parcel or grid cell under the pointer (its tile properties), for a hover hint; null when none. */
   onHover?: (hover: MapHover | null) => void;
@@ -143,6 +168,9 @@ export class MapView {
   #loaded = false;
   readonly #reported = new Set<string>();
   readonly #aborter = new AbortController();
+  readonly measure: MeasureTool;
+  #areasShown = false;
+  #areaPopup: Popup | null = null;
 
   constructor(options: MapViewOptions) {
     this.#options = options;
@@ -151,14 +179,17 @@ export class MapView {
     this.map = createNorthUpMap({
       container: options.container,
       style: buildMapStyle({ origin: window.location.origin, basemapUrl: options.basemapUrl, colourMode: snapshot.colourMode }),
-      ...(options.initialBounds
-        ? { bounds: options.initialBounds, fitBoundsOptions: { padding: 24 } }
-        : { center: XIAMEN_CENTRE, zoom: FALLBACK_ZOOM }),
+      ...(options.initialView
+        ? { center: options.initialView.centre, zoom: options.initialView.zoom }
+        : options.initialBounds
+          ? { bounds: options.initialBounds, fitBoundsOptions: { padding: { top: 24, bottom: 24, left: LEGEND_CLEARANCE, right: 24 } } }
+          : { center: XIAMEN_CENTRE, zoom: FALLBACK_ZOOM }),
       minZoom: 6,
       maxZoom: 20,
     });
     exposeMapForTests(this.map);
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
+    this.measure = new MeasureTool(this.map, (snapshot) => options.onMeasure?.(snapshot));
 
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
     this.map.addControl(new FullscreenControl(), 'top-right');
@@ -174,7 +205,7 @@ export class MapView {
   /** Padding that keeps a fitted extent clear of the docked parcel card when it is open. */
   #padding(): PaddingOptions {
     const cardOpen = this.#options.state.snapshot.parcelId !== null;
-    return { top: 56, bottom: 64, left: 56, right: cardOpen ? PARCEL_CARD_WIDTH + 40 : 56 };
+    return { top: 56, bottom: 64, left: LEGEND_CLEARANCE, right: cardOpen ? PARCEL_CARD_WIDTH + 40 : 56 };
   }
 
   /**
@@ -195,17 +226,66 @@ export class MapView {
     if (this.#cityBounds) this.fitBounds(this.#cityBounds);
   }
 
-  /** Shows an XYZ raster basemap under the data, or none (plain background) when `url` is null. */
-  setBasemap(url: string | null): void {
+  /**
+   * Shows a basemap under the data (an XYZ template, or a 天地图 preset with its annotation over
+   * the parcels), or none (the plain paper background) when `spec` is null.
+   */
+  setBasemap(spec: string | null): void {
     const map = this.map;
     this.#reported.delete('basemap');
-    if (map.getLayer(LAYER.basemap)) map.removeLayer(LAYER.basemap);
-    if (map.getSource(SOURCE.basemap)) map.removeSource(SOURCE.basemap);
-    if (url) {
-      map.addSource(SOURCE.basemap, basemapSource(url));
+    for (const id of [LAYER.basemapAnnotation, LAYER.basemap]) if (map.getLayer(id)) map.removeLayer(id);
+    for (const id of [SOURCE.basemapAnnotation, SOURCE.basemap]) if (map.getSource(id)) map.removeSource(id);
+    if (spec) {
+      const templates = basemapTemplates(spec);
+      map.addSource(SOURCE.basemap, basemapSource(templates.base));
       map.addLayer(basemapLayer(), LAYER.districtFill);
+      if (templates.annotation) {
+        map.addSource(SOURCE.basemapAnnotation, basemapSource(templates.annotation));
+        map.addLayer(basemapAnnotationLayer(), LAYER.districtCasing);
+      }
     }
-    map.setPaintProperty(LAYER.districtFill, 'fill-opacity', districtFillOpacity(Boolean(url)));
+    map.setPaintProperty(LAYER.districtFill, 'fill-opacity', districtFillOpacity(Boolean(spec)));
+  }
+
+  /** Saved 成片改造区域 on the map (图层), over the parcels and under the district lines. */
+  setAreasShown(shown: boolean): void {
+    this.#areasShown = shown;
+    if (!this.#loaded) return;
+    const map = this.map;
+    if (shown && !map.getSource(AREAS_SOURCE.saved)) {
+      map.addSource(AREAS_SOURCE.saved, { type: 'vector', url: `${window.location.origin}/tiles/areas.json` });
+      for (const layer of savedAreaLayers()) map.addLayer(layer, layer.type === 'symbol' ? LAYER.districtLabel : LAYER.districtCasing);
+    }
+    for (const layer of savedAreaLayers()) if (map.getLayer(layer.id)) map.setLayoutProperty(layer.id, 'visibility', shown ? 'visible' : 'none');
+    if (!shown) this.#areaPopup?.remove();
+  }
+
+  /** The saved area under a click, if the layer is on. */
+  #areaAt(point: { x: number; y: number }): MapGeoJSONFeature | undefined {
+    if (!this.#areasShown || !this.map.getLayer(AREAS_LAYER.savedFill)) return undefined;
+    return this.map.queryRenderedFeatures([point.x, point.y], { layers: [AREAS_LAYER.savedFill] })[0];
+  }
+
+  /** A small card for a saved area: name and status, and a link to the 成片改造区域 page. */
+  #showAreaPopup(area: MapGeoJSONFeature, lngLat: [number, number]): void {
+    this.#areaPopup?.remove();
+    const status = String(area.properties.status ?? '');
+    const restricted = status === OUT_OF_SCOPE_AREA.status;
+    const body = document.createElement('div');
+    body.className = 'biaotu-area-popup';
+    body.dataset.testid = 'area-popup';
+    const title = document.createElement('strong');
+    title.textContent = restricted ? OUT_OF_SCOPE_AREA.name : String(area.properties.name || '未命名区域');
+    const line = document.createElement('div');
+    line.textContent = restricted ? '不在您的管辖范围内' : `状态：${areaStatusLabel(status)}`;
+    body.append(title, line);
+    if (!restricted && this.#options.canOpenAreas && area.id !== undefined) {
+      const link = document.createElement('a');
+      link.href = `#/areas?area=${area.id}`;
+      link.textContent = '在“成片改造区域”中打开';
+      body.append(link);
+    }
+    this.#areaPopup = new Popup({ closeButton: true, maxWidth: '260px', className: 'biaotu-survey-popup' }).setLngLat(lngLat).setDOMContent(body).addTo(this.map);
   }
 
   #reportOnce(kind: string, report: () => void): void {
@@ -215,6 +295,8 @@ export class MapView {
   }
 
   destroy(): void {
+    this.measure.destroy();
+    this.#areaPopup?.remove();
     this.#unsubscribe();
     this.#unsubscribeSurvey();
     this.#resizeObserver.disconnect();
@@ -228,6 +310,14 @@ export class MapView {
     if (!this.#loaded) return;
     if (!previous || next.colourMode !== previous.colourMode) {
       this.map.setPaintProperty(LAYER.parcelFill, 'fill-color', parcelFillExpression(next.colourMode));
+      this.map.setPaintProperty(LAYER.parcelCells, 'fill-color', cellFillExpression(next.colourMode));
+    }
+    if (!previous || next.filter !== previous.filter) {
+      const parcels = parcelFilterOf(next.filter);
+      this.map.setFilter(LAYER.parcelFill, parcels);
+      this.map.setFilter(LAYER.parcelOutline, parcels);
+      this.map.setFilter(LAYER.parcelLabel, parcelLabelFilterOf(next.filter));
+      this.map.setFilter(LAYER.parcelCells, cellFilterOf(next.filter));
     }
     if (!previous || next.districtCode !== previous.districtCode) {
       const code = next.districtCode === this.#options.cityCode ? null : next.districtCode;
@@ -329,6 +419,8 @@ export class MapView {
 
     map.once('load', () => {
       this.#loaded = true;
+      this.measure.install();
+      if (this.#areasShown) this.setAreasShown(true);
       this.#follow(state.snapshot, null);
       this.#followSurveyLayers();
       void this.#readDetailMinZoom();
@@ -362,6 +454,9 @@ export class MapView {
 
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
+      if (this.measure.drawing) return;
+      const area = this.#areaAt(event.point);
+      if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
       const parcel = this.#parcelAt(event.point);
       const id = parcel?.id;
       this.#survey.closePopup();
@@ -394,6 +489,10 @@ export class MapView {
     });
 
     map.on('zoom', () => this.#options.onZoomChange?.(map.getZoom()));
+    map.on('moveend', () => {
+      const { lng, lat } = map.getCenter();
+      this.#options.onViewChange?.({ centre: [lng, lat], zoom: map.getZoom() });
+    });
     this.#options.onZoomChange?.(map.getZoom());
   }
 
@@ -407,7 +506,7 @@ export class MapView {
 
   #handlePointer(): void {
     const pointer = this.#pendingPointer;
-    if (!pointer || !this.map.isStyleLoaded()) return;
+    if (!pointer || !this.map.isStyleLoaded() || this.measure.drawing) return;
     // Unprojected now, not at the mouse move: the map may have moved under the pointer since.
     const { lng, lat } = this.map.unproject(pointer);
     this.#options.onPointerMove?.({ longitude: lng, latitude: lat });
