@@ -90,3 +90,19 @@ export function gcj02ToWgs84(lon: number, lat: number): LonLat {
   }
   return [wLon, wLat];
 }
+
+/** Nested GeoJSON coordinates (a position, or arrays of them at any depth). */
+export type Coordinates = number[] | Coordinates[];
+
+/**
+ * Every position of nested GeoJSON coordinates converted GCJ-02 → WGS84 (a new array; Z or
+ * other members after [lon, lat] are kept). Used on import of data from Chinese web maps.
+ */
+export function coordinatesGcj02ToWgs84(coordinates: Coordinates): Coordinates {
+  if (coordinates.length > 0 && typeof coordinates[0] === 'number') {
+    const position = coordinates as number[];
+    const [lon, lat] = gcj02ToWgs84(position[0], position[1]);
+    return [lon, lat, ...position.slice(2)];
+  }
+  return (coordinates as Coordinates[]).map(coordinatesGcj02ToWgs84);
+}
