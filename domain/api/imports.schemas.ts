@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ErrorBody, Nullable, PageNumber, StringEnum } from './common.schemas.js';
+import { BoundingBox, ErrorBody, Nullable, PageNumber, StringEnum } from './common.schemas.js';
 import { MultiPolygon } from './parcels.schemas.js';
 
 /**
@@ -95,6 +95,7 @@ export const SurveyCommitResult = Type.Object({
   features: Type.Integer(),
   supersededLayerId: Nullable(Type.Integer({ description: 'the layer of the same year this one replaced (kept on record)' })),
   outside: Type.Optional(Type.Object({ decision: ImportOutsideDecision, left: Type.Integer(), clipped: Type.Integer() })),
+  bbox: Type.Optional(Nullable(BoundingBox)),
 });
 export type SurveyCommitResult = Static<typeof SurveyCommitResult>;
 
@@ -105,6 +106,7 @@ export const ParcelCommitResult = Type.Object({
   skipped: Type.Integer({ description: "features left out: outside the importer's districts, outside every district, or matching a parcel the importer may not change" }),
   problems: Type.Array(Type.Object({ fid: Type.Integer(), message: Type.String() })),
   outside: Type.Optional(Type.Object({ decision: ImportOutsideDecision, left: Type.Integer(), clipped: Type.Integer() })),
+  bbox: Type.Optional(Nullable(BoundingBox)),
 });
 export type ParcelCommitResult = Static<typeof ParcelCommitResult>;
 

@@ -347,6 +347,15 @@ export function createImportsRepository(db: DatabaseClient) {
       return rows;
     },
 
+    /** The extent of what a commit of staged layers writes, [minLon, minLat, maxLon, maxLat] (null: nothing). */
+    async keptExtent(tables: readonly string[]): Promise<[number, number, number, number] | null> {
+      if (tables.length === 0) return null;
+      const staged = sql.join(tables.map((table) => sql`SELECT ${STAGED_GEOMETRY} AS geom FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`), sql` UNION ALL `);
+      const { rows: [box] } = await sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`
+        SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM (${staged}) k) x`.execute(db);
+      return box.xmin === null ? null : [box.xmin, box.ymin, box.xmax, box.ymax];
+    },
+
     /** How many features of staged layers a commit would write (valid or repaired, not left out). */
     async keptCount(tables: readonly string[]): Promise<number> {
       let total = 0;

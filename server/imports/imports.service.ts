@@ -277,9 +277,11 @@ export function createImportService(options: ImportServiceOptions) {
             left += applied.left;
             clipped += applied.clipped;
           }
-          const committed = await allowLongQueries<ImportCommitResult>(() => row.kind === 'survey'
+          const bbox = await imports.keptExtent(layers.map((layer) => layer.stagingTable!));
+          const written = await allowLongQueries<ImportCommitResult>(() => row.kind === 'survey'
             ? commitSurvey(context, row, layers, principal, requestId)
             : commitParcels(context, row, layers, principal, requestId));
+          const committed = { ...written, bbox };
           const decided = outside && extent && extent.partly + extent.outside > 0 ? { decision: outside, left, clipped } : null;
           const result: ImportCommitResult = !decided ? committed
             : committed.kind === 'parcels' ? { ...committed, skipped: committed.skipped + left, outside: decided } : { ...committed, outside: decided };
