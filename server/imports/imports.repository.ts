@@ -319,6 +319,25 @@ export function createImportsRepository(db: DatabaseClient) {
       return { left: Number(left.numAffectedRows ?? 0) + Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
     },
 
+    /**
+     * Staged features that look like a district or a parcel already in the database (of about the
+     * same area, centroids within 1.5 km): both centroids, [lon, lat], for up to 200 of the first
+     * 2 000 kept features. A steady offset between them tells data in another datum (GCJ-02).
+     */
+    async referencePairs(table: string): Promise<{ fx: number; fy: number; rx: number; ry: number }[]> {
+      const { rows } = await sql<{ fx: number; fy: number; rx: number; ry: number }>`
+        WITH f AS (SELECT ${STAGED_GEOMETRY} AS g, ST_Area(${STAGED_GEOMETRY}) AS a FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT} ORDER BY s._fid LIMIT 2000)
+        SELECT ST_X(ST_Centroid(f.g)) AS fx, ST_Y(ST_Centroid(f.g)) AS fy, ST_X(r.c) AS rx, ST_Y(r.c) AS ry
+        FROM f CROSS JOIN LATERAL (
+          SELECT ST_Centroid(ref.geom) AS c FROM (
+            SELECT geom FROM districts WHERE level = 'district' AND geom && ST_Expand(f.g, 0.02)
+            UNION ALL SELECT geom FROM parcels WHERE geom && ST_Expand(f.g, 0.02)) ref
+          WHERE ST_Area(ref.geom) BETWEEN 0.8 * f.a AND 1.25 * f.a AND ST_DWithin(ST_Centroid(ref.geom)::geography, ST_Centroid(f.g)::geography, 1500)
+          ORDER BY ST_Centroid(ref.geom) <-> ST_Centroid(f.g) LIMIT 1) r
+        WHERE f.a > 0 LIMIT 200`.execute(db);
+      return rows;
+    },
+
     /** The names of a 管辖范围 (null: the whole city) and of the city, for messages. */
     async scopeLabels(districts: readonly string[] | null): Promise<{ scope: string; city: string }> {
       const { rows: [city] } = await sql<{ name: string | null }>`SELECT name FROM districts WHERE level = 'city' ORDER BY code LIMIT 1`.execute(db);

@@ -1,4 +1,5 @@
-import { sridLabel } from '../../../domain/import/crs.js';
+import { describeSrid, sridLabel } from '../../../domain/import/crs.js';
+import { gcj02Offset } from '../../../domain/gcj02.js';
 import type { ImportReport } from '../../../domain/api/imports.schemas.js';
 import { missingRequiredTargets, SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
@@ -46,6 +47,10 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
     if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
     if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
     else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
+    const suspected = await gcj02Suspected(context, row, layer);
+    if (suspected !== null) {
+      report.warnings.unshift({ layer: layer.name, message: `坐标疑似 GCJ-02 火星坐标：与库中相同的行政区或地块相差约 ${Math.round(suspected)} 米，方向与火星坐标的偏移一致。数据若来自高德、腾讯等网络地图，请把坐标系改为“GCJ-02 火星坐标”后重新读取。` });
+    }
     for (const count of await context.imports.statusCounts(table)) {
       report.features += count.count;
       if (count.status === 'valid') report.valid += count.count;
@@ -83,13 +88,25 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
       report.warnings.unshift({
         layer: staged[0]?.name ?? '',
         count: partly + outside,
-        message: `${report.extent.checked} 个要素中，${outside} 个不在您的管辖范围（${scope}）内${city}，${partly} 个部分在外。提交前请选择：裁剪到管辖范围、跳过范围外的要素，或停止导入。`,
+        message: `${report.extent.checked} 个要素中，${outside} 个不在您的管辖范围（${scope}）内${city}${partly > 0 ? `，${partly} 个部分在外` : ''}。提交前请选择：裁剪到管辖范围、跳过范围外的要素，或停止导入。`,
       });
     }
   }
   if (row.kind === 'survey' && !(row.options.year ?? row.year) && !staged.some((layer) => sourceFieldFor(layer.mapping ?? {}, 'dataYear'))) report.yearNeeded = true;
   for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
   return report;
+}
+
+/**
+ * A layer read as WGS84/CGCS2000 degrees that sits off the districts and parcels it matches by the
+ * GCJ-02 offset: the median offset in metres, else null.
+ */
+async function gcj02Suspected(context: StageContext, row: ImportRow, layer: ImportLayerState): Promise<number | null> {
+  const srid = row.options.srid ?? layer.crs?.srid ?? null;
+  const datum = srid === null ? null : describeSrid(srid);
+  if (!datum || datum.kind !== 'geographic' || (datum.datum !== 'wgs84' && datum.datum !== 'cgcs2000')) return null;
+  const pairs = await context.imports.referencePairs(layer.stagingTable!);
+  return gcj02Offset(pairs.map((pair) => ({ feature: [pair.fx, pair.fy], reference: [pair.rx, pair.ry] })));
 }
 
 /** The districts of the importer's 管辖范围 when they uploaded (null: the whole city). */
