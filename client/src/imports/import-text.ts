@@ -198,6 +198,8 @@ export function committableCount(report: Pick<ImportReport, 'valid' | 'repaired'
  */
 export function commitConsequence(state: Pick<ImportState, 'kind' | 'year' | 'report'>, year: number | null = state.year): string {
   const count = committableCount(state.report);
+  const extent = state.report.extent;
+  const outside = extent && extent.partly + extent.outside > 0 ? `（其中 ${extent.partly + extent.outside} 个在管辖范围外，按下方的选择裁剪或跳过）` : '';
   const rejected = state.report.rejected > 0 ? `；${state.report.rejected} 个已拒绝的要素不入库` : '';
   if (state.kind === 'survey') {
     const layer = year
@@ -205,9 +207,9 @@ export function commitConsequence(state: Pick<ImportState, 'kind' | 'year' | 're
       : state.report.yearNeeded
         ? '数据中没有 SJNF 字段，请先在“调查年份”中填写年份'
         : '将作为变更调查图层入库，年份取数据中的 SJNF 字段；同年已有的图层将被替换（旧图层保留备查）';
-    return `${layer}。共写入 ${count} 个图斑${rejected}。`;
+    return `${layer}。共写入 ${count} 个图斑${outside}${rejected}。`;
   }
-  return `将把 ${count} 宗地块写入地块库：宗地编号已存在的更新其图形与属性，其余新增为“疑似低效”；`
+  return `将把 ${count} 宗地块${outside}写入地块库：宗地编号已存在的更新其图形与属性，其余新增为“疑似低效”；`
     + `不在您管辖范围内的地块跳过${rejected}。每一处修改都记入历史，可在审计日志中查看。`;
 }
 
