@@ -8,11 +8,11 @@ import type { ImportCommitResult, ImportOutsideDecision, ImportReport } from '..
 import { EMPTY_FILE, TOO_LARGE, UNREADABLE, refusal, type Refusal, type Refused } from '../../domain/import/refusals.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
+import { Scope } from '../auth/scope.js';
 import { allowLongQueries } from '../db/availability.js';
 import type { DatabaseClient } from '../db/database.js';
 import { createParcelsRepository, type ParcelsRepository } from '../parcels/parcels.repository.js';
 import { DEFAULT_ARCHIVE_LIMITS, diskReserveRefusal, type ArchiveLimits } from './archive.js';
-import { Scope } from '../auth/scope.js';
 import { COMMIT_INTERRUPTED, COMMIT_INTERRUPTED_MESSAGE, ImportCommittingError, ImportStateError, MissingFieldsError, OutsideDecisionRequiredError } from './import-errors.js';
 import { createImportsRepository, withCommitLock, type ImportLayerState, type ImportOptions, type ImportRow } from './imports.repository.js';
 import { commitParcels } from './stages/commit-parcels.stage.js';
@@ -247,7 +247,8 @@ export function createImportService(options: ImportServiceOptions) {
      * `import_committing`, one after it finds the import committed (409 `import_state`).
      */
     async commit(id: string, principal: Principal, requestId: string, outside?: ImportOutsideDecision): Promise<ImportCommitResult> {
-      return underCommitLock(id, async () => {
+      // The extent checks and the decision pass over every staged feature: long queries, as the stages' own.
+      return underCommitLock(id, () => allowLongQueries(async () => {
         const row = await failDeadCommit((await imports.find(id))!);
         if (row.status !== 'ready') {
           throw new ImportStateError(`只有状态为 ready 的导入才能提交（当前：${row.status}）。${row.status === 'failed' && row.error ? row.error.message : ''}`, { status: row.status });
@@ -259,7 +260,7 @@ export function createImportService(options: ImportServiceOptions) {
         const districts = Scope.of(principal).districts;
         let extent = report.extent;
         if (extent && JSON.stringify(districts) !== JSON.stringify(scopeOf(row))) {
-          extent = { ...extent, partly: 0, outside: 0 };
+          extent = { ...extent, scope: (await imports.scopeLabels(districts)).scope, partly: 0, outside: 0 };
           for (const layer of layers) {
             await imports.checkExtent(layer.stagingTable!, districts);
             const summary = await imports.extentSummary(layer.stagingTable!, null);
@@ -278,9 +279,9 @@ export function createImportService(options: ImportServiceOptions) {
             clipped += applied.clipped;
           }
           const bbox = await imports.keptExtent(layers.map((layer) => layer.stagingTable!));
-          const written = await allowLongQueries<ImportCommitResult>(() => row.kind === 'survey'
-            ? commitSurvey(context, row, layers, principal, requestId)
-            : commitParcels(context, row, layers, principal, requestId));
+          const written: ImportCommitResult = row.kind === 'survey'
+            ? await commitSurvey(context, row, layers, principal, requestId)
+            : await commitParcels(context, row, layers, principal, requestId);
           const committed = { ...written, bbox };
           const decided = outside && extent && extent.partly + extent.outside > 0 ? { decision: outside, left, clipped } : null;
           const result: ImportCommitResult = !decided ? committed
@@ -292,7 +293,7 @@ export function createImportService(options: ImportServiceOptions) {
           await imports.update(id, { status: 'ready', phase: 'validate', progress: 1 });
           throw error;
         }
-      });
+      }));
     },
 
     /** Cancels an import not committed: while reading, waiting, refused or failed. */

@@ -200,6 +200,21 @@ describe('跳过 by the city surveyor', () => {
   });
 });
 
+describe('an administrator committing a 湖里区 surveyor’s import', () => {
+  it('has the extent checked against the city, not the uploader’s district', async () => {
+    const square = (lon: number, lat: number) => [[[lon, lat], [lon + 0.001, lat], [lon + 0.001, lat + 0.001], [lon, lat + 0.001], [lon, lat]]];
+    const file = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { BSM: 'SM1', DLBM: '0601', TBMJ: 11300 }, geometry: { type: 'Polygon', coordinates: square(118.11, 24.46) } }] }));
+    const state = await importFile(huliSurveyor, 'siming.geojson', file, { kind: 'survey', year: '2010' });
+    expect(state.report.extent).toMatchObject({ scope: '湖里区', outside: 1 });
+    expect((await commit(huliSurveyor, state.id)).statusCode).toBe(409);
+    const committed = await commit(admin, state.id);
+    expect(committed.statusCode, committed.body).toBe(200);
+    expect(committed.json().result).toMatchObject({ kind: 'survey', year: 2010, features: 1 });
+    expect(committed.json().result.outside).toBeUndefined();
+    expect(committed.json().result.bbox[0]).toBeCloseTo(118.11, 6);
+  });
+});
+
 describe('the year', () => {
   it('is asked up front when a 变更调查 file has no SJNF and no year was given', async () => {
     const state = await importFile(surveyor, 'fujian.zip', fujianZip(), { kind: 'survey', srid: '4490' });
