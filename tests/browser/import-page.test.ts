@@ -42,6 +42,9 @@ describe('the import page', () => {
     await page.waitForFunction(() => document.querySelector('.el-message--success')?.textContent?.includes('2021'), undefined, { timeout: 10_000 });
     const stored = await page.evaluate(() => window.localStorage.getItem('biaotu.surveyLayers'));
     expect(JSON.parse(stored ?? '{}').years).toContain(2021);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.waitForTimeout(3000);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-committed-map.png') });
     const { rows } = await sql<{ count: number }>`
       SELECT count(*)::int AS count FROM survey_patches p JOIN survey_layers l ON l.id = p.layer_id
       WHERE l.year = 2021 AND l.superseded_at IS NULL`.execute(testApp.database.db);
