@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { gcj02ToWgs84, isOutsideChina, wgs84ToGcj02 } from './gcj02.js';
+import { coordinatesGcj02ToWgs84, gcj02Offset, gcj02ToWgs84, isOutsideChina, wgs84ToGcj02 } from './gcj02.js';
 
 /** Approximate ground distance in metres between two nearby [lon, lat] points. */
 function distanceM(a: readonly number[], b: readonly number[]): number {
@@ -80,5 +80,43 @@ describe('gcj02ToWgs84', () => {
     const iteratedError = distanceM(iterated, [118.0894, 24.4798]);
     expect(iteratedError).toBeLessThan(0.001);
     expect(iteratedError).toBeLessThan(oneStepError);
+  });
+});
+
+describe('coordinatesGcj02ToWgs84', () => {
+  it('converts every position of nested GeoJSON coordinates, keeping the nesting and any Z', () => {
+    const [wLon, wLat, gLon, gLat] = KNOWN_PAIRS[1];
+    const ring = [[gLon, gLat], [gLon + 0.001, gLat, 12], [gLon, gLat + 0.001], [gLon, gLat]];
+    const converted = coordinatesGcj02ToWgs84([[ring]]) as number[][][][];
+    expect(converted).toHaveLength(1);
+    expect(converted[0][0]).toHaveLength(4);
+    expect(Math.abs(converted[0][0][0][0] - wLon)).toBeLessThan(1e-7);
+    expect(Math.abs(converted[0][0][0][1] - wLat)).toBeLessThan(1e-7);
+    expect(converted[0][0][1][2]).toBe(12);
+    // And back: GCJ-02 of the result is the input, to 1e-9°.
+    for (const [index, position] of converted[0][0].entries()) {
+      const [lon, lat] = wgs84ToGcj02(position[0], position[1]);
+      expect(Math.abs(lon - ring[index][0])).toBeLessThan(1e-9);
+      expect(Math.abs(lat - ring[index][1])).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('gcj02Offset', () => {
+  const references: [number, number][] = [[118.08, 24.48], [118.12, 24.52], [118.15, 24.60], [118.05, 24.55]];
+
+  it('recognises features off known shapes by the GCJ-02 offset, answering it in metres', () => {
+    const offset = gcj02Offset(references.map((reference) => ({ feature: wgs84ToGcj02(...reference), reference })));
+    expect(offset).toBeGreaterThan(500);
+    expect(offset).toBeLessThan(650);
+  });
+
+  it('does not for data in place, for an offset in another direction, or for too few pairs', () => {
+    expect(gcj02Offset(references.map((reference) => ({ feature: reference, reference })))).toBeNull();
+    expect(gcj02Offset(references.map((reference) => {
+      const [lon, lat] = wgs84ToGcj02(...reference);
+      return { feature: [2 * reference[0] - lon, 2 * reference[1] - lat] as [number, number], reference };
+    }))).toBeNull();
+    expect(gcj02Offset(references.slice(0, 2).map((reference) => ({ feature: wgs84ToGcj02(...reference), reference })))).toBeNull();
   });
 });

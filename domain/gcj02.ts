@@ -90,3 +90,48 @@ export function gcj02ToWgs84(lon: number, lat: number): LonLat {
   }
   return [wLon, wLat];
 }
+
+/** Nested GeoJSON coordinates (a position, or arrays of them at any depth). */
+export type Coordinates = number[] | Coordinates[];
+
+/**
+ * Every position of nested GeoJSON coordinates converted GCJ-02 → WGS84 (a new array; Z or
+ * other members after [lon, lat] are kept). Used on import of data from Chinese web maps.
+ */
+export function coordinatesGcj02ToWgs84(coordinates: Coordinates): Coordinates {
+  if (coordinates.length > 0 && typeof coordinates[0] === 'number') {
+    const position = coordinates as number[];
+    const [lon, lat] = gcj02ToWgs84(position[0], position[1]);
+    return [lon, lat, ...position.slice(2)];
+  }
+  return (coordinates as Coordinates[]).map(coordinatesGcj02ToWgs84);
+}
+
+/** Metres per degree at a latitude (spherical; enough to compare offsets of a few hundred metres). */
+function metresPerDegree(lat: number): [number, number] {
+  const metres = 6371008.8 * Math.PI / 180;
+  return [metres * Math.cos((lat * Math.PI) / 180), metres];
+}
+
+/**
+ * Whether data read as WGS84 is in fact GCJ-02: pairs of a feature's centroid and the centroid of
+ * the same thing already known (a district, a parcel), [lon, lat]. Data from a web map sits off
+ * the known shapes by the GCJ-02 offset at that place (≈ 500–600 m around Xiamen, in a set
+ * direction). Answers the median offset in metres when at least 3 pairs, and most of them, are
+ * off by that offset within 30 %; else null.
+ */
+export function gcj02Offset(pairs: readonly { feature: LonLat; reference: LonLat }[]): number | null {
+  const matching: number[] = [];
+  for (const { feature, reference } of pairs) {
+    const [kx, ky] = metresPerDegree(reference[1]);
+    const shifted = wgs84ToGcj02(reference[0], reference[1]);
+    const expected = [(shifted[0] - reference[0]) * kx, (shifted[1] - reference[1]) * ky];
+    const observed = [(feature[0] - reference[0]) * kx, (feature[1] - reference[1]) * ky];
+    const size = Math.hypot(expected[0], expected[1]);
+    if (size < 100) continue;
+    if (Math.hypot(observed[0] - expected[0], observed[1] - expected[1]) < 0.3 * size) matching.push(Math.hypot(observed[0], observed[1]));
+  }
+  if (matching.length < 3 || matching.length * 2 <= pairs.length) return null;
+  matching.sort((left, right) => left - right);
+  return matching[Math.floor(matching.length / 2)];
+}

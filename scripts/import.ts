@@ -10,8 +10,10 @@ import { importBody } from '../server/imports/imports.routes.js';
 import { createImportService } from '../server/imports/imports.service.js';
 import type { Principal } from '../server/auth/principal.js';
 
-const usage = `用法 / usage: npm run import -- <file> --kind survey|parcels [--year 2023] [--srid 4527] [--encoding gbk] [--dry-run]
-  Reads, checks and (unless --dry-run) commits a zipped Shapefile / File Geodatabase, GeoJSON or 部标 txt.`;
+const usage = `用法 / usage: npm run import -- <file> --kind survey|parcels [--year 2023] [--srid 4527] [--encoding gbk] [--outside clip|skip] [--dry-run]
+  Reads, checks and (unless --dry-run) commits a zipped Shapefile / File Geodatabase, GeoJSON or 部标 txt.
+  --srid 990002 reads GCJ-02 (火星坐标) longitude/latitude. --outside: what to do with features outside
+  the city (clip: cut to it; skip: leave out those entirely outside); without it such a file is not committed.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,6 +22,7 @@ const { values, positionals } = parseArgs({
     year: { type: 'string' },
     srid: { type: 'string' },
     encoding: { type: 'string' },
+    outside: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -37,6 +40,11 @@ if (values.kind !== 'survey' && values.kind !== 'parcels') {
   console.error(`--kind 只能是 survey 或 parcels\n${usage}`);
   process.exit(2);
 }
+if (values.outside !== undefined && values.outside !== 'clip' && values.outside !== 'skip') {
+  console.error(`--outside 只能是 clip（裁剪）或 skip（跳过）\n${usage}`);
+  process.exit(2);
+}
+const outside = values.outside as 'clip' | 'skip' | undefined;
 
 const actor = `cli:${os.userInfo().username}`;
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
@@ -86,13 +94,15 @@ try {
     const report = body.report as { features: number; valid: number; repaired: number; rejected: number; warnings: { message: string }[] };
     console.log(`  要素 ${report.features}：有效 ${report.valid}，已修复 ${report.repaired}，拒绝 ${report.rejected}`);
     for (const warning of report.warnings) console.log(`  警告：${warning.message}`);
+    for (const missing of body.report.missingFields ?? []) console.log(`  缺少字段：${missing.message}`);
+    if (body.report.yearNeeded) console.log('  数据中没有 SJNF 字段：请用 --year 指定调查年份。');
     if (values['dry-run']) {
       await service.cancel(id);
       console.log('试运行，未提交 / dry run: nothing committed');
     } else {
       const principal: Principal = { id: 0, username: actor, displayName: actor, role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
       bar('commit', 0);
-      const result = await service.commit(id, principal, `cli-${id}`);
+      const result = await service.commit(id, principal, `cli-${id}`, outside);
       bar('commit', 1);
       process.stdout.write('\n');
       row = (await service.imports.find(id))!;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { ErrorBody, Nullable, PageNumber, StringEnum } from './common.schemas.js';
+import { BoundingBox, ErrorBody, Nullable, PageNumber, StringEnum } from './common.schemas.js';
 import { MultiPolygon } from './parcels.schemas.js';
 
 /**
@@ -25,6 +25,11 @@ export const ImportFeatureStatus = StringEnum(IMPORT_FEATURE_STATUSES);
 export type ImportFeatureStatus = Static<typeof ImportFeatureStatus>;
 export const ImportEncoding = StringEnum(IMPORT_ENCODINGS);
 export type ImportEncoding = Static<typeof ImportEncoding>;
+
+/** What a commit does with features outside the importer's 管辖范围 (or the city): 裁剪 to it, or 跳过 them. 停止 is a cancel (DELETE). */
+export const IMPORT_OUTSIDE_DECISIONS = ['clip', 'skip'] as const;
+export const ImportOutsideDecision = StringEnum(IMPORT_OUTSIDE_DECISIONS);
+export type ImportOutsideDecision = Static<typeof ImportOutsideDecision>;
 
 const Extent = Type.Object({ minX: Type.Number(), minY: Type.Number(), maxX: Type.Number(), maxY: Type.Number() });
 
@@ -89,6 +94,8 @@ export const SurveyCommitResult = Type.Object({
   layerId: Type.Integer(),
   features: Type.Integer(),
   supersededLayerId: Nullable(Type.Integer({ description: 'the layer of the same year this one replaced (kept on record)' })),
+  outside: Type.Optional(Type.Object({ decision: ImportOutsideDecision, left: Type.Integer(), clipped: Type.Integer() })),
+  bbox: Type.Optional(Nullable(BoundingBox)),
 });
 export type SurveyCommitResult = Static<typeof SurveyCommitResult>;
 
@@ -98,11 +105,35 @@ export const ParcelCommitResult = Type.Object({
   updated: Type.Integer(),
   skipped: Type.Integer({ description: "features left out: outside the importer's districts, outside every district, or matching a parcel the importer may not change" }),
   problems: Type.Array(Type.Object({ fid: Type.Integer(), message: Type.String() })),
+  outside: Type.Optional(Type.Object({ decision: ImportOutsideDecision, left: Type.Integer(), clipped: Type.Integer() })),
+  bbox: Type.Optional(Nullable(BoundingBox)),
 });
 export type ParcelCommitResult = Static<typeof ParcelCommitResult>;
 
 export const ImportCommitResult = Type.Union([SurveyCommitResult, ParcelCommitResult]);
 export type ImportCommitResult = Static<typeof ImportCommitResult>;
+
+/**
+ * Where the staged features lie against the importer's 管辖范围 (their districts; the whole city
+ * for a city-wide scope) and the city, checked in PostGIS during validation. A feature is `partly`
+ * outside when more than 0.5 % of its area lies outside, `outside` when less than 0.5 % lies inside.
+ */
+export const ImportExtentReport = Type.Object({
+  scope: Type.String({ description: "the importer's 管辖范围 by name, e.g. 湖里区 or 厦门市" }),
+  city: Type.String(),
+  checked: Type.Integer({ description: 'features checked (valid and repaired)' }),
+  partly: Type.Integer({ description: 'features partly outside the scope' }),
+  outside: Type.Integer({ description: 'features entirely outside the scope' }),
+  outsideCity: Type.Integer({ description: 'of these, features entirely outside the city' }),
+  features: Type.Array(Type.Object({
+    layer: Type.String(),
+    fid: Type.Integer(),
+    name: Type.String({ description: 'BSM, 宗地编号, a name field, or 要素 #fid' }),
+    extent: StringEnum(['partly', 'outside'] as const),
+    district: Nullable(Type.String({ description: 'the district of the city its point on surface lies in, if any' })),
+  }), { description: 'the first 20 features outside or partly outside' }),
+});
+export type ImportExtentReport = Static<typeof ImportExtentReport>;
 
 export const ImportReport = Type.Object({
   features: Type.Integer(),
@@ -118,6 +149,13 @@ export const ImportReport = Type.Object({
     messages: Nullable(Type.Array(Type.String())),
     bsm: Nullable(Type.String()),
   }), { description: 'features repaired, rejected or carrying a note (first 200 per layer)' }),
+  extent: Type.Optional(ImportExtentReport),
+  missingFields: Type.Optional(Type.Array(Type.Object({
+    layer: Type.String(),
+    fields: Type.Array(Type.String({ description: 'the target keys no source field is mapped to, e.g. landUseCode' })),
+    message: Type.String(),
+  }), { description: 'required fields of the kind that no field of a layer is mapped to: the commit is refused until they are mapped' })),
+  yearNeeded: Type.Optional(Type.Boolean({ description: 'a survey import with no year given and no SJNF field: the year must be given (POST /api/imports/{id} { year }) before the commit' })),
   commit: Type.Optional(ImportCommitResult),
 });
 export type ImportReport = Static<typeof ImportReport>;
@@ -180,6 +218,12 @@ export const ImportAnswer = Type.Object({
   mapping: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Null(), Type.String({ maxLength: 64 })]), { description: 'source field → target key, null = kept as an extra attribute' })),
 }, { additionalProperties: false, minProperties: 1 });
 export type ImportAnswer = Static<typeof ImportAnswer>;
+
+/** `POST /api/imports/{id}/commit` body: the decision on features outside the 管辖范围 (required when the preview found any). */
+export const ImportCommitBody = Type.Object({
+  outside: Type.Optional(ImportOutsideDecision),
+}, { additionalProperties: false });
+export type ImportCommitBody = Static<typeof ImportCommitBody>;
 
 /** `POST /api/imports/{id}/commit` → the import, committed, with what the commit wrote. */
 export const ImportCommitted = Type.Intersect([ImportState, Type.Object({ result: ImportCommitResult })]);

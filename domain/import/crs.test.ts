@@ -3,7 +3,7 @@ import path from 'node:path';
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import {
-  SUPPORTED_SRIDS, checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, crsFromSrid, datumRefusalMessage, describeSrid,
+  GCJ02_SRID, SUPPORTED_SRIDS, checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, crsFromSrid, datumRefusalMessage, describeSrid,
   proj4Definition, sridLabel, type Extent,
 } from './crs.js';
 
@@ -65,8 +65,8 @@ function gaussKrugerPrj(name: string, centralMeridian: number, falseEasting: num
 
 describe('EPSG codes and labels', () => {
   it('offers 4490, 4326, 3857 and the four CGCS2000 Gauss-Kruger families for the UI select', () => {
-    expect(SUPPORTED_SRIDS).toHaveLength(3 + 21 + 21 + 11 + 11);
-    expect(SUPPORTED_SRIDS.slice(0, 3).map((entry) => entry.srid)).toEqual([4490, 4326, 3857]);
+    expect(SUPPORTED_SRIDS).toHaveLength(4 + 21 + 21 + 11 + 11);
+    expect(SUPPORTED_SRIDS.slice(0, 4).map((entry) => entry.srid)).toEqual([4490, 4326, GCJ02_SRID, 3857]);
     expect(SUPPORTED_SRIDS.map((entry) => entry.srid)).toEqual(expect.arrayContaining([4513, 4533, 4534, 4554, 4491, 4501, 4502, 4512]));
     expect(SUPPORTED_SRIDS.find((entry) => entry.srid === 4527)?.label).toBe('CGCS2000 3度带 第39带 (EPSG:4527)');
   });
@@ -111,7 +111,7 @@ describe('proj4 definitions', () => {
     expect(y).toBeCloseTo(expected[1], 3);
   });
 
-  it('defines every supported code, and puts each central meridian at its false easting', () => {
+  it('defines every supported code (GCJ-02 aside, converted by domain/gcj02.ts), and puts each central meridian at its false easting', () => {
     for (const { srid } of SUPPORTED_SRIDS) {
       const definition = proj4Definition(srid)!;
       const description = describeSrid(srid)!;
@@ -339,5 +339,14 @@ describe('checking a declared CRS against the coordinates', () => {
 
   it('cannot check a code it does not know', () => {
     expect(checkCrsAgainstExtent(32650, projectedExtent(4548, XIAMEN_POINTS))).toMatchObject({ consistent: false, reason: 'unknown_srid', suggestedSrid: null });
+  });
+});
+
+describe('GCJ-02 (火星坐标)', () => {
+  it('is offered among the CRSs, as geographic coordinates, with no proj4 definition (it is converted by domain/gcj02.ts)', () => {
+    expect(SUPPORTED_SRIDS.find((entry) => entry.srid === GCJ02_SRID)?.label).toBe('GCJ-02 火星坐标 经纬度 (高德/腾讯等网络地图)');
+    expect(describeSrid(GCJ02_SRID)).toMatchObject({ kind: 'geographic', datum: 'gcj02' });
+    expect(proj4Definition(GCJ02_SRID)).toBeNull();
+    expect(checkCrsAgainstExtent(GCJ02_SRID, { minX: 117.9, minY: 24.4, maxX: 118.4, maxY: 24.8 })).toEqual({ consistent: true });
   });
 });

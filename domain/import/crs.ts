@@ -47,7 +47,15 @@ export type CrsCheck =
   | { consistent: true }
   | { consistent: false; reason: CrsInconsistency; message: string; suggestedSrid: number | null };
 
-export type Datum = 'cgcs2000' | 'wgs84' | 'xian80' | 'beijing54';
+export type Datum = 'cgcs2000' | 'wgs84' | 'xian80' | 'beijing54' | 'gcj02';
+
+/**
+ * GCJ-02 (国测局坐标, 火星坐标): the obfuscated longitude/latitude of Chinese web maps (高德/AMap,
+ * 腾讯) and of data digitised on them. It has no EPSG code; this is the product's own code for it
+ * (not an EPSG code, outside EPSG's range of real codes in use). An import in it is read as WGS84
+ * longitude/latitude and every vertex then converted GCJ-02 → WGS84 with `domain/gcj02.ts`.
+ */
+export const GCJ02_SRID = 990002;
 
 /** What an EPSG code means, for the families this product knows (including the refused ones). */
 export interface CrsDescription {
@@ -98,9 +106,9 @@ const GAUSS_KRUGER_FAMILIES: readonly GaussKrugerFamily[] = [
   { datum: 'beijing54', zoneWidth: 6, zonePrefixed: false, firstSrid: 21453, firstZone: 13, count: 11 },
 ];
 
-const GEOGRAPHIC_SRIDS: Readonly<Record<number, Datum>> = { 4490: 'cgcs2000', 4326: 'wgs84', 4610: 'xian80', 4214: 'beijing54' };
+const GEOGRAPHIC_SRIDS: Readonly<Record<number, Datum>> = { 4490: 'cgcs2000', 4326: 'wgs84', 4610: 'xian80', 4214: 'beijing54', [GCJ02_SRID]: 'gcj02' };
 
-const DATUM_LABELS: Readonly<Record<Datum, string>> = { cgcs2000: 'CGCS2000', wgs84: 'WGS84', xian80: '西安80', beijing54: '北京54' };
+const DATUM_LABELS: Readonly<Record<Datum, string>> = { cgcs2000: 'CGCS2000', wgs84: 'WGS84', xian80: '西安80', beijing54: '北京54', gcj02: 'GCJ-02 火星坐标' };
 
 export function centralMeridianOfZone(zoneWidth: 3 | 6, zone: number): number {
   return zoneWidth === 3 ? zone * 3 : zone * 6 - 3;
@@ -149,6 +157,7 @@ export function sridLabel(srid: number): string {
   const description = describeSrid(srid);
   if (!description) return `EPSG:${srid}`;
   const datum = DATUM_LABELS[description.datum];
+  if (description.datum === 'gcj02') return `${datum} 经纬度 (高德/腾讯等网络地图)`;
   if (description.kind === 'geographic') return `${datum} 经纬度 (EPSG:${srid})`;
   if (description.kind === 'web_mercator') return `Web 墨卡托 (EPSG:${srid})`;
   const where = description.zonePrefixed ? `第${description.zone}带` : `中央经线${description.centralMeridian}°E`;
@@ -161,7 +170,7 @@ function range(first: number, last: number): number[] {
 
 /** The CRSs a user may pick when a file declares none: all reachable from CGCS2000 without datum parameters. */
 export const SUPPORTED_SRIDS: readonly { srid: number; label: string }[] = [
-  4490, 4326, 3857, ...range(4513, 4533), ...range(4534, 4554), ...range(4491, 4501), ...range(4502, 4512),
+  4490, 4326, GCJ02_SRID, 3857, ...range(4513, 4533), ...range(4534, 4554), ...range(4491, 4501), ...range(4502, 4512),
 ].map((srid) => ({ srid, label: sridLabel(srid) }));
 
 const SUPPORTED_SRID_SET = new Set(SUPPORTED_SRIDS.map((entry) => entry.srid));
@@ -177,7 +186,7 @@ export function isSupportedSrid(srid: number): boolean {
  * parameters would silently misplace the data by tens of metres.
  */
 export function proj4Definition(srid: number): string | null {
-  if (!isSupportedSrid(srid)) return null;
+  if (!isSupportedSrid(srid) || srid === GCJ02_SRID) return null;
   if (srid === 4326) return '+proj=longlat +datum=WGS84 +no_defs';
   if (srid === 4490) return '+proj=longlat +ellps=GRS80 +no_defs';
   if (srid === 3857) return '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs';
@@ -582,7 +591,7 @@ export function crsFromCoordinates(extent: Extent): CrsGuess {
 
   if (isDegrees(extent)) {
     if (inChina(minX, minY, maxX, maxY)) {
-      return { srid: 4490, label: sridLabel(4490), confidence: 0.9, source, reason: '坐标为经纬度且位于中国范围内，按 CGCS2000 经纬度处理 (与 WGS84 相差不到 1 米)' };
+      return { srid: 4490, label: sridLabel(4490), confidence: 0.9, source, reason: '坐标为经纬度且位于中国范围内，按 CGCS2000 经纬度处理 (与 WGS84 相差不到 1 米)；数据若来自高德、腾讯等网络地图，请选 GCJ-02 火星坐标' };
     }
     if (!inChina(minY, minX, maxY, maxX)) {
       return { srid: 4490, label: sridLabel(4490), confidence: 0.3, source, reason: '坐标像经纬度，但不在中国范围内，请核对数据' };

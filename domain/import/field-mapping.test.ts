@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INEFFICIENCY_TYPE_CODES } from '../efficiency.js';
 import { PARCEL_FIELDS } from '../parcel-fields.js';
-import { PARCEL_IMPORT_FIELDS, SURVEY_FIELDS, convertValue, proposeMapping } from './field-mapping.js';
+import { PARCEL_IMPORT_FIELDS, SURVEY_FIELDS, convertValue, missingRequiredTargets, proposeMapping } from './field-mapping.js';
 
 describe('the survey (DLTB) preset', () => {
   it('lists the 30 DLTB fields with Chinese names and m² on the areas', () => {
@@ -223,5 +223,16 @@ describe('converting parcel values', () => {
 
   it('refuses a target that is not an importable parcel attribute', () => {
     expect(convertValue('parcels', 'areaM2', 100)).toMatchObject({ ok: false, reason: 'unknown_target' });
+  });
+});
+
+describe('required fields', () => {
+  it('names DLBM and TBMJ for a 变更调查 layer without them, 宗地编号 for parcels', () => {
+    expect(missingRequiredTargets('survey', { BSM: 'bsm', DLMC: 'landUseName' })).toEqual([
+      { key: 'landUseCode', label: '地类编码 (DLBM)' }, { key: 'patchArea', label: '图斑面积 (TBMJ)' },
+    ]);
+    expect(missingRequiredTargets('survey', proposeMapping('survey', ['BSM', 'DLBM', 'TBMJ']).mapping)).toEqual([]);
+    expect(missingRequiredTargets('parcels', { 土地使用权人: 'owner' }).map((target) => target.key)).toEqual(['code']);
+    expect(missingRequiredTargets('parcels', proposeMapping('parcels', ['宗地编号']).mapping)).toEqual([]);
   });
 });

@@ -458,3 +458,23 @@ export function convertValue(kind: ImportKind, target: string, raw: unknown, uni
   if (kind === 'survey') return convertSurveyValue(target, raw);
   return convertParcelValue(target, raw, unit === undefined ? null : normaliseUnit(unit));
 }
+
+/**
+ * Targets a layer of each kind must have a field mapped to: a 变更调查 layer its 地类编码 (DLBM)
+ * and 图斑面积 (TBMJ), a parcel layer its 宗地编号. The preview names the missing ones and the
+ * commit is refused until they are mapped.
+ */
+export const REQUIRED_TARGETS: Readonly<Record<ImportKind, readonly string[]>> = {
+  survey: ['landUseCode', 'patchArea'],
+  parcels: ['code'],
+};
+
+/** The required targets of `kind` no field is mapped to, with their labels (e.g. "地类编码 (DLBM)"). */
+export function missingRequiredTargets(kind: ImportKind, mapping: Readonly<Record<string, string | null>>): { key: string; label: string }[] {
+  const mapped = new Set(Object.values(mapping).filter((target): target is string => Boolean(target)));
+  return REQUIRED_TARGETS[kind].filter((key) => !mapped.has(key)).map((key) => {
+    const survey = SURVEY_FIELDS.find((field) => field.key === key);
+    if (kind === 'survey' && survey) return { key, label: `${survey.label} (${survey.source})` };
+    return { key, label: PARCEL_IMPORT_FIELDS.find((field) => field.key === key)?.label ?? key };
+  });
+}

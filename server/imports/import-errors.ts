@@ -33,3 +33,23 @@ export class ImportCommittingError extends ApiError {
 /** The reason of an import whose commit died with its process (no lock holder while `committing`). */
 export const COMMIT_INTERRUPTED = 'commit_interrupted';
 export const COMMIT_INTERRUPTED_MESSAGE = '提交过程中断（服务器重启或崩溃），未写入任何数据，可取消后重新导入。';
+
+/** A commit of an import with features outside the importer's 管辖范围 needs their decision first (`outside`). */
+export const OUTSIDE_DECISION_REQUIRED = 'outside_decision_required';
+
+export class OutsideDecisionRequiredError extends ApiError {
+  constructor(outside: number, partly: number, scope: string) {
+    super(409, OUTSIDE_DECISION_REQUIRED,
+      `有 ${outside} 个要素不在您的管辖范围（${scope}）内、${partly} 个部分在外：请在 outside 中选择 clip（裁剪到管辖范围）或 skip（跳过范围外的要素）后再提交，或取消导入（停止）。`,
+      { parameter: 'outside', outside, partly });
+  }
+}
+
+/** A layer without the fields its kind requires (DLBM/TBMJ, 宗地编号) cannot be committed. */
+export const MISSING_FIELDS = 'missing_fields';
+
+export class MissingFieldsError extends ApiError {
+  constructor(message: string) {
+    super(400, MISSING_FIELDS, message, { parameter: 'mapping' });
+  }
+}

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { ImportLayer, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
+import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
+import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { attributesExpression, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
@@ -29,6 +30,8 @@ export interface ImportRow {
 }
 
 export interface ImportOptions {
+  /** The importer's districts when the upload was made (null: every district), for the preview's extent check. */
+  scope?: string[] | null;
   srid?: number;
   encoding?: string;
   layers?: string[];
@@ -127,7 +130,8 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /** The validation columns of a staged layer and its fid range (null when it is empty). */
     async prepareValidation(table: string): Promise<{ min: number; max: number } | null> {
-      await sql`ALTER TABLE ${stagingTable(table)} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490)`.execute(db);
+      await sql`ALTER TABLE ${stagingTable(table)} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490),
+        ADD COLUMN IF NOT EXISTS _extent text, ADD COLUMN IF NOT EXISTS _outside_city boolean, ADD COLUMN IF NOT EXISTS _excluded boolean, ADD COLUMN IF NOT EXISTS _clipped geometry(MultiPolygon, 4490)`.execute(db);
       return this.fidRange(table);
     },
 
@@ -218,13 +222,129 @@ export function createImportsRepository(db: DatabaseClient) {
         SELECT json_build_object(
           'type', 'Feature', 'id', s._fid,
           'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s._geom) IS NOT NULL THEN s._geom END), 8)::json,
-          'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2') || jsonb_build_object(
-            'area_m2', round((${STAGED_AREA})::numeric, 2), 'status', ${STAGED_STATUS}, 'messages', coalesce(s._messages, ARRAY[]::text[]))
+          'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2' - '_extent' - '_outside_city' - '_excluded' - '_clipped') || jsonb_build_object(
+            'area_m2', round((${STAGED_AREA})::numeric, 2), 'status', ${STAGED_STATUS}, 'messages', coalesce(s._messages, ARRAY[]::text[]), 'extent', to_jsonb(s)->'_extent')
         ) AS feature
         FROM ${staged} s WHERE ${where}
         ORDER BY s._fid LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`.execute(db);
       const { rows: [{ total }] } = await sql<{ total: number }>`SELECT count(*)::int AS total FROM ${staged} s WHERE ${where}`.execute(db);
       return { total, features: rows.map((row) => row.feature) };
+    },
+
+    /**
+     * Converts every vertex of a staged layer GCJ-02 → WGS84 (`domain/gcj02.ts`), in batches of
+     * 5 000 features: GDAL read the file as WGS84 degrees, GCJ-02 being no CRS it knows.
+     */
+    async convertGcj02(table: string): Promise<void> {
+      const staged = stagingTable(table);
+      for (let after = -1; ;) {
+        const { rows } = await sql<{ fid: number; geometry: string | null }>`
+          SELECT _fid::int AS fid, ST_AsGeoJSON(_geom, 12) AS geometry FROM ${staged} WHERE _fid > ${after} ORDER BY _fid LIMIT 5000`.execute(db);
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1].fid;
+        const converted = rows.filter((row) => row.geometry !== null).map((row) => {
+          const geometry = JSON.parse(row.geometry!) as { type: string; coordinates: Coordinates };
+          return { fid: row.fid, geometry: JSON.stringify({ ...geometry, coordinates: coordinatesGcj02ToWgs84(geometry.coordinates) }) };
+        });
+        if (converted.length === 0) continue;
+        await sql`UPDATE ${staged} s SET _geom = ST_SetSRID(ST_GeomFromGeoJSON(c.geometry), 4490)
+          FROM unnest(${converted.map((row) => row.fid)}::int[], ${converted.map((row) => row.geometry)}::text[]) AS c(fid, geometry)
+          WHERE s._fid = c.fid`.execute(db);
+      }
+    },
+
+    /**
+     * Where the kept features of a staged layer lie against the importer's 管辖范围 (`districts`;
+     * null: the whole city) and the city: `_extent` set to 'partly' (more than 0.5 % of its area
+     * outside the scope, and more than 1 m²) or 'outside' (less than 0.5 % inside), NULL inside;
+     * `_outside_city` when it does not meet the city at all. Only the exceptions are written.
+     */
+    async checkExtent(table: string, districts: readonly string[] | null): Promise<void> {
+      const staged = stagingTable(table);
+      await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
+      const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
+      await sql`
+        WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope}),
+        city AS MATERIALIZED (SELECT coalesce((SELECT geom FROM districts WHERE level = 'city' ORDER BY code LIMIT 1), (SELECT ST_Union(geom) FROM districts WHERE level = 'district')) AS g),
+        candidates AS (
+          SELECT s._fid, ${STAGED_GEOMETRY} AS geom, ST_Area(${STAGED_GEOMETRY}::geography) AS area, scope.g AS scope, city.g AS city
+          FROM ${staged} s, scope, city
+          WHERE ${STAGED_KEPT} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${STAGED_GEOMETRY}))),
+        shares AS (
+          SELECT _fid, area, city, geom,
+            CASE WHEN scope IS NULL OR NOT ST_Intersects(scope, geom) THEN 0 ELSE ST_Area(ST_Intersection(scope, geom)::geography) END AS inside
+          FROM candidates)
+        UPDATE ${staged} s SET
+          _extent = CASE WHEN shares.inside < 0.005 * shares.area THEN 'outside' ELSE 'partly' END,
+          _outside_city = shares.city IS NULL OR NOT ST_Intersects(shares.city, shares.geom)
+        FROM shares
+        WHERE s._fid = shares._fid AND (shares.area - shares.inside > 0.005 * shares.area AND shares.area - shares.inside > 1)`.execute(db);
+    },
+
+    /** Counts of a staged layer's features by extent (see checkExtent), and its first 20 outside, named. */
+    async extentSummary(table: string, nameField: string | null): Promise<{ partly: number; outside: number; outsideCity: number; features: { fid: number; name: string; extent: 'partly' | 'outside'; district: string | null }[] }> {
+      const staged = stagingTable(table);
+      const { rows: [counts] } = await sql<{ partly: number; outside: number; outside_city: number }>`
+        SELECT count(*) FILTER (WHERE _extent = 'partly')::int AS partly, count(*) FILTER (WHERE _extent = 'outside')::int AS outside,
+          count(*) FILTER (WHERE _outside_city)::int AS outside_city
+        FROM ${staged} s WHERE _extent IS NOT NULL`.execute(db);
+      const name = nameField ? sql`coalesce(nullif(trim(${sql.id('s', nameField)}::text), ''), '要素 #' || s._fid)` : sql`'要素 #' || s._fid`;
+      const { rows } = await sql<{ fid: number; name: string; extent: 'partly' | 'outside'; district: string | null }>`
+        SELECT s._fid::int AS fid, ${name} AS name, s._extent AS extent, d.name AS district
+        FROM ${staged} s
+        LEFT JOIN LATERAL (SELECT name FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(${STAGED_GEOMETRY})) LIMIT 1) d ON true
+        WHERE s._extent IS NOT NULL ORDER BY (s._extent = 'outside'), s._fid LIMIT 20`.execute(db);
+      return { partly: counts.partly, outside: counts.outside, outsideCity: counts.outside_city, features: rows };
+    },
+
+    /**
+     * Applies the importer's decision on the features outside their scope before a commit: those
+     * entirely outside are left out (`_excluded`), and with 'clip' those partly outside are cut to
+     * the scope (`_clipped`). Undone first, so a commit retried with another decision starts clean.
+     * Answers how many were left out and how many cut.
+     */
+    async applyOutsideDecision(table: string, decision: ImportOutsideDecision | null, districts: readonly string[] | null): Promise<{ left: number; clipped: number }> {
+      const staged = stagingTable(table);
+      await sql`UPDATE ${staged} SET _excluded = NULL, _clipped = NULL WHERE _excluded IS NOT NULL OR _clipped IS NOT NULL`.execute(db);
+      if (decision === null) return { left: 0, clipped: 0 };
+      const left = await sql`UPDATE ${staged} SET _excluded = true WHERE _extent = 'outside'`.execute(db);
+      if (decision === 'skip') return { left: Number(left.numAffectedRows ?? 0), clipped: 0 };
+      const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
+      const clipped = await sql`
+        WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope})
+        UPDATE ${staged} s SET _clipped = ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Intersection(scope.g, coalesce(s._fixed, s._geom))), 3))
+        FROM scope WHERE s._extent = 'partly'`.execute(db);
+      // A cut that leaves no area (a sliver) is left out.
+      const empty = await sql`UPDATE ${staged} SET _excluded = true WHERE _clipped IS NOT NULL AND (ST_IsEmpty(_clipped) OR ST_Area(_clipped) = 0)`.execute(db);
+      return { left: Number(left.numAffectedRows ?? 0) + Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
+    },
+
+    /**
+     * Staged features that look like a district or a parcel already in the database (of about the
+     * same area, centroids within 1.5 km): both centroids, [lon, lat], for up to 200 of the first
+     * 2 000 kept features. A steady offset between them tells data in another datum (GCJ-02).
+     */
+    async referencePairs(table: string): Promise<{ fx: number; fy: number; rx: number; ry: number }[]> {
+      const { rows } = await sql<{ fx: number; fy: number; rx: number; ry: number }>`
+        WITH f AS (SELECT ${STAGED_GEOMETRY} AS g, ST_Area(${STAGED_GEOMETRY}) AS a FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT} ORDER BY s._fid LIMIT 2000)
+        SELECT ST_X(ST_Centroid(f.g)) AS fx, ST_Y(ST_Centroid(f.g)) AS fy, ST_X(r.c) AS rx, ST_Y(r.c) AS ry
+        FROM f CROSS JOIN LATERAL (
+          SELECT ST_Centroid(ref.geom) AS c FROM (
+            SELECT geom FROM districts WHERE level = 'district' AND geom && ST_Expand(f.g, 0.02)
+            UNION ALL SELECT geom FROM parcels WHERE geom && ST_Expand(f.g, 0.02)) ref
+          WHERE ST_Area(ref.geom) BETWEEN 0.8 * f.a AND 1.25 * f.a AND ST_DWithin(ST_Centroid(ref.geom)::geography, ST_Centroid(f.g)::geography, 1500)
+          ORDER BY ST_Centroid(ref.geom) <-> ST_Centroid(f.g) LIMIT 1) r
+        WHERE f.a > 0 LIMIT 200`.execute(db);
+      return rows;
+    },
+
+    /** The names of a 管辖范围 (null: the whole city) and of the city, for messages. */
+    async scopeLabels(districts: readonly string[] | null): Promise<{ scope: string; city: string }> {
+      const { rows: [city] } = await sql<{ name: string | null }>`SELECT name FROM districts WHERE level = 'city' ORDER BY code LIMIT 1`.execute(db);
+      const cityName = city?.name ?? '本市';
+      if (districts === null) return { scope: cityName, city: cityName };
+      const names = await this.districtNames(districts);
+      return { scope: districts.map((code) => names.get(code) ?? code).join('、') || '（无）', city: cityName };
     },
 
     /** The most common value of a year field (SJNF) of a staged layer. */
@@ -244,6 +364,25 @@ export function createImportsRepository(db: DatabaseClient) {
         LEFT JOIN LATERAL (SELECT code, name FROM districts WHERE level = 'district' AND ST_Covers(geom, ST_PointOnSurface(s.geom)) LIMIT 1) d ON true
         ORDER BY d.code`.execute(db);
       return rows;
+    },
+
+    /** The extent of what a commit of staged layers writes, [minLon, minLat, maxLon, maxLat] (null: nothing). */
+    async keptExtent(tables: readonly string[]): Promise<[number, number, number, number] | null> {
+      if (tables.length === 0) return null;
+      const staged = sql.join(tables.map((table) => sql`SELECT ${STAGED_GEOMETRY} AS geom FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`), sql` UNION ALL `);
+      const { rows: [box] } = await sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`
+        SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM (${staged}) k) x`.execute(db);
+      return box.xmin === null ? null : [box.xmin, box.ymin, box.xmax, box.ymax];
+    },
+
+    /** How many features of staged layers a commit would write (valid or repaired, not left out). */
+    async keptCount(tables: readonly string[]): Promise<number> {
+      let total = 0;
+      for (const table of tables) {
+        const { rows: [row] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`.execute(db);
+        total += row.count;
+      }
+      return total;
     },
 
     /** The valid features of a staged parcel layer, in fid order, with their district. */

@@ -1,12 +1,12 @@
 import fastifyMultipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import {
-  ErrorBody, IMPORT_ENCODINGS, ImportAnswer, ImportCommitted, ImportCreated, ImportFeatureCollection, ImportFeaturesQuery,
+  ErrorBody, IMPORT_ENCODINGS, ImportAnswer, ImportCommitBody, ImportCommitted, ImportCreated, ImportFeatureCollection, ImportFeaturesQuery,
   ImportId, ImportsList, ImportState,
 } from '../../domain/api/imports.schemas.js';
 import { SUPPORTED_SRIDS } from '../../domain/import/crs.js';
 import type { AppInstance } from '../app-instance.js';
-import { principalOf } from '../auth/auth.plugin.js';
+import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiError, NotFoundError, RefusalError } from '../errors.js';
 import { ImportStateError } from './import-errors.js';
@@ -91,7 +91,8 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
       if (srid !== undefined && !SRID_CODES.includes(srid)) throw unsupportedSrid(fields.srid);
       const encoding = fields.encoding?.toLowerCase();
       if (encoding !== undefined && !(IMPORT_ENCODINGS as readonly string[]).includes(encoding)) throw new ApiError(400, 'invalid_parameter', `不支持编码 ${fields.encoding}；可用：${IMPORT_ENCODINGS.join(', ')}。`, { parameter: 'encoding' });
-      const created = await service.create({ fileName: part.filename || 'upload', stream: part.file }, { kind, year, srid, encoding }, principal.username);
+      const scope = scopeOf(request).districts;
+      const created = await service.create({ fileName: part.filename || 'upload', stream: part.file }, { kind, year, srid, encoding, scope }, principal.username);
       if (!created.ok) throw new RefusalError(created);
       id = created.id;
       if (part.file.truncated) throw new ApiError(413, 'too_large', `文件超过上传上限 ${Math.round(app.settings.importMaxBytes / 1024 / 1024)} MB：请只打包需要导入的图层，或分区县分批导入。`, { parameter: 'file' });
@@ -147,14 +148,15 @@ export async function importsRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'imports:write' },
     schema: {
       tags: ['imports'],
-      summary: '提交: write the staged features to the main tables in one transaction',
+      summary: '提交: write the staged features to the main tables in one transaction; { outside: clip | skip } when the preview found features outside the 管辖范围',
       params: ImportId,
+      body: Type.Union([ImportCommitBody, Type.Null()]),
       response: { 200: ImportCommitted, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
     },
   }, async (request) => {
     const principal = principalOf(request);
     const row = await owned(request.params.id, principal);
-    const result = await service.commit(row.id, principal, request.id);
+    const result = await service.commit(row.id, principal, request.id, request.body?.outside);
     return { ...importBody((await service.imports.find(row.id))!), result };
   });
 

@@ -4,15 +4,16 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
-import type { ImportCommitResult } from '../../domain/api/imports.schemas.js';
+import type { ImportCommitResult, ImportOutsideDecision, ImportReport } from '../../domain/api/imports.schemas.js';
 import { EMPTY_FILE, TOO_LARGE, UNREADABLE, refusal, type Refusal, type Refused } from '../../domain/import/refusals.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
+import { Scope } from '../auth/scope.js';
 import { allowLongQueries } from '../db/availability.js';
 import type { DatabaseClient } from '../db/database.js';
 import { createParcelsRepository, type ParcelsRepository } from '../parcels/parcels.repository.js';
 import { DEFAULT_ARCHIVE_LIMITS, diskReserveRefusal, type ArchiveLimits } from './archive.js';
-import { COMMIT_INTERRUPTED, COMMIT_INTERRUPTED_MESSAGE, ImportCommittingError, ImportStateError } from './import-errors.js';
+import { COMMIT_INTERRUPTED, COMMIT_INTERRUPTED_MESSAGE, ImportCommittingError, ImportStateError, MissingFieldsError, OutsideDecisionRequiredError } from './import-errors.js';
 import { createImportsRepository, withCommitLock, type ImportLayerState, type ImportOptions, type ImportRow } from './imports.repository.js';
 import { commitParcels } from './stages/commit-parcels.stage.js';
 import { commitSurvey } from './stages/commit-survey.stage.js';
@@ -20,7 +21,7 @@ import { describe } from './stages/describe.stage.js';
 import { loadIntoStaging } from './stages/load.stage.js';
 import { needsAfterValidation, nextStep } from './stages/needs-input.stage.js';
 import type { StageContext } from './stages/stage-context.js';
-import { validate } from './stages/validate.stage.js';
+import { scopeOf, validate } from './stages/validate.stage.js';
 
 export interface ImportServiceOptions {
   db: DatabaseClient;
@@ -180,13 +181,14 @@ export function createImportService(options: ImportServiceOptions) {
     },
 
     /** Stores an upload (streamed, size-limited) and starts reading it in the background. */
-    async create(upload: { fileName: string; stream: Readable }, settings: { kind: 'survey' | 'parcels'; year?: number; srid?: number; encoding?: string }, actor: string): Promise<Refused<{ id: string }>> {
+    async create(upload: { fileName: string; stream: Readable }, settings: { kind: 'survey' | 'parcels'; year?: number; srid?: number; encoding?: string; scope?: string[] | null }, actor: string): Promise<Refused<{ id: string }>> {
       const id = randomUUID();
       const safeName = path.basename(upload.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'upload';
       const folder = folderOf(id);
       // Uploads are readable by this user only (GDAL runs as it; PostgreSQL gets rows by COPY FROM STDIN).
       fs.mkdirSync(path.join(folder, 'upload'), { recursive: true, mode: 0o700 });
       const { year, ...rest } = settings;
+      // The uploader's districts are kept with the import: the preview checks the extent against them.
       await imports.insert({ id, kind: settings.kind, year: year ?? null, fileName: safeName, createdBy: actor, options: { ...rest, year } });
       let size = 0;
       const limit = options.maxUploadBytes;
@@ -244,18 +246,46 @@ export function createImportService(options: ImportServiceOptions) {
      * commit holds the import's lock throughout: a second commit at the same time gets 409
      * `import_committing`, one after it finds the import committed (409 `import_state`).
      */
-    async commit(id: string, principal: Principal, requestId: string): Promise<ImportCommitResult> {
-      return underCommitLock(id, async () => {
+    async commit(id: string, principal: Principal, requestId: string, outside?: ImportOutsideDecision): Promise<ImportCommitResult> {
+      // The extent checks and the decision pass over every staged feature: long queries, as the stages' own.
+      return underCommitLock(id, () => allowLongQueries(async () => {
         const row = await failDeadCommit((await imports.find(id))!);
         if (row.status !== 'ready') {
           throw new ImportStateError(`只有状态为 ready 的导入才能提交（当前：${row.status}）。${row.status === 'failed' && row.error ? row.error.message : ''}`, { status: row.status });
         }
+        const report = row.report as Partial<ImportReport>;
+        if (report.missingFields?.length) throw new MissingFieldsError(report.missingFields.map((missing) => missing.message).join(' '));
+        const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
+        // The extent was checked against the uploader's scope; a committer of another scope (an administrator) gets it checked against theirs.
+        const districts = Scope.of(principal).districts;
+        let extent = report.extent;
+        if (extent && JSON.stringify(districts) !== JSON.stringify(scopeOf(row))) {
+          extent = { ...extent, scope: (await imports.scopeLabels(districts)).scope, partly: 0, outside: 0 };
+          for (const layer of layers) {
+            await imports.checkExtent(layer.stagingTable!, districts);
+            const summary = await imports.extentSummary(layer.stagingTable!, null);
+            extent.partly += summary.partly;
+            extent.outside += summary.outside;
+          }
+        }
+        if (extent && extent.partly + extent.outside > 0 && !outside) throw new OutsideDecisionRequiredError(extent.outside, extent.partly, extent.scope);
         await imports.update(id, { status: 'committing', phase: 'commit', progress: 0 });
         try {
-          const layers = row.layers.filter((layer) => layer.stagingTable && layer.selected);
-          const result = await allowLongQueries<ImportCommitResult>(() => row.kind === 'survey'
-            ? commitSurvey(context, row, layers, principal, requestId)
-            : commitParcels(context, row, layers, principal, requestId));
+          let left = 0;
+          let clipped = 0;
+          for (const layer of layers) {
+            const applied = await imports.applyOutsideDecision(layer.stagingTable!, extent && extent.partly + extent.outside > 0 ? outside ?? null : null, districts);
+            left += applied.left;
+            clipped += applied.clipped;
+          }
+          const bbox = await imports.keptExtent(layers.map((layer) => layer.stagingTable!));
+          const written: ImportCommitResult = row.kind === 'survey'
+            ? await commitSurvey(context, row, layers, principal, requestId)
+            : await commitParcels(context, row, layers, principal, requestId);
+          const committed = { ...written, bbox };
+          const decided = outside && extent && extent.partly + extent.outside > 0 ? { decision: outside, left, clipped } : null;
+          const result: ImportCommitResult = !decided ? committed
+            : committed.kind === 'parcels' ? { ...committed, skipped: committed.skipped + left, outside: decided } : { ...committed, outside: decided };
           await dropStaging(row.layers);
           await imports.update(id, { status: 'committed', phase: 'done', progress: 1, committed_at: new Date(), report: { ...row.report, commit: result } });
           return result;
@@ -263,7 +293,7 @@ export function createImportService(options: ImportServiceOptions) {
           await imports.update(id, { status: 'ready', phase: 'validate', progress: 1 });
           throw error;
         }
-      });
+      }));
     },
 
     /** Cancels an import not committed: while reading, waiting, refused or failed. */

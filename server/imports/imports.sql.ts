@@ -17,12 +17,15 @@ export const IMPORT_CHECK_FAST_PATH = sql`CASE WHEN _geom IS NULL OR ST_IsEmpty(
  * geometry (`_fixed`) and area written.
  */
 export const STAGED_STATUS = sql<string>`coalesce(s._status, 'valid')`;
-/** The geometry to keep of a valid or repaired staged row `s` (meaningless for a rejected one). */
-export const STAGED_GEOMETRY = sql`coalesce(s._fixed, s._geom)`;
-/** The ellipsoidal area of a staged row `s`, m²: computed for fast-path rows, stored for the others (NULL when rejected). */
-export const STAGED_AREA = sql<number | null>`CASE WHEN s._status IS NULL THEN ST_Area(s._geom::geography) ELSE s._area_m2 END`;
-/** Staged rows `s` that are written: valid or repaired. */
-export const STAGED_KEPT = sql<boolean>`coalesce(s._status, 'valid') IN ('valid', 'repaired')`;
+/**
+ * The geometry to keep of a valid or repaired staged row `s` (meaningless for a rejected one): cut
+ * to the importer's scope when they chose 裁剪 (`_clipped`), else repaired, else as read.
+ */
+export const STAGED_GEOMETRY = sql`coalesce(s._clipped, s._fixed, s._geom)`;
+/** The ellipsoidal area of a staged row `s`, m²: computed for fast-path and cut rows, stored for the others (NULL when rejected). */
+export const STAGED_AREA = sql<number | null>`CASE WHEN s._clipped IS NOT NULL THEN ST_Area(s._clipped::geography) WHEN s._status IS NULL THEN ST_Area(s._geom::geography) ELSE s._area_m2 END`;
+/** Staged rows `s` that are written: valid or repaired, and not left out as outside the importer's scope (`_excluded`). */
+export const STAGED_KEPT = sql<boolean>`coalesce(s._status, 'valid') IN ('valid', 'repaired') AND s._excluded IS NOT TRUE`;
 
 /**
  * The source attributes of a staged row `s` as jsonb, built from the field list: `to_jsonb(row)`

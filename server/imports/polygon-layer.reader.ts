@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, sridLabel } from '../../domain/import/crs.js';
+import { checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, GCJ02_SRID, sridLabel } from '../../domain/import/crs.js';
+import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import { parseButiao } from '../../domain/import/butiao.js';
 import { GDAL_ENCODING_NAMES, decodeText, detectEncoding, encodingFromLanguageDriver, parseCodePage, type EncodingGuess, type TextEncoding } from '../../domain/import/encoding.js';
 import { UNREADABLE, refusal, type Refused } from '../../domain/import/refusals.js';
@@ -198,7 +199,9 @@ export type PolygonLayerTarget =
  */
 export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayerTarget, options: { srid?: number; folder: string; onProgress?: (fraction: number) => void; timeoutMs?: number }): Promise<Refused<object>> {
   let sourceSrs: string[] = [];
-  if (options.srid) sourceSrs = ['-s_srs', `EPSG:${options.srid}`];
+  // GCJ-02 is no CRS GDAL knows: read as WGS84 degrees, every vertex converted after (isGcj02).
+  if (isGcj02(layer, options.srid)) sourceSrs = ['-s_srs', 'EPSG:4326'];
+  else if (options.srid) sourceSrs = ['-s_srs', `EPSG:${options.srid}`];
   else if (layer.crs?.sourceWkt) {
     const wkt = path.join(options.folder, `${layer.id}.wkt`);
     fs.writeFileSync(wkt, layer.crs.sourceWkt);
@@ -237,5 +240,15 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
   if (result.code !== 0) {
     return refusal(UNREADABLE, `GDAL 读取“${layer.name}”失败：${result.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`, layer.name);
   }
+  if (target.format === 'geojson' && isGcj02(layer, options.srid)) {
+    const collection = JSON.parse(fs.readFileSync(target.file, 'utf8')) as { features: { geometry: { coordinates: Coordinates } | null }[] };
+    for (const feature of collection.features) if (feature.geometry) feature.geometry.coordinates = coordinatesGcj02ToWgs84(feature.geometry.coordinates);
+    fs.writeFileSync(target.file, JSON.stringify(collection));
+  }
   return { ok: true };
+}
+
+/** Whether a layer is read as GCJ-02 (火星坐标): the user's choice, else its guessed CRS. */
+export function isGcj02(layer: PolygonLayer, srid: number | undefined): boolean {
+  return (srid ?? layer.crs?.srid) === GCJ02_SRID;
 }

@@ -101,26 +101,31 @@ describe('a surveyor scoped to 湖里区', () => {
     expect(after).toEqual({ owner: siming.owner, district_code: '350203', geometry: siming.geometry });
   });
 
-  it('cannot commit a survey layer of 图斑 in 思明区: 403 out_of_scope naming the district, the city’s layer of that year stays current', async () => {
+  it('cannot commit a survey layer of 图斑 in 思明区: asked to decide (409 naming 思明区 features outside 湖里区), and nothing to write once they are skipped; the city’s layer of that year stays current', async () => {
     const year = '2011';
     const city = await importFile(admin, 'city-2011.geojson', geojson([
-      { properties: { BSM: 'C1', DLBM: '0601', DLMC: '工业用地' }, at: HULI },
-      { properties: { BSM: 'C2', DLBM: '0601', DLMC: '工业用地' }, at: SIMING },
+      { properties: { BSM: 'C1', DLBM: '0601', DLMC: '工业用地', TBMJ: 11300 }, at: HULI },
+      { properties: { BSM: 'C2', DLBM: '0601', DLMC: '工业用地', TBMJ: 11300 }, at: SIMING },
     ]), { kind: 'survey', year });
     const cityCommit = await admin.request({ method: 'POST', url: `/api/imports/${city.id}/commit` });
     expect(cityCommit.statusCode).toBe(200);
     const cityLayer = cityCommit.json().result.layerId as number;
 
     const siming = await importFile(huliSurveyor, 'siming-2011.geojson', geojson([0, 1, 2].map((index) => ({
-      properties: { BSM: `S${index}`, DLBM: '0601', DLMC: '工业用地' }, at: [SIMING[0] + index * 0.002, SIMING[1]] as [number, number],
+      properties: { BSM: `S${index}`, DLBM: '0601', DLMC: '工业用地', TBMJ: 11300 }, at: [SIMING[0] + index * 0.002, SIMING[1]] as [number, number],
     }))), { kind: 'survey', year });
     expect(siming.status).toBe('ready');
+    expect(siming.report.extent).toMatchObject({ scope: '湖里区', outside: 3, partly: 0, outsideCity: 0 });
+    expect(siming.report.extent!.features.map((feature) => feature.district)).toEqual(['思明区', '思明区', '思明区']);
     const refused = await huliSurveyor.request({ method: 'POST', url: `/api/imports/${siming.id}/commit` });
-    expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
-    expect(refused.json().message).toContain('思明区');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: 'outside_decision_required', parameter: 'outside' });
+    expect(refused.json().message).toContain('湖里区');
+    const skipped = await huliSurveyor.request({ method: 'POST', url: `/api/imports/${siming.id}/commit`, payload: { outside: 'skip' } });
+    expect(skipped.statusCode).toBe(400);
+    expect(skipped.json().error).toBe('nothing_to_commit');
 
-    const huli = await importFile(huliSurveyor, 'huli-2011.geojson', geojson([{ properties: { BSM: 'H1', DLBM: '0601', DLMC: '工业用地' }, at: HULI }]), { kind: 'survey', year });
+    const huli = await importFile(huliSurveyor, 'huli-2011.geojson', geojson([{ properties: { BSM: 'H1', DLBM: '0601', DLMC: '工业用地', TBMJ: 11300 }, at: HULI }]), { kind: 'survey', year });
     const replacing = await huliSurveyor.request({ method: 'POST', url: `/api/imports/${huli.id}/commit` });
     expect(replacing.statusCode).toBe(403);
     expect(replacing.json().error).toBe('out_of_scope');

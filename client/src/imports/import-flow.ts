@@ -1,4 +1,4 @@
-import type { ImportAnswer, ImportCommitResult, ImportState, ImportStatus, ImportUploadFields } from './imports.api.js';
+import type { ImportAnswer, ImportCommitResult, ImportOutsideDecision, ImportState, ImportStatus, ImportUploadFields } from './imports.api.js';
 
 /**
  * What the 数据导入 page shows: the upload form (`idle`), the file on its way (`uploading`), the
@@ -34,7 +34,7 @@ export interface ImportFlowApi {
   upload(file: File, fields: ImportUploadFields, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<{ id: string }>;
   fetch(id: string, signal: AbortSignal): Promise<ImportState>;
   answer(id: string, answer: ImportAnswer): Promise<ImportState>;
-  commit(id: string): Promise<ImportState & { result: ImportCommitResult }>;
+  commit(id: string, outside?: ImportOutsideDecision): Promise<ImportState & { result: ImportCommitResult }>;
   cancel(id: string): Promise<void>;
 }
 
@@ -147,13 +147,14 @@ export class ImportFlow {
   }
 
   /** Writes the staged features to the database; the server answers when it is done. */
-  async commit(): Promise<boolean> {
+  /** Commits the ready import; `outside` decides what happens to features outside the 管辖范围 (裁剪 or 跳过). */
+  async commit(outside?: ImportOutsideDecision): Promise<boolean> {
     const current = this.#snapshot.current;
     if (!current || current.status !== 'ready' || this.#snapshot.busy) return false;
     const ticket = this.#ticket;
     this.#update({ busy: true, error: null, stage: 'committing', current: { ...current, status: 'committing', phase: 'commit', progress: 0 } });
     try {
-      const { result, ...state } = await this.#api.commit(current.id);
+      const { result, ...state } = await this.#api.commit(current.id, outside);
       if (ticket !== this.#ticket) return false;
       this.#update({ busy: false, current: state, result, stage: state.status });
       return true;

@@ -4,6 +4,7 @@ import {
   commitResultText,
   crsSourceText,
   encodingLabel,
+  extentWarningTitle,
   featureStatusColor,
   formatFileSize,
   importStatusLabel,
@@ -14,7 +15,9 @@ import {
   mappingTargets,
   phaseLabel,
   phaseStep,
+  nothingWrittenReason,
   refusalRemedy,
+  wroteNothing,
 } from './import-text.js';
 
 const report = { features: 12, valid: 10, repaired: 2, rejected: 0, warnings: [], errors: [], samples: [] };
@@ -90,5 +93,25 @@ describe('import texts', () => {
     expect(layerShortName('dltb-2023-gbk-4527/2023年变更调查/DLTB.SHP')).toBe('DLTB.SHP');
     expect(layerFolder('dltb-2023-gbk-4527/2023年变更调查/DLTB.SHP')).toBe('dltb-2023-gbk-4527/2023年变更调查');
     expect(layerFolder('pengbu_BR-14.txt')).toBe('');
+  });
+});
+
+describe('checks before the commit', () => {
+  it('counts the features outside the 管辖范围 and the city', () => {
+    const extent = { scope: '湖里区', city: '厦门市', checked: 85, partly: 3, outside: 82, outsideCity: 76, features: [] };
+    expect(extentWarningTitle(extent)).toBe('85 个要素中 82 个不在您的管辖范围（湖里区）内，其中 76 个在厦门市以外，3 个部分在外');
+    expect(extentWarningTitle({ ...extent, partly: 0, outside: 0, outsideCity: 0 })).toBeNull();
+  });
+
+  it('does not call a commit that wrote nothing a success, and says why', () => {
+    const empty = { kind: 'parcels' as const, inserted: 0, updated: 0, skipped: 1, problems: [{ fid: 1, message: '宗地编号 X 是 思明区 (350203) 的地块，不在您的管辖范围内，未更新' }] };
+    expect(wroteNothing(empty)).toBe(true);
+    expect(nothingWrittenReason(empty)).toContain('思明区');
+    expect(wroteNothing({ ...empty, inserted: 1 })).toBe(false);
+    expect(wroteNothing({ kind: 'survey', year: 2023, layerId: 1, features: 12, supersededLayerId: null })).toBe(false);
+  });
+
+  it('does not promise SJNF when the file has none', () => {
+    expect(commitConsequence({ kind: 'survey', year: null, report: { ...report, yearNeeded: true } })).toContain('没有 SJNF');
   });
 });

@@ -166,6 +166,27 @@ export function mappingTargetLabel(kind: ImportKind, key: string): string {
   return `${code ? `${code} ` : ''}${target.label}${unit}`;
 }
 
+/** The extent warning of the preview: how many features lie outside the importer's 管辖范围 and the city; null when none. */
+export function extentWarningTitle(extent: NonNullable<ImportReport['extent']>): string | null {
+  if (extent.partly + extent.outside === 0) return null;
+  const city = extent.outsideCity > 0 ? `，其中 ${formatNumber(extent.outsideCity, 0)} 个在${extent.city}以外` : '';
+  const partly = extent.partly > 0 ? `，${formatNumber(extent.partly, 0)} 个部分在外` : '';
+  return `${formatNumber(extent.checked, 0)} 个要素中 ${formatNumber(extent.outside, 0)} 个不在您的管辖范围（${extent.scope}）内${city}${partly}`;
+}
+
+/** Whether a commit wrote nothing at all (a parcel commit that inserted and updated none). */
+export function wroteNothing(result: ImportCommitResult): boolean {
+  return result.kind === 'parcels' ? result.inserted + result.updated === 0 : result.features === 0;
+}
+
+/** Why a commit wrote nothing, from its result. */
+export function nothingWrittenReason(result: ImportCommitResult): string {
+  if (result.kind !== 'parcels') return '没有可写入的图斑。';
+  const left = result.outside ? `${formatNumber(result.outside.left, 0)} 宗位于管辖范围外已跳过；` : '';
+  const first = result.problems[0]?.message;
+  return `${formatNumber(result.skipped, 0)} 宗全部跳过：${left}${first ? `例如：${first}` : '不在您的管辖范围内，或宗地编号属于其他区的地块。'}`;
+}
+
 /** The features the commit writes: valid and repaired ones; rejected ones stay behind. */
 export function committableCount(report: Pick<ImportReport, 'valid' | 'repaired'>): number {
   return report.valid + report.repaired;
@@ -177,14 +198,18 @@ export function committableCount(report: Pick<ImportReport, 'valid' | 'repaired'
  */
 export function commitConsequence(state: Pick<ImportState, 'kind' | 'year' | 'report'>, year: number | null = state.year): string {
   const count = committableCount(state.report);
+  const extent = state.report.extent;
+  const outside = extent && extent.partly + extent.outside > 0 ? `（其中 ${extent.partly + extent.outside} 个在管辖范围外，按下方的选择裁剪或跳过）` : '';
   const rejected = state.report.rejected > 0 ? `；${state.report.rejected} 个已拒绝的要素不入库` : '';
   if (state.kind === 'survey') {
     const layer = year
       ? `将作为 ${year} 年变更调查图层入库，替换现有 ${year} 年图层（旧图层保留备查）`
-      : '将作为变更调查图层入库，年份取数据中的 SJNF 字段；同年已有的图层将被替换（旧图层保留备查）';
-    return `${layer}。共写入 ${count} 个图斑${rejected}。`;
+      : state.report.yearNeeded
+        ? '数据中没有 SJNF 字段，请先在“调查年份”中填写年份'
+        : '将作为变更调查图层入库，年份取数据中的 SJNF 字段；同年已有的图层将被替换（旧图层保留备查）';
+    return `${layer}。共写入 ${count} 个图斑${outside}${rejected}。`;
   }
-  return `将把 ${count} 宗地块写入地块库：宗地编号已存在的更新其图形与属性，其余新增为“疑似低效”；`
+  return `将把 ${count} 宗地块${outside}写入地块库：宗地编号已存在的更新其图形与属性，其余新增为“疑似低效”；`
     + `不在您管辖范围内的地块跳过${rejected}。每一处修改都记入历史，可在审计日志中查看。`;
 }
 

@@ -1,10 +1,10 @@
 import type {
-  ImportAnswer, ImportCommitted, ImportCreated, ImportFeatureCollection, ImportFeaturesQuery, ImportsList, ImportState, ImportUploadFields,
+  ImportAnswer, ImportCommitBody, ImportCommitted, ImportCreated, ImportFeatureCollection, ImportFeaturesQuery, ImportsList, ImportState, ImportUploadFields,
 } from '@domain/api/imports.schemas.js';
 import { getJson, queryString, request, upload, type QueryWithDefaults, type RequestOptions, type UploadOptions } from '../http/request.js';
 
 export type {
-  ImportAnswer, ImportCommitResult, ImportCommitted, ImportCrsGuess, ImportEncoding, ImportEncodingGuess, ImportFeature, ImportFeatureCollection, ImportFeatureProperties,
+  ImportAnswer, ImportCommitBody, ImportCommitResult, ImportCommitted, ImportCrsGuess, ImportExtentReport, ImportOutsideDecision, ImportEncoding, ImportEncodingGuess, ImportFeature, ImportFeatureCollection, ImportFeatureProperties,
   ImportFeaturesQuery, ImportFeatureStatus, ImportKind, ImportLayer, ImportNeeds, ImportPhase, ImportReport, ImportsList, ImportState, ImportStatus, ImportUploadFields,
   ParcelCommitResult, SurveyCommitResult,
 } from '@domain/api/imports.schemas.js';
@@ -37,9 +37,9 @@ export function answerImport(id: string, answer: ImportAnswer, options?: Request
   return request('POST', `/api/imports/${encodeURIComponent(id)}`, answer, options);
 }
 
-/** Writes the staged features to the database in one transaction; answers once it is done. */
-export function commitImport(id: string, options?: RequestOptions): Promise<ImportCommitted> {
-  return request('POST', `/api/imports/${encodeURIComponent(id)}/commit`, undefined, options);
+/** Writes the staged features to the database in one transaction (with the decision on features outside the 管辖范围); answers once it is done. */
+export function commitImport(id: string, body: ImportCommitBody = {}, options?: RequestOptions): Promise<ImportCommitted> {
+  return request('POST', `/api/imports/${encodeURIComponent(id)}/commit`, body, options);
 }
 
 /** Drops everything staged; nothing of the upload stays. */

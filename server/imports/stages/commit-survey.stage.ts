@@ -7,6 +7,9 @@ import type { ImportLayerState, ImportRow } from '../imports.repository.js';
 import { sourceFieldFor } from '../imports.sql.js';
 import type { StageContext } from './stage-context.js';
 
+/** A commit that would write no 图斑 at all. */
+export const NOTHING_TO_COMMIT = 'nothing_to_commit';
+
 /** Connections writing one survey layer at once (disjoint fid ranges). */
 const COMMIT_WORKERS = 2;
 
@@ -53,6 +56,10 @@ async function assertMayCommit(context: StageContext, principal: Principal, year
  */
 export async function commitSurvey(context: StageContext, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string): Promise<SurveyCommitResult> {
   const year = await surveyYear(context, row, layers);
+  // An empty layer would replace the year's layer with nothing: refused before anything is written.
+  if (await context.imports.keptCount(layers.map((layer) => layer.stagingTable!)) === 0) {
+    throw new ApiError(400, NOTHING_TO_COMMIT, '没有可写入的图斑（全部被拒绝，或全部位于管辖范围外被跳过），未写入任何数据。请核对数据的范围和坐标系后重新导入。', { parameter: 'outside' });
+  }
   await assertMayCommit(context, principal, year, layers);
   const layerId = await context.imports.createPendingSurveyLayer({
     year, importId: row.id, sourceSrid: (row.detected.srid as number | null) ?? null, importedBy: principal.username,

@@ -1,6 +1,6 @@
 import type { Refused } from '../../../domain/import/refusals.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
-import { readPolygonLayer } from '../polygon-layer.reader.js';
+import { isGcj02, readPolygonLayer } from '../polygon-layer.reader.js';
 import type { StageContext } from './stage-context.js';
 
 /** The staging table of the `index`-th layer of an import: named by the pipeline, never by a user. */
@@ -10,7 +10,8 @@ export function stagingName(importId: string, index: number): string {
 
 /**
  * Stage 3, load into staging: GDAL reads each selected layer, reprojected to EPSG:4490, into an
- * UNLOGGED table of schema `staging` (COPY, 65 536 rows a transaction). Progress is reported by
+ * UNLOGGED table of schema `staging` (COPY, 65 536 rows a transaction); a layer in GCJ-02 (火星坐标)
+ * is read as WGS84 and its vertices then converted GCJ-02 → WGS84. Progress is reported by
  * features read over all layers.
  */
 export async function loadIntoStaging(context: StageContext, row: ImportRow, layers: ImportLayerState[]): Promise<Refused<{ layers: ImportLayerState[] }>> {
@@ -36,6 +37,7 @@ export async function loadIntoStaging(context: StageContext, row: ImportRow, lay
       },
     });
     if (!read.ok) return read;
+    if (isGcj02(layer, row.options.srid)) await context.imports.convertGcj02(table);
     done += Math.max(layer.featureCount, 1);
     loaded.push({ ...layer, stagingTable: table });
   }

@@ -1,6 +1,7 @@
-import { sridLabel } from '../../../domain/import/crs.js';
+import { describeSrid, sridLabel } from '../../../domain/import/crs.js';
+import { gcj02Offset } from '../../../domain/gcj02.js';
 import type { ImportReport } from '../../../domain/api/imports.schemas.js';
-import { SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
+import { missingRequiredTargets, SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
 import { SURVEY_COLUMNS, sourceFieldFor, surveyColumnMaximum } from '../imports.sql.js';
 import { parcelValues } from './commit-parcels.stage.js';
@@ -46,6 +47,10 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
     if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
     if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
     else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
+    const suspected = await gcj02Suspected(context, row, layer);
+    if (suspected !== null) {
+      report.warnings.unshift({ layer: layer.name, message: `坐标疑似 GCJ-02 火星坐标：与库中相同的行政区或地块相差约 ${Math.round(suspected)} 米，方向与火星坐标的偏移一致。数据若来自高德、腾讯等网络地图，请把坐标系改为“GCJ-02 火星坐标”后重新读取。` });
+    }
     for (const count of await context.imports.statusCounts(table)) {
       report.features += count.count;
       if (count.status === 'valid') report.valid += count.count;
@@ -55,9 +60,65 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
     const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
     const samples = await context.imports.samples(table, bsm?.name ?? null);
     report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
+    const missing = missingRequiredTargets(row.kind, layer.mapping ?? {});
+    if (missing.length > 0) {
+      const labels = missing.map((target) => target.label).join('、');
+      (report.missingFields ??= []).push({
+        layer: layer.name, fields: missing.map((target) => target.key),
+        message: `“${layer.name}”缺少${row.kind === 'survey' ? '变更调查' : '地块'}必需的字段：${labels}。请在“字段对应”中把文件中的相应字段对应过去；文件中没有这些字段时不能提交，请补全数据后重新导入。`,
+      });
+    }
+    await context.imports.checkExtent(table, scopeOf(row));
+    const extent = await context.imports.extentSummary(table, nameFieldOf(row, layer));
+    const named = extent.features.map((feature) => ({ layer: layer.name, ...feature }));
+    if (report.extent) {
+      report.extent.partly += extent.partly;
+      report.extent.outside += extent.outside;
+      report.extent.outsideCity += extent.outsideCity;
+      report.extent.features.push(...named.slice(0, 20 - report.extent.features.length));
+    } else {
+      report.extent = { ...(await context.imports.scopeLabels(scopeOf(row))), checked: 0, partly: extent.partly, outside: extent.outside, outsideCity: extent.outsideCity, features: named };
+    }
   }
+  if (report.extent) {
+    report.extent.checked = report.valid + report.repaired;
+    const { partly, outside, outsideCity, scope } = report.extent;
+    if (partly + outside > 0) {
+      const city = outsideCity > 0 ? `（其中 ${outsideCity} 个在${report.extent.city}以外）` : '';
+      report.warnings.unshift({
+        layer: staged[0]?.name ?? '',
+        count: partly + outside,
+        message: `${report.extent.checked} 个要素中，${outside} 个不在您的管辖范围（${scope}）内${city}${partly > 0 ? `，${partly} 个部分在外` : ''}。提交前请选择：裁剪到管辖范围、跳过范围外的要素，或停止导入。`,
+      });
+    }
+  }
+  if (row.kind === 'survey' && !(row.options.year ?? row.year) && !staged.some((layer) => sourceFieldFor(layer.mapping ?? {}, 'dataYear'))) report.yearNeeded = true;
   for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
   return report;
+}
+
+/**
+ * A layer read as WGS84/CGCS2000 degrees that sits off the districts and parcels it matches by the
+ * GCJ-02 offset: the median offset in metres, else null.
+ */
+async function gcj02Suspected(context: StageContext, row: ImportRow, layer: ImportLayerState): Promise<number | null> {
+  const srid = row.options.srid ?? layer.crs?.srid ?? null;
+  const datum = srid === null ? null : describeSrid(srid);
+  if (!datum || datum.kind !== 'geographic' || (datum.datum !== 'wgs84' && datum.datum !== 'cgcs2000')) return null;
+  const pairs = await context.imports.referencePairs(layer.stagingTable!);
+  return gcj02Offset(pairs.map((pair) => ({ feature: [pair.fx, pair.fy], reference: [pair.rx, pair.ry] })));
+}
+
+/** The districts of the importer's 管辖范围 when they uploaded (null: the whole city). */
+export function scopeOf(row: ImportRow): string[] | null {
+  return row.options.scope ?? null;
+}
+
+/** The field that names a feature in messages: its BSM or 宗地编号 as mapped, else a name field. */
+function nameFieldOf(row: ImportRow, layer: ImportLayerState): string | null {
+  const mapped = sourceFieldFor(layer.mapping ?? {}, row.kind === 'survey' ? 'bsm' : 'code');
+  if (mapped) return mapped;
+  return layer.fields.find((field) => /^(name|名称|mc|dkmc|地块名称|tbbh)$/i.test(field.name))?.name ?? null;
 }
 
 /**
