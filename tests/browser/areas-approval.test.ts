@@ -61,7 +61,7 @@ describe('approving a 成片改造区域', () => {
     const name = `审批浏览器测试 ${Date.now() % 100000}`;
     const created = await planner.request({
       method: 'POST', url: '/api/areas',
-      payload: { name, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6 } },
+      payload: { name, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6, grossFloorArea: total } },
     });
     expect(created.statusCode).toBe(201);
     const area = created.json() as { id: number; pass: boolean };
@@ -136,7 +136,7 @@ describe('approving a 成片改造区域', () => {
     // A draft that fails under 第 2 版: its 报审 dialog lists the failing check and asks to confirm.
     const failing = await planner.request({
       method: 'POST', url: '/api/areas',
-      payload: { name: `${name} 乙`, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6 } },
+      payload: { name: `${name} 乙`, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6, grossFloorArea: total } },
     });
     expect(failing.json()).toMatchObject({ ruleSetVersion: 2, pass: false });
     await logOut();

@@ -205,11 +205,15 @@ describe('abuse under load (issue 12, item 1)', () => {
     // Every hostile body refused for what it is, the legal one checked or limited, nothing else.
     for (const answer of answers) {
       if (answer.status === 429) expect(answer.error).toBe('rate_limited');
+      // The 9 MB body is refused from its Content-Length while the client may still be sending it;
+      // a client can then see the connection end (EPIPE, reset) before it reads the 413, as with nginx.
+      else if (answer.status === 0 && answer.kind === 2 && /EPIPE|ECONNRESET|other side closed|socket/i.test(answer.error ?? '')) continue;
       else if (answer.status === 0) expect.fail(`no answer to ${answer.user}'s body ${answer.kind}: ${answer.error}`);
       else if (answer.kind === 3) expect(answer.status).toBe(200);
       else if (answer.kind === 2) expect([answer.status, answer.error]).toEqual([413, 'body_too_large']);
       else expect(answer.status).toBe(400);
     }
+    expect(answers.filter((answer) => answer.kind === 2 && answer.status === 413).length, 'the 9 MB body answered 413 at least once').toBeGreaterThan(0);
     expect(figures.checked).toBeGreaterThan(0);
     expect(figures.limited).toBeGreaterThan(0);
     expect(figures.samples).toBeGreaterThanOrEqual(10);

@@ -44,7 +44,7 @@ async function passingArea(offset: number, name: string): Promise<AreaDetail> {
   const total = Math.ceil(check.area.m2 * 3);
   const created = await planner.request({
     method: 'POST', url: '/api/areas',
-    payload: { name, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6 } },
+    payload: { name, mode: 'owner_self', ruleSet: RULE_SET, boundary, figures: { totalFloorArea: total, supportingFloorArea: total * 0.1, factoryFloorArea: total * 0.6, grossFloorArea: total } },
   });
   expect(created.statusCode).toBe(201);
   return created.json();
