@@ -404,7 +404,13 @@ describe('the map page', () => {
     expect(await popup.innerText()).toContain('草案');
     expect(await popup.locator('a').getAttribute('href')).toBe(`#/areas?area=${areaId}`);
     await shot('area-popup');
-    await page.locator('.maplibregl-popup-close-button').click();
+    // Another page and back (the map stays mounted underneath): the popup is gone (issue 13, item 5).
+    const mapHash = await page.evaluate(() => location.hash);
+    await page.evaluate(() => { location.hash = '#/areas'; });
+    await popup.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.evaluate((hash) => { location.hash = hash; }, mapHash);
+    await page.waitForFunction((hash) => location.hash === hash, mapHash);
+    expect(await page.locator('.maplibregl-popup').count()).toBe(0);
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="parcel-card"]', { state: 'detached', timeout: 10_000 });
 

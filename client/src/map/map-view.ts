@@ -353,9 +353,11 @@ export class MapView {
   }
 
   /** Fetches the 变更调查 tiles again after a year was imported anew (same URL, new 图斑). */
-  /** Closes the map's popups (the 图斑 popup): the user went to another page. */
+  /** Closes the map's popups (the 图斑 popup, the 成片改造区域 popup): the user went to another page. */
   closePopups(): void {
     this.#survey.closePopup();
+    this.#areaPopup?.remove();
+    this.#areaPopup = null;
   }
 
   reloadSurveyLayers(): void {
