@@ -26,11 +26,15 @@ export type PolygonFeatures = Static<typeof PolygonFeatures>;
  * Floor areas entered by the planner, as a request carries them (null or left out: not entered).
  * Null first: with type coercion on, a number schema tried first would turn null into 0.
  */
+/** Largest floor area accepted, m² (1 000 km² of floors: far above any project; 1e300 is refused with a 400). */
+export const MAX_FLOOR_AREA_M2 = 1e9;
+const floorArea = (description: string) => Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: MAX_FLOOR_AREA_M2 })], { description }));
+
 export const FloorAreaFiguresInput = Type.Object({
-  totalFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '总计容建筑面积, m² (null: 未填)' })),
-  grossFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '项目总建筑面积 (含不计容部分), m²: 工业厂房占比的分母 (seed 001 第九条)' })),
-  supportingFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '配套用房计容建筑面积, m²' })),
-  factoryFloorArea: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0 })], { description: '工业厂房建筑面积, m²' })),
+  totalFloorArea: floorArea('总计容建筑面积, m² (null: 未填)'),
+  grossFloorArea: floorArea('项目总建筑面积 (含不计容部分), m²: 工业厂房占比的分母 (seed 001 第九条)'),
+  supportingFloorArea: floorArea('配套用房计容建筑面积, m²'),
+  factoryFloorArea: floorArea('工业厂房建筑面积, m²'),
 });
 export type FloorAreaFiguresInput = Static<typeof FloorAreaFiguresInput>;
 

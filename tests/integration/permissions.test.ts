@@ -4,7 +4,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { visibleOutOfScope } from '../../domain/scope-visibility.js';
-import { ROLE_CODES, type Role } from '../../domain/permissions.js';
+import { ROLE_CODES, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
@@ -140,6 +140,27 @@ describe('admin write routes × role', () => {
       expect(created.statusCode).toBe(403);
       expect(created.json().message).toContain('绘制和修改成片改造区域');
     }
+  });
+
+  it.each(ROLE_CODES)('%s may 撤销批准 only as official or admin, and 开始修订 only as planner or admin', async (role) => {
+    const cityAdmin = await sessionFor('admin', 'city');
+    const huli = await sessionFor(role, 'huli');
+    const { rows: [box] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax FROM parcels WHERE id = ${huliParcel}`.execute(testApp.database.db);
+    const boundary = { type: 'Polygon', coordinates: [[[box.xmin, box.ymin], [box.xmax, box.ymin], [box.xmax, box.ymax], [box.xmin, box.ymax], [box.xmin, box.ymin]]] };
+    const approved = async (name: string) => {
+      const created = await cityAdmin.request({ method: 'POST', url: '/api/areas', payload: { name, mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary } });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id as number;
+      for (const status of ['submitted', 'approved']) {
+        expect((await cityAdmin.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status, note: '矩阵' } })).statusCode).toBe(200);
+      }
+      return id;
+    };
+    const revoked = await huli.request({ method: 'POST', url: `/api/areas/${await approved(`revoke ${role}`)}/revoke`, payload: { reason: '矩阵测试' } });
+    expect(revoked.statusCode, revoked.body).toBe(roleCan(role, 'areas:review') ? 200 : 403);
+    const revised = await huli.request({ method: 'POST', url: `/api/areas/${await approved(`revise ${role}`)}/revise`, payload: { baseVersion: 1 } });
+    expect(revised.statusCode, revised.body).toBe(roleCan(role, 'areas:write') ? 200 : 403);
   });
 
   it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks in any case', async (role) => {
