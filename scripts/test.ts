@@ -3,7 +3,7 @@ import { RUNTIME_PACKAGES, TEST_PACKAGES, ensureDebianPackages } from '../server
 
 // Install what the suite needs before Vitest starts, so a missing package is one clear message.
 try {
-  ensureDebianPackages(process.env.DATABASE_URL ? ['gdal-bin', ...TEST_PACKAGES] : [...RUNTIME_PACKAGES, ...TEST_PACKAGES]);
+  ensureDebianPackages(process.env.DATABASE_URL ? [...RUNTIME_PACKAGES.filter((name) => !name.startsWith('postgresql')), ...TEST_PACKAGES] : [...RUNTIME_PACKAGES, ...TEST_PACKAGES]);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

@@ -22,7 +22,7 @@ export interface PreparedDatabase {
  * `.data/` (installing the Debian packages it needs first), with the named database created.
  */
 export async function prepareDatabase(options: { databaseName: string; extraPackages?: readonly string[] }): Promise<PreparedDatabase> {
-  const packages = [...(process.env.DATABASE_URL ? ['gdal-bin'] : RUNTIME_PACKAGES), ...(options.extraPackages ?? [])];
+  const packages = [...(process.env.DATABASE_URL ? RUNTIME_PACKAGES.filter((name) => !name.startsWith('postgresql')) : RUNTIME_PACKAGES), ...(options.extraPackages ?? [])];
   ensureDebianPackages(packages);
   if (process.env.DATABASE_URL) {
     console.log(`使用 DATABASE_URL / using ${redactUrl(process.env.DATABASE_URL)}`);

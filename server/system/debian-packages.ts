@@ -1,8 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
-/** Debian packages the product runs on. The test suite also needs a browser and CJK fonts. */
-export const RUNTIME_PACKAGES = ['postgresql-15', 'postgresql-15-postgis-3', 'gdal-bin'] as const;
-export const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'] as const;
+/**
+ * Debian packages the product runs on: the database, GDAL (imports and exports) and Chromium with CJK
+ * fonts (PDF reports). The test suite also reads PDFs back (poppler-utils: pdftotext, pdftoppm).
+ */
+export const RUNTIME_PACKAGES = ['postgresql-15', 'postgresql-15-postgis-3', 'gdal-bin', 'chromium', 'fonts-noto-cjk'] as const;
+export const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk', 'poppler-utils'] as const;
 
 export function missingPackages(packages: readonly string[]): string[] {
   return packages.filter((name) => {
