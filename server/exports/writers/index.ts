@@ -1,9 +1,13 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
+import { districtFiguresWriter, parcelsCsvWriter, parcelsXlsxWriter } from './tables.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
  * by the service (400 naming `format`) rather than accepted and failed.
  */
 export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, ExportWriter>> = {
+  'parcels:xlsx': parcelsXlsxWriter,
+  'parcels:csv': parcelsCsvWriter,
+  'district-figures:xlsx': districtFiguresWriter,
 };
