@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { DistrictStats } from '../../../domain/district-figures.js';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../../domain/efficiency.js';
@@ -45,6 +46,30 @@ function columnLetter(index: number): string {
   let letters = '';
   for (let rest = index; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
   return letters;
+}
+
+/** Bytes of a streamed worksheet's XML not yet taken by the zip; above it, the writer waits. */
+export const SHEET_BACKLOG_LIMIT = 4 * 1024 * 1024;
+
+interface BufferedStream { length?: number; _writableState?: { length: number }; _readableState?: { length: number } }
+
+/**
+ * How much of a streamed worksheet's XML waits to be compressed, or null when it cannot be seen.
+ * exceljs (4.4) writes each committed row into the sheet's StreamBuf, which hands it to the zip's
+ * PassThrough without regard for backpressure: a producer faster than deflate buffers the whole
+ * sheet in memory (1.7 kB a row, measured). This reads those two buffers (exceljs internals, hence
+ * the guard and the test that fails when they move) so the writer can wait for the zip.
+ */
+export function sheetBacklog(sheet: ExcelJS.Worksheet): number | null {
+  const stream = (sheet as unknown as { _stream?: { buffers?: BufferedStream[]; pipes?: BufferedStream[] } })._stream;
+  if (!stream || !Array.isArray(stream.buffers) || !Array.isArray(stream.pipes)) return null;
+  const own = stream.buffers.reduce((sum, buffer) => sum + (buffer.length ?? 0), 0);
+  const piped = stream.pipes.reduce((sum, pipe) => sum + (pipe._writableState?.length ?? 0) + (pipe._readableState?.length ?? 0), 0);
+  return own + piped;
+}
+
+async function zipCaughtUp(sheet: ExcelJS.Worksheet, signal: AbortSignal): Promise<void> {
+  while ((sheetBacklog(sheet) ?? 0) > SHEET_BACKLOG_LIMIT) await sleep(5, undefined, { signal });
 }
 
 function excelCell(column: TableColumn, value: string | number | null): ExcelJS.CellValue {
@@ -108,6 +133,7 @@ async function writeParcelsXlsx(job: ExportJobContext): Promise<ExportOutput | E
       for await (const batch of reader.batches()) {
         job.signal.throwIfAborted();
         for (const row of batch) sheet.addRow(columns.map((column) => excelCell(column, column.value(row)))).commit();
+        await zipCaughtUp(sheet, job.signal);
         written += batch.length;
         job.progress(Math.min(0.99, written / total));
       }
