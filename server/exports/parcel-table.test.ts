@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { Scope } from '../auth/scope.js';
 import { exportCaption } from './export-captions.js';
+import { XLSX_MAX_ROWS, xlsxRowLimit } from './writers/tables.js';
 import { PARCEL_TABLE_COLUMNS, columnWidths, csvCell, csvField, displayWidth, excelDate, neutraliseFormula } from './parcel-table.js';
 
 const huli = Scope.of({ id: 9, username: 'planner-huli', displayName: '湖里', role: 'planner', mustChangePassword: false, scopes: [{ code: '350206', name: '湖里区' }], allowedDistricts: ['350206'], unrestricted: false });
@@ -68,5 +69,13 @@ describe('export captions', () => {
     expect(exportCaption({ district: '350203' }, huli, places, '厦门市').outsideScope).toBe(true);
     expect(exportCaption({ district: '350200' }, huli, places, '厦门市').outsideScope).toBe(false);
     expect(exportCaption({ district: '350206' }, huli, places, '厦门市').outsideScope).toBe(false);
+  });
+});
+
+describe('xlsx row limit', () => {
+  it('refuses a selection bigger than an Excel sheet, pointing to CSV', () => {
+    expect(xlsxRowLimit(XLSX_MAX_ROWS)).toBeNull();
+    expect(xlsxRowLimit(XLSX_MAX_ROWS + 1)).toMatchObject({ ok: false, reason: 'too_many_rows' });
+    expect(xlsxRowLimit(2_000_000)!.message).toMatch(/2,000,000 宗地块超过 Excel.*请改用 CSV/);
   });
 });

@@ -37,6 +37,20 @@ function emptyRefusal(caption: ExportCaption): ExportRefusal {
   };
 }
 
+/** An Excel sheet holds 1 048 576 rows; one is the header. */
+export const XLSX_MAX_ROWS = 1_048_575;
+export const EXPORT_TOO_MANY_ROWS = 'too_many_rows';
+
+/** A selection bigger than an Excel sheet: refused up front, pointing to CSV or a narrower filter. */
+export function xlsxRowLimit(count: number): ExportRefusal | null {
+  if (count <= XLSX_MAX_ROWS) return null;
+  return {
+    ok: false,
+    reason: EXPORT_TOO_MANY_ROWS,
+    message: `所选 ${count.toLocaleString('zh-CN')} 宗地块超过 Excel 一张工作表的上限（${XLSX_MAX_ROWS.toLocaleString('zh-CN')} 行）。请改用 CSV 导出，或按行政区、状态等缩小范围后分批导出。`,
+  };
+}
+
 function tablesRepository(job: ExportJobContext) {
   return createTablesExportsRepository(job.app.pools.bulk.db);
 }
@@ -108,6 +122,8 @@ async function writeParcelsXlsx(job: ExportJobContext): Promise<ExportOutput | E
   return repository.readParcels(job.filters, job.scope, async (reader) => {
     const total = reader.summary.count;
     if (total === 0) return emptyRefusal(caption);
+    const tooMany = xlsxRowLimit(total);
+    if (tooMany) return tooMany;
     const output = fs.createWriteStream(file);
     try {
       // Inline strings (no shared-string table held until the end) and rows committed as written: memory stays flat.
