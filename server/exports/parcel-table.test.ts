@@ -29,8 +29,8 @@ describe('parcel table columns', () => {
     const widths = columnWidths(PARCEL_TABLE_COLUMNS, { count: 1, textWidths: { location: 200, owner: 10 }, maxNumbers: { area_m2: 1234567.891 } });
     const widthOf = (key: string) => widths[PARCEL_TABLE_COLUMNS.findIndex((column) => column.key === key)];
     expect(widthOf('location')).toBe(60);
-    // The header 椭球面积(图形)（㎡） is 20 columns wide (its cap), the widest value 1,234,567.89 is 12.
-    expect(widthOf('areaM2')).toBe(22);
+    // The header 椭球面积(图形)（㎡） is 20 columns wide and wraps at 14; the widest value 1,234,567.89 is 12.
+    expect(widthOf('areaM2')).toBe(16);
     expect(widthOf('code')).toBe(10);
   });
 });

@@ -151,7 +151,7 @@ function numberWidth(max: number, decimals: number, kind: TableColumnKind): numb
 }
 
 /** The longest header a column is widened for; longer headers wrap onto a second line. */
-const HEADER_WRAP_WIDTH = 20;
+const HEADER_WRAP_WIDTH = 14;
 
 /** Column widths (Excel character units) that fit the header and the widest value, capped at 60. */
 export function columnWidths(columns: readonly TableColumn[], summary: ParcelTableSummary): number[] {
@@ -203,6 +203,12 @@ export function csvHeaderRow(columns: readonly TableColumn[]): string {
 export function excelDate(value: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+}
+
+/** Height (points) of a header row whose texts wrap within `widths`: 15 points a line, at most 4 lines. */
+export function headerHeight(columns: readonly TableColumn[], widths: readonly number[]): number {
+  const lines = Math.max(1, ...columns.map((column, index) => Math.ceil(displayWidth(column.header) / Math.max(1, widths[index] - 2))));
+  return Math.min(4, lines) * 15 + 6;
 }
 
 /** Excel number format of a column. */

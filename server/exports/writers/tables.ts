@@ -12,7 +12,7 @@ import { OUT_OF_SCOPE } from '../../auth/scope.js';
 import { chinaTime, jobCaption, placeName, type ExportCaption } from '../export-captions.js';
 import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
 import {
-  PARCEL_TABLE_COLUMNS, columnWidths, csvCell, csvHeaderRow, displayWidth, excelDate, excelFormat, type ParcelTableRow, type TableColumn,
+  PARCEL_TABLE_COLUMNS, columnWidths, csvCell, csvHeaderRow, excelDate, headerHeight, excelFormat, type ParcelTableRow, type TableColumn,
 } from '../parcel-table.js';
 import { createTablesExportsRepository } from '../tables.repository.js';
 
@@ -135,8 +135,7 @@ async function writeParcelsXlsx(job: ExportJobContext): Promise<ExportOutput | E
       const sheet = workbook.addWorksheet('地块属性表', { views: [{ state: 'frozen', xSplit: 1, ySplit: 1, topLeftCell: 'B2', activeCell: 'B2' }] });
       sheet.columns = columns.map((column, index) => ({ key: column.key, width: widths[index], style: excelFormat(column) ? { numFmt: excelFormat(column) } : {} }));
       const header = sheet.addRow(columns.map((column) => column.header));
-      const wraps = columns.some((column, index) => displayWidth(column.header) + 2 > widths[index]);
-      header.height = wraps ? 36 : 20;
+      header.height = headerHeight(columns, widths);
       header.eachCell((cell) => {
         cell.font = HEADER_FONT;
         cell.fill = HEADER_FILL;
@@ -306,7 +305,7 @@ async function writeDistrictFigures(job: ExportJobContext): Promise<ExportOutput
   const partial = isCity && !job.scope.unrestricted && districts.length < all.filter((district) => district.parentCode === requested.code).length;
   const cityName = requested.name;
   const total = figures.city ? { label: partial ? `${cityName}合计（管辖范围内）` : `${cityName}合计`, stats: figures.city } : null;
-  const note = '面积为 CGCS2000 椭球面积；1 公顷 = 10 000 ㎡ = 15 亩。与地图“区县概况”面板同一口径。';
+  const note = '面积为 CGCS2000 椭球面积；1 公顷 = 10 000 ㎡ = 15 亩。与地图左侧区县面板（全市概况、区域概况）同一口径。';
   const place = isCity ? caption.place : placeName({ code: requested.code, name: requested.name, level: requested.level, parentCode: requested.parentCode, cityName: all.find((district) => district.code === requested.parentCode)?.name ?? null });
 
   const workbook = new ExcelJS.Workbook();
