@@ -1,9 +1,13 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
+import { areaReportWriter } from '../reports/area-report.js';
+import { parcelCardWriter } from '../reports/parcel-card.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
  * by the service (400 naming `format`) rather than accepted and failed.
  */
 export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, ExportWriter>> = {
+  'area-report:pdf': areaReportWriter,
+  'parcel-card:pdf': parcelCardWriter,
 };
