@@ -57,13 +57,14 @@ function ratioText(check: CheckResult): string {
   }
 }
 
-function ruleRows(checks: readonly CheckResult[]): Html {
+/** One row per rule and one under it with its source; the rule set is named per rule when the area applies several. */
+function ruleRows(checks: readonly CheckResult[], severalSets: boolean): Html {
   return html`${checks.map((check, index) => {
-    const set = check.ruleSet ? html`<span class="detail">${check.ruleSet.name}（第 ${check.ruleSet.version} 版）</span>` : '';
+    const set = severalSets && check.ruleSet ? html`<span class="detail">${check.ruleSet.name}（第 ${check.ruleSet.version} 版）</span>` : '';
     const notes = check.notes?.length ? html`<br><span class="muted">说明：${check.notes.join('；')}</span>` : '';
     return html`<tr><td class="number">${index + 1}</td><td>${check.name}${set}</td><td>${measureLabel(check.measure)}<span class="detail">分母：${check.denominatorDefinition}</span></td>
       <td class="number">${figureText(check, check.numerator)}</td><td class="number">${check.denominator === null && unitOf(check.measure) === 'count' ? '—' : figureText(check, check.denominator)}</td>
-      <td class="number">${ratioText(check)}</td><td class="number">${formatLimit(check)}</td><td>${verdict(check.pass, check.applicable !== false)}</td></tr>
+      <td class="number">${ratioText(check)}</td><td class="number">${formatLimit(check)}</td><td class="verdict-cell">${verdict(check.pass, check.applicable !== false)}</td></tr>
       <tr class="source"><td></td><td colspan="7">依据：${check.source.document} ${check.source.article}：“${check.source.text}”${notes}</td></tr>`;
   })}`;
 }
@@ -221,8 +222,9 @@ export const areaReportWriter: ExportWriter = async (job) => {
     ${figuresTable(result)}
     ${floorTable(result)}
     <h2>规则校验<span class="aside">${sets.map((set) => `${set.name} 第 ${set.version} 版`).join('；')}</span></h2>
-    <table><thead><tr><th class="number">序</th><th>规则</th><th>指标</th><th class="number">分子</th><th class="number">分母</th><th class="number">比值</th><th class="number">限值</th><th>结论</th></tr></thead>
-      <tbody>${ruleRows(result.checks)}</tbody></table>
+    <table class="rules"><colgroup><col style="width:5%"><col style="width:16%"><col style="width:21%"><col style="width:14.5%"><col style="width:14.5%"><col style="width:9%"><col style="width:10%"><col style="width:10%"></colgroup>
+      <thead><tr><th class="number">序</th><th>规则</th><th>指标</th><th class="number">分子</th><th class="number">分母</th><th class="number">比值</th><th class="number">限值</th><th>结论</th></tr></thead>
+      <tbody>${ruleRows(result.checks, sets.length > 1)}</tbody></table>
     <h2>纳入地块<span class="aside">共 ${result.parcels.length} 宗</span></h2>
     ${parcelsTable(result, names)}
     ${result.overlaps.length > 0 ? html`<h2>与其他区域重叠</h2><table><thead><tr><th>区域</th><th>状态</th><th class="number">重叠面积 (m²)</th></tr></thead><tbody>

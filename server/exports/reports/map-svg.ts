@@ -177,7 +177,8 @@ export function renderMapSvg(options: MapOptions): RenderedMap {
         const largest = polygons.map((polygon) => polygon[0]).reduce((best, ring) => (spanOf(ring) > spanOf(best) ? ring : best));
         const [x, y] = labelPoint(largest);
         const xs = largest.map((point) => point[0]);
-        const fits = Math.max(...xs) - Math.min(...xs) > feature.label.length * 5.5 && x > 0 && x < width && y > 0 && y < height;
+        const half = feature.label.length * 2.75;
+        const fits = Math.max(...xs) - Math.min(...xs) > 2 * half && x - half > 0 && x + half < width && y > 8 && y < height - 8;
         if (fits) labels.push(`<text x="${x}" y="${y}" class="label">${escapeHtml(feature.label)}</text>`);
       }
     }
@@ -188,15 +189,15 @@ export function renderMapSvg(options: MapOptions): RenderedMap {
   const barMetres = niceLength(metresAcross / 5);
   const barUnits = barMetres * unitsPerMetre;
   const barX = 16;
-  const barY = height - 22;
+  const barY = height - 30;
   const segments = [0, 1, 2, 3].map((index) =>
     `<rect x="${round(barX + (index * barUnits) / 4)}" y="${barY}" width="${round(barUnits / 4)}" height="6" fill="${index % 2 === 0 ? '#222' : '#fff'}" stroke="#222" stroke-width="0.8"/>`).join('');
   // Ground millimetres per printed millimetre.
   const scale = Math.round((1000 * UNITS_PER_MM) / unitsPerMetre / 10) * 10;
-  const scaleBar = `<g class="scale-bar"><rect x="${barX - 8}" y="${barY - 22}" width="${round(barUnits + 60)}" height="40" fill="#fff" fill-opacity="0.85"/>${segments}`
+  const scaleBar = `<g class="scale-bar"><rect x="${barX - 8}" y="${barY - 20}" width="${round(Math.max(barUnits + 40, 110))}" height="46" fill="#fff" fill-opacity="0.85"/>${segments}`
     + `<text x="${barX}" y="${barY - 6}" class="bar-text" text-anchor="middle">0</text>`
     + `<text x="${round(barX + barUnits)}" y="${barY - 6}" class="bar-text" text-anchor="middle">${lengthText(barMetres)}</text>`
-    + `<text x="${barX}" y="${barY + 16}" class="bar-text">比例尺 1:${scale.toLocaleString('en-US')}</text></g>`;
+    + `<text x="${barX}" y="${barY + 20}" class="bar-text">比例尺 1:${scale.toLocaleString('en-US')}</text></g>`;
 
   // North arrow, upper right.
   const nx = width - 30;

@@ -84,7 +84,7 @@ export const parcelCardWriter: ExportWriter = async (job) => {
     <div class="figure">${trustedHtml(map.svg)}
       ${legend([{ label: `本宗地（${parcel.status ? statusLabel(parcel.status) : '—'}）`, style: subjectStyle(parcel.status ?? '') }, { label: '周边地块（注宗地编号）', style: STYLES.neighbour }])}
       <p class="note">按 CGCS2000 经纬度在宗地中心的局部平面上绘制，上方为北；图上比例尺 1:${map.scale.toLocaleString('en-US')}（按 A4 原大打印）。</p></div>
-    ${groups.map((group) => html`<h2>${group.title}</h2>${fieldsTable(group.rows)}`)}
+    ${groups.map((group) => html`<div class="group"><h2>${group.title}</h2>${fieldsTable(group.rows)}</div>`)}
     <h2>变更记录<span class="aside">共 ${history.length} 条，最新在前</span></h2>
     ${historyTable(history)}`;
 

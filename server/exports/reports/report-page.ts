@@ -22,6 +22,9 @@ tr { break-inside: avoid; }
 th, td { border: 0.5pt solid #9aa3ad; padding: 1mm 1.6mm; vertical-align: top; text-align: left; word-break: break-all; }
 th { background: #eef1f4; font-weight: 700; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.rules { table-layout: fixed; font-size: 8.6pt; }
+td.verdict-cell { white-space: nowrap; }
+.group { break-inside: avoid; }
 table.fields th { width: 24%; background: #f5f7f9; font-weight: 400; color: #3d4852; }
 table.fields td { width: 26%; }
 .detail { display: block; color: #5b6670; font-size: 8pt; }
