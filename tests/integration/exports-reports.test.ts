@@ -186,6 +186,34 @@ describe('一宗一卡 (parcel-card:pdf)', () => {
 });
 
 describe('the PDF renderer', () => {
+  it('renders at most two reports at once, the others wait; a cancelled one stops waiting; closed, it renders no more', async () => {
+    const renderer = createPdfRenderer();
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'biaotu-pdf-'));
+    try {
+      // Long enough (many pages) to overlap.
+      const rows = Array.from({ length: 1500 }, (_, index) => html`<tr><td>第 ${index} 行</td><td>测试</td></tr>`);
+      const page = html`<!DOCTYPE html><html><body><table>${rows}</table></body></html>`;
+      const seen: { rendering: number; waiting: number }[] = [];
+      const cancel = new AbortController();
+      const renders = [0, 1, 2, 3].map((index) => renderer.render(page, path.join(directory, `${index}.pdf`), { footer: '并发', signal: index === 3 ? cancel.signal : undefined }));
+      const watching = setInterval(() => seen.push(renderer.load()), 20);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      cancel.abort(new Error('cancelled'));
+      const outcomes = await Promise.allSettled(renders);
+      clearInterval(watching);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect(Math.max(...seen.map((load) => load.rendering))).toBe(2);
+      expect(seen[0].waiting).toBe(2);
+      expect(renderer.load()).toEqual({ rendering: 0, waiting: 0 });
+      expect(pagesOf(path.join(directory, '0.pdf')).pages).toBeGreaterThan(10);
+      expect(fs.existsSync(path.join(directory, '3.pdf'))).toBe(false);
+    } finally {
+      await renderer.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+    await expect(renderer.render(html`<p>x</p>`, path.join(os.tmpdir(), 'never.pdf'), { footer: '' })).rejects.toThrow(/closed/);
+  });
+
   it('lets a report page reach no network and run no script', async () => {
     let requests = 0;
     const server = http.createServer((_request, response) => {

@@ -20,6 +20,10 @@ import { dateTimeText, fieldsTable, legend, reportDocument, type LegendEntry } f
 
 export const AREA_REPORT_TITLE = '成片改造区域校验报告';
 
+/** Parcels drawn on an area's map at most (a larger area's map shows the first ones; the tables list every taken parcel). */
+const MAP_PARCELS = 3000;
+const MAP_TRUNCATED = `区域周边地块超过 ${MAP_PARCELS} 宗，图中只画出其中 ${MAP_PARCELS} 宗；纳入地块以“纳入地块”表为准。`;
+
 /** Map styles of the report (the zones in the page's colours, MARKED_LAND_COLOURS). */
 const STYLES = {
   boundary: { fill: 'none', stroke: '#c0262d', strokeWidth: 3.2 },
@@ -184,7 +188,7 @@ export const areaReportWriter: ExportWriter = async (job) => {
     { parcels: input.parcels ?? null, fragmentParcels: input.fragmentParcels ?? [], uncoveredIsFragment: input.uncoveredIsFragment ?? true },
   );
   const focus = boxOf([zones.boundary as PolygonGeometry])!;
-  const around = await app.parcelsRepository.geojsonInBox(grownBox(focus, 0.6), 3000, scope);
+  const around = await app.parcelsRepository.geojsonInBox(grownBox(focus, 0.6), MAP_PARCELS, scope);
   const districts = await app.districtsRepository.list();
   const names = new Map(districts.map((district) => [district.code, district.name]));
   job.progress(0.5);
@@ -217,7 +221,7 @@ export const areaReportWriter: ExportWriter = async (job) => {
     ${info}
     <div class="verdict">校验结论：${verdict(pass)}　<span class="muted">${basis}</span></div>
     <div class="figure">${trustedHtml(map.svg)}${map.legend}
-      <p class="note">地块与区域边界按 CGCS2000 经纬度在区域中心的局部平面上绘制，上方为北；图上比例尺 1:${map.scale.toLocaleString('en-US')}（按 A4 原大打印）。</p></div>
+      <p class="note">地块与区域边界按 CGCS2000 经纬度在区域中心的局部平面上绘制，上方为北；图上比例尺 1:${map.scale.toLocaleString('en-US')}（按 A4 原大打印）。${around.truncated ? MAP_TRUNCATED : ''}</p></div>
     <h2>面积指标<span class="aside">椭球面积（CGCS2000），1 公顷 = 10 000 m²，1 亩 = 666.67 m²</span></h2>
     ${figuresTable(result)}
     ${floorTable(result)}
@@ -240,5 +244,5 @@ export const areaReportWriter: ExportWriter = async (job) => {
   const file = path.join(job.directory, 'area-report.pdf');
   await app.pdfRenderer.render(document, file, { footer: `${AREA_REPORT_TITLE} · ${detail.name} · 第 ${detail.version} 版`, signal: job.signal });
   job.progress(1);
-  return { ok: true, file, fileName, rowCount: 1, crs: null, encoding: null, notes: [] };
+  return { ok: true, file, fileName, rowCount: 1, crs: null, encoding: null, notes: around.truncated ? [MAP_TRUNCATED] : [] };
 };

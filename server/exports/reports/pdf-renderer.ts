@@ -16,6 +16,8 @@ export interface PdfOptions {
 export interface PdfRenderer {
   /** The HTML document as an A4 PDF (fonts embedded), written to `file`. */
   render(document: Html, file: string, options: PdfOptions): Promise<void>;
+  /** Reports being rendered now (at most the limit) and waiting for a page. */
+  load(): { rendering: number; waiting: number };
   /** Closes the browser (the app's onClose). */
   close(): Promise<void>;
 }
@@ -41,7 +43,9 @@ export function createPdfRenderer(options: { maxPages?: number } = {}): PdfRende
 
   function browserOf(): Promise<Browser> {
     if (!browser) {
-      const launching = chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] });
+      const launching = chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] }).catch((error: unknown) => {
+        throw new Error(`无法启动 ${CHROMIUM_EXECUTABLE}（PDF 报告需要 Debian 软件包 chromium 和 fonts-noto-cjk，npm start 会安装）/ cannot launch Chromium: ${(error as Error).message}`);
+      });
       browser = launching;
       launching.then((launched) => launched.on('disconnected', () => { if (browser === launching) browser = null; }), () => { if (browser === launching) browser = null; });
     }
@@ -105,6 +109,10 @@ export function createPdfRenderer(options: { maxPages?: number } = {}): PdfRende
       } finally {
         release();
       }
+    },
+
+    load() {
+      return { rendering: running, waiting: waiting.length };
     },
 
     async close() {
