@@ -48,6 +48,7 @@ import { areasRoutes } from './redevelopment-areas/areas.routes.js';
 import { areasRepositoryPlugin } from './redevelopment-areas/areas.repository.js';
 import { boundaryFromFileRoute } from './redevelopment-areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
+import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 
 
 export interface AppOptions {
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(checksServicePlugin);
   await app.register(areasRepositoryPlugin);
   await app.register(importServicePlugin, { gdal: options.gdal });
+  await app.register(pdfRendererPlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);

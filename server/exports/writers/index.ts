@@ -1,6 +1,8 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
 import { districtFiguresWriter, parcelsCsvWriter, parcelsXlsxWriter } from './tables.js';
+import { areaReportWriter } from '../reports/area-report.js';
+import { parcelCardWriter } from '../reports/parcel-card.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
@@ -10,4 +12,6 @@ export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, Ex
   'parcels:xlsx': parcelsXlsxWriter,
   'parcels:csv': parcelsCsvWriter,
   'district-figures:xlsx': districtFiguresWriter,
+  'area-report:pdf': areaReportWriter,
+  'parcel-card:pdf': parcelCardWriter,
 };
