@@ -137,3 +137,133 @@ describe('parcels of 湖里区 in every geodata format, read back with GDAL', ()
     }
   });
 });
+
+describe('Shapefile details', () => {
+  it('zips .shp/.shx/.dbf/.prj/.cpg with an Esri .prj ArcGIS names, GBK (LDID 0x4D, .cpg 936), and a 字段对照表 that names every shortened field', async () => {
+    const output = await exported({ layer: 'parcels', format: 'shapefile', filters: { district: '350206', status: 'suspected' } });
+    expect(output.fileName).toMatch(/^厦门市湖里区_地块_疑似低效_\d{8}\.zip$/);
+    expect(output.encoding).toBe('GBK');
+    const shp = datasetOf(output, 'parcels');
+    const folder = path.dirname(shp);
+    expect(fs.readdirSync(folder).sort()).toEqual(['parcels.cpg', 'parcels.dbf', 'parcels.prj', 'parcels.shp', 'parcels.shx', '字段对照表.xlsx']);
+    expect(fs.readFileSync(path.join(folder, 'parcels.prj'), 'utf8')).toMatch(/^PROJCS\["CGCS2000_3_Degree_GK_Zone_39",GEOGCS\["GCS_China_Geodetic_Coordinate_System_2000"/);
+    expect(fs.readFileSync(path.join(folder, 'parcels.cpg'), 'latin1')).toBe('936');
+    const dbf = fs.readFileSync(path.join(folder, 'parcels.dbf'));
+    expect(dbf[29]).toBe(0x4d);
+    // Field names in the DBF header: 11-byte slots, GBK, none over 10 bytes; 使用权人 in GBK bytes.
+    const headerLength = dbf.readUInt16LE(8);
+    const names: string[] = [];
+    for (let offset = 32; offset + 32 <= headerLength && dbf[offset] !== 0x0d; offset += 32) {
+      const raw = dbf.subarray(offset, offset + 11);
+      names.push(new TextDecoder('gbk').decode(raw.subarray(0, raw.indexOf(0) === -1 ? 11 : raw.indexOf(0))));
+    }
+    expect(names).toContain('使用权人');
+    expect(names).toContain('宗地编号');
+    expect(names.length).toBe(new Set(names).size);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path.join(folder, '字段对照表.xlsx'));
+    const rows = workbook.getWorksheet('字段对照表')!.getSheetValues().slice(3) as unknown[][];
+    const byName = new Map(rows.map((row) => [String(row[2]), row]));
+    expect([...byName.keys()].sort()).toEqual([...names].sort());
+    expect(byName.get('使用权人')![3]).toBe('土地使用权人');
+    expect(String(byName.get('使用权人')![6])).toContain('超过 dBASE 字段名 10 字节上限');
+    expect(byName.get('椭球面积亩')![4]).toBe('亩');
+    expect(byName.get('椭球面积')![4]).toBe('m²');
+    expect(output.notes.some((note) => note.includes('字段对照表.xlsx'))).toBe(true);
+  });
+
+  it('names over 10 bytes are shortened per encoding: 2 bytes a Chinese character in GBK, 3 in UTF-8', () => {
+    const fields = [{ name: '土地使用权人', short: '使用权人' }, { name: '行政办公及生活服务设施用地比重' }, { name: '行政办公及生活' }, { name: '宗地编号' }];
+    expect(dbfFieldNames(fields, 'GBK').map((name) => name.name)).toEqual(['使用权人', '行政办公及', '行政办公1', '宗地编号']);
+    expect(dbfFieldNames(fields, 'UTF-8').map((name) => name.name)).toEqual(['使用权', '行政办', '行政办1', '宗地编']);
+    expect(dbfFieldNames(fields, 'GBK').map((name) => name.renamed)).toEqual([true, true, true, false]);
+  });
+
+  it('UTF-8 on request: .cpg UTF-8, fields renamed to fit 10 UTF-8 bytes and listed in the sheet, strings identical', async () => {
+    const output = await exported({ layer: 'parcels', format: 'shapefile', encoding: 'UTF-8', filters: { district: '350206', type: 'idle' } });
+    expect(output.encoding).toBe('UTF-8');
+    const shp = datasetOf(output, 'parcels');
+    expect(fs.readFileSync(shp.replace(/\.shp$/, '.cpg'), 'latin1')).toBe('UTF-8');
+    const table = loadBack(shp, 'parcels');
+    try {
+      const compared = await compareParcels(table, { id: '系统编', owner: '使用权', code: '宗地编', location: '土地坐', district: '行政区', area: '椭球面' });
+      expect(compared).toMatchObject({ rows: output.rowCount, matched: output.rowCount, owners_differ: 0, codes_differ: 0, locations_differ: 0 });
+    } finally {
+      await dropTable(table);
+    }
+  });
+});
+
+describe('defined behaviour at the edges', () => {
+  it('an empty selection is refused with a Chinese message (every format)', async () => {
+    for (const format of ['shapefile', 'geojson', 'gpkg', 'filegdb'] as const) {
+      const output = await runExport({ layer: 'parcels', format, filters: { district: '350206', bbox: [100, 20, 100.01, 20.01] } });
+      expect(output).toMatchObject({ ok: false, reason: EXPORT_EMPTY });
+      expect((output as ExportRefusal).message).toContain('没有符合条件的地块可导出');
+    }
+  });
+
+  it('an owner with characters outside GBK: the Shapefile falls back to UTF-8, says so, and the name reads back intact', async () => {
+    const { rows: [parcel] } = await sql<{ id: number; owner: string | null }>`SELECT id, owner FROM parcels WHERE district_code = '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const rare = '厦门𠮷野家餐饮有限公司（䶮）';
+    await sql`UPDATE parcels SET owner = ${rare} WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    try {
+      const { rows: neighbours } = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350206' AND id <> ${parcel.id} ORDER BY id LIMIT 4`.execute(testApp.database.db);
+      const output = await exported({ layer: 'parcels', format: 'shapefile', filters: { ids: [parcel.id, ...neighbours.map((row) => row.id)] } });
+      expect(output.encoding).toBe('UTF-8');
+      expect(output.notes.join(' ')).toContain('GBK 无法表示的字符');
+      expect(output.notes.join(' ')).toContain(rare);
+      const shp = datasetOf(output, 'parcels');
+      expect(fs.readFileSync(shp.replace(/\.shp$/, '.cpg'), 'latin1')).toBe('UTF-8');
+      const table = loadBack(shp, 'parcels');
+      try {
+        const { rows: [back] } = await sql<{ owner: string }>`SELECT ${q('使用权')} AS owner FROM ${sql.table(table)} WHERE ${q('系统编')}::bigint = ${parcel.id}`.execute(testApp.database.db);
+        expect(Buffer.from(back.owner, 'utf8').equals(Buffer.from(rare, 'utf8'))).toBe(true);
+      } finally {
+        await dropTable(table);
+      }
+    } finally {
+      await sql`UPDATE parcels SET owner = ${parcel.owner} WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    }
+  });
+
+  it('chooses the zone of the data centre, and names both zones and EPSG:4490 when the data straddles two', async () => {
+    expect(chooseGaussKrugerZone(118.0, 118.3)).toMatchObject({ epsg: 4527, zone: 39, zonesTouched: [39], note: null });
+    expect(chooseGaussKrugerZone(119.8, 120.1)).toMatchObject({ epsg: 4528, zone: 40 });
+    const west = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350205' ORDER BY ST_XMin(geom) LIMIT 1`.execute(testApp.database.db);
+    const { rows: [added] } = await sql<{ id: number }>`
+      INSERT INTO parcels (code, district_code, owner, area_m2, geom)
+      SELECT 'EXPORT-ZONE-40', '350213', '跨带测试', ST_Area(g::geography), g
+      FROM (SELECT ST_Multi(ST_MakeEnvelope(118.60, 24.50, 118.601, 24.501, 4490)) AS g) s RETURNING id`.execute(testApp.database.db);
+    try {
+      const output = await exported({ layer: 'parcels', format: 'gpkg', filters: { ids: [west.rows[0].id, added.id] } });
+      expect(output.crs).toBe('EPSG:4527');
+      expect(output.notes.join(' ')).toMatch(/横跨 39、40 共 2 个 3 度带.*第 39 带 \(EPSG:4527.*EPSG:4490/);
+      const lonLat = await exported({ layer: 'parcels', format: 'gpkg', crs: 'EPSG:4490', filters: { ids: [west.rows[0].id, added.id] } });
+      expect(lonLat.crs).toBe('EPSG:4490');
+      expect(lonLat.notes).toEqual([]);
+      expect(ogrinfo(lonLat.file, 'parcels')).toMatch(/China Geodetic Coordinate System 2000|CGCS2000/);
+    } finally {
+      await sql`DELETE FROM parcels WHERE id = ${added.id}`.execute(testApp.database.db);
+    }
+  });
+});
+
+describe('who may export what', () => {
+  it.each(['shapefile', 'geojson', 'gpkg', 'filegdb'] as const)('planner-huli (湖里区 only) gets no other district in %s', async (format) => {
+    const expected = await parcelCount(sql`district_code = '350206'`);
+    const output = await exported({ layer: 'parcels', format, username: 'planner-huli' });
+    expect(output.rowCount).toBe(expected);
+    expect(output.fileName.startsWith('厦门市湖里区_地块_')).toBe(true);
+    const table = loadBack(datasetOf(output, 'parcels'), 'parcels');
+    try {
+      const compared = await compareParcels(table, NAMES[format]);
+      expect(compared.districts).toEqual(['350206']);
+      expect(compared.rows).toBe(expected);
+    } finally {
+      await dropTable(table);
+    }
+    const elsewhere = await runExport({ layer: 'parcels', format, username: 'planner-huli', filters: { district: '350203' } });
+    expect(elsewhere).toMatchObject({ ok: false, reason: EXPORT_EMPTY });
+  });
+});

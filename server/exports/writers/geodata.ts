@@ -160,7 +160,8 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
         options.push('-lco', 'RFC7946=YES', '-lco', 'COORDINATE_PRECISION=8', '-lco', 'WRITE_NAME=NO');
       } else if (format === 'shapefile') {
         target = path.join(work, `${layer.name}.shp`);
-        options.push('-lco', `ENCODING=${encoding === 'GBK' ? 'CP936' : 'UTF-8'}`);
+        // GBK: the DBF's language driver 0x4D (code page 936, which every ArcGIS reads) and a .cpg saying 936.
+        options.push('-lco', `ENCODING=${encoding === 'GBK' ? 'LDID/77' : 'UTF-8'}`);
       } else if (format === 'gpkg') {
         target = gpkgFile;
         options.push('-lco', `IDENTIFIER=${layer.title}`, '-lco', `DESCRIPTION=${layer.title}（标图建库导出）`, '-gt', '65536');
@@ -176,6 +177,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
         job.progress(0.05 + 0.85 * (done + weight * fraction));
       });
       done += weight;
+      if (format === 'shapefile' && encoding === 'GBK') fs.writeFileSync(path.join(work, `${layer.name}.cpg`), '936');
     }
     if (renamed > 0) notes.push(`有 ${renamed} 个字段名超过 Shapefile（dBASE）字段名 10 字节上限（${encoding} 编码），已改短；完整名称、单位和类型见压缩包内的 ${FIELD_SHEET_FILE}。`);
 
