@@ -267,3 +267,113 @@ describe('who may export what', () => {
     expect(elsewhere).toMatchObject({ ok: false, reason: EXPORT_EMPTY });
   });
 });
+
+const FIXTURES = path.join(REPOSITORY_ROOT, 'fixtures', 'imports');
+
+async function upload(session: Session, name: string, content: Buffer, fields: Record<string, string>) {
+  const body = multipartBody(fields, { name, content });
+  const response = await session.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+  expect(response.statusCode, response.body).toBe(202);
+  const id = response.json().id as string;
+  await testApp.app.importService.settled(id);
+  const state = await session.get(`/api/imports/${id}`);
+  expect(state.statusCode).toBe(200);
+  return state.json();
+}
+
+describe('a survey year and 成片改造区域', () => {
+  const YEAR = 2017;
+  beforeAll(async () => {
+    const state = await upload(surveyor, 'dltb.zip', fs.readFileSync(path.join(FIXTURES, 'dltb-2023-gbk-4527.zip')), { kind: 'survey', year: String(YEAR) });
+    expect(state.status).toBe('ready');
+    const commit = await surveyor.request({ method: 'POST', url: `/api/imports/${state.id}/commit` });
+    expect(commit.statusCode, commit.body).toBe(200);
+  });
+
+  it('exports a year\'s 图斑 under their 三调 names, and the product\'s own import reads the Shapefile back: count, CRS, GBK, strings', async () => {
+    const { rows: [layer] } = await sql<{ id: number; n: number }>`
+      SELECT l.id, (SELECT count(*)::int FROM survey_patches s WHERE s.layer_id = l.id) AS n FROM survey_layers l
+      WHERE l.year = ${YEAR} AND l.superseded_at IS NULL AND l.committed`.execute(testApp.database.db);
+    const output = await exported({ layer: 'survey', format: 'shapefile', filters: { year: YEAR } });
+    expect(output.rowCount).toBe(layer.n);
+    expect(output.fileName).toMatch(new RegExp(`^厦门市_变更调查图斑_${YEAR}年度_\\d{8}\\.zip$`));
+    const shp = datasetOf(output, `dltb_${YEAR}`);
+    const table = loadBack(shp, `dltb_${YEAR}`);
+    try {
+      const { rows: [compared] } = await sql<{ rows: number; matched: number; worst_area: number }>`
+        SELECT count(*)::int AS rows, count(s.id)::int AS matched, max(abs(ST_Area(b.geom::geography) - s.area_m2) / s.area_m2) AS worst_area
+        FROM ${sql.table(table)} b LEFT JOIN survey_patches s ON s.layer_id = ${layer.id} AND s.bsm = b."BSM"
+          AND s.land_use_name = b."DLMC" AND s.located_unit_name IS NOT DISTINCT FROM b."ZLDWMC" AND s.owner_unit_name IS NOT DISTINCT FROM b."QSDWMC"`.execute(testApp.database.db);
+      expect(compared).toMatchObject({ rows: layer.n, matched: layer.n });
+      expect(compared.worst_area).toBeLessThan(1e-4);
+    } finally {
+      await dropTable(table);
+    }
+    const state = await upload(surveyor, output.fileName, fs.readFileSync(output.file), { kind: 'survey', year: '2016' });
+    expect(state.status).toBe('ready');
+    expect(state.detected).toMatchObject({ srid: 4527, encoding: 'gbk' });
+    expect(state.layers[0]).toMatchObject({ featureCount: layer.n });
+    const preview = (await surveyor.get(`/api/imports/${state.id}/features?pageSize=50`)).json();
+    const { rows: names } = await sql<{ name: string }>`SELECT DISTINCT located_unit_name AS name FROM survey_patches WHERE layer_id = ${layer.id}`.execute(testApp.database.db);
+    expect(new Set(preview.features.map((feature: { properties: { ZLDWMC: string } }) => feature.properties.ZLDWMC))).toEqual(new Set(names.map((row) => row.name)));
+    expect((await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` })).statusCode).toBeLessThan(300);
+  });
+
+  // The product's import takes Shapefile, File Geodatabase and GeoJSON (not GeoPackage): the FileGDB goes through it.
+  it('the product\'s own import reads an exported parcels File Geodatabase: count, CRS, strings', async () => {
+    const output = await exported({ layer: 'parcels', format: 'filegdb', filters: { district: '350206', status: 'identified' } });
+    // A short upload name: the import's name sanitising drops the extension of a long Chinese name (reported to the lead).
+    const state = await upload(surveyor, 'parcels.gdb.zip', fs.readFileSync(output.file), { kind: 'parcels' });
+    expect(state.status, JSON.stringify(state).slice(0, 1500)).toBe('ready');
+    expect(state.detected).toMatchObject({ srid: 4527 });
+    expect(state.layers[0]).toMatchObject({ featureCount: output.rowCount });
+    const preview = (await surveyor.get(`/api/imports/${state.id}/features?pageSize=20`)).json();
+    const codes = preview.features.map((feature: { properties: Record<string, string> }) => feature.properties['宗地编号']);
+    const { rows } = await sql<{ code: string; owner: string | null }>`SELECT code, owner FROM parcels WHERE code = ANY(${codes}::text[])`.execute(testApp.database.db);
+    const owners = new Map(rows.map((row) => [row.code, row.owner]));
+    for (const feature of preview.features as { properties: Record<string, string | null> }[]) {
+      expect(feature.properties['土地使用权人']).toBe(owners.get(feature.properties['宗地编号']!));
+    }
+    expect((await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` })).statusCode).toBeLessThan(300);
+  });
+
+  it('an area exports as three layers — boundary, 零星用地, 配套用地 — in one GeoPackage and one Shapefile zip', async () => {
+    const planner = await login(testApp.app, 'planner-huli');
+    const { rows: [parcel] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+      FROM parcels WHERE district_code = '350206' ORDER BY id OFFSET 40 LIMIT 1`.execute(testApp.database.db);
+    const dx = parcel.xmax - parcel.xmin;
+    const dy = parcel.ymax - parcel.ymin;
+    const box = (x0: number, y0: number, x1: number, y1: number) => ({ type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+    const boundary = box(parcel.xmin - dx, parcel.ymin - dy, parcel.xmax + dx, parcel.ymax + dy);
+    const piece = (fx: number) => ({ type: 'Feature', properties: {}, geometry: box(parcel.xmin - dx * fx, parcel.ymin - dy * 0.9, parcel.xmin - dx * (fx - 0.2), parcel.ymin - dy * 0.7) });
+    const created = await planner.request({ method: 'POST', url: '/api/areas', payload: {
+      name: '湖里 导出测试 区域', mode: 'owner_self', targetLandUse: '新型产业用地', ruleSet: 'xiamen-new-industrial', boundary,
+      fragments: { type: 'FeatureCollection', features: [piece(0.9), piece(0.5)] },
+      supportingLand: { type: 'FeatureCollection', features: [piece(0.25)] },
+      figures: { totalFloorArea: 30000, supportingFloorArea: 3000, factoryFloorArea: 18000 },
+    } });
+    expect(created.statusCode, created.body).toBe(201);
+    const areaId = created.json().id as number;
+    const gpkg = await exported({ layer: 'areas', format: 'gpkg', username: 'planner-huli', filters: { areaId } });
+    expect(gpkg.rowCount).toBe(4);
+    const layers = spawnSync('ogrinfo', ['-ro', '-so', '-al', gpkg.file]).stdout.toString();
+    expect(layers).toMatch(/Layer name: area_boundary[\s\S]*Feature Count: 1/);
+    expect(layers).toMatch(/Layer name: area_fragments[\s\S]*Feature Count: 2/);
+    expect(layers).toMatch(/Layer name: area_supporting[\s\S]*Feature Count: 1/);
+    const table = loadBack(gpkg.file, 'area_boundary');
+    try {
+      const { rows: [back] } = await sql<{ name: string; ratio: number }>`
+        SELECT b."区域名称" AS name, abs(ST_Area(b.geom::geography) - a.area_m2) / a.area_m2 AS ratio FROM ${sql.table(table)} b JOIN areas a ON a.id = b."区域编号"::bigint`.execute(testApp.database.db);
+      expect(back.name).toBe('湖里 导出测试 区域');
+      expect(back.ratio).toBeLessThan(1e-4);
+    } finally {
+      await dropTable(table);
+    }
+    const shapefile = await exported({ layer: 'areas', format: 'shapefile', username: 'planner-huli', filters: { areaId } });
+    const folder = path.dirname(datasetOf(shapefile, 'area_boundary'));
+    expect(fs.readdirSync(folder).filter((entry) => entry.endsWith('.shp')).sort()).toEqual(['area_boundary.shp', 'area_fragments.shp', 'area_supporting.shp']);
+    const outsider = await runExport({ layer: 'areas', format: 'gpkg', username: 'planner', filters: { areaId, district: '350203' } });
+    expect(outsider).toMatchObject({ ok: false, reason: EXPORT_EMPTY });
+  });
+});
