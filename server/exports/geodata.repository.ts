@@ -50,6 +50,12 @@ export function createGeodataExportsRepository(db: DatabaseClient) {
       return row ? { id: Number(row.id), year: row.year } : null;
     },
 
+    /** An area's name, for the file name (null when there is none by that id). */
+    async areaName(id: number): Promise<string | null> {
+      const row = await db.selectFrom('areas').select('name').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      return row?.name ?? null;
+    },
+
     /**
      * The place a file name starts with: the district asked for (厦门市湖里区), else the user's only
      * district, else the city.

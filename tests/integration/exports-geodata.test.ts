@@ -33,8 +33,10 @@ afterAll(async () => {
 type Format = 'geojson' | 'shapefile' | 'gpkg' | 'filegdb';
 type Options = Parameters<typeof exportContext>[1];
 
+let lastJob: Awaited<ReturnType<typeof exportContext>>;
 async function runExport(options: Options): Promise<ExportOutput | ExportRefusal> {
   const job = await exportContext(testApp, options);
+  lastJob = job;
   const writer = EXPORT_WRITERS[`${options.layer}:${options.format}`];
   if (!writer) throw new Error(`no writer for ${options.layer}:${options.format}`);
   return writer(job);
@@ -112,7 +114,7 @@ const NAMES: Record<Format, { id: string; owner: string; code: string; location:
 
 describe('parcels of 湖里区 in every geodata format, read back with GDAL', () => {
   const formats: Format[] = ['shapefile', 'geojson', 'gpkg', 'filegdb'];
-  it.each(formats)('%s: same count, the CRS, every area within 0.01 %%, every Chinese string byte-identical', async (format) => {
+  it.each(formats)('%s: same count, the CRS, every area within 0.01 percent, every Chinese string byte-identical', async (format) => {
     const expected = await parcelCount(sql`district_code = '350206'`);
     expect(expected).toBeGreaterThan(100);
     const output = await exported({ layer: 'parcels', format, filters: { district: '350206' } });
@@ -143,6 +145,10 @@ describe('Shapefile details', () => {
     const output = await exported({ layer: 'parcels', format: 'shapefile', filters: { district: '350206', status: 'suspected' } });
     expect(output.fileName).toMatch(/^厦门市湖里区_地块_疑似低效_\d{8}\.zip$/);
     expect(output.encoding).toBe('GBK');
+    const progress = lastJob.progressSeen;
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.some((fraction) => fraction > 0.1 && fraction < 0.95)).toBe(true);
+    expect(progress.every((fraction, index) => index === 0 || fraction >= progress[index - 1])).toBe(true);
     const shp = datasetOf(output, 'parcels');
     const folder = path.dirname(shp);
     expect(fs.readdirSync(folder).sort()).toEqual(['parcels.cpg', 'parcels.dbf', 'parcels.prj', 'parcels.shp', 'parcels.shx', '字段对照表.xlsx']);
@@ -195,6 +201,16 @@ describe('Shapefile details', () => {
 });
 
 describe('defined behaviour at the edges', () => {
+  it('a cancelled export stops ogr2ogr and rejects, leaving no finished file', async () => {
+    const controller = new AbortController();
+    const job = await exportContext(testApp, { layer: 'parcels', format: 'gpkg', signal: controller.signal });
+    const started = Date.now();
+    const running = EXPORT_WRITERS['parcels:gpkg']!({ ...job, progress: (fraction) => { if (fraction > 0.05) controller.abort(new Error('用户取消')); } });
+    await expect(running).rejects.toThrow('用户取消');
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(fs.readdirSync(job.directory).filter((entry) => entry.endsWith('.zip'))).toEqual([]);
+  });
+
   it('an empty selection is refused with a Chinese message (every format)', async () => {
     for (const format of ['shapefile', 'geojson', 'gpkg', 'filegdb'] as const) {
       const output = await runExport({ layer: 'parcels', format, filters: { district: '350206', bbox: [100, 20, 100.01, 20.01] } });
@@ -320,6 +336,27 @@ describe('a survey year and 成片改造区域', () => {
   });
 
   // The product's import takes Shapefile, File Geodatabase and GeoJSON (not GeoPackage): the FileGDB goes through it.
+  it.each(['geojson', 'gpkg', 'filegdb'] as const)('a survey year as %s: every 图斑, its CRS, areas and strings', async (format) => {
+    const output = await exported({ layer: 'survey', format, filters: { year: YEAR, district: '350206' } });
+    const { rows: [expected] } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM survey_patches s JOIN survey_layers l ON l.id = s.layer_id AND l.year = ${YEAR} AND l.superseded_at IS NULL AND l.committed
+      WHERE ST_Intersects((SELECT geom FROM districts WHERE code = '350206'), ST_PointOnSurface(s.geom))`.execute(testApp.database.db);
+    expect(expected.n).toBeGreaterThan(0);
+    expect(output.rowCount).toBe(expected.n);
+    expect(output.crs).toBe(format === 'geojson' ? 'EPSG:4326' : 'EPSG:4527');
+    const table = loadBack(datasetOf(output, `dltb_${YEAR}`), `dltb_${YEAR}`);
+    const [bsm, dlmc] = format === 'geojson' ? ['bsm', 'landUseName'] : ['BSM', 'DLMC'];
+    try {
+      const { rows: [compared] } = await sql<{ rows: number; matched: number; worst_area: number }>`
+        SELECT count(*)::int AS rows, count(s.id)::int AS matched, max(abs(ST_Area(b.geom::geography) - s.area_m2) / s.area_m2) AS worst_area
+        FROM ${sql.table(table)} b LEFT JOIN survey_patches s ON s.year = ${YEAR} AND s.bsm = ${q(`b.${bsm}`)} AND s.land_use_name = ${q(`b.${dlmc}`)}`.execute(testApp.database.db);
+      expect(compared).toMatchObject({ rows: expected.n, matched: expected.n });
+      expect(compared.worst_area).toBeLessThan(1e-4);
+    } finally {
+      await dropTable(table);
+    }
+  });
+
   it('the product\'s own import reads an exported parcels File Geodatabase: count, CRS, strings', async () => {
     const output = await exported({ layer: 'parcels', format: 'filegdb', filters: { district: '350206', status: 'identified' } });
     // A short upload name: the import's name sanitising drops the extension of a long Chinese name (reported to the lead).
@@ -357,6 +394,7 @@ describe('a survey year and 成片改造区域', () => {
     const areaId = created.json().id as number;
     const gpkg = await exported({ layer: 'areas', format: 'gpkg', username: 'planner-huli', filters: { areaId } });
     expect(gpkg.rowCount).toBe(4);
+    expect(gpkg.fileName).toMatch(/^厦门市湖里区_成片改造区域_湖里导出测试区域_\d{8}\.gpkg$/);
     const layers = spawnSync('ogrinfo', ['-ro', '-so', '-al', gpkg.file]).stdout.toString();
     expect(layers).toMatch(/Layer name: area_boundary[\s\S]*Feature Count: 1/);
     expect(layers).toMatch(/Layer name: area_fragments[\s\S]*Feature Count: 2/);
@@ -373,7 +411,24 @@ describe('a survey year and 成片改造区域', () => {
     const shapefile = await exported({ layer: 'areas', format: 'shapefile', username: 'planner-huli', filters: { areaId } });
     const folder = path.dirname(datasetOf(shapefile, 'area_boundary'));
     expect(fs.readdirSync(folder).filter((entry) => entry.endsWith('.shp')).sort()).toEqual(['area_boundary.shp', 'area_fragments.shp', 'area_supporting.shp']);
+    const geojson = await exported({ layer: 'areas', format: 'geojson', username: 'planner-huli', filters: { areaId } });
+    expect(geojson.fileName).toMatch(/_GeoJSON\.zip$/);
+    const geojsonFolder = path.dirname(datasetOf(geojson, 'area_boundary'));
+    expect(fs.readdirSync(geojsonFolder).sort()).toEqual(['area_boundary.geojson', 'area_fragments.geojson', 'area_supporting.geojson']);
+    const fragments = JSON.parse(fs.readFileSync(path.join(geojsonFolder, 'area_fragments.geojson'), 'utf8'));
+    expect(fragments.features.map((feature: { properties: { areaName: string; number: number } }) => [feature.properties.areaName, feature.properties.number]))
+      .toEqual([['湖里 导出测试 区域', 1], ['湖里 导出测试 区域', 2]]);
     const outsider = await runExport({ layer: 'areas', format: 'gpkg', username: 'planner', filters: { areaId, district: '350203' } });
     expect(outsider).toMatchObject({ ok: false, reason: EXPORT_EMPTY });
+    // An area without zones still gets its three layers (two empty) in a File Geodatabase.
+    const bare = await planner.request({ method: 'POST', url: '/api/areas', payload: {
+      name: '湖里 无零星 区域', mode: 'owner_self', targetLandUse: '新型产业用地', ruleSet: 'xiamen-new-industrial',
+      boundary: box(parcel.xmin - dx * 4, parcel.ymin - dy * 4, parcel.xmin - dx * 2, parcel.ymin - dy * 2),
+    } });
+    expect(bare.statusCode, bare.body).toBe(201);
+    const gdb = await exported({ layer: 'areas', format: 'filegdb', username: 'planner-huli', filters: { areaId: bare.json().id } });
+    expect(gdb.rowCount).toBe(1);
+    const gdbLayers = spawnSync('ogrinfo', ['-ro', '-so', '-al', datasetOf(gdb, 'area_boundary')]).stdout.toString();
+    expect(gdbLayers).toMatch(/Layer name: area_boundary[\s\S]*Feature Count: 1[\s\S]*Layer name: area_fragments[\s\S]*Feature Count: 0[\s\S]*Layer name: area_supporting[\s\S]*Feature Count: 0/);
   });
 });

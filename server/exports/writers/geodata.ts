@@ -49,7 +49,10 @@ async function selectionOf(job: ExportJobContext, repository: GeodataExportsRepo
     const query = surveyQuery(layer.id, filters);
     return { layers: [{ ...query, name: `dltb_${layer.year}`, title: `${layer.year}年度变更调查地类图斑` }], qualifiers: [`${layer.year}年度`, filters.bbox ? '框选' : ''] };
   }
-  if (job.layer === 'areas') return { layers: areaQueries(filters, scope), qualifiers: filters.areaId ? [`区域${filters.areaId}`] : [] };
+  if (job.layer === 'areas') {
+    const name = filters.areaId ? await repository.areaName(filters.areaId) : null;
+    return { layers: areaQueries(filters, scope), qualifiers: name ? [name] : [] };
+  }
   throw new Error(`no geodata for layer ${job.layer}`);
 }
 
