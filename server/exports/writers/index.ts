@@ -3,6 +3,7 @@ import type { ExportWriter } from '../export-writer.js';
 import { districtFiguresWriter, parcelsCsvWriter, parcelsXlsxWriter } from './tables.js';
 import { areaReportWriter } from '../reports/area-report.js';
 import { parcelCardWriter } from '../reports/parcel-card.js';
+import { geodataWriter } from './geodata.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
@@ -14,4 +15,6 @@ export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, Ex
   'district-figures:xlsx': districtFiguresWriter,
   'area-report:pdf': areaReportWriter,
   'parcel-card:pdf': parcelCardWriter,
+  ...Object.fromEntries((['parcels', 'survey', 'areas'] as const).flatMap((layer) =>
+    (['geojson', 'shapefile', 'gpkg', 'filegdb'] as const).map((format) => [`${layer}:${format}`, geodataWriter(format)]))),
 };
