@@ -22,6 +22,7 @@ import { loadIntoStaging } from './stages/load.stage.js';
 import { needsAfterValidation, nextStep } from './stages/needs-input.stage.js';
 import type { StageContext } from './stages/stage-context.js';
 import { scopeOf, validate } from './stages/validate.stage.js';
+import { uploadFileName } from '../../domain/import/upload-name.js';
 
 export interface ImportServiceOptions {
   db: DatabaseClient;
@@ -183,7 +184,7 @@ export function createImportService(options: ImportServiceOptions) {
     /** Stores an upload (streamed, size-limited) and starts reading it in the background. */
     async create(upload: { fileName: string; stream: Readable }, settings: { kind: 'survey' | 'parcels'; year?: number; srid?: number; encoding?: string; scope?: string[] | null }, actor: string): Promise<Refused<{ id: string }>> {
       const id = randomUUID();
-      const safeName = path.basename(upload.fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || 'upload';
+      const safeName = uploadFileName(upload.fileName);
       const folder = folderOf(id);
       // Uploads are readable by this user only (GDAL runs as it; PostgreSQL gets rows by COPY FROM STDIN).
       fs.mkdirSync(path.join(folder, 'upload'), { recursive: true, mode: 0o700 });
