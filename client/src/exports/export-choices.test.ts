@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LAYER_FORMATS } from '@domain/exports/export-kinds.js';
 import {
-  crsApplies, crsFixedText, defaultChoice, describeFilters, districtParcelsTarget, encodingApplies, exportRequestOf, formatOptions, rowCountText, targetSummary,
+  crsApplies, crsFixedText, defaultChoice, describeFilters, mapParcelsTarget, encodingApplies, exportRequestOf, formatOptions, rowCountText, targetSummary,
   type ExportTarget,
 } from './export-choices.js';
 
@@ -67,20 +67,22 @@ describe('export choices', () => {
     expect(targetSummary({ layer: 'district-figures', filters: {} })).toBe('区县统计表');
   });
 
-  it('turns the district panel and the map filter into the parcels to export, telling what cannot be carried', () => {
+  it('turns the district panel or the view box, and the map filter, into the parcels to export, telling what cannot be carried', () => {
     const huli = { code: '350206', name: '湖里区' };
-    expect(districtParcelsTarget(huli, null, 120)).toEqual({ layer: 'parcels', filters: { district: '350206' }, names: { district: '湖里区' }, expectedCount: 120, notes: [] });
-    const suspected = districtParcelsTarget(huli, { kind: 'status', code: 'suspected' }, 120);
+    expect(mapParcelsTarget({ district: huli }, null, 120)).toEqual({ layer: 'parcels', filters: { district: '350206' }, names: { district: '湖里区' }, expectedCount: 120, notes: [] });
+    const suspected = mapParcelsTarget({ district: huli }, { kind: 'status', code: 'suspected' }, 120);
     expect(suspected.filters).toEqual({ district: '350206', status: 'suspected' });
     // The panel's count is the district's, not the filtered one: not shown as expected.
     expect(suspected.expectedCount).toBeNull();
-    expect(districtParcelsTarget(huli, { kind: 'type', code: 'stopped' }).filters).toEqual({ district: '350206', type: 'stopped' });
-    const none = districtParcelsTarget(huli, { kind: 'type', code: 'none' }, 120);
+    expect(mapParcelsTarget({ district: huli }, { kind: 'type', code: 'stopped' }).filters).toEqual({ district: '350206', type: 'stopped' });
+    const none = mapParcelsTarget({ district: huli }, { kind: 'type', code: 'none' }, 120);
     expect(none.filters).toEqual({ district: '350206' });
     expect(none.notes).toEqual(['地图上的“非低效”筛选不能用于导出，将导出湖里区的全部地块']);
-    const share = districtParcelsTarget(huli, { kind: 'share', min: 0.2 }, 120);
+    const share = mapParcelsTarget({ district: huli }, { kind: 'share', min: 0.2 }, 120);
     expect(share.filters).toEqual({ district: '350206' });
-    expect(share.notes[0]).toContain('网格');
+    expect(share.notes?.[0]).toContain('网格');
+    const box = mapParcelsTarget({ bbox: [118.1, 24.5, 118.12, 24.52] }, { kind: 'type', code: 'none' });
+    expect(box).toEqual({ layer: 'parcels', filters: { bbox: [118.1, 24.5, 118.12, 24.52] }, names: {}, expectedCount: null, notes: ['地图上的“非低效”筛选不能用于导出，将导出地图范围内的全部地块'] });
   });
 
   it('counts rows in the unit of the layer', () => {

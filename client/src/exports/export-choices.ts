@@ -5,6 +5,7 @@ import {
 import { INEFFICIENCY_TYPE_CODES, inefficiencyTypeLabel, statusLabel, type InefficiencyType } from '@domain/efficiency.js';
 import { landUseLabel } from '@domain/land-use.js';
 import type { MapFilter } from '../browse/browse-state.js';
+import type { BoundingBox } from '../map/geo-types.js';
 import type { ExportFilters, ExportRequest } from './exports.api.js';
 
 /**
@@ -105,26 +106,28 @@ export function targetSummary(target: Pick<ExportTarget, 'layer' | 'filters' | '
 }
 
 /**
- * The parcels of the map's district panel: the district shown (the city code for the whole city)
- * and the 效率状态 or 低效类型 the map is narrowed to. A 低效用地占比 class narrows the grid only,
- * and 非低效 is no 低效类型: both are told, and the export covers the district's parcels.
+ * The parcels the map shows: those of the district panel's district (the city code for the whole
+ * city) or of the map's view box, narrowed to the 效率状态 or 低效类型 the map is narrowed to. A
+ * 低效用地占比 class narrows the grid only, and 非低效 is no 低效类型: both are told, not dropped silently.
  */
-export function districtParcelsTarget(
-  district: { code: string; name: string },
+export function mapParcelsTarget(
+  where: { district: { code: string; name: string } } | { bbox: BoundingBox },
   filter: MapFilter | null,
   expectedCount: number | null = null,
 ): ExportTarget {
-  const filters: ExportFilters = { district: district.code };
+  const filters: ExportFilters = 'district' in where ? { district: where.district.code } : { bbox: where.bbox };
+  const place = 'district' in where ? where.district.name : '地图范围内';
   const notes: string[] = [];
   if (filter?.kind === 'status') filters.status = filter.code as ExportFilters['status'];
   else if (filter?.kind === 'type') {
     if (INEFFICIENCY_TYPE_CODES.includes(filter.code as InefficiencyType)) filters.type = filter.code as InefficiencyType;
-    else notes.push(`地图上的“${inefficiencyTypeLabel(null)}”筛选不能用于导出，将导出${district.name}的全部地块`);
+    else notes.push(`地图上的“${inefficiencyTypeLabel(null)}”筛选不能用于导出，将导出${place}的全部地块`);
   } else if (filter?.kind === 'share') {
     notes.push('“低效用地占比”筛选只作用于网格显示，导出不受它影响');
   }
   const narrowed = filters.status !== undefined || filters.type !== undefined;
-  return { layer: 'parcels', filters, names: { district: district.name }, expectedCount: narrowed ? null : expectedCount, notes };
+  const names = 'district' in where ? { district: where.district.name } : {};
+  return { layer: 'parcels', filters, names, expectedCount: narrowed ? null : expectedCount, notes };
 }
 
 /** The rows a job wrote, with the unit of its layer ('1,234 宗', '56 个图斑'); PDFs have none to show. */
