@@ -75,7 +75,7 @@ export function exportFacts(job: Pick<ExportJob, 'layer' | 'rowCount' | 'bytes' 
 
 /** When the file goes: '文件保留至 2026-12-04 08:00'; an expired job says to export again. */
 export function expiryText(job: Pick<ExportJob, 'status' | 'expiresAt'>): string | null {
-  if (job.status === 'expired') return '文件已过期删除，如需要请重新导出';
+  if (job.status === 'expired') return '文件已删除（保留期满或已手动删除），如需要请重新导出';
   if (job.status !== 'done' || !job.expiresAt) return null;
   return `文件保留至 ${formatDateTime(job.expiresAt).slice(0, 16)}`;
 }
