@@ -57,6 +57,11 @@ try {
   if (recovered.interrupted > 0 || recovered.expired > 0 || recovered.removed > 0) {
     console.log(`导入任务清理 / imports cleaned up: ${recovered.interrupted} interrupted, ${recovered.expired} expired, ${recovered.removed} folders removed`);
   }
+  // Now and every 10 minutes: exports cut off by the last stop failed as interrupted, expired files removed.
+  const exportsSwept = await app.exportService.startHousekeeping();
+  if (exportsSwept.interrupted > 0 || exportsSwept.expired > 0 || exportsSwept.removed > 0) {
+    console.log(`导出任务清理 / exports cleaned up: ${exportsSwept.interrupted} interrupted, ${exportsSwept.expired} files expired, ${exportsSwept.removed} folders removed`);
+  }
   await app.listen({ port: settings.port, host: settings.host });
   const shown = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
   const port = (app.server.address() as AddressInfo).port;

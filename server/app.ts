@@ -48,6 +48,9 @@ import { areasRoutes } from './redevelopment-areas/areas.routes.js';
 import { areasRepositoryPlugin } from './redevelopment-areas/areas.repository.js';
 import { boundaryFromFileRoute } from './redevelopment-areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
+import { exportsRepositoryPlugin } from './exports/exports.repository.js';
+import { exportsRoutes } from './exports/exports.routes.js';
+import { exportServicePlugin, type ExportWriters } from './exports/exports.service.js';
 
 
 export interface AppOptions {
@@ -61,6 +64,8 @@ export interface AppOptions {
   clientDirectory?: string;
   /** The connection GDAL uses to load imports into staging (the application's role). */
   gdal: { url: string; role?: string };
+  /** The export writers by `${layer}:${format}` (default EXPORT_WRITERS); tests run the job machinery with their own. */
+  exportWriters?: ExportWriters;
 }
 
 export async function buildApp(options: AppOptions): Promise<AppInstance> {
@@ -109,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(checksServicePlugin);
   await app.register(areasRepositoryPlugin);
   await app.register(importServicePlugin, { gdal: options.gdal });
+  await app.register(exportsRepositoryPlugin);
+  await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -124,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(boundaryFromFileRoute);
   await app.register(tilesRoutes);
   await app.register(importsRoutes);
+  await app.register(exportsRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
@@ -149,6 +157,7 @@ const OPENAPI = {
     { name: 'auth', description: '登录与账号' },
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
+    { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };
 

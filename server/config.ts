@@ -38,6 +38,12 @@ export interface Settings {
   importRetentionDays: number;
   /** Free disk space (bytes) uploads and their unpacking must leave; below it they are refused (507). */
   importDiskReserveBytes: number;
+  /** Where export jobs write their files (a folder per job): the only folder exports write to. */
+  exportDirectory: string;
+  /** Hours a finished export's file is kept for download; then housekeeping removes it. */
+  exportRetentionHours: number;
+  /** Export jobs written at once (each may run ogr2ogr or Chromium); the others wait their turn. */
+  exportConcurrency: number;
   /** Memory for encoded tiles (LRU). */
   tileCacheBytes: number;
   /** Largest tile served, gzipped (the cap is enforced by thinning). */
@@ -142,6 +148,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
     importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
     importDiskReserveBytes: positiveNumber(env, 'IMPORT_DISK_RESERVE_BYTES', 1024 ** 3),
+    exportDirectory: env.EXPORT_DIRECTORY ? path.resolve(env.EXPORT_DIRECTORY) : path.join(dataDirectory(env), 'exports'),
+    exportRetentionHours: positiveNumber(env, 'EXPORT_RETENTION_HOURS', 24),
+    exportConcurrency: Math.max(1, Math.round(positiveNumber(env, 'EXPORT_CONCURRENCY', 2))),
     tileCacheBytes: positiveNumber(env, 'TILE_CACHE_BYTES', 256 * 1024 * 1024),
     tileMaxBytes: positiveNumber(env, 'TILE_MAX_BYTES', 500 * 1024),
     tileStoreMinMs: Math.max(0, Number(env.TILE_STORE_MIN_MS ?? 10) || 0),

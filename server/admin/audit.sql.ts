@@ -27,6 +27,7 @@ export const subjectSql = sql<string | null>`CASE history.entity
   WHEN 'areas' THEN coalesce(history.after->>'name', history.before->>'name',
     CASE WHEN ${numericEntityId} THEN (SELECT a.name FROM areas a WHERE a.id = history.entity_id::bigint) END)
   WHEN 'rule_sets' THEN coalesce(history.after->>'name', history.before->>'name')
+  WHEN 'exports' THEN history.after->>'fileName'
 END`;
 
 /**

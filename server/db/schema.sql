@@ -530,6 +530,37 @@ COMMENT ON COLUMN public.districts.label_point IS 'label position (ST_PointOnSur
 
 COMMENT ON COLUMN public.districts.area_m2 IS '椭球面积, m² (CGCS2000 ellipsoid)';
 
+CREATE TABLE public.exports (
+    id uuid NOT NULL,
+    layer text NOT NULL,
+    format text NOT NULL,
+    crs_request text DEFAULT 'gauss-kruger'::text NOT NULL,
+    crs text,
+    encoding text,
+    filters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text NOT NULL,
+    progress real DEFAULT 0 NOT NULL,
+    row_count integer,
+    file_name text,
+    file_path text,
+    bytes bigint,
+    notes jsonb DEFAULT '[]'::jsonb NOT NULL,
+    error jsonb,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    CONSTRAINT exports_format_check CHECK ((format = ANY (ARRAY['geojson'::text, 'shapefile'::text, 'gpkg'::text, 'filegdb'::text, 'xlsx'::text, 'csv'::text, 'pdf'::text]))),
+    CONSTRAINT exports_layer_check CHECK ((layer = ANY (ARRAY['parcels'::text, 'survey'::text, 'areas'::text, 'district-figures'::text, 'area-report'::text, 'parcel-card'::text]))),
+    CONSTRAINT exports_progress_check CHECK (((progress >= (0)::double precision) AND (progress <= (1)::double precision))),
+    CONSTRAINT exports_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text, 'cancelled'::text, 'expired'::text])))
+);
+
+COMMENT ON TABLE public.exports IS '导出任务: what was exported, by whom, with which filters, format and outcome';
+
+COMMENT ON COLUMN public.exports.crs IS 'the coordinate system written, e.g. EPSG:4527; null for tables and PDFs';
+
 CREATE TABLE public.history (
     id bigint NOT NULL,
     entity text NOT NULL,
@@ -540,7 +571,7 @@ CREATE TABLE public.history (
     before jsonb,
     after jsonb,
     request_id text,
-    CONSTRAINT history_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text])))
+    CONSTRAINT history_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text])))
 );
 
 COMMENT ON TABLE public.history IS 'append-only change log of every write (who, when, before, after)';
@@ -982,6 +1013,9 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.exports
+    ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.history
     ADD CONSTRAINT history_pkey PRIMARY KEY (id);
 
@@ -1049,6 +1083,10 @@ CREATE INDEX districts_geom_3857_idx ON public.districts USING gist (geom_3857);
 CREATE INDEX districts_geom_idx ON public.districts USING gist (geom);
 
 CREATE INDEX districts_parent_idx ON public.districts USING btree (parent_code);
+
+CREATE INDEX exports_created_by_idx ON public.exports USING btree (created_by, created_at DESC);
+
+CREATE INDEX exports_status_idx ON public.exports USING btree (status, updated_at);
 
 CREATE INDEX history_actor_idx ON public.history USING btree (actor, at DESC);
 
@@ -1221,6 +1259,8 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.areas TO biaotu_app;
 GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
 

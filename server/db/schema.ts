@@ -74,7 +74,7 @@ export interface HistoryTable {
   entity: string;
   entity_id: string;
   action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'
-    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore';
+    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore' | 'export';
   actor: ColumnType<string, string, never>;
   at: Timestamp;
   before: ColumnType<unknown, string | null | undefined, never>;
@@ -139,6 +139,31 @@ export interface ImportTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   committed_at: Timestamp | null;
+}
+
+/** Export jobs (migration 0023): what was exported, by whom, with which filters, format and outcome. */
+export interface ExportTable {
+  id: string;
+  layer: string;
+  format: string;
+  crs_request: ColumnType<string, string | undefined, string>;
+  crs: string | null;
+  encoding: string | null;
+  filters: Json;
+  status: string;
+  progress: ColumnType<number, number | undefined, number>;
+  row_count: number | null;
+  file_name: string | null;
+  file_path: string | null;
+  /** bigint: pg gives it as a string. */
+  bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  notes: ColumnType<unknown, string | undefined, string>;
+  error: ColumnType<unknown, string | null | undefined, string | null>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+  expires_at: Timestamp | null;
 }
 
 export interface SurveyLayerTable {
@@ -334,6 +359,7 @@ export interface Database {
   login_failures: LoginFailureTable;
   sessions: SessionTable;
   imports: ImportTable;
+  exports: ExportTable;
   survey_layers: SurveyLayerTable;
   survey_patches: SurveyPatchTable;
   parcel_cells: ParcelCellTable;

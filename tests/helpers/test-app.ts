@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
-import { buildApp } from '../../server/app.js';
+import { buildApp, type AppOptions } from '../../server/app.js';
 import type { AppInstance } from '../../server/app-instance.js';
 import { readSettings } from '../../server/config.js';
 import type { DatabaseHandles } from '../../server/db/database.js';
@@ -17,7 +17,9 @@ export interface TestApp {
 }
 
 /** The real app over the run's fresh PostGIS database (see tests/global-setup.ts). */
-export async function createTestApp(env: Record<string, string> = {}, logger: boolean | object = false, clientDirectory?: string): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {}, logger: boolean | object = false, clientDirectory?: string, options: Pick<AppOptions, 'exportWriters'> = {},
+): Promise<TestApp> {
   const databaseUrl = inject('databaseUrl');
   const settings = readSettings({ PORT: '0', ...env });
   // As the server runs (scripts/start.ts), with fewer interactive connections: test files run side by side.
@@ -25,7 +27,7 @@ export async function createTestApp(env: Record<string, string> = {}, logger: bo
     ...settings.databasePools, interactive: { ...settings.databasePools.interactive, connections: Math.min(8, settings.databasePools.interactive.connections) },
   });
   const database = pools.interactive;
-  const app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: { url: databaseUrl }, logger, clientDirectory });
+  const app = await buildApp({ db: database.db, pool: database.pool, pools, settings, gdal: { url: databaseUrl }, logger, clientDirectory, ...options });
   return {
     app,
     database,
