@@ -18,13 +18,20 @@ export interface CommandResult {
 }
 
 /** Runs a GDAL program without a shell (arguments are never interpreted). */
-export function runGdal(program: 'ogrinfo' | 'ogr2ogr', args: string[], options: { onStdout?: (chunk: string) => void; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function runGdal(program: 'ogrinfo' | 'ogr2ogr', args: string[], options: { onStdout?: (chunk: string) => void; timeoutMs?: number; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(options.signal.reason);
+      return;
+    }
     // SHAPE_RESTORE_SHX: a shapefile delivered without its .shx index is still readable.
     const child = spawn(program, args, { env: { ...process.env, CPL_DEBUG: 'OFF', SHAPE_RESTORE_SHX: 'YES', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    // A cancelled export stops GDAL at once (its partial output is removed with the job's folder).
+    const abort = () => child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', abort, { once: true });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -37,7 +44,9 @@ export function runGdal(program: 'ogrinfo' | 'ogr2ogr', args: string[], options:
     child.on('error', reject);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      options.signal?.removeEventListener('abort', abort);
+      if (options.signal?.aborted) reject(options.signal.reason);
+      else resolve({ code, stdout, stderr });
     });
   });
 }

@@ -1,9 +1,12 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
+import { geodataWriter } from './geodata.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
  * by the service (400 naming `format`) rather than accepted and failed.
  */
 export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, ExportWriter>> = {
+  ...Object.fromEntries((['parcels', 'survey', 'areas'] as const).flatMap((layer) =>
+    (['geojson', 'shapefile', 'gpkg', 'filegdb'] as const).map((format) => [`${layer}:${format}`, geodataWriter(format)]))),
 };

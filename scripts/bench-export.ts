@@ -1,0 +1,119 @@
+/**
+ * `npm run bench:export`: 1 M parcels leave the product (issue 14, item 5).
+ *
+ * Over the 1 M-parcel bench city of `npm run bench:tiles` (database `biaotu_bench_tiles`, same seed;
+ * seeded here when missing), it exports every parcel to a zipped Shapefile and to a GeoPackage
+ * through the real writer (extent and zone choice, the GBK check, ogr2ogr with progress, the zip),
+ * sampling Node's RSS every 50 ms, and times a bare `ogr2ogr` of the same SELECT from the same
+ * database in the same run. Target: writer ≤ 1.2 × bare ogr2ogr, Node's peak RSS < 300 MB.
+ * Figures go to bench-results/export.json and export.md.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInstance } from '../server/app-instance.js';
+import { Scope } from '../server/auth/scope.js';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { REPOSITORY_ROOT } from '../server/config.js';
+import { connectDatabase, ensureDatabaseExists } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
+import type { ExportJobContext } from '../server/exports/export-writer.js';
+import { parcelsQuery, selectSql } from '../server/exports/geodata.sql.js';
+import { geodataWriter } from '../server/exports/writers/geodata.js';
+import { dbfFieldNames } from '../domain/exports/dbf-field-names.js';
+import { exportStamp } from '../domain/exports/export-names.js';
+import { gdalConnection } from '../server/imports/gdal.js';
+
+const PARCELS = 1_000_000;
+const DATABASE = 'biaotu_bench_tiles';
+
+const prepared = await prepareDatabase({ databaseName: 'biaotu' });
+const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
+await ensureDatabaseExists(baseUrl, DATABASE);
+const ownerUrl = `${baseUrl}/${DATABASE}`;
+const owner = connectDatabase(ownerUrl, 4);
+await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY, () => undefined);
+if ((await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM districts')).rows[0].n === 0) await loadDistricts(owner.pool);
+const { rows: [{ n: existing }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
+if (existing !== PARCELS) {
+  console.log(`seeding ${PARCELS.toLocaleString('en')} parcels (seed ${DEMO_SEED}) …`);
+  await loadGeneratedParcels(owner.pool, { count: PARCELS, seed: DEMO_SEED, actor: 'bench:export' });
+}
+await owner.pool.query('VACUUM ANALYZE parcels');
+
+const gdal = gdalConnection(ownerUrl);
+const scope = Scope.system();
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'biaotu-bench-export-'));
+
+/** Peak RSS of this process while `run` runs, sampled every 50 ms. */
+async function measured<T>(run: () => Promise<T>): Promise<{ seconds: number; peakRssMb: number; value: T }> {
+  global.gc?.();
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
+  const started = performance.now();
+  try {
+    const value = await run();
+    return { seconds: (performance.now() - started) / 1000, peakRssMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20, value };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function throughWriter(format: 'shapefile' | 'gpkg') {
+  const directory = fs.mkdtempSync(path.join(work, `${format}-`));
+  let lastProgress = 0;
+  const job: ExportJobContext = {
+    id: `bench-${format}`, layer: 'parcels', format, crs: 'gauss-kruger', encoding: 'GBK', filters: {}, scope,
+    actor: { username: 'bench', displayName: 'bench' }, directory,
+    app: { db: owner.db } as unknown as AppInstance, // the writer reaches the database through app.db only
+    gdal, progress: (fraction) => { lastProgress = fraction; }, signal: new AbortController().signal, stamp: exportStamp(new Date()),
+  };
+  const result = await measured(() => geodataWriter(format)(job));
+  if (!result.value.ok) throw new Error(result.value.message);
+  const bytes = fs.statSync(result.value.file).size;
+  const figures = { seconds: result.seconds, peakRssMb: result.peakRssMb, rows: result.value.rowCount, bytes, crs: result.value.crs, lastProgress };
+  fs.rmSync(directory, { recursive: true, force: true });
+  return figures;
+}
+
+function bare(format: 'shapefile' | 'gpkg') {
+  const query = parcelsQuery({}, scope);
+  const names = format === 'shapefile' ? dbfFieldNames(query.fields, 'GBK').map((name) => name.name) : query.fields.map((field) => field.name);
+  const statement = selectSql(query, names, 4527);
+  const target = path.join(work, format === 'shapefile' ? 'bare.shp' : 'bare.gpkg');
+  const options = format === 'shapefile' ? ['-lco', 'ENCODING=LDID/77'] : ['-gt', '65536'];
+  const started = performance.now();
+  const result = spawnSync('ogr2ogr', ['-f', format === 'shapefile' ? 'ESRI Shapefile' : 'GPKG', target, gdal.dataset, '-sql', statement, '-nln', 'parcels', '-nlt', 'MULTIPOLYGON', '-a_srs', 'EPSG:4527', ...options], { env: { ...process.env, ...gdal.env } });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(result.stderr.toString());
+  const bytes = fs.readdirSync(work).filter((entry) => entry.startsWith('bare.')).reduce((sum, entry) => sum + fs.statSync(path.join(work, entry)).size, 0);
+  for (const entry of fs.readdirSync(work).filter((name) => name.startsWith('bare.'))) fs.rmSync(path.join(work, entry));
+  return { seconds, bytes };
+}
+
+const report: Record<string, unknown> = { parcels: PARCELS, at: new Date().toISOString(), cpus: os.cpus().length, loadAverage: os.loadavg() };
+const lines = ['# Export benchmark (1 M parcels)', '', `Run ${report.at} on ${os.cpus().length} CPUs (load ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')}).`, '',
+  '| format | writer (s) | bare ogr2ogr (s) | ratio | Node peak RSS (MB) | file (MB) |', '|---|---|---|---|---|---|'];
+for (const format of ['shapefile', 'gpkg'] as const) {
+  console.log(`bare ogr2ogr → ${format} …`);
+  const floor = bare(format);
+  console.log(`  ${floor.seconds.toFixed(1)} s`);
+  console.log(`writer → ${format} …`);
+  const writer = await throughWriter(format);
+  console.log(`  ${writer.seconds.toFixed(1)} s, peak RSS ${writer.peakRssMb.toFixed(0)} MB`);
+  const ratio = writer.seconds / floor.seconds;
+  report[format] = { writer, bare: floor, ratio, targetRatio: 1.2, targetPeakRssMb: 300, meetsTargets: ratio <= 1.2 && writer.peakRssMb < 300 };
+  lines.push(`| ${format} | ${writer.seconds.toFixed(1)} | ${floor.seconds.toFixed(1)} | ${ratio.toFixed(2)} | ${writer.peakRssMb.toFixed(0)} | ${(writer.bytes / 2 ** 20).toFixed(0)} |`);
+}
+lines.push('', 'The writer includes the extent (zone choice), the GBK check, ogr2ogr with -progress and, for the Shapefile, the zip (deflate level 1).',
+  'Bare ogr2ogr runs the same SELECT with the same output options, without progress or zip. Targets: ratio ≤ 1.2, Node peak RSS < 300 MB.', '');
+const out = path.join(REPOSITORY_ROOT, 'bench-results');
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, 'export.json'), `${JSON.stringify(report, null, 2)}\n`);
+fs.writeFileSync(path.join(out, 'export.md'), lines.join('\n'));
+console.log(lines.join('\n'));
+fs.rmSync(work, { recursive: true, force: true });
+await owner.close();
+prepared.cluster?.stop();

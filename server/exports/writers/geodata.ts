@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chooseGaussKrugerZone } from '../../../domain/exports/gauss-kruger.js';
+import { dbfFieldNames, encodedLength } from '../../../domain/exports/dbf-field-names.js';
+import { exportFileName } from '../../../domain/exports/export-names.js';
+import { exportLayerOf, type ExportEncoding } from '../../../domain/exports/export-kinds.js';
+import { statusLabel, inefficiencyTypeLabel } from '../../../domain/efficiency.js';
+import { progressFromOutput, runGdal } from '../../imports/gdal.js';
+import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
+import { FIELD_SHEET_FILE, writeFieldSheet, type FieldSheetRow } from '../field-sheet.js';
+import { createGeodataExportsRepository, type GeodataExportsRepository } from '../geodata.repository.js';
+import { areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
+import { writeZip } from '../zip-file.js';
+
+export type GeodataFormat = 'geojson' | 'shapefile' | 'gpkg' | 'filegdb';
+
+/** GDAL's name of each format's driver. */
+const DRIVERS: Record<GeodataFormat, string> = { geojson: 'GeoJSON', shapefile: 'ESRI Shapefile', gpkg: 'GPKG', filegdb: 'OpenFileGDB' };
+
+/** What a geodata export holds: its layers (the first decides "empty") and the words of its file name. */
+interface GeodataSelection {
+  layers: GeodataLayerQuery[];
+  qualifiers: string[];
+}
+
+async function selectionOf(job: ExportJobContext, repository: GeodataExportsRepository): Promise<GeodataSelection | ExportRefusal> {
+  const { filters, scope } = job;
+  if (job.layer === 'parcels') {
+    const qualifiers = [
+      filters.townOrPark,
+      filters.status ? statusLabel(filters.status) : null,
+      filters.type ? inefficiencyTypeLabel(filters.type) : null,
+      filters.landUse ? `地类${filters.landUse}` : null,
+      filters.bbox ? '框选' : null,
+      filters.ids ? `选中${filters.ids.length}宗` : null,
+    ].filter((part): part is string => !!part);
+    return { layers: [parcelsQuery(filters, scope)], qualifiers };
+  }
+  if (job.layer === 'survey') {
+    const layer = await repository.currentSurveyLayer(filters.year);
+    if (!layer) {
+      return {
+        ok: false, reason: EXPORT_NOT_FOUND,
+        message: filters.year
+          ? `没有 ${filters.year} 年度的变更调查图层 / no survey layer for ${filters.year}：请先在“数据导入”中导入该年度的图斑，或选择已有的年度。`
+          : '还没有任何变更调查图层 / no survey layer yet：请先在“数据导入”中导入图斑。',
+      };
+    }
+    const query = surveyQuery(layer.id, filters);
+    return { layers: [{ ...query, name: `dltb_${layer.year}`, title: `${layer.year}年度变更调查地类图斑` }], qualifiers: [`${layer.year}年度`, filters.bbox ? '框选' : ''] };
+  }
+  if (job.layer === 'areas') {
+    const name = filters.areaId ? await repository.areaName(filters.areaId) : null;
+    return { layers: areaQueries(filters, scope), qualifiers: name ? [name] : [] };
+  }
+  throw new Error(`no geodata for layer ${job.layer}`);
+}
+
+/** How each layer's fields are named in the file, and the field-name sheet's rows (Shapefile). */
+function fieldNames(layer: GeodataLayerQuery, format: GeodataFormat, encoding: ExportEncoding): { names: string[]; sheet: FieldSheetRow[]; renamed: number } {
+  if (format === 'geojson') return { names: layer.fields.map((field) => field.key), sheet: [], renamed: 0 };
+  if (format !== 'shapefile') return { names: layer.fields.map((field) => field.name), sheet: [], renamed: 0 };
+  const dbf = dbfFieldNames(layer.fields, encoding);
+  const sheet = layer.fields.map((field, index) => ({
+    layer: `${layer.name}.shp（${layer.title}）`,
+    exportedName: dbf[index].name,
+    fullName: field.label,
+    unit: field.unit ?? '',
+    type: field.type,
+    note: dbf[index].renamed
+      ? `“${field.name}”按 ${encoding} 计 ${encodedLength(field.name, encoding)} 字节，超过 dBASE 字段名 10 字节上限，改名为“${dbf[index].name}”`
+      : '',
+  }));
+  return { names: dbf.map((name) => name.name), sheet, renamed: dbf.filter((name) => name.renamed && layer.fields.length > 0).length };
+}
+
+/** GDAL messages that mean a value was altered on the way out: the export fails rather than ship it. */
+const ALTERED = /couldn't be converted|laundered|truncated|Value .* of field .* not successfully written/i;
+
+async function ogr2ogr(job: ExportJobContext, args: string[], onProgress: (fraction: number) => void): Promise<void> {
+  let seen = '';
+  const result = await runGdal('ogr2ogr', ['-progress', ...args], {
+    env: job.gdal.env,
+    signal: job.signal,
+    onStdout: (chunk) => {
+      seen = (seen + chunk).slice(-200);
+      onProgress(progressFromOutput(seen));
+    },
+  });
+  if (result.code !== 0) throw new Error(`ogr2ogr 写出失败 / ogr2ogr failed: ${result.stderr.trim().slice(0, 2000)}`);
+  const altered = result.stderr.split('\n').find((line) => ALTERED.test(line));
+  if (altered) throw new Error(`GDAL 改动了导出的值，已停止导出 / GDAL altered a value: ${altered.trim()}`);
+}
+
+/** The writer of one geodata format, for the layers parcels, survey and areas. */
+export function geodataWriter(format: GeodataFormat): ExportWriter {
+  return async (job) => {
+    const repository = createGeodataExportsRepository(job.app.db);
+    const selection = await selectionOf(job, repository);
+    if ('ok' in selection) return selection;
+    const layerLabel = exportLayerOf(job.layer)?.label ?? job.layer;
+    const extents = [];
+    for (const layer of selection.layers) extents.push(await repository.extent(layer));
+    job.progress(0.02);
+    if (extents[0].count === 0) {
+      return {
+        ok: false, reason: EXPORT_EMPTY,
+        message: `没有符合条件的${layerLabel}可导出 / nothing to export：请放宽筛选条件（行政区、状态、低效类型、框选范围等），或确认这些数据在您的管辖范围内。`,
+      };
+    }
+    const notes: string[] = [];
+
+    // Coordinate system: GeoJSON is WGS84 by RFC 7946; the rest a GK zone from the extent, or 4490 on request.
+    let epsg = 4490;
+    if (format === 'geojson') epsg = 4326;
+    else if (job.crs === 'gauss-kruger') {
+      const minLon = Math.min(...extents.filter((extent) => extent.count > 0).map((extent) => extent.minLon!));
+      const maxLon = Math.max(...extents.filter((extent) => extent.count > 0).map((extent) => extent.maxLon!));
+      const choice = chooseGaussKrugerZone(minLon, maxLon);
+      epsg = choice.epsg;
+      if (choice.note) notes.push(choice.note);
+    }
+
+    // Encoding: only a Shapefile has a choice; GBK that cannot hold a text falls back to UTF-8, said in a note.
+    let encoding: ExportEncoding = 'UTF-8';
+    if (format === 'shapefile' && job.encoding === 'GBK') {
+      encoding = 'GBK';
+      for (const layer of selection.layers) {
+        const outside = await repository.outsideGbk(layer);
+        if (outside.count > 0) {
+          encoding = 'UTF-8';
+          notes.push(`有 ${outside.count} 条${layer.title}记录含 GBK 无法表示的字符（如“${outside.examples[0]?.slice(0, 40) ?? ''}”），`
+            + '为避免乱码，本文件改用 UTF-8 编码（.cpg 已注明 UTF-8，ArcGIS 10.2 及以上、ArcGIS Pro、QGIS 可正确读取）。');
+          break;
+        }
+      }
+    }
+    job.progress(0.05);
+
+    const total = extents.reduce((sum, extent) => sum + extent.count, 0);
+    const work = path.join(job.directory, 'out');
+    fs.mkdirSync(work, { recursive: true });
+    const place = await repository.placeName(job.filters.district, job.scope);
+    const stem = exportFileName([place, layerLabel, ...selection.qualifiers], job.stamp, '');
+    const gdbName = `${stem}.gdb`;
+    const gpkgFile = path.join(job.directory, `${job.id}.gpkg`);
+    const sheet: FieldSheetRow[] = [];
+    let renamed = 0;
+    let done = 0;
+    let first = true;
+    for (const [index, layer] of selection.layers.entries()) {
+      const count = extents[index].count;
+      if (count === 0 && index > 0 && format !== 'gpkg' && format !== 'filegdb') continue;
+      const named = fieldNames(layer, format, encoding);
+      sheet.push(...named.sheet);
+      renamed += named.renamed;
+      const statement = selectSql(layer, named.names, epsg);
+      const common = ['-sql', statement, '-nln', layer.name, '-nlt', 'MULTIPOLYGON', '-a_srs', `EPSG:${epsg}`];
+      let target: string;
+      const options: string[] = [];
+      if (format === 'geojson') {
+        target = path.join(work, `${layer.name}.geojson`);
+        options.push('-lco', 'RFC7946=YES', '-lco', 'COORDINATE_PRECISION=8', '-lco', 'WRITE_NAME=NO');
+      } else if (format === 'shapefile') {
+        target = path.join(work, `${layer.name}.shp`);
+        // GBK: the DBF's language driver 0x4D (code page 936, which every ArcGIS reads) and a .cpg saying 936.
+        options.push('-lco', `ENCODING=${encoding === 'GBK' ? 'LDID/77' : 'UTF-8'}`);
+      } else if (format === 'gpkg') {
+        target = gpkgFile;
+        options.push('-lco', `IDENTIFIER=${layer.title}`, '-lco', `DESCRIPTION=${layer.title}（标图建库导出）`, '-gt', '65536');
+        if (!first) options.push('-update');
+      } else {
+        target = path.join(work, gdbName);
+        options.push('-lco', `LAYER_ALIAS=${layer.title}`, '-gt', '65536');
+        if (!first) options.push('-update');
+      }
+      first = false;
+      const weight = count / total;
+      await ogr2ogr(job, ['-f', DRIVERS[format], target, job.gdal.dataset, ...common, ...options], (fraction) => {
+        job.progress(0.05 + 0.85 * (done + weight * fraction));
+      });
+      done += weight;
+      if (format === 'shapefile' && encoding === 'GBK') fs.writeFileSync(path.join(work, `${layer.name}.cpg`), '936');
+    }
+    if (renamed > 0) notes.push(`有 ${renamed} 个字段名超过 Shapefile（dBASE）字段名 10 字节上限（${encoding} 编码），已改短；完整名称、单位和类型见压缩包内的 ${FIELD_SHEET_FILE}。`);
+
+    let file: string;
+    let fileName: string;
+    const zipOf = async (entries: { name: string; file: string }[], name: string) => {
+      file = path.join(job.directory, `${job.id}.zip`);
+      fileName = name;
+      await writeZip(file, entries, job.signal);
+    };
+    const filesIn = (folder: string, prefix = '') => fs.readdirSync(folder).sort().map((entry) => ({ name: `${prefix}${entry}`, file: path.join(folder, entry) }));
+    if (format === 'gpkg') {
+      file = gpkgFile;
+      fileName = `${stem}.gpkg`;
+    } else if (format === 'geojson' && selection.layers.length === 1) {
+      file = path.join(work, `${selection.layers[0].name}.geojson`);
+      fileName = `${stem}.geojson`;
+    } else if (format === 'geojson') {
+      await zipOf(filesIn(work), `${stem}_GeoJSON.zip`);
+    } else if (format === 'shapefile') {
+      const sheetFile = path.join(work, FIELD_SHEET_FILE);
+      await writeFieldSheet(sheetFile, sheet, `${place}${layerLabel} Shapefile 字段对照表（DBF 编码 ${encoding}，坐标系 EPSG:${epsg}）`);
+      await zipOf(filesIn(work), `${stem}.zip`);
+    } else {
+      await zipOf(filesIn(path.join(work, gdbName), `${gdbName}/`), `${stem}.gdb.zip`);
+    }
+    job.progress(1);
+    const output: ExportOutput = {
+      ok: true,
+      file: file!,
+      fileName: fileName!,
+      rowCount: total,
+      crs: `EPSG:${epsg}`,
+      encoding: format === 'shapefile' ? encoding : 'UTF-8',
+      notes,
+    };
+    return output;
+  };
+}
