@@ -43,6 +43,16 @@ export function areaKindLabel(code: string, form: 'label' | 'short' = 'label'): 
   return AREA_KINDS.find((kind) => kind.code === code)?.[form] ?? code;
 }
 
+/**
+ * The pieces a planner marks inside a 成片改造区域: 零星用地 and 配套用房用地. Hues no 效率状态, 成片改造区域
+ * status or drawing colour uses (magenta, brown), so a marked piece is never read as a parcel's
+ * status. Map layers, legends, panel swatches (client/src/ui/colour-scheme.ts) and the printed reports take them from here (the client's CSS repeats the hex values).
+ */
+export const MARKED_LAND_COLOURS = {
+  fragment: { label: '零星用地', fill: '#d63384', outline: '#8f1d55' },
+  supporting: { label: '配套用房用地', fill: '#8d5b2e', outline: '#5a3718' },
+} as const;
+
 export const AREA_STATUSES = [
   { code: 'draft', label: '草案', color: '#8c96a3' },
   { code: 'submitted', label: '报审', color: '#e0a12b' },

@@ -6,6 +6,12 @@
 export const OUT_OF_SCOPE_PARCEL_KEYS = ['id', 'code', 'districtCode', 'districtName', 'landUseCode', 'areaM2', 'bbox', 'geometry', 'updatedAt'] as const;
 export type OutOfScopeParcelKey = (typeof OUT_OF_SCOPE_PARCEL_KEYS)[number];
 
+/**
+ * Parcels outside the user's scope: drawn as neutral context (a planner must see the neighbouring
+ * land to judge contiguity) in a grey no status colour uses, so nobody reads a status into them.
+ */
+export const RESTRICTED_PARCEL = { code: 'restricted', label: '管辖范围外', fill: '#d5d9de', outline: '#9aa3ad' } as const;
+
 const VISIBLE = new Set<string>(OUT_OF_SCOPE_PARCEL_KEYS);
 
 /**

@@ -51,6 +51,7 @@ import { tileServicePlugin } from './tiles/tile-service.js';
 import { exportsRepositoryPlugin } from './exports/exports.repository.js';
 import { exportsRoutes } from './exports/exports.routes.js';
 import { exportServicePlugin, type ExportWriters } from './exports/exports.service.js';
+import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 
 
 export interface AppOptions {
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(checksServicePlugin);
   await app.register(areasRepositoryPlugin);
   await app.register(importServicePlugin, { gdal: options.gdal });
+  await app.register(pdfRendererPlugin);
   await app.register(exportsRepositoryPlugin);
   await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
 

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
-import { figuresSql, overlapsSql, validitySql, type CheckGeometries } from './checks.sql.js';
+import { figuresSql, overlapsSql, validitySql, zonesSql, type CheckGeometries, type ZoneOptions } from './checks.sql.js';
 
 /** Runs the check statements of checks.sql.ts; the service decides what their rows mean. */
 export function createChecksRepository(db: DatabaseClient) {
@@ -14,6 +14,12 @@ export function createChecksRepository(db: DatabaseClient) {
 
     async figures(geometries: CheckGeometries, options: Parameters<typeof figuresSql>[1]) {
       const { rows: [row] } = await figuresSql(geometries, options).execute(db);
+      return row;
+    },
+
+    /** The boundary, 零星用地 and 配套用房 land of an area (the land the figures measure), as GeoJSON. */
+    async zones(geometries: CheckGeometries, options: ZoneOptions) {
+      const { rows: [row] } = await zonesSql(geometries, options).execute(db);
       return row;
     },
 

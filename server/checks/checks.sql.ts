@@ -54,24 +54,26 @@ export interface FiguresRow {
   parcels: TakenParcelRow[] | null;
 }
 
+/** What decides the zones of an area: the parcels taken in, those marked 零星, whether uncovered land is 零星. */
+export interface ZoneOptions {
+  parcels: number[] | null;
+  fragmentParcels: number[];
+  uncoveredIsFragment: boolean;
+}
+
 /**
- * The figures of a 成片改造区域 in one statement (`geography` areas on CGCS2000):
+ * The land of an area as common table expressions (`boundary`, `taken`, `taken_land`, `uncovered`,
+ * `drawn_fragments`, `marked_fragments`, `fragments`, `supporting`), shared by the figures and by
+ * the zones a report draws, so both are the same land:
  * - project land = the boundary (holes excluded everywhere);
  * - taken = parcels meeting the boundary (or the ids given), each cut to it;
  * - 零星用地 = drawn fragments ∪ parcels marked so ∪ (if asked) land not covered by a taken parcel,
  *   all cut to the boundary;
- * - 配套用房 land = drawn zones cut to the boundary;
- * - pieces = parts of the boundary, joined when closer than `gapToleranceM`, measured in metres on a
- *   transverse Mercator centred on the area;
- * - 低效 land counts only the parcels in the reader's scope (outside it, status is not theirs to see);
- * - owners = distinct 土地使用权人 of the taken parcels not marked 零星用地 (a count only: names stay
- *   in the database, whatever the reader's scope).
+ * - 配套用房 land = drawn zones cut to the boundary.
  */
-export function figuresSql(geometries: CheckGeometries, options: {
-  parcels: number[] | null; fragmentParcels: number[]; uncoveredIsFragment: boolean; gapToleranceM: number; scope: Scope;
-}) {
-  return sql<FiguresRow>`
-    WITH boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${json(geometries.boundary)}), 4490) AS g),
+function zoneCtes(geometries: CheckGeometries, options: ZoneOptions) {
+  return sql`
+    boundary AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(${json(geometries.boundary)}), 4490) AS g),
     taken AS (
       SELECT p.id, p.code, p.district_code, p.status, p.area_m2, p.owner, ST_Intersection(p.geom, b.g) AS inside
       FROM parcels p, boundary b
@@ -93,7 +95,21 @@ export function figuresSql(geometries: CheckGeometries, options: {
     supporting AS (
       SELECT ST_Intersection(coalesce(ST_Union(ST_SetSRID(ST_GeomFromGeoJSON(s), 4490)), 'SRID=4490;POLYGON EMPTY'::geometry), (SELECT g FROM boundary)) AS g
       FROM unnest(${geometries.supportingLand.map(json)}::text[]) s
-    ),
+    )`;
+}
+
+/**
+ * The figures of a 成片改造区域 in one statement (`geography` areas on CGCS2000), over the land of
+ * `zoneCtes`:
+ * - pieces = parts of the boundary, joined when closer than `gapToleranceM`, measured in metres on a
+ *   transverse Mercator centred on the area;
+ * - 低效 land counts only the parcels in the reader's scope (outside it, status is not theirs to see);
+ * - owners = distinct 土地使用权人 of the taken parcels not marked 零星用地 (a count only: names stay
+ *   in the database, whatever the reader's scope).
+ */
+export function figuresSql(geometries: CheckGeometries, options: ZoneOptions & { gapToleranceM: number; scope: Scope }) {
+  return sql<FiguresRow>`
+    WITH ${zoneCtes(geometries, options)},
     parts AS (
       SELECT ST_Transform((ST_Dump(b.g)).geom,
                format('+proj=tmerc +lat_0=0 +lon_0=%s +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs', ST_X(ST_Centroid(b.g)))) AS g
@@ -116,6 +132,16 @@ export function figuresSql(geometries: CheckGeometries, options: {
                'share', CASE WHEN area_m2 > 0 THEN round((ST_Area(inside::geography) / area_m2)::numeric, 4) ELSE 0 END,
                'inScope', ${options.scope.sqlCovers('district_code')}) ORDER BY id)
             FROM taken) AS parcels
+    FROM boundary b`;
+}
+
+/** The zones of an area as GeoJSON (CGCS2000 [经度, 纬度], 8 decimals ≈ 1 mm), null when empty: what a report draws. */
+export function zonesSql(geometries: CheckGeometries, options: ZoneOptions) {
+  return sql<{ boundary: object; fragments: object | null; supporting: object | null }>`
+    WITH ${zoneCtes(geometries, options)}
+    SELECT ST_AsGeoJSON(b.g, 8)::json AS boundary,
+           (SELECT CASE WHEN ST_IsEmpty(g) THEN NULL ELSE ST_AsGeoJSON(ST_CollectionExtract(g, 3), 8)::json END FROM fragments) AS fragments,
+           (SELECT CASE WHEN ST_IsEmpty(g) THEN NULL ELSE ST_AsGeoJSON(ST_CollectionExtract(g, 3), 8)::json END FROM supporting) AS supporting
     FROM boundary b`;
 }
 

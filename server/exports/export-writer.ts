@@ -62,3 +62,5 @@ export type ExportWriter = (job: ExportJobContext) => Promise<ExportOutput | Exp
 /** Reason constants of refusals every writer may give. */
 export const EXPORT_EMPTY = 'empty_selection';
 export const EXPORT_NOT_FOUND = 'not_found';
+/** The thing asked for (an area, a parcel) lies outside the user's districts (管辖范围). */
+export const EXPORT_OUT_OF_SCOPE = 'out_of_scope';

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../server/system/chromium.js';
 import { createTestApp, passwordOf, type TestApp } from './test-app.js';
 
 declare global {
@@ -9,11 +10,6 @@ declare global {
   }
 }
 
-/** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
 
 export interface BrowserSession {
   testApp: TestApp;
@@ -30,7 +26,7 @@ export async function openBrowser(): Promise<BrowserSession> {
   const testApp = await createTestApp();
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -4,7 +4,7 @@ import { roleLabel } from '@domain/permissions.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import type { AuditEntry } from './audit.api.js';
 import type { ParcelDetail } from '../parcels/parcels.api.js';
-import { EMPTY_VALUE, formatDate, parcelCardRow } from '../parcels/parcel-card-rows.js';
+import { EMPTY_VALUE, formatDate, parcelCardRow } from '@domain/parcel-card-rows.js';
 
 /** Audit actions in the words of the log's readers. */
 export const AUDIT_ACTIONS = [

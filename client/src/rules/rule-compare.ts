@@ -1,5 +1,5 @@
 import type { Rule } from '@domain/rules/rules.js';
-import { formatLimit, measureLabel, scopeText } from './rule-format.js';
+import { formatLimit, measureLabel, scopeText } from '@domain/rules/rule-format.js';
 
 /**
  * Two versions of a rule set side by side, rule by rule (matched by rule id), field by field, in

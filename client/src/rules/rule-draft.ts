@@ -1,7 +1,7 @@
 import { type Comparison, type MeasureId, type Rule } from '@domain/rules/rules.js';
 import type { RuleAppliesTo } from '@domain/api/rules.schemas.js';
 import type { AreaKind } from '@domain/redevelopment-areas.js';
-import { limitFromInput, limitToInput, unitOf } from './rule-format.js';
+import { limitFromInput, limitToInput, unitOf } from '@domain/rules/rule-format.js';
 
 /**
  * One rule as the 修订 editor holds it: the limit as typed (percent for shares), the source

@@ -28,21 +28,11 @@ export function colourOf(mode: ColourMode, code: string | null | undefined): str
   return colourEntries(mode).find((entry) => entry.code === key)?.color ?? UNKNOWN_COLOUR;
 }
 
-/**
- * Parcels outside the user's scope: drawn as neutral context (a planner must see the neighbouring
- * land to judge contiguity) in a grey no status colour uses, so nobody reads a status into them.
- */
-export const RESTRICTED_PARCEL = { code: 'restricted', label: '管辖范围外', fill: '#d5d9de', outline: '#9aa3ad' } as const;
+/** A parcel outside the reader's districts (domain/scope-visibility.ts: the printed reports use it too). */
+export { RESTRICTED_PARCEL } from '@domain/scope-visibility.js';
 
-/**
- * The pieces a planner marks inside a 成片改造区域: 零星用地 and 配套用房用地. Hues no 效率状态, 成片改造区域
- * status or drawing colour uses (magenta, brown), so a marked piece is never read as a parcel's
- * status. Map layers, legend and panel swatches take them from here (CSS repeats the hex values).
- */
-export const MARKED_LAND_COLOURS = {
-  fragment: { label: '零星用地', fill: '#d63384', outline: '#8f1d55' },
-  supporting: { label: '配套用房用地', fill: '#8d5b2e', outline: '#5a3718' },
-} as const;
+/** 零星用地 and 配套用房用地 inside a 成片改造区域 (domain/redevelopment-areas.ts: the printed reports use them too). */
+export { MARKED_LAND_COLOURS } from '@domain/redevelopment-areas.js';
 
 /** One class of the 低效用地占比 ramp of the aggregate grid: shares from `min` (inclusive) up to the next class. */
 export interface ShareClass {

@@ -1,6 +1,8 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
 import { geodataWriter } from './geodata.js';
+import { areaReportWriter } from '../reports/area-report.js';
+import { parcelCardWriter } from '../reports/parcel-card.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
@@ -9,4 +11,6 @@ import { geodataWriter } from './geodata.js';
 export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, ExportWriter>> = {
   ...Object.fromEntries((['parcels', 'survey', 'areas'] as const).flatMap((layer) =>
     (['geojson', 'shapefile', 'gpkg', 'filegdb'] as const).map((format) => [`${layer}:${format}`, geodataWriter(format)]))),
+  'area-report:pdf': areaReportWriter,
+  'parcel-card:pdf': parcelCardWriter,
 };

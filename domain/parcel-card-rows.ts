@@ -2,11 +2,11 @@ import {
   inefficiencyTypeLabel,
   redevelopmentIntentLabel,
   statusLabel,
-} from '@domain/efficiency.js';
-import { landUseLabel } from '@domain/land-use.js';
-import { PARCEL_FIELDS, PARCEL_GROUPS, type ParcelField } from '@domain/parcel-fields.js';
-import { areaInUnits, formatNumber } from '@domain/units.js';
-import type { ParcelDetail } from './parcels.api.js';
+} from './efficiency.js';
+import { landUseLabel } from './land-use.js';
+import { PARCEL_FIELDS, PARCEL_GROUPS, type ParcelField } from './parcel-fields.js';
+import { areaInUnits, formatNumber } from './units.js';
+import type { ParcelDetail } from './api/parcels.schemas.js';
 
 /** Shown for every attribute the survey left empty, so a blank never looks like a zero. */
 export const EMPTY_VALUE = '—';

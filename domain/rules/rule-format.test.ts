@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleSetProblems, type Rule } from '@domain/rules/rules.js';
+import { ruleSetProblems, type Rule } from './rules.js';
 import {
   authorText,
   comparisonOptionLabel,

@@ -1,5 +1,5 @@
-import { areaKindLabel } from '@domain/redevelopment-areas.js';
-import { MEASURES, type Comparison, type MeasureId, type Rule } from '@domain/rules/rules.js';
+import { areaKindLabel } from '../redevelopment-areas.js';
+import { MEASURES, type Comparison, type MeasureId, type Rule } from './rules.js';
 
 /**
  * Rules as officials read them. Limits are stored as the domain keeps them (shares as fractions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PARCEL_FIELDS, PARCEL_GROUPS } from '@domain/parcel-fields.js';
-import type { ParcelDetail } from './parcels.api.js';
+import { PARCEL_FIELDS, PARCEL_GROUPS } from './parcel-fields.js';
+import type { ParcelDetail } from './api/parcels.schemas.js';
 import { formatDate, parcelCardGroups, parcelCardTitle } from './parcel-card-rows.js';
 
 function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
