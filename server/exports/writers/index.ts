@@ -3,6 +3,7 @@ import type { ExportWriter } from '../export-writer.js';
 import { geodataWriter } from './geodata.js';
 import { areaReportWriter } from '../reports/area-report.js';
 import { parcelCardWriter } from '../reports/parcel-card.js';
+import { districtFiguresWriter, parcelsCsvWriter, parcelsXlsxWriter } from './tables.js';
 
 /**
  * The writer of each (layer, format) pair. A pair of LAYER_FORMATS without a writer here is refused
@@ -13,4 +14,7 @@ export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, Ex
     (['geojson', 'shapefile', 'gpkg', 'filegdb'] as const).map((format) => [`${layer}:${format}`, geodataWriter(format)]))),
   'area-report:pdf': areaReportWriter,
   'parcel-card:pdf': parcelCardWriter,
+  'parcels:xlsx': parcelsXlsxWriter,
+  'parcels:csv': parcelsCsvWriter,
+  'district-figures:xlsx': districtFiguresWriter,
 };
