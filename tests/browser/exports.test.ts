@@ -97,7 +97,9 @@ describe('exporting from the browser', () => {
     const facts = await text('export-facts');
     expect(facts).toContain(`${parcelCount.toLocaleString('zh-CN')} 宗`);
     expect(facts).toMatch(/3度带 第 \d+ 带 \(EPSG:45\d\d\)/);
+    await page.mouse.move(5, 5);
     await shot('export-dialog-done');
+    if (SHOTS) await page.locator('.export-dialog').screenshot({ path: `${SHOTS}/export-dialog-only.png` });
 
     const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const extension of ['.shp', '.shx', '.dbf', '.prj', '.cpg']) expect(entries.some((entry) => entry.toLowerCase().endsWith(extension)), extension).toBe(true);
