@@ -87,6 +87,7 @@ describe('exporting from the browser', () => {
     await page.click('[data-testid="export-format-shapefile"]');
     expect(await checked('export-encoding-GBK')).toBe(true);
     await shot('export-dialog');
+    if (SHOTS) await page.locator('.export-dialog').screenshot({ path: `${SHOTS}/export-dialog-form.png` });
 
     const { download, file, fileName } = await exportAndDownload();
     // Chromium takes the name from the server's Content-Disposition (RFC 5987): the Chinese name that says what is inside.
