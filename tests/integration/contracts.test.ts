@@ -4,6 +4,7 @@ import { AuditPage } from '../../domain/api/audit.schemas.js';
 import { Session as SessionSchema, SessionProbe } from '../../domain/api/auth.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { DistrictList, DistrictStats } from '../../domain/api/districts.schemas.js';
+import { ExportJob, ExportList } from '../../domain/api/exports.schemas.js';
 import { Health } from '../../domain/api/health.schemas.js';
 import { ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelPage } from '../../domain/api/parcels.schemas.js';
 import { ClientSettings } from '../../domain/api/settings.schemas.js';
@@ -11,10 +12,11 @@ import { SurveyLayerList } from '../../domain/api/survey.schemas.js';
 import { TileCacheCleared, TileJson } from '../../domain/api/tiles.schemas.js';
 import { AdminUser, AdminUserList } from '../../domain/api/users.schemas.js';
 import { assertMatchesContract } from '../helpers/contract.js';
+import { exportTestWriters } from '../helpers/export-writers.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /**
- * Every route of parcels, districts, survey, tiles, auth, users, audit, settings and health, called
+ * Every route of parcels, districts, survey, tiles, auth, users, audit, settings, health and exports, called
  * as a suitable user, its real body validated against the shared schema the client takes its types
  * from (domain/api/*.schemas.ts): a field that drifts on either side fails here.
  */
@@ -25,7 +27,8 @@ let huliParcel: number;
 let simingParcel: number;
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  // Exports run with test writers (the real ones are tested on their own): the contract is the job's.
+  testApp = await createTestApp({}, false, undefined, { exportWriters: exportTestWriters().writers });
   admin = await login(testApp.app, 'admin');
   planner = await login(testApp.app, 'planner-huli');
   const pick = async (district: string) => (await sql<{ id: number }>`
@@ -158,6 +161,33 @@ describe('users and audit', () => {
     expect(new Set(page.items.map((item) => item.entity)).size).toBeGreaterThan(1);
     assertMatchesContract(AuditPage, page);
     assertMatchesContract(ErrorBody, await body(planner, '/api/admin/audit', 403));
+  });
+});
+
+describe('exports', () => {
+  it('POST, GET and DELETE /api/exports, GET /api/exports/{id} and its file, and their refusals', async () => {
+    const created = await planner.request({ method: 'POST', url: '/api/exports', payload: { layer: 'parcels', format: 'geojson', filters: { district: '350206' } } });
+    expect(created.statusCode, created.body).toBe(202);
+    assertMatchesContract(ExportJob, created.json());
+    const id = created.json().id as string;
+    await testApp.app.exportService.settled(id);
+    const done = await body(planner, `/api/exports/${id}`) as ExportJob;
+    assertMatchesContract(ExportJob, done);
+    expect(done.status).toBe('done');
+    assertMatchesContract(ExportList, await body(planner, '/api/exports'));
+    const file = await planner.get(`/api/exports/${id}/file`);
+    expect([file.statusCode, file.headers['content-type']]).toEqual([200, 'application/geo+json']);
+    const removed = await planner.request({ method: 'DELETE', url: `/api/exports/${id}` });
+    expect(removed.statusCode).toBe(200);
+    assertMatchesContract(ExportJob, removed.json());
+    assertMatchesContract(ErrorBody, await body(planner, `/api/exports/${id}/file`, 410));
+    assertMatchesContract(ErrorBody, await body(admin, '/api/exports/00000000-0000-4000-8000-000000000000', 404));
+    const refused = await planner.request({ method: 'POST', url: '/api/exports', payload: { layer: 'parcels', format: 'geojson', filters: { district: '350203' } } });
+    expect(refused.statusCode).toBe(403);
+    assertMatchesContract(ErrorBody, refused.json());
+    const invalid = await planner.request({ method: 'POST', url: '/api/exports', payload: { layer: 'district-figures', format: 'pdf' } });
+    expect(invalid.statusCode).toBe(400);
+    assertMatchesContract(ErrorBody, invalid.json());
   });
 });
 

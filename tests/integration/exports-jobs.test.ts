@@ -111,6 +111,30 @@ describe('a job from request to file', () => {
     expect(fs.statSync(path.join(directory, started.id)).mode & 0o777).toBe(0o700);
   });
 
+  it('writes a job\'s progress to the database at most every 500 ms, however often the writer reports it', async () => {
+    const repository = testApp.app.exportsRepository;
+    const original = repository.update;
+    const writes: { id: string; at: number }[] = [];
+    repository.update = async (id, changes, onlyIf) => {
+      if (Object.keys(changes).join() === 'progress') writes.push({ id, at: Date.now() });
+      return original.call(repository, id, changes, onlyIf);
+    };
+    try {
+      const started = await created(viewer, { layer: 'parcels', format: 'csv' });
+      await waitFor(viewer, started.id, (state) => state.status === 'running' && state.progress > 0);
+      const from = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const seen = writes.filter((write) => write.id === started.id && write.at >= from);
+      // The writer reported about 40 times meanwhile (every 50 ms).
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen.length).toBeLessThanOrEqual(5);
+      for (const [index, write] of seen.entries()) if (index > 0) expect(write.at - seen[index - 1].at).toBeGreaterThanOrEqual(490);
+      expect((await viewer.request({ method: 'DELETE', url: `/api/exports/${started.id}` })).json().status).toBe('cancelled');
+    } finally {
+      repository.update = original;
+    }
+  });
+
   it('serves each format with its media type, and bytes as written (binary intact)', async () => {
     for (const [payload, type] of [
       [{ layer: 'parcels', format: 'geojson' }, 'application/geo+json'],

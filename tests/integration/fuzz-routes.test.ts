@@ -270,7 +270,7 @@ function knownPathValue(route: Route, name: string): string {
   if (route.path.startsWith('/api/parcels/')) return known.parcel;
   if (route.path.startsWith('/api/areas/')) return name === 'version' ? '1' : known.area;
   if (route.path.startsWith('/api/admin/users/')) return known.user;
-  if (route.path.startsWith('/api/imports/')) return randomUUID();
+  if (route.path.startsWith('/api/imports/') || route.path.startsWith('/api/exports/')) return randomUUID();
   if (route.path.startsWith('/api/districts/')) return '350206';
   if (route.path.startsWith('/api/rule-sets/')) return route.method === 'PUT' ? 'fuzz-rules' : 'xiamen-new-industrial';
   if (route.path.startsWith('/glyphs/')) return name === 'range' ? '0-255' : 'Noto Sans Regular';

@@ -7,6 +7,7 @@ import { visibleOutOfScope } from '../../domain/scope-visibility.js';
 import { ROLE_CODES, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
+import { exportTestWriters } from '../helpers/export-writers.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -55,7 +56,8 @@ async function geometryInside(id: number, radius: number) {
 }
 
 beforeAll(async () => {
-  testApp = await createTestApp();
+  // Exports with test writers: what is checked here is who may ask for what (the real writers' rows: their own tests).
+  testApp = await createTestApp({}, false, undefined, { exportWriters: exportTestWriters().writers });
   admin = await login(testApp.app, 'admin');
   const pick = async (district: string) => (await sql<{ id: number }>`
     SELECT id FROM parcels WHERE district_code = ${district} ORDER BY id LIMIT 1`.execute(testApp.database.db)).rows[0].id;
@@ -196,6 +198,31 @@ describe('admin write routes × role', () => {
     const session = await sessionFor(role, 'huli');
     const wrong = await session.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'wrong-pass-1234', newPassword: 'Whatever-2026-x' } });
     expect(wrong.statusCode).toBe(401);
+  });
+});
+
+describe('exports × role × scope', () => {
+  it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const city = await sessionFor(role, 'city');
+    const exportOf = (session: Session, district: string) => session.request({ method: 'POST', url: '/api/exports', payload: { layer: 'parcels', format: 'geojson', filters: { district } } });
+    const inside = await exportOf(huli, '350206');
+    expect(inside.statusCode, inside.body).toBe(202);
+    const id = inside.json().id as string;
+    await testApp.app.exportService.settled(id);
+    expect((await huli.get(`/api/exports/${id}/file`)).statusCode).toBe(200);
+    const outside = await exportOf(huli, '350203');
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    expect(outside.json().message).toContain('湖里区');
+    const wholeCity = await exportOf(city, '350203');
+    expect(wholeCity.statusCode).toBe(202);
+    await testApp.app.exportService.settled(wholeCity.json().id);
+    // Another user's job: only an administrator sees it.
+    expect((await city.get(`/api/exports/${id}`)).statusCode).toBe(role === 'admin' ? 200 : 404);
+    expect((await city.get(`/api/exports/${id}/file`)).statusCode).toBe(role === 'admin' ? 200 : 404);
+    const anonymous = await testApp.app.inject({ method: 'GET', url: `/api/exports/${id}` });
+    expect(anonymous.statusCode).toBe(401);
   });
 });
 

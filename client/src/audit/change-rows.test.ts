@@ -19,6 +19,21 @@ describe('change rows', () => {
     expect(auditEntityLabel('parcels')).toBe('地块');
     expect(auditActionLabel('import_commit')).toBe('导入入库');
     expect(auditEntityLabel('survey_layers')).toBe('变更调查图层');
+    expect([auditActionLabel('export'), auditEntityLabel('exports')]).toEqual(['导出', '导出']);
+  });
+
+  it('words an export entry: what, in which format, with which filters, how many rows', () => {
+    const names = { district: (code: string) => (code === '350206' ? '湖里区' : undefined) };
+    expect(changeLabel('exports', 'rowCount')).toBe('条数');
+    expect(changeValueText('exports', 'layer', 'parcels')).toBe('地块');
+    expect(changeValueText('exports', 'format', 'shapefile')).toBe('Shapefile (zip)');
+    expect(changeValueText('exports', 'status', 'done')).toBe('已完成');
+    expect(changeValueText('exports', 'filters', { district: '350206', status: 'suspected', ids: [1, 2, 3] }, names)).toBe('行政区 湖里区（350206）；效率状态 疑似低效；当前选择 3 宗');
+    expect(changeValueText('exports', 'filters', {}, names)).toBe('全部（管辖范围内）');
+    expect(changeValueText('exports', 'error', { reason: 'empty_selection', message: '没有符合筛选条件的地块' })).toBe('没有符合筛选条件的地块');
+    const failed = { id: 2, at: '2026-12-02T00:00:00Z', actor: 'viewer', actorName: null, action: 'export', entity: 'exports', entityId: 'x', subject: null, requestId: null, before: null, after: { layer: 'parcels', format: 'xlsx', fileName: null } };
+    expect(auditSubject(failed)).toBe('地块（Excel (.xlsx)）');
+    expect(auditSubject({ ...failed, subject: '厦门市湖里区_地块_20261202.zip' })).toBe('厦门市湖里区_地块_20261202.zip');
   });
 
   it('turns database columns into API keys', () => {

@@ -2,6 +2,8 @@ import { inefficiencyTypeLabel, redevelopmentIntentLabel, statusLabel } from '@d
 import { PARCEL_FIELDS } from '@domain/parcel-fields.js';
 import { roleLabel } from '@domain/permissions.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
+import { exportFormatOf, exportLayerOf } from '@domain/exports/export-kinds.js';
+import { EXPORT_FILTER_LABELS, type ExportFilterKey } from '@domain/exports/export-request.validation.js';
 import type { AuditEntry } from './audit.api.js';
 import type { ParcelDetail } from '../parcels/parcels.api.js';
 import { EMPTY_VALUE, formatDate, parcelCardRow } from '@domain/parcel-card-rows.js';
@@ -22,6 +24,7 @@ export const AUDIT_ACTIONS = [
   { code: 'status', label: '状态变更' },
   { code: 'restore', label: '恢复版本' },
   { code: 'supersede', label: '替换' },
+  { code: 'export', label: '导出' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
@@ -35,6 +38,7 @@ export const AUDIT_ENTITIES = [
   { code: 'rule_sets', label: '规则集' },
   { code: 'areas', label: '成片改造区域' },
   { code: 'tile_cache', label: '瓦片缓存' },
+  { code: 'exports', label: '导出' },
 ] as const;
 
 /** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */
@@ -77,6 +81,8 @@ export function auditSubject(entry: AuditEntry): string {
       return typeof row.file === 'string' ? fileNameOnly(row.file) : '上传文件';
     case 'tile_cache':
       return '全部瓦片缓存';
+    case 'exports':
+      return typeof row.fileName === 'string' ? row.fileName : `${exportLayerOf(String(row.layer))?.label ?? '数据'}（${exportFormatOf(String(row.format))?.label ?? '文件'}）`;
     case 'parcels':
       return entry.action === 'bulk_load' ? '全部地块' : EMPTY_VALUE;
     case 'auth':
@@ -162,6 +168,9 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   rule_sets: { note: '修订说明', name: '规则集名称' },
   areas: { note: '说明', areaM2: '面积' },
   districts: { name: '行政区名称', code: '行政区划代码' },
+  exports: {
+    status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
+  },
 };
 
 /**
@@ -211,6 +220,7 @@ export function formatDateTime(value: string | null | undefined): string {
 const IMPORT_KINDS: Readonly<Record<string, string>> = { parcels: '地块', survey: '变更调查图斑' };
 const DISTRICT_LEVELS: Readonly<Record<string, string>> = { province: '省', city: '市', district: '区县', town: '乡镇街道' };
 const AUTH_REASONS: Readonly<Record<string, string>> = { unknown_user: '用户名不存在' };
+const EXPORT_OUTCOMES: Readonly<Record<string, string>> = { done: '已完成', failed: '失败', cancelled: '已取消', expired: '文件已过期' };
 
 /** 'xiamen-new-industrial v2' (an area's rule set) → '厦门 新型产业用地 成片改造 第 2 版'. */
 function ruleSetText(value: string, names: AuditNames): string {
@@ -220,7 +230,23 @@ function ruleSetText(value: string, names: AuditNames): string {
   return match ? `${name} 第 ${match[2]} 版` : name;
 }
 
+/** An export's filters in words: 行政区 湖里区（350206）；效率状态 疑似低效 … */
+function exportFiltersText(filters: Record<string, unknown>, names: AuditNames): string {
+  const parts = Object.entries(filters).filter(([, value]) => value !== null && value !== undefined).map(([key, value]) => {
+    const label = EXPORT_FILTER_LABELS[key as ExportFilterKey] ?? key;
+    if (key === 'district') return `${label} ${namedText('exports', 'districtCode', value, names) ?? String(value)}`;
+    if (key === 'status') return `${label} ${statusLabel(String(value))}`;
+    if (key === 'type') return `${label} ${inefficiencyTypeLabel(String(value))}`;
+    if (key === 'ids' && Array.isArray(value)) return `${label} ${value.length} 宗`;
+    if (key === 'bbox' && Array.isArray(value)) return `${label} ${value.map((number) => Number(number).toFixed(4)).join(', ')}`;
+    return `${label} ${String(value)}`;
+  });
+  return parts.join('；') || '全部（管辖范围内）';
+}
+
 function namedText(entity: string, key: string, value: unknown, names: AuditNames): string | null {
+  if (entity === 'exports' && key === 'filters' && value && typeof value === 'object' && !Array.isArray(value)) return exportFiltersText(value as Record<string, unknown>, names);
+  if (entity === 'exports' && key === 'error' && value && typeof value === 'object' && 'message' in value) return String(value.message);
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const text = String(value);
   if (key === 'districtCode' || (entity === 'districts' && key === 'parentCode')) {
@@ -236,6 +262,9 @@ function namedText(entity: string, key: string, value: unknown, names: AuditName
   }
   if (entity === 'imports' && key === 'kind') return IMPORT_KINDS[text] ?? text;
   if (entity === 'districts' && key === 'level') return DISTRICT_LEVELS[text] ?? text;
+  if (entity === 'exports' && key === 'layer') return exportLayerOf(text)?.label ?? text;
+  if (entity === 'exports' && key === 'format') return exportFormatOf(text)?.label ?? text;
+  if (entity === 'exports' && key === 'status') return EXPORT_OUTCOMES[text] ?? text;
   if (entity === 'auth' && key === 'reason') return AUTH_REASONS[text] ?? text;
   if (key === 'version' && /^[0-9]+$/.test(text)) return `第 ${text} 版`;
   return null;
