@@ -10,17 +10,30 @@ export interface GeodataExtent {
   minLat: number | null;
   maxLon: number | null;
   maxLat: number | null;
+  /** Longest value of each text field, in bytes (only when measured). */
+  textBytes: { key: string; utf8: number; gbk: number }[];
 }
 
 /** What geodata writers need to know before GDAL runs: how many rows, where, whether GBK can hold their text. */
 export function createGeodataExportsRepository(db: DatabaseClient) {
   return {
-    /** Rows of a layer and their extent (for the Gauss-Kruger zone), in one pass. */
-    async extent(query: GeodataLayerQuery): Promise<GeodataExtent> {
-      const { rows: [row] } = await sql<GeodataExtent>`
-        SELECT count::int AS count, ST_XMin(e) AS "minLon", ST_YMin(e) AS "minLat", ST_XMax(e) AS "maxLon", ST_YMax(e) AS "maxLat"
-        FROM (SELECT count(*) AS count, ST_Extent(g) AS e FROM (SELECT ${sql.raw(query.geometry)} AS g FROM ${sql.raw(query.from)}) rows) extent`.execute(db);
-      return row;
+    /**
+     * Rows of a layer and their extent (for the Gauss-Kruger zone), in one pass; with `measureText`,
+     * also the longest value of each text field in bytes, in UTF-8 and in GBK (a DBF field is sized
+     * in bytes and holds at most 254). GBK bytes are counted from UTF-8 ones: every character outside
+     * ASCII that GBK holds takes 3 bytes in UTF-8 and 2 in GBK.
+     */
+    async extent(query: GeodataLayerQuery, measureText = false): Promise<GeodataExtent> {
+      const texts = measureText ? query.fields.filter((field) => field.type === '文本') : [];
+      const outer = texts.map((_, index) => `, u${index}, g${index}`).join('');
+      const measures = texts.map((field, index) => `, max(octet_length(${field.sql})) AS u${index}, max(ceil(char_length(${field.sql}) + (octet_length(${field.sql}) - char_length(${field.sql})) / 2.0)) AS g${index}`).join('');
+      const { rows: [row] } = await sql<Omit<GeodataExtent, 'textBytes'> & Record<string, number | null>>`
+        SELECT count::int AS count, ST_XMin(e) AS "minLon", ST_YMin(e) AS "minLat", ST_XMax(e) AS "maxLon", ST_YMax(e) AS "maxLat" ${sql.raw(outer)}
+        FROM (SELECT count(*) AS count, ST_Extent(${sql.raw(query.geometry)}) AS e ${sql.raw(measures)} FROM ${sql.raw(query.from)}) extent`.execute(db);
+      return {
+        count: row.count, minLon: row.minLon, minLat: row.minLat, maxLon: row.maxLon, maxLat: row.maxLat,
+        textBytes: texts.map((field, index) => ({ key: field.key, utf8: Number(row[`u${index}`] ?? 0), gbk: Number(row[`g${index}`] ?? 0) })),
+      };
     },
 
     /**

@@ -201,11 +201,16 @@ export function identifier(name: string): string {
 
 /**
  * The statement ogr2ogr runs: the fields under the given names and the geometry in the target
- * EPSG code (4490 and GeoJSON's WGS84 keep CGCS2000 longitude/latitude as stored).
+ * EPSG code (4490 and GeoJSON's WGS84 keep CGCS2000 longitude/latitude as stored); `textWidths`
+ * sizes text fields (Shapefile: bytes in the DBF's encoding).
  */
-export function selectSql(query: GeodataLayerQuery, names: readonly string[], epsg: number): string {
+export function selectSql(query: GeodataLayerQuery, names: readonly string[], epsg: number, textWidths?: ReadonlyMap<string, number>): string {
   const geometry = epsg === 4490 || epsg === 4326 ? query.geometry : `ST_Transform(${query.geometry}, ${integer(epsg)})`;
-  const columns = query.fields.map((field, index) => `${field.sql} AS ${identifier(names[index])}`);
+  const columns = query.fields.map((field, index) => {
+    // A DBF text field is as wide as its type says (GDAL's default of 80 bytes would cut long names).
+    const width = textWidths?.get(field.key);
+    return `${width === undefined ? field.sql : `(${field.sql})::varchar(${integer(Math.max(1, width))})`} AS ${identifier(names[index])}`;
+  });
   return `SELECT ${columns.join(', ')}, ${geometry} AS geom FROM ${query.from}`;
 }
 

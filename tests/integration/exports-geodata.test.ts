@@ -243,6 +243,31 @@ describe('defined behaviour at the edges', () => {
     }
   });
 
+  it('long texts: 100 Chinese characters (200 GBK bytes) arrive whole in the DBF; over 254 bytes the Shapefile is refused, naming the field', async () => {
+    const { rows: [parcel] } = await sql<{ id: number; location: string | null }>`SELECT id, location FROM parcels WHERE district_code = '350206' ORDER BY id OFFSET 3 LIMIT 1`.execute(testApp.database.db);
+    const long = '湖里区'.repeat(33) + '路';
+    await sql`UPDATE parcels SET location = ${long} WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    try {
+      const output = await exported({ layer: 'parcels', format: 'shapefile', filters: { ids: [parcel.id] } });
+      const table = loadBack(datasetOf(output, 'parcels'), 'parcels');
+      try {
+        const { rows: [back] } = await sql<{ location: string }>`SELECT ${q('土地坐落')} AS location FROM ${sql.table(table)}`.execute(testApp.database.db);
+        expect(back.location).toBe(long);
+      } finally {
+        await dropTable(table);
+      }
+      await sql`UPDATE parcels SET location = ${long + '路'.repeat(30)} WHERE id = ${parcel.id}`.execute(testApp.database.db);
+      const refused = await runExport({ layer: 'parcels', format: 'shapefile', filters: { ids: [parcel.id] } });
+      expect(refused).toMatchObject({ ok: false, reason: 'value_too_long_for_dbf' });
+      expect((refused as ExportRefusal).message).toContain('土地位置（坐落）');
+      expect((refused as ExportRefusal).message).toContain('GeoPackage');
+      const gpkg = await exported({ layer: 'parcels', format: 'gpkg', filters: { ids: [parcel.id] } });
+      expect(gpkg.rowCount).toBe(1);
+    } finally {
+      await sql`UPDATE parcels SET location = ${parcel.location} WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    }
+  });
+
   it('chooses the zone of the data centre, and names both zones and EPSG:4490 when the data straddles two', async () => {
     expect(chooseGaussKrugerZone(118.0, 118.3)).toMatchObject({ epsg: 4527, zone: 39, zonesTouched: [39], note: null });
     expect(chooseGaussKrugerZone(119.8, 120.1)).toMatchObject({ epsg: 4528, zone: 40 });

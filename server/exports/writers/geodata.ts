@@ -71,8 +71,11 @@ function fieldNames(layer: GeodataLayerQuery, format: GeodataFormat, encoding: E
       ? `“${field.name}”按 ${encoding} 计 ${encodedLength(field.name, encoding)} 字节，超过 dBASE 字段名 10 字节上限，改名为“${dbf[index].name}”`
       : '',
   }));
-  return { names: dbf.map((name) => name.name), sheet, renamed: dbf.filter((name) => name.renamed && layer.fields.length > 0).length };
+  return { names: dbf.map((name) => name.name), sheet, renamed: dbf.filter((name) => name.renamed).length };
 }
+
+/** A Shapefile refused because a text is longer than a DBF field can hold. */
+export const EXPORT_TOO_LONG_FOR_DBF = 'value_too_long_for_dbf';
 
 /** GDAL messages that mean a value was altered on the way out: the export fails rather than ship it. */
 const ALTERED = /couldn't be converted|laundered|truncated|Value .* of field .* not successfully written/i;
@@ -100,7 +103,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
     if ('ok' in selection) return selection;
     const layerLabel = exportLayerOf(job.layer)?.label ?? job.layer;
     const extents = [];
-    for (const layer of selection.layers) extents.push(await repository.extent(layer));
+    for (const layer of selection.layers) extents.push(await repository.extent(layer, format === 'shapefile'));
     job.progress(0.02);
     if (extents[0].count === 0) {
       return {
@@ -137,6 +140,22 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
     }
     job.progress(0.05);
 
+    // A DBF text field holds at most 254 bytes: a longer value would be cut, so the Shapefile is refused, naming it.
+    const DBF_TEXT_BYTES = 254;
+    for (const [index, layer] of selection.layers.entries()) {
+      for (const measured of extents[index].textBytes) {
+        const bytes = encoding === 'GBK' ? measured.gbk : measured.utf8;
+        if (bytes > DBF_TEXT_BYTES) {
+          const field = layer.fields.find((candidate) => candidate.key === measured.key)!;
+          return {
+            ok: false, reason: EXPORT_TOO_LONG_FOR_DBF,
+            message: `“${field.label}”有长达 ${bytes} 字节（${encoding}）的值，超过 Shapefile（dBASE）文本字段 254 字节的上限，导出会截断它 / a value is too long for a DBF field：`
+              + '请改用 GeoPackage 或 File Geodatabase 导出（字段长度不限），或缩小范围避开该记录。',
+          };
+        }
+      }
+    }
+
     const total = extents.reduce((sum, extent) => sum + extent.count, 0);
     const work = path.join(job.directory, 'out');
     fs.mkdirSync(work, { recursive: true });
@@ -154,7 +173,10 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
       const named = fieldNames(layer, format, encoding);
       sheet.push(...named.sheet);
       renamed += named.renamed;
-      const statement = selectSql(layer, named.names, epsg);
+      const widths = format === 'shapefile'
+        ? new Map(extents[index].textBytes.map((measured) => [measured.key, encoding === 'GBK' ? measured.gbk : measured.utf8]))
+        : undefined;
+      const statement = selectSql(layer, named.names, epsg, widths);
       const common = ['-sql', statement, '-nln', layer.name, '-nlt', 'MULTIPOLYGON', '-a_srs', `EPSG:${epsg}`];
       let target: string;
       const options: string[] = [];
@@ -214,7 +236,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
       fileName: fileName!,
       rowCount: total,
       crs: `EPSG:${epsg}`,
-      encoding: format === 'shapefile' ? encoding : 'UTF-8',
+      encoding: format === 'shapefile' ? encoding : null,
       notes,
     };
     return output;
