@@ -43,7 +43,9 @@ export function exportCaption(filters: ExportFilters, scope: Scope, places: read
   const byCode = new Map(places.map((place) => [place.code, place]));
   const nameOf = (code: string) => { const place = byCode.get(code); return place ? placeName(place) : code; };
   const scoped = scope.districts;
-  const placeCode = filters.district ?? (scoped && scoped.length === 1 ? scoped[0] : null);
+  // A city filter (or none) over a scope of one district exports that district only: name it.
+  const onlyDistrict = scoped && scoped.length === 1 ? scoped[0] : null;
+  const placeCode = filters.district && (byCode.get(filters.district)?.level !== 'city' || !onlyDistrict) ? filters.district : onlyDistrict;
   const place = placeCode ? nameOf(placeCode) : city;
 
   const qualifiers: string[] = [];

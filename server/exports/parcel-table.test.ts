@@ -63,6 +63,9 @@ describe('export captions', () => {
     expect(caption).toMatchObject({ place: '厦门市湖里区', qualifiers: ['疑似低效', '闲置低效'], scope: '厦门市湖里区', outsideScope: false });
     expect(caption.filters).toEqual(['效率状态：疑似低效', '低效类型：闲置低效']);
     expect(exportCaption({}, Scope.system(), places, '厦门市')).toMatchObject({ place: '厦门市', filters: ['全部（未筛选）'], scope: '全部行政区' });
+    expect(exportCaption({ district: '350200' }, huli, places, '厦门市').place).toBe('厦门市湖里区');
+    expect(exportCaption({ district: '350200' }, Scope.system(), places, '厦门市').place).toBe('厦门市');
+    expect(exportCaption({ district: '350203' }, Scope.system(), places, '厦门市').place).toBe('厦门市思明区');
   });
 
   it('knows when the filter names a district outside the scope', () => {
