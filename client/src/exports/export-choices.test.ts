@@ -51,10 +51,10 @@ describe('export choices', () => {
       names: { district: '湖里区' },
     });
     expect(rows.map((row) => `${row.label}：${row.value}`)).toEqual([
-      '行政区：湖里区', '街道/园区：火炬园', '效率状态：已认定低效', '低效类型：闲置低效', '地类：0601 工业用地',
-      '地图范围：经度 118.1000–118.1235，纬度 24.5000–24.5200', '选中地块：3 宗',
+      '行政区：湖里区', '镇街/园区：火炬园', '效率状态：已认定低效', '低效类型：闲置低效', '地类：0601 工业用地',
+      '框选范围：经度 118.1000–118.1235，纬度 24.5000–24.5200', '当前选择：3 宗地块',
     ]);
-    expect(describeFilters({ layer: 'survey', filters: { year: 2024 } })).toEqual([{ key: 'year', label: '年度', value: '2024 年' }]);
+    expect(describeFilters({ layer: 'survey', filters: { year: 2024 } })).toEqual([{ key: 'year', label: '调查年度', value: '2024 年' }]);
     expect(describeFilters({ layer: 'area-report', filters: { areaId: 4 }, names: { area: '枋湖片区' } })[0].value).toBe('枋湖片区');
     expect(describeFilters({ layer: 'parcel-card', filters: { parcelId: 9 } })[0].value).toBe('地块 9');
     expect(describeFilters({ layer: 'parcels', filters: { ids: [9] }, names: { parcel: '350206001' } })[0].value).toBe('350206001');
@@ -63,7 +63,7 @@ describe('export choices', () => {
 
   it('sums a target up on one line', () => {
     expect(targetSummary({ layer: 'parcels', filters: { district: '350206', status: 'suspected' }, names: { district: '湖里区' } })).toBe('地块 · 湖里区 · 疑似低效');
-    expect(targetSummary({ layer: 'parcels', filters: { ids: [1, 2] } })).toBe('地块 · 选中 2 宗');
+    expect(targetSummary({ layer: 'parcels', filters: { ids: [1, 2] } })).toBe('地块 · 2 宗地块');
     expect(targetSummary({ layer: 'district-figures', filters: {} })).toBe('区县统计表');
   });
 

@@ -4,6 +4,7 @@ import {
 } from '@domain/exports/export-kinds.js';
 import { INEFFICIENCY_TYPE_CODES, inefficiencyTypeLabel, statusLabel, type InefficiencyType } from '@domain/efficiency.js';
 import { landUseLabel } from '@domain/land-use.js';
+import { EXPORT_FILTER_LABELS as LABELS } from '@domain/exports/export-request.validation.js';
 import type { MapFilter } from '../browse/browse-state.js';
 import type { BoundingBox } from '../map/geo-types.js';
 import type { ExportFilters, ExportRequest } from './exports.api.js';
@@ -76,33 +77,33 @@ function coordinate(value: number): string {
   return value.toFixed(4);
 }
 
-/** Each filter of a target, in plain Chinese ('范围：湖里区', '效率状态：疑似低效', '已选地块：12 宗'). */
+/** Each filter of a target, in plain Chinese ('行政区：湖里区', '效率状态：疑似低效', '当前选择：12 宗地块'), labelled as the server's messages name them. */
 export function describeFilters(target: ExportTarget): DescribedFilter[] {
   const { filters, names = {} } = target;
   const rows: DescribedFilter[] = [];
-  if (filters.district) rows.push({ key: 'district', label: '行政区', value: names.district ?? filters.district });
-  if (filters.townOrPark) rows.push({ key: 'townOrPark', label: '街道/园区', value: filters.townOrPark });
-  if (filters.status) rows.push({ key: 'status', label: '效率状态', value: statusLabel(filters.status) });
-  if (filters.type) rows.push({ key: 'type', label: '低效类型', value: inefficiencyTypeLabel(filters.type) });
-  if (filters.landUse) rows.push({ key: 'landUse', label: '地类', value: landUseLabel(filters.landUse) });
+  if (filters.district) rows.push({ key: 'district', label: LABELS.district, value: names.district ?? filters.district });
+  if (filters.townOrPark) rows.push({ key: 'townOrPark', label: LABELS.townOrPark, value: filters.townOrPark });
+  if (filters.status) rows.push({ key: 'status', label: LABELS.status, value: statusLabel(filters.status) });
+  if (filters.type) rows.push({ key: 'type', label: LABELS.type, value: inefficiencyTypeLabel(filters.type) });
+  if (filters.landUse) rows.push({ key: 'landUse', label: LABELS.landUse, value: landUseLabel(filters.landUse) });
   if (filters.bbox) {
     const [west, south, east, north] = filters.bbox;
-    rows.push({ key: 'bbox', label: '地图范围', value: `经度 ${coordinate(west)}–${coordinate(east)}，纬度 ${coordinate(south)}–${coordinate(north)}` });
+    rows.push({ key: 'bbox', label: LABELS.bbox, value: `经度 ${coordinate(west)}–${coordinate(east)}，纬度 ${coordinate(south)}–${coordinate(north)}` });
   }
   if (filters.ids) {
     const single = filters.ids.length === 1 && names.parcel;
-    rows.push({ key: 'ids', label: '选中地块', value: single ? names.parcel! : `${filters.ids.length.toLocaleString('zh-CN')} 宗` });
+    rows.push({ key: 'ids', label: LABELS.ids, value: single ? names.parcel! : `${filters.ids.length.toLocaleString('zh-CN')} 宗地块` });
   }
-  if (filters.year !== undefined) rows.push({ key: 'year', label: '年度', value: `${filters.year} 年` });
-  if (filters.areaId !== undefined) rows.push({ key: 'areaId', label: '区域', value: names.area ?? `区域 ${filters.areaId}` });
-  if (filters.parcelId !== undefined) rows.push({ key: 'parcelId', label: '地块', value: names.parcel ?? `地块 ${filters.parcelId}` });
+  if (filters.year !== undefined) rows.push({ key: 'year', label: LABELS.year, value: `${filters.year} 年` });
+  if (filters.areaId !== undefined) rows.push({ key: 'areaId', label: LABELS.areaId, value: names.area ?? `区域 ${filters.areaId}` });
+  if (filters.parcelId !== undefined) rows.push({ key: 'parcelId', label: LABELS.parcelId, value: names.parcel ?? `地块 ${filters.parcelId}` });
   return rows;
 }
 
 /** One line for a target: '地块 · 湖里区 · 疑似低效' (the dialog's subtitle, the list's fallback title). */
 export function targetSummary(target: Pick<ExportTarget, 'layer' | 'filters' | 'names'>): string {
   const layer = exportLayerOf(target.layer)?.label ?? target.layer;
-  return [layer, ...describeFilters(target as ExportTarget).map((row) => (row.key === 'ids' ? `选中 ${row.value}` : row.value))].join(' · ');
+  return [layer, ...describeFilters(target as ExportTarget).map((row) => row.value)].join(' · ');
 }
 
 /**

@@ -67,8 +67,9 @@ describe('export job texts', () => {
   });
 
   it('titles a refused request by its kind and names the field of a 400', () => {
-    expect(parameterLabel('body.filters.ids')).toBe('选中地块');
-    expect(parameterLabel('/body/filters/ids/3')).toBe('选中地块');
+    expect(parameterLabel('body.filters.ids')).toBe('当前选择');
+    expect(parameterLabel('/body/filters/ids/3')).toBe('当前选择');
+    expect(parameterLabel('filters.year')).toBe('调查年度');
     expect(parameterLabel('body.format')).toBe('格式');
     expect(parameterLabel('somethingElse')).toBe('somethingElse');
     expect(submitFailure({ status: 400, message: '格式 pdf 不适用于地块', body: { parameter: 'body.format' } })).toEqual({ title: '导出条件有误：格式', message: '格式 pdf 不适用于地块' });

@@ -1,4 +1,5 @@
 import { exportFormatOf, exportLayerOf, type ExportStatus } from '@domain/exports/export-kinds.js';
+import { EXPORT_FILTER_LABELS } from '@domain/exports/export-request.validation.js';
 import { formatFileSize } from '../imports/import-text.js';
 import { formatDateTime } from '../audit/change-rows.js';
 import { rowCountText } from './export-choices.js';
@@ -148,16 +149,12 @@ export class Repeater {
   }
 }
 
-const PARAMETER_LABELS: Readonly<Record<string, string>> = {
-  layer: '导出内容', format: '格式', crs: '坐标系', encoding: '编码', filters: '筛选条件',
-  district: '行政区', townOrPark: '街道/园区', status: '效率状态', type: '低效类型', landUse: '地类',
-  bbox: '地图范围', ids: '选中地块', year: '年度', areaId: '区域', parcelId: '地块',
-};
+const REQUEST_LABELS: Readonly<Record<string, string>> = { layer: '导出内容', format: '格式', crs: '坐标系', encoding: '编码', filters: '筛选条件' };
 
-/** 'body.filters.ids' → '选中地块'; unknown names are shown as they are. */
+/** 'body.filters.ids' → '当前选择' (the server's own filter words); unknown names are shown as they are. */
 export function parameterLabel(parameter: string): string {
   const last = parameter.replace(/^\/?body[./]?/, '').split(/[./]/).filter((part) => part && !/^\d+$/.test(part)).pop() ?? parameter;
-  return PARAMETER_LABELS[last] ?? parameter;
+  return REQUEST_LABELS[last] ?? (EXPORT_FILTER_LABELS as Record<string, string>)[last] ?? parameter;
 }
 
 /** A refused POST /api/exports as the dialog shows it: a title saying what kind of refusal, and the server's message. */

@@ -69,7 +69,7 @@ describe('ExportSession', () => {
     const session = new ExportSession(target, api, { timers: manualTimers() });
     await session.start();
     expect(session.snapshot.stage).toBe('choose');
-    expect(session.snapshot.failure).toEqual({ title: '导出条件有误：选中地块', message: refusal.message });
+    expect(session.snapshot.failure).toEqual({ title: '导出条件有误：当前选择', message: refusal.message });
     session.choose({ format: 'gpkg' });
     expect(session.snapshot.failure).toBeNull();
     await session.start();
