@@ -51,9 +51,45 @@ async function exportAndDownload(): Promise<{ download: Download; file: string; 
   return { download, file, fileName };
 }
 
+/** Starts the export in the open dialog and waits until it is done; answers the file name it shows. */
+async function exportUntilDone(): Promise<string> {
+  await page.click('[data-testid="export-submit"]');
+  await page.waitForSelector('[data-testid="export-job"]:is([data-status="done"], [data-status="failed"])', { timeout: 180_000 });
+  const failed = page.locator('[data-testid="export-failed"]');
+  if (await failed.count()) throw new Error(`export failed: ${await failed.innerText()}`);
+  return text('export-file-name');
+}
+
 async function closeDialog(): Promise<void> {
   await page.locator('[data-testid="export-dialog"] .el-dialog__headerbtn').click();
   await page.waitForSelector('[data-testid="export-dialog"]', { state: 'hidden', timeout: 10_000 });
+}
+
+/** A saved 成片改造区域 of 湖里区, through the API: a box around one parcel (`offset`), under the shipped rule set. */
+async function createArea(name: string, offset: number): Promise<number> {
+  const planner = await login(session.testApp.app, 'planner-huli');
+  const { rows: [parcel] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
+    SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+    FROM parcels WHERE district_code = '350206' ORDER BY id OFFSET ${offset} LIMIT 1`.execute(session.testApp.database.db);
+  const dx = (parcel.xmax - parcel.xmin) * 0.2;
+  const dy = (parcel.ymax - parcel.ymin) * 0.2;
+  const boundary = {
+    type: 'Polygon',
+    coordinates: [[[parcel.xmin - dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymin - dy]]],
+  };
+  const created = await planner.request({ method: 'POST', url: '/api/areas', payload: { name, mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary } });
+  expect(created.statusCode).toBe(201);
+  return (created.json() as { id: number }).id;
+}
+
+/** Opens an area on the 成片改造区域 page. */
+async function openArea(areaId: number, name: string): Promise<void> {
+  await page.click('[data-testid="nav-areas"]');
+  await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
+  const item = page.locator(`[data-testid="area-item-${areaId}"]`);
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  await item.click();
+  await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
 }
 
 describe('exporting from the browser', () => {
@@ -120,28 +156,10 @@ describe('exporting from the browser', () => {
 
   it('exports a 成片改造区域\'s 校验报告 as PDF from the areas page: its name on the first page, page numbers, the Chinese file name', async () => {
     // A saved area of 湖里区, through the API: around one parcel, under the shipped rule set.
-    const { app } = session.testApp;
-    const planner = await login(app, 'planner-huli');
-    const { rows: [parcel] } = await sql<{ xmin: number; ymin: number; xmax: number; ymax: number }>`
-      SELECT ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
-      FROM parcels WHERE district_code = '350206' ORDER BY id OFFSET 90 LIMIT 1`.execute(session.testApp.database.db);
-    const dx = (parcel.xmax - parcel.xmin) * 0.2;
-    const dy = (parcel.ymax - parcel.ymin) * 0.2;
-    const boundary = {
-      type: 'Polygon',
-      coordinates: [[[parcel.xmin - dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymin - dy], [parcel.xmax + dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymax + dy], [parcel.xmin - dx, parcel.ymin - dy]]],
-    };
     const name = `导出测试片区${process.pid % 1000}`;
-    const created = await planner.request({ method: 'POST', url: '/api/areas', payload: { name, mode: 'owner_self', ruleSet: 'xiamen-new-industrial', boundary } });
-    expect(created.statusCode).toBe(201);
-    const areaId = (created.json() as { id: number }).id;
+    const areaId = await createArea(name, 90);
 
-    await page.click('[data-testid="nav-areas"]');
-    await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
-    const item = page.locator(`[data-testid="area-item-${areaId}"]`);
-    await item.waitFor({ state: 'visible', timeout: 30_000 });
-    await item.click();
-    await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
+    await openArea(areaId, name);
 
     await page.click('[data-testid="area-export"]');
     await page.click('[data-testid="area-export-report"]');
@@ -170,6 +188,55 @@ describe('exporting from the browser', () => {
     expect(titles.some((entry) => entry.includes('湖里区') && entry.includes('.zip'))).toBe(true);
     expect(await page.locator('[data-testid="export-item"][data-status="done"] [data-testid="export-item-download"]').count()).toBeGreaterThanOrEqual(2);
     await shot('export-list');
+    expect(session.errors).toEqual([]);
+  });
+
+  it('reaches a file from every other 导出 button: the figures table, the parcels in view, the parcel card (PDF and geodata) and an area\'s layers', async () => {
+    await page.context().clearCookies();
+    await logIn(session, 'planner-huli');
+    await page.locator('[data-testid="district-option-350206"]').click();
+    await page.waitForSelector('[data-testid="district-export"]:not(.is-disabled)', { timeout: 30_000 });
+
+    await page.click('[data-testid="district-export"]');
+    await page.click('[data-testid="district-export-figures"]');
+    expect(await checked('export-format-xlsx')).toBe(true);
+    expect(await exportUntilDone()).toMatch(/\.xlsx$/);
+    await closeDialog();
+
+    await page.click('[data-testid="district-export"]');
+    await page.click('[data-testid="district-export-view"]');
+    expect(await text('export-what')).toContain('经度');
+    await page.click('[data-testid="export-format-gpkg"]');
+    expect(await exportUntilDone()).toMatch(/\.gpkg$/);
+    await closeDialog();
+
+    // A parcel's card: 一宗一卡 as PDF, and the parcel alone as GeoJSON (one feature).
+    const parcel = await page.evaluate(async () => {
+      const list = await fetch('/api/parcels?district=350206&pageSize=1').then((response) => response.json()) as { items: { id: number; code: string }[] };
+      return list.items[0];
+    });
+    await page.evaluate((id) => { window.location.hash = `#/map?d=350206&p=${id}`; }, parcel.id);
+    await page.reload();
+    await page.waitForSelector('[data-testid="parcel-export"]', { timeout: 60_000 });
+    await page.click('[data-testid="parcel-export"]');
+    await page.click('[data-testid="parcel-export-card"]');
+    expect(await text('export-what')).toContain(parcel.code);
+    expect(await exportUntilDone()).toMatch(new RegExp(`${parcel.code}.*\\.pdf$`));
+    await closeDialog();
+    await page.click('[data-testid="parcel-export"]');
+    await page.click('[data-testid="parcel-export-geodata"]');
+    await page.click('[data-testid="export-format-geojson"]');
+    expect(await exportUntilDone()).toMatch(/\.geojson$/);
+    expect(await text('export-facts')).toContain('1 宗');
+    await closeDialog();
+
+    // An area's boundary, 零星 and 配套 layers.
+    const name = `导出图层测试${process.pid % 1000}`;
+    await openArea(await createArea(name, 110), name);
+    await page.click('[data-testid="area-export"]');
+    await page.click('[data-testid="area-export-geodata"]');
+    expect(await exportUntilDone()).toMatch(/\.zip$/);
+    await closeDialog();
     expect(session.errors).toEqual([]);
   });
 });
