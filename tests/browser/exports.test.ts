@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
+import { logIn, openAreaPage, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { login } from '../helpers/test-app.js';
 
 let session: BrowserSession;
@@ -82,16 +82,6 @@ async function createArea(name: string, offset: number): Promise<number> {
   return (created.json() as { id: number }).id;
 }
 
-/** Opens an area on the 成片改造区域 page. */
-async function openArea(areaId: number, name: string): Promise<void> {
-  await page.click('[data-testid="nav-areas"]');
-  await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
-  const item = page.locator(`[data-testid="area-item-${areaId}"]`);
-  await item.waitFor({ state: 'visible', timeout: 30_000 });
-  await item.click();
-  await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
-}
-
 describe('exporting from the browser', () => {
   it('exports 湖里区\'s parcels as a zipped Shapefile from the district panel: every parcel, .prj and .cpg in the zip, the Chinese file name', async () => {
     await logIn(session, 'planner-huli');
@@ -159,7 +149,7 @@ describe('exporting from the browser', () => {
     const name = `导出测试片区${process.pid % 1000}`;
     const areaId = await createArea(name, 90);
 
-    await openArea(areaId, name);
+    await openAreaPage(session, areaId, name);
 
     await page.click('[data-testid="area-export"]');
     await page.click('[data-testid="area-export-report"]');
@@ -232,7 +222,7 @@ describe('exporting from the browser', () => {
 
     // An area's boundary, 零星 and 配套 layers.
     const name = `导出图层测试${process.pid % 1000}`;
-    await openArea(await createArea(name, 110), name);
+    await openAreaPage(session, await createArea(name, 110), name);
     await page.click('[data-testid="area-export"]');
     await page.click('[data-testid="area-export-geodata"]');
     expect(await exportUntilDone()).toMatch(/\.zip$/);
