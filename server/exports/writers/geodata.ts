@@ -9,7 +9,7 @@ import { progressFromOutput, runGdal } from '../../imports/gdal.js';
 import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
 import { FIELD_SHEET_FILE, writeFieldSheet, type FieldSheetRow } from '../field-sheet.js';
 import { createGeodataExportsRepository, type GeodataExportsRepository } from '../geodata.repository.js';
-import { areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
+import { SURELY_GBK, areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
 import { writeZip } from '../zip-file.js';
 
 export type GeodataFormat = 'geojson' | 'shapefile' | 'gpkg' | 'filegdb';
@@ -95,6 +95,17 @@ async function ogr2ogr(job: ExportJobContext, args: string[], onProgress: (fract
   if (altered) throw new Error(`GDAL 改动了导出的值，已停止导出 / GDAL altered a value: ${altered.trim()}`);
 }
 
+const SURELY_GBK_CHARACTER = new RegExp(SURELY_GBK.replace('*$', '$'), 'u');
+
+/** Where a text leaves GBK, for the note: the characters in doubt and the words around the first. */
+function describeOutsideGbk(text: string): string {
+  const characters = Array.from(text);
+  const first = characters.findIndex((character) => !SURELY_GBK_CHARACTER.test(character));
+  if (first === -1) return `如“${characters.slice(0, 30).join('')}”`;
+  const doubtful = [...new Set(characters.filter((character) => !SURELY_GBK_CHARACTER.test(character)))].slice(0, 5);
+  return `如“${doubtful.join('”“')}”，见“${characters.slice(Math.max(0, first - 10), first + 10).join('')}”`;
+}
+
 /** The writer of one geodata format, for the layers parcels, survey and areas. */
 export function geodataWriter(format: GeodataFormat): ExportWriter {
   return async (job) => {
@@ -132,7 +143,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
         const outside = await repository.outsideGbk(layer);
         if (outside.count > 0) {
           encoding = 'UTF-8';
-          notes.push(`有 ${outside.count} 条${layer.title}记录含 GBK 无法表示的字符（如“${outside.examples[0]?.slice(0, 40) ?? ''}”），`
+          notes.push(`有 ${outside.count} 条${layer.title}记录含 GBK 无法表示的字符（${describeOutsideGbk(outside.examples[0] ?? '')}），`
             + '为避免乱码，本文件改用 UTF-8 编码（.cpg 已注明 UTF-8，ArcGIS 10.2 及以上、ArcGIS Pro、QGIS 可正确读取）。');
           break;
         }
