@@ -48,10 +48,10 @@ import { areasRoutes } from './redevelopment-areas/areas.routes.js';
 import { areasRepositoryPlugin } from './redevelopment-areas/areas.repository.js';
 import { boundaryFromFileRoute } from './redevelopment-areas/boundary-file.js';
 import { tileServicePlugin } from './tiles/tile-service.js';
-import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { exportsRepositoryPlugin } from './exports/exports.repository.js';
 import { exportsRoutes } from './exports/exports.routes.js';
 import { exportServicePlugin, type ExportWriters } from './exports/exports.service.js';
+import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 
 
 export interface AppOptions {

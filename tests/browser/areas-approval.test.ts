@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../domain/api/rules.schemas.js';
-import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
+import { logIn, openAreaPage, openBrowser, type BrowserSession } from '../helpers/browser.js';
 import { login } from '../helpers/test-app.js';
 
 let session: BrowserSession;
@@ -34,15 +34,6 @@ async function logOut(): Promise<void> {
   await page.waitForSelector('[data-testid="login-page"]', { timeout: 30_000 });
 }
 
-async function openAreaPage(id: number, name: string): Promise<void> {
-  await page.click('[data-testid="nav-areas"]');
-  await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
-  const item = page.locator(`[data-testid="area-item-${id}"]`);
-  await item.waitFor({ state: 'visible', timeout: 30_000 });
-  await item.click();
-  await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
-}
-
 describe('approving a 成片改造区域', () => {
   it('approves an area, and after an administrator revises the rule set the approved verdict and version are unchanged; 复核 shows both', async () => {
     // Set up through the API: a rule set of the test's own and an area that passes it.
@@ -69,7 +60,7 @@ describe('approving a 成片改造区域', () => {
 
     // The planner submits in the page: the dialog says the checks all pass under 第 1 版, and takes a note.
     await logIn(session, 'planner-huli');
-    await openAreaPage(area.id, name);
+    await openAreaPage(session, area.id, name);
     expect(await page.locator('[data-testid="area-delete"]').count()).toBe(1);
     await page.click('[data-testid="area-status-submitted"]');
     await page.waitForSelector('[data-testid="status-all-pass"]', { timeout: 30_000 });
@@ -85,7 +76,7 @@ describe('approving a 成片改造区域', () => {
 
     // The official approves with an opinion.
     await logIn(session, 'official');
-    await openAreaPage(area.id, name);
+    await openAreaPage(session, area.id, name);
     await page.click('[data-testid="area-status-approved"]');
     await page.waitForSelector('.area-step-dialog [data-testid="status-all-pass"]', { timeout: 30_000 });
     await page.fill('.area-step-dialog input', '同意');
@@ -108,7 +99,7 @@ describe('approving a 成片改造区域', () => {
     // After a reload the panel and the list still say what was approved, under 第 1 版.
     await page.reload();
     await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 90_000 });
-    await openAreaPage(area.id, name);
+    await openAreaPage(session, area.id, name);
     await page.waitForSelector('[data-testid="area-pinned-verdict"]', { timeout: 30_000 });
     expect(await text('area-pinned-basis')).toBe('按 第 1 版 规则批准时核查');
     expect(await text('area-pinned-pass')).toContain('全部通过');
@@ -141,7 +132,7 @@ describe('approving a 成片改造区域', () => {
     expect(failing.json()).toMatchObject({ ruleSetVersion: 2, pass: false });
     await logOut();
     await logIn(session, 'planner-huli');
-    await openAreaPage(failing.json().id, `${name} 乙`);
+    await openAreaPage(session, failing.json().id, `${name} 乙`);
     await page.click('[data-testid="area-status-submitted"]');
     await page.waitForSelector('[data-testid="status-failing"]', { timeout: 30_000 });
     const warning = await text('status-failing');

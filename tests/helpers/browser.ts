@@ -52,3 +52,14 @@ export async function logIn(session: BrowserSession, username: string): Promise<
   await page.click('[data-testid="login-submit"]');
   await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
 }
+
+/** Opens a saved area on the 成片改造区域 page from its list and waits until its form shows it. */
+export async function openAreaPage(session: BrowserSession, id: number, name: string): Promise<void> {
+  const { page } = session;
+  await page.click('[data-testid="nav-areas"]');
+  await page.waitForSelector('body[data-areas-map-ready="true"]', { timeout: 60_000 });
+  const item = page.locator(`[data-testid="area-item-${id}"]`);
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  await item.click();
+  await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
+}
