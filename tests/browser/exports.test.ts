@@ -82,7 +82,7 @@ async function createArea(name: string, offset: number): Promise<number> {
   return (created.json() as { id: number }).id;
 }
 
-describe('exporting from the browser', () => {
+describe('exporting from the browser', { timeout: 300_000 }, () => {
   it('exports 湖里区\'s parcels as a zipped Shapefile from the district panel: every parcel, .prj and .cpg in the zip, the Chinese file name', async () => {
     await logIn(session, 'planner-huli');
     await page.locator('[data-testid="district-option-350206"]').click();

@@ -103,6 +103,15 @@ async function dropTable(table: string) {
   await sql`DROP TABLE IF EXISTS ${sql.table(table)}`.execute(testApp.database.db).catch(() => undefined);
 }
 
+/** Ids of a district's parcels with texts a Shapefile holds whole. */
+async function quietParcels(district: string): Promise<number[]> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT id FROM parcels
+    WHERE district_code = ${district} AND octet_length(concat(owner, town_or_park, location, contract_no, certificate_no)) < 200
+    ORDER BY id LIMIT 10000`.execute(testApp.database.db);
+  return rows.map((row) => Number(row.id));
+}
+
 async function parcelCount(where: ReturnType<typeof sql>): Promise<number> {
   const { rows: [row] } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM parcels WHERE ${where}`.execute(testApp.database.db);
   return row.n;
@@ -118,12 +127,15 @@ const NAMES: Record<Format, { id: string; owner: string; code: string; location:
 describe('parcels of 湖里区 in every geodata format, read back with GDAL', () => {
   const formats: Format[] = ['shapefile', 'geojson', 'gpkg', 'filegdb'];
   it.each(formats)('%s: same count, the CRS, every area within 0.01 percent, every Chinese string byte-identical', async (format) => {
-    const expected = await parcelCount(sql`district_code = '350206'`);
+    // 湖里区's parcels as a selection of the quiet ones: other test files write parcels into the same
+    // database meanwhile (the route fuzz stores the longest legal texts, which a Shapefile refuses).
+    const ids = await quietParcels('350206');
+    const expected = ids.length;
     expect(expected).toBeGreaterThan(100);
-    const output = await exported({ layer: 'parcels', format, filters: { district: '350206' } });
+    const output = await exported({ layer: 'parcels', format, filters: { district: '350206', ids } });
     expect(output.rowCount).toBe(expected);
     expect(output.crs).toBe(format === 'geojson' ? 'EPSG:4326' : 'EPSG:4527');
-    expect(output.fileName).toMatch(new RegExp(`^厦门市湖里区_地块_\\d{8}${format === 'geojson' ? '\\.geojson' : format === 'gpkg' ? '\\.gpkg' : format === 'filegdb' ? '\\.gdb\\.zip' : '\\.zip'}$`));
+    expect(output.fileName).toMatch(new RegExp(`^厦门市湖里区_地块_选中\\d+宗_\\d{8}${format === 'geojson' ? '\\.geojson' : format === 'gpkg' ? '\\.gpkg' : format === 'filegdb' ? '\\.gdb\\.zip' : '\\.zip'}$`));
     const dataset = datasetOf(output, 'parcels');
     const info = ogrinfo(dataset, 'parcels');
     expect(info).toContain(`Feature Count: ${expected}`);
@@ -297,8 +309,18 @@ describe('defined behaviour at the edges', () => {
 
 describe('who may export what', () => {
   it.each(['shapefile', 'geojson', 'gpkg', 'filegdb'] as const)('planner-huli (湖里区 only) gets no other district in %s', async (format) => {
-    const expected = await parcelCount(sql`district_code = '350206'`);
-    const output = await exported({ layer: 'parcels', format, username: 'planner-huli' });
+    // A selection of parcels of 湖里区 and of every other district (other test files write parcels
+    // into the same database meanwhile, e.g. the route fuzz's longest legal 镇街 names: a selection of
+    // quiet rows keeps this about scope).
+    const { rows: chosen } = await sql<{ id: number; district_code: string }>`
+      SELECT id, district_code FROM (
+        SELECT id, district_code, row_number() OVER (PARTITION BY district_code ORDER BY id DESC) AS n FROM parcels
+        WHERE octet_length(concat(owner, town_or_park, location, contract_no, certificate_no)) < 200) p
+      WHERE n <= 40`.execute(testApp.database.db);
+    const expected = chosen.filter((row) => row.district_code === '350206').length;
+    expect(expected).toBeGreaterThan(0);
+    expect(chosen.length).toBeGreaterThan(expected);
+    const output = await exported({ layer: 'parcels', format, username: 'planner-huli', filters: { ids: chosen.map((row) => Number(row.id)) } });
     expect(output.rowCount).toBe(expected);
     expect(output.fileName.startsWith('厦门市湖里区_地块_')).toBe(true);
     const table = loadBack(datasetOf(output, 'parcels'), 'parcels');
