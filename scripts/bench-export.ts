@@ -3,7 +3,7 @@
  *
  * Over the 1 M-parcel bench city of `npm run bench:tiles` (database `biaotu_bench_tiles`, same seed;
  * seeded here when missing), it exports every parcel to a zipped Shapefile and to a GeoPackage
- * through the real writer (extent and zone choice, the GBK check, ogr2ogr with progress, the zip),
+ * through the real writer (extent and zone choice, the longest texts for the DBF widths, ogr2ogr with progress (GBK, rewritten in UTF-8 only if GDAL cannot convert a text), the zip),
  * sampling Node's RSS every 50 ms, and times a bare `ogr2ogr` of the same SELECT from the same
  * database in the same run. Target: writer ≤ 1.2 × bare ogr2ogr, Node's peak RSS < 300 MB.
  * Figures go to bench-results/export.json and export.md.
@@ -118,7 +118,7 @@ for (const format of ['shapefile', 'gpkg'] as const) {
   report[format] = { writer, bare: floor, ratio, targetRatio: 1.2, targetPeakRssMb: 300, meetsTargets: ratio <= 1.2 && writer.peakRssMb < 300 };
   lines.push(`| ${format} | ${writer.seconds.toFixed(1)} | ${floor.seconds.toFixed(1)} | ${ratio.toFixed(2)} | ${writer.peakRssMb.toFixed(0)} | ${(writer.bytes / 2 ** 20).toFixed(0)} |`);
 }
-lines.push('', 'The writer includes the extent (zone choice), the GBK check, ogr2ogr with -progress and, for the Shapefile, the zip (deflate level 1).',
+lines.push('', 'The writer includes the extent (zone choice) and the longest texts (DBF widths) in one pass, ogr2ogr with -progress and, for the Shapefile, the zip (deflate level 1).',
   'Bare ogr2ogr runs the same SELECT with the same output options, without progress or zip. Targets: ratio ≤ 1.2, Node peak RSS < 300 MB.', '');
 const out = path.join(REPOSITORY_ROOT, 'bench-results');
 fs.mkdirSync(out, { recursive: true });

@@ -8,7 +8,7 @@ import { statusLabel, inefficiencyTypeLabel } from '../../../domain/efficiency.j
 import { progressFromOutput, runGdal } from '../../imports/gdal.js';
 import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
 import { FIELD_SHEET_FILE, writeFieldSheet, type FieldSheetRow } from '../field-sheet.js';
-import { createGeodataExportsRepository, type GeodataExportsRepository } from '../geodata.repository.js';
+import { createGeodataExportsRepository, type GeodataExportsRepository, type GeodataExtent } from '../geodata.repository.js';
 import { SURELY_GBK, areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
 import { writeZip } from '../zip-file.js';
 
@@ -77,6 +77,10 @@ function fieldNames(layer: GeodataLayerQuery, format: GeodataFormat, encoding: E
 /** A Shapefile refused because a text is longer than a DBF field can hold. */
 export const EXPORT_TOO_LONG_FOR_DBF = 'value_too_long_for_dbf';
 
+/** GDAL could not recode a text into the DBF's encoding (GBK): the Shapefile is written again in UTF-8. */
+const NOT_CONVERTED = /couldn't be converted/i;
+class NotConvertedError extends Error {}
+
 /** GDAL messages that mean a value was altered on the way out: the export fails rather than ship it. */
 const ALTERED = /couldn't be converted|laundered|truncated|Value .* of field .* not successfully written/i;
 
@@ -91,6 +95,7 @@ async function ogr2ogr(job: ExportJobContext, args: string[], onProgress: (fract
     },
   });
   if (result.code !== 0) throw new Error(`ogr2ogr 写出失败 / ogr2ogr failed: ${result.stderr.trim().slice(0, 2000)}`);
+  if (result.stderr.split('\n').some((line) => NOT_CONVERTED.test(line))) throw new NotConvertedError();
   const altered = result.stderr.split('\n').find((line) => ALTERED.test(line));
   if (altered) throw new Error(`GDAL 改动了导出的值，已停止导出 / GDAL altered a value: ${altered.trim()}`);
 }
@@ -113,7 +118,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
     const selection = await selectionOf(job, repository);
     if ('ok' in selection) return selection;
     const layerLabel = exportLayerOf(job.layer)?.label ?? job.layer;
-    const extents = [];
+    const extents: GeodataExtent[] = [];
     for (const layer of selection.layers) extents.push(await repository.extent(layer, format === 'shapefile'));
     job.progress(0.02);
     if (extents[0].count === 0) {
@@ -135,87 +140,98 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
       if (choice.note) notes.push(choice.note);
     }
 
-    // Encoding: only a Shapefile has a choice; GBK that cannot hold a text falls back to UTF-8, said in a note.
-    let encoding: ExportEncoding = 'UTF-8';
-    if (format === 'shapefile' && job.encoding === 'GBK') {
-      encoding = 'GBK';
+    /** Writes every layer in `encoding` into the job's folder (a fresh `out/` each time). */
+    const writeLayers = async (encoding: ExportEncoding) => {
+      fs.rmSync(path.join(job.directory, 'out'), { recursive: true, force: true });
+      fs.rmSync(path.join(job.directory, `${job.id}.gpkg`), { force: true });
+      // A DBF text field holds at most 254 bytes: a longer value would be cut, so the Shapefile is refused, naming it.
+      const DBF_TEXT_BYTES = 254;
+      for (const [index, layer] of selection.layers.entries()) {
+        for (const measured of extents[index].textBytes) {
+          const bytes = encoding === 'GBK' ? measured.gbk : measured.utf8;
+          if (bytes > DBF_TEXT_BYTES) {
+            const field = layer.fields.find((candidate) => candidate.key === measured.key)!;
+            return {
+              ok: false as const, reason: EXPORT_TOO_LONG_FOR_DBF,
+              message: `“${field.label}”有长达 ${bytes} 字节（${encoding}）的值，超过 Shapefile（dBASE）文本字段 254 字节的上限，导出会截断它 / a value is too long for a DBF field：`
+                + '请改用 GeoPackage 或 File Geodatabase 导出（字段长度不限），或缩小范围避开该记录。',
+            };
+          }
+        }
+      }
+
+      const total = extents.reduce((sum, extent) => sum + extent.count, 0);
+      const work = path.join(job.directory, 'out');
+      fs.mkdirSync(work, { recursive: true });
+      const place = await repository.placeName(job.filters.district, job.scope);
+      const stem = exportFileName([place, layerLabel, ...selection.qualifiers], job.stamp, '');
+      const gdbName = `${stem}.gdb`;
+      const gpkgFile = path.join(job.directory, `${job.id}.gpkg`);
+      const sheet: FieldSheetRow[] = [];
+      let renamed = 0;
+      let done = 0;
+      let first = true;
+      for (const [index, layer] of selection.layers.entries()) {
+        const count = extents[index].count;
+        if (count === 0 && index > 0 && format !== 'gpkg' && format !== 'filegdb') continue;
+        const named = fieldNames(layer, format, encoding);
+        sheet.push(...named.sheet);
+        renamed += named.renamed;
+        const widths = format === 'shapefile'
+          ? new Map(extents[index].textBytes.map((measured) => [measured.key, encoding === 'GBK' ? measured.gbk : measured.utf8]))
+          : undefined;
+        const statement = selectSql(layer, named.names, epsg, widths);
+        const common = ['-sql', statement, '-nln', layer.name, '-nlt', 'MULTIPOLYGON', '-a_srs', `EPSG:${epsg}`];
+        let target: string;
+        const options: string[] = [];
+        if (format === 'geojson') {
+          target = path.join(work, `${layer.name}.geojson`);
+          options.push('-lco', 'RFC7946=YES', '-lco', 'COORDINATE_PRECISION=8', '-lco', 'WRITE_NAME=NO');
+        } else if (format === 'shapefile') {
+          target = path.join(work, `${layer.name}.shp`);
+          // GBK: the DBF's language driver 0x4D (code page 936, which every ArcGIS reads) and a .cpg saying 936.
+          options.push('-lco', `ENCODING=${encoding === 'GBK' ? 'LDID/77' : 'UTF-8'}`);
+        } else if (format === 'gpkg') {
+          target = gpkgFile;
+          options.push('-lco', `IDENTIFIER=${layer.title}`, '-lco', `DESCRIPTION=${layer.title}（标图建库导出）`, '-gt', '65536');
+          if (!first) options.push('-update');
+        } else {
+          target = path.join(work, gdbName);
+          options.push('-lco', `LAYER_ALIAS=${layer.title}`, '-gt', '65536');
+          if (!first) options.push('-update');
+        }
+        first = false;
+        const weight = count / total;
+        await ogr2ogr(job, ['-f', DRIVERS[format], target, job.gdal.dataset, ...common, ...options], (fraction) => {
+          job.progress(0.05 + 0.85 * (done + weight * fraction));
+        });
+        done += weight;
+        if (format === 'shapefile' && encoding === 'GBK') fs.writeFileSync(path.join(work, `${layer.name}.cpg`), '936');
+      }
+      return { ok: true as const, encoding, sheet, renamed, total, place, stem, work, gdbName, gpkgFile };
+    };
+
+    // Encoding: only a Shapefile has a choice. GBK is written as asked; when GDAL reports a text GBK
+    // cannot hold (a rare character in an owner's name, an emoji…), the Shapefile is written again in
+    // UTF-8, said in a note with an example. The common case pays no scan for it.
+    const asked: ExportEncoding = format === 'shapefile' && job.encoding === 'GBK' ? 'GBK' : 'UTF-8';
+    job.progress(0.05);
+    const written = await writeLayers(asked).catch(async (error: unknown) => {
+      if (!(error instanceof NotConvertedError)) throw error;
       for (const layer of selection.layers) {
         const outside = await repository.outsideGbk(layer);
         if (outside.count > 0) {
-          encoding = 'UTF-8';
           notes.push(`有 ${outside.count} 条${layer.title}记录含 GBK 无法表示的字符（${describeOutsideGbk(outside.examples[0] ?? '')}），`
             + '为避免乱码，本文件改用 UTF-8 编码（.cpg 已注明 UTF-8，ArcGIS 10.2 及以上、ArcGIS Pro、QGIS 可正确读取）。');
           break;
         }
       }
-    }
-    job.progress(0.05);
-
-    // A DBF text field holds at most 254 bytes: a longer value would be cut, so the Shapefile is refused, naming it.
-    const DBF_TEXT_BYTES = 254;
-    for (const [index, layer] of selection.layers.entries()) {
-      for (const measured of extents[index].textBytes) {
-        const bytes = encoding === 'GBK' ? measured.gbk : measured.utf8;
-        if (bytes > DBF_TEXT_BYTES) {
-          const field = layer.fields.find((candidate) => candidate.key === measured.key)!;
-          return {
-            ok: false, reason: EXPORT_TOO_LONG_FOR_DBF,
-            message: `“${field.label}”有长达 ${bytes} 字节（${encoding}）的值，超过 Shapefile（dBASE）文本字段 254 字节的上限，导出会截断它 / a value is too long for a DBF field：`
-              + '请改用 GeoPackage 或 File Geodatabase 导出（字段长度不限），或缩小范围避开该记录。',
-          };
-        }
-      }
-    }
-
-    const total = extents.reduce((sum, extent) => sum + extent.count, 0);
-    const work = path.join(job.directory, 'out');
-    fs.mkdirSync(work, { recursive: true });
-    const place = await repository.placeName(job.filters.district, job.scope);
-    const stem = exportFileName([place, layerLabel, ...selection.qualifiers], job.stamp, '');
-    const gdbName = `${stem}.gdb`;
-    const gpkgFile = path.join(job.directory, `${job.id}.gpkg`);
-    const sheet: FieldSheetRow[] = [];
-    let renamed = 0;
-    let done = 0;
-    let first = true;
-    for (const [index, layer] of selection.layers.entries()) {
-      const count = extents[index].count;
-      if (count === 0 && index > 0 && format !== 'gpkg' && format !== 'filegdb') continue;
-      const named = fieldNames(layer, format, encoding);
-      sheet.push(...named.sheet);
-      renamed += named.renamed;
-      const widths = format === 'shapefile'
-        ? new Map(extents[index].textBytes.map((measured) => [measured.key, encoding === 'GBK' ? measured.gbk : measured.utf8]))
-        : undefined;
-      const statement = selectSql(layer, named.names, epsg, widths);
-      const common = ['-sql', statement, '-nln', layer.name, '-nlt', 'MULTIPOLYGON', '-a_srs', `EPSG:${epsg}`];
-      let target: string;
-      const options: string[] = [];
-      if (format === 'geojson') {
-        target = path.join(work, `${layer.name}.geojson`);
-        options.push('-lco', 'RFC7946=YES', '-lco', 'COORDINATE_PRECISION=8', '-lco', 'WRITE_NAME=NO');
-      } else if (format === 'shapefile') {
-        target = path.join(work, `${layer.name}.shp`);
-        // GBK: the DBF's language driver 0x4D (code page 936, which every ArcGIS reads) and a .cpg saying 936.
-        options.push('-lco', `ENCODING=${encoding === 'GBK' ? 'LDID/77' : 'UTF-8'}`);
-      } else if (format === 'gpkg') {
-        target = gpkgFile;
-        options.push('-lco', `IDENTIFIER=${layer.title}`, '-lco', `DESCRIPTION=${layer.title}（标图建库导出）`, '-gt', '65536');
-        if (!first) options.push('-update');
-      } else {
-        target = path.join(work, gdbName);
-        options.push('-lco', `LAYER_ALIAS=${layer.title}`, '-gt', '65536');
-        if (!first) options.push('-update');
-      }
-      first = false;
-      const weight = count / total;
-      await ogr2ogr(job, ['-f', DRIVERS[format], target, job.gdal.dataset, ...common, ...options], (fraction) => {
-        job.progress(0.05 + 0.85 * (done + weight * fraction));
-      });
-      done += weight;
-      if (format === 'shapefile' && encoding === 'GBK') fs.writeFileSync(path.join(work, `${layer.name}.cpg`), '936');
-    }
+      return writeLayers('UTF-8');
+    });
+    if (!written.ok) return written;
+    const { encoding, sheet, renamed, total, place, stem, work, gdbName, gpkgFile } = written;
     if (renamed > 0) notes.push(`有 ${renamed} 个字段名超过 Shapefile（dBASE）字段名 10 字节上限（${encoding} 编码），已改短；完整名称、单位和类型见压缩包内的 ${FIELD_SHEET_FILE}。`);
+
 
     let file: string;
     let fileName: string;
