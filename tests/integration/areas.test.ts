@@ -115,15 +115,17 @@ describe('saved 成片改造区域', () => {
     ]);
   });
 
-  it('lets an edit and its 报审 sent 5 ms apart not both land: the edit loses with 409 once the status changed', async () => {
+  it('lets an edit and its 报审 sent 0–12 ms apart not both land: the edit loses with 409 once the status changed', async () => {
     const { boundary } = await boxAroundParcel('350206', 40);
     const outcomes: string[] = [];
-    for (let attempt = 0; attempt < 12; attempt++) {
+    // The head start the edit gets varies, so that on a fast or a loaded machine some 报审 land while its check runs.
+    const delays = [5, 0, 2, 8, 1, 12];
+    for (let attempt = 0; attempt < 36 && !(attempt >= 12 && outcomes.includes('409/200')); attempt++) {
       const created = await planner.request({ method: 'POST', url: '/api/areas', payload: areaBody(boundary, { name: `并发 ${attempt}` }) });
       expect(created.statusCode).toBe(201);
       const id = created.json().id as number;
       const edit = planner.request({ method: 'PUT', url: `/api/areas/${id}`, payload: { ...areaBody(boundary, { name: `并发 ${attempt} 改` }), baseVersion: 1 } });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt % delays.length]));
       const submit = planner.request({ method: 'POST', url: `/api/areas/${id}/status`, payload: { status: 'submitted' } });
       const [edited, submitted] = await Promise.all([edit, submit]);
       outcomes.push(`${edited.statusCode}/${submitted.statusCode}`);
@@ -150,7 +152,7 @@ describe('saved 成片改造区域', () => {
     }
     // The race of the issue (the 报审 landing while the edit's check runs) was met, and lost by the edit.
     expect(outcomes.filter((outcome) => outcome === '409/200').length, outcomes.join(' ')).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('keeps the area\'s kind, its further rule sets and 项目总建筑面积 with each version; rules that do not bind its kind do not decide its verdict', async () => {
     const { boundary } = await boxAroundParcel('350206', 25);
@@ -208,7 +210,8 @@ describe('saved 成片改造区域', () => {
     assertMatchesContract(CheckAnswer, check);
     // (Other test files save areas in the same database meanwhile: look for this one.)
     expect(check.overlaps).toEqual(expect.arrayContaining([expect.objectContaining({ id: first.id, name: '甲区', status: 'draft' })]));
-    expect(check.figures.overlapM2).toBeCloseTo(check.area.m2, 0);
+    // The overlap is the union of its intersections with every saved area (other files' too): equal to a few mm² per ha.
+    expect(Math.abs(check.figures.overlapM2 - check.area.m2) / check.area.m2).toBeLessThan(1e-5);
     const self = (await planner.request({ method: 'POST', url: '/api/checks', payload: { ruleSet: 'xiamen-new-industrial', boundary, excludeArea: first.id } })).json();
     expect(self.overlaps.map((overlap: { id: number }) => overlap.id)).not.toContain(first.id);
     expect(self.figures.overlapM2).toBeLessThan(check.figures.overlapM2);

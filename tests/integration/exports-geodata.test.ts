@@ -66,13 +66,15 @@ function datasetOf(output: ExportOutput, layer: string): string {
 let loaded = 0;
 /** Loads one layer of an exported file into a table of the test database (CGCS2000 lon/lat), through GDAL. */
 function loadBack(dataset: string, layer: string): string {
+  // In the staging schema, as the application (whose connection reads it back): the schema test lists
+  // the public tables, and other test files run meanwhile.
   const table = `export_back_${process.pid}_${++loaded}`;
-  const args = ['-f', 'PostgreSQL', admin.dataset, dataset, '-nln', table, '-t_srs', 'EPSG:4490', '-lco', 'GEOMETRY_NAME=geom', '-lco', 'LAUNDER=NO', '-nlt', 'MULTIPOLYGON'];
+  const args = ['-f', 'PostgreSQL', admin.dataset, dataset, '-nln', table, '-lco', 'SCHEMA=staging', '-t_srs', 'EPSG:4490', '-lco', 'GEOMETRY_NAME=geom', '-lco', 'LAUNDER=NO', '-nlt', 'MULTIPOLYGON'];
   if (!dataset.endsWith('.shp') && !dataset.endsWith('.geojson')) args.push(layer);
-  const result = spawnSync('ogr2ogr', args, { env: { ...process.env, ...admin.env } });
+  const result = spawnSync('ogr2ogr', args, { env: { ...process.env, ...admin.env, PGOPTIONS: '-c role=biaotu_app' } });
   expect(result.status, result.stderr.toString()).toBe(0);
   expect(result.stderr.toString()).not.toMatch(/couldn't be converted|laundered|truncated/i);
-  return table;
+  return `staging.${table}`;
 }
 
 function ogrinfo(dataset: string, layer: string): string {
