@@ -137,7 +137,7 @@ describe('parcels of 湖里区 in every geodata format, read back with GDAL', ()
     const output = await exported({ layer: 'parcels', format, filters: { district: '350206', ids } });
     expect(output.rowCount).toBe(expected);
     expect(output.crs).toBe(format === 'geojson' ? 'EPSG:4326' : 'EPSG:4527');
-    expect(output.fileName).toMatch(new RegExp(`^厦门市湖里区_地块_选中\\d+宗_\\d{8}${format === 'geojson' ? '\\.geojson' : format === 'gpkg' ? '\\.gpkg' : format === 'filegdb' ? '\\.gdb\\.zip' : '\\.zip'}$`));
+    expect(output.fileName).toMatch(new RegExp(`^厦门市湖里区_地块_选择\\d+宗_\\d{8}${format === 'geojson' ? '\\.geojson' : format === 'gpkg' ? '\\.gpkg' : format === 'filegdb' ? '\\.gdb\\.zip' : '\\.zip'}$`));
     const dataset = datasetOf(output, 'parcels');
     const info = ogrinfo(dataset, 'parcels');
     expect(info).toContain(`Feature Count: ${expected}`);

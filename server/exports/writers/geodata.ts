@@ -4,10 +4,11 @@ import { chooseGaussKrugerZone } from '../../../domain/exports/gauss-kruger.js';
 import { dbfFieldNames, encodedLength } from '../../../domain/exports/dbf-field-names.js';
 import { exportFileName } from '../../../domain/exports/export-names.js';
 import { exportLayerOf, type ExportEncoding } from '../../../domain/exports/export-kinds.js';
-import { statusLabel, inefficiencyTypeLabel } from '../../../domain/efficiency.js';
 import { progressFromOutput, runGdal } from '../../imports/gdal.js';
 import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
 import { FIELD_SHEET_FILE, writeFieldSheet, type FieldSheetRow } from '../field-sheet.js';
+import { jobCaption } from '../export-captions.js';
+import { createTablesExportsRepository } from '../tables.repository.js';
 import { createGeodataExportsRepository, type GeodataExportsRepository, type GeodataExtent } from '../geodata.repository.js';
 import { SURELY_GBK, areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
 import { writeZip } from '../zip-file.js';
@@ -21,20 +22,16 @@ const DRIVERS: Record<GeodataFormat, string> = { geojson: 'GeoJSON', shapefile: 
 interface GeodataSelection {
   layers: GeodataLayerQuery[];
   qualifiers: string[];
+  /** The place the file name starts with, when the layer's caption already named it. */
+  place?: string;
 }
 
 async function selectionOf(job: ExportJobContext, repository: GeodataExportsRepository): Promise<GeodataSelection | ExportRefusal> {
   const { filters, scope } = job;
   if (job.layer === 'parcels') {
-    const qualifiers = [
-      filters.townOrPark,
-      filters.status ? statusLabel(filters.status) : null,
-      filters.type ? inefficiencyTypeLabel(filters.type) : null,
-      filters.landUse ? `地类${filters.landUse}` : null,
-      filters.bbox ? '框选' : null,
-      filters.ids ? `选中${filters.ids.length}宗` : null,
-    ].filter((part): part is string => !!part);
-    return { layers: [parcelsQuery(filters, scope)], qualifiers };
+    // The words of the file name are those of every parcel export (export-captions.ts), tables too.
+    const caption = await jobCaption(job, createTablesExportsRepository(job.app.db).places);
+    return { layers: [parcelsQuery(filters, scope)], qualifiers: caption.qualifiers, place: caption.place };
   }
   if (job.layer === 'survey') {
     const layer = await repository.currentSurveyLayer(filters.year);
@@ -163,7 +160,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
       const total = extents.reduce((sum, extent) => sum + extent.count, 0);
       const work = path.join(job.directory, 'out');
       fs.mkdirSync(work, { recursive: true });
-      const place = await repository.placeName(job.filters.district, job.scope);
+      const place = selection.place ?? await repository.placeName(job.filters.district, job.scope);
       const stem = exportFileName([place, layerLabel, ...selection.qualifiers], job.stamp, '');
       const gdbName = `${stem}.gdb`;
       const gpkgFile = path.join(job.directory, `${job.id}.gpkg`);
