@@ -35,6 +35,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importServicePlugin } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
+import { parcelCardRoutes } from './parcels/parcel-card.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
+  await app.register(parcelCardRoutes);
   await app.register(rulesRoutes);
   await app.register(checksRoutes);
   await app.register(areasRoutes);

@@ -2,12 +2,13 @@ import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
   ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
 } from '../../domain/api/parcels.schemas.js';
+import { parcelFieldRefusal, parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { forbiddenParcelFields, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
@@ -35,7 +36,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
   app.patch('/api/parcels/:id', {
     // Reading is the floor; each field then needs its own action (PARCEL_FIELD_ACTIONS) and the
     // parcel's district (and every district a new geometry reaches) must be in the user's scope.
-    config: { permission: 'data:read', heavy: true },
+    config: { permission: 'data:read', heavy: true, explainInvalid: parcelFieldRefusal },
     schema: {
       tags: ['parcels'],
       summary: '修改地块属性或图形 (recorded in history with who, when, before and after)',
@@ -54,6 +55,9 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });
     const forbidden = forbiddenParcelFields(principal.role, keys);
     if (forbidden.length > 0) throw new ForbiddenFieldsError(principal.role, forbidden);
+    // Rules across fields are checked on the parcel as the edit leaves it (stored values included).
+    const problems = parcelValueProblems({ ...current, ...changes }, keys);
+    if (problems.length > 0) throw new InvalidValuesError(problems);
     if (changes.geometry) assertGeoJsonPolygon(changes.geometry);
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
       parcels.update(transaction, current.id, changes, { expectedUpdatedAt, actor: principal.username, scope }));
