@@ -143,3 +143,17 @@ describe('parcel card rows', () => {
     expect(parcelCardTitle(parcel({ owner: null }))).toBe('350206-000967');
   });
 });
+
+describe('the fields of seed 003 附件1/附件4 on the card', () => {
+  it('shows 园区内/外, the industry with its name, and a 万元 total also per 亩', () => {
+    const card = parcelCardGroups(parcel());
+    expect(valueOf(card, 'parkSide').value).toBe('园区内');
+    expect(valueOf(card, 'industryCode').value).toBe('C34 通用设备制造业');
+    const invested = valueOf(card, 'investedAmount');
+    expect(invested.value).toBe('10,800.00 万元');
+    // 20 736.69 m² = 31.105 亩: 10 800 / 31.105 = 347.21 万元/亩.
+    expect(invested.detail).toBe('折合 347.21 万元/亩（按登记面积）');
+    expect(valueOf(card, 'agreedBuildingDensity').value).toBe('40.00%');
+    expect(card.map((group) => group.title)).toEqual(['权属与位置', '四至', '土地', '土地使用要求（约定）', '土地使用情况', '安全生产、环保、能耗', '投资与效益', '认定']);
+  });
+});

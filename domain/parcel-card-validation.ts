@@ -69,7 +69,7 @@ const DATE_PAIRS: readonly (readonly [string, string])[] = [
   ['landAcquiredAt', 'agreedCompletionDate'],
 ];
 /** Dates of what has happened: not after today. (约定竣工时间 is a promise and may lie ahead.) */
-const PAST_DATES = ['landAcquiredAt', 'completionDate', 'productionStart', 'productionStop'] as const;
+export const PAST_DATES = ['landAcquiredAt', 'completionDate', 'productionStart', 'productionStop'] as const;
 
 function dateOf(values: Values, key: string): string | null {
   const value = values[key];
