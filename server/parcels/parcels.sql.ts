@@ -10,7 +10,7 @@ const FIELD_COLUMNS = sql.join(PARCEL_FIELDS.map((field) => sql`${sql.ref(`p.${c
 export const DETAIL_COLUMNS = sql`
   p.id, ${FIELD_COLUMNS}, d.name AS "districtName",
   json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox,
-  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy",
+  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy", p.version,
   false AS restricted`;
 
 /** A GeoJSON body as a CGCS2000 geometry. */
