@@ -159,7 +159,7 @@ describe('parcel editor', () => {
       { key: 'meetsSafety', base: null, theirs: true },
     ] });
     expect(rows).toEqual([
-      { key: 'buildingCoverage', label: '建筑密度(建筑系数)', base: '30%', theirs: '45%', yours: '50%', clash: true },
+      { key: 'buildingCoverage', label: '建筑系数', base: '30%', theirs: '45%', yours: '50%', clash: true },
       { key: 'owner', label: '土地使用权人', base: '甲公司', theirs: '（空）', yours: null, clash: false },
       { key: 'meetsSafety', label: '符合安全生产要求', base: '（空）', theirs: '是', yours: null, clash: false },
     ]);
