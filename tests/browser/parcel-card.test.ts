@@ -61,6 +61,8 @@ describe('一宗一卡 in the browser', () => {
       expect(text, words).toContain(words);
     }
     await card.screenshot({ path: path.join(SHOTS, 'parcel-card.png') });
+    await card.locator('.parcel-card__body').evaluate((body) => body.scrollTo(0, body.scrollHeight * 0.45));
+    await card.screenshot({ path: path.join(SHOTS, 'parcel-card-middle.png') });
     await card.locator('.parcel-card__body').evaluate((body) => body.scrollTo(0, body.scrollHeight));
     await card.screenshot({ path: path.join(SHOTS, 'parcel-card-bottom.png') });
 
@@ -78,6 +80,10 @@ describe('一宗一卡 in the browser', () => {
     if (eastProposal.kind !== 'none') expect(await east.inputValue()).toBe(eastProposal.text);
     await dialog.locator('[data-field="boundarySouth"] input').fill('规划道路（测试手改）');
     await dialog.screenshot({ path: path.join(SHOTS, 'parcel-edit-dialog.png') });
+    await dialog.locator('.parcel-edit').evaluate((body) => body.scrollTo(0, body.scrollHeight / 2));
+    await dialog.screenshot({ path: path.join(SHOTS, 'parcel-edit-dialog-middle.png') });
+    await dialog.locator('.parcel-edit').evaluate((body) => body.scrollTo(0, body.scrollHeight));
+    await dialog.screenshot({ path: path.join(SHOTS, 'parcel-edit-dialog-bottom.png') });
     await page.locator('[data-testid="parcel-edit-save"]').click();
     await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
     const { rows: [stored] } = await sql<{ boundary_east: string | null; boundary_south: string | null }>`
