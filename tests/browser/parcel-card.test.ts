@@ -23,7 +23,8 @@ beforeAll(async () => {
   const { rows: [chosen] } = await sql<{ id: number; code: string }>`
     SELECT p.id, p.code FROM parcels p
     WHERE p.district_code = '350206' AND p.owner IS NOT NULL
-      AND (SELECT count(*) FROM parcels n WHERE n.id <> p.id AND ST_DWithin(n.geom::geography, p.geom::geography, 30)) >= 3
+      AND (SELECT count(*) FROM parcels n WHERE n.id <> p.id AND n.geom && ST_Expand(p.geom, 0.0004)
+             AND ST_DWithin(n.geom::geography, p.geom::geography, 30)) >= 3
     ORDER BY p.id LIMIT 1`.execute(db);
   parcel = chosen;
   await sql`
