@@ -9,6 +9,10 @@ import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 import { isQueryCanceled } from './db/pools.js';
 import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
+import {
+  DOCUMENT_ALREADY_REMOVED, DOCUMENT_DUPLICATE, DOCUMENT_EMPTY, DOCUMENT_NOT_PREVIEWABLE, DOCUMENT_REMOVED, DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_REFUSED,
+  type DocumentRefusal, type DocumentRefusalReason,
+} from '../domain/documents.js';
 
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
@@ -234,5 +238,23 @@ export class RefusalError extends ApiError {
 export class ForbiddenFieldsError extends ApiError {
   constructor(role: string, fields: readonly string[], hint = '') {
     super(403, 'forbidden_fields', `${forbiddenFieldsMessage(role, fields)}${hint}`, { fields: [...fields] });
+  }
+}
+
+/** HTTP status of each refusal of a parcel document (一地一档, domain/documents.ts). */
+const DOCUMENT_REFUSAL_STATUS: Record<DocumentRefusalReason, number> = {
+  [DOCUMENT_EMPTY]: 400,
+  [DOCUMENT_TOO_LARGE]: 413,
+  [DOCUMENT_TYPE_REFUSED]: 415,
+  [DOCUMENT_DUPLICATE]: 409,
+  [DOCUMENT_REMOVED]: 410,
+  [DOCUMENT_NOT_PREVIEWABLE]: 415,
+  [DOCUMENT_ALREADY_REMOVED]: 409,
+};
+
+/** A refused document upload or read, as the 4xx of its reason, with the field at fault and the message as written. */
+export class DocumentRefusalError extends ApiError {
+  constructor(refusal: DocumentRefusal) {
+    super(DOCUMENT_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { parameter: refusal.parameter, ...refusal.details });
   }
 }

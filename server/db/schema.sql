@@ -120,6 +120,14 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.document_contents_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'document contents are written once';
+END;
+$$;
+
 CREATE FUNCTION public.forbid_history_rewrite() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -272,6 +280,21 @@ BEGIN
   RETURN NULL;
 END;
 $_$;
+
+CREATE FUNCTION public.parcel_documents_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'parcel documents are removed on record (removed_at), never deleted';
+  END IF;
+  IF OLD.removed_at IS NOT NULL
+     OR (to_jsonb(NEW) - ARRAY['removed_by', 'removed_at', 'removal_reason']) <> (to_jsonb(OLD) - ARRAY['removed_by', 'removed_at', 'removal_reason']) THEN
+    RAISE EXCEPTION 'a parcel document is written once: only its removal may be recorded, once';
+  END IF;
+  RETURN NEW;
+END;
+$$;
 
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
     LANGUAGE plpgsql
@@ -530,6 +553,14 @@ COMMENT ON COLUMN public.districts.label_point IS 'label position (ST_PointOnSur
 
 COMMENT ON COLUMN public.districts.area_m2 IS '椭球面积, m² (CGCS2000 ellipsoid)';
 
+CREATE TABLE public.document_contents (
+    document_id bigint NOT NULL,
+    content bytea NOT NULL
+);
+ALTER TABLE ONLY public.document_contents ALTER COLUMN content SET STORAGE EXTERNAL;
+
+COMMENT ON TABLE public.document_contents IS 'the bytes of each parcel_documents row, written once';
+
 CREATE TABLE public.exports (
     id uuid NOT NULL,
     layer text NOT NULL,
@@ -649,6 +680,54 @@ COMMENT ON COLUMN public.parcel_cells.area_m2 IS 'ellipsoidal parcel area in the
 COMMENT ON COLUMN public.parcel_cells.inefficient IS 'parcels 疑似低效 (suspected) or 已认定低效 (identified)';
 
 COMMENT ON COLUMN public.parcel_cells.inefficient_m2 IS 'their area, m²';
+
+CREATE TABLE public.parcel_documents (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    category text NOT NULL,
+    note text,
+    file_name text NOT NULL,
+    media_type text NOT NULL,
+    byte_size bigint NOT NULL,
+    sha256 text NOT NULL,
+    taken_at timestamp with time zone,
+    "position" public.geometry(Point,4490),
+    exif jsonb,
+    uploaded_by text NOT NULL,
+    uploaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    removed_by text,
+    removed_at timestamp with time zone,
+    removal_reason text,
+    CONSTRAINT parcel_documents_byte_size_check CHECK ((byte_size > 0)),
+    CONSTRAINT parcel_documents_category_check CHECK ((category = ANY (ARRAY['contract'::text, 'certificate'::text, 'photo'::text, 'drawing'::text, 'approval'::text, 'plan'::text, 'other'::text]))),
+    CONSTRAINT parcel_documents_check CHECK ((((removed_at IS NULL) = (removed_by IS NULL)) AND ((removed_at IS NULL) = (removal_reason IS NULL)))),
+    CONSTRAINT parcel_documents_file_name_check CHECK (((char_length(file_name) >= 1) AND (char_length(file_name) <= 200))),
+    CONSTRAINT parcel_documents_media_type_check CHECK ((media_type = ANY (ARRAY['application/pdf'::text, 'image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/tiff'::text, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'::text, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'::text]))),
+    CONSTRAINT parcel_documents_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT parcel_documents_removal_reason_check CHECK ((char_length(removal_reason) <= 500)),
+    CONSTRAINT parcel_documents_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+COMMENT ON TABLE public.parcel_documents IS '一地一档: a parcel''s filed documents (metadata); bytes in document_contents; removal is soft';
+
+COMMENT ON COLUMN public.parcel_documents.media_type IS 'detected from the content (magic bytes), never the uploader''s claim';
+
+COMMENT ON COLUMN public.parcel_documents.byte_size IS 'bytes';
+
+COMMENT ON COLUMN public.parcel_documents.sha256 IS 'SHA-256 of the content, hex';
+
+COMMENT ON COLUMN public.parcel_documents.taken_at IS 'photos: EXIF DateTimeOriginal (with OffsetTimeOriginal, else read as UTC+8)';
+
+COMMENT ON COLUMN public.parcel_documents."position" IS 'photos: EXIF GPS position; GPS records WGS84, taken as CGCS2000 (they differ by centimetres)';
+
+CREATE SEQUENCE public.parcel_documents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.parcel_documents_id_seq OWNED BY public.parcel_documents.id;
 
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,
@@ -993,6 +1072,8 @@ ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
+ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
@@ -1013,6 +1094,9 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.document_contents
+    ADD CONSTRAINT document_contents_pkey PRIMARY KEY (document_id);
+
 ALTER TABLE ONLY public.exports
     ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
 
@@ -1027,6 +1111,9 @@ ALTER TABLE ONLY public.login_failures
 
 ALTER TABLE ONLY public.parcel_cells
     ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
+
+ALTER TABLE ONLY public.parcel_documents
+    ADD CONSTRAINT parcel_documents_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
@@ -1098,6 +1185,12 @@ CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btre
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
 
+CREATE UNIQUE INDEX parcel_documents_checksum_idx ON public.parcel_documents USING btree (parcel_id, sha256) WHERE (removed_at IS NULL);
+
+CREATE INDEX parcel_documents_parcel_idx ON public.parcel_documents USING btree (parcel_id, uploaded_at DESC);
+
+CREATE INDEX parcel_documents_position_idx ON public.parcel_documents USING gist ("position") WHERE ("position" IS NOT NULL);
+
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
 CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
@@ -1134,7 +1227,13 @@ CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.dist
 
 CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
+CREATE TRIGGER document_contents_guard BEFORE DELETE OR UPDATE ON public.document_contents FOR EACH ROW EXECUTE FUNCTION public.document_contents_guard();
+
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
+
+CREATE TRIGGER parcel_documents_guard BEFORE DELETE OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.parcel_documents_guard();
+
+CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
@@ -1218,6 +1317,9 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.document_contents
+    ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
+
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
@@ -1260,6 +1362,8 @@ GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
 
+GRANT SELECT,INSERT ON TABLE public.document_contents TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
@@ -1271,6 +1375,10 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.parcel_documents TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.parcel_documents_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
 
