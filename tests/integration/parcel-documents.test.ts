@@ -339,7 +339,8 @@ describe('soft removal on record', () => {
 
     const audit = await admin.get('/api/admin/audit?entity=parcel_documents');
     expect(audit.statusCode, audit.body.slice(0, 200)).toBe(200);
-    expect(audit.json().items.some((entry: { entityId: string }) => entry.entityId === String(document.id))).toBe(true);
+    const entry = audit.json().items.find((item: { entityId: string; action: string }) => item.entityId === String(document.id) && item.action === 'insert');
+    expect(entry.subject).toMatch(/^350206-.* · 审计\.pdf$/);
 
     const db = testApp.database.db;
     await expect(sql`DELETE FROM parcel_documents WHERE id = ${document.id}`.execute(db)).rejects.toThrow(/permission denied|never deleted/);
