@@ -105,6 +105,9 @@ describe('一地一档 in the parcel card', () => {
     await page.click('.el-message-box .el-button--danger');
     await page.waitForFunction(() => !document.querySelector('[data-testid="documents-list"]')?.textContent?.includes('出让合同'), undefined, { timeout: 15_000 });
     expect(await page.locator('[data-testid="parcel-documents"]').innerText()).toContain('另有 1 份已移除，记录在案');
+    // The history tab beside it still loads (the two share one way of loading).
+    await page.click('#tab-history');
+    await page.waitForSelector('[data-testid="parcel-history-empty"], [data-testid="parcel-history-entry"]');
     expect(session.errors).toEqual([]);
   });
 });
