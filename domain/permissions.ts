@@ -27,7 +27,9 @@ export type Action =
   | 'tiles:manage'
   | 'rules:manage'
   | 'areas:write'
-  | 'areas:review';
+  | 'areas:review'
+  | 'documents:write'
+  | 'documents:manage';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -42,13 +44,17 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'rules:manage': '修订政策规则集',
   'areas:write': '绘制和修改成片改造区域',
   'areas:review': '审批成片改造区域',
+  'documents:write': '上传和移除地块档案（一地一档）',
+  'documents:manage': '查看和下载已移除的档案',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review'],
-  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write'],
-  planner: ['data:read', 'parcels:edit-planning', 'areas:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage'],
+  // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
+  // planners drawings and 实施方案, officials 批复); viewers read them.
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
+  planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write'],
   viewer: ['data:read'],
 };
 

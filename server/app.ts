@@ -53,6 +53,8 @@ import { exportsRepositoryPlugin } from './exports/exports.repository.js';
 import { exportsRoutes } from './exports/exports.routes.js';
 import { exportServicePlugin, type ExportWriters } from './exports/exports.service.js';
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
+import { documentsRepositoryPlugin } from './documents/documents.repository.js';
+import { documentsRoutes } from './documents/documents.routes.js';
 
 
 export interface AppOptions {
@@ -118,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importServicePlugin, { gdal: options.gdal });
   await app.register(pdfRendererPlugin);
   await app.register(exportsRepositoryPlugin);
+  await app.register(documentsRepositoryPlugin);
   await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
 
   // Routes, one module per capability.
@@ -136,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(tilesRoutes);
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
+  await app.register(documentsRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
@@ -161,6 +165,7 @@ const OPENAPI = {
     { name: 'auth', description: '登录与账号' },
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
+    { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };

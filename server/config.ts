@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_DOCUMENT_MAX_MB } from '../domain/documents.js';
 
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +39,8 @@ export interface Settings {
   importRetentionDays: number;
   /** Free disk space (bytes) uploads and their unpacking must leave; below it they are refused (507). */
   importDiskReserveBytes: number;
+  /** 一地一档: largest document accepted per upload (DOCUMENT_MAX_BYTES, default 20 MB); the bytes are kept in the database. */
+  documentMaxBytes: number;
   /** Where export jobs write their files (a folder per job): the only folder exports write to. */
   exportDirectory: string;
   /** Hours a finished export's file is kept for download; then housekeeping removes it. */
@@ -148,6 +151,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     importMaxBytes: positiveNumber(env, 'IMPORT_MAX_BYTES', 1024 ** 3),
     importRetentionDays: positiveNumber(env, 'IMPORT_RETENTION_DAYS', 7),
     importDiskReserveBytes: positiveNumber(env, 'IMPORT_DISK_RESERVE_BYTES', 1024 ** 3),
+    documentMaxBytes: Math.round(positiveNumber(env, 'DOCUMENT_MAX_BYTES', DEFAULT_DOCUMENT_MAX_MB * 1024 * 1024)),
     exportDirectory: env.EXPORT_DIRECTORY ? path.resolve(env.EXPORT_DIRECTORY) : path.join(dataDirectory(env), 'exports'),
     exportRetentionHours: positiveNumber(env, 'EXPORT_RETENTION_HOURS', 24),
     exportConcurrency: Math.max(1, Math.round(positiveNumber(env, 'EXPORT_CONCURRENCY', 2))),

@@ -10,6 +10,10 @@ import { forbiddenFieldsMessage } from '../domain/permissions.js';
 import { isQueryCanceled } from './db/pools.js';
 import type { VersionConflict } from '../domain/api/parcels.schemas.js';
 import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
+import {
+  DOCUMENT_ALREADY_REMOVED, DOCUMENT_DUPLICATE, DOCUMENT_EMPTY, DOCUMENT_NOT_PREVIEWABLE, DOCUMENT_REMOVED, DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_REFUSED,
+  type DocumentRefusal, type DocumentRefusalReason,
+} from '../domain/documents.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -281,5 +285,23 @@ export class StaleVersionError extends ApiError {
       : '请对照双方的值选择保留哪一个，再依据最新版本重新提交。';
     super(409, 'stale_version', `地块在您编辑期间已被修改：${named.join('；')}${more}。${next}`,
       { parameter, conflicts: [...conflicts] });
+  }
+}
+
+/** HTTP status of each refusal of a parcel document (一地一档, domain/documents.ts). */
+const DOCUMENT_REFUSAL_STATUS: Record<DocumentRefusalReason, number> = {
+  [DOCUMENT_EMPTY]: 400,
+  [DOCUMENT_TOO_LARGE]: 413,
+  [DOCUMENT_TYPE_REFUSED]: 415,
+  [DOCUMENT_DUPLICATE]: 409,
+  [DOCUMENT_REMOVED]: 410,
+  [DOCUMENT_NOT_PREVIEWABLE]: 415,
+  [DOCUMENT_ALREADY_REMOVED]: 409,
+};
+
+/** A refused document upload or read, as the 4xx of its reason, with the field at fault and the message as written. */
+export class DocumentRefusalError extends ApiError {
+  constructor(refusal: DocumentRefusal) {
+    super(DOCUMENT_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { parameter: refusal.parameter, ...refusal.details });
   }
 }

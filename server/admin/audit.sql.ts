@@ -28,6 +28,9 @@ export const subjectSql = sql<string | null>`CASE history.entity
     CASE WHEN ${numericEntityId} THEN (SELECT a.name FROM areas a WHERE a.id = history.entity_id::bigint) END)
   WHEN 'rule_sets' THEN coalesce(history.after->>'name', history.before->>'name')
   WHEN 'exports' THEN history.after->>'fileName'
+  WHEN 'parcel_documents' THEN concat_ws(' · ',
+    (SELECT p.code FROM parcels p WHERE p.id = (coalesce(history.after, history.before)->>'parcel_id')::bigint),
+    coalesce(history.after, history.before)->>'file_name')
 END`;
 
 /**

@@ -120,6 +120,14 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.document_contents_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'document contents are written once';
+END;
+$$;
+
 CREATE FUNCTION public.forbid_history_rewrite() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -272,6 +280,21 @@ BEGIN
   RETURN NULL;
 END;
 $_$;
+
+CREATE FUNCTION public.parcel_documents_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'parcel documents are removed on record (removed_at), never deleted';
+  END IF;
+  IF OLD.removed_at IS NOT NULL
+     OR (to_jsonb(NEW) - ARRAY['removed_by', 'removed_at', 'removal_reason']) <> (to_jsonb(OLD) - ARRAY['removed_by', 'removed_at', 'removal_reason']) THEN
+    RAISE EXCEPTION 'a parcel document is written once: only its removal may be recorded, once';
+  END IF;
+  RETURN NEW;
+END;
+$$;
 
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
     LANGUAGE plpgsql
@@ -549,6 +572,14 @@ COMMENT ON COLUMN public.districts.label_point IS 'label position (ST_PointOnSur
 
 COMMENT ON COLUMN public.districts.area_m2 IS '椭球面积, m² (CGCS2000 ellipsoid)';
 
+CREATE TABLE public.document_contents (
+    document_id bigint NOT NULL,
+    content bytea NOT NULL
+);
+ALTER TABLE ONLY public.document_contents ALTER COLUMN content SET STORAGE EXTERNAL;
+
+COMMENT ON TABLE public.document_contents IS 'the bytes of each parcel_documents row, written once';
+
 CREATE TABLE public.exports (
     id uuid NOT NULL,
     layer text NOT NULL,
@@ -672,6 +703,54 @@ COMMENT ON COLUMN public.parcel_cells.inefficient IS 'parcels 疑似低效 (susp
 
 COMMENT ON COLUMN public.parcel_cells.inefficient_m2 IS 'their area, m²';
 
+CREATE TABLE public.parcel_documents (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    category text NOT NULL,
+    note text,
+    file_name text NOT NULL,
+    media_type text NOT NULL,
+    byte_size bigint NOT NULL,
+    sha256 text NOT NULL,
+    taken_at timestamp with time zone,
+    "position" public.geometry(Point,4490),
+    exif jsonb,
+    uploaded_by text NOT NULL,
+    uploaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    removed_by text,
+    removed_at timestamp with time zone,
+    removal_reason text,
+    CONSTRAINT parcel_documents_byte_size_check CHECK ((byte_size > 0)),
+    CONSTRAINT parcel_documents_category_check CHECK ((category = ANY (ARRAY['contract'::text, 'certificate'::text, 'photo'::text, 'drawing'::text, 'approval'::text, 'plan'::text, 'other'::text]))),
+    CONSTRAINT parcel_documents_check CHECK ((((removed_at IS NULL) = (removed_by IS NULL)) AND ((removed_at IS NULL) = (removal_reason IS NULL)))),
+    CONSTRAINT parcel_documents_file_name_check CHECK (((char_length(file_name) >= 1) AND (char_length(file_name) <= 200))),
+    CONSTRAINT parcel_documents_media_type_check CHECK ((media_type = ANY (ARRAY['application/pdf'::text, 'image/jpeg'::text, 'image/png'::text, 'image/webp'::text, 'image/tiff'::text, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'::text, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'::text]))),
+    CONSTRAINT parcel_documents_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT parcel_documents_removal_reason_check CHECK ((char_length(removal_reason) <= 500)),
+    CONSTRAINT parcel_documents_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+COMMENT ON TABLE public.parcel_documents IS '一地一档: a parcel''s filed documents (metadata); bytes in document_contents; removal is soft';
+
+COMMENT ON COLUMN public.parcel_documents.media_type IS 'detected from the content (magic bytes), never the uploader''s claim';
+
+COMMENT ON COLUMN public.parcel_documents.byte_size IS 'bytes';
+
+COMMENT ON COLUMN public.parcel_documents.sha256 IS 'SHA-256 of the content, hex';
+
+COMMENT ON COLUMN public.parcel_documents.taken_at IS 'photos: EXIF DateTimeOriginal (with OffsetTimeOriginal, else read as UTC+8)';
+
+COMMENT ON COLUMN public.parcel_documents."position" IS 'photos: EXIF GPS position; GPS records WGS84, taken as CGCS2000 (they differ by centimetres)';
+
+CREATE SEQUENCE public.parcel_documents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.parcel_documents_id_seq OWNED BY public.parcel_documents.id;
+
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,
     cx integer NOT NULL,
@@ -687,24 +766,6 @@ COMMENT ON TABLE public.parcel_type_cells IS 'aggregate grid of typed parcels pe
 COMMENT ON COLUMN public.parcel_type_cells.type IS '低效类型 code (parcels.inefficiency_type)';
 
 COMMENT ON COLUMN public.parcel_type_cells.area_m2 IS 'ellipsoidal area of those parcels in the cell, m²';
-
-CREATE TABLE public.parcel_yearly_figures (
-    parcel_id bigint NOT NULL,
-    year integer NOT NULL,
-    output_wan numeric(14,2),
-    tax_wan numeric(14,2),
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_by text DEFAULT 'system'::text NOT NULL,
-    CONSTRAINT parcel_yearly_figures_output_wan_check CHECK ((output_wan >= (0)::numeric)),
-    CONSTRAINT parcel_yearly_figures_tax_wan_check CHECK ((tax_wan >= (0)::numeric)),
-    CONSTRAINT parcel_yearly_figures_year_check CHECK (((year >= 1949) AND (year <= 2100)))
-);
-
-COMMENT ON TABLE public.parcel_yearly_figures IS '年度产值、税收 per parcel (seed 003 附件4), 万元';
-
-COMMENT ON COLUMN public.parcel_yearly_figures.output_wan IS '年度产值, 万元';
-
-COMMENT ON COLUMN public.parcel_yearly_figures.tax_wan IS '年度税收, 万元';
 
 CREATE TABLE public.parcel_z14_geometries (
     x integer NOT NULL,
@@ -753,36 +814,13 @@ CREATE TABLE public.parcels (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
     version integer DEFAULT 1 NOT NULL,
-    park_side text,
-    land_acquired_at date,
-    boundary_east text,
-    boundary_south text,
-    boundary_west text,
-    boundary_north text,
-    agreed_floor_area_ratio numeric(6,2),
-    agreed_building_density numeric(5,4),
-    agreed_completion_date date,
-    investment_agreement_no text,
-    agreed_investment_intensity numeric(12,2),
-    completion_date date,
-    invested_amount numeric(14,2),
-    safety_note text,
-    environment_note text,
-    energy_note text,
-    fixed_asset_investment numeric(14,2),
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
-    CONSTRAINT parcels_agreed_building_density_check CHECK (((agreed_building_density >= (0)::numeric) AND (agreed_building_density <= (1)::numeric))),
-    CONSTRAINT parcels_agreed_floor_area_ratio_check CHECK ((agreed_floor_area_ratio >= (0)::numeric)),
-    CONSTRAINT parcels_agreed_investment_intensity_check CHECK ((agreed_investment_intensity >= (0)::numeric)),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
     CONSTRAINT parcels_evaluation_grade_check CHECK ((evaluation_grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text]))),
-    CONSTRAINT parcels_fixed_asset_investment_check CHECK ((fixed_asset_investment >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
-    CONSTRAINT parcels_invested_amount_check CHECK ((invested_amount >= (0)::numeric)),
-    CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
@@ -806,7 +844,7 @@ COMMENT ON COLUMN public.parcels.registered_area_m2 IS '土地面积 (登记/出
 
 COMMENT ON COLUMN public.parcels.area_m2 IS '椭球面积 of geom on the CGCS2000 ellipsoid, m² (computed, not entered)';
 
-COMMENT ON COLUMN public.parcels.contract_no IS '土地出让合同号';
+COMMENT ON COLUMN public.parcels.contract_no IS '出让合同号';
 
 COMMENT ON COLUMN public.parcels.certificate_no IS '不动产权证号';
 
@@ -820,7 +858,7 @@ COMMENT ON COLUMN public.parcels.floor_area_m2 IS '建筑面积, m²';
 
 COMMENT ON COLUMN public.parcels.floor_area_ratio IS '容积率 (dimensionless, 建筑面积/土地面积)';
 
-COMMENT ON COLUMN public.parcels.building_coverage IS '建筑系数, fraction 0–1 (土地使用情况)';
+COMMENT ON COLUMN public.parcels.building_coverage IS '建筑密度/建筑系数, fraction 0–1';
 
 COMMENT ON COLUMN public.parcels.investment_intensity IS '投资强度, 万元/亩';
 
@@ -857,40 +895,6 @@ COMMENT ON COLUMN public.parcels.geom IS 'boundary, EPSG:4490 (CGCS2000 geograph
 COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
 
 COMMENT ON COLUMN public.parcels.version IS '版本: raised by one on every change of the row (parcels_version trigger); a write states the version it started from';
-
-COMMENT ON COLUMN public.parcels.park_side IS '园区内 (inside) / 园区外 (outside): who surveys it (园区办 or 镇政府/街道办, seed 003 二.1)';
-
-COMMENT ON COLUMN public.parcels.land_acquired_at IS '土地取得时间';
-
-COMMENT ON COLUMN public.parcels.boundary_east IS '四至: 东至';
-
-COMMENT ON COLUMN public.parcels.boundary_south IS '四至: 南至';
-
-COMMENT ON COLUMN public.parcels.boundary_west IS '四至: 西至';
-
-COMMENT ON COLUMN public.parcels.boundary_north IS '四至: 北至';
-
-COMMENT ON COLUMN public.parcels.agreed_floor_area_ratio IS '约定容积率 (土地出让合同/投资发展协议)';
-
-COMMENT ON COLUMN public.parcels.agreed_building_density IS '约定建筑密度, fraction 0–1';
-
-COMMENT ON COLUMN public.parcels.agreed_completion_date IS '约定竣工时间';
-
-COMMENT ON COLUMN public.parcels.investment_agreement_no IS '投资发展协议号';
-
-COMMENT ON COLUMN public.parcels.agreed_investment_intensity IS '约定投资强度, 万元/亩';
-
-COMMENT ON COLUMN public.parcels.completion_date IS '竣工时间';
-
-COMMENT ON COLUMN public.parcels.invested_amount IS '投资强度 as 附件1 writes it: 已投资额, 万元 (investment_intensity is 万元/亩)';
-
-COMMENT ON COLUMN public.parcels.safety_note IS '安全生产: note on the conformity (meets_safety)';
-
-COMMENT ON COLUMN public.parcels.environment_note IS '环保: note on the conformity (meets_environment)';
-
-COMMENT ON COLUMN public.parcels.energy_note IS '能耗: note on the conformity (meets_energy)';
-
-COMMENT ON COLUMN public.parcels.fixed_asset_investment IS '固定资产投资总额, 万元 (seed 003 附件4)';
 
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
@@ -1094,6 +1098,8 @@ ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
+ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
@@ -1114,6 +1120,9 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.document_contents
+    ADD CONSTRAINT document_contents_pkey PRIMARY KEY (document_id);
+
 ALTER TABLE ONLY public.exports
     ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
 
@@ -1129,11 +1138,11 @@ ALTER TABLE ONLY public.login_failures
 ALTER TABLE ONLY public.parcel_cells
     ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
 
+ALTER TABLE ONLY public.parcel_documents
+    ADD CONSTRAINT parcel_documents_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
-
-ALTER TABLE ONLY public.parcel_yearly_figures
-    ADD CONSTRAINT parcel_yearly_figures_pkey PRIMARY KEY (parcel_id, year);
 
 ALTER TABLE ONLY public.parcel_z14_geometries
     ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
@@ -1202,6 +1211,12 @@ CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btre
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
 
+CREATE UNIQUE INDEX parcel_documents_checksum_idx ON public.parcel_documents USING btree (parcel_id, sha256) WHERE (removed_at IS NULL);
+
+CREATE INDEX parcel_documents_parcel_idx ON public.parcel_documents USING btree (parcel_id, uploaded_at DESC);
+
+CREATE INDEX parcel_documents_position_idx ON public.parcel_documents USING gist ("position") WHERE ("position" IS NOT NULL);
+
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
 CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
@@ -1238,9 +1253,13 @@ CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.dist
 
 CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
+CREATE TRIGGER document_contents_guard BEFORE DELETE OR UPDATE ON public.document_contents FOR EACH ROW EXECUTE FUNCTION public.document_contents_guard();
+
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
 
-CREATE TRIGGER parcel_yearly_figures_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel_yearly_figures FOR EACH ROW EXECUTE FUNCTION public.record_history('parcel_id');
+CREATE TRIGGER parcel_documents_guard BEFORE DELETE OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.parcel_documents_guard();
+
+CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
@@ -1326,8 +1345,8 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
 
-ALTER TABLE ONLY public.parcel_yearly_figures
-    ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.document_contents
+    ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
@@ -1371,6 +1390,8 @@ GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
 
+GRANT SELECT,INSERT ON TABLE public.document_contents TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
@@ -1383,9 +1404,11 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.parcel_documents TO biaotu_app;
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_yearly_figures TO biaotu_app;
+GRANT SELECT,USAGE ON SEQUENCE public.parcel_documents_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
 

@@ -373,6 +373,32 @@ export interface AreaVersionTable {
   saved_at: Timestamp;
 }
 
+/** 一地一档: a parcel's filed documents (migration 0027); the bytes are in document_contents. Removal is soft. */
+export interface ParcelDocumentTable {
+  id: Generated<number>;
+  parcel_id: number;
+  category: string;
+  note: string | null;
+  file_name: string;
+  media_type: string;
+  byte_size: ColumnType<number, number, never>;
+  sha256: string;
+  taken_at: Timestamp | null;
+  position: GeometryColumn | null;
+  exif: Json<Record<string, unknown>> | null;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+  removed_by: string | null;
+  removed_at: Timestamp | null;
+  removal_reason: string | null;
+}
+
+/** The bytes of a parcel document, written once. */
+export interface DocumentContentTable {
+  document_id: number;
+  content: ColumnType<Buffer, Buffer, never>;
+}
+
 /** Applied migrations (server/db/migrate.ts). */
 export interface SchemaMigrationTable {
   name: string;
@@ -403,5 +429,7 @@ export interface Database {
   areas: AreaTable;
   area_versions: AreaVersionTable;
   area_reviews: AreaReviewTable;
+  parcel_documents: ParcelDocumentTable;
+  document_contents: DocumentContentTable;
   schema_migrations: SchemaMigrationTable;
 }

@@ -9,7 +9,8 @@ import { forbiddenParcelFields, type EditableParcelKey } from '../../domain/perm
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, GeometryError, InvalidValuesError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
+import { boxParameter } from '../geometry/bbox.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
@@ -113,11 +114,6 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       response: { 200: ParcelFeatureCollection, 400: ErrorBody },
     },
   }, async (request) => {
-    const [minLon, minLat, maxLon, maxLat] = request.query.bbox.split(',').map(Number);
-    if (!(minLon < maxLon && minLat < maxLat) || minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90) {
-      throw new InvalidParameterError('bbox', '参数 bbox 应为 最小经度,最小纬度,最大经度,最大纬度，且最小值小于最大值');
-    }
-    if (maxLon - minLon > 0.1 || maxLat - minLat > 0.1) throw new InvalidParameterError('bbox', '范围过大：bbox 最多 0.1° × 0.1°（约 10 千米），请放大地图后再取地块');
-    return await parcels.geojsonInBox([minLon, minLat, maxLon, maxLat], request.query.limit, scopeOf(request));
+    return await parcels.geojsonInBox(boxParameter(request.query.bbox, 0.1, '地块'), request.query.limit, scopeOf(request));
   });
 }

@@ -3,6 +3,7 @@ import { PARCEL_FIELDS } from '@domain/parcel-fields.js';
 import { roleLabel } from '@domain/permissions.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import { exportFormatOf, exportLayerOf } from '@domain/exports/export-kinds.js';
+import { documentCategoryLabel, documentMediaTypeOf } from '@domain/documents.js';
 import { EXPORT_FILTER_LABELS, type ExportFilterKey } from '@domain/exports/export-request.validation.js';
 import type { AuditEntry } from './audit.api.js';
 import type { ParcelDetail } from '../parcels/parcels.api.js';
@@ -39,6 +40,7 @@ export const AUDIT_ENTITIES = [
   { code: 'areas', label: '成片改造区域' },
   { code: 'tile_cache', label: '瓦片缓存' },
   { code: 'exports', label: '导出' },
+  { code: 'parcel_documents', label: '地块档案（一地一档）' },
 ] as const;
 
 /** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */
@@ -171,6 +173,10 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   exports: {
     status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
   },
+  parcel_documents: {
+    parcelId: '地块标识', category: '档案类别', note: '说明', fileName: '文件名', mediaType: '文件类型', byteSize: '大小（字节）', sha256: 'SHA-256 校验和',
+    takenAt: '拍摄时间', position: '拍摄位置', exif: 'EXIF', uploadedBy: '上传人', uploadedAt: '上传时间', removedBy: '移除人', removedAt: '移除时间', removalReason: '移除原因',
+  },
 };
 
 /**
@@ -265,6 +271,8 @@ function namedText(entity: string, key: string, value: unknown, names: AuditName
   if (entity === 'exports' && key === 'layer') return exportLayerOf(text)?.label ?? text;
   if (entity === 'exports' && key === 'format') return exportFormatOf(text)?.label ?? text;
   if (entity === 'exports' && key === 'status') return EXPORT_OUTCOMES[text] ?? text;
+  if (entity === 'parcel_documents' && key === 'category') return documentCategoryLabel(text);
+  if (entity === 'parcel_documents' && key === 'mediaType') return documentMediaTypeOf(text)?.label ?? text;
   if (entity === 'auth' && key === 'reason') return AUTH_REASONS[text] ?? text;
   if (key === 'version' && /^[0-9]+$/.test(text)) return `第 ${text} 版`;
   return null;

@@ -31,6 +31,7 @@ import {
   SOURCE_LAYER,
 } from './map-style.js';
 import { AREAS_LAYER, AREAS_SOURCE, savedAreaLayers } from './areas-style.js';
+import { PhotoPointsLayer } from './photo-points.js';
 import { MeasureTool, type MeasureSnapshot } from './measure-tool.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import { OUT_OF_SCOPE_AREA } from '@domain/scope-visibility.js';
@@ -169,6 +170,8 @@ export class MapView {
   readonly #reported = new Set<string>();
   readonly #aborter = new AbortController();
   readonly measure: MeasureTool;
+  /** 一地一档: where the open parcel's photos were taken; its clicks come before the parcels'. */
+  readonly #photos: PhotoPointsLayer;
   #areasShown = false;
   #areaPopup: Popup | null = null;
 
@@ -190,6 +193,7 @@ export class MapView {
     exposeMapForTests(this.map);
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
     this.measure = new MeasureTool(this.map, (snapshot) => options.onMeasure?.(snapshot));
+    this.#photos = new PhotoPointsLayer(this.map, options.state);
 
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
     this.map.addControl(new FullscreenControl(), 'top-right');
@@ -296,6 +300,7 @@ export class MapView {
 
   destroy(): void {
     this.measure.destroy();
+    this.#photos.destroy();
     this.#areaPopup?.remove();
     this.#unsubscribe();
     this.#unsubscribeSurvey();
@@ -456,7 +461,7 @@ export class MapView {
 
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
-      if (this.measure.drawing) return;
+      if (this.measure.drawing || event.defaultPrevented) return;
       const area = this.#areaAt(event.point);
       if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
       const parcel = this.#parcelAt(event.point);
