@@ -7,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { XIAMEN } from '../../domain/districts.js';
 import { REPOSITORY_ROOT } from '../config.js';
+import { DemoPlaces, insertDemoParks, loadDemoStreets, removeDemoParks } from './demo-subdistricts.js';
 import { generateParcels, type DemoDistrict, type GeneratedParcel } from './parcel-generator.js';
 
 export const DISTRICTS_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'xiamen-districts.geojson');
@@ -42,6 +43,7 @@ export async function loadDistricts(pool: pg.Pool, fixturePath = DISTRICTS_FIXTU
         [feature.properties.code, feature.properties.name, feature.properties.parentCode ?? XIAMEN.code, JSON.stringify(feature.geometry)],
       );
     }
+    if (fixturePath === DISTRICTS_FIXTURE) await loadDemoStreets(client);
     await client.query('COMMIT');
     return collection.features.length + 1;
   } catch (error) {
@@ -60,11 +62,13 @@ export async function readDemoDistricts(pool: pg.Pool): Promise<DemoDistrict[]> 
 }
 
 export const PARCEL_COPY_COLUMNS = [
-  'code', 'district_code', 'owner', 'town_or_park', 'location', 'registered_area_m2', 'contract_no', 'certificate_no',
+  'code', 'district_code', 'owner', 'location', 'registered_area_m2', 'contract_no', 'certificate_no',
   'land_use_code', 'planned_function', 'industry_code', 'floor_area_m2', 'floor_area_ratio', 'building_coverage',
   'investment_intensity', 'output_per_mu', 'tax_per_mu', 'production_start', 'production_stop', 'admin_facility_share',
   'undeveloped_area_m2', 'meets_safety', 'meets_environment', 'meets_energy', 'status', 'inefficiency_type',
   'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom', 'area_m2', 'geom_3857',
+  // Computed by DemoPlaces with the parcels_place trigger's rule; the trigger trusts them in a bulk load.
+  'town_or_park', 'subdistrict_code', 'park_code',
 ] as const;
 
 function copyValue(value: string | number | boolean | null): string {
@@ -76,7 +80,7 @@ function copyValue(value: string | number | boolean | null): string {
 function copyLine(parcel: GeneratedParcel): string {
   const ring = parcel.ring.map(([lon, lat]) => `${lon} ${lat}`).join(',');
   const values = [
-    parcel.code, parcel.districtCode, parcel.owner, parcel.townOrPark, parcel.location, parcel.registeredAreaM2,
+    parcel.code, parcel.districtCode, parcel.owner, parcel.location, parcel.registeredAreaM2,
     parcel.contractNo, parcel.certificateNo, parcel.landUseCode, parcel.plannedFunction, parcel.industryCode,
     parcel.floorAreaM2, parcel.floorAreaRatio, parcel.buildingCoverage, parcel.investmentIntensity, parcel.outputPerMu,
     parcel.taxPerMu, parcel.productionStart, parcel.productionStop, parcel.adminFacilityShare, parcel.undevelopedAreaM2,
@@ -85,6 +89,7 @@ function copyLine(parcel: GeneratedParcel): string {
     `SRID=4490;MULTIPOLYGON(((${ring})))`,
     // area_m2 and geom_3857 are derived by the table's trigger; placeholders satisfy COPY's column list.
     0, 'SRID=3857;MULTIPOLYGON EMPTY',
+    parcel.place?.townOrPark ?? null, parcel.place?.subdistrictCode ?? null, parcel.place?.parkCode ?? null,
   ];
   return `${values.map(copyValue).join('\t')}\n`;
 }
@@ -111,8 +116,13 @@ export async function loadGeneratedParcels(
     await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', $1, true)", [options.actor ?? 'seed']);
     const { rows: [{ replaced }] } = await client.query<{ replaced: number }>('SELECT count(*)::int AS replaced FROM parcels');
     await client.query('TRUNCATE parcels RESTART IDENTITY');
+    // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
+    await removeDemoParks(client);
+    const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
+    if (streets === 0) await loadDemoStreets(client);
+    const places = await DemoPlaces.read(client);
     let done = 0;
-    const source = generateParcels(districts, { count: options.count, seed: options.seed });
+    const source = generateParcels(districts, { count: options.count, seed: options.seed, onPark: places.onPark, placeOf: places.placeOf });
     const encoder = new Transform({
       writableObjectMode: true,
       transform(parcel: GeneratedParcel, _encoding, callback) {
@@ -122,11 +132,13 @@ export async function loadGeneratedParcels(
       },
     });
     const copy = client.query(copyFrom(`COPY parcels (${PARCEL_COPY_COLUMNS.join(', ')}) FROM STDIN`));
-    await pipeline(source, encoder, copy);
+    const t0 = Date.now(); await pipeline(source, encoder, copy); console.log("copy", Date.now() - t0); const t1 = Date.now();
+    // The 园区 chosen among the generated parks (their parcels already carry them; the trigger checks).
+    const parkCount = await insertDemoParks(client, places.chosen); console.log("parks", Date.now() - t1);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,
-      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, generator: 'server/demo/parcel-generator.ts' })],
+      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, generator: 'server/demo/parcel-generator.ts' })],
     );
     await client.query('COMMIT');
     options.onProgress?.(done);

@@ -5,7 +5,7 @@ import type { Scope } from '../auth/scope.js';
 /** Every attribute of a parcel `p` with its district `d`, under the API's keys (ParcelDetail). */
 export const DETAIL_COLUMNS = sql`
   p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner,
-  p.town_or_park AS "townOrPark", p.location, p.registered_area_m2 AS "registeredAreaM2",
+  p.town_or_park AS "townOrPark", p.subdistrict_code AS "subdistrictCode", p.park_code AS "parkCode", p.location, p.registered_area_m2 AS "registeredAreaM2",
   p.area_m2 AS "areaM2", p.contract_no AS "contractNo", p.certificate_no AS "certificateNo",
   p.land_use_code AS "landUseCode", p.planned_function AS "plannedFunction",
   p.industry_code AS "industryCode", p.floor_area_m2 AS "floorAreaM2",
