@@ -82,7 +82,8 @@ CREATE TRIGGER parcels_place BEFORE INSERT OR UPDATE ON parcels
 
 -- A changed 街道/园区 polygon (added, redrawn, renamed, removed) re-derives the parcels it held or
 -- holds now; a parcel whose town_or_park carried the old name takes the new one.
-CREATE FUNCTION subdistricts_rederive_parcels() RETURNS trigger LANGUAGE plpgsql AS $_$
+-- JIT off: the estimates over transition tables are far too high and compiling took seconds.
+CREATE FUNCTION subdistricts_rederive_parcels() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $_$
 DECLARE
   changes text;
 BEGIN

@@ -133,7 +133,9 @@ export async function loadGeneratedParcels(
     });
     const copy = client.query(copyFrom(`COPY parcels (${PARCEL_COPY_COLUMNS.join(', ')}) FROM STDIN`));
     const t0 = Date.now(); await pipeline(source, encoder, copy); console.log("copy", Date.now() - t0); const t1 = Date.now();
-    // The 园区 chosen among the generated parks (their parcels already carry them; the trigger checks).
+    // The 园区 chosen among the generated parks (their parcels already carry them; the trigger checks,
+    // with statistics of the new rows so that it looks them up by index).
+    await client.query('ANALYZE parcels');
     const parkCount = await insertDemoParks(client, places.chosen); console.log("parks", Date.now() - t1);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { REPOSITORY_ROOT } from '../config.js';
-import { INDUSTRIAL_WEIGHT, type GeneratedPark, type ParcelPlace } from './parcel-generator.js';
+import { INDUSTRIAL_WEIGHT, PARK_SUFFIXES, type GeneratedPark, type ParcelPlace } from './parcel-generator.js';
 
 export const SUBDISTRICTS_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'xiamen-subdistricts.json');
 
@@ -140,11 +140,20 @@ export class DemoPlaces {
   onPark = (park: GeneratedPark): void => {
     const list = this.parks.get(park.districtCode) ?? [];
     const wanted = Math.max(1, Math.round((INDUSTRIAL_WEIGHT[park.districtCode] ?? 1) * 2));
-    if (park.parcels < 30 || list.length >= wanted || list.some((taken) => taken.name === park.name)) return;
+    if (park.parcels < 30 || list.length >= wanted) return;
+    // Named after the 街道/镇 it lies in (新阳 + 工业园), as 园区 usually are; one name once per district.
+    const corners = park.ring.slice(0, -1);
+    const x = corners.reduce((sum, [lon]) => sum + lon, 0) / corners.length;
+    const y = corners.reduce((sum, [, lat]) => sum + lat, 0) / corners.length;
+    const streets = this.streets.get(park.districtCode) ?? [];
+    const street = [[x, y], ...corners].map(([px, py]) => streets.find((shape) => contains(shape, px, py))).find(Boolean) ?? streets[0];
+    const suffix = PARK_SUFFIXES.find((candidate) => park.name.endsWith(candidate)) ?? '工业园';
+    const name = street ? `${street.name.replace(/(街道|镇)$/, '')}${suffix}` : park.name;
+    if (list.some((taken) => taken.name === name)) return;
     const code = `${park.districtCode}${501 + list.length}`;
-    list.push(shapeOf(code, park.name, park.districtCode, [[park.ring]]));
+    list.push(shapeOf(code, name, park.districtCode, [[park.ring]]));
     this.parks.set(park.districtCode, list);
-    this.chosen.push({ code, name: park.name, districtCode: park.districtCode, ring: park.ring });
+    this.chosen.push({ code, name, districtCode: park.districtCode, ring: park.ring });
   };
 
   placeOf = (districtCode: string, ring: readonly [number, number][]): ParcelPlace => {
