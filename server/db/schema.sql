@@ -273,6 +273,35 @@ BEGIN
 END;
 $_$;
 
+CREATE FUNCTION public.parcel_place_derive() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  point geometry;
+  old_label text;
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom OR NEW.district_code IS DISTINCT FROM OLD.district_code THEN
+    point := ST_PointOnSurface(NEW.geom);
+    NEW.subdistrict_code := subdistrict_at(point, NEW.district_code, false);
+    NEW.park_code := subdistrict_at(point, NEW.district_code, true);
+  ELSIF NEW.subdistrict_code IS NOT DISTINCT FROM OLD.subdistrict_code AND NEW.park_code IS NOT DISTINCT FROM OLD.park_code THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.town_or_park IS NULL OR btrim(NEW.town_or_park) = '' THEN
+      NEW.town_or_park := (SELECT name FROM subdistricts WHERE code = coalesce(NEW.park_code, NEW.subdistrict_code));
+    END IF;
+  ELSIF NEW.town_or_park IS NOT DISTINCT FROM OLD.town_or_park
+        AND coalesce(NEW.park_code, NEW.subdistrict_code) IS DISTINCT FROM coalesce(OLD.park_code, OLD.subdistrict_code) THEN
+    old_label := (SELECT name FROM subdistricts WHERE code = coalesce(OLD.park_code, OLD.subdistrict_code));
+    IF OLD.town_or_park IS NULL OR btrim(OLD.town_or_park) = '' OR OLD.town_or_park = old_label THEN
+      NEW.town_or_park := coalesce((SELECT name FROM subdistricts WHERE code = coalesce(NEW.park_code, NEW.subdistrict_code)), OLD.town_or_park);
+    END IF;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
     LANGUAGE plpgsql
     AS $_$
@@ -385,6 +414,87 @@ BEGIN
   RAISE EXCEPTION 'rule set versions are append-only: add a new version instead';
 END;
 $$;
+
+CREATE TABLE public.subdistricts (
+    code text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    district_code text NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    area_m2 double precision DEFAULT 0 NOT NULL,
+    source text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subdistricts_code_check CHECK ((code ~ '^[0-9]{9}$'::text)),
+    CONSTRAINT subdistricts_kind_check CHECK ((kind = ANY (ARRAY['street'::text, 'town'::text, 'park'::text]))),
+    CONSTRAINT subdistricts_name_check CHECK ((length(btrim(name)) > 0))
+);
+
+COMMENT ON TABLE public.subdistricts IS '街道/镇 (kind street/town) and 园区 (kind park) of a 区县; parcels take their place from these polygons';
+
+COMMENT ON COLUMN public.subdistricts.code IS '9 位代码: 区县代码 + 3 位序号 (街道/镇 001–399, 园区 500–999)';
+
+COMMENT ON COLUMN public.subdistricts.kind IS 'street 街道 / town 镇 / park 园区';
+
+COMMENT ON COLUMN public.subdistricts.area_m2 IS '椭球面积 (CGCS2000), m², derived';
+
+COMMENT ON COLUMN public.subdistricts.source IS '来源与规则说明 (e.g. 演示数据, local rule)';
+
+CREATE FUNCTION public.subdistrict_at(point public.geometry, district text, parks boolean) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT s.code FROM public.subdistricts s WHERE ((s.district_code = subdistrict_at.district) AND ((s.kind = 'park'::text) = subdistrict_at.parks) AND public.st_intersects(s.geom, subdistrict_at.point)) ORDER BY s.code LIMIT 1);
+
+CREATE FUNCTION public.subdistricts_derive() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.area_m2 := ST_Area(NEW.geom::geography);
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.subdistricts_rederive_parcels() RETURNS trigger
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    AS $_$
+DECLARE
+  changes text;
+BEGIN
+  changes := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT code, name, district_code, geom FROM new_rows'
+    WHEN 'DELETE' THEN 'SELECT code, name, district_code, geom FROM old_rows'
+    ELSE 'SELECT code, name, district_code, geom FROM new_rows UNION ALL SELECT code, name, district_code, geom FROM old_rows'
+  END;
+  EXECUTE format($sql$
+    WITH changed AS (%s),
+    touched AS (
+      SELECT p.id FROM changed c JOIN parcels p ON ST_Intersects(p.geom, c.geom) AND p.district_code = c.district_code
+      UNION SELECT p.id FROM changed c JOIN parcels p ON p.subdistrict_code = c.code
+      UNION SELECT p.id FROM changed c JOIN parcels p ON p.park_code = c.code
+    ),
+    derived AS (
+      SELECT p.id, subdistrict_at(ST_PointOnSurface(p.geom), p.district_code, false) AS street,
+             subdistrict_at(ST_PointOnSurface(p.geom), p.district_code, true) AS park,
+             p.town_or_park,
+             p.town_or_park IS NULL OR btrim(p.town_or_park) = ''
+               OR p.town_or_park IN (SELECT c.name FROM changed c WHERE c.code IN (p.subdistrict_code, p.park_code))
+               OR p.town_or_park = (SELECT s.name FROM subdistricts s WHERE s.code = coalesce(p.park_code, p.subdistrict_code)) AS label_derived,
+             p.subdistrict_code, p.park_code
+      FROM parcels p JOIN touched t ON t.id = p.id
+    )
+    UPDATE parcels p
+    SET subdistrict_code = d.street, park_code = d.park,
+        town_or_park = CASE WHEN d.label_derived
+                            THEN coalesce((SELECT s.name FROM subdistricts s WHERE s.code = coalesce(d.park, d.street)), d.town_or_park)
+                            ELSE d.town_or_park END
+    FROM derived d
+    WHERE p.id = d.id
+      AND (d.street IS DISTINCT FROM d.subdistrict_code OR d.park IS DISTINCT FROM d.park_code
+           OR (d.label_derived AND d.town_or_park IS DISTINCT FROM (SELECT s.name FROM subdistricts s WHERE s.code = coalesce(d.park, d.street))))
+  $sql$, changes);
+  RETURN NULL;
+END;
+$_$;
 
 CREATE FUNCTION public.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -712,6 +822,8 @@ CREATE TABLE public.parcels (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
+    subdistrict_code text,
+    park_code text,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
@@ -790,6 +902,10 @@ COMMENT ON COLUMN public.parcels.evaluation_grade IS '综合评价等级 A/B/C/D
 COMMENT ON COLUMN public.parcels.geom IS 'boundary, EPSG:4490 (CGCS2000 geographic)';
 
 COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
+
+COMMENT ON COLUMN public.parcels.subdistrict_code IS '所在街道/镇 (subdistricts.code), derived from the shape; NULL = 未划入街道';
+
+COMMENT ON COLUMN public.parcels.park_code IS '所在园区 (subdistricts.code), derived from the shape; NULL = 园区外';
 
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
@@ -1049,6 +1165,9 @@ ALTER TABLE ONLY public.schema_migrations
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash);
 
+ALTER TABLE ONLY public.subdistricts
+    ADD CONSTRAINT subdistricts_pkey PRIMARY KEY (code);
+
 ALTER TABLE ONLY public.survey_cells
     ADD CONSTRAINT survey_cells_pkey PRIMARY KEY (layer_id, level, cx, cy, class);
 
@@ -1108,6 +1227,10 @@ CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
 
+CREATE INDEX subdistricts_district ON public.subdistricts USING btree (district_code, kind);
+
+CREATE INDEX subdistricts_geom ON public.subdistricts USING gist (geom);
+
 CREATE UNIQUE INDEX survey_layers_current_idx ON public.survey_layers USING btree (year, layer_name) WHERE ((superseded_at IS NULL) AND committed);
 
 CREATE INDEX survey_patches_geom_3857_idx ON ONLY public.survey_patches USING gist (geom_3857);
@@ -1148,6 +1271,8 @@ CREATE TRIGGER parcels_derive BEFORE INSERT OR UPDATE ON public.parcels FOR EACH
 
 CREATE TRIGGER parcels_history AFTER INSERT OR DELETE OR UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
+CREATE TRIGGER parcels_place BEFORE INSERT OR UPDATE ON public.parcels FOR EACH ROW WHEN (((new.subdistrict_code IS NULL) OR (current_setting('app.bulk_load'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION public.parcel_place_derive();
+
 CREATE TRIGGER parcels_tiles_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
 
 CREATE TRIGGER parcels_tiles_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
@@ -1177,6 +1302,16 @@ CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets
 CREATE TRIGGER sessions_notify AFTER DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF expires_at ON public.sessions FOR EACH ROW WHEN ((new.expires_at < old.expires_at)) EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER subdistricts_derive BEFORE INSERT OR UPDATE ON public.subdistricts FOR EACH ROW EXECUTE FUNCTION public.subdistricts_derive();
+
+CREATE TRIGGER subdistricts_history AFTER INSERT OR DELETE OR UPDATE ON public.subdistricts FOR EACH ROW EXECUTE FUNCTION public.record_history('code');
+
+CREATE TRIGGER subdistricts_parcels_delete AFTER DELETE ON public.subdistricts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
+
+CREATE TRIGGER subdistricts_parcels_insert AFTER INSERT ON public.subdistricts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
+
+CREATE TRIGGER subdistricts_parcels_update AFTER UPDATE ON public.subdistricts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
 
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
@@ -1224,6 +1359,9 @@ ALTER TABLE ONLY public.parcels
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.subdistricts
+    ADD CONSTRAINT subdistricts_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
 ALTER TABLE ONLY public.survey_cells
     ADD CONSTRAINT survey_cells_layer_id_fkey FOREIGN KEY (layer_id) REFERENCES public.survey_layers(id) ON DELETE CASCADE;
 
@@ -1247,6 +1385,8 @@ GRANT ALL ON SCHEMA survey_data TO biaotu_app;
 
 REVOKE ALL ON FUNCTION public.attach_survey_layer(layer bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.attach_survey_layer(layer bigint) TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.subdistricts TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.area_reviews TO biaotu_app;
 
