@@ -126,32 +126,37 @@ describe('the demo city\'s 街道/镇 and 园区', () => {
 describe('parcels keep their place as their shape changes (trigger)', () => {
   it('derives the place on insert and geometry edit, fills and follows 所在镇街/园区 but keeps a recorded text, and counts a parcel outside every 街道 under 未划入街道', async () => {
     const db = owner.db;
-    // A parcel of 湖里区 in the sea east of the island: no 街道 polygon holds it.
-    const sea = 'SRID=4490;MULTIPOLYGON(((118.2300 24.5000,118.2310 24.5000,118.2310 24.5010,118.2300 24.5010,118.2300 24.5000)))';
-    const { rows: [street] } = await sql<{ code: string; name: string; point: string }>`
-      SELECT code, name, ST_AsText(ST_PointOnSurface(geom)) AS point FROM subdistricts WHERE district_code = '350206' AND kind = 'street' ORDER BY code LIMIT 1`.execute(db);
-    const onLand = await sql<{ wkt: string }>`
-      SELECT ST_AsText(ST_Multi(ST_Buffer(ST_GeomFromText(${street.point}, 4490), 0.0003, 2))) AS wkt`.execute(db);
+    // Two parcels of 同安区 in the sea south of the island: no 街道 polygon holds them.
+    const square = (x: number, y: number) => `SRID=4490;MULTIPOLYGON(((${x} ${y},${x + 0.0003} ${y},${x + 0.0003} ${y + 0.0003},${x} ${y + 0.0003},${x} ${y})))`;
+    // A place on land in a 街道 of 同安区, well inside it and 300 m from any parcel (other tests' included).
+    const { rows: [street] } = await sql<{ code: string; name: string; x: number; y: number }>`
+      SELECT s.code, s.name, ST_X(g.pt) AS x, ST_Y(g.pt) AS y
+      FROM subdistricts s CROSS JOIN LATERAL (SELECT (ST_Dump(ST_GeneratePoints(s.geom, 400, 7))).geom AS pt) g
+      WHERE s.district_code = '350212' AND s.kind <> 'park' AND ST_Contains(s.geom, ST_Buffer(g.pt, 0.002))
+        AND NOT EXISTS (SELECT 1 FROM parcels p WHERE ST_DWithin(p.geom, g.pt, 0.003))
+        AND NOT EXISTS (SELECT 1 FROM subdistricts k WHERE k.kind = 'park' AND ST_DWithin(k.geom, g.pt, 0.003))
+      ORDER BY s.code LIMIT 1`.execute(db);
+    expect(street).toBeDefined();
     const { rows: [seaParcel] } = await sql<{ id: number; subdistrict_code: string | null; park_code: string | null; town_or_park: string | null }>`
-      INSERT INTO parcels (code, district_code, geom, geom_3857, area_m2) VALUES (${`${TEST_PREFIX}sea`}, '350206', ${sea}, 'SRID=3857;MULTIPOLYGON EMPTY', 0)
+      INSERT INTO parcels (code, district_code, geom, geom_3857, area_m2) VALUES (${`${TEST_PREFIX}sea`}, '350212', ${square(118.3, 24.45)}, 'SRID=3857;MULTIPOLYGON EMPTY', 0)
       RETURNING id, subdistrict_code, park_code, town_or_park`.execute(db);
     expect(seaParcel).toMatchObject({ subdistrict_code: null, park_code: null, town_or_park: null });
     const { rows: [recorded] } = await sql<{ id: number; subdistrict_code: string | null; town_or_park: string | null }>`
       INSERT INTO parcels (code, district_code, town_or_park, geom, geom_3857, area_m2)
-      VALUES (${`${TEST_PREFIX}recorded`}, '350206', '某某工业区（调查表所填）', ${sea}, 'SRID=3857;MULTIPOLYGON EMPTY', 0)
+      VALUES (${`${TEST_PREFIX}recorded`}, '350212', '某某工业区（调查表所填）', ${square(118.301, 24.45)}, 'SRID=3857;MULTIPOLYGON EMPTY', 0)
       RETURNING id, subdistrict_code, town_or_park`.execute(db);
     expect(recorded.subdistrict_code).toBeNull();
 
-    // Figures count the sea parcel under 未划入街道 and still tie out.
-    const stats = await getBody<DistrictStats>(official, '/api/districts/350206/stats');
+    // Figures count them under 未划入街道 and still tie out.
+    const stats = await getBody<DistrictStats>(official, '/api/districts/350212/stats');
     const bucket = stats.children.find((child) => child.kind === 'unassigned');
     expect(bucket).toMatchObject({ code: null, name: '未划入街道', bbox: null });
     expect(bucket!.parcelCount).toBeGreaterThanOrEqual(2);
-    expectTiesOut(stats, stats.children, '湖里区 with 未划入街道');
+    expectTiesOut(stats, stats.children, '同安区 with 未划入街道');
 
     // Moved onto land: the 街道 is derived, the empty text takes its name, the recorded text stays.
-    const moved = onLand.rows[0].wkt;
-    await sql`UPDATE parcels SET geom = ST_GeomFromText(${moved}, 4490) WHERE id IN (${seaParcel.id}, ${recorded.id})`.execute(db);
+    await sql`UPDATE parcels SET geom = ST_GeomFromEWKT(${square(street.x - 0.0004, street.y)}) WHERE id = ${seaParcel.id}`.execute(db);
+    await sql`UPDATE parcels SET geom = ST_GeomFromEWKT(${square(street.x + 0.0001, street.y)}) WHERE id = ${recorded.id}`.execute(db);
     const { rows: after } = await sql<{ id: number; subdistrict_code: string | null; town_or_park: string | null }>`
       SELECT id, subdistrict_code, town_or_park FROM parcels WHERE id IN (${seaParcel.id}, ${recorded.id}) ORDER BY id`.execute(db);
     expect(after).toEqual([
@@ -160,9 +165,9 @@ describe('parcels keep their place as their shape changes (trigger)', () => {
     ]);
 
     // A new 园区 around them takes them in (园区内), a rename follows, its removal gives them back to the 街道.
-    const parkCode = '350206990';
+    const parkCode = '350212990';
     await sql`INSERT INTO subdistricts (code, name, kind, district_code, geom, source)
-              VALUES (${parkCode}, '测试园区', 'park', '350206', ST_Multi(ST_Buffer(ST_GeomFromText(${street.point}, 4490), 0.001, 2)), ${`test ${TEST_PREFIX}`})`.execute(db);
+              VALUES (${parkCode}, '测试园区', 'park', '350212', ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(${street.x}, ${street.y}), 4490), 0.001, 2)), ${`test ${TEST_PREFIX}`})`.execute(db);
     const placeOf = async () => (await sql<{ park_code: string | null; town_or_park: string | null }>`
       SELECT park_code, town_or_park FROM parcels WHERE id IN (${seaParcel.id}, ${recorded.id}) ORDER BY id`.execute(db)).rows;
     expect(await placeOf()).toEqual([
@@ -171,8 +176,7 @@ describe('parcels keep their place as their shape changes (trigger)', () => {
     ]);
     const park = await getBody<SubdistrictStats>(official, `/api/subdistricts/${parkCode}/stats`);
     assertMatchesContract(SubdistrictStats, park);
-    expect(park).toMatchObject({ code: parkCode, level: 'park', districtCode: '350206', districtName: '湖里区' });
-    expect(park.parcelCount).toBeGreaterThanOrEqual(2);
+    expect(park).toMatchObject({ code: parkCode, level: 'park', districtCode: '350212', districtName: '同安区', parcelCount: 2 });
     await sql`UPDATE subdistricts SET name = '测试园区二期' WHERE code = ${parkCode}`.execute(db);
     expect((await placeOf())[0].town_or_park).toBe('测试园区二期');
     await sql`DELETE FROM subdistricts WHERE code = ${parkCode}`.execute(db);
