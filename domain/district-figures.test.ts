@@ -37,10 +37,10 @@ describe('summariseFigures', () => {
 describe('shareClass', () => {
   it('puts every share in one class, in order, and none without parcels', () => {
     expect(shareClass(null)).toBeNull();
-    expect(shareClass(0)?.label).toBe('< 5%');
-    expect(shareClass(0.05)?.label).toBe('5–10%');
-    expect(shareClass(0.25)?.label).toBe('20–30%');
-    expect(shareClass(1)?.label).toBe('≥ 30%');
+    expect(shareClass(0)?.label).toBe('< 20%');
+    expect(shareClass(0.2)?.label).toBe('20–30%');
+    expect(shareClass(0.45)?.label).toBe('40–50%');
+    expect(shareClass(1)?.label).toBe('≥ 50%');
     expect(SHARE_CLASSES.map((entry) => entry.upTo)).toEqual([...SHARE_CLASSES.map((entry) => entry.upTo)].sort((a, b) => a - b));
   });
 });

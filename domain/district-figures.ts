@@ -53,13 +53,16 @@ export function summariseFigures(groups: readonly FigureGroup[]): LevelFigures {
   };
 }
 
-/** Classes of 低效 share for the choropleth and its legend (upper bounds, 0–1). */
+/**
+ * Classes of 低效 share for the 街道/园区 choropleth and its legend (upper bounds, 0–1): a purple
+ * scale (ColorBrewer Purples), apart from the orange of the map's parcel grid.
+ */
 export const SHARE_CLASSES = [
-  { upTo: 0.05, label: '< 5%', color: '#f7f4e9' },
-  { upTo: 0.1, label: '5–10%', color: '#fde0a8' },
-  { upTo: 0.2, label: '10–20%', color: '#f9b26b' },
-  { upTo: 0.3, label: '20–30%', color: '#ee7d45' },
-  { upTo: 1, label: '≥ 30%', color: '#c8402f' },
+  { upTo: 0.2, label: '< 20%', color: '#f2f0f7' },
+  { upTo: 0.3, label: '20–30%', color: '#cbc9e2' },
+  { upTo: 0.4, label: '30–40%', color: '#9e9ac8' },
+  { upTo: 0.5, label: '40–50%', color: '#756bb1' },
+  { upTo: 1, label: '≥ 50%', color: '#54278f' },
 ] as const;
 
 /** The class of a share (null: no parcels). */

@@ -132,11 +132,11 @@ export async function loadGeneratedParcels(
       },
     });
     const copy = client.query(copyFrom(`COPY parcels (${PARCEL_COPY_COLUMNS.join(', ')}) FROM STDIN`));
-    const t0 = Date.now(); await pipeline(source, encoder, copy); console.log("copy", Date.now() - t0); const t1 = Date.now();
+    await pipeline(source, encoder, copy);
     // The 园区 chosen among the generated parks (their parcels already carry them; the trigger checks,
     // with statistics of the new rows so that it looks them up by index).
     await client.query('ANALYZE parcels');
-    const parkCount = await insertDemoParks(client, places.chosen); console.log("parks", Date.now() - t1);
+    const parkCount = await insertDemoParks(client, places.chosen);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,
@@ -164,10 +164,46 @@ export async function loadDemoCityIfEmpty(pool: pg.Pool, log: (line: string) => 
     `SELECT (SELECT count(*)::int FROM districts) AS districts, (SELECT count(*)::int FROM parcels) AS parcels,
             (SELECT count(*)::int FROM history WHERE entity = 'parcels') AS loads`,
   );
-  if (state.districts > 0 && (state.parcels > 0 || state.loads > 0)) return false;
+  if (state.districts > 0 && (state.parcels > 0 || state.loads > 0)) {
+    await addDemoStreetsIfMissing(pool, log);
+    return false;
+  }
   log('数据库为空，正在载入演示城市 (厦门市) / loading the demo city …');
   if (state.districts === 0) await loadDistricts(pool);
   const report = await loadGeneratedParcels(pool, { count: DEMO_PARCEL_COUNT, seed: DEMO_SEED, actor: 'demo-loader' });
   log(`演示城市已载入: 6 个区, ${report.parcels} 宗地块 (${report.seconds.toFixed(1)} s)`);
   return true;
+}
+
+/**
+ * A demo city loaded before 街道/园区 existed (migration 0029) gets the demo's 街道/镇 once, and its
+ * parcels their places (as one bulk entry in history); its 园区 come with the next `npm run seed`.
+ * Nothing happens when the city is not the demo's or any 街道/园区 was ever recorded.
+ */
+export async function addDemoStreetsIfMissing(pool: pg.Pool, log: (line: string) => void = console.log): Promise<number> {
+  const { rows: [state] } = await pool.query<{ demo: boolean; recorded: number }>(
+    `SELECT EXISTS (SELECT FROM districts WHERE code = $1) AS demo,
+            (SELECT count(*)::int FROM subdistricts) + (SELECT count(*)::int FROM history WHERE entity = 'subdistricts') AS recorded`,
+    [XIAMEN.code],
+  );
+  if (!state.demo || state.recorded > 0) return 0;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', 'demo-loader', true)");
+    const streets = await loadDemoStreets(client);
+    await client.query(
+      `INSERT INTO history (entity, entity_id, action, actor, before, after)
+       VALUES ('subdistricts', '*', 'bulk_load', 'demo-loader', NULL, $1)`,
+      [JSON.stringify({ subdistricts: streets, fixture: 'fixtures/xiamen-subdistricts.json' })],
+    );
+    await client.query('COMMIT');
+    log(`演示城市已加入 ${streets} 个街道/镇，地块已按图形归入街道；园区随下次 npm run seed 生成`);
+    return streets;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

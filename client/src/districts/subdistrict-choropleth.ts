@@ -40,14 +40,14 @@ export function showSubdistrictChoropleth(map: MapLibreMap, collection: Subdistr
     id: CHOROPLETH.fill,
     type: 'fill',
     source: CHOROPLETH.source,
-    paint: { 'fill-color': shareColourExpression(), 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.72, 14, 0.35] },
+    paint: { 'fill-color': shareColourExpression(), 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.3] },
   }, below);
   map.addLayer({
     id: CHOROPLETH.line,
     type: 'line',
     source: CHOROPLETH.source,
     paint: {
-      'line-color': ['case', ['==', ['get', 'kind'], 'park'], '#7a3b1c', '#8a94a6'],
+      'line-color': ['case', ['==', ['get', 'kind'], 'park'], '#3f1d6e', '#6b5b95'],
       'line-width': ['case', ['==', ['get', 'kind'], 'park'], 1.6, 0.9],
     },
   }, below);
