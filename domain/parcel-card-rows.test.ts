@@ -11,6 +11,8 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     districtName: '湖里区',
     owner: '厦门达远机械实业有限公司',
     townOrPark: '洪塘工业区',
+    subdistrictCode: '350212102',
+    parkCode: null,
     location: '厦门市湖里区洪塘路730号',
     registeredAreaM2: 20736.69,
     areaM2: 20825.15,

@@ -72,6 +72,8 @@ export const PARCEL_FIELD_DEFINITIONS = [
   { key: 'townOrPark', label: '所在镇街/园区', kind: 'text', group: 'identity', patch: { maxLength: 200 } },
   { key: 'parkSide', label: '园区内/园区外', kind: 'enum', group: 'identity', patch: { codes: PARK_SIDES.map((side) => side.code) } },
   { key: 'owner', label: '土地使用权人', kind: 'text', group: 'identity', patch: { maxLength: 200 } },
+  { key: 'subdistrictCode', label: '所在街道/镇(代码)', kind: 'text', group: 'identity' },
+  { key: 'parkCode', label: '所在园区(代码，空为园区外)', kind: 'text', group: 'identity' },
   { key: 'location', label: '土地位置(坐落)', kind: 'text', group: 'identity', patch: { maxLength: 300 } },
   { key: 'certificateNo', label: '不动产权证号', kind: 'text', group: 'identity', patch: { maxLength: 100 } },
   { key: 'landAcquiredAt', label: '土地取得时间', kind: 'date', group: 'identity', patch: {} },

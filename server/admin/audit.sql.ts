@@ -21,6 +21,7 @@ export const subjectSql = sql<string | null>`CASE history.entity
   WHEN 'parcels' THEN coalesce(history.after->>'code', history.before->>'code',
     CASE WHEN ${numericEntityId} THEN (SELECT p.code FROM parcels p WHERE p.id = history.entity_id::bigint) END)
   WHEN 'districts' THEN coalesce(history.after->>'name', history.before->>'name')
+  WHEN 'subdistricts' THEN coalesce(history.after->>'name', history.before->>'name')
   WHEN 'users' THEN coalesce(history.after->>'display_name', history.before->>'display_name')
   WHEN 'user_scopes' THEN (SELECT u.display_name FROM users u WHERE u.id::text = history.entity_id)
   WHEN 'auth' THEN (SELECT u.display_name FROM users u WHERE u.id::text = history.entity_id)

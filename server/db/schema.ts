@@ -30,6 +30,18 @@ export interface DistrictTable {
   updated_at: Timestamp;
 }
 
+/** 街道/镇 (street, town) and 园区 (park) of a 区县 (migration 0029). */
+export interface SubdistrictTable {
+  code: string;
+  name: string;
+  kind: 'street' | 'town' | 'park';
+  district_code: string;
+  geom: GeometryColumn;
+  area_m2: Derived<number>;
+  source: string;
+  updated_at: Timestamp;
+}
+
 export interface ParcelTable {
   id: Generated<number>;
   code: string;
@@ -79,6 +91,9 @@ export interface ParcelTable {
   environment_note: string | null;
   energy_note: string | null;
   fixed_asset_investment: number | null;
+  /** 所在街道/镇 and 所在园区, derived from the shape by the parcels_place trigger. */
+  subdistrict_code: Derived<string | null>;
+  park_code: Derived<string | null>;
   geom: GeometryColumn;
   geom_3857: ColumnType<string, string | undefined, string | undefined>;
   created_at: Timestamp;
@@ -410,6 +425,7 @@ export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
   parcel_yearly_figures: ParcelYearlyFigureTable;
+  subdistricts: SubdistrictTable;
   history: HistoryTable;
   users: UserTable;
   user_scopes: UserScopeTable;

@@ -7,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { MultiPolygonGeometry } from '../../domain/ellipsoidal-area.js';
 import { XIAMEN } from '../../domain/districts.js';
 import { REPOSITORY_ROOT } from '../config.js';
+import { DemoPlaces, insertDemoParks, loadDemoStreets, removeDemoParks } from './demo-subdistricts.js';
 import { generateParcels, type DemoDistrict, type GeneratedParcel } from './parcel-generator.js';
 
 export const DISTRICTS_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'xiamen-districts.geojson');
@@ -42,6 +43,7 @@ export async function loadDistricts(pool: pg.Pool, fixturePath = DISTRICTS_FIXTU
         [feature.properties.code, feature.properties.name, feature.properties.parentCode ?? XIAMEN.code, JSON.stringify(feature.geometry)],
       );
     }
+    if (fixturePath === DISTRICTS_FIXTURE) await loadDemoStreets(client);
     await client.query('COMMIT');
     return collection.features.length + 1;
   } catch (error) {
@@ -60,11 +62,13 @@ export async function readDemoDistricts(pool: pg.Pool): Promise<DemoDistrict[]> 
 }
 
 export const PARCEL_COPY_COLUMNS = [
-  'code', 'district_code', 'owner', 'town_or_park', 'location', 'registered_area_m2', 'contract_no', 'certificate_no',
+  'code', 'district_code', 'owner', 'location', 'registered_area_m2', 'contract_no', 'certificate_no',
   'land_use_code', 'planned_function', 'industry_code', 'floor_area_m2', 'floor_area_ratio', 'building_coverage',
   'investment_intensity', 'output_per_mu', 'tax_per_mu', 'production_start', 'production_stop', 'admin_facility_share',
   'undeveloped_area_m2', 'meets_safety', 'meets_environment', 'meets_energy', 'status', 'inefficiency_type',
   'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom', 'area_m2', 'geom_3857',
+  // Computed by DemoPlaces with the parcels_place trigger's rule; the trigger trusts them in a bulk load.
+  'town_or_park', 'subdistrict_code', 'park_code',
 ] as const;
 
 function copyValue(value: string | number | boolean | null): string {
@@ -76,7 +80,7 @@ function copyValue(value: string | number | boolean | null): string {
 function copyLine(parcel: GeneratedParcel): string {
   const ring = parcel.ring.map(([lon, lat]) => `${lon} ${lat}`).join(',');
   const values = [
-    parcel.code, parcel.districtCode, parcel.owner, parcel.townOrPark, parcel.location, parcel.registeredAreaM2,
+    parcel.code, parcel.districtCode, parcel.owner, parcel.location, parcel.registeredAreaM2,
     parcel.contractNo, parcel.certificateNo, parcel.landUseCode, parcel.plannedFunction, parcel.industryCode,
     parcel.floorAreaM2, parcel.floorAreaRatio, parcel.buildingCoverage, parcel.investmentIntensity, parcel.outputPerMu,
     parcel.taxPerMu, parcel.productionStart, parcel.productionStop, parcel.adminFacilityShare, parcel.undevelopedAreaM2,
@@ -85,6 +89,7 @@ function copyLine(parcel: GeneratedParcel): string {
     `SRID=4490;MULTIPOLYGON(((${ring})))`,
     // area_m2 and geom_3857 are derived by the table's trigger; placeholders satisfy COPY's column list.
     0, 'SRID=3857;MULTIPOLYGON EMPTY',
+    parcel.place?.townOrPark ?? null, parcel.place?.subdistrictCode ?? null, parcel.place?.parkCode ?? null,
   ];
   return `${values.map(copyValue).join('\t')}\n`;
 }
@@ -111,8 +116,13 @@ export async function loadGeneratedParcels(
     await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', $1, true)", [options.actor ?? 'seed']);
     const { rows: [{ replaced }] } = await client.query<{ replaced: number }>('SELECT count(*)::int AS replaced FROM parcels');
     await client.query('TRUNCATE parcels, parcel_yearly_figures RESTART IDENTITY');
+    // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
+    await removeDemoParks(client);
+    const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
+    if (streets === 0) await loadDemoStreets(client);
+    const places = await DemoPlaces.read(client);
     let done = 0;
-    const source = generateParcels(districts, { count: options.count, seed: options.seed });
+    const source = generateParcels(districts, { count: options.count, seed: options.seed, onPark: places.onPark, placeOf: places.placeOf });
     const encoder = new Transform({
       writableObjectMode: true,
       transform(parcel: GeneratedParcel, _encoding, callback) {
@@ -123,10 +133,14 @@ export async function loadGeneratedParcels(
     });
     const copy = client.query(copyFrom(`COPY parcels (${PARCEL_COPY_COLUMNS.join(', ')}) FROM STDIN`));
     await pipeline(source, encoder, copy);
+    // The 园区 chosen among the generated parks (their parcels already carry them; the trigger checks,
+    // with statistics of the new rows so that it looks them up by index).
+    await client.query('ANALYZE parcels');
+    const parkCount = await insertDemoParks(client, places.chosen);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,
-      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, generator: 'server/demo/parcel-generator.ts' })],
+      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, generator: 'server/demo/parcel-generator.ts' })],
     );
     await client.query('COMMIT');
     options.onProgress?.(done);
@@ -150,10 +164,46 @@ export async function loadDemoCityIfEmpty(pool: pg.Pool, log: (line: string) => 
     `SELECT (SELECT count(*)::int FROM districts) AS districts, (SELECT count(*)::int FROM parcels) AS parcels,
             (SELECT count(*)::int FROM history WHERE entity = 'parcels') AS loads`,
   );
-  if (state.districts > 0 && (state.parcels > 0 || state.loads > 0)) return false;
+  if (state.districts > 0 && (state.parcels > 0 || state.loads > 0)) {
+    await addDemoStreetsIfMissing(pool, log);
+    return false;
+  }
   log('数据库为空，正在载入演示城市 (厦门市) / loading the demo city …');
   if (state.districts === 0) await loadDistricts(pool);
   const report = await loadGeneratedParcels(pool, { count: DEMO_PARCEL_COUNT, seed: DEMO_SEED, actor: 'demo-loader' });
   log(`演示城市已载入: 6 个区, ${report.parcels} 宗地块 (${report.seconds.toFixed(1)} s)`);
   return true;
+}
+
+/**
+ * A demo city loaded before 街道/园区 existed (migration 0029) gets the demo's 街道/镇 once, and its
+ * parcels their places (as one bulk entry in history); its 园区 come with the next `npm run seed`.
+ * Nothing happens when the city is not the demo's or any 街道/园区 was ever recorded.
+ */
+export async function addDemoStreetsIfMissing(pool: pg.Pool, log: (line: string) => void = console.log): Promise<number> {
+  const { rows: [state] } = await pool.query<{ demo: boolean; recorded: number }>(
+    `SELECT EXISTS (SELECT FROM districts WHERE code = $1) AS demo,
+            (SELECT count(*)::int FROM subdistricts) + (SELECT count(*)::int FROM history WHERE entity = 'subdistricts') AS recorded`,
+    [XIAMEN.code],
+  );
+  if (!state.demo || state.recorded > 0) return 0;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', 'demo-loader', true)");
+    const streets = await loadDemoStreets(client);
+    await client.query(
+      `INSERT INTO history (entity, entity_id, action, actor, before, after)
+       VALUES ('subdistricts', '*', 'bulk_load', 'demo-loader', NULL, $1)`,
+      [JSON.stringify({ subdistricts: streets, fixture: 'fixtures/xiamen-subdistricts.json' })],
+    );
+    await client.query('COMMIT');
+    log(`演示城市已加入 ${streets} 个街道/镇，地块已按图形归入街道；园区随下次 npm run seed 生成`);
+    return streets;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -14,7 +14,6 @@ export interface GeneratedParcel {
   code: string;
   districtCode: string;
   owner: string;
-  townOrPark: string;
   location: string;
   registeredAreaM2: number;
   contractNo: string;
@@ -42,16 +41,17 @@ export interface GeneratedParcel {
   evaluationGrade: string;
   /** Outer ring, [lon, lat], closed. */
   ring: [number, number][];
+  place: ParcelPlace | null;
 }
 
 /** How industrial each district is: parks per district are drawn in proportion. */
-const INDUSTRIAL_WEIGHT: Readonly<Record<string, number>> = {
+export const INDUSTRIAL_WEIGHT: Readonly<Record<string, number>> = {
   '350203': 0.4, '350205': 2.2, '350206': 1.4, '350211': 2.0, '350212': 2.0, '350213': 2.0,
 };
 
 const PARK_NAMES = ['火炬', '金山', '杏林', '后溪', '灌口', '同集', '新阳', '马銮', '东孚', '洪塘', '五显', '马巷',
   '内厝', '新店', '软件', '光电', '机械', '食品', '美峰', '西柯', '祥平', '銮美', '舫山', '北站', '古龙', '锦园', '双溪', '坂头'];
-const PARK_SUFFIXES = ['工业园', '工业区', '产业园', '科技园', '工业集中区'];
+export const PARK_SUFFIXES = ['工业园', '工业区', '产业园', '科技园', '工业集中区'];
 const ROADS = ['翔安北路', '同集路', '新阳大道', '海景路', '马銮路', '灌口中路', '后溪大道', '锦园路', '兴港路', '火炬北路',
   '湖里大道', '金山路', '祥平路', '美峰二路', '孙坂南路', '洪塘路', '舫山北路', '西柯街', '银江路', '滨海西大道'];
 const NAME_HEADS = ['宏', '华', '鑫', '达', '盛', '泰', '恒', '祥', '瑞', '嘉', '联', '海', '鹭', '新', '永', '金', '立', '源', '信', '丰'];
@@ -159,7 +159,6 @@ function describeParcel(random: Random, park: Park, rowFactor: number, district:
     code: `${district.code}-${pad(sequence, 6)}`,
     districtCode: district.code,
     owner: companyName(random, trade, district.name),
-    townOrPark: park.name,
     location: `厦门市${district.name}${park.road}${random.integer(1, 999)}号`,
     registeredAreaM2: round(areaM2 * random.between(0.997, 1.003), 2),
     contractNo: `${district.code}-${productionYear - random.integer(1, 3)}-${pad(random.integer(1, 9999), 4)}`,
@@ -190,11 +189,31 @@ function describeParcel(random: Random, park: Park, rowFactor: number, district:
   };
 }
 
+/** One industrial park of the generated city: its footprint (the block of its rows, roads included). */
+export interface GeneratedPark {
+  districtCode: string;
+  name: string;
+  parcels: number;
+  /** Footprint rectangle, [lon, lat], closed, with a margin of half a block around the parcels. */
+  ring: [number, number][];
+}
+
 export interface GeneratorOptions {
   count: number;
   seed: number;
   /** Share of the districts' land that parcels may cover in total; parcel size follows from it. */
   landShare?: number;
+  /** Told of every park placed, before its parcels are yielded (draws no random numbers: the city stays the same). */
+  onPark?: (park: GeneratedPark) => void;
+  /** The 街道/园区 of a parcel, given its district and ring (see demo-subdistricts.ts). */
+  placeOf?: (districtCode: string, ring: readonly [number, number][]) => ParcelPlace;
+}
+
+/** Where a generated parcel lies: its 街道/镇, its 园区 (null = 园区外) and the 所在镇街/园区 text. */
+export interface ParcelPlace {
+  subdistrictCode: string | null;
+  parkCode: string | null;
+  townOrPark: string | null;
 }
 
 /**
@@ -274,6 +293,16 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
       y += depth + (row % 2 === 1 ? road : 0);
     }
     if (parkParcels.length < Math.min(3, options.count - produced)) { failedParks++; continue; }
+    if (options.onPark) {
+      const margin = Math.max(30, side * 0.6);
+      const footprint = [toWorld(-margin, -margin), toWorld(rowLength + margin + side * 0.3, -margin),
+        toWorld(rowLength + margin + side * 0.3, y + margin), toWorld(-margin, y + margin)].map(([x, cornerY]) => {
+        const [lon, lat] = toLonLat(mask.frame, x, cornerY);
+        return [round(lon, 8), round(lat, 8)] as [number, number];
+      });
+      footprint.push(footprint[0]);
+      options.onPark({ districtCode: district.code, name: park.name, parcels: parkParcels.length, ring: footprint });
+    }
 
     for (const parcel of parkParcels) {
       // Claim every cell the parcel's box touches, so later parks stay clear of it.
@@ -292,7 +321,7 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
       });
       ring.push(ring[0]);
       produced++;
-      yield { ...describeParcel(random, park, parcel.rowFactor, district, shoelaceArea(parcel.corners), sequence), ring };
+      yield { ...describeParcel(random, park, parcel.rowFactor, district, shoelaceArea(parcel.corners), sequence), ring, place: options.placeOf?.(district.code, ring) ?? null };
     }
   }
 }

@@ -1,15 +1,26 @@
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
-import type { District, DistrictStats } from '../../domain/api/districts.schemas.js';
-import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../domain/efficiency.js';
+import type { ChildFigures, District, DistrictStats, SubdistrictFeatureCollection, SubdistrictStats } from '../../domain/api/districts.schemas.js';
+import { summariseFigures } from '../../domain/district-figures.js';
+import { UNASSIGNED } from '../../domain/subdistricts.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
+import { placeGroupsSql, subdistrictFeaturesSql, subdistrictListSql, subdistrictSql } from './districts.sql.js';
 
 /** A district as stored; whether the reader's scope covers it is the route's to add. */
 export type DistrictSummary = Omit<District, 'inScope'>;
 
 export function createDistrictsRepository(db: DatabaseClient) {
+  /** The 区县 a level's figures cover: a city's districts, or the district itself. */
+  const districtsOf = (code: string): Promise<{ code: string; name: string; level: string }[]> =>
+    db.selectFrom('districts').select(['code', 'name', 'level'])
+      .where((eb) => eb.or([eb('code', '=', code), eb('parent_code', '=', code)]))
+      .orderBy('code').execute();
+
+  /** A 街道/镇/园区 with its 区县, or undefined. */
+  const findSubdistrict = async (code: string) => (await subdistrictSql(code).execute(db)).rows[0];
+
   return {
     async list(): Promise<DistrictSummary[]> {
       const { rows } = await sql<{
@@ -47,37 +58,60 @@ export function createDistrictsRepository(db: DatabaseClient) {
     },
 
     /**
-     * Figures of a district, or of a city over all its districts. Parcels belong to a 区县 code;
-     * a city's figures are the sums over its child districts, within the reader's scope.
+     * Figures of a city (over its districts in the reader's scope, each a child) or of a district
+     * (its 园区, 街道/镇 and 未划入街道 as children), all from one statement so that they tie out.
      */
     async stats(code: string, name: string, scope: Scope): Promise<DistrictStats> {
-      const { rows } = await sql<{ status: string; type: string | null; count: number; area_m2: number }>`
-        SELECT p.status, p.inefficiency_type AS type, count(*)::int AS count, coalesce(sum(p.area_m2), 0) AS area_m2
-        FROM parcels p
-        WHERE p.district_code IN (SELECT d.code FROM districts d WHERE d.code = ${code} OR d.parent_code = ${code})
-          AND ${scope.sqlCovers('p.district_code')}
-        GROUP BY p.status, p.inefficiency_type`.execute(db);
-      const totals = (matches: (row: (typeof rows)[number]) => boolean) => {
-        const matching = rows.filter(matches);
-        return {
-          count: matching.reduce((sum, row) => sum + row.count, 0),
-          areaM2: matching.reduce((sum, row) => sum + row.area_m2, 0),
-        };
-      };
-      const byStatus = EFFICIENCY_STATUSES.map((status) => ({
-        status: status.code, label: status.label, ...totals((row) => row.status === status.code),
+      const levels = await districtsOf(code);
+      const district = { code, name, level: levels.find((entry) => entry.code === code)?.level ?? 'district' };
+      const districts = levels.filter((entry) => entry.level === 'district' && scope.covers(entry.code));
+      const codes = districts.map((entry) => entry.code);
+      const { rows: groups } = await placeGroupsSql(codes, scope).execute(db);
+      if (district.level === 'city') {
+        const { rows: extents } = await sql<{ code: string; xmin: number; ymin: number; xmax: number; ymax: number }>`
+          SELECT code, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+          FROM districts WHERE code = ANY(${codes}::text[])`.execute(db);
+        const children = districts.map((entry) => {
+          const extent = extents.find((row) => row.code === entry.code);
+          return {
+            code: entry.code, name: entry.name, kind: 'district' as const,
+            bbox: extent ? [extent.xmin, extent.ymin, extent.xmax, extent.ymax] as [number, number, number, number] : null,
+            ...summariseFigures(groups.filter((group) => group.districtCode === entry.code)),
+          };
+        });
+        return { code: district.code, name: district.name, level: 'city', ...summariseFigures(groups), children };
+      }
+      const { rows: places } = await subdistrictListSql(codes).execute(db);
+      const known = new Set(places.map((place) => place.code));
+      const children: ChildFigures[] = places.map((place) => ({
+        code: place.code, name: place.name, kind: place.kind,
+        bbox: [place.xmin, place.ymin, place.xmax, place.ymax],
+        ...summariseFigures(groups.filter((group) => group.place === place.code)),
       }));
-      const byType = INEFFICIENCY_TYPES.map((type) => ({
-        type: type.code, label: type.label, ...totals((row) => row.type === type.code),
-      }));
+      const unassigned = groups.filter((group) => group.place === null || !known.has(group.place));
+      if (unassigned.length > 0) children.push({ code: null, name: UNASSIGNED.label, kind: UNASSIGNED.code, bbox: null, ...summariseFigures(unassigned) });
+      return { code: district.code, name: district.name, level: 'district', ...summariseFigures(groups), children };
+    },
+
+    findSubdistrict,
+
+    /** Figures of a 街道/镇 (its 园区外 parcels) or a 园区 (its parcels). */
+    async subdistrictStats(code: string, scope: Scope): Promise<SubdistrictStats | undefined> {
+      const place = await findSubdistrict(code);
+      if (!place) return undefined;
+      const { rows: groups } = await placeGroupsSql([place.districtCode], scope, place.code).execute(db);
       return {
-        code,
-        name,
-        parcelCount: totals(() => true).count,
-        areaM2: totals(() => true).areaM2,
-        byStatus,
-        byType,
+        code: place.code, name: place.name, level: place.kind, districtCode: place.districtCode, districtName: place.districtName,
+        bbox: [place.xmin, place.ymin, place.xmax, place.ymax], source: place.source,
+        ...summariseFigures(groups), children: [],
       };
+    },
+
+    /** The choropleth of a city's districts in scope, or of one district. */
+    async subdistrictFeatures(code: string, scope: Scope): Promise<SubdistrictFeatureCollection> {
+      const codes = (await districtsOf(code)).filter((entry) => entry.level === 'district' && scope.covers(entry.code)).map((entry) => entry.code);
+      const { rows: [row] } = await subdistrictFeaturesSql(codes, scope).execute(db);
+      return row.collection as SubdistrictFeatureCollection;
     },
   };
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditPage } from '../../domain/api/audit.schemas.js';
 import { Session as SessionSchema, SessionProbe } from '../../domain/api/auth.schemas.js';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
-import { DistrictList, DistrictStats } from '../../domain/api/districts.schemas.js';
+import { DistrictList, DistrictStats, SubdistrictFeatureCollection, SubdistrictStats } from '../../domain/api/districts.schemas.js';
 import { ExportJob, ExportList } from '../../domain/api/exports.schemas.js';
 import { Health } from '../../domain/api/health.schemas.js';
 import { ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelPage } from '../../domain/api/parcels.schemas.js';
@@ -58,6 +58,13 @@ describe('districts', () => {
     assertMatchesContract(DistrictStats, await body(planner, '/api/districts/350206/stats'));
     assertMatchesContract(ErrorBody, await body(planner, '/api/districts/350203/stats', 403));
     assertMatchesContract(ErrorBody, await body(planner, '/api/districts/999999/stats', 404));
+  });
+  it('GET /api/subdistricts/{code}/stats and /api/districts/{code}/subdistricts, and their refusals', async () => {
+    assertMatchesContract(SubdistrictStats, await body(planner, '/api/subdistricts/350206001/stats'));
+    assertMatchesContract(ErrorBody, await body(planner, '/api/subdistricts/350203001/stats', 403));
+    assertMatchesContract(ErrorBody, await body(planner, '/api/subdistricts/350206999/stats', 404));
+    assertMatchesContract(SubdistrictFeatureCollection, await body(planner, '/api/districts/350206/subdistricts'));
+    assertMatchesContract(ErrorBody, await body(planner, '/api/districts/350203/subdistricts', 403));
   });
 });
 

@@ -113,12 +113,13 @@ describe('change rows', () => {
   // Issue 13, item 5: every column and event detail the log records reads as Chinese.
   it('labels every column the triggers and events record, and hides internal ones', () => {
     const recorded: Record<string, string[]> = {
-      parcels: ['code', 'district_code', 'owner', 'town_or_park', 'location', 'contract_no', 'certificate_no', 'registered_area_m2', 'area_m2',
+      parcels: ['code', 'district_code', 'owner', 'town_or_park', 'subdistrict_code', 'park_code', 'location', 'contract_no', 'certificate_no', 'registered_area_m2', 'area_m2',
         'land_use_code', 'planned_function', 'undeveloped_area_m2', 'admin_facility_share', 'floor_area_m2', 'floor_area_ratio', 'building_coverage',
         'industry_code', 'investment_intensity', 'output_per_mu', 'tax_per_mu', 'production_start', 'production_stop', 'meets_safety',
         'meets_environment', 'meets_energy', 'status', 'inefficiency_type', 'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom',
         'created_at', 'updated_at', 'updated_by'],
       districts: ['code', 'name', 'level', 'parent_code', 'geom', 'area_m2', 'updated_at'],
+      subdistricts: ['code', 'name', 'kind', 'district_code', 'geom', 'area_m2', 'source', 'updated_at', 'subdistricts', 'fixture'],
       users: ['username', 'display_name', 'role', 'disabled', 'must_change_password', 'created_at', 'updated_at'],
       user_scopes: ['district_code'],
       auth: ['ip', 'failures', 'reason'],

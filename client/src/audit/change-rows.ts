@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
 export const AUDIT_ENTITIES = [
   { code: 'parcels', label: '地块' },
   { code: 'districts', label: '行政区' },
+  { code: 'subdistricts', label: '街道/园区' },
   { code: 'users', label: '用户' },
   { code: 'user_scopes', label: '用户管辖范围' },
   { code: 'auth', label: '登录会话' },
@@ -170,6 +171,7 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   rule_sets: { note: '修订说明', name: '规则集名称' },
   areas: { note: '说明', areaM2: '面积' },
   districts: { name: '行政区名称', code: '行政区划代码' },
+  subdistricts: { name: '街道/园区名称', code: '街道/园区代码', kind: '类别（街道/镇/园区）', source: '界线来源', subdistricts: '街道/镇数', fixture: '数据文件' },
   exports: {
     status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
   },

@@ -7,8 +7,13 @@ import { typeBarOption } from './figure-chart-options.js';
 const huli: DistrictStats = {
   code: '350206',
   name: '湖里区',
+  level: 'district',
   parcelCount: 2044,
   areaM2: 40_000,
+  inefficientCount: 1,
+  inefficientAreaM2: 10_000,
+  inefficientShare: 0.25,
+  children: [],
   byStatus: [
     { status: 'identified', label: '已认定低效', count: 1, areaM2: 10_000 },
     { status: 'efficient', label: '正常利用', count: 3, areaM2: 30_000 },

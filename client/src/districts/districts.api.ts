@@ -1,7 +1,7 @@
-import type { DistrictList, DistrictStats } from '@domain/api/districts.schemas.js';
+import type { DistrictList, DistrictStats, SubdistrictFeatureCollection, SubdistrictStats } from '@domain/api/districts.schemas.js';
 import { getJson, type RequestOptions } from '../http/request.js';
 
-export type { District, DistrictList, DistrictStats, StatusFigure, TypeFigure } from '@domain/api/districts.schemas.js';
+export type { ChildFigures, District, DistrictList, DistrictStats, StatusFigure, SubdistrictFeatureCollection, SubdistrictStats, TypeFigure } from '@domain/api/districts.schemas.js';
 
 export function fetchDistricts(options?: RequestOptions): Promise<DistrictList> {
   return getJson('/api/districts', options);
@@ -9,4 +9,14 @@ export function fetchDistricts(options?: RequestOptions): Promise<DistrictList> 
 
 export function fetchDistrictStats(code: string, options?: RequestOptions): Promise<DistrictStats> {
   return getJson(`/api/districts/${encodeURIComponent(code)}/stats`, options);
+}
+
+/** A 街道/镇 (its 园区外 parcels) or 园区's figures. */
+export function fetchSubdistrictStats(code: string, options?: RequestOptions): Promise<SubdistrictStats> {
+  return getJson(`/api/subdistricts/${encodeURIComponent(code)}/stats`, options);
+}
+
+/** The 街道/镇/园区 of a district (or of the city's districts in scope) with their 低效 share, as GeoJSON. */
+export function fetchSubdistrictMap(code: string, options?: RequestOptions): Promise<SubdistrictFeatureCollection> {
+  return getJson(`/api/districts/${encodeURIComponent(code)}/subdistricts`, options);
 }

@@ -10,6 +10,8 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     districtName: '湖里区',
     owner: '厦门源锦纺织实业有限公司',
     townOrPark: '坂头工业集中区',
+    subdistrictCode: '350211003',
+    parkCode: '350211501',
     location: '厦门市湖里区兴港路619号',
     registeredAreaM2: 21704.03,
     areaM2: 21687.1,
