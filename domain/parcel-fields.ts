@@ -56,6 +56,7 @@ export const PARCEL_FIELD_DEFINITIONS = [
   { key: 'location', label: '土地位置(坐落)', kind: 'text', group: 'identity', patch: { maxLength: 300 } },
   { key: 'contractNo', label: '出让合同号', kind: 'text', group: 'identity', patch: { maxLength: 64 } },
   { key: 'certificateNo', label: '不动产权证号', kind: 'text', group: 'identity', patch: { maxLength: 100 } },
+  { key: 'ownershipNature', label: '权属性质', kind: 'enum', group: 'identity', patch: { codes: ['国有', '集体'] } },
   { key: 'registeredAreaM2', label: '土地面积(登记)', unit: 'm²', kind: 'number', decimals: 2, group: 'land', patch: AMOUNT },
   { key: 'areaM2', label: '椭球面积(图形)', unit: 'm²', kind: 'number', decimals: 2, group: 'land', required: true },
   { key: 'landUseCode', label: '土地用途(地类编码)', kind: 'enum', group: 'land', patch: { pattern: '^[0-9A-Z]{2,6}$' } },

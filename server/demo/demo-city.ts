@@ -65,6 +65,7 @@ export const PARCEL_COPY_COLUMNS = [
   'investment_intensity', 'output_per_mu', 'tax_per_mu', 'production_start', 'production_stop', 'admin_facility_share',
   'undeveloped_area_m2', 'meets_safety', 'meets_environment', 'meets_energy', 'status', 'inefficiency_type',
   'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom', 'area_m2', 'geom_3857',
+  'ownership_nature',
 ] as const;
 
 function copyValue(value: string | number | boolean | null): string {
@@ -85,6 +86,8 @@ function copyLine(parcel: GeneratedParcel): string {
     `SRID=4490;MULTIPOLYGON(((${ring})))`,
     // area_m2 and geom_3857 are derived by the table's trigger; placeholders satisfy COPY's column list.
     0, 'SRID=3857;MULTIPOLYGON EMPTY',
+    // 权属性质: the demo city's industrial land is state-owned (国有建设用地使用权).
+    '国有',
   ];
   return `${values.map(copyValue).join('\t')}\n`;
 }

@@ -9,6 +9,7 @@ import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
 import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
+import { findLiveParcel } from './parcel-lineage.routes.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
 function restrictedView(parcel: ParcelDetail): ParcelDetail {
@@ -24,11 +25,11 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       tags: ['parcels'],
       summary: '一宗一卡: every attribute of one parcel, with its geometry (attributes hidden outside the reader\'s districts)',
       params: ParcelIdParams,
-      response: { 200: ParcelDetail, 404: ErrorBody },
+      response: { 200: ParcelDetail, 404: ErrorBody, 410: ErrorBody },
     },
   }, async (request) => {
-    const parcel = await parcels.find(request.params.id);
-    if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    // A parcel retired by a split or merge: 410 naming what it became.
+    const parcel = await findLiveParcel(app, request.params.id);
     return scopeOf(request).covers(parcel.districtCode) ? parcel : restrictedView(parcel);
   });
 
@@ -76,10 +77,12 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       response: { 200: ParcelHistory, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => {
-    const parcel = await parcels.find(request.params.id);
+    // Also of a parcel retired by a split or merge: its row's removal reads as 'retired'.
+    const parcel = await parcels.find(request.params.id) ?? await app.parcelLineageRepository.retired(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
     scopeOf(request).assertReadable({ code: parcel.districtCode, name: parcel.districtName });
-    return { items: await parcels.history(parcel.id) };
+    const items = await parcels.history(parcel.id);
+    return { items: 'reason' in parcel ? items.map((item) => (item.action === 'delete' ? { ...item, action: 'retired' } : item)) : items };
   });
 
   app.get('/api/parcels', {

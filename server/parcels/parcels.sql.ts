@@ -7,6 +7,7 @@ export const DETAIL_COLUMNS = sql`
   p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner,
   p.town_or_park AS "townOrPark", p.location, p.registered_area_m2 AS "registeredAreaM2",
   p.area_m2 AS "areaM2", p.contract_no AS "contractNo", p.certificate_no AS "certificateNo",
+  p.ownership_nature AS "ownershipNature",
   p.land_use_code AS "landUseCode", p.planned_function AS "plannedFunction",
   p.industry_code AS "industryCode", p.floor_area_m2 AS "floorAreaM2",
   p.floor_area_ratio AS "floorAreaRatio", p.building_coverage AS "buildingCoverage",
