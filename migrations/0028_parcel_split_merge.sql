@@ -75,6 +75,16 @@ CREATE FUNCTION parcel_successors(ids bigint[]) RETURNS bigint[] LANGUAGE sql ST
   SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') FROM walk w WHERE NOT EXISTS (SELECT FROM retired_parcels r WHERE r.id = w.id)
 $$;
 
+-- The 零星用地 among them: the successors of the parcels marked 零星, except those that also stand
+-- for a parcel of the project (a 零星用地 merged into its neighbour, 并宗, is project land now).
+CREATE FUNCTION parcel_fragment_successors(fragments bigint[], parcels bigint[]) RETURNS bigint[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
+    SELECT unnest(parcel_successors(fragments)) AS id
+    EXCEPT
+    SELECT unnest(parcel_successors(ARRAY(SELECT unnest(coalesce(parcels, '{}')) EXCEPT SELECT unnest(fragments))))
+  ) successors
+$$;
+
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'biaotu_app') THEN

@@ -5,6 +5,7 @@ import {
   ScaleControl,
   type IControl,
   type MapGeoJSONFeature,
+  type MapMouseEvent,
   type PaddingOptions,
   type VectorTileSource,
 } from 'maplibre-gl';
@@ -169,6 +170,8 @@ export class MapView {
   readonly #reported = new Set<string>();
   readonly #aborter = new AbortController();
   readonly measure: MeasureTool;
+  /** While set, a map click goes here first with the parcel under it (分割 line, 合并 picking); true = handled. */
+  interceptClick: ((event: MapMouseEvent, parcelId: number | null) => boolean) | null = null;
   #areasShown = false;
   #areaPopup: Popup | null = null;
 
@@ -457,9 +460,10 @@ export class MapView {
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
       if (this.measure.drawing) return;
+      const parcel = this.#parcelAt(event.point);
+      if (this.interceptClick?.(event, Number(parcel?.id ?? NaN) || null)) return;
       const area = this.#areaAt(event.point);
       if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
-      const parcel = this.#parcelAt(event.point);
       const id = parcel?.id;
       this.#survey.closePopup();
       if (id === undefined || id === null) {
