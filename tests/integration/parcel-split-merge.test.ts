@@ -210,7 +210,7 @@ describe('split', () => {
     const stale = await surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version, line: across } });
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json()).toMatchObject({ error: 'stale_version' });
-    expect(stale.json().details.conflicts[0]).toMatchObject({ id: parcel.id, yourVersion: parcel.version, currentVersion: parcel.version + 1 });
+    expect(stale.json().conflicts[0]).toMatchObject({ id: parcel.id, yourVersion: parcel.version, currentVersion: parcel.version + 1 });
     expect(await live(parcel.id)).toEqual({ version: parcel.version + 1 });
     expect(await parcelsWithCodePrefix(parcel.code)).toEqual([]);
 
@@ -337,7 +337,7 @@ describe('merge (并宗)', () => {
     await sql`UPDATE parcels SET tax_per_mu = 99 WHERE id = ${east.id}`.execute(testApp.database.db);
     const stale = await surveyor.request({ method: 'POST', url: '/api/parcels/merge', payload: { parcels: [west, east].map(({ id, version }) => ({ id, version })) } });
     expect(stale.statusCode, stale.body).toBe(409);
-    expect(stale.json().details.conflicts).toEqual([expect.objectContaining({ id: east.id, yourVersion: east.version, currentVersion: east.version + 1 })]);
+    expect(stale.json().conflicts).toEqual([expect.objectContaining({ id: east.id, yourVersion: east.version, currentVersion: east.version + 1 })]);
     expect(await live(west.id)).toEqual({ version: west.version });
 
     const repeated = await surveyor.request({ method: 'POST', url: '/api/parcels/merge', payload: { parcels: [{ id: west.id, version: west.version }, { id: west.id, version: west.version }] } });
