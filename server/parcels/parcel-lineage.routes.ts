@@ -70,7 +70,7 @@ export async function parcelLineageRoutes(app: AppInstance): Promise<void> {
     const { version, line, codes, note } = request.body;
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, async (transaction) =>
       lineage.split(transaction, { id: parcel.id, version, line, codes }, { actor: principal.username, requestId: request.id, note }));
-    if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts);
+    if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts, 'version');
     if ('refusal' in outcome) throw lineageRefusalError(outcome.refusal);
     const children = await Promise.all(outcome.childIds.map(async (id) => (await app.parcelsRepository.find(id))!));
     app.tileCache.invalidate('parcels', [parcel.bbox, ...children.map((child) => child.bbox)]);
@@ -105,7 +105,7 @@ export async function parcelLineageRoutes(app: AppInstance): Promise<void> {
     const parents = await writableParcels(app, ids, scopeOf(request), '合并');
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, async (transaction) =>
       lineage.merge(transaction, { parcels: request.body.parcels, code: request.body.code }, { actor: principal.username, requestId: request.id, note: request.body.note }));
-    if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts);
+    if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts, 'parcels');
     if ('refusal' in outcome) throw lineageRefusalError(outcome.refusal);
     const merged = (await app.parcelsRepository.find(outcome.childId))!;
     app.tileCache.invalidate('parcels', [...parents.map((parent) => parent.bbox), merged.bbox]);

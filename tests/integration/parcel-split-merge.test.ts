@@ -100,7 +100,13 @@ describe('split', () => {
     const tile = tileOf(lon + 0.002, lat + 0.0015, 16);
     const tileUrl = `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.pbf`;
     expect(tileFeatureIds((await surveyor.get(tileUrl)).rawPayload)).toContain(parcel.id);
-    expect((await surveyor.get(tileUrl)).headers['x-tile-cache']).toBe('hit');
+    // The insert's own change notice arrives through the database a moment later: wait until the tile stays cached.
+    let cached = '';
+    for (let attempt = 0; attempt < 20 && cached !== 'hit'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      cached = String((await surveyor.get(tileUrl)).headers['x-tile-cache']);
+    }
+    expect(cached).toBe('hit');
 
     // A skewed line, north to south across the whole parcel.
     const cut = line([lon + 0.0015, lat + 0.0035], [lon + 0.0019, lat + 0.0015], [lon + 0.0016, lat - 0.0005]);
@@ -150,10 +156,12 @@ describe('split', () => {
     expect((await surveyor.get(`/api/parcels/${east.id}/history`)).json().items[0]).toMatchObject({ action: 'insert', actor: 'surveyor' });
 
     // One audit entry for the operation.
-    const audit = (await admin.get(`/api/audit?entity=parcel_lineage&entityId=${body.operation.operationId}`)).json();
+    const audit = (await admin.get(`/api/admin/audit?entity=parcel_lineage&entityId=${body.operation.operationId}`)).json();
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0]).toMatchObject({ action: 'split', actor: 'surveyor' });
     expect(audit.items[0].subject).toContain(parcel.code);
+    const byCode = (await admin.get(`/api/admin/audit?parcelCode=${encodeURIComponent(east.code)}&action=split`)).json();
+    expect(byCode.items.map((item: { entityId: string }) => item.entityId)).toEqual([String(body.operation.operationId)]);
 
     // The tile shows the parts, not the old parcel, at once.
     const after = await surveyor.get(tileUrl);
@@ -278,15 +286,16 @@ describe('merge (并宗)', () => {
     const lineage = (await surveyor.get(`/api/parcels/${merged.id}/lineage`)).json();
     expect(lineage.origin).toMatchObject({ kind: 'merge', operationId: operation.operationId, note: '并宗：零星用地与北侧地块' });
     expect(lineage.origin.parents.map((parent: { id: number }) => parent.id)).toEqual([north.id, south.id, fragment.id]);
-    const audit = (await admin.get(`/api/audit?entity=parcel_lineage&entityId=${operation.operationId}`)).json();
+    const audit = (await admin.get(`/api/admin/audit?entity=parcel_lineage&entityId=${operation.operationId}`)).json();
     expect(audit.items).toHaveLength(1);
     expect(audit.items[0].action).toBe('merge');
   });
 
   it('splits a parcel and merges the parts back to the same area within 0.01 m²', async () => {
     const { lon, lat } = slot();
-    const parcel = await makeParcel(rectangle(lon, lat, 0.005, 0.004));
-    const split = await surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version, line: line([lon + 0.0021, lat - 0.001], [lon + 0.0033, lat + 0.005]) } });
+    // About 1.2 km × 1.1 km: a cut in degrees (without densifying along the geodesic) would lose ~0.06 m².
+    const parcel = await makeParcel(rectangle(lon, lat, 0.012, 0.01));
+    const split = await surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version, line: line([lon + 0.005, lat - 0.001], [lon + 0.0075, lat + 0.011]) } });
     expect(split.statusCode, split.body).toBe(201);
     const parts = split.json().parcels as { id: number; version: number; areaM2: number }[];
     const merged = await surveyor.request({ method: 'POST', url: '/api/parcels/merge', payload: { parcels: parts.map(({ id, version }) => ({ id, version })), code: `${parcel.code}-again` } });
@@ -295,6 +304,13 @@ describe('merge (并宗)', () => {
     expect(Math.abs(merged.json().parcel.areaM2 - parcel.areaM2)).toBeLessThanOrEqual(0.01);
     // The retired original now stands for the merged parcel (through its parts).
     expect((await surveyor.get(`/api/parcels/${parcel.id}`)).json().successors).toEqual([{ id: merged.json().parcel.id, code: `${parcel.code}-again` }]);
+    // A saved 成片改造区域 that listed the original (or a part as 零星用地) reads it as what it became.
+    const mergedId = merged.json().parcel.id as number;
+    const { rows: [resolved] } = await sql<{ all: string[]; fragments: string[]; split_fragments: string[] }>`
+      SELECT parcel_successors(ARRAY[${parcel.id}]::bigint[]) AS all,
+             parcel_fragment_successors(ARRAY[${parts[0].id}]::bigint[], ARRAY[${parts[0].id}, ${parts[1].id}]::bigint[]) AS fragments,
+             parcel_fragment_successors(ARRAY[${parcel.id}]::bigint[], NULL) AS split_fragments`.execute(testApp.database.db);
+    expect(resolved).toEqual({ all: [String(mergedId)], fragments: [], split_fragments: [String(mergedId)] });
   });
 
   it('refuses each unmet 并宗 condition naming it and the parcels at fault, and writes nothing', async () => {
