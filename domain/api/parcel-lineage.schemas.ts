@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MERGE_CONDITION_KEYS, MERGE_MAX_PARCELS, SPLIT_MAX_PARTS } from '../parcel-lineage.js';
-import { Id, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
-import { MultiPolygon, ParcelDetail } from './parcels.schemas.js';
+import { Id, Nullable, StringEnum } from './common.schemas.js';
+import { ExpectedVersion, MultiPolygon, ParcelDetail, ParcelVersionRef } from './parcels.schemas.js';
 
 /**
  * The contract of split (土地分割) and merge (并宗) of parcels. The parcels a split or merge retires
@@ -28,7 +28,7 @@ export const SplitPreviewBody = Type.Object({
 export type SplitPreviewBody = Static<typeof SplitPreviewBody>;
 
 export const SplitBody = Type.Object({
-  version: VersionNumber({ description: 'the version of the parcel the split started from; 409 stale_version if it changed since' }),
+  version: ExpectedVersion,
   line: LineString,
   codes: Type.Optional(Type.Array(ParcelCode, { minItems: 2, maxItems: SPLIT_MAX_PARTS, description: '各块的宗地编号 (default <原编号>-1, -2 …, west to east)' })),
   note: Type.Optional(Note),
@@ -114,10 +114,7 @@ export const MergeCheck = Type.Object({
 export type MergeCheck = Static<typeof MergeCheck>;
 
 export const MergeBody = Type.Object({
-  parcels: Type.Array(Type.Object({
-    id: Id(),
-    version: VersionNumber({ description: 'the version the merge started from' }),
-  }, { additionalProperties: false }), { minItems: 2, maxItems: MERGE_MAX_PARCELS }),
+  parcels: Type.Array(ParcelVersionRef, { minItems: 2, maxItems: MERGE_MAX_PARCELS, description: 'the parcels and the versions the merge started from' }),
   code: Type.Optional(ParcelCode),
   note: Type.Optional(Note),
 }, { additionalProperties: false });
