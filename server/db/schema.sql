@@ -128,6 +128,14 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.forbid_rewrite_of_lineage() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP;
+END;
+$$;
+
 CREATE FUNCTION public.import_check_geometry(g public.geometry, OUT status text, OUT messages text[], OUT fixed public.geometry) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     AS $$
@@ -272,6 +280,27 @@ BEGIN
   RETURN NULL;
 END;
 $_$;
+
+CREATE FUNCTION public.parcel_fragment_successors(fragments bigint[], parcels bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
+    SELECT unnest(parcel_successors(fragments)) AS id
+    EXCEPT
+    SELECT unnest(parcel_successors(ARRAY(SELECT unnest(coalesce(parcels, '{}')) EXCEPT SELECT unnest(fragments))))
+  ) successors
+$$;
+
+CREATE FUNCTION public.parcel_successors(ids bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  WITH RECURSIVE walk(id) AS (
+    SELECT unnest(ids)
+    UNION
+    SELECT unnest(r.successor_ids) FROM walk w JOIN retired_parcels r ON r.id = w.id
+  )
+  SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') FROM walk w WHERE NOT EXISTS (SELECT FROM retired_parcels r WHERE r.id = w.id)
+$$;
 
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
     LANGUAGE plpgsql
@@ -590,7 +619,7 @@ CREATE TABLE public.history (
     before jsonb,
     after jsonb,
     request_id text,
-    CONSTRAINT history_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text])))
+    CONSTRAINT history_action_check CHECK (((action = ANY (ARRAY['split'::text, 'merge'::text])) OR (action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text]))))
 );
 
 COMMENT ON TABLE public.history IS 'append-only change log of every write (who, when, before, after)';
@@ -672,6 +701,38 @@ COMMENT ON COLUMN public.parcel_cells.inefficient IS 'parcels 疑似低效 (susp
 
 COMMENT ON COLUMN public.parcel_cells.inefficient_m2 IS 'their area, m²';
 
+CREATE TABLE public.parcel_lineage (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    parent_ids bigint[] NOT NULL,
+    parent_codes text[] NOT NULL,
+    child_ids bigint[] NOT NULL,
+    child_codes text[] NOT NULL,
+    actor text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    note text,
+    request_id text,
+    CONSTRAINT parcel_lineage_check CHECK (((cardinality(parent_ids) = cardinality(parent_codes)) AND (cardinality(child_ids) = cardinality(child_codes)))),
+    CONSTRAINT parcel_lineage_check1 CHECK ((((kind = 'split'::text) AND (cardinality(parent_ids) = 1) AND (cardinality(child_ids) >= 2)) OR ((kind = 'merge'::text) AND (cardinality(parent_ids) >= 2) AND (cardinality(child_ids) = 1)))),
+    CONSTRAINT parcel_lineage_child_ids_check CHECK ((cardinality(child_ids) >= 1)),
+    CONSTRAINT parcel_lineage_kind_check CHECK ((kind = ANY (ARRAY['split'::text, 'merge'::text]))),
+    CONSTRAINT parcel_lineage_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT parcel_lineage_parent_ids_check CHECK ((cardinality(parent_ids) >= 1))
+);
+
+COMMENT ON TABLE public.parcel_lineage IS '地块分割/合并 (土地分割, 并宗): parents retired into retired_parcels, children inserted into parcels; append-only';
+
+COMMENT ON COLUMN public.parcel_lineage.note IS '说明, e.g. the approval (批准文号) the operation follows';
+
+CREATE SEQUENCE public.parcel_lineage_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.parcel_lineage_id_seq OWNED BY public.parcel_lineage.id;
+
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,
     cx integer NOT NULL,
@@ -735,6 +796,7 @@ CREATE TABLE public.parcels (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    ownership_nature text,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
@@ -742,6 +804,7 @@ CREATE TABLE public.parcels (
     CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
+    CONSTRAINT parcels_ownership_nature_check CHECK ((ownership_nature = ANY (ARRAY['国有'::text, '集体'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
@@ -817,6 +880,8 @@ COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector
 
 COMMENT ON COLUMN public.parcels.version IS '版本: raised by one on every change of the row (parcels_version trigger); a write states the version it started from';
 
+COMMENT ON COLUMN public.parcels.ownership_nature IS '权属性质: 国有 / 集体 (三调 QSXZ 10/20 国有, 30/31/32/33 集体)';
+
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
     INCREMENT BY 1
@@ -825,6 +890,27 @@ CREATE SEQUENCE public.parcels_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.parcels_id_seq OWNED BY public.parcels.id;
+
+CREATE TABLE public.retired_parcels (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    district_code text NOT NULL,
+    owner text,
+    area_m2 double precision NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    attributes jsonb NOT NULL,
+    retired_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_by text NOT NULL,
+    retired_reason text NOT NULL,
+    successor_ids bigint[] NOT NULL,
+    operation_id bigint NOT NULL,
+    CONSTRAINT retired_parcels_retired_reason_check CHECK ((retired_reason = ANY (ARRAY['split'::text, 'merge'::text]))),
+    CONSTRAINT retired_parcels_successor_ids_check CHECK ((cardinality(successor_ids) >= 1))
+);
+
+COMMENT ON TABLE public.retired_parcels IS '已注销地块: parcels retired by a split or merge, moved out of parcels (not deleted); successors in successor_ids';
+
+COMMENT ON COLUMN public.retired_parcels.attributes IS 'the parcels row as it was when retired (to_jsonb, without geometry columns)';
 
 CREATE TABLE public.rule_sets (
     id text NOT NULL,
@@ -1019,6 +1105,8 @@ ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
+ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('public.parcel_lineage_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
@@ -1054,6 +1142,9 @@ ALTER TABLE ONLY public.login_failures
 ALTER TABLE ONLY public.parcel_cells
     ADD CONSTRAINT parcel_cells_pkey PRIMARY KEY (level, cx, cy, district_code);
 
+ALTER TABLE ONLY public.parcel_lineage
+    ADD CONSTRAINT parcel_lineage_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
 
@@ -1065,6 +1156,9 @@ ALTER TABLE ONLY public.parcels
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.rule_sets
     ADD CONSTRAINT rule_sets_pkey PRIMARY KEY (id, version);
@@ -1124,6 +1218,10 @@ CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btre
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
 
+CREATE INDEX parcel_lineage_children_idx ON public.parcel_lineage USING gin (child_ids);
+
+CREATE INDEX parcel_lineage_parents_idx ON public.parcel_lineage USING gin (parent_ids);
+
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
 CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
@@ -1131,6 +1229,8 @@ CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district
 CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
 
 CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
+
+CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
 
@@ -1161,6 +1261,8 @@ CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.dist
 CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
+
+CREATE TRIGGER parcel_lineage_append_only BEFORE DELETE OR UPDATE ON public.parcel_lineage FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
 
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
@@ -1199,6 +1301,8 @@ CREATE TRIGGER parcels_z14_insert AFTER INSERT ON public.parcels REFERENCING NEW
 CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
 CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.retired_parcels FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
 
 CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets FOR EACH ROW EXECUTE FUNCTION public.rule_sets_append_only();
 
@@ -1248,6 +1352,12 @@ ALTER TABLE ONLY public.districts
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_operation_id_fkey FOREIGN KEY (operation_id) REFERENCES public.parcel_lineage(id);
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
@@ -1300,6 +1410,10 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
 
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_lineage TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.parcel_lineage_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
@@ -1307,6 +1421,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaot
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcels_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.retired_parcels TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.rule_sets TO biaotu_app;
 

@@ -46,15 +46,14 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       params: ParcelIdParams,
       body: ParcelPatch,
       headers: IfMatchHeaders,
-      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 428: ErrorBody },
+      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 410: ErrorBody, 428: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(request);
     const { expectedVersion: stated, ...changes } = request.body;
     const expectedVersion = stated ?? versionOfIfMatch(request.headers['if-match']);
-    const current = await parcels.find(request.params.id);
-    if (!current) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    const current = await findLiveParcel(app, request.params.id);
     scope.assertWritable({ code: current.districtCode, name: current.districtName });
     const keys = Object.keys(changes) as EditableParcelKey[];
     if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });

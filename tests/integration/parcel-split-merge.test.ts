@@ -173,6 +173,8 @@ describe('split', () => {
     // A second split from the same version: the parcel is gone (410), nothing written.
     const again = await surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version, line: cut } });
     expect(again.statusCode).toBe(410);
+    const edit = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { owner: '迟到的修改', expectedVersion: parcel.version } });
+    expect(edit.statusCode).toBe(410);
   });
 
   it('refuses a line that does not cross the parcel fully, or cuts a sliver, naming the reason, and writes nothing', async () => {
