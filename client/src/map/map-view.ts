@@ -399,6 +399,11 @@ export class MapView {
     this.map.setFeatureState({ source: SOURCE.districts, sourceLayer: SOURCE_LAYER.districts, id }, state);
   }
 
+  /** The id of the parcel drawn at a point of the map (container pixels), or null. */
+  parcelIdAt(point: { x: number; y: number }): number | null {
+    return Number(this.#parcelAt(point)?.id ?? NaN) || null;
+  }
+
   /**
    * The parcel under a click. Small parcels are only a few pixels wide at city zoom, so when the
    * exact point hits none, a 3-pixel box around it is tried.
@@ -461,7 +466,7 @@ export class MapView {
     map.on('click', (event) => {
       if (this.measure.drawing) return;
       const parcel = this.#parcelAt(event.point);
-      if (this.interceptClick?.(event, Number(parcel?.id ?? NaN) || null)) return;
+      if (this.interceptClick?.(event, this.parcelIdAt(event.point))) return;
       const area = this.#areaAt(event.point);
       if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
       const id = parcel?.id;
