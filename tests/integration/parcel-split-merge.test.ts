@@ -242,6 +242,15 @@ describe('split', () => {
       expect(refused.statusCode, role).toBe(403);
     }
     expect(await live(parcel.id)).toEqual({ version: parcel.version + 1 });
+
+    // Two surveyors split the same parcel at once: exactly one wins, the other is told it is gone.
+    const twice = await Promise.all([across, line([lon + 0.0012, lat - 0.001], [lon + 0.0012, lat + 0.003])].map((cut) =>
+      surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version + 1, line: cut } })));
+    expect(twice.map((response) => response.statusCode).sort()).toEqual([201, expect.any(Number)]);
+    const loser = twice.find((response) => response.statusCode !== 201)!;
+    expect([409, 410]).toContain(loser.statusCode);
+    expect(await lineageCount([parcel.id])).toBe(1);
+    expect((await parcelsWithCodePrefix(parcel.code)).sort()).toEqual([`${parcel.code}-1`, `${parcel.code}-2`]);
   });
 });
 
