@@ -38,6 +38,23 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     identifiedAt: '2024-06-18',
     redevelopmentIntent: 'willing',
     evaluationGrade: 'C',
+    parkSide: 'inside',
+    landAcquiredAt: '2013-05-20',
+    boundaryEast: '厦门华侨电子股份有限公司',
+    boundarySouth: '道路',
+    boundaryWest: null,
+    boundaryNorth: null,
+    agreedFloorAreaRatio: 2.5,
+    agreedBuildingDensity: 0.4,
+    agreedCompletionDate: '2015-12-31',
+    investmentAgreementNo: 'XM-TZ-2013-018',
+    agreedInvestmentIntensity: 400,
+    completionDate: '2015-01-10',
+    investedAmount: 10800,
+    safetyNote: null,
+    environmentNote: '2023 年环评整改中',
+    energyNote: null,
+    fixedAssetInvestment: 12500,
     bbox: [118.1, 24.5, 118.11, 24.51],
     geometry: { type: 'MultiPolygon', coordinates: [[[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.5]]]] },
     updatedAt: '2025-11-22T01:46:47Z',
@@ -126,5 +143,19 @@ describe('parcel card rows', () => {
   it('titles the card with 宗地编号 and 土地使用权人', () => {
     expect(parcelCardTitle(parcel())).toBe('350206-000967 · 厦门达远机械实业有限公司');
     expect(parcelCardTitle(parcel({ owner: null }))).toBe('350206-000967');
+  });
+});
+
+describe('the fields of seed 003 附件1/附件4 on the card', () => {
+  it('shows 园区内/外, the industry with its name, and a 万元 total also per 亩', () => {
+    const card = parcelCardGroups(parcel());
+    expect(valueOf(card, 'parkSide').value).toBe('园区内');
+    expect(valueOf(card, 'industryCode').value).toBe('C34 通用设备制造业');
+    const invested = valueOf(card, 'investedAmount');
+    expect(invested.value).toBe('10,800.00 万元');
+    // 20 736.69 m² = 31.105 亩: 10 800 / 31.105 = 347.21 万元/亩.
+    expect(invested.detail).toBe('折合 347.21 万元/亩（按登记面积）');
+    expect(valueOf(card, 'agreedBuildingDensity').value).toBe('40.00%');
+    expect(card.map((group) => group.title)).toEqual(['权属与位置', '四至', '土地', '土地使用要求（约定）', '土地使用情况', '安全生产、环保、能耗', '投资与效益', '认定']);
   });
 });

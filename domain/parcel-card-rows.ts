@@ -3,9 +3,10 @@ import {
   redevelopmentIntentLabel,
   statusLabel,
 } from './efficiency.js';
+import { industryLabel } from './industry-codes.js';
 import { landUseLabel } from './land-use.js';
-import { PARCEL_FIELDS, PARCEL_GROUPS, type ParcelField } from './parcel-fields.js';
-import { areaInUnits, formatNumber } from './units.js';
+import { PARCEL_FIELDS, PARCEL_GROUPS, PARK_SIDES, type ParcelField } from './parcel-fields.js';
+import { areaInUnits, formatNumber, squareMetresToMu } from './units.js';
 import type { ParcelDetail } from './api/parcels.schemas.js';
 
 /** Shown for every attribute the survey left empty, so a blank never looks like a zero. */
@@ -62,6 +63,8 @@ function enumText(field: ParcelField, parcel: ParcelDetail): string {
       return redevelopmentIntentLabel(parcel.redevelopmentIntent);
     case 'evaluationGrade':
       return parcel.evaluationGrade ? `${parcel.evaluationGrade} 级` : EMPTY_VALUE;
+    case 'parkSide':
+      return PARK_SIDES.find((side) => side.code === parcel.parkSide)?.label ?? parcel.parkSide ?? EMPTY_VALUE;
     default: {
       const value = parcel[field.key];
       return value === null || value === undefined || value === '' ? EMPTY_VALUE : String(value);
@@ -70,6 +73,7 @@ function enumText(field: ParcelField, parcel: ParcelDetail): string {
 }
 
 function textValue(field: ParcelField, parcel: ParcelDetail): string {
+  if (field.key === 'industryCode') return industryLabel(parcel.industryCode);
   if (field.key === 'districtCode') {
     if (!parcel.districtCode) return parcel.districtName ?? EMPTY_VALUE;
     return parcel.districtName ? `${parcel.districtName}（${parcel.districtCode}）` : parcel.districtCode;
@@ -84,6 +88,17 @@ function numberValue(parcel: ParcelDetail, key: ParcelField['key']): number | nu
   return typeof value === 'number' && !Number.isNaN(value) ? value : null;
 }
 
+/**
+ * A 万元 total per 亩 of the parcel, under the total: 附件1 writes 投资强度 in 万元 and the 约定投资强度
+ * in 万元/亩, so the card shows the invested amount both ways (the area: 登记面积, else the drawn one).
+ */
+export function perMuDetail(wan: number | null, parcel: Pick<ParcelDetail, 'registeredAreaM2' | 'areaM2'>): string | undefined {
+  const areaM2 = parcel.registeredAreaM2 && parcel.registeredAreaM2 > 0 ? parcel.registeredAreaM2 : parcel.areaM2;
+  if (wan === null || !areaM2 || areaM2 <= 0) return undefined;
+  const basis = areaM2 === parcel.registeredAreaM2 ? '按登记面积' : '按图形面积';
+  return `折合 ${formatNumber(wan / squareMetresToMu(areaM2), 2)} 万元/亩（${basis}）`;
+}
+
 /** One attribute of the card as the official reads it: Chinese label, formatted value with unit. */
 export function parcelCardRow(field: ParcelField, parcel: ParcelDetail): ParcelCardRow {
   const row: ParcelCardRow = { key: field.key, label: field.label, value: EMPTY_VALUE };
@@ -94,6 +109,7 @@ export function parcelCardRow(field: ParcelField, parcel: ParcelDetail): ParcelC
       if (field.unit === 'm²' && (field.key === 'areaM2' || field.key === 'registeredAreaM2')) {
         row.detail = areaDetail(value);
       }
+      if (field.unit === '万元') row.detail = perMuDetail(value, parcel);
       break;
     }
     case 'fraction': {

@@ -23,7 +23,7 @@ export interface ParcelFieldDefinition<Key extends string = string> {
   unit?: string;
   kind: ParcelFieldKind;
   decimals?: number;
-  group: 'identity' | 'land' | 'building' | 'economy' | 'compliance' | 'identification';
+  group: 'identity' | 'boundaries' | 'land' | 'agreed' | 'actual' | 'compliance' | 'economy' | 'identification';
   /** Never null in the database (NOT NULL column). */
   required?: boolean;
   patch?: ParcelPatchLimits;
@@ -31,50 +31,85 @@ export interface ParcelFieldDefinition<Key extends string = string> {
 
 export const PARCEL_GROUPS: Readonly<Record<ParcelField['group'], string>> = {
   identity: '权属与位置',
+  boundaries: '四至',
   land: '土地',
-  building: '建设情况',
-  economy: '经济效益',
-  compliance: '安全环保能耗',
+  agreed: '土地使用要求（约定）',
+  actual: '土地使用情况',
+  compliance: '安全生产、环保、能耗',
+  economy: '投资与效益',
   identification: '认定',
 };
 
+/** 园区内 / 园区外 (seed 003 二.1: 园区办 surveys the land inside a 园区, 镇政府/街道办 the land outside). */
+export const PARK_SIDES = [
+  { code: 'inside', label: '园区内' },
+  { code: 'outside', label: '园区外' },
+] as const;
+export type ParkSide = (typeof PARK_SIDES)[number]['code'];
+
 const AMOUNT = { minimum: 0, maximum: 1e9 } as const;
 const PER_MU = { minimum: 0, maximum: 1e7 } as const;
+/** 万元 totals (固定资产投资总额, 投资额): up to 1 万亿元. */
+const MONEY = { minimum: 0, maximum: 1e8 } as const;
 const FRACTION = { minimum: 0, maximum: 1 } as const;
+const RATIO = { minimum: 0, maximum: 100 } as const;
+const NOTE = { maxLength: 500 } as const;
+const SIDE = { maxLength: 200 } as const;
 
 /**
- * The attributes of one parcel (一宗一卡), as recorded by 调查摸底 (seed 003 附件1/附件11; seed 000
+ * The attributes of one parcel (一宗一卡), as recorded by 调查摸底 (seed 003 附件1/附件4/附件11; seed 000
  * 五(一)), in one list: the parcel card, the editor, the import mapping, the API's
  * detail and patch schemas (domain/api/parcels.schemas.ts) and the column comments come from it,
- * so a new attribute is a line here and a column in a migration.
+ * so a new attribute is a line here and a column in a migration. Groups follow the forms: 附件1's
+ * 土地使用要求 (what the contract and the 投资发展协议 agreed) and 土地使用情况 (what is), 四至
+ * (seed 000 五(一)), 附件4's 固定资产投资总额 and yearly 产值/税收 (parcel_yearly_figures).
+ * Where the forms differ on a unit (附件1's 投资强度 in 万元, the 约定投资强度 in 万元/亩) both are
+ * kept as written: `investedAmount` (万元) and `investmentIntensity` (万元/亩).
  */
 export const PARCEL_FIELD_DEFINITIONS = [
   { key: 'code', label: '宗地编号', kind: 'text', group: 'identity', required: true },
   { key: 'districtCode', label: '所在行政区', kind: 'text', group: 'identity', required: true },
-  { key: 'owner', label: '土地使用权人', kind: 'text', group: 'identity', patch: { maxLength: 200 } },
   { key: 'townOrPark', label: '所在镇街/园区', kind: 'text', group: 'identity', patch: { maxLength: 200 } },
+  { key: 'parkSide', label: '园区内/园区外', kind: 'enum', group: 'identity', patch: { codes: PARK_SIDES.map((side) => side.code) } },
+  { key: 'owner', label: '土地使用权人', kind: 'text', group: 'identity', patch: { maxLength: 200 } },
   { key: 'location', label: '土地位置(坐落)', kind: 'text', group: 'identity', patch: { maxLength: 300 } },
-  { key: 'contractNo', label: '出让合同号', kind: 'text', group: 'identity', patch: { maxLength: 64 } },
   { key: 'certificateNo', label: '不动产权证号', kind: 'text', group: 'identity', patch: { maxLength: 100 } },
   { key: 'ownershipNature', label: '权属性质', kind: 'enum', group: 'identity', patch: { codes: ['国有', '集体'] } },
+  { key: 'landAcquiredAt', label: '土地取得时间', kind: 'date', group: 'identity', patch: {} },
+  { key: 'boundaryEast', label: '东至', kind: 'text', group: 'boundaries', patch: SIDE },
+  { key: 'boundarySouth', label: '南至', kind: 'text', group: 'boundaries', patch: SIDE },
+  { key: 'boundaryWest', label: '西至', kind: 'text', group: 'boundaries', patch: SIDE },
+  { key: 'boundaryNorth', label: '北至', kind: 'text', group: 'boundaries', patch: SIDE },
   { key: 'registeredAreaM2', label: '土地面积(登记)', unit: 'm²', kind: 'number', decimals: 2, group: 'land', patch: AMOUNT },
   { key: 'areaM2', label: '椭球面积(图形)', unit: 'm²', kind: 'number', decimals: 2, group: 'land', required: true },
   { key: 'landUseCode', label: '土地用途(地类编码)', kind: 'enum', group: 'land', patch: { pattern: '^[0-9A-Z]{2,6}$' } },
   { key: 'plannedFunction', label: '规划用地功能', kind: 'text', group: 'land', patch: { maxLength: 100 } },
-  { key: 'undevelopedAreaM2', label: '未开发建设土地面积', unit: 'm²', kind: 'number', decimals: 2, group: 'land', patch: AMOUNT },
-  { key: 'adminFacilityShare', label: '行政办公及生活服务设施用地比重', unit: '%', kind: 'fraction', decimals: 2, group: 'land', patch: FRACTION },
-  { key: 'floorAreaM2', label: '建筑面积', unit: 'm²', kind: 'number', decimals: 2, group: 'building', patch: AMOUNT },
-  { key: 'floorAreaRatio', label: '容积率', kind: 'number', decimals: 2, group: 'building', patch: { minimum: 0, maximum: 100 } },
-  { key: 'buildingCoverage', label: '建筑密度(建筑系数)', unit: '%', kind: 'fraction', decimals: 2, group: 'building', patch: FRACTION },
-  { key: 'industryCode', label: '国民经济行业分类', kind: 'text', group: 'economy', patch: { pattern: '^[A-T][0-9]{0,4}$' } },
-  { key: 'investmentIntensity', label: '投资强度', unit: '万元/亩', kind: 'number', decimals: 2, group: 'economy', patch: PER_MU },
-  { key: 'outputPerMu', label: '亩均产值', unit: '万元/亩', kind: 'number', decimals: 2, group: 'economy', patch: PER_MU },
-  { key: 'taxPerMu', label: '亩均税收', unit: '万元/亩', kind: 'number', decimals: 2, group: 'economy', patch: PER_MU },
-  { key: 'productionStart', label: '投产时间', kind: 'date', group: 'economy', patch: {} },
-  { key: 'productionStop', label: '停产时间', kind: 'date', group: 'economy', patch: {} },
+  { key: 'contractNo', label: '土地出让合同号', kind: 'text', group: 'agreed', patch: { maxLength: 64 } },
+  { key: 'agreedFloorAreaRatio', label: '约定容积率', kind: 'number', decimals: 2, group: 'agreed', patch: RATIO },
+  { key: 'agreedBuildingDensity', label: '约定建筑密度', unit: '%', kind: 'fraction', decimals: 2, group: 'agreed', patch: FRACTION },
+  { key: 'agreedCompletionDate', label: '约定竣工时间', kind: 'date', group: 'agreed', patch: {} },
+  { key: 'investmentAgreementNo', label: '投资发展协议号', kind: 'text', group: 'agreed', patch: { maxLength: 64 } },
+  { key: 'agreedInvestmentIntensity', label: '约定投资强度', unit: '万元/亩', kind: 'number', decimals: 2, group: 'agreed', patch: PER_MU },
+  { key: 'industryCode', label: '国民经济行业分类', kind: 'text', group: 'actual', patch: { pattern: '^[A-T][0-9]{0,4}$' } },
+  { key: 'floorAreaM2', label: '建筑面积', unit: 'm²', kind: 'number', decimals: 2, group: 'actual', patch: AMOUNT },
+  { key: 'completionDate', label: '竣工时间', kind: 'date', group: 'actual', patch: {} },
+  { key: 'productionStart', label: '投产时间', kind: 'date', group: 'actual', patch: {} },
+  { key: 'productionStop', label: '停产时间', kind: 'date', group: 'actual', patch: {} },
+  { key: 'investedAmount', label: '投资强度(已投资额)', unit: '万元', kind: 'number', decimals: 2, group: 'actual', patch: MONEY },
+  { key: 'investmentIntensity', label: '投资强度', unit: '万元/亩', kind: 'number', decimals: 2, group: 'actual', patch: PER_MU },
+  { key: 'floorAreaRatio', label: '容积率', kind: 'number', decimals: 2, group: 'actual', patch: RATIO },
+  { key: 'adminFacilityShare', label: '行政办公及生活服务设施用地比重', unit: '%', kind: 'fraction', decimals: 2, group: 'actual', patch: FRACTION },
+  { key: 'buildingCoverage', label: '建筑系数', unit: '%', kind: 'fraction', decimals: 2, group: 'actual', patch: FRACTION },
+  { key: 'outputPerMu', label: '亩均产值', unit: '万元/亩', kind: 'number', decimals: 2, group: 'actual', patch: PER_MU },
+  { key: 'taxPerMu', label: '亩均税收', unit: '万元/亩', kind: 'number', decimals: 2, group: 'actual', patch: PER_MU },
+  { key: 'undevelopedAreaM2', label: '未开发建设土地面积', unit: 'm²', kind: 'number', decimals: 2, group: 'actual', patch: AMOUNT },
   { key: 'meetsSafety', label: '符合安全生产要求', kind: 'boolean', group: 'compliance', patch: {} },
+  { key: 'safetyNote', label: '安全生产说明', kind: 'text', group: 'compliance', patch: NOTE },
   { key: 'meetsEnvironment', label: '符合环保要求', kind: 'boolean', group: 'compliance', patch: {} },
+  { key: 'environmentNote', label: '环保说明', kind: 'text', group: 'compliance', patch: NOTE },
   { key: 'meetsEnergy', label: '符合能耗要求', kind: 'boolean', group: 'compliance', patch: {} },
+  { key: 'energyNote', label: '能耗说明', kind: 'text', group: 'compliance', patch: NOTE },
+  { key: 'fixedAssetInvestment', label: '固定资产投资总额', unit: '万元', kind: 'number', decimals: 2, group: 'economy', patch: MONEY },
   { key: 'status', label: '效率状态', kind: 'enum', group: 'identification', required: true, patch: { codes: EFFICIENCY_STATUS_CODES, nullable: false } },
   { key: 'inefficiencyType', label: '低效类型', kind: 'enum', group: 'identification', patch: { codes: INEFFICIENCY_TYPE_CODES } },
   { key: 'identifiedAt', label: '认定时间', kind: 'date', group: 'identification', patch: {} },

@@ -58,14 +58,19 @@ export type LineageRefusal =
  *   summed by a merge (null when any parcel lacks it);
  * - `weighted`: a ratio or a figure per 亩 — copied to each part (the best estimate until surveyed
  *   again), a merge takes the mean weighted by ellipsoidal area (null when any parcel lacks it);
+ * - 四至 (`LINEAGE_CLEARED_KEYS`) are cleared: they named the old shape's neighbours;
  * - every other attribute is copied to each part, and a merge takes it from the largest parcel
  *   (the 主宗地); where the parcels differ the answer lists it so the surveyor checks it.
+ * The yearly 产值/税收 (parcel_yearly_figures) are shared like amounts, per year, and summed by a merge.
  * 宗地编号 is new for every part and for the merged parcel; 椭球面积 is computed from the shape.
  */
-export const LINEAGE_SHARED_KEYS = ['registeredAreaM2', 'floorAreaM2', 'undevelopedAreaM2'] as const;
+export const LINEAGE_SHARED_KEYS = ['registeredAreaM2', 'floorAreaM2', 'undevelopedAreaM2', 'investedAmount', 'fixedAssetInvestment'] as const;
 export const LINEAGE_WEIGHTED_KEYS = [
   'floorAreaRatio', 'buildingCoverage', 'adminFacilityShare', 'investmentIntensity', 'outputPerMu', 'taxPerMu',
+  'agreedFloorAreaRatio', 'agreedBuildingDensity', 'agreedInvestmentIntensity',
 ] as const;
+/** 四至 name the neighbours of the old shape: cleared for the new parcels, to be proposed again from theirs. */
+export const LINEAGE_CLEARED_KEYS = ['boundaryEast', 'boundarySouth', 'boundaryWest', 'boundaryNorth'] as const;
 /** Columns a split or merge never copies: identity, derived, bookkeeping. */
 const NOT_COPIED = new Set(['id', 'code', 'geom', 'geom_3857', 'area_m2', 'created_at', 'updated_at', 'updated_by', 'version']);
 
@@ -79,27 +84,30 @@ function amount(value: unknown): number | null {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
+/** An amount shared in proportion to `areas`: to 0.01, the remainder on the largest, so the shares add up exactly. */
+export function shareAmount(total: number, areas: readonly number[]): number[] {
+  const whole = areas.reduce((sum, area) => sum + area, 0);
+  const largest = areas.indexOf(Math.max(...areas));
+  const shares = areas.map((area, index) => (index === largest ? 0 : round2(total * (area / whole))));
+  shares[largest] = round2(total - shares.reduce((sum, share) => sum + share, 0));
+  return shares;
+}
+
 /**
  * The columns of each part of a split (snake_case, as the row): the parent's, with the shared
  * amounts in proportion to `partAreas` (m²). `codes` are the parts' 宗地编号.
  */
 export function splitAttributes(parent: Row, partAreas: readonly number[], codes: readonly string[]): Row[] {
-  const whole = partAreas.reduce((sum, area) => sum + area, 0);
-  const largest = partAreas.indexOf(Math.max(...partAreas));
   const base: Row = Object.fromEntries(Object.entries(parent).filter(([column]) => !NOT_COPIED.has(column)));
+  for (const key of LINEAGE_CLEARED_KEYS) base[columnName(key)] = null;
   const parts: Row[] = partAreas.map((_area, index) => ({ ...base, code: codes[index] }));
   for (const key of LINEAGE_SHARED_KEYS) {
     const column = columnName(key);
     const total = amount(parent[column]);
     if (total === null) continue;
-    let given = 0;
-    partAreas.forEach((area, index) => {
-      if (index === largest) return;
-      const share = round2(total * (area / whole));
+    shareAmount(total, partAreas).forEach((share, index) => {
       parts[index][column] = share;
-      given += share;
     });
-    parts[largest][column] = round2(total - given);
   }
   return parts;
 }
@@ -122,6 +130,10 @@ export function mergeAttributes(parents: readonly Row[], code: string): { attrib
   const attributes: Row = Object.fromEntries(Object.entries(principal).filter(([column]) => !NOT_COPIED.has(column)));
   attributes.code = code;
   const combined = new Set<string>();
+  for (const key of LINEAGE_CLEARED_KEYS) {
+    attributes[columnName(key)] = null;
+    combined.add(columnName(key));
+  }
   for (const key of LINEAGE_SHARED_KEYS) {
     const column = columnName(key);
     combined.add(column);

@@ -37,6 +37,7 @@ import { importsRoutes } from './imports/imports.routes.js';
 import { importServicePlugin } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
 import { parcelLineageRoutes } from './parcels/parcel-lineage.routes.js';
+import { parcelCardRoutes } from './parcels/parcel-card.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
 import { glyphsRoutes } from './tiles/glyphs.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
   await app.register(parcelLineageRoutes);
+  await app.register(parcelCardRoutes);
   await app.register(rulesRoutes);
   await app.register(checksRoutes);
   await app.register(areasRoutes);

@@ -16,6 +16,13 @@ import {
   SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, type LineageRefusal,
 } from '../domain/parcel-lineage.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The message of a body value the schema refused, by parameter (`floorAreaRatio`, `items.0.taxWan`); undefined → the generic one. */
+    explainInvalid?: (parameter: string) => string | undefined;
+  }
+}
+
 /**
  * Errors the modules throw on purpose. The single error handler below maps them to HTTP; every 4xx
  * body says what was wrong and how to fix it, in Chinese first.
@@ -76,10 +83,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const issue = error.validation[0] as ValidationIssue;
       const parameter = parameterOf(issue);
       const where = error.validationContext ?? 'request';
+      // A route may say in words what a field takes (e.g. the parcel card's fields, with range and unit).
+      const explained = where === 'body' ? request.routeOptions.config?.explainInvalid?.(parameter) : undefined;
       return reply.code(400).send({
         error: 'invalid_parameter',
         parameter,
-        message: `参数 ${parameter} 无效 (${where}): ${issue.message ?? 'invalid'}。请检查该参数后重试。`,
+        message: explained ?? `参数 ${parameter} 无效 (${where}): ${issue.message ?? 'invalid'}。请检查该参数后重试。`,
       });
     }
     if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds));
@@ -233,6 +242,16 @@ const REFUSAL_STATUS: Partial<Record<RefusalReason, number>> = { [TOO_LARGE]: 41
 export class RefusalError extends ApiError {
   constructor(refusal: Refusal) {
     super(REFUSAL_STATUS[refusal.reason] ?? 400, refusal.reason, refusal.message, { parameter: 'file' });
+  }
+}
+
+/**
+ * Values of a parcel edit that break a rule across fields (domain/parcel-card-validation.ts: dates in
+ * order, nothing happened in the future…): 400 naming the first field, every problem listed.
+ */
+export class InvalidValuesError extends ApiError {
+  constructor(problems: readonly { field: string; message: string }[]) {
+    super(400, 'invalid_parameter', problems.map((problem) => problem.message).join(' '), { parameter: problems[0].field, problems: [...problems] });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TNull, type TSchema, type TUnion } from 'typebox';
 
 /**
  * Schemas shared by every capability's contract (`domain/api/<capability>.schemas.ts`). The server
@@ -16,10 +16,17 @@ export function StringEnum<T extends string>(values: readonly T[], options: { de
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /**
- * A value or null in a request body. Null comes first: with type coercion on, a string, number or
- * boolean schema tried first turns null into "", 0 or false, and a cleared field would be stored so.
+ * A value or null in a request body, as one schema with `type: [type, 'null']` (and null among an
+ * `enum`): with type coercion on, Ajv coerces only a value that matches none of the types, so null
+ * stays null and 0, "" and false stay themselves. (A union would coerce in whichever branch comes
+ * first: a number branch turns null into 0, a null branch turns 0 and false into null.) A schema
+ * without a single `type` falls back to such a union, null first.
  */
-export const NullFirst = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
+export const NullFirst = <T extends TSchema>(schema: T): TUnion<[TNull, T]> => {
+  const { type, enum: values } = schema as { type?: unknown; enum?: unknown[] };
+  if (typeof type !== 'string') return Type.Union([Type.Null(), schema]);
+  return Type.Unsafe({ ...schema, type: [type, 'null'], ...(values ? { enum: [...values, null] } : {}) }) as unknown as TUnion<[TNull, T]>;
+};
 
 /** Every 4xx/5xx body: a reason code, a message in Chinese that says what to do, and details. */
 export const ErrorBody = Type.Object({

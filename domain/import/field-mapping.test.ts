@@ -145,7 +145,7 @@ describe('converting parcel values', () => {
     expect(convertValue('parcels', 'buildingCoverage', 45, '%')).toEqual({ ok: true, value: 0.45 });
     expect(convertValue('parcels', 'buildingCoverage', '45%')).toEqual({ ok: true, value: 0.45 });
     expect(convertValue('parcels', 'buildingCoverage', 0.45)).toEqual({ ok: true, value: 0.45 });
-    expect(convertValue('parcels', 'buildingCoverage', 45)).toEqual({ ok: true, value: 0.45, warning: '建筑密度(建筑系数)「45」按百分数理解为 45%' });
+    expect(convertValue('parcels', 'buildingCoverage', 45)).toEqual({ ok: true, value: 0.45, warning: '建筑系数「45」按百分数理解为 45%' });
     expect(convertValue('parcels', 'buildingCoverage', '120%')).toMatchObject({ ok: false, reason: 'out_of_range' });
   });
 

@@ -93,6 +93,17 @@ const PARCEL_IMPORT_TABLE: readonly ParcelImportField[] = [
   parcelField('taxPerMu', 'number', ['亩均税收', '地均税收', '地均/亩均税收'], '万元/亩'),
   parcelField('productionStart', 'date', ['投产时间', '投产日期']),
   parcelField('productionStop', 'date', ['停产时间', '停产日期']),
+  parcelField('completionDate', 'date', ['竣工时间', '竣工日期']),
+  parcelField('landAcquiredAt', 'date', ['土地取得时间', '取得时间', '土地取得日期']),
+  parcelField('agreedFloorAreaRatio', 'number', ['约定容积率']),
+  parcelField('agreedCompletionDate', 'date', ['约定竣工时间', '约定竣工日期']),
+  parcelField('investmentAgreementNo', 'text', ['投资发展协议号', '项目投资发展协议号', '投资协议号']),
+  parcelField('agreedInvestmentIntensity', 'number', ['约定投资强度'], '万元/亩'),
+  parcelField('fixedAssetInvestment', 'number', ['固定资产投资总额', '固定资产投资'], '万元'),
+  parcelField('boundaryEast', 'text', ['东至']),
+  parcelField('boundarySouth', 'text', ['南至']),
+  parcelField('boundaryWest', 'text', ['西至']),
+  parcelField('boundaryNorth', 'text', ['北至']),
   parcelField('inefficiencyType', 'code', ['低效类型', '低效用地类型']),
 ];
 
@@ -131,6 +142,7 @@ const ACCEPTED_UNITS: Readonly<Partial<Record<ParcelKey, readonly Unit[]>>> = {
   floorAreaM2: AREA_UNITS,
   buildingCoverage: [IMPORT_UNITS.percent],
   investmentIntensity: PER_MU_UNITS,
+  agreedInvestmentIntensity: PER_MU_UNITS,
   outputPerMu: PER_MU_UNITS,
   taxPerMu: PER_MU_UNITS,
 };
@@ -368,6 +380,7 @@ function convertParcelNumber(field: ParcelImportField, raw: unknown, unit: Unit 
       return percent && givenUnit !== IMPORT_UNITS.percent ? { ok: true, value, warning: `${field.label}「${text(raw)}」按百分数理解为 ${number.value}%` } : { ok: true, value };
     }
     case 'investmentIntensity':
+    case 'agreedInvestmentIntensity':
     case 'outputPerMu':
     case 'taxPerMu': {
       const value = toTenThousandYuanPerMu(number.value, givenUnit);
@@ -391,6 +404,9 @@ function withinParcelLimits(field: ParcelImportField, raw: unknown, result: Conv
   if (!result.ok || result.value === null) return result;
   const limits = PARCEL_FIELDS.find((candidate) => candidate.key === field.key)?.patch;
   if (!limits) return result;
+  if (typeof result.value === 'number' && limits.minimum !== undefined && result.value < limits.minimum) {
+    return fail('out_of_range', `${field.label}「${text(raw)}」不应小于 ${limits.minimum}：请核对数值`);
+  }
   if (typeof result.value === 'number' && limits.maximum !== undefined && result.value > limits.maximum) {
     return fail('out_of_range', `${field.label}「${text(raw)}」超过上限 ${limits.maximum.toLocaleString('en-US')}${field.unit ?? ''}，无法存储：请核对数值和单位`);
   }

@@ -749,6 +749,24 @@ COMMENT ON COLUMN public.parcel_type_cells.type IS '低效类型 code (parcels.i
 
 COMMENT ON COLUMN public.parcel_type_cells.area_m2 IS 'ellipsoidal area of those parcels in the cell, m²';
 
+CREATE TABLE public.parcel_yearly_figures (
+    parcel_id bigint NOT NULL,
+    year integer NOT NULL,
+    output_wan numeric(14,2),
+    tax_wan numeric(14,2),
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text DEFAULT 'system'::text NOT NULL,
+    CONSTRAINT parcel_yearly_figures_output_wan_check CHECK ((output_wan >= (0)::numeric)),
+    CONSTRAINT parcel_yearly_figures_tax_wan_check CHECK ((tax_wan >= (0)::numeric)),
+    CONSTRAINT parcel_yearly_figures_year_check CHECK (((year >= 1949) AND (year <= 2100)))
+);
+
+COMMENT ON TABLE public.parcel_yearly_figures IS '年度产值、税收 per parcel (seed 003 附件4), 万元';
+
+COMMENT ON COLUMN public.parcel_yearly_figures.output_wan IS '年度产值, 万元';
+
+COMMENT ON COLUMN public.parcel_yearly_figures.tax_wan IS '年度税收, 万元';
+
 CREATE TABLE public.parcel_z14_geometries (
     x integer NOT NULL,
     y integer NOT NULL,
@@ -796,15 +814,38 @@ CREATE TABLE public.parcels (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    park_side text,
+    land_acquired_at date,
+    boundary_east text,
+    boundary_south text,
+    boundary_west text,
+    boundary_north text,
+    agreed_floor_area_ratio numeric(6,2),
+    agreed_building_density numeric(5,4),
+    agreed_completion_date date,
+    investment_agreement_no text,
+    agreed_investment_intensity numeric(12,2),
+    completion_date date,
+    invested_amount numeric(14,2),
+    safety_note text,
+    environment_note text,
+    energy_note text,
+    fixed_asset_investment numeric(14,2),
     ownership_nature text,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
+    CONSTRAINT parcels_agreed_building_density_check CHECK (((agreed_building_density >= (0)::numeric) AND (agreed_building_density <= (1)::numeric))),
+    CONSTRAINT parcels_agreed_floor_area_ratio_check CHECK ((agreed_floor_area_ratio >= (0)::numeric)),
+    CONSTRAINT parcels_agreed_investment_intensity_check CHECK ((agreed_investment_intensity >= (0)::numeric)),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
     CONSTRAINT parcels_evaluation_grade_check CHECK ((evaluation_grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text]))),
+    CONSTRAINT parcels_fixed_asset_investment_check CHECK ((fixed_asset_investment >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
+    CONSTRAINT parcels_invested_amount_check CHECK ((invested_amount >= (0)::numeric)),
     CONSTRAINT parcels_ownership_nature_check CHECK ((ownership_nature = ANY (ARRAY['国有'::text, '集体'::text]))),
+    CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
@@ -828,7 +869,7 @@ COMMENT ON COLUMN public.parcels.registered_area_m2 IS '土地面积 (登记/出
 
 COMMENT ON COLUMN public.parcels.area_m2 IS '椭球面积 of geom on the CGCS2000 ellipsoid, m² (computed, not entered)';
 
-COMMENT ON COLUMN public.parcels.contract_no IS '出让合同号';
+COMMENT ON COLUMN public.parcels.contract_no IS '土地出让合同号';
 
 COMMENT ON COLUMN public.parcels.certificate_no IS '不动产权证号';
 
@@ -842,7 +883,7 @@ COMMENT ON COLUMN public.parcels.floor_area_m2 IS '建筑面积, m²';
 
 COMMENT ON COLUMN public.parcels.floor_area_ratio IS '容积率 (dimensionless, 建筑面积/土地面积)';
 
-COMMENT ON COLUMN public.parcels.building_coverage IS '建筑密度/建筑系数, fraction 0–1';
+COMMENT ON COLUMN public.parcels.building_coverage IS '建筑系数, fraction 0–1 (土地使用情况)';
 
 COMMENT ON COLUMN public.parcels.investment_intensity IS '投资强度, 万元/亩';
 
@@ -879,6 +920,40 @@ COMMENT ON COLUMN public.parcels.geom IS 'boundary, EPSG:4490 (CGCS2000 geograph
 COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
 
 COMMENT ON COLUMN public.parcels.version IS '版本: raised by one on every change of the row (parcels_version trigger); a write states the version it started from';
+
+COMMENT ON COLUMN public.parcels.park_side IS '园区内 (inside) / 园区外 (outside): who surveys it (园区办 or 镇政府/街道办, seed 003 二.1)';
+
+COMMENT ON COLUMN public.parcels.land_acquired_at IS '土地取得时间';
+
+COMMENT ON COLUMN public.parcels.boundary_east IS '四至: 东至';
+
+COMMENT ON COLUMN public.parcels.boundary_south IS '四至: 南至';
+
+COMMENT ON COLUMN public.parcels.boundary_west IS '四至: 西至';
+
+COMMENT ON COLUMN public.parcels.boundary_north IS '四至: 北至';
+
+COMMENT ON COLUMN public.parcels.agreed_floor_area_ratio IS '约定容积率 (土地出让合同/投资发展协议)';
+
+COMMENT ON COLUMN public.parcels.agreed_building_density IS '约定建筑密度, fraction 0–1';
+
+COMMENT ON COLUMN public.parcels.agreed_completion_date IS '约定竣工时间';
+
+COMMENT ON COLUMN public.parcels.investment_agreement_no IS '投资发展协议号';
+
+COMMENT ON COLUMN public.parcels.agreed_investment_intensity IS '约定投资强度, 万元/亩';
+
+COMMENT ON COLUMN public.parcels.completion_date IS '竣工时间';
+
+COMMENT ON COLUMN public.parcels.invested_amount IS '投资强度 as 附件1 writes it: 已投资额, 万元 (investment_intensity is 万元/亩)';
+
+COMMENT ON COLUMN public.parcels.safety_note IS '安全生产: note on the conformity (meets_safety)';
+
+COMMENT ON COLUMN public.parcels.environment_note IS '环保: note on the conformity (meets_environment)';
+
+COMMENT ON COLUMN public.parcels.energy_note IS '能耗: note on the conformity (meets_energy)';
+
+COMMENT ON COLUMN public.parcels.fixed_asset_investment IS '固定资产投资总额, 万元 (seed 003 附件4)';
 
 COMMENT ON COLUMN public.parcels.ownership_nature IS '权属性质: 国有 / 集体 (三调 QSXZ 10/20 国有, 30/31/32/33 集体)';
 
@@ -1148,6 +1223,9 @@ ALTER TABLE ONLY public.parcel_lineage
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
 
+ALTER TABLE ONLY public.parcel_yearly_figures
+    ADD CONSTRAINT parcel_yearly_figures_pkey PRIMARY KEY (parcel_id, year);
+
 ALTER TABLE ONLY public.parcel_z14_geometries
     ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
 
@@ -1264,6 +1342,8 @@ CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR
 
 CREATE TRIGGER parcel_lineage_append_only BEFORE DELETE OR UPDATE ON public.parcel_lineage FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
 
+CREATE TRIGGER parcel_yearly_figures_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel_yearly_figures FOR EACH ROW EXECUTE FUNCTION public.record_history('parcel_id');
+
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
 CREATE TRIGGER parcels_cells_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
@@ -1350,6 +1430,9 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.parcel_yearly_figures
+    ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
@@ -1415,6 +1498,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_lineage TO biaotu_app;
 GRANT SELECT,USAGE ON SEQUENCE public.parcel_lineage_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_yearly_figures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
 

@@ -63,6 +63,23 @@ export interface ParcelTable {
   identified_at: string | null;
   redevelopment_intent: string | null;
   evaluation_grade: string | null;
+  park_side: string | null;
+  land_acquired_at: string | null;
+  boundary_east: string | null;
+  boundary_south: string | null;
+  boundary_west: string | null;
+  boundary_north: string | null;
+  agreed_floor_area_ratio: number | null;
+  agreed_building_density: number | null;
+  agreed_completion_date: string | null;
+  investment_agreement_no: string | null;
+  agreed_investment_intensity: number | null;
+  completion_date: string | null;
+  invested_amount: number | null;
+  safety_note: string | null;
+  environment_note: string | null;
+  energy_note: string | null;
+  fixed_asset_investment: number | null;
   geom: GeometryColumn;
   geom_3857: ColumnType<string, string | undefined, string | undefined>;
   created_at: Timestamp;
@@ -70,6 +87,16 @@ export interface ParcelTable {
   updated_by: ColumnType<string, string | undefined, string>;
   /** Raised by the parcels_version trigger on every change; never written by the application. */
   version: Derived<number>;
+}
+
+/** 年度产值、税收 of a parcel, 万元 (migration 0025, seed 003 附件4). */
+export interface ParcelYearlyFigureTable {
+  parcel_id: number;
+  year: number;
+  output_wan: number | null;
+  tax_wan: number | null;
+  updated_at: Timestamp;
+  updated_by: ColumnType<string, string | undefined, string>;
 }
 
 export interface HistoryTable {
@@ -388,6 +415,7 @@ export interface SchemaMigrationTable {
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
+  parcel_yearly_figures: ParcelYearlyFigureTable;
   history: HistoryTable;
   parcel_lineage: ParcelLineageTable;
   retired_parcels: RetiredParcelTable;

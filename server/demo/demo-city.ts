@@ -113,7 +113,7 @@ export async function loadGeneratedParcels(
     await client.query('BEGIN');
     await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', $1, true)", [options.actor ?? 'seed']);
     const { rows: [{ replaced }] } = await client.query<{ replaced: number }>('SELECT count(*)::int AS replaced FROM parcels');
-    await client.query('TRUNCATE parcels RESTART IDENTITY');
+    await client.query('TRUNCATE parcels, parcel_yearly_figures RESTART IDENTITY');
     let done = 0;
     const source = generateParcels(districts, { count: options.count, seed: options.seed });
     const encoder = new Transform({

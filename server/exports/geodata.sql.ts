@@ -2,6 +2,7 @@ import type { ExportFilters } from '../../domain/api/exports.schemas.js';
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, REDEVELOPMENT_INTENTS } from '../../domain/efficiency.js';
 import { AREA_KINDS, AREA_STATUSES, REDEVELOPMENT_MODES } from '../../domain/redevelopment-areas.js';
 import { LAND_USE_CODES } from '../../domain/land-use.js';
+import { PARK_SIDES } from '../../domain/parcel-fields.js';
 import { SQUARE_METRES_PER_MU } from '../../domain/units.js';
 import type { Scope } from '../auth/scope.js';
 import { literal, parcelFilterSql } from './parcel-filter.sql.js';
@@ -64,7 +65,7 @@ export const PARCEL_FIELDS: GeodataField[] = [
   { key: 'owner', name: '土地使用权人', short: '使用权人', label: '土地使用权人', type: '文本', sql: 'p.owner' },
   { key: 'townOrPark', name: '所在镇街园区', short: '所在镇街', label: '所在镇街/园区', type: '文本', sql: 'p.town_or_park' },
   { key: 'location', name: '土地坐落', label: '土地位置（坐落）', type: '文本', sql: 'p.location' },
-  { key: 'contractNo', name: '出让合同号', label: '出让合同号', type: '文本', sql: 'p.contract_no' },
+  { key: 'contractNo', name: '出让合同号', label: '土地出让合同号', type: '文本', sql: 'p.contract_no' },
   { key: 'certificateNo', name: '不动产权证号', short: '不动产证号', label: '不动产权证号', type: '文本', sql: 'p.certificate_no' },
   { key: 'ownershipNature', name: '权属性质', label: '权属性质（国有/集体）', type: '文本', sql: 'p.ownership_nature' },
   { key: 'landUseCode', name: '地类编码', label: '土地用途（地类编码）', type: '文本', sql: 'p.land_use_code' },
@@ -77,7 +78,7 @@ export const PARCEL_FIELDS: GeodataField[] = [
   { key: 'adminFacilityShare', name: '行政办公及生活服务设施用地比重', short: '行政办公比', label: '行政办公及生活服务设施用地比重', unit: '比值（0–1）', type: '数值', sql: decimal('p.admin_facility_share', 4) },
   { key: 'floorAreaM2', name: '建筑面积', label: '建筑面积', unit: 'm²', type: '数值', sql: decimal('p.floor_area_m2', 2) },
   { key: 'floorAreaRatio', name: '容积率', label: '容积率', type: '数值', sql: decimal('p.floor_area_ratio', 2) },
-  { key: 'buildingCoverage', name: '建筑密度', label: '建筑密度（建筑系数）', unit: '比值（0–1）', type: '数值', sql: decimal('p.building_coverage', 4) },
+  { key: 'buildingCoverage', name: '建筑系数', label: '建筑系数', unit: '比值（0–1）', type: '数值', sql: decimal('p.building_coverage', 4) },
   { key: 'industryCode', name: '行业代码', label: '国民经济行业分类代码', type: '文本', sql: 'p.industry_code' },
   { key: 'investmentIntensity', name: '投资强度', label: '投资强度', unit: '万元/亩', type: '数值', sql: decimal('p.investment_intensity', 2) },
   { key: 'outputPerMu', name: '亩均产值', label: '亩均产值', unit: '万元/亩', type: '数值', sql: decimal('p.output_per_mu', 2) },
@@ -92,6 +93,24 @@ export const PARCEL_FIELDS: GeodataField[] = [
   { key: 'identifiedAt', name: '认定时间', label: '认定时间', type: '日期', sql: 'p.identified_at' },
   { key: 'redevelopmentIntent', name: '改造意愿', label: '改造意愿', type: '文本', sql: labelled('p.redevelopment_intent', REDEVELOPMENT_INTENTS) },
   { key: 'evaluationGrade', name: '综合评价等级', short: '评价等级', label: '综合评价等级', type: '文本', sql: 'p.evaluation_grade' },
+  // 一宗一卡 fields of seed 003 附件1/附件4 (migration 0025).
+  { key: 'parkSide', name: '园区内外', label: '园区内/园区外', type: '文本', sql: labelled('p.park_side', PARK_SIDES) },
+  { key: 'landAcquiredAt', name: '土地取得时间', short: '取得时间', label: '土地取得时间', type: '日期', sql: 'p.land_acquired_at' },
+  { key: 'boundaryEast', name: '东至', label: '四至：东至', type: '文本', sql: 'p.boundary_east' },
+  { key: 'boundarySouth', name: '南至', label: '四至：南至', type: '文本', sql: 'p.boundary_south' },
+  { key: 'boundaryWest', name: '西至', label: '四至：西至', type: '文本', sql: 'p.boundary_west' },
+  { key: 'boundaryNorth', name: '北至', label: '四至：北至', type: '文本', sql: 'p.boundary_north' },
+  { key: 'agreedFloorAreaRatio', name: '约定容积率', label: '约定容积率', type: '数值', sql: decimal('p.agreed_floor_area_ratio', 2) },
+  { key: 'agreedBuildingDensity', name: '约定建筑密度', short: '约定密度', label: '约定建筑密度', unit: '比值（0–1）', type: '数值', sql: decimal('p.agreed_building_density', 4) },
+  { key: 'agreedCompletionDate', name: '约定竣工时间', short: '约定竣工', label: '约定竣工时间', type: '日期', sql: 'p.agreed_completion_date' },
+  { key: 'investmentAgreementNo', name: '投资发展协议号', short: '投资协议号', label: '投资发展协议号', type: '文本', sql: 'p.investment_agreement_no' },
+  { key: 'agreedInvestmentIntensity', name: '约定投资强度', short: '约定投资', label: '约定投资强度', unit: '万元/亩', type: '数值', sql: decimal('p.agreed_investment_intensity', 2) },
+  { key: 'completionDate', name: '竣工时间', label: '竣工时间', type: '日期', sql: 'p.completion_date' },
+  { key: 'investedAmount', name: '已投资额', label: '投资强度（已投资额）', unit: '万元', type: '数值', sql: decimal('p.invested_amount', 2) },
+  { key: 'fixedAssetInvestment', name: '固定资产投资总额', short: '固投总额', label: '固定资产投资总额', unit: '万元', type: '数值', sql: decimal('p.fixed_asset_investment', 2) },
+  { key: 'safetyNote', name: '安全生产说明', short: '安全说明', label: '安全生产说明', type: '文本', sql: 'p.safety_note' },
+  { key: 'environmentNote', name: '环保说明', label: '环保说明', type: '文本', sql: 'p.environment_note' },
+  { key: 'energyNote', name: '能耗说明', label: '能耗说明', type: '文本', sql: 'p.energy_note' },
 ];
 
 /** Parcels the filters and the user's scope select (parcelFilterSql: the one parcel filter). */

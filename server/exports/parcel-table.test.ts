@@ -21,7 +21,7 @@ describe('parcel table columns', () => {
     expect(header('areaM2')).toBe('椭球面积(图形)（㎡）');
     expect(header('areaM2Mu')).toBe('椭球面积(图形)（亩）');
     expect(header('outputPerMu')).toBe('亩均产值（万元/亩）');
-    expect(header('buildingCoverage')).toBe('建筑密度(建筑系数)（%）');
+    expect(header('buildingCoverage')).toBe('建筑系数（%）');
   });
 
   it('counts CJK characters double for widths, capped', () => {

@@ -5,7 +5,7 @@ import type { VersionConflict } from '../../domain/api/parcels.schemas.js';
 import {
   AREA_TOLERANCE_M2, LINEAGE_AREA_MISMATCH, MERGE_CONDITIONS_SOURCE, MERGE_CONDITIONS_UNMET, MERGE_OVERLAP, PARCEL_CODE_TAKEN,
   SPLIT_CODES_COUNT, SPLIT_LINE_DOES_NOT_DIVIDE, SPLIT_LINE_ENDS_INSIDE, SPLIT_LINE_INVALID, SPLIT_LINE_MISSES_PARCEL,
-  SPLIT_MAX_PARTS, SPLIT_MIN_PART_M2, SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, judgeMerge, mergeAttributes, mergeCode, splitAttributes,
+  SPLIT_MAX_PARTS, SPLIT_MIN_PART_M2, SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, judgeMerge, mergeAttributes, mergeCode, shareAmount, splitAttributes,
   splitCodes, type LineageRefusal, type MergeDifference,
 } from '../../domain/parcel-lineage.js';
 import { recordEvent } from '../admin/audit.repository.js';
@@ -14,8 +14,8 @@ import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ParcelsRepository } from './parcels.repository.js';
 import {
-  insertParcelSql, mergeCandidatesSql, mergeUnionSql, operationsOfSql, parcelRowsSql, retireParcelsSql, retiredParcelSql,
-  sharedBoundariesSql, splitLineFactsSql, splitPartsSql, takenCodesSql,
+  insertParcelSql, insertYearlyFiguresSql, mergeCandidatesSql, mergeUnionSql, operationsOfSql, parcelRowsSql, retireParcelsSql, retiredParcelSql,
+  sharedBoundariesSql, splitLineFactsSql, splitPartsSql, takenCodesSql, yearlyFiguresSql,
 } from './parcel-lineage.sql.js';
 
 type Executor = DatabaseClient | Transaction<Database>;
@@ -183,6 +183,16 @@ export function createParcelLineageRepository(db: DatabaseClient, parcels: Parce
         const { rows: [inserted] } = await insertParcelSql(part.row, part.ewkb, writer.actor).execute(transaction);
         children.push({ id: Number(inserted.id), code: part.code, areaM2: inserted.area_m2 });
       }
+      // The yearly 产值/税收 are shared like the other amounts, year by year.
+      const { rows: yearly } = await yearlyFiguresSql([input.id]).execute(transaction);
+      const areas = plan.parts.map((part) => part.areaM2);
+      const shareOf = (value: string | null) => (value === null ? areas.map(() => null) : shareAmount(Number(value), areas));
+      const childYearly = yearly.flatMap((row) => {
+        const outputs = shareOf(row.output_wan);
+        const taxes = shareOf(row.tax_wan);
+        return children.map((child, index) => ({ parcelId: child.id, year: row.year, outputWan: outputs[index], taxWan: taxes[index] }));
+      });
+      if (childYearly.length > 0) await insertYearlyFiguresSql(childYearly, writer.actor).execute(transaction);
       const operation = await record(transaction, 'split', [{ id: input.id, code: plan.code }], children, writer, { wholeM2: round2(plan.wholeM2) });
       return { operation, childIds: children.map((child) => child.id), wholeM2: plan.wholeM2, sumM2: children.reduce((sum, child) => sum + child.areaM2, 0) };
     },
@@ -227,6 +237,15 @@ export function createParcelLineageRepository(db: DatabaseClient, parcels: Parce
       const { attributes, differences } = mergeAttributes(rows, code);
       const { rows: [inserted] } = await insertParcelSql(attributes, union.ewkb, writer.actor).execute(transaction);
       const child = { id: Number(inserted.id), code, areaM2: inserted.area_m2 };
+      // The yearly 产值/税收 of the parcels, summed per year.
+      const { rows: yearly } = await yearlyFiguresSql(ids).execute(transaction);
+      const years = new Map<number, { outputWan: number | null; taxWan: number | null }>();
+      const add = (sum: number | null, value: string | null) => (value === null ? sum : round2((sum ?? 0) + Number(value)));
+      for (const row of yearly) {
+        const year = years.get(row.year) ?? { outputWan: null, taxWan: null };
+        years.set(row.year, { outputWan: add(year.outputWan, row.output_wan), taxWan: add(year.taxWan, row.tax_wan) });
+      }
+      if (years.size > 0) await insertYearlyFiguresSql([...years].map(([year, sums]) => ({ parcelId: child.id, year, ...sums })), writer.actor).execute(transaction);
       const operation = await record(transaction, 'merge', rows.map((row) => ({ id: Number(row.id), code: String(row.code) })), [child], writer, {
         sumM2: round2(union.sum_m2), differences,
       });

@@ -78,11 +78,18 @@ export const insertParcelSql = (row: Record<string, unknown>, ewkb: string, acto
     'version', 1, 'created_at', now(), 'updated_at', now(), 'updated_by', ${actor}::text))).*
   RETURNING id, area_m2`;
 
-/** Moves parcels into the archive (same transaction as their successors' insert) and out of parcels. */
+/**
+ * Moves parcels into the archive (same transaction as their successors' insert) and out of parcels;
+ * their yearly 产值/税收 go with them into `attributes` (the rows themselves are deleted with the parcel).
+ */
 export const retireParcelsSql = (ids: readonly number[], reason: 'split' | 'merge', successors: readonly number[], operationId: string, actor: string) => sql`
   WITH moved AS (
     INSERT INTO retired_parcels (id, code, district_code, owner, area_m2, geom, attributes, retired_by, retired_reason, successor_ids, operation_id)
-    SELECT p.id, p.code, p.district_code, p.owner, p.area_m2, p.geom, to_jsonb(p) - 'geom' - 'geom_3857', ${actor}, ${reason}, ${successors}::bigint[], ${operationId}::bigint
+    SELECT p.id, p.code, p.district_code, p.owner, p.area_m2, p.geom,
+           to_jsonb(p) - 'geom' - 'geom_3857' || jsonb_build_object('yearly_figures', coalesce((
+             SELECT jsonb_agg(jsonb_build_object('year', y.year, 'output_wan', y.output_wan, 'tax_wan', y.tax_wan) ORDER BY y.year)
+             FROM parcel_yearly_figures y WHERE y.parcel_id = p.id), '[]'::jsonb)),
+           ${actor}, ${reason}, ${successors}::bigint[], ${operationId}::bigint
     FROM parcels p WHERE p.id = ANY(${ids}::bigint[])
     RETURNING id
   )
@@ -109,3 +116,14 @@ export const retiredParcelSql = (id: number) => sql<{
                    FROM parcels p WHERE p.id = ANY(parcel_successors(ARRAY[r.id]))), '[]'::json) AS successors
   FROM retired_parcels r JOIN districts d ON d.code = r.district_code
   WHERE r.id = ${id}`;
+
+/** The yearly 产值/税收 (万元) of parcels (seed 003 附件4). */
+export const yearlyFiguresSql = (ids: readonly number[]) => sql<{ parcel_id: string; year: number; output_wan: string | null; tax_wan: string | null }>`
+  SELECT parcel_id, year, output_wan, tax_wan FROM parcel_yearly_figures WHERE parcel_id = ANY(${ids}::bigint[]) ORDER BY year, parcel_id`;
+
+/** Writes yearly figures of new parcels. */
+export const insertYearlyFiguresSql = (rows: readonly { parcelId: number; year: number; outputWan: number | null; taxWan: number | null }[], actor: string) => sql`
+  INSERT INTO parcel_yearly_figures (parcel_id, year, output_wan, tax_wan, updated_by)
+  SELECT f.parcel_id, f.year, f.output_wan, f.tax_wan, ${actor}
+  FROM unnest(${rows.map((row) => row.parcelId)}::bigint[], ${rows.map((row) => row.year)}::int[],
+              ${rows.map((row) => row.outputWan)}::numeric[], ${rows.map((row) => row.taxWan)}::numeric[]) AS f (parcel_id, year, output_wan, tax_wan)`;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { sql, type Transaction } from 'kysely';
+import { BOUNDARY_SEARCH_METRES, BOUNDARY_SIDES, type BoundariesProposal, type YearlyFigure } from '../../domain/api/parcel-card.schemas.js';
 import type { ParcelDetail, ParcelFeatureCollection, ParcelHistoryEntry, ParcelListQuery, ParcelPage, VersionConflict } from '../../domain/api/parcels.schemas.js';
 import { columnName } from '../../domain/parcel-fields.js';
 import type { EditableParcelKey } from '../../domain/permissions.js';
@@ -7,7 +8,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
 import type { DatabaseClient } from '../db/database.js';
-import { DETAIL_COLUMNS, checkGeometrySql, featurePropertiesSql, geometryFromGeoJson, otherDistrictsSql } from './parcels.sql.js';
+import { DETAIL_COLUMNS, boundariesProposalSql, checkGeometrySql, featurePropertiesSql, geometryFromGeoJson, otherDistrictsSql } from './parcels.sql.js';
 
 /**
  * Land of another district an edited geometry may add, m² (ellipsoidal): the district boundaries are
@@ -189,6 +190,49 @@ export function createParcelsRepository(db: DatabaseClient) {
         .offset((filter.page - 1) * filter.pageSize)
         .execute();
       return { items, total: Number(total), page: filter.page, pageSize: filter.pageSize };
+    },
+
+    /** The yearly 产值/税收 of a parcel, oldest year first (万元). */
+    async yearlyFigures(id: number): Promise<YearlyFigure[]> {
+      return await db.selectFrom('parcel_yearly_figures')
+        .select(['year', 'output_wan as outputWan', 'tax_wan as taxWan'])
+        .where('parcel_id', '=', id).orderBy('year').execute();
+    },
+
+    /**
+     * Makes the yearly series of a parcel the one given, inside the caller's transaction (which
+     * names the actor for the history trigger): changed years are updated, new ones inserted, years
+     * left out deleted; an unchanged year writes nothing, so history holds only real changes.
+     */
+    async replaceYearlyFigures(transaction: Transaction<Database>, id: number, items: readonly YearlyFigure[], actor: string): Promise<void> {
+      const stored = await transaction.selectFrom('parcel_yearly_figures')
+        .select(['year', 'output_wan as outputWan', 'tax_wan as taxWan'])
+        .where('parcel_id', '=', id).forUpdate().execute();
+      const byYear = new Map(stored.map((row) => [row.year, row]));
+      const kept = new Set(items.map((item) => item.year));
+      const gone = stored.filter((row) => !kept.has(row.year)).map((row) => row.year);
+      if (gone.length > 0) await transaction.deleteFrom('parcel_yearly_figures').where('parcel_id', '=', id).where('year', 'in', gone).execute();
+      for (const item of items) {
+        const before = byYear.get(item.year);
+        if (before && before.outputWan === item.outputWan && before.taxWan === item.taxWan) continue;
+        const values = { output_wan: item.outputWan, tax_wan: item.taxWan, updated_by: actor, updated_at: sql<Date>`now()` };
+        await transaction.insertInto('parcel_yearly_figures').values({ parcel_id: id, year: item.year, ...values })
+          .onConflict((conflict) => conflict.columns(['parcel_id', 'year']).doUpdateSet(values)).execute();
+      }
+    },
+
+    /** 四至 proposed from the neighbouring parcels and roads (see `boundariesProposalSql`). */
+    async boundariesProposal(id: number, scope: Scope): Promise<BoundariesProposal> {
+      const { rows } = await boundariesProposalSql(id, BOUNDARY_SEARCH_METRES, scope).execute(db);
+      return {
+        searchMetres: BOUNDARY_SEARCH_METRES,
+        sides: BOUNDARY_SIDES.map(({ side }) => {
+          const found = rows.find((row) => row.side === side);
+          return found
+            ? { side, kind: found.kind, text: found.text, parcelId: found.parcel_id === null ? null : Number(found.parcel_id), parcelCode: found.parcel_code, distanceM: Math.round(found.distance_m * 10) / 10 }
+            : { side, kind: 'none' as const, text: '', parcelId: null, parcelCode: null, distanceM: null };
+        }),
+      };
     },
 
     /** Parcels with these 宗地编号 and their district, locked until the transaction ends (an import matches by code). */

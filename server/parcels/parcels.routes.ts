@@ -3,12 +3,13 @@ import {
   IfMatchHeaders, ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
   StaleVersionBody, versionOfIfMatch,
 } from '../../domain/api/parcels.schemas.js';
+import { parcelFieldRefusal, parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { forbiddenParcelFields, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 import { findLiveParcel } from './parcel-lineage.routes.js';
 
@@ -39,7 +40,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
   app.patch('/api/parcels/:id', {
     // Reading is the floor; each field then needs its own action (PARCEL_FIELD_ACTIONS) and the
     // parcel's district (and every district a new geometry reaches) must be in the user's scope.
-    config: { permission: 'data:read', heavy: true },
+    config: { permission: 'data:read', heavy: true, explainInvalid: parcelFieldRefusal },
     schema: {
       tags: ['parcels'],
       summary: '修改地块属性或图形 (recorded in history with who, when, before and after)',
@@ -61,6 +62,10 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     if (forbidden.length > 0) throw new ForbiddenFieldsError(principal.role, forbidden);
     if (changes.geometry) assertGeoJsonPolygon(changes.geometry);
     if (expectedVersion === undefined) throw new VersionRequiredError();
+    // Rules across fields are checked on the parcel as the edit leaves it (stored values included);
+    // a write in between makes expectedVersion stale, so what was checked is what is changed.
+    const problems = parcelValueProblems({ ...current, ...changes }, keys);
+    if (problems.length > 0) throw new InvalidValuesError(problems);
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
       parcels.update(transaction, current.id, changes, { expectedVersion, actor: principal.username, scope }));
     if (outcome !== 'updated') {

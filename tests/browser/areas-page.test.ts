@@ -208,5 +208,5 @@ describe('the 成片改造区域 page', () => {
     expect(await page.locator('[data-testid="area-dirty"]').count()).toBe(0);
     expect(session.errors).toEqual([]);
     // The whole flow (two page loads, drawing, a drag, a save) takes ~50 s in Chromium on two cores.
-  }, 180_000);
+  }, 300_000);
 });

@@ -130,9 +130,11 @@ describe('the map page', () => {
     await card.waitFor({ state: 'hidden', timeout: 10_000 });
     await logOut();
     expect(session.errors).toEqual([]);
-  });
+  }, 180_000);
 
   it('refuses a wrong password, then lets a 湖里区 planner in, refuses an edit in 思明区 naming both districts, and logs out', async () => {
+    // Logged out even when a test before stopped half-way.
+    await page.context().clearCookies();
     await page.goto(`${origin}/`);
     await page.waitForSelector('[data-testid="login-page"]');
     await page.fill('[data-testid="login-username"]', 'planner-huli');
@@ -182,7 +184,7 @@ describe('the map page', () => {
     const me = await page.evaluate(() => fetch('/api/auth/me').then((response) => response.status));
     expect(me).toBe(401);
     expect(session.errors).toEqual([]);
-  });
+  }, 180_000);
 
   it('draws the 低效用地 grid at low zoom and parcels from the detail band up, with no blank gap at the switch', async () => {
     await logIn('official');
@@ -302,7 +304,7 @@ describe('the map page', () => {
 
     await logOut();
     expect(session.errors).toEqual([]);
-  });
+  }, 180_000);
 
   it('says more (issue 13, item 4): the grid by 低效类型, labels from z16, saved areas, 测距/测面, legend and table filters, and a link that restores the view', async () => {
     await logIn('official');

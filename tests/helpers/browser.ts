@@ -45,6 +45,8 @@ export async function openBrowser(): Promise<BrowserSession> {
 /** Logs in through the login page and waits until the map has drawn. */
 export async function logIn(session: BrowserSession, username: string): Promise<void> {
   const { page } = session;
+  // From the login page even when a test before stopped half-way, still logged in.
+  await page.context().clearCookies();
   await page.goto(`${session.origin}/`);
   await page.waitForSelector('[data-testid="login-page"]');
   await page.fill('[data-testid="login-username"]', username);

@@ -168,8 +168,8 @@ describe('一宗一卡 (parcel-card:pdf)', () => {
     expect(output.rowCount).toBe(1);
     const text = textOf(output.file);
     for (const expected of [
-      '一宗一卡', parcel.code, OWNER, '湖里区', '权属与位置', '土地', '建设情况', '经济效益', '安全环保能耗', '认定',
-      '椭球面积(图形)', 'm²', '公顷', '投资强度', '万元/亩', '建筑密度(建筑系数)', '效率状态', '变更记录', '土地使用权人：', '周边地块', '比例尺1:', '第1页/共',
+      '一宗一卡', parcel.code, OWNER, '湖里区', '权属与位置', '四至', '土地', '土地使用要求（约定）', '土地使用情况', '安全生产、环保、能耗', '投资与效益', '认定',
+      '椭球面积(图形)', 'm²', '公顷', '投资强度', '万元/亩', '建筑系数', '效率状态', '变更记录', '土地使用权人：', '周边地块', '比例尺1:', '第1页/共',
     ]) expect(text, expected).toContain(expected.replace(/\s+/g, ''));
     expect(text).toContain('<b>粗体</b>');
     expectPrintable(output.file);

@@ -141,7 +141,7 @@ describe('parcel attribute list as xlsx', () => {
     const { headers, records } = sheetRecords(workbook);
     expect(headers).toEqual(PARCEL_TABLE_COLUMNS.map((column) => column.header));
     for (const header of ['宗地编号', '所在行政区', '行政区划代码', '土地面积(登记)（㎡）', '土地面积(登记)（亩）', '椭球面积(图形)（㎡）', '椭球面积(图形)（亩）',
-      '地类名称', '建筑密度(建筑系数)（%）', '投资强度（万元/亩）', '投产时间', '效率状态', '低效类型', '认定时间']) {
+      '地类名称', '建筑系数（%）', '投资强度（万元/亩）', '投产时间', '效率状态', '低效类型', '认定时间']) {
       expect(headers).toContain(header);
     }
     expect(records).toHaveLength(2);
@@ -162,7 +162,7 @@ describe('parcel attribute list as xlsx', () => {
     expect(registered.numFmt).toBe('#,##0.00');
     expect(huli.get('土地面积(登记)（亩）')!.value).toBeCloseTo(12345.67 * 15 / 10000, 4);
     expect(typeof huli.get('椭球面积(图形)（㎡）')!.value).toBe('number');
-    const coverage = huli.get('建筑密度(建筑系数)（%）')!;
+    const coverage = huli.get('建筑系数（%）')!;
     expect(coverage.value).toBe(0.3512);
     expect(coverage.numFmt).toBe('0.00%');
     const start = huli.get('投产时间')!;
@@ -225,7 +225,7 @@ describe('parcel attribute list as CSV', () => {
     expect(field(siming, '土地使用权人')).toBe(`'${tricky.siming.owner}`);
     expect(field(huli, '土地位置(坐落)')).toBe(tricky.huli.location);
     expect(field(huli, '土地面积(登记)（㎡）')).toBe('12345.67');
-    expect(field(huli, '建筑密度(建筑系数)（%）')).toBe('35.12');
+    expect(field(huli, '建筑系数（%）')).toBe('35.12');
     expect(field(huli, '投资强度（万元/亩）')).toBe('1234.5');
     expect(field(huli, '投产时间')).toBe('2019-05-01');
     expect(field(huli, '停产时间')).toBe('');

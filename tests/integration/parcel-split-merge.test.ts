@@ -97,6 +97,9 @@ describe('split', () => {
     const { lon, lat } = slot();
     // About 410 m × 330 m: long edges, where a cut in degrees would miss the geodesic by centimetres.
     const parcel = await makeParcel(rectangle(lon, lat, 0.004, 0.003), { registered_area_m2: 135000.01 });
+    await sql`UPDATE parcels SET boundary_east = '规划路', invested_amount = 5000 WHERE id = ${parcel.id}`.execute(testApp.database.db);
+    await sql`INSERT INTO parcel_yearly_figures (parcel_id, year, output_wan, tax_wan) VALUES (${parcel.id}, 2023, 1000.01, 55), (${parcel.id}, 2024, 1200, NULL)`.execute(testApp.database.db);
+    parcel.version = (await live(parcel.id))!.version;
     const tile = tileOf(lon + 0.002, lat + 0.0015, 16);
     const tileUrl = `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.pbf`;
     expect(tileFeatureIds((await surveyor.get(tileUrl)).rawPayload)).toContain(parcel.id);
@@ -129,7 +132,14 @@ describe('split', () => {
     expect(Math.round((west.registeredAreaM2 + east.registeredAreaM2) * 100)).toBe(13500001);
     expect(west.registeredAreaM2 / 135000.01).toBeCloseTo(west.areaM2 / parcel.areaM2, 4);
     expect(Math.round((west.floorAreaM2 + east.floorAreaM2) * 100)).toBe(3000000);
+    expect(Math.round((west.investedAmount + east.investedAmount) * 100)).toBe(500000);
+    // 四至 named the old shape's neighbours: cleared. The yearly 产值/税收 are shared per year, adding up to the cent.
+    const { rows: yearly } = await sql<{ year: number; output: string; tax: string | null; parts: number }>`
+      SELECT year, sum(output_wan)::text AS output, sum(tax_wan)::text AS tax, count(*)::int AS parts
+      FROM parcel_yearly_figures WHERE parcel_id IN (${west.id}, ${east.id}) GROUP BY year ORDER BY year`.execute(testApp.database.db);
+    expect(yearly).toEqual([{ year: 2023, output: '1000.01', tax: '55.00', parts: 2 }, { year: 2024, output: '1200.00', tax: null, parts: 2 }]);
     for (const part of body.parcels) {
+      expect(part.boundaryEast).toBeNull();
       expect(part).toMatchObject({ owner: '厦门并宗测试机械有限公司', ownershipNature: '国有', landUseCode: '0601', floorAreaRatio: 1.2, taxPerMu: 12.5, contractNo: 'HT-2010-001', status: 'suspected', districtCode: '350206', version: 1 });
     }
 
@@ -140,7 +150,9 @@ describe('split', () => {
     expect(gone.json().message).toContain('分割为');
     const { rows: [archived] } = await sql<{ retired_reason: string; successor_ids: string[]; area_m2: number; attributes: { owner: string } }>`
       SELECT retired_reason, successor_ids, area_m2, attributes FROM retired_parcels WHERE id = ${parcel.id}`.execute(testApp.database.db);
-    expect(archived).toMatchObject({ retired_reason: 'split', successor_ids: [String(west.id), String(east.id)], attributes: { owner: '厦门并宗测试机械有限公司' } });
+    expect(archived).toMatchObject({ retired_reason: 'split', successor_ids: [String(west.id), String(east.id)], attributes: { owner: '厦门并宗测试机械有限公司', boundary_east: '规划路' } });
+    expect((archived.attributes as unknown as { yearly_figures: unknown[] }).yearly_figures).toEqual([
+      { year: 2023, output_wan: 1000.01, tax_wan: 55 }, { year: 2024, output_wan: 1200, tax_wan: null }]);
     expect(archived.area_m2).toBe(parcel.areaM2);
     expect(await live(parcel.id)).toBeUndefined();
 
@@ -269,6 +281,7 @@ describe('merge (并宗)', () => {
       ['adjacent', true], ['owner', true], ['ownershipNature', true], ['landUse', true], ['district', true],
     ]);
 
+    await sql`INSERT INTO parcel_yearly_figures (parcel_id, year, output_wan, tax_wan) VALUES (${north.id}, 2024, 800, 40), (${south.id}, 2024, 200.5, 10)`.execute(testApp.database.db);
     const parcels = [north, south, fragment].map(({ id, version }) => ({ id, version }));
     const response = await surveyor.request({ method: 'POST', url: '/api/parcels/merge', payload: { parcels, note: '并宗：零星用地与北侧地块' } });
     expect(response.statusCode, response.body).toBe(201);
@@ -286,6 +299,9 @@ describe('merge (并宗)', () => {
     expect(merged.floorAreaRatio).toBeCloseTo((1.5 * north.areaM2 + 0.5 * south.areaM2) / sum, 2);
     expect(merged).toMatchObject({ owner: '厦门并宗测试机械有限公司', ownershipNature: '国有', landUseCode: '0601', districtCode: '350206', version: 1 });
     expect(differences.map((difference: { key: string }) => difference.key)).toContain('contractNo');
+    const { rows: yearly } = await sql<{ year: number; output_wan: string; tax_wan: string }>`
+      SELECT year, output_wan::text, tax_wan::text FROM parcel_yearly_figures WHERE parcel_id = ${merged.id}`.execute(testApp.database.db);
+    expect(yearly).toEqual([{ year: 2024, output_wan: '1000.50', tax_wan: '50.00' }]);
 
     for (const parent of [north, south, fragment]) {
       const gone = await surveyor.get(`/api/parcels/${parent.id}`);

@@ -46,7 +46,7 @@ describe('change rows', () => {
 
   it('labels parcel columns as the card does', () => {
     expect(changeLabel('parcels', 'planned_function')).toBe('规划用地功能');
-    expect(changeLabel('parcels', 'buildingCoverage')).toBe('建筑密度(建筑系数)');
+    expect(changeLabel('parcels', 'buildingCoverage')).toBe('建筑系数');
     expect(changeLabel('users', 'display_name')).toBe('姓名');
     expect(changeLabel('parcels', 'no_such_column')).toBe('其他字段（no_such_column）');
   });

@@ -6,12 +6,13 @@ import {
 } from '@domain/efficiency.js';
 import { INDUSTRY_CODES } from '@domain/industry-codes.js';
 import { LAND_USE_CODES } from '@domain/land-use.js';
-import { PARCEL_FIELDS, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
+import { PARCEL_FIELDS, PARK_SIDES, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
+import { PAST_DATES } from '@domain/parcel-card-validation.js';
 import { editableParcelFields } from '@domain/permissions.js';
 import type { ParcelDetail, ParcelPatch } from './parcels.api.js';
 
 /** How one attribute is edited. Fractions are typed as percentages, as officials read them. */
-export type EditorInput = 'text' | 'number' | 'percent' | 'date' | 'boolean' | 'select';
+export type EditorInput = 'text' | 'note' | 'number' | 'percent' | 'date' | 'boolean' | 'select';
 
 export interface EditorOption {
   value: string;
@@ -30,6 +31,15 @@ export interface EditorField {
   allowCreate?: boolean;
   /** Null is not a value the server accepts (every parcel has a 效率状态). */
   required?: boolean;
+  /** The range the server accepts, in the input's units (percent for fractions). */
+  min?: number;
+  max?: number;
+  /** Longest text the server accepts. */
+  maxLength?: number;
+  /** A date of something that has happened: the picker offers no day after today. */
+  past?: boolean;
+  /** The range in words, under the input ("0 – 100", "最多 500 字"). */
+  hint?: string;
 }
 
 /** A value in the form: what the input shows (percent for fractions), null when empty. */
@@ -55,6 +65,8 @@ export function optionsOf(key: ParcelKey): EditorOption[] | undefined {
       return codeOptions(LAND_USE_CODES);
     case 'industryCode':
       return codeOptions(INDUSTRY_CODES);
+    case 'parkSide':
+      return PARK_SIDES.map(({ code, label }) => ({ value: code, label }));
     default:
       return undefined;
   }
@@ -72,8 +84,22 @@ function inputOf(field: ParcelField): EditorInput {
     case 'boolean':
       return 'boolean';
     default:
-      return 'text';
+      return (field.patch?.maxLength ?? 0) >= 500 ? 'note' : 'text';
   }
+}
+
+/** The range of a figure as the form shows it: percent for fractions, grouped digits. */
+function rangeOf(field: ParcelField): Pick<EditorField, 'min' | 'max' | 'maxLength' | 'hint'> {
+  const limits = field.patch ?? {};
+  if (field.kind === 'fraction') return { min: 0, max: 100, hint: '0 – 100%' };
+  if (field.kind === 'number') {
+    const min = limits.minimum;
+    const max = limits.maximum;
+    const unit = field.unit ? ` ${field.unit}` : '';
+    return { min, max, hint: min !== undefined && max !== undefined ? `${min.toLocaleString('zh-CN')} – ${max.toLocaleString('zh-CN')}${unit}` : undefined };
+  }
+  if (field.kind === 'text' && limits.maxLength) return { maxLength: limits.maxLength };
+  return {};
 }
 
 /**
@@ -92,6 +118,8 @@ export function editorFields(role: string): EditorField[] {
     options: optionsOf(field.key),
     allowCreate: field.key === 'industryCode' || undefined,
     required: field.key === 'status' || undefined,
+    past: (PAST_DATES as readonly string[]).includes(field.key) || undefined,
+    ...rangeOf(field),
   }));
 }
 

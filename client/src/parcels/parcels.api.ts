@@ -1,4 +1,5 @@
 import type { ParcelDetail, ParcelHistory, ParcelListQuery, ParcelPage, ParcelPatch } from '@domain/api/parcels.schemas.js';
+import type { BoundariesProposal, ParcelYearlyFigures, YearlyFigure } from '@domain/api/parcel-card.schemas.js';
 import { getJson, queryString, request, type RequestOptions } from '../http/request.js';
 
 export type { ParcelDetail, ParcelHistory, ParcelHistoryEntry, ParcelListItem, ParcelListQuery, ParcelPage, ParcelPatch } from '@domain/api/parcels.schemas.js';
@@ -17,4 +18,18 @@ export function updateParcel(id: number, change: ParcelPatch, options?: RequestO
 
 export function fetchParcelHistory(id: number, options?: RequestOptions): Promise<ParcelHistory> {
   return getJson(`/api/parcels/${encodeURIComponent(String(id))}/history`, options);
+}
+
+export type { BoundariesProposal, ParcelYearlyFigures, YearlyFigure } from '@domain/api/parcel-card.schemas.js';
+
+export function fetchYearlyFigures(id: number, options?: RequestOptions): Promise<ParcelYearlyFigures> {
+  return getJson(`/api/parcels/${encodeURIComponent(String(id))}/yearly`, options);
+}
+
+export function saveYearlyFigures(id: number, items: readonly YearlyFigure[], options?: RequestOptions): Promise<ParcelYearlyFigures> {
+  return request('PUT', `/api/parcels/${encodeURIComponent(String(id))}/yearly`, { items }, options);
+}
+
+export function fetchBoundariesProposal(id: number, options?: RequestOptions): Promise<BoundariesProposal> {
+  return getJson(`/api/parcels/${encodeURIComponent(String(id))}/boundaries-proposal`, options);
 }
