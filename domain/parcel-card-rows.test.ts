@@ -18,6 +18,7 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     areaM2: 20825.15,
     contractNo: '350206-2014-9411',
     certificateNo: null,
+    ownershipNature: '国有',
     landUseCode: '0601',
     plannedFunction: '新型产业用地',
     industryCode: 'C34',

@@ -76,6 +76,7 @@ export const PARCEL_FIELD_DEFINITIONS = [
   { key: 'parkCode', label: '所在园区(代码，空为园区外)', kind: 'text', group: 'identity' },
   { key: 'location', label: '土地位置(坐落)', kind: 'text', group: 'identity', patch: { maxLength: 300 } },
   { key: 'certificateNo', label: '不动产权证号', kind: 'text', group: 'identity', patch: { maxLength: 100 } },
+  { key: 'ownershipNature', label: '权属性质', kind: 'enum', group: 'identity', patch: { codes: ['国有', '集体'] } },
   { key: 'landAcquiredAt', label: '土地取得时间', kind: 'date', group: 'identity', patch: {} },
   { key: 'boundaryEast', label: '东至', kind: 'text', group: 'boundaries', patch: SIDE },
   { key: 'boundarySouth', label: '南至', kind: 'text', group: 'boundaries', patch: SIDE },

@@ -74,6 +74,7 @@ export const PARCEL_FIELD_ACTIONS: Readonly<Partial<Record<ParcelKey | 'geometry
   registeredAreaM2: 'parcels:edit-survey',
   contractNo: 'parcels:edit-survey',
   certificateNo: 'parcels:edit-survey',
+  ownershipNature: 'parcels:edit-survey',
   landUseCode: 'parcels:edit-survey',
   industryCode: 'parcels:edit-survey',
   floorAreaM2: 'parcels:edit-survey',

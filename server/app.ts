@@ -18,6 +18,7 @@ import { auditRepositoryPlugin } from './admin/audit.repository.js';
 import { usersRepositoryPlugin } from './auth/users.repository.js';
 import { healthRepositoryPlugin } from './health/health.repository.js';
 import { parcelsRepositoryPlugin } from './parcels/parcels.repository.js';
+import { parcelLineageRepositoryPlugin } from './parcels/parcel-lineage.repository.js';
 import { surveyRepositoryPlugin } from './survey/survey.repository.js';
 import { REPOSITORY_ROOT, type Settings } from './config.js';
 import type { DatabaseClient } from './db/database.js';
@@ -35,6 +36,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { importsRoutes } from './imports/imports.routes.js';
 import { importServicePlugin } from './imports/imports.service.js';
 import { parcelsRoutes } from './parcels/parcels.routes.js';
+import { parcelLineageRoutes } from './parcels/parcel-lineage.routes.js';
 import { parcelCardRoutes } from './parcels/parcel-card.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
@@ -109,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   // Repositories and services: plugins that declare what they decorate and what they need.
   await app.register(districtsRepositoryPlugin);
   await app.register(parcelsRepositoryPlugin);
+  await app.register(parcelLineageRepositoryPlugin);
   await app.register(auditRepositoryPlugin);
   await app.register(surveyRepositoryPlugin);
   await app.register(healthRepositoryPlugin);
@@ -131,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(settingsRoutes);
   await app.register(districtsRoutes);
   await app.register(parcelsRoutes);
+  await app.register(parcelLineageRoutes);
   await app.register(parcelCardRoutes);
   await app.register(rulesRoutes);
   await app.register(checksRoutes);

@@ -14,6 +14,11 @@ import {
   DOCUMENT_ALREADY_REMOVED, DOCUMENT_DUPLICATE, DOCUMENT_EMPTY, DOCUMENT_NOT_PREVIEWABLE, DOCUMENT_REMOVED, DOCUMENT_TOO_LARGE, DOCUMENT_TYPE_REFUSED,
   type DocumentRefusal, type DocumentRefusalReason,
 } from '../domain/documents.js';
+import {
+  AREA_TOLERANCE_M2, LINEAGE_AREA_MISMATCH, MERGE_CONDITIONS_UNMET, MERGE_OVERLAP, PARCEL_CODE_TAKEN, PARCEL_RETIRED, SPLIT_CODES_COUNT,
+  SPLIT_LINE_DOES_NOT_DIVIDE, SPLIT_LINE_ENDS_INSIDE, SPLIT_LINE_INVALID, SPLIT_LINE_MISSES_PARCEL, SPLIT_MAX_PARTS, SPLIT_MIN_PART_M2,
+  SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, type LineageRefusal,
+} from '../domain/parcel-lineage.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -258,6 +263,52 @@ export class InvalidValuesError extends ApiError {
 export class ForbiddenFieldsError extends ApiError {
   constructor(role: string, fields: readonly string[], hint = '') {
     super(403, 'forbidden_fields', `${forbiddenFieldsMessage(role, fields)}${hint}`, { fields: [...fields] });
+  }
+}
+
+/** A parcel retired by a split or merge (410 Gone): when, how, and the live parcels it became. */
+export class RetiredParcelError extends ApiError {
+  constructor(retired: { id: number; code: string; retiredAt: string; reason: 'split' | 'merge'; successors: readonly { id: number; code: string }[] }) {
+    const how = retired.reason === 'split' ? '分割为' : '并入';
+    const successors = retired.successors.map((successor) => successor.code).join('、') || '（无）';
+    super(410, PARCEL_RETIRED,
+      `地块 ${retired.code} 已于 ${retired.retiredAt.slice(0, 10)} ${how} ${successors}，已注销（存档可查）：请打开${retired.successors.length > 1 ? '其后继地块' : '地块 ' + successors}。`,
+      { id: retired.id, code: retired.code, retiredAt: retired.retiredAt, kind: retired.reason, successors: [...retired.successors] });
+  }
+}
+
+const LINEAGE_REFUSAL_STATUS: Partial<Record<LineageRefusal['reason'], number>> = { [PARCEL_CODE_TAKEN]: 409 };
+
+/** A refused split or merge (domain/parcel-lineage.ts) as the 4xx that says what to fix. */
+export function lineageRefusalError(refusal: LineageRefusal): ApiError {
+  const status = LINEAGE_REFUSAL_STATUS[refusal.reason] ?? 422;
+  const refuse = (message: string, details: Record<string, unknown>) => new ApiError(status, refusal.reason, message, details);
+  switch (refusal.reason) {
+    case SPLIT_LINE_INVALID:
+      return refuse(`分割线无效（${refusal.detail}）：请重新绘制分割线 / the line is invalid`, { parameter: 'line' });
+    case SPLIT_LINE_MISSES_PARCEL:
+      return refuse('分割线没有穿过该地块：请从地块外一侧画线，穿过地块到另一侧 / the line does not cross the parcel', { parameter: 'line' });
+    case SPLIT_LINE_ENDS_INSIDE:
+      return refuse(`分割线的${refusal.ends.map((end) => (end === 'start' ? '起点' : '终点')).join('和')}落在地块内部：分割线须完整穿过地块，起点和终点都在地块之外 / the line must start and end outside the parcel`, { parameter: 'line', ends: refusal.ends });
+    case SPLIT_LINE_DOES_NOT_DIVIDE:
+      return refuse('分割线没有把地块分成两块或更多（可能只沿边界擦过）：请让分割线完整穿过地块 / the line does not divide the parcel', { parameter: 'line' });
+    case SPLIT_SLIVER:
+      return refuse(`分割后第 ${refusal.part} 块（自西向东）面积仅 ${refusal.areaM2.toFixed(2)} m²，小于 ${SPLIT_MIN_PART_M2} m²：请移动分割线，不要切出碎片 / part ${refusal.part} would be a sliver`, { parameter: 'line', part: refusal.part, areaM2: refusal.areaM2 });
+    case SPLIT_TOO_MANY_PARTS:
+      return refuse(`分割线把地块分成了 ${refusal.parts} 块，超过 ${SPLIT_MAX_PARTS} 块的上限：请简化分割线 / too many parts`, { parameter: 'line', parts: refusal.parts });
+    case SPLIT_CODES_COUNT:
+      return refuse(`给出了 ${refusal.codes} 个宗地编号，但分割后有 ${refusal.parts} 块：请为每一块（自西向东）给出一个编号，或不填由系统生成 / one code per part`, { parameter: 'codes', parts: refusal.parts });
+    case PARCEL_CODE_TAKEN:
+      return refuse(`宗地编号 ${refusal.codes.join('、')} 已被使用（或重复，含已注销的地块）：请换一个编号 / code already used`, { parameter: 'codes', codes: refusal.codes });
+    case MERGE_CONDITIONS_UNMET: {
+      const failed = refusal.conditions.filter((condition) => !condition.pass);
+      return refuse(`不符合并宗条件：${failed.map((condition) => `【${condition.label}】${condition.message}`).join('；')} / merge conditions not met: ${failed.map((condition) => condition.key).join(', ')}`,
+        { parameter: 'parcels', failed: failed.map((condition) => condition.key), conditions: refusal.conditions });
+    }
+    case MERGE_OVERLAP:
+      return refuse(`所选地块之间有 ${refusal.overlapM2.toFixed(2)} m² 的重叠，合并后面积将小于各地块之和：请先修正图形再合并 / the parcels overlap`, { parameter: 'parcels', overlapM2: refusal.overlapM2 });
+    case LINEAGE_AREA_MISMATCH:
+      return refuse(`面积不闭合：各块椭球面积之和 ${refusal.partsM2.toFixed(2)} m² 与整体 ${refusal.wholeM2.toFixed(2)} m² 相差超过 ${AREA_TOLERANCE_M2} m²：请调整后重试 / areas do not add up`, { wholeM2: refusal.wholeM2, partsM2: refusal.partsM2 });
   }
 }
 

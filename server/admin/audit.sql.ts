@@ -32,14 +32,18 @@ export const subjectSql = sql<string | null>`CASE history.entity
   WHEN 'parcel_documents' THEN concat_ws(' · ',
     (SELECT p.code FROM parcels p WHERE p.id = (coalesce(history.after, history.before)->>'parcel_id')::bigint),
     coalesce(history.after, history.before)->>'file_name')
+  WHEN 'parcel_lineage' THEN history.after->>'summary'
 END`;
 
 /**
  * Entries of the parcel with this 宗地编号: the parcel's own rows (found through the current code) and
- * rows that carried the code before or after a change, so a deleted or renumbered parcel is found too.
+ * rows that carried the code before or after a change, so a deleted or renumbered parcel is found too;
+ * and the splits and merges (entity parcel_lineage) it took part in.
  */
 export function parcelCodeSql(code: string) {
-  return sql<boolean>`(history.entity = 'parcels' AND (
+  return sql<boolean>`((history.entity = 'parcels' AND (
     history.entity_id IN (SELECT p.id::text FROM parcels p WHERE p.code = ${code})
-    OR history.after->>'code' = ${code} OR history.before->>'code' = ${code}))`;
+    OR history.after->>'code' = ${code} OR history.before->>'code' = ${code}))
+    OR (history.entity = 'parcel_lineage' AND history.entity_id IN (
+      SELECT o.id::text FROM parcel_lineage o WHERE ${code} = ANY(o.parent_codes) OR ${code} = ANY(o.child_codes))))`;
 }

@@ -66,7 +66,8 @@ export interface ZoneOptions {
  * `drawn_fragments`, `marked_fragments`, `fragments`, `supporting`), shared by the figures and by
  * the zones a report draws, so both are the same land:
  * - project land = the boundary (holes excluded everywhere);
- * - taken = parcels meeting the boundary (or the ids given), each cut to it;
+ * - taken = parcels meeting the boundary (or the ids given, a parcel split or merged since read as
+ *   its successors: parcel_successors, migration 0028), each cut to it;
  * - 零星用地 = drawn fragments ∪ parcels marked so ∪ (if asked) land not covered by a taken parcel,
  *   all cut to the boundary;
  * - 配套用房 land = drawn zones cut to the boundary.
@@ -77,7 +78,7 @@ function zoneCtes(geometries: CheckGeometries, options: ZoneOptions) {
     taken AS (
       SELECT p.id, p.code, p.district_code, p.status, p.area_m2, p.owner, ST_Intersection(p.geom, b.g) AS inside
       FROM parcels p, boundary b
-      WHERE p.geom && b.g AND ST_Intersects(p.geom, b.g) AND (${options.parcels}::bigint[] IS NULL OR p.id = ANY(${options.parcels}::bigint[]))
+      WHERE p.geom && b.g AND ST_Intersects(p.geom, b.g) AND (${options.parcels}::bigint[] IS NULL OR p.id = ANY(parcel_successors(${options.parcels}::bigint[])))
     ),
     taken_land AS (SELECT coalesce(ST_Union(inside), 'SRID=4490;POLYGON EMPTY'::geometry) AS g FROM taken),
     uncovered AS (SELECT ST_Difference(b.g, t.g) AS g FROM boundary b, taken_land t),
@@ -86,7 +87,7 @@ function zoneCtes(geometries: CheckGeometries, options: ZoneOptions) {
       FROM unnest(${geometries.fragments.map(json)}::text[]) f
     ),
     marked_fragments AS (
-      SELECT coalesce(ST_Union(inside), 'SRID=4490;POLYGON EMPTY'::geometry) AS g FROM taken WHERE id = ANY(${options.fragmentParcels}::bigint[])
+      SELECT coalesce(ST_Union(inside), 'SRID=4490;POLYGON EMPTY'::geometry) AS g FROM taken WHERE id = ANY(parcel_fragment_successors(${options.fragmentParcels}::bigint[], ${options.parcels}::bigint[]))
     ),
     fragments AS (
       SELECT ST_Intersection(ST_Union(ARRAY[d.g, m.g, CASE WHEN ${options.uncoveredIsFragment} THEN u.g ELSE 'SRID=4490;POLYGON EMPTY'::geometry END]), b.g) AS g
@@ -124,8 +125,8 @@ export function figuresSql(geometries: CheckGeometries, options: ZoneOptions & {
            coalesce((SELECT sum(ST_Area(inside::geography)) FROM taken
                      WHERE status IN ('suspected', 'identified') AND ${options.scope.sqlCovers('district_code')}), 0) AS inefficient_m2,
            (SELECT count(DISTINCT cluster)::int FROM clusters) AS pieces,
-           (SELECT count(DISTINCT nullif(btrim(owner), ''))::int FROM taken WHERE NOT (id = ANY(${options.fragmentParcels}::bigint[]))) AS owners,
-           (SELECT count(*)::int FROM taken WHERE NOT (id = ANY(${options.fragmentParcels}::bigint[]))) AS project_parcels,
+           (SELECT count(DISTINCT nullif(btrim(owner), ''))::int FROM taken WHERE NOT (id = ANY(parcel_fragment_successors(${options.fragmentParcels}::bigint[], ${options.parcels}::bigint[])))) AS owners,
+           (SELECT count(*)::int FROM taken WHERE NOT (id = ANY(parcel_fragment_successors(${options.fragmentParcels}::bigint[], ${options.parcels}::bigint[])))) AS project_parcels,
            (SELECT json_agg(json_build_object(
                'id', id, 'code', code, 'districtCode', district_code, 'status', status,
                'areaM2', round(area_m2::numeric, 2), 'insideM2', round(ST_Area(inside::geography)::numeric, 2),

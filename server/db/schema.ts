@@ -53,6 +53,7 @@ export interface ParcelTable {
   area_m2: ColumnType<number, number | undefined, number | undefined>;
   contract_no: string | null;
   certificate_no: string | null;
+  ownership_nature: '国有' | '集体' | null;
   land_use_code: string | null;
   planned_function: string | null;
   industry_code: string | null;
@@ -118,12 +119,43 @@ export interface HistoryTable {
   entity: string;
   entity_id: string;
   action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'
-    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore' | 'export';
+    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore' | 'export' | 'split' | 'merge';
   actor: ColumnType<string, string, never>;
   at: Timestamp;
   before: ColumnType<unknown, string | null | undefined, never>;
   after: ColumnType<unknown, string | null | undefined, never>;
   request_id: string | null;
+}
+
+/** A split or merge (migration 0028): parents moved to retired_parcels, children inserted into parcels. */
+export interface ParcelLineageTable {
+  /** bigint: pg gives it as a string. */
+  id: ColumnType<string, never, never>;
+  kind: 'split' | 'merge';
+  parent_ids: ColumnType<string[], number[], never>;
+  parent_codes: string[];
+  child_ids: ColumnType<string[], number[], never>;
+  child_codes: string[];
+  actor: string;
+  at: Timestamp;
+  note: string | null;
+  request_id: string | null;
+}
+
+/** A parcel retired by a split or merge: its row as it was (attributes) with the typed identity. */
+export interface RetiredParcelTable {
+  id: ColumnType<string, number, never>;
+  code: string;
+  district_code: string;
+  owner: string | null;
+  area_m2: number;
+  geom: GeometryColumn;
+  attributes: Json<Record<string, unknown>>;
+  retired_at: Timestamp;
+  retired_by: string;
+  retired_reason: 'split' | 'merge';
+  successor_ids: ColumnType<string[], number[], never>;
+  operation_id: ColumnType<string, number | string, never>;
 }
 
 export interface UserTable {
@@ -427,6 +459,8 @@ export interface Database {
   parcel_yearly_figures: ParcelYearlyFigureTable;
   subdistricts: SubdistrictTable;
   history: HistoryTable;
+  parcel_lineage: ParcelLineageTable;
+  retired_parcels: RetiredParcelTable;
   users: UserTable;
   user_scopes: UserScopeTable;
   login_failures: LoginFailureTable;

@@ -69,6 +69,7 @@ export const PARCEL_COPY_COLUMNS = [
   'identified_at', 'redevelopment_intent', 'evaluation_grade', 'geom', 'area_m2', 'geom_3857',
   // Computed by DemoPlaces with the parcels_place trigger's rule; the trigger trusts them in a bulk load.
   'town_or_park', 'subdistrict_code', 'park_code',
+  'ownership_nature',
 ] as const;
 
 function copyValue(value: string | number | boolean | null): string {
@@ -90,6 +91,8 @@ function copyLine(parcel: GeneratedParcel): string {
     // area_m2 and geom_3857 are derived by the table's trigger; placeholders satisfy COPY's column list.
     0, 'SRID=3857;MULTIPOLYGON EMPTY',
     parcel.place?.townOrPark ?? null, parcel.place?.subdistrictCode ?? null, parcel.place?.parkCode ?? null,
+    // 权属性质: the demo city's industrial land is state-owned (国有建设用地使用权).
+    '国有',
   ];
   return `${values.map(copyValue).join('\t')}\n`;
 }

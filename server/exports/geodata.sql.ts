@@ -67,6 +67,7 @@ export const PARCEL_FIELDS: GeodataField[] = [
   { key: 'location', name: '土地坐落', label: '土地位置（坐落）', type: '文本', sql: 'p.location' },
   { key: 'contractNo', name: '出让合同号', label: '土地出让合同号', type: '文本', sql: 'p.contract_no' },
   { key: 'certificateNo', name: '不动产权证号', short: '不动产证号', label: '不动产权证号', type: '文本', sql: 'p.certificate_no' },
+  { key: 'ownershipNature', name: '权属性质', label: '权属性质（国有/集体）', type: '文本', sql: 'p.ownership_nature' },
   { key: 'landUseCode', name: '地类编码', label: '土地用途（地类编码）', type: '文本', sql: 'p.land_use_code' },
   { key: 'landUseName', name: '地类名称', label: '土地用途（地类名称）', type: '文本', sql: labelled('p.land_use_code', LAND_USE_LIST) },
   { key: 'plannedFunction', name: '规划用地功能', short: '规划用途', label: '规划用地功能', type: '文本', sql: 'p.planned_function' },

@@ -12,6 +12,7 @@ import { writeAs } from '../db/actor.js';
 import { ApiError, ForbiddenFieldsError, GeometryError, InvalidValuesError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
 import { boxParameter } from '../geometry/bbox.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
+import { findLiveParcel } from './parcel-lineage.routes.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
 function restrictedView(parcel: ParcelDetail): ParcelDetail {
@@ -27,11 +28,11 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       tags: ['parcels'],
       summary: '一宗一卡: every attribute of one parcel, with its geometry (attributes hidden outside the reader\'s districts)',
       params: ParcelIdParams,
-      response: { 200: ParcelDetail, 404: ErrorBody },
+      response: { 200: ParcelDetail, 404: ErrorBody, 410: ErrorBody },
     },
   }, async (request, reply) => {
-    const parcel = await parcels.find(request.params.id);
-    if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    // A parcel retired by a split or merge: 410 naming what it became.
+    const parcel = await findLiveParcel(app, request.params.id);
     // The version as an entity tag, for a client that edits with If-Match.
     reply.header('etag', `"${parcel.version}"`);
     return scopeOf(request).covers(parcel.districtCode) ? parcel : restrictedView(parcel);
@@ -47,15 +48,14 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       params: ParcelIdParams,
       body: ParcelPatch,
       headers: IfMatchHeaders,
-      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 428: ErrorBody },
+      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 410: ErrorBody, 428: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(request);
     const { expectedVersion: stated, ...changes } = request.body;
     const expectedVersion = stated ?? versionOfIfMatch(request.headers['if-match']);
-    const current = await parcels.find(request.params.id);
-    if (!current) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    const current = await findLiveParcel(app, request.params.id);
     scope.assertWritable({ code: current.districtCode, name: current.districtName });
     const keys = Object.keys(changes) as EditableParcelKey[];
     if (keys.length === 0) throw new ApiError(400, 'invalid_parameter', '请求中没有要修改的字段。', { parameter: '(body)' });
@@ -89,10 +89,12 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       response: { 200: ParcelHistory, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => {
-    const parcel = await parcels.find(request.params.id);
+    // Also of a parcel retired by a split or merge: its row's removal reads as 'retired'.
+    const parcel = await parcels.find(request.params.id) ?? await app.parcelLineageRepository.retired(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
     scopeOf(request).assertReadable({ code: parcel.districtCode, name: parcel.districtName });
-    return { items: await parcels.history(parcel.id) };
+    const items = await parcels.history(parcel.id);
+    return { items: 'reason' in parcel ? items.map((item) => (item.action === 'delete' ? { ...item, action: 'retired' } : item)) : items };
   });
 
   app.get('/api/parcels', {

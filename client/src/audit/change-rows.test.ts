@@ -20,6 +20,8 @@ describe('change rows', () => {
     expect(auditActionLabel('import_commit')).toBe('导入入库');
     expect(auditEntityLabel('survey_layers')).toBe('变更调查图层');
     expect([auditActionLabel('export'), auditEntityLabel('exports')]).toEqual(['导出', '导出']);
+    expect([auditActionLabel('split'), auditActionLabel('merge'), auditActionLabel('retired'), auditEntityLabel('parcel_lineage')]).toEqual(['分割', '合并（并宗）', '注销（已分割或合并）', '地块分割/合并']);
+    expect(changeLabel('parcel_lineage', 'summary')).toBe('操作');
   });
 
   it('words an export entry: what, in which format, with which filters, how many rows', () => {

@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   { code: 'restore', label: '恢复版本' },
   { code: 'supersede', label: '替换' },
   { code: 'export', label: '导出' },
+  { code: 'split', label: '分割' },
+  { code: 'merge', label: '合并（并宗）' },
+  { code: 'retired', label: '注销（已分割或合并）' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
@@ -42,6 +45,7 @@ export const AUDIT_ENTITIES = [
   { code: 'tile_cache', label: '瓦片缓存' },
   { code: 'exports', label: '导出' },
   { code: 'parcel_documents', label: '地块档案（一地一档）' },
+  { code: 'parcel_lineage', label: '地块分割/合并' },
 ] as const;
 
 /** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */
@@ -172,6 +176,7 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   areas: { note: '说明', areaM2: '面积' },
   districts: { name: '行政区名称', code: '行政区划代码' },
   subdistricts: { name: '街道/园区名称', code: '街道/园区代码', kind: '类别（街道/镇/园区）', source: '界线来源', subdistricts: '街道/镇数', fixture: '数据文件' },
+  parcel_lineage: { summary: '操作', parcels: '地块', note: '说明', wholeM2: '原地块椭球面积 (m²)', sumM2: '各地块椭球面积之和 (m²)', differences: '不一致的属性（取主宗地的值）' },
   exports: {
     status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
   },

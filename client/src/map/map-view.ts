@@ -5,6 +5,7 @@ import {
   ScaleControl,
   type IControl,
   type MapGeoJSONFeature,
+  type MapMouseEvent,
   type PaddingOptions,
   type VectorTileSource,
 } from 'maplibre-gl';
@@ -172,6 +173,8 @@ export class MapView {
   readonly measure: MeasureTool;
   /** 一地一档: where the open parcel's photos were taken; its clicks come before the parcels'. */
   readonly #photos: PhotoPointsLayer;
+  /** While set, a map click goes here first with the parcel under it (分割 line, 合并 picking); true = handled. */
+  interceptClick: ((event: MapMouseEvent, parcelId: number | null) => boolean) | null = null;
   #areasShown = false;
   #areaPopup: Popup | null = null;
 
@@ -401,6 +404,11 @@ export class MapView {
     this.map.setFeatureState({ source: SOURCE.districts, sourceLayer: SOURCE_LAYER.districts, id }, state);
   }
 
+  /** The id of the parcel drawn at a point of the map (container pixels), or null. */
+  parcelIdAt(point: { x: number; y: number }): number | null {
+    return Number(this.#parcelAt(point)?.id ?? NaN) || null;
+  }
+
   /**
    * The parcel under a click. Small parcels are only a few pixels wide at city zoom, so when the
    * exact point hits none, a 3-pixel box around it is tried.
@@ -462,9 +470,10 @@ export class MapView {
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
       if (this.measure.drawing || event.defaultPrevented) return;
+      const parcel = this.#parcelAt(event.point);
+      if (this.interceptClick?.(event, this.parcelIdAt(event.point))) return;
       const area = this.#areaAt(event.point);
       if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
-      const parcel = this.#parcelAt(event.point);
       const id = parcel?.id;
       this.#survey.closePopup();
       if (id === undefined || id === null) {

@@ -17,6 +17,7 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     areaM2: 21687.1,
     contractNo: '350206-2013-9592',
     certificateNo: null,
+    ownershipNature: null,
     landUseCode: '100104',
     plannedFunction: '道路与交通设施用地',
     industryCode: 'C17',
