@@ -136,6 +136,14 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.forbid_rewrite_of_lineage() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP;
+END;
+$$;
+
 CREATE FUNCTION public.import_check_geometry(g public.geometry, OUT status text, OUT messages text[], OUT fixed public.geometry) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     AS $$
@@ -296,6 +304,56 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.parcel_fragment_successors(fragments bigint[], parcels bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
+    SELECT unnest(parcel_successors(fragments)) AS id
+    EXCEPT
+    SELECT unnest(parcel_successors(ARRAY(SELECT unnest(coalesce(parcels, '{}')) EXCEPT SELECT unnest(fragments))))
+  ) successors
+$$;
+
+CREATE FUNCTION public.parcel_place_derive() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  point geometry;
+  old_label text;
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom OR NEW.district_code IS DISTINCT FROM OLD.district_code THEN
+    point := ST_PointOnSurface(NEW.geom);
+    NEW.subdistrict_code := subdistrict_at(point, NEW.district_code, false);
+    NEW.park_code := subdistrict_at(point, NEW.district_code, true);
+  ELSIF NEW.subdistrict_code IS NOT DISTINCT FROM OLD.subdistrict_code AND NEW.park_code IS NOT DISTINCT FROM OLD.park_code THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.town_or_park IS NULL OR btrim(NEW.town_or_park) = '' THEN
+      NEW.town_or_park := (SELECT name FROM subdistricts WHERE code = coalesce(NEW.park_code, NEW.subdistrict_code));
+    END IF;
+  ELSIF NEW.town_or_park IS NOT DISTINCT FROM OLD.town_or_park
+        AND coalesce(NEW.park_code, NEW.subdistrict_code) IS DISTINCT FROM coalesce(OLD.park_code, OLD.subdistrict_code) THEN
+    old_label := (SELECT name FROM subdistricts WHERE code = coalesce(OLD.park_code, OLD.subdistrict_code));
+    IF OLD.town_or_park IS NULL OR btrim(OLD.town_or_park) = '' OR OLD.town_or_park = old_label THEN
+      NEW.town_or_park := coalesce((SELECT name FROM subdistricts WHERE code = coalesce(NEW.park_code, NEW.subdistrict_code)), OLD.town_or_park);
+    END IF;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.parcel_successors(ids bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  WITH RECURSIVE walk(id) AS (
+    SELECT unnest(ids)
+    UNION
+    SELECT unnest(r.successor_ids) FROM walk w JOIN retired_parcels r ON r.id = w.id
+  )
+  SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') FROM walk w WHERE NOT EXISTS (SELECT FROM retired_parcels r WHERE r.id = w.id)
+$$;
+
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
     LANGUAGE plpgsql
     AS $_$
@@ -427,6 +485,87 @@ BEGIN
   RAISE EXCEPTION 'rule set versions are append-only: add a new version instead';
 END;
 $$;
+
+CREATE TABLE public.subdistricts (
+    code text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    district_code text NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    area_m2 double precision DEFAULT 0 NOT NULL,
+    source text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subdistricts_code_check CHECK ((code ~ '^[0-9]{9}$'::text)),
+    CONSTRAINT subdistricts_kind_check CHECK ((kind = ANY (ARRAY['street'::text, 'town'::text, 'park'::text]))),
+    CONSTRAINT subdistricts_name_check CHECK ((length(btrim(name)) > 0))
+);
+
+COMMENT ON TABLE public.subdistricts IS '街道/镇 (kind street/town) and 园区 (kind park) of a 区县; parcels take their place from these polygons';
+
+COMMENT ON COLUMN public.subdistricts.code IS '9 位代码: 区县代码 + 3 位序号 (街道/镇 001–399, 园区 500–999)';
+
+COMMENT ON COLUMN public.subdistricts.kind IS 'street 街道 / town 镇 / park 园区';
+
+COMMENT ON COLUMN public.subdistricts.area_m2 IS '椭球面积 (CGCS2000), m², derived';
+
+COMMENT ON COLUMN public.subdistricts.source IS '来源与规则说明 (e.g. 演示数据, local rule)';
+
+CREATE FUNCTION public.subdistrict_at(point public.geometry, district text, parks boolean) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT s.code FROM public.subdistricts s WHERE ((s.district_code = subdistrict_at.district) AND ((s.kind = 'park'::text) = subdistrict_at.parks) AND public.st_intersects(s.geom, subdistrict_at.point)) ORDER BY s.code LIMIT 1);
+
+CREATE FUNCTION public.subdistricts_derive() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.area_m2 := ST_Area(NEW.geom::geography);
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.subdistricts_rederive_parcels() RETURNS trigger
+    LANGUAGE plpgsql
+    SET jit TO 'off'
+    AS $_$
+DECLARE
+  changes text;
+BEGIN
+  changes := CASE TG_OP
+    WHEN 'INSERT' THEN 'SELECT code, name, district_code, geom FROM new_rows'
+    WHEN 'DELETE' THEN 'SELECT code, name, district_code, geom FROM old_rows'
+    ELSE 'SELECT code, name, district_code, geom FROM new_rows UNION ALL SELECT code, name, district_code, geom FROM old_rows'
+  END;
+  EXECUTE format($sql$
+    WITH changed AS (%s),
+    touched AS (
+      SELECT p.id FROM changed c JOIN parcels p ON ST_Intersects(p.geom, c.geom) AND p.district_code = c.district_code
+      UNION SELECT p.id FROM changed c JOIN parcels p ON p.subdistrict_code = c.code
+      UNION SELECT p.id FROM changed c JOIN parcels p ON p.park_code = c.code
+    ),
+    derived AS (
+      SELECT p.id, subdistrict_at(ST_PointOnSurface(p.geom), p.district_code, false) AS street,
+             subdistrict_at(ST_PointOnSurface(p.geom), p.district_code, true) AS park,
+             p.town_or_park,
+             p.town_or_park IS NULL OR btrim(p.town_or_park) = ''
+               OR p.town_or_park IN (SELECT c.name FROM changed c WHERE c.code IN (p.subdistrict_code, p.park_code))
+               OR p.town_or_park = (SELECT s.name FROM subdistricts s WHERE s.code = coalesce(p.park_code, p.subdistrict_code)) AS label_derived,
+             p.subdistrict_code, p.park_code
+      FROM parcels p JOIN touched t ON t.id = p.id
+    )
+    UPDATE parcels p
+    SET subdistrict_code = d.street, park_code = d.park,
+        town_or_park = CASE WHEN d.label_derived
+                            THEN coalesce((SELECT s.name FROM subdistricts s WHERE s.code = coalesce(d.park, d.street)), d.town_or_park)
+                            ELSE d.town_or_park END
+    FROM derived d
+    WHERE p.id = d.id
+      AND (d.street IS DISTINCT FROM d.subdistrict_code OR d.park IS DISTINCT FROM d.park_code
+           OR (d.label_derived AND d.town_or_park IS DISTINCT FROM (SELECT s.name FROM subdistricts s WHERE s.code = coalesce(d.park, d.street))))
+  $sql$, changes);
+  RETURN NULL;
+END;
+$_$;
 
 CREATE FUNCTION public.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -621,7 +760,7 @@ CREATE TABLE public.history (
     before jsonb,
     after jsonb,
     request_id text,
-    CONSTRAINT history_action_check CHECK ((action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text])))
+    CONSTRAINT history_action_check CHECK (((action = ANY (ARRAY['split'::text, 'merge'::text])) OR (action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text]))))
 );
 
 COMMENT ON TABLE public.history IS 'append-only change log of every write (who, when, before, after)';
@@ -751,6 +890,38 @@ CREATE SEQUENCE public.parcel_documents_id_seq
 
 ALTER SEQUENCE public.parcel_documents_id_seq OWNED BY public.parcel_documents.id;
 
+CREATE TABLE public.parcel_lineage (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    parent_ids bigint[] NOT NULL,
+    parent_codes text[] NOT NULL,
+    child_ids bigint[] NOT NULL,
+    child_codes text[] NOT NULL,
+    actor text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    note text,
+    request_id text,
+    CONSTRAINT parcel_lineage_check CHECK (((cardinality(parent_ids) = cardinality(parent_codes)) AND (cardinality(child_ids) = cardinality(child_codes)))),
+    CONSTRAINT parcel_lineage_check1 CHECK ((((kind = 'split'::text) AND (cardinality(parent_ids) = 1) AND (cardinality(child_ids) >= 2)) OR ((kind = 'merge'::text) AND (cardinality(parent_ids) >= 2) AND (cardinality(child_ids) = 1)))),
+    CONSTRAINT parcel_lineage_child_ids_check CHECK ((cardinality(child_ids) >= 1)),
+    CONSTRAINT parcel_lineage_kind_check CHECK ((kind = ANY (ARRAY['split'::text, 'merge'::text]))),
+    CONSTRAINT parcel_lineage_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT parcel_lineage_parent_ids_check CHECK ((cardinality(parent_ids) >= 1))
+);
+
+COMMENT ON TABLE public.parcel_lineage IS '地块分割/合并 (土地分割, 并宗): parents retired into retired_parcels, children inserted into parcels; append-only';
+
+COMMENT ON COLUMN public.parcel_lineage.note IS '说明, e.g. the approval (批准文号) the operation follows';
+
+CREATE SEQUENCE public.parcel_lineage_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.parcel_lineage_id_seq OWNED BY public.parcel_lineage.id;
+
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,
     cx integer NOT NULL,
@@ -766,6 +937,24 @@ COMMENT ON TABLE public.parcel_type_cells IS 'aggregate grid of typed parcels pe
 COMMENT ON COLUMN public.parcel_type_cells.type IS '低效类型 code (parcels.inefficiency_type)';
 
 COMMENT ON COLUMN public.parcel_type_cells.area_m2 IS 'ellipsoidal area of those parcels in the cell, m²';
+
+CREATE TABLE public.parcel_yearly_figures (
+    parcel_id bigint NOT NULL,
+    year integer NOT NULL,
+    output_wan numeric(14,2),
+    tax_wan numeric(14,2),
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text DEFAULT 'system'::text NOT NULL,
+    CONSTRAINT parcel_yearly_figures_output_wan_check CHECK ((output_wan >= (0)::numeric)),
+    CONSTRAINT parcel_yearly_figures_tax_wan_check CHECK ((tax_wan >= (0)::numeric)),
+    CONSTRAINT parcel_yearly_figures_year_check CHECK (((year >= 1949) AND (year <= 2100)))
+);
+
+COMMENT ON TABLE public.parcel_yearly_figures IS '年度产值、税收 per parcel (seed 003 附件4), 万元';
+
+COMMENT ON COLUMN public.parcel_yearly_figures.output_wan IS '年度产值, 万元';
+
+COMMENT ON COLUMN public.parcel_yearly_figures.tax_wan IS '年度税收, 万元';
 
 CREATE TABLE public.parcel_z14_geometries (
     x integer NOT NULL,
@@ -814,13 +1003,40 @@ CREATE TABLE public.parcels (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    park_side text,
+    land_acquired_at date,
+    boundary_east text,
+    boundary_south text,
+    boundary_west text,
+    boundary_north text,
+    agreed_floor_area_ratio numeric(6,2),
+    agreed_building_density numeric(5,4),
+    agreed_completion_date date,
+    investment_agreement_no text,
+    agreed_investment_intensity numeric(12,2),
+    completion_date date,
+    invested_amount numeric(14,2),
+    safety_note text,
+    environment_note text,
+    energy_note text,
+    fixed_asset_investment numeric(14,2),
+    ownership_nature text,
+    subdistrict_code text,
+    park_code text,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
+    CONSTRAINT parcels_agreed_building_density_check CHECK (((agreed_building_density >= (0)::numeric) AND (agreed_building_density <= (1)::numeric))),
+    CONSTRAINT parcels_agreed_floor_area_ratio_check CHECK ((agreed_floor_area_ratio >= (0)::numeric)),
+    CONSTRAINT parcels_agreed_investment_intensity_check CHECK ((agreed_investment_intensity >= (0)::numeric)),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
     CONSTRAINT parcels_evaluation_grade_check CHECK ((evaluation_grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text]))),
+    CONSTRAINT parcels_fixed_asset_investment_check CHECK ((fixed_asset_investment >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
+    CONSTRAINT parcels_invested_amount_check CHECK ((invested_amount >= (0)::numeric)),
+    CONSTRAINT parcels_ownership_nature_check CHECK ((ownership_nature = ANY (ARRAY['国有'::text, '集体'::text]))),
+    CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
@@ -844,7 +1060,7 @@ COMMENT ON COLUMN public.parcels.registered_area_m2 IS '土地面积 (登记/出
 
 COMMENT ON COLUMN public.parcels.area_m2 IS '椭球面积 of geom on the CGCS2000 ellipsoid, m² (computed, not entered)';
 
-COMMENT ON COLUMN public.parcels.contract_no IS '出让合同号';
+COMMENT ON COLUMN public.parcels.contract_no IS '土地出让合同号';
 
 COMMENT ON COLUMN public.parcels.certificate_no IS '不动产权证号';
 
@@ -858,7 +1074,7 @@ COMMENT ON COLUMN public.parcels.floor_area_m2 IS '建筑面积, m²';
 
 COMMENT ON COLUMN public.parcels.floor_area_ratio IS '容积率 (dimensionless, 建筑面积/土地面积)';
 
-COMMENT ON COLUMN public.parcels.building_coverage IS '建筑密度/建筑系数, fraction 0–1';
+COMMENT ON COLUMN public.parcels.building_coverage IS '建筑系数, fraction 0–1 (土地使用情况)';
 
 COMMENT ON COLUMN public.parcels.investment_intensity IS '投资强度, 万元/亩';
 
@@ -896,6 +1112,46 @@ COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector
 
 COMMENT ON COLUMN public.parcels.version IS '版本: raised by one on every change of the row (parcels_version trigger); a write states the version it started from';
 
+COMMENT ON COLUMN public.parcels.park_side IS '园区内 (inside) / 园区外 (outside): who surveys it (园区办 or 镇政府/街道办, seed 003 二.1)';
+
+COMMENT ON COLUMN public.parcels.land_acquired_at IS '土地取得时间';
+
+COMMENT ON COLUMN public.parcels.boundary_east IS '四至: 东至';
+
+COMMENT ON COLUMN public.parcels.boundary_south IS '四至: 南至';
+
+COMMENT ON COLUMN public.parcels.boundary_west IS '四至: 西至';
+
+COMMENT ON COLUMN public.parcels.boundary_north IS '四至: 北至';
+
+COMMENT ON COLUMN public.parcels.agreed_floor_area_ratio IS '约定容积率 (土地出让合同/投资发展协议)';
+
+COMMENT ON COLUMN public.parcels.agreed_building_density IS '约定建筑密度, fraction 0–1';
+
+COMMENT ON COLUMN public.parcels.agreed_completion_date IS '约定竣工时间';
+
+COMMENT ON COLUMN public.parcels.investment_agreement_no IS '投资发展协议号';
+
+COMMENT ON COLUMN public.parcels.agreed_investment_intensity IS '约定投资强度, 万元/亩';
+
+COMMENT ON COLUMN public.parcels.completion_date IS '竣工时间';
+
+COMMENT ON COLUMN public.parcels.invested_amount IS '投资强度 as 附件1 writes it: 已投资额, 万元 (investment_intensity is 万元/亩)';
+
+COMMENT ON COLUMN public.parcels.safety_note IS '安全生产: note on the conformity (meets_safety)';
+
+COMMENT ON COLUMN public.parcels.environment_note IS '环保: note on the conformity (meets_environment)';
+
+COMMENT ON COLUMN public.parcels.energy_note IS '能耗: note on the conformity (meets_energy)';
+
+COMMENT ON COLUMN public.parcels.fixed_asset_investment IS '固定资产投资总额, 万元 (seed 003 附件4)';
+
+COMMENT ON COLUMN public.parcels.ownership_nature IS '权属性质: 国有 / 集体 (三调 QSXZ 10/20 国有, 30/31/32/33 集体)';
+
+COMMENT ON COLUMN public.parcels.subdistrict_code IS '所在街道/镇 (subdistricts.code), derived from the shape; NULL = 未划入街道';
+
+COMMENT ON COLUMN public.parcels.park_code IS '所在园区 (subdistricts.code), derived from the shape; NULL = 园区外';
+
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
     INCREMENT BY 1
@@ -904,6 +1160,27 @@ CREATE SEQUENCE public.parcels_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.parcels_id_seq OWNED BY public.parcels.id;
+
+CREATE TABLE public.retired_parcels (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    district_code text NOT NULL,
+    owner text,
+    area_m2 double precision NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    attributes jsonb NOT NULL,
+    retired_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_by text NOT NULL,
+    retired_reason text NOT NULL,
+    successor_ids bigint[] NOT NULL,
+    operation_id bigint NOT NULL,
+    CONSTRAINT retired_parcels_retired_reason_check CHECK ((retired_reason = ANY (ARRAY['split'::text, 'merge'::text]))),
+    CONSTRAINT retired_parcels_successor_ids_check CHECK ((cardinality(successor_ids) >= 1))
+);
+
+COMMENT ON TABLE public.retired_parcels IS '已注销地块: parcels retired by a split or merge, moved out of parcels (not deleted); successors in successor_ids';
+
+COMMENT ON COLUMN public.retired_parcels.attributes IS 'the parcels row as it was when retired (to_jsonb, without geometry columns)';
 
 CREATE TABLE public.rule_sets (
     id text NOT NULL,
@@ -1100,6 +1377,8 @@ ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.hist
 
 ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
 
+ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('public.parcel_lineage_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
@@ -1141,8 +1420,14 @@ ALTER TABLE ONLY public.parcel_cells
 ALTER TABLE ONLY public.parcel_documents
     ADD CONSTRAINT parcel_documents_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.parcel_lineage
+    ADD CONSTRAINT parcel_lineage_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
+
+ALTER TABLE ONLY public.parcel_yearly_figures
+    ADD CONSTRAINT parcel_yearly_figures_pkey PRIMARY KEY (parcel_id, year);
 
 ALTER TABLE ONLY public.parcel_z14_geometries
     ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
@@ -1153,6 +1438,9 @@ ALTER TABLE ONLY public.parcels
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.rule_sets
     ADD CONSTRAINT rule_sets_pkey PRIMARY KEY (id, version);
 
@@ -1161,6 +1449,9 @@ ALTER TABLE ONLY public.schema_migrations
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash);
+
+ALTER TABLE ONLY public.subdistricts
+    ADD CONSTRAINT subdistricts_pkey PRIMARY KEY (code);
 
 ALTER TABLE ONLY public.survey_cells
     ADD CONSTRAINT survey_cells_pkey PRIMARY KEY (layer_id, level, cx, cy, class);
@@ -1217,6 +1508,10 @@ CREATE INDEX parcel_documents_parcel_idx ON public.parcel_documents USING btree 
 
 CREATE INDEX parcel_documents_position_idx ON public.parcel_documents USING gist ("position") WHERE ("position" IS NOT NULL);
 
+CREATE INDEX parcel_lineage_children_idx ON public.parcel_lineage USING gin (child_ids);
+
+CREATE INDEX parcel_lineage_parents_idx ON public.parcel_lineage USING gin (parent_ids);
+
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
 CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
@@ -1225,7 +1520,13 @@ CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
 
 CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
 
+CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
+
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+
+CREATE INDEX subdistricts_district ON public.subdistricts USING btree (district_code, kind);
+
+CREATE INDEX subdistricts_geom ON public.subdistricts USING gist (geom);
 
 CREATE UNIQUE INDEX survey_layers_current_idx ON public.survey_layers USING btree (year, layer_name) WHERE ((superseded_at IS NULL) AND committed);
 
@@ -1261,6 +1562,10 @@ CREATE TRIGGER parcel_documents_guard BEFORE DELETE OR UPDATE ON public.parcel_d
 
 CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
+CREATE TRIGGER parcel_lineage_append_only BEFORE DELETE OR UPDATE ON public.parcel_lineage FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
+
+CREATE TRIGGER parcel_yearly_figures_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel_yearly_figures FOR EACH ROW EXECUTE FUNCTION public.record_history('parcel_id');
+
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
 CREATE TRIGGER parcels_cells_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
@@ -1272,6 +1577,8 @@ CREATE TRIGGER parcels_cells_update AFTER UPDATE ON public.parcels REFERENCING O
 CREATE TRIGGER parcels_derive BEFORE INSERT OR UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.derive_geometry_columns();
 
 CREATE TRIGGER parcels_history AFTER INSERT OR DELETE OR UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER parcels_place BEFORE INSERT OR UPDATE ON public.parcels FOR EACH ROW WHEN (((new.subdistrict_code IS NULL) OR (current_setting('app.bulk_load'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION public.parcel_place_derive();
 
 CREATE TRIGGER parcels_tiles_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
 
@@ -1299,11 +1606,23 @@ CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH ST
 
 CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
+CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.retired_parcels FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
+
 CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets FOR EACH ROW EXECUTE FUNCTION public.rule_sets_append_only();
 
 CREATE TRIGGER sessions_notify AFTER DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF expires_at ON public.sessions FOR EACH ROW WHEN ((new.expires_at < old.expires_at)) EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER subdistricts_derive BEFORE INSERT OR UPDATE ON public.subdistricts FOR EACH ROW EXECUTE FUNCTION public.subdistricts_derive();
+
+CREATE TRIGGER subdistricts_history AFTER INSERT OR DELETE OR UPDATE ON public.subdistricts FOR EACH ROW EXECUTE FUNCTION public.record_history('code');
+
+CREATE TRIGGER subdistricts_parcels_delete AFTER DELETE ON public.subdistricts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
+
+CREATE TRIGGER subdistricts_parcels_insert AFTER INSERT ON public.subdistricts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
+
+CREATE TRIGGER subdistricts_parcels_update AFTER UPDATE ON public.subdistricts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
 
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
@@ -1348,11 +1667,23 @@ ALTER TABLE ONLY public.districts
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
 
+ALTER TABLE ONLY public.parcel_yearly_figures
+    ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.retired_parcels
+    ADD CONSTRAINT retired_parcels_operation_id_fkey FOREIGN KEY (operation_id) REFERENCES public.parcel_lineage(id);
+
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.subdistricts
+    ADD CONSTRAINT subdistricts_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.survey_cells
     ADD CONSTRAINT survey_cells_layer_id_fkey FOREIGN KEY (layer_id) REFERENCES public.survey_layers(id) ON DELETE CASCADE;
@@ -1377,6 +1708,8 @@ GRANT ALL ON SCHEMA survey_data TO biaotu_app;
 
 REVOKE ALL ON FUNCTION public.attach_survey_layer(layer bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.attach_survey_layer(layer bigint) TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.subdistricts TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.area_reviews TO biaotu_app;
 
@@ -1408,13 +1741,21 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.parcel_documents TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcel_documents_id_seq TO biaotu_app;
 
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_lineage TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.parcel_lineage_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_yearly_figures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcels_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.retired_parcels TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.rule_sets TO biaotu_app;
 
