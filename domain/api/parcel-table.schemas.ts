@@ -61,12 +61,33 @@ export const TableSort = Type.Object({
 }, { additionalProperties: false });
 export type TableSort = Static<typeof TableSort>;
 
+/** Most ids one list returns: the rows a table lists at once (beyond it the user narrows the filter). */
+export const MAX_TABLE_IDS = 200_000;
+
 export const ParcelTableRowsRequest = Type.Object({
   filter: Type.Optional(ParcelTableFilter),
   sort: Type.Optional(TableSort),
   offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0, description: 'rows to skip in the sorted, filtered list' }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_TABLE_WINDOW, default: 200 }),
+  ids: Type.Optional(Type.Array(Id(), {
+    maxItems: MAX_TABLE_WINDOW,
+    description: 'these parcels, in this order (a window of the id list of /table/ids); filter, sort and offset are then not used, the scope is',
+  })),
 }, { additionalProperties: false });
+
+/** The filtered parcels' ids in table order, read once per filter and sort: the table then reads windows of rows by id. */
+export const ParcelTableIdsRequest = Type.Object({
+  filter: Type.Optional(ParcelTableFilter),
+  sort: Type.Optional(TableSort),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_TABLE_IDS, default: MAX_TABLE_IDS }),
+}, { additionalProperties: false });
+export type ParcelTableIdsRequest = Static<typeof ParcelTableIdsRequest>;
+
+export const ParcelTableIds = Type.Object({
+  ids: Type.Array(Type.Integer()),
+  truncated: Type.Boolean({ description: 'more parcels match than the limit: narrow the filter' }),
+});
+export type ParcelTableIds = Static<typeof ParcelTableIds>;
 export type ParcelTableRowsRequest = Static<typeof ParcelTableRowsRequest>;
 
 function valueSchema(field: ParcelField): TSchema {
@@ -90,7 +111,7 @@ export const ParcelTableRows = Type.Object({
   offset: Type.Integer(),
   items: Type.Array(ParcelTableRow),
 });
-export type ParcelTableRows = Static<typeof ParcelTableRows>;
+export type ParcelTableRows = { offset: number; items: ParcelTableRow[] };
 
 export const ParcelTableSummaryRequest = Type.Object({ filter: Type.Optional(ParcelTableFilter) }, { additionalProperties: false });
 export type ParcelTableSummaryRequest = Static<typeof ParcelTableSummaryRequest>;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { sql, type Transaction } from 'kysely';
 import type {
-  FieldAggregate, ParcelTableFilter, ParcelTableRow, ParcelTableRowsRequest, ParcelTableSummary,
+  FieldAggregate, ParcelTableFilter, ParcelTableRow, ParcelTableRowsRequest, ParcelTableSummary, TableSort,
 } from '../../domain/api/parcel-table.schemas.js';
 import { columnName } from '../../domain/parcel-fields.js';
 import type { AppInstance } from '../app-instance.js';
@@ -23,6 +23,7 @@ export function createParcelTableRepository(db: DatabaseClient) {
   return {
     /** One window of the filtered, sorted rows: the ids first (narrow), then their fields. */
     async rows(request: ParcelTableRowsRequest, scope: Scope): Promise<ParcelTableRow[]> {
+      if (request.ids) return this.rowsById(request.ids, scope);
       const { rows } = await sql<ParcelTableRow>`
         WITH page AS (
           SELECT p.id, row_number() OVER () AS position
@@ -32,6 +33,26 @@ export function createParcelTableRepository(db: DatabaseClient) {
         FROM page JOIN parcels p ON p.id = page.id JOIN districts d ON d.code = p.district_code
         ORDER BY page.position`.execute(db);
       return rows;
+    },
+
+    /** Given parcels in the given order, those of the reader's districts (a window of the id list). */
+    async rowsById(ids: readonly number[], scope: Scope): Promise<ParcelTableRow[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await sql<ParcelTableRow>`
+        SELECT ${ROW_COLUMNS}
+        FROM unnest(${[...ids]}::bigint[]) WITH ORDINALITY AS page(id, position)
+        JOIN parcels p ON p.id = page.id JOIN districts d ON d.code = p.district_code
+        WHERE ${scope.sqlCovers('p.district_code')}
+        ORDER BY page.position`.execute(db);
+      return rows;
+    },
+
+    /** The filtered parcels' ids in table order, at most `limit` (one more tells it was cut). */
+    async ids(filter: ParcelTableFilter, sort: TableSort | undefined, limit: number, scope: Scope): Promise<{ ids: number[]; truncated: boolean }> {
+      const { rows } = await sql<{ id: number }>`
+        SELECT p.id FROM parcels p WHERE ${tableFilterSql(filter, scope)}
+        ORDER BY ${tableOrderSql(sort)} LIMIT ${limit + 1}`.execute(db);
+      return { ids: rows.slice(0, limit).map((row) => Number(row.id)), truncated: rows.length > limit };
     },
 
     /** How many rows the filter keeps, their extent and the figures' aggregates. */

@@ -1,6 +1,6 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
-  BulkEditRequest, BulkEditResult, MAX_BULK_EDIT, ParcelTableRows, ParcelTableRowsRequest, ParcelTableSummary, ParcelTableSummaryRequest,
+  BulkEditRequest, BulkEditResult, MAX_BULK_EDIT, ParcelTableIds, ParcelTableIdsRequest, ParcelTableRows, ParcelTableRowsRequest, ParcelTableSummary, ParcelTableSummaryRequest,
 } from '../../domain/api/parcel-table.schemas.js';
 import { forbiddenParcelFields, parcelFieldLabel } from '../../domain/permissions.js';
 import { recordEvent } from '../admin/audit.repository.js';
@@ -25,6 +25,16 @@ export async function parcelTableRoutes(app: AppInstance): Promise<void> {
       response: { 200: ParcelTableRows, 400: ErrorBody },
     },
   }, async (request) => ({ offset: request.body.offset, items: await table.rows(request.body, scopeOf(request)) }));
+
+  app.post('/api/parcels/table/ids', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['parcels'],
+      summary: '属性表: the filtered parcels\' ids in table order (read once per filter and sort; windows of rows are then read by id)',
+      body: ParcelTableIdsRequest,
+      response: { 200: ParcelTableIds, 400: ErrorBody },
+    },
+  }, async (request) => table.ids(request.body.filter ?? {}, request.body.sort, request.body.limit, scopeOf(request)));
 
   app.post('/api/parcels/table/summary', {
     config: { permission: 'data:read' },

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { sql } from 'kysely';
 import type { SearchMatch, SearchSuggestion } from '../../domain/api/search.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
@@ -45,6 +46,20 @@ function parcelSuggestion(parcel: ParcelCandidate, needle: string): Ranked | nul
 
 /** The search box's suggestions: the only code of search that talks SQL. */
 export function createSearchRepository(db: DatabaseClient) {
+  /**
+   * Text matches. For a reader of some districts the planner, expecting the LIMIT to end a scan of
+   * the table early, would scan a million rows when the matches lie in other districts: the scan
+   * is taken from it, so it intersects the trigram index with the district index (bounded by the
+   * reader's districts) — 1.5 s → 0.2 s on the bench city for a code typed into the wrong district.
+   */
+  function textMatches(pattern: string, limit: number, scope: Scope) {
+    if (scope.unrestricted) return textMatchSql(pattern, limit, scope).execute(db);
+    return db.transaction().execute(async (transaction) => {
+      await sql`SET LOCAL enable_seqscan = off`.execute(transaction);
+      return textMatchSql(pattern, limit, scope).execute(transaction);
+    });
+  }
+
   return {
     async suggest(q: string, limit: number, scope: Scope): Promise<SearchSuggestion[]> {
       const needle = q.trim().toLowerCase();
@@ -52,7 +67,7 @@ export function createSearchRepository(db: DatabaseClient) {
       const contains = containsPattern(needle);
       const [byCode, byText, districts, towns] = await Promise.all([
         codePrefixSql(prefixPattern(q), limit, scope).execute(db),
-        scope.coversAny ? textMatchSql(contains, limit * 3, scope).execute(db) : Promise.resolve({ rows: [] as ParcelCandidate[] }),
+        scope.coversAny ? textMatches(contains, limit * 3, scope) : Promise.resolve({ rows: [] as ParcelCandidate[] }),
         districtMatchSql(contains, limit).execute(db),
         scope.coversAny ? townOrParkMatchSql(contains, limit, scope).execute(db) : Promise.resolve({ rows: [] }),
       ]);

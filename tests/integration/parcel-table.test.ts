@@ -118,6 +118,23 @@ describe('POST /api/parcels/table/rows: filters, search, sort', () => {
     expect([...first, ...second].map((row) => row.floorAreaM2)).toEqual([800, 2100.5, 5000, 12000]);
   });
 
+  it('lists the filtered ids in table order once, then rows by id (only in the reader\'s districts)', async () => {
+    const filter = { townOrPark: `${TAG}园区` };
+    const list = await admin.request({ method: 'POST', url: '/api/parcels/table/ids', payload: { filter, sort: { key: 'taxPerMu', direction: 'asc' } } });
+    expect(list.statusCode, list.body).toBe(200);
+    const { ids, truncated } = list.json() as { ids: number[]; truncated: boolean };
+    expect(truncated).toBe(false);
+    expect(ids).toEqual([seeded[1].id, seeded[0].id, seeded[2].id, seeded[3].id]);
+    const cut = await admin.request({ method: 'POST', url: '/api/parcels/table/ids', payload: { filter, limit: 3 } });
+    expect(cut.json()).toMatchObject({ truncated: true });
+    expect(cut.json().ids).toHaveLength(3);
+    const window = await rows(admin, {}, { ids: [ids[2], ids[0]] });
+    expect(window.map((row) => row.id)).toEqual([ids[2], ids[0]]);
+    // A reader of 湖里区 asking for a 思明区 parcel by id gets nothing of it.
+    const scoped = await rows(plannerHuli, {}, { ids: [seeded[2].id, seeded[0].id] });
+    expect(scoped.map((row) => row.id)).toEqual([seeded[0].id]);
+  });
+
   it('gives every field of the parcel list as a column, with its version and box', async () => {
     const [row] = await rows(admin, { q: seeded[1].code });
     expect(row).toMatchObject({ id: seeded[1].id, code: seeded[1].code, owner: seeded[1].owner, districtCode: '350206', districtName: '湖里区', floorAreaRatio: 0.6, status: 'suspected' });

@@ -32,6 +32,7 @@ import {
 } from './map-style.js';
 import { AREAS_LAYER, AREAS_SOURCE, savedAreaLayers } from './areas-style.js';
 import { MeasureTool, type MeasureSnapshot } from './measure-tool.js';
+import { AreaSelectTool } from './area-select-tool.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import { OUT_OF_SCOPE_AREA } from '@domain/scope-visibility.js';
 import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
@@ -169,6 +170,8 @@ export class MapView {
   readonly #reported = new Set<string>();
   readonly #aborter = new AbortController();
   readonly measure: MeasureTool;
+  /** 框选 / 套索 of the attribute table. */
+  readonly areaSelect: AreaSelectTool;
   #areasShown = false;
   #areaPopup: Popup | null = null;
 
@@ -190,6 +193,7 @@ export class MapView {
     exposeMapForTests(this.map);
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
     this.measure = new MeasureTool(this.map, (snapshot) => options.onMeasure?.(snapshot));
+    this.areaSelect = new AreaSelectTool(this.map);
 
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
     this.map.addControl(new FullscreenControl(), 'top-right');
@@ -296,6 +300,7 @@ export class MapView {
 
   destroy(): void {
     this.measure.destroy();
+    this.areaSelect.destroy();
     this.#areaPopup?.remove();
     this.#unsubscribe();
     this.#unsubscribeSurvey();
@@ -422,6 +427,7 @@ export class MapView {
     map.once('load', () => {
       this.#loaded = true;
       this.measure.install();
+      this.areaSelect.install();
       if (this.#areasShown) this.setAreasShown(true);
       this.#follow(state.snapshot, null);
       this.#followSurveyLayers();
@@ -456,7 +462,7 @@ export class MapView {
 
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
-      if (this.measure.drawing) return;
+      if (this.measure.drawing || this.areaSelect.active) return;
       const area = this.#areaAt(event.point);
       if (area) this.#showAreaPopup(area, [event.lngLat.lng, event.lngLat.lat]);
       const parcel = this.#parcelAt(event.point);
