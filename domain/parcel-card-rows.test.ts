@@ -41,6 +41,7 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     geometry: { type: 'MultiPolygon', coordinates: [[[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.5]]]] },
     updatedAt: '2025-11-22T01:46:47Z',
     updatedBy: 'surveyor',
+    version: 3,
     restricted: false,
     ...overrides,
   };

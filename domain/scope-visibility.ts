@@ -3,7 +3,7 @@
  * how large, never its survey findings (效率状态, 低效类型, owner, figures). The parcels routes,
  * the parcels GeoJSON, the tiles and the policy check mask every other field.
  */
-export const OUT_OF_SCOPE_PARCEL_KEYS = ['id', 'code', 'districtCode', 'districtName', 'landUseCode', 'areaM2', 'bbox', 'geometry', 'updatedAt'] as const;
+export const OUT_OF_SCOPE_PARCEL_KEYS = ['id', 'code', 'districtCode', 'districtName', 'landUseCode', 'areaM2', 'bbox', 'geometry', 'updatedAt', 'version'] as const;
 export type OutOfScopeParcelKey = (typeof OUT_OF_SCOPE_PARCEL_KEYS)[number];
 
 /**

@@ -8,6 +8,7 @@ import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domai
 import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault, type DatabaseFault } from './db/availability.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 import { isQueryCanceled } from './db/pools.js';
+import type { VersionConflict } from '../domain/api/parcels.schemas.js';
 import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
 
 /**
@@ -234,5 +235,32 @@ export class RefusalError extends ApiError {
 export class ForbiddenFieldsError extends ApiError {
   constructor(role: string, fields: readonly string[], hint = '') {
     super(403, 'forbidden_fields', `${forbiddenFieldsMessage(role, fields)}${hint}`, { fields: [...fields] });
+  }
+}
+
+/** A parcel write that did not say which version it started from (428 Precondition Required). */
+export class VersionRequiredError extends ApiError {
+  constructor(parameter = 'expectedVersion') {
+    super(428, 'version_required',
+      `请说明修改所依据的地块版本：在请求中给出 ${parameter}（即读取地块时的 version），或使用请求头 If-Match: "<version>"。这样他人在此期间的修改不会被悄悄覆盖。`,
+      { parameter });
+  }
+}
+
+/**
+ * A write that started from a version of a parcel that is no longer current (409 stale_version):
+ * each parcel with both versions and the fields changed since, so the editor can show them side by side.
+ */
+export class StaleVersionError extends ApiError {
+  constructor(conflicts: readonly VersionConflict[], parameter = 'expectedVersion') {
+    const named = conflicts.slice(0, 5).map((conflict) => conflict.currentVersion === null
+      ? `${conflict.code ?? `#${conflict.id}`} 已不存在（已分割或合并）`
+      : `${conflict.code ?? `#${conflict.id}`} 已由 ${conflict.updatedBy ?? '他人'} 改为第 ${conflict.currentVersion} 版（您依据的是第 ${conflict.yourVersion} 版）`);
+    const more = conflicts.length > 5 ? ` 等 ${conflicts.length} 宗` : '';
+    const next = parameter === 'import'
+      ? '这些修改发生在导入校验之后：请核对（见 conflicts），再次提交将以导入数据覆盖它们。'
+      : '请对照双方的值选择保留哪一个，再依据最新版本重新提交。';
+    super(409, 'stale_version', `地块在您编辑期间已被修改：${named.join('；')}${more}。${next}`,
+      { parameter, conflicts: [...conflicts] });
   }
 }

@@ -4,7 +4,7 @@ import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../efficiency.
 import { PARCEL_FIELD_DEFINITIONS, PARCEL_FIELDS, parcelFieldDescription, type ParcelField } from '../parcel-fields.js';
 import { visibleOutOfScope, type OutOfScopeParcelKey } from '../scope-visibility.js';
 
-import { BoundingBox, DateString, DateTimeString, Id, NullFirst, Nullable, PageNumber, StringEnum } from './common.schemas.js';
+import { BoundingBox, DateString, Id, NullFirst, Nullable, PageNumber, StringEnum } from './common.schemas.js';
 
 /**
  * The parcels contract. The detail and patch shapes are built from the field list
@@ -69,9 +69,62 @@ export const ParcelDetail = Type.Object({
   geometry: MultiPolygon,
   updatedAt: Type.String({ format: 'date-time' }),
   updatedBy: Nullable(Type.String()),
+  version: Type.Integer({ minimum: 1, description: '版本: raised by one on every change; an edit states the version it started from (expectedVersion or If-Match)' }),
   restricted: Type.Boolean({ description: 'outside the reader\'s 管辖范围: only identity, land use, area and geometry are given' }),
 });
 export type ParcelDetail = Static<typeof ParcelDetail>;
+
+/** The version a write started from (`ParcelDetail.version`); required, in the body or as `If-Match: "<version>"`. */
+export const ExpectedVersion = Type.Integer({
+  minimum: 1, maximum: 2_147_483_647,
+  description: 'the parcel version the edit started from (ParcelDetail.version); a stale one is refused with 409 stale_version',
+});
+
+/** `If-Match: "<version>"`, the alternative to `expectedVersion` in the body (RFC 9110 entity tag). */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ pattern: '^\\s*(W/)?"?[0-9]{1,10}"?\\s*$', description: 'the parcel version the edit started from, as the ETag of GET /api/parcels/{id} gave it' })),
+});
+
+/** The version an `If-Match` header names, or undefined without one. */
+export function versionOfIfMatch(header: string | undefined): number | undefined {
+  const digits = header?.match(/[0-9]+/)?.[0];
+  const version = digits === undefined ? NaN : Number(digits);
+  return Number.isSafeInteger(version) && version >= 1 && version <= 2_147_483_647 ? version : undefined;
+}
+
+/** A parcel and the version a write of it started from (bulk edit, split, merge). */
+export const ParcelVersionRef = Type.Object({ id: Id({ description: 'parcel id' }), version: ExpectedVersion }, { additionalProperties: false });
+export type ParcelVersionRef = Static<typeof ParcelVersionRef>;
+
+/**
+ * One parcel a write found changed since the version it started from: both versions, and each
+ * field changed in between with its value at `yourVersion` (`base`), now (`theirs`) and in the
+ * refused write (`yours`, when the write set it), so that the editor can show them side by side.
+ */
+export const VersionConflict = Type.Object({
+  id: Type.Integer(),
+  code: Nullable(Type.String({ description: '宗地编号, null when the parcel no longer exists' })),
+  yourVersion: Type.Integer(),
+  currentVersion: Nullable(Type.Integer({ description: 'null: the parcel no longer exists (retired by a split or merge)' })),
+  updatedBy: Nullable(Type.String()),
+  updatedAt: Nullable(Type.String({ format: 'date-time' })),
+  fields: Type.Array(Type.Object({
+    key: Type.String({ description: 'API key of the field, or geometry' }),
+    base: Type.Unknown({ description: 'value at yourVersion' }),
+    theirs: Type.Unknown({ description: 'value now' }),
+    yours: Type.Optional(Type.Unknown({ description: 'value the refused write would have set' })),
+  })),
+});
+export type VersionConflict = Static<typeof VersionConflict>;
+
+/** The 409 of a stale write (error `stale_version`). */
+export const StaleVersionBody = Type.Object({
+  error: Type.Literal('stale_version'),
+  message: Type.String(),
+  parameter: Type.String(),
+  conflicts: Type.Array(VersionConflict),
+});
+export type StaleVersionBody = Static<typeof StaleVersionBody>;
 
 export const ParcelIdParams = Type.Object({ id: Id({ description: 'parcel id' }) });
 export type ParcelIdParams = Static<typeof ParcelIdParams>;
@@ -83,7 +136,7 @@ export const ParcelPatch = Type.Object({
     type: StringEnum(['Polygon', 'MultiPolygon'] as const),
     coordinates: Type.Array(Type.Unknown()),
   }, { description: 'GeoJSON in EPSG:4490/4326; must lie in the parcel\'s district' })),
-  expectedUpdatedAt: Type.Optional(DateTimeString({ description: 'the updatedAt the edit started from; 409 if the parcel changed since' })),
+  expectedVersion: Type.Optional(ExpectedVersion),
 }, { additionalProperties: false, minProperties: 1 });
 export type ParcelPatch = Static<typeof ParcelPatch>;
 

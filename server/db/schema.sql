@@ -362,6 +362,25 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.parcels_bump_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  stamp timestamptz := NEW.updated_at;
+  writer text := NEW.updated_by;
+BEGIN
+  NEW.version := OLD.version;
+  NEW.updated_at := OLD.updated_at;
+  NEW.updated_by := OLD.updated_by;
+  IF NEW IS DISTINCT FROM OLD THEN
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := stamp;
+    NEW.updated_by := writer;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.record_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -619,12 +638,15 @@ CREATE TABLE public.imports (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     committed_at timestamp with time zone,
+    parcels_read_up_to bigint,
     CONSTRAINT imports_kind_check CHECK ((kind = ANY (ARRAY['survey'::text, 'parcels'::text]))),
     CONSTRAINT imports_status_check CHECK ((status = ANY (ARRAY['processing'::text, 'needs-input'::text, 'ready'::text, 'committing'::text, 'committed'::text, 'failed'::text, 'refused'::text, 'cancelled'::text]))),
     CONSTRAINT imports_year_check CHECK (((year >= 1990) AND (year <= 2100)))
 );
 
 COMMENT ON TABLE public.imports IS '导入任务: one upload, its detection, report and fate';
+
+COMMENT ON COLUMN public.imports.parcels_read_up_to IS 'history id when the validation ended (or when the importer last saw the parcels changed since): parcels with later history are stale for the commit';
 
 CREATE TABLE public.login_failures (
     username text NOT NULL,
@@ -725,6 +747,7 @@ CREATE TABLE public.parcels (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_by text DEFAULT 'system'::text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
@@ -735,7 +758,8 @@ CREATE TABLE public.parcels (
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
-    CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric))
+    CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric)),
+    CONSTRAINT parcels_version_check CHECK ((version >= 1))
 );
 
 COMMENT ON TABLE public.parcels IS '宗地 (一宗一卡): one row per land parcel of the 低效用地数据库';
@@ -803,6 +827,8 @@ COMMENT ON COLUMN public.parcels.evaluation_grade IS '综合评价等级 A/B/C/D
 COMMENT ON COLUMN public.parcels.geom IS 'boundary, EPSG:4490 (CGCS2000 geographic)';
 
 COMMENT ON COLUMN public.parcels.geom_3857 IS 'boundary in EPSG:3857, for vector tiles only (never for areas)';
+
+COMMENT ON COLUMN public.parcels.version IS '版本: raised by one on every change of the row (parcels_version trigger); a write states the version it started from';
 
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
@@ -1182,6 +1208,8 @@ CREATE TRIGGER parcels_type_cells_insert AFTER INSERT ON public.parcels REFERENC
 CREATE TRIGGER parcels_type_cells_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
 
 CREATE TRIGGER parcels_type_cells_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
+
+CREATE TRIGGER parcels_version BEFORE UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.parcels_bump_version();
 
 CREATE TRIGGER parcels_z14_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 

@@ -67,6 +67,8 @@ export interface ParcelTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   updated_by: ColumnType<string, string | undefined, string>;
+  /** Raised by the parcels_version trigger on every change; never written by the application. */
+  version: Derived<number>;
 }
 
 export interface HistoryTable {
@@ -139,6 +141,7 @@ export interface ImportTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   committed_at: Timestamp | null;
+  parcels_read_up_to: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Export jobs (migration 0023): what was exported, by whom, with which filters, format and outcome. */

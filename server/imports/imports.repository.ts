@@ -27,6 +27,8 @@ export interface ImportRow {
   created_at: Date;
   updated_at: Date;
   committed_at: Date | null;
+  /** The history mark when the importer reviewed the parcels (validation): later changes make the commit stale. */
+  parcels_read_up_to: string | null;
 }
 
 export interface ImportOptions {
@@ -102,7 +104,7 @@ export function createImportsRepository(db: DatabaseClient) {
       return rows;
     },
 
-    async update(id: string, changes: Partial<Pick<ImportRow, 'status' | 'phase' | 'progress' | 'detected' | 'layers' | 'options' | 'report' | 'needs' | 'error' | 'file_size' | 'year' | 'committed_at'>>): Promise<void> {
+    async update(id: string, changes: Partial<Pick<ImportRow, 'status' | 'phase' | 'progress' | 'detected' | 'layers' | 'options' | 'report' | 'needs' | 'error' | 'file_size' | 'year' | 'committed_at' | 'parcels_read_up_to'>>): Promise<void> {
       const set: Record<string, unknown> = { updated_at: new Date() };
       for (const [key, value] of Object.entries(changes)) {
         set[key] = ['detected', 'layers', 'options', 'report', 'needs', 'error'].includes(key) && value !== null ? JSON.stringify(value) : value;

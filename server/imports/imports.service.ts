@@ -101,7 +101,8 @@ export function createImportService(options: ImportServiceOptions) {
       await dropStaging(layers);
       return imports.update(id, { layers: withoutStaging(layers), report, status: 'needs-input', progress: 0, needs });
     }
-    await imports.update(id, { layers, report, status: 'ready', phase: 'validate', progress: 1, needs: null });
+    // What the importer now reviews is the parcels as they are: a change after this mark makes the commit stale.
+    await imports.update(id, { layers, report, status: 'ready', phase: 'validate', progress: 1, needs: null, parcels_read_up_to: await context.parcels.historyMark() });
   }
 
   async function process(id: string): Promise<void> {

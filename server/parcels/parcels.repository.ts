@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { sql, type Transaction } from 'kysely';
-import type { ParcelDetail, ParcelFeatureCollection, ParcelHistoryEntry, ParcelListQuery, ParcelPage } from '../../domain/api/parcels.schemas.js';
+import type { ParcelDetail, ParcelFeatureCollection, ParcelHistoryEntry, ParcelListQuery, ParcelPage, VersionConflict } from '../../domain/api/parcels.schemas.js';
 import { columnName } from '../../domain/parcel-fields.js';
 import type { EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
@@ -16,7 +16,7 @@ import { DETAIL_COLUMNS, checkGeometrySql, featurePropertiesSql, geometryFromGeo
 export const DISTRICT_SLIVER_M2 = 50;
 
 export type ParcelChanges = Partial<Record<EditableParcelKey, unknown>> & { geometry?: unknown };
-export type UpdateOutcome = 'updated' | 'conflict' | { reason: string };
+export type UpdateOutcome = 'updated' | { conflicts: VersionConflict[] } | { reason: string };
 
 function formatArea(areaM2: number): string {
   return areaM2 >= 1e6 ? `${(areaM2 / 1e6).toFixed(2)} km²` : `${Math.round(areaM2)} m²`;
@@ -26,7 +26,12 @@ function camelCase(column: string): string {
   return column.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-const HISTORY_IGNORED = new Set(['updated_at', 'updated_by', 'area_m2', 'geom_3857', 'created_at']);
+const HISTORY_IGNORED = new Set(['updated_at', 'updated_by', 'area_m2', 'geom_3857', 'created_at', 'version']);
+
+/** A history value as the API shows it: the geometry as a placeholder, not as EWKB hex. */
+function historyValue(column: string, value: unknown, placeholder: string): unknown {
+  return column === 'geom' ? placeholder : value ?? null;
+}
 
 export function createParcelsRepository(db: DatabaseClient) {
   return {
@@ -46,10 +51,10 @@ export function createParcelsRepository(db: DatabaseClient) {
      * district is refused: outside the writer's scope as `out_of_scope` naming that district, else
      * as an invalid geometry naming it (a parcel belongs to one district).
      */
-    async update(transaction: Transaction<Database>, id: number, changes: ParcelChanges, options: { expectedUpdatedAt?: string; actor: string; scope: Scope }): Promise<UpdateOutcome> {
-      const { rows: [current] } = await sql<{ updated_at: Date; district_code: string }>`
-        SELECT updated_at, district_code FROM parcels WHERE id = ${id} FOR UPDATE`.execute(transaction);
-      if (options.expectedUpdatedAt && Math.abs(current.updated_at.getTime() - new Date(options.expectedUpdatedAt).getTime()) >= 1) return 'conflict';
+    async update(transaction: Transaction<Database>, id: number, changes: ParcelChanges, options: { expectedVersion: number; actor: string; scope: Scope }): Promise<UpdateOutcome> {
+      const conflicts = await this.lockVersions(transaction, [{ id, version: options.expectedVersion }], [changes]);
+      if (conflicts.length > 0) return { conflicts };
+      const { rows: [current] } = await sql<{ district_code: string }>`SELECT district_code FROM parcels WHERE id = ${id}`.execute(transaction);
       const set: Record<string, unknown> = { updated_by: options.actor };
       for (const [key, value] of Object.entries(changes)) {
         if (key !== 'geometry') set[columnName(key)] = value;
@@ -72,6 +77,53 @@ export function createParcelsRepository(db: DatabaseClient) {
       return 'updated';
     },
 
+    /**
+     * Locks these parcels (FOR UPDATE, in id order so that two writers never deadlock) and returns
+     * the ones whose version is not the one the write started from, each with the fields changed
+     * since (from the history: value then, now, and in the write when `writes` holds what the write
+     * for the same index sets). Empty: every parcel is current and stays so until the transaction ends.
+     * A parcel that no longer exists is a conflict with `currentVersion` null.
+     */
+    async lockVersions(transaction: Transaction<Database>, expected: readonly { id: number; version: number }[], writes: readonly Record<string, unknown>[] = []): Promise<VersionConflict[]> {
+      if (expected.length === 0) return [];
+      const ids = [...new Set(expected.map((entry) => entry.id))].sort((a, b) => a - b);
+      const { rows } = await sql<{ id: string; code: string; version: number; updated_by: string; updated_at: Date }>`
+        SELECT id, code, version, updated_by, updated_at FROM parcels WHERE id = ANY(${ids}::bigint[]) ORDER BY id FOR UPDATE`.execute(transaction);
+      const current = new Map(rows.map((row) => [Number(row.id), row]));
+      const conflicts: VersionConflict[] = [];
+      for (const [index, { id, version }] of expected.entries()) {
+        const row = current.get(id);
+        if (row && row.version === version) continue;
+        const fields = row ? await changedSince(transaction, id, version, writes[index] ?? {}) : [];
+        conflicts.push({
+          id, code: row?.code ?? null, yourVersion: version, currentVersion: row?.version ?? null,
+          updatedBy: row?.updated_by ?? null, updatedAt: row?.updated_at.toISOString() ?? null, fields,
+        });
+      }
+      return conflicts;
+    },
+
+    /** The newest history id: a mark a later write compares with (`changedAfterMark`). */
+    async historyMark(): Promise<string> {
+      const { rows: [row] } = await sql<{ mark: string | null }>`SELECT max(id)::text AS mark FROM history`.execute(db);
+      return row.mark ?? '0';
+    },
+
+    /**
+     * The parcels among `ids` changed after the history mark, as version conflicts (their version
+     * at the mark, now, and the fields changed since): what an import reviewed at validation is
+     * stale for them. Called with the rows locked (findByCodes), so nothing changes until commit.
+     */
+    async changedAfterMark(transaction: Transaction<Database>, ids: readonly number[], mark: string): Promise<VersionConflict[]> {
+      if (ids.length === 0) return [];
+      const { rows } = await sql<{ id: string; version: number | null }>`
+        SELECT DISTINCT ON (entity_id) entity_id AS id, (before ->> 'version')::int AS version
+        FROM history
+        WHERE entity = 'parcels' AND entity_id = ANY(${ids.map(String)}::text[]) AND action = 'update' AND id > ${mark}::bigint
+        ORDER BY entity_id, id`.execute(transaction);
+      return this.lockVersions(transaction, rows.map((row) => ({ id: Number(row.id), version: row.version ?? 1 })));
+    },
+
     /** Changes of one parcel, newest first, as field-level differences (API keys). */
     async history(id: number): Promise<ParcelHistoryEntry[]> {
       const rows = await db.selectFrom('history')
@@ -88,9 +140,11 @@ export function createParcelsRepository(db: DatabaseClient) {
           actor: row.actor,
           action: row.action,
           requestId: row.requestId,
-          changes: keys.map((key) => key === 'geom'
-            ? { key: 'geometry', before: '(图形)', after: '(新图形)' }
-            : { key: camelCase(key), before: before[key] ?? null, after: after[key] ?? null }),
+          changes: keys.map((key) => ({
+            key: key === 'geom' ? 'geometry' : camelCase(key),
+            before: historyValue(key, before[key], '(图形)'),
+            after: historyValue(key, after[key], '(新图形)'),
+          })),
         };
       });
     },
@@ -170,6 +224,35 @@ export function createParcelsRepository(db: DatabaseClient) {
       return { inserted, updated };
     },
   };
+}
+
+/**
+ * The fields of a parcel changed after `version`, from its history rows (each stores the row
+ * before and after): the value at `version` is the `before` of the first change after it, the value
+ * now is the parcel's. `write` holds what the refused write would set, by API key.
+ */
+async function changedSince(transaction: Transaction<Database>, id: number, version: number, write: Record<string, unknown>): Promise<VersionConflict['fields']> {
+  const rows = await transaction.selectFrom('history').select(['before', 'after'])
+    .where('entity', '=', 'parcels').where('entity_id', '=', String(id)).where('action', '=', 'update')
+    .where(sql<boolean>`(after ->> 'version')::int > ${version}`)
+    .orderBy('id').execute();
+  const base = new Map<string, unknown>();
+  const theirs = new Map<string, unknown>();
+  for (const row of rows) {
+    const before = (row.before ?? {}) as Record<string, unknown>;
+    const after = (row.after ?? {}) as Record<string, unknown>;
+    for (const column of Object.keys(after)) {
+      if (HISTORY_IGNORED.has(column) || JSON.stringify(before[column]) === JSON.stringify(after[column])) continue;
+      if (!base.has(column)) base.set(column, before[column]);
+      theirs.set(column, after[column]);
+    }
+  }
+  return [...base.keys()].map((column) => {
+    const key = column === 'geom' ? 'geometry' : camelCase(column);
+    const field: VersionConflict['fields'][number] = { key, base: historyValue(column, base.get(column), '(原图形)'), theirs: historyValue(column, theirs.get(column), '(他人修改的图形)') };
+    if (key in write) field.yours = key === 'geometry' ? '(您的图形)' : write[key];
+    return field;
+  });
 }
 
 /** A parcel as an import writes it (see `upsertByCode`). */

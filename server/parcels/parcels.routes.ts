@@ -1,13 +1,14 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
-  ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
+  IfMatchHeaders, ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
+  StaleVersionBody, versionOfIfMatch,
 } from '../../domain/api/parcels.schemas.js';
 import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
 import { forbiddenParcelFields, type EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, GeometryError, InvalidParameterError, NotFoundError, StaleVersionError, VersionRequiredError } from '../errors.js';
 import { assertGeoJsonPolygon } from '../geometry/geojson.js';
 
 /** What a reader outside the parcel's district may see: OUT_OF_SCOPE_PARCEL_KEYS, every other attribute null. */
@@ -26,9 +27,11 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       params: ParcelIdParams,
       response: { 200: ParcelDetail, 404: ErrorBody },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const parcel = await parcels.find(request.params.id);
     if (!parcel) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
+    // The version as an entity tag, for a client that edits with If-Match.
+    reply.header('etag', `"${parcel.version}"`);
     return scopeOf(request).covers(parcel.districtCode) ? parcel : restrictedView(parcel);
   });
 
@@ -41,12 +44,14 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       summary: '修改地块属性或图形 (recorded in history with who, when, before and after)',
       params: ParcelIdParams,
       body: ParcelPatch,
-      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      headers: IfMatchHeaders,
+      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 428: ErrorBody },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const scope = scopeOf(request);
-    const { expectedUpdatedAt, ...changes } = request.body;
+    const { expectedVersion: stated, ...changes } = request.body;
+    const expectedVersion = stated ?? versionOfIfMatch(request.headers['if-match']);
     const current = await parcels.find(request.params.id);
     if (!current) throw new NotFoundError(`没有编号为 ${request.params.id} 的地块`, { parameter: 'id' });
     scope.assertWritable({ code: current.districtCode, name: current.districtName });
@@ -55,13 +60,15 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
     const forbidden = forbiddenParcelFields(principal.role, keys);
     if (forbidden.length > 0) throw new ForbiddenFieldsError(principal.role, forbidden);
     if (changes.geometry) assertGeoJsonPolygon(changes.geometry);
+    if (expectedVersion === undefined) throw new VersionRequiredError();
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
-      parcels.update(transaction, current.id, changes, { expectedUpdatedAt, actor: principal.username, scope }));
-    if (outcome === 'conflict') {
-      throw new ApiError(409, 'conflict', '该地块在您编辑期间已被他人修改，请刷新后重试。', { parameter: 'expectedUpdatedAt' });
+      parcels.update(transaction, current.id, changes, { expectedVersion, actor: principal.username, scope }));
+    if (outcome !== 'updated') {
+      if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts);
+      throw new GeometryError(outcome.reason, 'geometry');
     }
-    if (outcome !== 'updated') throw new GeometryError(outcome.reason, 'geometry');
     const updated = (await parcels.find(current.id))!;
+    reply.header('etag', `"${updated.version}"`);
     // Right away for this process; other processes hear of it through the database (tile_changes).
     app.tileCache.invalidate('parcels', [current.bbox, updated.bbox]);
     return updated;

@@ -18,7 +18,7 @@ export const DETAIL_COLUMNS = sql`
   p.inefficiency_type AS "inefficiencyType", p.identified_at AS "identifiedAt",
   p.redevelopment_intent AS "redevelopmentIntent", p.evaluation_grade AS "evaluationGrade",
   json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox,
-  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy",
+  ST_AsGeoJSON(p.geom, 8)::json AS geometry, p.updated_at AS "updatedAt", p.updated_by AS "updatedBy", p.version,
   false AS restricted`;
 
 /** A GeoJSON body as a CGCS2000 geometry. */

@@ -32,7 +32,7 @@ async function gaugeChangedFrom(testId: string, previous: string): Promise<strin
   await page.waitForFunction(([id, value]) => {
     const current = document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
     return current !== undefined && current !== value && current !== '—';
-  }, [testId, previous] as const, { timeout: 10_000 });
+  }, [testId, previous] as const, { timeout: 30_000 });
   return text(testId);
 }
 
@@ -93,7 +93,7 @@ describe('the 成片改造区域 page', () => {
     await drawPolygon('polygon', corners);
     const area = await gaugeChangedFrom('gauge-total-area-value', '—');
     expect(area).toMatch(/m²/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="composition-"]').length > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="composition-"]').length > 0, undefined, { timeout: 60_000 });
     expect(await text('area-composition')).toContain(parcel.code);
     const fragment = await text('gauge-fragment-value');
     expect(fragment).toMatch(/%/);
@@ -134,20 +134,20 @@ describe('the 成片改造区域 page', () => {
     await page.press('[data-testid="area-floor-supportingFloorArea"] input', 'Tab');
     await page.fill('[data-testid="area-floor-factoryFloorArea"] input', '180000');
     await page.press('[data-testid="area-floor-factoryFloorArea"] input', 'Tab');
-    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') !== 'unknown', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') !== 'unknown', undefined, { timeout: 30_000 });
     expect(await text('gauge-supporting-floor-value')).toBe('10.00 %');
     // The 厂房 share is over 项目总建筑面积 (seed 001 第九条): it waits for it rather than use the 计容 figure.
     expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('unknown');
     expect(await text('gauge-factory')).toContain('请填写项目总建筑面积');
     await page.fill('[data-testid="area-floor-grossFloorArea"] input', '400000');
     await page.press('[data-testid="area-floor-grossFloorArea"] input', 'Tab');
-    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-factory-value"]')?.textContent?.trim() === '45.00 %', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-factory-value"]')?.textContent?.trim() === '45.00 %', undefined, { timeout: 30_000 });
     expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('fail');
 
     // An ordinary 工改工 area: seed 001's limits do not bind it (不适用); 集中连片 still does.
     await page.click('[data-testid="area-kind"]');
     await page.click('.el-select-dropdown__item:visible:has-text("一般工改工")');
-    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') === 'na', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="gauge-far"]')?.getAttribute('data-state') === 'na', undefined, { timeout: 30_000 });
     expect(await page.getAttribute('[data-testid="gauge-factory"]', 'data-state')).toBe('na');
     expect(await page.getAttribute('[data-testid="gauge-contiguity"]', 'data-state')).toBe('pass');
     expect(await text('area-kind-source')).toContain('工改工');
@@ -156,14 +156,14 @@ describe('the 成片改造区域 page', () => {
     await page.click('[data-testid="area-additional-rule-sets"]');
     await page.click('.el-select-dropdown__item:visible:has-text("天津 零星用地并宗开发")');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => ['pass', 'fail'].includes(document.querySelector('[data-testid="gauge-fragment"]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => ['pass', 'fail'].includes(document.querySelector('[data-testid="gauge-fragment"]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 30_000 });
     expect(await text('gauge-fragment')).toContain('≤ 10.00 %');
     await page.locator('[data-testid="area-gauges"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-gauges-kinds.png') });
     await page.evaluate(() => document.querySelector('.area-form__body')?.scrollTo(0, 0));
     await page.locator('[data-testid="area-form"]').screenshot({ path: path.join(os.tmpdir(), 'biaotu-area-form-kinds.png') });
 
     // The server's check agrees with the browser's figures.
-    await page.waitForFunction(() => document.querySelector('[data-testid="server-verdict"]')?.textContent?.includes('一致'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="server-verdict"]')?.textContent?.includes('一致'), undefined, { timeout: 60_000 });
 
     // The undo log holds every step, in Chinese.
     await page.click('[data-testid="area-log-toggle"]');
@@ -181,7 +181,7 @@ describe('the 成片改造区域 page', () => {
     const name = `湖里 测试片区 ${Date.now()}`;
     await page.fill('[data-testid="area-name"]', name);
     await page.click('[data-testid="area-save"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="area-status"]')?.textContent?.includes('草案'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="area-status"]')?.textContent?.includes('草案'), undefined, { timeout: 60_000 });
     expect(await page.locator('[data-testid="area-dirty"]').count()).toBe(0);
     const saved = await page.evaluate(async (wanted) => {
       const list = await fetch('/api/areas').then((response) => response.json()) as { items: { id: number; name: string }[] };
@@ -197,9 +197,9 @@ describe('the 成片改造区域 page', () => {
     expect(await item.innerText()).toContain(name);
     expect(await item.innerText()).toContain('工改工');
     await item.click();
-    await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
-    await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-total-area-value"]')?.textContent?.trim() === wanted, figures.area, { timeout: 30_000 });
-    await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-fragment-value"]')?.textContent?.trim() === wanted, figures.fragment, { timeout: 30_000 });
+    await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 60_000 });
+    await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-total-area-value"]')?.textContent?.trim() === wanted, figures.area, { timeout: 60_000 });
+    await page.waitForFunction((wanted) => document.querySelector('[data-testid="gauge-fragment-value"]')?.textContent?.trim() === wanted, figures.fragment, { timeout: 60_000 });
     expect(await text('gauge-supporting-land-value')).toBe(figures.supporting);
     expect(await text('gauge-far-value')).toBe(figures.far);
     // Its kind and further rule set came back with it.

@@ -75,3 +75,10 @@ export async function login(app: AppInstance, username: string, password = passw
   };
   return session;
 }
+
+/** PATCHes a parcel from the version it has now (read first), as the editor does; `expectedVersion` in `payload` wins. */
+export async function patchParcel(session: Session, id: number | string, payload: Record<string, unknown>): Promise<LightMyRequestResponse> {
+  const current = await session.get(`/api/parcels/${id}`);
+  const version = current.statusCode === 200 ? (current.json() as { version: number }).version : 1;
+  return session.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload: { expectedVersion: version, ...payload } });
+}

@@ -5,7 +5,7 @@ import { geometryAreaM2, type MultiPolygonGeometry } from '../../domain/ellipsoi
 import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../../domain/efficiency.js';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { XIAMEN_DISTRICTS } from '../../domain/districts.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 let testApp: TestApp;
 let session: Session;
@@ -194,7 +194,7 @@ describe('PATCH /api/parcels/{id}', () => {
   it('stores a cleared field as null, not as 0, "" or false', async () => {
     const admin = await login(testApp.app, 'admin');
     const { rows: [parcel] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE floor_area_m2 IS NOT NULL AND owner IS NOT NULL ORDER BY id LIMIT 1`.execute(testApp.database.db);
-    const response = await admin.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { floorAreaM2: null, owner: null, meetsSafety: null } });
+    const response = await patchParcel(admin, parcel.id, { floorAreaM2: null, owner: null, meetsSafety: null });
     expect(response.statusCode).toBe(200);
     const { rows: [stored] } = await sql<{ floor_area_m2: number | null; owner: string | null; meets_safety: boolean | null }>`
       SELECT floor_area_m2, owner, meets_safety FROM parcels WHERE id = ${parcel.id}`.execute(testApp.database.db);

@@ -13,7 +13,7 @@ import { TileCacheCleared, TileJson } from '../../domain/api/tiles.schemas.js';
 import { AdminUser, AdminUserList } from '../../domain/api/users.schemas.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { exportTestWriters } from '../helpers/export-writers.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 /**
  * Every route of parcels, districts, survey, tiles, auth, users, audit, settings, health and exports, called
@@ -69,10 +69,10 @@ describe('parcels', () => {
   });
 
   it('PATCH /api/parcels/{id}', async () => {
-    const response = await planner.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { plannedFunction: '合同测试' } });
+    const response = await patchParcel(planner, huliParcel, { plannedFunction: '合同测试' });
     expect(response.statusCode).toBe(200);
     assertMatchesContract(ParcelDetail, response.json());
-    const refused = await planner.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { owner: 'x' } });
+    const refused = await patchParcel(planner, huliParcel, { owner: 'x' });
     expect(refused.statusCode).toBe(403);
     assertMatchesContract(ErrorBody, refused.json());
   });

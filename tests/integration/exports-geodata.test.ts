@@ -87,17 +87,35 @@ function ogrinfo(dataset: string, layer: string): string {
 
 const q = (name: string) => sql.ref(name);
 
-/** The loaded table against the parcels table: rows, areas, strings, district codes. */
-async function compareParcels(table: string, names: { id: string; owner: string; code: string; location: string; district: string; area: string }) {
-  const { rows: [row] } = await sql<{ rows: number; matched: number; worst_area: number; worst_attribute: number; owners_differ: number; codes_differ: number; locations_differ: number; districts: string[] }>`
-    SELECT count(*)::int AS rows, count(p.id)::int AS matched,
-           max(abs(ST_Area(b.geom::geography) - p.area_m2) / p.area_m2) AS worst_area,
-           max(abs(${q(`b.${names.area}`)}::float8 - p.area_m2) / p.area_m2) AS worst_attribute,
-           count(*) FILTER (WHERE ${q(`b.${names.owner}`)} IS DISTINCT FROM p.owner)::int AS owners_differ,
-           count(*) FILTER (WHERE ${q(`b.${names.code}`)} IS DISTINCT FROM p.code)::int AS codes_differ,
-           count(*) FILTER (WHERE ${q(`b.${names.location}`)} IS DISTINCT FROM p.location)::int AS locations_differ,
+/**
+ * The parcels' versions now, kept in a table: taken before an export, it tells which parcels other
+ * test files (which share the database) changed while the export ran, so that the comparison
+ * holds the export to the rows it saw.
+ */
+async function snapshotVersions(): Promise<string> {
+  const table = `staging.versions_${process.pid}_${++loaded}`;
+  await sql`CREATE TABLE ${sql.table(table)} AS SELECT id, version FROM parcels`.execute(testApp.database.db);
+  return table;
+}
+
+/**
+ * The loaded table against the parcels table: rows, areas, strings, district codes. Areas and
+ * strings are compared for the parcels unchanged since `snapshot` (`changed` counts the others).
+ */
+async function compareParcels(table: string, names: { id: string; owner: string; code: string; location: string; district: string; area: string }, snapshot: string) {
+  const unchanged = sql`s.version = p.version`;
+  const { rows: [row] } = await sql<{ rows: number; matched: number; changed: number; worst_area: number; worst_attribute: number; owners_differ: number; codes_differ: number; locations_differ: number; districts: string[] }>`
+    SELECT count(*)::int AS rows, count(p.id)::int AS matched, count(*) FILTER (WHERE NOT ${unchanged})::int AS changed,
+           max(abs(ST_Area(b.geom::geography) - p.area_m2) / p.area_m2) FILTER (WHERE ${unchanged}) AS worst_area,
+           max(abs(${q(`b.${names.area}`)}::float8 - p.area_m2) / p.area_m2) FILTER (WHERE ${unchanged}) AS worst_attribute,
+           count(*) FILTER (WHERE ${unchanged} AND ${q(`b.${names.owner}`)} IS DISTINCT FROM p.owner)::int AS owners_differ,
+           count(*) FILTER (WHERE ${unchanged} AND ${q(`b.${names.code}`)} IS DISTINCT FROM p.code)::int AS codes_differ,
+           count(*) FILTER (WHERE ${unchanged} AND ${q(`b.${names.location}`)} IS DISTINCT FROM p.location)::int AS locations_differ,
            array_agg(DISTINCT ${q(`b.${names.district}`)}) AS districts
-    FROM ${sql.table(table)} b LEFT JOIN parcels p ON p.id = ${q(`b.${names.id}`)}::bigint`.execute(testApp.database.db);
+    FROM ${sql.table(table)} b LEFT JOIN parcels p ON p.id = ${q(`b.${names.id}`)}::bigint LEFT JOIN ${sql.table(snapshot)} s ON s.id = p.id`.execute(testApp.database.db);
+  await dropTable(snapshot);
+  // Other files edit a handful of parcels; the comparison must still hold for nearly all.
+  expect(row.changed).toBeLessThan(Math.max(10, row.rows / 20));
   return row;
 }
 
@@ -134,6 +152,7 @@ describe('parcels of 湖里区 in every geodata format, read back with GDAL', ()
     const ids = await quietParcels('350206');
     const expected = ids.length;
     expect(expected).toBeGreaterThan(100);
+    const snapshot = await snapshotVersions();
     const output = await exported({ layer: 'parcels', format, filters: { district: '350206', ids } });
     expect(output.rowCount).toBe(expected);
     expect(output.crs).toBe(format === 'geojson' ? 'EPSG:4326' : 'EPSG:4527');
@@ -145,7 +164,7 @@ describe('parcels of 湖里区 in every geodata format, read back with GDAL', ()
     else expect(info).toMatch(/CGCS2000 \/ 3-degree Gauss-Kruger zone 39|CGCS2000_3_Degree_GK_Zone_39/);
     const table = loadBack(dataset, 'parcels');
     try {
-      const compared = await compareParcels(table, NAMES[format]);
+      const compared = await compareParcels(table, NAMES[format], snapshot);
       expect(compared.rows).toBe(expected);
       expect(compared.matched).toBe(expected);
       expect(compared.worst_area).toBeLessThan(1e-4);
@@ -203,13 +222,14 @@ describe('Shapefile details', () => {
   });
 
   it('UTF-8 on request: .cpg UTF-8, fields renamed to fit 10 UTF-8 bytes and listed in the sheet, strings identical', async () => {
+    const snapshot = await snapshotVersions();
     const output = await exported({ layer: 'parcels', format: 'shapefile', encoding: 'UTF-8', filters: { district: '350206', type: 'idle' } });
     expect(output.encoding).toBe('UTF-8');
     const shp = datasetOf(output, 'parcels');
     expect(fs.readFileSync(shp.replace(/\.shp$/, '.cpg'), 'latin1')).toBe('UTF-8');
     const table = loadBack(shp, 'parcels');
     try {
-      const compared = await compareParcels(table, { id: '系统编', owner: '使用权', code: '宗地编', location: '土地坐', district: '行政区', area: '椭球面' });
+      const compared = await compareParcels(table, { id: '系统编', owner: '使用权', code: '宗地编', location: '土地坐', district: '行政区', area: '椭球面' }, snapshot);
       expect(compared).toMatchObject({ rows: output.rowCount, matched: output.rowCount, owners_differ: 0, codes_differ: 0, locations_differ: 0 });
     } finally {
       await dropTable(table);
@@ -322,12 +342,13 @@ describe('who may export what', () => {
     const expected = chosen.filter((row) => row.district_code === '350206').length;
     expect(expected).toBeGreaterThan(0);
     expect(chosen.length).toBeGreaterThan(expected);
+    const snapshot = await snapshotVersions();
     const output = await exported({ layer: 'parcels', format, username: 'planner-huli', filters: { ids: chosen.map((row) => Number(row.id)) } });
     expect(output.rowCount).toBe(expected);
     expect(output.fileName.startsWith('厦门市湖里区_地块_')).toBe(true);
     const table = loadBack(datasetOf(output, 'parcels'), 'parcels');
     try {
-      const compared = await compareParcels(table, NAMES[format]);
+      const compared = await compareParcels(table, NAMES[format], snapshot);
       expect(compared.districts).toEqual(['350206']);
       expect(compared.rows).toBe(expected);
     } finally {

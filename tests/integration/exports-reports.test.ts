@@ -11,7 +11,7 @@ import { html, trustedHtml } from '../../server/exports/reports/html.js';
 import { createPdfRenderer } from '../../server/exports/reports/pdf-renderer.js';
 import { EXPORT_WRITERS } from '../../server/exports/writers/index.js';
 import { exportContext } from '../helpers/export-context.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 /** A name that would run or vanish if it reached the page as markup (the report must print it as text). */
 const HOSTILE = `试点<script>document.body.innerHTML='HACKED'</script>&"引号"'区'`;
@@ -153,11 +153,11 @@ describe('一宗一卡 (parcel-card:pdf)', () => {
     ({ rows: [parcel] } = await sql<{ id: number; code: string; owner: string | null }>`
       SELECT id, code, owner FROM parcels WHERE district_code = '350206' ORDER BY id DESC OFFSET 97 LIMIT 1`.execute(testApp.database.db));
     // A change of its owner to a hostile name: on the card as text, and in its history.
-    const patched = await admin.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { owner: OWNER } });
+    const patched = await patchParcel(admin, parcel.id, { owner: OWNER });
     expect(patched.statusCode).toBe(200);
   });
   afterAll(async () => {
-    await admin.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { owner: parcel.owner } });
+    await patchParcel(admin, parcel.id, { owner: parcel.owner });
   });
 
   it('prints every attribute with its label and unit, a map with the neighbours, and the history; A4 with the fonts embedded', async () => {

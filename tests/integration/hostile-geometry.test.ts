@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 let testApp: TestApp;
 let viewer: Session;
@@ -59,7 +59,7 @@ describe('hostile geometry (issue 12, item 1: the bodies seen)', () => {
     expect(response.json()).toMatchObject({ error: 'body_too_large' });
     expect(response.json().message).toContain('100000 个折点');
     const justOver = { type: 'Polygon', coordinates: [[...ring.slice(0, 100_000), ring[0]]] };
-    const capped = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload: { geometry: justOver } });
+    const capped = await patchParcel(surveyor, id, { geometry: justOver });
     expect(capped.statusCode).toBe(400);
     expect(capped.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'geometry' });
     expect(capped.json().message).toContain('折点超过 100000');

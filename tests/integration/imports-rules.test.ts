@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportCommitted, ImportCreated, ImportFeatureCollection, ImportState, ImportsList } from '../../domain/api/imports.schemas.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { multipartBody } from '../helpers/multipart.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 let testApp: TestApp;
 let admin: Session;
@@ -139,7 +139,7 @@ describe('a surveyor scoped to 湖里区', () => {
 
   it('cannot set 低效类型 by import any more than by an edit: 403 forbidden_fields with the PATCH message, and commits once the field is not imported', async () => {
     const { rows: [parcel] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
-    const edit = await huliSurveyor.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { inefficiencyType: 'idle' } });
+    const edit = await patchParcel(huliSurveyor, parcel.id, { inefficiencyType: 'idle' });
     expect(edit.statusCode).toBe(403);
     expect(edit.json().error).toBe('forbidden_fields');
 

@@ -8,7 +8,7 @@ import { ROLE_CODES, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
 import { exportTestWriters } from '../helpers/export-writers.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 /**
  * Every write route × role × in/out of scope. Each role has a whole-city user and a user scoped to
@@ -84,7 +84,7 @@ describe('PATCH /api/parcels/{id}: role × scope × field group', () => {
     const index = cases.findIndex((candidate) => candidate.join() === [role, scope, district, group].join());
     const makePayload = FIELD_GROUPS[group].payload;
     const payload = makePayload ? makePayload(index) : { geometry: await geometryInside(id, 3 + (index % 7)) };
-    const response = await session.request({ method: 'PATCH', url: `/api/parcels/${id}`, payload });
+    const response = await patchParcel(session, id, payload);
     const inScope = scope === 'city' || district === 'huli';
     const roleMay = (FIELD_GROUPS[group].allowed as readonly string[]).includes(role);
     if (!inScope) {
@@ -322,7 +322,7 @@ describe('a new geometry stays in the districts the writer may write, and in the
   it('refuses a 湖里区 surveyor a 湖里区 parcel reaching into 思明区, naming 思明区 (403 out_of_scope), and keeps the parcel', async () => {
     const surveyor = await sessionFor('surveyor', 'huli');
     const before = await geometryOf(huliParcel);
-    const response = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { geometry: await polygonAcrossHuliAndSiming() } });
+    const response = await patchParcel(surveyor, huliParcel, { geometry: await polygonAcrossHuliAndSiming() });
     expect(response.statusCode).toBe(403);
     expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
     expect(response.json().message).toContain('思明区');
@@ -332,7 +332,7 @@ describe('a new geometry stays in the districts the writer may write, and in the
   it('refuses a whole-city surveyor the same polygon (400 naming 思明区): a parcel lies in its own district', async () => {
     const surveyor = await sessionFor('surveyor', 'city');
     const before = await geometryOf(huliParcel);
-    const response = await surveyor.request({ method: 'PATCH', url: `/api/parcels/${huliParcel}`, payload: { geometry: await polygonAcrossHuliAndSiming() } });
+    const response = await patchParcel(surveyor, huliParcel, { geometry: await polygonAcrossHuliAndSiming() });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'invalid_geometry', parameter: 'geometry' });
     expect(response.json().message).toContain('思明区 (350203)');

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
-import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 import { tileOf as tileAt } from '../helpers/tiles.js';
 
 let testApp: TestApp;
@@ -79,7 +79,7 @@ describe('the tile cache', () => {
     const before = await cellAt(edited.lon, edited.lat, 11);
     expect((await cellAt(edited.lon, edited.lat, 11)).cache).toBe('hit');
 
-    const response = await official.request({ method: 'PATCH', url: `/api/parcels/${edited.id}`, payload: { status: 'identified', inefficiencyType: 'idle' } });
+    const response = await patchParcel(official, edited.id, { status: 'identified', inefficiencyType: 'idle' });
     expect(response.statusCode).toBe(200);
     expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'miss', status: 'identified' });
     expect(await parcelIn(otherTile, elsewhere.id)).toEqual({ cache: 'hit', status: 'efficient' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParcelDetail } from './parcels.api.js';
-import { changedKeys, editorFields, initialValues, parcelChange } from './parcel-editor.js';
+import { changedKeys, conflictRows, editorFields, initialValues, parcelChange } from './parcel-editor.js';
 
 function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
   return {
@@ -40,6 +40,7 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     geometry: { type: 'MultiPolygon', coordinates: [[[[118.1, 24.5], [118.11, 24.5], [118.11, 24.51], [118.1, 24.5]]]] },
     updatedAt: '2026-11-22T02:09:23.183Z',
     updatedBy: 'surveyor',
+    version: 3,
     restricted: false,
     ...overrides,
   };
@@ -94,30 +95,30 @@ describe('parcel editor', () => {
     expect(values).toEqual({ plannedFunction: null, redevelopmentIntent: null });
   });
 
-  it('sends only what changed, plus the updatedAt the form started from', () => {
+  it('sends only what changed, plus the version the form started from', () => {
     const fields = editorFields('planner');
     const initial = initialValues(fields, parcel());
     const current = { ...initial, plannedFunction: '  新型产业用地 ' };
 
     expect(changedKeys(fields, initial, current)).toEqual(['plannedFunction']);
-    expect(parcelChange(fields, initial, current, '2026-11-22T02:09:23.183Z')).toEqual({
+    expect(parcelChange(fields, initial, current, 3)).toEqual({
       plannedFunction: '新型产业用地',
-      expectedUpdatedAt: '2026-11-22T02:09:23.183Z',
+      expectedVersion: 3,
     });
   });
 
   it('sends percentages back as fractions 0–1', () => {
     const fields = editorFields('surveyor');
     const initial = initialValues(fields, parcel());
-    const change = parcelChange(fields, initial, { ...initial, buildingCoverage: 45.2 }, null);
-    expect(change).toEqual({ buildingCoverage: 0.452 });
+    const change = parcelChange(fields, initial, { ...initial, buildingCoverage: 45.2 }, 3);
+    expect(change).toEqual({ buildingCoverage: 0.452, expectedVersion: 3 });
   });
 
   it('clears a value with null, and treats a blanked text as cleared', () => {
     const fields = editorFields('surveyor');
     const initial = initialValues(fields, parcel());
-    const change = parcelChange(fields, initial, { ...initial, owner: '   ', meetsSafety: null, floorAreaM2: null }, null);
-    expect(change).toEqual({ owner: null, meetsSafety: null, floorAreaM2: null });
+    const change = parcelChange(fields, initial, { ...initial, owner: '   ', meetsSafety: null, floorAreaM2: null }, 3);
+    expect(change).toEqual({ owner: null, meetsSafety: null, floorAreaM2: null, expectedVersion: 3 });
   });
 
   it('does not count whitespace around an unchanged text as a change', () => {
@@ -129,7 +130,21 @@ describe('parcel editor', () => {
   it('sends booleans and dates as they are', () => {
     const fields = editorFields('surveyor');
     const initial = initialValues(fields, parcel());
-    const change = parcelChange(fields, initial, { ...initial, meetsEnvironment: false, productionStop: '2025-12-31' }, null);
-    expect(change).toEqual({ meetsEnvironment: false, productionStop: '2025-12-31' });
+    const change = parcelChange(fields, initial, { ...initial, meetsEnvironment: false, productionStop: '2025-12-31' }, 3);
+    expect(change).toEqual({ meetsEnvironment: false, productionStop: '2025-12-31', expectedVersion: 3 });
+  });
+
+  it('shows a stale-version conflict side by side, in the form\'s units, flagging fields both changed', () => {
+    const fields = editorFields('surveyor');
+    const rows = conflictRows(fields, { fields: [
+      { key: 'buildingCoverage', base: 0.3, theirs: 0.45, yours: 0.5 },
+      { key: 'owner', base: '甲公司', theirs: null },
+      { key: 'meetsSafety', base: null, theirs: true },
+    ] });
+    expect(rows).toEqual([
+      { key: 'buildingCoverage', label: '建筑密度(建筑系数)', base: '30%', theirs: '45%', yours: '50%', clash: true },
+      { key: 'owner', label: '土地使用权人', base: '甲公司', theirs: '（空）', yours: null, clash: false },
+      { key: 'meetsSafety', label: '符合安全生产要求', base: '（空）', theirs: '是', yours: null, clash: false },
+    ]);
   });
 });

@@ -148,7 +148,7 @@ export function changedKeys(fields: readonly EditorField[], initial: EditorValue
 
 /**
  * The PATCH body: only what the user changed, in API units (percent back to 0–1), plus the
- * `updatedAt` the form started from so a save made in between is not silently overwritten.
+ * version the form started from so a save made in between is not silently overwritten.
  * The fields are the editable ones of the field list the patch schema is built from, so the keys
  * are the schema's; values typed by the user are checked by the server (400 names the field).
  */
@@ -156,13 +156,62 @@ export function parcelChange(
   fields: readonly EditorField[],
   initial: EditorValues,
   current: EditorValues,
-  expectedUpdatedAt: string | null,
+  expectedVersion: number,
 ): ParcelPatch {
   const change: Record<string, string | number | boolean | null> = {};
   for (const key of changedKeys(fields, initial, current)) {
     const field = fields.find((candidate) => candidate.key === key)!;
     change[key] = apiValue(field, current[key] ?? null);
   }
-  if (expectedUpdatedAt) change.expectedUpdatedAt = expectedUpdatedAt;
+  change.expectedVersion = expectedVersion;
   return change as ParcelPatch;
+}
+
+/** One field of a 409 stale_version, as the editor shows it side by side. */
+export interface ConflictRow {
+  key: string;
+  label: string;
+  /** When the form opened. */
+  base: string;
+  /** Saved by someone else meanwhile. */
+  theirs: string;
+  /** What this user typed, or null when the user left the field alone. */
+  yours: string | null;
+  /** Both changed it: the user must choose. */
+  clash: boolean;
+}
+
+function shownValue(field: EditorField | undefined, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '（空）';
+  if (!field) return String(value);
+  const shown = formValue(field, value);
+  if (shown === null) return '（空）';
+  if (typeof shown === 'boolean') return shown ? '是' : '否';
+  const option = field.options?.find((candidate) => candidate.value === shown);
+  if (option) return option.label;
+  const unit = field.input === 'percent' ? '%' : field.unit ? ` ${field.unit}` : '';
+  return `${shown}${unit}`;
+}
+
+/**
+ * The rows of a stale-version conflict: each field someone else changed since the form opened,
+ * with its value then, theirs now, and this user's where the user changed it too (`clash`).
+ */
+export function conflictRows(
+  fields: readonly EditorField[],
+  conflict: { fields: readonly { key: string; base?: unknown; theirs?: unknown; yours?: unknown }[] },
+): ConflictRow[] {
+  return conflict.fields.map((entry) => {
+    const field = fields.find((candidate) => candidate.key === entry.key) ?? editorFields('admin').find((candidate) => candidate.key === entry.key);
+    const label = field?.label ?? PARCEL_FIELDS.find((candidate) => candidate.key === entry.key)?.label ?? (entry.key === 'geometry' ? '图形' : entry.key);
+    const mine = 'yours' in entry;
+    return {
+      key: entry.key,
+      label,
+      base: shownValue(field, entry.base),
+      theirs: shownValue(field, entry.theirs),
+      yours: mine ? shownValue(field, entry.yours) : null,
+      clash: mine,
+    };
+  });
 }

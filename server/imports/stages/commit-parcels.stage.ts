@@ -5,7 +5,7 @@ import { forbiddenParcelFields } from '../../../domain/permissions.js';
 import type { Principal } from '../../auth/principal.js';
 import { Scope } from '../../auth/scope.js';
 import { writeAs } from '../../db/actor.js';
-import { ForbiddenFieldsError } from '../../errors.js';
+import { ForbiddenFieldsError, StaleVersionError } from '../../errors.js';
 import type { ImportedParcel } from '../../parcels/parcels.repository.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
 import type { StageContext } from './stage-context.js';
@@ -78,6 +78,16 @@ export async function commitParcels(context: StageContext, row: ImportRow, layer
       }
     }
     const existing = await context.parcels.findByCodes(transaction, [...new Set(candidates.map((candidate) => candidate.code))]);
+    // The import states the parcels it started from by the validation's history mark: a parcel
+    // edited since is a stale write (409), as an edit's would be. The importer has now seen those
+    // changes (the answer lists them), so the mark moves on and a second commit writes over them.
+    if (row.parcels_read_up_to !== null) {
+      const stale = await context.parcels.changedAfterMark(transaction, [...existing.values()].map((parcel) => parcel.id), row.parcels_read_up_to);
+      if (stale.length > 0) {
+        await context.imports.update(row.id, { parcels_read_up_to: await context.parcels.historyMark() });
+        throw new StaleVersionError(stale, 'import');
+      }
+    }
     const names = await context.imports.districtNames([...new Set([...existing.values()].map((parcel) => parcel.districtCode))]);
     const rows: ImportedParcel[] = [];
     for (const { fid, ...candidate } of candidates) {
