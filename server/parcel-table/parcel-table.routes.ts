@@ -7,9 +7,8 @@ import { recordEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, ForbiddenFieldsError } from '../errors.js';
+import { ApiError, ForbiddenFieldsError, StaleVersionError } from '../errors.js';
 import { assertBulkEditValue } from './bulk-edit-value.js';
-import { lockVersions, StaleVersionError } from './version-shim.js';
 
 export const TOO_MANY_PARCELS = 'too_many_parcels';
 
@@ -72,8 +71,8 @@ export async function parcelTableRoutes(app: AppInstance): Promise<void> {
       scope.assertWritable({ code: parcel.districtCode, name: parcel.districtName }, `地块 ${parcel.code}`);
     }
     const outcome = await writeAs(app.db, { name: principal.username, requestId: request.id }, async (transaction) => {
-      const conflicts = await lockVersions(transaction, selection);
-      if (conflicts.length > 0) throw new StaleVersionError(conflicts);
+      const conflicts = await app.parcelsRepository.lockVersions(transaction, selection, selection.map(() => ({ [field]: value })));
+      if (conflicts.length > 0) throw new StaleVersionError(conflicts, 'parcels');
       const changed = await table.setField(transaction, ids, field, value, principal.username);
       const auditId = await recordEvent(transaction, {
         entity: 'parcels', entityId: '*', action: 'bulk_edit', actor: principal.username, requestId: request.id,

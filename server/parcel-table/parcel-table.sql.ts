@@ -4,7 +4,6 @@ import { TABLE_NUMBER_KEYS } from '../../domain/api/parcel-table.schemas.js';
 import { columnName, PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import type { Scope } from '../auth/scope.js';
 import { parcelFilterSql } from '../exports/parcel-filter.sql.js';
-import { VERSION_SQL } from './version-shim.js';
 
 /**
  * SQL of the attribute table over `parcels p`. Which parcels is one condition: the exports' filter
@@ -53,7 +52,7 @@ export function tableOrderSql(sort: TableSort | undefined): RawBuilder<unknown> 
 /** Every field of a parcel `p` under its API key, with its district `d`, version and box. */
 export const ROW_COLUMNS = sql.join([
   sql`p.id`,
-  sql`${VERSION_SQL} AS version`,
+  sql`p.version`,
   sql`json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox`,
   sql`d.name AS "districtName"`,
   ...PARCEL_FIELDS.filter((field) => field.key !== 'areaM2').map((field) => sql`${sql.ref(`p.${columnName(field.key)}`)} AS ${sql.ref(field.key)}`),

@@ -88,7 +88,7 @@ describe('属性表', () => {
     const { rows } = await sql<{ code: string; floor_area_ratio: number }>`
       SELECT code, floor_area_ratio FROM parcels WHERE code = ANY(${codes}::text[]) ORDER BY code`.execute(testApp.database.db);
     expect(rows.map((row) => Number(row.floor_area_ratio))).toEqual([1.85, 1.5, 1.85]);
-    await page.waitForFunction((code) => [...document.querySelectorAll('.el-table-v2__row')].some((row) => row.textContent?.includes(code) && row.textContent.includes('1.85')), codes[0], { timeout: 30_000 });
+    await page.waitForFunction((code) => Array.from(document.querySelectorAll('.el-table-v2__row')).some((row) => row.textContent?.includes(code) && row.textContent.includes('1.85')), codes[0], { timeout: 30_000 });
   });
 
   it('filters by a box drawn on the map', async () => {
@@ -118,7 +118,7 @@ describe('属性表', () => {
     await page.click('[data-testid="map-search-input"]');
     await page.keyboard.type(codes[2].slice(0, -1));
     await page.waitForSelector('[data-testid="map-search-item"]', { timeout: 30_000 });
-    await page.waitForFunction((code) => [...document.querySelectorAll('[data-testid="map-search-item"]')].some((item) => item.textContent?.includes(code)), codes[2], { timeout: 30_000 });
+    await page.waitForFunction((code) => Array.from(document.querySelectorAll('[data-testid="map-search-item"]')).some((item) => item.textContent?.includes(code)), codes[2], { timeout: 30_000 });
     await shot('search-suggestions');
     const items = await page.locator('[data-testid="map-search-item"]').allInnerTexts();
     const index = items.findIndex((text) => text.includes(codes[2]));
