@@ -23,6 +23,8 @@ import { browserFigures } from './bench/table-browser-figures.js';
 const PARCELS = 1_000_000;
 const DATABASE = 'biaotu_bench_tiles';
 const SKIP_BROWSER = process.argv.includes('--server-only');
+/** Reuses the server figures of the last report (bench-results/table.json) and measures only in Chromium. */
+const BROWSER_ONLY = process.argv.includes('--browser-only');
 
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
@@ -41,10 +43,11 @@ if (existing < PARCELS) {
 if (applied.length > 0 || existing < PARCELS) await owner.pool.query('VACUUM ANALYZE parcels');
 const { rows: [{ n: parcels }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
 
+const previous = BROWSER_ONLY ? JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'bench-results', 'table.json'), 'utf8')) as { at: string; search: Awaited<ReturnType<typeof searchFigures>>; table: Awaited<ReturnType<typeof tableFigures>> } : null;
 console.log('search suggestions …');
-const search = await searchFigures(owner.db);
+const search = previous?.search ?? await searchFigures(owner.db);
 console.log('table windows and summaries …');
-const table = await tableFigures(owner.db);
+const table = previous?.table ?? await tableFigures(owner.db);
 await owner.close();
 
 let browser: Awaited<ReturnType<typeof browserFigures>> | null = null;
@@ -65,6 +68,7 @@ const worstSuggest = Math.max(...search.suggest.map((timing) => timing.max));
 const lines = [
   '# Attribute table and search benchmark (1 M parcels)', '',
   `Run ${report.at} at ${commit} on ${report.cpus} CPUs (load ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')}), ${parcels.toLocaleString('en')} parcels.`,
+  previous ? `Server figures from the run of ${previous.at} (\`--browser-only\`); Chromium figures from this run.` : '',
   applied.length > 0 ? `Migrations applied first: ${applied.map((migration) => migration.name).join(', ')} (${migrationSeconds.toFixed(0)} s, the trigram index included).` : '', '',
   `## Search box: suggestions, server time (target < 100 ms; worst here ${worstSuggest.toFixed(1)} ms)`, '',
   'The whole `suggest` (four statements in parallel and the ranking), 5 runs after one warm-up, as a whole-city reader and a one-district reader:', '',

@@ -78,17 +78,18 @@ export async function browserFigures(ownerUrl: string): Promise<BrowserFigures> 
     const rows = Number((await page.locator('[data-testid="table-count"]').innerText()).replace(/[^\d]/g, ''));
 
     // Scroll: wheel steps over the table, then jumps; every frame's time recorded meanwhile.
-    await page.evaluate(() => {
-      const frames: number[] = [];
-      (window as unknown as { __frames: number[] }).__frames = frames;
+    // As a string: the bundler's helpers (named functions) do not exist in the page.
+    await page.evaluate(`(() => {
+      const frames = [];
+      window.__frames = frames;
       let last = performance.now();
-      const tick = (now: number) => {
+      const tick = (now) => {
         frames.push(now - last);
         last = now;
-        if ((window as unknown as { __recording?: boolean }).__recording !== false) requestAnimationFrame(tick);
+        if (window.__recording !== false) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
-    });
+    })()`);
     const body = await page.locator('[data-testid="parcel-table"] .el-table-v2__body').first().boundingBox();
     await page.mouse.move(body!.x + body!.width / 2, body!.y + body!.height / 2);
     for (let step = 0; step < WHEEL_STEPS; step++) {
