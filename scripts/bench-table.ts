@@ -83,7 +83,8 @@ const lines = [
 if (browser) {
   lines.push('## In Chromium (Debian, headless), against scripts/start.ts on loopback', '',
     `Scrolling the table over ${browser.scroll.rows.toLocaleString('en')} rows (${browser.scroll.frames} frames, wheel steps of ${browser.scroll.stepPx} px, then jumps): `
-    + `frame time max ${browser.scroll.maxMs.toFixed(1)} ms, p95 ${browser.scroll.p95Ms.toFixed(1)} ms, frames over 50 ms: ${browser.scroll.over50}.`, '',
+    + `frame time max ${browser.scroll.maxMs.toFixed(1)} ms, p95 ${browser.scroll.p95Ms.toFixed(1)} ms, frames over 50 ms: ${browser.scroll.over50} (target: none).`,
+    `The same page standing still for 2 s just before (the machine's share): ${browser.scroll.idle.frames} frames, max ${browser.scroll.idle.maxMs.toFixed(1)} ms, p95 ${browser.scroll.idle.p95Ms.toFixed(1)} ms, over 50 ms: ${browser.scroll.idle.over50}.`, '',
     '| action | until shown (ms) |', '|---|---|', ...browser.actions.map((action) => `| ${action.label} | ${action.ms.toFixed(0)} |`), '');
 }
 const out = path.join(REPOSITORY_ROOT, 'bench-results');

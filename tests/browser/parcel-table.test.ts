@@ -75,7 +75,7 @@ describe('属性表', () => {
 
   it('edits 容积率 of two selected rows in one bulk edit', async () => {
     for (const code of [codes[0], codes[2]]) {
-      await page.locator('.el-table-v2__row', { hasText: code }).first().locator('.el-checkbox').click();
+      await page.locator('.el-table-v2__row', { hasText: code }).first().locator('.parcel-table__check').click();
     }
     await page.click('[data-testid="table-bulk-edit"]');
     await page.waitForSelector('[data-testid="bulk-edit-dialog"]');

@@ -150,6 +150,18 @@ describe('POST /api/parcels/table/rows: filters, search, sort', () => {
     expect(await rows(plannerHuli, { ...filter, district: '350203' })).toEqual([]);
   });
 
+  it('answers a hostile polygon with a 4xx or rows, never a 5xx', async () => {
+    const polygons = [
+      { type: 'Polygon', coordinates: [[[118, 24], [118.1, 24], [118.1, 24.1], [118, 24.2]]] },
+      { type: 'Polygon', coordinates: [[[1e300, 1e300], [-1e300, 1e300], [0, -1e300], [1e300, 1e300]]] },
+      { type: 'Polygon', coordinates: [[[118, 24], [118, 24], [118, 24], [118, 24]]] },
+    ];
+    for (const polygon of polygons) {
+      const response = await admin.request({ method: 'POST', url: '/api/parcels/table/summary', payload: { filter: { polygon } } });
+      expect(response.statusCode, response.body).toBeLessThan(500);
+    }
+  });
+
   it('refuses a bad filter with a 400 naming it', async () => {
     const response = await admin.request({ method: 'POST', url: '/api/parcels/table/rows', payload: { filter: { ranges: [{ key: 'owner', min: 1 }] } } });
     expect(response.statusCode).toBe(400);
