@@ -19,6 +19,10 @@ import { usersRepositoryPlugin } from './auth/users.repository.js';
 import { healthRepositoryPlugin } from './health/health.repository.js';
 import { parcelsRepositoryPlugin } from './parcels/parcels.repository.js';
 import { parcelLineageRepositoryPlugin } from './parcels/parcel-lineage.repository.js';
+import { parcelTableRepositoryPlugin } from './parcel-table/parcel-table.repository.js';
+import { parcelTableRoutes } from './parcel-table/parcel-table.routes.js';
+import { searchRepositoryPlugin } from './search/search.repository.js';
+import { searchRoutes } from './search/search.routes.js';
 import { surveyRepositoryPlugin } from './survey/survey.repository.js';
 import { REPOSITORY_ROOT, type Settings } from './config.js';
 import type { DatabaseClient } from './db/database.js';
@@ -112,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(districtsRepositoryPlugin);
   await app.register(parcelsRepositoryPlugin);
   await app.register(parcelLineageRepositoryPlugin);
+  await app.register(parcelTableRepositoryPlugin);
+  await app.register(searchRepositoryPlugin);
   await app.register(auditRepositoryPlugin);
   await app.register(surveyRepositoryPlugin);
   await app.register(healthRepositoryPlugin);
@@ -136,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(parcelsRoutes);
   await app.register(parcelLineageRoutes);
   await app.register(parcelCardRoutes);
+  await app.register(parcelTableRoutes);
+  await app.register(searchRoutes);
   await app.register(rulesRoutes);
   await app.register(checksRoutes);
   await app.register(areasRoutes);
@@ -162,6 +170,7 @@ const OPENAPI = {
     { name: 'system', description: '系统' },
     { name: 'districts', description: '行政区' },
     { name: 'parcels', description: '地块' },
+    { name: 'search', description: '搜索（宗地编号、权利人、合同号、证号、坐落、行政区、街道/园区）' },
     { name: 'tiles', description: '矢量瓦片' },
     { name: 'checks', description: '成片改造区域政策校验' },
     { name: 'rules', description: '规则集（政策限值，按版本保存）' },

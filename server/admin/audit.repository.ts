@@ -23,8 +23,8 @@ export type AuthEventAction = 'login' | 'login_failed' | 'logout' | 'password_ch
  * Appends an event to the audit log (`history`), in the caller's transaction when given one, so an
  * event and the change it explains commit together.
  */
-export async function recordEvent(executor: DatabaseClient | Transaction<Database>, event: AuditEvent): Promise<void> {
-  await executor.insertInto('history').values({
+export async function recordEvent(executor: DatabaseClient | Transaction<Database>, event: AuditEvent): Promise<number> {
+  const { id } = await executor.insertInto('history').values({
     entity: event.entity,
     entity_id: event.entityId,
     action: event.action,
@@ -32,7 +32,8 @@ export async function recordEvent(executor: DatabaseClient | Transaction<Databas
     before: event.before === undefined || event.before === null ? null : JSON.stringify(event.before),
     after: event.after === undefined || event.after === null ? null : JSON.stringify(event.after),
     request_id: event.requestId ?? null,
-  }).execute();
+  }).returning('id').executeTakeFirstOrThrow();
+  return Number(id);
 }
 
 /** A login, failed login, lockout, logout or password change, as the entity `auth`. */

@@ -119,7 +119,7 @@ export interface HistoryTable {
   entity: string;
   entity_id: string;
   action: 'insert' | 'update' | 'delete' | 'bulk_load' | 'login' | 'login_failed' | 'logout' | 'password_change' | 'locked'
-    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore' | 'export' | 'split' | 'merge';
+    | 'import_commit' | 'supersede' | 'clear' | 'status' | 'restore' | 'export' | 'bulk_edit' | 'split' | 'merge';
   actor: ColumnType<string, string, never>;
   at: Timestamp;
   before: ColumnType<unknown, string | null | undefined, never>;

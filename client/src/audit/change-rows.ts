@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   { code: 'split', label: '分割' },
   { code: 'merge', label: '合并（并宗）' },
   { code: 'retired', label: '注销（已分割或合并）' },
+  { code: 'bulk_edit', label: '批量修改' },
 ] as const;
 
 export const AUDIT_ENTITIES = [
@@ -91,6 +92,7 @@ export function auditSubject(entry: AuditEntry): string {
     case 'exports':
       return typeof row.fileName === 'string' ? row.fileName : `${exportLayerOf(String(row.layer))?.label ?? '数据'}（${exportFormatOf(String(row.format))?.label ?? '文件'}）`;
     case 'parcels':
+      if (entry.action === 'bulk_edit') return `${Number(row.count ?? 0)} 宗地块的“${String(row.label ?? row.field ?? '')}”`;
       return entry.action === 'bulk_load' ? '全部地块' : EMPTY_VALUE;
     case 'auth':
       return entry.entityId && !/^[0-9]+$/.test(entry.entityId) ? `${entry.entityId}（无此账号）` : EMPTY_VALUE;

@@ -34,6 +34,7 @@ import {
 import { AREAS_LAYER, AREAS_SOURCE, savedAreaLayers } from './areas-style.js';
 import { PhotoPointsLayer } from './photo-points.js';
 import { MeasureTool, type MeasureSnapshot } from './measure-tool.js';
+import { AreaSelectTool } from './area-select-tool.js';
 import { areaStatusLabel } from '@domain/redevelopment-areas.js';
 import { OUT_OF_SCOPE_AREA } from '@domain/scope-visibility.js';
 import { createNorthUpMap, XIAMEN_CENTRE } from './base-map.js';
@@ -175,6 +176,8 @@ export class MapView {
   readonly #photos: PhotoPointsLayer;
   /** While set, a map click goes here first with the parcel under it (分割 line, 合并 picking); true = handled. */
   interceptClick: ((event: MapMouseEvent, parcelId: number | null) => boolean) | null = null;
+  /** 框选 / 套索 of the attribute table. */
+  readonly areaSelect: AreaSelectTool;
   #areasShown = false;
   #areaPopup: Popup | null = null;
 
@@ -197,6 +200,7 @@ export class MapView {
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
     this.measure = new MeasureTool(this.map, (snapshot) => options.onMeasure?.(snapshot));
     this.#photos = new PhotoPointsLayer(this.map, options.state);
+    this.areaSelect = new AreaSelectTool(this.map);
 
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
     this.map.addControl(new FullscreenControl(), 'top-right');
@@ -304,6 +308,7 @@ export class MapView {
   destroy(): void {
     this.measure.destroy();
     this.#photos.destroy();
+    this.areaSelect.destroy();
     this.#areaPopup?.remove();
     this.#unsubscribe();
     this.#unsubscribeSurvey();
@@ -435,6 +440,7 @@ export class MapView {
     map.once('load', () => {
       this.#loaded = true;
       this.measure.install();
+      this.areaSelect.install();
       if (this.#areasShown) this.setAreasShown(true);
       this.#follow(state.snapshot, null);
       this.#followSurveyLayers();
@@ -469,7 +475,7 @@ export class MapView {
 
     // Parcels win over 图斑: a click shows a 图斑's 地类 only where no parcel is hit.
     map.on('click', (event) => {
-      if (this.measure.drawing || event.defaultPrevented) return;
+      if (this.measure.drawing || this.areaSelect.active || event.defaultPrevented) return;
       const parcel = this.#parcelAt(event.point);
       if (this.interceptClick?.(event, this.parcelIdAt(event.point))) return;
       const area = this.#areaAt(event.point);

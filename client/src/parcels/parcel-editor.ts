@@ -153,7 +153,8 @@ export function initialValues(fields: readonly EditorField[], parcel: ParcelDeta
   return values;
 }
 
-function apiValue(field: EditorField, value: EditorValue): string | number | boolean | null {
+/** A form value as the API takes it (percent → fraction, empty text → null). */
+export function apiValue(field: EditorField, value: EditorValue): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
     const text = value.trim();

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:table`: the attribute table and the search box against the 1 M-parcel bench city
+ * (issue 15, items 2 and 3). Same database as bench:tiles and bench:export (`biaotu_bench_tiles`,
+ * seeded here when missing). Measures, without HTTP, the search box's suggestions (target: under
+ * 100 ms server time, with EXPLAIN ANALYZE of each statement) and the table's windows and
+ * summaries; then, in Debian Chromium against `scripts/start.ts`, the table's scroll over 100 000
+ * rows (requestAnimationFrame deltas: max and p95, target no frame over 50 ms) and the time from a
+ * filter or a search typed to its rows and suggestions shown. Figures go to bench-results/table.json
+ * and table.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { MIGRATIONS_DIRECTORY, prepareDatabase } from '../server/bootstrap.js';
+import { REPOSITORY_ROOT } from '../server/config.js';
+import { connectDatabase, ensureDatabaseExists } from '../server/db/database.js';
+import { applyMigrations } from '../server/db/migrate.js';
+import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
+import { searchFigures, tableFigures, type Timing } from './bench/table-server-figures.js';
+import { browserFigures } from './bench/table-browser-figures.js';
+
+const PARCELS = 1_000_000;
+const DATABASE = 'biaotu_bench_tiles';
+const SKIP_BROWSER = process.argv.includes('--server-only');
+/** Reuses the server figures of the last report (bench-results/table.json) and measures only in Chromium. */
+const BROWSER_ONLY = process.argv.includes('--browser-only');
+
+const prepared = await prepareDatabase({ databaseName: 'biaotu' });
+const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
+await ensureDatabaseExists(baseUrl, DATABASE);
+const ownerUrl = `${baseUrl}/${DATABASE}`;
+const owner = connectDatabase(ownerUrl, 4);
+let started = performance.now();
+const applied = await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY, (line) => console.log(line));
+const migrationSeconds = (performance.now() - started) / 1000;
+if ((await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM districts')).rows[0].n === 0) await loadDistricts(owner.pool);
+const { rows: [{ n: existing }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
+if (existing < PARCELS) {
+  console.log(`seeding ${PARCELS.toLocaleString('en')} parcels (seed ${DEMO_SEED}) …`);
+  await loadGeneratedParcels(owner.pool, { count: PARCELS, seed: DEMO_SEED, actor: 'bench:table' });
+}
+if (applied.length > 0 || existing < PARCELS) await owner.pool.query('VACUUM ANALYZE parcels');
+const { rows: [{ n: parcels }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
+
+const previous = BROWSER_ONLY ? JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'bench-results', 'table.json'), 'utf8')) as { at: string; search: Awaited<ReturnType<typeof searchFigures>>; table: Awaited<ReturnType<typeof tableFigures>> } : null;
+console.log('search suggestions …');
+const search = previous?.search ?? await searchFigures(owner.db);
+console.log('table windows and summaries …');
+const table = previous?.table ?? await tableFigures(owner.db);
+await owner.close();
+
+let browser: Awaited<ReturnType<typeof browserFigures>> | null = null;
+if (!SKIP_BROWSER) {
+  console.log('Chromium: scroll, filters, search box …');
+  browser = await browserFigures(ownerUrl);
+}
+
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' }).stdout.trim();
+const report = {
+  at: new Date().toISOString(), commit, parcels, cpus: os.cpus().length, loadAverage: os.loadavg(),
+  migrations: applied.map((migration) => migration.name), migrationSeconds,
+  search, table, browser,
+  targets: { suggestServerMs: 100, frameMs: 50 },
+};
+const row = (timing: Timing) => `| ${timing.label} | ${timing.median.toFixed(1)} | ${timing.max.toFixed(1)} | ${timing.extra ? Object.entries(timing.extra).map(([key, value]) => `${key} ${value}`).join(', ') : ''} |`;
+const worstSuggest = Math.max(...search.suggest.map((timing) => timing.max));
+const lines = [
+  '# Attribute table and search benchmark (1 M parcels)', '',
+  `Run ${report.at} at ${commit} on ${report.cpus} CPUs (load ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')}), ${parcels.toLocaleString('en')} parcels.`,
+  previous ? `Server figures from the run of ${previous.at} (\`--browser-only\`); Chromium figures from this run.` : '',
+  applied.length > 0 ? `Migrations applied first: ${applied.map((migration) => migration.name).join(', ')} (${migrationSeconds.toFixed(0)} s, the trigram index included).` : '', '',
+  `## Search box: suggestions, server time (target < 100 ms; worst here ${worstSuggest.toFixed(1)} ms)`, '',
+  'The whole `suggest` (four statements in parallel and the ranking), 5 runs after one warm-up, as a whole-city reader and a one-district reader:', '',
+  '| query | median (ms) | max (ms) | result |', '|---|---|---|---|', ...search.suggest.map(row), '',
+  'EXPLAIN ANALYZE (planning + execution) of each statement of one suggestion — code prefix, text (trigram), district, 街道/园区:', '',
+  '| query | median (ms) | max (ms) | |', '|---|---|---|---|', ...search.statements.map((timing) => `${row(timing)} ${timing.ms.join(' / ')}`), '',
+  '## Table: summary of the filter (count, extent, sums and averages of every figure), server time', '',
+  '| filter | median (ms) | max (ms) | |', '|---|---|---|---|', ...table.summaries.map(row), '',
+  '## Table: the id list of a filter and sort (read once), then windows of 200 rows by id, server time', '',
+  '| window | median (ms) | max (ms) | |', '|---|---|---|---|', ...table.windows.map(row), '',
+];
+if (browser) {
+  lines.push('## In Chromium (Debian, headless), against scripts/start.ts on loopback', '',
+    `Scrolling the table over ${browser.scroll.rows.toLocaleString('en')} rows (${browser.scroll.frames} frames, wheel steps of ${browser.scroll.stepPx} px, then jumps): `
+    + `frame time max ${browser.scroll.maxMs.toFixed(1)} ms, p95 ${browser.scroll.p95Ms.toFixed(1)} ms, frames over 50 ms: ${browser.scroll.over50} (target: none).`,
+    `The same page standing still for 2 s just before (the machine's share): ${browser.scroll.idle.frames} frames, max ${browser.scroll.idle.maxMs.toFixed(1)} ms, p95 ${browser.scroll.idle.p95Ms.toFixed(1)} ms, over 50 ms: ${browser.scroll.idle.over50}.`, '',
+    '| action | until shown (ms) |', '|---|---|', ...browser.actions.map((action) => `| ${action.label} | ${action.ms.toFixed(0)} |`), '');
+}
+const out = path.join(REPOSITORY_ROOT, 'bench-results');
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, 'table.json'), `${JSON.stringify(report, null, 2)}\n`);
+fs.writeFileSync(path.join(out, 'table.md'), lines.join('\n'));
+console.log(lines.join('\n'));
+prepared.cluster?.stop();
