@@ -6,6 +6,10 @@ CREATE SCHEMA survey_data;
 
 COMMENT ON SCHEMA survey_data IS 'one table per survey layer, attached to survey_patches as a partition';
 
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+
 CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
@@ -342,6 +346,15 @@ BEGIN
   RETURN NEW;
 END;
 $$;
+
+CREATE FUNCTION public.parcel_search_text(code text, owner text, location text, contract_no text, certificate_no text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT lower(code || ' ¦ ' || coalesce(owner, '') || ' ¦ ' || coalesce(location, '') || ' ¦ '
+    || coalesce(contract_no, '') || ' ¦ ' || coalesce(certificate_no, ''))
+$$;
+
+COMMENT ON FUNCTION public.parcel_search_text(code text, owner text, location text, contract_no text, certificate_no text) IS '宗地编号, 土地使用权人, 坐落, 出让合同号 and 不动产权证号 of a parcel in one lower-case text: what the table''s search and the map''s search box match (trigram index parcels_search_trgm_idx)';
 
 CREATE FUNCTION public.parcel_successors(ids bigint[]) RETURNS bigint[]
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -760,7 +773,7 @@ CREATE TABLE public.history (
     before jsonb,
     after jsonb,
     request_id text,
-    CONSTRAINT history_action_check CHECK (((action = ANY (ARRAY['split'::text, 'merge'::text])) OR (action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text]))))
+    CONSTRAINT history_action_check CHECK (((action = ANY (ARRAY['split'::text, 'merge'::text])) OR (action = ANY (ARRAY['insert'::text, 'update'::text, 'delete'::text, 'bulk_load'::text, 'login'::text, 'login_failed'::text, 'logout'::text, 'password_change'::text, 'locked'::text, 'import_commit'::text, 'supersede'::text, 'clear'::text, 'status'::text, 'restore'::text, 'export'::text, 'bulk_edit'::text]))))
 );
 
 COMMENT ON TABLE public.history IS 'append-only change log of every write (who, when, before, after)';
@@ -1514,11 +1527,17 @@ CREATE INDEX parcel_lineage_parents_idx ON public.parcel_lineage USING gin (pare
 
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
+CREATE INDEX parcels_code_prefix_idx ON public.parcels USING btree (code COLLATE "C");
+
 CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district_code, status);
 
 CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
 
 CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
+
+CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_search_text(code, owner, location, contract_no, certificate_no) public.gin_trgm_ops);
+
+CREATE INDEX parcels_town_or_park_idx ON public.parcels USING btree (town_or_park, district_code);
 
 CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
 
