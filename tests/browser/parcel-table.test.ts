@@ -80,7 +80,7 @@ describe('属性表', () => {
     await page.click('[data-testid="table-bulk-edit"]');
     await page.waitForSelector('[data-testid="bulk-edit-dialog"]');
     await page.click('[data-testid="bulk-edit-field"]');
-    await page.locator('.el-select-dropdown__item', { hasText: '容积率' }).first().click();
+    await page.locator('.el-select-dropdown__item').filter({ hasText: /^\s*容积率\s*$/ }).first().click();
     await page.locator('[data-testid="bulk-edit-dialog"] .el-input-number input').fill('1.85');
     await shot('table-bulk-edit');
     await page.click('[data-testid="bulk-edit-submit"]');
