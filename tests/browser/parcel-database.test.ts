@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
+import { logIn, mapPixelOf, openBrowser, type BrowserSession } from '../helpers/browser.js';
 
 /**
  * Issue 15 item 8, the day of a surveyor keeping the 低效用地数据库 in one go: find a parcel by its
@@ -20,15 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
 });
-
-async function pixelOf(lon: number, lat: number): Promise<[number, number]> {
-  return page.evaluate(([x, y]) => {
-    const map = window.__biaotuMap!;
-    const box = map.getContainer().getBoundingClientRect();
-    const point = map.project([x, y]);
-    return [box.left + point.x, box.top + point.y] as [number, number];
-  }, [lon, lat]);
-}
 
 describe('keeping the 低效用地数据库', () => {
   it('finds a parcel by owner, edits its 容积率 in the table, sees the history, attaches a PDF and merges two parcels', async () => {
@@ -110,7 +101,7 @@ describe('keeping the 低效用地数据库', () => {
       const map = window.__biaotuMap!;
       return map.queryRenderedFeatures(map.project([x, y])).some((feature) => feature.id === wanted);
     }, [lon + 0.0025, lat + 0.00075, eastId], { timeout: 60_000 });
-    const [ex, ey] = await pixelOf(lon + 0.0025, lat + 0.00075);
+    const [ex, ey] = await mapPixelOf(page, lon + 0.0025, lat + 0.00075);
     await page.keyboard.down('Shift');
     await page.mouse.click(ex, ey);
     await page.keyboard.up('Shift');

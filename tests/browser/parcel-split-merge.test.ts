@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, openBrowser, type BrowserSession } from '../helpers/browser.js';
+import { logIn, mapPixelOf, openBrowser, type BrowserSession } from '../helpers/browser.js';
 
 /**
  * 分割 and 合并 in the browser, as a surveyor: draw a line across a parcel from the card, see the
@@ -19,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
 });
-
-/** Page pixel of a position on the map. */
-async function pixelOf(lon: number, lat: number): Promise<[number, number]> {
-  return page.evaluate(([x, y]) => {
-    const map = window.__biaotuMap!;
-    const box = map.getContainer().getBoundingClientRect();
-    const point = map.project([x, y]);
-    return [box.left + point.x, box.top + point.y] as [number, number];
-  }, [lon, lat]);
-}
 
 async function shot(name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png` });
@@ -62,8 +52,8 @@ describe('split and merge on the map', () => {
     await shot('card');
     await page.click('[data-testid="parcel-split"]');
     await page.waitForSelector('[data-testid="lineage-panel"]');
-    const start = await pixelOf(lon + 0.0011, lat + 0.0022);
-    const end = await pixelOf(lon + 0.0013, lat - 0.0007);
+    const start = await mapPixelOf(page, lon + 0.0011, lat + 0.0022);
+    const end = await mapPixelOf(page, lon + 0.0013, lat - 0.0007);
     await page.mouse.click(start[0], start[1]);
     await page.mouse.dblclick(end[0], end[1]);
     await page.waitForSelector('[data-testid="split-parts"]', { timeout: 30_000 });
@@ -87,7 +77,7 @@ describe('split and merge on the map', () => {
       const map = window.__biaotuMap!;
       return map.queryRenderedFeatures(map.project([x, y])).some((feature) => feature.id === wanted);
     }, [lon + 0.0017, lat + 0.00075, Number(parts[1].id)], { timeout: 30_000 });
-    const east = await pixelOf(lon + 0.0017, lat + 0.00075);
+    const east = await mapPixelOf(page, lon + 0.0017, lat + 0.00075);
     await page.keyboard.down('Shift');
     await page.mouse.click(east[0], east[1]);
     await page.keyboard.up('Shift');

@@ -65,3 +65,13 @@ export async function openAreaPage(session: BrowserSession, id: number, name: st
   await item.click();
   await page.waitForFunction((wanted) => document.querySelector('[data-testid="area-title"]')?.textContent?.includes(wanted), name, { timeout: 30_000 });
 }
+
+/** Page pixel of a longitude/latitude on the main map (a click there lands on it). */
+export async function mapPixelOf(page: Page, lon: number, lat: number): Promise<[number, number]> {
+  return page.evaluate(([x, y]) => {
+    const map = window.__biaotuMap!;
+    const box = map.getContainer().getBoundingClientRect();
+    const point = map.project([x, y]);
+    return [box.left + point.x, box.top + point.y] as [number, number];
+  }, [lon, lat]);
+}
