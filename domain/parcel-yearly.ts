@@ -83,3 +83,27 @@ export function yearlyFigureRefusal(parameter: string): string | undefined {
     : `${match[2] === 'outputWan' ? '年度产值' : '年度税收'} 应为 0 到 100000000 之间的有限数字（万元；不能为负数、NaN 或无穷大），未知请传 null`;
   return `第 ${row} 行（${parameter}）的值无效：${rule}。请改正后重试。`;
 }
+
+/**
+ * The revision of a stored yearly series: a short token that changes whenever any year is added,
+ * removed or changed. GET gives it; PUT must send the one it edited (`expectedRevision`), so that two
+ * people editing the series at once cannot silently overwrite each other (the parcel's own version
+ * does not move with the series, which lives in a table of its own). Figures are compared as the
+ * database stores them (2 decimals).
+ */
+export function yearlySeriesRevision(items: readonly YearlyFigure[]): string {
+  const text = [...items].sort((a, b) => a.year - b.year)
+    .map((item) => `${item.year}:${item.outputWan === null ? '' : item.outputWan.toFixed(2)}:${item.taxWan === null ? '' : item.taxWan.toFixed(2)}`)
+    .join(';');
+  // cyrb53: 53 bits of a fast string hash, written in base 36.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `y${items.length}-${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}`;
+}

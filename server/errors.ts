@@ -339,6 +339,18 @@ export class StaleVersionError extends ApiError {
   }
 }
 
+/** A yearly 产值/税收 series changed by someone else since the revision the edit was made on. */
+export class StaleYearlySeriesError extends ApiError {
+  constructor(currentRevision: string, current: readonly { year: number; outputWan: number | null; taxWan: number | null }[]) {
+    const wan = (value: number | null) => (value === null ? '—' : String(value));
+    const stored = current.length === 0 ? '现已没有任何年度' : `现为 ${[...current].sort((a, b) => b.year - a.year).slice(0, 5)
+      .map((item) => `${item.year} 年 产值 ${wan(item.outputWan)}、税收 ${wan(item.taxWan)}`).join('；')}${current.length > 5 ? ` 等 ${current.length} 个年度` : ''}（万元）`;
+    super(409, 'stale_version',
+      `该地块的年度产值、税收在您编辑期间已被他人修改：${stored}。请对照后重新保存（将以您保存的整个序列为准）。`,
+      { parameter: 'expectedRevision', currentRevision, current: [...current] });
+  }
+}
+
 /** HTTP status of each refusal of a parcel document (一地一档, domain/documents.ts). */
 const DOCUMENT_REFUSAL_STATUS: Record<DocumentRefusalReason, number> = {
   [DOCUMENT_EMPTY]: 400,

@@ -31,12 +31,14 @@ export type RecentYearsSummary = Static<typeof RecentYearsSummary>;
 export const ParcelYearlyFigures = Type.Object({
   items: Type.Array(YearlyFigure),
   summary: RecentYearsSummary,
+  revision: Type.String({ description: 'the stored series\' revision: send it back as expectedRevision when changing the series' }),
 });
 export type ParcelYearlyFigures = Static<typeof ParcelYearlyFigures>;
 
 /** PUT /api/parcels/:id/yearly: the whole series as it should be (a year left out is removed). */
 export const ParcelYearlyFiguresPut = Type.Object({
   items: Type.Array(YearlyFigure, { maxItems: 100 }),
+  expectedRevision: Type.String({ minLength: 1, maxLength: 40, pattern: '^[0-9a-z-]+$', description: 'the revision the edit was made on (from GET); another one stored meanwhile → 409 stale_version' }),
 }, { additionalProperties: false });
 export type ParcelYearlyFiguresPut = Static<typeof ParcelYearlyFiguresPut>;
 

@@ -422,6 +422,8 @@ $$;
 CREATE FUNCTION public.parcel_z14_maintain() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+  changed bigint[];
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM parcel_z14_geometries;
@@ -430,11 +432,15 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM parcel_z14_geometries z USING old_rows o WHERE z.parcel_id = o.id;
   ELSIF TG_OP = 'UPDATE' THEN
-    DELETE FROM parcel_z14_geometries z USING old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE z.parcel_id = o.id AND o.geom_3857 IS DISTINCT FROM n.geom_3857;
+    changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                     WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
+    IF cardinality(changed) = 0 THEN
+      RETURN NULL;
+    END IF;
+    DELETE FROM parcel_z14_geometries z WHERE z.parcel_id = ANY (changed);
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
-    SELECT c.x, c.y, n.id, c.geom FROM new_rows n JOIN old_rows o ON o.id = n.id, parcel_z14_cuts(n.geom_3857) c
-    WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857 AND c.geom IS NOT NULL;
+    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c
+    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
   ELSE
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
     SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c WHERE c.geom IS NOT NULL;

@@ -1,11 +1,11 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { BoundariesProposal, ParcelYearlyFigures, ParcelYearlyFiguresPut } from '../../domain/api/parcel-card.schemas.js';
 import { ParcelIdParams, type ParcelDetail } from '../../domain/api/parcels.schemas.js';
-import { recentYearsSummary, yearlyFigureRefusal, yearlySeriesProblems } from '../../domain/parcel-yearly.js';
+import { recentYearsSummary, yearlyFigureRefusal, yearlySeriesProblems, yearlySeriesRevision } from '../../domain/parcel-yearly.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
-import { InvalidValuesError, NotFoundError } from '../errors.js';
+import { InvalidValuesError, NotFoundError, StaleYearlySeriesError } from '../errors.js';
 
 /**
  * The parts of the 一宗一卡 beside the parcel's own columns: the yearly 产值/税收 with 近三年 figures
@@ -32,17 +32,17 @@ export async function parcelCardRoutes(app: AppInstance): Promise<void> {
     const parcel = await parcelOf(request.params.id);
     scopeOf(request).assertReadable({ code: parcel.districtCode, name: parcel.districtName });
     const items = await parcels.yearlyFigures(parcel.id);
-    return { items, summary: recentYearsSummary(items, parcel) };
+    return { items, summary: recentYearsSummary(items, parcel), revision: yearlySeriesRevision(items) };
   });
 
   app.put('/api/parcels/:id/yearly', {
     config: { permission: 'parcels:edit-survey', explainInvalid: yearlyFigureRefusal },
     schema: {
       tags: ['parcels'],
-      summary: '修改年度产值、税收: the whole series as it should be (each changed year recorded in history)',
+      summary: '修改年度产值、税收: the whole series as it should be (each changed year recorded in history), made on the revision `expectedRevision` (409 stale_version when it changed meanwhile)',
       params: ParcelIdParams,
       body: ParcelYearlyFiguresPut,
-      response: { 200: ParcelYearlyFigures, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      response: { 200: ParcelYearlyFigures, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
     },
   }, async (request) => {
     const principal = principalOf(request);
@@ -50,10 +50,11 @@ export async function parcelCardRoutes(app: AppInstance): Promise<void> {
     scopeOf(request).assertWritable({ code: parcel.districtCode, name: parcel.districtName });
     const problems = yearlySeriesProblems(request.body.items);
     if (problems.length > 0) throw new InvalidValuesError(problems);
-    await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
-      parcels.replaceYearlyFigures(transaction, parcel.id, request.body.items, principal.username));
+    const conflict = await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
+      parcels.replaceYearlyFigures(transaction, parcel.id, request.body.items, principal.username, request.body.expectedRevision));
+    if (conflict) throw new StaleYearlySeriesError(conflict.currentRevision, conflict.current);
     const items = await parcels.yearlyFigures(parcel.id);
-    return { items, summary: recentYearsSummary(items, parcel) };
+    return { items, summary: recentYearsSummary(items, parcel), revision: yearlySeriesRevision(items) };
   });
 
   app.get('/api/parcels/:id/boundaries-proposal', {

@@ -3,12 +3,19 @@ import { sql, type Transaction } from 'kysely';
 import { BOUNDARY_SEARCH_METRES, BOUNDARY_SIDES, type BoundariesProposal, type YearlyFigure } from '../../domain/api/parcel-card.schemas.js';
 import type { ParcelDetail, ParcelFeatureCollection, ParcelHistoryEntry, ParcelListQuery, ParcelPage, VersionConflict } from '../../domain/api/parcels.schemas.js';
 import { columnName } from '../../domain/parcel-fields.js';
+import { yearlySeriesRevision } from '../../domain/parcel-yearly.js';
 import type { EditableParcelKey } from '../../domain/permissions.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
 import type { DatabaseClient } from '../db/database.js';
 import { DETAIL_COLUMNS, boundariesProposalSql, checkGeometrySql, featurePropertiesSql, geometryFromGeoJson, otherDistrictsSql } from './parcels.sql.js';
+
+/** A yearly series changed since the revision an edit was made on: what is stored now. */
+export interface YearlySeriesConflict {
+  currentRevision: string;
+  current: YearlyFigure[];
+}
 
 /**
  * Land of another district an edited geometry may add, m² (ellipsoidal): the district boundaries are
@@ -202,12 +209,18 @@ export function createParcelsRepository(db: DatabaseClient) {
     /**
      * Makes the yearly series of a parcel the one given, inside the caller's transaction (which
      * names the actor for the history trigger): changed years are updated, new ones inserted, years
-     * left out deleted; an unchanged year writes nothing, so history holds only real changes.
+     * left out deleted; an unchanged year writes nothing, so history holds only real changes. When the
+     * stored series is no longer the revision the edit was made on, nothing is written and the
+     * conflict (the stored revision and series) is returned.
      */
-    async replaceYearlyFigures(transaction: Transaction<Database>, id: number, items: readonly YearlyFigure[], actor: string): Promise<void> {
+    async replaceYearlyFigures(transaction: Transaction<Database>, id: number, items: readonly YearlyFigure[], actor: string, expectedRevision: string): Promise<YearlySeriesConflict | null> {
+      // The parcel's row is locked first so that two writers of a series with no rows yet queue too.
+      await transaction.selectFrom('parcels').select('id').where('id', '=', id).forUpdate().execute();
       const stored = await transaction.selectFrom('parcel_yearly_figures')
         .select(['year', 'output_wan as outputWan', 'tax_wan as taxWan'])
-        .where('parcel_id', '=', id).forUpdate().execute();
+        .where('parcel_id', '=', id).orderBy('year').forUpdate().execute();
+      const currentRevision = yearlySeriesRevision(stored);
+      if (currentRevision !== expectedRevision) return { currentRevision, current: stored };
       const byYear = new Map(stored.map((row) => [row.year, row]));
       const kept = new Set(items.map((item) => item.year));
       const gone = stored.filter((row) => !kept.has(row.year)).map((row) => row.year);
@@ -219,6 +232,7 @@ export function createParcelsRepository(db: DatabaseClient) {
         await transaction.insertInto('parcel_yearly_figures').values({ parcel_id: id, year: item.year, ...values })
           .onConflict((conflict) => conflict.columns(['parcel_id', 'year']).doUpdateSet(values)).execute();
       }
+      return null;
     },
 
     /** 四至 proposed from the neighbouring parcels and roads (see `boundariesProposalSql`). */

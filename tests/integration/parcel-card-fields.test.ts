@@ -215,10 +215,15 @@ describe('一宗一卡 fields', () => {
 });
 
 describe('年度产值、税收 and 近三年', () => {
+  /** The revision of the parcel's stored series, as the card reads it before editing. */
+  async function revisionOf(id: number): Promise<string> {
+    return ((await surveyor.get(`/api/parcels/${id}/yearly`)).json() as ParcelYearlyFigures).revision;
+  }
+
   it('stores the series, derives 近三年总产值, 税收总额 and 平均 per 亩, and keeps history of each year', async () => {
     const put = await surveyor.request({
       method: 'PUT', url: `/api/parcels/${ids.centre}/yearly`,
-      payload: { items: [
+      payload: { expectedRevision: await revisionOf(ids.centre), items: [
         { year: 2021, outputWan: 1000, taxWan: 50 }, { year: 2022, outputWan: 1200, taxWan: 60 },
         { year: 2023, outputWan: 1500, taxWan: 75 }, { year: 2019, outputWan: 800, taxWan: null },
       ] },
@@ -240,7 +245,7 @@ describe('年度产值、税收 and 近三年', () => {
       .where('entity', '=', 'parcel_yearly_figures').where('entity_id', '=', String(ids.centre)).executeTakeFirstOrThrow();
     const second = await surveyor.request({
       method: 'PUT', url: `/api/parcels/${ids.centre}/yearly`,
-      payload: { items: [{ year: 2021, outputWan: 1000, taxWan: 50 }, { year: 2022, outputWan: 1200, taxWan: 60 }, { year: 2023, outputWan: 1600, taxWan: 80 }, { year: 2024, outputWan: null, taxWan: 90 }] },
+      payload: { expectedRevision: body.revision, items: [{ year: 2021, outputWan: 1000, taxWan: 50 }, { year: 2022, outputWan: 1200, taxWan: 60 }, { year: 2023, outputWan: 1600, taxWan: 80 }, { year: 2024, outputWan: null, taxWan: 90 }] },
     });
     expect(second.statusCode).toBe(200);
     expect(second.json().summary).toMatchObject({ years: [2024, 2023, 2022], complete: false, outputTotalWan: 2800, taxTotalWan: 230 });
@@ -252,23 +257,48 @@ describe('年度产值、税收 and 近三年', () => {
     expect(rows.find((row) => row.action === 'update')).toMatchObject({ before: { output_wan: 1500 }, after: { output_wan: 1600 } });
   });
 
+  it('refuses an edit made on a series someone changed meanwhile, naming what is stored now, and writes nothing', async () => {
+    const url = `/api/parcels/${ids.centre}/yearly`;
+    const revision = await revisionOf(ids.centre);
+    const stored = (await surveyor.get(url)).json() as ParcelYearlyFigures;
+    const admin = await login(testApp.app, 'admin');
+    // Two people open the card; the first saves 2025, the second then saves what they typed on the old series.
+    const first = await admin.request({ method: 'PUT', url, payload: { expectedRevision: revision, items: [...stored.items, { year: 2025, outputWan: 2000, taxWan: 100 }] } });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().revision).not.toBe(revision);
+    const second = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision: revision, items: [{ year: 2021, outputWan: 1, taxWan: 1 }] } });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ error: 'stale_version', parameter: 'expectedRevision', currentRevision: first.json().revision });
+    expect(second.json().message).toContain('2025 年 产值 2000、税收 100');
+    expect((await surveyor.get(url)).json()).toEqual(first.json());
+    // Made again on the stored revision, the edit goes through.
+    const again = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision: first.json().revision, items: stored.items } });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().revision).toBe(revision);
+    // A revision that is not a token at all is a 400 naming the field.
+    const broken = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision: "'; DROP TABLE x", items: [] } });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().message).toContain('expectedRevision');
+  });
+
   it('refuses a year twice, a negative or infinite figure and a year out of range, naming the row', async () => {
     const url = `/api/parcels/${ids.centre}/yearly`;
-    const twice = await surveyor.request({ method: 'PUT', url, payload: { items: [{ year: 2022, outputWan: 1, taxWan: 1 }, { year: 2022, outputWan: 2, taxWan: 2 }] } });
+    const expectedRevision = await revisionOf(ids.centre);
+    const twice = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision, items: [{ year: 2022, outputWan: 1, taxWan: 1 }, { year: 2022, outputWan: 2, taxWan: 2 }] } });
     expect(twice.statusCode).toBe(400);
     expect(twice.json()).toMatchObject({ parameter: 'items.1.year' });
     expect(twice.json().message).toContain('出现了两次');
-    const negative = await surveyor.request({ method: 'PUT', url, payload: { items: [{ year: 2022, outputWan: 1, taxWan: -3 }] } });
+    const negative = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision, items: [{ year: 2022, outputWan: 1, taxWan: -3 }] } });
     expect(negative.statusCode).toBe(400);
     expect(negative.json()).toMatchObject({ parameter: 'items.0.taxWan' });
     expect(negative.json().message).toContain('年度税收');
-    const infinite = await surveyor.request({ method: 'PUT', url, payload: '{"items":[{"year":2022,"outputWan":1e999,"taxWan":1}]}', headers: { 'content-type': 'application/json' } });
+    const infinite = await surveyor.request({ method: 'PUT', url, payload: `{"expectedRevision":"${expectedRevision}","items":[{"year":2022,"outputWan":1e999,"taxWan":1}]}`, headers: { 'content-type': 'application/json' } });
     expect(infinite.statusCode).toBe(400);
     expect(infinite.json().parameter).toBe('items.0.outputWan');
-    const year = await surveyor.request({ method: 'PUT', url, payload: { items: [{ year: 1800, outputWan: 1, taxWan: 1 }] } });
+    const year = await surveyor.request({ method: 'PUT', url, payload: { expectedRevision, items: [{ year: 1800, outputWan: 1, taxWan: 1 }] } });
     expect(year.statusCode).toBe(400);
     expect(year.json().message).toContain('第 1 行');
-    expect((await viewer.request({ method: 'PUT', url, payload: { items: [] } })).statusCode).toBe(403);
+    expect((await viewer.request({ method: 'PUT', url, payload: { expectedRevision, items: [] } })).statusCode).toBe(403);
     expect((await surveyor.get(url)).json().items.map((item: { year: number }) => item.year)).toEqual([2021, 2022, 2023, 2024]);
   });
 });

@@ -260,4 +260,35 @@ describe('parcels cut ahead of time at z14', () => {
     expect(after).toEqual(decoded(await live()));
     expect(after.get(id)!.geometry).not.toBe(before.get(id)!.geometry);
   });
+
+  it('are rebuilt only for the parcels whose shape a statement changes, not for attribute edits', async () => {
+    const { x, y } = await densestZ14();
+    const { rows: ids } = await sql<{ id: string }>`
+      SELECT DISTINCT parcel_id::text AS id FROM parcel_z14_geometries WHERE x = ${x} AND y = ${y} ORDER BY 1 LIMIT 2`.execute(testApp.database.db);
+    const [moved, kept] = ids.map((row) => Number(row.id));
+    const cuts = async (parcelId: number) => (await sql<{ xmin: string; geom: string }>`
+      SELECT xmin::text, ST_AsText(geom) AS geom FROM parcel_z14_geometries WHERE parcel_id = ${parcelId} ORDER BY x, y`.execute(testApp.database.db)).rows;
+    const keptBefore = await cuts(kept);
+    const movedBefore = await cuts(moved);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    try {
+      // One statement: an attribute of both, the shape of one (10 m north).
+      await owner.pool.query(
+        `UPDATE parcels SET owner = owner,
+           geom = CASE WHEN id = $1 THEN ST_Transform(ST_Translate(ST_Transform(geom, 3857), 0, 10), 4490) ELSE geom END
+         WHERE id = ANY($2::bigint[])`, [moved, [moved, kept]]);
+    } finally {
+      await owner.close();
+    }
+    expect(await cuts(kept)).toEqual(keptBefore);
+    const movedAfter = await cuts(moved);
+    expect(movedAfter.length).toBeGreaterThan(0);
+    expect(movedAfter.map((row) => row.geom)).not.toEqual(movedBefore.map((row) => row.geom));
+    expect(movedAfter.every((row) => !movedBefore.some((old) => old.xmin === row.xmin))).toBe(true);
+    // What the rows hold is what cutting the moved parcel now gives.
+    const { rows: [{ same }] } = await sql<{ same: boolean }>`
+      SELECT (SELECT array_agg(ST_AsText(c.geom) ORDER BY c.x, c.y) FROM parcels p, parcel_z14_cuts(p.geom_3857) c WHERE p.id = ${moved} AND c.geom IS NOT NULL)
+           = (SELECT array_agg(ST_AsText(geom) ORDER BY x, y) FROM parcel_z14_geometries WHERE parcel_id = ${moved}) AS same`.execute(testApp.database.db);
+    expect(same).toBe(true);
+  });
 });

@@ -26,8 +26,8 @@ export function fetchYearlyFigures(id: number, options?: RequestOptions): Promis
   return getJson(`/api/parcels/${encodeURIComponent(String(id))}/yearly`, options);
 }
 
-export function saveYearlyFigures(id: number, items: readonly YearlyFigure[], options?: RequestOptions): Promise<ParcelYearlyFigures> {
-  return request('PUT', `/api/parcels/${encodeURIComponent(String(id))}/yearly`, { items }, options);
+export function saveYearlyFigures(id: number, items: readonly YearlyFigure[], expectedRevision: string, options?: RequestOptions): Promise<ParcelYearlyFigures> {
+  return request('PUT', `/api/parcels/${encodeURIComponent(String(id))}/yearly`, { items, expectedRevision }, options);
 }
 
 export function fetchBoundariesProposal(id: number, options?: RequestOptions): Promise<BoundariesProposal> {
