@@ -90,6 +90,21 @@ describe('split and merge on the map', () => {
     await page.waitForFunction((wanted) => document.querySelector('[data-testid="parcel-card-title"]')?.textContent?.includes(wanted), `${code}-1-H`, { timeout: 30_000 });
     expect(await page.locator('[data-testid="parcel-origin"]').textContent()).toContain('合并而来');
     await shot('merged-card');
+
+    // The first parcel, opened by its old link: a card saying it was split and retired, with the live
+    // parcel it has become since (its parts were merged again) to open.
+    const { rows: [merged] } = await sql<{ id: string }>`SELECT id FROM parcels WHERE code = ${`${code}-1-H`}`.execute(session.testApp.database.db);
+    await page.evaluate(([x, y, parcel]) => {
+      window.location.hash = `#/map?at=${x},${y},16&p=${parcel}`;
+    }, [lon + 0.001, lat + 0.00075, id]);
+    await page.reload();
+    await page.waitForSelector('[data-testid="parcel-card-retired"]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="parcel-card-retired"]').textContent()).toContain(`地块 ${code} 已分割，已注销`);
+    const successor = page.locator(`[data-testid="parcel-card-successor-${merged.id}"]`);
+    expect(await successor.textContent()).toContain(`${code}-1-H`);
+    await shot('retired-card');
+    await successor.click();
+    await page.waitForFunction((wanted) => document.querySelector('[data-testid="parcel-card-title"]')?.textContent?.includes(wanted), `${code}-1-H`, { timeout: 30_000 });
     expect(session.errors).toEqual([]);
   }, 300_000);
 });
