@@ -11,6 +11,7 @@ import {
 } from '../../domain/documents.js';
 import { uploadFileName } from '../../domain/import/upload-name.js';
 import { roleCan } from '../../domain/permissions.js';
+import { contentDisposition } from '../content-disposition.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
@@ -245,14 +246,4 @@ export async function documentsRoutes(app: AppInstance): Promise<void> {
       response: { 200: RemovedDocumentPage, 403: ErrorBody },
     },
   }, async (request) => documents.removed(request.query, scopeOf(request)));
-}
-
-/**
- * `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987): the plain name keeps ASCII
- * only (others as `_`, no quotes or backslashes), `filename*` the whole name percent-encoded.
- */
-export function contentDisposition(disposition: 'attachment' | 'inline', fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

@@ -5,6 +5,7 @@ import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { ExportIdParams, ExportJob, ExportList, ExportRequest } from '../../domain/api/exports.schemas.js';
 import { exportFormatOf, type ExportFormat } from '../../domain/exports/export-kinds.js';
 import { exportStamp } from '../../domain/exports/export-names.js';
+import { contentDisposition } from '../content-disposition.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import type { ExportRow } from './exports.repository.js';
@@ -49,20 +50,14 @@ export function exportBody(row: ExportRow): ExportJob {
   };
 }
 
-/** RFC 5987 `ext-value` text: UTF-8, percent-encoded, with the characters encodeURIComponent leaves but attr-char does not allow. */
-function rfc5987(value: string): string {
-  return encodeURIComponent(value).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /**
- * `attachment` with the Chinese name as `filename*` (RFC 6266 / 5987, which every current browser
- * prefers) and an ASCII `filename` for the rest: the name itself when it is ASCII, else
- * `biaotu-<layer>-<date><extension>`.
+ * The export's download header: the Chinese name as `filename*`, and as the plain `filename` the name
+ * itself when it is printable ASCII, else `biaotu-<layer>-<date><extension>`.
  */
-export function contentDisposition(row: Pick<ExportRow, 'layer' | 'format' | 'createdAt'>, fileName: string): string {
+export function exportDisposition(row: Pick<ExportRow, 'layer' | 'format' | 'createdAt'>, fileName: string): string {
   const printableAscii = /^[\x20-\x7e]+$/.test(fileName) && !/["\\]/.test(fileName);
   const fallback = printableAscii ? fileName : `biaotu-${row.layer}-${exportStamp(row.createdAt)}${exportFormatOf(row.format)?.extension ?? ''}`;
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${rfc5987(fileName)}`;
+  return contentDisposition('attachment', fileName, fallback);
 }
 
 /** The five export routes; the jobs are the export service's (`app.exportService`). */
@@ -109,7 +104,7 @@ export async function exportsRoutes(app: AppInstance): Promise<void> {
     const file = await service.file(request.params.id, principalOf(request));
     return reply
       .type(EXPORT_MEDIA_TYPES[file.row.format])
-      .header('Content-Disposition', contentDisposition(file.row, file.fileName))
+      .header('Content-Disposition', exportDisposition(file.row, file.fileName))
       .header('Content-Length', String(file.bytes))
       .header('Cache-Control', 'private, no-store')
       .send(fs.createReadStream(file.path));
