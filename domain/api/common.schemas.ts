@@ -70,3 +70,9 @@ export const DateString = (options: { description?: string } = {}) =>
 /** A timestamp (RFC 3339) of the years 1900–2999. */
 export const DateTimeString = (options: { description?: string } = {}) =>
   Type.String({ format: 'date-time', pattern: '^(19|2[0-9])[0-9]{2}-', ...options });
+
+/** A GeoJSON position [经度, 纬度] in degrees, EPSG:4490, within the ranges degrees can take. */
+export const LonLat = Type.Tuple([
+  Type.Number({ minimum: -180, maximum: 180, description: '经度' }),
+  Type.Number({ minimum: -90, maximum: 90, description: '纬度' }),
+]);

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MERGE_CONDITION_KEYS, MERGE_MAX_PARCELS, SPLIT_MAX_PARTS } from '../parcel-lineage.js';
-import { Id, Nullable, StringEnum } from './common.schemas.js';
+import { Id, LonLat, Nullable, StringEnum } from './common.schemas.js';
 import { ExpectedVersion, MultiPolygon, ParcelDetail, ParcelVersionRef } from './parcels.schemas.js';
 
 /**
@@ -14,10 +14,7 @@ const Note = Type.String({ maxLength: 500, description: '说明, e.g. the approv
 
 export const LineString = Type.Object({
   type: Type.Literal('LineString'),
-  coordinates: Type.Array(Type.Tuple([
-    Type.Number({ minimum: -180, maximum: 180, description: '经度' }),
-    Type.Number({ minimum: -90, maximum: 90, description: '纬度' }),
-  ]), { minItems: 2, maxItems: 1000 }),
+  coordinates: Type.Array(LonLat, { minItems: 2, maxItems: 1000 }),
 }, { additionalProperties: false, description: 'GeoJSON LineString, EPSG:4490 [经度, 纬度]; starts and ends outside the parcel' });
 export type LineString = Static<typeof LineString>;
 

@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { PARCEL_FIELDS, parcelFieldDescription, type ParcelField, type ParcelKey } from '../parcel-fields.js';
 import { EDITABLE_PARCEL_KEYS } from '../permissions.js';
-import { BoundingBox, Id, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
+import { BoundingBox, Id, LonLat, Nullable, StringEnum, VersionNumber } from './common.schemas.js';
 import { ExportFilters } from './exports.schemas.js';
 
 /**
@@ -35,7 +35,7 @@ export type TableRange = Static<typeof TableRange>;
 
 export const TablePolygon = Type.Object({
   type: Type.Literal('Polygon'),
-  coordinates: Type.Array(Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), { minItems: 4, maxItems: 2000 }), { minItems: 1, maxItems: 1 }),
+  coordinates: Type.Array(Type.Array(LonLat, { minItems: 4, maxItems: 2000 }), { minItems: 1, maxItems: 1 }),
 }, { description: 'a box or lasso drawn on the map, GeoJSON in EPSG:4490: parcels it meets' });
 export type TablePolygon = Static<typeof TablePolygon>;
 

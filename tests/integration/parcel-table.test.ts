@@ -93,7 +93,7 @@ describe('POST /api/parcels/table/rows: filters, search, sort', () => {
   });
 
   it('filters by a polygon drawn on the map (box or lasso): the parcels it meets', async () => {
-    const { rows: [box] } = await sql<{ polygon: { type: 'Polygon'; coordinates: number[][][] } }>`
+    const { rows: [box] } = await sql<{ polygon: { type: 'Polygon'; coordinates: [number, number][][] } }>`
       SELECT ST_AsGeoJSON(ST_Envelope(ST_Buffer(ST_PointOnSurface(geom), 0.00001)))::json AS polygon FROM parcels WHERE id = ${seeded[0].id}`.execute(testApp.database.db);
     const inside = await rows(admin, { polygon: box.polygon });
     expect(inside.map((row) => row.id)).toContain(seeded[0].id);
@@ -105,6 +105,12 @@ describe('POST /api/parcels/table/rows: filters, search, sort', () => {
     const bowtie = { type: 'Polygon' as const, coordinates: [[[x0, y0], [x2, y2], [x2, y0], [x0, y2], [x0, y0]]] };
     const response = await admin.request({ method: 'POST', url: '/api/parcels/table/rows', payload: { filter: { polygon: bowtie } } });
     expect(response.statusCode, response.body).toBe(200);
+    // Degrees out of their range (swapped or projected coordinates) are a 400 naming the position.
+    for (const wrong of [[[x0, 1e300], [x2, y0], [x2, y2], [x0, 1e300]], [[y0, x0], [y0, x2], [y2, x2], [y0, x0]], [[3.9e6, 2.7e6], [3.9e6, 2.8e6], [4e6, 2.8e6], [3.9e6, 2.7e6]]]) {
+      const refused = await admin.request({ method: 'POST', url: '/api/parcels/table/rows', payload: { filter: { polygon: { type: 'Polygon', coordinates: [wrong] } } } });
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().message).toMatch(/polygon\/coordinates\/0\/0\/[01]|polygon.coordinates.0.0.[01]/);
+    }
   });
 
   it('sorts on any column, empty values last, and reads windows by offset without overlap', async () => {

@@ -1,7 +1,7 @@
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 
 export type AreaSelectMode = 'box' | 'lasso';
-export type SelectPolygon = { type: 'Polygon'; coordinates: number[][][] };
+export type SelectPolygon = { type: 'Polygon'; coordinates: [number, number][][] };
 
 export const AREA_SELECT_SOURCE = 'area-select';
 const INK = '#1d6fd8';
