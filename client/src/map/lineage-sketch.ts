@@ -1,5 +1,6 @@
-import type { FilterSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
+import type { FilterSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { Position } from '@domain/ellipsoidal-area.js';
+import { PointSketch } from './point-sketch.js';
 
 export const LINEAGE_SOURCE = 'lineage-sketch';
 export const LINEAGE_LAYER = { parts: 'lineage-parts', outline: 'lineage-outline', line: 'lineage-line', points: 'lineage-points' } as const;
@@ -22,17 +23,14 @@ export class LineageSketch {
   readonly #map: MapLibreMap;
   readonly #onLine: (line: Position[]) => void;
   readonly #onCancel: () => void;
-  #drawing = false;
-  #points: Position[] = [];
-  #cursor: Position | null = null;
+  readonly #sketch: PointSketch;
   #shapes: SketchShape[] = [];
 
   constructor(map: MapLibreMap, handlers: { onLine: (line: Position[]) => void; onCancel: () => void }) {
     this.#map = map;
     this.#onLine = handlers.onLine;
     this.#onCancel = handlers.onCancel;
-    map.on('mousemove', this.#onMove);
-    map.on('dblclick', this.#onDoubleClick);
+    this.#sketch = new PointSketch(map, { onChange: () => this.#render(), onDoubleClick: () => this.finishLine() });
     window.addEventListener('keydown', this.#onKeydown, true);
     if (map.isStyleLoaded()) this.#install();
     else map.once('load', () => this.#install());
@@ -51,38 +49,29 @@ export class LineageSketch {
   }
 
   get drawing(): boolean {
-    return this.#drawing;
+    return this.#sketch.drawing;
   }
 
   get points(): Position[] {
-    return this.#points.map((point) => [point[0], point[1]]);
+    return this.#sketch.points;
   }
 
-  /** Starts a new line (the old one and any shapes stay until replaced). */
+  /** Starts a new line (any shapes stay until replaced). */
   startLine(): void {
-    this.#drawing = true;
-    this.#points = [];
-    this.#cursor = null;
-    this.#map.doubleClickZoom.disable();
-    this.#map.getCanvas().style.cursor = 'crosshair';
+    this.#sketch.start();
     this.#render();
   }
 
   /** Adds a point as a click does (the panel routes map clicks here while drawing; tests call it). */
   addPoint(position: Position): void {
-    if (!this.#drawing) return;
-    const last = this.#points.at(-1);
-    // The two clicks of a double click land on the same point: count it once.
-    if (last && last[0] === position[0] && last[1] === position[1]) return;
-    this.#points.push([position[0], position[1]]);
-    this.#render();
+    if (this.#sketch.add(position)) this.#render();
   }
 
   /** Ends the line: with two points or more it goes to the panel. */
   finishLine(): void {
-    if (!this.#drawing) return;
-    this.#stopDrawing();
-    if (this.#points.length >= 2) this.#onLine(this.points);
+    if (!this.#sketch.drawing) return;
+    this.#sketch.stop();
+    if (this.#sketch.count >= 2) this.#onLine(this.points);
     this.#render();
   }
 
@@ -92,8 +81,7 @@ export class LineageSketch {
   }
 
   clear(): void {
-    this.#stopDrawing();
-    this.#points = [];
+    this.#sketch.reset();
     this.#shapes = [];
     this.#render();
   }
@@ -101,34 +89,12 @@ export class LineageSketch {
   destroy(): void {
     this.clear();
     window.removeEventListener('keydown', this.#onKeydown, true);
-    this.#map.off('mousemove', this.#onMove);
-    this.#map.off('dblclick', this.#onDoubleClick);
+    this.#sketch.destroy();
   }
-
-  #stopDrawing(): void {
-    if (!this.#drawing) return;
-    this.#drawing = false;
-    this.#cursor = null;
-    this.#map.getCanvas().style.cursor = '';
-    // Re-enabled after this event's double click has been handled, so it does not zoom.
-    setTimeout(() => this.#map.doubleClickZoom.enable(), 0);
-  }
-
-  readonly #onMove = (event: MapMouseEvent): void => {
-    if (!this.#drawing || this.#points.length === 0) return;
-    this.#cursor = [event.lngLat.lng, event.lngLat.lat];
-    this.#render();
-  };
-
-  readonly #onDoubleClick = (event: MapMouseEvent): void => {
-    if (!this.#drawing) return;
-    event.preventDefault();
-    this.finishLine();
-  };
 
   /** Enter ends the line, Esc cancels the tool; nothing else on the page sees those keys meanwhile. */
   readonly #onKeydown = (event: KeyboardEvent): void => {
-    if (!this.#drawing) return;
+    if (!this.#sketch.drawing) return;
     if (event.key === 'Enter') {
       event.preventDefault();
       this.finishLine();
@@ -144,8 +110,8 @@ export class LineageSketch {
     const source = this.#map.getSource<GeoJSONSource>(LINEAGE_SOURCE);
     if (!source) return;
     const features: GeoJSON.Feature[] = this.#shapes.map((shape) => ({ type: 'Feature', properties: { colour: shape.colour }, geometry: shape.geometry }));
-    const line = this.#drawing && this.#cursor ? [...this.#points, this.#cursor] : this.#points;
-    for (const point of this.#points) features.push({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [...point] } });
+    const line = this.#sketch.trace;
+    for (const point of this.#sketch.points) features.push({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [...point] } });
     if (line.length >= 2) features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: line.map((point) => [...point]) } });
     source.setData({ type: 'FeatureCollection', features });
   }

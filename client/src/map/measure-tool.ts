@@ -1,6 +1,7 @@
 import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import type { Position } from '@domain/ellipsoidal-area.js';
 import { measure, type MeasureMode, type Measurement } from './measurement.js';
+import { PointSketch } from './point-sketch.js';
 
 export const MEASURE_SOURCE = 'measure';
 export const MEASURE_LAYER = { fill: 'measure-fill', line: 'measure-line', points: 'measure-points' } as const;
@@ -25,17 +26,14 @@ const INK = '#c2410c';
 export class MeasureTool {
   readonly #map: MapLibreMap;
   readonly #onChange: (snapshot: MeasureSnapshot) => void;
+  readonly #sketch: PointSketch;
   #mode: MeasureMode | null = null;
-  #drawing = false;
-  #points: Position[] = [];
-  #cursor: Position | null = null;
 
   constructor(map: MapLibreMap, onChange: (snapshot: MeasureSnapshot) => void) {
     this.#map = map;
     this.#onChange = onChange;
+    this.#sketch = new PointSketch(map, { onChange: () => this.#render(), onDoubleClick: () => this.finish() });
     map.on('click', this.#onClick);
-    map.on('mousemove', this.#onMove);
-    map.on('dblclick', this.#onDoubleClick);
     window.addEventListener('keydown', this.#onKeydown, true);
   }
 
@@ -51,89 +49,60 @@ export class MeasureTool {
 
   /** While points are being added, map clicks belong to the tool (no parcel card opens). */
   get drawing(): boolean {
-    return this.#drawing;
+    return this.#sketch.drawing;
   }
 
   start(mode: MeasureMode): void {
     this.#mode = mode;
-    this.#drawing = true;
-    this.#points = [];
-    this.#cursor = null;
-    this.#map.doubleClickZoom.disable();
-    this.#map.getCanvas().style.cursor = 'crosshair';
+    this.#sketch.start();
     this.#render();
   }
 
   /** Ends adding points; the drawing and its figures stay until cleared. */
   finish(): void {
-    if (!this.#drawing) return;
-    this.#drawing = false;
-    this.#cursor = null;
-    this.#map.getCanvas().style.cursor = '';
-    // Re-enabled after this event's double click has been handled, so it does not zoom.
-    setTimeout(() => this.#map.doubleClickZoom.enable(), 0);
+    if (!this.#sketch.drawing) return;
+    this.#sketch.stop();
     this.#render();
   }
 
   clear(): void {
-    this.finish();
+    this.#sketch.reset();
     this.#mode = null;
-    this.#points = [];
     this.#render();
   }
 
   /** Adds a point as a click would (tests and keyboard users). */
   addPoint(position: Position): void {
-    if (!this.#drawing) return;
-    this.#points.push([position[0], position[1]]);
-    this.#render();
+    if (this.#sketch.add(position)) this.#render();
   }
 
   destroy(): void {
     window.removeEventListener('keydown', this.#onKeydown, true);
     this.#map.off('click', this.#onClick);
-    this.#map.off('mousemove', this.#onMove);
-    this.#map.off('dblclick', this.#onDoubleClick);
+    this.#sketch.destroy();
   }
 
   get snapshot(): MeasureSnapshot {
     if (this.#mode === null) return IDLE;
-    const points = this.#drawing && this.#cursor ? [...this.#points, this.#cursor] : this.#points;
-    return { mode: this.#mode, drawing: this.#drawing, points: this.#points.length, measurement: measure(this.#mode, points) };
+    return { mode: this.#mode, drawing: this.#sketch.drawing, points: this.#sketch.count, measurement: measure(this.#mode, this.#sketch.trace) };
   }
 
   readonly #onClick = (event: MapMouseEvent): void => {
-    if (!this.#drawing) return;
-    const last = this.#points.at(-1);
-    // The two clicks of a double click land on the same point: count it once.
-    if (last && last[0] === event.lngLat.lng && last[1] === event.lngLat.lat) return;
     this.addPoint([event.lngLat.lng, event.lngLat.lat]);
-  };
-
-  readonly #onMove = (event: MapMouseEvent): void => {
-    if (!this.#drawing || this.#points.length === 0) return;
-    this.#cursor = [event.lngLat.lng, event.lngLat.lat];
-    this.#render();
-  };
-
-  readonly #onDoubleClick = (event: MapMouseEvent): void => {
-    if (!this.#drawing) return;
-    event.preventDefault();
-    this.finish();
   };
 
   /** Esc ends the drawing (or removes a finished one); nothing else on the page sees that Esc. */
   readonly #onKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape' || this.#mode === null) return;
     event.preventDefault();
-    if (this.#drawing) this.finish();
+    if (this.#sketch.drawing) this.finish();
     else this.clear();
   };
 
   #render(): void {
     const source = this.#map.getSource<GeoJSONSource>(MEASURE_SOURCE);
-    const points = this.#drawing && this.#cursor ? [...this.#points, this.#cursor] : this.#points;
-    const features: GeoJSON.Feature[] = this.#points.map((point) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [...point] } }));
+    const points = this.#sketch.trace;
+    const features: GeoJSON.Feature[] = this.#sketch.points.map((point) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [...point] } }));
     if (this.#mode === 'area' && points.length >= 3) {
       features.push({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[...points, points[0]].map((point) => [...point])] } });
     } else if (points.length >= 2) {
