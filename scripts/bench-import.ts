@@ -146,7 +146,9 @@ Ratio full / bare: **${figures.ratioToBare}×** (target ≤ 1.5×). Peak Node RS
 
 Phases (s): ${Object.entries(phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)}`).join(', ')}.
 `;
-fs.writeFileSync(path.join(REPOSITORY_ROOT, 'bench-results', 'import.md'), table);
+// A new run goes on top; the earlier runs stay below it.
+const notes = path.join(REPOSITORY_ROOT, 'bench-results', 'import.md');
+fs.writeFileSync(notes, `${table}\n${fs.existsSync(notes) ? fs.readFileSync(notes, 'utf8') : ''}`);
 console.log(table);
 await database.close();
 await owner.close();

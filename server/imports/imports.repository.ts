@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
@@ -63,8 +63,6 @@ export interface StagedParcelFeature {
 export const IMPORT_COMMIT_LOCK = 0x494d5054;
 
 const stagingTable = (table: string) => sql.id('staging', table);
-/** Cells per side of the grid that tells the features wholly inside a 管辖范围 without a geometric test (checkExtent). */
-const EXTENT_GRID = 128;
 const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
 
 /**
@@ -268,29 +266,16 @@ export function createImportsRepository(db: DatabaseClient) {
       await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
       const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
       const geometry = STAGED_GEOMETRY;
-      // Which cells of a 128 × 128 grid over the scope lie wholly inside it (one bit each): a feature
-      // whose box lies in covered cells is inside without a geometric test, which is most of a layer.
-      // The others are tested exactly; the share inside is summed over the scope cut into small
-      // pieces (an intersection with the whole scope costs milliseconds a feature).
-      const cell = (value: RawBuilder<unknown>, origin: string, step: string) => sql`floor((${value} - grid.${sql.raw(origin)}) / grid.${sql.raw(step)})::int`;
-      const bit = (column: RawBuilder<unknown>, row: RawBuilder<unknown>) => sql`get_bit(grid.covered, (${column}) * ${sql.lit(EXTENT_GRID)} + (${row})) = 1`;
-      const [i0, i1, j0, j1] = [cell(sql`ST_XMin(${geometry})`, 'x0', 'dx'), cell(sql`ST_XMax(${geometry})`, 'x0', 'dx'), cell(sql`ST_YMin(${geometry})`, 'y0', 'dy'), cell(sql`ST_YMax(${geometry})`, 'y0', 'dy')];
-      const inCoveredCells = sql<boolean>`CASE WHEN grid.covered IS NULL THEN false
-        WHEN ${i0} < 0 OR ${j0} < 0 OR ${i1} >= ${sql.lit(EXTENT_GRID)} OR ${j1} >= ${sql.lit(EXTENT_GRID)} OR ${i1} - ${i0} > 1 OR ${j1} - ${j0} > 1 THEN false
-        ELSE ${bit(i0, j0)} AND ${bit(i1, j0)} AND ${bit(i0, j1)} AND ${bit(i1, j1)} END`;
+      // The share inside is summed over the scope cut into small pieces: an intersection with the
+      // whole scope costs milliseconds a feature.
       await sql`
         WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope}),
         city AS MATERIALIZED (SELECT coalesce((SELECT geom FROM districts WHERE level = 'city' ORDER BY code LIMIT 1), (SELECT ST_Union(geom) FROM districts WHERE level = 'district')) AS g),
         pieces AS MATERIALIZED (SELECT ST_Subdivide(g, 64) AS g FROM scope),
-        box AS MATERIALIZED (SELECT ST_XMin(g) AS x0, ST_YMin(g) AS y0, greatest(ST_XMax(g) - ST_XMin(g), 1e-9) / ${sql.lit(EXTENT_GRID)} AS dx, greatest(ST_YMax(g) - ST_YMin(g), 1e-9) / ${sql.lit(EXTENT_GRID)} AS dy FROM scope),
-        grid AS MATERIALIZED (
-          SELECT box.*, (SELECT string_agg(CASE WHEN ST_Covers(scope.g, ST_MakeEnvelope(box.x0 + i * box.dx, box.y0 + j * box.dy, box.x0 + (i + 1) * box.dx, box.y0 + (j + 1) * box.dy, 4490)) THEN '1' ELSE '0' END, '' ORDER BY i, j)::varbit
-            FROM scope, generate_series(0, ${sql.lit(EXTENT_GRID)} - 1) AS i, generate_series(0, ${sql.lit(EXTENT_GRID)} - 1) AS j WHERE scope.g IS NOT NULL) AS covered
-          FROM box),
         candidates AS (
           SELECT s._fid, ${geometry} AS geom, ST_Area(${geometry}::geography) AS area, scope.g AS scope, city.g AS city
-          FROM ${staged} s CROSS JOIN scope CROSS JOIN city LEFT JOIN grid ON true
-          WHERE ${STAGED_KEPT} AND (scope.g IS NULL OR CASE WHEN ${inCoveredCells} THEN false ELSE NOT ST_Covers(scope.g, ${geometry}) END)),
+          FROM ${staged} s, scope, city
+          WHERE ${STAGED_KEPT} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${geometry}))),
         shares AS (
           SELECT _fid, area, city, geom,
             CASE WHEN scope IS NULL OR NOT ST_Intersects(scope, geom) THEN 0
