@@ -371,7 +371,7 @@ describe('defined behaviour at the edges', () => {
       await sql`UPDATE parcels SET location = ${long + '路'.repeat(30)} WHERE id = ${parcel.id}`.execute(testApp.database.db);
       const refused = await runExport({ layer: 'parcels', format: 'shapefile', filters: { ids: [parcel.id] } });
       expect(refused).toMatchObject({ ok: false, reason: 'value_too_long_for_dbf' });
-      expect((refused as ExportRefusal).message).toContain('土地位置（坐落）');
+      expect((refused as ExportRefusal).message).toContain('土地位置(坐落)');
       expect((refused as ExportRefusal).message).toContain('GeoPackage');
       const gpkg = await exported({ layer: 'parcels', format: 'gpkg', filters: { ids: [parcel.id] } });
       expect(gpkg.rowCount).toBe(1);
