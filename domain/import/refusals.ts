@@ -17,6 +17,8 @@ export const DISK_FULL = 'disk_full';
 export const EMPTY_FILE = 'empty_file';
 export const NO_LAYERS = 'no_layers';
 export const NOT_A_SHAPEFILE = 'not_a_shapefile';
+/** A .gpkg that is not an SQLite database, or is shorter than its header declares (truncated). */
+export const BAD_GEOPACKAGE = 'bad_geopackage';
 export const UNSUPPORTED_CRS = 'unsupported_crs';
 export const UNREADABLE = 'unreadable';
 export const NO_POLYGONS = 'no_polygons';
@@ -34,7 +36,7 @@ export type RefusalReason =
   | typeof BAD_ARCHIVE | typeof ZIP_BOMB | typeof PATH_TRAVERSAL | typeof NESTED_ARCHIVE | typeof TOO_LARGE
   | typeof EMPTY_FILE | typeof NO_LAYERS | typeof NOT_A_SHAPEFILE | typeof UNSUPPORTED_CRS | typeof UNREADABLE
   | typeof NO_POLYGONS | typeof BAD_TEXT_FILE | typeof NOT_A_ZIP | typeof MISSING_PRJ | typeof UNKNOWN_CRS
-  | typeof EMPTY_BOUNDARY | typeof DUPLICATE_ENTRY | typeof DISK_FULL;
+  | typeof EMPTY_BOUNDARY | typeof DUPLICATE_ENTRY | typeof DISK_FULL | typeof BAD_GEOPACKAGE;
 
 export interface Refusal {
   ok: false;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
+import { encodedLength } from '../../domain/exports/dbf-field-names.js';
 import { SURELY_GBK, textOf, type GeodataLayerQuery } from './geodata.sql.js';
 
 export interface GeodataExtent {
@@ -20,19 +21,36 @@ export function createGeodataExportsRepository(db: DatabaseClient) {
     /**
      * Rows of a layer and their extent (for the Gauss-Kruger zone), in one pass; with `measureText`,
      * also the longest value of each text field in bytes, in UTF-8 and in GBK (a DBF field is sized
-     * in bytes and holds at most 254). GBK bytes are counted from UTF-8 ones: every character outside
-     * ASCII that GBK holds takes 3 bytes in UTF-8 and 2 in GBK.
+     * in bytes and holds at most 254). The pass is kept cheap, as it runs before GDAL does: a text
+     * that is one of a list of labels (效率状态, 是/否…) is measured from its labels, and only its raw
+     * code column in SQL; a free text costs two integer maxima, octet_length and octet_length +
+     * char_length, since every character outside ASCII that GBK holds takes 3 bytes in UTF-8 and 2
+     * in GBK: GBK bytes = (UTF-8 bytes + characters) / 2.
      */
     async extent(query: GeodataLayerQuery, measureText = false): Promise<GeodataExtent> {
       const texts = measureText ? query.fields.filter((field) => field.type === '文本') : [];
-      const outer = texts.map((_, index) => `, u${index}, g${index}`).join('');
-      const measures = texts.map((field, index) => `, max(octet_length(${field.sql})) AS u${index}, max(ceil(char_length(${field.sql}) + (octet_length(${field.sql}) - char_length(${field.sql})) / 2.0)) AS g${index}`).join('');
+      const measures: string[] = [];
+      texts.forEach((field, index) => {
+        if (field.labels) {
+          if (field.labels.code) measures.push(`max(octet_length(${field.labels.code}))::int AS c${index}`);
+        } else {
+          measures.push(`max(octet_length(${field.sql}))::int AS u${index}`, `max(octet_length(${field.sql}) + char_length(${field.sql}))::int AS g${index}`);
+        }
+      });
+      const outer = measures.map((measure) => `, ${measure.slice(measure.lastIndexOf(' AS ') + 4)}`).join('');
       const { rows: [row] } = await sql<Omit<GeodataExtent, 'textBytes'> & Record<string, number | null>>`
         SELECT count::int AS count, ST_XMin(e) AS "minLon", ST_YMin(e) AS "minLat", ST_XMax(e) AS "maxLon", ST_YMax(e) AS "maxLat" ${sql.raw(outer)}
-        FROM (SELECT count(*) AS count, ST_Extent(${sql.raw(query.geometry)}) AS e ${sql.raw(measures)} FROM ${sql.raw(query.from)}) extent`.execute(db);
+        FROM (SELECT count(*) AS count, ST_Extent(${sql.raw(query.geometry)}) AS e ${sql.raw(measures.map((measure) => `, ${measure}`).join(''))} FROM ${sql.raw(query.from)}) extent`.execute(db);
+      const value = (name: string) => Number(row[name] ?? 0);
       return {
         count: row.count, minLon: row.minLon, minLat: row.minLat, maxLon: row.maxLon, maxLat: row.maxLat,
-        textBytes: texts.map((field, index) => ({ key: field.key, utf8: Number(row[`u${index}`] ?? 0), gbk: Number(row[`g${index}`] ?? 0) })),
+        textBytes: texts.map((field, index) => {
+          if (!field.labels) return { key: field.key, utf8: value(`u${index}`), gbk: Math.ceil(value(`g${index}`) / 2) };
+          // A code no list knows is written as it is: as wide as its UTF-8 bytes at most, in either encoding.
+          const code = field.labels.code ? value(`c${index}`) : 0;
+          const widest = (encoding: 'UTF-8' | 'GBK') => Math.max(code, ...field.labels!.values.map((label) => encodedLength(label, encoding)));
+          return { key: field.key, utf8: widest('UTF-8'), gbk: widest('GBK') };
+        }),
       };
     },
 

@@ -1,8 +1,7 @@
 import type { ExportFilters } from '../../domain/api/exports.schemas.js';
-import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, REDEVELOPMENT_INTENTS } from '../../domain/efficiency.js';
 import { AREA_KINDS, AREA_STATUSES, REDEVELOPMENT_MODES } from '../../domain/redevelopment-areas.js';
 import { LAND_USE_CODES } from '../../domain/land-use.js';
-import { PARK_SIDES } from '../../domain/parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS as PARCEL_FIELD_DEFINITIONS, columnName, exportFieldName, type ParcelField } from '../../domain/parcel-fields.js';
 import { SQUARE_METRES_PER_MU } from '../../domain/units.js';
 import type { Scope } from '../auth/scope.js';
 import { literal, parcelFilterSql } from './parcel-filter.sql.js';
@@ -26,6 +25,11 @@ export interface GeodataField {
   type: '文本' | '整数' | '数值' | '日期';
   /** SQL expression over the layer's FROM. */
   sql: string;
+  /**
+   * A text that is one of these labels, or else the raw value of `code` (a code no list knows), or
+   * null: its width is known from the labels and measured on the raw code column only.
+   */
+  labels?: { values: readonly string[]; code: string | null };
 }
 
 /** One layer of an export: its rows (FROM … WHERE …), attributes and geometry (EPSG:4490). */
@@ -48,69 +52,64 @@ const mu = (expression: string) => `round((${expression})::numeric / ${SQUARE_ME
  * would give a width of 5 that "0.0250" (6 characters) does not fit.
  */
 const decimal = (expression: string, decimals: number) => `(${expression})::numeric(20,${decimals})`;
-const yesNo = (expression: string) => `CASE ${expression} WHEN true THEN '是' WHEN false THEN '否' END`;
+const yesNo = (expression: string): Pick<GeodataField, 'sql' | 'labels'> => ({
+  sql: `CASE ${expression} WHEN true THEN '是' WHEN false THEN '否' END`, labels: { values: ['是', '否'], code: null },
+});
 
 /** A code column shown as its Chinese label (the code itself when the list does not know it). */
-function labelled(expression: string, list: readonly { code: string; label: string }[]): string {
-  return `CASE ${expression} ${list.map((item) => `WHEN ${literal(item.code)} THEN ${literal(item.label)}`).join(' ')} ELSE ${expression} END`;
+function labelled(expression: string, list: readonly { code: string; label: string }[]): Pick<GeodataField, 'sql' | 'labels'> {
+  return {
+    sql: `CASE ${expression} ${list.map((item) => `WHEN ${literal(item.code)} THEN ${literal(item.label)}`).join(' ')} ELSE ${expression} END`,
+    labels: { values: list.map((item) => item.label), code: expression },
+  };
 }
 
 const LAND_USE_LIST = Object.entries(LAND_USE_CODES).map(([code, label]) => ({ code, label }));
 
+/**
+ * The exported field(s) of one parcel field, from the field list (domain/parcel-fields.ts): its
+ * name in the file (exportFieldName), label and unit as the card has them, codes as their Chinese
+ * labels, figures at the card's decimals, fractions as 0–1 ratios, yes/no as 是/否, and beside
+ * it what an official reads with it: the 行政区 name, the 地类 name, land areas also in 亩.
+ */
+export function exportedFields(field: ParcelField): GeodataField[] {
+  const column = `p.${columnName(field.key)}`;
+  const base = { key: field.key, name: exportFieldName(field), short: field.dbfName, label: field.label, unit: field.unit };
+  switch (field.kind) {
+    case 'text':
+      if (field.key === 'districtCode') {
+        return [
+          { ...base, label: '行政区划代码', type: '文本', sql: column },
+          { key: 'districtName', name: '行政区', label: field.label, type: '文本', sql: 'd.name' },
+        ];
+      }
+      return [{ ...base, type: '文本', sql: column }];
+    case 'enum': {
+      const labels = PARCEL_CODE_LABELS[field.key];
+      const main: GeodataField = { ...base, type: '文本', ...(labels ? labelled(column, labels) : { sql: column }) };
+      if (field.key !== 'landUseCode') return [main];
+      return [main, { key: 'landUseName', name: '地类名称', label: '土地用途(地类名称)', type: '文本', ...labelled(column, LAND_USE_LIST) }];
+    }
+    case 'number': {
+      const decimals = field.decimals ?? 2;
+      const main: GeodataField = { ...base, type: '数值', sql: field.landArea ? m2(column) : decimal(column, decimals) };
+      if (!field.landArea) return [main];
+      return [main, { key: `${field.key.replace(/M2$/, '')}Mu`, name: `${base.name}亩`, short: base.short && `${base.short}亩`, label: field.label, unit: '亩', type: '数值', sql: mu(column) }];
+    }
+    case 'fraction':
+      // Stored as a ratio (0–1); the card shows it in per cent.
+      return [{ ...base, unit: '比值（0–1）', type: '数值', sql: decimal(column, (field.decimals ?? 2) + 2) }];
+    case 'date':
+      return [{ ...base, type: '日期', sql: column }];
+    case 'boolean':
+      return [{ ...base, label: `${field.label}（是/否）`, type: '文本', ...yesNo(column) }];
+  }
+}
+
+/** Every parcel field of the card, in its order, after the parcel's id in this system. */
 export const PARCEL_FIELDS: GeodataField[] = [
   { key: 'id', name: '系统编号', label: '系统编号（本系统地块 ID）', type: '整数', sql: 'p.id' },
-  { key: 'code', name: '宗地编号', label: '宗地编号', type: '文本', sql: 'p.code' },
-  { key: 'districtCode', name: '行政区代码', label: '行政区划代码', type: '文本', sql: 'p.district_code' },
-  { key: 'districtName', name: '行政区', label: '所在行政区', type: '文本', sql: 'd.name' },
-  { key: 'owner', name: '土地使用权人', short: '使用权人', label: '土地使用权人', type: '文本', sql: 'p.owner' },
-  { key: 'townOrPark', name: '所在镇街园区', short: '所在镇街', label: '所在镇街/园区', type: '文本', sql: 'p.town_or_park' },
-  { key: 'location', name: '土地坐落', label: '土地位置（坐落）', type: '文本', sql: 'p.location' },
-  { key: 'contractNo', name: '出让合同号', label: '土地出让合同号', type: '文本', sql: 'p.contract_no' },
-  { key: 'certificateNo', name: '不动产权证号', short: '不动产证号', label: '不动产权证号', type: '文本', sql: 'p.certificate_no' },
-  { key: 'ownershipNature', name: '权属性质', label: '权属性质（国有/集体）', type: '文本', sql: 'p.ownership_nature' },
-  { key: 'landUseCode', name: '地类编码', label: '土地用途（地类编码）', type: '文本', sql: 'p.land_use_code' },
-  { key: 'landUseName', name: '地类名称', label: '土地用途（地类名称）', type: '文本', sql: labelled('p.land_use_code', LAND_USE_LIST) },
-  { key: 'plannedFunction', name: '规划用地功能', short: '规划用途', label: '规划用地功能', type: '文本', sql: 'p.planned_function' },
-  { key: 'registeredAreaM2', name: '登记土地面积', short: '土地面积', label: '土地面积（登记）', unit: 'm²', type: '数值', sql: m2('p.registered_area_m2') },
-  { key: 'areaM2', name: '椭球面积', label: '椭球面积（按图形，CGCS2000 椭球）', unit: 'm²', type: '数值', sql: m2('p.area_m2') },
-  { key: 'areaMu', name: '椭球面积亩', label: '椭球面积（按图形，CGCS2000 椭球）', unit: '亩', type: '数值', sql: mu('p.area_m2') },
-  { key: 'undevelopedAreaM2', name: '未开发建设土地面积', short: '未开发面积', label: '未开发建设土地面积', unit: 'm²', type: '数值', sql: m2('p.undeveloped_area_m2') },
-  { key: 'adminFacilityShare', name: '行政办公及生活服务设施用地比重', short: '行政办公比', label: '行政办公及生活服务设施用地比重', unit: '比值（0–1）', type: '数值', sql: decimal('p.admin_facility_share', 4) },
-  { key: 'floorAreaM2', name: '建筑面积', label: '建筑面积', unit: 'm²', type: '数值', sql: decimal('p.floor_area_m2', 2) },
-  { key: 'floorAreaRatio', name: '容积率', label: '容积率', type: '数值', sql: decimal('p.floor_area_ratio', 2) },
-  { key: 'buildingCoverage', name: '建筑系数', label: '建筑系数', unit: '比值（0–1）', type: '数值', sql: decimal('p.building_coverage', 4) },
-  { key: 'industryCode', name: '行业代码', label: '国民经济行业分类代码', type: '文本', sql: 'p.industry_code' },
-  { key: 'investmentIntensity', name: '投资强度', label: '投资强度', unit: '万元/亩', type: '数值', sql: decimal('p.investment_intensity', 2) },
-  { key: 'outputPerMu', name: '亩均产值', label: '亩均产值', unit: '万元/亩', type: '数值', sql: decimal('p.output_per_mu', 2) },
-  { key: 'taxPerMu', name: '亩均税收', label: '亩均税收', unit: '万元/亩', type: '数值', sql: decimal('p.tax_per_mu', 2) },
-  { key: 'productionStart', name: '投产时间', label: '投产时间', type: '日期', sql: 'p.production_start' },
-  { key: 'productionStop', name: '停产时间', label: '停产时间', type: '日期', sql: 'p.production_stop' },
-  { key: 'meetsSafety', name: '符合安全生产要求', short: '安全生产', label: '符合安全生产要求（是/否）', type: '文本', sql: yesNo('p.meets_safety') },
-  { key: 'meetsEnvironment', name: '符合环保要求', short: '符合环保', label: '符合环保要求（是/否）', type: '文本', sql: yesNo('p.meets_environment') },
-  { key: 'meetsEnergy', name: '符合能耗要求', short: '符合能耗', label: '符合能耗要求（是/否）', type: '文本', sql: yesNo('p.meets_energy') },
-  { key: 'status', name: '效率状态', label: '效率状态', type: '文本', sql: labelled('p.status', EFFICIENCY_STATUSES) },
-  { key: 'inefficiencyType', name: '低效类型', label: '低效类型', type: '文本', sql: labelled('p.inefficiency_type', INEFFICIENCY_TYPES) },
-  { key: 'identifiedAt', name: '认定时间', label: '认定时间', type: '日期', sql: 'p.identified_at' },
-  { key: 'redevelopmentIntent', name: '改造意愿', label: '改造意愿', type: '文本', sql: labelled('p.redevelopment_intent', REDEVELOPMENT_INTENTS) },
-  { key: 'evaluationGrade', name: '综合评价等级', short: '评价等级', label: '综合评价等级', type: '文本', sql: 'p.evaluation_grade' },
-  // 一宗一卡 fields of seed 003 附件1/附件4 (migration 0025).
-  { key: 'parkSide', name: '园区内外', label: '园区内/园区外', type: '文本', sql: labelled('p.park_side', PARK_SIDES) },
-  { key: 'landAcquiredAt', name: '土地取得时间', short: '取得时间', label: '土地取得时间', type: '日期', sql: 'p.land_acquired_at' },
-  { key: 'boundaryEast', name: '东至', label: '四至：东至', type: '文本', sql: 'p.boundary_east' },
-  { key: 'boundarySouth', name: '南至', label: '四至：南至', type: '文本', sql: 'p.boundary_south' },
-  { key: 'boundaryWest', name: '西至', label: '四至：西至', type: '文本', sql: 'p.boundary_west' },
-  { key: 'boundaryNorth', name: '北至', label: '四至：北至', type: '文本', sql: 'p.boundary_north' },
-  { key: 'agreedFloorAreaRatio', name: '约定容积率', label: '约定容积率', type: '数值', sql: decimal('p.agreed_floor_area_ratio', 2) },
-  { key: 'agreedBuildingDensity', name: '约定建筑密度', short: '约定密度', label: '约定建筑密度', unit: '比值（0–1）', type: '数值', sql: decimal('p.agreed_building_density', 4) },
-  { key: 'agreedCompletionDate', name: '约定竣工时间', short: '约定竣工', label: '约定竣工时间', type: '日期', sql: 'p.agreed_completion_date' },
-  { key: 'investmentAgreementNo', name: '投资发展协议号', short: '投资协议号', label: '投资发展协议号', type: '文本', sql: 'p.investment_agreement_no' },
-  { key: 'agreedInvestmentIntensity', name: '约定投资强度', short: '约定投资', label: '约定投资强度', unit: '万元/亩', type: '数值', sql: decimal('p.agreed_investment_intensity', 2) },
-  { key: 'completionDate', name: '竣工时间', label: '竣工时间', type: '日期', sql: 'p.completion_date' },
-  { key: 'investedAmount', name: '已投资额', label: '投资强度（已投资额）', unit: '万元', type: '数值', sql: decimal('p.invested_amount', 2) },
-  { key: 'fixedAssetInvestment', name: '固定资产投资总额', short: '固投总额', label: '固定资产投资总额', unit: '万元', type: '数值', sql: decimal('p.fixed_asset_investment', 2) },
-  { key: 'safetyNote', name: '安全生产说明', short: '安全说明', label: '安全生产说明', type: '文本', sql: 'p.safety_note' },
-  { key: 'environmentNote', name: '环保说明', label: '环保说明', type: '文本', sql: 'p.environment_note' },
-  { key: 'energyNote', name: '能耗说明', label: '能耗说明', type: '文本', sql: 'p.energy_note' },
+  ...PARCEL_FIELD_DEFINITIONS.flatMap(exportedFields),
 ];
 
 /** Parcels the filters and the user's scope select (parcelFilterSql: the one parcel filter). */
@@ -168,9 +167,9 @@ const AREA_FIELDS: GeodataField[] = [
   { key: 'areaId', name: '区域编号', label: '成片改造区域编号（本系统 ID）', type: '整数', sql: 'a.id' },
   { key: 'name', name: '区域名称', label: '成片改造区域名称', type: '文本', sql: 'a.name' },
   { key: 'districtName', name: '行政区', label: '所在行政区', type: '文本', sql: 'd.name' },
-  { key: 'status', name: '审批状态', label: '审批状态', type: '文本', sql: labelled('a.status', AREA_STATUSES) },
-  { key: 'kind', name: '区域类型', label: '区域类型', type: '文本', sql: labelled('a.kind', AREA_KINDS) },
-  { key: 'mode', name: '改造模式', label: '再开发模式', type: '文本', sql: `coalesce(a.mode_other, ${labelled('a.mode', REDEVELOPMENT_MODES)})` },
+  { key: 'status', name: '审批状态', label: '审批状态', type: '文本', ...labelled('a.status', AREA_STATUSES) },
+  { key: 'kind', name: '区域类型', label: '区域类型', type: '文本', ...labelled('a.kind', AREA_KINDS) },
+  { key: 'mode', name: '改造模式', label: '再开发模式', type: '文本', sql: `coalesce(a.mode_other, ${labelled('a.mode', REDEVELOPMENT_MODES).sql})` },
   { key: 'version', name: '版本', label: '区域版本号', type: '整数', sql: 'a.version' },
   { key: 'check', name: '校验结果', label: '规则校验结果（通过/未通过/指标未填全）', type: '文本', sql: `CASE a.pass WHEN true THEN '通过' WHEN false THEN '未通过' ELSE '指标未填全' END` },
   { key: 'areaM2', name: '椭球面积', label: '区域椭球面积（CGCS2000 椭球）', unit: 'm²', type: '数值', sql: m2('a.area_m2') },

@@ -87,7 +87,7 @@ function columnsOf(field: ParcelField): TableColumn[] {
         key: field.key, header: headerOf(field.label, field.unit), kind: 'number', decimals: field.decimals ?? 2,
         value: (row) => number(row, column), width: { source: column, of: 'number' },
       };
-      if (field.unit !== 'm²' || field.key === 'floorAreaM2') return [main];
+      if (!field.landArea) return [main];
       // Land areas also in 亩, the unit officials quote land in (1 亩 = 10000/15 m²).
       return [main, {
         key: `${field.key}Mu`, header: headerOf(field.label, '亩'), kind: 'number', decimals: 4,

@@ -1,13 +1,21 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
-import { constants, crc32, createDeflateRaw } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, crc32, deflateRaw as deflateRawCallback } from 'node:zlib';
+
+const deflateRaw = promisify(deflateRawCallback) as (buffer: Buffer, options: { level: number; finishFlush: number }) => Promise<Buffer>;
+
+/** Bytes deflated as one piece, and pieces deflated at once (Node's thread pool has 4 threads). */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+const CHUNKS_IN_FLIGHT = 4;
 
 /** Largest size or offset a zip without Zip64 records can state. */
 const ZIP32_LIMIT = 0xffff_ffff;
 
 /**
- * Writes files into a zip, streaming: each file is read in chunks, deflated (level 1: the files are
- * big, time matters more than a few per cent) and written, so memory stays flat whatever the size.
+ * Writes files into a zip, streaming: each file is read in 8 MiB chunks, deflated (level 1: the
+ * files are big, time matters more than a few per cent) four chunks at once and written in order,
+ * so memory stays flat (some 64 MB) whatever the size and the deflating uses every core.
  * Names are UTF-8 with the language-encoding flag (bit 11) set, so Chinese names arrive intact in
  * Windows Explorer, 7-Zip, macOS and the product's own import. No Zip64: a file or archive over
  * 4 GiB is refused with a message (a 1 M-parcel Shapefile is well under).
@@ -38,21 +46,29 @@ export async function writeZip(target: string, entries: readonly { name: string;
       let crc = 0;
       let size = 0;
       let compressed = 0;
-      const deflate = createDeflateRaw({ level: 1, strategy: constants.Z_DEFAULT_STRATEGY });
-      const drained = (async () => {
-        for await (const chunk of deflate as AsyncIterable<Buffer>) {
-          compressed += chunk.length;
-          await write(chunk);
-        }
-      })();
-      for await (const chunk of fs.createReadStream(entry.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      // pigz's way: the file is cut into chunks deflated independently, several at once on the
+      // thread pool (each ends on a byte boundary without the final bit, the last one with it), and
+      // written in order: a 700 MB DBF compresses on every core, the chunks' output one valid stream.
+      const pending: Promise<Buffer>[] = [];
+      const flushOne = async () => {
+        const chunk = await pending.shift()!;
+        compressed += chunk.length;
+        await write(chunk);
+      };
+      const stream = fs.createReadStream(entry.file, { highWaterMark: CHUNK_BYTES });
+      let previous: Buffer | null = null;
+      const deflateChunk = (chunk: Buffer, last: boolean) => deflateRaw(chunk, { level: 1, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH });
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         signal?.throwIfAborted();
         crc = crc32(chunk, crc);
         size += chunk.length;
-        if (!deflate.write(chunk)) await once(deflate, 'drain');
+        // A chunk is handed on when the next arrives, so the last one is known and finishes the stream.
+        if (previous) pending.push(deflateChunk(previous, false));
+        previous = chunk;
+        while (pending.length >= CHUNKS_IN_FLIGHT) await flushOne();
       }
-      deflate.end();
-      await drained;
+      pending.push(deflateChunk(previous ?? Buffer.alloc(0), true));
+      while (pending.length > 0) await flushOne();
       if (size > ZIP32_LIMIT || compressed > ZIP32_LIMIT || headerOffset > ZIP32_LIMIT) {
         throw new RangeError(`文件 ${entry.name} 超过 4 GB，zip 无法容纳；请缩小导出范围（按行政区或框选分批导出）。`);
       }

@@ -15,6 +15,7 @@ import { createParcelsRepository, type ParcelsRepository } from '../parcels/parc
 import { DEFAULT_ARCHIVE_LIMITS, diskReserveRefusal, type ArchiveLimits } from './archive.js';
 import { COMMIT_INTERRUPTED, COMMIT_INTERRUPTED_MESSAGE, ImportCommittingError, ImportStateError, MissingFieldsError, OutsideDecisionRequiredError } from './import-errors.js';
 import { createImportsRepository, withCommitLock, type ImportLayerState, type ImportOptions, type ImportRow } from './imports.repository.js';
+import { geoPackageRefusal } from './polygon-layer.reader.js';
 import { commitParcels } from './stages/commit-parcels.stage.js';
 import { commitSurvey } from './stages/commit-survey.stage.js';
 import { describe } from './stages/describe.stage.js';
@@ -224,6 +225,15 @@ export function createImportService(options: ImportServiceOptions) {
         const value = refusal(EMPTY_FILE, '上传的文件是空的。');
         await refuse(id, value);
         return value;
+      }
+      // A bare GeoPackage is opened at once: one that cannot become an import is a 400 now, not a refusal later.
+      if (/\.gpkg$/i.test(safeName)) {
+        const value = await geoPackageRefusal(path.join(folder, 'upload', safeName), safeName);
+        if (value) {
+          fs.rmSync(folder, { recursive: true, force: true });
+          await refuse(id, value, { file_size: size });
+          return value;
+        }
       }
       await imports.update(id, { file_size: size, phase: 'read' });
       void start(id);

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NO_LAYERS, NOT_A_SHAPEFILE } from '../../domain/import/refusals.js';
+import { BAD_GEOPACKAGE, NO_LAYERS, NOT_A_SHAPEFILE } from '../../domain/import/refusals.js';
 import { ImportRefusal } from './import-errors.js';
 
-export type LayerFormat = 'shapefile' | 'filegdb' | 'geojson' | 'butiao';
+export type LayerFormat = 'shapefile' | 'filegdb' | 'gpkg' | 'geojson' | 'butiao';
 
-/** A data source found in an upload: a shapefile (with its sibling files), a .gdb folder, a GeoJSON file, a 部标 txt. */
+/** A data source found in an upload: a shapefile (with its sibling files), a .gdb folder, a GeoPackage, a GeoJSON file, a 部标 txt. */
 export interface FoundSource {
   format: LayerFormat;
-  /** Absolute path of the .shp, the .gdb folder, the .geojson or the .txt. */
+  /** Absolute path of the .shp, the .gdb folder, the .gpkg, the .geojson or the .txt. */
   path: string;
   /** Display name: the path inside the upload. */
   name: string;
@@ -49,6 +49,36 @@ export function hasShapefileHeader(file: string): boolean {
   }
 }
 
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * What is wrong with a file named .gpkg, read from its 100-byte SQLite header without opening it:
+ * not SQLite at all (a renamed file, an HTML error page), or shorter than the pages its header
+ * declares (an interrupted download or copy). Null when the header is sound; GDAL then reads it.
+ */
+export function geoPackageProblem(file: string, name = path.basename(file)): string | null {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(handle).size;
+    const header = Buffer.alloc(100);
+    const read = fs.readSync(handle, header, 0, 100, 0);
+    const redo = '请在 QGIS（导出 → 另存为 GeoPackage）或 ArcGIS Pro（要素类至 GeoPackage）中重新导出后上传。';
+    if (read < 100 || !header.subarray(0, 16).equals(SQLITE_MAGIC)) {
+      return `“${name}”不是 GeoPackage 文件（文件头不是 SQLite 数据库，可能是改了扩展名的其他文件）：${redo}`;
+    }
+    const pageSize = header.readUInt16BE(16) === 1 ? 65536 : header.readUInt16BE(16);
+    // The page count in the header is valid when its "version-valid-for" number equals the change counter.
+    const pages = header.readUInt32BE(92) === header.readUInt32BE(24) ? header.readUInt32BE(28) : 0;
+    if (pageSize < 512 || size % pageSize !== 0 || (pages > 0 && size < pages * pageSize)) {
+      const expected = pages > 0 ? `，应为 ${pages * pageSize} 字节` : '';
+      return `“${name}”不完整（${size} 字节${expected}）：文件在下载或复制时被截断。${redo}`;
+    }
+    return null;
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
 /**
  * Finds the layers of an unpacked upload. Extensions may be in any letter case and files may sit
  * in sub-folders. A `.shp` that is not a shapefile (a renamed DBF, say) is reported, not read.
@@ -78,6 +108,10 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
         continue;
       }
       sources.push({ format: 'shapefile', path: file, name, siblings });
+    } else if (extension === '.gpkg') {
+      const problem = geoPackageProblem(file, name);
+      if (problem) refused.push({ name, reason: BAD_GEOPACKAGE, message: problem });
+      else sources.push({ format: 'gpkg', path: file, name, siblings: {} });
     } else if (['.geojson', '.json', '.geojsonl', '.geojsons', '.ndjson'].includes(extension)) {
       sources.push({ format: 'geojson', path: file, name, siblings: {} });
     } else if (extension === '.txt' && !/readme/i.test(name)) {
@@ -85,7 +119,7 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
     }
   }
   if (sources.length === 0 && refused.length === 0) {
-    throw new ImportRefusal(NO_LAYERS, '上传的文件中没有可导入的图层。支持：Shapefile（含 .shp/.shx/.dbf，可打包为 zip）、File Geodatabase（.gdb 文件夹打包为 zip）、GeoJSON、部标坐标 txt。');
+    throw new ImportRefusal(NO_LAYERS, '上传的文件中没有可导入的图层。支持：Shapefile（含 .shp/.shx/.dbf，可打包为 zip）、File Geodatabase（.gdb 文件夹打包为 zip）、GeoPackage（.gpkg）、GeoJSON、部标坐标 txt。');
   }
   return { sources, refused };
 }

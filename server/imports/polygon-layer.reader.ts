@@ -4,21 +4,42 @@ import { checkCrsAgainstExtent, crsFromCoordinates, crsFromPrj, GCJ02_SRID, srid
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import { parseButiao } from '../../domain/import/butiao.js';
 import { GDAL_ENCODING_NAMES, decodeText, detectEncoding, encodingFromLanguageDriver, parseCodePage, type EncodingGuess, type TextEncoding } from '../../domain/import/encoding.js';
-import { UNREADABLE, refusal, type Refused } from '../../domain/import/refusals.js';
+import { BAD_GEOPACKAGE, NO_POLYGONS, UNREADABLE, refusal, type Refusal, type Refused } from '../../domain/import/refusals.js';
 import { extractZip, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
 import { gdalConnection, inspect, progressFromOutput, runGdal } from './gdal.js';
 import { ImportRefusal } from './import-errors.js';
 import type { ImportLayerState } from './imports.repository.js';
-import { findSources, type FoundSource } from './layers.js';
+import { findSources, geoPackageProblem, type FoundSource } from './layers.js';
 
 /**
  * The one way a polygon file becomes data, shared by imports and the 成片改造区域 boundary upload:
- * unpack (hostile zips refused) → find the sources (shapefiles, File Geodatabases, GeoJSON, 部标
- * txt) → describe each layer with its encoding and CRS → read a layer with GDAL, reprojected, into
+ * unpack (hostile zips refused) → find the sources (shapefiles, File Geodatabases, GeoPackages,
+ * GeoJSON, 部标 txt) → describe each layer with its encoding and CRS → read a layer with GDAL, reprojected, into
  * a staging table or a GeoJSON file. Every failure the user can fix comes back as a refusal value.
  */
 
 const POLYGON_TYPES = /polygon|multipatch|surface|tin/i;
+
+const REEXPORT_GEOPACKAGE = '请在 QGIS（导出 → 另存为 GeoPackage）或 ArcGIS Pro（要素类至 GeoPackage）中重新导出后上传。';
+
+/**
+ * A GeoPackage uploaded as it is (not zipped), checked while the upload is answered, so that a
+ * file that cannot become an import gets its 400 at once: not SQLite, truncated (its header
+ * says), not openable by GDAL, or without a polygon layer. Null when the describe stage can read it.
+ */
+export async function geoPackageRefusal(file: string, name: string): Promise<Refusal | null> {
+  const problem = geoPackageProblem(file, name);
+  if (problem) return refusal(BAD_GEOPACKAGE, problem, name);
+  let infos;
+  try {
+    infos = await inspect(file);
+  } catch (error) {
+    return refusal(BAD_GEOPACKAGE, `“${name}”无法作为 GeoPackage 打开（${(error as Error).message.split('\n')[0]}），文件可能已损坏：${REEXPORT_GEOPACKAGE}`, name);
+  }
+  if (infos.some((info) => POLYGON_TYPES.test(info.geometryType))) return null;
+  const found = infos.length > 0 ? `其中的图层：${infos.map((info) => `${info.name}（${info.geometryType === 'None' ? '无几何' : info.geometryType}）`).join('、')}` : '其中没有任何图层';
+  return refusal(NO_POLYGONS, `“${name}”中没有面图层（${found}）：只能导入面（Polygon / MultiPolygon）图层。请把宗地、图斑或红线存为面图层的 GeoPackage 后再上传。`, name);
+}
 
 /** A layer as the reader describes it: what the import shows and what GDAL needs to read it. */
 export type PolygonLayer = ImportLayerState;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportState } from '../../domain/api/imports.schemas.js';
 import { assertMatchesContract } from '../helpers/contract.js';
+import { geoPackage } from '../helpers/geopackage.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { buildZip } from '../helpers/zip-writer.js';
@@ -89,5 +90,54 @@ describe('a zipped File Geodatabase (DLTB.gdb.zip)', () => {
     const [lon, lat] = body.boundary.coordinates[0][0][0];
     expect(lon).toBeCloseTo(118.12, 1);
     expect(lat).toBeCloseTo(24.52, 1);
+  });
+});
+
+describe('a GeoPackage (.gpkg)', () => {
+  async function imported(name: string, content: Buffer, fields: Record<string, string> = { kind: 'parcels' }) {
+    const body = multipartBody(fields, { name, content });
+    const response = await surveyor.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+    expect(response.statusCode, response.body).toBe(202);
+    const id = response.json().id as string;
+    await testApp.app.importService.settled(id);
+    const state = (await surveyor.get(`/api/imports/${id}`)).json();
+    assertMatchesContract(ImportState, state);
+    return state;
+  }
+
+  it('is imported as it is and zipped: its layer, its CRS from the GeoPackage, its Chinese attributes', async () => {
+    const file = geoPackage(work, 'parcels.gpkg', [{ name: 'zd', kind: 'polygon', count: 4 }]);
+    for (const [name, content] of [['湖里区宗地.gpkg', fs.readFileSync(file)], ['湖里区宗地.zip', buildZip([{ name: '宗地/湖里区宗地.gpkg', content: fs.readFileSync(file), deflate: true }])]] as const) {
+      const state = await imported(name, content);
+      expect(state.error).toBeNull();
+      expect(state.status).toBe('ready');
+      expect(state.layers).toHaveLength(1);
+      expect(state.layers[0]).toMatchObject({ format: 'gpkg', gdalLayer: 'zd', featureCount: 4, selected: true, skipped: null });
+      expect(state.detected).toMatchObject({ srid: 4527, crs: { source: 'gdb' } });
+      expect(state.report).toMatchObject({ features: 4, rejected: 0 });
+      const preview = (await surveyor.get(`/api/imports/${state.id}/features?pageSize=10`)).json();
+      expect(preview.features.map((feature: { properties: Record<string, string> }) => feature.properties['土地使用权人'])).toEqual(Array(4).fill('厦门zd有限公司'));
+      await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` });
+    }
+  });
+
+  it('with several layers: every polygon layer listed and checked, a point layer skipped with its reason, the user chooses as for a File Geodatabase', async () => {
+    const file = geoPackage(work, 'layers.gpkg', [{ name: 'zd', kind: 'polygon', count: 3 }, { name: 'jzd', kind: 'point', count: 5 }, { name: 'hx', kind: 'polygon', count: 2 }]);
+    const state = await imported('layers.gpkg', fs.readFileSync(file));
+    expect(state.status).toBe('ready');
+    const byLayer = new Map(state.layers.map((layer: { gdalLayer: string }) => [layer.gdalLayer, layer]));
+    expect(byLayer.get('zd')).toMatchObject({ name: 'layers.gpkg/zd', selected: true, featureCount: 3, skipped: null });
+    expect(byLayer.get('hx')).toMatchObject({ name: 'layers.gpkg/hx', selected: true, featureCount: 2, skipped: null });
+    expect(byLayer.get('jzd')).toMatchObject({ selected: false, skipped: { reason: 'not_polygon' } });
+    expect(state.report).toMatchObject({ features: 5, rejected: 0 });
+    const hx = byLayer.get('hx') as { id: string };
+    const answered = await surveyor.request({ method: 'POST', url: `/api/imports/${state.id}`, payload: { layers: [hx.id] } });
+    expect(answered.statusCode, answered.body).toBe(202);
+    await testApp.app.importService.settled(state.id);
+    const chosen = (await surveyor.get(`/api/imports/${state.id}`)).json();
+    expect(chosen.status).toBe('ready');
+    expect(chosen.layers.filter((layer: { selected: boolean }) => layer.selected).map((layer: { gdalLayer: string }) => layer.gdalLayer)).toEqual(['hx']);
+    expect(chosen.report).toMatchObject({ features: 2, rejected: 0 });
+    await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` });
   });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { REPOSITORY_ROOT } from '../../server/config.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { buildZip } from '../helpers/zip-writer.js';
+import { geoPackage } from '../helpers/geopackage.js';
 
 /** Bad input gets a clear refusal or a per-feature report: never a 500, never partial data, never a file outside staging. */
 const FIXTURES = path.join(REPOSITORY_ROOT, 'fixtures', 'imports');
@@ -156,5 +158,52 @@ describe('hostile uploads', () => {
     const features = (await surveyor.get(`/api/imports/${state.id}/features`)).json();
     expect(features.features[0].properties['土地使用权人']).toBe('<img src=x onerror=alert(1)>');
     await surveyor.request({ method: 'DELETE', url: `/api/imports/${state.id}` });
+  });
+  describe('a malformed GeoPackage: a 400 at upload that says what is wrong and what to do, never a 500', () => {
+    let work: string;
+    let polygons: Buffer;
+    beforeAll(() => {
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'gpkg-hostile-'));
+      polygons = fs.readFileSync(geoPackage(work, 'zd.gpkg', [{ name: 'zd', kind: 'polygon', count: 3 }]));
+    });
+    afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    it('not SQLite at all (a renamed file, an HTML page)', async () => {
+      const response = await send('zd.gpkg', Buffer.from('<!DOCTYPE html><html><body>404 Not Found</body></html>'));
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ error: 'bad_geopackage', parameter: 'file' });
+      expect(response.json().message).toMatch(/“zd\.gpkg”不是 GeoPackage 文件.*QGIS.*重新导出后上传/);
+    });
+
+    it('truncated: shorter than the pages its header declares, cut on a page boundary or anywhere', async () => {
+      const pageSize = polygons.readUInt16BE(16);
+      for (const cut of [Math.floor(polygons.length / 2 / pageSize) * pageSize, polygons.length - 1000]) {
+        const response = await send('宗地.gpkg', polygons.subarray(0, cut));
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({ error: 'bad_geopackage', parameter: 'file' });
+        expect(response.json().message).toMatch(/不完整.*截断.*重新导出后上传/);
+      }
+      // In a zip, the same check: the import is refused, naming the file and what happened to it.
+      const zipped = await outcome('宗地.zip', buildZip([{ name: '宗地.gpkg', content: polygons.subarray(0, polygons.length - 1000), deflate: true }]));
+      expect(zipped.status).toBe('refused');
+      expect(zipped.error.message).toMatch(/宗地\.gpkg”不完整（\d+ 字节，应为 \d+ 字节）/);
+    });
+
+    it('an SQLite database GDAL cannot open as a GeoPackage (its tables overwritten)', async () => {
+      const damaged = Buffer.from(polygons);
+      damaged.fill(0x5a, 100, damaged.length);
+      const response = await send('宗地.gpkg', damaged);
+      expect(response.statusCode).toBe(400);
+      expect(['bad_geopackage', 'no_polygons']).toContain(response.json().error);
+      expect(response.json().message).toMatch(/重新导出后上传|面图层/);
+    });
+
+    it('without a polygon layer: the layers it has, and that only polygons are imported', async () => {
+      const points = fs.readFileSync(geoPackage(work, 'jzd.gpkg', [{ name: 'jzd', kind: 'point', count: 4 }]));
+      const response = await send('jzd.gpkg', points);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ error: 'no_polygons', parameter: 'file' });
+      expect(response.json().message).toMatch(/“jzd\.gpkg”中没有面图层（其中的图层：jzd（Point））.*面（Polygon \/ MultiPolygon）图层/);
+    });
   });
 });

@@ -54,7 +54,7 @@ async function selectionOf(job: ExportJobContext, repository: GeodataExportsRepo
 }
 
 /** How each layer's fields are named in the file, and the field-name sheet's rows (Shapefile). */
-function fieldNames(layer: GeodataLayerQuery, format: GeodataFormat, encoding: ExportEncoding): { names: string[]; sheet: FieldSheetRow[]; renamed: number } {
+export function fieldNames(layer: GeodataLayerQuery, format: GeodataFormat, encoding: ExportEncoding): { names: string[]; sheet: FieldSheetRow[]; renamed: number } {
   if (format === 'geojson') return { names: layer.fields.map((field) => field.key), sheet: [], renamed: 0 };
   if (format !== 'shapefile') return { names: layer.fields.map((field) => field.name), sheet: [], renamed: 0 };
   const dbf = dbfFieldNames(layer.fields, encoding);
