@@ -3,6 +3,8 @@
  * stored in the database; labels and colours are presentation data shared by map, legend and charts.
  */
 export const EFFICIENCY_STATUSES = [
+  // Not assessed yet (imports land here): the status comes from the 认定 procedure (issue 16).
+  { code: 'unassessed', label: '未认定', color: '#9ea7b3' },
   { code: 'efficient', label: '正常利用', color: '#8fbf7f' },
   { code: 'suspected', label: '疑似低效', color: '#f2b134' },
   { code: 'identified', label: '已认定低效', color: '#d94841' },

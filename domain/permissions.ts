@@ -29,7 +29,11 @@ export type Action =
   | 'areas:write'
   | 'areas:review'
   | 'documents:write'
-  | 'documents:manage';
+  | 'documents:manage'
+  | 'criteria:manage'
+  | 'criteria:run'
+  | 'grading:manage'
+  | 'grading:run';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -46,15 +50,19 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'areas:review': '审批成片改造区域',
   'documents:write': '上传和移除地块档案（一地一档）',
   'documents:manage': '查看和下载已移除的档案',
+  'criteria:manage': '编辑、批准、发布认定标准',
+  'criteria:run': '运行认定标准初筛并作出决定',
+  'grading:manage': '编辑综合评价分级方案',
+  'grading:run': '运行综合评价分级',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'criteria:run', 'grading:run'],
   viewer: ['data:read'],
 };
 
