@@ -54,7 +54,7 @@ export interface RunParcelRow extends ParcelEvaluation {
 export type StoredRunParcel = Omit<CriteriaRunParcel, 'hits' | 'incomplete'> & { hits: CriterionHit[]; incomplete: CriterionIncomplete[] };
 
 /** Criteria sets, their versions, runs and decisions: the only code of criteria that talks SQL. */
-export function createCriteriaRepository(db: DatabaseClient) {
+export function createCriteriaRepository(db: DatabaseClient, batch: DatabaseClient = db) {
   async function insertVersion(executor: Executor, id: number, change: string, actor: string): Promise<void> {
     await sql`
       INSERT INTO criteria_set_versions (set_id, version, district_code, name, state, example, approval_authority, document_no,
@@ -129,10 +129,10 @@ export function createCriteriaRepository(db: DatabaseClient) {
       });
     },
 
-    /** Every parcel of the district a run evaluates, with its measure inputs (one statement). */
+    /** Every parcel of the district a run evaluates, with its measure inputs (one statement, on the batch pool). */
     async runInputs(districtCode: string): Promise<ParcelMeasureRow[]> {
       // Local rule: parcels already 已认定低效, 再开发中 or 已完成再开发 are past this screening.
-      const { rows } = await measureInputsSql(districtCode, sql<boolean>`p.status IN ('unassessed', 'efficient', 'suspected')`).execute(db);
+      const { rows } = await measureInputsSql(districtCode, sql<boolean>`p.status IN ('unassessed', 'efficient', 'suspected')`).execute(batch);
       return rows;
     },
 
@@ -223,7 +223,8 @@ declare module 'fastify' {
 }
 
 export const criteriaRepositoryPlugin = fp(async (app: AppInstance) => {
-  app.decorate('criteriaRepository', createCriteriaRepository(app.db));
+  // A run reads a whole district: on the bulk pool (no statement timeout), as imports do.
+  app.decorate('criteriaRepository', createCriteriaRepository(app.db, app.pools.bulk.db));
 }, { name: 'criteria-repository', dependencies: ['database'] });
 
 export const CRITERIA_EXAMPLE_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'criteria-example.json');

@@ -22,7 +22,7 @@ const RUN_COLUMNS = sql`r.id::int AS id, r.district_code AS "districtCode", d.na
 export type StoredExplanation = Omit<GradeExplanation, 'figures'> & { figures: { measure: string; value: number | null; percentile: number | null; weight: number }[] };
 
 /** Grading schemes, runs and results: the only code of grading that talks SQL. */
-export function createGradingRepository(db: DatabaseClient) {
+export function createGradingRepository(db: DatabaseClient, batch: DatabaseClient = db) {
   return {
     /** The current (highest) version of each district's scheme. */
     async current(scope: Scope, district?: string): Promise<GradingScheme[]> {
@@ -60,9 +60,12 @@ export function createGradingRepository(db: DatabaseClient) {
     async inputs(district: string, landUses: readonly string[]): Promise<ParcelMeasureRow[]> {
       const where = landUses.length === 0 ? sql<boolean>`true`
         : sql<boolean>`EXISTS (SELECT 1 FROM unnest(${[...landUses]}::text[]) u WHERE p.land_use_code LIKE u || '%')`;
-      const { rows } = await measureInputsSql(district, where).execute(db);
+      const { rows } = await measureInputsSql(district, where).execute(batch);
       return rows;
     },
+
+    /** The pool a run's transaction takes (the bulk one). */
+    batch,
 
     /** Runs the grading statement for a district inside the caller's transaction (one run at a time per district). */
     async grade(transaction: Transaction<Database>, run: Parameters<typeof gradingStatement>[0]) {
@@ -108,7 +111,8 @@ declare module 'fastify' {
 }
 
 export const gradingRepositoryPlugin = fp(async (app: AppInstance) => {
-  app.decorate('gradingRepository', createGradingRepository(app.db));
+  // A run reads and writes a whole district: on the bulk pool (no statement timeout), as imports do.
+  app.decorate('gradingRepository', createGradingRepository(app.db, app.pools.bulk.db));
 }, { name: 'grading-repository', dependencies: ['database'] });
 
 export const GRADING_EXAMPLE_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'grading-example.json');

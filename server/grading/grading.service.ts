@@ -56,7 +56,7 @@ export function createGradingService(app: AppInstance) {
         })),
       }));
       const actor = { name: caller.principal.username, requestId: caller.requestId };
-      const outcome = await writeAs(app.db, actor, async (transaction) => {
+      const outcome = await writeAs(repository.batch, actor, async (transaction) => {
         const row = await repository.grade(transaction, {
           districtCode, schemeVersion: scheme.version, cutoffs: scheme.cutoffs, actor: actor.name, inputs,
           weights: measures.map(({ measure, weight, definition }) => ({ measure, weight, higher: definition.higherIsBetter !== false })),

@@ -46,7 +46,7 @@ describe('the demo city\'s example set (seed 002 case 18)', () => {
     expect(byMeasure.get('floor_area_ratio')).toMatchObject({ comparison: 'lte', threshold: 0.4, local: false });
     expect(byMeasure.get('investment_intensity')).toMatchObject({ comparison: 'lte', threshold: 30, local: false });
     expect(byMeasure.get('tax_per_mu')).toMatchObject({ comparison: 'lte', threshold: 1, local: false });
-    for (const measure of ['floor_area_ratio', 'investment_intensity', 'tax_per_mu']) {
+    for (const measure of ['floor_area_ratio', 'investment_intensity', 'tax_per_mu'] as const) {
       expect(byMeasure.get(measure)!.source.text).toContain('平均容积率仅为0.4，亩均投资30万元以下，亩均税收1万元以下');
     }
     expect(set.criteria.filter((item) => item.local).map((item) => item.measure)).toEqual(expect.arrayContaining(['months_stopped', 'listed_industry', 'safety_nonconforming']));
