@@ -201,6 +201,60 @@ describe('admin write routes × role', () => {
   });
 });
 
+describe('认定标准, 初筛 and 分级 routes × role × scope', () => {
+  const criterion = { id: 'tax', name: '亩均税收过低', measure: 'tax_per_mu', comparison: 'lt', threshold: 1, landUses: [], industries: [], suggestedTypes: ['low_output'], source: { document: '矩阵', text: '矩阵' }, local: true };
+
+  it.each(ROLE_CODES)('%s: criteria sets managed only with criteria:manage, in scope; runs and decisions only with criteria:run, in scope; reads with data:read', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const reads = await Promise.all(['/api/criteria-sets?district=350206', '/api/criteria-runs?district=350206', '/api/grading-schemes?district=350206', '/api/grading-runs?district=350206'].map((url) => huli.get(url)));
+    for (const read of reads) expect(read.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
+    const created = await huli.request({ method: 'POST', url: '/api/criteria-sets', payload: { districtCode: '350206', name: `矩阵 ${role}`, criteria: [criterion] } });
+    const outside = await huli.request({ method: 'POST', url: '/api/criteria-sets', payload: { districtCode: '350203', name: `矩阵 ${role}`, criteria: [criterion] } });
+    if (roleCan(role, 'criteria:manage')) {
+      expect(created.statusCode).toBe(201);
+      expect(outside.statusCode).toBe(403);
+      expect(outside.json()).toMatchObject({ error: 'out_of_scope' });
+      const step = await huli.request({ method: 'POST', url: `/api/criteria-sets/${created.json().id}/state`, payload: { version: 1, state: 'retired' } });
+      expect(step.statusCode).toBe(200);
+    } else {
+      expect([created.statusCode, outside.statusCode]).toEqual([403, 403]);
+      expect(created.json().message).toContain('编辑、批准、发布认定标准');
+    }
+    const run = await huli.request({ method: 'POST', url: '/api/criteria-runs', payload: { districtCode: '350206' } });
+    const runOutside = await huli.request({ method: 'POST', url: '/api/criteria-runs', payload: { districtCode: '350203' } });
+    if (roleCan(role, 'criteria:run')) {
+      expect(run.statusCode, run.body).toBe(201);
+      expect(runOutside.json()).toMatchObject({ error: 'out_of_scope' });
+      const { rows: [listed] } = await sql<{ parcel_id: number }>`SELECT parcel_id::int AS parcel_id FROM criteria_run_parcels WHERE run_id = ${run.json().id} LIMIT 1`.execute(testApp.database.db);
+      const decided = await huli.request({ method: 'POST', url: `/api/criteria-runs/${run.json().id}/parcels/${listed.parcel_id}/decision`, payload: { decision: 'pending' } });
+      expect(decided.statusCode).toBe(200);
+    } else {
+      expect([run.statusCode, runOutside.statusCode]).toEqual([403, 403]);
+      const { rows: [listed] } = await sql<{ run_id: number; parcel_id: number }>`SELECT run_id::int AS run_id, parcel_id::int AS parcel_id FROM criteria_run_parcels LIMIT 1`.execute(testApp.database.db);
+      if (listed) expect((await huli.request({ method: 'POST', url: `/api/criteria-runs/${listed.run_id}/parcels/${listed.parcel_id}/decision`, payload: { decision: 'pending' } })).statusCode).toBe(403);
+    }
+  });
+
+  it.each(ROLE_CODES)('%s: grading schemes revised only with grading:manage, runs only with grading:run, both in scope', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const [scheme] = (await (await sessionFor('admin', 'city')).get('/api/grading-schemes?district=350206')).json().items;
+    const revision = { name: scheme.name, measures: scheme.measures, cutoffs: scheme.cutoffs, landUses: scheme.landUses, source: scheme.source, local: true, note: `by ${role}` };
+    const revised = await huli.request({ method: 'PUT', url: '/api/grading-schemes/350206', payload: revision });
+    const revisedOutside = await huli.request({ method: 'PUT', url: '/api/grading-schemes/350203', payload: revision });
+    expect(revised.statusCode).toBe(roleCan(role, 'grading:manage') ? 200 : 403);
+    expect(revisedOutside.statusCode).toBe(403);
+    const runOutside = await huli.request({ method: 'POST', url: '/api/grading-runs', payload: { districtCode: '350203' } });
+    expect(runOutside.statusCode).toBe(403);
+    if (roleCan(role, 'grading:run')) {
+      expect(runOutside.json()).toMatchObject({ error: 'out_of_scope' });
+      const run = await huli.request({ method: 'POST', url: '/api/grading-runs', payload: { districtCode: '350206' } });
+      expect(run.statusCode, run.body).toBe(201);
+    } else {
+      expect(runOutside.json()).toMatchObject({ error: 'forbidden' });
+    }
+  });
+});
+
 describe('exports × role × scope', () => {
   it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
     const huli = await sessionFor(role, 'huli');
