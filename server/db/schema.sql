@@ -696,6 +696,107 @@ CREATE SEQUENCE public.areas_id_seq
 
 ALTER SEQUENCE public.areas_id_seq OWNED BY public.areas.id;
 
+CREATE TABLE public.criteria_run_parcels (
+    run_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    parcel_code text NOT NULL,
+    hits jsonb NOT NULL,
+    incomplete jsonb NOT NULL,
+    suggested_types text[] NOT NULL,
+    decision text,
+    reason text,
+    decided_by text,
+    decided_at timestamp with time zone,
+    CONSTRAINT criteria_run_parcels_check CHECK (((decision IS DISTINCT FROM 'exclude'::text) OR (length(btrim(COALESCE(reason, ''::text))) > 0))),
+    CONSTRAINT criteria_run_parcels_decision_check CHECK ((decision = ANY (ARRAY['include'::text, 'exclude'::text, 'pending'::text])))
+);
+
+COMMENT ON TABLE public.criteria_run_parcels IS 'parcels a run flagged (hits) or could not evaluate (incomplete: 数据不全), and the reviewer''s decision: include 纳入认定 / exclude 排除 (reason) / pending 待定';
+
+CREATE TABLE public.criteria_runs (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    set_id bigint NOT NULL,
+    set_version integer NOT NULL,
+    reference_date date NOT NULL,
+    evaluated integer NOT NULL,
+    flagged integer NOT NULL,
+    incomplete integer NOT NULL,
+    run_by text NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.criteria_runs IS '认定标准初筛: one run of a criteria set version over a district (who, when, counts)';
+
+CREATE SEQUENCE public.criteria_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.criteria_runs_id_seq OWNED BY public.criteria_runs.id;
+
+CREATE TABLE public.criteria_set_versions (
+    set_id bigint NOT NULL,
+    version integer NOT NULL,
+    district_code text NOT NULL,
+    name text NOT NULL,
+    state text NOT NULL,
+    example boolean NOT NULL,
+    approval_authority text,
+    document_no text,
+    approved_on date,
+    published_on date,
+    retired_on date,
+    criteria jsonb NOT NULL,
+    note text,
+    change text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.criteria_set_versions IS 'every version of every criteria set (append-only): who changed what, when';
+
+COMMENT ON COLUMN public.criteria_set_versions.change IS 'what made the version: create / edit / state step (approved, published, retired…)';
+
+CREATE TABLE public.criteria_sets (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    name text NOT NULL,
+    state text NOT NULL,
+    example boolean DEFAULT false NOT NULL,
+    approval_authority text,
+    document_no text,
+    approved_on date,
+    published_on date,
+    retired_on date,
+    criteria jsonb NOT NULL,
+    note text,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT criteria_sets_check CHECK (((state <> ALL (ARRAY['approved'::text, 'published'::text])) OR example OR ((approval_authority IS NOT NULL) AND (document_no IS NOT NULL) AND (approved_on IS NOT NULL)))),
+    CONSTRAINT criteria_sets_name_check CHECK ((length(btrim(name)) > 0)),
+    CONSTRAINT criteria_sets_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'approved'::text, 'published'::text, 'retired'::text]))),
+    CONSTRAINT criteria_sets_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.criteria_sets IS '低效产业用地认定标准 (per district, versioned): 草案 draft → 已批准 approved → 已发布 published → 已废止 retired';
+
+COMMENT ON COLUMN public.criteria_sets.example IS '示例: shipped with the demo city, thresholds from seed 002 case 18, not an approved standard';
+
+COMMENT ON COLUMN public.criteria_sets.criteria IS 'criteria (domain/api/criteria.schemas.ts Criterion): measure, comparison, threshold, unit, applies to, suggested 低效类型, source';
+
+CREATE SEQUENCE public.criteria_sets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.criteria_sets_id_seq OWNED BY public.criteria_sets.id;
+
 CREATE TABLE public.districts (
     code text NOT NULL,
     name text NOT NULL,
@@ -762,6 +863,61 @@ CREATE TABLE public.exports (
 COMMENT ON TABLE public.exports IS '导出任务: what was exported, by whom, with which filters, format and outcome';
 
 COMMENT ON COLUMN public.exports.crs IS 'the coordinate system written, e.g. EPSG:4527; null for tables and PDFs';
+
+CREATE TABLE public.grading_results (
+    run_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    grade text,
+    previous_grade text,
+    score double precision,
+    rank integer,
+    of_total integer NOT NULL,
+    figures jsonb NOT NULL,
+    CONSTRAINT grading_results_grade_check CHECK ((grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text])))
+);
+
+COMMENT ON TABLE public.grading_results IS 'why a parcel got its grade in a run: score, rank of how many, each measure''s value, percentile and weight';
+
+CREATE TABLE public.grading_runs (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    scheme_version integer NOT NULL,
+    graded integer NOT NULL,
+    ungraded integer NOT NULL,
+    changed integer NOT NULL,
+    counts jsonb NOT NULL,
+    run_by text NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.grading_runs IS 'one grading of every parcel of a district by one scheme version';
+
+CREATE SEQUENCE public.grading_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.grading_runs_id_seq OWNED BY public.grading_runs.id;
+
+CREATE TABLE public.grading_schemes (
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    name text NOT NULL,
+    measures jsonb NOT NULL,
+    cutoffs jsonb NOT NULL,
+    land_uses text[] DEFAULT '{}'::text[] NOT NULL,
+    source jsonb NOT NULL,
+    local_rule boolean NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT grading_schemes_name_check CHECK ((length(btrim(name)) > 0)),
+    CONSTRAINT grading_schemes_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.grading_schemes IS '综合评价分级方案 A/B/C/D per district (append-only versions): measures, weights, cut-offs by rank or by score';
 
 CREATE TABLE public.history (
     id bigint NOT NULL,
@@ -1052,7 +1208,7 @@ CREATE TABLE public.parcels (
     CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
-    CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
+    CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['unassessed'::text, 'efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
     CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_version_check CHECK ((version >= 1))
 );
@@ -1109,7 +1265,7 @@ COMMENT ON COLUMN public.parcels.meets_environment IS '是否符合环保要求'
 
 COMMENT ON COLUMN public.parcels.meets_energy IS '是否符合能耗要求';
 
-COMMENT ON COLUMN public.parcels.status IS '效率状态: efficient 正常利用 / suspected 疑似低效 / identified 已认定低效 / redeveloping 再开发中 / redeveloped 已完成再开发';
+COMMENT ON COLUMN public.parcels.status IS '效率状态: unassessed 未认定 / efficient 正常利用 / suspected 疑似低效 / identified 已认定低效 / redeveloping 再开发中 / redeveloped 已完成再开发';
 
 COMMENT ON COLUMN public.parcels.inefficiency_type IS '低效类型 (codes in domain/efficiency.ts)';
 
@@ -1386,6 +1542,12 @@ ALTER TABLE ONLY public.area_reviews ALTER COLUMN id SET DEFAULT nextval('public
 
 ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
 
+ALTER TABLE ONLY public.criteria_runs ALTER COLUMN id SET DEFAULT nextval('public.criteria_runs_id_seq'::regclass);
+
+ALTER TABLE ONLY public.criteria_sets ALTER COLUMN id SET DEFAULT nextval('public.criteria_sets_id_seq'::regclass);
+
+ALTER TABLE ONLY public.grading_runs ALTER COLUMN id SET DEFAULT nextval('public.grading_runs_id_seq'::regclass);
+
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
 ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
@@ -1409,6 +1571,18 @@ ALTER TABLE ONLY public.area_versions
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.criteria_run_parcels
+    ADD CONSTRAINT criteria_run_parcels_pkey PRIMARY KEY (run_id, parcel_id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.criteria_set_versions
+    ADD CONSTRAINT criteria_set_versions_pkey PRIMARY KEY (set_id, version);
+
+ALTER TABLE ONLY public.criteria_sets
+    ADD CONSTRAINT criteria_sets_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
 
@@ -1417,6 +1591,15 @@ ALTER TABLE ONLY public.document_contents
 
 ALTER TABLE ONLY public.exports
     ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.grading_results
+    ADD CONSTRAINT grading_results_pkey PRIMARY KEY (run_id, parcel_id);
+
+ALTER TABLE ONLY public.grading_runs
+    ADD CONSTRAINT grading_runs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.grading_schemes
+    ADD CONSTRAINT grading_schemes_pkey PRIMARY KEY (district_code, version);
 
 ALTER TABLE ONLY public.history
     ADD CONSTRAINT history_pkey PRIMARY KEY (id);
@@ -1495,6 +1678,14 @@ CREATE INDEX areas_geom_3857_idx ON public.areas USING gist (geom_3857);
 
 CREATE INDEX areas_geom_idx ON public.areas USING gist (geom);
 
+CREATE INDEX criteria_run_parcels_parcel ON public.criteria_run_parcels USING btree (parcel_id);
+
+CREATE INDEX criteria_runs_district ON public.criteria_runs USING btree (district_code, run_at DESC);
+
+CREATE INDEX criteria_sets_district ON public.criteria_sets USING btree (district_code);
+
+CREATE UNIQUE INDEX criteria_sets_one_published ON public.criteria_sets USING btree (district_code) WHERE (state = 'published'::text);
+
 CREATE INDEX districts_geom_3857_idx ON public.districts USING gist (geom_3857);
 
 CREATE INDEX districts_geom_idx ON public.districts USING gist (geom);
@@ -1504,6 +1695,10 @@ CREATE INDEX districts_parent_idx ON public.districts USING btree (parent_code);
 CREATE INDEX exports_created_by_idx ON public.exports USING btree (created_by, created_at DESC);
 
 CREATE INDEX exports_status_idx ON public.exports USING btree (status, updated_at);
+
+CREATE INDEX grading_results_parcel ON public.grading_results USING btree (parcel_id, run_id DESC);
+
+CREATE INDEX grading_runs_district ON public.grading_runs USING btree (district_code, run_at DESC);
 
 CREATE INDEX history_actor_idx ON public.history USING btree (actor, at DESC);
 
@@ -1680,11 +1875,38 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_rule_set_id_rule_set_version_fkey FOREIGN KEY (rule_set_id, rule_set_version) REFERENCES public.rule_sets(id, version);
 
+ALTER TABLE ONLY public.criteria_run_parcels
+    ADD CONSTRAINT criteria_run_parcels_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.criteria_runs(id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_set_id_fkey FOREIGN KEY (set_id) REFERENCES public.criteria_sets(id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_set_id_set_version_fkey FOREIGN KEY (set_id, set_version) REFERENCES public.criteria_set_versions(set_id, version);
+
+ALTER TABLE ONLY public.criteria_set_versions
+    ADD CONSTRAINT criteria_set_versions_set_id_fkey FOREIGN KEY (set_id) REFERENCES public.criteria_sets(id);
+
+ALTER TABLE ONLY public.criteria_sets
+    ADD CONSTRAINT criteria_sets_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
+
+ALTER TABLE ONLY public.grading_results
+    ADD CONSTRAINT grading_results_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.grading_runs(id);
+
+ALTER TABLE ONLY public.grading_runs
+    ADD CONSTRAINT grading_runs_district_code_scheme_version_fkey FOREIGN KEY (district_code, scheme_version) REFERENCES public.grading_schemes(district_code, version);
+
+ALTER TABLE ONLY public.grading_schemes
+    ADD CONSTRAINT grading_schemes_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.parcel_yearly_figures
     ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
@@ -1740,11 +1962,31 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.areas TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
 
+GRANT SELECT,INSERT,UPDATE ON TABLE public.criteria_run_parcels TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.criteria_runs TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.criteria_runs_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.criteria_set_versions TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.criteria_sets TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.criteria_sets_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.document_contents TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_results TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_runs TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.grading_runs_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_schemes TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
 
