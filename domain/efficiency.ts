@@ -38,6 +38,14 @@ export const NO_INEFFICIENCY_TYPE = { code: 'none', label: '非低效', color: '
 /** 综合评价等级 by 亩均效益 (one published scheme: A top 25 %, B 26–70 %, C 71–95 %, D bottom 5 %). */
 export const EVALUATION_GRADES = ['A', 'B', 'C', 'D'] as const;
 export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
+/** Map and legend colours of the grades (A best, D worst); parcels without a grade are 未评级. */
+export const EVALUATION_GRADE_STYLES = [
+  { code: 'A', label: 'A 级', color: '#1a9850' },
+  { code: 'B', label: 'B 级', color: '#91cf60' },
+  { code: 'C', label: 'C 级', color: '#fdae61' },
+  { code: 'D', label: 'D 级', color: '#d73027' },
+] as const;
+export const NO_EVALUATION_GRADE = { code: 'none', label: '未评级', color: '#c9ccd1' } as const;
 
 /** 改造意愿 of the land-right holder. */
 export const REDEVELOPMENT_INTENTS = [

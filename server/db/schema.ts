@@ -453,6 +453,102 @@ export interface SchemaMigrationTable {
   applied_at: Timestamp;
 }
 
+/** 认定标准, current version of each set (migration 0032); raw SQL in server/criteria reads and writes it. */
+export interface CriteriaSetTable {
+  id: Generated<number>;
+  district_code: string;
+  version: number;
+  name: string;
+  state: 'draft' | 'approved' | 'published' | 'retired';
+  example: Generated<boolean>;
+  approval_authority: string | null;
+  document_no: string | null;
+  approved_on: string | null;
+  published_on: string | null;
+  retired_on: string | null;
+  criteria: unknown;
+  note: string | null;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Every version of a criteria set (append-only). */
+export interface CriteriaSetVersionTable extends Omit<CriteriaSetTable, 'id' | 'updated_by' | 'updated_at' | 'example'> {
+  set_id: number;
+  example: boolean;
+  change: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** One 初筛 run of a criteria set version over a district. */
+export interface CriteriaRunTable {
+  id: Generated<number>;
+  district_code: string;
+  set_id: number;
+  set_version: number;
+  reference_date: string;
+  evaluated: number;
+  flagged: number;
+  incomplete: number;
+  run_by: string;
+  run_at: Generated<Timestamp>;
+}
+
+/** A parcel a run flagged or could not evaluate, and the reviewer's decision. */
+export interface CriteriaRunParcelTable {
+  run_id: number;
+  parcel_id: number;
+  parcel_code: string;
+  hits: unknown;
+  incomplete: unknown;
+  suggested_types: string[];
+  decision: 'include' | 'exclude' | 'pending' | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+}
+
+/** 综合评价分级 scheme versions per district (append-only). */
+export interface GradingSchemeTable {
+  district_code: string;
+  version: number;
+  name: string;
+  measures: unknown;
+  cutoffs: unknown;
+  land_uses: Generated<string[]>;
+  source: unknown;
+  local_rule: boolean;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** One grading of a district. */
+export interface GradingRunTable {
+  id: Generated<number>;
+  district_code: string;
+  scheme_version: number;
+  graded: number;
+  ungraded: number;
+  changed: number;
+  counts: unknown;
+  run_by: string;
+  run_at: Generated<Timestamp>;
+}
+
+/** Why a parcel got its grade in a run. */
+export interface GradingResultTable {
+  run_id: number;
+  parcel_id: number;
+  grade: 'A' | 'B' | 'C' | 'D' | null;
+  previous_grade: string | null;
+  score: number | null;
+  rank: number | null;
+  of_total: number;
+  figures: unknown;
+}
+
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
@@ -482,4 +578,11 @@ export interface Database {
   parcel_documents: ParcelDocumentTable;
   document_contents: DocumentContentTable;
   schema_migrations: SchemaMigrationTable;
+  criteria_sets: CriteriaSetTable;
+  criteria_set_versions: CriteriaSetVersionTable;
+  criteria_runs: CriteriaRunTable;
+  criteria_run_parcels: CriteriaRunParcelTable;
+  grading_schemes: GradingSchemeTable;
+  grading_runs: GradingRunTable;
+  grading_results: GradingResultTable;
 }
