@@ -61,6 +61,7 @@ import { exportServicePlugin, type ExportWriters } from './exports/exports.servi
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { documentsRepositoryPlugin } from './documents/documents.repository.js';
 import { documentsRoutes } from './documents/documents.routes.js';
+import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
 
 
 export interface AppOptions {
@@ -152,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
+  await app.register(enterpriseRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
@@ -179,6 +181,7 @@ const OPENAPI = {
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
+    { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };
