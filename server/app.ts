@@ -67,6 +67,7 @@ import { criteriaRoutes } from './criteria/criteria.routes.js';
 import { gradingRepositoryPlugin } from './grading/grading.repository.js';
 import { gradingServicePlugin } from './grading/grading.service.js';
 import { gradingRoutes } from './grading/grading.routes.js';
+import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
 
 
 export interface AppOptions {
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
+  await app.register(enterpriseRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
   await app.register(criteriaRoutes);
@@ -193,6 +195,7 @@ const OPENAPI = {
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },
+    { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };

@@ -833,6 +833,15 @@ ALTER TABLE ONLY public.document_contents ALTER COLUMN content SET STORAGE EXTER
 
 COMMENT ON TABLE public.document_contents IS 'the bytes of each parcel_documents row, written once';
 
+CREATE TABLE public.enterprise_parcels (
+    user_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    granted_by text DEFAULT COALESCE(NULLIF(current_setting('app.actor'::text, true), ''::text), (CURRENT_USER)::text) NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.enterprise_parcels IS '用地单位 accounts and their own parcels (宗地), granted by an administrator or the 园区办/镇街';
+
 CREATE TABLE public.exports (
     id uuid NOT NULL,
     layer text NOT NULL,
@@ -1511,6 +1520,13 @@ CREATE TABLE public.user_scopes (
 
 COMMENT ON TABLE public.user_scopes IS '管辖范围: districts a user may read and write; a city code covers all its districts';
 
+CREATE TABLE public.user_units (
+    user_id bigint NOT NULL,
+    subdistrict_code text NOT NULL
+);
+
+COMMENT ON TABLE public.user_units IS '管辖单元: 园区 or 街道/镇 (subdistricts) a user is scoped to; the user reads their districts and writes only inside them';
+
 CREATE TABLE public.users (
     id bigint NOT NULL,
     username text NOT NULL,
@@ -1522,12 +1538,17 @@ CREATE TABLE public.users (
     last_login_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    department text,
+    CONSTRAINT users_department_check CHECK ((department = ANY (ARRAY['fagai'::text, 'ziranziyuan'::text, 'gongxin'::text, 'keji'::text, 'shengtai'::text, 'shuiwu'::text]))),
+    CONSTRAINT users_department_of_role CHECK (((role = 'department'::text) = (department IS NOT NULL))),
     CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 64))),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'surveyor'::text, 'planner'::text, 'official'::text, 'viewer'::text]))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'surveyor'::text, 'planner'::text, 'official'::text, 'viewer'::text, 'resources'::text, 'park_office'::text, 'street_office'::text, 'department'::text, 'government'::text, 'enterprise'::text]))),
     CONSTRAINT users_username_check CHECK ((username ~ '^[a-z0-9_-]{3,32}$'::text))
 );
 
 COMMENT ON TABLE public.users IS '用户: accounts with a role; passwords hashed with argon2id';
+
+COMMENT ON COLUMN public.users.department IS '会审部门 of a role-department account (domain/departments.ts): fagai 发改, ziranziyuan 自然资源, gongxin 工信, keji 科技, shengtai 生态环境, shuiwu 税务';
 
 CREATE SEQUENCE public.users_id_seq
     START WITH 1
@@ -1588,6 +1609,9 @@ ALTER TABLE ONLY public.districts
 
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_pkey PRIMARY KEY (document_id);
+
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_pkey PRIMARY KEY (user_id, parcel_id);
 
 ALTER TABLE ONLY public.exports
     ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
@@ -1664,6 +1688,9 @@ ALTER TABLE ONLY public.tile_epochs
 ALTER TABLE ONLY public.user_scopes
     ADD CONSTRAINT user_scopes_pkey PRIMARY KEY (user_id, district_code);
 
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_pkey PRIMARY KEY (user_id, subdistrict_code);
+
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
@@ -1691,6 +1718,8 @@ CREATE INDEX districts_geom_3857_idx ON public.districts USING gist (geom_3857);
 CREATE INDEX districts_geom_idx ON public.districts USING gist (geom);
 
 CREATE INDEX districts_parent_idx ON public.districts USING btree (parent_code);
+
+CREATE INDEX enterprise_parcels_parcel ON public.enterprise_parcels USING btree (parcel_id);
 
 CREATE INDEX exports_created_by_idx ON public.exports USING btree (created_by, created_at DESC);
 
@@ -1750,6 +1779,8 @@ CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree 
 
 CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
 
+CREATE INDEX user_units_subdistrict ON public.user_units USING btree (subdistrict_code);
+
 CREATE TRIGGER area_reviews_append_only BEFORE DELETE OR UPDATE ON public.area_reviews FOR EACH ROW EXECUTE FUNCTION public.area_reviews_append_only();
 
 CREATE TRIGGER area_versions_append_only BEFORE DELETE OR UPDATE ON public.area_versions FOR EACH ROW EXECUTE FUNCTION public.area_versions_append_only();
@@ -1769,6 +1800,10 @@ CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.dist
 CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER document_contents_guard BEFORE DELETE OR UPDATE ON public.document_contents FOR EACH ROW EXECUTE FUNCTION public.document_contents_guard();
+
+CREATE TRIGGER enterprise_parcels_history AFTER INSERT OR DELETE ON public.enterprise_parcels FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
+
+CREATE TRIGGER enterprise_parcels_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.enterprise_parcels FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
 
@@ -1838,6 +1873,8 @@ CREATE TRIGGER subdistricts_parcels_insert AFTER INSERT ON public.subdistricts R
 
 CREATE TRIGGER subdistricts_parcels_update AFTER UPDATE ON public.subdistricts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
 
+CREATE TRIGGER subdistricts_sessions_notify AFTER DELETE OR UPDATE OR TRUNCATE ON public.subdistricts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
 CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_patches FOR EACH ROW EXECUTE FUNCTION public.derive_missing_geometry_columns();
@@ -1845,6 +1882,10 @@ CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_pa
 CREATE TRIGGER user_scopes_history AFTER INSERT OR DELETE ON public.user_scopes FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
 
 CREATE TRIGGER user_scopes_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.user_scopes FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER user_units_history AFTER INSERT OR DELETE ON public.user_units FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
+
+CREATE TRIGGER user_units_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.user_units FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER users_history AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.record_history('id', 'password_hash', 'failed_attempts', 'locked_until', 'last_login_at');
 
@@ -1899,6 +1940,12 @@ ALTER TABLE ONLY public.districts
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
 
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.grading_results
     ADD CONSTRAINT grading_results_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.grading_runs(id);
 
@@ -1941,6 +1988,12 @@ ALTER TABLE ONLY public.user_scopes
 ALTER TABLE ONLY public.user_scopes
     ADD CONSTRAINT user_scopes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_subdistrict_code_fkey FOREIGN KEY (subdistrict_code) REFERENCES public.subdistricts(code) DEFERRABLE INITIALLY DEFERRED;
+
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
 GRANT USAGE ON SCHEMA public TO biaotu_app;
 
 GRANT ALL ON SCHEMA staging TO biaotu_app;
@@ -1977,6 +2030,8 @@ GRANT SELECT,USAGE ON SEQUENCE public.criteria_sets_id_seq TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.document_contents TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.enterprise_parcels TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
 
@@ -2041,6 +2096,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_cache TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_epochs TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_scopes TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_units TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO biaotu_app;
 
