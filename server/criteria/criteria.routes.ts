@@ -5,10 +5,8 @@ import {
   CriteriaSetParams, CriteriaSetQuery, CriteriaSetStep, CriteriaSetVersionList,
 } from '../../domain/api/criteria.schemas.js';
 import type { AppInstance } from '../app-instance.js';
-import { principalOf, scopeOf } from '../auth/auth.plugin.js';
-import type { FastifyRequest } from 'fastify';
-
-const callerOf = (request: FastifyRequest) => ({ principal: principalOf(request), scope: scopeOf(request), requestId: request.id });
+import { scopeOf } from '../auth/auth.plugin.js';
+import { callerOf } from './caller.js';
 
 /** 认定标准 (criteria sets, per district, versioned) and 初筛 (runs that flag; people decide). */
 export async function criteriaRoutes(app: AppInstance): Promise<void> {

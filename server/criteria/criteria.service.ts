@@ -8,18 +8,13 @@ import {
 } from '../../domain/identification/criteria.js';
 import { measureLabel } from '../../domain/identification/measures.js';
 import type { AppInstance } from '../app-instance.js';
+import type { Caller } from './caller.js';
 import type { Principal } from '../auth/principal.js';
-import type { Scope } from '../auth/scope.js';
 import { writeAs } from '../db/actor.js';
 import type { Database } from '../db/schema.js';
 import { ApiError, InvalidParameterError, InvalidValuesError, NotFoundError, identificationRefusalError } from '../errors.js';
 import type { CriteriaSetContent, RunParcelRow, StoredRunParcel } from './criteria.repository.js';
 
-interface Caller {
-  principal: Principal;
-  scope: Scope;
-  requestId: string;
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 

@@ -1,13 +1,11 @@
-import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
   GradeExplanation, GradingRun, GradingRunList, GradingRunRequest, GradingScheme, GradingSchemeList, GradingSchemeParams, GradingSchemeQuery,
   GradingSchemeRevision, ParcelGradeParams,
 } from '../../domain/api/grading.schemas.js';
 import type { AppInstance } from '../app-instance.js';
-import { principalOf, scopeOf } from '../auth/auth.plugin.js';
-
-const callerOf = (request: FastifyRequest) => ({ principal: principalOf(request), scope: scopeOf(request), requestId: request.id });
+import { scopeOf } from '../auth/auth.plugin.js';
+import { callerOf } from '../criteria/caller.js';
 
 /** 综合评价分级 A/B/C/D: schemes per district (versioned), runs, and each parcel's grade explained. */
 export async function gradingRoutes(app: AppInstance): Promise<void> {

@@ -5,16 +5,11 @@ import { gradingSchemeProblems } from '../../domain/identification/grading.js';
 import { measureOf } from '../../domain/identification/measures.js';
 import { recordEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
+import type { Caller } from '../criteria/caller.js';
 import type { Principal } from '../auth/principal.js';
-import type { Scope } from '../auth/scope.js';
 import { writeAs } from '../db/actor.js';
 import { InvalidParameterError, InvalidValuesError, NotFoundError, identificationRefusalError } from '../errors.js';
 
-interface Caller {
-  principal: Principal;
-  scope: Scope;
-  requestId: string;
-}
 
 /**
  * 综合评价分级: schemes as versioned data; a run grades every parcel of a district the scheme covers
