@@ -15,7 +15,7 @@ describe('summariseFigures', () => {
     expect(INEFFICIENT_STATUS_CODES).toEqual(['suspected', 'identified']);
     expect(figures).toMatchObject({ parcelCount: 7, areaM2: 50_000, inefficientCount: 3, inefficientAreaM2: 15_000, inefficientShare: 0.3 });
     expect(figures.byStatus.map((status) => [status.status, status.count])).toEqual([
-      ['efficient', 3], ['suspected', 1], ['identified', 2], ['redeveloping', 1], ['redeveloped', 0],
+      ['unassessed', 0], ['efficient', 3], ['suspected', 1], ['identified', 2], ['redeveloping', 1], ['redeveloped', 0],
     ]);
     expect(figures.byType.find((type) => type.type === 'low_output')).toMatchObject({ count: 3, areaM2: 15_000 });
     expect(figures.byType).toHaveLength(7);

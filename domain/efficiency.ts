@@ -3,6 +3,8 @@
  * stored in the database; labels and colours are presentation data shared by map, legend and charts.
  */
 export const EFFICIENCY_STATUSES = [
+  // Not assessed yet (imports land here): the status comes from the 认定 procedure (issue 16).
+  { code: 'unassessed', label: '未认定', color: '#9ea7b3' },
   { code: 'efficient', label: '正常利用', color: '#8fbf7f' },
   { code: 'suspected', label: '疑似低效', color: '#f2b134' },
   { code: 'identified', label: '已认定低效', color: '#d94841' },
@@ -36,6 +38,14 @@ export const NO_INEFFICIENCY_TYPE = { code: 'none', label: '非低效', color: '
 /** 综合评价等级 by 亩均效益 (one published scheme: A top 25 %, B 26–70 %, C 71–95 %, D bottom 5 %). */
 export const EVALUATION_GRADES = ['A', 'B', 'C', 'D'] as const;
 export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
+/** Map and legend colours of the grades (A best, D worst); parcels without a grade are 未评级. */
+export const EVALUATION_GRADE_STYLES = [
+  { code: 'A', label: 'A 级', color: '#1a9850' },
+  { code: 'B', label: 'B 级', color: '#91cf60' },
+  { code: 'C', label: 'C 级', color: '#fdae61' },
+  { code: 'D', label: 'D 级', color: '#d73027' },
+] as const;
+export const NO_EVALUATION_GRADE = { code: 'none', label: '未评级', color: '#c9ccd1' } as const;
 
 /** 改造意愿 of the land-right holder. */
 export const REDEVELOPMENT_INTENTS = [

@@ -105,7 +105,7 @@ clearInterval(watcher);
 phases[lastPhase] = (Date.now() - phaseStart) / 1000;
 const row = (await service.imports.find(id))!;
 if (row.status !== 'ready') throw new Error(`import ended ${row.status}: ${JSON.stringify(row.error ?? row.needs)}`);
-const principal: Principal = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
+const principal: Principal = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true, units: [], department: null, enterpriseParcelIds: [] };
 const commitStart = Date.now();
 // The generated square runs into the sea east of the city: the features outside it are skipped, as a user would choose.
 const result = await service.commit(id, principal, 'bench', 'skip');

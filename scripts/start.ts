@@ -11,6 +11,8 @@ import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
 import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
+import { ensureExampleCriteriaSets } from '../server/criteria/criteria.repository.js';
+import { ensureExampleGradingSchemes } from '../server/grading/grading.repository.js';
 import { ensureClientBuilt } from './client-build.js';
 
 const settings = readSettings();
@@ -46,6 +48,8 @@ try {
   await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY);
   await loadDemoCityIfEmpty(owner.pool);
   await ensureRuleSets(owner.db);
+  await ensureExampleCriteriaSets(owner.db);
+  await ensureExampleGradingSchemes(owner.db);
   await ensureInitialUsers(owner.db, { demo: process.env.BIAOTU_DEMO_USERS !== '0' });
   await owner.close();
   await ensureClientBuilt().catch((error: Error) => {

@@ -61,6 +61,13 @@ import { exportServicePlugin, type ExportWriters } from './exports/exports.servi
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { documentsRepositoryPlugin } from './documents/documents.repository.js';
 import { documentsRoutes } from './documents/documents.routes.js';
+import { criteriaRepositoryPlugin } from './criteria/criteria.repository.js';
+import { criteriaServicePlugin } from './criteria/criteria.service.js';
+import { criteriaRoutes } from './criteria/criteria.routes.js';
+import { gradingRepositoryPlugin } from './grading/grading.repository.js';
+import { gradingServicePlugin } from './grading/grading.service.js';
+import { gradingRoutes } from './grading/grading.routes.js';
+import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
 
 
 export interface AppOptions {
@@ -131,6 +138,10 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(exportsRepositoryPlugin);
   await app.register(documentsRepositoryPlugin);
   await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
+  await app.register(criteriaRepositoryPlugin);
+  await app.register(criteriaServicePlugin);
+  await app.register(gradingRepositoryPlugin);
+  await app.register(gradingServicePlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -152,8 +163,11 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
+  await app.register(enterpriseRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
+  await app.register(criteriaRoutes);
+  await app.register(gradingRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
@@ -179,6 +193,9 @@ const OPENAPI = {
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
+    { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
+    { name: 'grading', description: '综合评价分级 A/B/C/D' },
+    { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };

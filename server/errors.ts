@@ -7,6 +7,9 @@ import {
 import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domain/import/refusals.js';
 import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault, type DatabaseFault } from './db/availability.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
+import {
+  CRITERIA_SET_NOT_DRAFT, ILLEGAL_STEP, NO_GRADING_SCHEME, NO_PUBLISHED_CRITERIA, STALE_CRITERIA_VERSION, criteriaSetStateLabel, type IdentificationRefusal,
+} from '../domain/identification/criteria.js';
 import { isQueryCanceled } from './db/pools.js';
 import type { VersionConflict } from '../domain/api/parcels.schemas.js';
 import { MAX_INPUT_VERTICES } from '../domain/geometry-input.validation.js';
@@ -234,6 +237,30 @@ export function ruleSetError(problems: readonly RuleSetProblem[]): ApiError {
     problems: messages,
     reasons: problems.map(({ reason, where }) => ({ reason, where })),
   });
+}
+
+/** A criteria set or grading refusal (domain/identification/criteria.ts): 409, saying what to do. */
+export function identificationRefusalError(refusal: IdentificationRefusal): ApiError {
+  switch (refusal.reason) {
+    case ILLEGAL_STEP: {
+      const allowed = refusal.allowed.map(criteriaSetStateLabel);
+      return new ApiError(409, ILLEGAL_STEP,
+        `${refusal.subject}当前为“${criteriaSetStateLabel(refusal.from)}”，不能改为“${criteriaSetStateLabel(refusal.to)}”。${allowed.length > 0 ? `可以改为：${allowed.join('、')}。` : '已废止的标准不能再改变状态，请新建草案。'} / Allowed steps: ${refusal.allowed.join(', ') || 'none'}.`,
+        { from: refusal.from, to: refusal.to, allowed: [...refusal.allowed] });
+    }
+    case CRITERIA_SET_NOT_DRAFT:
+      return new ApiError(409, CRITERIA_SET_NOT_DRAFT,
+        `只有草案可以修改；该标准当前为“${criteriaSetStateLabel(refusal.state)}”。请以它为底新建一份草案，修改后再报批。/ Only a draft can be edited.`, { state: refusal.state });
+    case STALE_CRITERIA_VERSION:
+      return new ApiError(409, STALE_CRITERIA_VERSION,
+        `该标准已被他人修改（当前为第 ${refusal.current} 版，您修改的是第 ${refusal.given} 版）。请刷新后在最新版本上修改。`, { current: refusal.current, given: refusal.given, parameter: 'version' });
+    case NO_PUBLISHED_CRITERIA:
+      return new ApiError(409, NO_PUBLISHED_CRITERIA,
+        `${refusal.district} 没有已发布的认定标准，不能初筛。请先在“认定标准”中批准并发布一份标准。/ The district has no published criteria set.`, { district: refusal.district });
+    case NO_GRADING_SCHEME:
+      return new ApiError(409, NO_GRADING_SCHEME,
+        `${refusal.district} 还没有综合评价分级方案。请先在“分级方案”中保存一份方案。/ The district has no grading scheme.`, { district: refusal.district });
+  }
 }
 
 /** HTTP status of an upload refusal: 413 for a file over the limit, 507 when the disk is short, 400 for everything else. */

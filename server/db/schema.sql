@@ -62,36 +62,27 @@ CREATE FUNCTION public.build_survey_cells(layer bigint, patches regclass) RETURN
     AS $_$
 DECLARE
   written integer;
-  total integer := 0;
+  total integer;
   target_level integer;
 BEGIN
   DELETE FROM survey_cells WHERE layer_id = layer;
-  DROP TABLE IF EXISTS pg_temp.survey_cells_level;
-  CREATE TEMPORARY TABLE survey_cells_level ON COMMIT DROP AS
-    SELECT 0::integer AS cx, 0::integer AS cy, ''::text AS class, 0::integer AS patches, 0::float8 AS area_m2 LIMIT 0;
   EXECUTE format($sql$
-    INSERT INTO pg_temp.survey_cells_level
-    SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
+    INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
+    SELECT %s, 18, cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
            cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
            CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END,
            count(*)::integer, sum(area_m2)
-    FROM %s GROUP BY 1, 2, 3
-  $sql$, patches);
-  FOR target_level IN REVERSE 18..5 LOOP
-    -- Each level in key order: the primary key is filled page after page, not at random.
+    FROM %s GROUP BY 3, 4, 5
+  $sql$, layer, patches);
+  GET DIAGNOSTICS total = ROW_COUNT;
+  FOR target_level IN REVERSE 17..5 LOOP
     INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
-    SELECT layer, target_level, c.cx, c.cy, c.class, c.patches, c.area_m2 FROM pg_temp.survey_cells_level c ORDER BY c.cx, c.cy, c.class;
+    SELECT layer, target_level, c.cx >> 1, c.cy >> 1, c.class, sum(c.patches), sum(c.area_m2)
+    FROM survey_cells c WHERE c.layer_id = layer AND c.level = target_level + 1
+    GROUP BY 3, 4, 5;
     GET DIAGNOSTICS written = ROW_COUNT;
     total := total + written;
-    EXIT WHEN target_level = 5;
-    -- The next coarser level from this one (about a quarter of its rows).
-    CREATE TEMPORARY TABLE survey_cells_coarser ON COMMIT DROP AS
-      SELECT c.cx >> 1 AS cx, c.cy >> 1 AS cy, c.class, sum(c.patches)::integer AS patches, sum(c.area_m2) AS area_m2
-      FROM pg_temp.survey_cells_level c GROUP BY 1, 2, 3;
-    DROP TABLE pg_temp.survey_cells_level;
-    ALTER TABLE pg_temp.survey_cells_coarser RENAME TO survey_cells_level;
   END LOOP;
-  DROP TABLE pg_temp.survey_cells_level;
   RETURN total;
 END;
 $_$;
@@ -103,15 +94,6 @@ CREATE FUNCTION public.cell_column(x double precision, level integer) RETURNS in
 CREATE FUNCTION public.cell_row(y double precision, level integer) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (floor((((20037508.342789244)::double precision - y) / ((40075016.68557849)::double precision / ((2)::double precision ^ (level)::double precision)))))::integer;
-
-CREATE FUNCTION public.delete_survey_cells_of_layer() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-  DELETE FROM survey_cells WHERE layer_id = OLD.id;
-  RETURN OLD;
-END;
-$$;
 
 CREATE FUNCTION public.derive_geometry_columns() RETURNS trigger
     LANGUAGE plpgsql
@@ -440,8 +422,6 @@ $$;
 CREATE FUNCTION public.parcel_z14_maintain() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
-DECLARE
-  changed bigint[];
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM parcel_z14_geometries;
@@ -450,15 +430,11 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM parcel_z14_geometries z USING old_rows o WHERE z.parcel_id = o.id;
   ELSIF TG_OP = 'UPDATE' THEN
-    changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                     WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
-    IF cardinality(changed) = 0 THEN
-      RETURN NULL;
-    END IF;
-    DELETE FROM parcel_z14_geometries z WHERE z.parcel_id = ANY (changed);
+    DELETE FROM parcel_z14_geometries z USING old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE z.parcel_id = o.id AND o.geom_3857 IS DISTINCT FROM n.geom_3857;
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
-    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c
-    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
+    SELECT c.x, c.y, n.id, c.geom FROM new_rows n JOIN old_rows o ON o.id = n.id, parcel_z14_cuts(n.geom_3857) c
+    WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857 AND c.geom IS NOT NULL;
   ELSE
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
     SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c WHERE c.geom IS NOT NULL;
@@ -720,6 +696,107 @@ CREATE SEQUENCE public.areas_id_seq
 
 ALTER SEQUENCE public.areas_id_seq OWNED BY public.areas.id;
 
+CREATE TABLE public.criteria_run_parcels (
+    run_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    parcel_code text NOT NULL,
+    hits jsonb NOT NULL,
+    incomplete jsonb NOT NULL,
+    suggested_types text[] NOT NULL,
+    decision text,
+    reason text,
+    decided_by text,
+    decided_at timestamp with time zone,
+    CONSTRAINT criteria_run_parcels_check CHECK (((decision IS DISTINCT FROM 'exclude'::text) OR (length(btrim(COALESCE(reason, ''::text))) > 0))),
+    CONSTRAINT criteria_run_parcels_decision_check CHECK ((decision = ANY (ARRAY['include'::text, 'exclude'::text, 'pending'::text])))
+);
+
+COMMENT ON TABLE public.criteria_run_parcels IS 'parcels a run flagged (hits) or could not evaluate (incomplete: 数据不全), and the reviewer''s decision: include 纳入认定 / exclude 排除 (reason) / pending 待定';
+
+CREATE TABLE public.criteria_runs (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    set_id bigint NOT NULL,
+    set_version integer NOT NULL,
+    reference_date date NOT NULL,
+    evaluated integer NOT NULL,
+    flagged integer NOT NULL,
+    incomplete integer NOT NULL,
+    run_by text NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.criteria_runs IS '认定标准初筛: one run of a criteria set version over a district (who, when, counts)';
+
+CREATE SEQUENCE public.criteria_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.criteria_runs_id_seq OWNED BY public.criteria_runs.id;
+
+CREATE TABLE public.criteria_set_versions (
+    set_id bigint NOT NULL,
+    version integer NOT NULL,
+    district_code text NOT NULL,
+    name text NOT NULL,
+    state text NOT NULL,
+    example boolean NOT NULL,
+    approval_authority text,
+    document_no text,
+    approved_on date,
+    published_on date,
+    retired_on date,
+    criteria jsonb NOT NULL,
+    note text,
+    change text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.criteria_set_versions IS 'every version of every criteria set (append-only): who changed what, when';
+
+COMMENT ON COLUMN public.criteria_set_versions.change IS 'what made the version: create / edit / state step (approved, published, retired…)';
+
+CREATE TABLE public.criteria_sets (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    name text NOT NULL,
+    state text NOT NULL,
+    example boolean DEFAULT false NOT NULL,
+    approval_authority text,
+    document_no text,
+    approved_on date,
+    published_on date,
+    retired_on date,
+    criteria jsonb NOT NULL,
+    note text,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT criteria_sets_check CHECK (((state <> ALL (ARRAY['approved'::text, 'published'::text])) OR example OR ((approval_authority IS NOT NULL) AND (document_no IS NOT NULL) AND (approved_on IS NOT NULL)))),
+    CONSTRAINT criteria_sets_name_check CHECK ((length(btrim(name)) > 0)),
+    CONSTRAINT criteria_sets_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'approved'::text, 'published'::text, 'retired'::text]))),
+    CONSTRAINT criteria_sets_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.criteria_sets IS '低效产业用地认定标准 (per district, versioned): 草案 draft → 已批准 approved → 已发布 published → 已废止 retired';
+
+COMMENT ON COLUMN public.criteria_sets.example IS '示例: shipped with the demo city, thresholds from seed 002 case 18, not an approved standard';
+
+COMMENT ON COLUMN public.criteria_sets.criteria IS 'criteria (domain/api/criteria.schemas.ts Criterion): measure, comparison, threshold, unit, applies to, suggested 低效类型, source';
+
+CREATE SEQUENCE public.criteria_sets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.criteria_sets_id_seq OWNED BY public.criteria_sets.id;
+
 CREATE TABLE public.districts (
     code text NOT NULL,
     name text NOT NULL,
@@ -756,6 +833,15 @@ ALTER TABLE ONLY public.document_contents ALTER COLUMN content SET STORAGE EXTER
 
 COMMENT ON TABLE public.document_contents IS 'the bytes of each parcel_documents row, written once';
 
+CREATE TABLE public.enterprise_parcels (
+    user_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    granted_by text DEFAULT COALESCE(NULLIF(current_setting('app.actor'::text, true), ''::text), (CURRENT_USER)::text) NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.enterprise_parcels IS '用地单位 accounts and their own parcels (宗地), granted by an administrator or the 园区办/镇街';
+
 CREATE TABLE public.exports (
     id uuid NOT NULL,
     layer text NOT NULL,
@@ -786,6 +872,61 @@ CREATE TABLE public.exports (
 COMMENT ON TABLE public.exports IS '导出任务: what was exported, by whom, with which filters, format and outcome';
 
 COMMENT ON COLUMN public.exports.crs IS 'the coordinate system written, e.g. EPSG:4527; null for tables and PDFs';
+
+CREATE TABLE public.grading_results (
+    run_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    grade text,
+    previous_grade text,
+    score double precision,
+    rank integer,
+    of_total integer NOT NULL,
+    figures jsonb NOT NULL,
+    CONSTRAINT grading_results_grade_check CHECK ((grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text])))
+);
+
+COMMENT ON TABLE public.grading_results IS 'why a parcel got its grade in a run: score, rank of how many, each measure''s value, percentile and weight';
+
+CREATE TABLE public.grading_runs (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    scheme_version integer NOT NULL,
+    graded integer NOT NULL,
+    ungraded integer NOT NULL,
+    changed integer NOT NULL,
+    counts jsonb NOT NULL,
+    run_by text NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE public.grading_runs IS 'one grading of every parcel of a district by one scheme version';
+
+CREATE SEQUENCE public.grading_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.grading_runs_id_seq OWNED BY public.grading_runs.id;
+
+CREATE TABLE public.grading_schemes (
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    name text NOT NULL,
+    measures jsonb NOT NULL,
+    cutoffs jsonb NOT NULL,
+    land_uses text[] DEFAULT '{}'::text[] NOT NULL,
+    source jsonb NOT NULL,
+    local_rule boolean NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT grading_schemes_name_check CHECK ((length(btrim(name)) > 0)),
+    CONSTRAINT grading_schemes_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.grading_schemes IS '综合评价分级方案 A/B/C/D per district (append-only versions): measures, weights, cut-offs by rank or by score';
 
 CREATE TABLE public.history (
     id bigint NOT NULL,
@@ -1076,7 +1217,7 @@ CREATE TABLE public.parcels (
     CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
-    CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
+    CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['unassessed'::text, 'efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
     CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_version_check CHECK ((version >= 1))
 );
@@ -1133,7 +1274,7 @@ COMMENT ON COLUMN public.parcels.meets_environment IS '是否符合环保要求'
 
 COMMENT ON COLUMN public.parcels.meets_energy IS '是否符合能耗要求';
 
-COMMENT ON COLUMN public.parcels.status IS '效率状态: efficient 正常利用 / suspected 疑似低效 / identified 已认定低效 / redeveloping 再开发中 / redeveloped 已完成再开发';
+COMMENT ON COLUMN public.parcels.status IS '效率状态: unassessed 未认定 / efficient 正常利用 / suspected 疑似低效 / identified 已认定低效 / redeveloping 再开发中 / redeveloped 已完成再开发';
 
 COMMENT ON COLUMN public.parcels.inefficiency_type IS '低效类型 (codes in domain/efficiency.ts)';
 
@@ -1379,6 +1520,13 @@ CREATE TABLE public.user_scopes (
 
 COMMENT ON TABLE public.user_scopes IS '管辖范围: districts a user may read and write; a city code covers all its districts';
 
+CREATE TABLE public.user_units (
+    user_id bigint NOT NULL,
+    subdistrict_code text NOT NULL
+);
+
+COMMENT ON TABLE public.user_units IS '管辖单元: 园区 or 街道/镇 (subdistricts) a user is scoped to; the user reads their districts and writes only inside them';
+
 CREATE TABLE public.users (
     id bigint NOT NULL,
     username text NOT NULL,
@@ -1390,12 +1538,17 @@ CREATE TABLE public.users (
     last_login_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    department text,
+    CONSTRAINT users_department_check CHECK ((department = ANY (ARRAY['fagai'::text, 'ziranziyuan'::text, 'gongxin'::text, 'keji'::text, 'shengtai'::text, 'shuiwu'::text]))),
+    CONSTRAINT users_department_of_role CHECK (((role = 'department'::text) = (department IS NOT NULL))),
     CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 64))),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'surveyor'::text, 'planner'::text, 'official'::text, 'viewer'::text]))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'surveyor'::text, 'planner'::text, 'official'::text, 'viewer'::text, 'resources'::text, 'park_office'::text, 'street_office'::text, 'department'::text, 'government'::text, 'enterprise'::text]))),
     CONSTRAINT users_username_check CHECK ((username ~ '^[a-z0-9_-]{3,32}$'::text))
 );
 
 COMMENT ON TABLE public.users IS '用户: accounts with a role; passwords hashed with argon2id';
+
+COMMENT ON COLUMN public.users.department IS '会审部门 of a role-department account (domain/departments.ts): fagai 发改, ziranziyuan 自然资源, gongxin 工信, keji 科技, shengtai 生态环境, shuiwu 税务';
 
 CREATE SEQUENCE public.users_id_seq
     START WITH 1
@@ -1409,6 +1562,12 @@ ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
 ALTER TABLE ONLY public.area_reviews ALTER COLUMN id SET DEFAULT nextval('public.area_reviews_id_seq'::regclass);
 
 ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
+
+ALTER TABLE ONLY public.criteria_runs ALTER COLUMN id SET DEFAULT nextval('public.criteria_runs_id_seq'::regclass);
+
+ALTER TABLE ONLY public.criteria_sets ALTER COLUMN id SET DEFAULT nextval('public.criteria_sets_id_seq'::regclass);
+
+ALTER TABLE ONLY public.grading_runs ALTER COLUMN id SET DEFAULT nextval('public.grading_runs_id_seq'::regclass);
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
@@ -1433,14 +1592,38 @@ ALTER TABLE ONLY public.area_versions
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.criteria_run_parcels
+    ADD CONSTRAINT criteria_run_parcels_pkey PRIMARY KEY (run_id, parcel_id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.criteria_set_versions
+    ADD CONSTRAINT criteria_set_versions_pkey PRIMARY KEY (set_id, version);
+
+ALTER TABLE ONLY public.criteria_sets
+    ADD CONSTRAINT criteria_sets_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_pkey PRIMARY KEY (code);
 
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_pkey PRIMARY KEY (document_id);
 
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_pkey PRIMARY KEY (user_id, parcel_id);
+
 ALTER TABLE ONLY public.exports
     ADD CONSTRAINT exports_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.grading_results
+    ADD CONSTRAINT grading_results_pkey PRIMARY KEY (run_id, parcel_id);
+
+ALTER TABLE ONLY public.grading_runs
+    ADD CONSTRAINT grading_runs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.grading_schemes
+    ADD CONSTRAINT grading_schemes_pkey PRIMARY KEY (district_code, version);
 
 ALTER TABLE ONLY public.history
     ADD CONSTRAINT history_pkey PRIMARY KEY (id);
@@ -1505,6 +1688,9 @@ ALTER TABLE ONLY public.tile_epochs
 ALTER TABLE ONLY public.user_scopes
     ADD CONSTRAINT user_scopes_pkey PRIMARY KEY (user_id, district_code);
 
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_pkey PRIMARY KEY (user_id, subdistrict_code);
+
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
@@ -1519,15 +1705,29 @@ CREATE INDEX areas_geom_3857_idx ON public.areas USING gist (geom_3857);
 
 CREATE INDEX areas_geom_idx ON public.areas USING gist (geom);
 
+CREATE INDEX criteria_run_parcels_parcel ON public.criteria_run_parcels USING btree (parcel_id);
+
+CREATE INDEX criteria_runs_district ON public.criteria_runs USING btree (district_code, run_at DESC);
+
+CREATE INDEX criteria_sets_district ON public.criteria_sets USING btree (district_code);
+
+CREATE UNIQUE INDEX criteria_sets_one_published ON public.criteria_sets USING btree (district_code) WHERE (state = 'published'::text);
+
 CREATE INDEX districts_geom_3857_idx ON public.districts USING gist (geom_3857);
 
 CREATE INDEX districts_geom_idx ON public.districts USING gist (geom);
 
 CREATE INDEX districts_parent_idx ON public.districts USING btree (parent_code);
 
+CREATE INDEX enterprise_parcels_parcel ON public.enterprise_parcels USING btree (parcel_id);
+
 CREATE INDEX exports_created_by_idx ON public.exports USING btree (created_by, created_at DESC);
 
 CREATE INDEX exports_status_idx ON public.exports USING btree (status, updated_at);
+
+CREATE INDEX grading_results_parcel ON public.grading_results USING btree (parcel_id, run_id DESC);
+
+CREATE INDEX grading_runs_district ON public.grading_runs USING btree (district_code, run_at DESC);
 
 CREATE INDEX history_actor_idx ON public.history USING btree (actor, at DESC);
 
@@ -1579,6 +1779,8 @@ CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree 
 
 CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
 
+CREATE INDEX user_units_subdistrict ON public.user_units USING btree (subdistrict_code);
+
 CREATE TRIGGER area_reviews_append_only BEFORE DELETE OR UPDATE ON public.area_reviews FOR EACH ROW EXECUTE FUNCTION public.area_reviews_append_only();
 
 CREATE TRIGGER area_versions_append_only BEFORE DELETE OR UPDATE ON public.area_versions FOR EACH ROW EXECUTE FUNCTION public.area_versions_append_only();
@@ -1598,6 +1800,10 @@ CREATE TRIGGER districts_history AFTER INSERT OR DELETE OR UPDATE ON public.dist
 CREATE TRIGGER districts_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER document_contents_guard BEFORE DELETE OR UPDATE ON public.document_contents FOR EACH ROW EXECUTE FUNCTION public.document_contents_guard();
+
+CREATE TRIGGER enterprise_parcels_history AFTER INSERT OR DELETE ON public.enterprise_parcels FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
+
+CREATE TRIGGER enterprise_parcels_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.enterprise_parcels FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
 
@@ -1667,7 +1873,7 @@ CREATE TRIGGER subdistricts_parcels_insert AFTER INSERT ON public.subdistricts R
 
 CREATE TRIGGER subdistricts_parcels_update AFTER UPDATE ON public.subdistricts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.subdistricts_rederive_parcels();
 
-CREATE TRIGGER survey_layers_delete_cells AFTER DELETE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.delete_survey_cells_of_layer();
+CREATE TRIGGER subdistricts_sessions_notify AFTER DELETE OR UPDATE OR TRUNCATE ON public.subdistricts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
@@ -1676,6 +1882,10 @@ CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_pa
 CREATE TRIGGER user_scopes_history AFTER INSERT OR DELETE ON public.user_scopes FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
 
 CREATE TRIGGER user_scopes_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.user_scopes FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER user_units_history AFTER INSERT OR DELETE ON public.user_units FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
+
+CREATE TRIGGER user_units_sessions_notify AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.user_units FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER users_history AFTER INSERT OR DELETE OR UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.record_history('id', 'password_hash', 'failed_attempts', 'locked_until', 'last_login_at');
 
@@ -1706,11 +1916,44 @@ ALTER TABLE ONLY public.areas
 ALTER TABLE ONLY public.areas
     ADD CONSTRAINT areas_rule_set_id_rule_set_version_fkey FOREIGN KEY (rule_set_id, rule_set_version) REFERENCES public.rule_sets(id, version);
 
+ALTER TABLE ONLY public.criteria_run_parcels
+    ADD CONSTRAINT criteria_run_parcels_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.criteria_runs(id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_set_id_fkey FOREIGN KEY (set_id) REFERENCES public.criteria_sets(id);
+
+ALTER TABLE ONLY public.criteria_runs
+    ADD CONSTRAINT criteria_runs_set_id_set_version_fkey FOREIGN KEY (set_id, set_version) REFERENCES public.criteria_set_versions(set_id, version);
+
+ALTER TABLE ONLY public.criteria_set_versions
+    ADD CONSTRAINT criteria_set_versions_set_id_fkey FOREIGN KEY (set_id) REFERENCES public.criteria_sets(id);
+
+ALTER TABLE ONLY public.criteria_sets
+    ADD CONSTRAINT criteria_sets_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
 ALTER TABLE ONLY public.districts
     ADD CONSTRAINT districts_parent_code_fkey FOREIGN KEY (parent_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.document_contents
     ADD CONSTRAINT document_contents_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.parcel_documents(id);
+
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.enterprise_parcels
+    ADD CONSTRAINT enterprise_parcels_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.grading_results
+    ADD CONSTRAINT grading_results_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.grading_runs(id);
+
+ALTER TABLE ONLY public.grading_runs
+    ADD CONSTRAINT grading_runs_district_code_scheme_version_fkey FOREIGN KEY (district_code, scheme_version) REFERENCES public.grading_schemes(district_code, version);
+
+ALTER TABLE ONLY public.grading_schemes
+    ADD CONSTRAINT grading_schemes_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.parcel_yearly_figures
     ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
@@ -1730,6 +1973,9 @@ ALTER TABLE ONLY public.sessions
 ALTER TABLE ONLY public.subdistricts
     ADD CONSTRAINT subdistricts_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.survey_cells
+    ADD CONSTRAINT survey_cells_layer_id_fkey FOREIGN KEY (layer_id) REFERENCES public.survey_layers(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.survey_layers
     ADD CONSTRAINT survey_layers_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.imports(id);
 
@@ -1741,6 +1987,12 @@ ALTER TABLE ONLY public.user_scopes
 
 ALTER TABLE ONLY public.user_scopes
     ADD CONSTRAINT user_scopes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_subdistrict_code_fkey FOREIGN KEY (subdistrict_code) REFERENCES public.subdistricts(code) DEFERRABLE INITIALLY DEFERRED;
+
+ALTER TABLE ONLY public.user_units
+    ADD CONSTRAINT user_units_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 GRANT USAGE ON SCHEMA public TO biaotu_app;
 
@@ -1763,11 +2015,33 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.areas TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.areas_id_seq TO biaotu_app;
 
+GRANT SELECT,INSERT,UPDATE ON TABLE public.criteria_run_parcels TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.criteria_runs TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.criteria_runs_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.criteria_set_versions TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.criteria_sets TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.criteria_sets_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.districts TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.document_contents TO biaotu_app;
 
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.enterprise_parcels TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.exports TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_results TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_runs TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.grading_runs_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.grading_schemes TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
 
@@ -1822,6 +2096,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_cache TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_epochs TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_scopes TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_units TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO biaotu_app;
 

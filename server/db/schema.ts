@@ -163,6 +163,8 @@ export interface UserTable {
   username: string;
   display_name: string;
   role: string;
+  /** 会审部门 of a role-department account (migration 0030). */
+  department: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
   disabled: ColumnType<boolean, boolean | undefined, boolean>;
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
@@ -183,6 +185,20 @@ export interface LoginFailureTable {
 export interface UserScopeTable {
   user_id: number;
   district_code: string;
+}
+
+/** 园区 or 街道/镇 a user is scoped to (migration 0030). */
+export interface UserUnitTable {
+  user_id: number;
+  subdistrict_code: string;
+}
+
+/** A 用地单位 account's own parcels (migration 0030). */
+export interface EnterpriseParcelTable {
+  user_id: number;
+  parcel_id: number;
+  granted_by: ColumnType<string, string | undefined, never>;
+  granted_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export interface SessionTable {
@@ -453,6 +469,102 @@ export interface SchemaMigrationTable {
   applied_at: Timestamp;
 }
 
+/** 认定标准, current version of each set (migration 0032); raw SQL in server/criteria reads and writes it. */
+export interface CriteriaSetTable {
+  id: Generated<number>;
+  district_code: string;
+  version: number;
+  name: string;
+  state: 'draft' | 'approved' | 'published' | 'retired';
+  example: Generated<boolean>;
+  approval_authority: string | null;
+  document_no: string | null;
+  approved_on: string | null;
+  published_on: string | null;
+  retired_on: string | null;
+  criteria: unknown;
+  note: string | null;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Every version of a criteria set (append-only). */
+export interface CriteriaSetVersionTable extends Omit<CriteriaSetTable, 'id' | 'updated_by' | 'updated_at' | 'example'> {
+  set_id: number;
+  example: boolean;
+  change: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** One 初筛 run of a criteria set version over a district. */
+export interface CriteriaRunTable {
+  id: Generated<number>;
+  district_code: string;
+  set_id: number;
+  set_version: number;
+  reference_date: string;
+  evaluated: number;
+  flagged: number;
+  incomplete: number;
+  run_by: string;
+  run_at: Generated<Timestamp>;
+}
+
+/** A parcel a run flagged or could not evaluate, and the reviewer's decision. */
+export interface CriteriaRunParcelTable {
+  run_id: number;
+  parcel_id: number;
+  parcel_code: string;
+  hits: unknown;
+  incomplete: unknown;
+  suggested_types: string[];
+  decision: 'include' | 'exclude' | 'pending' | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+}
+
+/** 综合评价分级 scheme versions per district (append-only). */
+export interface GradingSchemeTable {
+  district_code: string;
+  version: number;
+  name: string;
+  measures: unknown;
+  cutoffs: unknown;
+  land_uses: Generated<string[]>;
+  source: unknown;
+  local_rule: boolean;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** One grading of a district. */
+export interface GradingRunTable {
+  id: Generated<number>;
+  district_code: string;
+  scheme_version: number;
+  graded: number;
+  ungraded: number;
+  changed: number;
+  counts: unknown;
+  run_by: string;
+  run_at: Generated<Timestamp>;
+}
+
+/** Why a parcel got its grade in a run. */
+export interface GradingResultTable {
+  run_id: number;
+  parcel_id: number;
+  grade: 'A' | 'B' | 'C' | 'D' | null;
+  previous_grade: string | null;
+  score: number | null;
+  rank: number | null;
+  of_total: number;
+  figures: unknown;
+}
+
 export interface Database {
   districts: DistrictTable;
   parcels: ParcelTable;
@@ -463,6 +575,8 @@ export interface Database {
   retired_parcels: RetiredParcelTable;
   users: UserTable;
   user_scopes: UserScopeTable;
+  user_units: UserUnitTable;
+  enterprise_parcels: EnterpriseParcelTable;
   login_failures: LoginFailureTable;
   sessions: SessionTable;
   imports: ImportTable;
@@ -482,4 +596,11 @@ export interface Database {
   parcel_documents: ParcelDocumentTable;
   document_contents: DocumentContentTable;
   schema_migrations: SchemaMigrationTable;
+  criteria_sets: CriteriaSetTable;
+  criteria_set_versions: CriteriaSetVersionTable;
+  criteria_runs: CriteriaRunTable;
+  criteria_run_parcels: CriteriaRunParcelTable;
+  grading_schemes: GradingSchemeTable;
+  grading_runs: GradingRunTable;
+  grading_results: GradingResultTable;
 }

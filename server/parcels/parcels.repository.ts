@@ -258,8 +258,8 @@ export function createParcelsRepository(db: DatabaseClient) {
 
     /**
      * Writes imported parcels inside the caller's transaction (which names the actor for the
-     * history trigger): a row with an `id` updates that parcel, a row without inserts a 疑似
-     * parcel, or updates the one an earlier row of the same import inserted with that code.
+     * history trigger): a row with an `id` updates that parcel, a row without inserts a 未认定
+     * (unassessed) parcel — its status comes from the 认定 procedure, not from the import — or updates the one an earlier row of the same import inserted with that code.
      * `columns` are table columns; `geometry` is EWKB in EPSG:4490.
      */
     async upsertByCode(transaction: Transaction<Database>, rows: readonly ImportedParcel[], actor: string): Promise<{ inserted: number; updated: number }> {
@@ -273,7 +273,7 @@ export function createParcelsRepository(db: DatabaseClient) {
           continue;
         }
         const { wasInserted } = await transaction.insertInto('parcels').values({
-          status: 'suspected', ...row.columns, code: row.code, district_code: row.districtCode, geom: geometry, updated_by: actor,
+          status: 'unassessed', ...row.columns, code: row.code, district_code: row.districtCode, geom: geometry, updated_by: actor,
         } as never).onConflict((conflict) => conflict.column('code').doUpdateSet({ ...row.columns, geom: geometry, updated_by: actor } as never))
           .returning(sql<boolean>`xmax = 0`.as('wasInserted')).executeTakeFirstOrThrow();
         if (wasInserted) inserted++;

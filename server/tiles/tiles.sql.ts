@@ -65,6 +65,7 @@ const inScope = (column: string) => scopeSqlText(column, 4);
 export const PARCEL_TILE_ATTRIBUTES: readonly (readonly [string, string, string])[] = [
   ['status', 'status', 'p.status'],
   ['type', 'inefficiencyType', `coalesce(p.inefficiency_type, 'none')`],
+  ['grade', 'evaluationGrade', `coalesce(p.evaluation_grade, 'none')`],
 ];
 
 const PARCEL_ATTRIBUTES = [

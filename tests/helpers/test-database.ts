@@ -4,6 +4,8 @@ import { connectDatabase } from '../../server/db/database.js';
 import { applyMigrations } from '../../server/db/migrate.js';
 import { loadDemoCityIfEmpty } from '../../server/demo/demo-city.js';
 import { ensureRuleSets } from '../../server/rules/rule-sets.repository.js';
+import { ensureExampleCriteriaSets } from '../../server/criteria/criteria.repository.js';
+import { ensureExampleGradingSchemes } from '../../server/grading/grading.repository.js';
 import { TEST_ADMIN_PASSWORD } from './accounts.js';
 
 /**
@@ -16,6 +18,8 @@ export async function populateTestDatabase(adminDatabaseUrl: string, log: (line:
     await applyMigrations(database.pool, MIGRATIONS_DIRECTORY, () => undefined);
     await loadDemoCityIfEmpty(database.pool, log);
     await ensureRuleSets(database.db);
+    await ensureExampleCriteriaSets(database.db);
+    await ensureExampleGradingSchemes(database.db);
     process.env.ADMIN_PASSWORD ??= TEST_ADMIN_PASSWORD;
     await ensureInitialUsers(database.db, { demo: true, log: () => undefined });
   } finally {

@@ -77,6 +77,9 @@ describe('the import contract', () => {
     expect(committed.statusCode).toBe(200);
     assertMatchesContract(ImportCommitted, committed.json());
     expect(committed.json().result).toMatchObject({ kind: 'parcels', inserted: 1, updated: 0, skipped: 0 });
+    // Imported parcels are 未认定, not 疑似低效: their status comes from the 认定 procedure (issue 16).
+    const { rows: [imported] } = await sql<{ status: string }>`SELECT status FROM parcels WHERE owner = '契约测试企业'`.execute(testApp.database.db);
+    expect(imported.status).toBe('unassessed');
     const other = await importFile(admin, 'cancel.geojson', geojson([{ properties: { '宗地编号': 'X' }, at: HULI }]), { kind: 'parcels' });
     const cancelled = await admin.request({ method: 'DELETE', url: `/api/imports/${other.id}` });
     expect(cancelled.statusCode).toBe(204);

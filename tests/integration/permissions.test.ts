@@ -4,10 +4,12 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { visibleOutOfScope } from '../../domain/scope-visibility.js';
-import { ROLE_CODES, roleCan, type Role } from '../../domain/permissions.js';
+import { ACTION_LABELS, ROLE_CODES, ROLE_REQUIREMENTS, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
+import { makeDocumentFiles } from '../helpers/document-files.js';
 import { exportTestWriters } from '../helpers/export-writers.js';
+import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 /**
@@ -29,6 +31,21 @@ const FIELD_GROUPS = {
   identification: { payload: (index: number) => ({ identifiedAt: `2025-01-${String(1 + (index % 28)).padStart(2, '0')}`, evaluationGrade: 'B' }), allowed: ['admin', 'official'] },
 } as const;
 
+/** 园区 and 街道 of 湖里区 and 思明区 holding parcels: the scopes of the 园区办 and 镇街 users. */
+const units = { park: { huli: '', siming: '' }, street: { huli: '', siming: '' } };
+
+/**
+ * What an account of `role` is given: a city or 湖里区; a 园区办 or 镇街 its 园区 or 街道 in 湖里区
+ * ('huli'), or in 湖里区 and 思明区 ('city': it then reads both, as a city user of the two parcels);
+ * a 会审部门 its department; a 用地单位 the 湖里区 parcel.
+ */
+function accountOf(role: Role, scope: 'city' | 'huli') {
+  const requirement = ROLE_REQUIREMENTS[role];
+  const unitKind = requirement?.units;
+  const scopes = unitKind ? (scope === 'city' ? [units[unitKind].huli, units[unitKind].siming] : [units[unitKind].huli]) : [scope === 'city' ? '350200' : '350206'];
+  return { scopes, ...(requirement?.department ? { department: 'fagai' } : {}), ...(requirement?.parcels ? { parcelIds: [huliParcel] } : {}) };
+}
+
 async function sessionFor(role: Role, scope: 'city' | 'huli'): Promise<Session> {
   const key = `${role}-${scope}`;
   const cached = sessions.get(key);
@@ -37,9 +54,9 @@ async function sessionFor(role: Role, scope: 'city' | 'huli'): Promise<Session> 
   const initial = 'Matrix-initial-2026';
   const created = await admin.request({
     method: 'POST', url: '/api/admin/users',
-    payload: { username, displayName: key, role, scopes: [scope === 'city' ? '350200' : '350206'], password: initial },
+    payload: { username, displayName: key, role, ...accountOf(role, scope), password: initial },
   });
-  expect(created.statusCode).toBe(201);
+  expect(created.statusCode, created.body).toBe(201);
   const first = await login(testApp.app, username, initial);
   await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: initial, newPassword: 'Matrix-final-2026' } });
   const session = await login(testApp.app, username, 'Matrix-final-2026');
@@ -57,12 +74,19 @@ async function geometryInside(id: number, radius: number) {
 
 beforeAll(async () => {
   // Exports with test writers: what is checked here is who may ask for what (the real writers' rows: their own tests).
-  testApp = await createTestApp({}, false, undefined, { exportWriters: exportTestWriters().writers });
+  // Every role logs in several times a minute from one address (the limit itself: login-lockout.test.ts).
+  testApp = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '600' }, false, undefined, { exportWriters: exportTestWriters().writers });
   admin = await login(testApp.app, 'admin');
   const pick = async (district: string) => (await sql<{ id: number }>`
     SELECT id FROM parcels WHERE district_code = ${district} ORDER BY id LIMIT 1`.execute(testApp.database.db)).rows[0].id;
   huliParcel = await pick('350206');
   simingParcel = await pick('350203');
+  const unitOf = async (district: string, parks: boolean) => (await sql<{ code: string }>`
+    SELECT s.code FROM subdistricts s WHERE s.district_code = ${district} AND (s.kind = 'park') = ${parks}
+      AND EXISTS (SELECT 1 FROM parcels p WHERE ${parks ? sql`p.park_code` : sql`p.subdistrict_code`} = s.code)
+    ORDER BY s.code LIMIT 1`.execute(testApp.database.db)).rows[0].code;
+  units.park = { huli: await unitOf('350206', true), siming: await unitOf('350203', true) };
+  units.street = { huli: await unitOf('350206', false), siming: await unitOf('350203', false) };
 }, 120_000);
 afterAll(async () => {
   await testApp.close();
@@ -87,7 +111,11 @@ describe('PATCH /api/parcels/{id}: role × scope × field group', () => {
     const response = await patchParcel(session, id, payload);
     const inScope = scope === 'city' || district === 'huli';
     const roleMay = (FIELD_GROUPS[group].allowed as readonly string[]).includes(role);
-    if (!inScope) {
+    if (!roleCan(role, 'data:read')) {
+      // A 用地单位 reads and writes nothing through the data routes, not even its own parcel.
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+    } else if (!inScope) {
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
       expect(response.json().message).toContain('思明区');
@@ -165,8 +193,15 @@ describe('admin write routes × role', () => {
     expect(revised.statusCode, revised.body).toBe(roleCan(role, 'areas:write') ? 200 : 403);
   });
 
-  it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks in any case', async (role) => {
+  it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks if it reads data', async (role) => {
     const session = await sessionFor(role, 'huli');
+    if (!roleCan(role, 'data:read')) {
+      for (const response of [await session.get('/api/rule-sets'), await session.request({ method: 'POST', url: '/api/checks', payload: {} })]) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+      }
+      return;
+    }
     const current = (await session.get('/api/rule-sets')).json().items.find((item: { id: string }) => item.id === 'national-industrial');
     const revised = await session.request({ method: 'PUT', url: '/api/rule-sets/national-industrial', payload: { city: current.city, name: current.name, rules: current.rules, note: `by ${role}` } });
     if (role === 'admin') {
@@ -201,11 +236,71 @@ describe('admin write routes × role', () => {
   });
 });
 
+describe('认定标准, 初筛 and 分级 routes × role × scope', () => {
+  const criterion = { id: 'tax', name: '亩均税收过低', measure: 'tax_per_mu', comparison: 'lt', threshold: 1, landUses: [], industries: [], suggestedTypes: ['low_output'], source: { document: '矩阵', text: '矩阵' }, local: true };
+
+  it.each(ROLE_CODES)('%s: criteria sets managed only with criteria:manage, in scope; runs and decisions only with criteria:run, in scope; reads with data:read', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const reads = await Promise.all(['/api/criteria-sets?district=350206', '/api/criteria-runs?district=350206', '/api/grading-schemes?district=350206', '/api/grading-runs?district=350206'].map((url) => huli.get(url)));
+    for (const read of reads) expect(read.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
+    const created = await huli.request({ method: 'POST', url: '/api/criteria-sets', payload: { districtCode: '350206', name: `矩阵 ${role}`, criteria: [criterion] } });
+    const outside = await huli.request({ method: 'POST', url: '/api/criteria-sets', payload: { districtCode: '350203', name: `矩阵 ${role}`, criteria: [criterion] } });
+    if (roleCan(role, 'criteria:manage')) {
+      expect(created.statusCode).toBe(201);
+      expect(outside.statusCode).toBe(403);
+      expect(outside.json()).toMatchObject({ error: 'out_of_scope' });
+      const step = await huli.request({ method: 'POST', url: `/api/criteria-sets/${created.json().id}/state`, payload: { version: 1, state: 'retired' } });
+      expect(step.statusCode).toBe(200);
+    } else {
+      expect([created.statusCode, outside.statusCode]).toEqual([403, 403]);
+      expect(created.json().message).toContain(ACTION_LABELS['criteria:manage']);
+    }
+    const run = await huli.request({ method: 'POST', url: '/api/criteria-runs', payload: { districtCode: '350206' } });
+    const runOutside = await huli.request({ method: 'POST', url: '/api/criteria-runs', payload: { districtCode: '350203' } });
+    if (roleCan(role, 'criteria:run')) {
+      expect(run.statusCode, run.body).toBe(201);
+      expect(runOutside.json()).toMatchObject({ error: 'out_of_scope' });
+      const { rows: [listed] } = await sql<{ parcel_id: number }>`SELECT parcel_id::int AS parcel_id FROM criteria_run_parcels WHERE run_id = ${run.json().id} LIMIT 1`.execute(testApp.database.db);
+      const decided = await huli.request({ method: 'POST', url: `/api/criteria-runs/${run.json().id}/parcels/${listed.parcel_id}/decision`, payload: { decision: 'pending' } });
+      expect(decided.statusCode).toBe(200);
+    } else {
+      expect([run.statusCode, runOutside.statusCode]).toEqual([403, 403]);
+      const { rows: [listed] } = await sql<{ run_id: number; parcel_id: number }>`SELECT run_id::int AS run_id, parcel_id::int AS parcel_id FROM criteria_run_parcels LIMIT 1`.execute(testApp.database.db);
+      if (listed) expect((await huli.request({ method: 'POST', url: `/api/criteria-runs/${listed.run_id}/parcels/${listed.parcel_id}/decision`, payload: { decision: 'pending' } })).statusCode).toBe(403);
+    }
+  });
+
+  it.each(ROLE_CODES)('%s: grading schemes revised only with grading:manage, runs only with grading:run, both in scope', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const [scheme] = (await (await sessionFor('admin', 'city')).get('/api/grading-schemes?district=350206')).json().items;
+    const revision = { name: scheme.name, measures: scheme.measures, cutoffs: scheme.cutoffs, landUses: scheme.landUses, source: scheme.source, local: true, note: `by ${role}` };
+    const revised = await huli.request({ method: 'PUT', url: '/api/grading-schemes/350206', payload: revision });
+    const revisedOutside = await huli.request({ method: 'PUT', url: '/api/grading-schemes/350203', payload: revision });
+    expect(revised.statusCode).toBe(roleCan(role, 'grading:manage') ? 200 : 403);
+    expect(revisedOutside.statusCode).toBe(403);
+    const runOutside = await huli.request({ method: 'POST', url: '/api/grading-runs', payload: { districtCode: '350203' } });
+    expect(runOutside.statusCode).toBe(403);
+    if (roleCan(role, 'grading:run')) {
+      expect(runOutside.json()).toMatchObject({ error: 'out_of_scope' });
+      const run = await huli.request({ method: 'POST', url: '/api/grading-runs', payload: { districtCode: '350206' } });
+      expect(run.statusCode, run.body).toBe(201);
+    } else {
+      expect(runOutside.json()).toMatchObject({ error: 'forbidden' });
+    }
+  });
+});
+
 describe('exports × role × scope', () => {
   it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
     const huli = await sessionFor(role, 'huli');
     const city = await sessionFor(role, 'city');
     const exportOf = (session: Session, district: string) => session.request({ method: 'POST', url: '/api/exports', payload: { layer: 'parcels', format: 'geojson', filters: { district } } });
+    if (!roleCan(role, 'data:read')) {
+      const refused = await exportOf(huli, '350206');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+      return;
+    }
     const inside = await exportOf(huli, '350206');
     expect(inside.statusCode, inside.body).toBe(202);
     const id = inside.json().id as string;
@@ -291,7 +386,7 @@ describe('reads are filtered to the scope', () => {
       return Array.from({ length: layer.length }, (_, index) => layer.feature(index));
     };
     const restrictedView = (await decode(planner)).find((feature) => feature.id === simingParcel)!;
-    expect(restrictedView.properties).toEqual({ status: 'restricted', type: 'restricted', restricted: 1 });
+    expect(restrictedView.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', restricted: 1 });
     const fullView = (await decode(official)).find((feature) => feature.id === simingParcel)!;
     expect(fullView.properties.restricted).toBe(0);
     expect(fullView.properties.status).not.toBe('restricted');
@@ -363,7 +458,7 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
 
   it('tiles: every attribute whose key is not visible reads restricted', async () => {
     for (const [, key] of PARCEL_TILE_ATTRIBUTES) expect(PARCEL_FIELDS.some((field) => field.key === key)).toBe(true);
-    expect(PARCEL_TILE_ATTRIBUTES.filter(([, key]) => !visibleOutOfScope(key)).map(([attribute]) => attribute)).toEqual(['status', 'type']);
+    expect(PARCEL_TILE_ATTRIBUTES.filter(([, key]) => !visibleOutOfScope(key)).map(([attribute]) => attribute)).toEqual(['status', 'type', 'grade']);
     const planner = await login(testApp.app, 'planner-huli');
     const { rows: [tile] } = await sql<{ x: number; y: number }>`
       SELECT floor((ST_X(c) + 180) / 360 * 65536)::int AS x,
@@ -371,7 +466,7 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
       FROM (SELECT ST_PointOnSurface(geom) AS c FROM parcels WHERE id = ${simingParcel}) p`.execute(testApp.database.db);
     const layer = new VectorTile(new PbfReader((await planner.get(`/tiles/parcels/16/${tile.x}/${tile.y}.pbf`)).rawPayload)).layers.parcels;
     const feature = Array.from({ length: layer.length }, (_, index) => layer.feature(index)).find((candidate) => candidate.id === simingParcel)!;
-    expect(feature.properties).toEqual({ status: 'restricted', type: 'restricted', restricted: 1 });
+    expect(feature.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', restricted: 1 });
   });
 
   it('district figures: a city is summed over the reader\'s districts only; another district is refused', async () => {
@@ -390,5 +485,90 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
     expect(outside.statusCode).toBe(403);
     expect(outside.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
     expect((await viewer.get(`/api/parcels/${huliParcel}/history`)).statusCode).toBe(200);
+  });
+});
+
+describe('the people of the 认定 procedure on every route', () => {
+  /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
+  const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '1');
+
+  it.each(ROLE_CODES)('%s is refused every route whose action it lacks (403 forbidden naming the action), before anything is read', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const routes = [...testApp.app.routePermissions].filter(([, permission]) => permission !== 'public' && permission !== 'authenticated' && !roleCan(role, permission));
+    expect(testApp.app.routePermissions.size).toBeGreaterThan(60);
+    for (const [route, permission] of routes) {
+      const [method, url] = route.split(' ');
+      const response = await session.request({ method: method as 'GET', url: concrete(url), payload: method === 'GET' || method === 'DELETE' ? undefined : {} });
+      expect(response.statusCode, `${role} ${route}`).toBe(403);
+      expect(response.json(), `${role} ${route}`).toMatchObject({ error: 'forbidden', action: permission });
+    }
+  });
+
+  it('the enterprise reaches only its own routes: no tile, search, table, export or document', () => {
+    const enterpriseRoutes = [...testApp.app.routePermissions].filter(([, permission]) => permission !== 'public' && permission !== 'authenticated' && roleCan('enterprise', permission)).map(([route]) => route);
+    expect(enterpriseRoutes.filter((route) => !route.includes('/api/enterprise/') && !route.includes('/api/cases') && !route.includes('/api/identification'))).toEqual([]);
+    for (const prefix of ['GET /tiles/', 'GET /api/search', 'POST /api/parcels/table/', 'POST /api/exports', 'GET /api/parcels/:id/documents']) {
+      const guarded = [...testApp.app.routePermissions.keys()].filter((route) => route.startsWith(prefix));
+      expect(guarded.length, prefix).toBeGreaterThan(0);
+      for (const route of guarded) expect(roleCan('enterprise', testApp.app.routePermissions.get(route) as never), route).toBe(false);
+    }
+  });
+
+  it.each(ROLE_CODES.filter((role) => roleCan(role, 'data:read')))('%s scoped to 湖里区 (or a 湖里区 园区/街道) reads 湖里区 and is refused 思明区, naming it', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    expect((await session.get('/api/districts/350206/stats')).statusCode).toBe(200);
+    const siming = await session.get('/api/districts/350203/stats');
+    expect(siming.statusCode).toBe(403);
+    expect(siming.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    expect((await session.get(`/api/parcels/${huliParcel}`)).json()).toMatchObject({ restricted: false });
+    expect((await session.get(`/api/parcels/${simingParcel}`)).json()).toMatchObject({ restricted: true, owner: null });
+    const list = (await session.get('/api/parcels?pageSize=50')).json();
+    expect(new Set(list.items.map((item: { districtCode: string }) => item.districtCode))).toEqual(new Set(['350206']));
+  });
+
+  it('the enterprise sees its own parcel whole, and is refused another\'s (403 not_own_parcel), even of its district', async () => {
+    const enterprise = await sessionFor('enterprise', 'huli');
+    const own = await enterprise.get('/api/enterprise/parcels');
+    expect(own.statusCode).toBe(200);
+    expect(own.json().items.map((item: { id: number; restricted: boolean }) => [item.id, item.restricted])).toEqual([[huliParcel, false]]);
+    expect(own.json().items[0].geometry.type).toBe('MultiPolygon');
+    expect((await enterprise.get(`/api/enterprise/parcels/${huliParcel}`)).json()).toMatchObject({ id: huliParcel, owner: expect.any(String) });
+    const { rows: [neighbour] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350206' AND id <> ${huliParcel} ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    for (const id of [neighbour.id, simingParcel]) {
+      const refused = await enterprise.get(`/api/enterprise/parcels/${id}`);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: 'not_own_parcel', parameter: 'id' });
+      expect(refused.json().message).toContain('不是本单位');
+    }
+    // Another enterprise of the same district does not see it.
+    const other = await login(testApp.app, 'qiye');
+    expect((await other.get(`/api/enterprise/parcels/${huliParcel}`)).statusCode).toBe(403);
+    expect((await other.get('/api/enterprise/parcels')).json().items.map((item: { id: number }) => item.id)).not.toContain(huliParcel);
+  });
+});
+
+describe('园区办 and 镇街 file papers only of parcels in their own 园区 or 街道', () => {
+  let files: Awaited<ReturnType<typeof makeDocumentFiles>>;
+  beforeAll(async () => {
+    files = await makeDocumentFiles();
+  }, 60_000);
+
+  it.each(['park_office', 'street_office'] as const)('%s: its own unit yes; another unit of its district 403 naming the place; another district 403 naming it', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const unit = units[role === 'park_office' ? 'park' : 'street'].huli;
+    const { rows: [inside] } = await sql<{ id: number }>`
+      SELECT id FROM parcels WHERE ${role === 'park_office' ? sql`park_code = ${unit}` : sql`subdistrict_code = ${unit} AND park_code IS NULL`} ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const { rows: [elsewhere] } = await sql<{ id: number; place: string }>`
+      SELECT p.id, s.name AS place FROM parcels p JOIN subdistricts s ON s.code = coalesce(p.park_code, p.subdistrict_code)
+      WHERE p.district_code = '350206' AND coalesce(p.park_code, p.subdistrict_code) <> ${unit} ORDER BY p.id LIMIT 1`.execute(testApp.database.db);
+    const upload = (id: number) => session.request({ method: 'POST', url: `/api/parcels/${id}/documents`, ...multipartBody({ category: 'other', note: role }, { name: `${role}.pdf`, content: Buffer.concat([files.pdf, Buffer.from(`\n%${role}-${id}\n`)]) }) });
+    expect((await upload(inside.id)).statusCode).toBe(201);
+    const otherUnit = await upload(elsewhere.id);
+    expect(otherUnit.statusCode).toBe(403);
+    expect(otherUnit.json()).toMatchObject({ error: 'out_of_scope', place: { districtCode: '350206' } });
+    expect(otherUnit.json().message).toContain(elsewhere.place);
+    const otherDistrict = await upload(simingParcel);
+    expect(otherDistrict.statusCode).toBe(403);
+    expect(otherDistrict.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
   });
 });

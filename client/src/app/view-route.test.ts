@@ -16,7 +16,7 @@ describe('view route', () => {
   });
 
   it('lists the administration pages for administrators only', () => {
-    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '成片改造区域', '数据导入', '用户管理', '审计日志', '规则设置']);
+    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '成片改造区域', '数据导入', '用户管理', '审计日志', '规则设置', '认定标准与分级']);
     expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map', 'areas']);
     expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map']);
   });
@@ -30,9 +30,15 @@ describe('view route', () => {
     expect(hashOf('areas')).toBe('#/areas');
   });
 
+  it('opens 认定标准与分级 to those who manage or run criteria and grading', () => {
+    expect(viewForRole('#/admin/criteria', 'admin')).toBe('criteria');
+    expect(viewForRole('#/admin/criteria', 'official')).toBe('criteria');
+    expect(viewForRole('#/admin/criteria', 'viewer')).toBe('map');
+  });
+
   it('opens 数据导入 to those who may import: administrators and surveyors', () => {
     expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '数据导入']);
-    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'areas']);
+    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'areas', 'criteria']);
     expect(viewForRole('#/imports', 'surveyor')).toBe('imports');
     expect(viewForRole('#/imports', 'admin')).toBe('imports');
     expect(viewForRole('#/imports', 'planner')).toBe('map');

@@ -4,7 +4,7 @@ import { roleCan, type Action } from '@domain/permissions.js';
  * The pages of the product. A hash route (`#/admin/users`) rather than a router package: four
  * pages do not need one, and the hash survives a reload without any server-side fallback.
  */
-export type ViewName = 'map' | 'imports' | 'users' | 'audit' | 'rules' | 'areas';
+export type ViewName = 'map' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria';
 
 export interface ViewEntry {
   view: ViewName;
@@ -21,6 +21,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { view: 'users', label: '用户管理', hash: '#/admin/users', action: 'users:manage' },
   { view: 'audit', label: '审计日志', hash: '#/admin/audit', action: 'audit:read' },
   { view: 'rules', label: '规则设置', hash: '#/admin/rules', action: 'rules:manage' },
+  { view: 'criteria', label: '认定标准与分级', hash: '#/admin/criteria', action: ['criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'] },
 ];
 
 /** '#/admin/users' → 'users'; anything unknown (or empty) is the map. A query (`?…`) is the page's own. */

@@ -3,11 +3,12 @@
  * status (where the parcel is along 调查摸底 → 认定 → 再开发) or by 低效类型. One mode drives all three
  * so a colour always means the same thing on screen.
  */
-export type ColourMode = 'status' | 'type';
+export type ColourMode = 'status' | 'type' | 'grade';
 
 export const COLOUR_MODES: readonly { mode: ColourMode; label: string }[] = [
   { mode: 'status', label: '按效率状态' },
   { mode: 'type', label: '按低效类型' },
+  { mode: 'grade', label: '按综合评价等级' },
 ];
 
 /**

@@ -36,7 +36,7 @@ describe('district figures', () => {
   it('orders status rows as the legend does and colours them with the domain colours', () => {
     const rows = figureRows(huli, 'status');
     expect(rows.map((row) => row.code)).toEqual(['efficient', 'identified']);
-    expect(rows[0].color).toBe(EFFICIENCY_STATUSES[0].color);
+    expect(rows[0].color).toBe(EFFICIENCY_STATUSES.find((status) => status.code === 'efficient')!.color);
     expect(rows[0].areaHectares).toBe(3);
     expect(rows[0].areaShare).toBe(0.75);
   });

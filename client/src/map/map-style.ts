@@ -182,11 +182,11 @@ export interface MapStyleOptions {
 }
 
 /**
- * The `fill-color` of parcels: a `match` on the tile property of the mode (`status`, or `type`
- * for 低效类型, which is 'none' when a parcel has no type), with exactly the domain colours.
+ * The `fill-color` of parcels: a `match` on the tile property of the mode (`status`, `type`
+ * for 低效类型 or `grade` for 综合评价等级, 'none' when a parcel has none), with exactly the domain colours.
  */
 export function parcelColourExpression(mode: ColourMode): ExpressionSpecification {
-  const property = mode === 'status' ? 'status' : 'type';
+  const property = mode;
   const pairs = colourEntries(mode).flatMap((entry) => [entry.code, entry.color]);
   return ['match', ['coalesce', ['get', property], 'none'], ...pairs, UNKNOWN_COLOUR] as unknown as ExpressionSpecification;
 }
@@ -222,7 +222,7 @@ const ALL: ExpressionSpecification = ['boolean', true];
  */
 export function parcelFilterOf(filter: MapFilter | null | undefined): ExpressionSpecification {
   if (!filter || filter.kind === 'share') return ALL;
-  const property = filter.kind === 'status' ? 'status' : 'type';
+  const property = filter.kind;
   return ['==', ['coalesce', ['get', property], 'none'], filter.code];
 }
 
@@ -234,6 +234,8 @@ export function parcelFilterOf(filter: MapFilter | null | undefined): Expression
 export function cellFilterOf(filter: MapFilter | null | undefined): ExpressionSpecification {
   if (!filter) return ALL;
   if (filter.kind === 'type') return ['==', ['coalesce', ['get', 'type'], 'none'], filter.code];
+  // The grid carries no grades: by 综合评价等级 every cell stays (grades show from the polygon zooms on).
+  if (filter.kind === 'grade') return ALL;
   if (filter.kind === 'share') {
     const index = INEFFICIENT_SHARE_CLASSES.findIndex((entry) => entry.min === filter.min);
     const next = INEFFICIENT_SHARE_CLASSES[index + 1];
