@@ -62,27 +62,36 @@ CREATE FUNCTION public.build_survey_cells(layer bigint, patches regclass) RETURN
     AS $_$
 DECLARE
   written integer;
-  total integer;
+  total integer := 0;
   target_level integer;
 BEGIN
   DELETE FROM survey_cells WHERE layer_id = layer;
+  DROP TABLE IF EXISTS pg_temp.survey_cells_level;
+  CREATE TEMPORARY TABLE survey_cells_level ON COMMIT DROP AS
+    SELECT 0::integer AS cx, 0::integer AS cy, ''::text AS class, 0::integer AS patches, 0::float8 AS area_m2 LIMIT 0;
   EXECUTE format($sql$
-    INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
-    SELECT %s, 18, cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
+    INSERT INTO pg_temp.survey_cells_level
+    SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
            cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
            CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END,
            count(*)::integer, sum(area_m2)
-    FROM %s GROUP BY 3, 4, 5
-  $sql$, layer, patches);
-  GET DIAGNOSTICS total = ROW_COUNT;
-  FOR target_level IN REVERSE 17..5 LOOP
+    FROM %s GROUP BY 1, 2, 3
+  $sql$, patches);
+  FOR target_level IN REVERSE 18..5 LOOP
+    -- Each level in key order: the primary key is filled page after page, not at random.
     INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
-    SELECT layer, target_level, c.cx >> 1, c.cy >> 1, c.class, sum(c.patches), sum(c.area_m2)
-    FROM survey_cells c WHERE c.layer_id = layer AND c.level = target_level + 1
-    GROUP BY 3, 4, 5;
+    SELECT layer, target_level, c.cx, c.cy, c.class, c.patches, c.area_m2 FROM pg_temp.survey_cells_level c ORDER BY c.cx, c.cy, c.class;
     GET DIAGNOSTICS written = ROW_COUNT;
     total := total + written;
+    EXIT WHEN target_level = 5;
+    -- The next coarser level from this one (about a quarter of its rows).
+    CREATE TEMPORARY TABLE survey_cells_coarser ON COMMIT DROP AS
+      SELECT c.cx >> 1 AS cx, c.cy >> 1 AS cy, c.class, sum(c.patches)::integer AS patches, sum(c.area_m2) AS area_m2
+      FROM pg_temp.survey_cells_level c GROUP BY 1, 2, 3;
+    DROP TABLE pg_temp.survey_cells_level;
+    ALTER TABLE pg_temp.survey_cells_coarser RENAME TO survey_cells_level;
   END LOOP;
+  DROP TABLE pg_temp.survey_cells_level;
   RETURN total;
 END;
 $_$;
@@ -94,6 +103,15 @@ CREATE FUNCTION public.cell_column(x double precision, level integer) RETURNS in
 CREATE FUNCTION public.cell_row(y double precision, level integer) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (floor((((20037508.342789244)::double precision - y) / ((40075016.68557849)::double precision / ((2)::double precision ^ (level)::double precision)))))::integer;
+
+CREATE FUNCTION public.delete_survey_cells_of_layer() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  DELETE FROM survey_cells WHERE layer_id = OLD.id;
+  RETURN OLD;
+END;
+$$;
 
 CREATE FUNCTION public.derive_geometry_columns() RETURNS trigger
     LANGUAGE plpgsql
@@ -422,6 +440,8 @@ $$;
 CREATE FUNCTION public.parcel_z14_maintain() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+  changed bigint[];
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM parcel_z14_geometries;
@@ -430,11 +450,15 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM parcel_z14_geometries z USING old_rows o WHERE z.parcel_id = o.id;
   ELSIF TG_OP = 'UPDATE' THEN
-    DELETE FROM parcel_z14_geometries z USING old_rows o JOIN new_rows n ON n.id = o.id
-    WHERE z.parcel_id = o.id AND o.geom_3857 IS DISTINCT FROM n.geom_3857;
+    changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                     WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
+    IF cardinality(changed) = 0 THEN
+      RETURN NULL;
+    END IF;
+    DELETE FROM parcel_z14_geometries z WHERE z.parcel_id = ANY (changed);
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
-    SELECT c.x, c.y, n.id, c.geom FROM new_rows n JOIN old_rows o ON o.id = n.id, parcel_z14_cuts(n.geom_3857) c
-    WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857 AND c.geom IS NOT NULL;
+    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c
+    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
   ELSE
     INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
     SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c WHERE c.geom IS NOT NULL;
@@ -1875,6 +1899,8 @@ CREATE TRIGGER subdistricts_parcels_update AFTER UPDATE ON public.subdistricts R
 
 CREATE TRIGGER subdistricts_sessions_notify AFTER DELETE OR UPDATE OR TRUNCATE ON public.subdistricts FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
+CREATE TRIGGER survey_layers_delete_cells AFTER DELETE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.delete_survey_cells_of_layer();
+
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
 CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_patches FOR EACH ROW EXECUTE FUNCTION public.derive_missing_geometry_columns();
@@ -1972,9 +1998,6 @@ ALTER TABLE ONLY public.sessions
 
 ALTER TABLE ONLY public.subdistricts
     ADD CONSTRAINT subdistricts_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
-
-ALTER TABLE ONLY public.survey_cells
-    ADD CONSTRAINT survey_cells_layer_id_fkey FOREIGN KEY (layer_id) REFERENCES public.survey_layers(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.survey_layers
     ADD CONSTRAINT survey_layers_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.imports(id);
