@@ -21,6 +21,7 @@ describe('用户管理: accounts of the procedure', () => {
     await logIn(session, 'admin');
     await page.click('[data-testid="nav-users"]');
     const dialog = page.locator('[data-testid="user-form-dialog"]');
+    const dialogSays = (text: string) => page.waitForFunction((wanted) => document.querySelector('[data-testid="user-form-dialog"]')?.textContent?.includes(wanted), text, { timeout: 10_000 });
 
     const fill = async (username: string, role: string) => {
       await page.click('[data-testid="user-create"]');
@@ -36,15 +37,16 @@ describe('用户管理: accounts of the procedure', () => {
     const parkUser = `yuanqu-b-${process.pid}`;
     await fill(parkUser, '园区办');
     await page.click('[data-testid="user-save"]');
-    await expect(dialog.innerText()).resolves.toContain('请至少选择一个管辖范围');
-    await page.click('[data-testid="user-scopes-select"]');
+    await dialogSays('请至少选择一个管辖范围');
+    await page.click('[data-testid="user-scopes-select"]:not(.el-tree)');
     const huli = page.locator('.el-tree-node__content', { hasText: '湖里区' }).first();
     await huli.waitFor({ state: 'visible' });
     await huli.locator('.el-tree-node__expand-icon').click();
     const parkNode = page.locator('.el-tree-node__content', { hasText: park.name }).first();
     await parkNode.waitFor({ state: 'visible' });
-    await parkNode.click();
+    await parkNode.locator('.el-checkbox').click();
     await page.keyboard.press('Escape');
+    await expect(page.locator('[data-testid="user-scopes-select"]:not(.el-tree)').innerText()).resolves.toContain(park.name);
     await page.click('[data-testid="user-save"]');
     await page.locator('[data-testid="user-handover"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('[data-testid="user-form-dialog"] .el-dialog__footer button', { hasText: '完成' }).click();
@@ -53,11 +55,11 @@ describe('用户管理: accounts of the procedure', () => {
     // A 用地单位: without a parcel it is refused before saving; with one found by 宗地编号 it is created.
     const enterpriseUser = `qiye-b-${process.pid}`;
     await fill(enterpriseUser, '用地单位');
-    await page.click('[data-testid="user-scopes-select"]');
-    await page.locator('.el-tree-node__content', { hasText: '湖里区' }).first().click();
+    await page.click('[data-testid="user-scopes-select"]:not(.el-tree)');
+    await page.locator('.el-tree-node__content', { hasText: '湖里区' }).first().locator('.el-checkbox').click();
     await page.keyboard.press('Escape');
     await page.click('[data-testid="user-save"]');
-    await expect(dialog.innerText()).resolves.toContain('请至少关联一宗本单位的宗地');
+    await dialogSays('请至少关联一宗本单位的宗地');
     await page.fill('[data-testid="user-parcel-search"] input', parcel.code);
     const found = page.locator('.el-select-dropdown__item', { hasText: parcel.code }).first();
     await found.waitFor({ state: 'visible', timeout: 15_000 });
@@ -75,5 +77,5 @@ describe('用户管理: accounts of the procedure', () => {
       { username: enterpriseUser, role: 'enterprise', unit: null, parcel_id: parcel.id },
     ]);
     expect(session.errors).toEqual([]);
-  });
+  }, 180_000);
 });
