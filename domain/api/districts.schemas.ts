@@ -100,3 +100,14 @@ export const SubdistrictFeatureCollection = Type.Object({
   })),
 });
 export type SubdistrictFeatureCollection = Static<typeof SubdistrictFeatureCollection>;
+
+/** Every 街道/镇/园区 by name (no figures, no shape): the choices of a 园区/街道 scope and of filters. */
+export const SubdistrictList = Type.Object({
+  items: Type.Array(Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    kind: StringEnum(SUBDISTRICT_KIND_CODES),
+    districtCode: Type.String(),
+  })),
+});
+export type SubdistrictList = Static<typeof SubdistrictList>;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
+import type { SubdistrictKind } from '../../domain/subdistricts.js';
 import type { ChildFigures, District, DistrictStats, SubdistrictFeatureCollection, SubdistrictStats } from '../../domain/api/districts.schemas.js';
 import { summariseFigures } from '../../domain/district-figures.js';
 import { UNASSIGNED } from '../../domain/subdistricts.js';
@@ -50,6 +51,12 @@ export function createDistrictsRepository(db: DatabaseClient) {
       if (codes.length === 0) return [];
       const rows = await db.selectFrom('districts').select('code').where('code', 'in', [...codes]).execute();
       return rows.map((row) => row.code);
+    },
+
+    /** Every 街道/镇 and 园区, by district and code. */
+    async subdistrictList(): Promise<{ code: string; name: string; kind: SubdistrictKind; districtCode: string }[]> {
+      const rows = await db.selectFrom('subdistricts').select(['code', 'name', 'kind', 'district_code as districtCode']).orderBy('district_code').orderBy('code').execute();
+      return rows.map((row) => ({ ...row, kind: row.kind as SubdistrictKind }));
     },
 
     /** The 园区 and 街道/镇 among `codes`, with their kind and district. */

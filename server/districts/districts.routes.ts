@@ -1,5 +1,5 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
-import { DistrictCodeParams, DistrictList, DistrictStats, SubdistrictCodeParams, SubdistrictFeatureCollection, SubdistrictStats } from '../../domain/api/districts.schemas.js';
+import { DistrictCodeParams, DistrictList, DistrictStats, SubdistrictCodeParams, SubdistrictFeatureCollection, SubdistrictList, SubdistrictStats } from '../../domain/api/districts.schemas.js';
 import type { AppInstance } from '../app-instance.js';
 import { scopeOf } from '../auth/auth.plugin.js';
 import { NotFoundError } from '../errors.js';
@@ -60,6 +60,15 @@ export async function districtsRoutes(app: AppInstance): Promise<void> {
     const district = await readableDistrict(request.params.code, scope);
     return districts.subdistrictFeatures(district.code, scope);
   });
+
+  app.get('/api/subdistricts', {
+    config: { permission: 'data:read' },
+    schema: {
+      tags: ['districts'],
+      summary: '街道/镇/园区 of every district, by name: the choices of a 园区/街道 scope (names only, as the district list)',
+      response: { 200: SubdistrictList },
+    },
+  }, async () => ({ items: await districts.subdistrictList() }));
 
   app.get('/api/subdistricts/:code/stats', {
     config: { permission: 'data:read' },

@@ -38,6 +38,8 @@ export const AUDIT_ENTITIES = [
   { code: 'subdistricts', label: '街道/园区' },
   { code: 'users', label: '用户' },
   { code: 'user_scopes', label: '用户管辖范围' },
+  { code: 'user_units', label: '用户管辖园区/街道' },
+  { code: 'enterprise_parcels', label: '用地单位的宗地' },
   { code: 'auth', label: '登录会话' },
   { code: 'imports', label: '数据导入' },
   { code: 'survey_layers', label: '变更调查图层' },
@@ -174,6 +176,9 @@ const COMMON_LABELS: Readonly<Record<string, string>> = {
 /** Per-record labels where the common word would mislead. */
 const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   user_scopes: { districtCode: '管辖范围（行政区）', userId: '用户' },
+  user_units: { subdistrictCode: '管辖范围（园区/街道/镇）', userId: '用户' },
+  enterprise_parcels: { parcelId: '宗地标识', userId: '用户', grantedBy: '关联人', grantedAt: '关联时间' },
+  users: { department: '所属部门' },
   rule_sets: { note: '修订说明', name: '规则集名称' },
   areas: { note: '说明', areaM2: '面积' },
   districts: { name: '行政区名称', code: '行政区划代码' },
@@ -195,6 +200,8 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
 const HIDDEN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '*': ['id', 'geom3857', 'labelPoint'],
   user_scopes: ['userId'],
+  user_units: ['userId'],
+  enterprise_parcels: ['userId'],
   survey_layers: ['layerId', 'importId'],
 };
 

@@ -9,6 +9,8 @@ const plannerOfHuli: SessionUser = {
   role: 'planner',
   scopes: [{ code: '350206', name: '湖里区' }],
   mustChangePassword: false,
+  department: null,
+  units: [],
 };
 
 describe('SessionState', () => {

@@ -3,7 +3,7 @@ import type { SessionUser } from './auth.api.js';
 import { coversCity, restrictedParcelNotice, scopeText } from './user-scope.js';
 
 function user(scopes: SessionUser['scopes']): SessionUser {
-  return { id: 6, username: 'planner-huli', displayName: '湖里区规划员', role: 'planner', scopes, mustChangePassword: false };
+  return { id: 6, username: 'planner-huli', displayName: '湖里区规划员', role: 'planner', scopes, mustChangePassword: false, department: null, units: [] };
 }
 
 describe('user scope', () => {

@@ -1,7 +1,7 @@
-import type { DistrictList, DistrictStats, SubdistrictFeatureCollection, SubdistrictStats } from '@domain/api/districts.schemas.js';
+import type { DistrictList, DistrictStats, SubdistrictFeatureCollection, SubdistrictList, SubdistrictStats } from '@domain/api/districts.schemas.js';
 import { getJson, type RequestOptions } from '../http/request.js';
 
-export type { ChildFigures, District, DistrictList, DistrictStats, StatusFigure, SubdistrictFeatureCollection, SubdistrictStats, TypeFigure } from '@domain/api/districts.schemas.js';
+export type { ChildFigures, District, DistrictList, DistrictStats, StatusFigure, SubdistrictFeatureCollection, SubdistrictList, SubdistrictStats, TypeFigure } from '@domain/api/districts.schemas.js';
 
 export function fetchDistricts(options?: RequestOptions): Promise<DistrictList> {
   return getJson('/api/districts', options);
@@ -19,4 +19,9 @@ export function fetchSubdistrictStats(code: string, options?: RequestOptions): P
 /** The 街道/镇/园区 of a district (or of the city's districts in scope) with their 低效 share, as GeoJSON. */
 export function fetchSubdistrictMap(code: string, options?: RequestOptions): Promise<SubdistrictFeatureCollection> {
   return getJson(`/api/districts/${encodeURIComponent(code)}/subdistricts`, options);
+}
+
+/** Every 街道/镇/园区 by name (no shapes): the choices of a 园区/街道 scope. */
+export function fetchSubdistrictList(options?: RequestOptions): Promise<SubdistrictList> {
+  return getJson('/api/subdistricts', options);
 }
