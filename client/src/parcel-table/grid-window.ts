@@ -24,7 +24,8 @@ export interface GridColumn {
  */
 export function visibleRange(scrollTop: number, viewHeight: number, length: number): { first: number; count: number } {
   const visible = Math.ceil(Math.max(0, viewHeight - HEADER_HEIGHT) / ROW_HEIGHT) + 1;
-  const count = Math.min(length, visible + 2 * OVERSCAN);
+  // An even pool: a slot (index modulo the pool) then keeps its row's parity, so stripes never move.
+  const count = Math.min(length, visible + 2 * OVERSCAN + (visible % 2));
   const top = Math.floor(Math.max(0, scrollTop) / ROW_HEIGHT) - OVERSCAN;
   const first = Math.max(0, Math.min(top, length - count));
   return { first, count };
