@@ -37,11 +37,15 @@ export function codePrefixSql(prefix: string, limit: number, scope: Scope) {
     LIMIT ${limit}`;
 }
 
+/** A parcel of the reader's districts as a candidate, every text shown: over `parcels p JOIN districts d`. */
+const IN_SCOPE_CANDIDATE = sql`
+    p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner, p.location,
+    p.contract_no AS "contractNo", p.certificate_no AS "certificateNo", ${BOX} AS bbox, true AS covered`;
+
 /** Parcels of the reader's districts whose searched texts contain `pattern` (LIKE, lower-case): trigram index. */
 export function textMatchSql(pattern: string, limit: number, scope: Scope) {
   return sql<ParcelCandidate>`
-    SELECT p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner, p.location,
-           p.contract_no AS "contractNo", p.certificate_no AS "certificateNo", ${BOX} AS bbox, true AS covered
+    SELECT ${IN_SCOPE_CANDIDATE}
     FROM parcels p JOIN districts d ON d.code = p.district_code
     WHERE ${SEARCH_TEXT} LIKE ${pattern} AND ${scope.sqlCovers('p.district_code')}
     LIMIT ${limit}`;
@@ -56,8 +60,7 @@ export function textMatchSql(pattern: string, limit: number, scope: Scope) {
 export function namePairMatchSql(pair: string, limit: number, scope: Scope) {
   const pattern = containsPattern(pair);
   return sql<ParcelCandidate>`
-    SELECT p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner, p.location,
-           p.contract_no AS "contractNo", p.certificate_no AS "certificateNo", ${BOX} AS bbox, true AS covered
+    SELECT ${IN_SCOPE_CANDIDATE}
     FROM parcels p JOIN districts d ON d.code = p.district_code
     WHERE parcel_names_contain(p.owner, p.location, ${pattern})
       AND parcel_name_bigrams(p.owner, p.location) @> ARRAY[${pair.trim().toLowerCase()}]::text[] AND ${scope.sqlCovers('p.district_code')}
