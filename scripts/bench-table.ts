@@ -19,12 +19,15 @@ import { applyMigrations } from '../server/db/migrate.js';
 import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
 import { searchFigures, tableFigures, type Timing } from './bench/table-server-figures.js';
 import { browserFigures } from './bench/table-browser-figures.js';
+import { TEXT_BUDGET_MS } from '../server/search/search.repository.js';
 
 const PARCELS = 1_000_000;
 const DATABASE = 'biaotu_bench_tiles';
-const SKIP_BROWSER = process.argv.includes('--server-only');
+const SKIP_BROWSER = process.argv.includes('--server-only') || process.argv.includes('--search-only');
 /** Reuses the server figures of the last report (bench-results/table.json) and measures only in Chromium. */
 const BROWSER_ONLY = process.argv.includes('--browser-only');
+/** Measures the search box's suggestions only: the table's figures from the last report, no Chromium. */
+const SEARCH_ONLY = process.argv.includes('--search-only');
 
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
@@ -43,9 +46,9 @@ if (existing < PARCELS) {
 if (applied.length > 0 || existing < PARCELS) await owner.pool.query('VACUUM ANALYZE parcels');
 const { rows: [{ n: parcels }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
 
-const previous = BROWSER_ONLY ? JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'bench-results', 'table.json'), 'utf8')) as { at: string; search: Awaited<ReturnType<typeof searchFigures>>; table: Awaited<ReturnType<typeof tableFigures>> } : null;
+const previous = BROWSER_ONLY || SEARCH_ONLY ? JSON.parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'bench-results', 'table.json'), 'utf8')) as { at: string; search: Awaited<ReturnType<typeof searchFigures>>; table: Awaited<ReturnType<typeof tableFigures>> } : null;
 console.log('search suggestions …');
-const search = previous?.search ?? await searchFigures(owner.db);
+const search = BROWSER_ONLY ? previous!.search : await searchFigures(owner.db);
 console.log('table windows and summaries …');
 const table = previous?.table ?? await tableFigures(owner.db);
 await owner.close();
@@ -65,31 +68,39 @@ const report = {
 };
 const row = (timing: Timing) => `| ${timing.label} | ${timing.median.toFixed(1)} | ${timing.max.toFixed(1)} | ${timing.extra ? Object.entries(timing.extra).map(([key, value]) => `${key} ${value}`).join(', ') : ''} |`;
 const worstSuggest = Math.max(...search.suggest.map((timing) => timing.max));
+const TITLE = '# Attribute table and search benchmark (1 M parcels)';
 const lines = [
-  '# Attribute table and search benchmark (1 M parcels)', '',
-  `Run ${report.at} at ${commit} on ${report.cpus} CPUs (load ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')}), ${parcels.toLocaleString('en')} parcels.`,
-  previous ? `Server figures from the run of ${previous.at} (\`--browser-only\`); Chromium figures from this run.` : '',
+  `## Run ${report.at} at ${commit}`, '',
+  `On ${report.cpus} CPUs (load ${os.loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end; each suggestion's row gives the 1-minute load when it was timed), ${parcels.toLocaleString('en')} parcels.`,
+  BROWSER_ONLY ? `Server figures from the run of ${previous!.at} (\`--browser-only\`); Chromium figures from this run.` : '',
+  SEARCH_ONLY ? `Search figures only (\`--search-only\`); the table's server figures from the run of ${previous!.at}; no Chromium.` : '',
   applied.length > 0 ? `Migrations applied first: ${applied.map((migration) => migration.name).join(', ')} (${migrationSeconds.toFixed(0)} s, the trigram index included).` : '', '',
-  `## Search box: suggestions, server time (target < 100 ms; worst here ${worstSuggest.toFixed(1)} ms)`, '',
+  `### Search box: suggestions, server time (target < 100 ms; worst here ${worstSuggest.toFixed(1)} ms)`, '',
   'The whole `suggest` (four statements in parallel and the ranking), 5 runs after one warm-up, as a whole-city reader and a one-district reader:', '',
   '| query | median (ms) | max (ms) | result |', '|---|---|---|---|', ...search.suggest.map(row), '',
-  'EXPLAIN ANALYZE (planning + execution) of each statement of one suggestion — code prefix, text (trigram), district, 街道/园区:', '',
+  `EXPLAIN ANALYZE (planning + execution) of each statement of one suggestion — code prefix, text (trigram; two characters: character pairs), district, 街道/园区; the text statement as the repository runs it but without its ${TEXT_BUDGET_MS} ms budget:`, '',
   '| query | median (ms) | max (ms) | |', '|---|---|---|---|', ...search.statements.map((timing) => `${row(timing)} ${timing.ms.join(' / ')}`), '',
-  '## Table: summary of the filter (count, extent, sums and averages of every figure), server time', '',
+  '### Table: summary of the filter (count, extent, sums and averages of every figure), server time', '',
   '| filter | median (ms) | max (ms) | |', '|---|---|---|---|', ...table.summaries.map(row), '',
-  '## Table: the id list of a filter and sort (read once), then windows of 200 rows by id, server time', '',
+  '### Table: the id list of a filter and sort (read once), then windows of 200 rows by id, server time', '',
   '| window | median (ms) | max (ms) | |', '|---|---|---|---|', ...table.windows.map(row), '',
 ];
 if (browser) {
-  lines.push('## In Chromium (Debian, headless), against scripts/start.ts on loopback', '',
+  lines.push('### In Chromium (Debian, headless), against scripts/start.ts on loopback', '',
     `Scrolling the table over ${browser.scroll.rows.toLocaleString('en')} rows (${browser.scroll.frames} frames, wheel steps of ${browser.scroll.stepPx} px, then jumps): `
     + `frame time max ${browser.scroll.maxMs.toFixed(1)} ms, p95 ${browser.scroll.p95Ms.toFixed(1)} ms, frames over 50 ms: ${browser.scroll.over50} (target: none).`,
-    `The same page standing still for 2 s just before (the machine's share): ${browser.scroll.idle.frames} frames, max ${browser.scroll.idle.maxMs.toFixed(1)} ms, p95 ${browser.scroll.idle.p95Ms.toFixed(1)} ms, over 50 ms: ${browser.scroll.idle.over50}.`, '',
+    `The same page standing still for 2 s just before (the machine's share): ${browser.scroll.idle.frames} frames, max ${browser.scroll.idle.maxMs.toFixed(1)} ms, p95 ${browser.scroll.idle.p95Ms.toFixed(1)} ms, over 50 ms: ${browser.scroll.idle.over50}.`,
+    `1-minute load average during the scroll: ${browser.scroll.load.toFixed(1)}.`, '',
+    `Where the scroll's time went (Chromium's counters, ms or count): ${Object.entries(browser.scroll.profile.metrics).map(([name, value]) => `${name} ${value}`).join(', ')}.`,
+    `Largest self times in the CPU profile of the scroll: ${browser.scroll.profile.topFunctions.map((entry) => `${entry.name}${entry.url ? ` (${entry.url})` : ''} ${entry.selfMs} ms`).join('; ')}.`, '',
     '| action | until shown (ms) |', '|---|---|', ...browser.actions.map((action) => `| ${action.label} | ${action.ms.toFixed(0)} |`), '');
 }
 const out = path.join(REPOSITORY_ROOT, 'bench-results');
 fs.mkdirSync(out, { recursive: true });
 fs.writeFileSync(path.join(out, 'table.json'), `${JSON.stringify(report, null, 2)}\n`);
-fs.writeFileSync(path.join(out, 'table.md'), lines.join('\n'));
+// The newest run on top, the earlier ones kept below it.
+const markdown = path.join(out, 'table.md');
+const earlier = fs.existsSync(markdown) ? fs.readFileSync(markdown, 'utf8').replace(/^# [^\n]*\n+/, '') : '';
+fs.writeFileSync(markdown, [TITLE, '', ...lines, earlier].join('\n'));
 console.log(lines.join('\n'));
 prepared.cluster?.stop();

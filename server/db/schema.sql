@@ -336,6 +336,25 @@ CREATE FUNCTION public.parcel_fragment_successors(fragments bigint[], parcels bi
   ) successors
 $$;
 
+CREATE FUNCTION public.parcel_name_bigrams(owner text, location text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE COST 2 PARALLEL SAFE
+    AS $$
+  SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}')
+  FROM unnest(ARRAY[lower(owner), lower(location)]) AS t, generate_series(1, length(t) - 1) AS i
+$$;
+
+COMMENT ON FUNCTION public.parcel_name_bigrams(owner text, location text) IS 'The overlapping two-character pieces of 土地使用权人 and 坐落, lower-case: a two-character search (e.g. 宏兴) looks them up in parcels_name_bigrams_idx';
+
+CREATE FUNCTION public.parcel_names_contain(owner text, location text, pattern text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE COST 1 PARALLEL SAFE
+    AS $$
+BEGIN
+  RETURN lower(owner) LIKE pattern OR lower(location) LIKE pattern;
+END
+$$;
+
+COMMENT ON FUNCTION public.parcel_names_contain(owner text, location text, pattern text) IS 'Whether 土地使用权人 or 坐落 (lower-case) is LIKE the pattern: the search box''s check beside parcel_name_bigrams';
+
 CREATE FUNCTION public.parcel_place_derive() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1782,6 +1801,8 @@ CREATE INDEX parcels_district_status_idx ON public.parcels USING btree (district
 CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
 
 CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
+
+CREATE INDEX parcels_name_bigrams_idx ON public.parcels USING gin (public.parcel_name_bigrams(owner, location));
 
 CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_search_text(code, owner, location, contract_no, certificate_no) public.gin_trgm_ops);
 

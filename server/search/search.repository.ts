@@ -5,7 +5,17 @@ import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
 import { containsPattern, prefixPattern } from '../parcel-table/parcel-table.sql.js';
-import { codePrefixSql, districtMatchSql, textMatchSql, townOrParkMatchSql, type ParcelCandidate } from './search.sql.js';
+import { codePrefixSql, districtMatchSql, namePairMatchSql, textMatchSql, townOrParkMatchSql, type ParcelCandidate } from './search.sql.js';
+
+/**
+ * The text statement's time budget (ms). Suggestions are wanted while typing, within 100 ms of
+ * server time: a needle whose trigrams are in most parcels (厦门市, 3502…) can keep the trigram
+ * index busy longer than that, and then the suggestions come from the other statements (宗地编号
+ * prefix, districts, 街道/园区) alone — the table's search still finds every match.
+ */
+export const TEXT_BUDGET_MS = 50;
+/** PostgreSQL's query_canceled: the statement ran out of its budget. */
+const QUERY_CANCELED = '57014';
 
 /** How well a text matches: the whole text 0, its start 1, anywhere else 2; -1 when it does not. */
 function matchRank(text: string | null, needle: string): number {
@@ -47,17 +57,24 @@ function parcelSuggestion(parcel: ParcelCandidate, needle: string): Ranked | nul
 /** The search box's suggestions: the only code of search that talks SQL. */
 export function createSearchRepository(db: DatabaseClient) {
   /**
-   * Text matches. For a reader of some districts the planner, expecting the LIMIT to end a scan of
-   * the table early, would scan a million rows when the matches lie in other districts: the scan
-   * is taken from it, so it intersects the trigram index with the district index (bounded by the
-   * reader's districts) — 1.5 s → 0.2 s on the bench city for a code typed into the wrong district.
+   * Text matches, within TEXT_BUDGET_MS. Two characters are looked up in the character-pair
+   * index of owner and 坐落 (trigrams have nothing to offer there). Longer needles go to the
+   * trigram index; for a reader of some districts the planner, expecting the LIMIT to end a scan
+   * of the table early, would scan a million rows when the matches lie in other districts: the
+   * scan is taken from it, so it intersects the trigram index with the district index.
    */
-  function textMatches(pattern: string, limit: number, scope: Scope) {
-    if (scope.unrestricted) return textMatchSql(pattern, limit, scope).execute(db);
-    return db.transaction().execute(async (transaction) => {
-      await sql`SET LOCAL enable_seqscan = off`.execute(transaction);
-      return textMatchSql(pattern, limit, scope).execute(transaction);
-    });
+  async function textMatches(needle: string, limit: number, scope: Scope): Promise<{ rows: ParcelCandidate[] }> {
+    try {
+      return await db.transaction().execute(async (transaction) => {
+        await sql.raw(`SET LOCAL statement_timeout = ${TEXT_BUDGET_MS}`).execute(transaction);
+        if ([...needle].length === 2) return namePairMatchSql(needle, limit, scope).execute(transaction);
+        if (!scope.unrestricted) await sql`SET LOCAL enable_seqscan = off`.execute(transaction);
+        return textMatchSql(containsPattern(needle), limit, scope).execute(transaction);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === QUERY_CANCELED) return { rows: [] };
+      throw error;
+    }
   }
 
   return {
@@ -67,7 +84,7 @@ export function createSearchRepository(db: DatabaseClient) {
       const contains = containsPattern(needle);
       const [byCode, byText, districts, towns] = await Promise.all([
         codePrefixSql(prefixPattern(q), limit, scope).execute(db),
-        scope.coversAny ? textMatches(contains, limit * 3, scope) : Promise.resolve({ rows: [] as ParcelCandidate[] }),
+        scope.coversAny ? textMatches(needle, limit * 3, scope) : Promise.resolve({ rows: [] as ParcelCandidate[] }),
         districtMatchSql(contains, limit).execute(db),
         scope.coversAny ? townOrParkMatchSql(contains, limit, scope).execute(db) : Promise.resolve({ rows: [] }),
       ]);

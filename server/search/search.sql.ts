@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Scope } from '../auth/scope.js';
-import { SEARCH_TEXT } from '../parcel-table/parcel-table.sql.js';
+import { containsPattern, SEARCH_TEXT } from '../parcel-table/parcel-table.sql.js';
 
 /**
  * SQL of the map's search box. Each statement is bounded by its LIMIT and served by an index of
- * migration 0026: 宗地编号 by prefix (code in the "C" collation), the other texts by trigrams,
- * 街道/园区 names by skipping through (town_or_park, district_code).
+ * migrations 0026 and 0035: 宗地编号 by prefix (code in the "C" collation), the other texts by
+ * trigrams, a two-character needle by the character pairs of owner and 坐落, 街道/园区 names by
+ * skipping through (town_or_park, district_code).
  */
 
 const BOX = sql`json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom))`;
@@ -36,13 +37,33 @@ export function codePrefixSql(prefix: string, limit: number, scope: Scope) {
     LIMIT ${limit}`;
 }
 
+/** A parcel of the reader's districts as a candidate, every text shown: over `parcels p JOIN districts d`. */
+const IN_SCOPE_CANDIDATE = sql`
+    p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner, p.location,
+    p.contract_no AS "contractNo", p.certificate_no AS "certificateNo", ${BOX} AS bbox, true AS covered`;
+
 /** Parcels of the reader's districts whose searched texts contain `pattern` (LIKE, lower-case): trigram index. */
 export function textMatchSql(pattern: string, limit: number, scope: Scope) {
   return sql<ParcelCandidate>`
-    SELECT p.id, p.code, p.district_code AS "districtCode", d.name AS "districtName", p.owner, p.location,
-           p.contract_no AS "contractNo", p.certificate_no AS "certificateNo", ${BOX} AS bbox, true AS covered
+    SELECT ${IN_SCOPE_CANDIDATE}
     FROM parcels p JOIN districts d ON d.code = p.district_code
     WHERE ${SEARCH_TEXT} LIKE ${pattern} AND ${scope.sqlCovers('p.district_code')}
+    LIMIT ${limit}`;
+}
+
+/**
+ * Parcels of the reader's districts whose owner or 坐落 contains the two characters `pair`
+ * (lower-case): one entry of the character-pair index (0035), where trigrams have none to offer.
+ * The text test comes first so that a scan (a common pair, ended early by the LIMIT) computes the
+ * pairs of the matching rows only (see migration 0035).
+ */
+export function namePairMatchSql(pair: string, limit: number, scope: Scope) {
+  const pattern = containsPattern(pair);
+  return sql<ParcelCandidate>`
+    SELECT ${IN_SCOPE_CANDIDATE}
+    FROM parcels p JOIN districts d ON d.code = p.district_code
+    WHERE parcel_names_contain(p.owner, p.location, ${pattern})
+      AND parcel_name_bigrams(p.owner, p.location) @> ARRAY[${pair.trim().toLowerCase()}]::text[] AND ${scope.sqlCovers('p.district_code')}
     LIMIT ${limit}`;
 }
 

@@ -58,7 +58,7 @@ describe('keeping the 低效用地数据库', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="table-count"]')?.textContent?.startsWith('共 2 宗'), undefined, { timeout: 60_000 });
 
     // 2. Its 容积率 corrected in the table (a bulk edit of the one selected row).
-    await page.locator('.el-table-v2__row', { hasText: west }).first().locator('.parcel-table__check').click();
+    await page.locator('.parcel-table__row', { hasText: west }).first().locator('.parcel-table__check').click();
     await page.click('[data-testid="table-bulk-edit"]');
     await page.waitForSelector('[data-testid="bulk-edit-dialog"]');
     await page.click('[data-testid="bulk-edit-field"]');
@@ -70,7 +70,7 @@ describe('keeping the 低效用地数据库', () => {
     expect(edited.far).toBe('1.35');
 
     // 3. The row opens the card; its history shows the change.
-    await page.locator('.el-table-v2__row', { hasText: west }).first().click();
+    await page.locator('.parcel-table__row', { hasText: west }).first().click();
     await page.waitForFunction((code) => document.querySelector('[data-testid="parcel-card-title"]')?.textContent?.includes(code), west, { timeout: 30_000 });
     await page.click('[data-testid="table-toggle"]');
     await page.click('#tab-history');

@@ -47,7 +47,7 @@ const count = () => page.locator('[data-testid="table-count"]').innerText();
 describe('属性表', () => {
   it('opens under the map with the reader\'s parcels, their count and sums', async () => {
     await page.click('[data-testid="table-toggle"]');
-    await page.waitForSelector('[data-testid="parcel-table"] .el-table-v2__row .parcel-table__cell', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="parcel-table"] .parcel-table__row .parcel-table__cell', { timeout: 60_000 });
     await page.waitForFunction(() => /共 [\d,]+ 宗/.test(document.querySelector('[data-testid="table-count"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
     expect(await page.locator('[data-testid="table-footer"]').innerText()).toContain('椭球面积(图形)');
     await shot('table-open');
@@ -67,7 +67,7 @@ describe('属性表', () => {
   });
 
   it('opens the card of a clicked row', async () => {
-    await page.locator('.el-table-v2__row', { hasText: codes[1] }).first().click();
+    await page.locator('.parcel-table__row', { hasText: codes[1] }).first().click();
     await page.waitForSelector('.map-pane__card', { timeout: 30_000 });
     await page.waitForFunction((code) => document.querySelector('.map-pane__card')?.textContent?.includes(code), codes[1], { timeout: 30_000 });
     await shot('table-row-card');
@@ -75,7 +75,7 @@ describe('属性表', () => {
 
   it('edits 容积率 of two selected rows in one bulk edit', async () => {
     for (const code of [codes[0], codes[2]]) {
-      await page.locator('.el-table-v2__row', { hasText: code }).first().locator('.parcel-table__check').click();
+      await page.locator('.parcel-table__row', { hasText: code }).first().locator('.parcel-table__check').click();
     }
     await page.click('[data-testid="table-bulk-edit"]');
     await page.waitForSelector('[data-testid="bulk-edit-dialog"]');
@@ -90,7 +90,7 @@ describe('属性表', () => {
     expect(rows.map((row) => Number(row.floor_area_ratio))).toEqual([1.85, 1.5, 1.85]);
     // The table reads its rows again: 容积率 1.85, 1.5, 1.85 average 1.73 in the footer, and the cells show 1.85.
     await page.waitForFunction(() => document.querySelector('[data-testid="table-footer"]')?.textContent?.includes('容积率平均 1.73'), undefined, { timeout: 30_000 });
-    expect(await page.locator('.el-table-v2__row', { hasText: '1.85' }).count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.parcel-table__row', { hasText: '1.85' }).count()).toBeGreaterThanOrEqual(2);
   });
 
   it('filters by a box drawn on the map', async () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
   [admin, plannerHuli] = await Promise.all([login(testApp.app, 'admin'), login(testApp.app, 'planner-huli')]);
   const seeds = [
     { district: '350206', owner: `厦门${TAG}重型机械有限公司`, location: `厦门市湖里区${TAG}路8号` },
-    { district: '350203', owner: `思明${TAG}纺织有限公司`, location: `厦门市思明区${TAG}街1号` },
+    { district: '350203', owner: `思明爨龘${TAG}纺织有限公司`, location: `厦门市思明区${TAG}街1号` },
   ];
   for (const [index, seed] of seeds.entries()) {
     const code = `${seed.district}-S${process.pid}-${index}`;
@@ -57,6 +57,16 @@ describe('GET /api/search', () => {
     const machines = await search(admin, '机械');
     expect(machines.length).toBeGreaterThan(0);
     expect(machines.filter((item) => item.kind === 'parcel').every((item) => item.matchedText.includes('机械'))).toBe(true);
+  });
+
+  it('finds an owner by two characters (the character-pair index: trigrams have none), in the reader\'s districts only', async () => {
+    const [first] = await search(admin, '爨龘');
+    expect(first).toMatchObject({ kind: 'parcel', parcelId: parcels[1].id, matched: 'owner', matchedText: parcels[1].owner });
+    // 思明区's parcel is outside 湖里区: its owner is not searched for a 湖里 reader.
+    expect((await search(plannerHuli, '爨龘')).filter((item) => item.kind === 'parcel')).toEqual([]);
+    const { rows: plan } = await sql<{ 'QUERY PLAN': string }>`
+      EXPLAIN SELECT id FROM parcels WHERE parcel_name_bigrams(owner, location) @> ARRAY['爨龘']`.execute(testApp.database.db);
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('parcels_name_bigrams_idx');
   });
 
   it('finds a parcel by contract number, certificate number and address', async () => {
