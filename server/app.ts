@@ -61,6 +61,9 @@ import { exportServicePlugin, type ExportWriters } from './exports/exports.servi
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { documentsRepositoryPlugin } from './documents/documents.repository.js';
 import { documentsRoutes } from './documents/documents.routes.js';
+import { identificationRepositoryPlugin } from './identification/identification.repository.js';
+import { identificationRoutes } from './identification/identification.routes.js';
+import { identificationServicePlugin } from './identification/identification.service.js';
 
 
 export interface AppOptions {
@@ -130,6 +133,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(pdfRendererPlugin);
   await app.register(exportsRepositoryPlugin);
   await app.register(documentsRepositoryPlugin);
+  await app.register(identificationRepositoryPlugin);
+  await app.register(identificationServicePlugin);
   await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
 
   // Routes, one module per capability.
@@ -152,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
+  await app.register(identificationRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
@@ -178,6 +184,7 @@ const OPENAPI = {
     { name: 'auth', description: '登录与账号' },
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
+    { name: 'identification', description: '认定案卷（列入清单 → 调查表 → 核实 → 初步认定 → 会审 → 审批 → 告知）' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],

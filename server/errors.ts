@@ -19,6 +19,7 @@ import {
   SPLIT_LINE_DOES_NOT_DIVIDE, SPLIT_LINE_ENDS_INSIDE, SPLIT_LINE_INVALID, SPLIT_LINE_MISSES_PARCEL, SPLIT_MAX_PARTS, SPLIT_MIN_PART_M2,
   SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, type LineageRefusal,
 } from '../domain/parcel-lineage.js';
+import { CASE_OPEN, IDENTIFICATION_REFUSAL_STATUS, caseOpenMessage, type IdentificationRefusal } from '../domain/identification/refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -98,6 +99,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+    }
+    const caseOpen = caseOpenRefusal(error);
+    if (caseOpen) {
+      return reply.code(caseOpen.statusCode).send({ error: caseOpen.code, message: caseOpen.message, ...caseOpen.details });
     }
     const fault = databaseFault(error);
     if (fault) {
@@ -355,4 +360,24 @@ export class DocumentRefusalError extends ApiError {
   constructor(refusal: DocumentRefusal) {
     super(DOCUMENT_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { parameter: refusal.parameter, ...refusal.details });
   }
+}
+
+/** A refusal of the 认定 procedure (domain/identification/refusals.ts): its reason is the error code. */
+export class IdentificationRefusalError extends ApiError {
+  constructor(refusal: IdentificationRefusal) {
+    super(IDENTIFICATION_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { ...(refusal.parameter ? { parameter: refusal.parameter } : {}), ...refusal.details });
+  }
+}
+
+/**
+ * The database's refusal of a hand edit of a parcel's 效率状态/低效类型/认定时间 while a 认定案卷 is open
+ * (trigger parcels_case_guard, SQLSTATE BT409, DETAIL the case number, HINT the 宗地编号): PATCH,
+ * bulk edit and imports all meet it.
+ */
+export function caseOpenRefusal(error: unknown): IdentificationRefusalError | null {
+  const { code, detail, hint } = error as { code?: unknown; detail?: unknown; hint?: unknown };
+  if (code !== 'BT409' || typeof detail !== 'string') return null;
+  return new IdentificationRefusalError({
+    reason: CASE_OPEN, parameter: 'status', message: caseOpenMessage(detail, typeof hint === 'string' ? hint : null), details: { caseNumber: detail },
+  });
 }
