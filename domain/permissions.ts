@@ -10,6 +10,13 @@ export const ROLES = [
   { code: 'planner', label: '规划人员', description: '成片改造区域与规划字段' },
   { code: 'official', label: '审核人员', description: '浏览管辖范围内全部数据，认定与审批' },
   { code: 'viewer', label: '只读用户', description: '浏览管辖范围内的数据' },
+  // The people of the 认定 procedure (seed 003 二.1–6).
+  { code: 'resources', label: '区自然资源部门', description: '梳理产业用地清单（二.1），运行认定标准与分级' },
+  { code: 'park_office', label: '园区办', description: '园区内用地的排查、核实、初步认定与告知（二.2–6）' },
+  { code: 'street_office', label: '镇政府/街道办', description: '园区外用地的排查、核实、初步认定与告知（二.2–6）' },
+  { code: 'department', label: '会审部门', description: '发改、自然资源、工信、科技、生态环境等部门的核实与会审意见（二.3–4）' },
+  { code: 'government', label: '区政府（管委会）', description: '审批低效产业用地审核表（二.5）' },
+  { code: 'enterprise', label: '用地单位', description: '只看本单位的宗地与表单：在线填报调查表（附件1），查看认定告知书' },
 ] as const;
 
 export type Role = (typeof ROLES)[number]['code'];
@@ -29,7 +36,17 @@ export type Action =
   | 'areas:write'
   | 'areas:review'
   | 'documents:write'
-  | 'documents:manage';
+  | 'documents:manage'
+  | 'cases:read'
+  | 'cases:list'
+  | 'cases:conduct'
+  | 'cases:opinion'
+  | 'cases:approve'
+  | 'cases:fill'
+  | 'criteria:manage'
+  | 'criteria:run'
+  | 'grading:manage'
+  | 'grading:run';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -46,16 +63,48 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'areas:review': '审批成片改造区域',
   'documents:write': '上传和移除地块档案（一地一档）',
   'documents:manage': '查看和下载已移除的档案',
+  'cases:read': '查看认定案卷',
+  'cases:list': '列入产业用地清单（立卷）',
+  'cases:conduct': '办理认定案卷（调查表、核实、初步认定、告知）',
+  'cases:opinion': '填写核实与会审意见',
+  'cases:approve': '审批低效产业用地审核表',
+  'cases:fill': '填报本单位的调查表（附件1）',
+  'criteria:manage': '编辑、批准和发布认定标准',
+  'criteria:run': '运行认定标准并决定结果',
+  'grading:manage': '编辑分级方案',
+  'grading:run': '运行分级方案',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
-  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage'],
+  admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
+    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write'],
-  viewer: ['data:read'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run'],
+  viewer: ['data:read', 'cases:read'],
+  // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
+  // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run'],
+  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
+  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
+  department: ['data:read', 'cases:read', 'cases:opinion'],
+  government: ['data:read', 'cases:read', 'cases:approve'],
+  // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
+  enterprise: ['cases:fill'],
+};
+
+/**
+ * What an account of a role must be given besides its district scope: a 园区办 is scoped to one or
+ * more 园区, a 镇政府/街道办 to 街道/镇 (seed 003 二.2 "园区内用地由园区管理办公室负责排查，园区外用地由
+ * 镇政府（街道办）负责排查"); a 会审部门 names its department; a 用地单位 is linked to its parcels.
+ */
+export const ROLE_REQUIREMENTS: Readonly<Partial<Record<Role, { units?: 'park' | 'street'; department?: true; parcels?: true }>>> = {
+  park_office: { units: 'park' },
+  street_office: { units: 'street' },
+  department: { department: true },
+  enterprise: { parcels: true },
 };
 
 export function roleLabel(role: string): string {

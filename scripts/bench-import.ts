@@ -93,7 +93,7 @@ clearInterval(watcher);
 phases[lastPhase] = (Date.now() - phaseStart) / 1000;
 const row = (await service.imports.find(id))!;
 if (row.status !== 'ready') throw new Error(`import ended ${row.status}: ${JSON.stringify(row.error ?? row.needs)}`);
-const principal: Principal = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
+const principal: Principal = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true, units: [], department: null, enterpriseParcelIds: [] };
 const commitStart = Date.now();
 const result = await service.commit(id, principal, 'bench');
 phases.commit = (Date.now() - commitStart) / 1000;

@@ -100,7 +100,7 @@ try {
       await service.cancel(id);
       console.log('试运行，未提交 / dry run: nothing committed');
     } else {
-      const principal: Principal = { id: 0, username: actor, displayName: actor, role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true };
+      const principal: Principal = { id: 0, username: actor, displayName: actor, role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true, units: [], department: null, enterpriseParcelIds: [] };
       bar('commit', 0);
       const result = await service.commit(id, principal, `cli-${id}`, outside);
       bar('commit', 1);

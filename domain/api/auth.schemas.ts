@@ -13,6 +13,8 @@ export const SessionUser = Type.Object({
   displayName: Type.String(),
   role: StringEnum(ROLE_CODES),
   scopes: Type.Array(UserScope),
+  department: Type.Union([Type.String(), Type.Null()], { description: '会审部门 (domain/departments.ts) of a role-department account' }),
+  units: Type.Array(Type.String(), { description: '园区/街道/镇 codes the user is narrowed to for writes; [] = whole districts' }),
   mustChangePassword: Type.Boolean({ description: 'the password was set by an administrator: change it before working' }),
 });
 export type SessionUser = Static<typeof SessionUser>;

@@ -39,7 +39,7 @@ async function timed<T>(run: () => Promise<T>, times: number): Promise<{ ms: num
 
 /** A one-district reader (湖里区), as the scope of a 区 official is. */
 export function districtScope(code: string): Scope {
-  return Scope.of({ id: 0, username: 'bench', displayName: 'bench', role: 'viewer', mustChangePassword: false, scopes: [{ code, name: code }], allowedDistricts: [code], unrestricted: false });
+  return Scope.of({ id: 0, username: 'bench', displayName: 'bench', role: 'viewer', mustChangePassword: false, scopes: [{ code, name: code }], allowedDistricts: [code], unrestricted: false, units: [], department: null, enterpriseParcelIds: [] });
 }
 
 async function explainMs(db: Kysely<Database>, query: { compile(db: Kysely<Database>): { sql: string; parameters: readonly unknown[] } }): Promise<number> {

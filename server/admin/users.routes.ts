@@ -3,16 +3,13 @@ import { AdminUser, AdminUserList, NewUser, UserChange, UserIdParams } from '../
 import type { AppInstance } from '../app-instance.js';
 import { principalOf } from '../auth/auth.plugin.js';
 import { assertStrongPassword, hashPassword } from '../auth/passwords.js';
+import { ROLE_REQUIREMENTS } from '../../domain/permissions.js';
 import { ApiError, NotFoundError } from '../errors.js';
+import { assertAccountShape } from './account-rules.js';
 
 export async function adminUsersRoutes(app: AppInstance): Promise<void> {
   const users = app.usersRepository;
 
-  async function assertDistrictsExist(codes: string[]): Promise<void> {
-    const found = await app.districtsRepository.existing(codes);
-    const missing = codes.filter((code) => !found.includes(code));
-    if (missing.length > 0) throw new ApiError(400, 'invalid_parameter', `没有这些行政区：${missing.join(', ')}`, { parameter: 'scopes' });
-  }
 
   app.get('/api/admin/users', {
     config: { permission: 'users:manage' },
@@ -31,12 +28,15 @@ export async function adminUsersRoutes(app: AppInstance): Promise<void> {
     const principal = principalOf(request);
     const body = request.body;
     assertStrongPassword(body.password);
-    await assertDistrictsExist(body.scopes);
+    const department = body.department ?? null;
+    const parcelIds = body.parcelIds ?? [];
+    await assertAccountShape(app, { role: body.role, scopes: body.scopes, department, parcelIds });
     if (await users.findByUsername(body.username)) {
       throw new ApiError(409, 'username_taken', `用户名 ${body.username} 已被使用。`, { parameter: 'username' });
     }
     const [id] = await users.create({ name: principal.username, requestId: request.id }, [{
-      username: body.username, displayName: body.displayName, role: body.role, passwordHash: await hashPassword(body.password), mustChangePassword: true, scopes: body.scopes,
+      username: body.username, displayName: body.displayName, role: body.role, passwordHash: await hashPassword(body.password), mustChangePassword: true,
+      scopes: body.scopes, department, parcelIds,
     }]);
     return reply.code(201).send((await users.summary(id))!);
   });
@@ -45,7 +45,7 @@ export async function adminUsersRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'users:manage' },
     schema: {
       tags: ['admin'],
-      summary: '修改用户: name, role, scopes, disable, reset password, unlock',
+      summary: '修改用户: name, role, scopes (区县/园区/街道), department, parcels, disable, reset password, unlock',
       params: UserIdParams,
       body: UserChange,
       response: { 200: AdminUser, 400: ErrorBody, 404: ErrorBody },
@@ -59,12 +59,21 @@ export async function adminUsersRoutes(app: AppInstance): Promise<void> {
       throw new ApiError(400, 'invalid_parameter', '不能停用自己的账号或取消自己的管理员角色。', { parameter: body.disabled ? 'disabled' : 'role' });
     }
     if (body.password !== undefined) assertStrongPassword(body.password);
-    if (body.scopes) await assertDistrictsExist(body.scopes);
+    // The account as it will be: a new role drops a department or parcels it no longer has.
+    const current = (await users.summary(target.id))!;
+    const role = body.role ?? current.role;
+    const department = body.department !== undefined ? body.department : role === 'department' ? current.department : null;
+    const parcelIds = body.parcelIds ?? (ROLE_REQUIREMENTS[role]?.parcels ? current.parcels.map((parcel) => parcel.id) : []);
+    const scopes = body.scopes ?? current.scopes.map((scope) => scope.code);
+    if (body.role || body.scopes || body.department !== undefined || body.parcelIds) await assertAccountShape(app, { role, scopes, department, parcelIds });
     const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
     await users.update({ name: principal.username, requestId: request.id }, target.id, {
       displayName: body.displayName, role: body.role, disabled: body.disabled, passwordHash, unlock: body.unlock, scopes: body.scopes,
+      department: body.role || body.department !== undefined ? department : undefined,
+      parcelIds: body.role || body.parcelIds ? parcelIds : undefined,
     });
-    if (body.disabled === true || passwordHash || body.role || body.scopes) await users.deleteSessionsOf(target.id);
+    // Linked parcels change without a new login: the session cache forgets the account on NOTIFY.
+    if (body.disabled === true || passwordHash || body.role || body.scopes || body.department !== undefined) await users.deleteSessionsOf(target.id);
     return (await users.summary(target.id))!;
   });
 }

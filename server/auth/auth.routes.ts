@@ -9,8 +9,8 @@ import type { Principal } from './principal.js';
 import { SESSION_COOKIE } from './users.repository.js';
 
 function userBody(principal: Principal) {
-  const { id, username, displayName, role, scopes, mustChangePassword } = principal;
-  return { id, username, displayName, role, scopes, mustChangePassword };
+  const { id, username, displayName, role, scopes, department, units, mustChangePassword } = principal;
+  return { id, username, displayName, role, scopes, department, units, mustChangePassword };
 }
 
 export async function authRoutes(app: AppInstance): Promise<void> {

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { ApiError } from '../errors.js';
-import { scopeNames, type Principal } from './principal.js';
+import { makePrincipal, scopeNames, type Principal } from './principal.js';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
 
@@ -18,6 +18,25 @@ export class OutOfScopeError extends ApiError {
   }
 }
 
+/** Where a parcel (or a case on it) lies: its 区县, its 街道/镇 and its 园区 (NULL = 园区外). */
+export interface Place {
+  districtCode: string;
+  subdistrictCode: string | null;
+  parkCode: string | null;
+}
+
+/** A place as refusals name it: `name` is its 园区 or 街道/镇 (or district) as users know it. */
+export type NamedPlace = Place & { name?: string };
+
+export class OutOfUnitError extends ApiError {
+  constructor(principal: Principal, place: NamedPlace, verb = '办理', subject = '该地块') {
+    const where = place.name ?? place.parkCode ?? place.subdistrictCode ?? place.districtCode;
+    super(403, OUT_OF_SCOPE,
+      `您的账号只能${verb} ${scopeNames(principal)} 内的地块；${subject}位于 ${where}。园区内用地由园区办办理，园区外用地由镇政府（街道办）办理；如需调整，请联系系统管理员。`,
+      { place: { ...place, name: where } });
+  }
+}
+
 /**
  * The one district-scope rule (管辖范围) of a signed-in user. Every read filter, every write check
  * and every SQL fragment that depends on the user's districts comes from here, so that the rule
@@ -26,9 +45,13 @@ export class OutOfScopeError extends ApiError {
  */
 export class Scope {
   private readonly allowed: ReadonlySet<string>;
+  private readonly unitSet: ReadonlySet<string>;
+  private readonly enterpriseParcels: ReadonlySet<number>;
 
   private constructor(readonly principal: Principal) {
     this.allowed = new Set(principal.allowedDistricts);
+    this.unitSet = new Set(principal.units);
+    this.enterpriseParcels = new Set(principal.enterpriseParcelIds);
   }
 
   static of(principal: Principal): Scope {
@@ -37,7 +60,7 @@ export class Scope {
 
   /** The scope of the system itself (scripts, benchmarks, tests): every district, no filter. */
   static system(): Scope {
-    return new Scope({ id: 0, username: 'system', displayName: 'system', role: 'admin', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true });
+    return new Scope(makePrincipal({ id: 0, username: 'system', role: 'admin', unrestricted: true }));
   }
 
   /** True when the scope covers every district: no filter is needed. */
@@ -69,6 +92,47 @@ export class Scope {
   /** Refuses a read of data (beyond its public shape) of a district outside the scope. */
   assertReadable(district: NamedDistrict, subject = '该地块'): void {
     if (!this.covers(district.code)) throw new OutOfScopeError(this.principal, district, '查看', subject);
+  }
+
+  /** The 园区/街道/镇 codes the scope is narrowed to for writes; `[]` = whole districts. */
+  get units(): readonly string[] {
+    return this.principal.units;
+  }
+
+  /**
+   * Whether the user may write (conduct the case of) a parcel at this place: its district is in
+   * scope and, for a user scoped to 园区 or 街道/镇, the place is theirs: a 园区内 parcel belongs to
+   * its 园区, a 园区外 parcel to its 街道/镇 (seed 003 二.2). Reads stay district-wide (`covers`).
+   */
+  coversPlace(place: Place): boolean {
+    if (!this.covers(place.districtCode)) return false;
+    if (this.unitSet.size === 0) return true;
+    if (place.parkCode) return this.unitSet.has(place.parkCode);
+    return place.subdistrictCode !== null && this.unitSet.has(place.subdistrictCode);
+  }
+
+  /** Refuses a write outside the user's districts or units (403 out_of_scope, naming the district or the 园区/街道). */
+  assertPlaceWritable(place: NamedPlace, subject = '该地块', verb = '办理'): void {
+    if (!this.covers(place.districtCode)) throw new OutOfScopeError(this.principal, { code: place.districtCode, name: place.name ?? place.districtCode }, verb, subject);
+    if (!this.coversPlace(place)) throw new OutOfUnitError(this.principal, place, verb, subject);
+  }
+
+  /** Whether the parcel is one of a 用地单位 account's own (false for every other account). */
+  coversParcelOfEnterprise(parcelId: number): boolean {
+    return this.enterpriseParcels.has(Number(parcelId));
+  }
+
+  /** Kysely fragment: the row's place is writable by the user (`coversPlace` in SQL). */
+  sqlCoversPlace(districtColumn: string, subdistrictColumn: string, parkColumn: string): RawBuilder<boolean> {
+    const units = this.principal.units;
+    if (units.length === 0) return this.sqlCovers(districtColumn);
+    return sql<boolean>`(${this.sqlCovers(districtColumn)} AND CASE WHEN ${sql.ref(parkColumn)} IS NOT NULL
+      THEN ${sql.ref(parkColumn)} = ANY(${units}::text[]) ELSE coalesce(${sql.ref(subdistrictColumn)} = ANY(${units}::text[]), false) END)`;
+  }
+
+  /** Kysely fragment: the parcel id `column` is one of the enterprise's own. */
+  sqlEnterpriseParcel(column: string): RawBuilder<boolean> {
+    return sql<boolean>`(${sql.ref(column)} = ANY(${this.principal.enterpriseParcelIds}::bigint[]))`;
   }
 
   /** Kysely fragment: the row's district `column` is in scope (`true` when unrestricted). */

@@ -3,7 +3,7 @@ import { SessionCache, type CachedSession } from './session-cache.js';
 
 const session = (tokenHash: string): CachedSession => ({
   tokenHash, csrfToken: 'csrf', lastSeenAt: new Date(), disabled: false,
-  principal: { id: 1, username: 'viewer', displayName: '只读', role: 'viewer', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true },
+  principal: { id: 1, username: 'viewer', displayName: '只读', role: 'viewer', mustChangePassword: false, scopes: [], allowedDistricts: [], unrestricted: true, units: [], department: null, enterpriseParcelIds: [] },
 });
 const inAnHour = () => new Date(Date.now() + 3600_000);
 

@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AdminUser } from '../../domain/api/users.schemas.js';
+import type { DepartmentCode } from '../../domain/departments.js';
 import type { Role } from '../../domain/permissions.js';
 import { authEvent, recordEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
 import { writeAs, type Actor } from '../db/actor.js';
 import type { DatabaseClient } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { Principal } from './principal.js';
 import type { CachedSession } from './session-cache.js';
 
@@ -18,6 +20,16 @@ export function hashToken(token: string): string {
 
 export type UserSummary = AdminUser;
 
+/**
+ * The codes a user was given, with their names: districts and cities (user_scopes), then 园区 and
+ * 街道/镇 (user_units) named with their district, e.g. 火炬园区（湖里区）. `u` is the user.
+ */
+const SCOPES_OF_USER = sql`coalesce((SELECT json_agg(json_build_object('code', g.code, 'name', g.name) ORDER BY g.code) FROM (
+    SELECT d.code, d.name FROM user_scopes us JOIN districts d ON d.code = us.district_code WHERE us.user_id = u.id
+    UNION ALL
+    SELECT s.code, s.name || '（' || d.name || '）' FROM user_units uu JOIN subdistricts s ON s.code = uu.subdistrict_code
+      JOIN districts d ON d.code = s.district_code WHERE uu.user_id = u.id) g), '[]')`;
+
 /** A new account: its password already hashed, its scope as district or city codes. */
 export interface NewAccount {
   username: string;
@@ -25,7 +37,12 @@ export interface NewAccount {
   role: Role;
   passwordHash: string;
   mustChangePassword: boolean;
+  /** District or city codes (6 digits), 园区 or 街道/镇 codes (9 digits). */
   scopes: readonly string[];
+  /** For a 会审部门 account. */
+  department?: DepartmentCode | null;
+  /** For a 用地单位 account: its own parcels. */
+  parcelIds?: readonly number[];
 }
 
 /** A login attempt as lockouts count it: the name as typed (lower-case) and the client address. */
@@ -52,6 +69,8 @@ export interface AccountChange {
   passwordHash?: string;
   unlock?: boolean;
   scopes?: readonly string[];
+  department?: DepartmentCode | null;
+  parcelIds?: readonly number[];
 }
 
 interface PrincipalRow {
@@ -63,17 +82,26 @@ interface PrincipalRow {
   scopes: { code: string; name: string }[];
   allowed_districts: string[];
   district_count: number;
+  units: string[];
+  department: string | null;
+  enterprise_parcel_ids: string[];
 }
 
-/** A user with its scope resolved to districts (a city code covers its districts), as columns of `u`. */
+/**
+ * A user with its scope resolved to districts (a city code covers its districts; a 园区 or 街道/镇
+ * gives its district and narrows writes to itself), its department and its own parcels, as columns of `u`.
+ */
 const PRINCIPAL_COLUMNS = sql`
-  u.id, u.username, u.display_name, u.role, u.must_change_password,
-  coalesce((SELECT json_agg(json_build_object('code', d.code, 'name', d.name) ORDER BY d.code)
-            FROM user_scopes us JOIN districts d ON d.code = us.district_code WHERE us.user_id = u.id), '[]') AS scopes,
+  u.id, u.username, u.display_name, u.role, u.must_change_password, u.department,
+  ${SCOPES_OF_USER} AS scopes,
   coalesce((SELECT array_agg(d.code ORDER BY d.code) FROM districts d
-            WHERE d.level = 'district' AND EXISTS (
-              SELECT 1 FROM user_scopes us WHERE us.user_id = u.id AND us.district_code IN (d.code, d.parent_code))), '{}') AS allowed_districts,
-  (SELECT count(*)::int FROM districts WHERE level = 'district') AS district_count`;
+            WHERE d.level = 'district' AND (EXISTS (
+              SELECT 1 FROM user_scopes us WHERE us.user_id = u.id AND us.district_code IN (d.code, d.parent_code))
+              OR EXISTS (SELECT 1 FROM user_units uu JOIN subdistricts s ON s.code = uu.subdistrict_code
+                         WHERE uu.user_id = u.id AND s.district_code = d.code))), '{}') AS allowed_districts,
+  (SELECT count(*)::int FROM districts WHERE level = 'district') AS district_count,
+  coalesce((SELECT array_agg(uu.subdistrict_code ORDER BY uu.subdistrict_code) FROM user_units uu WHERE uu.user_id = u.id), '{}') AS units,
+  coalesce((SELECT array_agg(ep.parcel_id ORDER BY ep.parcel_id) FROM enterprise_parcels ep WHERE ep.user_id = u.id), '{}') AS enterprise_parcel_ids`;
 
 function toPrincipal(row: PrincipalRow): Principal {
   return {
@@ -84,20 +112,42 @@ function toPrincipal(row: PrincipalRow): Principal {
     mustChangePassword: row.must_change_password,
     scopes: row.scopes,
     allowedDistricts: row.allowed_districts,
-    unrestricted: row.district_count > 0 && row.allowed_districts.length === row.district_count,
+    // A user narrowed to 园区/街道 is never unrestricted: its writes are filtered by unit.
+    unrestricted: row.units.length === 0 && row.district_count > 0 && row.allowed_districts.length === row.district_count,
+    units: row.units,
+    department: row.department as DepartmentCode | null,
+    enterpriseParcelIds: row.enterprise_parcel_ids.map(Number),
   };
 }
 
-export function createUsersRepository(db: DatabaseClient) {
-  async function scopesOf(userIds: number[]): Promise<Map<number, { code: string; name: string }[]>> {
-    const map = new Map<number, { code: string; name: string }[]>();
-    if (userIds.length === 0) return map;
-    const rows = await db.selectFrom('user_scopes as s').innerJoin('districts as d', 'd.code', 's.district_code')
-      .select(['s.user_id', 'd.code', 'd.name']).where('s.user_id', 'in', userIds).orderBy('d.code').execute();
-    for (const row of rows) map.set(row.user_id, [...(map.get(row.user_id) ?? []), { code: row.code, name: row.name }]);
-    return map;
+/** Writes a user's scope (districts and cities, 园区 and 街道/镇) and parcels as the difference to what it has, so history holds each real change. */
+async function writeAccountLinks(transaction: Transaction<Database>, userId: number, links: { scopes?: readonly string[]; parcelIds?: readonly number[] }): Promise<void> {
+  if (links.scopes) {
+    const codes = [...new Set(links.scopes)];
+    const districts = codes.filter((code) => code.length !== 9);
+    const units = codes.filter((code) => code.length === 9);
+    const haveDistricts = (await transaction.selectFrom('user_scopes').select('district_code').where('user_id', '=', userId).execute()).map((row) => row.district_code);
+    const haveUnits = (await transaction.selectFrom('user_units').select('subdistrict_code').where('user_id', '=', userId).execute()).map((row) => row.subdistrict_code);
+    const goneDistricts = haveDistricts.filter((code) => !districts.includes(code));
+    const goneUnits = haveUnits.filter((code) => !units.includes(code));
+    if (goneDistricts.length > 0) await transaction.deleteFrom('user_scopes').where('user_id', '=', userId).where('district_code', 'in', goneDistricts).execute();
+    if (goneUnits.length > 0) await transaction.deleteFrom('user_units').where('user_id', '=', userId).where('subdistrict_code', 'in', goneUnits).execute();
+    const newDistricts = districts.filter((code) => !haveDistricts.includes(code));
+    const newUnits = units.filter((code) => !haveUnits.includes(code));
+    if (newDistricts.length > 0) await transaction.insertInto('user_scopes').values(newDistricts.map((code) => ({ user_id: userId, district_code: code }))).execute();
+    if (newUnits.length > 0) await transaction.insertInto('user_units').values(newUnits.map((code) => ({ user_id: userId, subdistrict_code: code }))).execute();
   }
+  if (links.parcelIds) {
+    const ids = [...new Set(links.parcelIds.map(Number))];
+    const have = (await transaction.selectFrom('enterprise_parcels').select('parcel_id').where('user_id', '=', userId).execute()).map((row) => Number(row.parcel_id));
+    const gone = have.filter((id) => !ids.includes(id));
+    const added = ids.filter((id) => !have.includes(id));
+    if (gone.length > 0) await transaction.deleteFrom('enterprise_parcels').where('user_id', '=', userId).where('parcel_id', 'in', gone).execute();
+    if (added.length > 0) await transaction.insertInto('enterprise_parcels').values(added.map((id) => ({ user_id: userId, parcel_id: id }))).execute();
+  }
+}
 
+export function createUsersRepository(db: DatabaseClient) {
   return {
     async findByUsername(username: string) {
       return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -136,24 +186,37 @@ export function createUsersRepository(db: DatabaseClient) {
 
     async list(onlyId?: number): Promise<UserSummary[]> {
       // Locked: the latest lock of the name from any client address that has not expired yet.
-      let query = db.selectFrom('users').selectAll().select((select) => select.selectFrom('login_failures as f')
-        .select((inner) => inner.fn.max('f.locked_until').as('locked'))
-        .whereRef('f.username', '=', 'users.username').where('f.locked_until', '>', sql<Date>`now()`).as('locked_until')).orderBy('id');
-      if (onlyId !== undefined) query = query.where('id', '=', onlyId);
+      let query = db.selectFrom('users as u').selectAll('u').select((select) => [
+        select.selectFrom('login_failures as f')
+          .select((inner) => inner.fn.max('f.locked_until').as('locked'))
+          .whereRef('f.username', '=', 'u.username').where('f.locked_until', '>', sql<Date>`now()`).as('locked_until'),
+        sql<{ code: string; name: string }[]>`${SCOPES_OF_USER}`.as('scopes'),
+        sql<{ id: number; code: string; owner: string | null }[]>`coalesce((SELECT json_agg(json_build_object('id', p.id, 'code', p.code, 'owner', p.owner) ORDER BY p.code)
+          FROM enterprise_parcels ep JOIN parcels p ON p.id = ep.parcel_id WHERE ep.user_id = u.id), '[]')`.as('parcels'),
+      ]).orderBy('u.id');
+      if (onlyId !== undefined) query = query.where('u.id', '=', onlyId);
       const users = await query.execute();
-      const scopes = await scopesOf(users.map((user) => user.id));
       return users.map((user) => ({
         id: user.id,
         username: user.username,
         displayName: user.display_name,
         role: user.role as Role,
-        scopes: scopes.get(user.id) ?? [],
+        scopes: user.scopes,
+        department: user.department as DepartmentCode | null,
+        parcels: user.parcels.map((parcel) => ({ ...parcel, id: Number(parcel.id) })),
         disabled: user.disabled,
         mustChangePassword: user.must_change_password,
         lockedUntil: user.locked_until ? new Date(user.locked_until).toISOString() : null,
         lastLoginAt: user.last_login_at?.toISOString() ?? null,
         createdAt: user.created_at.toISOString(),
       }));
+    },
+
+    /** Parcels an administrator links to a 用地单位 account, as the check of the link needs them. */
+    async parcelsForLinking(ids: readonly number[]): Promise<{ id: number; code: string; districtCode: string; owner: string | null }[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('parcels').select(['id', 'code', 'district_code as districtCode', 'owner']).where('id', 'in', [...ids]).orderBy('id').execute();
+      return rows.map((row) => ({ ...row, id: Number(row.id) }));
     },
 
     async summary(id: number): Promise<UserSummary | undefined> {
@@ -169,10 +232,10 @@ export function createUsersRepository(db: DatabaseClient) {
         const ids: number[] = [];
         for (const account of accounts) {
           const { id } = await transaction.insertInto('users').values({
-            username: account.username, display_name: account.displayName, role: account.role,
+            username: account.username, display_name: account.displayName, role: account.role, department: account.department ?? null,
             password_hash: account.passwordHash, must_change_password: account.mustChangePassword,
           }).returning('id').executeTakeFirstOrThrow();
-          await transaction.insertInto('user_scopes').values([...new Set(account.scopes)].map((code) => ({ user_id: id, district_code: code }))).execute();
+          await writeAccountLinks(transaction, id, { scopes: account.scopes, parcelIds: account.parcelIds });
           ids.push(id);
         }
         return ids;
@@ -184,6 +247,9 @@ export function createUsersRepository(db: DatabaseClient) {
         const columns: Record<string, unknown> = {};
         if (change.displayName !== undefined) columns.display_name = change.displayName;
         if (change.role !== undefined) columns.role = change.role;
+        // Only a 会审部门 account has a department (the table checks it): a new role clears it.
+        if (change.department !== undefined) columns.department = change.department;
+        else if (change.role !== undefined && change.role !== 'department') columns.department = null;
         if (change.disabled !== undefined) columns.disabled = change.disabled;
         if (change.passwordHash) Object.assign(columns, { password_hash: change.passwordHash, must_change_password: true });
         if (Object.keys(columns).length > 0) await transaction.updateTable('users').set(columns).where('id', '=', id).execute();
@@ -191,10 +257,7 @@ export function createUsersRepository(db: DatabaseClient) {
           await transaction.deleteFrom('login_failures')
             .where('username', '=', (select) => select.selectFrom('users').select('username').where('id', '=', id)).execute();
         }
-        if (change.scopes) {
-          await transaction.deleteFrom('user_scopes').where('user_id', '=', id).execute();
-          await transaction.insertInto('user_scopes').values([...new Set(change.scopes)].map((code) => ({ user_id: id, district_code: code }))).execute();
-        }
+        await writeAccountLinks(transaction, id, { scopes: change.scopes, parcelIds: change.parcelIds });
       });
     },
 

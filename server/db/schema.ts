@@ -163,6 +163,8 @@ export interface UserTable {
   username: string;
   display_name: string;
   role: string;
+  /** 会审部门 of a role-department account (migration 0030). */
+  department: ColumnType<string | null, string | null | undefined, string | null>;
   password_hash: string;
   disabled: ColumnType<boolean, boolean | undefined, boolean>;
   must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
@@ -183,6 +185,20 @@ export interface LoginFailureTable {
 export interface UserScopeTable {
   user_id: number;
   district_code: string;
+}
+
+/** 园区 or 街道/镇 a user is scoped to (migration 0030). */
+export interface UserUnitTable {
+  user_id: number;
+  subdistrict_code: string;
+}
+
+/** A 用地单位 account's own parcels (migration 0030). */
+export interface EnterpriseParcelTable {
+  user_id: number;
+  parcel_id: number;
+  granted_by: ColumnType<string, string | undefined, never>;
+  granted_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export interface SessionTable {
@@ -463,6 +479,8 @@ export interface Database {
   retired_parcels: RetiredParcelTable;
   users: UserTable;
   user_scopes: UserScopeTable;
+  user_units: UserUnitTable;
+  enterprise_parcels: EnterpriseParcelTable;
   login_failures: LoginFailureTable;
   sessions: SessionTable;
   imports: ImportTable;

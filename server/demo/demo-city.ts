@@ -118,7 +118,10 @@ export async function loadGeneratedParcels(
     await client.query('BEGIN');
     await client.query("SELECT set_config('app.bulk_load', 'on', true), set_config('app.actor', $1, true)", [options.actor ?? 'seed']);
     const { rows: [{ replaced }] } = await client.query<{ replaced: number }>('SELECT count(*)::int AS replaced FROM parcels');
-    await client.query('TRUNCATE parcels, parcel_yearly_figures RESTART IDENTITY');
+    // 用地单位 accounts keep their parcels by 宗地编号 across the reload (the ids restart).
+    await client.query(`CREATE TEMP TABLE kept_enterprise_parcels ON COMMIT DROP AS
+      SELECT ep.user_id, p.code FROM enterprise_parcels ep JOIN parcels p ON p.id = ep.parcel_id`);
+    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels RESTART IDENTITY');
     // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
     await removeDemoParks(client);
     const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
@@ -140,6 +143,8 @@ export async function loadGeneratedParcels(
     // with statistics of the new rows so that it looks them up by index).
     await client.query('ANALYZE parcels');
     const parkCount = await insertDemoParks(client, places.chosen);
+    await client.query(`INSERT INTO enterprise_parcels (user_id, parcel_id)
+      SELECT k.user_id, p.id FROM kept_enterprise_parcels k JOIN parcels p ON p.code = k.code ON CONFLICT DO NOTHING`);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,

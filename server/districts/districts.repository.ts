@@ -52,6 +52,14 @@ export function createDistrictsRepository(db: DatabaseClient) {
       return rows.map((row) => row.code);
     },
 
+    /** The 园区 and 街道/镇 among `codes`, with their kind and district. */
+    async subdistrictsOf(codes: readonly string[]): Promise<{ code: string; name: string; kind: string; districtCode: string; districtName: string }[]> {
+      if (codes.length === 0) return [];
+      return db.selectFrom('subdistricts as s').innerJoin('districts as d', 'd.code', 's.district_code')
+        .select(['s.code', 's.name', 's.kind', 's.district_code as districtCode', 'd.name as districtName'])
+        .where('s.code', 'in', [...codes]).orderBy('s.code').execute();
+    },
+
     /** The first city (市) in the database: accounts created at first start cover it. */
     async firstCity(): Promise<{ code: string; name: string } | undefined> {
       return db.selectFrom('districts').select(['code', 'name']).where('level', '=', 'city').orderBy('code').executeTakeFirst();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Scope } from '../auth/scope.js';
 import { literal, parcelFilterSql } from './parcel-filter.sql.js';
 
-const huli = Scope.of({ id: 9, username: 'planner-huli', displayName: '湖里', role: 'planner', mustChangePassword: false, scopes: [{ code: '350206', name: '湖里区' }], allowedDistricts: ['350206'], unrestricted: false });
+const huli = Scope.of({ id: 9, username: 'planner-huli', displayName: '湖里', role: 'planner', mustChangePassword: false, scopes: [{ code: '350206', name: '湖里区' }], allowedDistricts: ['350206'], unrestricted: false, units: [], department: null, enterpriseParcelIds: [] });
 
 describe('parcelFilterSql', () => {
   it('is true with no filter and an unrestricted scope', () => {

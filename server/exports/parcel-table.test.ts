@@ -5,7 +5,7 @@ import { exportCaption } from './export-captions.js';
 import { XLSX_MAX_ROWS, xlsxRowLimit } from './writers/tables.js';
 import { PARCEL_TABLE_COLUMNS, columnWidths, csvCell, csvField, displayWidth, excelDate, neutraliseFormula } from './parcel-table.js';
 
-const huli = Scope.of({ id: 9, username: 'planner-huli', displayName: '湖里', role: 'planner', mustChangePassword: false, scopes: [{ code: '350206', name: '湖里区' }], allowedDistricts: ['350206'], unrestricted: false });
+const huli = Scope.of({ id: 9, username: 'planner-huli', displayName: '湖里', role: 'planner', mustChangePassword: false, scopes: [{ code: '350206', name: '湖里区' }], allowedDistricts: ['350206'], unrestricted: false, units: [], department: null, enterpriseParcelIds: [] });
 const places = [
   { code: '350200', name: '厦门市', level: 'city', parentCode: null, cityName: null },
   { code: '350206', name: '湖里区', level: 'district', parentCode: '350200', cityName: '厦门市' },

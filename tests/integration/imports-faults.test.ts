@@ -160,7 +160,7 @@ describe('simultaneous commits of one import', () => {
     const { rows: districts } = await sql<{ code: string }>`SELECT code FROM districts WHERE level = 'district'`.execute(owner.db);
     const principal = {
       id: 1, username: 'admin', displayName: 'admin', role: 'admin' as const, mustChangePassword: false,
-      scopes: [], allowedDistricts: districts.map((district) => district.code), unrestricted: true,
+      scopes: [], allowedDistricts: districts.map((district) => district.code), unrestricted: true, units: [], department: null, enterpriseParcelIds: [],
     };
     const outcomes = await Promise.allSettled([0, 1, 2, 3].map((index) => testApp.app.importService.commit(id, principal, `race-${index}`)));
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);

@@ -4,7 +4,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARCEL_FIELDS } from '../../domain/parcel-fields.js';
 import { visibleOutOfScope } from '../../domain/scope-visibility.js';
-import { ROLE_CODES, roleCan, type Role } from '../../domain/permissions.js';
+import { ROLE_CODES, ROLE_REQUIREMENTS, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
 import { exportTestWriters } from '../helpers/export-writers.js';
@@ -29,6 +29,21 @@ const FIELD_GROUPS = {
   identification: { payload: (index: number) => ({ identifiedAt: `2025-01-${String(1 + (index % 28)).padStart(2, '0')}`, evaluationGrade: 'B' }), allowed: ['admin', 'official'] },
 } as const;
 
+/** 园区 and 街道 of 湖里区 and 思明区 holding parcels: the scopes of the 园区办 and 镇街 users. */
+const units = { park: { huli: '', siming: '' }, street: { huli: '', siming: '' } };
+
+/**
+ * What an account of `role` is given: a city or 湖里区; a 园区办 or 镇街 its 园区 or 街道 in 湖里区
+ * ('huli'), or in 湖里区 and 思明区 ('city': it then reads both, as a city user of the two parcels);
+ * a 会审部门 its department; a 用地单位 the 湖里区 parcel.
+ */
+function accountOf(role: Role, scope: 'city' | 'huli') {
+  const requirement = ROLE_REQUIREMENTS[role];
+  const unitKind = requirement?.units;
+  const scopes = unitKind ? (scope === 'city' ? [units[unitKind].huli, units[unitKind].siming] : [units[unitKind].huli]) : [scope === 'city' ? '350200' : '350206'];
+  return { scopes, ...(requirement?.department ? { department: 'fagai' } : {}), ...(requirement?.parcels ? { parcelIds: [huliParcel] } : {}) };
+}
+
 async function sessionFor(role: Role, scope: 'city' | 'huli'): Promise<Session> {
   const key = `${role}-${scope}`;
   const cached = sessions.get(key);
@@ -37,9 +52,9 @@ async function sessionFor(role: Role, scope: 'city' | 'huli'): Promise<Session> 
   const initial = 'Matrix-initial-2026';
   const created = await admin.request({
     method: 'POST', url: '/api/admin/users',
-    payload: { username, displayName: key, role, scopes: [scope === 'city' ? '350200' : '350206'], password: initial },
+    payload: { username, displayName: key, role, ...accountOf(role, scope), password: initial },
   });
-  expect(created.statusCode).toBe(201);
+  expect(created.statusCode, created.body).toBe(201);
   const first = await login(testApp.app, username, initial);
   await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: initial, newPassword: 'Matrix-final-2026' } });
   const session = await login(testApp.app, username, 'Matrix-final-2026');
@@ -57,12 +72,19 @@ async function geometryInside(id: number, radius: number) {
 
 beforeAll(async () => {
   // Exports with test writers: what is checked here is who may ask for what (the real writers' rows: their own tests).
-  testApp = await createTestApp({}, false, undefined, { exportWriters: exportTestWriters().writers });
+  // Every role logs in several times a minute from one address (the limit itself: login-lockout.test.ts).
+  testApp = await createTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '600' }, false, undefined, { exportWriters: exportTestWriters().writers });
   admin = await login(testApp.app, 'admin');
   const pick = async (district: string) => (await sql<{ id: number }>`
     SELECT id FROM parcels WHERE district_code = ${district} ORDER BY id LIMIT 1`.execute(testApp.database.db)).rows[0].id;
   huliParcel = await pick('350206');
   simingParcel = await pick('350203');
+  const unitOf = async (district: string, parks: boolean) => (await sql<{ code: string }>`
+    SELECT s.code FROM subdistricts s WHERE s.district_code = ${district} AND (s.kind = 'park') = ${parks}
+      AND EXISTS (SELECT 1 FROM parcels p WHERE ${parks ? sql`p.park_code` : sql`p.subdistrict_code`} = s.code)
+    ORDER BY s.code LIMIT 1`.execute(testApp.database.db)).rows[0].code;
+  units.park = { huli: await unitOf('350206', true), siming: await unitOf('350203', true) };
+  units.street = { huli: await unitOf('350206', false), siming: await unitOf('350203', false) };
 }, 120_000);
 afterAll(async () => {
   await testApp.close();
@@ -87,7 +109,11 @@ describe('PATCH /api/parcels/{id}: role × scope × field group', () => {
     const response = await patchParcel(session, id, payload);
     const inScope = scope === 'city' || district === 'huli';
     const roleMay = (FIELD_GROUPS[group].allowed as readonly string[]).includes(role);
-    if (!inScope) {
+    if (!roleCan(role, 'data:read')) {
+      // A 用地单位 reads and writes nothing through the data routes, not even its own parcel.
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+    } else if (!inScope) {
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
       expect(response.json().message).toContain('思明区');
@@ -165,8 +191,15 @@ describe('admin write routes × role', () => {
     expect(revised.statusCode, revised.body).toBe(roleCan(role, 'areas:write') ? 200 : 403);
   });
 
-  it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks in any case', async (role) => {
+  it.each(ROLE_CODES)('%s may revise rule sets only if admin, and run checks if it reads data', async (role) => {
     const session = await sessionFor(role, 'huli');
+    if (!roleCan(role, 'data:read')) {
+      for (const response of [await session.get('/api/rule-sets'), await session.request({ method: 'POST', url: '/api/checks', payload: {} })]) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+      }
+      return;
+    }
     const current = (await session.get('/api/rule-sets')).json().items.find((item: { id: string }) => item.id === 'national-industrial');
     const revised = await session.request({ method: 'PUT', url: '/api/rule-sets/national-industrial', payload: { city: current.city, name: current.name, rules: current.rules, note: `by ${role}` } });
     if (role === 'admin') {
@@ -206,6 +239,12 @@ describe('exports × role × scope', () => {
     const huli = await sessionFor(role, 'huli');
     const city = await sessionFor(role, 'city');
     const exportOf = (session: Session, district: string) => session.request({ method: 'POST', url: '/api/exports', payload: { layer: 'parcels', format: 'geojson', filters: { district } } });
+    if (!roleCan(role, 'data:read')) {
+      const refused = await exportOf(huli, '350206');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: 'forbidden', action: 'data:read' });
+      return;
+    }
     const inside = await exportOf(huli, '350206');
     expect(inside.statusCode, inside.body).toBe(202);
     const id = inside.json().id as string;
