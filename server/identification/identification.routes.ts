@@ -5,7 +5,7 @@ import {
   ParcelCases, ParcelCasesParams, PreliminaryBody, ReviewOpinionBody, SubmissionParams, SurveyReturnedBody, SurveySentBody, VerifiedBody,
 } from '../../domain/api/identification.schemas.js';
 import { parcelFieldRefusal } from '../../domain/parcel-card-validation.js';
-import { roleCan, roleLabel, type Action } from '../../domain/permissions.js';
+import { roleCan, roleLabel } from '../../domain/permissions.js';
 import { stepLabel, type ActionStep } from '../../domain/identification/steps.js';
 import { todayInChinaDate } from '../../domain/identification/working-days.js';
 import type { AppInstance } from '../app-instance.js';
@@ -18,14 +18,14 @@ import type { CaseRow } from './identification.sql.js';
 
 /** The action each step's route needs (the one permission layer); the role and unit are then the step machine's. */
 const STEP_ROUTES: readonly { step: ActionStep; permission: Permission; body: TSchema; summary: string }[] = [
-  { step: 'survey_sent', permission: 'cases:conduct' as Action, body: SurveySentBody, summary: '2 调查表发出 (园区办 / 镇街 of the case\'s unit)' },
+  { step: 'survey_sent', permission: 'cases:conduct', body: SurveySentBody, summary: '2 调查表发出 (园区办 / 镇街 of the case\'s unit)' },
   { step: 'survey_returned', permission: 'authenticated', body: SurveyReturnedBody, summary: '3 调查表回收: 附件1 filled online by the 用地单位 (own parcels) or entered from paper by the 园区办/镇街; kept as a snapshot' },
-  { step: 'verified', permission: 'cases:conduct' as Action, body: VerifiedBody, summary: '4 核实 (confirmed, or sent_back = 一次告知 listing the 佐证材料)' },
-  { step: 'preliminary', permission: 'cases:conduct' as Action, body: PreliminaryBody, summary: '5 初步认定: 原因, 低效类型 (one or several), 再利用适用措施; inefficient=false closes the case' },
-  { step: 'review_opinion', permission: 'cases:opinion' as Action, body: ReviewOpinionBody, summary: '6 会审意见 of the user\'s own department (发改, 自然资源, 工信, 科技, 生态环境), once' },
-  { step: 'joint_review', permission: 'cases:conduct' as Action, body: JointReviewBody, summary: '6 会审结论 (LOCAL RULE: all five opinions first; a dissent explained)' },
-  { step: 'approved', permission: 'cases:approve' as Action, body: ApprovalBody, summary: '7 区政府（管委会）审批: approve, or reject (closes, reason required)' },
-  { step: 'notified', permission: 'cases:conduct' as Action, body: NotifiedBody, summary: '8 告知: numbered 告知书, its date (the parcel\'s 认定时间), 抄送 区自然资源、工信; sets the 再利用方案 deadline' },
+  { step: 'verified', permission: 'cases:conduct', body: VerifiedBody, summary: '4 核实 (confirmed, or sent_back = 一次告知 listing the 佐证材料)' },
+  { step: 'preliminary', permission: 'cases:conduct', body: PreliminaryBody, summary: '5 初步认定: 原因, 低效类型 (one or several), 再利用适用措施; inefficient=false closes the case' },
+  { step: 'review_opinion', permission: 'cases:opinion', body: ReviewOpinionBody, summary: '6 会审意见 of the user\'s own department (发改, 自然资源, 工信, 科技, 生态环境), once' },
+  { step: 'joint_review', permission: 'cases:conduct', body: JointReviewBody, summary: '6 会审结论 (LOCAL RULE: all five opinions first; a dissent explained)' },
+  { step: 'approved', permission: 'cases:approve', body: ApprovalBody, summary: '7 区政府（管委会）审批: approve, or reject (closes, reason required)' },
+  { step: 'notified', permission: 'cases:conduct', body: NotifiedBody, summary: '8 告知: numbered 告知书, its date (the parcel\'s 认定时间), 抄送 区自然资源、工信; sets the 再利用方案 deadline' },
 ];
 
 /**
@@ -52,7 +52,7 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
   }
 
   app.get('/api/identification/cases', {
-    config: { permission: 'cases:read' as Action },
+    config: { permission: 'cases:read' },
     schema: {
       tags: ['identification'],
       summary: '认定案卷列表: filter by district, unit (园区/街道), step, state, overdue; only the reader\'s districts',
@@ -65,7 +65,7 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
   });
 
   app.get('/api/identification/my-cases', {
-    config: { permission: 'cases:fill' as Action },
+    config: { permission: 'cases:fill' },
     schema: {
       tags: ['identification'],
       summary: '用地单位: the cases of the parcels linked to the account, newest first',
@@ -86,7 +86,7 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
     },
   }, async (request) => {
     const principal = principalOf(request);
-    if (principal.role !== 'enterprise' && !roleCan(principal.role, 'cases:read' as Action)) {
+    if (principal.role !== 'enterprise' && !roleCan(principal.role, 'cases:read')) {
       throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）不能查看认定案卷。`);
     }
     return service.detail(await caseFor(request, request.params.id), principal);
@@ -108,7 +108,7 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
   });
 
   app.post('/api/identification/cases', {
-    config: { permission: 'cases:list' as Action },
+    config: { permission: 'cases:list' },
     schema: {
       tags: ['identification'],
       summary: '1 列入清单: open the 认定案卷 of a parcel (园区内 → 园区办, 园区外 → 镇街); one open case per parcel',
@@ -144,7 +144,7 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
   }
 
   app.post('/api/identification/cases/:id/submissions/:submissionId/apply', {
-    config: { permission: 'cases:conduct' as Action },
+    config: { permission: 'cases:conduct' },
     schema: {
       tags: ['identification'],
       summary: '把调查表写入地块卡片: one parcel update (history kept) from the version read (409 stale_version), once per submission',

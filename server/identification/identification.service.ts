@@ -55,8 +55,7 @@ function refuse(refusal: IdentificationRefusal): never {
 
 /** The person as the step machine sees them (role, 园区/街道 units, department, the enterprise's parcels). */
 export function caseActorOf(principal: Principal): CaseActor {
-  const extended = principal as Principal & Partial<{ units: string[]; department: string | null; enterpriseParcelIds: number[] }>;
-  return { role: principal.role, units: extended.units ?? [], department: extended.department ?? null, enterpriseParcelIds: extended.enterpriseParcelIds ?? [] };
+  return { role: principal.role, units: principal.units, department: principal.department, enterpriseParcelIds: principal.enterpriseParcelIds };
 }
 
 function placeOf(row: CaseRow): CasePlace {

@@ -16,7 +16,7 @@ export interface ViewEntry {
 
 export const VIEWS: readonly ViewEntry[] = [
   { view: 'map', label: '地图', hash: '#/map', action: 'data:read' },
-  { view: 'identification', label: '认定', hash: '#/identification', action: ['cases:read', 'cases:fill'] as unknown as readonly Action[] },
+  { view: 'identification', label: '认定', hash: '#/identification', action: ['cases:read', 'cases:fill'] },
   { view: 'areas', label: '成片改造区域', hash: '#/areas', action: ['areas:write', 'areas:review'] },
   { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },
   { view: 'users', label: '用户管理', hash: '#/admin/users', action: 'users:manage' },
