@@ -363,3 +363,22 @@ describe('cases that end without 认定, the list, overdue flags and the service
     expect(opened).toMatchObject({ parcelId: row.id, step: 'listed', sourceRunId: 42, note: '规则运行 42 列入' });
   });
 });
+
+describe('demo data', () => {
+  it('gives the demo 园区 and 街道 cases in every step, built through the service, once', async () => {
+    const { ensureDemoCases, DEMO_CASE_NOTE } = await import('../../server/demo/demo-cases.js');
+    const made = await ensureDemoCases(testApp.app, () => undefined);
+    expect(made).toBeGreaterThanOrEqual(10);
+    expect(await ensureDemoCases(testApp.app, () => undefined)).toBe(0);
+    const { rows } = await sql<{ step: string; state: string; steps: number }>`
+      SELECT c.step, c.state, (SELECT count(*)::int FROM identification_steps s WHERE s.case_id = c.id) AS steps
+      FROM identification_cases c WHERE c.note = ${DEMO_CASE_NOTE}`.execute(testApp.database.db);
+    const steps = new Set(rows.map((row) => row.step));
+    for (const step of ['listed', 'survey_sent', 'survey_returned', 'verified', 'preliminary', 'joint_review', 'approved', 'notified', 'closed_not_inefficient', 'rejected']) {
+      expect(steps.has(step), step).toBe(true);
+    }
+    expect(rows.filter((row) => row.state === 'notified').length).toBeGreaterThanOrEqual(2);
+    const qiyeCases = (await sessions.qiye.get('/api/identification/my-cases')).json() as ParcelCases;
+    expect(qiyeCases.items.some((item) => item.step === 'preliminary')).toBe(true);
+  });
+});
