@@ -71,3 +71,12 @@ describe('认定 step machine', () => {
     expect(dueStepOf({ state: 'closed', step: 'rejected', outcome: null })).toBeNull();
   });
 });
+
+describe('departments', () => {
+  it('会审 by the departments domain/departments.ts marks as reviewing, 核实 with those it marks as verifying, in the seed\'s order', async () => {
+    const { REVIEW_DEPARTMENTS, VERIFYING_DEPARTMENTS } = await import('../departments.js');
+    const { VERIFY_DEPARTMENTS } = await import('./steps.js');
+    expect(JOINT_REVIEW_DEPARTMENT_CODES).toEqual(REVIEW_DEPARTMENTS);
+    expect(VERIFY_DEPARTMENTS.map((department) => department.code)).toEqual(VERIFYING_DEPARTMENTS);
+  });
+});

@@ -14,10 +14,10 @@ let parcelCode: string;
 beforeAll(async () => {
   session = await openBrowser();
   const db = session.testApp.database.db;
-  const { rows: [scope] } = await sql<{ code: string }>`
-    SELECT us.code FROM user_scopes us JOIN users u ON u.id = us.user_id WHERE u.username = 'yuanqu' AND length(us.code) = 9`.execute(db);
+  const users = session.testApp.app.usersRepository;
+  const [park] = (await users.principal(Number((await users.findByUsername('yuanqu'))!.id)))!.units;
   const { rows: [parcel] } = await sql<{ id: number; code: string }>`
-    SELECT p.id, p.code FROM parcels p WHERE p.park_code = ${scope.code}
+    SELECT p.id, p.code FROM parcels p WHERE p.park_code = ${park}
       AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
     ORDER BY p.id DESC OFFSET 12 LIMIT 1`.execute(db);
   parcelId = Number(parcel.id);
