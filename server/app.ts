@@ -61,9 +61,13 @@ import { exportServicePlugin, type ExportWriters } from './exports/exports.servi
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { documentsRepositoryPlugin } from './documents/documents.repository.js';
 import { documentsRoutes } from './documents/documents.routes.js';
+<<<<<<< HEAD
 import { identificationRepositoryPlugin } from './identification/identification.repository.js';
 import { identificationRoutes } from './identification/identification.routes.js';
 import { identificationServicePlugin } from './identification/identification.service.js';
+=======
+import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
+>>>>>>> h-accounts
 
 
 export interface AppOptions {
@@ -157,7 +161,11 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
+<<<<<<< HEAD
   await app.register(identificationRoutes);
+=======
+  await app.register(enterpriseRoutes);
+>>>>>>> h-accounts
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 
@@ -186,6 +194,7 @@ const OPENAPI = {
     { name: 'imports', description: '数据导入' },
     { name: 'identification', description: '认定案卷（列入清单 → 调查表 → 核实 → 初步认定 → 会审 → 审批 → 告知）' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
+    { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };

@@ -19,6 +19,10 @@ declare module 'fastify' {
     sessionTokenHash: string | null;
     csrfToken: string | null;
   }
+  interface FastifyInstance {
+    /** Every guarded route (`GET /api/parcels/:id`) and the permission it declares: the matrix tests walk it. */
+    routePermissions: Map<string, Permission>;
+  }
   interface FastifyContextConfig {
     /** Who may call the route. Required on every /api and /tiles route: there is no default. */
     permission?: Permission;
@@ -55,10 +59,14 @@ export const authPlugin = fp(async (app: AppInstance) => {
   app.decorateRequest('sessionTokenHash', null);
   app.decorateRequest('csrfToken', null);
 
+  app.decorate('routePermissions', new Map<string, Permission>());
   app.addHook('onRoute', (route) => {
     const guarded = route.url.startsWith('/api/') || route.url.startsWith('/tiles/');
     if (guarded && !route.url.startsWith('/api/docs') && !route.config?.permission) {
       throw new Error(`route ${route.method} ${route.url} declares no config.permission`);
+    }
+    if (guarded && route.config?.permission) {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') app.routePermissions.set(`${method} ${route.url}`, route.config.permission);
     }
   });
 

@@ -44,7 +44,7 @@ describe('Scope of 园区/街道 units (local rule: read the district, write onl
       expect((error as Error).message).toContain('湖里街道');
       expect((error as Error).message).toContain('火炬园区');
     }
-    expect(() => parkOffice.assertPlaceWritable({ ...siming, name: '思明区' })).toThrow(/思明区/);
+    expect(() => parkOffice.assertPlaceWritable({ ...siming, name: '某街道', districtName: '思明区' })).toThrow(/思明区/);
     expect(() => parkOffice.assertPlaceWritable(inPark)).not.toThrow();
   });
 

@@ -25,15 +25,15 @@ export interface Place {
   parkCode: string | null;
 }
 
-/** A place as refusals name it: `name` is its 园区 or 街道/镇 (or district) as users know it. */
-export type NamedPlace = Place & { name?: string };
+/** A place as refusals name it: `name` is its 园区 or 街道/镇 as users know it, `districtName` its 区县. */
+export type NamedPlace = Place & { name?: string; districtName?: string };
 
 export class OutOfUnitError extends ApiError {
   constructor(principal: Principal, place: NamedPlace, verb = '办理', subject = '该地块') {
     const where = place.name ?? place.parkCode ?? place.subdistrictCode ?? place.districtCode;
     super(403, OUT_OF_SCOPE,
       `您的账号只能${verb} ${scopeNames(principal)} 内的地块；${subject}位于 ${where}。园区内用地由园区办办理，园区外用地由镇政府（街道办）办理；如需调整，请联系系统管理员。`,
-      { place: { ...place, name: where } });
+      { place: { districtCode: place.districtCode, subdistrictCode: place.subdistrictCode, parkCode: place.parkCode, name: where } });
   }
 }
 
@@ -113,7 +113,7 @@ export class Scope {
 
   /** Refuses a write outside the user's districts or units (403 out_of_scope, naming the district or the 园区/街道). */
   assertPlaceWritable(place: NamedPlace, subject = '该地块', verb = '办理'): void {
-    if (!this.covers(place.districtCode)) throw new OutOfScopeError(this.principal, { code: place.districtCode, name: place.name ?? place.districtCode }, verb, subject);
+    if (!this.covers(place.districtCode)) throw new OutOfScopeError(this.principal, { code: place.districtCode, name: place.districtName ?? place.districtCode }, verb, subject);
     if (!this.coversPlace(place)) throw new OutOfUnitError(this.principal, place, verb, subject);
   }
 

@@ -14,6 +14,10 @@ export interface DocumentParcel {
   code: string;
   districtCode: string;
   districtName: string;
+  /** Its place, for writers narrowed to a 园区 or 街道 (Scope.assertPlaceWritable). */
+  subdistrictCode: string | null;
+  parkCode: string | null;
+  placeName: string | null;
 }
 
 /** A document as it is filed (see `insert`). */
@@ -58,7 +62,8 @@ export function createDocumentsRepository(db: DatabaseClient) {
     /** The parcel by id with its district, or undefined. */
     async parcel(id: number): Promise<DocumentParcel | undefined> {
       return db.selectFrom('parcels as p').innerJoin('districts as d', 'd.code', 'p.district_code')
-        .select(['p.id', 'p.code', 'p.district_code as districtCode', 'd.name as districtName'])
+        .leftJoin('subdistricts as s', (join) => join.on(sql<boolean>`s.code = coalesce(p.park_code, p.subdistrict_code)`))
+        .select(['p.id', 'p.code', 'p.district_code as districtCode', 'd.name as districtName', 'p.subdistrict_code as subdistrictCode', 'p.park_code as parkCode', 's.name as placeName'])
         .where('p.id', '=', id).executeTakeFirst();
     },
 

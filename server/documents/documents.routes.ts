@@ -38,6 +38,11 @@ export async function documentsRoutes(app: AppInstance): Promise<void> {
   }
 
   const district = (parcel: DocumentParcel) => ({ code: parcel.districtCode, name: parcel.districtName });
+  /** Where the parcel lies: a 园区办 or 镇街 files papers only of parcels in its own 园区 or 街道. */
+  const place = (parcel: DocumentParcel) => ({
+    districtCode: parcel.districtCode, districtName: parcel.districtName, subdistrictCode: parcel.subdistrictCode, parkCode: parcel.parkCode,
+    name: parcel.placeName ? `${parcel.placeName}（${parcel.districtName}）` : `${parcel.districtName}未划入街道的地块`,
+  });
 
   async function readable(request: FastifyRequest, params: ParcelDocumentsParams): Promise<DocumentParcel> {
     const parcel = await parcelOf(params.id);
@@ -83,7 +88,7 @@ export async function documentsRoutes(app: AppInstance): Promise<void> {
   }, async (request, reply) => {
     const principal = principalOf(request);
     const parcel = await parcelOf(request.params.id);
-    scopeOf(request).assertWritable(district(parcel), '该地块的档案', '上传');
+    scopeOf(request).assertPlaceWritable(place(parcel), '该地块的档案', '上传');
     if (!request.isMultipart()) throw new InvalidParameterError('file', '请用 multipart/form-data 上传，文件字段名为 file（类别 category、说明 note 放在 file 之前）。');
     const fields: Record<string, string> = {};
     let upload: { name: string; content: Buffer } | null = null;
@@ -219,7 +224,7 @@ export async function documentsRoutes(app: AppInstance): Promise<void> {
   }, async (request) => {
     const principal = principalOf(request);
     const parcel = await parcelOf(request.params.id);
-    scopeOf(request).assertWritable(district(parcel), '该地块的档案', '移除');
+    scopeOf(request).assertPlaceWritable(place(parcel), '该地块的档案', '移除');
     const reason = request.body.reason.replace(/\u0000/g, '').trim();
     if (reason.length < 2) throw new InvalidParameterError('reason', '请填写移除原因（至少 2 个字），原因会记录在案。');
     const current = await documents.find(parcel.id, request.params.documentId);

@@ -7,7 +7,9 @@ import { visibleOutOfScope } from '../../domain/scope-visibility.js';
 import { ROLE_CODES, ROLE_REQUIREMENTS, roleCan, type Role } from '../../domain/permissions.js';
 import { OUT_OF_SCOPE_PARCEL_KEYS } from '../../domain/scope-visibility.js';
 import { PARCEL_TILE_ATTRIBUTES } from '../../server/tiles/tiles.sql.js';
+import { makeDocumentFiles } from '../helpers/document-files.js';
 import { exportTestWriters } from '../helpers/export-writers.js';
+import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp, patchParcel } from '../helpers/test-app.js';
 
 /**
@@ -474,5 +476,88 @@ describe('认定案卷 routes × role (issue 16 item 3)', () => {
     const approved = await session.request({ method: 'POST', url: `/api/identification/cases/${caseId}/steps/approved`, payload: { decision: 'approve' } });
     // Every role allowed to approve meets the step machine first (409: the case is not at 审批); the rest the permission layer.
     expect(approved.statusCode).toBe(roleCan(role, 'cases:approve') ? 409 : 403);
+
+describe('the people of the 认定 procedure on every route', () => {
+  /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
+  const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '1');
+
+  it.each(ROLE_CODES)('%s is refused every route whose action it lacks (403 forbidden naming the action), before anything is read', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const routes = [...testApp.app.routePermissions].filter(([, permission]) => permission !== 'public' && permission !== 'authenticated' && !roleCan(role, permission));
+    expect(testApp.app.routePermissions.size).toBeGreaterThan(60);
+    for (const [route, permission] of routes) {
+      const [method, url] = route.split(' ');
+      const response = await session.request({ method: method as 'GET', url: concrete(url), payload: method === 'GET' || method === 'DELETE' ? undefined : {} });
+      expect(response.statusCode, `${role} ${route}`).toBe(403);
+      expect(response.json(), `${role} ${route}`).toMatchObject({ error: 'forbidden', action: permission });
+    }
+  });
+
+  it('the enterprise reaches only its own routes: no tile, search, table, export or document', () => {
+    const enterpriseRoutes = [...testApp.app.routePermissions].filter(([, permission]) => permission !== 'public' && permission !== 'authenticated' && roleCan('enterprise', permission)).map(([route]) => route);
+    expect(enterpriseRoutes.filter((route) => !route.includes('/api/enterprise/') && !route.includes('/api/cases') && !route.includes('/api/identification'))).toEqual([]);
+    for (const prefix of ['GET /tiles/', 'GET /api/search', 'POST /api/parcels/table/', 'POST /api/exports', 'GET /api/parcels/:id/documents']) {
+      const guarded = [...testApp.app.routePermissions.keys()].filter((route) => route.startsWith(prefix));
+      expect(guarded.length, prefix).toBeGreaterThan(0);
+      for (const route of guarded) expect(roleCan('enterprise', testApp.app.routePermissions.get(route) as never), route).toBe(false);
+    }
+  });
+
+  it.each(ROLE_CODES.filter((role) => roleCan(role, 'data:read')))('%s scoped to 湖里区 (or a 湖里区 园区/街道) reads 湖里区 and is refused 思明区, naming it', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    expect((await session.get('/api/districts/350206/stats')).statusCode).toBe(200);
+    const siming = await session.get('/api/districts/350203/stats');
+    expect(siming.statusCode).toBe(403);
+    expect(siming.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
+    expect((await session.get(`/api/parcels/${huliParcel}`)).json()).toMatchObject({ restricted: false });
+    expect((await session.get(`/api/parcels/${simingParcel}`)).json()).toMatchObject({ restricted: true, owner: null });
+    const list = (await session.get('/api/parcels?pageSize=50')).json();
+    expect(new Set(list.items.map((item: { districtCode: string }) => item.districtCode))).toEqual(new Set(['350206']));
+  });
+
+  it('the enterprise sees its own parcel whole, and is refused another\'s (403 not_own_parcel), even of its district', async () => {
+    const enterprise = await sessionFor('enterprise', 'huli');
+    const own = await enterprise.get('/api/enterprise/parcels');
+    expect(own.statusCode).toBe(200);
+    expect(own.json().items.map((item: { id: number; restricted: boolean }) => [item.id, item.restricted])).toEqual([[huliParcel, false]]);
+    expect(own.json().items[0].geometry.type).toBe('MultiPolygon');
+    expect((await enterprise.get(`/api/enterprise/parcels/${huliParcel}`)).json()).toMatchObject({ id: huliParcel, owner: expect.any(String) });
+    const { rows: [neighbour] } = await sql<{ id: number }>`SELECT id FROM parcels WHERE district_code = '350206' AND id <> ${huliParcel} ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    for (const id of [neighbour.id, simingParcel]) {
+      const refused = await enterprise.get(`/api/enterprise/parcels/${id}`);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: 'not_own_parcel', parameter: 'id' });
+      expect(refused.json().message).toContain('不是本单位');
+    }
+    // Another enterprise of the same district does not see it.
+    const other = await login(testApp.app, 'qiye');
+    expect((await other.get(`/api/enterprise/parcels/${huliParcel}`)).statusCode).toBe(403);
+    expect((await other.get('/api/enterprise/parcels')).json().items.map((item: { id: number }) => item.id)).not.toContain(huliParcel);
+  });
+});
+
+describe('园区办 and 镇街 file papers only of parcels in their own 园区 or 街道', () => {
+  let files: Awaited<ReturnType<typeof makeDocumentFiles>>;
+  beforeAll(async () => {
+    files = await makeDocumentFiles();
+  }, 60_000);
+
+  it.each(['park_office', 'street_office'] as const)('%s: its own unit yes; another unit of its district 403 naming the place; another district 403 naming it', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const unit = units[role === 'park_office' ? 'park' : 'street'].huli;
+    const { rows: [inside] } = await sql<{ id: number }>`
+      SELECT id FROM parcels WHERE ${role === 'park_office' ? sql`park_code = ${unit}` : sql`subdistrict_code = ${unit} AND park_code IS NULL`} ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const { rows: [elsewhere] } = await sql<{ id: number; place: string }>`
+      SELECT p.id, s.name AS place FROM parcels p JOIN subdistricts s ON s.code = coalesce(p.park_code, p.subdistrict_code)
+      WHERE p.district_code = '350206' AND coalesce(p.park_code, p.subdistrict_code) <> ${unit} ORDER BY p.id LIMIT 1`.execute(testApp.database.db);
+    const upload = (id: number) => session.request({ method: 'POST', url: `/api/parcels/${id}/documents`, ...multipartBody({ category: 'other', note: role }, { name: `${role}.pdf`, content: Buffer.concat([files.pdf, Buffer.from(`\n%${role}-${id}\n`)]) }) });
+    expect((await upload(inside.id)).statusCode).toBe(201);
+    const otherUnit = await upload(elsewhere.id);
+    expect(otherUnit.statusCode).toBe(403);
+    expect(otherUnit.json()).toMatchObject({ error: 'out_of_scope', place: { districtCode: '350206' } });
+    expect(otherUnit.json().message).toContain(elsewhere.place);
+    const otherDistrict = await upload(simingParcel);
+    expect(otherDistrict.statusCode).toBe(403);
+    expect(otherDistrict.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203', name: '思明区' } });
   });
 });
