@@ -61,13 +61,10 @@ import { exportServicePlugin, type ExportWriters } from './exports/exports.servi
 import { pdfRendererPlugin } from './exports/reports/pdf-renderer.js';
 import { documentsRepositoryPlugin } from './documents/documents.repository.js';
 import { documentsRoutes } from './documents/documents.routes.js';
-<<<<<<< HEAD
 import { identificationRepositoryPlugin } from './identification/identification.repository.js';
 import { identificationRoutes } from './identification/identification.routes.js';
 import { identificationServicePlugin } from './identification/identification.service.js';
-=======
 import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
->>>>>>> h-accounts
 
 
 export interface AppOptions {
@@ -161,11 +158,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(importsRoutes);
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
-<<<<<<< HEAD
   await app.register(identificationRoutes);
-=======
   await app.register(enterpriseRoutes);
->>>>>>> h-accounts
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
 

@@ -476,6 +476,8 @@ describe('认定案卷 routes × role (issue 16 item 3)', () => {
     const approved = await session.request({ method: 'POST', url: `/api/identification/cases/${caseId}/steps/approved`, payload: { decision: 'approve' } });
     // Every role allowed to approve meets the step machine first (409: the case is not at 审批); the rest the permission layer.
     expect(approved.statusCode).toBe(roleCan(role, 'cases:approve') ? 409 : 403);
+  });
+});
 
 describe('the people of the 认定 procedure on every route', () => {
   /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
