@@ -37,7 +37,7 @@ describe('working-day calendar (fixtures/working-calendar.json)', () => {
     expect(days.addWorkingDays('2025-09-30', 3)).toEqual({ date: '2025-10-11', covered: true });
     expect(days.isWorkingDay('2025-10-11')).toBe(true);
     expect(days.addWorkingDays('2025-09-26', 1)).toEqual({ date: '2025-09-28', covered: true });
-    expect(days.workingDaysBetween('2026-09-30', '2026-10-12')).toBe(3);
+    expect(days.workingDaysBetween('2026-09-30', '2026-10-12')).toBe(4);
   });
 
   it('says when a deadline runs into a year the calendar does not hold for sure', () => {
