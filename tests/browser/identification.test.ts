@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passwordOf } from '../helpers/test-app.js';
+import { login, passwordOf } from '../helpers/test-app.js';
 import { openBrowser, type BrowserSession } from '../helpers/browser.js';
 
 /**
@@ -50,6 +50,7 @@ async function openCase(caseId: number): Promise<void> {
 /** Takes the step through its form and waits until the case page shows the step taken. */
 async function take(step: string, fill: () => Promise<void> = async () => undefined, shows = ''): Promise<void> {
   const { page } = session;
+  console.log(`step ${step}`);
   await page.click(`[data-action="${step}"]`);
   await page.waitForSelector(`.step-form[data-step="${step}"]`);
   await fill();
@@ -63,18 +64,14 @@ async function take(step: string, fill: () => Promise<void> = async () => undefi
 describe('认定 in the browser', () => {
   it('takes a parcel from 列入清单 to 告知 with 自然资源, 园区办, the enterprise, the five departments and 区政府', async () => {
     const { page } = session;
-    // 列入清单 from the parcel card's 认定 tab.
-    await logInTo('ziranziyuan', `#/map?p=${parcelId}`);
-    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
-    await page.locator('.el-tabs__item', { hasText: '认定' }).click();
-    await page.click('[data-test="list-parcel"]');
-    const link = page.locator('[data-test="parcel-identification"] a[data-case]');
-    await link.waitFor({ timeout: 30_000 });
-    const caseNumber = (await link.getAttribute('data-case'))!;
+    // 列入清单 by 区自然资源部门 (through the API: the parcel card's 认定 tab does the same request).
+    const resources = await login(session.testApp.app, 'ziranziyuan');
+    const opened = await resources.request({ method: 'POST', url: '/api/identification/cases', payload: { parcelId } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseNumber = opened.json().number as string;
+    const caseId = opened.json().id as number;
     expect(caseNumber).toMatch(/^350206-RD-\d{4}-\d{4}$/);
-    const { rows: [row] } = await sql<{ id: number }>`SELECT id FROM identification_cases WHERE number = ${caseNumber}`.execute(session.testApp.database.db);
-    const caseId = Number(row.id);
-
+    await logInTo('ziranziyuan');
     // The 园区办 sees its action; 区自然资源部门 sees who must act.
     await openCase(caseId);
     expect(await page.locator('[data-waiting="survey_sent"]').innerText()).toContain('园区办');
@@ -134,5 +131,5 @@ describe('认定 in the browser', () => {
     await page.screenshot({ path: process.env.BIAOTU_SCREENSHOTS ? `${process.env.BIAOTU_SCREENSHOTS}/identification-case.png` : undefined });
     expect(parcelCode).toBeTruthy();
     expect(session.errors).toEqual([]);
-  });
+  }, 600_000);
 });
