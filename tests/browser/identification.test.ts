@@ -79,15 +79,15 @@ describe('认定 in the browser', () => {
     await page.waitForFunction((number) => document.querySelector('[data-test="case-table"]')?.textContent?.includes(number), caseNumber, { timeout: 30_000 });
     await page.locator('[data-test="case-table"] .el-table__row', { hasText: caseNumber }).click();
     await page.waitForSelector('[data-test="case-view"] [data-test="case-step"]');
-    await take('survey_sent', async () => page.fill('[data-field="opinion"] textarea', '已发出调查表'), '调查表发出');
+    await take('survey_sent', async () => page.fill('textarea[data-field="opinion"], [data-field="opinion"] textarea', '已发出调查表'), '调查表发出');
 
     // The enterprise fills 附件1 online.
     await logInTo('qiye');
     await page.waitForFunction((number) => document.querySelector('[data-test="case-table"]')?.textContent?.includes(number), caseNumber, { timeout: 30_000 });
     await openCase(caseId);
     await take('survey_returned', async () => {
-      await page.fill('[data-field="floorAreaRatio"] input', '0.4');
-      await page.fill('[data-field="taxPerMu"] input', '0.7');
+      await page.fill('input[data-field="floorAreaRatio"], [data-field="floorAreaRatio"] input', '0.4');
+      await page.fill('input[data-field="taxPerMu"], [data-field="taxPerMu"] input', '0.7');
     }, '调查表回收');
     expect(await page.locator('[data-submission]').first().innerText()).toContain('网上填报');
 
@@ -96,7 +96,7 @@ describe('认定 in the browser', () => {
     await openCase(caseId);
     await take('verified', async () => undefined, '核实');
     await take('preliminary', async () => {
-      await page.fill('[data-field="reasons"] textarea', '容积率0.4，亩均税收0.7万元，低于标准');
+      await page.fill('textarea[data-field="reasons"], [data-field="reasons"] textarea', '容积率0.4，亩均税收0.7万元，低于标准');
       await page.locator('[data-field="types"] .el-checkbox', { hasText: '产出低效' }).click();
       await page.locator('[data-field="measures"] .el-checkbox').first().click();
     }, '初步认定');
@@ -107,12 +107,12 @@ describe('认定 in the browser', () => {
     for (const department of ['fagai', 'gongxin', 'keji', 'shengtai', 'zrzy-huishen']) {
       await logInTo(department);
       await openCase(caseId);
-      await take('review_opinion', async () => page.fill('[data-field="opinion"] textarea', '同意认定'));
+      await take('review_opinion', async () => page.fill('textarea[data-field="opinion"], [data-field="opinion"] textarea', '同意认定'));
       expect(await page.locator('[data-waiting="review_opinion"]').innerText()).toContain('本部门已填写');
     }
     await logInTo('yuanqu');
     await openCase(caseId);
-    await take('joint_review', async () => page.fill('[data-field="opinion"] textarea', '五部门均同意，符合认定标准'), '会审结论');
+    await take('joint_review', async () => page.fill('textarea[data-field="opinion"], [data-field="opinion"] textarea', '五部门均同意，符合认定标准'), '会审结论');
 
     await logInTo('zhengfu');
     await openCase(caseId);
