@@ -37,7 +37,8 @@ async function logInTo(username: string, hash = '#/identification'): Promise<voi
   await page.fill('[data-testid="login-username"]', username);
   await page.fill('[data-testid="login-password"]', passwordOf(username));
   await page.click('[data-testid="login-submit"]');
-  await page.waitForSelector('[data-testid="nav-identification"]', { timeout: 90_000 });
+  // A 用地单位 has one page only (no navigation): it lands on its cases.
+  await page.waitForSelector('[data-testid="nav-identification"], [data-test="case-table"]', { timeout: 90_000 });
   await page.goto(`${session.origin}/${hash}`);
 }
 
