@@ -51,7 +51,6 @@ async function openCase(caseId: number): Promise<void> {
 /** Takes the step through its form and waits until the case page shows the step taken. */
 async function take(step: string, fill: () => Promise<void> = async () => undefined, shows = ''): Promise<void> {
   const { page } = session;
-  console.log(`step ${step}`);
   await page.click(`[data-action="${step}"]`);
   await page.waitForSelector(`.step-form[data-step="${step}"]`);
   await fill();
