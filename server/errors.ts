@@ -8,7 +8,7 @@ import { DISK_FULL, TOO_LARGE, type Refusal, type RefusalReason } from '../domai
 import { DATABASE_BUSY, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, databaseFault, type DatabaseFault } from './db/availability.js';
 import { forbiddenFieldsMessage } from '../domain/permissions.js';
 import {
-  CRITERIA_SET_NOT_DRAFT, ILLEGAL_STEP, NO_GRADING_SCHEME, NO_PUBLISHED_CRITERIA, STALE_CRITERIA_VERSION, criteriaSetStateLabel, type IdentificationRefusal,
+  CRITERIA_SET_NOT_DRAFT, ILLEGAL_STEP, NO_GRADING_SCHEME, NO_PUBLISHED_CRITERIA, STALE_CRITERIA_VERSION, criteriaSetStateLabel, type CriteriaRefusal,
 } from '../domain/identification/criteria.js';
 import { isQueryCanceled } from './db/pools.js';
 import type { VersionConflict } from '../domain/api/parcels.schemas.js';
@@ -22,6 +22,7 @@ import {
   SPLIT_LINE_DOES_NOT_DIVIDE, SPLIT_LINE_ENDS_INSIDE, SPLIT_LINE_INVALID, SPLIT_LINE_MISSES_PARCEL, SPLIT_MAX_PARTS, SPLIT_MIN_PART_M2,
   SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, type LineageRefusal,
 } from '../domain/parcel-lineage.js';
+import { CASE_OPEN, IDENTIFICATION_REFUSAL_STATUS, caseOpenMessage, type IdentificationRefusal } from '../domain/identification/refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,6 +102,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+    }
+    const caseOpen = caseOpenRefusal(error);
+    if (caseOpen) {
+      return reply.code(caseOpen.statusCode).send({ error: caseOpen.code, message: caseOpen.message, ...caseOpen.details });
     }
     const fault = databaseFault(error);
     if (fault) {
@@ -240,7 +245,7 @@ export function ruleSetError(problems: readonly RuleSetProblem[]): ApiError {
 }
 
 /** A criteria set or grading refusal (domain/identification/criteria.ts): 409, saying what to do. */
-export function identificationRefusalError(refusal: IdentificationRefusal): ApiError {
+export function criteriaRefusalError(refusal: CriteriaRefusal): ApiError {
   switch (refusal.reason) {
     case ILLEGAL_STEP: {
       const allowed = refusal.allowed.map(criteriaSetStateLabel);
@@ -394,4 +399,24 @@ export class DocumentRefusalError extends ApiError {
   constructor(refusal: DocumentRefusal) {
     super(DOCUMENT_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { parameter: refusal.parameter, ...refusal.details });
   }
+}
+
+/** A refusal of the 认定 procedure (domain/identification/refusals.ts): its reason is the error code. */
+export class IdentificationRefusalError extends ApiError {
+  constructor(refusal: IdentificationRefusal) {
+    super(IDENTIFICATION_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { ...(refusal.parameter ? { parameter: refusal.parameter } : {}), ...refusal.details });
+  }
+}
+
+/**
+ * The database's refusal of a hand edit of a parcel's 效率状态/低效类型/认定时间 while a 认定案卷 is open
+ * (trigger parcels_case_guard, SQLSTATE BT409, DETAIL the case number, HINT the 宗地编号): PATCH,
+ * bulk edit and imports all meet it.
+ */
+export function caseOpenRefusal(error: unknown): IdentificationRefusalError | null {
+  const { code, detail, hint } = error as { code?: unknown; detail?: unknown; hint?: unknown };
+  if (code !== 'BT409' || typeof detail !== 'string') return null;
+  return new IdentificationRefusalError({
+    reason: CASE_OPEN, parameter: 'status', message: caseOpenMessage(detail, typeof hint === 'string' ? hint : null), details: { caseNumber: detail },
+  });
 }

@@ -126,6 +126,14 @@ export const StaleVersionBody = Type.Object({
 });
 export type StaleVersionBody = Static<typeof StaleVersionBody>;
 
+/** The 409 of a parcel edit: a stale version, or (issue 16) `case_open` — a 认定案卷 is open, its 认定 fields follow the case. */
+export const ParcelEditConflictBody = Type.Union([StaleVersionBody, Type.Object({
+  error: Type.Literal('case_open'),
+  message: Type.String(),
+  parameter: Type.Optional(Type.String()),
+  caseNumber: Type.String({ description: '案卷编号 of the open case' }),
+})]);
+
 export const ParcelIdParams = Type.Object({ id: Id({ description: 'parcel id' }) });
 export type ParcelIdParams = Static<typeof ParcelIdParams>;
 

@@ -173,7 +173,7 @@ export const STALE_CRITERIA_VERSION = 'stale_version';
 export const NO_PUBLISHED_CRITERIA = 'no_published_criteria';
 export const NO_GRADING_SCHEME = 'no_grading_scheme';
 
-export type IdentificationRefusal =
+export type CriteriaRefusal =
   | { reason: typeof ILLEGAL_STEP; subject: string; from: string; to: string; allowed: readonly string[] }
   | { reason: typeof CRITERIA_SET_NOT_DRAFT; state: string }
   | { reason: typeof STALE_CRITERIA_VERSION; current: number; given: number }

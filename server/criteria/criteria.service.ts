@@ -12,7 +12,7 @@ import type { Caller } from './caller.js';
 import type { Principal } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
 import type { Database } from '../db/schema.js';
-import { ApiError, InvalidParameterError, InvalidValuesError, NotFoundError, identificationRefusalError } from '../errors.js';
+import { ApiError, InvalidParameterError, InvalidValuesError, NotFoundError, criteriaRefusalError } from '../errors.js';
 import type { CriteriaSetContent, RunParcelRow, StoredRunParcel } from './criteria.repository.js';
 
 
@@ -88,8 +88,8 @@ export function createCriteriaService(app: AppInstance, openCase: OpenCase | nul
       assertCriteria(body.criteria);
       await writeAs(app.db, { name: caller.principal.username, requestId: caller.requestId }, async (transaction) => {
         const set = (await repository.find(id, transaction, true))!;
-        if (set.state !== 'draft') throw identificationRefusalError({ reason: CRITERIA_SET_NOT_DRAFT, state: set.state });
-        if (set.version !== body.version) throw identificationRefusalError({ reason: STALE_CRITERIA_VERSION, current: set.version, given: body.version });
+        if (set.state !== 'draft') throw criteriaRefusalError({ reason: CRITERIA_SET_NOT_DRAFT, state: set.state });
+        if (set.version !== body.version) throw criteriaRefusalError({ reason: STALE_CRITERIA_VERSION, current: set.version, given: body.version });
         await repository.revise(transaction, set, { ...contentOf(set), name: body.name, criteria: body.criteria, note: body.note ?? null }, 'edit',
           { name: caller.principal.username, requestId: caller.requestId });
       });
@@ -102,10 +102,10 @@ export function createCriteriaService(app: AppInstance, openCase: OpenCase | nul
       const actor = { name: caller.principal.username, requestId: caller.requestId };
       await writeAs(app.db, actor, async (transaction) => {
         const set = (await repository.find(id, transaction, true))!;
-        if (set.version !== body.version) throw identificationRefusalError({ reason: STALE_CRITERIA_VERSION, current: set.version, given: body.version });
+        if (set.version !== body.version) throw criteriaRefusalError({ reason: STALE_CRITERIA_VERSION, current: set.version, given: body.version });
         const allowed = CRITERIA_SET_STEPS[set.state];
         if (!allowed.includes(body.state)) {
-          throw identificationRefusalError({ reason: ILLEGAL_STEP, subject: `认定标准“${set.name}”`, from: set.state, to: body.state, allowed });
+          throw criteriaRefusalError({ reason: ILLEGAL_STEP, subject: `认定标准“${set.name}”`, from: set.state, to: body.state, allowed });
         }
         const content: CriteriaSetContent = { ...contentOf(set), state: body.state, note: body.note ?? set.note };
         if (body.state === 'approved') {
@@ -134,7 +134,7 @@ export function createCriteriaService(app: AppInstance, openCase: OpenCase | nul
     async run(districtCode: string, referenceDate: string | undefined, caller: Caller): Promise<CriteriaRun> {
       const place = await district(districtCode, caller, '初筛');
       const set = await repository.published(districtCode);
-      if (!set) throw identificationRefusalError({ reason: NO_PUBLISHED_CRITERIA, district: place.name });
+      if (!set) throw criteriaRefusalError({ reason: NO_PUBLISHED_CRITERIA, district: place.name });
       const date = referenceDate ?? today();
       const parcels = await repository.runInputs(districtCode);
       const rows: RunParcelRow[] = [];
@@ -195,5 +195,6 @@ declare module 'fastify' {
 }
 
 export const criteriaServicePlugin = fp(async (app: AppInstance) => {
-  app.decorate('criteriaService', createCriteriaService(app));
-}, { name: 'criteria-service', dependencies: ['criteria-repository', 'districts-repository'] });
+  // 纳入认定 opens the parcel's 认定案卷 (列入清单) in the decision's own transaction.
+  app.decorate('criteriaService', createCriteriaService(app, (transaction, request) => app.identificationCases.open(transaction, request)));
+}, { name: 'criteria-service', dependencies: ['criteria-repository', 'districts-repository', 'identification-service'] });

@@ -166,6 +166,34 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.identification_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION '% rows are on record and never deleted', TG_TABLE_NAME;
+  END IF;
+  IF TG_TABLE_NAME = 'survey_submissions' AND OLD.applied_at IS NULL
+     AND (to_jsonb(NEW) - ARRAY['applied_by', 'applied_at']) = (to_jsonb(OLD) - ARRAY['applied_by', 'applied_at']) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION '% rows are written once', TG_TABLE_NAME;
+END;
+$$;
+
+CREATE FUNCTION public.identification_cases_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'identification cases are closed on record, never deleted';
+  END IF;
+  NEW.updated_at := now();
+  NEW.version := OLD.version + 1;
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.import_check_geometry(g public.geometry, OUT status text, OUT messages text[], OUT fixed public.geometry) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     AS $$
@@ -500,6 +528,24 @@ BEGIN
     NEW.version := OLD.version + 1;
     NEW.updated_at := stamp;
     NEW.updated_by := writer;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.parcels_case_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  open_case record;
+BEGIN
+  IF NEW.status IS NOT DISTINCT FROM OLD.status AND NEW.inefficiency_type IS NOT DISTINCT FROM OLD.inefficiency_type
+     AND NEW.identified_at IS NOT DISTINCT FROM OLD.identified_at THEN
+    RETURN NEW;
+  END IF;
+  SELECT id, number INTO open_case FROM identification_cases WHERE parcel_id = NEW.id AND state = 'open';
+  IF FOUND AND current_setting('app.identification_case', true) IS DISTINCT FROM open_case.id::text THEN
+    RAISE EXCEPTION USING ERRCODE = 'BT409', MESSAGE = 'case_open', DETAIL = open_case.number, HINT = NEW.code;
   END IF;
   RETURN NEW;
 END;
@@ -996,6 +1042,116 @@ CREATE SEQUENCE public.history_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.history_id_seq OWNED BY public.history.id;
+
+CREATE TABLE public.identification_cases (
+    id bigint NOT NULL,
+    number text NOT NULL,
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    sequence integer NOT NULL,
+    parcel_id bigint NOT NULL,
+    parcel_code text NOT NULL,
+    subdistrict_code text,
+    park_code text,
+    unit_code text,
+    unit_kind text NOT NULL,
+    state text DEFAULT 'open'::text NOT NULL,
+    step text NOT NULL,
+    outcome text,
+    step_at timestamp with time zone DEFAULT now() NOT NULL,
+    due_date date,
+    inefficiency_types text[] DEFAULT '{}'::text[] NOT NULL,
+    notice_number text,
+    notice_date date,
+    plan_due_date date,
+    status_before text NOT NULL,
+    inefficiency_type_before text,
+    closed_reason text,
+    source_run_id bigint,
+    note text,
+    opened_by text NOT NULL,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT identification_cases_check CHECK (((state = 'notified'::text) = (notice_number IS NOT NULL))),
+    CONSTRAINT identification_cases_closed_reason_check CHECK ((char_length(closed_reason) <= 2000)),
+    CONSTRAINT identification_cases_note_check CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT identification_cases_sequence_check CHECK ((sequence > 0)),
+    CONSTRAINT identification_cases_state_check CHECK ((state = ANY (ARRAY['open'::text, 'closed'::text, 'notified'::text]))),
+    CONSTRAINT identification_cases_unit_kind_check CHECK ((unit_kind = ANY (ARRAY['park'::text, 'street'::text]))),
+    CONSTRAINT identification_cases_year_check CHECK (((year >= 2000) AND (year <= 2999)))
+);
+
+COMMENT ON TABLE public.identification_cases IS '认定案卷: one parcel''s way from 列入清单 to 告知 (seed 003 二); steps in identification_steps';
+
+COMMENT ON COLUMN public.identification_cases.number IS '案卷编号 <区县代码>-RD-<年>-<4 位序号>, numbered per district and year';
+
+COMMENT ON COLUMN public.identification_cases.unit_code IS '负责单位: the 园区 (park_code) for 园区内 parcels, else the 街道/镇 (subdistrict_code); NULL = 未划入街道';
+
+COMMENT ON COLUMN public.identification_cases.step IS 'the last step taken (domain/identification/steps.ts)';
+
+COMMENT ON COLUMN public.identification_cases.outcome IS 'outcome of the last step (e.g. sent_back: 核实 asked for 佐证材料, 一次告知)';
+
+COMMENT ON COLUMN public.identification_cases.due_date IS 'the date the next step is due (working days, fixtures/working-calendar.json); NULL = no deadline';
+
+COMMENT ON COLUMN public.identification_cases.notice_number IS '认定告知书编号 <区县代码>-GZ-<年>-<4 位序号>';
+
+COMMENT ON COLUMN public.identification_cases.plan_due_date IS '再利用方案 due: 1 month after the 告知书 (seed 003 三(一), 附件3)';
+
+COMMENT ON COLUMN public.identification_cases.status_before IS 'the parcel''s 效率状态 when the case opened: restored when 会审 or 审批 ends the case without 认定';
+
+CREATE SEQUENCE public.identification_cases_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.identification_cases_id_seq OWNED BY public.identification_cases.id;
+
+CREATE TABLE public.identification_counters (
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    kind text NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT identification_counters_kind_check CHECK ((kind = ANY (ARRAY['case'::text, 'notice'::text]))),
+    CONSTRAINT identification_counters_last_check CHECK ((last > 0))
+);
+
+COMMENT ON TABLE public.identification_counters IS 'last number given per district, year and kind (case 案卷, notice 告知书)';
+
+CREATE TABLE public.identification_steps (
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    step text NOT NULL,
+    outcome text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    role text NOT NULL,
+    unit_code text,
+    department text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    opinion text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    document_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    due_date date,
+    CONSTRAINT identification_steps_opinion_check CHECK ((char_length(opinion) <= 4000))
+);
+
+COMMENT ON TABLE public.identification_steps IS 'every step of a 认定案卷 (and each 会审 department''s opinion): who, when, role/unit, opinion, attachments; written once';
+
+COMMENT ON COLUMN public.identification_steps.document_ids IS 'attachments: ids of the parcel''s documents (parcel_documents)';
+
+COMMENT ON COLUMN public.identification_steps.due_date IS 'the date this step was due, when it had a deadline';
+
+CREATE SEQUENCE public.identification_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.identification_steps_id_seq OWNED BY public.identification_steps.id;
 
 CREATE TABLE public.imports (
     id uuid NOT NULL,
@@ -1531,6 +1687,33 @@ CREATE SEQUENCE public.survey_patches_id_seq
 
 ALTER SEQUENCE public.survey_patches_id_seq OWNED BY public.survey_patches.id;
 
+CREATE TABLE public.survey_submissions (
+    id bigint NOT NULL,
+    case_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    via text NOT NULL,
+    submitted_by text NOT NULL,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    fields jsonb NOT NULL,
+    applied_by text,
+    applied_at timestamp with time zone,
+    CONSTRAINT survey_submissions_check CHECK (((applied_by IS NULL) = (applied_at IS NULL))),
+    CONSTRAINT survey_submissions_via_check CHECK ((via = ANY (ARRAY['online'::text, 'paper'::text])))
+);
+
+COMMENT ON TABLE public.survey_submissions IS '附件1 产业用地使用效益调查表（认定） as submitted (online by the 用地单位, or entered from paper): immutable snapshots';
+
+COMMENT ON COLUMN public.survey_submissions.fields IS 'the form''s fields by parcel field key (domain/identification/survey-form.ts)';
+
+CREATE SEQUENCE public.survey_submissions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.survey_submissions_id_seq OWNED BY public.survey_submissions.id;
+
 CREATE UNLOGGED TABLE public.tile_cache (
     layer text NOT NULL,
     z smallint NOT NULL,
@@ -1614,6 +1797,10 @@ ALTER TABLE ONLY public.grading_runs ALTER COLUMN id SET DEFAULT nextval('public
 
 ALTER TABLE ONLY public.history ALTER COLUMN id SET DEFAULT nextval('public.history_id_seq'::regclass);
 
+ALTER TABLE ONLY public.identification_cases ALTER COLUMN id SET DEFAULT nextval('public.identification_cases_id_seq'::regclass);
+
+ALTER TABLE ONLY public.identification_steps ALTER COLUMN id SET DEFAULT nextval('public.identification_steps_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
 
 ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('public.parcel_lineage_id_seq'::regclass);
@@ -1623,6 +1810,8 @@ ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parc
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('public.survey_patches_id_seq'::regclass);
+
+ALTER TABLE ONLY public.survey_submissions ALTER COLUMN id SET DEFAULT nextval('public.survey_submissions_id_seq'::regclass);
 
 ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
 
@@ -1670,6 +1859,24 @@ ALTER TABLE ONLY public.grading_schemes
 
 ALTER TABLE ONLY public.history
     ADD CONSTRAINT history_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.identification_cases
+    ADD CONSTRAINT identification_cases_district_code_year_sequence_key UNIQUE (district_code, year, sequence);
+
+ALTER TABLE ONLY public.identification_cases
+    ADD CONSTRAINT identification_cases_notice_number_key UNIQUE (notice_number);
+
+ALTER TABLE ONLY public.identification_cases
+    ADD CONSTRAINT identification_cases_number_key UNIQUE (number);
+
+ALTER TABLE ONLY public.identification_cases
+    ADD CONSTRAINT identification_cases_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.identification_counters
+    ADD CONSTRAINT identification_counters_pkey PRIMARY KEY (district_code, year, kind);
+
+ALTER TABLE ONLY public.identification_steps
+    ADD CONSTRAINT identification_steps_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.imports
     ADD CONSTRAINT imports_pkey PRIMARY KEY (id);
@@ -1721,6 +1928,9 @@ ALTER TABLE ONLY public.survey_cells
 
 ALTER TABLE ONLY public.survey_layers
     ADD CONSTRAINT survey_layers_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.survey_submissions
+    ADD CONSTRAINT survey_submissions_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.tile_cache
     ADD CONSTRAINT tile_cache_pkey PRIMARY KEY (layer, z, x, y, scope);
@@ -1778,6 +1988,16 @@ CREATE INDEX history_at_idx ON public.history USING btree (at DESC);
 
 CREATE INDEX history_entity_idx ON public.history USING btree (entity, entity_id, at);
 
+CREATE INDEX identification_cases_district ON public.identification_cases USING btree (district_code, state, step);
+
+CREATE UNIQUE INDEX identification_cases_open_parcel ON public.identification_cases USING btree (parcel_id) WHERE (state = 'open'::text);
+
+CREATE INDEX identification_cases_parcel ON public.identification_cases USING btree (parcel_id, opened_at DESC);
+
+CREATE INDEX identification_cases_unit ON public.identification_cases USING btree (unit_code, state);
+
+CREATE INDEX identification_steps_case ON public.identification_steps USING btree (case_id, id);
+
 CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btree (last_failure_at);
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
@@ -1822,6 +2042,10 @@ CREATE INDEX survey_patches_geom_3857_idx ON ONLY public.survey_patches USING gi
 
 CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree (layer_id);
 
+CREATE INDEX survey_submissions_case ON public.survey_submissions USING btree (case_id, id DESC);
+
+CREATE INDEX survey_submissions_parcel ON public.survey_submissions USING btree (parcel_id, id DESC);
+
 CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
 
 CREATE INDEX user_units_subdistrict ON public.user_units USING btree (subdistrict_code);
@@ -1852,6 +2076,14 @@ CREATE TRIGGER enterprise_parcels_sessions_notify AFTER INSERT OR DELETE OR UPDA
 
 CREATE TRIGGER history_append_only BEFORE DELETE OR UPDATE ON public.history FOR EACH ROW EXECUTE FUNCTION public.forbid_history_rewrite();
 
+CREATE TRIGGER identification_cases_history AFTER INSERT OR UPDATE ON public.identification_cases FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER identification_cases_touch BEFORE DELETE OR UPDATE ON public.identification_cases FOR EACH ROW EXECUTE FUNCTION public.identification_cases_touch();
+
+CREATE TRIGGER identification_steps_append_only BEFORE DELETE OR UPDATE ON public.identification_steps FOR EACH ROW EXECUTE FUNCTION public.identification_append_only();
+
+CREATE TRIGGER identification_steps_history AFTER INSERT ON public.identification_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
 CREATE TRIGGER parcel_documents_guard BEFORE DELETE OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.parcel_documents_guard();
 
 CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
@@ -1859,6 +2091,8 @@ CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_
 CREATE TRIGGER parcel_lineage_append_only BEFORE DELETE OR UPDATE ON public.parcel_lineage FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
 
 CREATE TRIGGER parcel_yearly_figures_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel_yearly_figures FOR EACH ROW EXECUTE FUNCTION public.record_history('parcel_id');
+
+CREATE TRIGGER parcels_case_guard BEFORE UPDATE OF status, inefficiency_type, identified_at ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.parcels_case_guard();
 
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
@@ -1925,6 +2159,10 @@ CREATE TRIGGER survey_layers_delete_cells AFTER DELETE ON public.survey_layers F
 CREATE TRIGGER survey_layers_tiles AFTER INSERT OR UPDATE ON public.survey_layers FOR EACH ROW EXECUTE FUNCTION public.notify_survey_layer_change();
 
 CREATE TRIGGER survey_patches_derive BEFORE INSERT OR UPDATE ON public.survey_patches FOR EACH ROW EXECUTE FUNCTION public.derive_missing_geometry_columns();
+
+CREATE TRIGGER survey_submissions_append_only BEFORE DELETE OR UPDATE ON public.survey_submissions FOR EACH ROW EXECUTE FUNCTION public.identification_append_only();
+
+CREATE TRIGGER survey_submissions_history AFTER INSERT OR UPDATE ON public.survey_submissions FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER user_scopes_history AFTER INSERT OR DELETE ON public.user_scopes FOR EACH ROW EXECUTE FUNCTION public.record_history('user_id');
 
@@ -2002,6 +2240,15 @@ ALTER TABLE ONLY public.grading_runs
 ALTER TABLE ONLY public.grading_schemes
     ADD CONSTRAINT grading_schemes_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.identification_cases
+    ADD CONSTRAINT identification_cases_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.identification_counters
+    ADD CONSTRAINT identification_counters_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.identification_steps
+    ADD CONSTRAINT identification_steps_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.identification_cases(id);
+
 ALTER TABLE ONLY public.parcel_yearly_figures
     ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
 
@@ -2025,6 +2272,9 @@ ALTER TABLE ONLY public.survey_layers
 
 ALTER TABLE ONLY public.survey_layers
     ADD CONSTRAINT survey_layers_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES public.survey_layers(id);
+
+ALTER TABLE ONLY public.survey_submissions
+    ADD CONSTRAINT survey_submissions_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.identification_cases(id);
 
 ALTER TABLE ONLY public.user_scopes
     ADD CONSTRAINT user_scopes_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
@@ -2091,6 +2341,16 @@ GRANT SELECT,INSERT ON TABLE public.history TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.history_id_seq TO biaotu_app;
 
+GRANT SELECT,INSERT,UPDATE ON TABLE public.identification_cases TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.identification_cases_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.identification_counters TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.identification_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.identification_steps_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
@@ -2134,6 +2394,10 @@ GRANT SELECT,USAGE ON SEQUENCE public.survey_layers_id_seq TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.survey_patches TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.survey_patches_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.survey_submissions TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.survey_submissions_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tile_cache TO biaotu_app;
 

@@ -595,6 +595,10 @@ export interface Database {
   area_reviews: AreaReviewTable;
   parcel_documents: ParcelDocumentTable;
   document_contents: DocumentContentTable;
+  identification_cases: IdentificationCaseTable;
+  identification_counters: IdentificationCounterTable;
+  identification_steps: IdentificationStepTable;
+  survey_submissions: SurveySubmissionTable;
   schema_migrations: SchemaMigrationTable;
   criteria_sets: CriteriaSetTable;
   criteria_set_versions: CriteriaSetVersionTable;
@@ -603,4 +607,75 @@ export interface Database {
   grading_schemes: GradingSchemeTable;
   grading_runs: GradingRunTable;
   grading_results: GradingResultTable;
+}
+
+/** 认定案卷 (migration 0031): where a parcel's 认定 stands. */
+export interface IdentificationCaseTable {
+  id: Generated<number>;
+  number: string;
+  district_code: string;
+  year: number;
+  sequence: number;
+  parcel_id: number;
+  parcel_code: string;
+  subdistrict_code: string | null;
+  park_code: string | null;
+  unit_code: string | null;
+  unit_kind: 'park' | 'street';
+  state: Generated<'open' | 'closed' | 'notified'>;
+  step: string;
+  outcome: string | null;
+  step_at: Generated<Timestamp>;
+  due_date: ColumnType<string | null, string | null, string | null>;
+  inefficiency_types: Generated<string[]>;
+  notice_number: string | null;
+  notice_date: ColumnType<string | null, string | null, string | null>;
+  plan_due_date: ColumnType<string | null, string | null, string | null>;
+  status_before: string;
+  inefficiency_type_before: string | null;
+  closed_reason: string | null;
+  source_run_id: number | null;
+  note: string | null;
+  opened_by: string;
+  opened_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface IdentificationCounterTable {
+  district_code: string;
+  year: number;
+  kind: 'case' | 'notice';
+  last: number;
+}
+
+/** Every step of a 认定案卷 (and each 会审 opinion), written once. */
+export interface IdentificationStepTable {
+  id: Generated<number>;
+  case_id: number;
+  step: string;
+  outcome: string | null;
+  actor: string;
+  actor_name: string;
+  role: string;
+  unit_code: string | null;
+  department: string | null;
+  at: Generated<Timestamp>;
+  opinion: string | null;
+  details: Json<Record<string, unknown>>;
+  document_ids: Generated<number[]>;
+  due_date: ColumnType<string | null, string | null, never>;
+}
+
+/** 附件1 submissions, immutable snapshots. */
+export interface SurveySubmissionTable {
+  id: Generated<number>;
+  case_id: number;
+  parcel_id: number;
+  via: 'online' | 'paper';
+  submitted_by: string;
+  submitted_at: Generated<Timestamp>;
+  fields: Json<Record<string, unknown>>;
+  applied_by: string | null;
+  applied_at: Timestamp | null;
 }

@@ -8,7 +8,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Caller } from '../criteria/caller.js';
 import type { Principal } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
-import { InvalidParameterError, InvalidValuesError, NotFoundError, identificationRefusalError } from '../errors.js';
+import { InvalidParameterError, InvalidValuesError, NotFoundError, criteriaRefusalError } from '../errors.js';
 
 
 /**
@@ -40,7 +40,7 @@ export function createGradingService(app: AppInstance) {
     async run(districtCode: string, caller: Caller): Promise<GradingRun> {
       const place = await district(districtCode, caller, '分级');
       const [scheme] = await repository.current(caller.scope, districtCode);
-      if (!scheme) throw identificationRefusalError({ reason: NO_GRADING_SCHEME, district: place.name });
+      if (!scheme) throw criteriaRefusalError({ reason: NO_GRADING_SCHEME, district: place.name });
       const referenceDate = new Date().toISOString().slice(0, 10);
       const measures = scheme.measures.map((entry) => ({ ...entry, definition: measureOf(entry.measure)! }));
       const inputs = (await repository.inputs(districtCode, scheme.landUses)).map((parcel) => ({

@@ -1,7 +1,7 @@
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
-  IfMatchHeaders, ParcelDetail, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
-  StaleVersionBody, versionOfIfMatch,
+  IfMatchHeaders, ParcelDetail, ParcelEditConflictBody, ParcelFeatureCollection, ParcelHistory, ParcelIdParams, ParcelListQuery, ParcelPage, ParcelPatch, ParcelsInBoxQuery,
+  versionOfIfMatch,
 } from '../../domain/api/parcels.schemas.js';
 import { parcelFieldRefusal, parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { maskOutOfScopeParcel } from '../../domain/scope-visibility.js';
@@ -48,7 +48,7 @@ export async function parcelsRoutes(app: AppInstance): Promise<void> {
       params: ParcelIdParams,
       body: ParcelPatch,
       headers: IfMatchHeaders,
-      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: StaleVersionBody, 410: ErrorBody, 428: ErrorBody },
+      response: { 200: ParcelDetail, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ParcelEditConflictBody, 410: ErrorBody, 428: ErrorBody },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);

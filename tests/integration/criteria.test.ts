@@ -207,9 +207,18 @@ describe('a run flags, people decide (湖里区, the example set)', () => {
     expect(excluded.statusCode).toBe(200);
     assertMatchesContract(CriteriaRunParcel, excluded.json());
     expect(excluded.json()).toMatchObject({ decision: 'exclude', reason: '已核实：税收由总部缴纳，数据有误', decidedBy: 'official' });
-    const included = await official.request({ method: 'POST', url: url(flaggedId), payload: { decision: 'include', reason: '纳入认定' } });
-    expect(included.statusCode).toBe(200);
-    expect(included.json()).toMatchObject({ decision: 'include', decidedBy: 'official' });
+    // 纳入认定 opens the parcel's 认定案卷 (列入清单), which is the 区自然资源部门's (seed 003 二.1): an
+    // official's include is refused and nothing is recorded; the 自然资源 account's opens the case.
+    const refused = await official.request({ method: 'POST', url: url(flaggedId), payload: { decision: 'include', reason: '纳入认定' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toContain('区自然资源部门');
+    const resources = await login(testApp.app, 'ziranziyuan');
+    const included = await resources.request({ method: 'POST', url: url(flaggedId), payload: { decision: 'include', reason: '纳入认定' } });
+    expect(included.statusCode, included.body).toBe(200);
+    expect(included.json()).toMatchObject({ decision: 'include', decidedBy: 'ziranziyuan' });
+    const { rows: opened } = await sql<{ state: string; source_run_id: string }>`
+      SELECT state, source_run_id::text FROM identification_cases WHERE parcel_id = ${flaggedId}`.execute(testApp.database.db);
+    expect(opened).toEqual([{ state: 'open', source_run_id: String(run.id) }]);
     const undo = await official.request({ method: 'POST', url: url(flaggedId), payload: { decision: 'pending' } });
     expect(undo.statusCode).toBe(409);
     const { rows: [unlisted] } = await sql<{ id: number }>`

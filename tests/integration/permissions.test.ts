@@ -488,6 +488,51 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
   });
 });
 
+describe('认定案卷 routes × role (issue 16 item 3)', () => {
+  /** A fresh 湖里区 园区 parcel per role (row `index`), listed by the administrator: each role meets a case at 列入清单. */
+  async function listedCase(index: number): Promise<number> {
+    const { rows: [row] } = await sql<{ id: number }>`
+      SELECT p.id FROM parcels p WHERE p.park_code = ${units.park.huli}
+        AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
+      ORDER BY p.id OFFSET ${40 + index} LIMIT 1`.execute(testApp.database.db);
+    const opened = await admin.request({ method: 'POST', url: '/api/identification/cases', payload: { parcelId: row.id } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    return opened.json().id as number;
+  }
+
+  it.each(ROLE_CODES)('%s reads, lists and conducts cases only as its role and unit allow', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const index = ROLE_CODES.indexOf(role);
+    const list = await session.get('/api/identification/cases?district=350206');
+    expect(list.statusCode).toBe(roleCan(role, 'cases:read') ? 200 : 403);
+    const mine = await session.get('/api/identification/my-cases');
+    expect(mine.statusCode).toBe(roleCan(role, 'cases:fill') ? 200 : 403);
+    const { rows: [fresh] } = await sql<{ id: number }>`
+      SELECT p.id FROM parcels p WHERE p.district_code = '350206' AND p.park_code IS NULL
+        AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
+      ORDER BY p.id OFFSET ${60 + index} LIMIT 1`.execute(testApp.database.db);
+    const opened = await session.request({ method: 'POST', url: '/api/identification/cases', payload: { parcelId: fresh.id } });
+    expect(opened.statusCode, opened.body).toBe(roleCan(role, 'cases:list') ? 201 : 403);
+    const caseId = await listedCase(index);
+    const detail = await session.get(`/api/identification/cases/${caseId}`);
+    expect(detail.statusCode).toBe(roleCan(role, 'cases:read') ? 200 : 403);
+    const sent = await session.request({ method: 'POST', url: `/api/identification/cases/${caseId}/steps/survey_sent`, payload: {} });
+    if (role === 'admin' || role === 'park_office') {
+      expect(sent.statusCode, sent.body).toBe(200);
+    } else if (roleCan(role, 'cases:conduct')) {
+      // A 镇街 conducts only 园区外 parcels of its 街道.
+      expect(sent.statusCode).toBe(403);
+      expect(sent.json().error).toBe('step_forbidden');
+    } else {
+      expect(sent.statusCode).toBe(403);
+      expect(sent.json()).toMatchObject({ error: 'forbidden', action: 'cases:conduct' });
+    }
+    const approved = await session.request({ method: 'POST', url: `/api/identification/cases/${caseId}/steps/approved`, payload: { decision: 'approve' } });
+    // Every role allowed to approve meets the step machine first (409: the case is not at 审批); the rest the permission layer.
+    expect(approved.statusCode).toBe(roleCan(role, 'cases:approve') ? 409 : 403);
+  });
+});
+
 describe('the people of the 认定 procedure on every route', () => {
   /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
   const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '1');

@@ -4,7 +4,7 @@ import { roleCan, type Action } from '@domain/permissions.js';
  * The pages of the product. A hash route (`#/admin/users`) rather than a router package: four
  * pages do not need one, and the hash survives a reload without any server-side fallback.
  */
-export type ViewName = 'map' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria';
+export type ViewName = 'map' | 'identification' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria';
 
 export interface ViewEntry {
   view: ViewName;
@@ -16,6 +16,7 @@ export interface ViewEntry {
 
 export const VIEWS: readonly ViewEntry[] = [
   { view: 'map', label: '地图', hash: '#/map', action: 'data:read' },
+  { view: 'identification', label: '认定', hash: '#/identification', action: ['cases:read', 'cases:fill'] },
   { view: 'areas', label: '成片改造区域', hash: '#/areas', action: ['areas:write', 'areas:review'] },
   { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },
   { view: 'users', label: '用户管理', hash: '#/admin/users', action: 'users:manage' },
@@ -41,7 +42,9 @@ export function viewsFor(role: string): ViewEntry[] {
  */
 export function viewForRole(hash: string, role: string): ViewName {
   const view = viewFromHash(hash);
-  return viewsFor(role).some((entry) => entry.view === view) ? view : 'map';
+  const allowed = viewsFor(role);
+  // A role without the map (the 用地单位) lands on its first page.
+  return allowed.some((entry) => entry.view === view) ? view : allowed[0]?.view ?? 'map';
 }
 
 export function hashOf(view: ViewName): string {

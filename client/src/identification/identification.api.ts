@@ -1,0 +1,61 @@
+import type {
+  ApplySubmissionBody, ApprovalBody, CaseDetail, CaseListQuery, CasePage, JointReviewBody, NotifiedBody, OpenCaseBody, ParcelCases,
+  PreliminaryBody, ReviewOpinionBody, SurveyReturnedBody, SurveySentBody, VerifiedBody,
+} from '@domain/api/identification.schemas.js';
+import type { ActionStep } from '@domain/identification/steps.js';
+import { getJson, request, type RequestOptions } from '../http/request.js';
+
+export type { CaseDetail, CasePage, CaseStep, CaseSummary, NextAction, ParcelCases, SurveySubmission } from '@domain/api/identification.schemas.js';
+
+/** The body of each step's POST. */
+export interface StepBodies {
+  survey_sent: SurveySentBody;
+  survey_returned: SurveyReturnedBody;
+  verified: VerifiedBody;
+  preliminary: PreliminaryBody;
+  review_opinion: ReviewOpinionBody;
+  joint_review: JointReviewBody;
+  approved: ApprovalBody;
+  notified: NotifiedBody;
+}
+
+export function fetchCases(query: Partial<CaseListQuery>, options?: RequestOptions): Promise<CasePage> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  return getJson(`/api/identification/cases?${params.toString()}`, options);
+}
+
+export function fetchMyCases(options?: RequestOptions): Promise<ParcelCases> {
+  return getJson('/api/identification/my-cases', options);
+}
+
+export function fetchCase(id: number, options?: RequestOptions): Promise<CaseDetail> {
+  return getJson(`/api/identification/cases/${encodeURIComponent(String(id))}`, options);
+}
+
+export function fetchParcelCases(parcelId: number, options?: RequestOptions): Promise<ParcelCases> {
+  return getJson(`/api/parcels/${encodeURIComponent(String(parcelId))}/identification`, options);
+}
+
+export function openCase(body: OpenCaseBody, options?: RequestOptions): Promise<CaseDetail> {
+  return request('POST', '/api/identification/cases', body, options);
+}
+
+export function takeStep<S extends ActionStep>(id: number, step: S, body: StepBodies[S], options?: RequestOptions): Promise<CaseDetail> {
+  return request('POST', `/api/identification/cases/${encodeURIComponent(String(id))}/steps/${step}`, body, options);
+}
+
+export function applySubmission(id: number, submissionId: number, body: ApplySubmissionBody, options?: RequestOptions): Promise<CaseDetail> {
+  return request('POST', `/api/identification/cases/${encodeURIComponent(String(id))}/submissions/${encodeURIComponent(String(submissionId))}/apply`, body, options);
+}
+
+/** `#/identification?case=12` → 12; anything else null (the list). */
+export function caseIdFromHash(hash: string): number | null {
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+  const id = Number(new URLSearchParams(query).get('case'));
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+export function caseHash(id: number | null): string {
+  return id === null ? '#/identification' : `#/identification?case=${id}`;
+}
