@@ -210,3 +210,15 @@ export const ApplySubmissionBody = Type.Object({
 export type ApplySubmissionBody = Static<typeof ApplySubmissionBody>;
 
 export const JointReviewDepartmentCode = StringEnum(JOINT_REVIEW_DEPARTMENT_CODES);
+
+/** The body of each step's POST, by step (server and client alike). */
+export interface StepBodies {
+  survey_sent: SurveySentBody;
+  survey_returned: SurveyReturnedBody;
+  verified: VerifiedBody;
+  preliminary: PreliminaryBody;
+  review_opinion: ReviewOpinionBody;
+  joint_review: JointReviewBody;
+  approved: ApprovalBody;
+  notified: NotifiedBody;
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
-import type { StepBodies } from '../identification/identification.service.js';
+import type { StepBodies } from '../../domain/api/identification.schemas.js';
 import type { ActionStep } from '../../domain/identification/steps.js';
 
 /** The note every demo case carries: a database with one has its demo cases. */

@@ -22,21 +22,8 @@ export interface CaseParcel {
   version: number;
 }
 
-/** A step as written (see `insertStep`). */
-export interface NewStep {
-  caseId: number;
-  step: string;
-  outcome: string | null;
-  actor: string;
-  actorName: string;
-  role: string;
-  unitCode: string | null;
-  department: string | null;
-  opinion: string | null;
-  details: Record<string, unknown>;
-  documentIds: number[];
-  dueDate: string | null;
-}
+/** A step as written (see `insertStep`): a step row before the database gives it its id and time. */
+export type NewStep = Omit<StepRow, 'id' | 'at' | 'documentIds'> & { caseId: number; documentIds: number[] };
 
 /** What a step changes on the case row. */
 export interface CaseChanges {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import {
   ApplySubmissionBody, ApprovalBody, CaseDetail, CaseIdParams, CaseListQuery, CasePage, ErrorBody, JointReviewBody, NotifiedBody, OpenCaseBody,
-  ParcelCases, ParcelCasesParams, PreliminaryBody, ReviewOpinionBody, SubmissionParams, SurveyReturnedBody, SurveySentBody, VerifiedBody,
+  ParcelCases, ParcelCasesParams, PreliminaryBody, ReviewOpinionBody, SubmissionParams, SurveyReturnedBody, SurveySentBody, VerifiedBody, type StepBodies,
 } from '../../domain/api/identification.schemas.js';
 import { parcelFieldRefusal } from '../../domain/parcel-card-validation.js';
 import { roleCan, roleLabel } from '../../domain/permissions.js';
@@ -13,7 +13,7 @@ import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Permission } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
 import { ApiError, NotFoundError } from '../errors.js';
-import { caseActorOf, type StepBodies } from './identification.service.js';
+import { caseActorOf } from './identification.service.js';
 import type { CaseRow } from './identification.sql.js';
 
 /** The action each step's route needs (the one permission layer); the role and unit are then the step machine's. */

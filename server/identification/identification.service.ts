@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Transaction } from 'kysely';
 import type {
   ApprovalBody, CaseDetail, CaseStep, CaseSummary, JointReviewBody, NextAction, NotifiedBody, PreliminaryBody, ReviewOpinionBody,
-  SurveyReturnedBody, SurveySentBody, SurveySubmission, VerifiedBody, ApplySubmissionBody,
+  StepBodies, SurveyReturnedBody, SurveySentBody, SurveySubmission, VerifiedBody, ApplySubmissionBody,
 } from '../../domain/api/identification.schemas.js';
 import { parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { roleLabel } from '../../domain/permissions.js';
@@ -30,18 +30,6 @@ import type { CaseChanges } from './identification.repository.js';
 import type { CaseRow, StepRow, SubmissionRow } from './identification.sql.js';
 
 export const WORKING_CALENDAR_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'working-calendar.json');
-
-/** The bodies of the steps, by step. */
-export interface StepBodies {
-  survey_sent: SurveySentBody;
-  survey_returned: SurveyReturnedBody;
-  verified: VerifiedBody;
-  preliminary: PreliminaryBody;
-  review_opinion: ReviewOpinionBody;
-  joint_review: JointReviewBody;
-  approved: ApprovalBody;
-  notified: NotifiedBody;
-}
 
 /** What a write did to the parcel, so the caller can refresh the map's tiles after the commit. */
 export interface StepResult {

@@ -32,7 +32,7 @@ beforeAll(async () => {
     await sql`
       INSERT INTO parcels (code, district_code, owner, town_or_park, floor_area_ratio, tax_per_mu, status, geom, updated_by)
       SELECT ${code}, '350206', ${`厦门${TAG}${['精密', '重工', '通用'][index]}机械有限公司`}, ${`${TAG}园`}, ${0.5 + index}, ${10 * (index + 1)}, 'suspected', p.geom, 'test'
-      FROM parcels p WHERE p.district_code = '350206' ORDER BY p.id OFFSET ${index * 7} LIMIT 1`.execute(testApp.database.db);
+      FROM parcels p WHERE p.district_code = '350206' ORDER BY p.id OFFSET ${620 + index * 7} LIMIT 1`.execute(testApp.database.db);
     codes.push(code);
   }
   await logIn(session, 'surveyor');

@@ -23,6 +23,8 @@ beforeAll(async () => {
     { district: '350206', owner: `厦门${TAG}重型机械有限公司`, location: `厦门市湖里区${TAG}路8号` },
     { district: '350203', owner: `思明爨龘${TAG}纺织有限公司`, location: `厦门市思明区${TAG}街1号` },
   ];
+  // The copies take the shape of a parcel far down the district's list: other test files check
+  // compositions around its first parcels, which an overlapping copy would change.
   for (const [index, seed] of seeds.entries()) {
     const code = `${seed.district}-S${process.pid}-${index}`;
     const contract = `HT-${TAG}-${index}`;
@@ -30,7 +32,7 @@ beforeAll(async () => {
     const { rows: [row] } = await sql<{ id: number }>`
       INSERT INTO parcels (code, district_code, owner, location, contract_no, certificate_no, town_or_park, geom, updated_by)
       SELECT ${code}, ${seed.district}, ${seed.owner}, ${seed.location}, ${contract}, ${certificate}, ${`${TAG}产业园`}, p.geom, 'test'
-      FROM parcels p WHERE p.district_code = ${seed.district} ORDER BY p.id LIMIT 1
+      FROM parcels p WHERE p.district_code = ${seed.district} ORDER BY p.id OFFSET 300 LIMIT 1
       RETURNING id`.execute(testApp.database.db);
     parcels.push({ id: Number(row.id), code, district: seed.district, owner: seed.owner, contract, certificate, location: seed.location });
   }

@@ -1,23 +1,10 @@
 import type {
-  ApplySubmissionBody, ApprovalBody, CaseDetail, CaseListQuery, CasePage, JointReviewBody, NotifiedBody, OpenCaseBody, ParcelCases,
-  PreliminaryBody, ReviewOpinionBody, SurveyReturnedBody, SurveySentBody, VerifiedBody,
+  ApplySubmissionBody, CaseDetail, CaseListQuery, CasePage, OpenCaseBody, ParcelCases, StepBodies,
 } from '@domain/api/identification.schemas.js';
 import type { ActionStep } from '@domain/identification/steps.js';
 import { getJson, request, type RequestOptions } from '../http/request.js';
 
-export type { CaseDetail, CasePage, CaseStep, CaseSummary, NextAction, ParcelCases, SurveySubmission } from '@domain/api/identification.schemas.js';
-
-/** The body of each step's POST. */
-export interface StepBodies {
-  survey_sent: SurveySentBody;
-  survey_returned: SurveyReturnedBody;
-  verified: VerifiedBody;
-  preliminary: PreliminaryBody;
-  review_opinion: ReviewOpinionBody;
-  joint_review: JointReviewBody;
-  approved: ApprovalBody;
-  notified: NotifiedBody;
-}
+export type { CaseDetail, CasePage, CaseStep, CaseSummary, NextAction, ParcelCases, StepBodies, SurveySubmission } from '@domain/api/identification.schemas.js';
 
 export function fetchCases(query: Partial<CaseListQuery>, options?: RequestOptions): Promise<CasePage> {
   const params = new URLSearchParams();
