@@ -15,6 +15,11 @@ export type SearchMatch = (typeof SEARCH_MATCHES)[number];
 export const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: MAX_SEARCH_LENGTH, description: 'what the user typed' }),
   limit: Type.Integer({ minimum: 1, maximum: 20, default: 10 }),
+  /**
+   * false (while typing): the text statement has a short time budget and the answer says `partial`
+   * when it ran out; true (the box asks again at once when it did): every match, within a long budget.
+   */
+  complete: Type.Boolean({ default: false, description: 'search the texts without the short budget of suggestions while typing' }),
 }, { additionalProperties: false });
 export type SearchQuery = Static<typeof SearchQuery>;
 
@@ -36,5 +41,10 @@ export const SearchSuggestion = Type.Object({
 });
 export type SearchSuggestion = Static<typeof SearchSuggestion>;
 
-export const SearchResult = Type.Object({ q: Type.String(), items: Type.Array(SearchSuggestion) });
+export const SearchResult = Type.Object({
+  q: Type.String(),
+  items: Type.Array(SearchSuggestion),
+  /** The owner/合同号/证号/坐落 statement ran out of its time budget: there may be more matches (ask again with complete). */
+  partial: Type.Boolean(),
+});
 export type SearchResult = Static<typeof SearchResult>;

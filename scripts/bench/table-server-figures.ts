@@ -72,7 +72,7 @@ export async function searchFigures(db: Kysely<Database>): Promise<{ suggest: Ti
     for (const q of SEARCH_QUERIES) {
       await repository.suggest(q, 10, scope); // warm
       const { ms, value } = await timed(() => repository.suggest(q, 10, scope), 5);
-      suggest.push(summarise(`${scopeName} “${q}”`, ms, { suggestions: value.length, first: value[0]?.title ?? null, load: os.loadavg()[0].toFixed(1) }));
+      suggest.push(summarise(`${scopeName} “${q}”`, ms, { suggestions: value.items.length, partial: value.partial, first: value.items[0]?.title ?? null, load: os.loadavg()[0].toFixed(1) }));
       const needle = containsPattern(q);
       const pair = [...q.trim().toLowerCase()].length === 2;
       // The text statement as the repository runs it (without its time budget, to see its whole cost).

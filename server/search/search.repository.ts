@@ -8,12 +8,15 @@ import { containsPattern, prefixPattern } from '../parcel-table/parcel-table.sql
 import { codePrefixSql, districtMatchSql, namePairMatchSql, textMatchSql, townOrParkMatchSql, type ParcelCandidate } from './search.sql.js';
 
 /**
- * The text statement's time budget (ms). Suggestions are wanted while typing, within 100 ms of
- * server time: a needle whose trigrams are in most parcels (厦门市, 3502…) can keep the trigram
- * index busy longer than that, and then the suggestions come from the other statements (宗地编号
- * prefix, districts, 街道/园区) alone — the table's search still finds every match.
+ * The text statement's time budget (ms) while the user types. Suggestions are wanted within 100 ms
+ * of server time: a needle whose trigrams are in most parcels (厦门市, 3502…), or a loaded machine,
+ * can keep the trigram index busy longer than that. The answer then says `partial` (the other
+ * statements — 宗地编号 prefix, districts, 街道/园区 — still answered) and the search box asks again
+ * at once with `complete`, which has COMPLETE_BUDGET_MS: no match is dropped silently.
  */
 export const TEXT_BUDGET_MS = 50;
+/** The budget of a complete search: long enough for any needle on 1 M parcels, short enough that none holds a connection. */
+export const COMPLETE_BUDGET_MS = 5_000;
 /** PostgreSQL's query_canceled: the statement ran out of its budget. */
 const QUERY_CANCELED = '57014';
 
@@ -63,28 +66,33 @@ export function createSearchRepository(db: DatabaseClient) {
    * of the table early, would scan a million rows when the matches lie in other districts: the
    * scan is taken from it, so it intersects the trigram index with the district index.
    */
-  async function textMatches(needle: string, limit: number, scope: Scope): Promise<{ rows: ParcelCandidate[] }> {
+  async function textMatches(needle: string, limit: number, scope: Scope, budgetMs: number): Promise<{ rows: ParcelCandidate[]; partial: boolean }> {
     try {
       return await db.transaction().execute(async (transaction) => {
-        await sql.raw(`SET LOCAL statement_timeout = ${TEXT_BUDGET_MS}`).execute(transaction);
-        if ([...needle].length === 2) return namePairMatchSql(needle, limit, scope).execute(transaction);
+        await sql.raw(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(budgetMs))}`).execute(transaction);
+        if ([...needle].length === 2) return { rows: (await namePairMatchSql(needle, limit, scope).execute(transaction)).rows, partial: false };
         if (!scope.unrestricted) await sql`SET LOCAL enable_seqscan = off`.execute(transaction);
-        return textMatchSql(containsPattern(needle), limit, scope).execute(transaction);
+        return { rows: (await textMatchSql(containsPattern(needle), limit, scope).execute(transaction)).rows, partial: false };
       });
     } catch (error) {
-      if ((error as { code?: string }).code === QUERY_CANCELED) return { rows: [] };
+      if ((error as { code?: string }).code === QUERY_CANCELED) return { rows: [], partial: true };
       throw error;
     }
   }
 
   return {
-    async suggest(q: string, limit: number, scope: Scope): Promise<SearchSuggestion[]> {
+    /**
+     * Ranked suggestions for what the user typed; `partial` when the text statement ran out of
+     * its budget (TEXT_BUDGET_MS, or COMPLETE_BUDGET_MS with `complete`).
+     */
+    async suggest(q: string, limit: number, scope: Scope, options: { complete?: boolean; textBudgetMs?: number } = {}): Promise<{ items: SearchSuggestion[]; partial: boolean }> {
       const needle = q.trim().toLowerCase();
-      if (needle === '') return [];
+      if (needle === '') return { items: [], partial: false };
       const contains = containsPattern(needle);
+      const budget = options.textBudgetMs ?? (options.complete ? COMPLETE_BUDGET_MS : TEXT_BUDGET_MS);
       const [byCode, byText, districts, towns] = await Promise.all([
         codePrefixSql(prefixPattern(q), limit, scope).execute(db),
-        scope.coversAny ? textMatches(needle, limit * 3, scope) : Promise.resolve({ rows: [] as ParcelCandidate[] }),
+        scope.coversAny ? textMatches(needle, limit * 3, scope, budget) : Promise.resolve({ rows: [] as ParcelCandidate[], partial: false }),
         districtMatchSql(contains, limit).execute(db),
         scope.coversAny ? townOrParkMatchSql(contains, limit, scope).execute(db) : Promise.resolve({ rows: [] }),
       ]);
@@ -116,7 +124,10 @@ export function createSearchRepository(db: DatabaseClient) {
           },
         });
       }
-      return ranked.sort((a, b) => a.rank - b.rank || a.suggestion.title.localeCompare(b.suggestion.title)).slice(0, limit).map((entry) => entry.suggestion);
+      return {
+        items: ranked.sort((a, b) => a.rank - b.rank || a.suggestion.title.localeCompare(b.suggestion.title)).slice(0, limit).map((entry) => entry.suggestion),
+        partial: byText.partial,
+      };
     },
   };
 }

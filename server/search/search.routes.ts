@@ -12,5 +12,8 @@ export async function searchRoutes(app: AppInstance): Promise<void> {
       querystring: SearchQuery,
       response: { 200: SearchResult, 400: ErrorBody },
     },
-  }, async (request) => ({ q: request.query.q, items: await app.searchRepository.suggest(request.query.q, request.query.limit, scopeOf(request)) }));
+  }, async (request) => ({
+    q: request.query.q,
+    ...await app.searchRepository.suggest(request.query.q, request.query.limit, scopeOf(request), { complete: request.query.complete }),
+  }));
 }

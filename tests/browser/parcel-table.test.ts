@@ -135,4 +135,37 @@ describe('属性表', () => {
     await page.waitForSelector('[data-testid="map-search-list"]', { state: 'detached' });
     expect(session.errors).toEqual([]);
   });
+
+  it('when the quick owner search runs out of time, says it is still looking, then shows the match', async () => {
+    // Held by a lock a little longer than the budget, the parcels table keeps the quick text
+    // statement past its time; the complete search the box then asks for is held back until the
+    // page has shown that it is still looking (instead of "没有找到").
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    await page.route((url) => url.pathname === '/api/search' && url.searchParams.get('complete') === 'true', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const client = await testApp.database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE parcels IN ACCESS EXCLUSIVE MODE');
+      const asked = page.waitForRequest((request) => new URL(request.url()).pathname === '/api/search' && new URL(request.url()).searchParams.get('q') === `${TAG}通用机械`);
+      await page.fill('[data-testid="map-search-input"]', `${TAG}通用机械`);
+      await asked;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await client.query('COMMIT');
+      client.release();
+    }
+    await page.waitForSelector('[data-testid="map-search-completing"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="map-search-empty"]').count()).toBe(0);
+    await shot('search-completing');
+    release();
+    await page.waitForFunction((code) => Array.from(document.querySelectorAll('[data-testid="map-search-item"]')).some((item) => item.textContent?.includes(code)), codes[2], { timeout: 30_000 });
+    expect(await page.locator('[data-testid="map-search-completing"]').count()).toBe(0);
+    await page.unroute('**/api/search*');
+    await page.keyboard.press('Escape');
+    expect(session.errors).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchSuggestion } from '../../domain/api/search.schemas.js';
+import { Scope } from '../../server/auth/scope.js';
+import { TEXT_BUDGET_MS } from '../../server/search/search.repository.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /** Search everywhere (issue 15 item 3): the map's search box over parcels of this run's own. */
@@ -103,5 +105,34 @@ describe('GET /api/search', () => {
     expect(await search(admin, `${TAG}%_`)).toEqual([]);
     expect((await admin.get('/api/search?q=')).statusCode).toBe(400);
     expect((await admin.get(`/api/search?q=${'长'.repeat(101)}`)).statusCode).toBe(400);
+  });
+
+  it('says partial when the owner/证号/地址 search runs out of its time, and the complete search then finds every match', async () => {
+    // The quick answer is complete when the text statement answers in time.
+    const quick = await admin.get(`/api/search?q=${encodeURIComponent(`${TAG}重型`)}`);
+    expect(quick.json()).toMatchObject({ partial: false, items: [{ parcelId: parcels[0].id }] });
+    const complete = await admin.get(`/api/search?q=${encodeURIComponent(`${TAG}重型`)}&complete=true`);
+    expect(complete.json()).toMatchObject({ partial: false, items: [{ parcelId: parcels[0].id }] });
+    expect((await admin.get(`/api/search?q=x&complete=maybe`)).statusCode).toBe(400);
+
+    // A busy table (here: held by a lock a little longer than the budget) makes the quick text
+    // statement run out of its time: the answer says so instead of silently having no match, and the
+    // complete search, with its long budget, waits and finds it.
+    const client = await testApp.database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE parcels IN ACCESS EXCLUSIVE MODE');
+      const search = testApp.app.searchRepository;
+      const pendingQuick = search.suggest(`${TAG}重型`, 10, Scope.system());
+      const pendingComplete = search.suggest(`${TAG}重型`, 10, Scope.system(), { complete: true });
+      await new Promise((resolve) => setTimeout(resolve, TEXT_BUDGET_MS * 6));
+      await client.query('COMMIT');
+      const [cut, whole] = await Promise.all([pendingQuick, pendingComplete]);
+      expect(cut).toEqual({ items: [], partial: true });
+      expect(whole.partial).toBe(false);
+      expect(whole.items[0]).toMatchObject({ parcelId: parcels[0].id, matched: 'owner' });
+    } finally {
+      client.release();
+    }
   });
 });

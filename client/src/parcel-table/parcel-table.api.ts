@@ -25,6 +25,7 @@ export function bulkEdit(body: BulkEditRequest, options?: RequestOptions): Promi
   return request('POST', '/api/parcels/bulk-edit', body, options);
 }
 
-export function searchEverywhere(q: string, limit = 10, options?: RequestOptions): Promise<SearchResult> {
-  return getJson(`/api/search?${queryString({ q, limit })}`, options);
+/** Suggestions for what the user typed; `complete` asks for every text match (after a `partial` answer). */
+export function searchEverywhere(q: string, limit = 10, options?: RequestOptions, complete = false): Promise<SearchResult> {
+  return getJson(`/api/search?${queryString(complete ? { q, limit, complete } : { q, limit })}`, options);
 }
