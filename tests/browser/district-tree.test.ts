@@ -46,6 +46,7 @@ describe('district browser 市 → 区 → 街道/园区', () => {
     expect(shares.every((share) => share == null || (share >= 0 && share <= 1))).toBe(true);
     expect(shares.some((share) => typeof share === 'number' && share > 0)).toBe(true);
     expect(await page.evaluate(() => Boolean(window.__biaotuMap!.getLayer('subdistrict-share-fill')))).toBe(true);
+    if (process.env.BIAOTU_SCREENSHOTS) await page.screenshot({ path: `${process.env.BIAOTU_SCREENSHOTS}/district-tree-jimei.png` });
 
     // Down to 杏林街道: its own figures under 厦门市 › 集美区, and back up.
     const row = await page.textContent('[data-child-code="350211003"] td:nth-child(2)');
@@ -57,5 +58,5 @@ describe('district browser 市 → 区 → 街道/园区', () => {
     await page.click('[data-testid="district-crumbs"] button:has-text("集美区")');
     await page.waitForFunction(() => document.querySelector('[data-testid="stats-title"]')?.textContent === '集美区', undefined, { timeout: 30_000 });
     expect(session.errors).toEqual([]);
-  });
+  }, 120_000);
 });
