@@ -2,7 +2,7 @@ import type { CaseDetail, CaseStep, SurveySubmission } from '../../../domain/api
 import type { ParcelDetail } from '../../../domain/api/parcels.schemas.js';
 import { inefficiencyTypeLabel } from '../../../domain/efficiency.js';
 import { NOTICE_TEXT, caseForm, noticeConsequences, type CaseFormCode } from '../../../domain/identification/forms.js';
-import { JOINT_REVIEW_DEPARTMENTS, PLAN_DUE_MONTHS, REUSE_MEASURES, VERIFY_DEPARTMENTS } from '../../../domain/identification/steps.js';
+import { JOINT_REVIEW_DEPARTMENTS, PLAN_DUE_MONTHS, VERIFY_DEPARTMENTS, reuseMeasureLabel } from '../../../domain/identification/steps.js';
 import { todayInChinaDate } from '../../../domain/identification/working-days.js';
 import { industryLabel } from '../../../domain/industry-codes.js';
 import { LAND_USE_CODES } from '../../../domain/land-use.js';
@@ -125,10 +125,6 @@ function listText(value: unknown, label: (code: string) => string): string {
   return Array.isArray(value) ? value.map((item) => label(String(item))).join('、') : '';
 }
 
-function measureLabel(code: string): string {
-  return REUSE_MEASURES.find((measure) => measure.code === code)?.label ?? code;
-}
-
 /** The 初步认定 as the forms write it: 原因, 类型, 再利用适用措施 (seed 003 二.4 "列明原因、类型和再利用适用措施"). */
 function preliminaryText(step: CaseStep): string {
   const details = step.details;
@@ -137,7 +133,7 @@ function preliminaryText(step: CaseStep): string {
     '初步认定：属低效产业用地。',
     `原因：${text(details.reasons)}`,
     `类型：${listText(details.types, inefficiencyTypeLabel)}`,
-    `再利用适用措施：${listText(details.measures, measureLabel)}${details.measureNote ? `（${text(details.measureNote)}）` : ''}`,
+    `再利用适用措施：${listText(details.measures, reuseMeasureLabel)}${details.measureNote ? `（${text(details.measureNote)}）` : ''}`,
   ];
   if (step.opinion) lines.push(`说明：${step.opinion}`);
   return lines.join('\n');
