@@ -5,7 +5,6 @@ import {
   ParcelCases, ParcelCasesParams, PreliminaryBody, ReviewOpinionBody, SubmissionParams, SurveyReturnedBody, SurveySentBody, VerifiedBody, type StepBodies,
 } from '../../domain/api/identification.schemas.js';
 import { parcelFieldRefusal } from '../../domain/parcel-card-validation.js';
-import { caseForm } from '../../domain/identification/forms.js';
 import { roleCan, roleLabel } from '../../domain/permissions.js';
 import { stepLabel, type ActionStep } from '../../domain/identification/steps.js';
 import { todayInChinaDate } from '../../domain/identification/working-days.js';
@@ -101,7 +100,8 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
   });
 
   app.get('/api/identification/cases/:id/forms/:form.pdf', {
-    config: { permission: 'authenticated' },
+    // A Chromium render: at most HEAVY_CONCURRENT_PER_USER at once per user.
+    config: { permission: 'authenticated', heavy: true },
     schema: {
       tags: ['identification'],
       summary: '打印表单 (A4 PDF, laid out as seed 003): survey 附件1 调查表（认定） from the latest (or ?submission=) 附件1 snapshot over the parcel card; '
@@ -109,15 +109,14 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
         + 'The 用地单位: 附件1 and 附件3 of its own cases only. 409 form_not_ready names the step needed; every download is on the audit log',
       params: CaseFormParams,
       querystring: CaseFormQuery,
-      response: { 200: CaseFormPdf, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      response: { 200: CaseFormPdf, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody },
     },
   }, async (request, reply) => {
     assertMayReadCases(request);
     const row = await caseFor(request, request.params.id);
     const printed = await printCaseForm(app, row, request.params.form, principalOf(request), { submissionId: request.query.submission, requestId: request.id });
-    const fallback = `${caseForm(request.params.form).code}-${row.number}.pdf`;
     return reply.type('application/pdf')
-      .header('Content-Disposition', contentDisposition('attachment', printed.fileName, fallback))
+      .header('Content-Disposition', contentDisposition('attachment', printed.fileName, `${request.params.form}-${row.number}.pdf`))
       .header('Cache-Control', 'private, no-store')
       .send(printed.bytes);
   });
