@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { INEFFICIENCY_TYPE_CODES } from '../efficiency.js';
+import { CASE_FORM_CODES } from '../identification/forms.js';
 import { SURVEY_FORM_KEYS } from '../identification/survey-form.js';
 import { ACTION_STEPS, JOINT_REVIEW_DEPARTMENT_CODES, REUSE_MEASURE_CODES, STEP_CODES, VERIFY_DEPARTMENTS } from '../identification/steps.js';
 import { DateString, Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
@@ -131,6 +132,19 @@ export type CaseIdParams = Static<typeof CaseIdParams>;
 export const SubmissionParams = Type.Object({ id: Id({ description: 'case id' }), submissionId: Id({ description: 'submission id' }) });
 export type SubmissionParams = Static<typeof SubmissionParams>;
 export const ParcelCasesParams = Type.Object({ id: Id({ description: 'parcel id' }) });
+
+/** A printed form of a case (domain/identification/forms.ts): survey 附件1 调查表, review 附件2 审核表, notice 附件3 告知书. */
+export const CaseFormParams = Type.Object({
+  id: Id({ description: 'case id' }),
+  form: StringEnum(CASE_FORM_CODES, { description: 'survey 附件1 产业用地使用效益调查表（认定） / review 附件2 低效产业用地认定审核表 / notice 附件3 低效产业用地认定告知书' }),
+});
+export type CaseFormParams = Static<typeof CaseFormParams>;
+export const CaseFormQuery = Type.Object({
+  submission: Type.Optional(Id({ description: '附件1 only: the submission (snapshot) to print; default the latest' })),
+}, { additionalProperties: false });
+export type CaseFormQuery = Static<typeof CaseFormQuery>;
+/** The form as an A4 PDF (fonts embedded), Content-Disposition attachment with the Chinese file name. */
+export const CaseFormPdf = Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'application/pdf (A4)' });
 
 /** The parcel card's 认定 section: the parcel's cases, newest first. */
 export const ParcelCases = Type.Object({ items: Type.Array(CaseSummary) });

@@ -12,10 +12,15 @@ export const CASE_STALE = 'case_stale';
 export const SUBMISSION_APPLIED = 'submission_applied';
 export const NOT_A_CASE_DOCUMENT = 'not_a_case_document';
 export const CASE_OUT_OF_UNIT = 'out_of_unit';
+/** A form (附件2, 附件3) asked before the step that gives it content (domain/identification/forms.ts). */
+export const FORM_NOT_READY = 'form_not_ready';
+/** A form the role may not download (附件2 for the 用地单位). */
+export const FORM_FORBIDDEN = 'form_forbidden';
 
 export type IdentificationRefusalReason =
   | typeof CASE_OPEN | typeof STEP_NOT_ALLOWED | typeof STEP_FORBIDDEN | typeof OPINIONS_MISSING | typeof OPINION_ENTERED
-  | typeof DISSENT_UNEXPLAINED | typeof CASE_STALE | typeof SUBMISSION_APPLIED | typeof NOT_A_CASE_DOCUMENT | typeof CASE_OUT_OF_UNIT;
+  | typeof DISSENT_UNEXPLAINED | typeof CASE_STALE | typeof SUBMISSION_APPLIED | typeof NOT_A_CASE_DOCUMENT | typeof CASE_OUT_OF_UNIT
+  | typeof FORM_NOT_READY | typeof FORM_FORBIDDEN;
 
 export interface IdentificationRefusal {
   reason: IdentificationRefusalReason;
@@ -35,6 +40,8 @@ export const IDENTIFICATION_REFUSAL_STATUS: Readonly<Record<IdentificationRefusa
   [CASE_STALE]: 409,
   [SUBMISSION_APPLIED]: 409,
   [NOT_A_CASE_DOCUMENT]: 400,
+  [FORM_NOT_READY]: 409,
+  [FORM_FORBIDDEN]: 403,
 };
 
 /** The 409 of a hand edit of 效率状态/低效类型/认定时间 while a case is open. */

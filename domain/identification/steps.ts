@@ -91,6 +91,10 @@ export const REUSE_MEASURES = [
 ] as const;
 export const REUSE_MEASURE_CODES = REUSE_MEASURES.map((measure) => measure.code);
 
+export function reuseMeasureLabel(code: string): string {
+  return REUSE_MEASURES.find((measure) => measure.code === code)?.label ?? code;
+}
+
 /** 抄送 of the 告知书 the seed requires (二.6); more may be added. */
 export const NOTICE_REQUIRED_COPIES = ['区自然资源局', '区工信局'] as const;
 

@@ -184,6 +184,14 @@ export function createIdentificationRepository(db: DatabaseClient) {
       return rows;
     },
 
+    /** The name of the city a district belongs to (附件3 "位于…市"), or the district's own name when it has no parent. */
+    async cityName(districtCode: string): Promise<string> {
+      const { rows: [row] } = await sql<{ name: string }>`
+        SELECT coalesce(city.name, d.name) AS name FROM districts d LEFT JOIN districts city ON city.code = d.parent_code
+        WHERE d.code = ${districtCode}`.execute(db);
+      return row?.name ?? '';
+    },
+
     /** Sets the transaction's case, so that the parcel guard (parcels_case_guard) lets the case's own writes of 认定 fields through. */
     async actForCase(transaction: Transaction<Database>, caseId: number): Promise<void> {
       await sql`SELECT set_config('app.identification_case', ${String(caseId)}, true)`.execute(transaction);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import {
-  ApplySubmissionBody, ApprovalBody, CaseDetail, CaseIdParams, CaseListQuery, CasePage, ErrorBody, JointReviewBody, NotifiedBody, OpenCaseBody,
+  ApplySubmissionBody, ApprovalBody, CaseDetail, CaseFormParams, CaseFormPdf, CaseFormQuery, CaseIdParams, CaseListQuery, CasePage, ErrorBody, JointReviewBody, NotifiedBody, OpenCaseBody,
   ParcelCases, ParcelCasesParams, PreliminaryBody, ReviewOpinionBody, SubmissionParams, SurveyReturnedBody, SurveySentBody, VerifiedBody, type StepBodies,
 } from '../../domain/api/identification.schemas.js';
 import { parcelFieldRefusal } from '../../domain/parcel-card-validation.js';
@@ -12,7 +12,9 @@ import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Permission } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
+import { contentDisposition } from '../content-disposition.js';
 import { ApiError, NotFoundError } from '../errors.js';
+import { printCaseForm } from './identification-forms.js';
 import { caseActorOf } from './identification.service.js';
 import type { CaseRow } from './identification.sql.js';
 
@@ -76,6 +78,14 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
     return { items: rows.map((row) => service.summary(row)) };
   });
 
+  /** Reading a case: `cases:read` in scope, or the 用地单位 for its own parcels' cases. */
+  function assertMayReadCases(request: FastifyRequest): void {
+    const principal = principalOf(request);
+    if (principal.role !== 'enterprise' && !roleCan(principal.role, 'cases:read')) {
+      throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）不能查看认定案卷。`);
+    }
+  }
+
   app.get('/api/identification/cases/:id', {
     config: { permission: 'authenticated' },
     schema: {
@@ -85,11 +95,30 @@ export async function identificationRoutes(app: AppInstance): Promise<void> {
       response: { 200: CaseDetail, 403: ErrorBody, 404: ErrorBody },
     },
   }, async (request) => {
-    const principal = principalOf(request);
-    if (principal.role !== 'enterprise' && !roleCan(principal.role, 'cases:read')) {
-      throw new ApiError(403, 'forbidden', `您的角色（${roleLabel(principal.role)}）不能查看认定案卷。`);
-    }
-    return service.detail(await caseFor(request, request.params.id), principal);
+    assertMayReadCases(request);
+    return service.detail(await caseFor(request, request.params.id), principalOf(request));
+  });
+
+  app.get('/api/identification/cases/:id/forms/:form.pdf', {
+    // A Chromium render: at most HEAVY_CONCURRENT_PER_USER at once per user.
+    config: { permission: 'authenticated', heavy: true },
+    schema: {
+      tags: ['identification'],
+      summary: '打印表单 (A4 PDF, laid out as seed 003): survey 附件1 调查表（认定） from the latest (or ?submission=) 附件1 snapshot over the parcel card; '
+        + 'review 附件2 审核表 (after 初步认定) with each 会审 department\'s opinion and 盖章 blocks; notice 附件3 告知书 (after 告知). '
+        + 'The 用地单位: 附件1 and 附件3 of its own cases only. 409 form_not_ready names the step needed; every download is on the audit log',
+      params: CaseFormParams,
+      querystring: CaseFormQuery,
+      response: { 200: CaseFormPdf, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+    },
+  }, async (request, reply) => {
+    assertMayReadCases(request);
+    const row = await caseFor(request, request.params.id);
+    const printed = await printCaseForm(app, row, request.params.form, principalOf(request), { submissionId: request.query.submission, requestId: request.id });
+    return reply.type('application/pdf')
+      .header('Content-Disposition', contentDisposition('attachment', printed.fileName, `${request.params.form}-${row.number}.pdf`))
+      .header('Cache-Control', 'private, no-store')
+      .send(printed.bytes);
   });
 
   app.get('/api/parcels/:id/identification', {

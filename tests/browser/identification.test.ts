@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, passwordOf } from '../helpers/test-app.js';
@@ -90,6 +91,12 @@ describe('认定 in the browser', () => {
       await page.fill('input[data-field="taxPerMu"], [data-field="taxPerMu"] input', '0.7');
     }, '调查表回收');
     expect(await page.locator('[data-submission]').first().innerText()).toContain('网上填报');
+    // Its forms (item 5): 附件1 a link to the PDF, 附件3 disabled until 告知 and saying so; never 附件2.
+    const forms = page.locator('[data-test="case-forms"] [data-form]');
+    expect(await forms.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-form')))).toEqual(['survey', 'notice']);
+    expect(await page.locator('[data-form="survey"]').getAttribute('href')).toBe(`/api/identification/cases/${caseId}/forms/survey.pdf`);
+    expect(await page.locator('[data-form="notice"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-form="notice"]').getAttribute('aria-label')).toContain('「告知」');
 
     // The 园区办 verifies and makes the 初步认定.
     await logInTo('yuanqu');
@@ -125,6 +132,11 @@ describe('认定 in the browser', () => {
     expect(await page.locator('[data-test="case-state"]').innerText()).toContain('已告知');
     const view = await page.locator('[data-test="case-view"]').innerText();
     expect(view).toMatch(/350206-GZ-\d{4}-\d{4}/);
+    // 打印 附件3: the browser downloads the 告知书 as a PDF under its Chinese name.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-form="notice"]')]);
+    expect(download.suggestedFilename()).toBe(`附件3_低效产业用地认定告知书_${caseNumber}.pdf`);
+    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await page.locator('[data-form="review"]').getAttribute('href')).toBe(`/api/identification/cases/${caseId}/forms/review.pdf`);
     const { rows: [identified] } = await sql<{ status: string; identified_at: string | null }>`SELECT status, identified_at FROM parcels WHERE id = ${parcelId}`.execute(session.testApp.database.db);
     expect(identified.status).toBe('identified');
     expect(identified.identified_at).not.toBeNull();

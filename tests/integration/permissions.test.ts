@@ -527,6 +527,14 @@ describe('认定案卷 routes × role (issue 16 item 3)', () => {
       expect(sent.statusCode).toBe(403);
       expect(sent.json()).toMatchObject({ error: 'forbidden', action: 'cases:conduct' });
     }
+    // Printed forms (item 5): readers of cases meet the form rule (附件2 before 初步认定: 409 form_not_ready); the enterprise
+    // reaches neither another's case nor 附件2 (403); every other role the permission check (403 forbidden).
+    const review = await session.get(`/api/identification/cases/${caseId}/forms/review.pdf`);
+    expect(review.statusCode, review.body).toBe(roleCan(role, 'cases:read') ? 409 : 403);
+    if (roleCan(role, 'cases:read')) expect(review.json()).toMatchObject({ error: 'form_not_ready', needs: 'preliminary' });
+    // 附件1 is printable at every step: a reader gets as far as the snapshot asked for (404: none such), the rest 403.
+    const survey = await session.get(`/api/identification/cases/${caseId}/forms/survey.pdf?submission=999999999`);
+    expect(survey.statusCode).toBe(roleCan(role, 'cases:read') ? 404 : 403);
     const approved = await session.request({ method: 'POST', url: `/api/identification/cases/${caseId}/steps/approved`, payload: { decision: 'approve' } });
     // Every role allowed to approve meets the step machine first (409: the case is not at 审批); the rest the permission layer.
     expect(approved.statusCode).toBe(roleCan(role, 'cases:approve') ? 409 : 403);

@@ -27,6 +27,7 @@ describe('change rows', () => {
   it('words an export entry: what, in which format, with which filters, how many rows', () => {
     const names = { district: (code: string) => (code === '350206' ? '湖里区' : undefined) };
     expect(changeLabel('exports', 'rowCount')).toBe('条数');
+    expect([changeLabel('exports', 'form'), changeLabel('exports', 'caseNumber')]).toEqual(['打印表单', '认定案卷']);
     expect([auditEntityLabel('parcel_documents'), changeLabel('parcel_documents', 'removal_reason')]).toEqual(['地块档案（一地一档）', '移除原因']);
     expect([changeValueText('parcel_documents', 'category', 'certificate'), changeValueText('parcel_documents', 'media_type', 'application/pdf')]).toEqual(['权属证书', 'PDF']);
     expect(changeValueText('exports', 'layer', 'parcels')).toBe('地块');

@@ -186,6 +186,7 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   parcel_lineage: { summary: '操作', parcels: '地块', note: '说明', wholeM2: '原地块椭球面积 (m²)', sumM2: '各地块椭球面积之和 (m²)', differences: '不一致的属性（取主宗地的值）' },
   exports: {
     status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
+    form: '打印表单', caseNumber: '认定案卷', submissionId: '调查表（附件1）编号',
   },
   parcel_documents: {
     parcelId: '地块标识', category: '档案类别', note: '说明', fileName: '文件名', mediaType: '文件类型', byteSize: '大小（字节）', sha256: 'SHA-256 校验和',

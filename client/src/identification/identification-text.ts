@@ -1,6 +1,6 @@
 import type { CaseSummary } from '@domain/api/identification.schemas.js';
 import { inefficiencyTypeLabel } from '@domain/efficiency.js';
-import { REUSE_MEASURES, departmentLabel, stepLabel } from '@domain/identification/steps.js';
+import { departmentLabel, reuseMeasureLabel, stepLabel } from '@domain/identification/steps.js';
 
 /** 办理中 / 已结案 / 已告知, and the tag colour. */
 export function caseStateText(state: CaseSummary['state']): { text: string; type: 'primary' | 'info' | 'success' } {
@@ -18,9 +18,7 @@ export function typesText(types: readonly string[]): string {
   return types.length > 0 ? types.map((type) => inefficiencyTypeLabel(type)).join('、') : '—';
 }
 
-export function measureLabel(code: string): string {
-  return REUSE_MEASURES.find((measure) => measure.code === code)?.label ?? code;
-}
+export const measureLabel = reuseMeasureLabel;
 
 /** One line of a step's details for the timeline (what the step decided). */
 export function stepDetailLines(step: { step: string; outcome: string | null; department: string | null; details: Record<string, unknown> }): string[] {
