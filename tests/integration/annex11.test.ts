@@ -288,6 +288,19 @@ function schedule() {
 describe('submissions: 每月25日前 to 市自然资源、工信局, who, when, the file frozen', () => {
   let first: ReportSubmission;
 
+  it('the demo city files one 附件11 (the current period, by ziranziyuan) once', async () => {
+    const { DEMO_SUBMISSION_NOTE, ensureDemoReportSubmission } = await import('../../server/demo/demo-cases.js');
+    const before = (await sql<{ count: number }>`SELECT count(*)::int AS count FROM report_submissions WHERE report_code = 'annex11' AND district_code = '350206'`.execute(testApp.database.db)).rows[0].count;
+    // Files one unless the district has filed already (another test file of the run may have).
+    expect(await ensureDemoReportSubmission(testApp.app, () => undefined)).toBe(before === 0 ? 1 : 0);
+    expect(await ensureDemoReportSubmission(testApp.app, () => undefined)).toBe(0);
+    if (before === 0) {
+      const overview = (await sessions.ziranziyuan.get('/api/reports/annex11/submissions?district=350206')).json() as ReportOverview;
+      expect(overview.submissions[0]).toMatchObject({ submittedBy: 'ziranziyuan', note: DEMO_SUBMISSION_NOTE, period: periodOfDate(schedule(), today).period, status: 'submitted' });
+      expect(overview.submissions[0].rowCount).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('the 区自然资源部门 submits a period: the file is frozen, who and when recorded, on the audit log', async () => {
     const period = periodOfDate(schedule(), today).period;
     const response = await sessions.ziranziyuan.request({ method: 'POST', url: '/api/reports/annex11/submissions', payload: { district: '350206', period, note: '本月汇总' } });
