@@ -48,7 +48,10 @@ async function logInTo(username: string, hash = '#/identification'): Promise<voi
 async function openCase(caseId: number): Promise<void> {
   const { page } = session;
   await page.goto(`${session.origin}/#/identification?case=${caseId}`);
-  await page.waitForSelector('[data-test="case-view"] [data-test="case-step"]', { timeout: 30_000 });
+  await page.waitForSelector('[data-test="case-view"] [data-test="case-step"]', { timeout: 60_000 }).catch(async (error: Error) => {
+    if (process.env.BIAOTU_SCREENSHOTS) await page.screenshot({ path: `${process.env.BIAOTU_SCREENSHOTS}/identification-open-case-failed.png` });
+    throw error;
+  });
 }
 
 /** Takes the step through its form and waits until the case page shows the step taken. */
