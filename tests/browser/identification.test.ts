@@ -75,8 +75,9 @@ describe('认定 in the browser', () => {
     await page.evaluate((id) => { window.location.hash = `#/map?d=350206&p=${id}`; }, parcelId);
     await page.reload();
     await page.waitForSelector('[data-testid="parcel-card"] #tab-identification', { timeout: 120_000 });
-    await page.click('#tab-identification');
-    await page.waitForSelector('[data-test="parcel-identification"] [data-test="list-parcel"]', { timeout: 30_000 });
+    // The card may still be sliding in on a loaded machine: the tab is clicked as an event, not at a point.
+    await page.locator('#tab-identification').dispatchEvent('click');
+    await page.waitForSelector('[data-test="parcel-identification"] [data-test="list-parcel"]', { timeout: 60_000 });
     expect(await page.locator('[data-test="parcel-identification"]').innerText()).toContain('该地块尚无认定案卷');
     await page.fill('[data-test="parcel-identification"] input', '产业用地清单（浏览器测试）');
     await page.click('[data-test="list-parcel"]');
