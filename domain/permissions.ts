@@ -46,7 +46,8 @@ export type Action =
   | 'criteria:manage'
   | 'criteria:run'
   | 'grading:manage'
-  | 'grading:run';
+  | 'grading:run'
+  | 'reports:submit';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -73,11 +74,12 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'criteria:run': '运行认定标准并决定结果',
   'grading:manage': '编辑分级方案',
   'grading:run': '运行分级方案',
+  'reports:submit': '报送汇总表（附件11等）',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
-    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'],
+    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
@@ -86,7 +88,9 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   viewer: ['data:read', 'cases:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run'],
+  // 汇总表 (附件11) are filed upward "每月25日前" by the district (seed 003 四（一）1: 区政府、管委会);
+  // LOCAL RULE: its 区自然资源部门 prepares and submits them on the district's behalf.
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit'],
   park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
   street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
   department: ['data:read', 'cases:read', 'cases:opinion'],

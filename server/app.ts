@@ -71,6 +71,9 @@ import { identificationRepositoryPlugin } from './identification/identification.
 import { identificationRoutes } from './identification/identification.routes.js';
 import { identificationServicePlugin } from './identification/identification.service.js';
 import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
+import { reportsRepositoryPlugin } from './reports/reports.repository.js';
+import { reportsRoutes } from './reports/reports.routes.js';
+import { reportsServicePlugin } from './reports/reports.service.js';
 
 
 export interface AppOptions {
@@ -147,6 +150,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(criteriaServicePlugin);
   await app.register(gradingRepositoryPlugin);
   await app.register(gradingServicePlugin);
+  await app.register(reportsRepositoryPlugin);
+  await app.register(reportsServicePlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -174,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(glyphsRoutes);
   await app.register(criteriaRoutes);
   await app.register(gradingRoutes);
+  await app.register(reportsRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
@@ -199,6 +205,7 @@ const OPENAPI = {
     { name: 'admin', description: '用户管理与审计' },
     { name: 'imports', description: '数据导入' },
     { name: 'identification', description: '认定案卷（列入清单 → 调查表 → 核实 → 初步认定 → 会审 → 审批 → 告知）' },
+    { name: 'reports', description: '汇总表与报送（附件11 低效产业用地认定情况汇总表，每月25日前报送）' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },

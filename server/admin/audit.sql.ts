@@ -33,6 +33,7 @@ export const subjectSql = sql<string | null>`CASE history.entity
     (SELECT p.code FROM parcels p WHERE p.id = (coalesce(history.after, history.before)->>'parcel_id')::bigint),
     coalesce(history.after, history.before)->>'file_name')
   WHEN 'parcel_lineage' THEN history.after->>'summary'
+  WHEN 'report_submissions' THEN concat_ws(' · ', history.after->>'file_name', history.after->>'period')
 END`;
 
 /**

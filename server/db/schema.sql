@@ -580,6 +580,29 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.report_submission_contents_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'report files are written once';
+END;
+$$;
+
+CREATE FUNCTION public.report_submissions_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'report submissions are on record, never deleted';
+  END IF;
+  IF OLD.status = 'submitted' AND NEW.status = 'superseded'
+     AND (to_jsonb(NEW) - ARRAY['status', 'superseded_by']) = (to_jsonb(OLD) - ARRAY['status', 'superseded_by']) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'a report submission is written once: only its being superseded may be recorded, once';
+END;
+$$;
+
 CREATE FUNCTION public.rule_sets_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1538,6 +1561,72 @@ CREATE SEQUENCE public.parcels_id_seq
 
 ALTER SEQUENCE public.parcels_id_seq OWNED BY public.parcels.id;
 
+CREATE TABLE public.report_submission_contents (
+    submission_id bigint NOT NULL,
+    content bytea NOT NULL
+);
+ALTER TABLE ONLY public.report_submission_contents ALTER COLUMN content SET STORAGE EXTERNAL;
+
+COMMENT ON TABLE public.report_submission_contents IS 'the file of each report_submissions row as submitted, written once';
+
+CREATE TABLE public.report_submissions (
+    id bigint NOT NULL,
+    report_code text NOT NULL,
+    district_code text NOT NULL,
+    period text NOT NULL,
+    period_start date NOT NULL,
+    period_end date NOT NULL,
+    due_date date NOT NULL,
+    status text DEFAULT 'submitted'::text NOT NULL,
+    superseded_by bigint,
+    submitted_by text NOT NULL,
+    submitted_by_name text NOT NULL,
+    submitted_role text NOT NULL,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    on_time boolean NOT NULL,
+    recipients text[] DEFAULT '{}'::text[] NOT NULL,
+    file_name text NOT NULL,
+    media_type text NOT NULL,
+    byte_size bigint NOT NULL,
+    sha256 text NOT NULL,
+    row_count integer NOT NULL,
+    summary jsonb DEFAULT '{}'::jsonb NOT NULL,
+    note text,
+    CONSTRAINT report_submissions_byte_size_check CHECK ((byte_size > 0)),
+    CONSTRAINT report_submissions_check CHECK ((period_end >= period_start)),
+    CONSTRAINT report_submissions_check1 CHECK (((status = 'superseded'::text) = (superseded_by IS NOT NULL))),
+    CONSTRAINT report_submissions_file_name_check CHECK (((char_length(file_name) >= 1) AND (char_length(file_name) <= 200))),
+    CONSTRAINT report_submissions_note_check CHECK ((char_length(note) <= 500)),
+    CONSTRAINT report_submissions_period_check CHECK ((period ~ '^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$'::text)),
+    CONSTRAINT report_submissions_report_code_check CHECK ((report_code ~ '^[a-z][a-z0-9_]{1,40}$'::text)),
+    CONSTRAINT report_submissions_row_count_check CHECK ((row_count >= 0)),
+    CONSTRAINT report_submissions_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT report_submissions_status_check CHECK ((status = ANY (ARRAY['submitted'::text, 'superseded'::text])))
+);
+
+COMMENT ON TABLE public.report_submissions IS 'periodic reports filed upward (附件11 monthly, 附件12/13 quarterly): who, when, which period, the frozen file in report_submission_contents';
+
+COMMENT ON COLUMN public.report_submissions.report_code IS 'the report (fixtures/report-schedules.json): annex11 低效产业用地认定情况汇总表, …';
+
+COMMENT ON COLUMN public.report_submissions.period IS 'YYYY-MM (monthly) or YYYY-Qn (quarterly)';
+
+COMMENT ON COLUMN public.report_submissions.due_date IS 'the date the period''s report was due (schedule data), China calendar';
+
+COMMENT ON COLUMN public.report_submissions.superseded_by IS 'the later submission of the same report, district and period that replaced this one';
+
+COMMENT ON COLUMN public.report_submissions.on_time IS 'submitted on or before due_date (China date)';
+
+COMMENT ON COLUMN public.report_submissions.summary IS 'figures of the file as submitted (rows, 本期新增, 土地面积 in 亩)';
+
+CREATE SEQUENCE public.report_submissions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.report_submissions_id_seq OWNED BY public.report_submissions.id;
+
 CREATE TABLE public.retired_parcels (
     id bigint NOT NULL,
     code text NOT NULL,
@@ -1807,6 +1896,8 @@ ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('publ
 
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
 
+ALTER TABLE ONLY public.report_submissions ALTER COLUMN id SET DEFAULT nextval('public.report_submissions_id_seq'::regclass);
+
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('public.survey_patches_id_seq'::regclass);
@@ -1907,6 +1998,12 @@ ALTER TABLE ONLY public.parcels
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.report_submission_contents
+    ADD CONSTRAINT report_submission_contents_pkey PRIMARY KEY (submission_id);
+
+ALTER TABLE ONLY public.report_submissions
+    ADD CONSTRAINT report_submissions_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.retired_parcels
     ADD CONSTRAINT retired_parcels_pkey PRIMARY KEY (id);
@@ -2028,6 +2125,10 @@ CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_
 
 CREATE INDEX parcels_town_or_park_idx ON public.parcels USING btree (town_or_park, district_code);
 
+CREATE UNIQUE INDEX report_submissions_current ON public.report_submissions USING btree (report_code, district_code, period) WHERE (status = 'submitted'::text);
+
+CREATE INDEX report_submissions_district ON public.report_submissions USING btree (report_code, district_code, period_start DESC, id DESC);
+
 CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
@@ -2133,6 +2234,12 @@ CREATE TRIGGER parcels_z14_insert AFTER INSERT ON public.parcels REFERENCING NEW
 CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
 CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
+
+CREATE TRIGGER report_submission_contents_guard BEFORE DELETE OR UPDATE ON public.report_submission_contents FOR EACH ROW EXECUTE FUNCTION public.report_submission_contents_guard();
+
+CREATE TRIGGER report_submissions_guard BEFORE DELETE OR UPDATE ON public.report_submissions FOR EACH ROW EXECUTE FUNCTION public.report_submissions_guard();
+
+CREATE TRIGGER report_submissions_history AFTER INSERT OR UPDATE ON public.report_submissions FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.retired_parcels FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
 
@@ -2255,6 +2362,15 @@ ALTER TABLE ONLY public.parcel_yearly_figures
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.report_submission_contents
+    ADD CONSTRAINT report_submission_contents_submission_id_fkey FOREIGN KEY (submission_id) REFERENCES public.report_submissions(id);
+
+ALTER TABLE ONLY public.report_submissions
+    ADD CONSTRAINT report_submissions_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.report_submissions
+    ADD CONSTRAINT report_submissions_superseded_by_fkey FOREIGN KEY (superseded_by) REFERENCES public.report_submissions(id) DEFERRABLE INITIALLY DEFERRED;
+
 ALTER TABLE ONLY public.retired_parcels
     ADD CONSTRAINT retired_parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
@@ -2374,6 +2490,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaot
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcels_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.report_submission_contents TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.report_submissions TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.report_submissions_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.retired_parcels TO biaotu_app;
 

@@ -607,6 +607,8 @@ export interface Database {
   grading_schemes: GradingSchemeTable;
   grading_runs: GradingRunTable;
   grading_results: GradingResultTable;
+  report_submissions: ReportSubmissionTable;
+  report_submission_contents: ReportSubmissionContentTable;
 }
 
 /** 认定案卷 (migration 0031): where a parcel's 认定 stands. */
@@ -678,4 +680,36 @@ export interface SurveySubmissionTable {
   fields: Json<Record<string, unknown>>;
   applied_by: string | null;
   applied_at: Timestamp | null;
+}
+
+/** Periodic reports filed upward (migration 0037): 附件11 monthly, 附件12/13 quarterly; superseded only. */
+export interface ReportSubmissionTable {
+  id: Generated<number>;
+  report_code: string;
+  district_code: string;
+  period: string;
+  period_start: string;
+  period_end: string;
+  due_date: string;
+  status: Generated<'submitted' | 'superseded'>;
+  superseded_by: number | null;
+  submitted_by: string;
+  submitted_by_name: string;
+  submitted_role: string;
+  submitted_at: Generated<Timestamp>;
+  on_time: boolean;
+  recipients: string[];
+  file_name: string;
+  media_type: string;
+  byte_size: number;
+  sha256: string;
+  row_count: number;
+  summary: Json<Record<string, unknown>>;
+  note: string | null;
+}
+
+/** The frozen file of a report submission, written once. */
+export interface ReportSubmissionContentTable {
+  submission_id: number;
+  content: ColumnType<Buffer, Buffer, never>;
 }

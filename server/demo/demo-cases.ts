@@ -4,6 +4,8 @@ import type { Principal } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
 import type { StepBodies } from '../../domain/api/identification.schemas.js';
 import type { ActionStep } from '../../domain/identification/steps.js';
+import { periodOfDate } from '../../domain/reports/report-schedules.js';
+import { todayInChinaDate } from '../../domain/identification/working-days.js';
 
 /** The note every demo case carries: a database with one has its demo cases. */
 export const DEMO_CASE_NOTE = '演示数据：认定程序示例案卷';
@@ -80,4 +82,26 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
   }
   log(`演示认定案卷 / demo identification cases: ${made}`);
   return made;
+}
+
+/** The note of the demo's 附件11 submission. */
+export const DEMO_SUBMISSION_NOTE = '演示数据：附件11报送示例';
+
+/**
+ * The demo's 附件11 submission: the 区自然资源部门 (ziranziyuan) files its district's 汇总表 for the
+ * current period, with the demo's notified cases in it, so that the 汇总表 tab shows a record with
+ * who, when and the file. Nothing is written without the account or when the district has filed one.
+ */
+export async function ensureDemoReportSubmission(app: AppInstance, log: (line: string) => void = console.log): Promise<number> {
+  const user = await app.usersRepository.findByUsername('ziranziyuan');
+  const principal = user && await app.usersRepository.principal(Number(user.id));
+  const district = principal?.allowedDistricts[0];
+  if (!principal || !district) return 0;
+  const filed = await app.db.selectFrom('report_submissions').select('id').where('report_code', '=', 'annex11').where('district_code', '=', district).executeTakeFirst();
+  if (filed) return 0;
+  const period = periodOfDate(app.reportsService.scheduleOf('annex11'), todayInChinaDate()).period;
+  await writeAs(app.db, { name: principal.username }, (transaction) =>
+    app.reportsService.submit(transaction, 'annex11', { district, period, note: DEMO_SUBMISSION_NOTE }, principal));
+  log(`演示附件11报送记录 / demo 附件11 submission: ${district} ${period}`);
+  return 1;
 }

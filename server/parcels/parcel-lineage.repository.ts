@@ -14,7 +14,7 @@ import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ParcelsRepository } from './parcels.repository.js';
 import {
-  insertParcelSql, insertYearlyFiguresSql, mergeCandidatesSql, mergeUnionSql, operationsOfSql, parcelRowsSql, retireParcelsSql, retiredParcelSql,
+  carryEnterpriseLinksSql, insertParcelSql, insertYearlyFiguresSql, mergeCandidatesSql, mergeUnionSql, operationsOfSql, parcelRowsSql, retireParcelsSql, retiredParcelSql,
   sharedBoundariesSql, splitLineFactsSql, splitPartsSql, takenCodesSql, yearlyFiguresSql,
 } from './parcel-lineage.sql.js';
 
@@ -123,6 +123,7 @@ export function createParcelLineageRepository(db: DatabaseClient, parcels: Parce
       child_ids: children.map((parcel) => parcel.id), child_codes: children.map((parcel) => parcel.code),
       actor: writer.actor, note: writer.note ?? null, request_id: writer.requestId ?? null,
     }).returning('id').executeTakeFirstOrThrow();
+    await carryEnterpriseLinksSql(parents.map((parcel) => parcel.id), children.map((parcel) => parcel.id), writer.actor).execute(transaction);
     await retireParcelsSql(parents.map((parcel) => parcel.id), kind, children.map((parcel) => parcel.id), operationId, writer.actor).execute(transaction);
     const verb = kind === 'split' ? '分割' : '合并';
     await recordEvent(transaction, {

@@ -95,6 +95,18 @@ export const retireParcelsSql = (ids: readonly number[], reason: 'split' | 'merg
   )
   DELETE FROM parcels p USING moved WHERE p.id = moved.id`;
 
+/**
+ * The 用地单位 accounts linked to the retiring parcels (enterprise_parcels) are linked to their
+ * successors before the parents leave `parcels` (whose delete cascades the old links): the parts of a
+ * split, or the merged parcel, stay the enterprise's. Each new link is a history row, granted by the writer.
+ */
+export const carryEnterpriseLinksSql = (parents: readonly number[], children: readonly number[], actor: string) => sql`
+  INSERT INTO enterprise_parcels (user_id, parcel_id, granted_by)
+  SELECT DISTINCT ep.user_id, child.id, ${actor}
+  FROM enterprise_parcels ep CROSS JOIN unnest(${children}::bigint[]) AS child(id)
+  WHERE ep.parcel_id = ANY(${parents}::bigint[])
+  ON CONFLICT DO NOTHING`;
+
 /** The operations that made or retired parcel `id`, with each parcel's retired state. */
 export const operationsOfSql = (id: number) => sql<{
   id: string; kind: 'split' | 'merge'; at: Date; actor: string; note: string | null;

@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, passwordOf } from '../helpers/test-app.js';
+import { roundTo, squareMetresToMu } from '../../domain/units.js';
+import { passwordOf } from '../helpers/test-app.js';
 import { openBrowser, type BrowserSession } from '../helpers/browser.js';
 
 /**
- * Issue 16 item 3 in the browser: one parcel from 列入清单 to 告知 with the role accounts of the
- * procedure, each seeing only the action its role and unit allow (the others as who must act).
+ * Issue 16 items 3, 6 and 8 in the browser: one parcel from 列入清单 (the parcel card's button) to 告知
+ * with the role accounts of the procedure, each seeing only the action its role and unit allow (the
+ * others as who must act); then 附件11 downloaded from the 汇总表 tab holds the parcel's row.
  */
 let session: BrowserSession;
 let parcelId: number;
@@ -46,7 +49,10 @@ async function logInTo(username: string, hash = '#/identification'): Promise<voi
 async function openCase(caseId: number): Promise<void> {
   const { page } = session;
   await page.goto(`${session.origin}/#/identification?case=${caseId}`);
-  await page.waitForSelector('[data-test="case-view"] [data-test="case-step"]', { timeout: 30_000 });
+  await page.waitForSelector('[data-test="case-view"] [data-test="case-step"]', { timeout: 60_000 }).catch(async (error: Error) => {
+    if (process.env.BIAOTU_SCREENSHOTS) await page.screenshot({ path: `${process.env.BIAOTU_SCREENSHOTS}/identification-open-case-failed.png` });
+    throw error;
+  });
 }
 
 /** Takes the step through its form and waits until the case page shows the step taken. */
@@ -65,14 +71,28 @@ async function take(step: string, fill: () => Promise<void> = async () => undefi
 describe('认定 in the browser', () => {
   it('takes a parcel from 列入清单 to 告知 with 自然资源, 园区办, the enterprise, the five departments and 区政府', async () => {
     const { page } = session;
-    // 列入清单 by 区自然资源部门 (through the API: the parcel card's 认定 tab does the same request).
-    const resources = await login(session.testApp.app, 'ziranziyuan');
-    const opened = await resources.request({ method: 'POST', url: '/api/identification/cases', payload: { parcelId } });
-    expect(opened.statusCode, opened.body).toBe(201);
-    const caseNumber = opened.json().number as string;
-    const caseId = opened.json().id as number;
+    // 列入清单 by 区自然资源部门, with the button of the parcel card's 认定 tab.
+    await logInTo('ziranziyuan', '#/map');
+    await page.evaluate((id) => { window.location.hash = `#/map?d=350206&p=${id}`; }, parcelId);
+    await page.reload();
+    await page.waitForSelector('[data-testid="parcel-card"] #tab-identification', { timeout: 120_000 });
+    // The card may still be sliding in on a loaded machine: the tab is clicked as an event, not at a point.
+    await page.locator('#tab-identification').dispatchEvent('click');
+    await page.waitForSelector('[data-test="parcel-identification"] [data-test="list-parcel"]', { timeout: 60_000 });
+    expect(await page.locator('[data-test="parcel-identification"]').innerText()).toContain('该地块尚无认定案卷');
+    await page.fill('[data-test="parcel-identification"] input', '产业用地清单（浏览器测试）');
+    await page.click('[data-test="list-parcel"]');
+    const link = page.locator('[data-test="parcel-identification"] [data-case]');
+    await link.waitFor({ timeout: 30_000 });
+    const caseNumber = (await link.getAttribute('data-case'))!;
     expect(caseNumber).toMatch(/^350206-RD-\d{4}-\d{4}$/);
-    await logInTo('ziranziyuan');
+    const caseId = Number(/case=(\d+)/.exec((await link.getAttribute('href'))!)![1]);
+    expect(await page.locator('[data-test="parcel-identification"]').innerText()).toContain('列入清单');
+    // Listed once: the button is gone while the case is open.
+    expect(await page.locator('[data-test="list-parcel"]').count()).toBe(0);
+    const { rows: [listed] } = await sql<{ opened_by: string; note: string; step: string }>`
+      SELECT opened_by, note, step FROM identification_cases WHERE id = ${caseId}`.execute(session.testApp.database.db);
+    expect(listed).toEqual({ opened_by: 'ziranziyuan', note: '产业用地清单（浏览器测试）', step: 'listed' });
     // The 园区办 sees its action; 区自然资源部门 sees who must act.
     await openCase(caseId);
     expect(await page.locator('[data-waiting="survey_sent"]').innerText()).toContain('园区办');
@@ -133,14 +153,36 @@ describe('认定 in the browser', () => {
     const view = await page.locator('[data-test="case-view"]').innerText();
     expect(view).toMatch(/350206-GZ-\d{4}-\d{4}/);
     // 打印 附件3: the browser downloads the 告知书 as a PDF under its Chinese name.
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-form="notice"]')]);
-    expect(download.suggestedFilename()).toBe(`附件3_低效产业用地认定告知书_${caseNumber}.pdf`);
-    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    const [notice] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-form="notice"]')]);
+    expect(notice.suggestedFilename()).toBe(`附件3_低效产业用地认定告知书_${caseNumber}.pdf`);
+    expect(readFileSync((await notice.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await page.locator('[data-form="review"]').getAttribute('href')).toBe(`/api/identification/cases/${caseId}/forms/review.pdf`);
     const { rows: [identified] } = await sql<{ status: string; identified_at: string | null }>`SELECT status, identified_at FROM parcels WHERE id = ${parcelId}`.execute(session.testApp.database.db);
     expect(identified.status).toBe('identified');
     expect(identified.identified_at).not.toBeNull();
     await page.screenshot({ path: process.env.BIAOTU_SCREENSHOTS ? `${process.env.BIAOTU_SCREENSHOTS}/identification-case.png` : undefined });
+    const noticeNumber = /350206-GZ-\d{4}-\d{4}/.exec(view)![0];
+
+    // 附件11: the 区自然资源部门 downloads the month's 汇总表 from the 汇总表 tab; the parcel is a row of it.
+    await logInTo('ziranziyuan', '#/identification?tab=annex11');
+    await page.waitForSelector('[data-test="annex11-panel"] [data-test="annex11-download"]', { timeout: 30_000 });
+    expect(await page.locator('[data-test="annex11-panel"]').innerText()).toContain('低效产业用地认定情况汇总表');
+    await page.screenshot({ path: process.env.BIAOTU_SCREENSHOTS ? `${process.env.BIAOTU_SCREENSHOTS}/annex11-panel.png` : undefined });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.click('[data-test="annex11-download"]')]);
+    expect(download.suggestedFilename()).toMatch(/^厦门市湖里区_附件11低效产业用地认定情况汇总表_.+\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await download.path())!);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.getCell('A1').value).toBe('厦门市湖里区低效产业用地认定情况汇总表');
+    let found: ExcelJS.Row | undefined;
+    sheet.eachRow((row) => { if (String(row.getCell(17).value ?? '').includes(noticeNumber)) found = row; });
+    expect(found, `a row with 告知书 ${noticeNumber}`).toBeDefined();
+    const { rows: [card] } = await sql<{ owner: string | null; registered_area_m2: string | null; notice_date: string }>`
+      SELECT p.owner, p.registered_area_m2, c.notice_date FROM parcels p JOIN identification_cases c ON c.parcel_id = p.id WHERE c.id = ${caseId}`.execute(session.testApp.database.db);
+    expect(found!.getCell(2).value).toBe(card.owner);
+    expect(found!.getCell(5).value).toBe(card.registered_area_m2 === null ? null : roundTo(squareMetresToMu(Number(card.registered_area_m2)), 2));
+    expect((found!.getCell(15).value as Date).toISOString().slice(0, 10)).toBe(card.notice_date);
+    expect(String(found!.getCell(17).value)).toContain('本期新增');
     expect(parcelCode).toBeTruthy();
     expect(session.errors).toEqual([]);
   }, 600_000);

@@ -340,6 +340,44 @@ describe('merge (并宗)', () => {
     expect(resolved).toEqual({ all: [String(mergedId)], fragments: [], split_fragments: [String(mergedId)] });
   });
 
+  it('keeps the 用地单位\'s links: the parts of a split and the merged parcel are the enterprise\'s as their source was (issue 16)', async () => {
+    const { lon, lat } = slot();
+    const parcel = await makeParcel(rectangle(lon, lat, 0.004, 0.003));
+    const db = testApp.database.db;
+    // An enterprise account of its own (others' tests count the demo 用地单位's parcels), linked by an administrator.
+    const username = `${run.toLowerCase()}-qiye`;
+    const created = await admin.request({
+      method: 'POST', url: '/api/admin/users',
+      payload: { username, displayName: '并宗测试用地单位', role: 'enterprise', scopes: ['350206'], parcelIds: [parcel.id], password: 'Enterprise-initial-2026' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const first = await login(testApp.app, username, 'Enterprise-initial-2026');
+    await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'Enterprise-initial-2026', newPassword: 'Enterprise-final-2026' } });
+    const enterprise = await login(testApp.app, username, 'Enterprise-final-2026');
+    const linked = async () => (await sql<{ parcel_id: string }>`
+      SELECT ep.parcel_id FROM enterprise_parcels ep JOIN users u ON u.id = ep.user_id WHERE u.username = ${username}`.execute(db)).rows.map((row) => Number(row.parcel_id));
+    const split = await surveyor.request({ method: 'POST', url: `/api/parcels/${parcel.id}/split`, payload: { version: parcel.version, line: line([lon + 0.002, lat - 0.001], [lon + 0.002, lat + 0.004]) } });
+    expect(split.statusCode, split.body).toBe(201);
+    const parts = split.json().parcels as { id: number; version: number }[];
+    expect(parts).toHaveLength(2);
+    const afterSplit = await linked();
+    for (const part of parts) expect(afterSplit).toContain(part.id);
+    expect(afterSplit).not.toContain(parcel.id);
+    // The enterprise reads its parts through its own route (its session follows the change).
+    const own = (await enterprise.get('/api/enterprise/parcels')).json() as { items: { id: number }[] };
+    for (const part of parts) expect(own.items.map((item) => item.id)).toContain(part.id);
+    expect((await enterprise.get(`/api/enterprise/parcels/${parts[0].id}`)).statusCode).toBe(200);
+    const merged = await surveyor.request({ method: 'POST', url: '/api/parcels/merge', payload: { parcels: parts.map(({ id, version }) => ({ id, version })) } });
+    expect(merged.statusCode, merged.body).toBe(201);
+    const mergedId = merged.json().parcel.id as number;
+    const afterMerge = await linked();
+    expect(afterMerge).toContain(mergedId);
+    for (const part of parts) expect(afterMerge).not.toContain(part.id);
+    const { rows: granted } = await sql<{ actor: string }>`
+      SELECT actor FROM history WHERE entity = 'enterprise_parcels' AND action = 'insert' AND after->>'parcel_id' = ${String(mergedId)}`.execute(db);
+    expect(granted.map((row) => row.actor)).toEqual(['surveyor']);
+  });
+
   it('refuses each unmet 并宗 condition naming it and the parcels at fault, and writes nothing', async () => {
     const { lon, lat } = slot();
     const base = await makeParcel(rectangle(lon, lat, 0.002, 0.002));

@@ -541,6 +541,22 @@ describe('认定案卷 routes × role (issue 16 item 3)', () => {
   });
 });
 
+describe('汇总表（附件11） routes × role (issue 16 item 6)', () => {
+  it.each(ROLE_CODES)('%s downloads and lists with cases:read, and may submit only with reports:submit', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const workbook = await session.get('/api/reports/annex11/workbook?district=350206');
+    expect(workbook.statusCode).toBe(roleCan(role, 'cases:read') ? 200 : 403);
+    const overview = await session.get('/api/reports/annex11/submissions?district=350206');
+    expect(overview.statusCode).toBe(roleCan(role, 'cases:read') ? 200 : 403);
+    if (roleCan(role, 'cases:read')) expect((await session.get('/api/reports/annex11/workbook?district=350203')).json()).toMatchObject({ error: 'out_of_scope' });
+    // A period not yet begun: those who may submit meet the period check (400, nothing written), the rest the permission layer.
+    const submitted = await session.request({ method: 'POST', url: '/api/reports/annex11/submissions', payload: { district: '350206', period: '2999-12' } });
+    expect(submitted.statusCode, submitted.body).toBe(roleCan(role, 'reports:submit') ? 400 : 403);
+    if (!roleCan(role, 'reports:submit')) expect(submitted.json()).toMatchObject({ error: 'forbidden', action: 'reports:submit' });
+    expect(roleCan(role, 'reports:submit')).toBe(role === 'admin' || role === 'resources');
+  });
+});
+
 describe('the people of the 认定 procedure on every route', () => {
   /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
   const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '1');

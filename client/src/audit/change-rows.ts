@@ -49,6 +49,7 @@ export const AUDIT_ENTITIES = [
   { code: 'exports', label: '导出' },
   { code: 'parcel_documents', label: '地块档案（一地一档）' },
   { code: 'parcel_lineage', label: '地块分割/合并' },
+  { code: 'report_submissions', label: '汇总表报送' },
 ] as const;
 
 /** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */
@@ -187,6 +188,12 @@ const ENTITY_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> 
   exports: {
     status: '结果', layer: '导出内容', format: '格式', filters: '筛选条件', crs: '坐标系', encoding: '字符编码', rowCount: '条数', fileName: '文件名', error: '原因',
     form: '打印表单', caseNumber: '认定案卷', submissionId: '调查表（附件1）编号',
+  },
+  report_submissions: {
+    reportCode: '报表', districtCode: '区县', period: '报告期', periodStart: '报告期起', periodEnd: '报告期止', dueDate: '报送期限', status: '状态',
+    supersededBy: '被取代于（报送记录）', submittedBy: '报送人', submittedByName: '报送人姓名', submittedRole: '报送人角色', submittedAt: '报送时间',
+    onTime: '按期', recipients: '报送至', fileName: '文件名', mediaType: '文件类型', byteSize: '大小（字节）', sha256: 'SHA-256 校验和',
+    rowCount: '宗数', summary: '合计', note: '说明',
   },
   parcel_documents: {
     parcelId: '地块标识', category: '档案类别', note: '说明', fileName: '文件名', mediaType: '文件类型', byteSize: '大小（字节）', sha256: 'SHA-256 校验和',

@@ -46,3 +46,9 @@ export function caseIdFromHash(hash: string): number | null {
 export function caseHash(id: number | null): string {
   return id === null ? '#/identification' : `#/identification?case=${id}`;
 }
+
+/** `#/identification?tab=annex11` → the 汇总表 tab; anything else the cases. */
+export function tabFromHash(hash: string): 'cases' | 'annex11' {
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
+  return new URLSearchParams(query).get('tab') === 'annex11' ? 'annex11' : 'cases';
+}

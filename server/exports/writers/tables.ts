@@ -9,6 +9,7 @@ import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from '../../../domain/efficie
 import { exportFileName } from '../../../domain/exports/export-names.js';
 import { areaInUnits } from '../../../domain/units.js';
 import { OUT_OF_SCOPE } from '../../auth/scope.js';
+import { HEADER_FILL, HEADER_FONT, THIN, columnLetter } from '../excel-style.js';
 import { chinaTime, jobCaption, placeName, type ExportCaption } from '../export-captions.js';
 import { EXPORT_EMPTY, EXPORT_NOT_FOUND, type ExportJobContext, type ExportOutput, type ExportRefusal, type ExportWriter } from '../export-writer.js';
 import {
@@ -22,10 +23,6 @@ import { createTablesExportsRepository } from '../tables.repository.js';
  * function the map's district panel is answered with. Exports are background work: they read through
  * the bulk pool, which has no statement timeout.
  */
-
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
-const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true };
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FFB0B8C4' } };
 
 function emptyRefusal(caption: ExportCaption): ExportRefusal {
   return {
@@ -53,13 +50,6 @@ export function xlsxRowLimit(count: number): ExportRefusal | null {
 
 function tablesRepository(job: ExportJobContext) {
   return createTablesExportsRepository(job.app.pools.bulk.db);
-}
-
-/** Excel's column letter of a 1-based column number. */
-function columnLetter(index: number): string {
-  let letters = '';
-  for (let rest = index; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
-  return letters;
 }
 
 /** Bytes of a streamed worksheet's XML not yet taken by the zip; above it, the writer waits. */
