@@ -99,7 +99,8 @@ export class PlotMap {
       if (id !== null) this.map.setFeatureState({ source, id }, { selected: true });
     }
     this.selected = id;
-    if (bbox) this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 120, maxZoom: 17, duration: 600 });
+    // The plot's card lies over the map's left side: the plot is framed in the rest.
+    if (bbox) this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: { top: 120, bottom: 120, left: 560, right: 120 }, maxZoom: 16, duration: 600 });
   }
 
   resize(): void {
