@@ -23,7 +23,7 @@ export async function registerClient(app: AppInstance, clientDirectory: string):
   if (!fs.existsSync(path.join(clientDirectory, 'index.html'))) return;
   // The public 招商地图 (client/zhaoshang/index.html, a page and bundle of its own) lives at /zhaoshang/.
   if (fs.existsSync(path.join(clientDirectory, 'zhaoshang', 'index.html'))) {
-    app.get('/zhaoshang', (request, reply) => reply.redirect(`/zhaoshang/${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301));
+    app.get('/zhaoshang', { schema: { hide: true } }, (request, reply) => reply.redirect(`/zhaoshang/${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301));
   }
   await app.register(fastifyStatic, {
     root: clientDirectory, prefix: '/', wildcard: true, index: ['index.html'],

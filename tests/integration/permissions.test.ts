@@ -593,14 +593,15 @@ describe('the people of the 认定 procedure on every route', () => {
 });
 
 describe('招商地图 × role × scope (issue 18 item 6)', () => {
-  /** An identified idle plot of the district without a listing, one per case. */
+  /** A plot of the district made identified idle land (no case, no listing), one per case. */
   async function idlePlot(district: string, offset: number): Promise<number> {
     const { rows: [row] } = await sql<{ id: number }>`
-      SELECT p.id::float8 AS id FROM parcels p
-      WHERE p.district_code = ${district} AND p.status = 'identified' AND p.inefficiency_type = 'idle'
-        AND NOT EXISTS (SELECT FROM zhaoshang_listings l WHERE l.parcel_id = p.id)
-        AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
-      ORDER BY p.id OFFSET ${offset} LIMIT 1`.execute(testApp.database.db);
+      UPDATE parcels SET status = 'identified', inefficiency_type = 'idle' WHERE id = (
+        SELECT p.id FROM parcels p WHERE p.district_code = ${district}
+          AND NOT EXISTS (SELECT FROM zhaoshang_listings l WHERE l.parcel_id = p.id)
+          AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
+        ORDER BY p.id OFFSET ${1500 + offset} LIMIT 1)
+      RETURNING id::float8 AS id`.execute(testApp.database.db);
     return row.id;
   }
   const listing = (parcelId: number, title: string) => ({
@@ -610,8 +611,8 @@ describe('招商地图 × role × scope (issue 18 item 6)', () => {
   it.each(ROLE_CODES)('%s lists plots only with zhaoshang:manage and in scope; reads 意向 only with zhaoshang:inquiries; the public routes need no session', async (role) => {
     const huli = await sessionFor(role, 'huli');
     const index = ROLE_CODES.indexOf(role);
-    const inside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350206', 20 + index), `矩阵 ${role}`) });
-    const outside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350203', 20 + index), `矩阵 ${role}`) });
+    const inside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350206', index), `矩阵 ${role}`) });
+    const outside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350203', index), `矩阵 ${role}`) });
     if (roleCan(role, 'zhaoshang:manage')) {
       expect(inside.statusCode, inside.body).toBe(201);
       expect(outside.statusCode).toBe(403);
