@@ -600,7 +600,7 @@ describe('招商地图 × role × scope (issue 18 item 6)', () => {
         SELECT p.id FROM parcels p WHERE p.district_code = ${district}
           AND NOT EXISTS (SELECT FROM zhaoshang_listings l WHERE l.parcel_id = p.id)
           AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
-        ORDER BY p.id OFFSET ${1500 + offset} LIMIT 1)
+        ORDER BY p.area_m2 DESC, p.id OFFSET ${20 + offset} LIMIT 1)
       RETURNING id::float8 AS id`.execute(testApp.database.db);
     return row.id;
   }
