@@ -35,10 +35,17 @@ export function createZhaoshangService(app: AppInstance) {
       throw new InvalidParameterError('floorAreaRatioMin', `容积率下限 ${min} 大于上限 ${max}：请交换或修改后重试。`);
     }
     const blank = (value: string | null | undefined) => (value?.trim() ? value.trim() : null);
+    const labels = { title: '招商地块名称', plannedUse: '规划用途', contactOrg: '招商单位', contactName: '联系人' } as const;
+    for (const [key, label] of Object.entries(labels) as [keyof typeof labels, string][]) {
+      if (!content[key].trim()) throw new InvalidParameterError(key, `请填写${label}（不能只有空格）。`);
+    }
+    if (!content.targetIndustries.some((industry) => industry.trim())) throw new InvalidParameterError('targetIndustries', '请至少填写一个目标产业。');
     return {
       ...content,
       title: content.title.trim(),
       plannedUse: content.plannedUse.trim(),
+      contactOrg: content.contactOrg.trim(),
+      contactName: content.contactName.trim(),
       location: blank(content.location),
       planningNotes: blank(content.planningNotes),
       conditions: blank(content.conditions),

@@ -265,6 +265,9 @@ describe('officials keep the listings: versions, steps, refusals, audit', () => 
     expect(otherParcels.json()).toMatchObject({ error: 'listing_photo_refused' });
     const far = await official.request({ method: 'PUT', url: `/api/zhaoshang/listings/${listings.draft}`, payload: { version: 1, ...content('容积率'), floorAreaRatioMin: 4, floorAreaRatioMax: 2 } });
     expect(far.json()).toMatchObject({ error: 'invalid_parameter', parameter: 'floorAreaRatioMin' });
+    const spaces = await official.request({ method: 'PUT', url: `/api/zhaoshang/listings/${listings.draft}`, payload: { version: 1, ...content('   ') } });
+    expect(spaces.statusCode).toBe(400);
+    expect(spaces.json()).toMatchObject({ error: 'invalid_parameter', parameter: 'title' });
     const current = (await official.get(`/api/zhaoshang/listings/${listings.withdrawn}`)).json();
     const again = await step(listings.withdrawn, 'withdraw', { version: current.version, reason: '再撤' });
     expect(again.json()).toMatchObject({ error: 'listing_step_not_allowed' });
