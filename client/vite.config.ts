@@ -40,13 +40,21 @@ export default defineConfig({
     // does not make every official download them again.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      // Two pages: the officials' app (index.html) and the public 招商地图 (zhaoshang/index.html, served
+      // at /zhaoshang/), a bundle of its own without Element Plus, ECharts or the admin pages.
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        zhaoshang: fileURLToPath(new URL('./zhaoshang/index.html', import.meta.url)),
+      },
       output: {
         codeSplitting: {
           groups: [
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse|lodash)/ },
-            { name: 'vue', test: /node_modules[\\/]@?vue/ },
+            // First, so that Vue is a chunk of its own: the public 招商地图 needs it without Element Plus (a group
+            // takes its modules' dependencies along, and Vue is one of Element Plus's).
+            { name: 'vue', test: /node_modules[\\/]@?vue/, priority: 1 },
           ],
         },
       },

@@ -47,7 +47,9 @@ export type Action =
   | 'criteria:run'
   | 'grading:manage'
   | 'grading:run'
-  | 'reports:submit';
+  | 'reports:submit'
+  | 'zhaoshang:manage'
+  | 'zhaoshang:inquiries';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -75,16 +77,20 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'grading:manage': '编辑分级方案',
   'grading:run': '运行分级方案',
   'reports:submit': '报送汇总表（附件11等）',
+  'zhaoshang:manage': '编辑、发布和撤回招商地图的地块',
+  'zhaoshang:inquiries': '查看和处理投资意向',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
-    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit'],
+    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit',
+    'zhaoshang:manage', 'zhaoshang:inquiries'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run'],
+  // 招商地图 (seed 004 四(一)): officials list idle plots for investors and answer their 意向.
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries'],
   viewer: ['data:read', 'cases:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).

@@ -11,6 +11,7 @@ import { applyMigrations } from '../server/db/migrate.js';
 import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
 import { ensureDemoCases, ensureDemoReportSubmission } from '../server/demo/demo-cases.js';
+import { ensureDemoZhaoshang } from '../server/demo/demo-zhaoshang.js';
 import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
 import { ensureExampleCriteriaSets } from '../server/criteria/criteria.repository.js';
 import { ensureExampleGradingSchemes } from '../server/grading/grading.repository.js';
@@ -61,6 +62,8 @@ try {
   if (process.env.BIAOTU_DEMO_USERS !== '0') {
     await ensureDemoCases(app).catch((error: Error) => console.warn(`演示认定案卷未能生成 / demo identification cases not made: ${error.message}`));
     await ensureDemoReportSubmission(app).catch((error: Error) => console.warn(`演示附件11报送记录未能生成 / demo 附件11 submission not made: ${error.message}`));
+    // The published 招商地图 of 湖里区 (/zhaoshang/) with a photo and one 意向.
+    await ensureDemoZhaoshang(app).catch((error: Error) => console.warn(`演示招商地图未能生成 / demo 招商地图 not made: ${error.message}`));
   }
   // Now and every hour (the timer stops with the app): dead commits failed, old import files removed.
   const recovered = await app.importService.startHousekeeping(settings.importRetentionDays);

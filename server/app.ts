@@ -74,6 +74,10 @@ import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
 import { reportsRepositoryPlugin } from './reports/reports.repository.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { reportsServicePlugin } from './reports/reports.service.js';
+import { zhaoshangRepositoryPlugin } from './zhaoshang/zhaoshang.repository.js';
+import { zhaoshangServicePlugin } from './zhaoshang/zhaoshang.service.js';
+import { zhaoshangRoutes } from './zhaoshang/zhaoshang.routes.js';
+import { zhaoshangPublicRoutes } from './zhaoshang/zhaoshang-public.routes.js';
 
 
 export interface AppOptions {
@@ -152,6 +156,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(gradingServicePlugin);
   await app.register(reportsRepositoryPlugin);
   await app.register(reportsServicePlugin);
+  await app.register(zhaoshangRepositoryPlugin);
+  await app.register(zhaoshangServicePlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -180,6 +186,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(criteriaRoutes);
   await app.register(gradingRoutes);
   await app.register(reportsRoutes);
+  await app.register(zhaoshangRoutes);
+  await app.register(zhaoshangPublicRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
@@ -210,6 +218,8 @@ const OPENAPI = {
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },
     { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
+    { name: 'zhaoshang', description: '招商地图：招商地块（规划条件、专属招商方案，按版本）与投资意向' },
+    { name: 'zhaoshang-public', description: '公众招商地图（无需登录，只读已发布内容；投资意向表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],
 };

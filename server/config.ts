@@ -18,6 +18,12 @@ export interface Settings {
   loginLockMinutes: number;
   /** Login attempts per IP per minute (rate limit, before any password check). */
   loginRateLimitPerMinute: number;
+  /**
+   * The public 招商地图 (/api/public/zhaoshang/…), per client address: reads (plots, details,
+   * photos, outlines) per minute, and 意向 submitted per hour.
+   */
+  zhaoshangReadsPerMinute: number;
+  zhaoshangInquiriesPerHour: number;
   /** Origins allowed by CORS; empty = closed. */
   corsOrigins: string[];
   /**
@@ -144,6 +150,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     loginMaxFailures: positiveNumber(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMinutes: positiveNumber(env, 'LOGIN_LOCK_MINUTES', 15),
     loginRateLimitPerMinute: positiveNumber(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 30),
+    zhaoshangReadsPerMinute: Math.round(positiveNumber(env, 'ZHAOSHANG_READS_PER_MINUTE', 240)),
+    zhaoshangInquiriesPerHour: Math.round(positiveNumber(env, 'ZHAOSHANG_INQUIRIES_PER_HOUR', 10)),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
     publicUrl: publicUrlOf(env.PUBLIC_URL),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',

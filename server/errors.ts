@@ -23,6 +23,7 @@ import {
   SPLIT_SLIVER, SPLIT_TOO_MANY_PARTS, type LineageRefusal,
 } from '../domain/parcel-lineage.js';
 import { CASE_OPEN, IDENTIFICATION_REFUSAL_STATUS, caseOpenMessage, type IdentificationRefusal } from '../domain/identification/refusals.js';
+import { ZHAOSHANG_REFUSAL_STATUS, type ZhaoshangRefusal } from '../domain/zhaoshang.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -405,6 +406,13 @@ export class DocumentRefusalError extends ApiError {
 export class IdentificationRefusalError extends ApiError {
   constructor(refusal: IdentificationRefusal) {
     super(IDENTIFICATION_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { ...(refusal.parameter ? { parameter: refusal.parameter } : {}), ...refusal.details });
+  }
+}
+
+/** A refusal of the 招商地图 (domain/zhaoshang.ts): its reason is the error code, its message says what to do. */
+export class ZhaoshangRefusalError extends ApiError {
+  constructor(refusal: ZhaoshangRefusal) {
+    super(ZHAOSHANG_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { ...(refusal.parameter ? { parameter: refusal.parameter } : {}), ...refusal.details });
   }
 }
 

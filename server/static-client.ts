@@ -21,6 +21,10 @@ export function staticCacheControl(clientDirectory: string, filePath: string): s
  */
 export async function registerClient(app: AppInstance, clientDirectory: string): Promise<void> {
   if (!fs.existsSync(path.join(clientDirectory, 'index.html'))) return;
+  // The public 招商地图 (client/zhaoshang/index.html, a page and bundle of its own) lives at /zhaoshang/.
+  if (fs.existsSync(path.join(clientDirectory, 'zhaoshang', 'index.html'))) {
+    app.get('/zhaoshang', { schema: { hide: true } }, (request, reply) => reply.redirect(`/zhaoshang/${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301));
+  }
   await app.register(fastifyStatic, {
     root: clientDirectory, prefix: '/', wildcard: true, index: ['index.html'],
     preCompressed: true,

@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ACTION_LABELS, roleCan, roleLabel } from '../../domain/permissions.js';
+import { PUBLIC_ZHAOSHANG_PREFIX } from '../../domain/zhaoshang.js';
 import type { AppInstance } from '../app-instance.js';
 import { ApiError } from '../errors.js';
 import { type Permission, type Principal } from './principal.js';
@@ -34,6 +35,16 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes whose writes may change a user or a session. */
 const ACCOUNT_ROUTES = /^\/api\/(auth|admin)\//;
+/**
+ * The public API (the 招商地图 for investors): every route under it must declare `permission:
+ * 'public'` (registration fails otherwise) and no route elsewhere may be served to anonymous
+ * visitors by being put under it; the session cookie is not even read there, so an answer can never
+ * depend on who asks.
+ */
+export const PUBLIC_API_PREFIXES: readonly string[] = [PUBLIC_ZHAOSHANG_PREFIX];
+export function isPublicApiRoute(url: string): boolean {
+  return PUBLIC_API_PREFIXES.some((prefix) => url.startsWith(prefix));
+}
 /** Routes a user whose password must be changed may still use. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['/api/auth/me', '/api/auth/logout', '/api/auth/password']);
 
@@ -65,6 +76,9 @@ export const authPlugin = fp(async (app: AppInstance) => {
     if (guarded && !route.url.startsWith('/api/docs') && !route.config?.permission) {
       throw new Error(`route ${route.method} ${route.url} declares no config.permission`);
     }
+    if (isPublicApiRoute(route.url) && route.config?.permission !== 'public') {
+      throw new Error(`route ${route.method} ${route.url} is under the public API prefix but declares permission ${route.config?.permission}: public routes declare 'public'`);
+    }
     if (guarded && route.config?.permission) {
       for (const method of [route.method].flat()) if (method !== 'HEAD') app.routePermissions.set(`${method} ${route.url}`, route.config.permission);
     }
@@ -82,6 +96,8 @@ export const authPlugin = fp(async (app: AppInstance) => {
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // The public API answers everyone alike: no session is looked up, none is attached.
+    if (isPublicApiRoute(request.routeOptions.url ?? '')) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const tokenHash = hashToken(token);

@@ -701,6 +701,14 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.zhaoshang_versions_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION '招商 listing versions are written once: add a new version instead';
+END;
+$$;
+
 CREATE TABLE public.area_reviews (
     id bigint NOT NULL,
     area_id bigint NOT NULL,
@@ -1874,6 +1882,135 @@ CREATE SEQUENCE public.users_id_seq
 
 ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
 
+CREATE TABLE public.zhaoshang_inquiries (
+    id bigint NOT NULL,
+    listing_id bigint,
+    listing_version integer,
+    name text NOT NULL,
+    company text,
+    phone text NOT NULL,
+    email text,
+    industry text NOT NULL,
+    message text,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    state text DEFAULT 'new'::text NOT NULL,
+    handled_by text,
+    handled_at timestamp with time zone,
+    handling_note text,
+    matched_listing_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    CONSTRAINT zhaoshang_inquiries_check CHECK (((state = 'handled'::text) = (handled_at IS NOT NULL))),
+    CONSTRAINT zhaoshang_inquiries_company_check CHECK ((char_length(company) <= 100)),
+    CONSTRAINT zhaoshang_inquiries_email_check CHECK ((char_length(email) <= 254)),
+    CONSTRAINT zhaoshang_inquiries_handling_note_check CHECK ((char_length(handling_note) <= 500)),
+    CONSTRAINT zhaoshang_inquiries_industry_check CHECK (((char_length(industry) >= 1) AND (char_length(industry) <= 50))),
+    CONSTRAINT zhaoshang_inquiries_message_check CHECK ((char_length(message) <= 1000)),
+    CONSTRAINT zhaoshang_inquiries_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 30))),
+    CONSTRAINT zhaoshang_inquiries_phone_check CHECK ((char_length(phone) <= 30)),
+    CONSTRAINT zhaoshang_inquiries_state_check CHECK ((state = ANY (ARRAY['new'::text, 'handled'::text])))
+);
+
+COMMENT ON TABLE public.zhaoshang_inquiries IS '投资意向 an investor submitted on the public 招商地图 (no account), and how officials handled and matched it to plots';
+
+CREATE SEQUENCE public.zhaoshang_inquiries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.zhaoshang_inquiries_id_seq OWNED BY public.zhaoshang_inquiries.id;
+
+CREATE TABLE public.zhaoshang_listing_versions (
+    listing_id bigint NOT NULL,
+    version integer NOT NULL,
+    change text NOT NULL,
+    state text NOT NULL,
+    title text NOT NULL,
+    location text,
+    planned_use text NOT NULL,
+    floor_area_ratio_min numeric(5,2),
+    floor_area_ratio_max numeric(5,2),
+    building_density_max numeric(5,2),
+    height_limit_m numeric(6,1),
+    planning_notes text,
+    target_industries text[] NOT NULL,
+    conditions text,
+    supply_mode text,
+    contact_org text NOT NULL,
+    contact_name text NOT NULL,
+    contact_phone text NOT NULL,
+    contact_email text,
+    photo_document_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    area_m2 double precision NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT zhaoshang_listing_versions_building_density_max_check CHECK (((building_density_max >= (0)::numeric) AND (building_density_max <= (100)::numeric))),
+    CONSTRAINT zhaoshang_listing_versions_change_check CHECK ((change = ANY (ARRAY['create'::text, 'edit'::text, 'publish'::text, 'withdraw'::text]))),
+    CONSTRAINT zhaoshang_listing_versions_check CHECK (((floor_area_ratio_min IS NULL) OR (floor_area_ratio_max IS NULL) OR (floor_area_ratio_min <= floor_area_ratio_max))),
+    CONSTRAINT zhaoshang_listing_versions_conditions_check CHECK ((char_length(conditions) <= 1000)),
+    CONSTRAINT zhaoshang_listing_versions_floor_area_ratio_max_check CHECK ((floor_area_ratio_max >= (0)::numeric)),
+    CONSTRAINT zhaoshang_listing_versions_floor_area_ratio_min_check CHECK ((floor_area_ratio_min >= (0)::numeric)),
+    CONSTRAINT zhaoshang_listing_versions_height_limit_m_check CHECK ((height_limit_m >= (0)::numeric)),
+    CONSTRAINT zhaoshang_listing_versions_location_check CHECK ((char_length(location) <= 100)),
+    CONSTRAINT zhaoshang_listing_versions_note_check CHECK ((char_length(note) <= 200)),
+    CONSTRAINT zhaoshang_listing_versions_planned_use_check CHECK (((char_length(planned_use) >= 1) AND (char_length(planned_use) <= 50))),
+    CONSTRAINT zhaoshang_listing_versions_planning_notes_check CHECK ((char_length(planning_notes) <= 500)),
+    CONSTRAINT zhaoshang_listing_versions_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'withdrawn'::text]))),
+    CONSTRAINT zhaoshang_listing_versions_supply_mode_check CHECK ((supply_mode = ANY (ARRAY['transfer'::text, 'lease'::text, 'lease_then_transfer'::text, 'cooperation'::text]))),
+    CONSTRAINT zhaoshang_listing_versions_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 60))),
+    CONSTRAINT zhaoshang_listing_versions_version_check CHECK ((version >= 1))
+);
+
+COMMENT ON TABLE public.zhaoshang_listing_versions IS 'every version of every 招商 listing (append-only): the 规划条件, the 专属招商方案, the public photos, the plot''s shape and area then';
+
+COMMENT ON COLUMN public.zhaoshang_listing_versions.building_density_max IS '建筑密度上限, %';
+
+COMMENT ON COLUMN public.zhaoshang_listing_versions.height_limit_m IS '限高, m';
+
+COMMENT ON COLUMN public.zhaoshang_listing_versions.supply_mode IS '供地方式: transfer 出让 / lease 租赁 / lease_then_transfer 先租后让 / cooperation 合作开发';
+
+COMMENT ON COLUMN public.zhaoshang_listing_versions.photo_document_ids IS 'parcel_documents (category photo) an official chose to show the public';
+
+COMMENT ON COLUMN public.zhaoshang_listing_versions.area_m2 IS '椭球面积 (CGCS2000) of geom, m²';
+
+CREATE TABLE public.zhaoshang_listings (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    state text NOT NULL,
+    published_version integer,
+    published_at timestamp with time zone,
+    published_by text,
+    withdrawn_at timestamp with time zone,
+    withdrawn_by text,
+    withdrawal_reason text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT zhaoshang_listings_check CHECK (((state = 'published'::text) = (published_version IS NOT NULL))),
+    CONSTRAINT zhaoshang_listings_check1 CHECK (((published_version IS NULL) OR (published_version <= version))),
+    CONSTRAINT zhaoshang_listings_state_check CHECK ((state = ANY (ARRAY['draft'::text, 'published'::text, 'withdrawn'::text]))),
+    CONSTRAINT zhaoshang_listings_version_check CHECK ((version >= 1)),
+    CONSTRAINT zhaoshang_listings_withdrawal_reason_check CHECK ((char_length(withdrawal_reason) <= 200))
+);
+
+COMMENT ON TABLE public.zhaoshang_listings IS '招商地图: one 招商 listing per idle 低效用地 plot; 草稿 draft → 已发布 published ⇄ 已撤回 withdrawn; content in zhaoshang_listing_versions';
+
+COMMENT ON COLUMN public.zhaoshang_listings.published_version IS 'the version the public page shows (null unless published); later edits wait for the next 发布';
+
+CREATE SEQUENCE public.zhaoshang_listings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.zhaoshang_listings_id_seq OWNED BY public.zhaoshang_listings.id;
+
 ALTER TABLE ONLY public.area_reviews ALTER COLUMN id SET DEFAULT nextval('public.area_reviews_id_seq'::regclass);
 
 ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
@@ -1905,6 +2042,10 @@ ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('publ
 ALTER TABLE ONLY public.survey_submissions ALTER COLUMN id SET DEFAULT nextval('public.survey_submissions_id_seq'::regclass);
 
 ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+
+ALTER TABLE ONLY public.zhaoshang_inquiries ALTER COLUMN id SET DEFAULT nextval('public.zhaoshang_inquiries_id_seq'::regclass);
+
+ALTER TABLE ONLY public.zhaoshang_listings ALTER COLUMN id SET DEFAULT nextval('public.zhaoshang_listings_id_seq'::regclass);
 
 ALTER TABLE ONLY public.area_reviews
     ADD CONSTRAINT area_reviews_pkey PRIMARY KEY (id);
@@ -2047,6 +2188,15 @@ ALTER TABLE ONLY public.users
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_username_key UNIQUE (username);
 
+ALTER TABLE ONLY public.zhaoshang_inquiries
+    ADD CONSTRAINT zhaoshang_inquiries_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.zhaoshang_listing_versions
+    ADD CONSTRAINT zhaoshang_listing_versions_pkey PRIMARY KEY (listing_id, version);
+
+ALTER TABLE ONLY public.zhaoshang_listings
+    ADD CONSTRAINT zhaoshang_listings_pkey PRIMARY KEY (id);
+
 CREATE INDEX area_reviews_area_idx ON public.area_reviews USING btree (area_id, id);
 
 CREATE INDEX areas_district_status_idx ON public.areas USING btree (district_code, status) WHERE (deleted_at IS NULL);
@@ -2150,6 +2300,16 @@ CREATE INDEX survey_submissions_parcel ON public.survey_submissions USING btree 
 CREATE INDEX tile_cache_envelope_idx ON public.tile_cache USING gist (envelope);
 
 CREATE INDEX user_units_subdistrict ON public.user_units USING btree (subdistrict_code);
+
+CREATE INDEX zhaoshang_inquiries_listing ON public.zhaoshang_inquiries USING btree (listing_id);
+
+CREATE INDEX zhaoshang_inquiries_state ON public.zhaoshang_inquiries USING btree (state, submitted_at DESC);
+
+CREATE INDEX zhaoshang_listing_versions_geom ON public.zhaoshang_listing_versions USING gist (geom);
+
+CREATE INDEX zhaoshang_listings_district ON public.zhaoshang_listings USING btree (district_code, state);
+
+CREATE UNIQUE INDEX zhaoshang_listings_parcel ON public.zhaoshang_listings USING btree (parcel_id);
 
 CREATE TRIGGER area_reviews_append_only BEFORE DELETE OR UPDATE ON public.area_reviews FOR EACH ROW EXECUTE FUNCTION public.area_reviews_append_only();
 
@@ -2287,6 +2447,14 @@ CREATE TRIGGER users_sessions_notify_update AFTER UPDATE ON public.users FOR EAC
 
 CREATE TRIGGER users_touch BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
+CREATE TRIGGER zhaoshang_inquiries_history AFTER INSERT OR UPDATE ON public.zhaoshang_inquiries FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER zhaoshang_listing_versions_append_only BEFORE DELETE OR UPDATE ON public.zhaoshang_listing_versions FOR EACH ROW EXECUTE FUNCTION public.zhaoshang_versions_append_only();
+
+CREATE TRIGGER zhaoshang_listing_versions_history AFTER INSERT ON public.zhaoshang_listing_versions FOR EACH ROW EXECUTE FUNCTION public.record_history('listing_id', 'geom');
+
+CREATE TRIGGER zhaoshang_listings_history AFTER INSERT OR UPDATE ON public.zhaoshang_listings FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
 ALTER TABLE ONLY public.area_reviews
     ADD CONSTRAINT area_reviews_area_id_area_version_fkey FOREIGN KEY (area_id, area_version) REFERENCES public.area_versions(area_id, version);
 
@@ -2403,6 +2571,15 @@ ALTER TABLE ONLY public.user_units
 
 ALTER TABLE ONLY public.user_units
     ADD CONSTRAINT user_units_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.zhaoshang_inquiries
+    ADD CONSTRAINT zhaoshang_inquiries_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES public.zhaoshang_listings(id);
+
+ALTER TABLE ONLY public.zhaoshang_listing_versions
+    ADD CONSTRAINT zhaoshang_listing_versions_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES public.zhaoshang_listings(id);
+
+ALTER TABLE ONLY public.zhaoshang_listings
+    ADD CONSTRAINT zhaoshang_listings_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
 GRANT USAGE ON SCHEMA public TO biaotu_app;
 
@@ -2532,6 +2709,16 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_units TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.users TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.users_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.zhaoshang_inquiries TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.zhaoshang_inquiries_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.zhaoshang_listing_versions TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.zhaoshang_listings TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.zhaoshang_listings_id_seq TO biaotu_app;
 
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT,USAGE ON SEQUENCES  TO biaotu_app;
 

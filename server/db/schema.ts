@@ -609,6 +609,9 @@ export interface Database {
   grading_results: GradingResultTable;
   report_submissions: ReportSubmissionTable;
   report_submission_contents: ReportSubmissionContentTable;
+  zhaoshang_listings: ZhaoshangListingTable;
+  zhaoshang_listing_versions: ZhaoshangListingVersionTable;
+  zhaoshang_inquiries: ZhaoshangInquiryTable;
 }
 
 /** 认定案卷 (migration 0031): where a parcel's 认定 stands. */
@@ -712,4 +715,71 @@ export interface ReportSubmissionTable {
 export interface ReportSubmissionContentTable {
   submission_id: number;
   content: ColumnType<Buffer, Buffer, never>;
+}
+
+/** 招商地图 (migration 0040): one 招商 listing per idle plot, its state; content in the versions. */
+export interface ZhaoshangListingTable {
+  id: Generated<number>;
+  parcel_id: number;
+  district_code: string;
+  version: number;
+  state: 'draft' | 'published' | 'withdrawn';
+  published_version: number | null;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  withdrawn_at: Timestamp | null;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Every version of a 招商 listing (append-only), with the plot's shape and area when written. */
+export interface ZhaoshangListingVersionTable {
+  listing_id: number;
+  version: number;
+  change: 'create' | 'edit' | 'publish' | 'withdraw';
+  state: 'draft' | 'published' | 'withdrawn';
+  title: string;
+  location: string | null;
+  planned_use: string;
+  floor_area_ratio_min: ColumnType<string | null, number | null, never>;
+  floor_area_ratio_max: ColumnType<string | null, number | null, never>;
+  building_density_max: ColumnType<string | null, number | null, never>;
+  height_limit_m: ColumnType<string | null, number | null, never>;
+  planning_notes: string | null;
+  target_industries: string[];
+  conditions: string | null;
+  supply_mode: string | null;
+  contact_org: string;
+  contact_name: string;
+  contact_phone: string;
+  contact_email: string | null;
+  photo_document_ids: Generated<number[]>;
+  geom: unknown;
+  area_m2: number;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** 投资意向 from the public 招商地图, and their handling. */
+export interface ZhaoshangInquiryTable {
+  id: Generated<number>;
+  listing_id: number | null;
+  listing_version: number | null;
+  name: string;
+  company: string | null;
+  phone: string;
+  email: string | null;
+  industry: string;
+  message: string | null;
+  submitted_at: Generated<Timestamp>;
+  state: Generated<'new' | 'handled'>;
+  handled_by: string | null;
+  handled_at: Timestamp | null;
+  handling_note: string | null;
+  matched_listing_ids: Generated<number[]>;
 }

@@ -616,6 +616,42 @@ describe('the people of the 认定 procedure on every route', () => {
   });
 });
 
+describe('招商地图 × role × scope (issue 18 item 6)', () => {
+  /** A plot of the district made identified idle land (no case, no listing), one per case. */
+  async function idlePlot(district: string, offset: number): Promise<number> {
+    const { rows: [row] } = await sql<{ id: number }>`
+      UPDATE parcels SET status = 'identified', inefficiency_type = 'idle' WHERE id = (
+        SELECT p.id FROM parcels p WHERE p.district_code = ${district}
+          AND NOT EXISTS (SELECT FROM zhaoshang_listings l WHERE l.parcel_id = p.id)
+          AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
+        ORDER BY p.area_m2 DESC, p.id OFFSET ${20 + offset} LIMIT 1)
+      RETURNING id::float8 AS id`.execute(testApp.database.db);
+    return row.id;
+  }
+  const listing = (parcelId: number, title: string) => ({
+    parcelId, title, plannedUse: '工业用地', targetIndustries: ['测试'], contactOrg: '招商中心', contactName: '联系人', contactPhone: '0592-5550000',
+  });
+
+  it.each(ROLE_CODES)('%s lists plots only with zhaoshang:manage and in scope; reads 意向 only with zhaoshang:inquiries; the public routes need no session', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const index = ROLE_CODES.indexOf(role);
+    const inside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350206', index), `矩阵 ${role}`) });
+    const outside = await huli.request({ method: 'POST', url: '/api/zhaoshang/listings', payload: listing(await idlePlot('350203', index), `矩阵 ${role}`) });
+    if (roleCan(role, 'zhaoshang:manage')) {
+      expect(inside.statusCode, inside.body).toBe(201);
+      expect(outside.statusCode).toBe(403);
+      expect(outside.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203' } });
+    } else {
+      expect([inside.statusCode, outside.statusCode]).toEqual([403, 403]);
+      expect(inside.json()).toMatchObject({ error: 'forbidden', action: 'zhaoshang:manage' });
+    }
+    const inquiries = await huli.get('/api/zhaoshang/inquiries');
+    expect(inquiries.statusCode).toBe(roleCan(role, 'zhaoshang:inquiries') ? 200 : 403);
+    expect((await huli.get('/api/zhaoshang/listings')).statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
+    expect((await huli.get('/api/public/zhaoshang/plots')).statusCode).toBe(200);
+  });
+});
+
 describe('园区办 and 镇街 file papers only of parcels in their own 园区 or 街道', () => {
   let files: Awaited<ReturnType<typeof makeDocumentFiles>>;
   beforeAll(async () => {

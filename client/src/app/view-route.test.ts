@@ -16,7 +16,7 @@ describe('view route', () => {
   });
 
   it('lists the administration pages for administrators only', () => {
-    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '认定', '成片改造区域', '数据导入', '用户管理', '审计日志', '规则设置', '认定标准与分级']);
+    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '认定', '成片改造区域', '招商地图', '数据导入', '用户管理', '审计日志', '规则设置', '认定标准与分级']);
     expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map', 'areas']);
     // 认定 lists cases for whoever may read them (a viewer follows the procedure, takes no step).
     expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map', 'identification']);
@@ -37,9 +37,16 @@ describe('view route', () => {
     expect(viewForRole('#/admin/criteria', 'viewer')).toBe('map');
   });
 
+  it('opens 招商地图 to those who keep listings or answer 意向: officials and administrators', () => {
+    expect(viewForRole('#/zhaoshang', 'official')).toBe('zhaoshang');
+    expect(viewForRole('#/zhaoshang', 'admin')).toBe('zhaoshang');
+    expect(viewForRole('#/zhaoshang', 'viewer')).toBe('map');
+    expect(hashOf('zhaoshang')).toBe('#/zhaoshang');
+  });
+
   it('opens 数据导入 to those who may import: administrators and surveyors', () => {
     expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '数据导入']);
-    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'identification', 'areas', 'criteria']);
+    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'identification', 'areas', 'zhaoshang', 'criteria']);
     expect(viewForRole('#/imports', 'surveyor')).toBe('imports');
     expect(viewForRole('#/imports', 'admin')).toBe('imports');
     expect(viewForRole('#/imports', 'planner')).toBe('map');

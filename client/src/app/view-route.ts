@@ -4,7 +4,7 @@ import { roleCan, type Action } from '@domain/permissions.js';
  * The pages of the product. A hash route (`#/admin/users`) rather than a router package: four
  * pages do not need one, and the hash survives a reload without any server-side fallback.
  */
-export type ViewName = 'map' | 'identification' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria';
+export type ViewName = 'map' | 'identification' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria' | 'zhaoshang';
 
 export interface ViewEntry {
   view: ViewName;
@@ -18,6 +18,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { view: 'map', label: '地图', hash: '#/map', action: 'data:read' },
   { view: 'identification', label: '认定', hash: '#/identification', action: ['cases:read', 'cases:fill'] },
   { view: 'areas', label: '成片改造区域', hash: '#/areas', action: ['areas:write', 'areas:review'] },
+  { view: 'zhaoshang', label: '招商地图', hash: '#/zhaoshang', action: ['zhaoshang:manage', 'zhaoshang:inquiries'] },
   { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },
   { view: 'users', label: '用户管理', hash: '#/admin/users', action: 'users:manage' },
   { view: 'audit', label: '审计日志', hash: '#/admin/audit', action: 'audit:read' },

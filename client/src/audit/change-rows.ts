@@ -50,6 +50,9 @@ export const AUDIT_ENTITIES = [
   { code: 'parcel_documents', label: '地块档案（一地一档）' },
   { code: 'parcel_lineage', label: '地块分割/合并' },
   { code: 'report_submissions', label: '汇总表报送' },
+  { code: 'zhaoshang_listings', label: '招商地块' },
+  { code: 'zhaoshang_listing_versions', label: '招商地块版本' },
+  { code: 'zhaoshang_inquiries', label: '投资意向' },
 ] as const;
 
 /** An action or record kind the client does not know yet (added on the server first) still reads as Chinese. */

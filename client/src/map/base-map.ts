@@ -1,7 +1,7 @@
 import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type MapOptions } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { LOCAL_IDEOGRAPH_FONT_FAMILY } from './map-style.js';
+import { LOCAL_IDEOGRAPH_FONT_FAMILY } from './map-fonts.js';
 
 // The worker is bundled by Vite (`?url`), so the map works offline.
 setWorkerUrl(workerUrl);
