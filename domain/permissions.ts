@@ -46,7 +46,12 @@ export type Action =
   | 'criteria:manage'
   | 'criteria:run'
   | 'grading:manage'
-  | 'grading:run';
+  | 'grading:run'
+  | 'reuse:read'
+  | 'reuse:plan'
+  | 'reuse:conduct'
+  | 'reuse:opinion'
+  | 'reuse:approve';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -73,26 +78,34 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'criteria:run': '运行认定标准并决定结果',
   'grading:manage': '编辑分级方案',
   'grading:run': '运行分级方案',
+  'reuse:read': '查看再利用项目',
+  'reuse:plan': '编制、提交和确认再利用方案，申请延期',
+  'reuse:conduct': '办理再利用（意见汇总、请示、协议书、实施跟踪、延期决定）',
+  'reuse:opinion': '填写再利用方案部门意见',
+  'reuse:approve': '批复再利用方案',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
-    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'],
+    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run',
+    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run'],
-  viewer: ['data:read', 'cases:read'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'reuse:read'],
+  viewer: ['data:read', 'cases:read', 'reuse:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run'],
-  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  department: ['data:read', 'cases:read', 'cases:opinion'],
-  government: ['data:read', 'cases:read', 'cases:approve'],
+  // 再利用 (seed 003 三): the 园区办/镇街 conducts and may enter the plan for the 用地单位; departments give
+  // opinions on the plan; the 区政府 批复; the 用地单位 drafts, confirms and applies for 延期.
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reuse:read'],
+  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
+  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
+  department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion'],
+  government: ['data:read', 'cases:read', 'cases:approve', 'reuse:read', 'reuse:approve'],
   // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
-  enterprise: ['cases:fill'],
+  enterprise: ['cases:fill', 'reuse:plan'],
 };
 
 /**
