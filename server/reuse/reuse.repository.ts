@@ -61,7 +61,8 @@ export function createReuseRepository(db: DatabaseClient) {
     },
 
     async update(transaction: Transaction<Database>, id: number, changes: ProjectChanges): Promise<void> {
-      const set: Record<string, unknown> = { ...changes };
+      // An empty change still touches the row: its version rises (a step that does not move the project).
+      const set: Record<string, unknown> = { ...changes, updated_at: sql`now()` };
       if (changes.step !== undefined) set.step_at = sql`now()`;
       await transaction.updateTable('reuse_projects').set(set).where('id', '=', id).execute();
     },

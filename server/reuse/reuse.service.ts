@@ -297,6 +297,12 @@ export function createReuseService(app: AppInstance) {
       }
       const place = placeOf(subject);
       const standing = standingOf(row);
+      if (step === 'extension_applied' && inImplementation(standing) && standing.extension !== 'none') {
+        refuse({
+          reason: EXTENSION_USED, parameter: 'step', details: { extensionState: standing.extension },
+          message: `再利用项目 ${row!.number} 已申请过延期（${standing.extension === 'applied' ? '待甲方决定' : standing.extension === 'approved' ? '已同意' : '未获同意'}）：附件7 三规定可以延期1次，不能再次申请。`,
+        });
+      }
       if (!allowedReuseSteps(standing).includes(step)) stepRefusal(row, subject.number, step, place);
       const actor = reuseActorOf(principal);
       const check = mayTakeReuseStep(step, actor, place);
@@ -436,9 +442,6 @@ export function createReuseService(app: AppInstance) {
           const { months, reason } = body as ExtensionAppliedBody;
           const due = completionDueOf(row!)!;
           const problem = extensionProblem({ due, appliedOn: today, months, alreadyApplied: row!.extensionState !== 'none' });
-          if (problem?.reason === 'extension_used') {
-            refuse({ reason: EXTENSION_USED, parameter: 'step', message: `再利用项目 ${row!.number} 已申请过延期（附件7 三：可以延期1次），不能再次申请。` });
-          }
           if (problem?.reason === 'extension_too_long') {
             refuse({ reason: EXTENSION_TOO_LONG, parameter: 'months', details: { maxMonths: EXTENSION_RULE.maxMonths }, message: `延期不得超过 ${EXTENSION_RULE.maxMonths} 个月（附件7 三）：请把延期月数（months）改为 1 至 ${EXTENSION_RULE.maxMonths}。` });
           }
