@@ -96,7 +96,7 @@ beforeAll(async () => {
   const park = principals.yuanqu.units[0];
   const pick = async (offset: number) => (await sql<{ id: number }>`
     SELECT p.id FROM parcels p WHERE p.park_code = ${park} ORDER BY p.id DESC OFFSET ${offset} LIMIT 1`.execute(db)).rows[0].id;
-  [ownParcel, otherParcel, edgeParcel, listedParcel] = [await pick(12), await pick(13), await pick(14), await pick(15)];
+  [ownParcel, otherParcel, edgeParcel, listedParcel] = [await pick(24), await pick(25), await pick(26), await pick(27)];
   const { rows: taken } = await sql`SELECT parcel_id FROM identification_cases WHERE parcel_id IN (${ownParcel}, ${otherParcel}, ${edgeParcel}, ${listedParcel})`.execute(db);
   expect(taken, 'another test opened a case on a parcel this file keeps for itself').toEqual([]);
   await writeAs(db, { name: 'test' }, async (transaction) => {
