@@ -25,6 +25,16 @@ afterAll(async () => {
   await session?.close();
 });
 
+/** A picture of the whole page (a tall window, so the case page's own scroll holds everything). */
+async function look(name: string): Promise<void> {
+  if (!process.env.REUSE_SCREENSHOTS) return;
+  const { page } = session;
+  await page.setViewportSize({ width: 1440, height: 4200 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${process.env.REUSE_SCREENSHOTS}/${name}.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 async function logIn(username: string): Promise<void> {
   const { page } = session;
   await page.context().clearCookies();
@@ -51,7 +61,7 @@ describe('再利用 on the case page', () => {
     const pdf = await page.request.get(`${session.origin}${href}`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
-    if (process.env.REUSE_SCREENSHOTS) await page.locator('[data-test="case-reuse"]').screenshot({ path: `${process.env.REUSE_SCREENSHOTS}/reuse-implementation.png` });
+    await look('reuse-implementation');
     expect(session.errors).toEqual([]);
   });
 
@@ -70,13 +80,13 @@ describe('再利用 on the case page', () => {
     await page.waitForSelector('[data-test="plan-form"]');
     const builder = page.locator('[data-test="plan-form"] [data-field="builder"] input, [data-test="plan-form"] input[data-field="builder"]').first();
     await builder.fill('原土地使用权人与合作方');
-    if (process.env.REUSE_SCREENSHOTS) await page.locator('[data-test="case-reuse"]').screenshot({ path: `${process.env.REUSE_SCREENSHOTS}/reuse-plan-form.png` });
+    await look('reuse-plan-form');
     await page.click('[data-test="submit-plan"]');
     await page.waitForFunction(() => document.querySelector('[data-test="reuse-versions"]')?.textContent?.includes('第 2 版'), undefined, { timeout: 30_000 });
     await page.click('[data-test="compare"]');
     await page.waitForSelector('[data-test="compare-table"]');
     expect(await page.textContent('[data-test="compare-table"]')).toContain('原土地使用权人与合作方');
-    if (process.env.REUSE_SCREENSHOTS) await page.locator('[data-test="case-reuse"]').screenshot({ path: `${process.env.REUSE_SCREENSHOTS}/reuse-compare.png` });
+    await look('reuse-compare');
     expect(session.errors).toEqual([]);
   });
 });
