@@ -11,15 +11,15 @@ export const AGREEMENT_TITLE = '落实低效产业用地再利用方案协议书
 
 const STYLE = `
 @page { size: A4; }
-body { margin: 0 6mm; font-family: 'Noto Serif CJK SC', serif; font-size: 12.5pt; line-height: 1.9; color: #111; }
+body { margin: 0 6mm; font-family: 'Noto Serif CJK SC', serif; font-size: 12pt; line-height: 1.75; color: #111; }
 h1 { font-size: 19pt; text-align: center; margin: 6mm 0 2mm; letter-spacing: 0.05em; }
 .number { text-align: center; margin: 0 0 6mm; font-family: 'Noto Sans CJK SC', sans-serif; font-size: 11pt; }
 p { margin: 0 0 2mm; text-indent: 2em; text-align: justify; }
 p.party { text-indent: 0; }
-.signatures { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm 10mm; margin-top: 10mm; }
+.signatures { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm 10mm; margin-top: 6mm; }
 .signatures div { text-indent: 0; }
-.signed { margin-top: 8mm; }
-.copies { margin-top: 10mm; border-top: 0.8pt solid #111; padding-top: 2mm; text-indent: 0; font-size: 11pt; }
+.signed { margin-top: 5mm; }
+.copies { margin-top: 6mm; border-top: 0.8pt solid #111; padding-top: 2mm; text-indent: 0; font-size: 11pt; }
 .note { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 8.5pt; color: #555; text-indent: 0; margin-top: 6mm; }
 `;
 

@@ -422,7 +422,7 @@ export function createReuseService(app: AppInstance) {
           const number = agreementNumber(subject.districtCode, year, await projects.nextNumber(transaction, subject.districtCode, year, 'agreement'));
           const completionDue = addMonths(signedOn, termMonths);
           const parties = {
-            party_a: partyA?.trim() || `${subject.unitName ?? ''}${subject.unitKind === 'park' ? '园区管理办公室' : subject.unitName?.endsWith('镇') ? '人民政府' : '街道办事处'}`,
+            party_a: partyA?.trim() || `${subject.unitName ?? ''}${subject.unitKind === 'park' ? '管理办公室' : subject.unitName?.endsWith('镇') ? '人民政府' : '街道办事处'}`,
             party_b: partyB?.trim() || row!.owner || '（土地使用权人）',
           };
           await record(row!.id, 'signed', null, { number, signedOn, termMonths, completionDue, ...parties }, {

@@ -258,7 +258,7 @@ describe('协议书 (附件7) and 实施', () => {
     expect(signed.agreement).toMatchObject({ termMonths: 12, termText: '签订1年内', completionDue: addMonths(today, 12), signedOn: today, place: '广东省汕头市湖里区' });
     expect(signed.agreement!.number).toMatch(new RegExp(`^350206-XY-${year}-\\d{4}$`));
     expect(signed.agreement!.partyB).toBe(signed.versions[0].snapshot.owner ?? '（土地使用权人）');
-    expect(signed.agreement!.partyA).toContain('园区');
+    expect(signed.agreement!.partyA).toMatch(/管理办公室$/);
     const parcel = (await sessions.yuanqu.get(`/api/parcels/${ownParcel}`)).json();
     expect(parcel.status).toBe('redeveloping');
     const hand = await patchParcel(sessions.official, ownParcel, { status: 'identified' });
