@@ -49,7 +49,12 @@ export type Action =
   | 'grading:run'
   | 'reports:submit'
   | 'zhaoshang:manage'
-  | 'zhaoshang:inquiries';
+  | 'zhaoshang:inquiries'
+  | 'reuse:read'
+  | 'reuse:plan'
+  | 'reuse:conduct'
+  | 'reuse:opinion'
+  | 'reuse:approve';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -79,30 +84,38 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'reports:submit': '报送汇总表（附件11等）',
   'zhaoshang:manage': '编辑、发布和撤回招商地图的地块',
   'zhaoshang:inquiries': '查看和处理投资意向',
+  'reuse:read': '查看再利用项目',
+  'reuse:plan': '编制、提交和确认再利用方案，申请延期',
+  'reuse:conduct': '办理再利用（意见汇总、请示、协议书、实施跟踪、延期决定）',
+  'reuse:opinion': '填写再利用方案部门意见',
+  'reuse:approve': '批复再利用方案',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
     'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit',
-    'zhaoshang:manage', 'zhaoshang:inquiries'],
+    'zhaoshang:manage', 'zhaoshang:inquiries',
+    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
   // 招商地图 (seed 004 四(一)): officials list idle plots for investors and answer their 意向.
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries'],
-  viewer: ['data:read', 'cases:read'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read'],
+  viewer: ['data:read', 'cases:read', 'reuse:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
   // 汇总表 (附件11) are filed upward "每月25日前" by the district (seed 003 四（一）1: 区政府、管委会);
   // LOCAL RULE: its 区自然资源部门 prepares and submits them on the district's behalf.
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit'],
-  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  department: ['data:read', 'cases:read', 'cases:opinion'],
-  government: ['data:read', 'cases:read', 'cases:approve'],
+  // 再利用 (seed 003 三): the 园区办/镇街 conducts and may enter the plan for the 用地单位; departments give
+  // opinions on the plan; the 区政府 批复; the 用地单位 drafts, confirms and applies for 延期.
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read'],
+  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
+  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
+  department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion'],
+  government: ['data:read', 'cases:read', 'cases:approve', 'reuse:read', 'reuse:approve'],
   // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
-  enterprise: ['cases:fill'],
+  enterprise: ['cases:fill', 'reuse:plan'],
 };
 
 /**

@@ -70,6 +70,9 @@ import { gradingRoutes } from './grading/grading.routes.js';
 import { identificationRepositoryPlugin } from './identification/identification.repository.js';
 import { identificationRoutes } from './identification/identification.routes.js';
 import { identificationServicePlugin } from './identification/identification.service.js';
+import { reuseRepositoryPlugin } from './reuse/reuse.repository.js';
+import { reuseRoutes } from './reuse/reuse.routes.js';
+import { reuseServicePlugin } from './reuse/reuse.service.js';
 import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
 import { reportsRepositoryPlugin } from './reports/reports.repository.js';
 import { reportsRoutes } from './reports/reports.routes.js';
@@ -149,6 +152,8 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(documentsRepositoryPlugin);
   await app.register(identificationRepositoryPlugin);
   await app.register(identificationServicePlugin);
+  await app.register(reuseRepositoryPlugin);
+  await app.register(reuseServicePlugin);
   await app.register(exportServicePlugin, { gdal: options.gdal, writers: options.exportWriters });
   await app.register(criteriaRepositoryPlugin);
   await app.register(criteriaServicePlugin);
@@ -180,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(exportsRoutes);
   await app.register(documentsRoutes);
   await app.register(identificationRoutes);
+  await app.register(reuseRoutes);
   await app.register(enterpriseRoutes);
   await app.register(surveyRoutes);
   await app.register(glyphsRoutes);
@@ -214,6 +220,7 @@ const OPENAPI = {
     { name: 'imports', description: '数据导入' },
     { name: 'identification', description: '认定案卷（列入清单 → 调查表 → 核实 → 初步认定 → 会审 → 审批 → 告知）' },
     { name: 'reports', description: '汇总表与报送（附件11 低效产业用地认定情况汇总表，每月25日前报送）' },
+    { name: 'reuse', description: '再利用（方案 → 征求意见 → 确认 → 请示 → 批复 → 协议书 → 实施 → 延期）' },
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },

@@ -24,6 +24,7 @@ import {
 } from '../domain/parcel-lineage.js';
 import { CASE_OPEN, IDENTIFICATION_REFUSAL_STATUS, caseOpenMessage, type IdentificationRefusal } from '../domain/identification/refusals.js';
 import { ZHAOSHANG_REFUSAL_STATUS, type ZhaoshangRefusal } from '../domain/zhaoshang.js';
+import { REUSE_OPEN, REUSE_REFUSAL_STATUS, reuseOpenMessage, type ReuseRefusal } from '../domain/reuse/refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -421,10 +422,22 @@ export class ZhaoshangRefusalError extends ApiError {
  * (trigger parcels_case_guard, SQLSTATE BT409, DETAIL the case number, HINT the 宗地编号): PATCH,
  * bulk edit and imports all meet it.
  */
-export function caseOpenRefusal(error: unknown): IdentificationRefusalError | null {
-  const { code, detail, hint } = error as { code?: unknown; detail?: unknown; hint?: unknown };
+export function caseOpenRefusal(error: unknown): IdentificationRefusalError | ReuseRefusalError | null {
+  const { code, detail, hint, message } = error as { code?: unknown; detail?: unknown; hint?: unknown; message?: unknown };
   if (code !== 'BT409' || typeof detail !== 'string') return null;
+  if (message === REUSE_OPEN) {
+    return new ReuseRefusalError({
+      reason: REUSE_OPEN, parameter: 'status', message: reuseOpenMessage(detail, typeof hint === 'string' ? hint : null), details: { projectNumber: detail },
+    });
+  }
   return new IdentificationRefusalError({
     reason: CASE_OPEN, parameter: 'status', message: caseOpenMessage(detail, typeof hint === 'string' ? hint : null), details: { caseNumber: detail },
   });
+}
+
+/** A refusal of the 再利用 procedure (domain/reuse/refusals.ts): its reason is the error code. */
+export class ReuseRefusalError extends ApiError {
+  constructor(refusal: ReuseRefusal) {
+    super(REUSE_REFUSAL_STATUS[refusal.reason], refusal.reason, refusal.message, { ...(refusal.parameter ? { parameter: refusal.parameter } : {}), ...refusal.details });
+  }
 }

@@ -126,12 +126,17 @@ export const StaleVersionBody = Type.Object({
 });
 export type StaleVersionBody = Static<typeof StaleVersionBody>;
 
-/** The 409 of a parcel edit: a stale version, or (issue 16) `case_open` — a 认定案卷 is open, its 认定 fields follow the case. */
+/** The 409 of a parcel edit: a stale version, or (issue 16) `case_open` — a 认定案卷 is open, its 认定 fields follow the case; or (issue 17) `reuse_open` — a 再利用项目 is open. */
 export const ParcelEditConflictBody = Type.Union([StaleVersionBody, Type.Object({
   error: Type.Literal('case_open'),
   message: Type.String(),
   parameter: Type.Optional(Type.String()),
   caseNumber: Type.String({ description: '案卷编号 of the open case' }),
+}), Type.Object({
+  error: Type.Literal('reuse_open'),
+  message: Type.String(),
+  parameter: Type.Optional(Type.String()),
+  projectNumber: Type.String({ description: '项目编号 of the open 再利用项目 (issue 17): 效率状态 follows it' }),
 })]);
 
 export const ParcelIdParams = Type.Object({ id: Id({ description: 'parcel id' }) });

@@ -547,6 +547,10 @@ BEGIN
   IF FOUND AND current_setting('app.identification_case', true) IS DISTINCT FROM open_case.id::text THEN
     RAISE EXCEPTION USING ERRCODE = 'BT409', MESSAGE = 'case_open', DETAIL = open_case.number, HINT = NEW.code;
   END IF;
+  SELECT id, number INTO open_case FROM reuse_projects WHERE parcel_id = NEW.id AND state = 'open';
+  IF FOUND AND current_setting('app.reuse_project', true) IS DISTINCT FROM open_case.id::text THEN
+    RAISE EXCEPTION USING ERRCODE = 'BT409', MESSAGE = 'reuse_open', DETAIL = open_case.number, HINT = NEW.code;
+  END IF;
   RETURN NEW;
 END;
 $$;
@@ -600,6 +604,34 @@ BEGIN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'a report submission is written once: only its being superseded may be recorded, once';
+END;
+$$;
+
+CREATE FUNCTION public.reuse_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION '% rows are on record and never deleted', TG_TABLE_NAME;
+  END IF;
+  IF TG_TABLE_NAME = 'reuse_plan_versions' AND OLD.confirmed_at IS NULL
+     AND (to_jsonb(NEW) - ARRAY['confirmed_by', 'confirmed_at']) = (to_jsonb(OLD) - ARRAY['confirmed_by', 'confirmed_at']) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION '% rows are written once', TG_TABLE_NAME;
+END;
+$$;
+
+CREATE FUNCTION public.reuse_projects_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'reuse projects are kept on record, never deleted';
+  END IF;
+  NEW.updated_at := now();
+  NEW.version := OLD.version + 1;
+  RETURN NEW;
 END;
 $$;
 
@@ -1656,6 +1688,208 @@ COMMENT ON TABLE public.retired_parcels IS '已注销地块: parcels retired by 
 
 COMMENT ON COLUMN public.retired_parcels.attributes IS 'the parcels row as it was when retired (to_jsonb, without geometry columns)';
 
+CREATE TABLE public.reuse_counters (
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    kind text NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT reuse_counters_kind_check CHECK ((kind = ANY (ARRAY['project'::text, 'agreement'::text]))),
+    CONSTRAINT reuse_counters_last_check CHECK ((last > 0))
+);
+
+COMMENT ON TABLE public.reuse_counters IS 'last number given per district, year and kind (project 再利用项目, agreement 协议书)';
+
+CREATE TABLE public.reuse_ledger (
+    id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    period text NOT NULL,
+    output_wan numeric(14,2),
+    tax_wan numeric(14,2),
+    investment_wan numeric(14,2),
+    note text,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reuse_ledger_investment_wan_check CHECK ((investment_wan >= (0)::numeric)),
+    CONSTRAINT reuse_ledger_note_check CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT reuse_ledger_output_wan_check CHECK ((output_wan >= (0)::numeric)),
+    CONSTRAINT reuse_ledger_period_check CHECK ((period ~ '^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$'::text)),
+    CONSTRAINT reuse_ledger_tax_wan_check CHECK ((tax_wan >= (0)::numeric))
+);
+
+COMMENT ON TABLE public.reuse_ledger IS '经济数据台账 per period (YYYY, YYYY-Qn or YYYY-MM): 产值, 税收, 投资, 万元';
+
+CREATE SEQUENCE public.reuse_ledger_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_ledger_id_seq OWNED BY public.reuse_ledger.id;
+
+CREATE TABLE public.reuse_plan_versions (
+    id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    number integer NOT NULL,
+    fields jsonb NOT NULL,
+    snapshot jsonb NOT NULL,
+    via text NOT NULL,
+    note text,
+    submitted_by text NOT NULL,
+    submitted_at timestamp with time zone DEFAULT now() NOT NULL,
+    confirmed_by text,
+    confirmed_at timestamp with time zone,
+    CONSTRAINT reuse_plan_versions_check CHECK (((confirmed_by IS NULL) = (confirmed_at IS NULL))),
+    CONSTRAINT reuse_plan_versions_note_check CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT reuse_plan_versions_number_check CHECK ((number > 0)),
+    CONSTRAINT reuse_plan_versions_via_check CHECK ((via = ANY (ARRAY['online'::text, 'paper'::text])))
+);
+
+COMMENT ON TABLE public.reuse_plan_versions IS '低效产业用地再利用方案 (附件4), one row per version, never changed (the confirmation 同意按照上述方案实施 is recorded once)';
+
+COMMENT ON COLUMN public.reuse_plan_versions.fields IS 'the plan as written (domain/reuse/plan-form.ts)';
+
+COMMENT ON COLUMN public.reuse_plan_versions.snapshot IS 'what the card and the 认定案卷 said when the version was submitted (位置, 面积, 权利人, 证号, 约定指标, 近三年平均产值/税收, 认定类型)';
+
+CREATE SEQUENCE public.reuse_plan_versions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_plan_versions_id_seq OWNED BY public.reuse_plan_versions.id;
+
+CREATE TABLE public.reuse_projects (
+    id bigint NOT NULL,
+    number text NOT NULL,
+    case_id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    parcel_code text NOT NULL,
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    sequence integer NOT NULL,
+    unit_code text,
+    unit_kind text NOT NULL,
+    state text DEFAULT 'open'::text NOT NULL,
+    step text NOT NULL,
+    outcome text,
+    step_at timestamp with time zone DEFAULT now() NOT NULL,
+    notice_date date NOT NULL,
+    plan_version integer DEFAULT 0 NOT NULL,
+    request_number text,
+    request_date date,
+    approval_number text,
+    approval_date date,
+    agreement_number text,
+    signed_on date,
+    signing_place text,
+    party_a text,
+    party_b text,
+    term_months integer,
+    completion_due date,
+    started_on date,
+    extension_state text DEFAULT 'none'::text NOT NULL,
+    extension_months integer,
+    extended_due date,
+    status_before text NOT NULL,
+    opened_by text NOT NULL,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT reuse_projects_check CHECK (((signed_on IS NULL) = (agreement_number IS NULL))),
+    CONSTRAINT reuse_projects_extension_months_check CHECK (((extension_months >= 1) AND (extension_months <= 3))),
+    CONSTRAINT reuse_projects_extension_state_check CHECK ((extension_state = ANY (ARRAY['none'::text, 'applied'::text, 'approved'::text, 'refused'::text]))),
+    CONSTRAINT reuse_projects_party_a_check CHECK ((char_length(party_a) <= 200)),
+    CONSTRAINT reuse_projects_party_b_check CHECK ((char_length(party_b) <= 200)),
+    CONSTRAINT reuse_projects_plan_version_check CHECK ((plan_version >= 0)),
+    CONSTRAINT reuse_projects_sequence_check CHECK ((sequence > 0)),
+    CONSTRAINT reuse_projects_signing_place_check CHECK ((char_length(signing_place) <= 200)),
+    CONSTRAINT reuse_projects_state_check CHECK ((state = ANY (ARRAY['open'::text, 'completed'::text, 'failed'::text]))),
+    CONSTRAINT reuse_projects_term_months_check CHECK (((term_months >= 1) AND (term_months <= 60))),
+    CONSTRAINT reuse_projects_unit_kind_check CHECK ((unit_kind = ANY (ARRAY['park'::text, 'street'::text]))),
+    CONSTRAINT reuse_projects_year_check CHECK (((year >= 2000) AND (year <= 2999)))
+);
+
+COMMENT ON TABLE public.reuse_projects IS '再利用项目: one notified 认定案卷''s way from the 再利用方案 to 实施 (and later 验收), seed 003 三';
+
+COMMENT ON COLUMN public.reuse_projects.number IS '项目编号 <区县代码>-ZY-<年>-<4 位序号>';
+
+COMMENT ON COLUMN public.reuse_projects.notice_date IS '认定告知书 date (the parcel''s 认定时间): the plan (1 month) and approval (3 months) clocks run from it';
+
+COMMENT ON COLUMN public.reuse_projects.plan_version IS 'number of the latest 再利用方案 version (reuse_plan_versions); 0 = none yet';
+
+COMMENT ON COLUMN public.reuse_projects.agreement_number IS '协议书编号 <区县代码>-XY-<年>-<4 位序号> (附件7 "XX 第 号")';
+
+COMMENT ON COLUMN public.reuse_projects.completion_due IS '完成期限 as signed: signed_on + term_months (附件7 三 "签订1年内")';
+
+COMMENT ON COLUMN public.reuse_projects.extended_due IS 'the deadline after an approved 延期 (at most 3 months, once)';
+
+COMMENT ON COLUMN public.reuse_projects.status_before IS 'the parcel''s 效率状态 before the 协议书 moved it to 再开发中';
+
+CREATE SEQUENCE public.reuse_projects_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_projects_id_seq OWNED BY public.reuse_projects.id;
+
+CREATE TABLE public.reuse_steps (
+    id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    step text NOT NULL,
+    outcome text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    role text NOT NULL,
+    unit_code text,
+    department text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    opinion text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    document_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    plan_version integer,
+    CONSTRAINT reuse_steps_opinion_check CHECK ((char_length(opinion) <= 4000))
+);
+
+COMMENT ON TABLE public.reuse_steps IS 'every step of a 再利用项目 (and each department''s 意见 on a plan version): who, when, role/unit, opinion, attachments; written once';
+
+CREATE SEQUENCE public.reuse_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_steps_id_seq OWNED BY public.reuse_steps.id;
+
+CREATE TABLE public.reuse_tracking (
+    id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    kind text NOT NULL,
+    on_date date NOT NULL,
+    note text NOT NULL,
+    document_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reuse_tracking_kind_check CHECK ((kind = ANY (ARRAY['follow_up'::text, 'register'::text, 'procedure'::text, 'supplementary'::text]))),
+    CONSTRAINT reuse_tracking_note_check CHECK (((char_length(note) >= 1) AND (char_length(note) <= 4000)))
+);
+
+COMMENT ON TABLE public.reuse_tracking IS '实施跟踪 entries (seed 003 三(三).2 定期跟进、登记造册; 三(三).1 手续, 补充协议); written once';
+
+CREATE SEQUENCE public.reuse_tracking_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_tracking_id_seq OWNED BY public.reuse_tracking.id;
+
 CREATE TABLE public.rule_sets (
     id text NOT NULL,
     version integer NOT NULL,
@@ -2035,6 +2269,16 @@ ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parc
 
 ALTER TABLE ONLY public.report_submissions ALTER COLUMN id SET DEFAULT nextval('public.report_submissions_id_seq'::regclass);
 
+ALTER TABLE ONLY public.reuse_ledger ALTER COLUMN id SET DEFAULT nextval('public.reuse_ledger_id_seq'::regclass);
+
+ALTER TABLE ONLY public.reuse_plan_versions ALTER COLUMN id SET DEFAULT nextval('public.reuse_plan_versions_id_seq'::regclass);
+
+ALTER TABLE ONLY public.reuse_projects ALTER COLUMN id SET DEFAULT nextval('public.reuse_projects_id_seq'::regclass);
+
+ALTER TABLE ONLY public.reuse_steps ALTER COLUMN id SET DEFAULT nextval('public.reuse_steps_id_seq'::regclass);
+
+ALTER TABLE ONLY public.reuse_tracking ALTER COLUMN id SET DEFAULT nextval('public.reuse_tracking_id_seq'::regclass);
+
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_patches ALTER COLUMN id SET DEFAULT nextval('public.survey_patches_id_seq'::regclass);
@@ -2148,6 +2392,42 @@ ALTER TABLE ONLY public.report_submissions
 
 ALTER TABLE ONLY public.retired_parcels
     ADD CONSTRAINT retired_parcels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_counters
+    ADD CONSTRAINT reuse_counters_pkey PRIMARY KEY (district_code, year, kind);
+
+ALTER TABLE ONLY public.reuse_ledger
+    ADD CONSTRAINT reuse_ledger_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_ledger
+    ADD CONSTRAINT reuse_ledger_project_id_period_key UNIQUE (project_id, period);
+
+ALTER TABLE ONLY public.reuse_plan_versions
+    ADD CONSTRAINT reuse_plan_versions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_plan_versions
+    ADD CONSTRAINT reuse_plan_versions_project_id_number_key UNIQUE (project_id, number);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_agreement_number_key UNIQUE (agreement_number);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_case_id_key UNIQUE (case_id);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_district_code_year_sequence_key UNIQUE (district_code, year, sequence);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_number_key UNIQUE (number);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_steps
+    ADD CONSTRAINT reuse_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_tracking
+    ADD CONSTRAINT reuse_tracking_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.rule_sets
     ADD CONSTRAINT rule_sets_pkey PRIMARY KEY (id, version);
@@ -2281,6 +2561,16 @@ CREATE INDEX report_submissions_district ON public.report_submissions USING btre
 
 CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
 
+CREATE INDEX reuse_projects_district ON public.reuse_projects USING btree (district_code, state, step);
+
+CREATE INDEX reuse_projects_parcel ON public.reuse_projects USING btree (parcel_id);
+
+CREATE INDEX reuse_projects_unit ON public.reuse_projects USING btree (unit_code, state);
+
+CREATE INDEX reuse_steps_project ON public.reuse_steps USING btree (project_id, id);
+
+CREATE INDEX reuse_tracking_project ON public.reuse_tracking USING btree (project_id, on_date, id);
+
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
 
 CREATE INDEX subdistricts_district ON public.subdistricts USING btree (district_code, kind);
@@ -2402,6 +2692,24 @@ CREATE TRIGGER report_submissions_guard BEFORE DELETE OR UPDATE ON public.report
 CREATE TRIGGER report_submissions_history AFTER INSERT OR UPDATE ON public.report_submissions FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.retired_parcels FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
+
+CREATE TRIGGER reuse_ledger_history AFTER INSERT OR UPDATE ON public.reuse_ledger FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER reuse_plan_versions_append_only BEFORE DELETE OR UPDATE ON public.reuse_plan_versions FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
+
+CREATE TRIGGER reuse_plan_versions_history AFTER INSERT OR UPDATE ON public.reuse_plan_versions FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER reuse_projects_history AFTER INSERT OR UPDATE ON public.reuse_projects FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER reuse_projects_touch BEFORE DELETE OR UPDATE ON public.reuse_projects FOR EACH ROW EXECUTE FUNCTION public.reuse_projects_touch();
+
+CREATE TRIGGER reuse_steps_append_only BEFORE DELETE OR UPDATE ON public.reuse_steps FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
+
+CREATE TRIGGER reuse_steps_history AFTER INSERT ON public.reuse_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER reuse_tracking_append_only BEFORE DELETE OR UPDATE ON public.reuse_tracking FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
+
+CREATE TRIGGER reuse_tracking_history AFTER INSERT ON public.reuse_tracking FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets FOR EACH ROW EXECUTE FUNCTION public.rule_sets_append_only();
 
@@ -2545,6 +2853,27 @@ ALTER TABLE ONLY public.retired_parcels
 ALTER TABLE ONLY public.retired_parcels
     ADD CONSTRAINT retired_parcels_operation_id_fkey FOREIGN KEY (operation_id) REFERENCES public.parcel_lineage(id);
 
+ALTER TABLE ONLY public.reuse_counters
+    ADD CONSTRAINT reuse_counters_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.reuse_ledger
+    ADD CONSTRAINT reuse_ledger_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
+
+ALTER TABLE ONLY public.reuse_plan_versions
+    ADD CONSTRAINT reuse_plan_versions_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.identification_cases(id);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.reuse_steps
+    ADD CONSTRAINT reuse_steps_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
+
+ALTER TABLE ONLY public.reuse_tracking
+    ADD CONSTRAINT reuse_tracking_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
+
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
@@ -2675,6 +3004,28 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.report_submissions TO biaotu_app;
 GRANT SELECT,USAGE ON SEQUENCE public.report_submissions_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.retired_parcels TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_counters TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_ledger TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_ledger_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_plan_versions TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_plan_versions_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_projects TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_projects_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.reuse_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_steps_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.reuse_tracking TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_tracking_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.rule_sets TO biaotu_app;
 

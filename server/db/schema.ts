@@ -599,6 +599,12 @@ export interface Database {
   identification_counters: IdentificationCounterTable;
   identification_steps: IdentificationStepTable;
   survey_submissions: SurveySubmissionTable;
+  reuse_projects: ReuseProjectTable;
+  reuse_counters: ReuseCounterTable;
+  reuse_plan_versions: ReusePlanVersionTable;
+  reuse_steps: ReuseStepTable;
+  reuse_tracking: ReuseTrackingTable;
+  reuse_ledger: ReuseLedgerTable;
   schema_migrations: SchemaMigrationTable;
   criteria_sets: CriteriaSetTable;
   criteria_set_versions: CriteriaSetVersionTable;
@@ -782,4 +788,109 @@ export interface ZhaoshangInquiryTable {
   handled_at: Timestamp | null;
   handling_note: string | null;
   matched_listing_ids: Generated<number[]>;
+}
+
+type DateColumn = ColumnType<string | null, string | null, string | null>;
+
+/** 再利用项目 (migration 0038): a notified case's way from the 再利用方案 to 实施. */
+export interface ReuseProjectTable {
+  id: Generated<number>;
+  number: string;
+  case_id: number;
+  parcel_id: number;
+  parcel_code: string;
+  district_code: string;
+  year: number;
+  sequence: number;
+  unit_code: string | null;
+  unit_kind: 'park' | 'street';
+  state: Generated<'open' | 'completed' | 'failed'>;
+  step: string;
+  outcome: string | null;
+  step_at: Generated<Timestamp>;
+  notice_date: ColumnType<string, string, string>;
+  plan_version: Generated<number>;
+  request_number: string | null;
+  request_date: DateColumn;
+  approval_number: string | null;
+  approval_date: DateColumn;
+  agreement_number: string | null;
+  signed_on: DateColumn;
+  signing_place: string | null;
+  party_a: string | null;
+  party_b: string | null;
+  term_months: number | null;
+  completion_due: DateColumn;
+  started_on: DateColumn;
+  extension_state: Generated<'none' | 'applied' | 'approved' | 'refused'>;
+  extension_months: number | null;
+  extended_due: DateColumn;
+  status_before: string;
+  opened_by: string;
+  opened_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface ReuseCounterTable {
+  district_code: string;
+  year: number;
+  kind: 'project' | 'agreement';
+  last: number;
+}
+
+/** 再利用方案 (附件4) versions, written once (the owner's confirmation recorded once). */
+export interface ReusePlanVersionTable {
+  id: Generated<number>;
+  project_id: number;
+  number: number;
+  fields: Json<Record<string, unknown>>;
+  snapshot: Json<Record<string, unknown>>;
+  via: 'online' | 'paper';
+  note: string | null;
+  submitted_by: string;
+  submitted_at: Generated<Timestamp>;
+  confirmed_by: string | null;
+  confirmed_at: Timestamp | null;
+}
+
+export interface ReuseStepTable {
+  id: Generated<number>;
+  project_id: number;
+  step: string;
+  outcome: string | null;
+  actor: string;
+  actor_name: string;
+  role: string;
+  unit_code: string | null;
+  department: string | null;
+  at: Generated<Timestamp>;
+  opinion: string | null;
+  details: Json<Record<string, unknown>>;
+  document_ids: Generated<number[]>;
+  plan_version: number | null;
+}
+
+export interface ReuseTrackingTable {
+  id: Generated<number>;
+  project_id: number;
+  kind: 'follow_up' | 'register' | 'procedure' | 'supplementary';
+  on_date: ColumnType<string, string, string>;
+  note: string;
+  document_ids: Generated<number[]>;
+  actor: string;
+  actor_name: string;
+  at: Generated<Timestamp>;
+}
+
+export interface ReuseLedgerTable {
+  id: Generated<number>;
+  project_id: number;
+  period: string;
+  output_wan: ColumnType<string | null, number | null, number | null>;
+  tax_wan: ColumnType<string | null, number | null, number | null>;
+  investment_wan: ColumnType<string | null, number | null, number | null>;
+  note: string | null;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import { writeAs } from '../db/actor.js';
+import { ensureDemoReuse } from './demo-reuse.js';
 import type { StepBodies } from '../../domain/api/identification.schemas.js';
 import type { ActionStep } from '../../domain/identification/steps.js';
 import { periodOfDate } from '../../domain/reports/report-schedules.js';
@@ -47,7 +48,7 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
     SELECT p.id FROM parcels p WHERE ${where} AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
       AND NOT (p.id = ANY(${enterpriseParcels}::bigint[]))
     ORDER BY p.id OFFSET 10 LIMIT ${count}`.execute(app.db)).rows.map((row) => Number(row.id));
-  const parkParcels = await pick(sql`p.park_code = ${park}`, 7);
+  const parkParcels = await pick(sql`p.park_code = ${park}`, 10);
   const [enterpriseParcel] = (await sql<{ id: number }>`
     SELECT p.id FROM parcels p WHERE p.id = ANY(${enterpriseParcels}::bigint[])
       AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
@@ -63,12 +64,17 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
     { parcelId: parkParcels[3], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意，符合认定标准，报区政府审批' }]] },
     { parcelId: parkParcels[4], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve', opinion: '同意' }]] },
     { parcelId: parkParcels[5], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    // Notified, then carried into 再利用 (demo-reuse.ts).
+    { parcelId: parkParcels[6], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    { parcelId: parkParcels[7], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    { parcelId: parkParcels[8], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
     { parcelId: streetParcels[0], moves: [['jiedao', 'survey_sent', {}], ['jiedao', 'survey_returned', { fields: FORM }]] },
     { parcelId: streetParcels[1], moves: [['jiedao', 'survey_sent', {}], ['jiedao', 'survey_returned', { fields: { ...FORM, taxPerMu: 15 } }], ['jiedao', 'verified', { outcome: 'confirmed' }], ['jiedao', 'preliminary', { inefficient: false, reasons: '亩均税收15万元，高于本区标准，不属低效（示例）' }]] },
     { parcelId: streetParcels[2], moves: [...OFFICE_TO_PRELIMINARY('jiedao', 'jiedao'), ...OPINIONS, ['jiedao', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'reject', opinion: '企业已启动技术改造，待改造完成后复核（示例）' }]] },
     { parcelId: streetParcels[3], moves: [...OFFICE_TO_PRELIMINARY('jiedao', 'jiedao'), ...OPINIONS, ['jiedao', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['jiedao', 'notified', {}]] },
   ];
   let made = 0;
+  const notified = new Map<number, number>();
   for (const plan of plans) {
     if (plan.parcelId === undefined) continue;
     const opener = principals.get('ziranziyuan')!;
@@ -78,9 +84,18 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
       const principal = principals.get(account)!;
       await writeAs(app.db, { name: principal.username }, (transaction) => app.identificationCases.takeStep(transaction, Number(opened.id), step, body as never, principal));
     }
+    if (plan.parcelId !== undefined && plan.moves.at(-1)?.[1] === 'notified') notified.set(plan.parcelId, Number(opened.id));
     made++;
   }
   log(`演示认定案卷 / demo identification cases: ${made}`);
+  // 再利用 of the notified cases: one sent back for changes, one 批复, one in 实施, one with a 延期, one waiting for opinions.
+  const carried = [
+    { parcelId: parkParcels[6], office: 'yuanqu', depth: 1 }, { parcelId: parkParcels[7], office: 'yuanqu', depth: 2 },
+    { parcelId: parkParcels[8], office: 'yuanqu', depth: 3 }, { parcelId: parkParcels[5], office: 'yuanqu', depth: 4 },
+    { parcelId: streetParcels[3], office: 'jiedao', depth: 0 },
+  ].flatMap((entry) => (entry.parcelId !== undefined && notified.has(entry.parcelId) ? [{ caseId: notified.get(entry.parcelId)!, office: entry.office, depth: entry.depth }] : []));
+  const projects = await ensureDemoReuse(app, principals as Map<string, Principal>, carried);
+  log(`演示再利用项目 / demo reuse projects: ${projects}`);
   return made;
 }
 

@@ -557,6 +557,36 @@ describe('汇总表（附件11） routes × role (issue 16 item 6)', () => {
   });
 });
 
+describe('再利用 routes × role (issue 17)', () => {
+  it.each(ROLE_CODES)('%s lists, reads its 待办 and drafts plans only as its role allows; a case not yet notified is 409 for those who may draft', async (role) => {
+    const session = await sessionFor(role, 'huli');
+    const index = ROLE_CODES.indexOf(role);
+    const list = await session.get('/api/reuse/projects?district=350206');
+    expect(list.statusCode).toBe(roleCan(role, 'reuse:read') ? 200 : 403);
+    const todo = await session.get('/api/reuse/todo');
+    expect(todo.statusCode).toBe(roleCan(role, 'reuse:read') || role === 'enterprise' ? 200 : 403);
+    const { rows: [row] } = await sql<{ id: number }>`
+      SELECT p.id FROM parcels p WHERE p.park_code = ${units.park.huli}
+        AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
+      ORDER BY p.id OFFSET ${80 + index} LIMIT 1`.execute(testApp.database.db);
+    const opened = await admin.request({ method: 'POST', url: '/api/identification/cases', payload: { parcelId: row.id } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseId = opened.json().id as number;
+    const shown = await session.get(`/api/reuse/cases/${caseId}`);
+    expect(shown.statusCode).toBe(roleCan(role, 'reuse:read') ? 200 : 403);
+    const plan = await session.request({ method: 'POST', url: `/api/reuse/cases/${caseId}/plans`, payload: { fields: { method: 'self_renewal', builder: 'x', plannedCompletion: '2027-06', useAfter: '工业' } } });
+    if (!roleCan(role, 'reuse:plan')) {
+      expect(plan.statusCode).toBe(403);
+      expect(plan.json()).toMatchObject({ error: 'forbidden', action: 'reuse:plan' });
+    } else if (role === 'enterprise') {
+      expect(plan.json()).toMatchObject({ error: 'reuse_step_forbidden' });
+    } else {
+      expect(plan.statusCode, plan.body).toBe(409);
+      expect(plan.json().error).toBe('reuse_not_notified');
+    }
+  });
+});
+
 describe('the people of the 认定 procedure on every route', () => {
   /** A route as a request: every path parameter 1 (the permission is decided before the parameters are read). */
   const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '1');
@@ -575,7 +605,7 @@ describe('the people of the 认定 procedure on every route', () => {
 
   it('the enterprise reaches only its own routes: no tile, search, table, export or document', () => {
     const enterpriseRoutes = [...testApp.app.routePermissions].filter(([, permission]) => permission !== 'public' && permission !== 'authenticated' && roleCan('enterprise', permission)).map(([route]) => route);
-    expect(enterpriseRoutes.filter((route) => !route.includes('/api/enterprise/') && !route.includes('/api/cases') && !route.includes('/api/identification'))).toEqual([]);
+    expect(enterpriseRoutes.filter((route) => !route.includes('/api/enterprise/') && !route.includes('/api/cases') && !route.includes('/api/identification') && !route.includes('/api/reuse/'))).toEqual([]);
     for (const prefix of ['GET /tiles/', 'GET /api/search', 'POST /api/parcels/table/', 'POST /api/exports', 'GET /api/parcels/:id/documents']) {
       const guarded = [...testApp.app.routePermissions.keys()].filter((route) => route.startsWith(prefix));
       expect(guarded.length, prefix).toBeGreaterThan(0);

@@ -1,0 +1,97 @@
+import { addMonths } from '../identification/working-days.js';
+
+/**
+ * The clocks of the 再利用 procedure as data (seed 003 三, 附件3, 附件7; issue 17 item 6): each runs
+ * from an event, in calendar months ("在1个月内", "3个月内", "1年内"), and is met by a step. None of
+ * these four is counted in 工作日 (the seed says 工作日 only for the 告知书 and the 核准书).
+ */
+export interface ClockDefinition {
+  code: 'plan' | 'approval' | 'start' | 'completion';
+  label: string;
+  /** The event it runs from, in words. */
+  from: string;
+  months: number;
+  metBy: string;
+  source: string;
+  local: boolean;
+}
+
+export const REUSE_CLOCKS: readonly ClockDefinition[] = [
+  { code: 'plan', label: '提交再利用方案', from: '认定告知书日期', months: 1, metBy: '提交再利用方案（第 1 版）', local: false, source: '汕府办〔2019〕6号三(一) “应在1个月内制订《低效产业用地再利用方案》”；附件3 “请你司在1个月内…拟订《低效产业用地再利用方案》送我单位审核”' },
+  { code: 'approval', label: '方案审查审批', from: '认定告知书日期', months: 3, metBy: '区政府批复', local: false, source: '三(二) “应在3个月内完成再利用方案审查审批”' },
+  { code: 'start', label: '开始实施', from: '协议书签订日期', months: 3, metBy: '开始实施', local: true, source: '三(三) “原则上应在3个月内开始实施”（自协议书签订起算，本地规则）' },
+  { code: 'completion', label: '完成再利用', from: '协议书签订日期', months: 12, metBy: '验收申请', local: false, source: '三(三) “1年内完成再利用（具体按照《落实低效产业用地再利用方案协议书》约定执行）”；附件7 三 “本协议书签订1年内（或者XX个月内）”' },
+];
+
+/** 附件7 三: apply "于期限届满前1个月内", extend "1次", "不得超过3个月". */
+export const EXTENSION_RULE = { windowMonths: 1, maxMonths: 3, times: 1, source: '附件7 三 乙方可根据实际情况，于期限届满前1个月内向甲方申请延期，经甲方同意延期的，可以延期1次，延期不得超过3个月。' } as const;
+
+/** The default 完成期限 of the 协议书: "签订1年内". */
+export const DEFAULT_TERM_MONTHS = 12;
+
+export type ClockState = 'waiting' | 'running' | 'met' | 'met_late' | 'overdue';
+
+export interface Clock {
+  code: ClockDefinition['code'];
+  label: string;
+  from: string;
+  startDate: string | null;
+  dueDate: string | null;
+  metOn: string | null;
+  state: ClockState;
+  source: string;
+  local: boolean;
+}
+
+/** The dates the clocks read from a project (or from a notified case with no project yet). */
+export interface ClockEvents {
+  noticeDate: string;
+  firstPlanOn: string | null;
+  approvedOn: string | null;
+  signedOn: string | null;
+  termMonths: number | null;
+  startedOn: string | null;
+  /** The completion deadline in force (after an approved 延期). */
+  completionDue: string | null;
+  completedOn: string | null;
+  closed: boolean;
+}
+
+function clock(definition: ClockDefinition, startDate: string | null, dueDate: string | null, metOn: string | null, today: string, closed: boolean): Clock {
+  let state: ClockState;
+  if (startDate === null || dueDate === null) state = 'waiting';
+  else if (metOn !== null) state = metOn <= dueDate ? 'met' : 'met_late';
+  else state = !closed && today > dueDate ? 'overdue' : 'running';
+  return { code: definition.code, label: definition.label, from: definition.from, startDate, dueDate, metOn, state, source: definition.source, local: definition.local };
+}
+
+/** Every clock of a project as of `today` (YYYY-MM-DD, China time). */
+export function reuseClocks(events: ClockEvents, today: string): Clock[] {
+  return REUSE_CLOCKS.map((definition) => {
+    switch (definition.code) {
+      case 'plan': return clock(definition, events.noticeDate, addMonths(events.noticeDate, definition.months), events.firstPlanOn, today, events.closed);
+      case 'approval': return clock(definition, events.noticeDate, addMonths(events.noticeDate, definition.months), events.approvedOn, today, events.closed);
+      case 'start': return clock(definition, events.signedOn, events.signedOn ? addMonths(events.signedOn, definition.months) : null, events.startedOn, today, events.closed);
+      case 'completion': return clock(definition, events.signedOn, events.completionDue, events.completedOn, today, events.closed);
+    }
+  });
+}
+
+/** The 延期 window of a deadline: from one calendar month before it to the deadline itself. */
+export function extensionWindow(due: string): { from: string; to: string } {
+  return { from: addMonths(due, -EXTENSION_RULE.windowMonths), to: due };
+}
+
+export type ExtensionProblem =
+  | { reason: 'extension_used' }
+  | { reason: 'extension_window'; window: { from: string; to: string } }
+  | { reason: 'extension_too_long'; maxMonths: number };
+
+/** Why a 延期 application on `appliedOn` for `months` is refused, or null. */
+export function extensionProblem(input: { due: string; appliedOn: string; months: number; alreadyApplied: boolean }): ExtensionProblem | null {
+  if (input.alreadyApplied) return { reason: 'extension_used' };
+  if (input.months > EXTENSION_RULE.maxMonths || input.months < 1) return { reason: 'extension_too_long', maxMonths: EXTENSION_RULE.maxMonths };
+  const window = extensionWindow(input.due);
+  if (input.appliedOn < window.from || input.appliedOn > window.to) return { reason: 'extension_window', window };
+  return null;
+}

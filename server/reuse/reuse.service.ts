@@ -1,0 +1,553 @@
+import fp from 'fastify-plugin';
+import type { Transaction } from 'kysely';
+import type {
+  ApprovedBody, CaseReuse, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, LinkedArea, OpinionBody, PlanCompare, PlanSnapshot, PlanSubmitBody,
+  PlanVersion, RequestedBody, ReuseDetail, ReuseNextAction, ReuseStepBodies, ReuseSummary, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
+} from '../../domain/api/reuse.schemas.js';
+import { departmentLabel } from '../../domain/departments.js';
+import { inefficiencyTypeLabel } from '../../domain/efficiency.js';
+import { addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
+import { industryLabel } from '../../domain/industry-codes.js';
+import { landUseLabel } from '../../domain/land-use.js';
+import { recentYearsSummary } from '../../domain/parcel-yearly.js';
+import { roleLabel } from '../../domain/permissions.js';
+import { DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, type Clock } from '../../domain/reuse/clocks.js';
+import { PLAN_FIELDS, comparePlans } from '../../domain/reuse/plan-form.js';
+import {
+  EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
+  REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, reuseProjectNumber, type ReuseRefusal,
+} from '../../domain/reuse/refusals.js';
+import {
+  REUSE_LATER_STEPS, REUSE_LOCAL_RULES, allowedReuseSteps, documentNumberProblem, inImplementation, mayTakeReuseStep, officeOf, reuseStepLabel, reuseTakerOf,
+  trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
+} from '../../domain/reuse/steps.js';
+import { roundTo, squareMetresToHectares } from '../../domain/units.js';
+import type { AppInstance } from '../app-instance.js';
+import type { Principal } from '../auth/principal.js';
+import { Scope } from '../auth/scope.js';
+import type { Database } from '../db/schema.js';
+import { GeometryError, InvalidParameterError, NotFoundError, ReuseRefusalError, StaleVersionError } from '../errors.js';
+import type { ProjectChanges } from './reuse.repository.js';
+import type { NotifiedCaseRow, PlanVersionRow, ProjectRow, ReuseStepRow } from './reuse.sql.js';
+
+function refuse(refusal: ReuseRefusal): never {
+  throw new ReuseRefusalError(refusal);
+}
+
+export function reuseActorOf(principal: Principal): ReuseActor {
+  return { role: principal.role, units: principal.units, department: principal.department, enterpriseParcelIds: principal.enterpriseParcelIds };
+}
+
+function placeOf(row: { parcelId: number; unitKind: 'park' | 'street'; unitCode: string | null; unitName: string | null }): ReusePlace {
+  return { parcelId: Number(row.parcelId), unitKind: row.unitKind, unitCode: row.unitCode, unitName: row.unitName };
+}
+
+function standingOf(row: ProjectRow | undefined): ReuseStanding {
+  if (!row) return { state: 'open', step: null, outcome: null, started: false, extension: 'none' };
+  return { state: row.state, step: row.step as ReuseStepCode, outcome: row.outcome, started: row.startedOn !== null, extension: row.extensionState };
+}
+
+const numberOrNull = (value: unknown): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
+
+/** The completion deadline in force: the extended one after an approved 延期. */
+export function completionDueOf(row: ProjectRow): string | null {
+  return row.extendedDue ?? row.completionDue;
+}
+
+export interface StepOptions {
+  /** The day the step is taken (YYYY-MM-DD, China time); default today. Tests of the clocks pass it. */
+  today?: string;
+}
+
+export function createReuseService(app: AppInstance) {
+  const projects = app.reuseRepository;
+
+  function clocksOf(row: ProjectRow | undefined, caseRow: { noticeDate: string | null }, today: string): Clock[] {
+    const noticeDate = row?.noticeDate ?? caseRow.noticeDate;
+    if (!noticeDate) return [];
+    return reuseClocks({
+      noticeDate, firstPlanOn: row?.firstPlanOn ?? null, approvedOn: row?.approvalDate ?? null, signedOn: row?.signedOn ?? null,
+      termMonths: row?.termMonths ?? null, startedOn: row?.startedOn ?? null, completionDue: row ? completionDueOf(row) : null, completedOn: null,
+      closed: row !== undefined && row.state !== 'open',
+    }, today);
+  }
+
+  /** What the card and the 认定案卷 give the plan, now. */
+  async function snapshotOf(caseRow: NotifiedCaseRow): Promise<PlanSnapshot> {
+    const [parcel, figures] = await Promise.all([app.parcelsRepository.find(caseRow.parcelId), app.parcelsRepository.yearlyFigures(caseRow.parcelId)]);
+    const card = (parcel ?? {}) as Record<string, unknown>;
+    const area = numberOrNull(card.registeredAreaM2) ?? numberOrNull(card.areaM2);
+    const recent = recentYearsSummary(figures.map((figure) => ({ year: figure.year, outputWan: numberOrNull(figure.outputWan), taxWan: numberOrNull(figure.taxWan) })),
+      { registeredAreaM2: numberOrNull(card.registeredAreaM2), areaM2: numberOrNull(card.areaM2) });
+    const percent = (value: unknown) => { const number = numberOrNull(value); return number === null ? null : roundTo(number * 100, 2); };
+    const text = (value: unknown) => (value === null || value === undefined || value === '' ? null : String(value));
+    return {
+      caseNumber: caseRow.number, noticeNumber: caseRow.noticeNumber, noticeDate: caseRow.noticeDate,
+      location: text(card.location), areaHa: area === null ? null : roundTo(squareMetresToHectares(area), 4), owner: text(card.owner),
+      certificateNo: text(card.certificateNo), contractNo: text(card.contractNo), landAcquiredAt: text(card.landAcquiredAt),
+      landUse: card.landUseCode ? `${landUseLabel(String(card.landUseCode))}（${String(card.landUseCode)}）` : null,
+      floorAreaM2: numberOrNull(card.floorAreaM2), floorAreaRatio: numberOrNull(card.floorAreaRatio), buildingCoverage: percent(card.buildingCoverage),
+      industry: card.industryCode ? `${industryLabel(String(card.industryCode))}（${String(card.industryCode)}）` : null,
+      fixedAssetInvestment: numberOrNull(card.fixedAssetInvestment),
+      averageOutputPerMu: recent.outputPerMuAverage, averageTaxPerMu: recent.taxPerMuAverage,
+      figureYears: recent.years.length > 0 ? [...recent.years].sort().join('、') : null,
+      investmentAgreementNo: text(card.investmentAgreementNo), agreedFloorAreaRatio: numberOrNull(card.agreedFloorAreaRatio),
+      agreedBuildingDensity: percent(card.agreedBuildingDensity), agreedInvestmentIntensity: numberOrNull(card.agreedInvestmentIntensity),
+      agreedCompletionDate: text(card.agreedCompletionDate),
+      inefficiencyTypes: caseRow.inefficiencyTypes.length > 0 ? caseRow.inefficiencyTypes.map(inefficiencyTypeLabel).join('、') : null,
+    };
+  }
+
+  function versionOf(row: PlanVersionRow): PlanVersion {
+    return {
+      number: row.number, fields: row.fields, snapshot: row.snapshot as PlanSnapshot, via: row.via, note: row.note, submittedBy: row.submittedBy,
+      submittedByName: row.submittedByName, submittedAt: row.submittedAt.toISOString(), confirmedBy: row.confirmedBy, confirmedByName: row.confirmedByName,
+      confirmedAt: row.confirmedAt?.toISOString() ?? null,
+    };
+  }
+
+  function stepOf(row: ReuseStepRow) {
+    return {
+      id: Number(row.id), step: row.step as ReuseStepCode,
+      stepLabel: row.step === 'opinion' && row.department ? `部门意见（${departmentLabel(row.department)}）` : reuseStepLabel(row.step),
+      outcome: row.outcome, actor: row.actor, actorName: row.actorName, role: row.role, roleLabel: roleLabel(row.role), department: row.department,
+      at: row.at.toISOString(), opinion: row.opinion, details: row.details ?? {}, documentIds: row.documentIds.map(Number), planVersion: row.planVersion,
+    };
+  }
+
+  async function linkedArea(areaId: unknown): Promise<LinkedArea | null> {
+    if (typeof areaId !== 'number') return null;
+    const row = await app.areasRepository.find(areaId);
+    if (!row || row.deleted_at) return null;
+    const saved = await app.areasRepository.version(row.id, row.version);
+    const checks = (saved?.result?.checks ?? []).map((check) => ({
+      id: check.id, label: check.name, pass: check.pass, applicable: check.applicable !== false, detail: check.notes?.join('；') ?? null,
+    }));
+    return { id: Number(row.id), name: row.name, status: row.status, version: row.version, pass: row.pass, checks };
+  }
+
+  function stepRefusal(row: ProjectRow | undefined, caseNumber: string, step: ReuseActionStep, place: ReusePlace): never {
+    const standing = standingOf(row);
+    const allowed = allowedReuseSteps(standing);
+    const where = row ? `再利用项目 ${row.number} 当前为「${reuseStepLabel(row.step)}${row.outcome === 'revise' ? '：退回修改' : ''}」` : `案卷 ${caseNumber} 尚未提交再利用方案`;
+    const next = allowed.length > 0
+      ? `下一步可办理：${allowed.map((candidate) => `「${reuseStepLabel(candidate)}」（由${reuseTakerOf(candidate, place)}办理）`).join('、')}。`
+      : '当前没有可办理的步骤（验收等后续步骤尚未开放）。';
+    refuse({
+      reason: REUSE_STEP_NOT_ALLOWED, parameter: 'step',
+      message: `${where}，不能办理「${reuseStepLabel(step)}」。${next}`,
+      details: { projectNumber: row?.number ?? null, currentStep: row?.step ?? null, allowed: allowed.map((candidate) => ({ step: candidate, label: reuseStepLabel(candidate), taker: reuseTakerOf(candidate, place) })) },
+    });
+  }
+
+  async function assertDocuments(transaction: Transaction<Database>, parcelId: number, parcelCode: string, documentIds: readonly number[]): Promise<void> {
+    const found = await projects.parcelDocumentIds(transaction, parcelId, documentIds);
+    const missing = documentIds.filter((id) => !found.includes(id));
+    if (missing.length > 0) {
+      refuse({
+        reason: REUSE_NOT_A_DOCUMENT, parameter: 'documentIds', details: { documentIds: missing },
+        message: `附件 ${missing.join('、')} 不是地块 ${parcelCode} 的在档文件（或已移除）：请先在地块档案（一地一档）中上传，再选为附件。`,
+      });
+    }
+  }
+
+  function assertDate(parameter: string, date: string, today: string, notBefore: { date: string | null; what: string }[]): void {
+    if (date > today) throw new InvalidParameterError(parameter, `日期 ${date} 晚于今天（${today}）：请填写实际日期。`);
+    for (const bound of notBefore) {
+      if (bound.date && date < bound.date) throw new InvalidParameterError(parameter, `日期 ${date} 早于${bound.what}（${bound.date}）：请检查日期。`);
+    }
+  }
+
+  /** Sets the parcel's 效率状态 as the project's own write (the guard lets it through). */
+  async function setStatus(transaction: Transaction<Database>, projectId: number, parcelId: number, status: string, actor: string): Promise<boolean> {
+    await projects.actForProject(transaction, projectId);
+    const parcel = await app.identificationRepository.parcel(transaction, parcelId, true);
+    if (!parcel || parcel.status === status) return false;
+    const outcome = await app.parcelsRepository.update(transaction, parcel.id, { status } as never, { expectedVersion: parcel.version, actor, scope: Scope.system() });
+    if (outcome !== 'updated') {
+      if ('conflicts' in outcome) throw new StaleVersionError(outcome.conflicts);
+      throw new GeometryError(outcome.reason, 'geometry');
+    }
+    return true;
+  }
+
+  function assertCaseReadable(caseRow: { parcelId: number; number: string; districtCode: string; districtName: string }, principal: Principal): void {
+    if (principal.role === 'enterprise') {
+      if (!principal.enterpriseParcelIds.includes(Number(caseRow.parcelId))) {
+        refuse({ reason: REUSE_STEP_FORBIDDEN, message: `案卷 ${caseRow.number} 不是本单位名下地块的案卷：用地单位只能查看本单位地块的再利用方案。` });
+      }
+      return;
+    }
+    Scope.of(principal).assertReadable({ code: caseRow.districtCode, name: caseRow.districtName }, `案卷 ${caseRow.number}`);
+  }
+
+  const service = {
+    assertCaseReadable,
+
+    summary(row: ProjectRow, today = todayInChinaDate()): ReuseSummary {
+      const clocks = clocksOf(row, row, today);
+      return {
+        id: Number(row.id), number: row.number, caseId: Number(row.caseId), caseNumber: row.caseNumber, parcelId: Number(row.parcelId), parcelCode: row.parcelCode,
+        owner: row.owner, districtCode: row.districtCode, districtName: row.districtName, unitKind: row.unitKind, unitCode: row.unitCode, unitName: row.unitName,
+        state: row.state, step: row.step as ReuseStepCode, stepLabel: reuseStepLabel(row.step), outcome: row.outcome, stepAt: row.stepAt.toISOString(),
+        planVersion: row.planVersion, nextSteps: allowedReuseSteps(standingOf(row)), clocks, overdue: clocks.some((clock) => clock.state === 'overdue'), version: row.version,
+      };
+    },
+
+    async detail(row: ProjectRow, principal: Principal): Promise<ReuseDetail> {
+      const today = todayInChinaDate();
+      const [versions, steps, tracking, ledger] = await Promise.all([
+        projects.versions(app.db, row.id), projects.steps(app.db, row.id), projects.tracking(app.db, row.id), projects.ledger(app.db, row.id),
+      ]);
+      const actor = reuseActorOf(principal);
+      const place = placeOf(row);
+      const opinionsOnCurrent = new Set(steps.filter((step) => step.step === 'opinion' && step.planVersion === row.planVersion).map((step) => step.department));
+      const nextActions: ReuseNextAction[] = allowedReuseSteps(standingOf(row)).map((step) => {
+        const check = mayTakeReuseStep(step, actor, place);
+        const already = step === 'opinion' && actor.department !== null && opinionsOnCurrent.has(actor.department);
+        return { step, label: reuseStepLabel(step), taker: reuseTakerOf(step, place), mayTake: check.ok && !already, reason: already ? '本部门已对当前版本填写意见。' : check.ok ? null : check.reason };
+      });
+      const due = completionDueOf(row);
+      const current = versions[0];
+      return {
+        ...service.summary(row, today),
+        noticeDate: row.noticeDate,
+        request: row.requestNumber && row.requestDate ? { number: row.requestNumber, date: row.requestDate, contact: row.requestContact } : null,
+        approval: row.approvalNumber && row.approvalDate ? { number: row.approvalNumber, date: row.approvalDate } : null,
+        agreement: row.agreementNumber && row.signedOn && row.completionDue ? {
+          number: row.agreementNumber, partyA: row.partyA ?? '', partyB: row.partyB ?? '', signedOn: row.signedOn, place: row.signingPlace ?? '',
+          termMonths: row.termMonths ?? DEFAULT_TERM_MONTHS, termText: termText(row.termMonths ?? DEFAULT_TERM_MONTHS), completionDue: row.completionDue,
+          extensionMonths: row.extensionMonths, extendedDue: row.extendedDue, extensionWindow: extensionWindow(due!),
+        } : null,
+        startedOn: row.startedOn, extensionState: row.extensionState,
+        versions: versions.map(versionOf), steps: steps.map(stepOf),
+        tracking: tracking.map((entry) => ({
+          id: Number(entry.id), kind: entry.kind as 'follow_up', kindLabel: trackingKindLabel(entry.kind), date: entry.date, note: entry.note,
+          documentIds: entry.documentIds.map(Number), actor: entry.actor, actorName: entry.actorName, at: entry.at.toISOString(),
+        })),
+        ledger: ledger.map((entry) => ({
+          period: entry.period, outputWan: numberOrNull(entry.outputWan), taxWan: numberOrNull(entry.taxWan), investmentWan: numberOrNull(entry.investmentWan),
+          note: entry.note, updatedBy: entry.updatedBy, updatedAt: entry.updatedAt.toISOString(),
+        })),
+        area: await linkedArea(current?.fields.areaId),
+        nextActions,
+        laterSteps: inImplementation(standingOf(row)) ? REUSE_LATER_STEPS.map((step) => ({ step, label: reuseStepLabel(step) })) : [],
+        mayTrack: inImplementation(standingOf(row)) && mayTakeReuseStep('started', actor, place).ok,
+        localRules: [...REUSE_LOCAL_RULES],
+      };
+    },
+
+    /** A 认定案卷's 再利用, with or without a project: what the plan will take from the card, the clocks, who may draft. */
+    async ofCase(caseId: number, principal: Principal): Promise<CaseReuse> {
+      const caseRow = await projects.notifiedCase(app.db, caseId);
+      if (!caseRow) throw new NotFoundError(`没有编号为 ${caseId} 的认定案卷`, { parameter: 'caseId' });
+      assertCaseReadable(caseRow, principal);
+      const row = await projects.ofCase(app.db, caseId);
+      const today = todayInChinaDate();
+      const notified = caseRow.state === 'notified';
+      const check = mayTakeReuseStep('plan_submitted', reuseActorOf(principal), placeOf(caseRow));
+      return {
+        caseId: Number(caseRow.id), caseNumber: caseRow.number, caseState: caseRow.state, parcelId: Number(caseRow.parcelId), parcelCode: caseRow.parcelCode,
+        noticeDate: caseRow.noticeDate,
+        prefill: notified && caseRow.parcelExists ? await snapshotOf(caseRow) : null,
+        clocks: notified ? clocksOf(row, caseRow, today) : [],
+        mayDraft: notified && !row && check.ok,
+        draftReason: !notified ? '认定案卷尚未告知（未认定为低效产业用地），不能编制再利用方案。' : row ? null : check.ok ? null : check.reason,
+        project: row ? await service.detail(row, principal) : null,
+      };
+    },
+
+    async compare(row: ProjectRow, from: number, to: number): Promise<PlanCompare> {
+      const versions = await projects.versions(app.db, row.id);
+      const pick = (number: number, parameter: string) => {
+        const version = versions.find((candidate) => candidate.number === number);
+        if (!version) throw new NotFoundError(`再利用项目 ${row.number} 没有第 ${number} 版方案（共 ${versions.length} 版）`, { parameter });
+        return version;
+      };
+      const rows = comparePlans(pick(from, 'from'), pick(to, 'to'));
+      return { from, to, changed: rows.filter((entry) => entry.changed).length, rows };
+    },
+
+    /**
+     * Takes a step inside the caller's transaction. `target` is the 认定案卷 for the plan (which opens
+     * the project on its first version) and the project otherwise. In order: the case/project (404), an
+     * enterprise's own parcel and the scope (403), the machine (409 naming the allowed steps), the role
+     * and unit (403), the version read (409), the attachments (400), then the step's own rules.
+     */
+    async takeStep<S extends ReuseActionStep>(
+      transaction: Transaction<Database>, target: { caseId: number } | { projectId: number }, step: S, body: ReuseStepBodies[S], principal: Principal, options: StepOptions = {},
+    ): Promise<{ projectId: number; parcelChanged: boolean }> {
+      const today = options.today ?? todayInChinaDate();
+      let row: ProjectRow | undefined;
+      let caseRow: NotifiedCaseRow | undefined;
+      if ('caseId' in target) {
+        caseRow = await projects.notifiedCase(transaction, target.caseId, true);
+        if (!caseRow) throw new NotFoundError(`没有编号为 ${target.caseId} 的认定案卷`, { parameter: 'caseId' });
+        row = await projects.ofCase(transaction, target.caseId, true);
+      } else {
+        row = await projects.lock(transaction, target.projectId);
+        if (!row) throw new NotFoundError(`没有编号为 ${target.projectId} 的再利用项目`, { parameter: 'id' });
+        caseRow = await projects.notifiedCase(transaction, row.caseId);
+      }
+      const subject = caseRow!;
+      assertCaseReadable(subject, principal);
+      if (principal.role !== 'enterprise') Scope.of(principal).assertWritable({ code: subject.districtCode, name: subject.districtName }, `案卷 ${subject.number}`, '办理');
+      if (subject.state !== 'notified') {
+        refuse({ reason: REUSE_NOT_NOTIFIED, parameter: 'caseId', message: `案卷 ${subject.number} 尚未告知（当前未认定为低效产业用地）：告知书发出后才能编制再利用方案。` });
+      }
+      const place = placeOf(subject);
+      const standing = standingOf(row);
+      if (step === 'extension_applied' && inImplementation(standing) && standing.extension !== 'none') {
+        refuse({
+          reason: EXTENSION_USED, parameter: 'step', details: { extensionState: standing.extension },
+          message: `再利用项目 ${row!.number} 已申请过延期（${standing.extension === 'applied' ? '待甲方决定' : standing.extension === 'approved' ? '已同意' : '未获同意'}）：附件7 三规定可以延期1次，不能再次申请。`,
+        });
+      }
+      if (!allowedReuseSteps(standing).includes(step)) stepRefusal(row, subject.number, step, place);
+      const actor = reuseActorOf(principal);
+      const check = mayTakeReuseStep(step, actor, place);
+      if (!check.ok) refuse({ reason: REUSE_STEP_FORBIDDEN, message: check.reason, details: { step, taker: reuseTakerOf(step, place) } });
+      if (row && body.projectVersion !== undefined && body.projectVersion !== row.version) {
+        refuse({
+          reason: REUSE_STALE, parameter: 'projectVersion', details: { projectVersion: row.version },
+          message: `再利用项目 ${row.number} 已被他人更新（现为第 ${row.version} 版，您打开的是第 ${body.projectVersion} 版）：请刷新后再办理。`,
+        });
+      }
+      const documentIds = body.documentIds ?? [];
+      await assertDocuments(transaction, subject.parcelId, subject.parcelCode, documentIds);
+      const base = {
+        actor: principal.username, actorName: principal.displayName, role: principal.role,
+        unitCode: principal.role === 'park_office' || principal.role === 'street_office' ? subject.unitCode : null,
+        department: null as string | null, opinion: body.opinion?.trim() || null, documentIds,
+      };
+      const record = async (projectId: number, recorded: ReuseStepCode, outcome: string | null, details: Record<string, unknown>, changes: ProjectChanges = {}, planVersion: number | null = null) => {
+        await projects.insertStep(transaction, { ...base, projectId, step: recorded, outcome, details, planVersion: planVersion ?? row?.planVersion ?? null });
+        await projects.update(transaction, projectId, { step: recorded, outcome, ...changes });
+      };
+      let parcelChanged = false;
+
+      switch (step) {
+        case 'plan_submitted': {
+          const { fields, note } = body as PlanSubmitBody;
+          const missing = PLAN_FIELDS.filter((field) => field.required && (fields[field.key as keyof typeof fields] === undefined || fields[field.key as keyof typeof fields] === '' || fields[field.key as keyof typeof fields] === null));
+          if (missing.length > 0) {
+            throw new InvalidParameterError(`fields.${missing[0].key}`, `提交方案前请填写：${missing.map((field) => field.label).join('、')}（附件4 四、拟实施再利用情况）。`);
+          }
+          if (typeof fields.areaId === 'number') {
+            const area = await app.areasRepository.find(fields.areaId);
+            if (!area || area.deleted_at || area.district_code !== subject.districtCode) {
+              refuse({ reason: REUSE_AREA_UNKNOWN, parameter: 'fields.areaId', message: `没有编号为 ${fields.areaId} 的${subject.districtName}成片改造区域（或已删除）：请从本区的成片改造区域中选择，或留空。` });
+            }
+          }
+          const snapshot = await snapshotOf(subject);
+          let projectId: number;
+          if (!row) {
+            const parcel = await app.identificationRepository.parcel(transaction, subject.parcelId);
+            if (!parcel) throw new NotFoundError(`地块 ${subject.parcelCode} 已不存在（已分割或合并），不能编制再利用方案`, { parameter: 'caseId' });
+            const year = Number(today.slice(0, 4));
+            const sequence = await projects.nextNumber(transaction, subject.districtCode, year, 'project');
+            projectId = await projects.insertProject(transaction, {
+              number: reuseProjectNumber(subject.districtCode, year, sequence), caseId: subject.id, parcelId: subject.parcelId, parcelCode: subject.parcelCode,
+              districtCode: subject.districtCode, year, sequence, unitCode: subject.unitCode, unitKind: subject.unitKind, noticeDate: subject.noticeDate!,
+              statusBefore: parcel.status, openedBy: principal.username,
+            });
+          } else {
+            projectId = Number(row.id);
+          }
+          const number = (row?.planVersion ?? 0) + 1;
+          const via = check.ok && check.via ? check.via : 'paper';
+          await projects.insertVersion(transaction, { projectId, number, fields, snapshot, via, note: note?.trim() || null, submittedBy: principal.username });
+          await record(projectId, 'plan_submitted', via, { version: number, via }, { plan_version: number }, number);
+          return { projectId, parcelChanged };
+        }
+        case 'opinion': {
+          const { agree, opinion } = body as OpinionBody;
+          const department = actor.department!;
+          const earlier = (await projects.steps(transaction, row!.id)).find((entry) => entry.step === 'opinion' && entry.department === department && entry.planVersion === row!.planVersion);
+          if (earlier) {
+            refuse({
+              reason: REUSE_OPINION_ENTERED, parameter: 'department', details: { department },
+              message: `${departmentLabel(department)}已于 ${todayInChinaDate(earlier.at)} 由 ${earlier.actorName} 对第 ${row!.planVersion} 版方案填写意见；意见一经填写不能更改，如需补充请联系园区办/镇街在汇总中说明。`,
+            });
+          }
+          await projects.insertStep(transaction, { ...base, projectId: row!.id, department, step: 'opinion', outcome: agree ? 'agree' : 'revise', opinion: opinion.trim(), details: { agree }, planVersion: row!.planVersion });
+          await projects.update(transaction, row!.id, {});
+          break;
+        }
+        case 'reviewed': {
+          const { outcome, opinion } = body as ReviewedBody;
+          const opinions = (await projects.steps(transaction, row!.id)).filter((entry) => entry.step === 'opinion' && entry.planVersion === row!.planVersion);
+          if (opinions.length === 0) {
+            refuse({
+              reason: REUSE_OPINIONS_MISSING, parameter: 'step',
+              message: `第 ${row!.planVersion} 版方案还没有任何部门的意见：请先征求相关部门意见（本地规则：至少一个部门填写意见后才能汇总）。`,
+            });
+          }
+          const summary = opinions.map((entry) => ({ department: entry.department, agree: entry.outcome === 'agree' }));
+          await record(row!.id, 'reviewed', outcome, { opinions: summary, version: row!.planVersion }, {});
+          break;
+        }
+        case 'confirmed': {
+          await projects.confirmVersion(transaction, row!.id, row!.planVersion, principal.username);
+          await record(row!.id, 'confirmed', check.ok && check.via ? check.via : 'paper', { version: row!.planVersion, text: '同意按照上述方案实施。' });
+          break;
+        }
+        case 'requested': {
+          const { number, date, contact } = body as RequestedBody;
+          const problem = documentNumberProblem(number, date);
+          if (problem) throw new InvalidParameterError('number', `请示${problem}`);
+          assertDate('date', date, today, [{ date: row!.noticeDate, what: '认定告知书日期' }]);
+          await record(row!.id, 'requested', null, { number: number.trim(), date, contact: contact?.trim() || null }, { request_number: number.trim(), request_date: date });
+          break;
+        }
+        case 'approved': {
+          const { decision, number, date } = body as ApprovedBody;
+          if (decision === 'reject') {
+            if (!body.opinion?.trim()) throw new InvalidParameterError('opinion', '不予批准时请写明理由（opinion），方案将退回用地单位修改。');
+            await record(row!.id, 'rejected', 'reject', {}, {});
+            break;
+          }
+          if (!number) throw new InvalidParameterError('number', '批复同意时请填写批复文号（number），如“湖政〔2026〕12 号”。');
+          if (!date) throw new InvalidParameterError('date', '批复同意时请填写批复日期（date）。');
+          const problem = documentNumberProblem(number, date);
+          if (problem) throw new InvalidParameterError('number', `批复${problem}`);
+          assertDate('date', date, today, [{ date: row!.requestDate, what: '请示日期' }]);
+          await record(row!.id, 'approved', 'approve', { number: number.trim(), date }, { approval_number: number.trim(), approval_date: date });
+          break;
+        }
+        case 'signed': {
+          const { signedOn, place: signingPlace, termMonths = DEFAULT_TERM_MONTHS, partyA, partyB } = body as SignedBody;
+          assertDate('signedOn', signedOn, today, [{ date: row!.approvalDate, what: '区政府批复日期' }]);
+          const year = Number(signedOn.slice(0, 4));
+          const number = agreementNumber(subject.districtCode, year, await projects.nextNumber(transaction, subject.districtCode, year, 'agreement'));
+          const completionDue = addMonths(signedOn, termMonths);
+          const parties = {
+            party_a: partyA?.trim() || `${subject.unitName ?? ''}${subject.unitKind === 'park' ? '管理办公室' : subject.unitName?.endsWith('镇') ? '人民政府' : '街道办事处'}`,
+            party_b: partyB?.trim() || row!.owner || '（土地使用权人）',
+          };
+          await record(row!.id, 'signed', null, { number, signedOn, termMonths, completionDue, ...parties }, {
+            agreement_number: number, signed_on: signedOn, signing_place: signingPlace?.trim() || `广东省汕头市${subject.districtName}`, term_months: termMonths,
+            completion_due: completionDue, ...parties,
+          });
+          parcelChanged = await setStatus(transaction, row!.id, subject.parcelId, 'redeveloping', principal.username);
+          break;
+        }
+        case 'started': {
+          const { startedOn } = body as StartedBody;
+          assertDate('startedOn', startedOn, today, [{ date: row!.signedOn, what: '协议书签订日期' }]);
+          await record(row!.id, 'started', null, { startedOn, startDue: addMonths(row!.signedOn!, 3) }, { started_on: startedOn });
+          break;
+        }
+        case 'extension_applied': {
+          const { months, reason } = body as ExtensionAppliedBody;
+          const due = completionDueOf(row!)!;
+          const problem = extensionProblem({ due, appliedOn: today, months, alreadyApplied: row!.extensionState !== 'none' });
+          if (problem?.reason === 'extension_too_long') {
+            refuse({ reason: EXTENSION_TOO_LONG, parameter: 'months', details: { maxMonths: EXTENSION_RULE.maxMonths }, message: `延期不得超过 ${EXTENSION_RULE.maxMonths} 个月（附件7 三）：请把延期月数（months）改为 1 至 ${EXTENSION_RULE.maxMonths}。` });
+          }
+          if (problem?.reason === 'extension_window') {
+            refuse({
+              reason: EXTENSION_WINDOW, parameter: 'step', details: { window: problem.window, completionDue: due, today },
+              message: `延期只能在完成期限届满前 1 个月内申请（附件7 三）：完成期限 ${due}，可申请期间 ${problem.window.from} 至 ${problem.window.to}；今天是 ${today}。`,
+            });
+          }
+          await record(row!.id, 'extension_applied', null, { months, reason: reason.trim(), appliedOn: today, completionDue: due, window: extensionWindow(due) }, { extension_state: 'applied', extension_months: months });
+          break;
+        }
+        case 'extension_decided': {
+          const { approve } = body as ExtensionDecidedBody;
+          if (!approve && !body.opinion?.trim()) throw new InvalidParameterError('opinion', '不同意延期时请写明理由（opinion）。');
+          const extendedDue = approve ? addMonths(row!.completionDue!, row!.extensionMonths ?? 0) : null;
+          await record(row!.id, 'extension_decided', approve ? 'approve' : 'refuse', { months: row!.extensionMonths, extendedDue },
+            approve ? { extension_state: 'approved', extended_due: extendedDue! } : { extension_state: 'refused' });
+          break;
+        }
+      }
+      return { projectId: Number(row!.id), parcelChanged };
+    },
+
+    /** 实施跟踪 and the ledger: only in the 实施 phase, by the 甲方 (the office of the unit). */
+    async assertTracking(transaction: Transaction<Database>, projectId: number, principal: Principal): Promise<ProjectRow> {
+      const row = await projects.lock(transaction, projectId);
+      if (!row) throw new NotFoundError(`没有编号为 ${projectId} 的再利用项目`, { parameter: 'id' });
+      Scope.of(principal).assertWritable({ code: row.districtCode, name: row.districtName }, `再利用项目 ${row.number}`, '办理');
+      if (!inImplementation(standingOf(row))) {
+        refuse({
+          reason: REUSE_NOT_IMPLEMENTING, parameter: 'id', details: { currentStep: row.step },
+          message: `再利用项目 ${row.number} 当前为「${reuseStepLabel(row.step)}」：实施跟踪和经济数据台账在签订协议书后（实施阶段）才能登记。`,
+        });
+      }
+      const check = mayTakeReuseStep('started', reuseActorOf(principal), placeOf(row));
+      if (!check.ok) refuse({ reason: REUSE_STEP_FORBIDDEN, message: check.reason });
+      return row;
+    },
+
+    async addTracking(transaction: Transaction<Database>, projectId: number, body: TrackingBody, principal: Principal, options: StepOptions = {}): Promise<void> {
+      const row = await service.assertTracking(transaction, projectId, principal);
+      assertDate('date', body.date, options.today ?? todayInChinaDate(), [{ date: row.signedOn, what: '协议书签订日期' }]);
+      await assertDocuments(transaction, row.parcelId, row.parcelCode, body.documentIds ?? []);
+      await projects.insertTracking(transaction, {
+        projectId: row.id, kind: body.kind, date: body.date, note: body.note.trim(), documentIds: body.documentIds ?? [], actor: principal.username, actorName: principal.displayName,
+      });
+      await projects.update(transaction, row.id, {});
+    },
+
+    async putLedger(transaction: Transaction<Database>, projectId: number, body: LedgerBody, principal: Principal): Promise<void> {
+      const row = await service.assertTracking(transaction, projectId, principal);
+      for (const key of ['outputWan', 'taxWan', 'investmentWan'] as const) {
+        const value = body[key];
+        if (value !== null && (!Number.isFinite(value) || value < 0)) throw new InvalidParameterError(key, `${key} 应为不小于 0 的数（万元）。`);
+      }
+      await projects.upsertLedger(transaction, row.id, { period: body.period, outputWan: body.outputWan, taxWan: body.taxWan, investmentWan: body.investmentWan, note: body.note?.trim() || null, actor: principal.username });
+      await projects.update(transaction, row.id, {});
+    },
+
+    /** 待办: for the reader, what is due or overdue in the 再利用 steps (their own to take first). */
+    async todo(principal: Principal): Promise<ReuseTodo> {
+      const today = todayInChinaDate();
+      const scope = Scope.of(principal);
+      const parcelIds = principal.role === 'enterprise' ? principal.enterpriseParcelIds : null;
+      const { projects: open, cases } = await projects.openWork(principal.role === 'enterprise' ? Scope.system() : scope, parcelIds);
+      const actor = reuseActorOf(principal);
+      const items: ReuseTodo['items'] = [];
+      for (const caseRow of cases) {
+        if (!mayTakeReuseStep('plan_submitted', actor, placeOf(caseRow)).ok || !caseRow.noticeDate) continue;
+        const due = addMonths(caseRow.noticeDate, 1);
+        items.push({ caseId: Number(caseRow.id), caseNumber: caseRow.number, projectId: null, projectNumber: null, parcelCode: caseRow.parcelCode, owner: null, action: '提交再利用方案（附件4）', dueDate: due, overdue: today > due });
+      }
+      for (const row of open) {
+        const clocks = clocksOf(row, row, today);
+        const running = clocks.filter((clock) => clock.state === 'running' || clock.state === 'overdue');
+        const mine = allowedReuseSteps(standingOf(row)).filter((step) => mayTakeReuseStep(step, actor, placeOf(row)).ok && step !== 'extension_applied');
+        if (mine.length === 0) continue;
+        const clock = running.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
+        items.push({
+          caseId: Number(row.caseId), caseNumber: row.caseNumber, projectId: Number(row.id), projectNumber: row.number, parcelCode: row.parcelCode, owner: row.owner,
+          action: mine.map(reuseStepLabel).join('、'), dueDate: clock?.dueDate ?? null, overdue: clock?.state === 'overdue',
+        });
+      }
+      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+      return { items };
+    },
+
+  };
+  return service;
+}
+
+/** 附件7 三: "签订1年内（或者XX个月内）". */
+export function termText(months: number): string {
+  return months % 12 === 0 ? `签订${months / 12}年内` : `签订 ${months} 个月内`;
+}
+
+export type ReuseService = ReturnType<typeof createReuseService>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    reuseProjects: ReuseService;
+  }
+}
+
+/** The 再利用 procedure (app.reuseProjects): plan versions, review, approval, agreement, 实施, clocks. */
+export const reuseServicePlugin = fp(async (app: AppInstance) => {
+  app.decorate('reuseProjects', createReuseService(app));
+}, { name: 'reuse-service', dependencies: ['reuse-repository', 'parcels-repository', 'identification-repository'] });

@@ -1,0 +1,410 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseReuse, PlanCompare, ReuseDetail, ReuseTodo } from '../../domain/api/reuse.schemas.js';
+import type { StepBodies } from '../../domain/api/identification.schemas.js';
+import type { ActionStep } from '../../domain/identification/steps.js';
+import { addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
+import { extensionWindow, reuseClocks } from '../../domain/reuse/clocks.js';
+import { documentNumberProblem } from '../../domain/reuse/steps.js';
+import type { Principal } from '../../server/auth/principal.js';
+import { writeAs } from '../../server/db/actor.js';
+import { assertMatchesContract } from '../helpers/contract.js';
+import { createTestApp, login, patchParcel, type Session, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * Issue 17 items 1–4 and 6 (seed 003 三, 附件4–7): the 再利用项目 of a notified 认定案卷 through HTTP
+ * against real PostGIS with the procedure's accounts — the plan (附件4) drafted by the 用地单位 with the
+ * card's values snapshotted, versions and their compare, department opinions and the 汇总, the owner's
+ * confirmation, 请示/批复 文号, the 协议书 (附件7, its PDF read back with pdftotext) moving the parcel to
+ * 再开发中, 实施 entries and the ledger, the one 延期 in its window (edges through the service with the
+ * day given), the clocks, every refusal a 4xx naming what to do.
+ */
+let testApp: TestApp;
+const sessions: Record<string, Session> = {};
+const principals: Record<string, Principal> = {};
+const ACCOUNTS = ['admin', 'ziranziyuan', 'yuanqu', 'jiedao', 'fagai', 'gongxin', 'keji', 'shengtai', 'zrzy-huishen', 'zhengfu', 'qiye', 'official', 'viewer'] as const;
+type Account = (typeof ACCOUNTS)[number];
+const today = todayInChinaDate();
+const year = today.slice(0, 4);
+
+/** Parcels of yuanqu's 园区 no other test file touches: fixed places from the top of the id range. */
+let ownParcel: number;
+let otherParcel: number;
+let edgeParcel: number;
+let listedParcel: number;
+let ownCase: number;
+let otherCase: number;
+let edgeCase: number;
+let projectId: number;
+let otherProjectId: number;
+
+const FORM = { floorAreaRatio: 0.4, buildingCoverage: 0.25, taxPerMu: 0.8, outputPerMu: 30, meetsSafety: true, meetsEnvironment: true, meetsEnergy: true };
+const TO_NOTIFIED: [Account, ActionStep, Record<string, unknown>][] = [
+  ['yuanqu', 'survey_sent', {}],
+  ['yuanqu', 'survey_returned', { fields: FORM }],
+  ['yuanqu', 'verified', { outcome: 'confirmed' }],
+  ['yuanqu', 'preliminary', { inefficient: true, reasons: '容积率与亩均税收低于标准（测试）', types: ['low_output'], measures: ['self_renewal'] }],
+  ...(['fagai', 'gongxin', 'keji', 'shengtai', 'zrzy-huishen'] as const).map((account): [Account, ActionStep, Record<string, unknown>] => [account, 'review_opinion', { agree: true, opinion: '同意' }]),
+  ['yuanqu', 'joint_review', { meets: true, opinion: '符合认定标准' }],
+  ['zhengfu', 'approved', { decision: 'approve' }],
+  ['yuanqu', 'notified', {}],
+];
+
+/** Opens a case and takes it to 告知 through the identification service, as the people would. */
+async function caseTo(parcelId: number, moves = TO_NOTIFIED): Promise<number> {
+  const db = testApp.database.db;
+  const opened = await writeAs(db, { name: 'ziranziyuan' }, (transaction) =>
+    testApp.app.identificationCases.open(transaction, { parcelId, principal: principals.ziranziyuan, note: '再利用测试' }));
+  for (const [account, step, body] of moves) {
+    await writeAs(db, { name: account }, (transaction) => testApp.app.identificationCases.takeStep(transaction, Number(opened.id), step, body as StepBodies[typeof step], principals[account]));
+  }
+  return Number(opened.id);
+}
+
+function post(account: Account, url: string, payload: Record<string, unknown>) {
+  return sessions[account].request({ method: 'POST', url, payload });
+}
+
+async function step(account: Account, project: number, name: string, payload: Record<string, unknown> = {}, expected = 200): Promise<ReuseDetail> {
+  const response = await post(account, `/api/reuse/projects/${project}/steps/${name}`, payload);
+  expect(response.statusCode, `${account} ${name}: ${response.body.slice(0, 500)}`).toBe(expected);
+  if (expected === 200) assertMatchesContract(ReuseDetail, response.json(), name);
+  return response.json() as ReuseDetail;
+}
+
+const PLAN = {
+  acquisitionBasis: '国有建设用地使用权出让合同', registration: '已办理不动产登记',
+  uses: [{ use: '工业厂房', areaM2: 5200, user: '本单位' }], projectName: '五金加工', industryType: '金属制品业',
+  indicators: [{ indicator: '容积率', agreed: '≥1.2', actual: '0.4' }], issues: ['below_agreed', 'vacant_buildings'], penalties: '无',
+  method: 'self_renewal', builder: '原土地使用权人', plannedInvestment: 3000, plannedCompletion: `${Number(year) + 1}-06`, useAfter: '工业',
+  industryAfter: '智能装备制造', floorAreaAfterM2: 12000, farAfter: 1.5, expectedOutput: 8000, benefits: '亩均税收提高到 20 万元',
+  targetLandUse: '工业用地', targetPlannedFunction: '一类工业用地', targetFar: 1.5, targetDensity: 40, targetInvestmentIntensity: 300,
+  targetOutputPerMu: 500, targetTaxPerMu: 20, reuseSubject: '原土地使用权人',
+};
+
+beforeAll(async () => {
+  testApp = await createTestApp({}, process.env.REUSE_LOG ? { level: 'error' } : false);
+  const db = testApp.database.db;
+  for (const account of ACCOUNTS) {
+    const user = await testApp.app.usersRepository.findByUsername(account);
+    principals[account] = (await testApp.app.usersRepository.principal(Number(user!.id)))!;
+  }
+  const park = principals.yuanqu.units[0];
+  const pick = async (offset: number) => (await sql<{ id: number }>`
+    SELECT p.id FROM parcels p WHERE p.park_code = ${park} ORDER BY p.id DESC OFFSET ${offset} LIMIT 1`.execute(db)).rows[0].id;
+  [ownParcel, otherParcel, edgeParcel, listedParcel] = [await pick(24), await pick(25), await pick(26), await pick(27)];
+  const { rows: taken } = await sql`SELECT parcel_id FROM identification_cases WHERE parcel_id IN (${ownParcel}, ${otherParcel}, ${edgeParcel}, ${listedParcel})`.execute(db);
+  expect(taken, 'another test opened a case on a parcel this file keeps for itself').toEqual([]);
+  await writeAs(db, { name: 'test' }, async (transaction) => {
+    await sql`INSERT INTO enterprise_parcels (user_id, parcel_id) SELECT id, ${ownParcel} FROM users WHERE username = 'qiye' ON CONFLICT DO NOTHING`.execute(transaction);
+    await sql`DELETE FROM parcel_yearly_figures WHERE parcel_id = ${ownParcel}`.execute(transaction);
+    await sql`INSERT INTO parcel_yearly_figures (parcel_id, year, output_wan, tax_wan) VALUES
+      (${ownParcel}, 2023, 300, 12), (${ownParcel}, 2024, 360, 15), (${ownParcel}, 2025, 420, 18)`.execute(transaction);
+  });
+  for (const account of ACCOUNTS) sessions[account] = await login(testApp.app, account);
+  const qiye = await testApp.app.usersRepository.findByUsername('qiye');
+  principals.qiye = (await testApp.app.usersRepository.principal(Number(qiye!.id)))!;
+  [ownCase, otherCase, edgeCase] = [await caseTo(ownParcel), await caseTo(otherParcel), await caseTo(edgeParcel)];
+}, 240_000);
+afterAll(async () => {
+  await testApp.close();
+});
+
+describe('再利用方案 (附件4): drafted by the 用地单位, versioned, card values not typed twice', () => {
+  it('refuses a plan for a case not yet notified (409 reuse_not_notified)', async () => {
+    const listed = await caseTo(listedParcel, []);
+    const refused = await post('yuanqu', `/api/reuse/cases/${listed}/plans`, { fields: PLAN });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toBe('reuse_not_notified');
+    const shown = (await sessions.yuanqu.get(`/api/reuse/cases/${listed}`)).json() as CaseReuse;
+    expect(shown).toMatchObject({ mayDraft: false, project: null, clocks: [] });
+  });
+
+  it('shows the notified case with the plan\'s card values and its clocks before any plan; the enterprise may draft its own only', async () => {
+    const response = await sessions.qiye.get(`/api/reuse/cases/${ownCase}`);
+    expect(response.statusCode, response.body).toBe(200);
+    assertMatchesContract(CaseReuse, response.json(), 'case reuse');
+    const shown = response.json() as CaseReuse;
+    expect(shown.mayDraft).toBe(true);
+    expect(shown.prefill?.figureYears).toBe('2023、2024、2025');
+    expect(shown.prefill?.averageOutputPerMu).toBeGreaterThan(0);
+    expect(shown.clocks.map((clock) => [clock.code, clock.dueDate, clock.state])).toEqual([
+      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'],
+    ]);
+    expect((await sessions.qiye.get(`/api/reuse/cases/${otherCase}`)).statusCode).toBe(403);
+    const notOwn = await post('qiye', `/api/reuse/cases/${otherCase}/plans`, { fields: PLAN });
+    expect(notOwn.statusCode).toBe(403);
+    expect(notOwn.json().message).toContain('本单位');
+  });
+
+  it('submits version 1 online (the first opens the project, numbered); a plan lacking 再利用方式 is 400 naming the field', async () => {
+    const lacking = await post('qiye', `/api/reuse/cases/${ownCase}/plans`, { fields: { ...PLAN, method: undefined } });
+    expect(lacking.statusCode).toBe(400);
+    expect(lacking.json().parameter).toBe('fields.method');
+    const badMonth = await post('qiye', `/api/reuse/cases/${ownCase}/plans`, { fields: { ...PLAN, plannedCompletion: '2027-13' } });
+    expect(badMonth.statusCode).toBe(400);
+    const created = await post('qiye', `/api/reuse/cases/${ownCase}/plans`, { fields: PLAN, note: '第一版' });
+    expect(created.statusCode, created.body).toBe(201);
+    assertMatchesContract(ReuseDetail, created.json(), 'plan');
+    const detail = created.json() as ReuseDetail;
+    projectId = detail.id;
+    expect(detail.number).toMatch(new RegExp(`^350206-ZY-${year}-\\d{4}$`));
+    expect(detail).toMatchObject({ step: 'plan_submitted', planVersion: 1, nextSteps: ['opinion', 'reviewed'] });
+    expect(detail.versions[0]).toMatchObject({ number: 1, via: 'online', submittedBy: 'qiye', confirmedAt: null });
+    const card = (await sessions.yuanqu.get(`/api/parcels/${ownParcel}`)).json();
+    expect(detail.versions[0].snapshot).toMatchObject({ owner: card.owner, certificateNo: card.certificateNo, figureYears: '2023、2024、2025', inefficiencyTypes: '产出低效' });
+    expect(detail.clocks[0]).toMatchObject({ code: 'plan', metOn: today, state: 'met' });
+    const other = await post('yuanqu', `/api/reuse/cases/${otherCase}/plans`, { fields: PLAN });
+    expect(other.statusCode).toBe(201);
+    otherProjectId = other.json().id;
+    expect(other.json().versions[0].via).toBe('paper');
+  });
+
+  it('refuses steps out of order with 409 naming the allowed ones and who takes them', async () => {
+    const early = await post('zhengfu', `/api/reuse/projects/${projectId}/steps/approved`, { decision: 'approve', number: '湖政〔2026〕1 号', date: today });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ error: 'reuse_step_not_allowed', currentStep: 'plan_submitted', allowed: [{ step: 'opinion' }, { step: 'reviewed' }] });
+    expect(early.json().message).toContain('意见汇总');
+    const noOpinions = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/reviewed`, { outcome: 'ready', opinion: '汇总' });
+    expect(noOpinions.statusCode).toBe(409);
+    expect(noOpinions.json().error).toBe('reuse_opinions_missing');
+    const again = await post('qiye', `/api/reuse/cases/${ownCase}/plans`, { fields: PLAN });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('征求意见: each department once per version; a 园区办 may not give one; the 汇总 sends it back; another unit may not', async () => {
+    const opinion = await step('fagai', projectId, 'opinion', { agree: false, opinion: '投资强度偏低，请补充资金来源' });
+    expect(opinion.steps.at(-1)).toMatchObject({ step: 'opinion', department: 'fagai', outcome: 'revise', planVersion: 1 });
+    const twice = await post('fagai', `/api/reuse/projects/${projectId}/steps/opinion`, { agree: true, opinion: '同意' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error).toBe('reuse_opinion_entered');
+    const office = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/opinion`, { agree: true, opinion: '同意' });
+    expect(office.statusCode).toBe(403);
+    expect(office.json()).toMatchObject({ error: 'forbidden', action: 'reuse:opinion' });
+    const street = await post('jiedao', `/api/reuse/projects/${projectId}/steps/reviewed`, { outcome: 'revise', opinion: '退回' });
+    expect(street.statusCode).toBe(403);
+    expect(street.json().error).toBe('reuse_step_forbidden');
+    const back = await step('yuanqu', projectId, 'reviewed', { outcome: 'revise', opinion: '请按发改意见补充资金来源' });
+    expect(back.nextSteps).toEqual(['plan_submitted']);
+  });
+
+  it('version 2 keeps version 1; the compare lists every field, the changed ones marked (API); a version that does not exist is 404', async () => {
+    const second = await post('qiye', `/api/reuse/cases/${ownCase}/plans`, { fields: { ...PLAN, plannedInvestment: 4500, builder: '原土地使用权人与合作方' }, note: '补充资金来源' });
+    expect(second.statusCode, second.body).toBe(201);
+    expect((second.json() as ReuseDetail).versions.map((version) => version.number)).toEqual([2, 1]);
+    const compare = await sessions.yuanqu.get(`/api/reuse/projects/${projectId}/compare?from=1&to=2`);
+    expect(compare.statusCode).toBe(200);
+    assertMatchesContract(PlanCompare, compare.json(), 'compare');
+    const rows = (compare.json() as PlanCompare).rows;
+    expect(rows.filter((row) => row.changed).map((row) => [row.key, row.from, row.to])).toEqual([
+      ['builder', '原土地使用权人', '原土地使用权人与合作方'], ['plannedInvestment', '3000', '4500'],
+    ]);
+    expect(rows.find((row) => row.key === 'issues')).toMatchObject({ from: '未达到约定指标、厂房空置', changed: false });
+    expect(rows.some((row) => row.source === 'snapshot' && row.key === 'owner')).toBe(true);
+    expect((await sessions.yuanqu.get(`/api/reuse/projects/${projectId}/compare?from=1&to=9`)).statusCode).toBe(404);
+  });
+
+  it('the owner confirms “同意按照上述方案实施” (who and when on the version); unticked is 400', async () => {
+    await step('gongxin', projectId, 'opinion', { agree: true, opinion: '同意' });
+    await step('yuanqu', projectId, 'reviewed', { outcome: 'ready', opinion: '各部门意见已落实' });
+    const unticked = await post('qiye', `/api/reuse/projects/${projectId}/steps/confirmed`, { agree: false });
+    expect(unticked.statusCode).toBe(400);
+    const confirmed = await step('qiye', projectId, 'confirmed', { agree: true });
+    expect(confirmed.versions[0]).toMatchObject({ number: 2, confirmedBy: 'qiye', confirmedAt: expect.any(String) });
+    expect(confirmed.versions[1].confirmedAt).toBeNull();
+  });
+});
+
+describe('请示 (附件5) and 批复 (附件6)', () => {
+  it('validates the 文号 “XX〔2026〕XX 号”', () => {
+    expect(documentNumberProblem('湖园〔2026〕3 号', '2026-05-01')).toBeNull();
+    expect(documentNumberProblem('湖政〔2026〕12号', null)).toBeNull();
+    expect(documentNumberProblem('湖政[2026]12号', null)).toContain('〔');
+    expect(documentNumberProblem('湖政〔2025〕12 号', '2026-01-02')).toContain('年份');
+  });
+
+  it('请示 by the 园区办 with its 文号; a bad one is 400 naming number', async () => {
+    const bad = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/requested`, { number: '湖园[2026]3号', date: today });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().parameter).toBe('number');
+    const future = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/requested`, { number: `湖园〔${Number(year) + 1}〕3 号`, date: addMonths(today, 12) });
+    expect(future.statusCode).toBe(400);
+    const requested = await step('yuanqu', projectId, 'requested', { number: `湖园〔${year}〕3 号`, date: today, contact: '张三 0592-1234567' });
+    expect(requested.request).toEqual({ number: `湖园〔${year}〕3 号`, date: today, contact: '张三 0592-1234567' });
+  });
+
+  it('批复 only by the 区政府: a reject needs a reason and sends the plan back; approve needs 文号 and date', async () => {
+    const office = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/approved`, { decision: 'approve' });
+    expect(office.statusCode).toBe(403);
+    const noReason = await post('zhengfu', `/api/reuse/projects/${projectId}/steps/approved`, { decision: 'reject' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().parameter).toBe('opinion');
+    const noNumber = await post('zhengfu', `/api/reuse/projects/${projectId}/steps/approved`, { decision: 'approve', date: today });
+    expect(noNumber.statusCode).toBe(400);
+    expect(noNumber.json().parameter).toBe('number');
+    const approved = await step('zhengfu', projectId, 'approved', { decision: 'approve', number: `湖政〔${year}〕21 号`, date: today });
+    expect(approved).toMatchObject({ step: 'approved', approval: { number: `湖政〔${year}〕21 号`, date: today }, nextSteps: ['signed'] });
+    expect(approved.clocks.find((clock) => clock.code === 'approval')).toMatchObject({ metOn: today, state: 'met' });
+  });
+});
+
+describe('协议书 (附件7) and 实施', () => {
+  it('signing moves the parcel to 再开发中 (a hand edit is then 409 reuse_open); term default 签订1年内', async () => {
+    const signed = await step('yuanqu', projectId, 'signed', { signedOn: today });
+    expect(signed.agreement).toMatchObject({ termMonths: 12, termText: '签订1年内', completionDue: addMonths(today, 12), signedOn: today, place: '广东省汕头市湖里区' });
+    expect(signed.agreement!.number).toMatch(new RegExp(`^350206-XY-${year}-\\d{4}$`));
+    expect(signed.agreement!.partyB).toBe(signed.versions[0].snapshot.owner ?? '（土地使用权人）');
+    expect(signed.agreement!.partyA).toMatch(/管理办公室$/);
+    const parcel = (await sessions.yuanqu.get(`/api/parcels/${ownParcel}`)).json();
+    expect(parcel.status).toBe('redeveloping');
+    const hand = await patchParcel(sessions.official, ownParcel, { status: 'identified' });
+    expect(hand.statusCode).toBe(409);
+    expect(hand.json()).toMatchObject({ error: 'reuse_open', projectNumber: signed.number });
+    expect(signed.clocks.find((clock) => clock.code === 'start')).toMatchObject({ startDate: today, dueDate: addMonths(today, 3), state: 'running' });
+  });
+
+  it('prints the 协议书 as the seed\'s 附件7 (pdftotext), for the 用地单位 too; on the audit log', async () => {
+    const response = await sessions.qiye.get(`/api/reuse/projects/${projectId}/agreement.pdf`);
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'reuse-pdf-'));
+    const file = path.join(directory, 'agreement.pdf');
+    fs.writeFileSync(file, response.rawPayload);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const detail = (await sessions.yuanqu.get(`/api/reuse/projects/${projectId}`)).json() as ReuseDetail;
+    for (const expected of ['落实低效产业用地再利用方案协议书', detail.agreement!.number, `甲方：${detail.agreement!.partyA}`, `乙方：${detail.agreement!.partyB}`,
+      '本协议书签订1年内', '于期限届满前1个月内向甲方申请延期', '延期不得超过3个月', `湖政〔${year}〕21号`, '签订地点：广东省汕头市湖里区', '抄送：湖里区自然资源局']) {
+      expect(text, expected).toContain(expected.replace(/\s+/g, ''));
+    }
+    if (process.env.REUSE_PDF_LOOK) execFileSync('pdftoppm', ['-png', '-r', '60', file, process.env.REUSE_PDF_LOOK]);
+    fs.rmSync(directory, { recursive: true, force: true });
+    const { rows } = await sql`SELECT 1 FROM history WHERE entity = 'reuse_projects' AND entity_id = ${String(projectId)} AND action = 'export'`.execute(testApp.database.db);
+    expect(rows.length).toBeGreaterThan(0);
+    const unsigned = await sessions.yuanqu.get(`/api/reuse/projects/${otherProjectId}/agreement.pdf`);
+    expect(unsigned.statusCode).toBe(409);
+  });
+
+  it('实施 entries and the ledger only after signing, by the 甲方; values non-negative; a correction replaces the period', async () => {
+    const early = await post('yuanqu', `/api/reuse/projects/${otherProjectId}/tracking`, { kind: 'follow_up', date: today, note: '跟进' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toBe('reuse_not_implementing');
+    const entry = await post('yuanqu', `/api/reuse/projects/${projectId}/tracking`, { kind: 'procedure', date: today, note: '已办理规划许可' });
+    expect(entry.statusCode, entry.body).toBe(201);
+    expect((entry.json() as ReuseDetail).tracking[0]).toMatchObject({ kind: 'procedure', kindLabel: '手续办理', date: today, actor: 'yuanqu' });
+    const foreign = await post('yuanqu', `/api/reuse/projects/${projectId}/tracking`, { kind: 'follow_up', date: today, note: 'x', documentIds: [999_999_999] });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json()).toMatchObject({ error: 'reuse_not_a_document', parameter: 'documentIds' });
+    const byEnterprise = await post('qiye', `/api/reuse/projects/${projectId}/tracking`, { kind: 'follow_up', date: today, note: 'x' });
+    expect(byEnterprise.statusCode).toBe(403);
+    const negative = await sessions.yuanqu.request({ method: 'PUT', url: `/api/reuse/projects/${projectId}/ledger`, payload: { period: `${year}-Q1`, outputWan: -1, taxWan: 1, investmentWan: 1 } });
+    expect(negative.statusCode).toBe(400);
+    const badPeriod = await sessions.yuanqu.request({ method: 'PUT', url: `/api/reuse/projects/${projectId}/ledger`, payload: { period: `${year}-Q5`, outputWan: 1, taxWan: 1, investmentWan: 1 } });
+    expect(badPeriod.statusCode).toBe(400);
+    const put = (outputWan: number) => sessions.yuanqu.request({ method: 'PUT', url: `/api/reuse/projects/${projectId}/ledger`, payload: { period: `${year}-Q1`, outputWan, taxWan: 20.5, investmentWan: 800 } });
+    expect((await put(100)).statusCode).toBe(200);
+    const corrected = await put(120);
+    expect((corrected.json() as ReuseDetail).ledger).toEqual([expect.objectContaining({ period: `${year}-Q1`, outputWan: 120, taxWan: 20.5, investmentWan: 800 })]);
+    const started = await step('yuanqu', projectId, 'started', { startedOn: today });
+    expect(started.clocks.find((clock) => clock.code === 'start')).toMatchObject({ metOn: today, state: 'met' });
+  });
+
+  it('延期 through HTTP outside its window is 409 naming the window and the deadline', async () => {
+    const refused = await post('qiye', `/api/reuse/projects/${projectId}/steps/extension_applied`, { months: 2, reason: '设备到货延迟' });
+    expect(refused.statusCode).toBe(409);
+    const window = extensionWindow(addMonths(today, 12));
+    expect(refused.json()).toMatchObject({ error: 'extension_window', window, completionDue: addMonths(today, 12) });
+    expect(refused.json().message).toContain(window.from);
+  });
+});
+
+describe('延期 window edges (附件7 三), through the service with the day given', () => {
+  let edgeProject: number;
+  let due: string;
+  const take = (account: Account, name: 'extension_applied' | 'extension_decided', body: Record<string, unknown>, day: string) =>
+    writeAs(testApp.database.db, { name: account }, (transaction) => testApp.app.reuseProjects.takeStep(transaction, { projectId: edgeProject }, name, body as never, principals[account], { today: day }));
+  const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    const created = await post('yuanqu', `/api/reuse/cases/${edgeCase}/plans`, { fields: PLAN });
+    edgeProject = created.json().id;
+    await step('keji', edgeProject, 'opinion', { agree: true, opinion: '同意' });
+    await step('yuanqu', edgeProject, 'reviewed', { outcome: 'ready', opinion: '同意' });
+    await step('yuanqu', edgeProject, 'confirmed', { agree: true });
+    await step('yuanqu', edgeProject, 'requested', { number: `湖园〔${year}〕9 号`, date: today });
+    await step('zhengfu', edgeProject, 'approved', { decision: 'approve', number: `湖政〔${year}〕30 号`, date: today });
+    const signed = await step('yuanqu', edgeProject, 'signed', { signedOn: today, termMonths: 6, partyA: '湖里测试园区管理办公室' });
+    expect(signed.agreement).toMatchObject({ termText: '签订 6 个月内', partyA: '湖里测试园区管理办公室' });
+    due = signed.agreement!.completionDue;
+  }, 60_000);
+
+  it('one day before the last month: refused (409 extension_window)', async () => {
+    const window = extensionWindow(due);
+    await expect(take('yuanqu', 'extension_applied', { months: 2, reason: '设备延迟' }, dayBefore(window.from))).rejects.toMatchObject({ statusCode: 409, code: 'extension_window' });
+  });
+
+  it('more than three months: refused (400 extension_too_long naming months)', async () => {
+    await expect(take('yuanqu', 'extension_applied', { months: 4, reason: '设备延迟' }, extensionWindow(due).from)).rejects.toMatchObject({ statusCode: 400, code: 'extension_too_long' });
+  });
+
+  it('on the first day of the last month, three months: allowed; the 甲方 approves and the deadline moves', async () => {
+    await take('yuanqu', 'extension_applied', { months: 3, reason: '设备到货延迟' }, extensionWindow(due).from);
+    const refusedByEnterprise = take('jiedao', 'extension_decided', { approve: true }, extensionWindow(due).from);
+    await expect(refusedByEnterprise).rejects.toMatchObject({ statusCode: 403 });
+    const decided = await step('yuanqu', edgeProject, 'extension_decided', { approve: true, opinion: '同意延期' });
+    expect(decided.agreement).toMatchObject({ extensionMonths: 3, extendedDue: addMonths(due, 3) });
+    expect(decided.clocks.find((clock) => clock.code === 'completion')?.dueDate).toBe(addMonths(due, 3));
+    expect(decided.extensionState).toBe('approved');
+  });
+
+  it('a second 延期: refused (409 extension_used)', async () => {
+    const again = await post('yuanqu', `/api/reuse/projects/${edgeProject}/steps/extension_applied`, { months: 1, reason: '再次' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('extension_used');
+    expect(again.json().message).toContain('1次');
+  });
+
+  it('the last day (the deadline itself) is inside the window; the day after is outside', () => {
+    const window = extensionWindow('2027-03-31');
+    expect(window).toEqual({ from: '2027-02-28', to: '2027-03-31' });
+  });
+});
+
+describe('clocks, overdue, 待办, scope', () => {
+  it('flags a clock past its date as overdue (the list and the summary)', async () => {
+    const row = (await testApp.app.reuseRepository.find(otherProjectId))!;
+    const later = testApp.app.reuseProjects.summary(row, addMonths(today, 4));
+    expect(later.overdue).toBe(true);
+    expect(later.clocks.find((clock) => clock.code === 'approval')).toMatchObject({ state: 'overdue', dueDate: addMonths(today, 3) });
+    const clocks = reuseClocks({ noticeDate: '2026-01-31', firstPlanOn: '2026-03-02', approvedOn: null, signedOn: null, termMonths: null, startedOn: null, completionDue: null, completedOn: null, closed: false }, '2026-03-05');
+    expect(clocks[0]).toMatchObject({ dueDate: '2026-02-28', state: 'met_late' });
+  });
+
+  it('待办 lists what the reader is to do: the departments the opinion on the other project; the 用地单位 its own', async () => {
+    const department = await sessions.shengtai.get('/api/reuse/todo');
+    expect(department.statusCode).toBe(200);
+    assertMatchesContract(ReuseTodo, department.json(), 'todo');
+    expect((department.json() as ReuseTodo).items.some((item) => item.projectId === otherProjectId && item.action.includes('部门意见'))).toBe(true);
+    const enterprise = (await sessions.qiye.get('/api/reuse/todo')).json() as ReuseTodo;
+    expect(enterprise.items.every((item) => item.caseId === ownCase || item.parcelCode !== undefined)).toBe(true);
+    expect(enterprise.items.some((item) => item.projectId === otherProjectId)).toBe(false);
+  });
+
+  it('the 用地单位 reads only its own project; others read by role and district; the list needs reuse:read', async () => {
+    expect((await sessions.qiye.get(`/api/reuse/projects/${projectId}`)).statusCode).toBe(200);
+    expect((await sessions.qiye.get(`/api/reuse/projects/${otherProjectId}`)).statusCode).toBe(403);
+    expect((await sessions.qiye.get(`/api/reuse/projects/${otherProjectId}/compare?from=1&to=1`)).statusCode).toBe(403);
+    expect((await sessions.qiye.get('/api/reuse/projects')).statusCode).toBe(403);
+    expect((await sessions.viewer.get(`/api/reuse/projects/${projectId}`)).statusCode).toBe(200);
+    const list = await sessions.official.get('/api/reuse/projects?district=350206');
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((item: { id: number }) => item.id)).toEqual(expect.arrayContaining([projectId, otherProjectId]));
+    const viewerStep = await post('viewer', `/api/reuse/projects/${otherProjectId}/steps/reviewed`, { outcome: 'ready', opinion: 'x' });
+    expect(viewerStep.statusCode).toBe(403);
+    const history = await sql`SELECT count(*)::int AS n FROM history WHERE entity IN ('reuse_steps', 'reuse_plan_versions', 'reuse_projects') AND entity_id = ANY(${[String(projectId)]}::text[])`.execute(testApp.database.db);
+    expect((history.rows[0] as { n: number }).n).toBeGreaterThan(0);
+  });
+});
