@@ -346,7 +346,8 @@ await floor(8);
 type Cpu = { cpuSeconds: { server: number; postgres: number; bench: number } };
 type HttpRun = Awaited<ReturnType<typeof overHttp>> & Cpu;
 interface Comparison {
-  rounds: { round: number; peer: HttpRun; product: HttpRun; productOverPeer: number }[];
+  /** cpuEfficiency: tiles per CPU-second of server and PostgreSQL, product ÷ peer (what decides on cores of their own). */
+  rounds: { round: number; peer: HttpRun; product: HttpRun; productOverPeer: number; cpuEfficiency: number }[];
   byZoom: Record<string, { peerMeanMs: number; productMeanMs: number; productOverPeer: number }>;
   /** Tiles/s of the product over the peer's, summed over the rounds. */
   productOverPeer: number;
@@ -374,7 +375,11 @@ const comparison: Record<string, Comparison> = {};
         measured[who] = await withCpu(server, () => overHttp(server, polygonList, concurrency, { duration: SECONDS }));
         console.log(`c${concurrency} round ${number} ${who}: ${measured[who].tilesPerSecond} tiles/s, p50 ${measured[who].p50} / p99 ${measured[who].p99} ms, failures ${measured[who].failures}, cpu ${JSON.stringify(measured[who].cpuSeconds)}`);
       }
-      rounds.push({ round: number, peer: measured.peer!, product: measured.product!, productOverPeer: round(measured.product!.tilesPerSecond / measured.peer!.tilesPerSecond) });
+      const perCpuSecond = (run: HttpRun) => run.requests / (run.cpuSeconds.server + run.cpuSeconds.postgres);
+      rounds.push({
+        round: number, peer: measured.peer!, product: measured.product!, productOverPeer: round(measured.product!.tilesPerSecond / measured.peer!.tilesPerSecond),
+        cpuEfficiency: round(perCpuSecond(measured.product!) / perCpuSecond(measured.peer!)),
+      });
     }
     // Per zoom: mean latency over all rounds, peer ÷ product (= product ÷ peer in tiles/s at equal concurrency).
     const byZoom: Comparison['byZoom'] = {};
@@ -425,11 +430,11 @@ const comparisonLines = [
   + `Both served the ${polygonList.length} z${POLYGON_MINZOOM}–z18 tiles of the request list in the same order, autocannon for ${SECONDS} s each, alternating `
   + '(peer first in odd rounds), the product signed in as admin with both tile caches off (`TILE_CACHE_BYTES=1`, `TILE_STORE_MIN_MS=1000000000`): every request renders.',
   '',
-  '| concurrency | round | peer tiles/s (p50 / p99 ms) | product tiles/s (p50 / p99 ms) | product ÷ peer | CPU s peer: server / PostgreSQL | CPU s product: server / PostgreSQL |',
-  '|---|---|---|---|---|---|---|',
+  '| concurrency | round | peer tiles/s (p50 / p99 ms) | product tiles/s (p50 / p99 ms) | product ÷ peer | CPU s peer: server / PostgreSQL | CPU s product: server / PostgreSQL | tiles per CPU-second (server + PostgreSQL), product ÷ peer |',
+  '|---|---|---|---|---|---|---|---|',
   ...Object.entries(comparison).flatMap(([name, entry]) => entry.rounds.map((round) =>
     `| ${name.slice(1)} | ${round.round} | ${round.peer.tilesPerSecond} (${round.peer.p50} / ${round.peer.p99}) | ${round.product.tilesPerSecond} (${round.product.p50} / ${round.product.p99}) | **${round.productOverPeer.toFixed(2)}** `
-    + `| ${round.peer.cpuSeconds.server} / ${round.peer.cpuSeconds.postgres} | ${round.product.cpuSeconds.server} / ${round.product.cpuSeconds.postgres} |`)),
+    + `| ${round.peer.cpuSeconds.server} / ${round.peer.cpuSeconds.postgres} | ${round.product.cpuSeconds.server} / ${round.product.cpuSeconds.postgres} | ${round.cpuEfficiency.toFixed(2)} |`)),
   '',
   'Per zoom band (mean latency over the rounds; product ÷ peer = peer mean ÷ product mean, i.e. tiles/s at equal concurrency):',
   '',
