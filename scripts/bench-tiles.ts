@@ -35,7 +35,10 @@ const PARCELS = 1_000_000;
 const DATABASE = 'biaotu_bench_tiles';
 const ADMIN_PASSWORD = 'Bench-admin-2026';
 const CONCURRENCIES = [8, 32] as const;
-const WARM_SECONDS = 10;
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 10);
+/** Each round of the product ÷ peer comparison, per party and concurrency (issue 19: 15 s). */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CAP_BYTES = 500 * 1024;
 
 interface Tile { z: number; x: number; y: number }
@@ -119,8 +122,6 @@ async function freePort(): Promise<number> {
     });
   });
 }
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
 // BENCH_SPLIT_CORES=1: PostgreSQL on core 1, the server and the load generator on core 0, as when
 // the database has a host of its own (figures go to tiles-split-cores.*). PostgreSQL's backends
 // inherit the postmaster's affinity.
@@ -146,26 +147,43 @@ if (splitCores) {
 }
 // BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-const serverCommand = [process.execPath, ...profile, '--import', 'tsx', path.join(REPOSITORY_ROOT, 'scripts', 'start.ts')];
-const child: ChildProcess = spawn(splitCores ? 'taskset' : serverCommand[0], splitCores ? ['-c', '0', ...serverCommand] : serverCommand.slice(1), {
-  env: { ...process.env, DATABASE_URL: ownerUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, LOG_LEVEL: 'warn', BIAOTU_DEMO_USERS: '0' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-child.stdout!.on('data', () => undefined);
-for (let attempt = 0; ; attempt++) {
-  try {
-    if ((await fetch(`${origin}/api/health`)).ok) break;
-  } catch { /* not yet */ }
-  if (attempt > 600) throw new Error('the server did not start');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+
+interface Server { child: ChildProcess; origin: string; headers: Record<string, string>; csrfToken: string }
+
+/** Starts a server (the product's scripts/start.ts, or the peer) as a child process and waits until it answers. */
+async function startServer(script: string, env: Record<string, string>, options: { profile?: boolean } = {}): Promise<Server> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const command = [process.execPath, ...(options.profile ? profile : []), '--import', 'tsx', path.join(REPOSITORY_ROOT, 'scripts', script)];
+  const child: ChildProcess = spawn(splitCores ? 'taskset' : command[0], splitCores ? ['-c', '0', ...command] : command.slice(1), {
+    env: { ...process.env, DATABASE_URL: ownerUrl, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, LOG_LEVEL: 'warn', BIAOTU_DEMO_USERS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.on('data', () => undefined);
+  const probe = script === 'start.ts' ? '/api/health' : '/tiles/parcels/0/0/0.pbf';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${origin}${probe}`)).status < 500) break;
+    } catch { /* not yet */ }
+    if (attempt > 600) throw new Error(`${script} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (script !== 'start.ts') return { child, origin, headers: { 'accept-encoding': 'gzip' }, csrfToken: '' };
+  const login = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { child, origin, headers: { cookie, 'accept-encoding': 'gzip' }, csrfToken };
 }
-const login = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
-if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
-const { csrfToken } = (await login.json()) as { csrfToken: string };
-const headers = { cookie, 'accept-encoding': 'gzip' };
-async function emptyCaches(): Promise<void> {
-  const response = await fetch(`${origin}/api/admin/tile-cache`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } });
+
+async function stopServer(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+async function emptyCaches(server: Server): Promise<void> {
+  const response = await fetch(`${server.origin}/api/admin/tile-cache`, { method: 'DELETE', headers: { cookie: server.headers.cookie, 'x-csrf-token': server.csrfToken } });
   if (!response.ok) throw new Error(`emptying the caches failed: ${response.status}`);
 }
 
@@ -176,13 +194,14 @@ function percentile(sorted: number[], p: number): number {
 }
 interface Sample { z: number; ms: number; bytes: number }
 function summarize(samples: Sample[], seconds: number) {
-  const byZoom: Record<string, { requests: number; p50: number; p95: number; p99: number; bytesMedian: number; bytesP95: number; bytesMax: number }> = {};
+  const byZoom: Record<string, { requests: number; meanMs: number; p50: number; p95: number; p99: number; bytesMedian: number; bytesP95: number; bytesMax: number }> = {};
   for (let z = 10; z <= 18; z++) {
     const of = samples.filter((sample) => sample.z === z);
     const ms = of.map((sample) => sample.ms).sort((a, b) => a - b);
     const bytes = of.map((sample) => sample.bytes).sort((a, b) => a - b);
     byZoom[`z${z}`] = {
-      requests: of.length, p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)),
+      requests: of.length, meanMs: round(ms.reduce((sum, value) => sum + value, 0) / Math.max(1, ms.length)),
+      p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)),
       bytesMedian: percentile(bytes, 50), bytesP95: percentile(bytes, 95), bytesMax: bytes.at(-1) ?? 0,
     };
   }
@@ -195,7 +214,7 @@ function summarize(samples: Sample[], seconds: number) {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** CPU seconds used so far by the server process, by PostgreSQL (all its processes) and by this one. */
-function cpuSeconds(): { server: number; postgres: number; bench: number } {
+function cpuSeconds(server: Server | null): { server: number; postgres: number; bench: number } {
   const ticks = 100; // USER_HZ on Linux
   const of = (pid: string) => {
     try {
@@ -205,21 +224,25 @@ function cpuSeconds(): { server: number; postgres: number; bench: number } {
       return 0;
     }
   };
+  // This cluster's postmaster and its children only (other clusters may share the machine).
+  const postmaster = prepared.cluster ? fs.readFileSync(path.join(prepared.cluster.dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0].trim() : null;
   let postgres = 0;
   for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += of(pid);
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      if (!postmaster || pid === postmaster || parent === postmaster) postgres += of(pid);
     } catch { /* gone */ }
   }
   const own = process.cpuUsage();
-  return { server: child.pid ? of(String(child.pid)) : 0, postgres, bench: (own.user + own.system) / 1e6 };
+  return { server: server?.child.pid ? of(String(server.child.pid)) : 0, postgres, bench: (own.user + own.system) / 1e6 };
 }
 
 /** Runs `work` and adds the CPU seconds each party used meanwhile. */
-async function withCpu<T extends object>(work: () => Promise<T>): Promise<T & { cpuSeconds: { server: number; postgres: number; bench: number } }> {
-  const before = cpuSeconds();
+async function withCpu<T extends object>(server: Server | null, work: () => Promise<T>): Promise<T & { cpuSeconds: { server: number; postgres: number; bench: number } }> {
+  const before = cpuSeconds(server);
   const result = await work();
-  const after = cpuSeconds();
+  const after = cpuSeconds(server);
   return { ...result, cpuSeconds: { server: round(after.server - before.server), postgres: round(after.postgres - before.postgres), bench: round(after.bench - before.bench) } };
 }
 
@@ -246,8 +269,9 @@ async function floor(concurrency: number) {
   return summarize(samples, seconds);
 }
 
-/** Through HTTP with autocannon; `amount` requests over the list in order (cycling), or for `duration` s. */
-async function overHttp(concurrency: number, options: { amount?: number; duration?: number }) {
+/** Through HTTP with autocannon; `amount` requests over `tiles` in order (cycling), or for `duration` s. */
+async function overHttp(server: Server, tiles: Tile[], concurrency: number, options: { amount?: number; duration?: number }) {
+  const { origin, headers } = server;
   const samples: Sample[] = [];
   let next = 0;
   let failures = 0;
@@ -261,7 +285,7 @@ async function overHttp(concurrency: number, options: { amount?: number; duratio
       method: 'GET',
       headers,
       setupRequest(request, context) {
-        const tile = list[next++ % list.length];
+        const tile = tiles[next++ % tiles.length];
         Object.assign(context, { tile, started: performance.now() });
         return { ...request, path: pathOf(tile), headers };
       },
@@ -285,9 +309,9 @@ async function overHttp(concurrency: number, options: { amount?: number; duratio
 }
 
 /** GET without decoding: the bytes as they went over the wire. */
-function getRaw(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function getRaw(server: Server, url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(`${origin}${url}`, { headers }, (response) => {
+    http.get(`${server.origin}${url}`, { headers: server.headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -296,15 +320,15 @@ function getRaw(url: string): Promise<{ status: number; headers: http.IncomingHt
 }
 
 /** The densest tile at each zoom (the tile holding the densest 300 m cell), rendered cold. */
-async function densestTiles() {
+async function densestTiles(server: Server) {
   const rows = [];
   const centre = densest[0];
   for (let z = 10; z <= 18; z++) {
     const size = WORLD / 2 ** z;
     const tile = { z, x: Math.floor((centre.x + ORIGIN) / size), y: Math.floor((ORIGIN - centre.y) / size) };
-    await emptyCaches();
+    await emptyCaches(server);
     const start = performance.now();
-    const response = await getRaw(pathOf(tile));
+    const response = await getRaw(server, pathOf(tile));
     const ms = performance.now() - start;
     const raw = response.status === 200 ? gunzipSync(response.body) : Buffer.alloc(0);
     rows.push({
@@ -318,28 +342,114 @@ async function densestTiles() {
 const started = new Date();
 console.log('warming PostgreSQL (one untimed pass of the floor) …');
 await floor(8);
-const runs: Record<string, unknown> = {};
-for (const concurrency of CONCURRENCIES) {
-  console.log(`c${concurrency}: floor …`);
-  const floorRun = await withCpu(() => floor(concurrency));
-  console.log(`  ${floorRun.tilesPerSecond} tiles/s, cpu ${JSON.stringify(floorRun.cpuSeconds)}`);
-  await emptyCaches();
-  console.log(`c${concurrency}: cold …`);
-  const cold = await withCpu(() => overHttp(concurrency, { amount: list.length }));
-  console.log(`  ${cold.tilesPerSecond} tiles/s, failures ${cold.failures}, cache ${JSON.stringify(cold.cache)}, cpu ${JSON.stringify(cold.cpuSeconds)}`);
-  console.log(`c${concurrency}: warm …`);
-  const warm = await withCpu(() => overHttp(concurrency, { duration: WARM_SECONDS }));
-  console.log(`  ${warm.tilesPerSecond} tiles/s, failures ${warm.failures}, cache ${JSON.stringify(warm.cache)}`);
-  runs[`c${concurrency}`] = { floor: floorRun, cold, warm, coldOverFloor: round(cold.tilesPerSecond / floorRun.tilesPerSecond) };
+
+type Cpu = { cpuSeconds: { server: number; postgres: number; bench: number } };
+type HttpRun = Awaited<ReturnType<typeof overHttp>> & Cpu;
+interface Comparison {
+  /** cpuEfficiency: tiles per CPU-second of server and PostgreSQL, product ÷ peer (what decides on cores of their own). */
+  rounds: { round: number; peer: HttpRun; product: HttpRun; productOverPeer: number; cpuEfficiency: number }[];
+  byZoom: Record<string, { peerMeanMs: number; productMeanMs: number; productOverPeer: number }>;
+  /** Tiles/s of the product over the peer's, summed over the rounds. */
+  productOverPeer: number;
 }
-console.log('densest tile per zoom …');
-const densestRows = await densestTiles();
-child.kill('SIGTERM');
-await new Promise((resolve) => child.once('exit', resolve));
+
+// --- product ÷ peer (issue 19) -----------------------------------------------------------------
+// The peer (scripts/bench-tiles-peer.ts) and the product with both tile caches off, so that every
+// request renders (TILE_CACHE_BYTES=1 keeps nothing, TILE_STORE_MIN_MS keeps nothing in tile_cache),
+// signed in as admin; the same z14–z18 part of the request list, in the same order, for
+// BENCH_SECONDS each, in alternating rounds (peer first in odd rounds, product first in even ones).
+const polygonList = list.filter((tile) => tile.z >= POLYGON_MINZOOM);
+const comparison: Record<string, Comparison> = {};
+{
+  const peer = await startServer('bench-tiles-peer.ts', {});
+  const product = await startServer('start.ts', { TILE_CACHE_BYTES: '1', TILE_STORE_MIN_MS: '1000000000' }, { profile: true });
+  // Connections and prepared statements first, untimed.
+  for (const server of [peer, product]) await overHttp(server, polygonList, 32, { amount: 400 });
+  for (const concurrency of CONCURRENCIES) {
+    const rounds: Comparison['rounds'] = [];
+    for (let number = 1; number <= ROUNDS; number++) {
+      const order = number % 2 === 1 ? ['peer', 'product'] as const : ['product', 'peer'] as const;
+      const measured: Partial<Record<'peer' | 'product', Awaited<ReturnType<typeof overHttp>> & Cpu>> = {};
+      for (const who of order) {
+        const server = who === 'peer' ? peer : product;
+        measured[who] = await withCpu(server, () => overHttp(server, polygonList, concurrency, { duration: SECONDS }));
+        console.log(`c${concurrency} round ${number} ${who}: ${measured[who].tilesPerSecond} tiles/s, p50 ${measured[who].p50} / p99 ${measured[who].p99} ms, failures ${measured[who].failures}, cpu ${JSON.stringify(measured[who].cpuSeconds)}`);
+      }
+      const perCpuSecond = (run: HttpRun) => run.requests / (run.cpuSeconds.server + run.cpuSeconds.postgres);
+      rounds.push({
+        round: number, peer: measured.peer!, product: measured.product!, productOverPeer: round(measured.product!.tilesPerSecond / measured.peer!.tilesPerSecond),
+        cpuEfficiency: round(perCpuSecond(measured.product!) / perCpuSecond(measured.peer!)),
+      });
+    }
+    // Per zoom: mean latency over all rounds, peer ÷ product (= product ÷ peer in tiles/s at equal concurrency).
+    const byZoom: Comparison['byZoom'] = {};
+    for (let z = POLYGON_MINZOOM; z <= 18; z++) {
+      const mean = (who: 'peer' | 'product') => {
+        const zooms = rounds.map((entry) => entry[who].byZoom[`z${z}`]);
+        const requests = zooms.reduce((sum, zoom) => sum + zoom.requests, 0);
+        return zooms.reduce((sum, zoom) => sum + zoom.meanMs * zoom.requests, 0) / Math.max(1, requests);
+      };
+      byZoom[`z${z}`] = { peerMeanMs: round(mean('peer')), productMeanMs: round(mean('product')), productOverPeer: round(mean('peer') / mean('product')) };
+    }
+    const total = (who: 'peer' | 'product') => rounds.reduce((sum, entry) => sum + entry[who].tilesPerSecond, 0);
+    comparison[`c${concurrency}`] = { rounds, byZoom, productOverPeer: round(total('product') / total('peer')) };
+  }
+  await stopServer(peer);
+  await stopServer(product);
+}
+
+const runs: Record<string, unknown> = {};
+let densestRows: Awaited<ReturnType<typeof densestTiles>> = [];
+if (process.env.BENCH_ONLY !== 'peer') {
+  const server = await startServer('start.ts', {}, { profile: true });
+  for (const concurrency of CONCURRENCIES) {
+    console.log(`c${concurrency}: floor …`);
+    const floorRun = await withCpu(null, () => floor(concurrency));
+    console.log(`  ${floorRun.tilesPerSecond} tiles/s, cpu ${JSON.stringify(floorRun.cpuSeconds)}`);
+    await emptyCaches(server);
+    console.log(`c${concurrency}: cold …`);
+    const cold = await withCpu(server, () => overHttp(server, list, concurrency, { amount: list.length }));
+    console.log(`  ${cold.tilesPerSecond} tiles/s, failures ${cold.failures}, cache ${JSON.stringify(cold.cache)}, cpu ${JSON.stringify(cold.cpuSeconds)}`);
+    console.log(`c${concurrency}: warm …`);
+    const warm = await withCpu(server, () => overHttp(server, list, concurrency, { duration: WARM_SECONDS }));
+    console.log(`  ${warm.tilesPerSecond} tiles/s, failures ${warm.failures}, cache ${JSON.stringify(warm.cache)}`);
+    runs[`c${concurrency}`] = { floor: floorRun, cold, warm, coldOverFloor: round(cold.tilesPerSecond / floorRun.tilesPerSecond) };
+  }
+  console.log('densest tile per zoom …');
+  densestRows = await densestTiles(server);
+  await stopServer(server);
+}
 await owner.close();
 
 // --- report -----------------------------------------------------------------------------------
-type Cpu = { cpuSeconds: { server: number; postgres: number; bench: number } };
+const comparisonLines = [
+  '## Product ÷ peer (issue 19)',
+  '',
+  `The peer is the route a user would write instead (\`scripts/bench-tiles-peer.ts\`: one Fastify route, one ST_AsMVT over \`parcels.geom_3857\`, `
+  + '`&&` with a 64-px margin, ST_AsMVTGeom buffer 64, attributes id, code, status, 低效类型, pg pool of 8, gzip level 1, no cache, no auth). '
+  + `Both served the ${polygonList.length} z${POLYGON_MINZOOM}–z18 tiles of the request list in the same order, autocannon for ${SECONDS} s each, alternating `
+  + '(peer first in odd rounds), the product signed in as admin with both tile caches off (`TILE_CACHE_BYTES=1`, `TILE_STORE_MIN_MS=1000000000`): every request renders.',
+  '',
+  '| concurrency | round | peer tiles/s (p50 / p99 ms) | product tiles/s (p50 / p99 ms) | product ÷ peer | CPU s peer: server / PostgreSQL | CPU s product: server / PostgreSQL | tiles per CPU-second (server + PostgreSQL), product ÷ peer |',
+  '|---|---|---|---|---|---|---|---|',
+  ...Object.entries(comparison).flatMap(([name, entry]) => entry.rounds.map((round) =>
+    `| ${name.slice(1)} | ${round.round} | ${round.peer.tilesPerSecond} (${round.peer.p50} / ${round.peer.p99}) | ${round.product.tilesPerSecond} (${round.product.p50} / ${round.product.p99}) | **${round.productOverPeer.toFixed(2)}** `
+    + `| ${round.peer.cpuSeconds.server} / ${round.peer.cpuSeconds.postgres} | ${round.product.cpuSeconds.server} / ${round.product.cpuSeconds.postgres} | ${round.cpuEfficiency.toFixed(2)} |`)),
+  '',
+  'Per zoom band (mean latency over the rounds; product ÷ peer = peer mean ÷ product mean, i.e. tiles/s at equal concurrency):',
+  '',
+  `| zoom | ${Object.keys(comparison).map((name) => `${name} peer / product ms | ${name} product ÷ peer`).join(' | ')} |`,
+  `|---|${Object.keys(comparison).map(() => '---|---|').join('')}`,
+  ...Array.from({ length: 19 - POLYGON_MINZOOM }, (_, index) => `z${POLYGON_MINZOOM + index}`).map((zoom) =>
+    `| ${zoom} | ${Object.values(comparison).map((entry) => `${entry.byZoom[zoom].peerMeanMs} / ${entry.byZoom[zoom].productMeanMs} | ${entry.byZoom[zoom].productOverPeer.toFixed(2)}`).join(' | ')} |`),
+  `| all (tiles/s) | ${Object.values(comparison).map((entry) => ` | ${entry.productOverPeer.toFixed(2)}`).join(' | ')} |`,
+  '',
+];
+if (process.env.BENCH_ONLY === 'peer') {
+  console.log(comparisonLines.join('\n'));
+  prepared.cluster?.stop();
+  process.exit(0);
+}
 type Run = { floor: ReturnType<typeof summarize> & Cpu; cold: Awaited<ReturnType<typeof overHttp>> & Cpu; warm: Awaited<ReturnType<typeof overHttp>> & Cpu; coldOverFloor: number };
 const c8 = runs.c8 as Run;
 const high = ['z14', 'z15', 'z16', 'z17', 'z18'];
@@ -351,12 +461,13 @@ const targets = {
   p95z14to18ColdC8AtMost100ms: worstHighP95 <= 100,
   noFailures: Object.values(runs).every((run) => (run as Run).cold.failures === 0 && (run as Run).warm.failures === 0),
   noTileOver500KB: maxBytes <= CAP_BYTES && densestRows.every((row) => row.gzipBytes <= CAP_BYTES),
+  productAtLeastPeer: Object.values(comparison).every((entry) => entry.productOverPeer >= 1 && Object.values(entry.byZoom).every((zoom) => zoom.productOverPeer >= 1)),
 };
 const report = {
   benchmark: 'bench:tiles', splitCores, at: started.toISOString(), machine: { cpus: os.cpus().length, node: process.version },
   data: { parcels: PARCELS, seed: DEMO_SEED, seedSeconds, polygonMinzoom: POLYGON_MINZOOM },
   requestList: { tiles: list.length, sessions: centres.length, byZoom: Object.fromEntries(Array.from({ length: 9 }, (_, index) => [`z${index + 10}`, list.filter((tile) => tile.z === index + 10).length])) },
-  runs, densest: densestRows, targets,
+  peer: { tiles: polygonList.length, seconds: SECONDS, rounds: ROUNDS, comparison }, runs, densest: densestRows, targets,
 };
 const out = path.join(REPOSITORY_ROOT, 'bench-results');
 fs.mkdirSync(out, { recursive: true });
@@ -408,10 +519,16 @@ const lines = [
   'Targets (tiles issue): '
   + `cold ≥ 0.9 × floor: ${yes(targets.coldOverFloorAtLeast0_9)}; warm ≥ 5 000 tiles/s: ${yes(targets.warmAtLeast5000)}; `
   + `p95 ≤ 100 ms at z14–z18 cold, c8 (worst ${worstHighP95} ms): ${yes(targets.p95z14to18ColdC8AtMost100ms)}; no failures: ${yes(targets.noFailures)}; `
-  + `no tile over 500 KB (largest ${maxBytes} B): ${yes(targets.noTileOver500KB)}.`,
+  + `no tile over 500 KB (largest ${maxBytes} B): ${yes(targets.noTileOver500KB)}; `
+  + `product ≥ peer at z${POLYGON_MINZOOM}–z18, every concurrency and zoom: ${yes(targets.productAtLeastPeer)}.`,
   '',
+  ...comparisonLines,
 ];
-fs.writeFileSync(path.join(out, `${outName}.md`), lines.join('\n'));
+// The history (earlier runs, kept by hand under "## History") survives a new run.
+const mdPath = path.join(out, `${outName}.md`);
+const previous = fs.existsSync(mdPath) ? fs.readFileSync(mdPath, 'utf8') : '';
+const history = previous.includes('\n## History\n') ? previous.slice(previous.indexOf('\n## History\n') + 1) : '';
+fs.writeFileSync(mdPath, [...lines, history].join('\n'));
 console.log(lines.join('\n'));
 prepared.cluster?.stop();
 process.exit(0);

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import helmet from 'helmet';
 import type { AppInstance } from './app-instance.js';
 import type pg from 'pg';
 import { settingsPlugin } from './config.plugin.js';
@@ -119,7 +119,12 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(databasePlugin, { db: options.db, pool: options.pool, pools: options.pools });
   await app.register(notificationsPlugin);
 
-  await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  // Security headers on every answer. The middleware is built once: @fastify/helmet built it again
+  // for each request (parsing the CSP each time), ~4 % of the server's CPU in a tile profile (issue 19).
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
   if (options.settings.corsOrigins.length > 0) {
     await app.register(fastifyCors, { origin: options.settings.corsOrigins, credentials: true });
   }

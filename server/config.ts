@@ -170,7 +170,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseConnectTimeoutMs: positiveNumber(env, 'DB_CONNECT_TIMEOUT_MS', 5_000),
     databaseQueryTimeoutMs: positiveNumber(env, 'DB_QUERY_TIMEOUT_MS', 10_000),
     databasePools: {
-      light: poolSettings(env, 'LIGHT', 4, 5_000),
+      light: poolSettings(env, 'LIGHT', 8, 5_000),
       // Below the client-side answer wait (DB_QUERY_TIMEOUT_MS, 10 s), so a slow read is PostgreSQL's timeout, not an outage.
       interactive: poolSettings(env, 'INTERACTIVE', 16, 8_000),
       // Each check keeps one core busy: about half the cores, so the rest serve tiles and reads.

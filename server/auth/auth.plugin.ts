@@ -144,14 +144,20 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-const scopes = new WeakMap<FastifyRequest, Scope>();
+/**
+ * Scopes by principal: a cached session hands every request the same principal object, so a burst
+ * of tiles builds its `Scope` once. A change to the user (role, scope, logout) empties the session
+ * cache, the next request reads a new principal, and so gets a new `Scope`.
+ */
+const scopes = new WeakMap<Principal, Scope>();
 
 /** The district scope of a route that requires login: the one `Scope` every read and write uses. */
 export function scopeOf(request: FastifyRequest): Scope {
-  let scope = scopes.get(request);
+  const principal = principalOf(request);
+  let scope = scopes.get(principal);
   if (!scope) {
-    scope = Scope.of(principalOf(request));
-    scopes.set(request, scope);
+    scope = Scope.of(principal);
+    scopes.set(principal, scope);
   }
   return scope;
 }

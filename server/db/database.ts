@@ -35,16 +35,22 @@ export interface ConnectOptions {
   statementTimeoutMs?: number;
   /** Shown in pg_stat_activity, so an operator sees which pool a connection belongs to. */
   applicationName?: string;
+  /** `max_parallel_workers_per_gather` of every connection (unset: the server's setting). */
+  parallelWorkersPerGather?: number;
 }
 
 export function connectDatabase(connectionString: string, maxConnections = 16, options: ConnectOptions = {}): DatabaseHandles {
   const availability = options.availability ?? new DatabaseAvailability();
+  const serverOptions = [
+    ...(options.statementTimeoutMs !== undefined ? [`-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}`] : []),
+    ...(options.parallelWorkersPerGather !== undefined ? [`-c max_parallel_workers_per_gather=${Math.max(0, Math.round(options.parallelWorkersPerGather))}`] : []),
+  ];
   const pool = new pg.Pool({
     connectionString, max: maxConnections, application_name: options.applicationName ?? 'biaotu',
     Client: guardedClientClass(availability),
     connectionTimeoutMillis: options.connectTimeoutMs ?? 0,
     ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
-    ...(options.statementTimeoutMs !== undefined ? { options: `-c statement_timeout=${Math.max(0, Math.round(options.statementTimeoutMs))}` } : {}),
+    ...(serverOptions.length > 0 ? { options: serverOptions.join(' ') } : {}),
   });
   trackAvailability(pool, availability);
   if (options.role) {

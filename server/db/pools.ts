@@ -41,6 +41,9 @@ export function connectRequestPools(connectionString: string, pools: Record<Requ
   const open = (requestClass: RequestClass) => connectDatabase(connectionString, pools[requestClass].connections, {
     ...options, availability, statementTimeoutMs: pools[requestClass].statementTimeoutMs, applicationName: `biaotu-${requestClass}`,
     queryTimeoutMs: answerWait(pools[requestClass].statementTimeoutMs),
+    // A tile is one small statement among many at once: parallel workers cost more to start and to
+    // combine (ST_AsMVT partials) than they save, and took cores from the other tiles (issue 19).
+    ...(requestClass === 'light' ? { parallelWorkersPerGather: 0 } : {}),
   });
   const handles = { light: open('light'), interactive: open('interactive'), heavy: open('heavy'), bulk: open('bulk') };
   return {

@@ -118,12 +118,12 @@ WITH ${BOUNDS}, features AS (
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
-), labels AS (
+), labels AS MATERIALIZED (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
          ${LABEL_ATTRIBUTES},
          ST_AsMVTGeom(l.point, bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
-  FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point) l, bounds
+  FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point OFFSET 0) l, bounds
   WHERE $1::int >= ${LABEL_MINZOOM} AND p.geom_3857 && bounds.tile AND l.point && bounds.tile
 )
 SELECT coalesce((SELECT ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL), ''::bytea)

@@ -196,6 +196,37 @@ describe('the tile cache', () => {
     }
   });
 
+  it('follows the reader: after a scope or role change or a logout the next tile is refused (401), and a new login sees the new scope (issue 19)', async () => {
+    const siming = await pick('350203', 'efficient');
+    const url = tileOf(siming.lon, siming.lat, 15);
+    const admin = await login(testApp.app, 'admin');
+    const username = `tile-follower-${process.pid}`;
+    const created = await admin.request({ method: 'POST', url: '/api/admin/users', payload: { username, displayName: '瓦片读者', role: 'viewer', scopes: ['350206'], password: 'Tile-reader-2026' } });
+    expect(created.statusCode).toBe(201);
+    const id = (created.json() as { id: number }).id;
+    const first = await login(testApp.app, username, 'Tile-reader-2026');
+    expect((await first.request({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'Tile-reader-2026', newPassword: 'Tile-reader-2026-b' } })).statusCode).toBe(204);
+    let reader = await login(testApp.app, username, 'Tile-reader-2026-b');
+
+    // Two tiles in a row: the second is served with the cached session and scope.
+    expect((await parcelIn(url, siming.id, reader)).status).toBe('restricted');
+    expect((await parcelIn(url, siming.id, reader)).status).toBe('restricted');
+    expect((await admin.request({ method: 'PATCH', url: `/api/admin/users/${id}`, payload: { scopes: ['350200'] } })).statusCode).toBe(200);
+    expect((await reader.get(url)).statusCode).toBe(401);
+    reader = await login(testApp.app, username, 'Tile-reader-2026-b');
+    expect((await parcelIn(url, siming.id, reader)).status).toBe('efficient');
+    expect((await parcelIn(url, siming.id, reader)).status).toBe('efficient');
+
+    expect((await admin.request({ method: 'PATCH', url: `/api/admin/users/${id}`, payload: { role: 'official' } })).statusCode).toBe(200);
+    expect((await reader.get(url)).statusCode).toBe(401);
+    reader = await login(testApp.app, username, 'Tile-reader-2026-b');
+    expect((await reader.get('/api/auth/me')).json()).toMatchObject({ user: { role: 'official' } });
+    expect((await reader.get(url)).statusCode).toBe(200);
+
+    expect((await reader.request({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(204);
+    expect((await reader.get(url)).statusCode).toBe(401);
+  });
+
   it('counts every parcel once in the grid at every zoom below 14', async () => {
     // Other test files write parcels into the same database meanwhile: a zoom is compared when nothing moved while its tiles were read.
     const state = async () => (await sql<{ count: number; latest: string }>`
