@@ -46,7 +46,11 @@ export type Action =
   | 'criteria:manage'
   | 'criteria:run'
   | 'grading:manage'
-  | 'grading:run';
+  | 'grading:run'
+  | 'legacy:write'
+  | 'legacy:decide'
+  | 'problems:write'
+  | 'stock-lists:manage';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -73,23 +77,30 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'criteria:run': '运行认定标准并决定结果',
   'grading:manage': '编辑分级方案',
   'grading:run': '运行分级方案',
+  'legacy:write': '登记和修改历史遗留用地（绘制、导入）',
+  'legacy:decide': '认定和处置历史遗留用地（状态变更）',
+  'problems:write': '登记和办理问题清单',
+  'stock-lists:manage': '修订发生时期与问题类别清单',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
-    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run'],
+    'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run',
+    'legacy:write', 'legacy:decide', 'problems:write', 'stock-lists:manage'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
-  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
-  planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run'],
+  // 两库一清单 (seed 004 三(一)): surveyors record 历史遗留用地 and problems, officials and the 区自然资源部门
+  // decide their 认定 and 处置; planners, the units and departments register and work problems.
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write', 'legacy:write', 'problems:write'],
+  planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write', 'problems:write'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'legacy:decide', 'problems:write'],
   viewer: ['data:read', 'cases:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run'],
-  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write'],
-  department: ['data:read', 'cases:read', 'cases:opinion'],
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'legacy:write', 'legacy:decide', 'problems:write'],
+  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'problems:write'],
+  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'problems:write'],
+  department: ['data:read', 'cases:read', 'cases:opinion', 'problems:write'],
   government: ['data:read', 'cases:read', 'cases:approve'],
   // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
   enterprise: ['cases:fill'],
@@ -163,6 +174,11 @@ export const PARCEL_FIELD_ACTIONS: Readonly<Partial<Record<ParcelKey | 'geometry
   inefficiencyType: 'parcels:edit-identification',
   identifiedAt: 'parcels:edit-identification',
   evaluationGrade: 'parcels:edit-identification',
+  // 类别 and 填报单位 are survey facts (调查摸底), like the 地类.
+  landCategory: 'parcels:edit-survey',
+  reportingUnit: 'parcels:edit-survey',
+  residentialKind: 'parcels:edit-survey',
+  constructionPermits: 'parcels:edit-survey',
 };
 
 export type EditableParcelKey = keyof typeof PARCEL_FIELD_ACTIONS;

@@ -71,6 +71,13 @@ import { identificationRepositoryPlugin } from './identification/identification.
 import { identificationRoutes } from './identification/identification.routes.js';
 import { identificationServicePlugin } from './identification/identification.service.js';
 import { enterpriseRoutes } from './enterprise/enterprise.routes.js';
+import { stockListsRepositoryPlugin } from './stock-lists/stock-lists.repository.js';
+import { stockListsRoutes } from './stock-lists/stock-lists.routes.js';
+import { legacyLandRepositoryPlugin } from './legacy-land/legacy-land.repository.js';
+import { legacyLandRoutes } from './legacy-land/legacy-land.routes.js';
+import { legacyImportRoute } from './legacy-land/legacy-import.js';
+import { problemsRepositoryPlugin } from './problems/problems.repository.js';
+import { problemsRoutes } from './problems/problems.routes.js';
 
 
 export interface AppOptions {
@@ -147,6 +154,9 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(criteriaServicePlugin);
   await app.register(gradingRepositoryPlugin);
   await app.register(gradingServicePlugin);
+  await app.register(stockListsRepositoryPlugin);
+  await app.register(legacyLandRepositoryPlugin);
+  await app.register(problemsRepositoryPlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -174,6 +184,10 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(glyphsRoutes);
   await app.register(criteriaRoutes);
   await app.register(gradingRoutes);
+  await app.register(stockListsRoutes);
+  await app.register(legacyLandRoutes);
+  await app.register(legacyImportRoute);
+  await app.register(problemsRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
@@ -202,6 +216,7 @@ const OPENAPI = {
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },
+    { name: 'stock', description: '两库一清单：历史遗留用地数据库、问题清单及其可配置清单' },
     { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'exports', description: '数据导出（GeoJSON、Shapefile、GeoPackage、File Geodatabase、Excel、CSV、PDF）' },
   ],

@@ -23,9 +23,9 @@ import { createTablesExportsRepository } from '../tables.repository.js';
  * the bulk pool, which has no statement timeout.
  */
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
-const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true };
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FFB0B8C4' } };
+export const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF5' } };
+export const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true };
+export const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FFB0B8C4' } };
 
 function emptyRefusal(caption: ExportCaption): ExportRefusal {
   return {
@@ -56,7 +56,7 @@ function tablesRepository(job: ExportJobContext) {
 }
 
 /** Excel's column letter of a 1-based column number. */
-function columnLetter(index: number): string {
+export function columnLetter(index: number): string {
   let letters = '';
   for (let rest = index; rest > 0; rest = Math.floor((rest - 1) / 26)) letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
   return letters;
