@@ -100,9 +100,9 @@ CREATE TRIGGER stock_lists_history AFTER INSERT ON stock_lists FOR EACH ROW EXEC
 
 INSERT INTO stock_lists (kind, version, items, source, local_rule, note, created_by) VALUES
 ('legacy_period', 1, '[
-  {"code": "before_2nd", "label": "第二次全国土地调查前", "note": "2009 年二调标准时点之前形成"},
-  {"code": "2nd_to_3rd", "label": "二调至三调期间", "note": "2009 年后、2019 年三调标准时点之前形成"},
-  {"code": "after_3rd", "label": "三调后", "note": "2019 年三调标准时点之后形成（逐年变更调查发现）"}
+  {"code": "before_2nd", "label": "二调前", "note": "第二次全国土地调查（标准时点 2009-12-31）之前形成"},
+  {"code": "2nd_to_3rd", "label": "二调至三调", "note": "二调之后、第三次全国国土调查（标准时点 2019-12-31）之前形成"},
+  {"code": "after_3rd", "label": "三调后", "note": "三调之后形成（年度国土变更调查发现）"}
 ]', '河东区低效用地再开发试点工作实施方案 三(三)3：“对于历史形成的没有合法用地手续的建设用地，根据全国国土调查结果，区分发生的不同时期，分类明确认定标准和处置政策”。分期节点为本地规则（种子文件未列出具体时期）。', true,
  '时点取二调（2009-12-31）与三调（2019-12-31）的标准时点', 'migration-0039'),
 ('problem_category', 1, '[
