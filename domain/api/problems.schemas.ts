@@ -59,6 +59,9 @@ export const ProblemListQuery = Type.Object({
 }, { additionalProperties: false });
 export type ProblemListQuery = Static<typeof ProblemListQuery>;
 
+/** The Excel file (binary). */
+export const ProblemWorkbook = Type.Unsafe<Uint8Array>({ type: 'string', format: 'binary', description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: sheets 问题清单, 按部门统计, 说明' });
+
 /** The Excel export takes the list's filters (no paging). */
 export const ProblemExportQuery = Type.Omit(ProblemListQuery, ['page', 'pageSize']);
 export type ProblemExportQuery = Static<typeof ProblemExportQuery>;

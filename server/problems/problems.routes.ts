@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import {
-  ProblemCreate, ProblemDetail, ProblemExportQuery, ProblemList, ProblemListQuery, ProblemParams, ProblemPatch, ProblemTransition, type Problem,
+  ProblemCreate, ProblemDetail, ProblemExportQuery, ProblemWorkbook, ProblemList, ProblemListQuery, ProblemParams, ProblemPatch, ProblemTransition, type Problem,
 } from '../../domain/api/problems.schemas.js';
 import { stockDepartmentName } from '../../domain/departments.js';
 import { todayInChina } from '../../domain/parcel-card-validation.js';
@@ -84,7 +84,7 @@ export async function problemsRoutes(app: AppInstance): Promise<void> {
 
   app.get('/api/problems/export.xlsx', {
     config: { permission: 'data:read' },
-    schema: { tags: ['stock'], summary: '问题清单 as Excel (the list\'s filters), with a sheet per department and a 说明 sheet', querystring: ProblemExportQuery, response: { 400: ErrorBody } },
+    schema: { tags: ['stock'], summary: '问题清单 as Excel (the list\'s filters), with a sheet per department and a 说明 sheet', querystring: ProblemExportQuery, response: { 200: ProblemWorkbook, 400: ErrorBody } },
   }, async (request, reply) => {
     const scope = scopeOf(request);
     const today = todayInChina();
@@ -99,7 +99,7 @@ export async function problemsRoutes(app: AppInstance): Promise<void> {
     await app.auditRepository.record({ entity: 'stock_problems', entityId: '*', action: 'export', actor: principal.username, requestId: request.id, after: { rows: rows.length, filters: request.query } });
     reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     reply.header('content-disposition', contentDisposition('attachment', `问题清单_${today.replaceAll('-', '')}.xlsx`, `problems_${today.replaceAll('-', '')}.xlsx`));
-    return reply.send(buffer as never);
+    return reply.send(buffer);
   });
 
   app.get('/api/problems/:id', {

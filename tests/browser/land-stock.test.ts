@@ -32,10 +32,10 @@ describe('问题清单 and 历史遗留用地 pages (issue 18 items 2–3)', () 
 
     const total = Number(await page.textContent('[data-test="problem-total"]'));
     await page.click('[data-test="problem-new"]');
-    await page.fill('[data-test="draft-title"] input', '浏览器测试：企业要求调整规划');
-    await page.fill('[data-test="draft-description"] textarea', '企业拟转型研发，现状工业用地需调整用途。');
+    await page.fill('[data-test="draft-title"]', '浏览器测试：企业要求调整规划');
+    await page.fill('[data-test="draft-description"]', '企业拟转型研发，现状工业用地需调整用途。');
     await page.click('[data-test="draft-department"]');
-    await page.click('.el-select-dropdown__item:has-text("区商务局")');
+    await page.click('.el-select-dropdown__item:visible:has-text("区商务局")');
     await page.click('[data-test="draft-save"]');
     await page.waitForFunction((before) => Number(document.querySelector('[data-test="problem-total"]')?.textContent) === before + 1, total, { timeout: 30_000 });
     const { rows: [created] } = await sql<{ number: string }>`SELECT number FROM stock_problems WHERE title = '浏览器测试：企业要求调整规划'`.execute(session.testApp.database.db);
@@ -45,19 +45,19 @@ describe('问题清单 and 历史遗留用地 pages (issue 18 items 2–3)', () 
     await page.click(`[data-move="${created.number}:resolved"]`);
     // An ending step needs its outcome: 确定 stays disabled until it is written.
     expect(await page.isDisabled('[data-test="move-save"]')).toBe(true);
-    await page.fill('[data-test="move-note"] textarea', '已纳入控规修改');
+    await page.fill('[data-test="move-note"]', '已纳入控规修改');
     await page.click('[data-test="move-save"]');
     await page.waitForFunction((number) => document.querySelector(`[data-status="${number}"]`)?.textContent?.trim() === '已解决', created.number, { timeout: 30_000 });
     const { rows: [stored] } = await sql<{ status: string; outcome: string }>`SELECT status, outcome FROM stock_problems WHERE number = ${created.number}`.execute(session.testApp.database.db);
     expect(stored).toEqual({ status: 'resolved', outcome: '已纳入控规修改' });
 
-    await page.check('[data-test="filter-overdue"] input');
+    await page.click('[data-test="filter-overdue"]');
     await page.waitForFunction((count) => document.querySelectorAll('[data-test="problem-table"] tbody tr').length === count, overdue, { timeout: 30_000 });
     expect(await page.$$eval('[data-test="problem-table"] tbody tr', (rows) => rows.every((row) => row.querySelector('[data-test="overdue"]')))).toBe(true);
     const href = await page.getAttribute('[data-test="problems-export"]', 'href');
     expect(href).toContain('overdue=true');
     expect(session.errors).toEqual([]);
-  });
+  }, 300_000);
 
   it('shows the 历史遗留用地 list by state and period, and the layer on the map', async () => {
     await page.click('[data-testid="nav-legacy"]');
@@ -71,9 +71,9 @@ describe('问题清单 and 历史遗留用地 pages (issue 18 items 2–3)', () 
     await page.waitForSelector('body[data-map-ready="true"]');
     await page.evaluate(({ lon, lat }) => window.__biaotuMap!.jumpTo({ center: [lon, lat], zoom: 15 }), record);
     await page.click('[data-testid="map-layers-button"]');
-    await page.check('[data-testid="legacy-layer"] input');
+    await page.click('[data-testid="legacy-layer"]');
     await page.waitForFunction((number) => (window.__biaotuMap?.querySourceFeatures('legacy-lands') ?? []).some((feature) => feature.properties?.number === number), record.number, { timeout: 30_000 });
     await shot('legacy-layer');
     expect(session.errors).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -109,7 +109,7 @@ describe('低效用地类别 (item 1)', () => {
     expect(bad.json().parameter).toContain('category');
 
     const { rows: [parcel] } = await sql<{ id: number; version: number }>`
-      SELECT id::int AS id, version FROM parcels WHERE district_code = ${HULI} AND land_category = 'industrial' ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
+      SELECT id::int AS id, version FROM parcels WHERE district_code = ${HULI} AND land_category = 'industrial' AND status = 'efficient' ORDER BY md5(code) LIMIT 1 OFFSET 17`.execute(testApp.database.db);
     const card = (await surveyor.get(`/api/parcels/${parcel.id}`)).json();
     expect(card).toMatchObject({ landCategory: 'industrial', reportingUnit: expect.any(String) });
     const refused = await planner.request({ method: 'PATCH', url: `/api/parcels/${parcel.id}`, payload: { expectedVersion: card.version, landCategory: 'commercial' } });
