@@ -18,7 +18,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { view: 'map', label: '地图', hash: '#/map', action: 'data:read' },
   { view: 'identification', label: '认定', hash: '#/identification', action: ['cases:read', 'cases:fill'] },
   // 两库一清单 (seed 004 三(一)): every reader of data sees them.
-  { view: 'legacy', label: '历史遗留用地', hash: '#/legacy', action: 'data:read' },
+  { view: 'legacy', label: '遗留用地', hash: '#/legacy', action: 'data:read' },
   { view: 'problems', label: '问题清单', hash: '#/problems', action: 'data:read' },
   { view: 'areas', label: '成片改造区域', hash: '#/areas', action: ['areas:write', 'areas:review'] },
   { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },
