@@ -1,21 +1,24 @@
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES } from './efficiency.js';
-import type { StatusFigure, TypeFigure } from './api/districts.schemas.js';
+import { LAND_CATEGORIES, NO_LAND_CATEGORY } from './land-categories.js';
+import type { CategoryFigure, StatusFigure, TypeFigure } from './api/districts.schemas.js';
 
 /**
  * The figures of a district (or of a city over its districts) as `GET /api/districts/{code}/stats`
  * answers them: the server computes them, the client shows them, both take this one shape from the
  * contract schema.
  */
-export type { DistrictStats, StatusFigure, TypeFigure } from './api/districts.schemas.js';
+export type { CategoryFigure, DistrictStats, StatusFigure, TypeFigure } from './api/districts.schemas.js';
 
 
 /** Statuses counted as 低效 in the figures (as the map's cells and the policy checks count them). */
 export const INEFFICIENT_STATUS_CODES: readonly string[] = ['suspected', 'identified'];
 
-/** One group of parcels as the figures query returns it (same status and type). */
+/** One group of parcels as the figures query returns it (same status, type and 低效用地类别). */
 export interface FigureGroup {
   status: string;
   type: string | null;
+  /** 低效用地类别; absent or null = 未分类. */
+  category?: string | null;
   count: number;
   areaM2: number;
 }
@@ -30,6 +33,8 @@ export interface LevelFigures {
   inefficientShare: number | null;
   byStatus: StatusFigure[];
   byType: TypeFigure[];
+  /** Every 低效用地类别 and 未分类: they add up to the level's parcels. */
+  byCategory: CategoryFigure[];
 }
 
 /** Adds up groups of parcels into one level's figures; every status and type is listed, zeros too. */
@@ -50,6 +55,10 @@ export function summariseFigures(groups: readonly FigureGroup[]): LevelFigures {
     inefficientShare: all.areaM2 > 0 ? Math.min(1, Math.max(0, inefficient.areaM2 / all.areaM2)) : null,
     byStatus: EFFICIENCY_STATUSES.map((status) => ({ status: status.code, label: status.label, ...totals((group) => group.status === status.code) })),
     byType: INEFFICIENCY_TYPES.map((type) => ({ type: type.code, label: type.label, ...totals((group) => group.type === type.code) })),
+    byCategory: [...LAND_CATEGORIES, NO_LAND_CATEGORY].map((category) => ({
+      category: category.code, label: category.label,
+      ...totals((group) => (group.category ?? NO_LAND_CATEGORY.code) === category.code),
+    })),
   };
 }
 

@@ -41,6 +41,10 @@ function parcel(overrides: Partial<ParcelDetail> = {}): ParcelDetail {
     redevelopmentIntent: 'willing',
     evaluationGrade: 'C',
     parkSide: 'inside',
+    landCategory: 'industrial',
+    reportingUnit: 'chancu',
+    residentialKind: null,
+    constructionPermits: null,
     landAcquiredAt: '2013-05-20',
     boundaryEast: '厦门华侨电子股份有限公司',
     boundarySouth: '道路',
@@ -158,6 +162,6 @@ describe('the fields of seed 003 附件1/附件4 on the card', () => {
     // 20 736.69 m² = 31.105 亩: 10 800 / 31.105 = 347.21 万元/亩.
     expect(invested.detail).toBe('折合 347.21 万元/亩（按登记面积）');
     expect(valueOf(card, 'agreedBuildingDensity').value).toBe('40.00%');
-    expect(card.map((group) => group.title)).toEqual(['权属与位置', '四至', '土地', '土地使用要求（约定）', '土地使用情况', '安全生产、环保、能耗', '投资与效益', '认定']);
+    expect(card.map((group) => group.title)).toEqual(['权属与位置', '低效用地类别', '四至', '土地', '土地使用要求（约定）', '土地使用情况', '安全生产、环保、能耗', '投资与效益', '认定']);
   });
 });

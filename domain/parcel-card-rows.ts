@@ -5,7 +5,7 @@ import {
 } from './efficiency.js';
 import { industryLabel } from './industry-codes.js';
 import { landUseLabel } from './land-use.js';
-import { PARCEL_FIELDS, PARCEL_GROUPS, PARK_SIDES, type ParcelField } from './parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS, PARCEL_GROUPS, PARK_SIDES, type ParcelField } from './parcel-fields.js';
 import { areaInUnits, formatNumber, squareMetresToMu } from './units.js';
 import type { ParcelDetail } from './api/parcels.schemas.js';
 
@@ -67,7 +67,9 @@ function enumText(field: ParcelField, parcel: ParcelDetail): string {
       return PARK_SIDES.find((side) => side.code === parcel.parkSide)?.label ?? parcel.parkSide ?? EMPTY_VALUE;
     default: {
       const value = parcel[field.key];
-      return value === null || value === undefined || value === '' ? EMPTY_VALUE : String(value);
+      if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+      // 低效用地类别, 填报单位, 低效居住类型: codes shown as their labels.
+      return PARCEL_CODE_LABELS[field.key]?.find((entry) => entry.code === value)?.label ?? String(value);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { LAND_CATEGORIES, LAND_CATEGORY_CODES, REPORTING_UNITS, RESIDENTIAL_KINDS } from './land-categories.js';
 import { EFFICIENCY_STATUSES, EFFICIENCY_STATUS_CODES, EVALUATION_GRADES, INEFFICIENCY_TYPES, INEFFICIENCY_TYPE_CODES, REDEVELOPMENT_INTENTS } from './efficiency.js';
 
 export type ParcelFieldKind = 'text' | 'number' | 'date' | 'boolean' | 'enum' | 'fraction';
@@ -23,7 +24,7 @@ export interface ParcelFieldDefinition<Key extends string = string> {
   unit?: string;
   kind: ParcelFieldKind;
   decimals?: number;
-  group: 'identity' | 'boundaries' | 'land' | 'agreed' | 'actual' | 'compliance' | 'economy' | 'identification';
+  group: 'identity' | 'category' | 'boundaries' | 'land' | 'agreed' | 'actual' | 'compliance' | 'economy' | 'identification';
   /** Never null in the database (NOT NULL column). */
   required?: boolean;
   patch?: ParcelPatchLimits;
@@ -41,6 +42,7 @@ export interface ParcelFieldDefinition<Key extends string = string> {
 
 export const PARCEL_GROUPS: Readonly<Record<ParcelField['group'], string>> = {
   identity: '权属与位置',
+  category: '低效用地类别',
   boundaries: '四至',
   land: '土地',
   agreed: '土地使用要求（约定）',
@@ -88,6 +90,12 @@ export const PARCEL_FIELD_DEFINITIONS = [
   { key: 'certificateNo', label: '不动产权证号', kind: 'text', group: 'identity', patch: { maxLength: 100 }, dbfName: '不动产证号' },
   { key: 'ownershipNature', label: '权属性质', kind: 'enum', group: 'identity', patch: { codes: ['国有', '集体'] } },
   { key: 'landAcquiredAt', label: '土地取得时间', kind: 'date', group: 'identity', patch: {}, dbfName: '取得时间' },
+  // 低效用地类别 and who reports it (seed 004 三(一) and 附件; issue 18 item 1). 低效居住 also its kind and
+  // 建设手续情况 (住建委: 城中村、老旧小区、烂尾楼盘的用地范围 = the shape, 建筑面积 = floorAreaM2, 建设手续情况).
+  { key: 'landCategory', label: '低效用地类别', kind: 'enum', group: 'category', patch: { codes: LAND_CATEGORY_CODES }, dbfName: '用地类别' },
+  { key: 'reportingUnit', label: '填报单位', kind: 'enum', group: 'category', patch: { codes: REPORTING_UNITS.map((unit) => unit.code) } },
+  { key: 'residentialKind', label: '低效居住类型', kind: 'enum', group: 'category', patch: { codes: RESIDENTIAL_KINDS.map((kind) => kind.code) }, dbfName: '居住类型' },
+  { key: 'constructionPermits', label: '建设手续情况', kind: 'text', group: 'category', patch: { maxLength: 500 }, dbfName: '建设手续' },
   { key: 'boundaryEast', label: '东至', kind: 'text', group: 'boundaries', patch: SIDE },
   { key: 'boundarySouth', label: '南至', kind: 'text', group: 'boundaries', patch: SIDE },
   { key: 'boundaryWest', label: '西至', kind: 'text', group: 'boundaries', patch: SIDE },
@@ -146,6 +154,9 @@ export function parcelFieldDescription(field: ParcelField): string {
  */
 export const PARCEL_CODE_LABELS: Readonly<Partial<Record<ParcelKey, readonly { code: string; label: string }[]>>> = {
   parkSide: PARK_SIDES,
+  landCategory: LAND_CATEGORIES,
+  reportingUnit: REPORTING_UNITS,
+  residentialKind: RESIDENTIAL_KINDS,
   status: EFFICIENCY_STATUSES,
   inefficiencyType: INEFFICIENCY_TYPES,
   redevelopmentIntent: REDEVELOPMENT_INTENTS,

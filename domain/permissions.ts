@@ -54,7 +54,11 @@ export type Action =
   | 'reuse:plan'
   | 'reuse:conduct'
   | 'reuse:opinion'
-  | 'reuse:approve';
+  | 'reuse:approve'
+  | 'legacy:write'
+  | 'legacy:decide'
+  | 'problems:write'
+  | 'stock-lists:manage';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -89,19 +93,26 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'reuse:conduct': '办理再利用（意见汇总、请示、协议书、实施跟踪、延期决定）',
   'reuse:opinion': '填写再利用方案部门意见',
   'reuse:approve': '批复再利用方案',
+  'legacy:write': '登记和修改历史遗留用地（绘制、导入）',
+  'legacy:decide': '认定和处置历史遗留用地（状态变更）',
+  'problems:write': '登记和办理问题清单',
+  'stock-lists:manage': '修订发生时期与问题类别清单',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
     'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit',
     'zhaoshang:manage', 'zhaoshang:inquiries',
-    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve'],
+    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve',
+    'legacy:write', 'legacy:decide', 'problems:write', 'stock-lists:manage'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
-  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write'],
-  planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write'],
+  // 两库一清单 (seed 004 三(一)): surveyors record 历史遗留用地 and problems, officials and the 区自然资源部门
+  // decide their 认定 and 处置; planners, the units and departments register and work problems.
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write', 'legacy:write', 'problems:write'],
+  planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write', 'problems:write'],
   // 招商地图 (seed 004 四(一)): officials list idle plots for investors and answer their 意向.
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read', 'legacy:decide', 'problems:write'],
   viewer: ['data:read', 'cases:read', 'reuse:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
@@ -109,10 +120,10 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   // LOCAL RULE: its 区自然资源部门 prepares and submits them on the district's behalf.
   // 再利用 (seed 003 三): the 园区办/镇街 conducts and may enter the plan for the 用地单位; departments give
   // opinions on the plan; the 区政府 批复; the 用地单位 drafts, confirms and applies for 延期.
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read'],
-  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
-  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct'],
-  department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion'],
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read', 'legacy:write', 'legacy:decide', 'problems:write'],
+  park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write'],
+  street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write'],
+  department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion', 'problems:write'],
   government: ['data:read', 'cases:read', 'cases:approve', 'reuse:read', 'reuse:approve'],
   // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
   enterprise: ['cases:fill', 'reuse:plan'],
@@ -186,6 +197,11 @@ export const PARCEL_FIELD_ACTIONS: Readonly<Partial<Record<ParcelKey | 'geometry
   inefficiencyType: 'parcels:edit-identification',
   identifiedAt: 'parcels:edit-identification',
   evaluationGrade: 'parcels:edit-identification',
+  // 类别 and 填报单位 are survey facts (调查摸底), like the 地类.
+  landCategory: 'parcels:edit-survey',
+  reportingUnit: 'parcels:edit-survey',
+  residentialKind: 'parcels:edit-survey',
+  constructionPermits: 'parcels:edit-survey',
 };
 
 export type EditableParcelKey = keyof typeof PARCEL_FIELD_ACTIONS;

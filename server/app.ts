@@ -81,6 +81,13 @@ import { zhaoshangRepositoryPlugin } from './zhaoshang/zhaoshang.repository.js';
 import { zhaoshangServicePlugin } from './zhaoshang/zhaoshang.service.js';
 import { zhaoshangRoutes } from './zhaoshang/zhaoshang.routes.js';
 import { zhaoshangPublicRoutes } from './zhaoshang/zhaoshang-public.routes.js';
+import { stockListsRepositoryPlugin } from './stock-lists/stock-lists.repository.js';
+import { stockListsRoutes } from './stock-lists/stock-lists.routes.js';
+import { legacyLandRepositoryPlugin } from './legacy-land/legacy-land.repository.js';
+import { legacyLandRoutes } from './legacy-land/legacy-land.routes.js';
+import { legacyImportRoute } from './legacy-land/legacy-import.js';
+import { problemsRepositoryPlugin } from './problems/problems.repository.js';
+import { problemsRoutes } from './problems/problems.routes.js';
 
 
 export interface AppOptions {
@@ -168,6 +175,9 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(reportsServicePlugin);
   await app.register(zhaoshangRepositoryPlugin);
   await app.register(zhaoshangServicePlugin);
+  await app.register(stockListsRepositoryPlugin);
+  await app.register(legacyLandRepositoryPlugin);
+  await app.register(problemsRepositoryPlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -199,6 +209,10 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(reportsRoutes);
   await app.register(zhaoshangRoutes);
   await app.register(zhaoshangPublicRoutes);
+  await app.register(stockListsRoutes);
+  await app.register(legacyLandRoutes);
+  await app.register(legacyImportRoute);
+  await app.register(problemsRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
@@ -229,6 +243,7 @@ const OPENAPI = {
     { name: 'documents', description: '一地一档（地块档案：合同、证书、照片、图纸）' },
     { name: 'criteria', description: '认定标准（按区、按版本）与初筛' },
     { name: 'grading', description: '综合评价分级 A/B/C/D' },
+    { name: 'stock', description: '两库一清单：历史遗留用地数据库、问题清单及其可配置清单' },
     { name: 'enterprise', description: '用地单位（只看本单位的宗地与表单）' },
     { name: 'zhaoshang', description: '招商地图：招商地块（规划条件、专属招商方案，按版本）与投资意向' },
     { name: 'zhaoshang-public', description: '公众招商地图（无需登录，只读已发布内容；投资意向表单）' },

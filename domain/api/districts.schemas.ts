@@ -28,6 +28,9 @@ export type StatusFigure = Static<typeof StatusFigure>;
 export const TypeFigure = Type.Object({ type: Type.String({ description: '低效类型代码' }), ...figure });
 export type TypeFigure = Static<typeof TypeFigure>;
 
+export const CategoryFigure = Type.Object({ category: Type.String({ description: '低效用地类别代码 (none: 未分类)' }), ...figure });
+export type CategoryFigure = Static<typeof CategoryFigure>;
+
 const levelFigures = {
   parcelCount: Type.Integer(),
   areaM2: Type.Number({ description: 'total parcel area, m², ellipsoidal (CGCS2000)' }),
@@ -36,6 +39,7 @@ const levelFigures = {
   inefficientShare: Nullable(Type.Number({ minimum: 0, maximum: 1, description: '低效 area / parcel area, 0–1; null without parcels' })),
   byStatus: Type.Array(StatusFigure),
   byType: Type.Array(TypeFigure),
+  byCategory: Type.Array(CategoryFigure, { description: '每个低效用地类别（及未分类）的宗数和面积，合计等于 parcelCount / areaM2' }),
 };
 
 /**

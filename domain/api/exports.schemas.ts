@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { EFFICIENCY_STATUS_CODES, INEFFICIENCY_TYPE_CODES } from '../efficiency.js';
+import { LAND_CATEGORY_CODES, NO_LAND_CATEGORY } from '../land-categories.js';
 import {
   EXPORT_CRS_CODES, EXPORT_ENCODING_CODES, EXPORT_FORMAT_CODES, EXPORT_LAYER_CODES, EXPORT_STATUSES, MAX_EXPORT_SELECTION,
 } from '../exports/export-kinds.js';
@@ -12,6 +13,7 @@ export const ExportFilters = Type.Object({
   townOrPark: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '所在镇、街道或园区 (exact)' })),
   status: Type.Optional(StringEnum(EFFICIENCY_STATUS_CODES, { description: '效率状态' })),
   type: Type.Optional(StringEnum(INEFFICIENCY_TYPE_CODES, { description: '低效类型' })),
+  category: Type.Optional(StringEnum([...LAND_CATEGORY_CODES, NO_LAND_CATEGORY.code], { description: `低效用地类别 (${NO_LAND_CATEGORY.code}: 未分类)` })),
   landUse: Type.Optional(Type.String({ pattern: '^[0-9]{2}([0-9]{2}[A-Z]?)?$', description: '地类编码 (2 digits: the class, 4: the subclass)' })),
   bbox: Type.Optional(BoundingBox),
   ids: Type.Optional(Type.Array(Id(), { minItems: 1, maxItems: MAX_EXPORT_SELECTION, uniqueItems: true, description: 'the current selection: parcel ids' })),

@@ -39,13 +39,14 @@ export const TablePolygon = Type.Object({
 }, { description: 'a box or lasso drawn on the map, GeoJSON in EPSG:4490: parcels it meets' });
 export type TablePolygon = Static<typeof TablePolygon>;
 
-/** Which parcels: the exports' filter keys (district, 街道/园区, status, type, land use) and the table's own. */
+/** Which parcels: the exports' filter keys (district, 街道/园区, status, type, 低效用地类别, land use) and the table's own. */
 export const ParcelTableFilter = Type.Object({
   // The exports' keys, as the exports define them (one filter for both: server/exports/parcel-filter.sql.ts).
   district: ExportFilters.properties.district,
   townOrPark: ExportFilters.properties.townOrPark,
   status: ExportFilters.properties.status,
   type: ExportFilters.properties.type,
+  category: ExportFilters.properties.category,
   landUse: ExportFilters.properties.landUse,
   industry: Type.Optional(Type.String({ pattern: '^[A-T][0-9]{0,4}$', description: '国民经济行业分类 code or its prefix (C, C34)' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_SEARCH_LENGTH, description: 'text in 宗地编号, 土地使用权人, 坐落, 出让合同号 or 不动产权证号 (case-insensitive, any part)' })),

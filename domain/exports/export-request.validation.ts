@@ -9,6 +9,7 @@ export const EXPORT_FILTER_LABELS: Readonly<Record<ExportFilterKey, string>> = {
   townOrPark: '镇街/园区',
   status: '效率状态',
   type: '低效类型',
+  category: '低效用地类别',
   landUse: '地类',
   bbox: '框选范围',
   ids: '当前选择',
@@ -22,7 +23,7 @@ export const EXPORT_FILTER_LABELS: Readonly<Record<ExportFilterKey, string>> = {
  * read is refused rather than ignored: an export that silently drops a filter says more than it holds.
  */
 export const LAYER_FILTERS: Readonly<Record<ExportLayer, { allowed: readonly ExportFilterKey[]; required: readonly ExportFilterKey[] }>> = {
-  parcels: { allowed: ['district', 'townOrPark', 'status', 'type', 'landUse', 'bbox', 'ids'], required: [] },
+  parcels: { allowed: ['district', 'townOrPark', 'status', 'type', 'category', 'landUse', 'bbox', 'ids'], required: [] },
   survey: { allowed: ['year', 'district'], required: ['year'] },
   areas: { allowed: ['areaId', 'district'], required: [] },
   'district-figures': { allowed: ['district'], required: [] },

@@ -1,7 +1,7 @@
 import { INEFFICIENCY_TYPES } from '../efficiency.js';
 import { INDUSTRY_CODES } from '../industry-codes.js';
 import { LAND_USE_CODES } from '../land-use.js';
-import { PARCEL_FIELDS, type ParcelKey } from '../parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS, type ParcelKey } from '../parcel-fields.js';
 import { SQUARE_METRES_PER_HECTARE, SQUARE_METRES_PER_MU } from '../units.js';
 
 /**
@@ -105,6 +105,10 @@ const PARCEL_IMPORT_TABLE: readonly ParcelImportField[] = [
   parcelField('boundaryWest', 'text', ['西至']),
   parcelField('boundaryNorth', 'text', ['北至']),
   parcelField('inefficiencyType', 'code', ['低效类型', '低效用地类型']),
+  parcelField('landCategory', 'code', ['低效用地类别', '用地类别', '低效用地分类']),
+  parcelField('reportingUnit', 'code', ['填报单位', '上报单位']),
+  parcelField('residentialKind', 'code', ['低效居住类型', '居住类型']),
+  parcelField('constructionPermits', 'text', ['建设手续情况', '建设手续']),
 ];
 
 /** Parcel attributes an import may fill; keys are those of PARCEL_FIELDS (the parcels table's columns). */
@@ -358,6 +362,16 @@ function inefficiencyType(raw: unknown): ConvertResult {
   return fail('unknown_code', `「${text(raw)}」不是低效类型 (${INEFFICIENCY_TYPES.map((candidate) => candidate.label).join('、')})`);
 }
 
+/** A code written as its label (低效工业, 街道办事处, 城中村 …) or as the code itself; a label's start is enough when only one matches. */
+function labelledCode(field: ParcelImportField, list: readonly { code: string; label: string }[], raw: unknown): ConvertResult {
+  const value = text(raw).replace(/\s+/g, '');
+  const exact = list.find((entry) => entry.code === value || entry.label === value);
+  const partial = list.filter((entry) => entry.label.startsWith(value) || value.startsWith(entry.label.replace(/（.*$/, '')));
+  const found = exact ?? (partial.length === 1 ? partial[0] : undefined);
+  if (found) return { ok: true, value: found.code };
+  return fail('unknown_code', `「${text(raw)}」不是${field.label}（${list.map((entry) => entry.label).join('、')}）`);
+}
+
 function convertParcelNumber(field: ParcelImportField, raw: unknown, unit: Unit | null): ConvertResult {
   const number = convertNumber(raw, field.label);
   if (!number.ok) return number.result;
@@ -428,6 +442,8 @@ function convertParcelField(field: ParcelImportField, raw: unknown, unit: Unit |
   if (field.key === 'landUseCode') return landUseCode(raw);
   if (field.key === 'industryCode') return industryCode(raw);
   if (field.key === 'inefficiencyType') return inefficiencyType(raw);
+  const labelled = PARCEL_CODE_LABELS[field.key as keyof typeof PARCEL_CODE_LABELS];
+  if (labelled && field.type === 'code') return labelledCode(field, labelled, raw);
   return { ok: true, value: text(raw) };
 }
 

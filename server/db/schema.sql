@@ -242,6 +242,29 @@ CREATE FUNCTION public.import_to_numeric(value text) RETURNS numeric
   SELECT CASE WHEN value ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?\s*$' THEN trim(value)::numeric END
 $_$;
 
+CREATE FUNCTION public.land_category_of(land_use text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  SELECT CASE
+    WHEN land_use IS NULL THEN NULL
+    WHEN land_use LIKE '06%' OR land_use = '0508' OR land_use LIKE '1001%' THEN 'industrial'
+    WHEN land_use LIKE '05%' THEN 'commercial'
+    WHEN land_use LIKE '07%' THEN 'residential'
+    WHEN land_use LIKE '08%' OR land_use LIKE '09%' OR land_use LIKE '10%' OR land_use LIKE '13%' THEN 'facility'
+    WHEN land_use = '1201' THEN 'vacant'
+    ELSE NULL
+  END
+$$;
+
+CREATE FUNCTION public.legacy_lands_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.version := OLD.version + 1;
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.notify_session_change() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -555,6 +578,16 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.parcels_category_default() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF NEW.land_category IS NULL THEN NEW.land_category := land_category_of(NEW.land_use_code); END IF;
+  IF NEW.reporting_unit IS NULL THEN NEW.reporting_unit := reporting_unit_of(NEW.land_category); END IF;
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.record_history() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -607,6 +640,18 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.reporting_unit_of(category text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  SELECT CASE category
+    WHEN 'industrial' THEN 'chancu'
+    WHEN 'commercial' THEN 'jiedao'
+    WHEN 'residential' THEN 'zhujian'
+    WHEN 'facility' THEN 'other'
+    WHEN 'vacant' THEN 'other'
+  END
+$$;
+
 CREATE FUNCTION public.reuse_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -640,6 +685,32 @@ CREATE FUNCTION public.rule_sets_append_only() RETURNS trigger
     AS $$
 BEGIN
   RAISE EXCEPTION 'rule set versions are append-only: add a new version instead';
+END;
+$$;
+
+CREATE FUNCTION public.stock_lists_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'stock list versions are kept as written: add a new version';
+END;
+$$;
+
+CREATE FUNCTION public.stock_problems_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.version := OLD.version + 1;
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+CREATE FUNCTION public.stock_steps_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION '% rows are written once', TG_TABLE_NAME;
 END;
 $$;
 
@@ -1245,6 +1316,105 @@ COMMENT ON TABLE public.imports IS '导入任务: one upload, its detection, rep
 
 COMMENT ON COLUMN public.imports.parcels_read_up_to IS 'history id when the validation ended (or when the importer last saw the parcels changed since): parcels with later history are stale for the commit';
 
+CREATE TABLE public.legacy_land_steps (
+    id bigint NOT NULL,
+    legacy_id bigint NOT NULL,
+    from_status text NOT NULL,
+    to_status text NOT NULL,
+    reason text NOT NULL,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT legacy_land_steps_reason_check CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 2000)))
+);
+
+COMMENT ON TABLE public.legacy_land_steps IS 'every state change of a 历史遗留用地 record: who, when, why; written once';
+
+CREATE SEQUENCE public.legacy_land_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.legacy_land_steps_id_seq OWNED BY public.legacy_land_steps.id;
+
+CREATE TABLE public.legacy_lands (
+    id bigint NOT NULL,
+    number text NOT NULL,
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    sequence integer NOT NULL,
+    name text,
+    location text,
+    user_name text,
+    current_use text NOT NULL,
+    land_use_code text,
+    floor_area_m2 double precision,
+    period text NOT NULL,
+    period_version integer NOT NULL,
+    survey_year integer,
+    survey_bsm text,
+    standard text,
+    disposal_policy text,
+    status text DEFAULT 'pending'::text NOT NULL,
+    status_at timestamp with time zone DEFAULT now() NOT NULL,
+    note text,
+    source text DEFAULT 'drawn'::text NOT NULL,
+    geom public.geometry(MultiPolygon,4490) NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
+    area_m2 double precision NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT legacy_lands_current_use_check CHECK (((char_length(current_use) >= 1) AND (char_length(current_use) <= 200))),
+    CONSTRAINT legacy_lands_disposal_policy_check CHECK ((char_length(disposal_policy) <= 2000)),
+    CONSTRAINT legacy_lands_floor_area_m2_check CHECK (((floor_area_m2 >= (0)::double precision) AND (floor_area_m2 <= ('1000000000'::numeric)::double precision))),
+    CONSTRAINT legacy_lands_land_use_code_check CHECK ((land_use_code ~ '^[0-9A-Z]{2,6}$'::text)),
+    CONSTRAINT legacy_lands_location_check CHECK ((char_length(location) <= 300)),
+    CONSTRAINT legacy_lands_name_check CHECK ((char_length(name) <= 200)),
+    CONSTRAINT legacy_lands_note_check CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT legacy_lands_sequence_check CHECK ((sequence > 0)),
+    CONSTRAINT legacy_lands_source_check CHECK ((source = ANY (ARRAY['drawn'::text, 'imported'::text, 'demo'::text]))),
+    CONSTRAINT legacy_lands_standard_check CHECK ((char_length(standard) <= 2000)),
+    CONSTRAINT legacy_lands_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'confirmed'::text, 'disposing'::text, 'disposed'::text]))),
+    CONSTRAINT legacy_lands_survey_bsm_check CHECK ((char_length(survey_bsm) <= 40)),
+    CONSTRAINT legacy_lands_survey_year_check CHECK (((survey_year >= 1990) AND (survey_year <= 2100))),
+    CONSTRAINT legacy_lands_user_name_check CHECK ((char_length(user_name) <= 200)),
+    CONSTRAINT legacy_lands_year_check CHECK (((year >= 2000) AND (year <= 2999)))
+);
+
+COMMENT ON TABLE public.legacy_lands IS '历史遗留用地数据库 (seed 004 三(一), 三(三)3): land built without legal procedures, found from the 国土调查';
+
+COMMENT ON COLUMN public.legacy_lands.number IS '编号 <区县代码>-LS-<年>-<4 位序号>, per district and year';
+
+COMMENT ON COLUMN public.legacy_lands.current_use IS '现状用途 (as surveyed)';
+
+COMMENT ON COLUMN public.legacy_lands.period IS '发生时期: a code of the stock_lists legacy_period list of version period_version (the version it was chosen from)';
+
+COMMENT ON COLUMN public.legacy_lands.survey_year IS '发现它的国土调查（变更调查）年度';
+
+COMMENT ON COLUMN public.legacy_lands.survey_bsm IS '该年度调查图斑的标识码 BSM';
+
+COMMENT ON COLUMN public.legacy_lands.standard IS '适用的认定标准';
+
+COMMENT ON COLUMN public.legacy_lands.disposal_policy IS '适用的处置政策';
+
+COMMENT ON COLUMN public.legacy_lands.status IS 'pending 待认定 → confirmed 已认定 → disposing 处置中 → disposed 已处置 (domain/legacy-land.ts); steps in legacy_land_steps';
+
+COMMENT ON COLUMN public.legacy_lands.area_m2 IS '椭球面积 (CGCS2000), m², derived';
+
+CREATE SEQUENCE public.legacy_lands_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.legacy_lands_id_seq OWNED BY public.legacy_lands.id;
+
 CREATE TABLE public.login_failures (
     username text NOT NULL,
     address text NOT NULL,
@@ -1463,22 +1633,30 @@ CREATE TABLE public.parcels (
     ownership_nature text,
     subdistrict_code text,
     park_code text,
+    land_category text,
+    reporting_unit text,
+    residential_kind text,
+    construction_permits text,
     CONSTRAINT parcels_admin_facility_share_check CHECK (((admin_facility_share >= (0)::numeric) AND (admin_facility_share <= (1)::numeric))),
     CONSTRAINT parcels_agreed_building_density_check CHECK (((agreed_building_density >= (0)::numeric) AND (agreed_building_density <= (1)::numeric))),
     CONSTRAINT parcels_agreed_floor_area_ratio_check CHECK ((agreed_floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_agreed_investment_intensity_check CHECK ((agreed_investment_intensity >= (0)::numeric)),
     CONSTRAINT parcels_area_m2_check CHECK ((area_m2 >= (0)::double precision)),
     CONSTRAINT parcels_building_coverage_check CHECK (((building_coverage >= (0)::numeric) AND (building_coverage <= (1)::numeric))),
+    CONSTRAINT parcels_construction_permits_check CHECK ((char_length(construction_permits) <= 500)),
     CONSTRAINT parcels_evaluation_grade_check CHECK ((evaluation_grade = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text]))),
     CONSTRAINT parcels_fixed_asset_investment_check CHECK ((fixed_asset_investment >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_m2_check CHECK ((floor_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_floor_area_ratio_check CHECK ((floor_area_ratio >= (0)::numeric)),
     CONSTRAINT parcels_inefficiency_type_check CHECK ((inefficiency_type = ANY (ARRAY['idle'::text, 'low_output'::text, 'stopped'::text, 'scattered'::text, 'misused'::text, 'dilapidated'::text, 'polluting'::text]))),
     CONSTRAINT parcels_invested_amount_check CHECK ((invested_amount >= (0)::numeric)),
+    CONSTRAINT parcels_land_category_check CHECK ((land_category = ANY (ARRAY['industrial'::text, 'commercial'::text, 'residential'::text, 'facility'::text, 'vacant'::text]))),
     CONSTRAINT parcels_ownership_nature_check CHECK ((ownership_nature = ANY (ARRAY['国有'::text, '集体'::text]))),
     CONSTRAINT parcels_park_side_check CHECK ((park_side = ANY (ARRAY['inside'::text, 'outside'::text]))),
     CONSTRAINT parcels_redevelopment_intent_check CHECK ((redevelopment_intent = ANY (ARRAY['strong'::text, 'willing'::text, 'undecided'::text, 'unwilling'::text]))),
     CONSTRAINT parcels_registered_area_m2_check CHECK ((registered_area_m2 >= (0)::numeric)),
+    CONSTRAINT parcels_reporting_unit_check CHECK ((reporting_unit = ANY (ARRAY['chancu'::text, 'jiedao'::text, 'zhujian'::text, 'guozi'::text, 'other'::text]))),
+    CONSTRAINT parcels_residential_kind_check CHECK ((residential_kind = ANY (ARRAY['urban_village'::text, 'old_community'::text, 'stalled_project'::text]))),
     CONSTRAINT parcels_status_check CHECK ((status = ANY (ARRAY['unassessed'::text, 'efficient'::text, 'suspected'::text, 'identified'::text, 'redeveloping'::text, 'redeveloped'::text]))),
     CONSTRAINT parcels_undeveloped_area_m2_check CHECK ((undeveloped_area_m2 >= (0)::numeric)),
     CONSTRAINT parcels_version_check CHECK ((version >= 1))
@@ -1591,6 +1769,14 @@ COMMENT ON COLUMN public.parcels.ownership_nature IS '权属性质: 国有 / 集
 COMMENT ON COLUMN public.parcels.subdistrict_code IS '所在街道/镇 (subdistricts.code), derived from the shape; NULL = 未划入街道';
 
 COMMENT ON COLUMN public.parcels.park_code IS '所在园区 (subdistricts.code), derived from the shape; NULL = 园区外';
+
+COMMENT ON COLUMN public.parcels.land_category IS '低效用地类别 (domain/land-categories.ts): industrial 低效工业, commercial 低效商业服务业, residential 低效居住, facility 低效设施, vacant 空闲地; NULL = 未分类';
+
+COMMENT ON COLUMN public.parcels.reporting_unit IS '填报单位 (seed 004 附件): chancu 区产业发展促进局, jiedao 街道办事处, zhujian 区住房城乡建设委, guozi 区国资委, other 其他相关部门';
+
+COMMENT ON COLUMN public.parcels.residential_kind IS '低效居住的类型: urban_village 城中村, old_community 老旧小区, stalled_project 烂尾楼盘';
+
+COMMENT ON COLUMN public.parcels.construction_permits IS '建设手续情况 (住建委提供; 低效居住)';
 
 CREATE SEQUENCE public.parcels_id_seq
     START WITH 1
@@ -1923,6 +2109,114 @@ CREATE TABLE public.sessions (
 );
 
 COMMENT ON TABLE public.sessions IS 'login sessions; only the SHA-256 of the cookie token is stored';
+
+CREATE TABLE public.stock_counters (
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    kind text NOT NULL,
+    last integer NOT NULL,
+    CONSTRAINT stock_counters_kind_check CHECK ((kind = ANY (ARRAY['legacy'::text, 'problem'::text]))),
+    CONSTRAINT stock_counters_last_check CHECK ((last > 0))
+);
+
+COMMENT ON TABLE public.stock_counters IS 'last number given per district, year and kind (legacy 历史遗留用地 LS, problem 问题清单 WT)';
+
+CREATE TABLE public.stock_lists (
+    kind text NOT NULL,
+    version integer NOT NULL,
+    items jsonb NOT NULL,
+    source text NOT NULL,
+    local_rule boolean DEFAULT false NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stock_lists_items_check CHECK (((jsonb_typeof(items) = 'array'::text) AND (jsonb_array_length(items) > 0))),
+    CONSTRAINT stock_lists_kind_check CHECK ((kind = ANY (ARRAY['legacy_period'::text, 'problem_category'::text]))),
+    CONSTRAINT stock_lists_note_check CHECK ((char_length(note) <= 1000)),
+    CONSTRAINT stock_lists_source_check CHECK (((char_length(source) >= 1) AND (char_length(source) <= 1000))),
+    CONSTRAINT stock_lists_version_check CHECK ((version > 0))
+);
+
+COMMENT ON TABLE public.stock_lists IS 'configurable lists of 两库一清单 (历史遗留用地的发生时期, 问题类别), each version kept: items [{code, label, note}] with the source';
+
+CREATE TABLE public.stock_problem_steps (
+    id bigint NOT NULL,
+    problem_id bigint NOT NULL,
+    from_status text NOT NULL,
+    to_status text NOT NULL,
+    note text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stock_problem_steps_note_check CHECK ((char_length(note) <= 4000))
+);
+
+COMMENT ON TABLE public.stock_problem_steps IS 'every state change of a problem: who, when, with what note or outcome; written once';
+
+CREATE SEQUENCE public.stock_problem_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.stock_problem_steps_id_seq OWNED BY public.stock_problem_steps.id;
+
+CREATE TABLE public.stock_problems (
+    id bigint NOT NULL,
+    number text NOT NULL,
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    sequence integer NOT NULL,
+    category text NOT NULL,
+    category_version integer NOT NULL,
+    title text NOT NULL,
+    description text NOT NULL,
+    owner_request text,
+    department text NOT NULL,
+    due_date date,
+    parcel_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    area_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    status_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT stock_problems_check CHECK (((status <> ALL (ARRAY['resolved'::text, 'unresolvable'::text])) OR (outcome IS NOT NULL))),
+    CONSTRAINT stock_problems_description_check CHECK (((char_length(description) >= 1) AND (char_length(description) <= 4000))),
+    CONSTRAINT stock_problems_outcome_check CHECK ((char_length(outcome) <= 4000)),
+    CONSTRAINT stock_problems_owner_request_check CHECK ((char_length(owner_request) <= 2000)),
+    CONSTRAINT stock_problems_sequence_check CHECK ((sequence > 0)),
+    CONSTRAINT stock_problems_status_check CHECK ((status = ANY (ARRAY['open'::text, 'working'::text, 'resolved'::text, 'unresolvable'::text]))),
+    CONSTRAINT stock_problems_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200))),
+    CONSTRAINT stock_problems_year_check CHECK (((year >= 2000) AND (year <= 2999)))
+);
+
+COMMENT ON TABLE public.stock_problems IS '问题清单 (seed 004 三(一)): problems blocking the redevelopment of 低效用地, with the owner''s 盘活诉求, the responsible department, due date, state and outcome';
+
+COMMENT ON COLUMN public.stock_problems.number IS '编号 <区县代码>-WT-<年>-<4 位序号>, per district and year';
+
+COMMENT ON COLUMN public.stock_problems.category IS '问题类别: a code of the stock_lists problem_category list of version category_version';
+
+COMMENT ON COLUMN public.stock_problems.department IS '责任部门 (domain/departments.ts STOCK_DEPARTMENTS)';
+
+COMMENT ON COLUMN public.stock_problems.parcel_ids IS 'linked parcels (ids); a parcel retired later stays listed';
+
+COMMENT ON COLUMN public.stock_problems.area_ids IS 'linked 成片改造区域 (ids)';
+
+COMMENT ON COLUMN public.stock_problems.status IS 'open 待办 → working 办理中 → resolved 已解决 / unresolvable 无法解决 (domain/problems.ts); steps in stock_problem_steps';
+
+CREATE SEQUENCE public.stock_problems_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.stock_problems_id_seq OWNED BY public.stock_problems.id;
 
 CREATE TABLE public.survey_cells (
     layer_id bigint NOT NULL,
@@ -2261,6 +2555,10 @@ ALTER TABLE ONLY public.identification_cases ALTER COLUMN id SET DEFAULT nextval
 
 ALTER TABLE ONLY public.identification_steps ALTER COLUMN id SET DEFAULT nextval('public.identification_steps_id_seq'::regclass);
 
+ALTER TABLE ONLY public.legacy_land_steps ALTER COLUMN id SET DEFAULT nextval('public.legacy_land_steps_id_seq'::regclass);
+
+ALTER TABLE ONLY public.legacy_lands ALTER COLUMN id SET DEFAULT nextval('public.legacy_lands_id_seq'::regclass);
+
 ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('public.parcel_documents_id_seq'::regclass);
 
 ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('public.parcel_lineage_id_seq'::regclass);
@@ -2278,6 +2576,10 @@ ALTER TABLE ONLY public.reuse_projects ALTER COLUMN id SET DEFAULT nextval('publ
 ALTER TABLE ONLY public.reuse_steps ALTER COLUMN id SET DEFAULT nextval('public.reuse_steps_id_seq'::regclass);
 
 ALTER TABLE ONLY public.reuse_tracking ALTER COLUMN id SET DEFAULT nextval('public.reuse_tracking_id_seq'::regclass);
+
+ALTER TABLE ONLY public.stock_problem_steps ALTER COLUMN id SET DEFAULT nextval('public.stock_problem_steps_id_seq'::regclass);
+
+ALTER TABLE ONLY public.stock_problems ALTER COLUMN id SET DEFAULT nextval('public.stock_problems_id_seq'::regclass);
 
 ALTER TABLE ONLY public.survey_layers ALTER COLUMN id SET DEFAULT nextval('public.survey_layers_id_seq'::regclass);
 
@@ -2356,6 +2658,18 @@ ALTER TABLE ONLY public.identification_steps
 
 ALTER TABLE ONLY public.imports
     ADD CONSTRAINT imports_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.legacy_land_steps
+    ADD CONSTRAINT legacy_land_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.legacy_lands
+    ADD CONSTRAINT legacy_lands_district_code_year_sequence_key UNIQUE (district_code, year, sequence);
+
+ALTER TABLE ONLY public.legacy_lands
+    ADD CONSTRAINT legacy_lands_number_key UNIQUE (number);
+
+ALTER TABLE ONLY public.legacy_lands
+    ADD CONSTRAINT legacy_lands_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.login_failures
     ADD CONSTRAINT login_failures_pkey PRIMARY KEY (username, address);
@@ -2437,6 +2751,24 @@ ALTER TABLE ONLY public.schema_migrations
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash);
+
+ALTER TABLE ONLY public.stock_counters
+    ADD CONSTRAINT stock_counters_pkey PRIMARY KEY (district_code, year, kind);
+
+ALTER TABLE ONLY public.stock_lists
+    ADD CONSTRAINT stock_lists_pkey PRIMARY KEY (kind, version);
+
+ALTER TABLE ONLY public.stock_problem_steps
+    ADD CONSTRAINT stock_problem_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.stock_problems
+    ADD CONSTRAINT stock_problems_district_code_year_sequence_key UNIQUE (district_code, year, sequence);
+
+ALTER TABLE ONLY public.stock_problems
+    ADD CONSTRAINT stock_problems_number_key UNIQUE (number);
+
+ALTER TABLE ONLY public.stock_problems
+    ADD CONSTRAINT stock_problems_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.subdistricts
     ADD CONSTRAINT subdistricts_pkey PRIMARY KEY (code);
@@ -2525,6 +2857,12 @@ CREATE INDEX identification_cases_unit ON public.identification_cases USING btre
 
 CREATE INDEX identification_steps_case ON public.identification_steps USING btree (case_id, id);
 
+CREATE INDEX legacy_land_steps_legacy ON public.legacy_land_steps USING btree (legacy_id, id);
+
+CREATE INDEX legacy_lands_district ON public.legacy_lands USING btree (district_code, status);
+
+CREATE INDEX legacy_lands_geom ON public.legacy_lands USING gist (geom);
+
 CREATE INDEX login_failures_last_failure_idx ON public.login_failures USING btree (last_failure_at);
 
 CREATE INDEX parcel_cells_empty_idx ON public.parcel_cells USING btree (level) WHERE (parcels <= 0);
@@ -2549,6 +2887,8 @@ CREATE INDEX parcels_geom_3857_idx ON public.parcels USING gist (geom_3857);
 
 CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
 
+CREATE INDEX parcels_land_category ON public.parcels USING btree (land_category, district_code);
+
 CREATE INDEX parcels_name_bigrams_idx ON public.parcels USING gin (public.parcel_name_bigrams(owner, location));
 
 CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_search_text(code, owner, location, contract_no, certificate_no) public.gin_trgm_ops);
@@ -2572,6 +2912,10 @@ CREATE INDEX reuse_steps_project ON public.reuse_steps USING btree (project_id, 
 CREATE INDEX reuse_tracking_project ON public.reuse_tracking USING btree (project_id, on_date, id);
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+
+CREATE INDEX stock_problem_steps_problem ON public.stock_problem_steps USING btree (problem_id, id);
+
+CREATE INDEX stock_problems_district ON public.stock_problems USING btree (district_code, status, department);
 
 CREATE INDEX subdistricts_district ON public.subdistricts USING btree (district_code, kind);
 
@@ -2635,6 +2979,16 @@ CREATE TRIGGER identification_steps_append_only BEFORE DELETE OR UPDATE ON publi
 
 CREATE TRIGGER identification_steps_history AFTER INSERT ON public.identification_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
+CREATE TRIGGER legacy_land_steps_append_only BEFORE DELETE OR UPDATE ON public.legacy_land_steps FOR EACH ROW EXECUTE FUNCTION public.stock_steps_append_only();
+
+CREATE TRIGGER legacy_land_steps_history AFTER INSERT ON public.legacy_land_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('legacy_id');
+
+CREATE TRIGGER legacy_lands_derive BEFORE INSERT OR UPDATE ON public.legacy_lands FOR EACH ROW EXECUTE FUNCTION public.derive_geometry_columns();
+
+CREATE TRIGGER legacy_lands_history AFTER INSERT OR UPDATE ON public.legacy_lands FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER legacy_lands_touch BEFORE UPDATE ON public.legacy_lands FOR EACH ROW EXECUTE FUNCTION public.legacy_lands_touch();
+
 CREATE TRIGGER parcel_documents_guard BEFORE DELETE OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.parcel_documents_guard();
 
 CREATE TRIGGER parcel_documents_history AFTER INSERT OR UPDATE ON public.parcel_documents FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
@@ -2644,6 +2998,8 @@ CREATE TRIGGER parcel_lineage_append_only BEFORE DELETE OR UPDATE ON public.parc
 CREATE TRIGGER parcel_yearly_figures_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel_yearly_figures FOR EACH ROW EXECUTE FUNCTION public.record_history('parcel_id');
 
 CREATE TRIGGER parcels_case_guard BEFORE UPDATE OF status, inefficiency_type, identified_at ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.parcels_case_guard();
+
+CREATE TRIGGER parcels_category_default BEFORE INSERT ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.parcels_category_default();
 
 CREATE TRIGGER parcels_cells_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_cells_maintain();
 
@@ -2716,6 +3072,18 @@ CREATE TRIGGER rule_sets_append_only BEFORE DELETE OR UPDATE ON public.rule_sets
 CREATE TRIGGER sessions_notify AFTER DELETE OR TRUNCATE ON public.sessions FOR EACH STATEMENT EXECUTE FUNCTION public.notify_session_change();
 
 CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF expires_at ON public.sessions FOR EACH ROW WHEN ((new.expires_at < old.expires_at)) EXECUTE FUNCTION public.notify_session_change();
+
+CREATE TRIGGER stock_lists_append_only BEFORE DELETE OR UPDATE ON public.stock_lists FOR EACH ROW EXECUTE FUNCTION public.stock_lists_append_only();
+
+CREATE TRIGGER stock_lists_history AFTER INSERT ON public.stock_lists FOR EACH ROW EXECUTE FUNCTION public.record_history('kind');
+
+CREATE TRIGGER stock_problem_steps_append_only BEFORE DELETE OR UPDATE ON public.stock_problem_steps FOR EACH ROW EXECUTE FUNCTION public.stock_steps_append_only();
+
+CREATE TRIGGER stock_problem_steps_history AFTER INSERT ON public.stock_problem_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('problem_id');
+
+CREATE TRIGGER stock_problems_history AFTER INSERT OR UPDATE ON public.stock_problems FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER stock_problems_touch BEFORE UPDATE ON public.stock_problems FOR EACH ROW EXECUTE FUNCTION public.stock_problems_touch();
 
 CREATE TRIGGER subdistricts_derive BEFORE INSERT OR UPDATE ON public.subdistricts FOR EACH ROW EXECUTE FUNCTION public.subdistricts_derive();
 
@@ -2832,6 +3200,12 @@ ALTER TABLE ONLY public.identification_counters
 ALTER TABLE ONLY public.identification_steps
     ADD CONSTRAINT identification_steps_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.identification_cases(id);
 
+ALTER TABLE ONLY public.legacy_land_steps
+    ADD CONSTRAINT legacy_land_steps_legacy_id_fkey FOREIGN KEY (legacy_id) REFERENCES public.legacy_lands(id);
+
+ALTER TABLE ONLY public.legacy_lands
+    ADD CONSTRAINT legacy_lands_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
 ALTER TABLE ONLY public.parcel_yearly_figures
     ADD CONSTRAINT parcel_yearly_figures_parcel_id_fkey FOREIGN KEY (parcel_id) REFERENCES public.parcels(id) ON DELETE CASCADE;
 
@@ -2876,6 +3250,15 @@ ALTER TABLE ONLY public.reuse_tracking
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.stock_counters
+    ADD CONSTRAINT stock_counters_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.stock_problem_steps
+    ADD CONSTRAINT stock_problem_steps_problem_id_fkey FOREIGN KEY (problem_id) REFERENCES public.stock_problems(id);
+
+ALTER TABLE ONLY public.stock_problems
+    ADD CONSTRAINT stock_problems_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
 ALTER TABLE ONLY public.subdistricts
     ADD CONSTRAINT subdistricts_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
@@ -2975,6 +3358,14 @@ GRANT SELECT,USAGE ON SEQUENCE public.identification_steps_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.imports TO biaotu_app;
 
+GRANT SELECT,INSERT ON TABLE public.legacy_land_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.legacy_land_steps_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.legacy_lands TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.legacy_lands_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.login_failures TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_cells TO biaotu_app;
@@ -3034,6 +3425,18 @@ GRANT SELECT ON TABLE public.schema_migrations TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sessions TO biaotu_app;
 
 GRANT SELECT ON TABLE public.spatial_ref_sys TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.stock_counters TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.stock_lists TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.stock_problem_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.stock_problem_steps_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.stock_problems TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.stock_problems_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.survey_cells TO biaotu_app;
 

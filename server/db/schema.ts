@@ -75,6 +75,11 @@ export interface ParcelTable {
   identified_at: string | null;
   redevelopment_intent: string | null;
   evaluation_grade: string | null;
+  /** 低效用地类别 and 填报单位 (migration 0039); a new parcel without them gets its 地类's (trigger parcels_category_default). */
+  land_category: string | null;
+  reporting_unit: string | null;
+  residential_kind: string | null;
+  construction_permits: string | null;
   park_side: string | null;
   land_acquired_at: string | null;
   boundary_east: string | null;
@@ -618,6 +623,113 @@ export interface Database {
   zhaoshang_listings: ZhaoshangListingTable;
   zhaoshang_listing_versions: ZhaoshangListingVersionTable;
   zhaoshang_inquiries: ZhaoshangInquiryTable;
+
+  stock_lists: StockListTable;
+  stock_counters: StockCounterTable;
+  legacy_lands: LegacyLandTable;
+  legacy_land_steps: LegacyLandStepTable;
+  stock_problems: StockProblemTable;
+  stock_problem_steps: StockProblemStepTable;
+}
+
+/** 两库一清单 (migration 0039): configurable lists, each version kept. */
+export interface StockListTable {
+  kind: string;
+  version: number;
+  items: unknown;
+  source: string;
+  local_rule: Generated<boolean>;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface StockCounterTable {
+  district_code: string;
+  year: number;
+  kind: 'legacy' | 'problem';
+  last: number;
+}
+
+/** 历史遗留用地 (migration 0039). */
+export interface LegacyLandTable {
+  id: Generated<number>;
+  number: string;
+  district_code: string;
+  year: number;
+  sequence: number;
+  name: string | null;
+  location: string | null;
+  user_name: string | null;
+  current_use: string;
+  land_use_code: string | null;
+  floor_area_m2: number | null;
+  period: string;
+  period_version: number;
+  survey_year: number | null;
+  survey_bsm: string | null;
+  standard: string | null;
+  disposal_policy: string | null;
+  status: Generated<string>;
+  status_at: Generated<Timestamp>;
+  note: string | null;
+  source: Generated<string>;
+  geom: unknown;
+  geom_3857: Derived<unknown>;
+  area_m2: Derived<number>;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+  version: Derived<number>;
+}
+
+export interface LegacyLandStepTable {
+  id: Generated<number>;
+  legacy_id: number;
+  from_status: string;
+  to_status: string;
+  reason: string;
+  actor: string;
+  actor_name: string;
+  at: Generated<Timestamp>;
+}
+
+/** 问题清单 (migration 0039). */
+export interface StockProblemTable {
+  id: Generated<number>;
+  number: string;
+  district_code: string;
+  year: number;
+  sequence: number;
+  category: string;
+  category_version: number;
+  title: string;
+  description: string;
+  owner_request: string | null;
+  department: string;
+  due_date: string | null;
+  parcel_ids: Generated<number[]>;
+  area_ids: Generated<number[]>;
+  status: Generated<string>;
+  status_at: Generated<Timestamp>;
+  outcome: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+  version: Derived<number>;
+}
+
+export interface StockProblemStepTable {
+  id: Generated<number>;
+  problem_id: number;
+  from_status: string;
+  to_status: string;
+  note: string | null;
+  actor: string;
+  actor_name: string;
+  at: Generated<Timestamp>;
 }
 
 /** 认定案卷 (migration 0031): where a parcel's 认定 stands. */

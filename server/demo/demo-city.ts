@@ -1,3 +1,4 @@
+import { loadDemoStock } from './demo-stock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
@@ -70,6 +71,8 @@ export const PARCEL_COPY_COLUMNS = [
   // Computed by DemoPlaces with the parcels_place trigger's rule; the trigger trusts them in a bulk load.
   'town_or_park', 'subdistrict_code', 'park_code',
   'ownership_nature',
+  // 低效用地类别 follows the 地类 (trigger parcels_category_default); the unit when it is not the category's.
+  'residential_kind', 'construction_permits', 'reporting_unit',
 ] as const;
 
 function copyValue(value: string | number | boolean | null): string {
@@ -93,6 +96,7 @@ function copyLine(parcel: GeneratedParcel): string {
     parcel.place?.townOrPark ?? null, parcel.place?.subdistrictCode ?? null, parcel.place?.parkCode ?? null,
     // 权属性质: the demo city's industrial land is state-owned (国有建设用地使用权).
     '国有',
+    parcel.residentialKind, parcel.constructionPermits, parcel.reportingUnit,
   ];
   return `${values.map(copyValue).join('\t')}\n`;
 }
@@ -121,7 +125,7 @@ export async function loadGeneratedParcels(
     // 用地单位 accounts keep their parcels by 宗地编号 across the reload (the ids restart).
     await client.query(`CREATE TEMP TABLE kept_enterprise_parcels ON COMMIT DROP AS
       SELECT ep.user_id, p.code FROM enterprise_parcels ep JOIN parcels p ON p.id = ep.parcel_id`);
-    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters RESTART IDENTITY');
+    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters, legacy_lands, legacy_land_steps, stock_problems, stock_problem_steps, stock_counters RESTART IDENTITY');
     // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
     await removeDemoParks(client);
     const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
@@ -143,12 +147,14 @@ export async function loadGeneratedParcels(
     // with statistics of the new rows so that it looks them up by index).
     await client.query('ANALYZE parcels');
     const parkCount = await insertDemoParks(client, places.chosen);
+    // 两库一清单: 历史遗留用地 and 问题清单 of the demo city (their tables were emptied with the parcels).
+    const stock = await loadDemoStock(client, new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
     await client.query(`INSERT INTO enterprise_parcels (user_id, parcel_id)
       SELECT k.user_id, p.id FROM kept_enterprise_parcels k JOIN parcels p ON p.code = k.code ON CONFLICT DO NOTHING`);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,
-      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, generator: 'server/demo/parcel-generator.ts' })],
+      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, legacyLands: stock.legacy, problems: stock.problems, generator: 'server/demo/parcel-generator.ts' })],
     );
     await client.query('COMMIT');
     options.onProgress?.(done);

@@ -39,6 +39,10 @@ export interface GeneratedParcel {
   identifiedAt: string | null;
   redevelopmentIntent: string | null;
   evaluationGrade: string;
+  /** 低效居住类型, 建设手续情况 and 填报单位 (null: the category's, set by the database), issue 18 item 1. */
+  residentialKind: string | null;
+  constructionPermits: string | null;
+  reportingUnit: string | null;
   /** Outer ring, [lon, lat], closed. */
   ring: [number, number][];
   place: ParcelPlace | null;
@@ -189,6 +193,42 @@ function describeParcel(random: Random, park: Park, rowFactor: number, district:
   };
 }
 
+/** FNV-1a of a text: a stable number that draws nothing from the city's random stream. */
+function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  return hash;
+}
+
+const PERMITS = ['无规划许可、无施工许可', '有立项，无用地手续', '手续齐全，停工烂尾', '部分手续，未竣工验收'];
+
+/**
+ * The demo city beyond industry (issue 18 item 1): by a hash of the 宗地编号 (the city's random
+ * stream is untouched, so every other attribute stays as it was), about 3 % of the parcels are
+ * housing (城中村 on 农村宅基地, 老旧小区 and 烂尾楼盘 on 城镇住宅用地, reported by 住建委) and 2 % idle
+ * facilities (科教文卫, 公用设施); 1 in 20 industrial parcels is state-owned (国资委 另行填报). The
+ * category itself follows the 地类 in the database (parcels_category_default: 05H1 商服, 1201 空闲地 …).
+ */
+function withLandCategory<T extends ReturnType<typeof describeParcel>>(parcel: T): T & Pick<GeneratedParcel, 'residentialKind' | 'constructionPermits' | 'reportingUnit'> {
+  const draw = stableHash(parcel.code) % 1000;
+  const calmer = (type: string | null, to: string) => (type === null ? null : to);
+  if (draw < 30) {
+    const kind = draw < 12 ? 'urban_village' : draw < 24 ? 'old_community' : 'stalled_project';
+    return {
+      ...parcel, landUseCode: kind === 'urban_village' ? '0702' : '0701', plannedFunction: '居住用地', residentialKind: kind,
+      owner: kind === 'stalled_project' ? parcel.owner.replace(/(科技|制造|实业)?(股份)?有限公司$/, '置业有限公司') : `${parcel.location.replace(/^.*?区/, '').replace(/\d+号$/, '')}${kind === 'urban_village' ? '村民委员会' : '社区居民委员会'}`,
+      constructionPermits: PERMITS[draw % PERMITS.length], reportingUnit: null, inefficiencyType: calmer(parcel.inefficiencyType, 'dilapidated'),
+    };
+  }
+  if (draw < 50) {
+    return {
+      ...parcel, landUseCode: draw < 40 ? '08H2' : '0809', plannedFunction: draw < 40 ? '科教文卫用地' : '公用设施用地',
+      residentialKind: null, constructionPermits: null, reportingUnit: null, inefficiencyType: calmer(parcel.inefficiencyType, 'idle'),
+    };
+  }
+  return { ...parcel, residentialKind: null, constructionPermits: null, reportingUnit: draw % 20 === 0 && parcel.landUseCode === '0601' ? 'guozi' : null };
+}
+
 /** One industrial park of the generated city: its footprint (the block of its rows, roads included). */
 export interface GeneratedPark {
   districtCode: string;
@@ -321,7 +361,7 @@ export function* generateParcels(districts: readonly DemoDistrict[], options: Ge
       });
       ring.push(ring[0]);
       produced++;
-      yield { ...describeParcel(random, park, parcel.rowFactor, district, shoelaceArea(parcel.corners), sequence), ring, place: options.placeOf?.(district.code, ring) ?? null };
+      yield { ...withLandCategory(describeParcel(random, park, parcel.rowFactor, district, shoelaceArea(parcel.corners), sequence)), ring, place: options.placeOf?.(district.code, ring) ?? null };
     }
   }
 }

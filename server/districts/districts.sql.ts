@@ -2,12 +2,13 @@ import { sql, type RawBuilder } from 'kysely';
 import { INEFFICIENT_STATUS_CODES } from '../../domain/district-figures.js';
 import type { Scope } from '../auth/scope.js';
 
-/** A group of parcels for the district tree: its 区县, its place (园区 when 园区内, else 街道/镇, else null), status and type. */
+/** A group of parcels for the district tree: its 区县, its place (园区 when 园区内, else 街道/镇, else null), status, type and 低效用地类别. */
 export interface PlaceGroupRow {
   districtCode: string;
   place: string | null;
   status: string;
   type: string | null;
+  category: string | null;
   count: number;
   areaM2: number;
 }
@@ -19,11 +20,11 @@ export interface PlaceGroupRow {
  */
 export const placeGroupsSql = (districtCodes: readonly string[], scope: Scope, place?: string): RawBuilder<PlaceGroupRow> => sql<PlaceGroupRow>`
   SELECT p.district_code AS "districtCode", coalesce(p.park_code, p.subdistrict_code) AS place,
-         p.status, p.inefficiency_type AS type, count(*)::int AS count, coalesce(sum(p.area_m2), 0)::float8 AS "areaM2"
+         p.status, p.inefficiency_type AS type, p.land_category AS category, count(*)::int AS count, coalesce(sum(p.area_m2), 0)::float8 AS "areaM2"
   FROM parcels p
   WHERE p.district_code = ANY(${[...districtCodes]}::text[]) AND ${scope.sqlCovers('p.district_code')}
     ${place === undefined ? sql`` : sql`AND coalesce(p.park_code, p.subdistrict_code) = ${place}`}
-  GROUP BY 1, 2, 3, 4`;
+  GROUP BY 1, 2, 3, 4, 5`;
 
 /** The 街道/镇/园区 of the given 区县 with their extents, 街道/镇 first. */
 export const subdistrictListSql = (districtCodes: readonly string[]) => sql<{

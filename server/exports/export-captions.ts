@@ -1,5 +1,6 @@
 import type { ExportFilters } from '../../domain/api/exports.schemas.js';
 import { inefficiencyTypeLabel, statusLabel } from '../../domain/efficiency.js';
+import { landCategoryLabel } from '../../domain/land-categories.js';
 import { LAND_USE_CLASSES, landUseLabel } from '../../domain/land-use.js';
 import type { Scope } from '../auth/scope.js';
 import type { ExportJobContext } from './export-writer.js';
@@ -54,6 +55,7 @@ export function exportCaption(filters: ExportFilters, scope: Scope, places: read
   if (filters.townOrPark) { lines.push(`所在镇街/园区：${filters.townOrPark}`); qualifiers.push(filters.townOrPark); }
   if (filters.status) { lines.push(`效率状态：${statusLabel(filters.status)}`); qualifiers.push(statusLabel(filters.status)); }
   if (filters.type) { lines.push(`低效类型：${inefficiencyTypeLabel(filters.type)}`); qualifiers.push(inefficiencyTypeLabel(filters.type)); }
+  if (filters.category) { lines.push(`低效用地类别：${landCategoryLabel(filters.category === 'none' ? null : filters.category)}`); qualifiers.push(landCategoryLabel(filters.category === 'none' ? null : filters.category)); }
   if (filters.landUse) { lines.push(`地类：${landUseCaption(filters.landUse)}`); qualifiers.push(filters.landUse); }
   if (filters.bbox) {
     const [minX, minY, maxX, maxY] = filters.bbox;

@@ -19,6 +19,7 @@ export function parcelFilterSql(filters: ExportFilters, scope: Scope): string {
   if (filters.townOrPark) conditions.push(`p.town_or_park = ${literal(filters.townOrPark)}`);
   if (filters.status) conditions.push(`p.status = ${literal(filters.status)}`);
   if (filters.type) conditions.push(`p.inefficiency_type = ${literal(filters.type)}`);
+  if (filters.category) conditions.push(filters.category === 'none' ? 'p.land_category IS NULL' : `p.land_category = ${literal(filters.category)}`);
   if (filters.landUse) conditions.push(`p.land_use_code LIKE ${literal(`${filters.landUse.replace(/[%_\\]/g, '')}%`)}`);
   if (filters.bbox) {
     const [minX, minY, maxX, maxY] = filters.bbox.map(finite);

@@ -1,6 +1,6 @@
 import { EFFICIENCY_STATUSES, INEFFICIENCY_TYPES, REDEVELOPMENT_INTENTS, redevelopmentIntentLabel, statusLabel } from '../../domain/efficiency.js';
 import { LAND_USE_CODES } from '../../domain/land-use.js';
-import { PARCEL_FIELDS, columnName, type ParcelField } from '../../domain/parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS, columnName, type ParcelField } from '../../domain/parcel-fields.js';
 import { roundTo, squareMetresToMu } from '../../domain/units.js';
 
 /**
@@ -65,8 +65,12 @@ function enumColumn(field: ParcelField, column: string): TableColumn {
       };
     case 'redevelopmentIntent':
       return { ...base, value: (row) => (text(row, column) === null ? null : redevelopmentIntentLabel(String(row[column]))), width: { labels: REDEVELOPMENT_INTENTS.map((intent) => intent.label) } };
-    default:
+    default: {
+      // 低效用地类别, 填报单位, 低效居住类型 …: codes written as their labels.
+      const labels = PARCEL_CODE_LABELS[field.key];
+      if (labels) return { ...base, value: (row) => { const code = text(row, column); return code === null ? null : (labels.find((entry) => entry.code === code)?.label ?? code); }, width: { labels: labels.map((entry) => entry.label) } };
       return { ...base, value: (row) => text(row, column), width: { source: column, of: 'text' } };
+    }
   }
 }
 

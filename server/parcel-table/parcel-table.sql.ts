@@ -26,8 +26,8 @@ export function prefixPattern(text: string): string {
 
 /** The condition of the filter and the scope over `parcels p`. */
 export function tableFilterSql(filter: ParcelTableFilter, scope: Scope): RawBuilder<boolean> {
-  const { district, townOrPark, status, type, landUse, bbox } = filter;
-  const conditions: RawBuilder<unknown>[] = [sql.raw(parcelFilterSql({ district, townOrPark, status, type, landUse, bbox }, scope))];
+  const { district, townOrPark, status, type, category, landUse, bbox } = filter;
+  const conditions: RawBuilder<unknown>[] = [sql.raw(parcelFilterSql({ district, townOrPark, status, type, category, landUse, bbox }, scope))];
   if (filter.industry) conditions.push(sql`p.industry_code LIKE ${prefixPattern(filter.industry)}`);
   if (filter.q && filter.q.trim() !== '') conditions.push(sql`${SEARCH_TEXT} LIKE ${containsPattern(filter.q)}`);
   for (const range of filter.ranges ?? []) {

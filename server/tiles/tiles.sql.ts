@@ -66,6 +66,7 @@ export const PARCEL_TILE_ATTRIBUTES: readonly (readonly [string, string, string]
   ['status', 'status', 'p.status'],
   ['type', 'inefficiencyType', `coalesce(p.inefficiency_type, 'none')`],
   ['grade', 'evaluationGrade', `coalesce(p.evaluation_grade, 'none')`],
+  ['category', 'landCategory', `coalesce(p.land_category, 'none')`],
 ];
 
 const PARCEL_ATTRIBUTES = [

@@ -290,6 +290,62 @@ describe('认定标准, 初筛 and 分级 routes × role × scope', () => {
   });
 });
 
+describe('两库一清单 routes × role × scope (issue 18)', () => {
+  /** A small square around a point of the district that no parcel covers. */
+  async function freeSquare(district: string, seed: number) {
+    const { rows: [point] } = await sql<{ lon: number; lat: number }>`
+      WITH c AS (SELECT (ST_Dump(ST_GeneratePoints(d.geom, 100, ${seed}))).geom AS p FROM districts d WHERE d.code = ${district})
+      SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM c
+      WHERE NOT EXISTS (SELECT 1 FROM parcels x WHERE x.geom && ST_Expand(c.p, 0.001) AND ST_DWithin(x.geom::geography, c.p::geography, 60))
+        AND ST_Within(ST_Expand(c.p, 0.0005), (SELECT geom FROM districts WHERE code = ${district}))
+      LIMIT 1`.execute(testApp.database.db);
+    const d = 0.0002;
+    return { type: 'Polygon', coordinates: [[[point.lon - d, point.lat - d], [point.lon + d, point.lat - d], [point.lon + d, point.lat + d], [point.lon - d, point.lat + d], [point.lon - d, point.lat - d]]] };
+  }
+
+  it.each(ROLE_CODES)('%s: 历史遗留用地 drawn with legacy:write in scope, decided with legacy:decide in scope; problems with problems:write in scope; lists revised with stock-lists:manage', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const index = ROLE_CODES.indexOf(role);
+    const drawn = await huli.request({ method: 'POST', url: '/api/legacy-lands', payload: { currentUse: '矩阵', period: 'after_3rd', geometry: await freeSquare('350206', 100 + index) } });
+    const drawnOutside = await huli.request({ method: 'POST', url: '/api/legacy-lands', payload: { currentUse: '矩阵', period: 'after_3rd', geometry: await freeSquare('350203', 200 + index) } });
+    if (roleCan(role, 'legacy:write')) {
+      expect(drawn.statusCode, drawn.body).toBe(201);
+      expect(drawnOutside.statusCode).toBe(403);
+      expect(drawnOutside.json()).toMatchObject({ error: 'out_of_scope', district: { code: '350203' } });
+    } else {
+      expect([drawn.statusCode, drawnOutside.statusCode]).toEqual([403, 403]);
+      expect(drawn.json()).toMatchObject({ error: 'forbidden' });
+    }
+    const { rows: [pending] } = await sql<{ id: number; version: number; district: string }>`
+      SELECT id::int AS id, version, district_code AS district FROM legacy_lands WHERE status = 'pending' AND district_code IN ('350206', '350203') AND current_use <> '矩阵已认定'
+      ORDER BY (district_code = '350206') DESC, id DESC LIMIT 1`.execute(testApp.database.db);
+    const { rows: [simingPending] } = await sql<{ id: number; version: number }>`
+      SELECT id::int AS id, version FROM legacy_lands WHERE status = 'pending' AND district_code = '350203' ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
+    const decideOutside = await huli.request({ method: 'POST', url: `/api/legacy-lands/${simingPending.id}/status`, payload: { status: 'confirmed', reason: '矩阵', expectedVersion: simingPending.version } });
+    expect(decideOutside.statusCode).toBe(403);
+    const decided = await huli.request({ method: 'POST', url: `/api/legacy-lands/${pending.id}/status`, payload: { status: 'confirmed', reason: '矩阵', expectedVersion: pending.version } });
+    expect(decided.statusCode, decided.body).toBe(roleCan(role, 'legacy:decide') ? 200 : 403);
+
+    const problem = { category: 'other', title: `矩阵 ${role}`, description: '矩阵', department: 'fagai' };
+    const registered = await huli.request({ method: 'POST', url: '/api/problems', payload: { ...problem, districtCode: '350206' } });
+    const registeredOutside = await huli.request({ method: 'POST', url: '/api/problems', payload: { ...problem, districtCode: '350203' } });
+    if (roleCan(role, 'problems:write')) {
+      expect(registered.statusCode, registered.body).toBe(201);
+      expect(registeredOutside.json()).toMatchObject({ error: 'out_of_scope' });
+    } else {
+      expect([registered.statusCode, registeredOutside.statusCode]).toEqual([403, 403]);
+    }
+    const list = await huli.get('/api/problems?pageSize=500');
+    expect(list.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
+    if (list.statusCode === 200) expect(list.json().items.every((item: { districtCode: string }) => item.districtCode === '350206')).toBe(true);
+    const lists = await huli.get('/api/stock-lists/problem_category');
+    const revised = lists.statusCode === 200
+      ? await huli.request({ method: 'PUT', url: '/api/stock-lists/problem_category', payload: { items: lists.json().current.items, source: `矩阵 ${role}`, localRule: true } })
+      : lists;
+    expect(revised.statusCode).toBe(roleCan(role, 'stock-lists:manage') ? 200 : 403);
+  });
+});
+
 describe('exports × role × scope', () => {
   it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
     const huli = await sessionFor(role, 'huli');

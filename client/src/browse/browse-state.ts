@@ -3,12 +3,14 @@
  * status (where the parcel is along 调查摸底 → 认定 → 再开发) or by 低效类型. One mode drives all three
  * so a colour always means the same thing on screen.
  */
-export type ColourMode = 'status' | 'type' | 'grade';
+export type ColourMode = 'status' | 'type' | 'grade' | 'category';
 
 export const COLOUR_MODES: readonly { mode: ColourMode; label: string }[] = [
   { mode: 'status', label: '按效率状态' },
   { mode: 'type', label: '按低效类型' },
   { mode: 'grade', label: '按综合评价等级' },
+  // 低效用地类别 (issue 18 item 1): 低效工业, 低效商业服务业, 低效居住, 低效设施, 空闲地.
+  { mode: 'category', label: '按低效用地类别' },
 ];
 
 /**

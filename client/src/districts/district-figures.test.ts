@@ -10,6 +10,7 @@ const huli: DistrictStats = {
   level: 'district',
   parcelCount: 2044,
   areaM2: 40_000,
+  byCategory: [],
   inefficientCount: 1,
   inefficientAreaM2: 10_000,
   inefficientShare: 0.25,

@@ -48,7 +48,10 @@ export function figureRows(stats: DistrictStats, mode: ColourMode): FigureRow[] 
   const figures =
     mode === 'status'
       ? stats.byStatus.map((figure) => ({ code: figure.status, label: figure.label, count: figure.count, areaM2: figure.areaM2 }))
-      : stats.byType.map((figure) => ({ code: figure.type ?? 'none', label: figure.label, count: figure.count, areaM2: figure.areaM2 }));
+      : mode === 'category'
+        // 低效用地类别 (and 未分类): they add up to the level's parcels.
+        ? (stats.byCategory ?? []).map((figure) => ({ code: figure.category, label: figure.label, count: figure.count, areaM2: figure.areaM2 }))
+        : stats.byType.map((figure) => ({ code: figure.type ?? 'none', label: figure.label, count: figure.count, areaM2: figure.areaM2 }));
   const order = colourEntries(mode).map((entry) => entry.code);
   const rank = (code: string) => {
     const index = order.indexOf(code);

@@ -1,3 +1,4 @@
+import { landCategoryLabel } from '@domain/land-categories.js';
 import {
   EXPORT_CRS, EXPORT_ENCODINGS, EXPORT_FORMATS, GEODATA_FORMATS, LAYER_FORMATS, exportLayerOf,
   type ExportCrs, type ExportEncoding, type ExportFormat, type ExportLayer,
@@ -85,6 +86,7 @@ export function describeFilters(target: ExportTarget): DescribedFilter[] {
   if (filters.townOrPark) rows.push({ key: 'townOrPark', label: LABELS.townOrPark, value: filters.townOrPark });
   if (filters.status) rows.push({ key: 'status', label: LABELS.status, value: statusLabel(filters.status) });
   if (filters.type) rows.push({ key: 'type', label: LABELS.type, value: inefficiencyTypeLabel(filters.type) });
+  if (filters.category) rows.push({ key: 'category', label: LABELS.category, value: landCategoryLabel(filters.category === 'none' ? null : filters.category) });
   if (filters.landUse) rows.push({ key: 'landUse', label: LABELS.landUse, value: landUseLabel(filters.landUse) });
   if (filters.bbox) {
     const [west, south, east, north] = filters.bbox;
@@ -123,10 +125,12 @@ export function mapParcelsTarget(
   else if (filter?.kind === 'type') {
     if (INEFFICIENCY_TYPE_CODES.includes(filter.code as InefficiencyType)) filters.type = filter.code as InefficiencyType;
     else notes.push(`地图上的“${inefficiencyTypeLabel(null)}”筛选不能用于导出，将导出${place}的全部地块`);
+  } else if (filter?.kind === 'category') {
+    filters.category = filter.code as ExportFilters['category'];
   } else if (filter?.kind === 'share') {
     notes.push('“低效用地占比”筛选只作用于网格显示，导出不受它影响');
   }
-  const narrowed = filters.status !== undefined || filters.type !== undefined;
+  const narrowed = filters.status !== undefined || filters.type !== undefined || filters.category !== undefined;
   const names = 'district' in where ? { district: where.district.name } : {};
   return { layer: 'parcels', filters, names, expectedCount: narrowed ? null : expectedCount, notes };
 }

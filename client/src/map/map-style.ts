@@ -230,7 +230,7 @@ export function cellFilterOf(filter: MapFilter | null | undefined): ExpressionSp
   if (!filter) return ALL;
   if (filter.kind === 'type') return ['==', ['coalesce', ['get', 'type'], 'none'], filter.code];
   // The grid carries no grades: by 综合评价等级 every cell stays (grades show from the polygon zooms on).
-  if (filter.kind === 'grade') return ALL;
+  if (filter.kind === 'grade' || filter.kind === 'category') return ALL;
   if (filter.kind === 'share') {
     const index = INEFFICIENT_SHARE_CLASSES.findIndex((entry) => entry.min === filter.min);
     const next = INEFFICIENT_SHARE_CLASSES[index + 1];

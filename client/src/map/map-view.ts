@@ -1,3 +1,4 @@
+import { LegacyLandLayer } from './legacy-land-layer.js';
 import {
   FullscreenControl,
   Map as MapLibreMap,
@@ -179,6 +180,8 @@ export class MapView {
   /** 框选 / 套索 of the attribute table. */
   readonly areaSelect: AreaSelectTool;
   #areasShown = false;
+  #legacyShown = false;
+  #legacy: LegacyLandLayer;
   #areaPopup: Popup | null = null;
 
   constructor(options: MapViewOptions) {
@@ -200,6 +203,7 @@ export class MapView {
     this.#survey = new SurveyLayerAdapter(this.map, window.location.origin);
     this.measure = new MeasureTool(this.map, (snapshot) => options.onMeasure?.(snapshot));
     this.#photos = new PhotoPointsLayer(this.map, options.state);
+    this.#legacy = new LegacyLandLayer(this.map);
     this.areaSelect = new AreaSelectTool(this.map);
 
     this.map.addControl(new HomeControl(() => this.fitCity()), 'top-right');
@@ -259,6 +263,12 @@ export class MapView {
   }
 
   /** Saved 成片改造区域 on the map (图层), over the parcels and under the district lines. */
+  /** 历史遗留用地 on the map (图层), above the parcels. */
+  setLegacyShown(shown: boolean): void {
+    this.#legacyShown = shown;
+    if (this.#loaded) this.#legacy.setShown(shown);
+  }
+
   setAreasShown(shown: boolean): void {
     this.#areasShown = shown;
     if (!this.#loaded) return;
@@ -308,6 +318,7 @@ export class MapView {
   destroy(): void {
     this.measure.destroy();
     this.#photos.destroy();
+    this.#legacy.destroy();
     this.areaSelect.destroy();
     this.#areaPopup?.remove();
     this.#unsubscribe();
@@ -442,6 +453,7 @@ export class MapView {
       this.measure.install();
       this.areaSelect.install();
       if (this.#areasShown) this.setAreasShown(true);
+      if (this.#legacyShown) this.setLegacyShown(true);
       this.#follow(state.snapshot, null);
       this.#followSurveyLayers();
       void this.#readDetailMinZoom();

@@ -6,7 +6,7 @@ import {
 } from '@domain/efficiency.js';
 import { INDUSTRY_CODES } from '@domain/industry-codes.js';
 import { LAND_USE_CODES } from '@domain/land-use.js';
-import { PARCEL_FIELDS, PARK_SIDES, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS, PARK_SIDES, type ParcelField, type ParcelKey } from '@domain/parcel-fields.js';
 import { PAST_DATES } from '@domain/parcel-card-validation.js';
 import { editableParcelFields } from '@domain/permissions.js';
 import type { ParcelDetail, ParcelPatch } from './parcels.api.js';
@@ -68,7 +68,8 @@ export function optionsOf(key: ParcelKey): EditorOption[] | undefined {
     case 'parkSide':
       return PARK_SIDES.map(({ code, label }) => ({ value: code, label }));
     default:
-      return undefined;
+      // 低效用地类别, 填报单位, 低效居住类型: the field list's labelled codes.
+      return PARCEL_CODE_LABELS[key]?.map(({ code, label }) => ({ value: code, label }));
   }
 }
 

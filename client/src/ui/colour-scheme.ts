@@ -1,3 +1,4 @@
+import { LAND_CATEGORIES, NO_LAND_CATEGORY } from '@domain/land-categories.js';
 import { EFFICIENCY_STATUSES, EVALUATION_GRADE_STYLES, INEFFICIENCY_TYPES, NO_EVALUATION_GRADE, NO_INEFFICIENCY_TYPE } from '@domain/efficiency.js';
 import type { ColourMode } from '../browse/browse-state.js';
 
@@ -17,6 +18,7 @@ export const UNKNOWN_COLOUR = '#b8b8b8';
  */
 export function colourEntries(mode: ColourMode): ColourEntry[] {
   if (mode === 'status') return EFFICIENCY_STATUSES.map(({ code, label, color }) => ({ code, label, color }));
+  if (mode === 'category') return [...LAND_CATEGORIES, NO_LAND_CATEGORY].map(({ code, label, color }) => ({ code, label, color }));
   if (mode === 'grade') return [...EVALUATION_GRADE_STYLES, NO_EVALUATION_GRADE].map(({ code, label, color }) => ({ code, label, color }));
   return [
     ...INEFFICIENCY_TYPES.map(({ code, label, color }) => ({ code, label, color })),
@@ -25,7 +27,7 @@ export function colourEntries(mode: ColourMode): ColourEntry[] {
 }
 
 export function colourOf(mode: ColourMode, code: string | null | undefined): string {
-  const key = code ?? (mode === 'type' ? NO_INEFFICIENCY_TYPE.code : mode === 'grade' ? NO_EVALUATION_GRADE.code : '');
+  const key = code ?? (mode === 'type' ? NO_INEFFICIENCY_TYPE.code : mode === 'grade' ? NO_EVALUATION_GRADE.code : mode === 'category' ? NO_LAND_CATEGORY.code : '');
   return colourEntries(mode).find((entry) => entry.code === key)?.color ?? UNKNOWN_COLOUR;
 }
 
