@@ -442,7 +442,7 @@ describe('reads are filtered to the scope', () => {
       return Array.from({ length: layer.length }, (_, index) => layer.feature(index));
     };
     const restrictedView = (await decode(planner)).find((feature) => feature.id === simingParcel)!;
-    expect(restrictedView.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', restricted: 1 });
+    expect(restrictedView.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', category: 'restricted', restricted: 1 });
     const fullView = (await decode(official)).find((feature) => feature.id === simingParcel)!;
     expect(fullView.properties.restricted).toBe(0);
     expect(fullView.properties.status).not.toBe('restricted');
@@ -514,7 +514,7 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
 
   it('tiles: every attribute whose key is not visible reads restricted', async () => {
     for (const [, key] of PARCEL_TILE_ATTRIBUTES) expect(PARCEL_FIELDS.some((field) => field.key === key)).toBe(true);
-    expect(PARCEL_TILE_ATTRIBUTES.filter(([, key]) => !visibleOutOfScope(key)).map(([attribute]) => attribute)).toEqual(['status', 'type', 'grade']);
+    expect(PARCEL_TILE_ATTRIBUTES.filter(([, key]) => !visibleOutOfScope(key)).map(([attribute]) => attribute)).toEqual(['status', 'type', 'grade', 'category']);
     const planner = await login(testApp.app, 'planner-huli');
     const { rows: [tile] } = await sql<{ x: number; y: number }>`
       SELECT floor((ST_X(c) + 180) / 360 * 65536)::int AS x,
@@ -522,7 +522,7 @@ describe('out-of-scope reads show only OUT_OF_SCOPE_PARCEL_KEYS, on every path',
       FROM (SELECT ST_PointOnSurface(geom) AS c FROM parcels WHERE id = ${simingParcel}) p`.execute(testApp.database.db);
     const layer = new VectorTile(new PbfReader((await planner.get(`/tiles/parcels/16/${tile.x}/${tile.y}.pbf`)).rawPayload)).layers.parcels;
     const feature = Array.from({ length: layer.length }, (_, index) => layer.feature(index)).find((candidate) => candidate.id === simingParcel)!;
-    expect(feature.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', restricted: 1 });
+    expect(feature.properties).toEqual({ status: 'restricted', type: 'restricted', grade: 'restricted', category: 'restricted', restricted: 1 });
   });
 
   it('district figures: a city is summed over the reader\'s districts only; another district is refused', async () => {
