@@ -28,8 +28,8 @@ async function fetchTile(url: string, headers: Record<string, string> = {}) {
 
 describe('parcel tiles', () => {
   it('contain the parcel under a point, with its id and only the styling attributes', async () => {
-    const { rows: [parcel] } = await sql<{ id: number; status: string; type: string | null; grade: string; lon: number; lat: number }>`
-      SELECT id, status, inefficiency_type AS type, coalesce(evaluation_grade, 'none') AS grade, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
+    const { rows: [parcel] } = await sql<{ id: number; status: string; type: string | null; grade: string; category: string; lon: number; lat: number }>`
+      SELECT id, status, inefficiency_type AS type, coalesce(evaluation_grade, 'none') AS grade, coalesce(land_category, 'none') AS category, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
       FROM parcels WHERE inefficiency_type IS NOT NULL ORDER BY id LIMIT 1`.execute(testApp.database.db);
     const { z, x, y } = tileOf(parcel.lon, parcel.lat, 15);
     const { response, tile } = await fetchTile(`/tiles/parcels/${z}/${x}/${y}.pbf`);
@@ -42,7 +42,7 @@ describe('parcel tiles', () => {
     const found = features.find((feature) => feature.id === parcel.id);
     expect(found).toBeDefined();
     expect(found!.type).toBe(3);
-    expect(found!.properties).toEqual({ status: parcel.status, type: parcel.type, grade: parcel.grade, restricted: 0 });
+    expect(found!.properties).toEqual({ status: parcel.status, type: parcel.type, grade: parcel.grade, category: parcel.category, restricted: 0 });
     // Every feature in the tile is a parcel whose box touches the tile (plus its buffer).
     const { rows: [expected] } = await sql<{ count: number }>`
       SELECT count(*)::int AS count FROM parcels
