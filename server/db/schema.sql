@@ -2877,6 +2877,8 @@ CREATE INDEX parcel_lineage_children_idx ON public.parcel_lineage USING gin (chi
 
 CREATE INDEX parcel_lineage_parents_idx ON public.parcel_lineage USING gin (parent_ids);
 
+CREATE INDEX parcel_type_cells_empty_idx ON public.parcel_type_cells USING btree (level) WHERE (parcels <= 0);
+
 CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
 
 CREATE INDEX parcels_code_prefix_idx ON public.parcels USING btree (code COLLATE "C");
