@@ -39,6 +39,11 @@ async function dropStaleTestDatabases(baseUrl: string): Promise<void> {
  */
 export default async function setup(project: TestProject) {
   const databaseName = `biaotu_test_${Date.now()}_${process.pid}`;
+  // The client builds (Vite, its own process) while the database is prepared: the two overlap.
+  // Developers iterating on the server alone may skip the build; the browser tests then use the last one.
+  const clientBuilt = process.env.BIAOTU_SKIP_CLIENT_BUILD === '1'
+    ? Promise.resolve<Error | null>(null)
+    : ensureClientBuilt().then(() => null, (error: Error) => error);
   let baseUrl: string;
   let appBaseUrl: string | null = null;
   let cluster = null as Awaited<ReturnType<typeof prepareDatabase>>['cluster'];
@@ -58,8 +63,8 @@ export default async function setup(project: TestProject) {
   await ensureDatabaseExists(baseUrl, databaseName);
   const adminDatabaseUrl = `${baseUrl}/${databaseName}`;
   await populateTestDatabase(adminDatabaseUrl);
-  // Developers iterating on the server alone may skip the client build; the browser test then uses the last build.
-  if (process.env.BIAOTU_SKIP_CLIENT_BUILD !== '1') await ensureClientBuilt();
+  const buildError = await clientBuilt;
+  if (buildError) throw buildError;
   let appUrl = `${appBaseUrl}/${databaseName}`;
   if (appBaseUrl === null) {
     const url = new URL(adminDatabaseUrl);

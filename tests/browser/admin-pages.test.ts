@@ -17,7 +17,7 @@ describe('the admin pages', () => {
     const { rows: [parcel] } = await sql<{ id: number; code: string }>`SELECT id, code FROM parcels WHERE district_code = '350212' ORDER BY id LIMIT 1`.execute(testApp.database.db);
     await sql`UPDATE parcels SET evaluation_grade = 'D' WHERE id = ${parcel.id}`.execute(testApp.database.db);
 
-    await logIn(session, 'admin');
+    await logIn(session, 'admin', '#/admin/users');
     await page.click('[data-testid="nav-users"]');
     const users = page.locator('[data-testid="users-table"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="users-table"]')?.textContent?.includes('planner-huli'), undefined, { timeout: 30_000 });

@@ -32,18 +32,24 @@ afterAll(async () => {
   await session?.close();
 });
 
-/** Logs in through the login page and opens the 认定 page (a 用地单位 has no map: it lands there). */
+/**
+ * Logs in through the login page of a link to the 认定 page, and lands there (a 用地单位 has no map;
+ * the others' map mounts only when they open it).
+ */
 async function logInTo(username: string, hash = '#/identification'): Promise<void> {
   const { page } = session;
   await page.context().clearCookies();
-  await page.goto(`${session.origin}/`);
+  // A new document (a link differing only after '#' would not load the page again).
+  await page.goto('about:blank');
+  await page.goto(`${session.origin}/${hash}`);
   await page.waitForSelector('[data-testid="login-page"]');
   await page.fill('[data-testid="login-username"]', username);
   await page.fill('[data-testid="login-password"]', passwordOf(username));
   await page.click('[data-testid="login-submit"]');
   // A 用地单位 has one page only (no navigation): it lands on its cases.
   await page.waitForSelector('[data-testid="nav-identification"], [data-test="case-table"]', { timeout: 90_000 });
-  await page.goto(`${session.origin}/${hash}`);
+  if (!hash.startsWith('#/map')) expect(await page.evaluate(() => document.querySelector('.maplibregl-map'))).toBeNull();
+  else await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
 }
 
 async function openCase(caseId: number): Promise<void> {

@@ -21,7 +21,7 @@ const shot = async (name: string) => {
 
 describe('问题清单 and 历史遗留用地 pages (issue 18 items 2–3)', () => {
   it('lists the demo problems with counts per department and overdue, registers one and works it to 已解决', async () => {
-    await logIn(session, 'official');
+    await logIn(session, 'official', '#/problems');
     await page.click('[data-testid="nav-problems"]');
     await page.waitForSelector('[data-test="problem-table"] tbody tr', { timeout: 30_000 });
     const overdue = Number(await page.textContent('[data-test="problem-overdue"]'));

@@ -56,7 +56,7 @@ describe('first load and small things (issue 13)', () => {
 
   it('closes a dialog with Esc after one of its dropdowns was used', async () => {
     const { page } = session;
-    await logIn(session, 'admin');
+    await logIn(session, 'admin', '#/admin/users');
     await page.click('[data-testid="nav-users"]');
     await page.click('[data-testid="user-create"]');
     const dialog = page.locator('[data-testid="user-form-dialog"]');

@@ -18,7 +18,7 @@ describe('用户管理: accounts of the procedure', () => {
     const { rows: [park] } = await sql<{ code: string; name: string }>`
       SELECT code, name FROM subdistricts WHERE district_code = '350206' AND kind = 'park' ORDER BY code LIMIT 1`.execute(db);
     const { rows: [parcel] } = await sql<{ id: string; code: string }>`SELECT id, code FROM parcels WHERE district_code = '350206' ORDER BY id OFFSET 40 LIMIT 1`.execute(db);
-    await logIn(session, 'admin');
+    await logIn(session, 'admin', '#/admin/users');
     await page.click('[data-testid="nav-users"]');
     const dialog = page.locator('[data-testid="user-form-dialog"]');
     const dialogSays = (text: string) => page.waitForFunction((wanted) => document.querySelector('[data-testid="user-form-dialog"]')?.textContent?.includes(wanted), text, { timeout: 10_000 });

@@ -34,7 +34,7 @@ describe('规则设置', () => {
     const start = await currentLimit();
     expect(start.limit).toBe(0.1);
     try {
-      await logIn(session, 'admin');
+      await logIn(session, 'admin', '#/admin/rules');
       await page.click('[data-testid="nav-rules"]');
       expect(await page.evaluate(() => window.location.hash)).toBe('#/admin/rules');
       await page.waitForFunction(() => document.querySelector('[data-testid="rule-sets-table"]')?.textContent?.includes('天津 零星用地并宗开发'), undefined, { timeout: 30_000 });

@@ -27,7 +27,9 @@ export async function openBrowser(): Promise<BrowserSession> {
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(testApp.app.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // Reduced motion, as a user may set it: no fades or flights to wait for (the map jumps, labels
+  // appear at once), so each map change draws a few frames instead of a 300 ms animation's worth.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
@@ -42,17 +44,28 @@ export async function openBrowser(): Promise<BrowserSession> {
   };
 }
 
-/** Logs in through the login page and waits until the map has drawn. */
-export async function logIn(session: BrowserSession, username: string): Promise<void> {
+/**
+ * Logs in through the login page and waits until the map has drawn; or, given a page's link
+ * (`#/admin/users`), logs in from that link and waits for the page's tab in the header. The map
+ * mounts only when first shown, so a test working on another page does not pay for drawing it.
+ */
+export async function logIn(session: BrowserSession, username: string, hash?: string): Promise<void> {
   const { page } = session;
-  // From the login page even when a test before stopped half-way, still logged in.
+  // From the login page even when a test before stopped half-way, still logged in; a new document
+  // (a link differing only after '#' would not load the page again).
   await page.context().clearCookies();
-  await page.goto(`${session.origin}/`);
+  await page.goto('about:blank');
+  await page.goto(`${session.origin}/${hash ?? ''}`);
   await page.waitForSelector('[data-testid="login-page"]');
   await page.fill('[data-testid="login-username"]', username);
   await page.fill('[data-testid="login-password"]', passwordOf(username));
   await page.click('[data-testid="login-submit"]');
-  await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+  if (hash === undefined || hash.startsWith('#/map')) {
+    await page.waitForSelector('body[data-map-ready="true"]', { timeout: 90_000 });
+    return;
+  }
+  // The header's tabs (a 用地单位 has none: its one page, the case list).
+  await page.waitForSelector('[data-testid^="nav-"], [data-test="case-table"]', { timeout: 90_000 });
 }
 
 /** Opens a saved area on the 成片改造区域 page from its list and waits until its form shows it. */

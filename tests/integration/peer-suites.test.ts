@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GDAL_ENCODING_NAMES, type TextEncoding } from '../../domain/import/encoding.js';
 import { REPOSITORY_ROOT } from '../../server/config.js';
-import { parseOgrinfo } from '../../server/imports/gdal.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { buildZip } from '../helpers/zip-writer.js';
@@ -51,15 +50,30 @@ function peerCases(): PeerCase[] {
   return cases;
 }
 
-/** Polygon features GDAL actually reads (a header's feature count can disagree with the records). */
+/**
+ * Polygon features GDAL actually reads (a header's feature count can disagree with the records):
+ * one `ogrinfo` prints each layer's summary (its geometry type) before that layer's features.
+ */
 function ogrinfoPolygons(source: string): number {
   const options = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'], timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, SHAPE_RESTORE_SHX: 'YES' } };
-  const summary = execFileSync('ogrinfo', ['-ro', '-so', '-al', source], options);
-  const polygonLayers = new Set(parseOgrinfo(summary).filter((layer) => POLYGON.test(layer.geometryType)).map((layer) => layer.name));
-  if (polygonLayers.size === 0) return 0;
-  const features = execFileSync('ogrinfo', ['-ro', '-al', '-q', '-geom=NO', source], options);
+  const output = execFileSync('ogrinfo', ['-ro', '-al', '-geom=NO', source], options);
+  const polygonLayers = new Set<string>();
+  let layer: string | null = null;
   let count = 0;
-  for (const match of features.matchAll(/^OGRFeature\((.*)\):-?\d+$/gm)) if (polygonLayers.has(match[1])) count++;
+  for (const line of output.split('\n')) {
+    const name = /^Layer name: (.*)$/.exec(line);
+    if (name) {
+      layer = name[1];
+      continue;
+    }
+    const geometry = /^Geometry(?: \([^)]*\))?: (.*)$/.exec(line);
+    if (geometry && layer !== null && POLYGON.test(geometry[1])) {
+      polygonLayers.add(layer);
+      continue;
+    }
+    const feature = /^OGRFeature\((.*)\):-?\d+$/.exec(line);
+    if (feature && polygonLayers.has(feature[1])) count++;
+  }
   return count;
 }
 

@@ -27,13 +27,20 @@ export function absoluteUrl(url: string, base: string = window.location.href): s
   return new URL(url, base).href;
 }
 
+/** The system's 减少动态效果 (reduce motion) setting: MapLibre then jumps instead of flying by itself. */
+export function prefersReducedMotion(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 /**
  * A MapLibre map as every page of the product has it: north-up (cadastral maps are read that way;
  * rotation only ever happens by accident), Chinese controls, CJK labels from local fonts, no
- * attribution or logo, zoom buttons top right. `options` adds the container, style and view.
+ * attribution or logo, zoom buttons top right, and no fading labels for those who asked their
+ * system to reduce motion. `options` adds the container, style and view.
  */
 export function createNorthUpMap(options: MapOptions): MapLibreMap {
   const map = new MapLibreMap({
+    fadeDuration: prefersReducedMotion() ? 0 : 300,
     localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
     locale: MAP_LOCALE,
     attributionControl: false,
