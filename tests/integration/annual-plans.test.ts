@@ -227,5 +227,5 @@ describe('年度实施计划', () => {
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
-  });
+  }, 150_000);
 });

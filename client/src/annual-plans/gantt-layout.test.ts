@@ -13,7 +13,7 @@ describe('ganttLayout', () => {
     expect(layout.start).toBe('2026-01-01');
     expect(layout.end).toBe('2026-12-31');
     expect(layout.months).toHaveLength(12);
-    expect(layout.months[0].label).toBe('2026年1月');
+    expect(layout.months[0].label).toBe('26年1月');
     expect(layout.today).toBeCloseTo((182 / 365) * 100, 5);
     const [first, second] = layout.rows[0].bars;
     expect(first.name).toBe('批复');
@@ -26,7 +26,7 @@ describe('ganttLayout', () => {
     const layout = ganttLayout({ year: 2026, today: '2025-01-01', projects: [{ id: 1, name: 'A', pilot: false, milestones: [{ id: 1, name: 'x', plannedDate: '2027-02-10', doneDate: null, status: 'pending', responsibleUnit: 'u' }] }] });
     expect(layout.end).toBe('2027-02-28');
     expect(layout.months).toHaveLength(14);
-    expect(layout.months[12].label).toBe('2027年1月');
+    expect(layout.months[12].label).toBe('27年1月');
     expect(layout.today).toBeNull();
   });
 });

@@ -43,7 +43,7 @@ export function ganttLayout(input: GanttInput): GanttLayout {
   for (let cursor = new Date(start); cursor.getTime() <= end; cursor = new Date(Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() + 1, 1))) {
     const next = Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() + 1, 1);
     const month = cursor.getUTCMonth() + 1;
-    months.push({ label: month === 1 || months.length === 0 ? `${cursor.getUTCFullYear()}年${month}月` : `${month}月`, left: ((cursor.getTime() - start) / span) * 100, width: ((next - cursor.getTime()) / span) * 100 });
+    months.push({ label: month === 1 || months.length === 0 ? `${String(cursor.getUTCFullYear()).slice(2)}年${month}月` : `${month}月`, left: ((cursor.getTime() - start) / span) * 100, width: ((next - cursor.getTime()) / span) * 100 });
   }
   const todayAt = time(input.today) >= start && time(input.today) <= end ? at(input.today) : null;
   const rows = input.projects.map((project) => {
