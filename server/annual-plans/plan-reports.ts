@@ -44,7 +44,7 @@ export function planReportDocument(input: ReportInput): Html {
     ? html`<p class="note">${empty}</p>`
     : html`<table><thead><tr><th>项目</th><th>节点</th><th>责任单位</th><th>计划完成</th><th>实际完成</th><th>${options.late ? '逾期天数' : '状态'}</th></tr></thead><tbody>${list.map((row) => {
       const status = milestoneStatus(then(row), asOf);
-      return html`<tr><td>${row.projectName}</td><td>${row.name}</td><td>${row.responsibleUnit}</td><td>${row.plannedDate}</td><td>${then(row).doneDate ?? '—'}</td><td class="${status === 'overdue' || status === 'done_late' ? 'fail' : status === 'done' ? 'pass' : 'muted'}">${options.late ? `${milestoneDaysLate(then(row), asOf)} 天` : MILESTONE_STATUS_LABELS[status]}</td></tr>`;
+      return html`<tr><td>${row.projectName}</td><td>${row.name}</td><td>${row.responsibleUnit}</td><td class="number">${row.plannedDate}</td><td class="number">${then(row).doneDate ?? '—'}</td><td class="${status === 'overdue' || status === 'done_late' ? 'fail' : status === 'done' ? 'pass' : 'muted'}">${options.late ? `${milestoneDaysLate(then(row), asOf)} 天` : MILESTONE_STATUS_LABELS[status]}</td></tr>`;
     })}</tbody></table>`;
 
   const units = new Map<string, { total: number; overdue: number; done: number }>();
