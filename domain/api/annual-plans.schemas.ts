@@ -2,14 +2,12 @@ import { Type, type Static } from 'typebox';
 import { PLAN_REPORT_KINDS, PLAN_STATE_CODES } from '../annual-plans.js';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { DateString, Id, Nullable, NullFirst, StringEnum, VersionNumber } from './common.schemas.js';
+import { StockListItem } from './stock-lists.schemas.js';
 
 /** 年度实施计划 and 台账 (issue 18 item 5; seed 004 三(二)2, 三(四), 四; seed 000 五(三)). */
 
-const ModeItem = Type.Object({
-  code: Type.String({ pattern: '^[a-z0-9_]{1,40}$', description: 'stable code (lower-case letters, digits, _)' }),
-  label: Type.String({ minLength: 1, maxLength: 60 }),
-  note: Type.Optional(Type.String({ maxLength: 300 })),
-}, { additionalProperties: false });
+/** A 盘活模式: the same item shape as 两库一清单's configurable lists (code, label, note). */
+const ModeItem = StockListItem;
 
 export const PlanPolicy = Type.Object({
   version: Type.Integer(),
