@@ -44,6 +44,7 @@ describe('年度实施计划 page (issue 18 item 5)', () => {
     await dialog.locator('[data-test="milestone-unit"] input, input[data-test="milestone-unit"]').first().fill('区自然资源局');
     await page.click('[data-test="milestone-save"]');
     await page.waitForSelector('.plans-page__project td:has-text("浏览器测试：完成规划条件论证")', { timeout: 30_000 });
+    await shot('plans-projects');
     const { rows: [stored] } = await sql<{ planned: string; unit: string }>`
       SELECT to_char(m.planned_date, 'YYYY-MM-DD') AS planned, m.responsible_unit AS unit FROM plan_milestones m JOIN plan_projects j ON j.id = m.project_id
       WHERE j.plan_id = ${plan.id} AND m.name = '浏览器测试：完成规划条件论证'`.execute(session.testApp.database.db);
