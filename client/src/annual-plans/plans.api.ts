@@ -1,5 +1,5 @@
 import type {
-  Ledger, LedgerQuery, MilestoneCreate, MilestonePatch, PlanCreate, PlanDetail, PlanList, PlanListQuery, PlanPolicyVersions, PlanTransition, ProjectCreate,
+  Ledger, LedgerQuery, MilestoneCreate, MilestonePatch, PlanCreate, PlanDetail, PlanList, PlanListQuery, PlanPolicyVersions, PlanTransition, ProjectCreate, ProjectPatch,
 } from '@domain/api/annual-plans.schemas.js';
 import type { PlanReportKind } from '@domain/annual-plans.js';
 import { getJson, queryString, request, type RequestOptions } from '../http/request.js';
@@ -45,4 +45,8 @@ export function patchMilestone(id: number, body: MilestonePatch, options?: Reque
 /** The printable report (a plain download link: the session cookie goes with it). */
 export function planReportUrl(planId: number, kind: PlanReportKind, period?: number): string {
   return `/api/annual-plans/${planId}/report.pdf?${queryString({ kind, period })}`;
+}
+
+export function patchProject(id: number, body: ProjectPatch, options?: RequestOptions): Promise<PlanDetail> {
+  return request('PATCH', `/api/annual-plans/projects/${id}`, body, options);
 }
