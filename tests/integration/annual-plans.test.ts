@@ -213,7 +213,6 @@ describe('年度实施计划', () => {
       const half = await viewer.get(`/api/annual-plans/${plan.id}/report.pdf?kind=half-year&period=2`);
       expect(half.statusCode, half.body).toBe(200);
       fs.writeFileSync(path.join(directory, 'half.pdf'), half.rawPayload);
-      if (process.env.KEEP_PLAN_PDFS) { fs.copyFileSync(path.join(directory, "half.pdf"), "/tmp/plan-half.pdf"); fs.copyFileSync(path.join(directory, "brief.pdf"), "/tmp/plan-brief.pdf"); }
       const halfText = textOf(path.join(directory, 'half.pdf'));
       expect(halfText).toContain('半年工作进展情况报告');
       expect(halfText).toContain(`${plan.year}年下半年`);
