@@ -14,6 +14,19 @@ CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
 
+CREATE FUNCTION public.annual_plans_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION '% rows are kept on record, never deleted', TG_TABLE_NAME;
+  END IF;
+  NEW.version := OLD.version + 1;
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.area_reviews_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -811,6 +824,83 @@ BEGIN
   RAISE EXCEPTION '招商 listing versions are written once: add a new version instead';
 END;
 $$;
+
+CREATE TABLE public.annual_plan_policies (
+    version integer NOT NULL,
+    modes jsonb NOT NULL,
+    pilot_min integer NOT NULL,
+    pilot_max integer NOT NULL,
+    source text NOT NULL,
+    local_rule boolean DEFAULT false NOT NULL,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT annual_plan_policies_check CHECK ((pilot_min <= pilot_max)),
+    CONSTRAINT annual_plan_policies_modes_check CHECK (((jsonb_typeof(modes) = 'array'::text) AND (jsonb_array_length(modes) > 0))),
+    CONSTRAINT annual_plan_policies_note_check CHECK ((char_length(note) <= 1000)),
+    CONSTRAINT annual_plan_policies_pilot_max_check CHECK ((pilot_max >= 1)),
+    CONSTRAINT annual_plan_policies_pilot_min_check CHECK ((pilot_min >= 0)),
+    CONSTRAINT annual_plan_policies_source_check CHECK (((char_length(source) >= 1) AND (char_length(source) <= 2000))),
+    CONSTRAINT annual_plan_policies_version_check CHECK ((version > 0))
+);
+
+COMMENT ON TABLE public.annual_plan_policies IS '年度实施计划的规则: 盘活模式 list [{code, label, note}] and the 试点 count per district and plan (pilot_min..pilot_max, more is a warning), each version kept with its source';
+
+CREATE TABLE public.annual_plan_steps (
+    id bigint NOT NULL,
+    plan_id bigint NOT NULL,
+    from_state text NOT NULL,
+    to_state text NOT NULL,
+    reason text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT annual_plan_steps_reason_check CHECK ((char_length(reason) <= 4000))
+);
+
+COMMENT ON TABLE public.annual_plan_steps IS 'every state change of a plan: who, when, why; written once';
+
+CREATE SEQUENCE public.annual_plan_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.annual_plan_steps_id_seq OWNED BY public.annual_plan_steps.id;
+
+CREATE TABLE public.annual_plans (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    year integer NOT NULL,
+    title text NOT NULL,
+    note text,
+    state text DEFAULT 'drafting'::text NOT NULL,
+    state_at timestamp with time zone DEFAULT now() NOT NULL,
+    policy_version integer NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT annual_plans_note_check CHECK ((char_length(note) <= 4000)),
+    CONSTRAINT annual_plans_state_check CHECK ((state = ANY (ARRAY['drafting'::text, 'reviewed'::text, 'issued'::text]))),
+    CONSTRAINT annual_plans_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200))),
+    CONSTRAINT annual_plans_year_check CHECK (((year >= 2000) AND (year <= 2999)))
+);
+
+COMMENT ON TABLE public.annual_plans IS '低效用地再开发年度实施计划 (seed 004 三(二)2), one per district and year: drafting 编制中 → reviewed 专班审定 → issued 已下达';
+
+COMMENT ON COLUMN public.annual_plans.policy_version IS 'the annual_plan_policies version its projects chose their 盘活模式 from';
+
+CREATE SEQUENCE public.annual_plans_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.annual_plans_id_seq OWNED BY public.annual_plans.id;
 
 CREATE TABLE public.area_reviews (
     id bigint NOT NULL,
@@ -1787,6 +1877,77 @@ CREATE SEQUENCE public.parcels_id_seq
 
 ALTER SEQUENCE public.parcels_id_seq OWNED BY public.parcels.id;
 
+CREATE TABLE public.plan_milestones (
+    id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    name text NOT NULL,
+    planned_date date NOT NULL,
+    responsible_unit text NOT NULL,
+    done_date date,
+    note text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT plan_milestones_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT plan_milestones_note_check CHECK ((char_length(note) <= 2000)),
+    CONSTRAINT plan_milestones_responsible_unit_check CHECK (((char_length(responsible_unit) >= 1) AND (char_length(responsible_unit) <= 200)))
+);
+
+COMMENT ON TABLE public.plan_milestones IS '项目节点 (目标节点化、节点责任化): planned date, responsible unit, done date; overdue = not done and planned before today (domain/annual-plans.ts)';
+
+CREATE SEQUENCE public.plan_milestones_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.plan_milestones_id_seq OWNED BY public.plan_milestones.id;
+
+CREATE TABLE public.plan_projects (
+    id bigint NOT NULL,
+    plan_id bigint NOT NULL,
+    name text NOT NULL,
+    developer text NOT NULL,
+    content text NOT NULL,
+    mode text NOT NULL,
+    parcel_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    area_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    pilot boolean DEFAULT false NOT NULL,
+    scheme jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT plan_projects_check CHECK (((cardinality(parcel_ids) + cardinality(area_ids)) > 0)),
+    CONSTRAINT plan_projects_content_check CHECK (((char_length(content) >= 1) AND (char_length(content) <= 4000))),
+    CONSTRAINT plan_projects_developer_check CHECK (((char_length(developer) >= 1) AND (char_length(developer) <= 200))),
+    CONSTRAINT plan_projects_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT plan_projects_scheme_check CHECK ((jsonb_typeof(scheme) = 'object'::text))
+);
+
+COMMENT ON TABLE public.plan_projects IS '年度实施计划的项目 (工作项目化): parcels and/or 成片改造区域, 开发主体, 实施内容, 盘活模式, 实施方案, 试点';
+
+COMMENT ON COLUMN public.plan_projects.mode IS '盘活模式: a code of the plan''s annual_plan_policies modes (seed 004 四)';
+
+COMMENT ON COLUMN public.plan_projects.parcel_ids IS 'linked parcels (ids); a parcel retired later stays listed';
+
+COMMENT ON COLUMN public.plan_projects.area_ids IS 'linked 成片改造区域 (ids)';
+
+COMMENT ON COLUMN public.plan_projects.scheme IS '再开发实施方案 (seed 004 三(四)1): {mode 盘活模式, renovation 改造计划, operation 项目运营计划, funding 资金平衡测算及筹措, schedule 建设时序}';
+
+CREATE SEQUENCE public.plan_projects_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.plan_projects_id_seq OWNED BY public.plan_projects.id;
+
 CREATE TABLE public.report_submission_contents (
     submission_id bigint NOT NULL,
     content bytea NOT NULL
@@ -2539,6 +2700,10 @@ CREATE SEQUENCE public.zhaoshang_listings_id_seq
 
 ALTER SEQUENCE public.zhaoshang_listings_id_seq OWNED BY public.zhaoshang_listings.id;
 
+ALTER TABLE ONLY public.annual_plan_steps ALTER COLUMN id SET DEFAULT nextval('public.annual_plan_steps_id_seq'::regclass);
+
+ALTER TABLE ONLY public.annual_plans ALTER COLUMN id SET DEFAULT nextval('public.annual_plans_id_seq'::regclass);
+
 ALTER TABLE ONLY public.area_reviews ALTER COLUMN id SET DEFAULT nextval('public.area_reviews_id_seq'::regclass);
 
 ALTER TABLE ONLY public.areas ALTER COLUMN id SET DEFAULT nextval('public.areas_id_seq'::regclass);
@@ -2564,6 +2729,10 @@ ALTER TABLE ONLY public.parcel_documents ALTER COLUMN id SET DEFAULT nextval('pu
 ALTER TABLE ONLY public.parcel_lineage ALTER COLUMN id SET DEFAULT nextval('public.parcel_lineage_id_seq'::regclass);
 
 ALTER TABLE ONLY public.parcels ALTER COLUMN id SET DEFAULT nextval('public.parcels_id_seq'::regclass);
+
+ALTER TABLE ONLY public.plan_milestones ALTER COLUMN id SET DEFAULT nextval('public.plan_milestones_id_seq'::regclass);
+
+ALTER TABLE ONLY public.plan_projects ALTER COLUMN id SET DEFAULT nextval('public.plan_projects_id_seq'::regclass);
 
 ALTER TABLE ONLY public.report_submissions ALTER COLUMN id SET DEFAULT nextval('public.report_submissions_id_seq'::regclass);
 
@@ -2592,6 +2761,18 @@ ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_
 ALTER TABLE ONLY public.zhaoshang_inquiries ALTER COLUMN id SET DEFAULT nextval('public.zhaoshang_inquiries_id_seq'::regclass);
 
 ALTER TABLE ONLY public.zhaoshang_listings ALTER COLUMN id SET DEFAULT nextval('public.zhaoshang_listings_id_seq'::regclass);
+
+ALTER TABLE ONLY public.annual_plan_policies
+    ADD CONSTRAINT annual_plan_policies_pkey PRIMARY KEY (version);
+
+ALTER TABLE ONLY public.annual_plan_steps
+    ADD CONSTRAINT annual_plan_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.annual_plans
+    ADD CONSTRAINT annual_plans_district_code_year_key UNIQUE (district_code, year);
+
+ALTER TABLE ONLY public.annual_plans
+    ADD CONSTRAINT annual_plans_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.area_reviews
     ADD CONSTRAINT area_reviews_pkey PRIMARY KEY (id);
@@ -2697,6 +2878,12 @@ ALTER TABLE ONLY public.parcels
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.plan_milestones
+    ADD CONSTRAINT plan_milestones_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.plan_projects
+    ADD CONSTRAINT plan_projects_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.report_submission_contents
     ADD CONSTRAINT report_submission_contents_pkey PRIMARY KEY (submission_id);
@@ -2809,6 +2996,8 @@ ALTER TABLE ONLY public.zhaoshang_listing_versions
 ALTER TABLE ONLY public.zhaoshang_listings
     ADD CONSTRAINT zhaoshang_listings_pkey PRIMARY KEY (id);
 
+CREATE INDEX annual_plan_steps_plan ON public.annual_plan_steps USING btree (plan_id, id);
+
 CREATE INDEX area_reviews_area_idx ON public.area_reviews USING btree (area_id, id);
 
 CREATE INDEX areas_district_status_idx ON public.areas USING btree (district_code, status) WHERE (deleted_at IS NULL);
@@ -2897,6 +3086,10 @@ CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_
 
 CREATE INDEX parcels_town_or_park_idx ON public.parcels USING btree (town_or_park, district_code);
 
+CREATE INDEX plan_milestones_project ON public.plan_milestones USING btree (project_id, planned_date, id);
+
+CREATE INDEX plan_projects_plan ON public.plan_projects USING btree (plan_id, id);
+
 CREATE UNIQUE INDEX report_submissions_current ON public.report_submissions USING btree (report_code, district_code, period) WHERE (status = 'submitted'::text);
 
 CREATE INDEX report_submissions_district ON public.report_submissions USING btree (report_code, district_code, period_start DESC, id DESC);
@@ -2946,6 +3139,18 @@ CREATE INDEX zhaoshang_listing_versions_geom ON public.zhaoshang_listing_version
 CREATE INDEX zhaoshang_listings_district ON public.zhaoshang_listings USING btree (district_code, state);
 
 CREATE UNIQUE INDEX zhaoshang_listings_parcel ON public.zhaoshang_listings USING btree (parcel_id);
+
+CREATE TRIGGER annual_plan_policies_append_only BEFORE DELETE OR UPDATE ON public.annual_plan_policies FOR EACH ROW EXECUTE FUNCTION public.stock_lists_append_only();
+
+CREATE TRIGGER annual_plan_policies_history AFTER INSERT ON public.annual_plan_policies FOR EACH ROW EXECUTE FUNCTION public.record_history('version');
+
+CREATE TRIGGER annual_plan_steps_append_only BEFORE DELETE OR UPDATE ON public.annual_plan_steps FOR EACH ROW EXECUTE FUNCTION public.stock_steps_append_only();
+
+CREATE TRIGGER annual_plan_steps_history AFTER INSERT ON public.annual_plan_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('plan_id');
+
+CREATE TRIGGER annual_plans_history AFTER INSERT OR UPDATE ON public.annual_plans FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER annual_plans_touch BEFORE DELETE OR UPDATE ON public.annual_plans FOR EACH ROW EXECUTE FUNCTION public.annual_plans_touch();
 
 CREATE TRIGGER area_reviews_append_only BEFORE DELETE OR UPDATE ON public.area_reviews FOR EACH ROW EXECUTE FUNCTION public.area_reviews_append_only();
 
@@ -3043,6 +3248,14 @@ CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH ST
 
 CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
+CREATE TRIGGER plan_milestones_history AFTER INSERT OR UPDATE ON public.plan_milestones FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER plan_milestones_touch BEFORE DELETE OR UPDATE ON public.plan_milestones FOR EACH ROW EXECUTE FUNCTION public.annual_plans_touch();
+
+CREATE TRIGGER plan_projects_history AFTER INSERT OR UPDATE ON public.plan_projects FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER plan_projects_touch BEFORE DELETE OR UPDATE ON public.plan_projects FOR EACH ROW EXECUTE FUNCTION public.annual_plans_touch();
+
 CREATE TRIGGER report_submission_contents_guard BEFORE DELETE OR UPDATE ON public.report_submission_contents FOR EACH ROW EXECUTE FUNCTION public.report_submission_contents_guard();
 
 CREATE TRIGGER report_submissions_guard BEFORE DELETE OR UPDATE ON public.report_submissions FOR EACH ROW EXECUTE FUNCTION public.report_submissions_guard();
@@ -3133,6 +3346,15 @@ CREATE TRIGGER zhaoshang_listing_versions_history AFTER INSERT ON public.zhaosha
 
 CREATE TRIGGER zhaoshang_listings_history AFTER INSERT OR UPDATE ON public.zhaoshang_listings FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
+ALTER TABLE ONLY public.annual_plan_steps
+    ADD CONSTRAINT annual_plan_steps_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.annual_plans(id);
+
+ALTER TABLE ONLY public.annual_plans
+    ADD CONSTRAINT annual_plans_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.annual_plans
+    ADD CONSTRAINT annual_plans_policy_version_fkey FOREIGN KEY (policy_version) REFERENCES public.annual_plan_policies(version);
+
 ALTER TABLE ONLY public.area_reviews
     ADD CONSTRAINT area_reviews_area_id_area_version_fkey FOREIGN KEY (area_id, area_version) REFERENCES public.area_versions(area_id, version);
 
@@ -3213,6 +3435,12 @@ ALTER TABLE ONLY public.parcel_yearly_figures
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.plan_milestones
+    ADD CONSTRAINT plan_milestones_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.plan_projects(id);
+
+ALTER TABLE ONLY public.plan_projects
+    ADD CONSTRAINT plan_projects_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.annual_plans(id);
 
 ALTER TABLE ONLY public.report_submission_contents
     ADD CONSTRAINT report_submission_contents_submission_id_fkey FOREIGN KEY (submission_id) REFERENCES public.report_submissions(id);
@@ -3306,6 +3534,16 @@ GRANT ALL ON FUNCTION public.attach_survey_layer(layer bigint) TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.subdistricts TO biaotu_app;
 
+GRANT SELECT,INSERT ON TABLE public.annual_plan_policies TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.annual_plan_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.annual_plan_steps_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.annual_plans TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.annual_plans_id_seq TO biaotu_app;
+
 GRANT SELECT,INSERT ON TABLE public.area_reviews TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.area_reviews_id_seq TO biaotu_app;
@@ -3389,6 +3627,14 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaot
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcels_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.plan_milestones TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.plan_milestones_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.plan_projects TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.plan_projects_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.report_submission_contents TO biaotu_app;
 

@@ -630,6 +630,11 @@ export interface Database {
   legacy_land_steps: LegacyLandStepTable;
   stock_problems: StockProblemTable;
   stock_problem_steps: StockProblemStepTable;
+  annual_plan_policies: AnnualPlanPolicyTable;
+  annual_plans: AnnualPlanTable;
+  annual_plan_steps: AnnualPlanStepTable;
+  plan_projects: PlanProjectTable;
+  plan_milestones: PlanMilestoneTable;
 }
 
 /** 两库一清单 (migration 0039): configurable lists, each version kept. */
@@ -1005,4 +1010,73 @@ export interface ReuseLedgerTable {
   note: string | null;
   updated_by: string;
   updated_at: Generated<Timestamp>;
+}
+
+/** 年度实施计划 and 台账 (migration 0043). */
+export interface AnnualPlanPolicyTable {
+  version: number;
+  modes: unknown;
+  pilot_min: number;
+  pilot_max: number;
+  source: string;
+  local_rule: Generated<boolean>;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+}
+export interface AnnualPlanTable {
+  id: Generated<number>;
+  district_code: string;
+  year: number;
+  title: string;
+  note: string | null;
+  state: Generated<string>;
+  state_at: Generated<Timestamp>;
+  policy_version: number;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+  version: Derived<number>;
+}
+export interface AnnualPlanStepTable {
+  id: Generated<number>;
+  plan_id: number;
+  from_state: string;
+  to_state: string;
+  reason: string | null;
+  actor: string;
+  actor_name: string;
+  at: Generated<Timestamp>;
+}
+export interface PlanProjectTable {
+  id: Generated<number>;
+  plan_id: number;
+  name: string;
+  developer: string;
+  content: string;
+  mode: string;
+  parcel_ids: Generated<number[]>;
+  area_ids: Generated<number[]>;
+  pilot: Generated<boolean>;
+  scheme: Generated<unknown>;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+  version: Derived<number>;
+}
+export interface PlanMilestoneTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  planned_date: string;
+  responsible_unit: string;
+  done_date: string | null;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+  version: Derived<number>;
 }

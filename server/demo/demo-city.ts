@@ -1,3 +1,4 @@
+import { loadDemoPlans } from './demo-plans.js';
 import { loadDemoStock } from './demo-stock.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,7 +126,7 @@ export async function loadGeneratedParcels(
     // 用地单位 accounts keep their parcels by 宗地编号 across the reload (the ids restart).
     await client.query(`CREATE TEMP TABLE kept_enterprise_parcels ON COMMIT DROP AS
       SELECT ep.user_id, p.code FROM enterprise_parcels ep JOIN parcels p ON p.id = ep.parcel_id`);
-    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters, legacy_lands, legacy_land_steps, stock_problems, stock_problem_steps, stock_counters RESTART IDENTITY');
+    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters, legacy_lands, legacy_land_steps, stock_problems, stock_problem_steps, stock_counters, annual_plans, annual_plan_steps, plan_projects, plan_milestones RESTART IDENTITY');
     // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
     await removeDemoParks(client);
     const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
@@ -149,12 +150,14 @@ export async function loadGeneratedParcels(
     const parkCount = await insertDemoParks(client, places.chosen);
     // 两库一清单: 历史遗留用地 and 问题清单 of the demo city (their tables were emptied with the parcels).
     const stock = await loadDemoStock(client, new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+    // 年度实施计划 and 台账 of this year (their tables were emptied with the parcels).
+    const plans = await loadDemoPlans(client, new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
     await client.query(`INSERT INTO enterprise_parcels (user_id, parcel_id)
       SELECT k.user_id, p.id FROM kept_enterprise_parcels k JOIN parcels p ON p.code = k.code ON CONFLICT DO NOTHING`);
     await client.query(
       `INSERT INTO history (entity, entity_id, action, actor, before, after)
        VALUES ('parcels', '*', 'bulk_load', $1, $2, $3)`,
-      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, legacyLands: stock.legacy, problems: stock.problems, generator: 'server/demo/parcel-generator.ts' })],
+      [options.actor ?? 'seed', JSON.stringify({ parcels: replaced }), JSON.stringify({ parcels: done, seed: options.seed, parks: parkCount, legacyLands: stock.legacy, problems: stock.problems, plans, generator: 'server/demo/parcel-generator.ts' })],
     );
     await client.query('COMMIT');
     options.onProgress?.(done);

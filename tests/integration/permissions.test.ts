@@ -346,6 +346,31 @@ describe('两库一清单 routes × role × scope (issue 18)', () => {
   });
 });
 
+describe('年度实施计划 × role × scope', () => {
+  it.each(ROLE_CODES)('%s: plans drawn up with plans:write in scope, reviewed with plans:review in scope', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const year = 2600 + ROLE_CODES.indexOf(role);
+    const drawn = await huli.request({ method: 'POST', url: '/api/annual-plans', payload: { districtCode: '350206', year } });
+    const drawnOutside = await huli.request({ method: 'POST', url: '/api/annual-plans', payload: { districtCode: '350203', year } });
+    if (roleCan(role, 'plans:write')) {
+      expect(drawn.statusCode, drawn.body).toBe(201);
+      expect(drawnOutside.json()).toMatchObject({ error: 'out_of_scope' });
+    } else {
+      expect([drawn.statusCode, drawnOutside.statusCode]).toEqual([403, 403]);
+    }
+    // A plan with a project, drawn up by the administrator, for the role to review.
+    const { rows: [parcel] } = await sql<{ id: number }>`SELECT id::int AS id FROM parcels WHERE district_code = '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
+    const plan = (await admin.request({ method: 'POST', url: '/api/annual-plans', payload: { districtCode: '350206', year: year + 100 } })).json();
+    const filled = await admin.request({ method: 'POST', url: `/api/annual-plans/${plan.id}/projects`, payload: { name: '矩阵', developer: '矩阵', content: '矩阵', mode: 'jigai', parcelIds: [parcel.id] } });
+    expect(filled.statusCode, filled.body).toBe(200);
+    const reviewed = await huli.request({ method: 'POST', url: `/api/annual-plans/${plan.id}/state`, payload: { state: 'reviewed', expectedVersion: filled.json().version } });
+    expect(reviewed.statusCode, reviewed.body).toBe(roleCan(role, 'plans:review') ? 200 : 403);
+    const list = await huli.get('/api/annual-plans');
+    expect(list.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
+    if (list.statusCode === 200) expect(list.json().items.every((item: { districtCode: string }) => item.districtCode === '350206')).toBe(true);
+  });
+});
+
 describe('exports × role × scope', () => {
   it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
     const huli = await sessionFor(role, 'huli');
