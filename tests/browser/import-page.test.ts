@@ -38,7 +38,7 @@ describe('the import page', () => {
     await page.click('[data-testid="import-commit"]');
     await page.click('[data-testid="import-commit-confirm"]');
     // Written: the map opens with the 2021 layer switched on, flown to, and says what was written.
-    await page.waitForFunction(() => window.location.hash === '#/map', undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => /^#\/map(\?|$)/.test(window.location.hash), undefined, { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelector('.el-message--success')?.textContent?.includes('2021'), undefined, { timeout: 10_000 });
     const stored = await page.evaluate(() => window.localStorage.getItem('biaotu.surveyLayers'));
     expect(JSON.parse(stored ?? '{}').years).toContain(2021);
