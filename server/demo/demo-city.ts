@@ -125,7 +125,7 @@ export async function loadGeneratedParcels(
     // 用地单位 accounts keep their parcels by 宗地编号 across the reload (the ids restart).
     await client.query(`CREATE TEMP TABLE kept_enterprise_parcels ON COMMIT DROP AS
       SELECT ep.user_id, p.code FROM enterprise_parcels ep JOIN parcels p ON p.id = ep.parcel_id`);
-    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters, legacy_lands, legacy_land_steps, stock_problems, stock_problem_steps, stock_counters RESTART IDENTITY');
+    await client.query('TRUNCATE parcels, parcel_yearly_figures, enterprise_parcels, identification_cases, identification_steps, survey_submissions, identification_counters, criteria_run_parcels, grading_results, report_submissions, report_submission_contents, zhaoshang_inquiries, zhaoshang_listing_versions, zhaoshang_listings, reuse_projects, reuse_plan_versions, reuse_steps, reuse_tracking, reuse_ledger, reuse_counters, reuse_credit_list, legacy_lands, legacy_land_steps, stock_problems, stock_problem_steps, stock_counters RESTART IDENTITY');
     // 街道/镇 first (a database made before them gets the demo's), so each parcel finds its own on COPY.
     await removeDemoParks(client);
     const { rows: [{ streets }] } = await client.query<{ streets: number }>(`SELECT count(*)::int AS streets FROM subdistricts WHERE kind <> 'park'`);
