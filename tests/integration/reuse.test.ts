@@ -42,6 +42,8 @@ let otherCase: number;
 let edgeCase: number;
 let projectId: number;
 let otherProjectId: number;
+/** 项目编号 of the project that failed (附件13 leaves it out). */
+let failedNumber: string | undefined;
 
 const FORM = { floorAreaRatio: 0.4, buildingCoverage: 0.25, taxPerMu: 0.8, outputPerMu: 30, meetsSafety: true, meetsEnvironment: true, meetsEnergy: true };
 const TO_NOTIFIED: [Account, ActionStep, Record<string, unknown>][] = [
@@ -537,6 +539,7 @@ describe('未完成再利用 (附件7 五): 逾期, 延期未获同意, 未通�
     expect(wrongGround.statusCode).toBe(409);
     expect(wrongGround.json()).toMatchObject({ error: 'acceptance_ground', grounds: ['extension_refused'] });
     const failed = await step('yuanqu', otherProjectId, 'acceptance_failed', { ground: 'extension_refused', opinion: '申请延期未获同意，纳入信用异常名单' });
+    failedNumber = failed.number;
     expect(failed).toMatchObject({ state: 'failed', nextSteps: [], acceptance: { failure: { ground: 'extension_refused', label: '申请延期未获同意', on: today } } });
     const parcel = (await sessions.yuanqu.get(`/api/parcels/${otherParcel}`)).json();
     expect(parcel.status).not.toBe('redeveloping');
@@ -576,5 +579,80 @@ describe('未完成再利用 (附件7 五): 逾期, 延期未获同意, 未通�
     const names: string[] = [];
     sheet.eachRow((row, number) => { if (number > 3) names.push(String(row.getCell(2).value)); });
     expect(names).toContain('信用测试有限公司');
+  });
+});
+
+describe('附件12 and 附件13 (quarterly, “每季度末月25日前”): the seed\'s columns, the 附件11 layout, submissions', () => {
+  const ANNEX12 = ['序号', '土地使用权人', '所在镇、街道或园名称', '土地位置', '土地面积（亩）', '土地出让合同号', '不动产权证/国有土地使用证号', '再利用方案批准时间（年-月-日）', '再利用方式', '再利用主体', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '备注'];
+  const ANNEX12_SUB = ['土地用途', '规划地功能', '容积率', '建筑密度（%）', '投资强度（万元/亩）', '地均生产总值（万元/亩）', '地均税收总额（万元/亩）'];
+  const ANNEX13 = ['序号', '土地使用权人', '所在镇、街道或园区名称', '土地位置', '土地面积（亩）', '土地出让合同号', '不动产权证/国有土地使用证号', '再利用验收时间（年-月-日）', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '备注'];
+  const ANNEX13_SUB = ['土地用途', '容积率', '建筑密度（%）', '投资强度（万元/亩）', '地均生产总值（万元/亩）', '地均税收总额（万元/亩）', '其他'];
+
+  async function sheetOf(report: string): Promise<ExcelJS.Worksheet> {
+    const response = await sessions.ziranziyuan.get(`/api/reports/${report}/workbook?district=350206`);
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as never);
+    return workbook.worksheets[0];
+  }
+  const rowTexts = (sheet: ExcelJS.Worksheet, row: number, count: number) => Array.from({ length: count }, (_, index) => {
+    const value = sheet.getCell(row, index + 1).value;
+    return value === null ? null : String(value);
+  });
+
+  it('附件12: title, 填报单位, the two header rows exactly as the seed, ①…⑱, the approved plan\'s 再利用目标, 说明', async () => {
+    const sheet = await sheetOf('annex12');
+    expect(String(sheet.getCell('A1').value)).toBe('厦门市湖里区低效产业用地再利用方案审批情况汇总表');
+    expect(String(sheet.getCell('A2').value)).toBe('填报单位（盖章）：厦门市湖里区人民政府');
+    expect(rowTexts(sheet, 3, 18)).toEqual(ANNEX12);
+    expect(rowTexts(sheet, 4, 18).slice(10, 17)).toEqual(ANNEX12_SUB);
+    expect(rowTexts(sheet, 5, 18)).toEqual(Array.from({ length: 18 }, (_, index) => String.fromCodePoint(0x2460 + index)));
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row, number) => { if (number > 5 && String(row.getCell(18).value ?? '').includes('湖政〔')) rows.push(row); });
+    const mine = rows.find((row) => String(row.getCell(18).value).includes(`湖政〔${year}〕21 号`))!;
+    expect(mine, 'the approved project is a row').toBeDefined();
+    expect(mine.getCell(8).value).toEqual(new Date(`${today}T00:00:00Z`));
+    expect([mine.getCell(9).value, mine.getCell(10).value, mine.getCell(11).value, mine.getCell(12).value, mine.getCell(13).value, mine.getCell(14).value, mine.getCell(17).value])
+      .toEqual(['原土地使用权人自行改造（提高容积率、技术改造）', '原土地使用权人', '工业用地', '一类工业用地', 1.5, 40, 20]);
+    expect(String(mine.getCell(18).value)).toContain('本期新增');
+    const texts: string[] = [];
+    sheet.eachRow((row) => texts.push(String(row.getCell(1).value ?? '')));
+    expect(texts).toContain('　　　3.再利用方案批准时间：填写区政府批复再利用方案时间');
+    expect(texts.some((text) => text.startsWith('合计'))).toBe(true);
+  });
+
+  it('附件13: the seed\'s columns; the accepted project with its 再利用成效 from the 调查表（验收）; 说明 3', async () => {
+    const sheet = await sheetOf('annex13');
+    expect(String(sheet.getCell('A1').value)).toBe('厦门市湖里区低效产业用地验收情况汇总表');
+    expect(rowTexts(sheet, 3, 16)).toEqual(ANNEX13);
+    expect(rowTexts(sheet, 4, 16).slice(8, 15)).toEqual(ANNEX13_SUB);
+    const detail = (await sessions.yuanqu.get(`/api/reuse/projects/${projectId}`)).json() as ReuseDetail;
+    let found: ExcelJS.Row | undefined;
+    sheet.eachRow((row) => { if (String(row.getCell(16).value ?? '').includes(detail.acceptance!.certificate!.number)) found = row; });
+    expect(found, 'the accepted project is a row').toBeDefined();
+    expect([found!.getCell(10).value, found!.getCell(11).value, found!.getCell(13).value, found!.getCell(14).value, found!.getCell(15).value])
+      .toEqual([1.6, 45, 520, 24, '新建标准厂房 12000 平方米已投产']);
+    expect(found!.getCell(8).value).toEqual(new Date(`${today}T00:00:00Z`));
+    let failed = false;
+    sheet.eachRow((row) => { if (String(row.getCell(16).value ?? '').includes(`项目${(failedNumber ?? '—')}`)) failed = true; });
+    expect(failed, 'a failed project is not on 附件13').toBe(false);
+  });
+
+  it('quarterly submissions: due the 25th of the quarter\'s last month; the file frozen; a month is 400', async () => {
+    const quarter = `${year}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const month = await sessions.ziranziyuan.request({ method: 'POST', url: '/api/reports/annex12/submissions', payload: { district: '350206', period: today.slice(0, 7) } });
+    expect(month.statusCode).toBe(400);
+    expect(month.json().parameter).toBe('period');
+    for (const report of ['annex12', 'annex13']) {
+      const response = await sessions.ziranziyuan.request({ method: 'POST', url: `/api/reports/${report}/submissions`, payload: { district: '350206', period: quarter } });
+      expect(response.statusCode, response.body).toBe(201);
+      const lastMonth = String((Number(quarter.slice(-1)) * 3)).padStart(2, '0');
+      expect(response.json()).toMatchObject({ report, period: quarter, dueDate: `${year}-${lastMonth}-25`, recipients: ['市自然资源局', '市工信局'] });
+      expect(response.json().rowCount).toBeGreaterThan(0);
+      const overview = (await sessions.ziranziyuan.get(`/api/reports/${report}/submissions?district=350206`)).json();
+      expect(overview.report).toMatchObject({ frequency: 'quarter', annex: report === 'annex12' ? '附件12' : '附件13' });
+      expect(overview.report.dueRule).toContain('25日前');
+      expect(overview.periods[0]).toMatchObject({ period: quarter, state: expect.stringMatching(/submitted|late/) });
+    }
   });
 });
