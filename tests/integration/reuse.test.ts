@@ -508,7 +508,7 @@ describe('验收 (附件8–10): application with the 调查表（验收）, opi
     const notReady = await sessions.yuanqu.get(`/api/reuse/projects/${otherProjectId}/forms/annex10`);
     expect(notReady.statusCode).toBe(409);
     expect(notReady.json()).toMatchObject({ error: 'reuse_form_not_ready', needs: 'certificate_issued' });
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('未完成再利用 (附件7 五): 逾期, 延期未获同意, 未通过验收 put the 用地单位 on the 信用异常名单', () => {
