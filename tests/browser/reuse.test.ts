@@ -173,5 +173,5 @@ describe('a case from 告知书 to 验收 with the accounts involved, then 附�
     }
     await look('reuse-annex13');
     expect(session.errors).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
