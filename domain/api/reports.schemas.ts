@@ -11,7 +11,7 @@ import { Id, Nullable, StringEnum } from './common.schemas.js';
 
 export { ErrorBody } from './common.schemas.js';
 
-export const ReportCode = StringEnum(REPORT_CODES, { description: 'annex11 低效产业用地认定情况汇总表 (附件11)' });
+export const ReportCode = StringEnum(REPORT_CODES, { description: 'annex11 低效产业用地认定情况汇总表 (附件11, monthly) / annex12 再利用方案审批情况汇总表 (附件12, quarterly) / annex13 验收情况汇总表 (附件13, quarterly)' });
 export const ReportPeriodText = Type.String({ pattern: REPORT_PERIOD_PATTERN, description: '报告期: YYYY-MM (monthly) or YYYY-Qn (quarterly)' });
 
 export const ReportParams = Type.Object({ report: ReportCode });

@@ -1,7 +1,8 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { REUSE_MEASURE_CODES } from '../identification/steps.js';
-import { PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
+import { FAILURE_GROUND_CODES, PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
+import { SurveyForm } from './identification.schemas.js';
 import { DateString, Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
 
 /**
@@ -123,7 +124,7 @@ export const ReuseStep = Type.Object({
 export type ReuseStep = Static<typeof ReuseStep>;
 
 export const Clock = Type.Object({
-  code: StringEnum(['plan', 'approval', 'start', 'completion'] as const),
+  code: StringEnum(['plan', 'approval', 'start', 'completion', 'certificate'] as const),
   label: Type.String(),
   from: Type.String({ description: 'the event it runs from, in words' }),
   startDate: Nullable(Type.String()),
@@ -221,6 +222,32 @@ export const ReuseSummary = Type.Object({
 });
 export type ReuseSummary = Static<typeof ReuseSummary>;
 
+/** 验收 (附件8–10): the applications with their 调查表（验收）, beside the 认定 one; the decision, 核准书, failure. */
+export const Acceptance = Type.Object({
+  applications: Type.Array(Type.Object({
+    stepId: Type.Integer(),
+    appliedOn: Type.String(),
+    completion: Type.String({ description: '完成情况 (附件9)' }),
+    via: StringEnum(['online', 'paper'] as const),
+    actorName: Type.String(),
+    survey: Type.Record(Type.String(), Type.Unknown(), { description: '调查表（验收）: 附件1 fields as filled' }),
+  }), { description: 'newest first' }),
+  identificationSurvey: Nullable(Type.Object({
+    submittedAt: Type.String({ format: 'date-time' }),
+    fields: Type.Record(Type.String(), Type.Unknown()),
+  }, { description: 'the 调查表（认定） (附件1) the 认定 rested on (the latest submission of the case)' })),
+  compare: Type.Array(Type.Object({
+    section: Type.String(), key: Type.String(), label: Type.String(), before: Type.String(), after: Type.String(), changed: Type.Boolean(),
+  }), { description: '附件1 row by row: 认定 (before) beside 验收 (after, the latest application)' }),
+  decidedOn: Nullable(Type.String({ description: '区政府核准验收日期' })),
+  certificate: Nullable(Type.Object({ number: Type.String(), date: Type.String(), due: Type.String(), late: Type.Boolean() })),
+  certificateDue: Nullable(Type.String({ description: '核准书 due: 3 working days after the 区政府\'s consent' })),
+  failure: Nullable(Type.Object({ ground: StringEnum(FAILURE_GROUND_CODES), label: Type.String(), on: Type.String() })),
+  failureGrounds: Type.Array(Type.Object({ ground: StringEnum(FAILURE_GROUND_CODES), label: Type.String() }), { description: 'grounds the 甲方 may record now' }),
+  forms: Type.Array(Type.Object({ code: StringEnum(['annex8', 'annex9', 'annex10'] as const), title: Type.String(), ready: Type.Boolean(), url: Type.String() })),
+});
+export type Acceptance = Static<typeof Acceptance>;
+
 export const ReuseDetail = Type.Object({
   ...ReuseSummary.properties,
   noticeDate: Type.String(),
@@ -235,7 +262,7 @@ export const ReuseDetail = Type.Object({
   ledger: Type.Array(LedgerRow),
   area: Nullable(LinkedArea),
   nextActions: Type.Array(ReuseNextAction),
-  laterSteps: Type.Array(Type.Object({ step: Type.String(), label: Type.String() }), { description: 'steps declared after 实施 (验收), not yet offered' }),
+  acceptance: Nullable(Acceptance),
   mayTrack: Type.Boolean({ description: 'the reader may add 实施 entries and ledger rows now' }),
   localRules: Type.Array(Type.Object({ topic: Type.String(), text: Type.String(), reason: Type.String() })),
 });
@@ -375,6 +402,79 @@ export const ExtensionDecidedBody = stepBody({
 });
 export type ExtensionDecidedBody = Static<typeof ExtensionDecidedBody>;
 
+export const AcceptanceAppliedBody = stepBody({
+  appliedOn: DateString({ description: '申请日期 (附件8)' }),
+  completion: Type.String({ minLength: 1, maxLength: 4000, description: '完成情况 (附件9 用地单位填写)' }),
+  survey: SurveyForm,
+});
+export type AcceptanceAppliedBody = Static<typeof AcceptanceAppliedBody> & { survey: Record<string, unknown> };
+
+export const AcceptanceOpinionBody = stepBody({
+  agree: Type.Boolean({ description: '同意通过验收 / 不同意' }),
+  opinion: Type.String({ minLength: 1, maxLength: 4000, description: '本部门验收意见' }),
+});
+export type AcceptanceOpinionBody = Static<typeof AcceptanceOpinionBody>;
+
+export const AcceptanceReviewedBody = stepBody({
+  outcome: StringEnum(['pass', 'fail'] as const, { description: 'pass 核实通过，报区政府核准 / fail 核实不通过' }),
+  opinion: Type.String({ minLength: 1, maxLength: 4000, description: '园区办/镇街核实意见 (附件9)' }),
+});
+export type AcceptanceReviewedBody = Static<typeof AcceptanceReviewedBody>;
+
+export const AcceptedBody = stepBody({
+  decision: StringEnum(['approve', 'reject'] as const, { description: 'approve 核准验收 / reject 不予核准（须写明理由）' }),
+  date: Type.Optional(DateString({ description: '核准日期 (required to approve): the 核准书 clock (3 working days) runs from it' })),
+});
+export type AcceptedBody = Static<typeof AcceptedBody>;
+
+export const CertificateIssuedBody = stepBody({
+  issuedOn: DateString({ description: '核准书发出日期 (附件13 再利用验收时间)' }),
+});
+export type CertificateIssuedBody = Static<typeof CertificateIssuedBody>;
+
+export const AcceptanceFailedBody = stepBody({
+  ground: StringEnum(FAILURE_GROUND_CODES, { description: 'overdue 逾期未能完成 / extension_refused 申请延期未获同意 / not_passed 未能通过验收' }),
+  opinion: Type.String({ minLength: 1, maxLength: 4000, description: '认定理由 (recorded on the 信用异常名单)' }),
+});
+export type AcceptanceFailedBody = Static<typeof AcceptanceFailedBody>;
+
+export const AcceptanceFormParams = Type.Object({
+  id: Id({ description: 'project id' }),
+  form: StringEnum(['annex8', 'annex9', 'annex10'] as const, { description: 'annex8 验收申请 / annex9 验收审核表 / annex10 验收核准书' }),
+});
+export type AcceptanceFormParams = Static<typeof AcceptanceFormParams>;
+
+/** 信用异常名单 (附件3, 附件7 五). */
+export const CreditListEntry = Type.Object({
+  id: Type.Integer(),
+  districtCode: Type.String(),
+  districtName: Type.String(),
+  enterprise: Type.String(),
+  parcelId: Type.Integer(),
+  parcelCode: Type.String(),
+  caseId: Type.Integer(),
+  caseNumber: Type.String(),
+  projectId: Nullable(Type.Integer()),
+  projectNumber: Nullable(Type.String()),
+  agreementNumber: Nullable(Type.String()),
+  ground: StringEnum(FAILURE_GROUND_CODES),
+  groundLabel: Type.String(),
+  listedOn: Type.String(),
+  reason: Type.String(),
+  source: Type.String(),
+  listedBy: Type.String(),
+  listedByName: Type.String(),
+});
+export type CreditListEntry = Static<typeof CreditListEntry>;
+
+export const CreditListQuery = Type.Object({
+  district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN })),
+}, { additionalProperties: false });
+export type CreditListQuery = Static<typeof CreditListQuery>;
+
+export const CreditList = Type.Object({ items: Type.Array(CreditListEntry), total: Type.Integer() });
+export type CreditList = Static<typeof CreditList>;
+
 export const TrackingBody = Type.Object({
   kind: StringEnum(TRACKING_KIND_CODES, { description: 'follow_up 定期跟进 / register 登记造册 / procedure 手续办理 / supplementary 补充协议' }),
   date: DateString({ description: '日期' }),
@@ -404,4 +504,10 @@ export interface ReuseStepBodies {
   started: StartedBody;
   extension_applied: ExtensionAppliedBody;
   extension_decided: ExtensionDecidedBody;
+  acceptance_applied: AcceptanceAppliedBody;
+  acceptance_opinion: AcceptanceOpinionBody;
+  acceptance_reviewed: AcceptanceReviewedBody;
+  accepted: AcceptedBody;
+  certificate_issued: CertificateIssuedBody;
+  acceptance_failed: AcceptanceFailedBody;
 }

@@ -5,7 +5,7 @@
  * shared by server and client.
  */
 
-export const REPORT_CODES = ['annex11'] as const;
+export const REPORT_CODES = ['annex11', 'annex12', 'annex13'] as const;
 export type ReportCode = (typeof REPORT_CODES)[number];
 
 export interface ReportSchedule {

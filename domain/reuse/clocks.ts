@@ -2,15 +2,17 @@ import { addMonths } from '../identification/working-days.js';
 
 /**
  * The clocks of the 再利用 procedure as data (seed 003 三, 附件3, 附件7; issue 17 item 6): each runs
- * from an event, in calendar months ("在1个月内", "3个月内", "1年内"), and is met by a step. None of
- * these four is counted in 工作日 (the seed says 工作日 only for the 告知书 and the 核准书).
+ * from an event, in calendar months ("在1个月内", "3个月内", "1年内"), and is met by a step; the 核准书
+ * clock alone counts 工作日 ("于3个工作日内", on the working-day calendar: the caller gives its due date).
  */
 export interface ClockDefinition {
-  code: 'plan' | 'approval' | 'start' | 'completion';
+  code: 'plan' | 'approval' | 'start' | 'completion' | 'certificate';
   label: string;
   /** The event it runs from, in words. */
   from: string;
+  /** Calendar months; 0 for a clock counted in working days. */
   months: number;
+  workingDays?: number;
   metBy: string;
   source: string;
   local: boolean;
@@ -21,7 +23,11 @@ export const REUSE_CLOCKS: readonly ClockDefinition[] = [
   { code: 'approval', label: '方案审查审批', from: '认定告知书日期', months: 3, metBy: '区政府批复', local: false, source: '三(二) “应在3个月内完成再利用方案审查审批”' },
   { code: 'start', label: '开始实施', from: '协议书签订日期', months: 3, metBy: '开始实施', local: true, source: '三(三) “原则上应在3个月内开始实施”（自协议书签订起算，本地规则）' },
   { code: 'completion', label: '完成再利用', from: '协议书签订日期', months: 12, metBy: '验收申请', local: false, source: '三(三) “1年内完成再利用（具体按照《落实低效产业用地再利用方案协议书》约定执行）”；附件7 三 “本协议书签订1年内（或者XX个月内）”' },
+  { code: 'certificate', label: '发出验收核准书', from: '区政府核准验收日期', months: 0, workingDays: 3, metBy: '发出验收核准书', local: false, source: '三(三).3 区政府（管委会）审核同意后，园区办、镇政府（街道办）于3个工作日内向土地使用权人发出《低效产业用地再利用验收核准书》（附件10）' },
 ];
+
+/** 三(三).3 "于3个工作日内" of the 区政府's consent. */
+export const CERTIFICATE_WORKING_DAYS = 3;
 
 /** 附件7 三: apply "于期限届满前1个月内", extend "1次", "不得超过3个月". */
 export const EXTENSION_RULE = { windowMonths: 1, maxMonths: 3, times: 1, source: '附件7 三 乙方可根据实际情况，于期限届满前1个月内向甲方申请延期，经甲方同意延期的，可以延期1次，延期不得超过3个月。' } as const;
@@ -55,6 +61,10 @@ export interface ClockEvents {
   completionDue: string | null;
   completedOn: string | null;
   closed: boolean;
+  /** The 区政府's consent to the acceptance, the 核准书 due (3 working days later) and its date. */
+  acceptedOn?: string | null;
+  certificateDue?: string | null;
+  certificateOn?: string | null;
 }
 
 function clock(definition: ClockDefinition, startDate: string | null, dueDate: string | null, metOn: string | null, today: string, closed: boolean): Clock {
@@ -73,6 +83,7 @@ export function reuseClocks(events: ClockEvents, today: string): Clock[] {
       case 'approval': return clock(definition, events.noticeDate, addMonths(events.noticeDate, definition.months), events.approvedOn, today, events.closed);
       case 'start': return clock(definition, events.signedOn, events.signedOn ? addMonths(events.signedOn, definition.months) : null, events.startedOn, today, events.closed);
       case 'completion': return clock(definition, events.signedOn, events.completionDue, events.completedOn, today, events.closed);
+      case 'certificate': return clock(definition, events.acceptedOn ?? null, events.certificateDue ?? null, events.certificateOn ?? null, today, events.closed);
     }
   });
 }

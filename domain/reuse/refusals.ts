@@ -15,11 +15,14 @@ export const EXTENSION_USED = 'extension_used';
 export const EXTENSION_WINDOW = 'extension_window';
 export const EXTENSION_TOO_LONG = 'extension_too_long';
 export const REUSE_AREA_UNKNOWN = 'reuse_area_unknown';
+export const ACCEPTANCE_GROUND = 'acceptance_ground';
+export const REUSE_FORM_NOT_READY = 'reuse_form_not_ready';
 
 export type ReuseRefusalReason =
   | typeof REUSE_STEP_NOT_ALLOWED | typeof REUSE_STEP_FORBIDDEN | typeof REUSE_NOT_NOTIFIED | typeof REUSE_OPEN | typeof REUSE_STALE
   | typeof REUSE_OPINION_ENTERED | typeof REUSE_OPINIONS_MISSING | typeof REUSE_NOT_A_DOCUMENT | typeof REUSE_NOT_IMPLEMENTING
-  | typeof EXTENSION_USED | typeof EXTENSION_WINDOW | typeof EXTENSION_TOO_LONG | typeof REUSE_AREA_UNKNOWN;
+  | typeof EXTENSION_USED | typeof EXTENSION_WINDOW | typeof EXTENSION_TOO_LONG | typeof REUSE_AREA_UNKNOWN
+  | typeof ACCEPTANCE_GROUND | typeof REUSE_FORM_NOT_READY;
 
 export interface ReuseRefusal {
   reason: ReuseRefusalReason;
@@ -42,6 +45,8 @@ export const REUSE_REFUSAL_STATUS: Readonly<Record<ReuseRefusalReason, number>> 
   [EXTENSION_WINDOW]: 409,
   [EXTENSION_TOO_LONG]: 400,
   [REUSE_AREA_UNKNOWN]: 400,
+  [ACCEPTANCE_GROUND]: 409,
+  [REUSE_FORM_NOT_READY]: 409,
 };
 
 /** The 409 of a hand edit of 效率状态/低效类型/认定时间 while a 再利用项目 is open. */
@@ -52,6 +57,10 @@ export function reuseOpenMessage(projectNumber: string, parcelCode?: string | nu
 /** 项目编号 and 协议书编号, numbered per district and year (reuse_counters). */
 export function reuseProjectNumber(districtCode: string, year: number, sequence: number): string {
   return `${districtCode}-ZY-${year}-${String(sequence).padStart(4, '0')}`;
+}
+
+export function certificateNumber(districtCode: string, year: number, sequence: number): string {
+  return `${districtCode}-HZ-${year}-${String(sequence).padStart(4, '0')}`;
 }
 
 export function agreementNumber(districtCode: string, year: number, sequence: number): string {

@@ -4,26 +4,24 @@
  * (which shows only what a user may do, and who must act otherwise).
  *
  * Where the seed is silent the product's choice is a LOCAL RULE (REUSE_LOCAL_RULES, with its reason).
- * The steps after 实施 (验收, issue 17 item 5) are declared here so the machine can grow into them;
- * no route takes them yet.
+ * 验收 (三(三).3, 附件8–10; issue 17 item 5) follows 实施: application, department opinions, the office's
+ * 核实, the 区政府's decision and the 核准书; a failure (附件7 五) closes the project and lists the
+ * 用地单位 on the 信用异常名单.
  */
 
 export const REUSE_STEP_CODES = [
   'plan_submitted', 'opinion', 'reviewed', 'confirmed', 'requested', 'approved', 'rejected', 'signed', 'started',
   'extension_applied', 'extension_decided',
-  // Declared for item 5 (验收) — not built yet.
-  'acceptance_applied', 'acceptance_reviewed', 'accepted', 'acceptance_failed',
+  'acceptance_applied', 'acceptance_opinion', 'acceptance_reviewed', 'accepted', 'acceptance_refused', 'certificate_issued', 'acceptance_failed',
 ] as const;
 export type ReuseStepCode = (typeof REUSE_STEP_CODES)[number];
 
 /** The steps a user takes now, each one POST route (`approved` may record `rejected`). */
 export const REUSE_ACTION_STEPS = [
   'plan_submitted', 'opinion', 'reviewed', 'confirmed', 'requested', 'approved', 'signed', 'started', 'extension_applied', 'extension_decided',
+  'acceptance_applied', 'acceptance_opinion', 'acceptance_reviewed', 'accepted', 'certificate_issued', 'acceptance_failed',
 ] as const;
 export type ReuseActionStep = (typeof REUSE_ACTION_STEPS)[number];
-
-/** Steps declared for later (item 5); listed as what follows 实施, never offered as an action yet. */
-export const REUSE_LATER_STEPS = ['acceptance_applied'] as const;
 
 export type ReuseTaker = 'owner_or_office' | 'office' | 'department' | 'government';
 
@@ -46,10 +44,13 @@ export const REUSE_STEPS: readonly ReuseStepDefinition[] = [
   { code: 'started', label: '开始实施', taker: 'office', source: '三(三) 经区政府（管委会）批准的再利用方案，原则上应在3个月内开始实施' },
   { code: 'extension_applied', label: '申请延期', taker: 'owner_or_office', source: '附件7 三 乙方可根据实际情况，于期限届满前1个月内向甲方申请延期' },
   { code: 'extension_decided', label: '延期决定', taker: 'office', source: '附件7 三 经甲方同意延期的，可以延期1次，延期不得超过3个月' },
-  { code: 'acceptance_applied', label: '验收申请（待建）', taker: 'owner_or_office', source: '三(三).3 由土地使用权人向园区办、镇政府（街道办）提出验收申请（附件8）' },
-  { code: 'acceptance_reviewed', label: '验收审核（待建）', taker: 'office', source: '三(三).3 填报《低效产业用地再利用验收核准表》（附件9）' },
-  { code: 'accepted', label: '验收通过（待建）', taker: 'government', source: '三(三).3 区政府（管委会）审核同意后…发出《低效产业用地再利用验收核准书》（附件10）' },
-  { code: 'acceptance_failed', label: '未通过验收（待建）', taker: 'office', source: '附件7 五' },
+  { code: 'acceptance_applied', label: '验收申请', taker: 'owner_or_office', source: '三(三).3 由土地使用权人向园区办、镇政府（街道办）提出验收申请（附件8），并填写《产业用地使用效益调查表（验收）》（格式同附件1）' },
+  { code: 'acceptance_opinion', label: '验收部门意见', taker: 'department', source: '三(三).3 园区办、镇政府（街道办）牵头会同区相关部门对再利用方案实施情况组织验收；附件9 区相关部门意见' },
+  { code: 'acceptance_reviewed', label: '验收核实', taker: 'office', source: '三(三).3 填报《低效产业用地再利用验收核准表》（附件9）上报区政府（管委会）审核' },
+  { code: 'accepted', label: '区政府核准验收', taker: 'government', source: '三(三).3 区政府（管委会）审核同意；附件9 区政府、管委会核准意见' },
+  { code: 'acceptance_refused', label: '区政府不予核准验收', taker: 'government', source: '附件9 区政府、管委会核准意见（本地规则：不予核准的，由甲方决定整改后重新申请或认定未通过验收）' },
+  { code: 'certificate_issued', label: '发出验收核准书', taker: 'office', source: '三(三).3 园区办、镇政府（街道办）于3个工作日内向土地使用权人发出《低效产业用地再利用验收核准书》（附件10），同时抄送区自然资源、工信部门' },
+  { code: 'acceptance_failed', label: '未完成再利用（纳入信用异常名单）', taker: 'office', source: '附件7 五 乙方逾期未能完成，或者申请延期未获甲方同意，或者未能通过甲方验收的，甲方有权将乙方纳入汕头市土地市场信用异常名单' },
 ];
 
 export function reuseStepLabel(code: string): string {
@@ -66,6 +67,32 @@ export interface ReuseStanding {
   outcome: string | null;
   started: boolean;
   extension: ExtensionState;
+  /** Today is after the completion deadline in force (the 逾期 ground). */
+  pastDue?: boolean;
+}
+
+/** 附件7 五: why a project fails and its 用地单位 goes on the 信用异常名单. */
+export const FAILURE_GROUNDS = [
+  { code: 'overdue', label: '逾期未能完成', source: '附件7 五 乙方逾期未能完成' },
+  { code: 'extension_refused', label: '申请延期未获同意', source: '附件7 五 申请延期未获甲方同意' },
+  { code: 'not_passed', label: '未能通过验收', source: '附件7 五 未能通过甲方验收' },
+] as const;
+export type FailureGround = (typeof FAILURE_GROUNDS)[number]['code'];
+export const FAILURE_GROUND_CODES = FAILURE_GROUNDS.map((ground) => ground.code);
+
+export function failureGroundLabel(code: string): string {
+  return FAILURE_GROUNDS.find((ground) => ground.code === code)?.label ?? code;
+}
+
+/** The grounds on which the 甲方 may record a failure now. */
+export function failureGrounds(standing: ReuseStanding): FailureGround[] {
+  if (standing.state !== 'open' || standing.step === null) return [];
+  if (standing.step === 'acceptance_refused' || (standing.step === 'acceptance_reviewed' && standing.outcome === 'fail')) return ['not_passed'];
+  if (!inImplementation(standing)) return [];
+  const grounds: FailureGround[] = [];
+  if (standing.pastDue) grounds.push('overdue');
+  if (standing.extension === 'refused') grounds.push('extension_refused');
+  return grounds;
 }
 
 /** The 实施 phase: after the 协议书, tracking entries and the ledger may be written. */
@@ -84,6 +111,10 @@ export function allowedReuseSteps(standing: ReuseStanding): ReuseActionStep[] {
     case 'requested': return ['approved'];
     case 'rejected': return ['plan_submitted'];
     case 'approved': return ['signed'];
+    case 'acceptance_applied': return ['acceptance_opinion', 'acceptance_reviewed'];
+    case 'acceptance_reviewed': return standing.outcome === 'pass' ? ['accepted'] : ['acceptance_applied', 'acceptance_failed'];
+    case 'acceptance_refused': return ['acceptance_applied', 'acceptance_failed'];
+    case 'accepted': return ['certificate_issued'];
     default: break;
   }
   if (!inImplementation(standing)) return [];
@@ -91,6 +122,8 @@ export function allowedReuseSteps(standing: ReuseStanding): ReuseActionStep[] {
   if (!standing.started) next.push('started');
   if (standing.extension === 'none') next.push('extension_applied');
   if (standing.extension === 'applied') next.push('extension_decided');
+  if (standing.started && standing.extension !== 'applied') next.push('acceptance_applied');
+  if (failureGrounds(standing).length > 0) next.push('acceptance_failed');
   return next;
 }
 
@@ -132,7 +165,8 @@ export function mayTakeReuseStep(step: ReuseActionStep, actor: ReuseActor, place
   switch (step) {
     case 'plan_submitted':
     case 'confirmed':
-    case 'extension_applied': {
+    case 'extension_applied':
+    case 'acceptance_applied': {
       if (actor.role === 'enterprise') {
         return actor.enterpriseParcelIds.includes(place.parcelId)
           ? { ok: true, via: 'online' }
@@ -142,11 +176,14 @@ export function mayTakeReuseStep(step: ReuseActionStep, actor: ReuseActor, place
       return office.ok ? { ok: true, via: 'paper' } : office;
     }
     case 'opinion':
+    case 'acceptance_opinion':
       return actor.role === 'department' && actor.department
         ? { ok: true }
         : { ok: false, reason: '部门意见由区相关部门（发改、自然资源、工信、科技、生态环境、税务）各自填写；您的角色不能填写。' };
     case 'approved':
       return actor.role === 'government' ? { ok: true } : { ok: false, reason: '再利用方案由区政府（管委会）批复；您的角色不能批复。' };
+    case 'accepted':
+      return actor.role === 'government' ? { ok: true } : { ok: false, reason: '再利用验收由区政府（管委会）审核核准；您的角色不能核准。' };
     default:
       return officeCheck(actor, place);
   }
@@ -221,5 +258,20 @@ export const REUSE_LOCAL_RULES: readonly { topic: string; text: string; reason: 
     topic: '延期申请窗口',
     text: '延期申请日须在完成期限前 1 个月之内（期限前一个月的同一日至期限当日）；延期 1 至 3 个月，只能申请一次，由甲方（园区办/镇街）决定。',
     reason: '附件7 三 “于期限届满前1个月内向甲方申请延期…可以延期1次，延期不得超过3个月”。',
+  },
+  {
+    topic: '验收申请',
+    text: '开始实施后、没有待决定的延期申请时可申请验收；期限届满后仍可申请（甲方也可认定逾期）。至少一个部门填写验收意见后，园区办/镇街才能录入核实意见（附件9）。',
+    reason: '三(三).3 只写“完成再利用目标任务的，由土地使用权人提出验收申请”“会同区相关部门组织验收”，未规定征求哪些部门。',
+  },
+  {
+    topic: '验收未通过',
+    text: '核实不通过或区政府不予核准的，甲方可让用地单位整改后重新申请验收，或认定“未能通过验收”（纳入信用异常名单）。',
+    reason: '附件7 五 写“甲方有权”纳入名单，未规定是否允许整改后重新验收。',
+  },
+  {
+    topic: '未完成再利用后的地块状态',
+    text: '项目认定未完成（逾期、延期未获同意、未通过验收）时项目关闭，地块效率状态恢复为签订协议书前的状态（低效产业用地），用地单位列入信用异常名单。',
+    reason: '文件未规定再利用失败后地块的状态；地块仍属低效产业用地。',
   },
 ];

@@ -2040,11 +2040,46 @@ CREATE TABLE public.reuse_counters (
     year integer NOT NULL,
     kind text NOT NULL,
     last integer NOT NULL,
-    CONSTRAINT reuse_counters_kind_check CHECK ((kind = ANY (ARRAY['project'::text, 'agreement'::text]))),
+    CONSTRAINT reuse_counters_kind_check CHECK ((kind = ANY (ARRAY['project'::text, 'agreement'::text, 'certificate'::text]))),
     CONSTRAINT reuse_counters_last_check CHECK ((last > 0))
 );
 
 COMMENT ON TABLE public.reuse_counters IS 'last number given per district, year and kind (project 再利用项目, agreement 协议书)';
+
+CREATE TABLE public.reuse_credit_list (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    enterprise text NOT NULL,
+    parcel_id bigint NOT NULL,
+    parcel_code text NOT NULL,
+    case_id bigint NOT NULL,
+    project_id bigint,
+    ground text NOT NULL,
+    listed_on date NOT NULL,
+    reason text NOT NULL,
+    source text NOT NULL,
+    listed_by text NOT NULL,
+    listed_by_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reuse_credit_list_enterprise_check CHECK (((char_length(enterprise) >= 1) AND (char_length(enterprise) <= 200))),
+    CONSTRAINT reuse_credit_list_ground_check CHECK ((ground = ANY (ARRAY['overdue'::text, 'extension_refused'::text, 'not_passed'::text]))),
+    CONSTRAINT reuse_credit_list_reason_check CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 4000)))
+);
+
+COMMENT ON TABLE public.reuse_credit_list IS '信用异常名单 (seed 003 附件3, 附件7 五): 用地单位 listed by the 甲方 when a 再利用项目 fails; written once';
+
+COMMENT ON COLUMN public.reuse_credit_list.enterprise IS '乙方 (the 协议书''s party, else the 土地使用权人) as listed';
+
+COMMENT ON COLUMN public.reuse_credit_list.source IS 'the seed text the listing rests on';
+
+CREATE SEQUENCE public.reuse_credit_list_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_credit_list_id_seq OWNED BY public.reuse_credit_list.id;
 
 CREATE TABLE public.reuse_ledger (
     id bigint NOT NULL,
@@ -2144,9 +2179,18 @@ CREATE TABLE public.reuse_projects (
     opened_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    acceptance_applied_on date,
+    acceptance_decided_on date,
+    certificate_due date,
+    certificate_number text,
+    certificate_date date,
+    failure_ground text,
+    closed_on date,
+    CONSTRAINT reuse_projects_certificate CHECK (((certificate_number IS NULL) = (certificate_date IS NULL))),
     CONSTRAINT reuse_projects_check CHECK (((signed_on IS NULL) = (agreement_number IS NULL))),
     CONSTRAINT reuse_projects_extension_months_check CHECK (((extension_months >= 1) AND (extension_months <= 3))),
     CONSTRAINT reuse_projects_extension_state_check CHECK ((extension_state = ANY (ARRAY['none'::text, 'applied'::text, 'approved'::text, 'refused'::text]))),
+    CONSTRAINT reuse_projects_failure_ground_check CHECK ((failure_ground = ANY (ARRAY['overdue'::text, 'extension_refused'::text, 'not_passed'::text]))),
     CONSTRAINT reuse_projects_party_a_check CHECK ((char_length(party_a) <= 200)),
     CONSTRAINT reuse_projects_party_b_check CHECK ((char_length(party_b) <= 200)),
     CONSTRAINT reuse_projects_plan_version_check CHECK ((plan_version >= 0)),
@@ -2173,6 +2217,18 @@ COMMENT ON COLUMN public.reuse_projects.completion_due IS '完成期限 as signe
 COMMENT ON COLUMN public.reuse_projects.extended_due IS 'the deadline after an approved 延期 (at most 3 months, once)';
 
 COMMENT ON COLUMN public.reuse_projects.status_before IS 'the parcel''s 效率状态 before the 协议书 moved it to 再开发中';
+
+COMMENT ON COLUMN public.reuse_projects.acceptance_applied_on IS '验收申请日期 (附件8), the latest application; meets the completion clock';
+
+COMMENT ON COLUMN public.reuse_projects.acceptance_decided_on IS '区政府（管委会）审核同意验收的日期: the 核准书 clock (3 个工作日) runs from it';
+
+COMMENT ON COLUMN public.reuse_projects.certificate_due IS '核准书 due: acceptance_decided_on + 3 working days (fixtures/working-calendar.json)';
+
+COMMENT ON COLUMN public.reuse_projects.certificate_number IS '核准书编号 <区县代码>-HZ-<年>-<4 位序号> (附件10)';
+
+COMMENT ON COLUMN public.reuse_projects.certificate_date IS '核准书发出日期: the 再利用验收时间 附件13 reports';
+
+COMMENT ON COLUMN public.reuse_projects.failure_ground IS 'why the project failed (附件7 五): overdue 逾期未能完成 / extension_refused 申请延期未获同意 / not_passed 未能通过验收';
 
 CREATE SEQUENCE public.reuse_projects_id_seq
     START WITH 1
@@ -2736,6 +2792,8 @@ ALTER TABLE ONLY public.plan_projects ALTER COLUMN id SET DEFAULT nextval('publi
 
 ALTER TABLE ONLY public.report_submissions ALTER COLUMN id SET DEFAULT nextval('public.report_submissions_id_seq'::regclass);
 
+ALTER TABLE ONLY public.reuse_credit_list ALTER COLUMN id SET DEFAULT nextval('public.reuse_credit_list_id_seq'::regclass);
+
 ALTER TABLE ONLY public.reuse_ledger ALTER COLUMN id SET DEFAULT nextval('public.reuse_ledger_id_seq'::regclass);
 
 ALTER TABLE ONLY public.reuse_plan_versions ALTER COLUMN id SET DEFAULT nextval('public.reuse_plan_versions_id_seq'::regclass);
@@ -2897,6 +2955,9 @@ ALTER TABLE ONLY public.retired_parcels
 ALTER TABLE ONLY public.reuse_counters
     ADD CONSTRAINT reuse_counters_pkey PRIMARY KEY (district_code, year, kind);
 
+ALTER TABLE ONLY public.reuse_credit_list
+    ADD CONSTRAINT reuse_credit_list_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.reuse_ledger
     ADD CONSTRAINT reuse_ledger_pkey PRIMARY KEY (id);
 
@@ -2914,6 +2975,9 @@ ALTER TABLE ONLY public.reuse_projects
 
 ALTER TABLE ONLY public.reuse_projects
     ADD CONSTRAINT reuse_projects_case_id_key UNIQUE (case_id);
+
+ALTER TABLE ONLY public.reuse_projects
+    ADD CONSTRAINT reuse_projects_certificate_number_key UNIQUE (certificate_number);
 
 ALTER TABLE ONLY public.reuse_projects
     ADD CONSTRAINT reuse_projects_district_code_year_sequence_key UNIQUE (district_code, year, sequence);
@@ -3096,6 +3160,8 @@ CREATE INDEX report_submissions_district ON public.report_submissions USING btre
 
 CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (code);
 
+CREATE INDEX reuse_credit_list_district ON public.reuse_credit_list USING btree (district_code, listed_on DESC, id DESC);
+
 CREATE INDEX reuse_projects_district ON public.reuse_projects USING btree (district_code, state, step);
 
 CREATE INDEX reuse_projects_parcel ON public.reuse_projects USING btree (parcel_id);
@@ -3263,6 +3329,10 @@ CREATE TRIGGER report_submissions_guard BEFORE DELETE OR UPDATE ON public.report
 CREATE TRIGGER report_submissions_history AFTER INSERT OR UPDATE ON public.report_submissions FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.retired_parcels FOR EACH ROW EXECUTE FUNCTION public.forbid_rewrite_of_lineage();
+
+CREATE TRIGGER reuse_credit_list_append_only BEFORE DELETE OR UPDATE ON public.reuse_credit_list FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
+
+CREATE TRIGGER reuse_credit_list_history AFTER INSERT ON public.reuse_credit_list FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER reuse_ledger_history AFTER INSERT OR UPDATE ON public.reuse_ledger FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
@@ -3460,6 +3530,15 @@ ALTER TABLE ONLY public.retired_parcels
 ALTER TABLE ONLY public.reuse_counters
     ADD CONSTRAINT reuse_counters_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.reuse_credit_list
+    ADD CONSTRAINT reuse_credit_list_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.identification_cases(id);
+
+ALTER TABLE ONLY public.reuse_credit_list
+    ADD CONSTRAINT reuse_credit_list_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.reuse_credit_list
+    ADD CONSTRAINT reuse_credit_list_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
+
 ALTER TABLE ONLY public.reuse_ledger
     ADD CONSTRAINT reuse_ledger_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
 
@@ -3645,6 +3724,10 @@ GRANT SELECT,USAGE ON SEQUENCE public.report_submissions_id_seq TO biaotu_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.retired_parcels TO biaotu_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_counters TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.reuse_credit_list TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_credit_list_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_ledger TO biaotu_app;
 

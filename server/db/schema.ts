@@ -610,6 +610,7 @@ export interface Database {
   reuse_steps: ReuseStepTable;
   reuse_tracking: ReuseTrackingTable;
   reuse_ledger: ReuseLedgerTable;
+  reuse_credit_list: ReuseCreditListTable;
   schema_migrations: SchemaMigrationTable;
   criteria_sets: CriteriaSetTable;
   criteria_set_versions: CriteriaSetVersionTable;
@@ -942,6 +943,14 @@ export interface ReuseProjectTable {
   extension_state: Generated<'none' | 'applied' | 'approved' | 'refused'>;
   extension_months: number | null;
   extended_due: DateColumn;
+  /** 验收 (migration 0041). */
+  acceptance_applied_on: Generated<string | null>;
+  acceptance_decided_on: Generated<string | null>;
+  certificate_due: Generated<string | null>;
+  certificate_number: Generated<string | null>;
+  certificate_date: Generated<string | null>;
+  failure_ground: Generated<'overdue' | 'extension_refused' | 'not_passed' | null>;
+  closed_on: Generated<string | null>;
   status_before: string;
   opened_by: string;
   opened_at: Generated<Timestamp>;
@@ -952,7 +961,7 @@ export interface ReuseProjectTable {
 export interface ReuseCounterTable {
   district_code: string;
   year: number;
-  kind: 'project' | 'agreement';
+  kind: 'project' | 'agreement' | 'certificate';
   last: number;
 }
 
@@ -997,6 +1006,24 @@ export interface ReuseTrackingTable {
   document_ids: Generated<number[]>;
   actor: string;
   actor_name: string;
+  at: Generated<Timestamp>;
+}
+
+/** 信用异常名单 (migration 0041), written once. */
+export interface ReuseCreditListTable {
+  id: Generated<number>;
+  district_code: string;
+  enterprise: string;
+  parcel_id: number;
+  parcel_code: string;
+  case_id: number;
+  project_id: number | null;
+  ground: 'overdue' | 'extension_refused' | 'not_passed';
+  listed_on: ColumnType<string, string, string>;
+  reason: string;
+  source: string;
+  listed_by: string;
+  listed_by_name: string;
   at: Generated<Timestamp>;
 }
 

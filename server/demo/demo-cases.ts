@@ -48,7 +48,7 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
     SELECT p.id FROM parcels p WHERE ${where} AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
       AND NOT (p.id = ANY(${enterpriseParcels}::bigint[]))
     ORDER BY p.id OFFSET 10 LIMIT ${count}`.execute(app.db)).rows.map((row) => Number(row.id));
-  const parkParcels = await pick(sql`p.park_code = ${park}`, 10);
+  const parkParcels = await pick(sql`p.park_code = ${park}`, 13);
   const [enterpriseParcel] = (await sql<{ id: number }>`
     SELECT p.id FROM parcels p WHERE p.id = ANY(${enterpriseParcels}::bigint[])
       AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)
@@ -68,6 +68,9 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
     { parcelId: parkParcels[6], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
     { parcelId: parkParcels[7], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
     { parcelId: parkParcels[8], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    { parcelId: parkParcels[10], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    { parcelId: parkParcels[11], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
+    { parcelId: parkParcels[12], moves: [...OFFICE_TO_PRELIMINARY('yuanqu', 'yuanqu'), ...OPINIONS, ['yuanqu', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'approve' }], ['yuanqu', 'notified', {}]] },
     { parcelId: streetParcels[0], moves: [['jiedao', 'survey_sent', {}], ['jiedao', 'survey_returned', { fields: FORM }]] },
     { parcelId: streetParcels[1], moves: [['jiedao', 'survey_sent', {}], ['jiedao', 'survey_returned', { fields: { ...FORM, taxPerMu: 15 } }], ['jiedao', 'verified', { outcome: 'confirmed' }], ['jiedao', 'preliminary', { inefficient: false, reasons: '亩均税收15万元，高于本区标准，不属低效（示例）' }]] },
     { parcelId: streetParcels[2], moves: [...OFFICE_TO_PRELIMINARY('jiedao', 'jiedao'), ...OPINIONS, ['jiedao', 'joint_review', { meets: true, opinion: '五部门均同意' }], ['zhengfu', 'approved', { decision: 'reject', opinion: '企业已启动技术改造，待改造完成后复核（示例）' }]] },
@@ -88,11 +91,13 @@ export async function ensureDemoCases(app: AppInstance, log: (line: string) => v
     made++;
   }
   log(`演示认定案卷 / demo identification cases: ${made}`);
-  // 再利用 of the notified cases: one sent back for changes, one 批复, one in 实施, one with a 延期, one waiting for opinions.
+  // 再利用 of the notified cases: one sent back for changes, one 批复, one in 实施, one with a 延期, one waiting for opinions, one in 验收, one accepted, one failed.
   const carried = [
     { parcelId: parkParcels[6], office: 'yuanqu', depth: 1 }, { parcelId: parkParcels[7], office: 'yuanqu', depth: 2 },
     { parcelId: parkParcels[8], office: 'yuanqu', depth: 3 }, { parcelId: parkParcels[5], office: 'yuanqu', depth: 4 },
     { parcelId: streetParcels[3], office: 'jiedao', depth: 0 },
+    { parcelId: parkParcels[10], office: 'yuanqu', depth: 5 }, { parcelId: parkParcels[11], office: 'yuanqu', depth: 6 },
+    { parcelId: parkParcels[12], office: 'yuanqu', depth: 7 },
   ].flatMap((entry) => (entry.parcelId !== undefined && notified.has(entry.parcelId) ? [{ caseId: notified.get(entry.parcelId)!, office: entry.office, depth: entry.depth }] : []));
   const projects = await ensureDemoReuse(app, principals as Map<string, Principal>, carried);
   log(`演示再利用项目 / demo reuse projects: ${projects}`);

@@ -17,10 +17,14 @@ export const DEMO_PLAN = {
   targetDensity: 45, targetInvestmentIntensity: 350, targetOutputPerMu: 600, targetTaxPerMu: 25, reuseSubject: '原土地使用权人',
 } as const;
 
+/** The 调查表（验收） of the demo's accepted projects (附件1 figures after the 再利用). */
+export const DEMO_ACCEPTANCE_SURVEY = { floorAreaRatio: 1.8, buildingCoverage: 0.46, floorAreaM2: 18000, investedAmount: 5200, outputPerMu: 610, taxPerMu: 26, meetsSafety: true, meetsEnvironment: true, meetsEnergy: true };
+
 /**
  * Demo 再利用 (seed 003 三): notified demo cases carried on — one sent back for changes, one 批复, one
- * in 实施 with entries and a ledger, one with an approved 延期, one waiting for opinions — through the
- * reuse service with the demo accounts, as people would.
+ * in 实施 with entries and a ledger, one with an approved 延期, one waiting for opinions, one in 验收
+ * (waiting for the 核实), one accepted (核准书 sent, 已完成再开发), one failed (延期未获同意, on the
+ * 信用异常名单) — through the reuse service with the demo accounts, as people would.
  */
 export async function ensureDemoReuse(app: AppInstance, principals: Map<string, Principal>, cases: { caseId: number; office: string; depth: number }[]): Promise<number> {
   const today = todayInChinaDate();
@@ -38,16 +42,29 @@ export async function ensureDemoReuse(app: AppInstance, principals: Map<string, 
       [office, 'requested', { number: `${unit}〔${year}〕${10 + made} 号`, date: today, contact: '李明 0592-5550000' }],
       ['zhengfu', 'approved', { decision: 'approve', number: `湖政〔${year}〕${40 + made} 号`, date: today }],
     ];
-    const moves: Move[] = depth === 0 ? [] : depth === 1
-      ? [['fagai', 'opinion', { agree: false, opinion: '投资强度偏低，请补充资金来源' }], [office, 'reviewed', { outcome: 'revise', opinion: '请按发改意见修改后重新提交' }]]
-      : depth === 2 ? toApproved
-        : depth === 3 ? [...toApproved, [office, 'signed', { signedOn: today }], [office, 'started', { startedOn: today }]]
-          : [...toApproved, [office, 'signed', { signedOn: today, termMonths: 1 }], [office, 'started', { startedOn: today }],
-            [office, 'extension_applied', { months: 2, reason: '设备到货延迟（演示）' }], [office, 'extension_decided', { approve: true, opinion: '同意延期2个月' }]];
+    const implementing: Move[] = [...toApproved, [office, 'signed', { signedOn: today }], [office, 'started', { startedOn: today }]];
+    const applied: Move[] = [...implementing,
+      [office, 'acceptance_applied', { appliedOn: today, completion: '新建多层标准厂房 18000 平方米，智能装备项目已投产（演示）', survey: DEMO_ACCEPTANCE_SURVEY }],
+      ['fagai', 'acceptance_opinion', { agree: true, opinion: '投资已按方案到位' }], ['gongxin', 'acceptance_opinion', { agree: true, opinion: '项目已投产，符合产业准入' }]];
+    const byDepth: Record<number, Move[]> = {
+      0: [],
+      1: [['fagai', 'opinion', { agree: false, opinion: '投资强度偏低，请补充资金来源' }], [office, 'reviewed', { outcome: 'revise', opinion: '请按发改意见修改后重新提交' }]],
+      2: toApproved,
+      3: implementing,
+      4: [...toApproved, [office, 'signed', { signedOn: today, termMonths: 1 }], [office, 'started', { startedOn: today }],
+        [office, 'extension_applied', { months: 2, reason: '设备到货延迟（演示）' }], [office, 'extension_decided', { approve: true, opinion: '同意延期2个月' }]],
+      5: applied,
+      6: [...applied, [office, 'acceptance_reviewed', { outcome: 'pass', opinion: '经核实，已完成再利用方案确定的目标任务' }],
+        ['zhengfu', 'accepted', { decision: 'approve', date: today, opinion: '同意核准验收' }], [office, 'certificate_issued', { issuedOn: today }]],
+      7: [...toApproved, [office, 'signed', { signedOn: today, termMonths: 1 }],
+        [office, 'extension_applied', { months: 3, reason: '资金未到位（演示）' }], [office, 'extension_decided', { approve: false, opinion: '延期理由不充分（演示）' }],
+        [office, 'acceptance_failed', { ground: 'extension_refused', opinion: '申请延期未获甲方同意，纳入信用异常名单（演示）' }]],
+    };
+    const moves = byDepth[depth] ?? [];
     for (const [account, step, body] of moves) {
       await writeAs(app.db, { name: account }, (transaction) => app.reuseProjects.takeStep(transaction, { projectId: plan.projectId }, step, body as never, principals.get(account)!));
     }
-    if (depth >= 3) {
+    if (depth === 3 || depth === 4) {
       const principal = principals.get(office)!;
       await writeAs(app.db, { name: office }, async (transaction) => {
         await app.reuseProjects.addTracking(transaction, plan.projectId, { kind: 'procedure', date: today, note: '已办理建设工程规划许可（演示）' }, principal);

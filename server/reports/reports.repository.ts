@@ -4,7 +4,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { SUBMISSION_COLUMNS, SUBMISSION_FROM, annex11RowsSql, type Annex11Row, type SubmissionRow } from './reports.sql.js';
+import { SUBMISSION_COLUMNS, SUBMISSION_FROM, annex11RowsSql, reuseReportRowsSql, type Annex11Row, type ReuseReportRow, type SubmissionRow } from './reports.sql.js';
 
 /** A submission to record: the period, who, the frozen file and its figures. */
 export interface NewSubmission {
@@ -35,6 +35,13 @@ export function createReportsRepository(db: DatabaseClient) {
       if (districts.length === 0) return [];
       const { rows } = await annex11RowsSql(districts, until, scope.sqlCovers('c.district_code')).execute(db);
       return rows.map((row) => ({ ...row, caseId: Number(row.caseId) }));
+    },
+
+    /** 附件12 (approved) / 附件13 (accepted) rows: the 再利用项目 of the districts up to `until`. */
+    async reuseRows(report: 'approved' | 'accepted', districts: readonly string[], until: string, scope: Scope): Promise<ReuseReportRow[]> {
+      if (districts.length === 0) return [];
+      const { rows } = await reuseReportRowsSql(report, districts, until, scope.sqlCovers('r.district_code')).execute(db);
+      return rows.map((row) => ({ ...row, projectId: Number(row.projectId) }));
     },
 
     /** The date of the district's first 告知书, or null when it has none. */

@@ -16,8 +16,10 @@ import { Scope } from '../auth/scope.js';
 import { REPOSITORY_ROOT } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { ApiError, InvalidParameterError, NotFoundError } from '../errors.js';
-import { writeAnnex11Workbook, type Annex11Figures, type Annex11Sheet } from './annex11-workbook.js';
+import { ANNEX11_SPEC } from './annex11-workbook.js';
 import type { SubmissionRow } from './reports.sql.js';
+import { ANNEX12_SPEC, ANNEX13_SPEC } from './reuse-summaries.js';
+import { writeSummaryWorkbook, type SummaryFigures, type SummarySheet, type SummaryTableSpec } from './summary-workbook.js';
 
 export const REPORT_SCHEDULES_FIXTURE = path.join(REPOSITORY_ROOT, 'fixtures', 'report-schedules.json');
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -27,7 +29,7 @@ export interface GeneratedReport {
   buffer: Buffer;
   fileName: string;
   mediaType: string;
-  figures: Annex11Figures;
+  figures: SummaryFigures;
 }
 
 interface Place { code: string; name: string; level: string; parentCode: string | null }
@@ -40,7 +42,7 @@ function fullName(place: Place, city: Place | undefined): string {
 /**
  * Periodic reports filed upward (seed 003 四（一）): generating each report's workbook for a district
  * or the city and a period, the periods a district owes with their states, and submissions that
- * freeze the file. One generator per report code: 附件11 now; 附件12/13 (issue 17) add theirs.
+ * freeze the file. One generator per report code (附件11, 附件12, 附件13), all on the shared 汇总表 builder.
  */
 export function createReportsService(app: AppInstance, schedules: ReportSchedules) {
   const reports = app.reportsRepository;
@@ -70,9 +72,12 @@ export function createReportsService(app: AppInstance, schedules: ReportSchedule
     return all.filter((entry) => entry.level !== 'city' && scope.covers(entry.code)).sort((a, b) => a.code.localeCompare(b.code));
   }
 
-  /** 附件11 for a district (one sheet) or the city (全市 with each district's 小计, then a sheet per district). */
-  async function annex11(districtCode: string, period: ReportPeriod, scope: Scope, creator: string, today: string): Promise<GeneratedReport> {
-    const schedule = scheduleOf('annex11');
+  /** A 汇总表 for a district (one sheet) or the city (全市 with each district's 小计, then a sheet per district). */
+  async function summary<Row extends { districtCode: string }>(
+    code: ReportCode, spec: SummaryTableSpec<Row>, rowsOf: (districts: readonly string[], until: string, scope: Scope) => Promise<Row[]>,
+    districtCode: string, period: ReportPeriod, scope: Scope, creator: string, today: string,
+  ): Promise<GeneratedReport> {
+    const schedule = scheduleOf(code);
     const { all, city } = await places();
     const requested = all.find((entry) => entry.code === districtCode);
     if (!requested) throw new NotFoundError(`没有行政区 ${districtCode}；请从行政区列表中选择。`, { parameter: 'district' });
@@ -83,15 +88,15 @@ export function createReportsService(app: AppInstance, schedules: ReportSchedule
       throw new ApiError(403, 'out_of_scope', `${requested.name}没有在您管辖范围内的区县，没有可查看的${schedule.title}。请联系系统管理员调整管辖范围。`);
     }
     const until = period.end < today ? period.end : today;
-    const rows = await reports.annex11Rows(districts.map((entry) => entry.code), until, scope);
+    const rows = await rowsOf(districts.map((entry) => entry.code), until, scope);
     const cityOf = (place: Place) => all.find((entry) => entry.code === place.parentCode) ?? city;
-    const districtSheet = (place: Place): Annex11Sheet => ({
+    const districtSheet = (place: Place): SummarySheet<Row> => ({
       name: place.name,
       title: `${fullName(place, cityOf(place))}${schedule.title}`,
       unitLine: `填报单位（盖章）：${fullName(place, cityOf(place))}人民政府`,
       groups: [{ label: place.name, rows: rows.filter((row) => row.districtCode === place.code) }],
     });
-    const sheets: Annex11Sheet[] = isCity
+    const sheets: SummarySheet<Row>[] = isCity
       ? [{
         name: '全市汇总',
         title: `${requested.name}${schedule.title}`,
@@ -99,7 +104,7 @@ export function createReportsService(app: AppInstance, schedules: ReportSchedule
         groups: districts.map((place) => ({ label: place.name, rows: rows.filter((row) => row.districtCode === place.code) })).filter((group) => group.rows.length > 0),
       }, ...districts.map(districtSheet)]
       : [districtSheet(requested)];
-    const { buffer, figures } = await writeAnnex11Workbook({ period, filledOn: today, creator, sheets });
+    const { buffer, figures } = await writeSummaryWorkbook(spec, { period, filledOn: today, creator, sheets });
     const place = isCity ? requested.name : fullName(requested, cityOf(requested));
     return {
       buffer, figures, mediaType: XLSX_MEDIA_TYPE,
@@ -107,10 +112,15 @@ export function createReportsService(app: AppInstance, schedules: ReportSchedule
     };
   }
 
-  const generators: Record<ReportCode, typeof annex11> = { annex11 };
+  type Generator = (districtCode: string, period: ReportPeriod, scope: Scope, creator: string, today: string) => Promise<GeneratedReport>;
+  const generators: Record<ReportCode, Generator> = {
+    annex11: (...args) => summary('annex11', ANNEX11_SPEC, (districts, until, scope) => reports.annex11Rows(districts, until, scope), ...args),
+    annex12: (...args) => summary('annex12', ANNEX12_SPEC, (districts, until, scope) => reports.reuseRows('approved', districts, until, scope), ...args),
+    annex13: (...args) => summary('annex13', ANNEX13_SPEC, (districts, until, scope) => reports.reuseRows('accepted', districts, until, scope), ...args),
+  };
 
   function submissionOf(row: SubmissionRow, schedule: ReportSchedule): ReportSubmission {
-    const summary = row.summary as Partial<Annex11Figures>;
+    const summary = row.summary as Partial<SummaryFigures>;
     return {
       id: row.id, report: row.reportCode, districtCode: row.districtCode, districtName: row.districtName, period: row.period,
       periodLabel: parsePeriod(schedule, row.period)?.label ?? row.period, periodStart: row.periodStart, periodEnd: row.periodEnd,

@@ -6,8 +6,8 @@ import type { Scope } from '../auth/scope.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import {
-  NOTIFIED_CASE_SELECT, PROJECT_COLUMNS, PROJECT_FROM, STEP_COLUMNS, VERSION_COLUMNS,
-  type LedgerRowData, type NotifiedCaseRow, type PlanVersionRow, type ProjectRow, type ReuseStepRow, type TrackingRow,
+  CREDIT_LIST_SELECT, NOTIFIED_CASE_SELECT, PROJECT_COLUMNS, PROJECT_FROM, STEP_COLUMNS, VERSION_COLUMNS,
+  type CreditListRow, type LedgerRowData, type NotifiedCaseRow, type PlanVersionRow, type ProjectRow, type ReuseStepRow, type TrackingRow,
 } from './reuse.sql.js';
 
 type Executor = DatabaseClient | Transaction<Database>;
@@ -21,6 +21,8 @@ export type ProjectChanges = Partial<{
   request_number: string; request_date: string; approval_number: string | null; approval_date: string | null;
   agreement_number: string; signed_on: string; signing_place: string; party_a: string; party_b: string; term_months: number; completion_due: string;
   started_on: string; extension_state: 'none' | 'applied' | 'approved' | 'refused'; extension_months: number; extended_due: string;
+  acceptance_applied_on: string; acceptance_decided_on: string | null; certificate_due: string | null; certificate_number: string; certificate_date: string;
+  failure_ground: 'overdue' | 'extension_refused' | 'not_passed'; closed_on: string;
 }>;
 
 export function createReuseRepository(db: DatabaseClient) {
@@ -40,7 +42,7 @@ export function createReuseRepository(db: DatabaseClient) {
       return rows[0];
     },
 
-    async nextNumber(transaction: Transaction<Database>, districtCode: string, year: number, kind: 'project' | 'agreement'): Promise<number> {
+    async nextNumber(transaction: Transaction<Database>, districtCode: string, year: number, kind: 'project' | 'agreement' | 'certificate'): Promise<number> {
       const { rows: [row] } = await sql<{ last: number }>`
         INSERT INTO reuse_counters (district_code, year, kind, last) VALUES (${districtCode}, ${year}, ${kind}, 1)
         ON CONFLICT (district_code, year, kind) DO UPDATE SET last = reuse_counters.last + 1
@@ -167,6 +169,32 @@ export function createReuseRepository(db: DatabaseClient) {
     async ofParcels(parcelIds: readonly number[]): Promise<ProjectRow[]> {
       if (parcelIds.length === 0) return [];
       const { rows } = await sql<ProjectRow>`SELECT ${PROJECT_COLUMNS} FROM ${PROJECT_FROM} WHERE r.parcel_id = ANY(${[...parcelIds]}::bigint[]) ORDER BY r.id DESC`.execute(db);
+      return rows;
+    },
+
+    /** The 调查表（认定） (附件1) the case's 认定 rested on: its latest submission, or none. */
+    async identificationSurvey(executor: Executor, caseId: number): Promise<{ submittedAt: Date; fields: Record<string, unknown> } | undefined> {
+      return executor.selectFrom('survey_submissions').select(['submitted_at as submittedAt', 'fields'])
+        .where('case_id', '=', caseId).orderBy('id', 'desc').limit(1).executeTakeFirst() as Promise<{ submittedAt: Date; fields: Record<string, unknown> } | undefined>;
+    },
+
+    async insertCreditListing(transaction: Transaction<Database>, entry: {
+      districtCode: string; enterprise: string; parcelId: number; parcelCode: string; caseId: number; projectId: number; ground: 'overdue' | 'extension_refused' | 'not_passed';
+      listedOn: string; reason: string; source: string; listedBy: string; listedByName: string;
+    }): Promise<void> {
+      await transaction.insertInto('reuse_credit_list').values({
+        district_code: entry.districtCode, enterprise: entry.enterprise, parcel_id: entry.parcelId, parcel_code: entry.parcelCode, case_id: entry.caseId,
+        project_id: entry.projectId, ground: entry.ground, listed_on: entry.listedOn, reason: entry.reason, source: entry.source,
+        listed_by: entry.listedBy, listed_by_name: entry.listedByName,
+      }).execute();
+    },
+
+    /** The 信用异常名单 in the reader's districts (optionally one district and its children), newest first. */
+    async creditList(scope: Scope, district: string | undefined): Promise<CreditListRow[]> {
+      const { rows } = await sql<CreditListRow>`
+        ${CREDIT_LIST_SELECT} WHERE ${scope.sqlCovers('l.district_code')}
+          ${district ? sql`AND (l.district_code = ${district} OR d.parent_code = ${district})` : sql``}
+        ORDER BY l.listed_on DESC, l.id DESC LIMIT 5000`.execute(db);
       return rows;
     },
 

@@ -4,12 +4,16 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import {
-  ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
+  AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceFormParams, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
+  CreditListQuery, ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
   PlanSubmitBody, ProjectIdParams, RequestedBody, ReuseDetail, ReuseListQuery, ReusePage, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
   type ReuseStepBodies,
 } from '../../domain/api/reuse.schemas.js';
 import { exportFileName, exportStamp } from '../../domain/exports/export-names.js';
+import { todayInChinaDate } from '../../domain/identification/working-days.js';
 import { roleCan, roleLabel } from '../../domain/permissions.js';
+import { ACCEPTANCE_FORMS } from '../../domain/reuse/acceptance.js';
+import { REUSE_FORM_NOT_READY } from '../../domain/reuse/refusals.js';
 import { reuseStepLabel, type ReuseActionStep } from '../../domain/reuse/steps.js';
 import { recordEvent } from '../admin/audit.repository.js';
 import type { AppInstance } from '../app-instance.js';
@@ -17,7 +21,9 @@ import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import type { Permission } from '../auth/principal.js';
 import { contentDisposition } from '../content-disposition.js';
 import { writeAs } from '../db/actor.js';
-import { ApiError, NotFoundError } from '../errors.js';
+import { ApiError, NotFoundError, ReuseRefusalError } from '../errors.js';
+import { acceptanceFormDocument } from './acceptance-pdf.js';
+import { CREDIT_LIST_TITLE, writeCreditListWorkbook } from './credit-list-workbook.js';
 import { AGREEMENT_TITLE, agreementDocument } from './agreement-pdf.js';
 import type { ProjectRow } from './reuse.sql.js';
 
@@ -32,6 +38,12 @@ const STEP_ROUTES: readonly { step: Exclude<ReuseActionStep, 'plan_submitted'>; 
   { step: 'started', permission: 'reuse:conduct', body: StartedBody, summary: '开始实施 (due 3 months after signing)' },
   { step: 'extension_applied', permission: 'reuse:plan', body: ExtensionAppliedBody, summary: '申请延期: once, in the last month before the deadline, at most 3 months (409 extension_window / extension_used)' },
   { step: 'extension_decided', permission: 'reuse:conduct', body: ExtensionDecidedBody, summary: '延期决定 by the 甲方 (园区办/镇街 of the unit)' },
+  { step: 'acceptance_applied', permission: 'reuse:plan', body: AcceptanceAppliedBody, summary: '验收申请 (附件8) with the 调查表（验收） (附件1 fields), after 开始实施 and with no 延期 pending' },
+  { step: 'acceptance_opinion', permission: 'reuse:opinion', body: AcceptanceOpinionBody, summary: '验收部门意见 (附件9): the user\'s department, once per application' },
+  { step: 'acceptance_reviewed', permission: 'reuse:conduct', body: AcceptanceReviewedBody, summary: '验收核实 by the 园区办/镇街 (附件9): pass (to the 区政府) or fail' },
+  { step: 'accepted', permission: 'reuse:approve', body: AcceptedBody, summary: '区政府核准验收 (date; the 核准书 is due 3 working days later) or 不予核准 (reason required)' },
+  { step: 'certificate_issued', permission: 'reuse:conduct', body: CertificateIssuedBody, summary: '发出验收核准书 (附件10, numbered): the project is completed, the parcel 已完成再开发' },
+  { step: 'acceptance_failed', permission: 'reuse:conduct', body: AcceptanceFailedBody, summary: '未完成再利用 (附件7 五: 逾期 / 延期未获同意 / 未通过验收): the project closes, the 用地单位 goes on the 信用异常名单' },
 ];
 
 const PdfFile = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' });
@@ -150,6 +162,57 @@ export async function reuseRoutes(app: AppInstance): Promise<void> {
     const principal = principalOf(request);
     await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) => service.putLedger(transaction, request.params.id, request.body, principal));
     return service.detail((await projects.find(request.params.id))!, principal);
+  });
+
+  app.get('/api/reuse/credit-list', {
+    config: { permission: 'reuse:read' },
+    schema: { tags: ['reuse'], summary: '信用异常名单 (附件3, 附件7 五) in the reader\'s districts, newest first', querystring: CreditListQuery, response: { 200: CreditList, 400: ErrorBody } },
+  }, async (request) => service.creditList(principalOf(request), request.query.district));
+
+  app.get('/api/reuse/credit-list.xlsx', {
+    config: { permission: 'reuse:read' },
+    schema: { tags: ['reuse'], summary: '信用异常名单 as Excel; on the audit log', querystring: CreditListQuery, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), 400: ErrorBody } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const list = await service.creditList(principal, request.query.district);
+    const today = todayInChinaDate();
+    const buffer = await writeCreditListWorkbook(CREDIT_LIST_TITLE, today, list.items, principal.displayName);
+    await recordEvent(app.db, { entity: 'exports', entityId: 'credit-list', action: 'export', actor: principal.username, requestId: request.id, before: null, after: { file: 'credit-list.xlsx', rowCount: list.total } });
+    const name = exportFileName([CREDIT_LIST_TITLE], exportStamp(new Date()), '.xlsx');
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', contentDisposition('attachment', name, 'credit-list.xlsx')).header('cache-control', 'private, no-store').send(buffer);
+  });
+
+  app.get('/api/reuse/projects/:id/forms/:form', {
+    config: { permission: 'authenticated', heavy: true },
+    schema: {
+      tags: ['reuse'], summary: '验收 forms as PDF: annex8 验收申请, annex9 验收审核表 (after the application), annex10 验收核准书 (once issued); on the audit log',
+      params: AcceptanceFormParams, response: { 200: PdfFile, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const row = await projectFor(request, request.params.id);
+    const detail = await service.detail(row, principal);
+    const form = ACCEPTANCE_FORMS.find((entry) => entry.code === request.params.form)!;
+    if (!detail.acceptance?.forms.find((entry) => entry.code === form.code)?.ready) {
+      throw new ReuseRefusalError({
+        reason: REUSE_FORM_NOT_READY, parameter: 'form', details: { form: form.code, needs: form.needs },
+        message: `再利用项目 ${row.number} 还不能打印${form.attachment}《${form.title}》：需先办理「${reuseStepLabel(form.needs)}」（当前为「${reuseStepLabel(row.step)}」）。`,
+      });
+    }
+    const [parcel, cityName] = await Promise.all([app.parcelsRepository.find(row.parcelId), app.identificationRepository.cityName(row.districtCode)]);
+    const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'biaotu-acceptance-'));
+    try {
+      const file = path.join(directory, `${form.code}.pdf`);
+      const data = { project: detail, cityName, parcel: parcel ? { owner: parcel.owner, location: parcel.location, registeredAreaM2: parcel.registeredAreaM2, contractNo: parcel.contractNo, certificateNo: parcel.certificateNo } : null };
+      await app.pdfRenderer.render(acceptanceFormDocument(form.code, data), file, { footer: `${form.attachment} ${form.title} · ${row.number}` });
+      const content = await fs.readFile(file);
+      await recordEvent(app.db, { entity: 'reuse_projects', entityId: String(row.id), action: 'export', actor: principal.username, requestId: request.id, before: null, after: { file: `${form.code}.pdf`, form: `${form.attachment} ${form.title}` } });
+      const name = exportFileName([form.title, row.number], exportStamp(new Date()), '.pdf');
+      return reply.header('content-type', 'application/pdf').header('content-disposition', contentDisposition('attachment', name, `${form.code}-${row.id}.pdf`)).send(content);
+    } finally {
+      await fs.rm(directory, { recursive: true, force: true });
+    }
   });
 
   app.get('/api/reuse/projects/:id/agreement.pdf', {

@@ -1,32 +1,37 @@
+import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { Transaction } from 'kysely';
 import type {
+  Acceptance, AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
   ApprovedBody, CaseReuse, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, LinkedArea, OpinionBody, PlanCompare, PlanSnapshot, PlanSubmitBody,
   PlanVersion, RequestedBody, ReuseDetail, ReuseNextAction, ReuseStepBodies, ReuseSummary, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
 } from '../../domain/api/reuse.schemas.js';
 import { departmentLabel } from '../../domain/departments.js';
 import { inefficiencyTypeLabel } from '../../domain/efficiency.js';
-import { addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
+import { WorkingDays, addMonths, todayInChinaDate, type WorkingCalendar } from '../../domain/identification/working-days.js';
+import { parcelValueProblems } from '../../domain/parcel-card-validation.js';
+import { ACCEPTANCE_FORMS, compareSurveys } from '../../domain/reuse/acceptance.js';
 import { industryLabel } from '../../domain/industry-codes.js';
 import { landUseLabel } from '../../domain/land-use.js';
 import { recentYearsSummary } from '../../domain/parcel-yearly.js';
 import { roleLabel } from '../../domain/permissions.js';
-import { DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, type Clock } from '../../domain/reuse/clocks.js';
+import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, type Clock } from '../../domain/reuse/clocks.js';
 import { PLAN_FIELDS, comparePlans } from '../../domain/reuse/plan-form.js';
 import {
-  EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
-  REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, reuseProjectNumber, type ReuseRefusal,
+  ACCEPTANCE_GROUND, EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
+  REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, certificateNumber, reuseProjectNumber, type ReuseRefusal,
 } from '../../domain/reuse/refusals.js';
 import {
-  REUSE_LATER_STEPS, REUSE_LOCAL_RULES, allowedReuseSteps, documentNumberProblem, inImplementation, mayTakeReuseStep, officeOf, reuseStepLabel, reuseTakerOf,
-  trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
+  FAILURE_GROUNDS, REUSE_LOCAL_RULES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
+  officeOf, reuseStepLabel, reuseTakerOf, trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
 } from '../../domain/reuse/steps.js';
 import { roundTo, squareMetresToHectares } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
-import { GeometryError, InvalidParameterError, NotFoundError, ReuseRefusalError, StaleVersionError } from '../errors.js';
+import { WORKING_CALENDAR_FIXTURE } from '../identification/identification.service.js';
+import { GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError, ReuseRefusalError, StaleVersionError } from '../errors.js';
 import type { ProjectChanges } from './reuse.repository.js';
 import type { NotifiedCaseRow, PlanVersionRow, ProjectRow, ReuseStepRow } from './reuse.sql.js';
 
@@ -42,9 +47,10 @@ function placeOf(row: { parcelId: number; unitKind: 'park' | 'street'; unitCode:
   return { parcelId: Number(row.parcelId), unitKind: row.unitKind, unitCode: row.unitCode, unitName: row.unitName };
 }
 
-function standingOf(row: ProjectRow | undefined): ReuseStanding {
+function standingOf(row: ProjectRow | undefined, today = todayInChinaDate()): ReuseStanding {
   if (!row) return { state: 'open', step: null, outcome: null, started: false, extension: 'none' };
-  return { state: row.state, step: row.step as ReuseStepCode, outcome: row.outcome, started: row.startedOn !== null, extension: row.extensionState };
+  const due = row.extendedDue ?? row.completionDue;
+  return { state: row.state, step: row.step as ReuseStepCode, outcome: row.outcome, started: row.startedOn !== null, extension: row.extensionState, pastDue: due !== null && today > due };
 }
 
 const numberOrNull = (value: unknown): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
@@ -59,16 +65,18 @@ export interface StepOptions {
   today?: string;
 }
 
-export function createReuseService(app: AppInstance) {
+export function createReuseService(app: AppInstance, calendar: WorkingCalendar) {
   const projects = app.reuseRepository;
+  const days = new WorkingDays(calendar);
 
   function clocksOf(row: ProjectRow | undefined, caseRow: { noticeDate: string | null }, today: string): Clock[] {
     const noticeDate = row?.noticeDate ?? caseRow.noticeDate;
     if (!noticeDate) return [];
     return reuseClocks({
       noticeDate, firstPlanOn: row?.firstPlanOn ?? null, approvedOn: row?.approvalDate ?? null, signedOn: row?.signedOn ?? null,
-      termMonths: row?.termMonths ?? null, startedOn: row?.startedOn ?? null, completionDue: row ? completionDueOf(row) : null, completedOn: null,
+      termMonths: row?.termMonths ?? null, startedOn: row?.startedOn ?? null, completionDue: row ? completionDueOf(row) : null, completedOn: row?.acceptanceAppliedOn ?? null,
       closed: row !== undefined && row.state !== 'open',
+      acceptedOn: row?.acceptanceDecidedOn ?? null, certificateDue: row?.certificateDue ?? null, certificateOn: row?.certificateDate ?? null,
     }, today);
   }
 
@@ -126,13 +134,13 @@ export function createReuseService(app: AppInstance) {
     return { id: Number(row.id), name: row.name, status: row.status, version: row.version, pass: row.pass, checks };
   }
 
-  function stepRefusal(row: ProjectRow | undefined, caseNumber: string, step: ReuseActionStep, place: ReusePlace): never {
-    const standing = standingOf(row);
+  function stepRefusal(row: ProjectRow | undefined, caseNumber: string, step: ReuseActionStep, place: ReusePlace, today: string): never {
+    const standing = standingOf(row, today);
     const allowed = allowedReuseSteps(standing);
     const where = row ? `再利用项目 ${row.number} 当前为「${reuseStepLabel(row.step)}${row.outcome === 'revise' ? '：退回修改' : ''}」` : `案卷 ${caseNumber} 尚未提交再利用方案`;
     const next = allowed.length > 0
       ? `下一步可办理：${allowed.map((candidate) => `「${reuseStepLabel(candidate)}」（由${reuseTakerOf(candidate, place)}办理）`).join('、')}。`
-      : '当前没有可办理的步骤（验收等后续步骤尚未开放）。';
+      : `当前没有可办理的步骤（项目${row?.state === 'completed' ? '已完成再利用' : row?.state === 'failed' ? '已认定未完成再利用' : '等待其他步骤'}）。`;
     refuse({
       reason: REUSE_STEP_NOT_ALLOWED, parameter: 'step',
       message: `${where}，不能办理「${reuseStepLabel(step)}」。${next}`,
@@ -181,6 +189,34 @@ export function createReuseService(app: AppInstance) {
     Scope.of(principal).assertReadable({ code: caseRow.districtCode, name: caseRow.districtName }, `案卷 ${caseRow.number}`);
   }
 
+  /** 验收 as the project page shows it: null before the 实施 phase has reached it. */
+  async function acceptanceOf(row: ProjectRow, steps: ReuseStepRow[], today: string): Promise<Acceptance | null> {
+    const applications = steps.filter((step) => step.step === 'acceptance_applied').reverse();
+    const grounds = failureGrounds(standingOf(row, today));
+    if (applications.length === 0 && grounds.length === 0 && !row.failureGround) return null;
+    const identification = await projects.identificationSurvey(app.db, row.caseId);
+    const latest = applications[0];
+    const latestSurvey = (latest?.details.survey ?? null) as Record<string, unknown> | null;
+    return {
+      applications: applications.map((step) => ({
+        stepId: Number(step.id), appliedOn: String(step.details.appliedOn), completion: String(step.details.completion ?? ''), via: step.outcome === 'online' ? 'online' : 'paper',
+        actorName: step.actorName, survey: (step.details.survey ?? {}) as Record<string, unknown>,
+      })),
+      identificationSurvey: identification ? { submittedAt: identification.submittedAt.toISOString(), fields: identification.fields } : null,
+      compare: latest ? compareSurveys(identification?.fields ?? null, latestSurvey) : [],
+      decidedOn: row.acceptanceDecidedOn,
+      certificate: row.certificateNumber && row.certificateDate && row.certificateDue
+        ? { number: row.certificateNumber, date: row.certificateDate, due: row.certificateDue, late: row.certificateDate > row.certificateDue } : null,
+      certificateDue: row.certificateDue,
+      failure: row.failureGround && row.closedOn ? { ground: row.failureGround, label: failureGroundLabel(row.failureGround), on: row.closedOn } : null,
+      failureGrounds: grounds.map((ground) => ({ ground, label: failureGroundLabel(ground) })),
+      forms: ACCEPTANCE_FORMS.map((form) => ({
+        code: form.code, title: `${form.attachment} ${form.title}`, url: `/api/reuse/projects/${row.id}/forms/${form.code}`,
+        ready: form.needs === 'certificate_issued' ? row.certificateNumber !== null : applications.length > 0,
+      })),
+    };
+  }
+
   const service = {
     assertCaseReadable,
 
@@ -190,7 +226,7 @@ export function createReuseService(app: AppInstance) {
         id: Number(row.id), number: row.number, caseId: Number(row.caseId), caseNumber: row.caseNumber, parcelId: Number(row.parcelId), parcelCode: row.parcelCode,
         owner: row.owner, districtCode: row.districtCode, districtName: row.districtName, unitKind: row.unitKind, unitCode: row.unitCode, unitName: row.unitName,
         state: row.state, step: row.step as ReuseStepCode, stepLabel: reuseStepLabel(row.step), outcome: row.outcome, stepAt: row.stepAt.toISOString(),
-        planVersion: row.planVersion, nextSteps: allowedReuseSteps(standingOf(row)), clocks, overdue: clocks.some((clock) => clock.state === 'overdue'), version: row.version,
+        planVersion: row.planVersion, nextSteps: allowedReuseSteps(standingOf(row, today)), clocks, overdue: clocks.some((clock) => clock.state === 'overdue'), version: row.version,
       };
     },
 
@@ -202,10 +238,12 @@ export function createReuseService(app: AppInstance) {
       const actor = reuseActorOf(principal);
       const place = placeOf(row);
       const opinionsOnCurrent = new Set(steps.filter((step) => step.step === 'opinion' && step.planVersion === row.planVersion).map((step) => step.department));
-      const nextActions: ReuseNextAction[] = allowedReuseSteps(standingOf(row)).map((step) => {
+      const lastApplied = [...steps].reverse().find((step) => step.step === 'acceptance_applied');
+      const acceptanceOpinions = new Set(steps.filter((step) => step.step === 'acceptance_opinion' && lastApplied && Number(step.id) > Number(lastApplied.id)).map((step) => step.department));
+      const nextActions: ReuseNextAction[] = allowedReuseSteps(standingOf(row, today)).map((step) => {
         const check = mayTakeReuseStep(step, actor, place);
-        const already = step === 'opinion' && actor.department !== null && opinionsOnCurrent.has(actor.department);
-        return { step, label: reuseStepLabel(step), taker: reuseTakerOf(step, place), mayTake: check.ok && !already, reason: already ? '本部门已对当前版本填写意见。' : check.ok ? null : check.reason };
+        const already = actor.department !== null && ((step === 'opinion' && opinionsOnCurrent.has(actor.department)) || (step === 'acceptance_opinion' && acceptanceOpinions.has(actor.department)));
+        return { step, label: reuseStepLabel(step), taker: reuseTakerOf(step, place), mayTake: check.ok && !already, reason: already ? (step === 'opinion' ? '本部门已对当前版本填写意见。' : '本部门已对本次验收申请填写意见。') : check.ok ? null : check.reason };
       });
       const due = completionDueOf(row);
       const current = versions[0];
@@ -231,8 +269,8 @@ export function createReuseService(app: AppInstance) {
         })),
         area: await linkedArea(current?.fields.areaId),
         nextActions,
-        laterSteps: inImplementation(standingOf(row)) ? REUSE_LATER_STEPS.map((step) => ({ step, label: reuseStepLabel(step) })) : [],
-        mayTrack: inImplementation(standingOf(row)) && mayTakeReuseStep('started', actor, place).ok,
+        acceptance: await acceptanceOf(row, steps, today),
+        mayTrack: inImplementation(standingOf(row, today)) && mayTakeReuseStep('started', actor, place).ok,
         localRules: [...REUSE_LOCAL_RULES],
       };
     },
@@ -296,14 +334,14 @@ export function createReuseService(app: AppInstance) {
         refuse({ reason: REUSE_NOT_NOTIFIED, parameter: 'caseId', message: `案卷 ${subject.number} 尚未告知（当前未认定为低效产业用地）：告知书发出后才能编制再利用方案。` });
       }
       const place = placeOf(subject);
-      const standing = standingOf(row);
+      const standing = standingOf(row, today);
       if (step === 'extension_applied' && inImplementation(standing) && standing.extension !== 'none') {
         refuse({
           reason: EXTENSION_USED, parameter: 'step', details: { extensionState: standing.extension },
           message: `再利用项目 ${row!.number} 已申请过延期（${standing.extension === 'applied' ? '待甲方决定' : standing.extension === 'approved' ? '已同意' : '未获同意'}）：附件7 三规定可以延期1次，不能再次申请。`,
         });
       }
-      if (!allowedReuseSteps(standing).includes(step)) stepRefusal(row, subject.number, step, place);
+      if (!allowedReuseSteps(standing).includes(step)) stepRefusal(row, subject.number, step, place, today);
       const actor = reuseActorOf(principal);
       const check = mayTakeReuseStep(step, actor, place);
       if (!check.ok) refuse({ reason: REUSE_STEP_FORBIDDEN, message: check.reason, details: { step, taker: reuseTakerOf(step, place) } });
@@ -462,6 +500,89 @@ export function createReuseService(app: AppInstance) {
             approve ? { extension_state: 'approved', extended_due: extendedDue! } : { extension_state: 'refused' });
           break;
         }
+        case 'acceptance_applied': {
+          const { appliedOn, completion, survey } = body as AcceptanceAppliedBody;
+          assertDate('appliedOn', appliedOn, today, [{ date: row!.startedOn, what: '开始实施日期' }]);
+          const current = await app.parcelsRepository.find(subject.parcelId);
+          const problems = parcelValueProblems({ ...(current ?? {}), ...survey } as Record<string, unknown>, Object.keys(survey), today);
+          if (problems.length > 0) throw new InvalidValuesError(problems.map((problem) => ({ ...problem, field: `survey.${problem.field}` })));
+          const due = completionDueOf(row!);
+          const via = check.ok && check.via ? check.via : 'paper';
+          await record(row!.id, 'acceptance_applied', via, { appliedOn, completion: completion.trim(), survey, completionDue: due, late: due !== null && appliedOn > due, via },
+            { acceptance_applied_on: appliedOn, acceptance_decided_on: null, certificate_due: null });
+          break;
+        }
+        case 'acceptance_opinion': {
+          const { agree, opinion } = body as AcceptanceOpinionBody;
+          const department = actor.department!;
+          const all = await projects.steps(transaction, row!.id);
+          const applied = [...all].reverse().find((entry) => entry.step === 'acceptance_applied')!;
+          const earlier = all.find((entry) => entry.step === 'acceptance_opinion' && entry.department === department && Number(entry.id) > Number(applied.id));
+          if (earlier) {
+            refuse({
+              reason: REUSE_OPINION_ENTERED, parameter: 'department', details: { department },
+              message: `${departmentLabel(department)}已于 ${todayInChinaDate(earlier.at)} 由 ${earlier.actorName} 对本次验收申请填写意见；意见一经填写不能更改。`,
+            });
+          }
+          await projects.insertStep(transaction, { ...base, projectId: row!.id, department, step: 'acceptance_opinion', outcome: agree ? 'agree' : 'disagree', opinion: opinion.trim(), details: { agree, applicationStepId: Number(applied.id) }, planVersion: row!.planVersion });
+          await projects.update(transaction, row!.id, {});
+          break;
+        }
+        case 'acceptance_reviewed': {
+          const { outcome, opinion } = body as AcceptanceReviewedBody;
+          const all = await projects.steps(transaction, row!.id);
+          const applied = [...all].reverse().find((entry) => entry.step === 'acceptance_applied')!;
+          const opinions = all.filter((entry) => entry.step === 'acceptance_opinion' && Number(entry.id) > Number(applied.id));
+          if (opinions.length === 0) {
+            refuse({
+              reason: REUSE_OPINIONS_MISSING, parameter: 'step',
+              message: '本次验收申请还没有任何部门的验收意见：请先会同区相关部门验收（本地规则：至少一个部门填写意见后才能录入核实意见）。',
+            });
+          }
+          await record(row!.id, 'acceptance_reviewed', outcome, { opinions: opinions.map((entry) => ({ department: entry.department, agree: entry.outcome === 'agree' })), opinion: opinion.trim() });
+          break;
+        }
+        case 'accepted': {
+          const { decision, date } = body as AcceptedBody;
+          if (decision === 'reject') {
+            if (!body.opinion?.trim()) throw new InvalidParameterError('opinion', '不予核准验收时请写明理由（opinion）。');
+            await record(row!.id, 'acceptance_refused', 'reject', {});
+            break;
+          }
+          if (!date) throw new InvalidParameterError('date', '核准验收时请填写核准日期（date）：验收核准书须于其后 3 个工作日内发出。');
+          assertDate('date', date, today, [{ date: row!.acceptanceAppliedOn, what: '验收申请日期' }]);
+          const due = days.addWorkingDays(date, CERTIFICATE_WORKING_DAYS);
+          await record(row!.id, 'accepted', 'approve', { date, certificateDue: due.date, calendarCovered: due.covered }, { acceptance_decided_on: date, certificate_due: due.date });
+          break;
+        }
+        case 'certificate_issued': {
+          const { issuedOn } = body as CertificateIssuedBody;
+          assertDate('issuedOn', issuedOn, today, [{ date: row!.acceptanceDecidedOn, what: '区政府核准验收日期' }]);
+          const year = Number(issuedOn.slice(0, 4));
+          const number = certificateNumber(subject.districtCode, year, await projects.nextNumber(transaction, subject.districtCode, year, 'certificate'));
+          await record(row!.id, 'certificate_issued', null, { number, issuedOn, due: row!.certificateDue, late: row!.certificateDue !== null && issuedOn > row!.certificateDue, copies: ['区自然资源局', '区工信局'] },
+            { state: 'completed', certificate_number: number, certificate_date: issuedOn, closed_on: issuedOn });
+          parcelChanged = await setStatus(transaction, row!.id, subject.parcelId, 'redeveloped', principal.username);
+          break;
+        }
+        case 'acceptance_failed': {
+          const { ground, opinion } = body as AcceptanceFailedBody;
+          const grounds = failureGrounds(standing);
+          if (!grounds.includes(ground)) {
+            refuse({
+              reason: ACCEPTANCE_GROUND, parameter: 'ground', details: { ground, grounds },
+              message: `再利用项目 ${row!.number} 现在不能以“${failureGroundLabel(ground)}”认定未完成：${grounds.length > 0 ? `可选的理由为 ${grounds.map(failureGroundLabel).join('、')}` : '没有可选的理由'}（附件7 五；逾期须在完成期限 ${completionDueOf(row!) ?? '—'} 之后）。`,
+            });
+          }
+          const definition = FAILURE_GROUNDS.find((entry) => entry.code === ground)!;
+          await record(row!.id, 'acceptance_failed', ground, { ground, completionDue: completionDueOf(row!) }, { state: 'failed', failure_ground: ground, closed_on: today });
+          await projects.insertCreditListing(transaction, {
+            districtCode: subject.districtCode, enterprise: row!.partyB ?? row!.owner ?? '（土地使用权人）', parcelId: subject.parcelId, parcelCode: subject.parcelCode,
+            caseId: subject.id, projectId: row!.id, ground, listedOn: today, reason: opinion.trim(), source: definition.source, listedBy: principal.username, listedByName: principal.displayName,
+          });
+          parcelChanged = await setStatus(transaction, row!.id, subject.parcelId, row!.statusBefore, principal.username);
+          break;
+        }
       }
       return { projectId: Number(row!.id), parcelChanged };
     },
@@ -502,6 +623,16 @@ export function createReuseService(app: AppInstance) {
       await projects.update(transaction, row.id, {});
     },
 
+    /** 信用异常名单 in the reader's districts. */
+    async creditList(principal: Principal, district: string | undefined): Promise<CreditList> {
+      const rows = await projects.creditList(Scope.of(principal), district);
+      const items = rows.map((entry) => ({
+        ...entry, id: Number(entry.id), parcelId: Number(entry.parcelId), caseId: Number(entry.caseId), projectId: entry.projectId === null ? null : Number(entry.projectId),
+        groundLabel: failureGroundLabel(entry.ground),
+      }));
+      return { items, total: items.length };
+    },
+
     /** 待办: for the reader, what is due or overdue in the 再利用 steps (their own to take first). */
     async todo(principal: Principal): Promise<ReuseTodo> {
       const today = todayInChinaDate();
@@ -518,7 +649,7 @@ export function createReuseService(app: AppInstance) {
       for (const row of open) {
         const clocks = clocksOf(row, row, today);
         const running = clocks.filter((clock) => clock.state === 'running' || clock.state === 'overdue');
-        const mine = allowedReuseSteps(standingOf(row)).filter((step) => mayTakeReuseStep(step, actor, placeOf(row)).ok && step !== 'extension_applied');
+        const mine = allowedReuseSteps(standingOf(row, today)).filter((step) => mayTakeReuseStep(step, actor, placeOf(row)).ok && step !== 'extension_applied' && !(step === 'acceptance_applied' && actor.role !== 'enterprise'));
         if (mine.length === 0) continue;
         const clock = running.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
         items.push({
@@ -549,5 +680,6 @@ declare module 'fastify' {
 
 /** The 再利用 procedure (app.reuseProjects): plan versions, review, approval, agreement, 实施, clocks. */
 export const reuseServicePlugin = fp(async (app: AppInstance) => {
-  app.decorate('reuseProjects', createReuseService(app));
+  const calendar = JSON.parse(fs.readFileSync(WORKING_CALENDAR_FIXTURE, 'utf8')) as WorkingCalendar;
+  app.decorate('reuseProjects', createReuseService(app, calendar));
 }, { name: 'reuse-service', dependencies: ['reuse-repository', 'parcels-repository', 'identification-repository'] });

@@ -40,6 +40,13 @@ export interface ProjectRow {
   extensionMonths: number | null;
   extendedDue: string | null;
   firstPlanOn: string | null;
+  acceptanceAppliedOn: string | null;
+  acceptanceDecidedOn: string | null;
+  certificateDue: string | null;
+  certificateNumber: string | null;
+  certificateDate: string | null;
+  failureGround: 'overdue' | 'extension_refused' | 'not_passed' | null;
+  closedOn: string | null;
   statusBefore: string;
   version: number;
 }
@@ -61,6 +68,8 @@ export const PROJECT_COLUMNS = sql`
   r.signing_place AS "signingPlace", r.party_a AS "partyA", r.party_b AS "partyB", r.term_months AS "termMonths", r.completion_due AS "completionDue",
   r.started_on AS "startedOn", r.extension_state AS "extensionState", r.extension_months AS "extensionMonths", r.extended_due AS "extendedDue",
   (SELECT to_char(min(v.submitted_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM reuse_plan_versions v WHERE v.project_id = r.id) AS "firstPlanOn",
+  r.acceptance_applied_on AS "acceptanceAppliedOn", r.acceptance_decided_on AS "acceptanceDecidedOn", r.certificate_due AS "certificateDue",
+  r.certificate_number AS "certificateNumber", r.certificate_date AS "certificateDate", r.failure_ground AS "failureGround", r.closed_on AS "closedOn",
   r.status_before AS "statusBefore", r.version`;
 
 export interface PlanVersionRow {
@@ -149,3 +158,31 @@ export const NOTIFIED_CASE_SELECT = sql`
     c.inefficiency_types AS "inefficiencyTypes", (p.id IS NOT NULL) AS "parcelExists"
   FROM identification_cases c JOIN districts d ON d.code = c.district_code
   LEFT JOIN parcels p ON p.id = c.parcel_id LEFT JOIN subdistricts u ON u.code = c.unit_code`;
+
+/** A 信用异常名单 entry with its district, case and project. */
+export interface CreditListRow {
+  id: number;
+  districtCode: string;
+  districtName: string;
+  enterprise: string;
+  parcelId: number;
+  parcelCode: string;
+  caseId: number;
+  caseNumber: string;
+  projectId: number | null;
+  projectNumber: string | null;
+  agreementNumber: string | null;
+  ground: 'overdue' | 'extension_refused' | 'not_passed';
+  listedOn: string;
+  reason: string;
+  source: string;
+  listedBy: string;
+  listedByName: string;
+}
+
+export const CREDIT_LIST_SELECT = sql`
+  SELECT l.id, l.district_code AS "districtCode", d.name AS "districtName", l.enterprise, l.parcel_id AS "parcelId", l.parcel_code AS "parcelCode",
+    l.case_id AS "caseId", c.number AS "caseNumber", l.project_id AS "projectId", r.number AS "projectNumber", r.agreement_number AS "agreementNumber",
+    l.ground, l.listed_on AS "listedOn", l.reason, l.source, l.listed_by AS "listedBy", l.listed_by_name AS "listedByName"
+  FROM reuse_credit_list l JOIN districts d ON d.code = l.district_code JOIN identification_cases c ON c.id = l.case_id
+  LEFT JOIN reuse_projects r ON r.id = l.project_id`;

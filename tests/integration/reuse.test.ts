@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseReuse, PlanCompare, ReuseDetail, ReuseTodo } from '../../domain/api/reuse.schemas.js';
+import ExcelJS from 'exceljs';
+import { CaseReuse, CreditList, PlanCompare, ReuseDetail, ReuseTodo } from '../../domain/api/reuse.schemas.js';
 import type { StepBodies } from '../../domain/api/identification.schemas.js';
 import type { ActionStep } from '../../domain/identification/steps.js';
-import { addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
+import { WorkingDays, addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
 import { extensionWindow, reuseClocks } from '../../domain/reuse/clocks.js';
-import { documentNumberProblem } from '../../domain/reuse/steps.js';
+import { allowedReuseSteps, documentNumberProblem, failureGrounds } from '../../domain/reuse/steps.js';
 import type { Principal } from '../../server/auth/principal.js';
 import { writeAs } from '../../server/db/actor.js';
 import { assertMatchesContract } from '../helpers/contract.js';
@@ -41,6 +42,8 @@ let otherCase: number;
 let edgeCase: number;
 let projectId: number;
 let otherProjectId: number;
+/** 项目编号 of the project that failed (附件13 leaves it out). */
+let failedNumber: string | undefined;
 
 const FORM = { floorAreaRatio: 0.4, buildingCoverage: 0.25, taxPerMu: 0.8, outputPerMu: 30, meetsSafety: true, meetsEnvironment: true, meetsEnergy: true };
 const TO_NOTIFIED: [Account, ActionStep, Record<string, unknown>][] = [
@@ -133,7 +136,7 @@ describe('再利用方案 (附件4): drafted by the 用地单位, versioned, car
     expect(shown.prefill?.figureYears).toBe('2023、2024、2025');
     expect(shown.prefill?.averageOutputPerMu).toBeGreaterThan(0);
     expect(shown.clocks.map((clock) => [clock.code, clock.dueDate, clock.state])).toEqual([
-      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'],
+      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'], ['certificate', null, 'waiting'],
     ]);
     expect((await sessions.qiye.get(`/api/reuse/cases/${otherCase}`)).statusCode).toBe(403);
     const notOwn = await post('qiye', `/api/reuse/cases/${otherCase}/plans`, { fields: PLAN });
@@ -406,5 +409,250 @@ describe('clocks, overdue, 待办, scope', () => {
     expect(viewerStep.statusCode).toBe(403);
     const history = await sql`SELECT count(*)::int AS n FROM history WHERE entity IN ('reuse_steps', 'reuse_plan_versions', 'reuse_projects') AND entity_id = ANY(${[String(projectId)]}::text[])`.execute(testApp.database.db);
     expect((history.rows[0] as { n: number }).n).toBeGreaterThan(0);
+  });
+});
+
+/** Text of a PDF response (pdftotext), whitespace removed; a PNG of its pages in REUSE_PDF_LOOK when set. */
+function pdfText(response: { rawPayload: Buffer }, name: string): string {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'reuse-pdf-'));
+  const file = path.join(directory, `${name}.pdf`);
+  fs.writeFileSync(file, response.rawPayload);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  if (process.env.REUSE_PDF_LOOK) execFileSync('pdftoppm', ['-png', '-r', '70', file, `${process.env.REUSE_PDF_LOOK}-${name}`]);
+  fs.rmSync(directory, { recursive: true, force: true });
+  return text;
+}
+
+const AFTER = { floorAreaRatio: 1.6, buildingCoverage: 0.45, outputPerMu: 520, taxPerMu: 24, meetsSafety: true, meetsEnvironment: true, meetsEnergy: true };
+const days = new WorkingDays(JSON.parse(fs.readFileSync(path.join(process.cwd(), 'fixtures', 'working-calendar.json'), 'utf8')));
+
+describe('验收 (附件8–10): application with the 调查表（验收）, opinions, 核实, the 区政府, the 核准书 in 3 working days', () => {
+  it('refuses 验收 before 开始实施 and out of order with 409 naming the allowed steps', async () => {
+    const early = await post('yuanqu', `/api/reuse/projects/${otherProjectId}/steps/acceptance_applied`, { appliedOn: today, completion: '已完成', survey: AFTER });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toBe('reuse_step_not_allowed');
+    const decide = await post('zhengfu', `/api/reuse/projects/${projectId}/steps/accepted`, { decision: 'approve', date: today });
+    expect(decide.statusCode).toBe(409);
+    expect(decide.json().allowed.map((entry: { step: string }) => entry.step)).toContain('acceptance_applied');
+    expect(decide.json().message).toContain('验收申请');
+  });
+
+  it('the 用地单位 applies online with the 调查表（验收）; it stands beside the 认定 one; a bad value is 400 naming the field', async () => {
+    const bad = await post('qiye', `/api/reuse/projects/${projectId}/steps/acceptance_applied`, { appliedOn: today, completion: '已完成', survey: { ...AFTER, buildingCoverage: 7 } });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('survey.buildingCoverage');
+    const applied = await step('qiye', projectId, 'acceptance_applied', { appliedOn: today, completion: '新建标准厂房 12000 平方米已投产', survey: AFTER });
+    expect(applied).toMatchObject({ step: 'acceptance_applied', nextSteps: ['acceptance_opinion', 'acceptance_reviewed'] });
+    expect(applied.acceptance!.applications[0]).toMatchObject({ appliedOn: today, via: 'online', completion: '新建标准厂房 12000 平方米已投产' });
+    expect(applied.acceptance!.identificationSurvey?.fields).toMatchObject({ floorAreaRatio: 0.4 });
+    const far = applied.acceptance!.compare.find((row) => row.key === 'floorAreaRatio');
+    expect(far).toMatchObject({ before: '0.40', after: '1.60', changed: true });
+    expect(applied.acceptance!.compare.find((row) => row.key === 'meetsSafety')).toMatchObject({ before: '是', after: '是', changed: false });
+    expect(applied.clocks.find((clock) => clock.code === 'completion')).toMatchObject({ metOn: today, state: 'met' });
+    expect(applied.acceptance!.forms.map((form) => [form.code, form.ready])).toEqual([['annex8', true], ['annex9', true], ['annex10', false]]);
+  });
+
+  it('核实 needs a department\'s opinion first; each department once; then the office passes it to the 区政府', async () => {
+    const none = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/acceptance_reviewed`, { outcome: 'pass', opinion: '已完成' });
+    expect(none.statusCode).toBe(409);
+    expect(none.json().error).toBe('reuse_opinions_missing');
+    await step('fagai', projectId, 'acceptance_opinion', { agree: true, opinion: '投资已到位' });
+    await step('gongxin', projectId, 'acceptance_opinion', { agree: true, opinion: '已投产' });
+    const twice = await post('fagai', `/api/reuse/projects/${projectId}/steps/acceptance_opinion`, { agree: true, opinion: '同意' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error).toBe('reuse_opinion_entered');
+    const byDepartment = await post('fagai', `/api/reuse/projects/${projectId}/steps/acceptance_reviewed`, { outcome: 'pass', opinion: 'x' });
+    expect(byDepartment.statusCode).toBe(403);
+    const reviewed = await step('yuanqu', projectId, 'acceptance_reviewed', { outcome: 'pass', opinion: '经核实，已完成再利用目标' });
+    expect(reviewed.nextSteps).toEqual(['accepted']);
+  });
+
+  it('the 区政府 decides (only it; a date is needed); the 核准书 clock runs 3 working days on the calendar', async () => {
+    expect((await post('yuanqu', `/api/reuse/projects/${projectId}/steps/accepted`, { decision: 'approve', date: today })).statusCode).toBe(403);
+    const noDate = await post('zhengfu', `/api/reuse/projects/${projectId}/steps/accepted`, { decision: 'approve' });
+    expect(noDate.statusCode).toBe(400);
+    expect(noDate.json().parameter).toBe('date');
+    const accepted = await step('zhengfu', projectId, 'accepted', { decision: 'approve', date: today, opinion: '同意核准' });
+    const due = days.addWorkingDays(today, 3).date;
+    expect(accepted.acceptance).toMatchObject({ decidedOn: today, certificateDue: due });
+    expect(accepted.clocks.find((clock) => clock.code === 'certificate')).toMatchObject({ startDate: today, dueDate: due, state: 'running' });
+    const later = testApp.app.reuseProjects.summary((await testApp.app.reuseRepository.find(projectId))!, addMonths(due, 1));
+    expect(later.clocks.find((clock) => clock.code === 'certificate')?.state).toBe('overdue');
+  });
+
+  it('the 核准书 (numbered) completes the project: 已完成再开发, the clock met, nothing more to take', async () => {
+    const issued = await step('yuanqu', projectId, 'certificate_issued', { issuedOn: today });
+    expect(issued).toMatchObject({ state: 'completed', step: 'certificate_issued', nextSteps: [], overdue: false });
+    expect(issued.acceptance!.certificate).toMatchObject({ date: today, late: false, number: expect.stringMatching(new RegExp(`^350206-HZ-${year}-\\d{4}$`)) });
+    expect(issued.clocks.find((clock) => clock.code === 'certificate')).toMatchObject({ metOn: today, state: 'met' });
+    expect((await sessions.yuanqu.get(`/api/parcels/${ownParcel}`)).json().status).toBe('redeveloped');
+    const again = await post('yuanqu', `/api/reuse/projects/${projectId}/steps/acceptance_failed`, { ground: 'not_passed', opinion: 'x' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().allowed).toEqual([]);
+  });
+
+  it('prints 附件8, 附件9 and 附件10 as the seed\'s (pdftotext); 附件10 of an unfinished project is 409', async () => {
+    const detail = (await sessions.yuanqu.get(`/api/reuse/projects/${projectId}`)).json() as ReuseDetail;
+    const annex8 = await sessions.qiye.get(`/api/reuse/projects/${projectId}/forms/annex8`);
+    expect(annex8.statusCode, annex8.body.slice(0, 300)).toBe(200);
+    const text8 = pdfText(annex8, 'annex8');
+    for (const expected of ['关于对低效产业用地再利用进行验收的申请', `湖政〔${year}〕21号`, detail.agreement!.number, '请贵单位组织验收', '（单位盖章）']) expect(text8, expected).toContain(expected);
+    const text9 = pdfText(await sessions.yuanqu.get(`/api/reuse/projects/${projectId}/forms/annex9`), 'annex9');
+    for (const expected of ['低效产业用地再利用验收审核表', '完成情况', '新建标准厂房12000平方米已投产', '核实意见', '经核实，已完成再利用目标', '发改部门', '同意。投资已到位', '科技部门', '区政府、管委会核准意见', '同意核准验收。']) {
+      expect(text9, expected).toContain(expected);
+    }
+    const text10 = pdfText(await sessions.yuanqu.get(`/api/reuse/projects/${projectId}/forms/annex10`), 'annex10');
+    for (const expected of ['低效产业用地再利用验收核准书', detail.acceptance!.certificate!.number, '你司《关于对低效产业用地再利用进行验收的申请》收悉', '同意核准验收', '抄送：湖里区自然资源局']) {
+      expect(text10, expected).toContain(expected);
+    }
+    const notReady = await sessions.yuanqu.get(`/api/reuse/projects/${otherProjectId}/forms/annex10`);
+    expect(notReady.statusCode).toBe(409);
+    expect(notReady.json()).toMatchObject({ error: 'reuse_form_not_ready', needs: 'certificate_issued' });
+  }, 150_000);
+});
+
+describe('未完成再利用 (附件7 五): 逾期, 延期未获同意, 未通过验收 put the 用地单位 on the 信用异常名单', () => {
+  it('the grounds follow the standing (pure rules)', () => {
+    const implementing = { state: 'open' as const, step: 'started' as const, outcome: null, started: true, extension: 'none' as const };
+    expect(failureGrounds(implementing)).toEqual([]);
+    expect(failureGrounds({ ...implementing, pastDue: true })).toEqual(['overdue']);
+    expect(failureGrounds({ ...implementing, extension: 'refused', pastDue: true })).toEqual(['overdue', 'extension_refused']);
+    expect(failureGrounds({ ...implementing, step: 'acceptance_reviewed', outcome: 'fail' })).toEqual(['not_passed']);
+    expect(allowedReuseSteps({ ...implementing, extension: 'applied' })).toEqual(['extension_decided']);
+    expect(allowedReuseSteps({ ...implementing, step: 'acceptance_refused', outcome: 'reject' })).toEqual(['acceptance_applied', 'acceptance_failed']);
+  });
+
+  it('延期未获同意: the 甲方 records it; the project closes, the parcel goes back, the 用地单位 is listed', async () => {
+    await step('keji', otherProjectId, 'opinion', { agree: true, opinion: '同意' });
+    await step('yuanqu', otherProjectId, 'reviewed', { outcome: 'ready', opinion: '同意' });
+    await step('yuanqu', otherProjectId, 'confirmed', { agree: true });
+    await step('yuanqu', otherProjectId, 'requested', { number: `湖园〔${year}〕11 号`, date: today });
+    await step('zhengfu', otherProjectId, 'approved', { decision: 'approve', number: `湖政〔${year}〕31 号`, date: today });
+    await step('yuanqu', otherProjectId, 'signed', { signedOn: today, termMonths: 1, partyB: '信用测试有限公司' });
+    const early = await post('yuanqu', `/api/reuse/projects/${otherProjectId}/steps/acceptance_failed`, { ground: 'overdue', opinion: '逾期' });
+    expect(early.statusCode).toBe(409);
+    await step('yuanqu', otherProjectId, 'extension_applied', { months: 2, reason: '资金未到位' });
+    const refused = await step('yuanqu', otherProjectId, 'extension_decided', { approve: false, opinion: '理由不充分' });
+    expect(refused.nextSteps).toEqual(['started', 'acceptance_failed']);
+    expect(refused.acceptance?.failureGrounds.map((ground) => ground.ground)).toEqual(['extension_refused']);
+    const wrongGround = await post('yuanqu', `/api/reuse/projects/${otherProjectId}/steps/acceptance_failed`, { ground: 'overdue', opinion: '逾期' });
+    expect(wrongGround.statusCode).toBe(409);
+    expect(wrongGround.json()).toMatchObject({ error: 'acceptance_ground', grounds: ['extension_refused'] });
+    const failed = await step('yuanqu', otherProjectId, 'acceptance_failed', { ground: 'extension_refused', opinion: '申请延期未获同意，纳入信用异常名单' });
+    failedNumber = failed.number;
+    expect(failed).toMatchObject({ state: 'failed', nextSteps: [], acceptance: { failure: { ground: 'extension_refused', label: '申请延期未获同意', on: today } } });
+    const parcel = (await sessions.yuanqu.get(`/api/parcels/${otherParcel}`)).json();
+    expect(parcel.status).not.toBe('redeveloping');
+  });
+
+  it('逾期 only after the deadline (the day given to the service); 未通过验收 after a failed 核实', async () => {
+    const edge = (await testApp.database.db.selectFrom('reuse_projects').select(['id', 'extended_due']).where('case_id', '=', edgeCase).executeTakeFirstOrThrow());
+    const edgeId = Number(edge.id);
+    const due = edge.extended_due!;
+    const take = (account: Account, name: string, body: Record<string, unknown>, day: string) =>
+      writeAs(testApp.database.db, { name: account }, (transaction) => testApp.app.reuseProjects.takeStep(transaction, { projectId: edgeId }, name as never, body as never, principals[account], { today: day }));
+    await expect(take('yuanqu', 'acceptance_failed', { ground: 'overdue', opinion: '逾期' }, due)).rejects.toMatchObject({ statusCode: 409 });
+    await step('yuanqu', edgeId, 'started', { startedOn: today });
+    await step('yuanqu', edgeId, 'acceptance_applied', { appliedOn: today, completion: '部分完成', survey: { floorAreaRatio: 0.6 } });
+    await step('shengtai', edgeId, 'acceptance_opinion', { agree: false, opinion: '环保设施未验收' });
+    const failedReview = await step('yuanqu', edgeId, 'acceptance_reviewed', { outcome: 'fail', opinion: '未达到再利用目标' });
+    expect(failedReview.nextSteps).toEqual(['acceptance_applied', 'acceptance_failed']);
+    const listed = await step('yuanqu', edgeId, 'acceptance_failed', { ground: 'not_passed', opinion: '未能通过验收' });
+    expect(listed.state).toBe('failed');
+  });
+
+  it('officials list and export the 信用异常名单 (Excel); the 用地单位 may not', async () => {
+    const response = await sessions.official.get('/api/reuse/credit-list?district=350206');
+    expect(response.statusCode).toBe(200);
+    assertMatchesContract(CreditList, response.json(), 'credit list');
+    const mine = (response.json() as CreditList).items.filter((entry) => entry.projectId === otherProjectId || entry.caseId === edgeCase);
+    expect(mine.map((entry) => [entry.ground, entry.groundLabel]).sort()).toEqual([['extension_refused', '申请延期未获同意'], ['not_passed', '未能通过验收']]);
+    expect(mine.find((entry) => entry.projectId === otherProjectId)).toMatchObject({ enterprise: '信用测试有限公司', listedOn: today, listedBy: 'yuanqu' });
+    expect((await sessions.qiye.get('/api/reuse/credit-list')).statusCode).toBe(403);
+    const file = await sessions.official.get('/api/reuse/credit-list.xlsx?district=350206');
+    expect(file.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.rawPayload as never);
+    const sheet = workbook.worksheets[0];
+    expect(String(sheet.getCell('A1').value)).toContain('信用异常名单');
+    expect((sheet.getRow(3).values as unknown[]).slice(1, 3)).toEqual(['序号', '用地单位']);
+    const names: string[] = [];
+    sheet.eachRow((row, number) => { if (number > 3) names.push(String(row.getCell(2).value)); });
+    expect(names).toContain('信用测试有限公司');
+  });
+});
+
+describe('附件12 and 附件13 (quarterly, “每季度末月25日前”): the seed\'s columns, the 附件11 layout, submissions', () => {
+  const ANNEX12 = ['序号', '土地使用权人', '所在镇、街道或园名称', '土地位置', '土地面积（亩）', '土地出让合同号', '不动产权证/国有土地使用证号', '再利用方案批准时间（年-月-日）', '再利用方式', '再利用主体', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '再利用目标', '备注'];
+  const ANNEX12_SUB = ['土地用途', '规划地功能', '容积率', '建筑密度（%）', '投资强度（万元/亩）', '地均生产总值（万元/亩）', '地均税收总额（万元/亩）'];
+  const ANNEX13 = ['序号', '土地使用权人', '所在镇、街道或园区名称', '土地位置', '土地面积（亩）', '土地出让合同号', '不动产权证/国有土地使用证号', '再利用验收时间（年-月-日）', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '再利用成效', '备注'];
+  const ANNEX13_SUB = ['土地用途', '容积率', '建筑密度（%）', '投资强度（万元/亩）', '地均生产总值（万元/亩）', '地均税收总额（万元/亩）', '其他'];
+
+  async function sheetOf(report: string): Promise<ExcelJS.Worksheet> {
+    const response = await sessions.ziranziyuan.get(`/api/reports/${report}/workbook?district=350206`);
+    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as never);
+    return workbook.worksheets[0];
+  }
+  const rowTexts = (sheet: ExcelJS.Worksheet, row: number, count: number) => Array.from({ length: count }, (_, index) => {
+    const value = sheet.getCell(row, index + 1).value;
+    return value === null ? null : String(value);
+  });
+
+  it('附件12: title, 填报单位, the two header rows exactly as the seed, ①…⑱, the approved plan\'s 再利用目标, 说明', async () => {
+    const sheet = await sheetOf('annex12');
+    expect(String(sheet.getCell('A1').value)).toBe('厦门市湖里区低效产业用地再利用方案审批情况汇总表');
+    expect(String(sheet.getCell('A2').value)).toBe('填报单位（盖章）：厦门市湖里区人民政府');
+    expect(rowTexts(sheet, 3, 18)).toEqual(ANNEX12);
+    expect(rowTexts(sheet, 4, 18).slice(10, 17)).toEqual(ANNEX12_SUB);
+    expect(rowTexts(sheet, 5, 18)).toEqual(Array.from({ length: 18 }, (_, index) => String.fromCodePoint(0x2460 + index)));
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row, number) => { if (number > 5 && String(row.getCell(18).value ?? '').includes('湖政〔')) rows.push(row); });
+    const mine = rows.find((row) => String(row.getCell(18).value).includes(`湖政〔${year}〕21 号`))!;
+    expect(mine, 'the approved project is a row').toBeDefined();
+    expect(mine.getCell(8).value).toEqual(new Date(`${today}T00:00:00Z`));
+    expect([mine.getCell(9).value, mine.getCell(10).value, mine.getCell(11).value, mine.getCell(12).value, mine.getCell(13).value, mine.getCell(14).value, mine.getCell(17).value])
+      .toEqual(['原土地使用权人自行改造（提高容积率、技术改造）', '原土地使用权人', '工业用地', '一类工业用地', 1.5, 40, 20]);
+    expect(String(mine.getCell(18).value)).toContain('本期新增');
+    const texts: string[] = [];
+    sheet.eachRow((row) => texts.push(String(row.getCell(1).value ?? '')));
+    expect(texts).toContain('　　　3.再利用方案批准时间：填写区政府批复再利用方案时间');
+    expect(texts.some((text) => text.startsWith('合计'))).toBe(true);
+  });
+
+  it('附件13: the seed\'s columns; the accepted project with its 再利用成效 from the 调查表（验收）; 说明 3', async () => {
+    const sheet = await sheetOf('annex13');
+    expect(String(sheet.getCell('A1').value)).toBe('厦门市湖里区低效产业用地验收情况汇总表');
+    expect(rowTexts(sheet, 3, 16)).toEqual(ANNEX13);
+    expect(rowTexts(sheet, 4, 16).slice(8, 15)).toEqual(ANNEX13_SUB);
+    const detail = (await sessions.yuanqu.get(`/api/reuse/projects/${projectId}`)).json() as ReuseDetail;
+    let found: ExcelJS.Row | undefined;
+    sheet.eachRow((row) => { if (String(row.getCell(16).value ?? '').includes(detail.acceptance!.certificate!.number)) found = row; });
+    expect(found, 'the accepted project is a row').toBeDefined();
+    expect([found!.getCell(10).value, found!.getCell(11).value, found!.getCell(13).value, found!.getCell(14).value, found!.getCell(15).value])
+      .toEqual([1.6, 45, 520, 24, '新建标准厂房 12000 平方米已投产']);
+    expect(found!.getCell(8).value).toEqual(new Date(`${today}T00:00:00Z`));
+    let failed = false;
+    sheet.eachRow((row) => { if (String(row.getCell(16).value ?? '').includes(`项目${(failedNumber ?? '—')}`)) failed = true; });
+    expect(failed, 'a failed project is not on 附件13').toBe(false);
+  });
+
+  it('quarterly submissions: due the 25th of the quarter\'s last month; the file frozen; a month is 400', async () => {
+    const quarter = `${year}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const month = await sessions.ziranziyuan.request({ method: 'POST', url: '/api/reports/annex12/submissions', payload: { district: '350206', period: today.slice(0, 7) } });
+    expect(month.statusCode).toBe(400);
+    expect(month.json().parameter).toBe('period');
+    for (const report of ['annex12', 'annex13']) {
+      const response = await sessions.ziranziyuan.request({ method: 'POST', url: `/api/reports/${report}/submissions`, payload: { district: '350206', period: quarter } });
+      expect(response.statusCode, response.body).toBe(201);
+      const lastMonth = String((Number(quarter.slice(-1)) * 3)).padStart(2, '0');
+      expect(response.json()).toMatchObject({ report, period: quarter, dueDate: `${year}-${lastMonth}-25`, recipients: ['市自然资源局', '市工信局'] });
+      expect(response.json().rowCount).toBeGreaterThan(0);
+      const overview = (await sessions.ziranziyuan.get(`/api/reports/${report}/submissions?district=350206`)).json();
+      expect(overview.report).toMatchObject({ frequency: 'quarter', annex: report === 'annex12' ? '附件12' : '附件13' });
+      expect(overview.report.dueRule).toContain('25日前');
+      expect(overview.periods[0]).toMatchObject({ period: quarter, state: expect.stringMatching(/submitted|late/) });
+    }
   });
 });

@@ -48,7 +48,11 @@ export function caseHash(id: number | null): string {
 }
 
 /** `#/identification?tab=annex11` → the 汇总表 tab; anything else the cases. */
-export function tabFromHash(hash: string): 'cases' | 'annex11' {
+export type IdentificationTab = 'cases' | 'annex11' | 'annex12' | 'annex13' | 'credit';
+const TABS: readonly IdentificationTab[] = ['cases', 'annex11', 'annex12', 'annex13', 'credit'];
+
+export function tabFromHash(hash: string): IdentificationTab {
   const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';
-  return new URLSearchParams(query).get('tab') === 'annex11' ? 'annex11' : 'cases';
+  const tab = new URLSearchParams(query).get('tab');
+  return TABS.find((entry) => entry === tab) ?? 'cases';
 }

@@ -37,3 +37,11 @@ export function fetchReuseTodo(options?: RequestOptions): Promise<ReuseTodo> {
 export function agreementUrl(projectId: number): string {
   return `/api/reuse/projects/${id(projectId)}/agreement.pdf`;
 }
+
+export type { CreditList, CreditListEntry } from '@domain/api/reuse.schemas.js';
+
+export function fetchCreditList(options?: RequestOptions): Promise<import('@domain/api/reuse.schemas.js').CreditList> {
+  return getJson('/api/reuse/credit-list', options);
+}
+
+export const CREDIT_LIST_XLSX_URL = '/api/reuse/credit-list.xlsx';

@@ -28,7 +28,8 @@ export interface CaseFormData {
   submission: SurveySubmission | null;
 }
 
-const STYLE = `
+/** The printed forms' style (shared by the 验收 forms, server/reuse/acceptance-pdf.ts). */
+export const FORM_STYLE = `
 @page { size: A4; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -68,12 +69,12 @@ tr { break-inside: avoid; }
 function formDocument(form: CaseFormCode, caseNumber: string, body: HtmlValue): Html {
   const definition = caseForm(form);
   return html`<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>${definition.attachment} ${definition.title} ${caseNumber}</title><style>${trustedHtml(STYLE)}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${definition.attachment} ${definition.title} ${caseNumber}</title><style>${trustedHtml(FORM_STYLE)}</style></head>
 <body><p class="attachment">${definition.attachment}</p><h1>${definition.title}</h1>${body}</body></html>`;
 }
 
 /** 2026-03-05 (or a timestamp) → 2026年3月5日, China time. */
-function dateText(at: string | null | undefined): string {
+export function dateText(at: string | null | undefined): string {
   if (!at) return '';
   const day = at.length > 10 ? todayInChinaDate(new Date(at)) : at;
   const [year, month, date] = day.split('-');
@@ -81,13 +82,13 @@ function dateText(at: string | null | undefined): string {
 }
 
 /** The "（盖章） 年 月 日" block: the date filled when the act is on record, blank to write otherwise. */
-function stamp(at: string | null, signer?: string | null, inline = false): Html {
+export function stamp(at: string | null, signer?: string | null, inline = false): Html {
   const date = html`<span class="date">${at ? dateText(at) : trustedHtml('年&emsp;&emsp;月&emsp;&emsp;日')}</span>`;
   if (inline) return html`<div class="stamp">（盖章）&emsp;${date}</div>`;
   return html`<div class="stamp">${signer ? html`<div>${signer}</div>` : ''}<div>（盖章）</div><div>${date}</div></div>`;
 }
 
-function muText(m2: unknown): string {
+export function muText(m2: unknown): string {
   return typeof m2 === 'number' && Number.isFinite(m2) ? formatNumber(squareMetresToMu(m2), 2) : '';
 }
 
@@ -255,7 +256,7 @@ export function reviewFormDocument(data: CaseFormData): Html {
 
 // ——— 附件3 ———
 
-function fill(value: string | null | undefined): Html {
+export function fill(value: string | null | undefined): Html {
   return value ? html`<span class="fill">${value}</span>` : html`<span class="blank"></span>`;
 }
 
