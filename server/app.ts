@@ -88,6 +88,8 @@ import { legacyLandRoutes } from './legacy-land/legacy-land.routes.js';
 import { legacyImportRoute } from './legacy-land/legacy-import.js';
 import { problemsRepositoryPlugin } from './problems/problems.repository.js';
 import { problemsRoutes } from './problems/problems.routes.js';
+import { stockPackagesRepositoryPlugin } from './stock-packages/stock-packages.repository.js';
+import { stockPackagesRoutes } from './stock-packages/stock-packages.routes.js';
 
 
 export interface AppOptions {
@@ -178,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(stockListsRepositoryPlugin);
   await app.register(legacyLandRepositoryPlugin);
   await app.register(problemsRepositoryPlugin);
+  await app.register(stockPackagesRepositoryPlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -213,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(legacyLandRoutes);
   await app.register(legacyImportRoute);
   await app.register(problemsRoutes);
+  await app.register(stockPackagesRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;
