@@ -1,26 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
+import { DocumentFileBody } from '../../domain/api/documents.schemas.js';
 import {
-  StockPackage, StockPackageCompareQuery, StockPackageComparison, StockPackageCreate, StockPackageDetail, StockPackageItems, StockPackageItemsQuery,
-  StockPackageList, StockPackageListQuery, StockPackageParams, StockPackageReview, StockPackageStepBody, type AreaFigures, type PackageGroup,
+  StockPackageCompareQuery, StockPackageComparison, StockPackageCreate, StockPackageDetail, StockPackageItems, StockPackageItemsQuery,
+  StockPackageList, StockPackageListQuery, StockPackageParams, StockPackageReview, StockPackageStepBody,
 } from '../../domain/api/stock-packages.schemas.js';
-import { stockDepartmentName } from '../../domain/departments.js';
 import { detectMediaType, documentFileName } from '../../domain/documents.js';
-import { statusLabel } from '../../domain/efficiency.js';
-import { landCategoryLabel } from '../../domain/land-categories.js';
-import { legacyStatusLabel } from '../../domain/legacy-land.js';
 import { parcelFieldLabel } from '../../domain/permissions.js';
 import { PARCEL_FIELDS, columnName } from '../../domain/parcel-fields.js';
-import { problemStatusLabel } from '../../domain/problems.js';
 import {
   PACKAGE_STEPS, SNAPSHOT_COLUMN_LABELS, allowedStepsText, packageItemKindLabel, packageNextStatuses, packageStatusLabel, type PackageStatus,
 } from '../../domain/stock-packages.js';
-import { roundTo, squareMetresToHectares, squareMetresToMu } from '../../domain/units.js';
 import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { OUT_OF_SCOPE, type Scope } from '../auth/scope.js';
 import { ApiError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { packageDetail, packageView } from './package-view.js';
 import type { ConsentFacts, PackageRow } from './stock-packages.repository.js';
 
 const REFUSALS = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -38,7 +34,6 @@ const actorOf = (request: FastifyRequest) => {
   return { name: principal.username, displayName: principal.displayName, requestId: request.id };
 };
 
-export const areaFigures = (m2: number): AreaFigures => ({ areaM2: roundTo(m2, 2), areaHa: roundTo(squareMetresToHectares(m2), 4), areaMu: roundTo(squareMetresToMu(m2), 4) });
 
 /** How a column of a snapshot is named in a comparison: the parcel field's label, or the record's. */
 function columnLabel(kind: string, column: string): string {
@@ -58,19 +53,6 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
   const packages = app.stockPackagesRepository;
   const lists = app.stockListsRepository;
 
-  const view = (row: PackageRow): StockPackage => ({
-    id: row.id, districtCode: row.districtCode, districtName: row.districtName, version: row.version, asOf: row.asOf, title: row.title,
-    status: row.status as PackageStatus, statusLabel: packageStatusLabel(row.status), statusAt: new Date(row.statusAt).toISOString(), previousId: row.previousId,
-    assembledAt: new Date(row.assembledAt).toISOString(), assembledBy: row.assembledBy,
-    consent: row.consentDocumentNo && row.consentDate && row.consentFileName ? {
-      documentNo: row.consentDocumentNo, date: row.consentDate, note: row.consentNote, fileName: row.consentFileName, mediaType: row.consentMediaType ?? 'application/octet-stream',
-      byteSize: row.consentByteSize ?? 0, url: `/api/stock-packages/${row.id}/consent-document`,
-    } : null,
-    reviewRemarks: row.reviewRemarks, parcelCount: row.parcelCount, legacyCount: row.legacyCount, problemCount: row.problemCount,
-    parcelAreaM2: roundTo(row.parcelAreaM2, 2), legacyAreaM2: roundTo(row.legacyAreaM2, 2), nextStatuses: [...packageNextStatuses(row.status)],
-    createdBy: row.createdBy, createdAt: new Date(row.createdAt).toISOString(),
-  });
-
   async function readable(scope: Scope, id: number): Promise<PackageRow> {
     const row = await packages.find(id);
     if (!row) throw new NotFoundError(`没有编号为 ${id} 的上图入库成果包`);
@@ -78,31 +60,8 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
     return row;
   }
 
-  const detail = async (id: number): Promise<StockPackageDetail> => {
-    const row = (await packages.find(id))!;
-    const [summary, steps, periods] = await Promise.all([packages.summary(id), packages.steps(id), lists.labels('legacy_period')]);
-    const group = (entries: { code: string; count: number; areaM2: number }[], label: (code: string) => string): PackageGroup[] =>
-      entries.map((entry) => ({ code: entry.code, label: label(entry.code), count: entry.count, ...areaFigures(entry.areaM2) }));
-    const plain = (entries: { code: string; count: number }[], label: (code: string) => string) => entries.map((entry) => ({ code: entry.code, label: label(entry.code), count: entry.count }));
-    return {
-      ...view(row),
-      summary: {
-        parcels: {
-          count: row.parcelCount, ...areaFigures(row.parcelAreaM2),
-          byCategory: group(summary.byCategory, (code) => landCategoryLabel(code === 'none' ? null : code)), byStatus: group(summary.byParcelStatus, statusLabel),
-        },
-        legacy: {
-          count: row.legacyCount, ...areaFigures(row.legacyAreaM2),
-          byStatus: group(summary.byLegacyStatus, legacyStatusLabel), byPeriod: group(summary.byPeriod, (code) => periods.get(code) ?? code),
-        },
-        problems: {
-          count: row.problemCount, overdue: summary.overdue,
-          byStatus: plain(summary.byProblemStatus, problemStatusLabel), byDepartment: plain(summary.byDepartment, stockDepartmentName),
-        },
-      },
-      steps: steps.map((entry) => ({ ...entry, toLabel: packageStatusLabel(entry.to), at: new Date(entry.at).toISOString() })),
-    };
-  };
+  const detail = (id: number) => packageDetail(packages, lists, id);
+  const view = packageView;
 
   /** One step of the state machine: allowed from the package's state (409 naming the allowed steps otherwise), recorded with who, when and why. */
   async function move(request: FastifyRequest, id: number, to: PackageStatus, reason: string | null, extra: { consent?: ConsentFacts; remarks?: string } = {}) {
@@ -252,7 +211,7 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
 
   app.get('/api/stock-packages/:id/consent-document', {
     config: { permission: 'data:read' },
-    schema: { tags: ['stock'], summary: 'The 区人民政府 consent document as uploaded', params: StockPackageParams },
+    schema: { tags: ['stock'], summary: 'The 区人民政府 consent document as uploaded', params: StockPackageParams, response: { 200: DocumentFileBody, 403: ErrorBody, 404: ErrorBody } },
   }, async (request, reply) => {
     const row = await readable(scopeOf(request), request.params.id);
     const content = row.consentFileName ? await packages.consentFile(row.id) : undefined;
