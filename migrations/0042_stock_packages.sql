@@ -119,6 +119,11 @@ END;
 $$;
 CREATE TRIGGER stock_package_files_guard BEFORE UPDATE OR DELETE ON stock_package_files FOR EACH ROW EXECUTE FUNCTION stock_package_files_guard();
 
+-- A package is exported through the export jobs (layer stock-package: GeoPackage and Excel).
+ALTER TABLE exports DROP CONSTRAINT exports_layer_check;
+ALTER TABLE exports ADD CONSTRAINT exports_layer_check
+  CHECK (layer = ANY (ARRAY['parcels', 'survey', 'areas', 'district-figures', 'area-report', 'parcel-card', 'stock-package']));
+
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'biaotu_app') THEN

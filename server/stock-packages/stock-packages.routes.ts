@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../../domain/api/common.schemas.js';
 import { DocumentFileBody } from '../../domain/api/documents.schemas.js';
@@ -50,6 +51,7 @@ function columnLabel(kind: string, column: string): string {
  * submitted to the city and reviewed there; the snapshot, its figures, the comparison of two versions.
  */
 export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
+  await app.register(fastifyMultipart, { limits: { fileSize: CONSENT_MAX_BYTES, files: 1, fields: 4, fieldSize: 8000, parts: 6 } });
   const packages = app.stockPackagesRepository;
   const lists = app.stockListsRepository;
 
@@ -163,7 +165,7 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
     if (!request.isMultipart()) throw new InvalidParameterError('file', '请用 multipart/form-data 提交：文号 documentNo、日期 date、说明 note，然后文件 file（区人民政府同意的文件）。');
     const fields: Record<string, string> = {};
     let upload: { name: string; content: Buffer } | null = null;
-    for await (const part of request.parts({ limits: { fileSize: CONSENT_MAX_BYTES } })) {
+    for await (const part of request.parts()) {
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value);
         continue;

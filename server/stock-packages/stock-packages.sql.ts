@@ -29,13 +29,13 @@ export const PACKAGE_COUNTS = sql`LEFT JOIN LATERAL (
  */
 export const snapshotSql = (packageId: number, districtCode: string) => sql`
   INSERT INTO stock_package_items (package_id, kind, item_id, item_key, fields, geom, geom_hash, area_m2)
-  SELECT ${packageId}, 'parcel', p.id, p.code, to_jsonb(p) - 'geom' - 'geom_3857' - 'label_point', p.geom, md5(ST_AsBinary(p.geom)), p.area_m2
+  SELECT ${packageId}::bigint, 'parcel', p.id, p.code, to_jsonb(p) - 'geom' - 'geom_3857' - 'label_point', p.geom, md5(ST_AsBinary(p.geom)), p.area_m2
   FROM parcels p WHERE p.district_code = ${districtCode} AND p.status = ANY(${[...PACKAGE_PARCEL_STATUSES]}::text[])
   UNION ALL
-  SELECT ${packageId}, 'legacy', l.id, l.number, to_jsonb(l) - 'geom' - 'geom_3857', l.geom, md5(ST_AsBinary(l.geom)), l.area_m2
+  SELECT ${packageId}::bigint, 'legacy', l.id, l.number, to_jsonb(l) - 'geom' - 'geom_3857', l.geom, md5(ST_AsBinary(l.geom)), l.area_m2
   FROM legacy_lands l WHERE l.district_code = ${districtCode}
   UNION ALL
-  SELECT ${packageId}, 'problem', q.id, q.number, to_jsonb(q), NULL, NULL, NULL
+  SELECT ${packageId}::bigint, 'problem', q.id, q.number, to_jsonb(q), NULL, NULL, NULL
   FROM stock_problems q WHERE q.district_code = ${districtCode}`;
 
 /** Counts and areas of a package's items by one of their fields. */
