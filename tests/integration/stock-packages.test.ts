@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportJob } from '../../domain/api/exports.schemas.js';
 import { StockPackageComparison, StockPackageDetail, StockPackageItems, StockPackageList } from '../../domain/api/stock-packages.schemas.js';
 import { PACKAGE_PARCEL_STATUSES } from '../../domain/stock-packages.js';
+import { DEMO_CONSENT_NUMBER, ensureDemoPackages } from '../../server/demo/demo-packages.js';
 import { squareMetresToMu } from '../../domain/units.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { multipartBody } from '../helpers/multipart.js';
@@ -287,5 +288,19 @@ describe('上图入库成果包 (issue 18 item 4)', () => {
       await testApp.app.exportService.settled(refused.json().id);
       expect((await huliSurveyor.get(`/api/exports/${refused.json().id}`)).json().status).toBe('failed');
     } else expect(refused.statusCode).toBe(403);
+  });
+
+  it('gives the demo a submitted package and a later draft whose comparison shows the changes (同安区 here; 湖里区 at start)', async () => {
+    expect(await ensureDemoPackages(testApp.app, () => undefined, '350212')).toBe(2);
+    expect(await ensureDemoPackages(testApp.app, () => undefined, '350212')).toBe(0);
+    const list = (await cityOfficial.get('/api/stock-packages?district=350212')).json().items;
+    expect(list.map((item: { version: number; status: string }) => [item.version, item.status])).toEqual([[2, 'draft'], [1, 'submitted']]);
+    expect(list[1].consent.documentNo).toBe(DEMO_CONSENT_NUMBER);
+    const letter = await cityOfficial.get(list[1].consent.url);
+    expect(letter.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const comparison = (await cityOfficial.get(`/api/stock-packages/${list[0].id}/compare`)).json();
+    const parcels = comparison.counts.find((entry: { kind: string }) => entry.kind === 'parcel');
+    expect(parcels.added).toBeGreaterThanOrEqual(1);
+    expect(parcels.changed).toBeGreaterThanOrEqual(1);
   });
 });
