@@ -346,6 +346,20 @@ describe('两库一清单 routes × role × scope (issue 18)', () => {
   });
 });
 
+describe('上图入库成果包 routes × role (issue 18 item 4)', () => {
+  it.each(ROLE_CODES)('%s: assembles with packages:assemble (in scope only), records consent and submits with packages:submit, reviews with packages:review', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const outside = await huli.request({ method: 'POST', url: '/api/stock-packages', payload: { districtCode: '350203' } });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error).toBe(roleCan(role, 'packages:assemble') ? 'out_of_scope' : 'forbidden');
+    const missing = 999_999_999;
+    for (const [route, action, payload] of [['report', 'packages:assemble', {}], ['submit', 'packages:submit', {}], ['decline', 'packages:submit', { reason: '矩阵' }], ['review', 'packages:review', { decision: 'approved' }]] as const) {
+      const response = await huli.request({ method: 'POST', url: `/api/stock-packages/${missing}/${route}`, payload });
+      expect(response.statusCode, `${route}: ${response.body}`).toBe(roleCan(role, action) ? 404 : 403);
+    }
+  });
+});
+
 describe('exports × role × scope', () => {
   it.each(ROLE_CODES)('%s may export what it may read: its own districts, not another\'s (403 naming it); sees its own jobs only', async (role) => {
     const huli = await sessionFor(role, 'huli');
