@@ -17,6 +17,8 @@ import type { AppInstance } from '../app-instance.js';
 import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { OUT_OF_SCOPE, type Scope } from '../auth/scope.js';
 import { ApiError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { contentDisposition } from '../content-disposition.js';
+import { readFormWithFile } from '../multipart-form.js';
 import { packageDetail, packageView } from './package-view.js';
 import type { ConsentFacts, PackageRow } from './stock-packages.repository.js';
 
@@ -163,26 +165,8 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
   }, async (request) => {
     await readable(scopeOf(request), request.params.id);
     if (!request.isMultipart()) throw new InvalidParameterError('file', '请用 multipart/form-data 提交：文号 documentNo、日期 date、说明 note，然后文件 file（区人民政府同意的文件）。');
-    const fields: Record<string, string> = {};
-    let upload: { name: string; content: Buffer } | null = null;
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
-        continue;
-      }
-      if (part.fieldname !== 'file' || upload) {
-        part.file.resume();
-        continue;
-      }
-      let content: Buffer;
-      try {
-        content = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError(413, 'too_large', `同意文件超过 ${CONSENT_MAX_BYTES / 1024 / 1024} MB：请压缩扫描件后重试。`, { parameter: 'file' });
-        throw error;
-      }
-      upload = { name: (part.filename || 'consent').replace(/%22/g, '"').replace(/%0[DA]/gi, ' '), content };
-    }
+    const { fields, upload } = await readFormWithFile(request,
+      () => new ApiError(413, 'too_large', `同意文件超过 ${CONSENT_MAX_BYTES / 1024 / 1024} MB：请压缩扫描件后重试。`, { parameter: 'file' }));
     const documentNo = (fields.documentNo ?? '').trim();
     if (!documentNo || documentNo.length > 100) throw new InvalidParameterError('documentNo', '请填写区人民政府同意的文号 (documentNo)，如“河东政函〔2024〕12号”，最多 100 字。');
     const date = (fields.date ?? '').trim();
@@ -219,7 +203,7 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
     const content = row.consentFileName ? await packages.consentFile(row.id) : undefined;
     if (!content) throw new NotFoundError('该成果包还没有登记区人民政府同意的文件。');
     return reply.header('content-type', row.consentMediaType ?? 'application/octet-stream')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.consentFileName!)}`)
+      .header('content-disposition', contentDisposition('attachment', row.consentFileName!))
       .send(content);
   });
 

@@ -57,6 +57,13 @@ export const itemsSql = (packageId: number, kind: string, limit: number, offset:
   FROM stock_package_items i WHERE i.package_id = ${packageId} AND i.kind = ${kind}
   ORDER BY i.item_key LIMIT ${limit} OFFSET ${offset}`;
 
+/** The items of two packages as CTEs `a` (earlier) and `b` (later). */
+const pairs = (fromId: number, toId: number) => sql`a AS (SELECT * FROM stock_package_items WHERE package_id = ${fromId}),
+  b AS (SELECT * FROM stock_package_items WHERE package_id = ${toId})`;
+/** An item of both differs: its shape, or a column that is not bookkeeping. */
+const differs = sql`(a.geom_hash IS DISTINCT FROM b.geom_hash
+  OR (a.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[]) IS DISTINCT FROM (b.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[]))`;
+
 /**
  * What changed from package `fromId` to `toId`: items added, removed, and changed (matched by kind
  * and record id), with the changed columns (bookkeeping columns left out) and `geometry` when the
@@ -66,8 +73,7 @@ export const comparisonSql = (fromId: number, toId: number, limit: number) => sq
   kind: string; change: 'added' | 'removed' | 'changed'; itemId: number; key: string; label: string | null;
   areaBeforeM2: number | null; areaAfterM2: number | null; fields: { field: string; before: unknown; after: unknown }[]; total: number;
 }>`
-  WITH a AS (SELECT * FROM stock_package_items WHERE package_id = ${fromId}),
-  b AS (SELECT * FROM stock_package_items WHERE package_id = ${toId}),
+  WITH ${pairs(fromId, toId)},
   joined AS (
     SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.item_id, a.item_id) AS item_id, coalesce(b.item_key, a.item_key) AS key,
       coalesce(${sql.raw(LABEL('b'))}, ${sql.raw(LABEL('a'))}) AS label,
@@ -75,8 +81,7 @@ export const comparisonSql = (fromId: number, toId: number, limit: number) => sq
       a.area_m2 AS area_before, b.area_m2 AS area_after, a.fields AS before_fields, b.fields AS after_fields,
       a.geom_hash IS DISTINCT FROM b.geom_hash AS geometry_changed
     FROM a FULL JOIN b ON a.kind = b.kind AND a.item_id = b.item_id
-    WHERE a.item_id IS NULL OR b.item_id IS NULL OR a.geom_hash IS DISTINCT FROM b.geom_hash
-      OR (a.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[]) IS DISTINCT FROM (b.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[])
+    WHERE a.item_id IS NULL OR b.item_id IS NULL OR ${differs}
   )
   SELECT j.kind, j.change, j.item_id::int AS "itemId", j.key, j.label, j.area_before AS "areaBeforeM2", j.area_after AS "areaAfterM2",
     CASE WHEN j.change <> 'changed' THEN '[]'::jsonb ELSE (
@@ -92,12 +97,10 @@ export const comparisonSql = (fromId: number, toId: number, limit: number) => sq
 
 /** Counts of a comparison by kind and change (complete, whatever the listed rows' limit). */
 export const comparisonCountsSql = (fromId: number, toId: number) => sql<{ kind: string; added: number; removed: number; changed: number }>`
-  WITH a AS (SELECT * FROM stock_package_items WHERE package_id = ${fromId}),
-  b AS (SELECT * FROM stock_package_items WHERE package_id = ${toId})
+  WITH ${pairs(fromId, toId)}
   SELECT coalesce(b.kind, a.kind) AS kind,
     count(*) FILTER (WHERE a.item_id IS NULL)::int AS added, count(*) FILTER (WHERE b.item_id IS NULL)::int AS removed,
-    count(*) FILTER (WHERE a.item_id IS NOT NULL AND b.item_id IS NOT NULL AND (a.geom_hash IS DISTINCT FROM b.geom_hash
-      OR (a.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[]) IS DISTINCT FROM (b.fields - ${[...COMPARISON_IGNORED_COLUMNS]}::text[])))::int AS changed
+    count(*) FILTER (WHERE a.item_id IS NOT NULL AND b.item_id IS NOT NULL AND ${differs})::int AS changed
   FROM a FULL JOIN b ON a.kind = b.kind AND a.item_id = b.item_id
   GROUP BY 1`;
 
