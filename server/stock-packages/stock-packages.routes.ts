@@ -9,7 +9,10 @@ import {
 } from '../../domain/api/stock-packages.schemas.js';
 import { detectMediaType, documentFileName } from '../../domain/documents.js';
 import { parcelFieldLabel } from '../../domain/permissions.js';
-import { PARCEL_FIELDS, columnName } from '../../domain/parcel-fields.js';
+import { PARCEL_CODE_LABELS, PARCEL_FIELDS, columnName } from '../../domain/parcel-fields.js';
+import { stockDepartmentName } from '../../domain/departments.js';
+import { legacyStatusLabel } from '../../domain/legacy-land.js';
+import { problemStatusLabel } from '../../domain/problems.js';
 import {
   PACKAGE_STEPS, SNAPSHOT_COLUMN_LABELS, allowedStepsText, packageItemKindLabel, packageNextStatuses, packageStatusLabel, type PackageStatus,
 } from '../../domain/stock-packages.js';
@@ -46,6 +49,19 @@ function columnLabel(kind: string, column: string): string {
     if (column === 'geometry') return parcelFieldLabel('geometry');
   }
   return SNAPSHOT_COLUMN_LABELS[column] ?? column;
+}
+
+/** A coded value of a snapshot as users read it (效率状态, 类别, 遗留用地状态, 问题状态, 责任部门…); others as stored. */
+function valueLabel(kind: string, column: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (kind === 'parcel') {
+    const field = PARCEL_FIELDS.find((candidate) => columnName(candidate.key) === column);
+    const list = field ? PARCEL_CODE_LABELS[field.key] : undefined;
+    return list?.find((entry) => entry.code === value)?.label ?? value;
+  }
+  if (column === 'status') return kind === 'legacy' ? legacyStatusLabel(value) : problemStatusLabel(value);
+  if (column === 'department') return stockDepartmentName(value);
+  return value;
 }
 
 /**
@@ -238,7 +254,10 @@ export async function stockPackagesRoutes(app: AppInstance): Promise<void> {
         return { kind, kindLabel: packageItemKindLabel(kind), added: found?.added ?? 0, removed: found?.removed ?? 0, changed: found?.changed ?? 0 };
       }),
       differences: rows.map(({ total: _total, ...row }) => ({
-        ...row, kind: row.kind as 'parcel', fields: row.fields.map((change) => ({ ...change, label: columnLabel(row.kind, change.field) })),
+        ...row, kind: row.kind as 'parcel', fields: row.fields.map((change) => ({
+          field: change.field, label: columnLabel(row.kind, change.field),
+          before: valueLabel(row.kind, change.field, change.before), after: valueLabel(row.kind, change.field, change.after),
+        })),
       })),
       truncated: total > rows.length,
     };
