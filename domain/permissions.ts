@@ -60,7 +60,10 @@ export type Action =
   | 'problems:write'
   | 'plans:write'
   | 'plans:review'
-  | 'stock-lists:manage';
+  | 'stock-lists:manage'
+  | 'packages:assemble'
+  | 'packages:submit'
+  | 'packages:review';
 
 export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'data:read': '浏览数据',
@@ -101,6 +104,9 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'plans:write': '编制年度实施计划（项目、实施方案、节点及完成情况）',
   'plans:review': '审定和下达年度实施计划（工作专班）',
   'stock-lists:manage': '修订发生时期与问题类别清单',
+  'packages:assemble': '汇集上图入库成果包并报区政府',
+  'packages:submit': '登记区政府同意并提交市规划资源局',
+  'packages:review': '审核区县上图入库成果包（市级）',
 };
 
 export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
@@ -108,17 +114,20 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit',
     'zhaoshang:manage', 'zhaoshang:inquiries',
     'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve',
-    'legacy:write', 'legacy:decide', 'problems:write', 'stock-lists:manage', 'plans:write', 'plans:review'],
+    'legacy:write', 'legacy:decide', 'problems:write', 'stock-lists:manage', 'plans:write', 'plans:review', 'packages:assemble', 'packages:submit', 'packages:review'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
   // 两库一清单 (seed 004 三(一)): surveyors record 历史遗留用地 and problems, officials and the 区自然资源部门
   // decide their 认定 and 处置; planners, the units and departments register and work problems.
-  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write', 'legacy:write', 'problems:write'],
+  // 上图入库 (seed 004 五(二)): district surveyors and officials assemble the package and report it to the
+  // 区政府; the district's admin records the consent and submits it; officials of city scope review it
+  // (the route refuses a reviewer whose scope is not the package's city: LOCAL RULE, no 市局 role).
+  surveyor: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'imports:write', 'documents:write', 'legacy:write', 'problems:write', 'packages:assemble'],
   // 年度实施计划 (seed 004 三(二)2, 五(一)): planners, the 园区办/镇街 and the 区自然资源部门 (专班办公室) draw it
   // up and record progress; the 专班 (officials, the 区自然资源部门, the 区政府) reviews and issues it.
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write', 'problems:write', 'plans:write'],
   // 招商地图 (seed 004 四(一)): officials list idle plots for investors and answer their 意向.
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read', 'legacy:decide', 'problems:write', 'plans:review'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read', 'legacy:decide', 'problems:write', 'plans:review', 'packages:assemble', 'packages:review'],
   viewer: ['data:read', 'cases:read', 'reuse:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
@@ -126,7 +135,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   // LOCAL RULE: its 区自然资源部门 prepares and submits them on the district's behalf.
   // 再利用 (seed 003 三): the 园区办/镇街 conducts and may enter the plan for the 用地单位; departments give
   // opinions on the plan; the 区政府 批复; the 用地单位 drafts, confirms and applies for 延期.
-  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read', 'legacy:write', 'legacy:decide', 'problems:write', 'plans:write', 'plans:review'],
+  resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read', 'legacy:write', 'legacy:decide', 'problems:write', 'plans:write', 'plans:review', 'packages:assemble'],
   park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write', 'plans:write'],
   street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write', 'plans:write'],
   department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion', 'problems:write'],

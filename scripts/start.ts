@@ -12,6 +12,7 @@ import { ensureInitialUsers } from '../server/auth/bootstrap-users.js';
 import { loadDemoCityIfEmpty } from '../server/demo/demo-city.js';
 import { ensureDemoCases, ensureDemoReportSubmission } from '../server/demo/demo-cases.js';
 import { ensureDemoZhaoshang } from '../server/demo/demo-zhaoshang.js';
+import { ensureDemoPackages } from '../server/demo/demo-packages.js';
 import { ensureRuleSets } from '../server/rules/rule-sets.repository.js';
 import { ensureExampleCriteriaSets } from '../server/criteria/criteria.repository.js';
 import { ensureExampleGradingSchemes } from '../server/grading/grading.repository.js';
@@ -64,6 +65,8 @@ try {
     await ensureDemoReportSubmission(app).catch((error: Error) => console.warn(`演示附件11报送记录未能生成 / demo 附件11 submission not made: ${error.message}`));
     // The published 招商地图 of 湖里区 (/zhaoshang/) with a photo and one 意向.
     await ensureDemoZhaoshang(app).catch((error: Error) => console.warn(`演示招商地图未能生成 / demo 招商地图 not made: ${error.message}`));
+    // 上图入库: 湖里区's package submitted to the city and its next version in 编制中 (the comparison shows the changes).
+    await ensureDemoPackages(app).catch((error: Error) => console.warn(`演示上图入库成果包未能生成 / demo stock packages not made: ${error.message}`));
   }
   // Now and every hour (the timer stops with the app): dead commits failed, old import files removed.
   const recovered = await app.importService.startHousekeeping(settings.importRetentionDays);

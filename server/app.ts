@@ -90,6 +90,8 @@ import { problemsRepositoryPlugin } from './problems/problems.repository.js';
 import { problemsRoutes } from './problems/problems.routes.js';
 import { annualPlansRepositoryPlugin } from './annual-plans/annual-plans.repository.js';
 import { annualPlansRoutes } from './annual-plans/annual-plans.routes.js';
+import { stockPackagesRepositoryPlugin } from './stock-packages/stock-packages.repository.js';
+import { stockPackagesRoutes } from './stock-packages/stock-packages.routes.js';
 
 
 export interface AppOptions {
@@ -181,6 +183,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(legacyLandRepositoryPlugin);
   await app.register(problemsRepositoryPlugin);
   await app.register(annualPlansRepositoryPlugin);
+  await app.register(stockPackagesRepositoryPlugin);
 
   // Routes, one module per capability.
   await app.register(healthRoutes);
@@ -217,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<AppInstance> {
   await app.register(legacyImportRoute);
   await app.register(problemsRoutes);
   await app.register(annualPlansRoutes);
+  await app.register(stockPackagesRoutes);
 
   await registerClient(app, options.clientDirectory ?? path.join(REPOSITORY_ROOT, 'client', 'dist'));
   return app;

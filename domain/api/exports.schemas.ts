@@ -20,6 +20,7 @@ export const ExportFilters = Type.Object({
   year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100, description: 'survey year (layer survey)' })),
   areaId: Type.Optional(Id({ description: '成片改造区域 id (layers areas, area-report)' })),
   parcelId: Type.Optional(Id({ description: 'parcel id (layer parcel-card)' })),
+  packageId: Type.Optional(Id({ description: '上图入库成果包 id (layer stock-package)' })),
 }, { additionalProperties: false });
 export type ExportFilters = Static<typeof ExportFilters>;
 

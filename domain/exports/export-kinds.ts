@@ -10,6 +10,7 @@ export const EXPORT_LAYERS = [
   { code: 'district-figures', label: '区县统计表', description: '按状态、低效类型统计的宗数与面积，分区县和全市合计' },
   { code: 'area-report', label: '成片改造区域校验报告', description: '区域图、指标表、逐条规则校验及依据' },
   { code: 'parcel-card', label: '一宗一卡', description: '地块全部属性、位置图与变更记录' },
+  { code: 'stock-package', label: '上图入库成果包', description: '区县两库一清单成果包：低效用地和历史遗留用地图层（GeoPackage）或汇总表（Excel），按成果包冻结的内容' },
 ] as const;
 export type ExportLayer = (typeof EXPORT_LAYERS)[number]['code'];
 export const EXPORT_LAYER_CODES = EXPORT_LAYERS.map((layer) => layer.code) as ExportLayer[];
@@ -34,6 +35,7 @@ export const LAYER_FORMATS: Readonly<Record<ExportLayer, readonly ExportFormat[]
   'district-figures': ['xlsx'],
   'area-report': ['pdf'],
   'parcel-card': ['pdf'],
+  'stock-package': ['gpkg', 'xlsx'],
 };
 
 /** Formats that carry geometry and so a coordinate system. */

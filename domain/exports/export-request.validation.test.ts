@@ -4,7 +4,7 @@ import { EXPORT_FILTER_LABELS, LAYER_FILTERS, exportRequestProblem } from './exp
 
 describe('exportRequestProblem', () => {
   it('accepts each layer in each of its formats with its required filters', () => {
-    const required = { year: 2023, areaId: 1, parcelId: 1 };
+    const required = { year: 2023, areaId: 1, parcelId: 1, packageId: 1 };
     for (const layer of EXPORT_LAYER_CODES) {
       const filters = Object.fromEntries(LAYER_FILTERS[layer].required.map((key) => [key, required[key as keyof typeof required]]));
       for (const format of LAYER_FORMATS[layer]) expect(exportRequestProblem({ layer, format, filters }), `${layer}:${format}`).toBeNull();

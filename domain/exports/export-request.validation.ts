@@ -16,6 +16,7 @@ export const EXPORT_FILTER_LABELS: Readonly<Record<ExportFilterKey, string>> = {
   year: '调查年度',
   areaId: '成片改造区域',
   parcelId: '地块',
+  packageId: '上图入库成果包',
 };
 
 /**
@@ -29,6 +30,7 @@ export const LAYER_FILTERS: Readonly<Record<ExportLayer, { allowed: readonly Exp
   'district-figures': { allowed: ['district'], required: [] },
   'area-report': { allowed: ['areaId'], required: ['areaId'] },
   'parcel-card': { allowed: ['parcelId'], required: ['parcelId'] },
+  'stock-package': { allowed: ['packageId'], required: ['packageId'] },
 };
 
 /** A request the contract's schema let through but that cannot be exported: which field, and how to fix it. */

@@ -709,6 +709,45 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.stock_package_files_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'consent documents are written once';
+END;
+$$;
+
+CREATE FUNCTION public.stock_package_items_frozen() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  package_status text;
+BEGIN
+  SELECT status INTO package_status FROM stock_packages WHERE id = CASE WHEN TG_OP = 'INSERT' THEN NEW.package_id ELSE OLD.package_id END;
+  IF package_status IS DISTINCT FROM 'draft' THEN
+    RAISE EXCEPTION 'stock package % is % : its contents are frozen', CASE WHEN TG_OP = 'INSERT' THEN NEW.package_id ELSE OLD.package_id END, package_status;
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$;
+
+CREATE FUNCTION public.stock_packages_no_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'stock packages are on record, never deleted';
+END;
+$$;
+
+CREATE FUNCTION public.stock_packages_touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
 CREATE FUNCTION public.stock_problems_touch() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1177,7 +1216,7 @@ CREATE TABLE public.exports (
     finished_at timestamp with time zone,
     expires_at timestamp with time zone,
     CONSTRAINT exports_format_check CHECK ((format = ANY (ARRAY['geojson'::text, 'shapefile'::text, 'gpkg'::text, 'filegdb'::text, 'xlsx'::text, 'csv'::text, 'pdf'::text]))),
-    CONSTRAINT exports_layer_check CHECK ((layer = ANY (ARRAY['parcels'::text, 'survey'::text, 'areas'::text, 'district-figures'::text, 'area-report'::text, 'parcel-card'::text]))),
+    CONSTRAINT exports_layer_check CHECK ((layer = ANY (ARRAY['parcels'::text, 'survey'::text, 'areas'::text, 'district-figures'::text, 'area-report'::text, 'parcel-card'::text, 'stock-package'::text]))),
     CONSTRAINT exports_progress_check CHECK (((progress >= (0)::double precision) AND (progress <= (1)::double precision))),
     CONSTRAINT exports_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text, 'cancelled'::text, 'expired'::text])))
 );
@@ -2356,6 +2395,122 @@ CREATE TABLE public.stock_lists (
 
 COMMENT ON TABLE public.stock_lists IS 'configurable lists of 两库一清单 (历史遗留用地的发生时期, 问题类别), each version kept: items [{code, label, note}] with the source';
 
+CREATE TABLE public.stock_package_files (
+    package_id bigint NOT NULL,
+    content bytea NOT NULL
+);
+
+COMMENT ON TABLE public.stock_package_files IS 'the 区人民政府 consent document of a package, as uploaded; written once';
+
+CREATE TABLE public.stock_package_items (
+    package_id bigint NOT NULL,
+    kind text NOT NULL,
+    item_id bigint NOT NULL,
+    item_key text NOT NULL,
+    fields jsonb NOT NULL,
+    geom public.geometry(MultiPolygon,4490),
+    geom_hash text,
+    area_m2 double precision,
+    CONSTRAINT stock_package_items_check CHECK (((kind = 'problem'::text) = (geom IS NULL))),
+    CONSTRAINT stock_package_items_kind_check CHECK ((kind = ANY (ARRAY['parcel'::text, 'legacy'::text, 'problem'::text])))
+);
+
+COMMENT ON TABLE public.stock_package_items IS 'the snapshot of a package: each parcel (低效用地), 历史遗留用地 record and problem as it stood at assembly; frozen once the package leaves 编制中';
+
+COMMENT ON COLUMN public.stock_package_items.item_id IS 'id of the parcel, legacy_lands or stock_problems row';
+
+COMMENT ON COLUMN public.stock_package_items.item_key IS '宗地编号 / 遗留用地编号 / 问题编号';
+
+COMMENT ON COLUMN public.stock_package_items.fields IS 'the whole row as it stood (to_jsonb, without geometry): jsonb_populate_record(NULL::parcels, fields) reads it back';
+
+COMMENT ON COLUMN public.stock_package_items.geom_hash IS 'md5 of the geometry (WKB): a changed shape between two packages';
+
+COMMENT ON COLUMN public.stock_package_items.area_m2 IS '椭球面积 (CGCS2000), m², as it stood';
+
+CREATE TABLE public.stock_package_steps (
+    id bigint NOT NULL,
+    package_id bigint NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    reason text,
+    actor text NOT NULL,
+    actor_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stock_package_steps_reason_check CHECK ((char_length(reason) <= 4000))
+);
+
+COMMENT ON TABLE public.stock_package_steps IS 'every step of a package (assembly and re-assembly included): who, when, why; written once';
+
+CREATE SEQUENCE public.stock_package_steps_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.stock_package_steps_id_seq OWNED BY public.stock_package_steps.id;
+
+CREATE TABLE public.stock_packages (
+    id bigint NOT NULL,
+    district_code text NOT NULL,
+    version integer NOT NULL,
+    as_of date NOT NULL,
+    title text NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    status_at timestamp with time zone DEFAULT now() NOT NULL,
+    previous_id bigint,
+    assembled_at timestamp with time zone DEFAULT now() NOT NULL,
+    assembled_by text NOT NULL,
+    consent_document_no text,
+    consent_date date,
+    consent_note text,
+    consent_file_name text,
+    consent_media_type text,
+    consent_byte_size bigint,
+    consent_sha256 text,
+    review_remarks text,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT stock_packages_check CHECK (((status = ANY (ARRAY['draft'::text, 'reported'::text])) OR ((consent_document_no IS NOT NULL) AND (consent_date IS NOT NULL) AND (consent_sha256 IS NOT NULL)))),
+    CONSTRAINT stock_packages_check1 CHECK (((status <> 'returned'::text) OR (review_remarks IS NOT NULL))),
+    CONSTRAINT stock_packages_consent_byte_size_check CHECK ((consent_byte_size > 0)),
+    CONSTRAINT stock_packages_consent_document_no_check CHECK (((char_length(consent_document_no) >= 1) AND (char_length(consent_document_no) <= 100))),
+    CONSTRAINT stock_packages_consent_file_name_check CHECK (((char_length(consent_file_name) >= 1) AND (char_length(consent_file_name) <= 200))),
+    CONSTRAINT stock_packages_consent_note_check CHECK ((char_length(consent_note) <= 2000)),
+    CONSTRAINT stock_packages_consent_sha256_check CHECK ((consent_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT stock_packages_review_remarks_check CHECK ((char_length(review_remarks) <= 4000)),
+    CONSTRAINT stock_packages_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'reported'::text, 'consented'::text, 'submitted'::text, 'approved'::text, 'returned'::text]))),
+    CONSTRAINT stock_packages_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200))),
+    CONSTRAINT stock_packages_version_check CHECK ((version > 0))
+);
+
+COMMENT ON TABLE public.stock_packages IS '底数上图入库成果包 (seed 004 五(二)): a district''s 两库一清单 as of a date, its 区政府 consent and the city''s review; items in stock_package_items, steps in stock_package_steps';
+
+COMMENT ON COLUMN public.stock_packages.version IS 'per district: 1, 2, … (a package returned by the city is followed by the next version)';
+
+COMMENT ON COLUMN public.stock_packages.as_of IS '数据截至日期 (China date of the latest assembly)';
+
+COMMENT ON COLUMN public.stock_packages.status IS 'draft 编制中 → reported 已报区政府 → consented 区政府已同意 → submitted 已提交市局 → approved 通过 / returned 退回 (domain/stock-packages.ts)';
+
+COMMENT ON COLUMN public.stock_packages.previous_id IS 'the package of the district this one follows (compared with by default)';
+
+COMMENT ON COLUMN public.stock_packages.consent_document_no IS '区人民政府同意的文号';
+
+COMMENT ON COLUMN public.stock_packages.consent_sha256 IS 'the consent document (bytes in stock_package_files)';
+
+COMMENT ON COLUMN public.stock_packages.review_remarks IS '市规划资源局审核意见 (required when 退回)';
+
+CREATE SEQUENCE public.stock_packages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.stock_packages_id_seq OWNED BY public.stock_packages.id;
+
 CREATE TABLE public.stock_problem_steps (
     id bigint NOT NULL,
     problem_id bigint NOT NULL,
@@ -2804,6 +2959,10 @@ ALTER TABLE ONLY public.reuse_steps ALTER COLUMN id SET DEFAULT nextval('public.
 
 ALTER TABLE ONLY public.reuse_tracking ALTER COLUMN id SET DEFAULT nextval('public.reuse_tracking_id_seq'::regclass);
 
+ALTER TABLE ONLY public.stock_package_steps ALTER COLUMN id SET DEFAULT nextval('public.stock_package_steps_id_seq'::regclass);
+
+ALTER TABLE ONLY public.stock_packages ALTER COLUMN id SET DEFAULT nextval('public.stock_packages_id_seq'::regclass);
+
 ALTER TABLE ONLY public.stock_problem_steps ALTER COLUMN id SET DEFAULT nextval('public.stock_problem_steps_id_seq'::regclass);
 
 ALTER TABLE ONLY public.stock_problems ALTER COLUMN id SET DEFAULT nextval('public.stock_problems_id_seq'::regclass);
@@ -3009,6 +3168,21 @@ ALTER TABLE ONLY public.stock_counters
 ALTER TABLE ONLY public.stock_lists
     ADD CONSTRAINT stock_lists_pkey PRIMARY KEY (kind, version);
 
+ALTER TABLE ONLY public.stock_package_files
+    ADD CONSTRAINT stock_package_files_pkey PRIMARY KEY (package_id);
+
+ALTER TABLE ONLY public.stock_package_items
+    ADD CONSTRAINT stock_package_items_pkey PRIMARY KEY (package_id, kind, item_id);
+
+ALTER TABLE ONLY public.stock_package_steps
+    ADD CONSTRAINT stock_package_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.stock_packages
+    ADD CONSTRAINT stock_packages_district_code_version_key UNIQUE (district_code, version);
+
+ALTER TABLE ONLY public.stock_packages
+    ADD CONSTRAINT stock_packages_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.stock_problem_steps
     ADD CONSTRAINT stock_problem_steps_pkey PRIMARY KEY (id);
 
@@ -3173,6 +3347,14 @@ CREATE INDEX reuse_steps_project ON public.reuse_steps USING btree (project_id, 
 CREATE INDEX reuse_tracking_project ON public.reuse_tracking USING btree (project_id, on_date, id);
 
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+
+CREATE INDEX stock_package_items_geom ON public.stock_package_items USING gist (geom);
+
+CREATE INDEX stock_package_steps_package ON public.stock_package_steps USING btree (package_id, id);
+
+CREATE INDEX stock_packages_district ON public.stock_packages USING btree (district_code, version DESC);
+
+CREATE UNIQUE INDEX stock_packages_open ON public.stock_packages USING btree (district_code) WHERE (status = ANY (ARRAY['draft'::text, 'reported'::text, 'consented'::text]));
 
 CREATE INDEX stock_problem_steps_problem ON public.stock_problem_steps USING btree (problem_id, id);
 
@@ -3361,6 +3543,20 @@ CREATE TRIGGER sessions_revoked_notify AFTER UPDATE OF expires_at ON public.sess
 CREATE TRIGGER stock_lists_append_only BEFORE DELETE OR UPDATE ON public.stock_lists FOR EACH ROW EXECUTE FUNCTION public.stock_lists_append_only();
 
 CREATE TRIGGER stock_lists_history AFTER INSERT ON public.stock_lists FOR EACH ROW EXECUTE FUNCTION public.record_history('kind');
+
+CREATE TRIGGER stock_package_files_guard BEFORE DELETE OR UPDATE ON public.stock_package_files FOR EACH ROW EXECUTE FUNCTION public.stock_package_files_guard();
+
+CREATE TRIGGER stock_package_items_frozen BEFORE INSERT OR DELETE OR UPDATE ON public.stock_package_items FOR EACH ROW EXECUTE FUNCTION public.stock_package_items_frozen();
+
+CREATE TRIGGER stock_package_steps_append_only BEFORE DELETE OR UPDATE ON public.stock_package_steps FOR EACH ROW EXECUTE FUNCTION public.stock_steps_append_only();
+
+CREATE TRIGGER stock_package_steps_history AFTER INSERT ON public.stock_package_steps FOR EACH ROW EXECUTE FUNCTION public.record_history('package_id');
+
+CREATE TRIGGER stock_packages_history AFTER INSERT OR UPDATE ON public.stock_packages FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER stock_packages_no_delete BEFORE DELETE ON public.stock_packages FOR EACH ROW EXECUTE FUNCTION public.stock_packages_no_delete();
+
+CREATE TRIGGER stock_packages_touch BEFORE UPDATE ON public.stock_packages FOR EACH ROW EXECUTE FUNCTION public.stock_packages_touch();
 
 CREATE TRIGGER stock_problem_steps_append_only BEFORE DELETE OR UPDATE ON public.stock_problem_steps FOR EACH ROW EXECUTE FUNCTION public.stock_steps_append_only();
 
@@ -3563,6 +3759,21 @@ ALTER TABLE ONLY public.sessions
 ALTER TABLE ONLY public.stock_counters
     ADD CONSTRAINT stock_counters_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
 
+ALTER TABLE ONLY public.stock_package_files
+    ADD CONSTRAINT stock_package_files_package_id_fkey FOREIGN KEY (package_id) REFERENCES public.stock_packages(id);
+
+ALTER TABLE ONLY public.stock_package_items
+    ADD CONSTRAINT stock_package_items_package_id_fkey FOREIGN KEY (package_id) REFERENCES public.stock_packages(id);
+
+ALTER TABLE ONLY public.stock_package_steps
+    ADD CONSTRAINT stock_package_steps_package_id_fkey FOREIGN KEY (package_id) REFERENCES public.stock_packages(id);
+
+ALTER TABLE ONLY public.stock_packages
+    ADD CONSTRAINT stock_packages_district_code_fkey FOREIGN KEY (district_code) REFERENCES public.districts(code);
+
+ALTER TABLE ONLY public.stock_packages
+    ADD CONSTRAINT stock_packages_previous_id_fkey FOREIGN KEY (previous_id) REFERENCES public.stock_packages(id);
+
 ALTER TABLE ONLY public.stock_problem_steps
     ADD CONSTRAINT stock_problem_steps_problem_id_fkey FOREIGN KEY (problem_id) REFERENCES public.stock_problems(id);
 
@@ -3760,6 +3971,18 @@ GRANT SELECT ON TABLE public.spatial_ref_sys TO biaotu_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.stock_counters TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.stock_lists TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.stock_package_files TO biaotu_app;
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.stock_package_items TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.stock_package_steps TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.stock_package_steps_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.stock_packages TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.stock_packages_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT ON TABLE public.stock_problem_steps TO biaotu_app;
 

@@ -636,6 +636,63 @@ export interface Database {
   annual_plan_steps: AnnualPlanStepTable;
   plan_projects: PlanProjectTable;
   plan_milestones: PlanMilestoneTable;
+  stock_packages: StockPackageTable;
+  stock_package_items: StockPackageItemTable;
+  stock_package_steps: StockPackageStepTable;
+  stock_package_files: StockPackageFileTable;
+}
+
+/** 上图入库成果包 (migration 0042): read and written by server/stock-packages/ (raw SQL). */
+export interface StockPackageTable {
+  id: Generated<number>;
+  district_code: string;
+  version: number;
+  as_of: string;
+  title: string;
+  status: Generated<string>;
+  status_at: Generated<Timestamp>;
+  previous_id: number | null;
+  assembled_at: Generated<Timestamp>;
+  assembled_by: string;
+  consent_document_no: string | null;
+  consent_date: string | null;
+  consent_note: string | null;
+  consent_file_name: string | null;
+  consent_media_type: string | null;
+  consent_byte_size: number | null;
+  consent_sha256: string | null;
+  review_remarks: string | null;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface StockPackageItemTable {
+  package_id: number;
+  kind: 'parcel' | 'legacy' | 'problem';
+  item_id: number;
+  item_key: string;
+  fields: unknown;
+  geom: unknown | null;
+  geom_hash: string | null;
+  area_m2: number | null;
+}
+
+export interface StockPackageStepTable {
+  id: Generated<number>;
+  package_id: number;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  actor: string;
+  actor_name: string;
+  at: Generated<Timestamp>;
+}
+
+export interface StockPackageFileTable {
+  package_id: number;
+  content: Buffer;
 }
 
 /** 两库一清单 (migration 0039): configurable lists, each version kept. */

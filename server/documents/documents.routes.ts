@@ -17,6 +17,7 @@ import { principalOf, scopeOf } from '../auth/auth.plugin.js';
 import { writeAs } from '../db/actor.js';
 import { boxParameter } from '../geometry/bbox.js';
 import { DocumentRefusalError, InvalidParameterError, NotFoundError } from '../errors.js';
+import { readFormWithFile } from '../multipart-form.js';
 import type { DocumentParcel } from './documents.repository.js';
 import { readPhotoMetadata } from './photo-metadata.js';
 
@@ -91,28 +92,7 @@ export async function documentsRoutes(app: AppInstance): Promise<void> {
     const parcel = await parcelOf(request.params.id);
     scopeOf(request).assertPlaceWritable(place(parcel), '该地块的档案', '上传');
     if (!request.isMultipart()) throw new InvalidParameterError('file', '请用 multipart/form-data 上传，文件字段名为 file（类别 category、说明 note 放在 file 之前）。');
-    const fields: Record<string, string> = {};
-    let upload: { name: string; content: Buffer } | null = null;
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
-        continue;
-      }
-      if (part.fieldname !== 'file' || upload) {
-        part.file.resume();
-        continue;
-      }
-      let content: Buffer;
-      try {
-        content = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new DocumentRefusalError(sizeRefusal(maxBytes));
-        throw error;
-      }
-      if (part.file.truncated) throw new DocumentRefusalError(sizeRefusal(maxBytes));
-      // Browsers send `"`, CR and LF of a file name as %22, %0D and %0A (HTML's multipart/form-data encoding).
-      upload = { name: (part.filename || 'upload').replace(/%22/g, '"').replace(/%0[DA]/gi, ' '), content };
-    }
+    const { fields, upload } = await readFormWithFile(request, () => new DocumentRefusalError(sizeRefusal(maxBytes)));
     if (!upload) throw new InvalidParameterError('file', '请求中没有文件：请在 file 字段中选择要归档的文件。');
     const category = (fields.category ?? 'other') as DocumentCategory;
     if (!DOCUMENT_CATEGORY_CODES.includes(category)) {

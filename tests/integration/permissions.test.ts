@@ -368,6 +368,17 @@ describe('年度实施计划 × role × scope', () => {
     const list = await huli.get('/api/annual-plans');
     expect(list.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
     if (list.statusCode === 200) expect(list.json().items.every((item: { districtCode: string }) => item.districtCode === '350206')).toBe(true);
+describe('上图入库成果包 routes × role (issue 18 item 4)', () => {
+  it.each(ROLE_CODES)('%s: assembles with packages:assemble (in scope only), records consent and submits with packages:submit, reviews with packages:review', async (role) => {
+    const huli = await sessionFor(role, 'huli');
+    const outside = await huli.request({ method: 'POST', url: '/api/stock-packages', payload: { districtCode: '350203' } });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error).toBe(roleCan(role, 'packages:assemble') ? 'out_of_scope' : 'forbidden');
+    const missing = 999_999_999;
+    for (const [route, action, payload] of [['report', 'packages:assemble', {}], ['submit', 'packages:submit', {}], ['decline', 'packages:submit', { reason: '矩阵' }], ['review', 'packages:review', { decision: 'approved' }]] as const) {
+      const response = await huli.request({ method: 'POST', url: `/api/stock-packages/${missing}/${route}`, payload });
+      expect(response.statusCode, `${route}: ${response.body}`).toBe(roleCan(role, action) ? 404 : 403);
+    }
   });
 });
 

@@ -16,10 +16,10 @@ describe('view route', () => {
   });
 
   it('lists the administration pages for administrators only', () => {
-    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '认定', '遗留用地', '问题清单', '年度计划', '成片改造区域', '招商地图', '数据导入', '用户管理', '审计日志', '规则设置', '认定标准与分级']);
-    expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map', 'legacy', 'problems', 'plans', 'areas']);
+    expect(viewsFor('admin').map((entry) => entry.label)).toEqual(['地图', '认定', '遗留用地', '问题清单', '年度计划', '上图入库', '成片改造区域', '招商地图', '数据导入', '用户管理', '审计日志', '规则设置', '认定标准与分级']);
+    expect(viewsFor('planner').map((entry) => entry.view)).toEqual(['map', 'legacy', 'problems', 'plans', 'packages', 'areas']);
     // 认定 lists cases for whoever may read them (a viewer follows the procedure, takes no step).
-    expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map', 'identification', 'legacy', 'problems', 'plans']);
+    expect(viewsFor('viewer').map((entry) => entry.view)).toEqual(['map', 'identification', 'legacy', 'problems', 'plans', 'packages']);
   });
 
   it('opens 成片改造区域 to those who draw areas or review them: planners, officials and administrators', () => {
@@ -45,8 +45,8 @@ describe('view route', () => {
   });
 
   it('opens 数据导入 to those who may import: administrators and surveyors', () => {
-    expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '遗留用地', '问题清单', '年度计划', '数据导入']);
-    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'identification', 'legacy', 'problems', 'plans', 'areas', 'zhaoshang', 'criteria']);
+    expect(viewsFor('surveyor').map((entry) => entry.label)).toEqual(['地图', '遗留用地', '问题清单', '年度计划', '上图入库', '数据导入']);
+    expect(viewsFor('official').map((entry) => entry.view)).toEqual(['map', 'identification', 'legacy', 'problems', 'plans', 'packages', 'areas', 'zhaoshang', 'criteria']);
     expect(viewForRole('#/imports', 'surveyor')).toBe('imports');
     expect(viewForRole('#/imports', 'admin')).toBe('imports');
     expect(viewForRole('#/imports', 'planner')).toBe('map');

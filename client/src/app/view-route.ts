@@ -4,7 +4,7 @@ import { roleCan, type Action } from '@domain/permissions.js';
  * The pages of the product. A hash route (`#/admin/users`) rather than a router package: four
  * pages do not need one, and the hash survives a reload without any server-side fallback.
  */
-export type ViewName = 'map' | 'identification' | 'legacy' | 'problems' | 'plans' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria' | 'zhaoshang';
+export type ViewName = 'map' | 'identification' | 'legacy' | 'problems' | 'plans' | 'packages' | 'imports' | 'users' | 'audit' | 'rules' | 'areas' | 'criteria' | 'zhaoshang';
 
 export interface ViewEntry {
   view: ViewName;
@@ -22,6 +22,8 @@ export const VIEWS: readonly ViewEntry[] = [
   { view: 'problems', label: '问题清单', hash: '#/problems', action: 'data:read' },
   // 年度实施计划 and 台账 (seed 004 三(二)2, 三(四)): every reader of data follows the plan's milestones.
   { view: 'plans', label: '年度计划', hash: '#/plans', action: 'data:read' },
+  // 底数上图入库 (seed 004 五(二)): the packages of 两库一清单 submitted to the city.
+  { view: 'packages', label: '上图入库', hash: '#/packages', action: 'data:read' },
   { view: 'areas', label: '成片改造区域', hash: '#/areas', action: ['areas:write', 'areas:review'] },
   { view: 'zhaoshang', label: '招商地图', hash: '#/zhaoshang', action: ['zhaoshang:manage', 'zhaoshang:inquiries'] },
   { view: 'imports', label: '数据导入', hash: '#/imports', action: 'imports:write' },

@@ -18,7 +18,7 @@ import type { ExportFilters, ExportRequest } from './exports.api.js';
 export interface ExportTarget {
   layer: ExportLayer;
   filters: ExportFilters;
-  names?: { district?: string; area?: string; parcel?: string };
+  names?: { district?: string; area?: string; parcel?: string; package?: string };
   /** Rows the user expects, when the page that opened the dialog knows it (the panel's parcel count). */
   expectedCount?: number | null;
   /** What the page shows but the export cannot narrow by (told, not silently dropped). */
@@ -99,6 +99,7 @@ export function describeFilters(target: ExportTarget): DescribedFilter[] {
   if (filters.year !== undefined) rows.push({ key: 'year', label: LABELS.year, value: `${filters.year} 年` });
   if (filters.areaId !== undefined) rows.push({ key: 'areaId', label: LABELS.areaId, value: names.area ?? `区域 ${filters.areaId}` });
   if (filters.parcelId !== undefined) rows.push({ key: 'parcelId', label: LABELS.parcelId, value: names.parcel ?? `地块 ${filters.parcelId}` });
+  if (filters.packageId !== undefined) rows.push({ key: 'packageId', label: LABELS.packageId, value: names.package ?? `成果包 ${filters.packageId}` });
   return rows;
 }
 

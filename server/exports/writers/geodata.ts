@@ -12,6 +12,7 @@ import { createTablesExportsRepository } from '../tables.repository.js';
 import { createGeodataExportsRepository, type GeodataExportsRepository, type GeodataExtent } from '../geodata.repository.js';
 import { SURELY_GBK, areaQueries, parcelsQuery, selectSql, surveyQuery, type GeodataLayerQuery } from '../geodata.sql.js';
 import { writeZip } from '../zip-file.js';
+import { packageGeodataSelection } from '../../stock-packages/package-export.js';
 
 export type GeodataFormat = 'geojson' | 'shapefile' | 'gpkg' | 'filegdb';
 
@@ -46,6 +47,8 @@ async function selectionOf(job: ExportJobContext, repository: GeodataExportsRepo
     const query = surveyQuery(layer.id, filters);
     return { layers: [{ ...query, name: `dltb_${layer.year}`, title: `${layer.year}年度变更调查地类图斑` }], qualifiers: [`${layer.year}年度`, filters.bbox ? '框选' : ''] };
   }
+  // 上图入库成果包: its frozen parcels and 历史遗留用地 (server/stock-packages/package-export.ts).
+  if (job.layer === 'stock-package') return packageGeodataSelection(job);
   if (job.layer === 'areas') {
     const name = filters.areaId ? await repository.areaName(filters.areaId) : null;
     return { layers: areaQueries(filters, scope), qualifiers: name ? [name] : [] };

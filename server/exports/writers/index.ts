@@ -1,6 +1,7 @@
 import type { ExportFormat, ExportLayer } from '../../../domain/exports/export-kinds.js';
 import type { ExportWriter } from '../export-writer.js';
 import { geodataWriter } from './geodata.js';
+import { packageWorkbookWriter } from '../../stock-packages/package-export.js';
 import { areaReportWriter } from '../reports/area-report.js';
 import { parcelCardWriter } from '../reports/parcel-card.js';
 import { districtFiguresWriter, parcelsCsvWriter, parcelsXlsxWriter } from './tables.js';
@@ -17,4 +18,6 @@ export const EXPORT_WRITERS: Partial<Record<`${ExportLayer}:${ExportFormat}`, Ex
   'parcels:xlsx': parcelsXlsxWriter,
   'parcels:csv': parcelsCsvWriter,
   'district-figures:xlsx': districtFiguresWriter,
+  'stock-package:gpkg': geodataWriter('gpkg'),
+  'stock-package:xlsx': packageWorkbookWriter,
 };
