@@ -4,7 +4,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import { TileCache, type Bounds, type CachedTile } from './tile-cache.js';
 import { TileStore } from './tile-store.js';
-import { createTilesRepository, type TileLayer } from './tiles.repository.js';
+import { createTilesRepository, TILE_LAYERS, type TileLayer } from './tiles.repository.js';
 
 export type TileSource = 'hit' | 'store' | 'miss';
 
@@ -117,6 +117,8 @@ declare module 'fastify' {
  * reaches the memory cache through `tile_changes` (migration 0009); the persistent store is flushed
  * on close.
  */
+const FOLLOWERS = TILE_LAYERS.filter((layer) => layer.follows !== undefined);
+
 export const tileServicePlugin = fp(async (app: AppInstance) => {
   const { settings } = app;
   const cache = new TileCache(settings.tileCacheBytes);
@@ -130,9 +132,15 @@ export const tileServicePlugin = fp(async (app: AppInstance) => {
   }));
   app.notifications.on('tile_changes', (payload: string) => {
     const change = JSON.parse(payload) as { layer: string; all?: boolean; bounds?: Bounds };
-    if (change.layer === '*') cache.clear();
-    else if (change.all || !change.bounds) cache.invalidateLayer(change.layer);
-    else cache.invalidate(change.layer, [change.bounds]);
+    if (change.layer === '*') {
+      cache.clear();
+      return;
+    }
+    // The changed layer and the layers that follow it (the parcel labels follow the parcels).
+    for (const layer of [change.layer, ...FOLLOWERS.filter((follower) => follower.follows === change.layer).map((follower) => follower.id)]) {
+      if (change.all || !change.bounds) cache.invalidateLayer(layer);
+      else cache.invalidate(layer, [change.bounds]);
+    }
   });
   app.addHook('onClose', async () => {
     await store.flush();

@@ -76,11 +76,11 @@ const PARCEL_ATTRIBUTES = [
   `CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted`,
 ].join(',\n         ');
 
-/** Parcel labels (宗地编号, then 权利人) are drawn from this zoom; lower tiles do not carry their text. */
+/** Parcel labels (宗地编号, then 权利人) are drawn from this zoom: the `parcel-labels` tiles start there. */
 export const LABEL_MINZOOM = 16;
 
 /**
- * The label text of a parcel, in the source layer `parcel_labels` of tiles from LABEL_MINZOOM: one
+ * The label text of a parcel, in the source layer `parcel_labels` of the `parcel-labels` tiles: one
  * point per parcel (on its surface, in the one tile holding it, so a parcel cut by tile edges is
  * labelled once) with `code` (宗地编号, visible to every reader) and `owner` (权利人, masked out of
  * scope like the card masks it; NULL, which ST_AsMVT leaves out).
@@ -119,17 +119,27 @@ WITH ${BOUNDS}, features AS (
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
-), labels AS MATERIALIZED (
+)
+SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
+FROM features WHERE features.geom IS NOT NULL`;
+
+/**
+ * The label points of the parcels (source layer `parcel_labels`, tile layer `parcel-labels`), a
+ * tile source of their own from LABEL_MINZOOM (issue 19): they were 2/3 of the bytes of a z16
+ * parcel tile, and a map that draws no labels, or a zoom below them, should not pay for them.
+ * The parcel's attributes come along so the labels follow the map's filter like the fills.
+ */
+export const PARCEL_LABELS_TILE_SQL = `
+WITH ${BOUNDS}, labels AS MATERIALIZED (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
          ${LABEL_ATTRIBUTES},
          ST_AsMVTGeom(l.point, bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
   FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point OFFSET 0) l, bounds
-  WHERE $1::int >= ${LABEL_MINZOOM} AND p.geom_3857 && bounds.tile AND l.point && bounds.tile
+  WHERE p.geom_3857 && bounds.tile AND l.point && bounds.tile AND ($5::int IS NULL OR true)
 )
-SELECT coalesce((SELECT ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL), ''::bytea)
-    || coalesce((SELECT ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
-    (SELECT count(*) FROM features WHERE geom IS NOT NULL)::int AS features, ${epochOf('parcels')}`;
+SELECT coalesce(ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
+FROM labels WHERE labels.geom IS NOT NULL`;
 
 /** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
 export const PRECUT_ZOOM = 14;
