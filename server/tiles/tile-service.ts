@@ -112,16 +112,18 @@ declare module 'fastify' {
   }
 }
 
+/** Per layer, the layers whose tiles change with it (`TileLayer.follows`). */
+const FOLLOWERS: Record<string, string[]> = {};
+for (const layer of TILE_LAYERS) if (layer.follows) (FOLLOWERS[layer.follows] ??= []).push(layer.id);
+
 /**
  * The tile service with its two caches, as a plugin: every change to tiled data, from any process,
  * reaches the memory cache through `tile_changes` (migration 0009); the persistent store is flushed
  * on close.
  */
-const FOLLOWERS = TILE_LAYERS.filter((layer) => layer.follows !== undefined);
-
 export const tileServicePlugin = fp(async (app: AppInstance) => {
   const { settings } = app;
-  const cache = new TileCache(settings.tileCacheBytes);
+  const cache = new TileCache(settings.tileCacheBytes, FOLLOWERS);
   const store = new TileStore(app.pools.light.pool, (message, error) => app.log.error({ err: error }, message));
   void store.loadKeys().catch((error: unknown) => app.log.error({ err: error }, 'could not read the persistent tile cache keys'));
   app.decorate('tileCache', cache);
@@ -132,15 +134,9 @@ export const tileServicePlugin = fp(async (app: AppInstance) => {
   }));
   app.notifications.on('tile_changes', (payload: string) => {
     const change = JSON.parse(payload) as { layer: string; all?: boolean; bounds?: Bounds };
-    if (change.layer === '*') {
-      cache.clear();
-      return;
-    }
-    // The changed layer and the layers that follow it (the parcel labels follow the parcels).
-    for (const layer of [change.layer, ...FOLLOWERS.filter((follower) => follower.follows === change.layer).map((follower) => follower.id)]) {
-      if (change.all || !change.bounds) cache.invalidateLayer(layer);
-      else cache.invalidate(layer, [change.bounds]);
-    }
+    if (change.layer === '*') cache.clear();
+    else if (change.all || !change.bounds) cache.invalidateLayer(change.layer);
+    else cache.invalidate(change.layer, [change.bounds]);
   });
   app.addHook('onClose', async () => {
     await store.flush();

@@ -105,7 +105,7 @@ describe('the tile cache', () => {
       seen = await parcelIn(url, parcel.id);
     }
     expect(seen.status).toBe('redeveloping');
-    // The same notification dropped the label tile (the memory cache is one process's: no wait).
+    // The same notification dropped the label tile (the cache drops a layer's followers with it).
     expect(await parcelIn(labelUrl, parcel.id)).toEqual({ cache: 'miss', status: 'redeveloping' });
   });
 
