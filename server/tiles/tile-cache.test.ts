@@ -36,6 +36,20 @@ describe('TileCache', () => {
     expect(cache.get(TileCache.key(otherLayer, 'all'))).toBeDefined();
   });
 
+  it('drops the tiles of the layers that follow a changed layer with it (the parcel labels)', async () => {
+    const cache = new TileCache(1e6, { parcels: ['parcel-labels'] });
+    const labels = { layer: 'parcel-labels', z: 16, x: 54258, y: 28165 }; // spans 118.0481°–118.0536°E
+    const generation = cache.generation('parcel-labels');
+    cache.set('labels', labels, await tile(10));
+    expect(cache.invalidate('parcels', [[118.05, 24.50, 118.0502, 24.5002]])).toBe(1);
+    expect(cache.get('labels')).toBeUndefined();
+    cache.set('late', labels, await tile(10), generation); // read before the change: refused
+    expect(cache.get('late')).toBeUndefined();
+    cache.set('again', labels, await tile(10));
+    cache.invalidateLayer('parcels');
+    expect(cache.get('again')).toBeUndefined();
+  });
+
   it('refuses a tile read before an invalidation of its layer (it may predate the change)', async () => {
     const cache = new TileCache(1e6);
     const address = { layer: 'parcels', z: 16, x: 54235, y: 28150 };

@@ -40,7 +40,11 @@ export class TileCache {
   readonly #generations = new Map<string, number>();
   #bytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  /**
+   * @param followers per layer, the layers whose tiles change with it (the parcel labels follow the
+   * parcels): invalidating a layer invalidates them too, so every caller keeps them in step.
+   */
+  constructor(readonly maxBytes: number, private readonly followers: Readonly<Record<string, readonly string[]>> = {}) {}
 
   static key(address: TileAddress, scope: string): string {
     return `${address.layer}/${address.z}/${address.x}/${address.y}/${scope}`;
@@ -92,10 +96,11 @@ export class TileCache {
 
   /** Drops the cached tiles of `layer` that touch any of the bounds; answers how many. */
   invalidate(layer: string, bounds: readonly Bounds[]): number {
-    this.#bump(layer);
+    const layers = [layer, ...(this.followers[layer] ?? [])];
+    for (const each of layers) this.#bump(each);
     let dropped = 0;
     for (const [key, entry] of this.#entries) {
-      if (entry.address.layer !== layer) continue;
+      if (!layers.includes(entry.address.layer)) continue;
       const [west, south, east, north] = tileBounds(entry.address.z, entry.address.x, entry.address.y);
       const marginX = ((east - west) * 64) / 4096;
       const marginY = ((north - south) * 64) / 4096;
@@ -111,8 +116,9 @@ export class TileCache {
 
   /** Drops every cached tile of a layer (a survey year replaced as a whole). */
   invalidateLayer(layer: string): void {
-    this.#bump(layer);
-    for (const [key, entry] of this.#entries) if (entry.address.layer === layer) this.#delete(key);
+    const layers = [layer, ...(this.followers[layer] ?? [])];
+    for (const each of layers) this.#bump(each);
+    for (const [key, entry] of this.#entries) if (layers.includes(entry.address.layer)) this.#delete(key);
   }
 
   /** Drops everything (an administrator's request). */

@@ -4,7 +4,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Scope } from '../auth/scope.js';
 import { TileCache, type Bounds, type CachedTile } from './tile-cache.js';
 import { TileStore } from './tile-store.js';
-import { createTilesRepository, type TileLayer } from './tiles.repository.js';
+import { createTilesRepository, TILE_LAYERS, type TileLayer } from './tiles.repository.js';
 
 export type TileSource = 'hit' | 'store' | 'miss';
 
@@ -112,6 +112,10 @@ declare module 'fastify' {
   }
 }
 
+/** Per layer, the layers whose tiles change with it (`TileLayer.follows`). */
+const FOLLOWERS: Record<string, string[]> = {};
+for (const layer of TILE_LAYERS) if (layer.follows) (FOLLOWERS[layer.follows] ??= []).push(layer.id);
+
 /**
  * The tile service with its two caches, as a plugin: every change to tiled data, from any process,
  * reaches the memory cache through `tile_changes` (migration 0009); the persistent store is flushed
@@ -119,7 +123,7 @@ declare module 'fastify' {
  */
 export const tileServicePlugin = fp(async (app: AppInstance) => {
   const { settings } = app;
-  const cache = new TileCache(settings.tileCacheBytes);
+  const cache = new TileCache(settings.tileCacheBytes, FOLLOWERS);
   const store = new TileStore(app.pools.light.pool, (message, error) => app.log.error({ err: error }, message));
   void store.loadKeys().catch((error: unknown) => app.log.error({ err: error }, 'could not read the persistent tile cache keys'));
   app.decorate('tileCache', cache);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Scope } from '../auth/scope.js';
 import {
-  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOM, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
+  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, LABEL_MINZOOM, PARCEL_LABELS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOM, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
 } from './tiles.sql.js';
 
 /** A prepared statement: its name (one per SQL text) and text. */
@@ -29,6 +29,8 @@ export interface TileLayer {
   family: 'parcels' | 'survey' | 'areas' | null;
   /** Whether tiles differ by the reader's districts. */
   scoped: boolean;
+  /** The tile layer whose changes (tile_changes notifications) change this one's tiles too. */
+  follows?: string;
   /** The survey year ($6). */
   year?: number;
   /** Source layers inside the tile and the attributes each carries (TileJSON `vector_layers`). */
@@ -104,14 +106,30 @@ export const TILE_LAYERS: readonly TileLayer[] = [
         fields: { status: '效率状态代码 (restricted = 管辖范围外)', type: '低效类型代码 (none = 非低效, restricted = 管辖范围外)', restricted: '1 = 管辖范围外' },
       },
       {
-        id: 'parcel_labels', description: '宗地注记点 (每宗一点, feature id = parcel id)', minzoom: 16, maxzoom: 16,
-        fields: { code: '宗地编号', owner: '土地使用权人 (管辖范围内)', status: '效率状态代码', type: '低效类型代码', restricted: '1 = 管辖范围外' },
-      },
-      {
         id: 'cells', description: '地块网格 (1/32 瓦片边长), 按地块外接框中心归格', minzoom: 0, maxzoom: POLYGON_MINZOOM - 1,
         fields: { parcels: '地块数 (管辖范围内)', area_ha: '地块面积 (公顷)', ineff_share: '疑似及已认定低效用地面积占比 (0–1)', type: '面积最大的低效类型代码 (none = 无, restricted = 管辖范围外)', type_share: '该低效类型面积占比 (0–1)', restricted: '1 = 仅含管辖范围外地块' },
       },
     ],
+    boundsSql: extentSql('parcels'),
+  },
+  {
+    // 宗地注记 as a source of its own (issue 19): the map asks for it only where it draws labels.
+    id: 'parcel-labels',
+    name: '宗地注记',
+    description: `宗地编号 and 权利人 (in the reader's districts), one point per parcel, from z${LABEL_MINZOOM}`,
+    minzoom: LABEL_MINZOOM,
+    maxzoom: LABEL_MINZOOM,
+    polygons: { name: 'tile_parcel_labels', sql: PARCEL_LABELS_TILE_SQL },
+    polygonMinzoom: LABEL_MINZOOM,
+    // Not kept in the persistent cache (the parcel triggers clear only `parcels` rows there); the
+    // memory cache drops these tiles with the parcel tiles they follow.
+    family: null,
+    scoped: true,
+    follows: 'parcels',
+    vectorLayers: [{
+      id: 'parcel_labels', description: '宗地注记点 (每宗一点, feature id = parcel id)', minzoom: LABEL_MINZOOM, maxzoom: LABEL_MINZOOM,
+      fields: { code: '宗地编号', owner: '土地使用权人 (管辖范围内)', status: '效率状态代码', type: '低效类型代码', restricted: '1 = 管辖范围外' },
+    }],
     boundsSql: extentSql('parcels'),
   },
   {

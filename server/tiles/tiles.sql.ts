@@ -20,6 +20,10 @@
  * requests and half of the database time; z14 is 141 KB / 64 KB and 30 ms; z12 1 MB, z10 11.8 MB
  * in 1.6 s. So polygons start at z14 and the grid (10–50 KB, ~10 ms) serves z0–z13.
  *
+ * - no `WHERE geom IS NOT NULL` over an inlined feature CTE: PostgreSQL pushes it into the scan as
+ *   a filter and so cuts every geometry twice (EXPLAIN VERBOSE, issue 19); ST_AsMVT skips NULL
+ *   geometries itself and `count(geom)` counts only the others.
+ *
  * Thinning is how the size cap is enforced: a tile over the cap is cut again by the `thinned`
  * statement, which keeps the $5 features with the largest boxes (the service picks $5 from the
  * measured size). Each statement also answers its feature count and the tile epoch of its data
@@ -76,11 +80,11 @@ const PARCEL_ATTRIBUTES = [
   `CASE WHEN ${inScope('p.district_code')} THEN 0 ELSE 1 END AS restricted`,
 ].join(',\n         ');
 
-/** Parcel labels (宗地编号, then 权利人) are drawn from this zoom; lower tiles do not carry their text. */
+/** Parcel labels (宗地编号, then 权利人) are drawn from this zoom: the `parcel-labels` tiles start there. */
 export const LABEL_MINZOOM = 16;
 
 /**
- * The label text of a parcel, in the source layer `parcel_labels` of tiles from LABEL_MINZOOM: one
+ * The label text of a parcel, in the source layer `parcel_labels` of the `parcel-labels` tiles: one
  * point per parcel (on its surface, in the one tile holding it, so a parcel cut by tile edges is
  * labelled once) with `code` (宗地编号, visible to every reader) and `owner` (权利人, masked out of
  * scope like the card masks it; NULL, which ST_AsMVT leaves out).
@@ -119,17 +123,27 @@ WITH ${BOUNDS}, features AS (
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
   FROM parcels p, bounds
   WHERE p.geom_3857 && bounds.query ${keep(thinned, 'p.geom_3857')}
-), labels AS MATERIALIZED (
+)
+SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(features.geom)::int AS features, ${epochOf('parcels')}
+FROM features`;
+
+/**
+ * The label points of the parcels (source layer `parcel_labels`, tile layer `parcel-labels`), a
+ * tile source of their own from LABEL_MINZOOM (issue 19): they were 2/3 of the bytes of a z16
+ * parcel tile, and a map that draws no labels, or a zoom below them, should not pay for them.
+ * The parcel's attributes come along so the labels follow the map's filter like the fills.
+ */
+export const PARCEL_LABELS_TILE_SQL = `
+WITH ${BOUNDS}, labels AS MATERIALIZED (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
          ${LABEL_ATTRIBUTES},
          ST_AsMVTGeom(l.point, bounds.tile, ${TILE_EXTENT}, 0, true) AS geom
   FROM parcels p CROSS JOIN LATERAL (SELECT ST_PointOnSurface(p.geom_3857) AS point OFFSET 0) l, bounds
-  WHERE $1::int >= ${LABEL_MINZOOM} AND p.geom_3857 && bounds.tile AND l.point && bounds.tile
+  WHERE p.geom_3857 && bounds.tile AND l.point && bounds.tile AND ($5::int IS NULL OR true)
 )
-SELECT coalesce((SELECT ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id') FROM features WHERE geom IS NOT NULL), ''::bytea)
-    || coalesce((SELECT ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id') FROM labels WHERE geom IS NOT NULL), ''::bytea) AS tile,
-    (SELECT count(*) FROM features WHERE geom IS NOT NULL)::int AS features, ${epochOf('parcels')}`;
+SELECT coalesce(ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
+FROM labels WHERE labels.geom IS NOT NULL`;
 
 /** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
 export const PRECUT_ZOOM = 14;
@@ -181,8 +195,8 @@ WITH ${BOUNDS}, sums AS (
          ${CELL_GEOMETRY} AS geom
   FROM sums s LEFT JOIN types t USING (cx, cy), bounds
 )
-SELECT coalesce(ST_AsMVT(features, 'cells', ${TILE_EXTENT}, 'geom'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce(ST_AsMVT(features, 'cells', ${TILE_EXTENT}, 'geom'), ''::bytea) AS tile, count(features.geom)::int AS features, ${epochOf('parcels')}
+FROM features`;
 
 const CURRENT_SURVEY_LAYER = `survey_layers l ON l.superseded_at IS NULL AND l.committed AND l.year = $6::int`;
 
@@ -196,8 +210,8 @@ WITH ${BOUNDS}, features AS (
   JOIN ${CURRENT_SURVEY_LAYER} AND l.id = p.layer_id, bounds
   WHERE p.geom_3857 && bounds.query AND ${UNUSED_SCOPE} ${keep(thinned, 'p.geom_3857')}
 )
-SELECT coalesce(ST_AsMVT(features, 'survey', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('survey')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce(ST_AsMVT(features, 'survey', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(features.geom)::int AS features, ${epochOf('survey')}
+FROM features`;
 
 /** The survey grid: per cell the 一级类 with the most land, the 图斑 count and their land. */
 export const SURVEY_CELLS_TILE_SQL = `
@@ -214,8 +228,8 @@ WITH ${BOUNDS}, cells AS (
   WINDOW cell AS (PARTITION BY cx, cy)
   ORDER BY cx, cy, area_m2 DESC, class
 )
-SELECT coalesce(ST_AsMVT(features, 'survey_cells', ${TILE_EXTENT}, 'geom'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('survey')}
-FROM features WHERE features.geom IS NOT NULL`;
+SELECT coalesce(ST_AsMVT(features, 'survey_cells', ${TILE_EXTENT}, 'geom'), ''::bytea) AS tile, count(features.geom)::int AS features, ${epochOf('survey')}
+FROM features`;
 
 export const DISTRICTS_TILE_SQL = `
 WITH ${BOUNDS}, polygons AS (

@@ -30,7 +30,7 @@ function featuresOf(payload: Buffer, layerName: string) {
 
 async function parcelIn(url: string, id: number, session = official) {
   const response = await session.get(url);
-  const feature = featuresOf(response.rawPayload, 'parcels').find((candidate) => candidate.id === id);
+  const feature = featuresOf(response.rawPayload, url.startsWith('/tiles/parcel-labels/') ? 'parcel_labels' : 'parcels').find((candidate) => candidate.id === id);
   return { cache: response.headers['x-tile-cache'], status: feature?.properties.status };
 }
 
@@ -90,11 +90,14 @@ describe('the tile cache', () => {
     expect(Number(after.cell!.ineff_share)).toBeGreaterThan(Number(before.cell!.ineff_share));
   });
 
-  it('learns of changes made outside this server through the database', async () => {
+  it('learns of changes made outside this server through the database, in the parcel tiles and the label tiles that follow them', async () => {
     const parcel = await pick('350211', 'efficient');
     const url = tileOf(parcel.lon, parcel.lat, 16);
-    await parcelIn(url, parcel.id);
-    expect((await parcelIn(url, parcel.id)).cache).toBe('hit');
+    const labelUrl = url.replace('/tiles/parcels/', '/tiles/parcel-labels/');
+    for (const tile of [url, labelUrl]) {
+      expect((await parcelIn(tile, parcel.id)).status).toBe('efficient');
+      expect(await parcelIn(tile, parcel.id)).toEqual({ cache: 'hit', status: 'efficient' });
+    }
     await updateOutside(`UPDATE parcels SET status = 'redeveloping' WHERE id = $1`, parcel.id);
     let seen = await parcelIn(url, parcel.id);
     for (let attempt = 0; attempt < 50 && seen.status !== 'redeveloping'; attempt++) {
@@ -102,6 +105,8 @@ describe('the tile cache', () => {
       seen = await parcelIn(url, parcel.id);
     }
     expect(seen.status).toBe('redeveloping');
+    // The same notification dropped the label tile (the cache drops a layer's followers with it).
+    expect(await parcelIn(labelUrl, parcel.id)).toEqual({ cache: 'miss', status: 'redeveloping' });
   });
 
   it('keeps tiles in PostGIS across a restart, and a change made while no server runs deletes exactly the stale ones', async () => {

@@ -134,16 +134,19 @@ describe('parcel grid by 低效类型 and parcel labels (issue 13, item 4)', () 
     expect([...types].every((type) => typeof type === 'string')).toBe(true);
   });
 
-  it('carry one label point per parcel from z16 with 宗地编号 and 权利人; the 权利人 only inside the reader\'s districts', async () => {
+  it('leave the labels to the parcel-labels tiles: one point per parcel from z16 with 宗地编号 and 权利人; the 权利人 only inside the reader\'s districts', async () => {
     const { rows: [parcel] } = await sql<{ id: number; code: string; owner: string; lon: number; lat: number }>`
       SELECT id, code, owner, ST_X(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lon, ST_Y(ST_Transform(ST_PointOnSurface(geom_3857), 4326)) AS lat
       FROM parcels WHERE owner <> '' AND district_code <> '350206' ORDER BY id LIMIT 1`.execute(testApp.database.db);
     const at = async (reader: Session, zoom: number) => {
       const { z, x, y } = tileOf(parcel.lon, parcel.lat, zoom);
       const response = await reader.get(`/tiles/parcels/${z}/${x}/${y}.pbf`);
+      const labelled = await reader.get(`/tiles/parcel-labels/${z}/${x}/${y}.pbf`);
       return {
         polygon: features(response.rawPayload, 'parcels').find((feature) => feature.id === parcel.id),
-        labels: features(response.rawPayload, 'parcel_labels').filter((feature) => feature.id === parcel.id),
+        inParcelTile: features(response.rawPayload, 'parcel_labels').length,
+        labelStatus: labelled.statusCode,
+        labels: features(labelled.rawPayload, 'parcel_labels').filter((feature) => feature.id === parcel.id),
       };
     };
     const z16 = await at(session, 16);
@@ -151,8 +154,10 @@ describe('parcel grid by 低效类型 and parcel labels (issue 13, item 4)', () 
     expect(z16.labels[0].type).toBe(1);
     expect(z16.labels[0].properties).toMatchObject({ code: parcel.code, owner: parcel.owner, restricted: 0 });
     expect(z16.polygon?.properties).not.toHaveProperty('code');
+    expect(z16.inParcelTile).toBe(0);
     const z15 = await at(session, 15);
     expect(z15.polygon).toBeDefined();
+    expect(z15.labelStatus).toBe(204);
     expect(z15.labels).toHaveLength(0);
     const huli = await login(testApp.app, 'planner-huli');
     const outside = await at(huli, 16);
@@ -204,11 +209,15 @@ describe('TileJSON', () => {
     expect(() => readSettings({ PUBLIC_URL: 'gis.example.gov.cn' })).toThrow(/PUBLIC_URL/);
   });
 
-  it('gives each source layer of the parcels its zoom band', async () => {
+  it('gives each source layer of the parcels its zoom band, the labels theirs from z16', async () => {
     const body = (await session.get('/tiles/parcels.json')).json();
     const bands = Object.fromEntries(body.vector_layers.map((layer: { id: string; minzoom: number; maxzoom: number }) => [layer.id, [layer.minzoom, layer.maxzoom]]));
-    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16], parcel_labels: [16, 16] });
+    expect(bands).toEqual({ cells: [0, 13], parcels: [14, 16] });
     expect(body.minzoom).toBe(0);
+    const labels = (await session.get('/tiles/parcel-labels.json')).json();
+    expect(labels.tiles).toEqual(['/tiles/parcel-labels/{z}/{x}/{y}.pbf']);
+    expect([labels.minzoom, labels.maxzoom]).toEqual([16, 16]);
+    expect(labels.vector_layers.map((layer: { id: string }) => layer.id)).toEqual(['parcel_labels']);
   });
 });
 

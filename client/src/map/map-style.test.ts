@@ -268,8 +268,11 @@ describe('aggregate grid at low zoom', () => {
 
   it('labels parcels with 宗地编号 and 权利人 from z16, never on top of each other', () => {
     const style = buildMapStyle({ origin: 'http://localhost', basemapUrl: null, colourMode: 'status' });
-    const label = layerOf(style.layers, LAYER.parcelLabel) as { minzoom: number; layout: Record<string, unknown> };
+    const label = layerOf(style.layers, LAYER.parcelLabel) as { minzoom: number; source: string; layout: Record<string, unknown> };
     expect(PARCEL_LABEL_MINZOOM).toBe(16);
+    // A source of their own, so the parcel tiles do not carry them (issue 19).
+    expect(label.source).toBe('parcel-labels');
+    expect(style.sources['parcel-labels']).toMatchObject({ type: 'vector', url: 'http://localhost/tiles/parcel-labels.json' });
     expect(label.minzoom).toBe(16);
     expect(label.layout['text-allow-overlap']).toBe(false);
     expect(JSON.stringify(label.layout['text-field'])).toContain('"owner"');

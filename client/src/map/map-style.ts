@@ -17,13 +17,15 @@ export const SOURCE = {
   basemapAnnotation: 'basemap-annotation',
   districts: 'districts',
   parcels: 'parcels',
+  /** 宗地注记 (`/tiles/parcel-labels/…`), a source of its own from zoom 16 so parcel tiles stay lean. */
+  parcelLabels: 'parcel-labels',
 } as const;
 
 export const SOURCE_LAYER = {
   districts: 'districts',
   districtLabels: 'district_labels',
   parcels: 'parcels',
-  /** One label point per parcel (宗地编号, 权利人) in the tiles from zoom 16. */
+  /** One label point per parcel (宗地编号, 权利人) in the `parcel-labels` tiles from zoom 16. */
   parcelLabels: 'parcel_labels',
   /** The aggregate grid the parcel tiles carry up to tile zoom {@link CELL_MAX_TILE_ZOOM}. */
   cells: 'cells',
@@ -247,7 +249,7 @@ export function parcelLabelFilterOf(filter: MapFilter | null | undefined): Expre
   return ['all', ['has', 'code'], parcelFilterOf(filter)];
 }
 
-/** Parcel labels from this zoom: the tiles carry 宗地编号 and 权利人 from there (server LABEL_MINZOOM). */
+/** Parcel labels from this zoom: the `parcel-labels` tiles start there (server LABEL_MINZOOM). */
 export const PARCEL_LABEL_MINZOOM = 16;
 
 /**
@@ -350,6 +352,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       promoteId: { [SOURCE_LAYER.districts]: 'code' },
     },
     [SOURCE.parcels]: { type: 'vector', url: `${origin}/tiles/parcels.json` },
+    [SOURCE.parcelLabels]: { type: 'vector', url: `${origin}/tiles/parcel-labels.json` },
   };
   const templates = basemapUrl ? basemapTemplates(basemapUrl) : null;
   if (templates) sources[SOURCE.basemap] = basemapSource(templates.base);
@@ -496,7 +499,7 @@ export function buildMapStyle(options: MapStyleOptions): StyleSpecification {
       // 宗地编号 and 权利人 from z16; MapLibre's collision detection drops labels that would overlap.
       id: LAYER.parcelLabel,
       type: 'symbol',
-      source: SOURCE.parcels,
+      source: SOURCE.parcelLabels,
       'source-layer': SOURCE_LAYER.parcelLabels,
       minzoom: PARCEL_LABEL_MINZOOM,
       filter: parcelLabelFilterOf(null),

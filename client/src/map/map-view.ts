@@ -389,13 +389,15 @@ export class MapView {
   }
 
   /**
-   * Fetches the parcel tiles again after a saved edit. Setting the same TileJSON URL makes MapLibre
+   * Fetches the parcel and parcel-label tiles again after a saved edit. Setting the same TileJSON URL makes MapLibre
    * reload every tile while still drawing the old ones (no blank flash); the tiles are served with
    * `no-cache` and an ETag, so only tiles that really changed come back in full.
    */
   reloadParcels(): void {
-    const source = this.map.getSource<VectorTileSource>(SOURCE.parcels);
-    if (source?.url) source.setUrl(source.url);
+    for (const id of [SOURCE.parcels, SOURCE.parcelLabels]) {
+      const source = this.map.getSource<VectorTileSource>(id);
+      if (source?.url) source.setUrl(source.url);
+    }
   }
 
   /** A parcel clicked where the card is about to open would vanish under it: slide the map left. */
@@ -480,7 +482,7 @@ export class MapView {
         this.#reportOnce('basemap', () => this.#options.onBasemapError?.());
         return;
       }
-      if (sourceId === SOURCE.parcels || sourceId === SOURCE.districts || /\/tiles\/|\/glyphs\//.test(message)) {
+      if (sourceId === SOURCE.parcels || sourceId === SOURCE.parcelLabels || sourceId === SOURCE.districts || /\/tiles\/|\/glyphs\//.test(message)) {
         this.#reportOnce('data', () => this.#options.onSourceError?.(message));
       }
     });
