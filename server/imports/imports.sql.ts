@@ -72,12 +72,13 @@ export const stagedNumber = (field: string) => sql<number | null>`import_to_nume
  * The values of SURVEY_COLUMNS for a staged row `s`: trimmed text or import_to_numeric(), NULL when
  * unmapped, and NULL for a figure past its maximum (validation noted it): never a numeric overflow.
  */
-export function surveyColumnValues(mapping: Record<string, string | null>): RawBuilder<unknown> {
-  return sql.join(SURVEY_COLUMNS.map(([, target, numeric]) => {
+export function surveyColumnValues(mapping: Record<string, string | null>, options: { aliased?: boolean } = {}): RawBuilder<unknown> {
+  return sql.join(SURVEY_COLUMNS.map(([, target, numeric], index) => {
     const field = sourceFieldFor(mapping, target);
-    if (!field) return sql`NULL`;
-    return numeric
-      ? sql`CASE WHEN abs(${stagedNumber(field)}) <= ${surveyColumnMaximum(target)} THEN ${stagedNumber(field)} END`
-      : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
+    const value = !field ? sql`NULL`
+      : numeric ? sql`CASE WHEN abs(${stagedNumber(field)}) <= ${surveyColumnMaximum(target)} THEN ${stagedNumber(field)} END`
+        : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
+    // Named v0, v1 … when selected into a CTE: NULL alone would have type text.
+    return options.aliased ? sql`${numeric ? sql`(${value})::numeric` : sql`(${value})::text`} AS ${sql.id(`v${index}`)}` : value;
   }));
 }
