@@ -4,7 +4,7 @@ import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } fr
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { attributesExpression, attributesLateral, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -187,8 +187,8 @@ export function createImportsRepository(db: DatabaseClient) {
         WITH src AS MATERIALIZED (
           SELECT s._fid, nextval('survey_patches_id_seq') AS pid, s._extent, ${STAGED_GEOMETRY} AS geom, ${STAGED_AREA} AS area, ${declared} AS declared,
             ${surveyColumnValues(layer.mapping ?? {}, { aliased: true })},
-            CASE WHEN s._extent IS DISTINCT FROM 'outside' THEN ${attributesExpression(layer.fields.map((field) => field.name))} END AS attributes
-          FROM ${staged} s WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}),
+            CASE WHEN s._extent IS DISTINCT FROM 'outside' THEN to_jsonb(a) END AS attributes
+          FROM ${staged} s ${attributesLateral(layer.fields.map((field) => field.name))} WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}),
         written AS (
           INSERT INTO ${preparedTable(table)} (id, layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
           SELECT pid, ${prepared.layerId}, ${prepared.year ?? 0}, ${sql.raw(SURVEY_COLUMNS.map((_, index) => `v${index}`).join(', '))}, attributes, geom, ST_Transform(geom, 3857), area FROM src WHERE _extent IS DISTINCT FROM 'outside'),

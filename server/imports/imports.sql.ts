@@ -42,6 +42,17 @@ export function attributesExpression(fields: readonly string[]): RawBuilder<unkn
   return sql.join(chunks, sql` || `);
 }
 
+/**
+ * The source attributes of a staged row \`s\` as jsonb, from a lateral row of the source fields:
+ * \`FROM staging s ${attributesLateral(fields)}\` and \`to_jsonb(a)\` in the select list. The same
+ * value as attributesExpression, at less than half its cost (one row conversion instead of a
+ * jsonb_build_object of every pair).
+ */
+export function attributesLateral(fields: readonly string[]): RawBuilder<unknown> {
+  if (fields.length === 0) return sql`CROSS JOIN LATERAL (SELECT) a`;
+  return sql`CROSS JOIN LATERAL (SELECT ${sql.join(fields.map((field) => sql`${sql.id('s', field)} AS ${sql.id(field)}`))}) a`;
+}
+
 /** Columns of survey_patches filled from mapped fields: column, mapping target, numeric. */
 export const SURVEY_COLUMNS: readonly [column: string, target: string, numeric: boolean][] = [
   ['bsm', 'bsm', false],
