@@ -1,10 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } from '../../domain/api/imports.schemas.js';
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { attributesExpression, attributesLateral, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -63,6 +63,18 @@ export interface StagedParcelFeature {
 export const IMPORT_COMMIT_LOCK = 0x494d5054;
 
 const stagingTable = (table: string) => sql.id('staging', table);
+/**
+ * The prepared survey layer of a staging table: the survey_patches-shaped table validation fills
+ * with the layer's kept features (area, EPSG:3857, mapped columns, attributes), which the commit
+ * moves into `survey_data` as the layer's partition instead of copying a million rows again.
+ */
+const preparedTable = (table: string) => sql.id('staging', `${table}_l`);
+
+/** What a prepared survey layer was built for: the layer id it is allocated and the year written into it. */
+export interface PreparedSurveyLayer {
+  layerId: number;
+  year: number | null;
+}
 const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
 
 /**
@@ -127,13 +139,97 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     async dropStaging(tables: readonly string[]): Promise<void> {
-      for (const table of tables) await sql`DROP TABLE IF EXISTS ${stagingTable(table)}`.execute(db);
+      for (const table of tables) await sql`DROP TABLE IF EXISTS ${preparedTable(table)}, ${stagingTable(table)}`.execute(db);
+    },
+
+    /** Drops the prepared survey layer of a staging table (the commit then copies from staging). */
+    async dropPreparedSurveyLayer(table: string): Promise<void> {
+      await sql`DROP TABLE IF EXISTS ${preparedTable(table)}`.execute(db);
+    },
+
+    /**
+     * A prepared survey layer for a staging table: survey_patches' shape, its layer id allocated
+     * now (so rows carry it and the partition's CHECK needs no scan at commit) and the year when
+     * known (the commit rewrites it in the rare case it differs). Logged: it becomes the layer.
+     */
+    async createPreparedSurveyLayer(table: string, year: number | null): Promise<PreparedSurveyLayer> {
+      const { rows: [{ id }] } = await sql<{ id: string }>`SELECT nextval('survey_layers_id_seq') AS id`.execute(db);
+      const layerId = Number(id);
+      const prepared = preparedTable(table);
+      await sql`DROP TABLE IF EXISTS ${prepared}`.execute(db);
+      await sql`CREATE TABLE ${prepared} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
+      await sql`ALTER TABLE ${prepared} ADD CONSTRAINT ${sql.id(`l${layerId}_layer`)} CHECK (layer_id = ${sql.lit(layerId)})`.execute(db);
+      await sql`COMMENT ON TABLE ${prepared} IS ${sql.lit(JSON.stringify({ layerId, year }))}`.execute(db);
+      return { layerId, year };
+    },
+
+    /** The prepared survey layer of a staging table, when validation built one (see createPreparedSurveyLayer). */
+    async preparedSurveyLayer(table: string): Promise<PreparedSurveyLayer | null> {
+      const { rows: [row] } = await sql<{ note: string | null }>`SELECT obj_description(to_regclass(${`staging.${table}_l`}), 'pg_class') AS note`.execute(db);
+      return row?.note ? JSON.parse(row.note) as PreparedSurveyLayer : null;
+    },
+
+    /**
+     * Validates the features \`from\` ≤ fid < \`to\` of a staged survey layer and writes its kept
+     * ones into the prepared layer, in one pass: the geometry check (as validateBatch), the extent
+     * against the importer's scope (as checkExtent), then each kept feature's ellipsoidal area
+     * computed once for both the layer row and the TBMJ comparison (as flagAreaMismatch). A
+     * feature wholly outside the scope is not written (a commit always leaves it out: 跳过 and
+     * 裁剪 alike); one partly outside keeps the id of its layer row (\`_patch_id\`), so the commit
+     * can cut it there, or leave it out. Answers how many differ from TBMJ.
+     */
+    async validateIntoPrepared(table: string, layer: ImportLayerState, prepared: PreparedSurveyLayer, districts: readonly string[] | null, areaField: string | null, from: number, to: number): Promise<number> {
+      const staged = stagingTable(table);
+      await this.validateBatch(table, from, to);
+      await this.checkExtent(table, districts, { from, to });
+      const declared = areaField ? sql`import_to_numeric(${sql.id('s', areaField)}::text)` : sql`NULL::numeric`;
+      const { rows: [result] } = await sql<{ mismatches: number }>`
+        WITH src AS MATERIALIZED (
+          SELECT s._fid, nextval('survey_patches_id_seq') AS pid, s._extent, ${STAGED_GEOMETRY} AS geom, ${STAGED_AREA} AS area, ${declared} AS declared,
+            ${surveyColumnValues(layer.mapping ?? {}, { aliased: true })},
+            CASE WHEN s._extent IS DISTINCT FROM 'outside' THEN to_jsonb(a) END AS attributes
+          FROM ${staged} s ${attributesLateral(layer.fields.map((field) => field.name))} WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}),
+        written AS (
+          INSERT INTO ${preparedTable(table)} (id, layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
+          SELECT pid, ${prepared.layerId}, ${prepared.year ?? 0}, ${sql.raw(SURVEY_COLUMNS.map((_, index) => `v${index}`).join(', '))}, attributes, geom, ST_Transform(geom, 3857), area FROM src WHERE _extent IS DISTINCT FROM 'outside'),
+        checked AS (
+          SELECT _fid, pid, _extent, area, declared,
+            declared > 0 AND declared < 1e15 AND area IS NOT NULL AND abs(area - declared::float8) / declared::float8 > 0.005 AS mismatch
+          FROM src),
+        -- One UPDATE for both notes: two data-modifying CTEs must not change the same row.
+        flagged AS (
+          UPDATE ${staged} s SET
+            _patch_id = CASE WHEN c._extent = 'partly' THEN c.pid ELSE s._patch_id END,
+            _messages = CASE WHEN c.mismatch THEN coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(c.area::numeric, 2), c.declared, round((abs(c.area - c.declared::float8) / nullif(c.declared::float8, 0) * 100)::numeric, 2)) ELSE s._messages END
+          FROM checked c WHERE s._fid = c._fid AND (c._extent = 'partly' OR c.mismatch)
+          RETURNING c.mismatch)
+        SELECT count(*) FILTER (WHERE mismatch)::int AS mismatches FROM flagged`.execute(db);
+      return result.mismatches;
+    },
+
+    /**
+     * Brings a prepared survey layer in line with the importer's decision on the features outside
+     * their scope (applyOutsideDecision): those left out are deleted from it, those cut get the cut
+     * geometry, its area and EPSG:3857; and the year when the commit's differs from the one written.
+     */
+    async settlePreparedSurveyLayer(table: string, year: number, prepared: PreparedSurveyLayer): Promise<void> {
+      const staged = stagingTable(table);
+      const target = preparedTable(table);
+      const { rows: [changed] } = await sql<{ excluded: number; clipped: number }>`
+        SELECT count(*) FILTER (WHERE _excluded)::int AS excluded, count(*) FILTER (WHERE _clipped IS NOT NULL AND _excluded IS NOT TRUE)::int AS clipped
+        FROM ${staged} WHERE _patch_id IS NOT NULL`.execute(db);
+      if (changed.excluded > 0) await sql`DELETE FROM ${target} WHERE id IN (SELECT _patch_id FROM ${staged} WHERE _patch_id IS NOT NULL AND _excluded)`.execute(db);
+      if (changed.clipped > 0) {
+        await sql`UPDATE ${target} p SET geom = s._clipped, geom_3857 = ST_Transform(s._clipped, 3857), area_m2 = ST_Area(s._clipped::geography)
+          FROM ${staged} s WHERE s._patch_id = p.id AND s._clipped IS NOT NULL AND s._excluded IS NOT TRUE`.execute(db);
+      }
+      if (prepared.year !== year) await sql`UPDATE ${target} SET year = ${year}`.execute(db);
     },
 
     /** The validation columns of a staged layer and its fid range (null when it is empty). */
     async prepareValidation(table: string): Promise<{ min: number; max: number } | null> {
       await sql`ALTER TABLE ${stagingTable(table)} ADD COLUMN IF NOT EXISTS _status text, ADD COLUMN IF NOT EXISTS _messages text[], ADD COLUMN IF NOT EXISTS _area_m2 double precision, ADD COLUMN IF NOT EXISTS _fixed geometry(MultiPolygon, 4490),
-        ADD COLUMN IF NOT EXISTS _extent text, ADD COLUMN IF NOT EXISTS _outside_city boolean, ADD COLUMN IF NOT EXISTS _excluded boolean, ADD COLUMN IF NOT EXISTS _clipped geometry(MultiPolygon, 4490)`.execute(db);
+        ADD COLUMN IF NOT EXISTS _extent text, ADD COLUMN IF NOT EXISTS _outside_city boolean, ADD COLUMN IF NOT EXISTS _excluded boolean, ADD COLUMN IF NOT EXISTS _clipped geometry(MultiPolygon, 4490), ADD COLUMN IF NOT EXISTS _patch_id bigint`.execute(db);
       return this.fidRange(table);
     },
 
@@ -224,7 +320,7 @@ export function createImportsRepository(db: DatabaseClient) {
         SELECT json_build_object(
           'type', 'Feature', 'id', s._fid,
           'geometry', ST_AsGeoJSON(coalesce(s._fixed, CASE WHEN ST_IsValid(s._geom) IS NOT NULL THEN s._geom END), 8)::json,
-          'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2' - '_extent' - '_outside_city' - '_excluded' - '_clipped') || jsonb_build_object(
+          'properties', (to_jsonb(s) - '_geom' - '_fid' - '_fixed' - '_status' - '_messages' - '_area_m2' - '_extent' - '_outside_city' - '_excluded' - '_clipped' - '_patch_id') || jsonb_build_object(
             'area_m2', round((${STAGED_AREA})::numeric, 2), 'status', ${STAGED_STATUS}, 'messages', coalesce(s._messages, ARRAY[]::text[]), 'extent', to_jsonb(s)->'_extent')
         ) AS feature
         FROM ${staged} s WHERE ${where}
@@ -261,9 +357,11 @@ export function createImportsRepository(db: DatabaseClient) {
      * outside the scope, and more than 1 m²) or 'outside' (less than 0.5 % inside), NULL inside;
      * `_outside_city` when it does not meet the city at all. Only the exceptions are written.
      */
-    async checkExtent(table: string, districts: readonly string[] | null): Promise<void> {
+    async checkExtent(table: string, districts: readonly string[] | null, range?: { from: number; to: number }): Promise<void> {
       const staged = stagingTable(table);
-      await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
+      // A range (validation's batches) is checked for the first time: nothing to undo there.
+      if (!range) await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
+      const inRange = range ? sql`s._fid >= ${range.from} AND s._fid < ${range.to}` : sql`true`;
       const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
       const geometry = STAGED_GEOMETRY;
       // The share inside is summed over the scope cut into small pieces: an intersection with the
@@ -275,7 +373,7 @@ export function createImportsRepository(db: DatabaseClient) {
         candidates AS (
           SELECT s._fid, ${geometry} AS geom, ST_Area(${geometry}::geography) AS area, scope.g AS scope, city.g AS city
           FROM ${staged} s, scope, city
-          WHERE ${STAGED_KEPT} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${geometry}))),
+          WHERE ${STAGED_KEPT} AND ${inRange} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${geometry}))),
         shares AS (
           SELECT _fid, area, city, geom,
             CASE WHEN scope IS NULL OR NOT ST_Intersects(scope, geom) THEN 0
@@ -415,12 +513,23 @@ export function createImportsRepository(db: DatabaseClient) {
           ${entry.before === null ? null : JSON.stringify(entry.before)}::jsonb, ${JSON.stringify(entry.after)}::jsonb, ${entry.requestId})`.execute(transaction);
     },
 
-    /** A pending survey layer (invisible to tiles and lists) and its own table, not yet attached. */
-    async createPendingSurveyLayer(layer: { year: number; importId: string; sourceSrid: number | null; importedBy: string }): Promise<number> {
+    /**
+     * A pending survey layer (invisible to tiles and lists) and its own table, not yet attached:
+     * a new empty table, or the prepared layer of \`prepared.table\`, moved into survey_data under
+     * the id it was allocated.
+     */
+    async createPendingSurveyLayer(layer: { year: number; importId: string; sourceSrid: number | null; importedBy: string }, prepared?: { table: string; layerId: number }): Promise<number> {
       const { id } = await db.insertInto('survey_layers').values({
+        ...(prepared ? { id: prepared.layerId } : {}),
         year: layer.year, layer_name: 'DLTB', import_id: layer.importId, feature_count: 0, source_srid: layer.sourceSrid,
         imported_by: layer.importedBy, committed: false,
-      }).returning('id').executeTakeFirstOrThrow();
+      } as never).returning('id').executeTakeFirstOrThrow();
+      if (prepared) {
+        await sql`ALTER TABLE ${preparedTable(prepared.table)} SET SCHEMA survey_data`.execute(db);
+        await sql`ALTER TABLE ${sql.id('survey_data', `${prepared.table}_l`)} RENAME TO ${sql.id(`l${id}`)}`.execute(db);
+        await sql`COMMENT ON TABLE ${surveyPartition(id)} IS NULL`.execute(db);
+        return id;
+      }
       // A plain table (no index maintained row by row), indexed once, attached when made current.
       await sql`CREATE TABLE ${surveyPartition(id)} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
       await sql`ALTER TABLE ${surveyPartition(id)} ADD CONSTRAINT ${sql.id(`l${id}_layer`)} CHECK (layer_id = ${sql.lit(id)})`.execute(db);
@@ -442,9 +551,14 @@ export function createImportsRepository(db: DatabaseClient) {
      * own indexes, so attaching builds nothing inside its transaction.
      */
     async indexSurveyLayer(layerId: number): Promise<void> {
+      // Each index in a transaction of its own with a larger maintenance_work_mem: GiST sorts a million boxes in memory.
+      const indexed = (statement: RawBuilder<unknown>) => db.transaction().execute(async (transaction) => {
+        await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
+        await statement.execute(transaction);
+      });
       await Promise.all([
-        sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`.execute(db),
-        sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`.execute(db),
+        indexed(sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`),
+        indexed(sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`),
         sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },

@@ -274,6 +274,8 @@ export function createImportService(options: ImportServiceOptions) {
         if (extent && JSON.stringify(districts) !== JSON.stringify(scopeOf(row))) {
           extent = { ...extent, scope: (await imports.scopeLabels(districts)).scope, partly: 0, outside: 0 };
           for (const layer of layers) {
+            // The layer prepared by validation left out and cut by the uploader's scope: the commit copies from staging instead.
+            await imports.dropPreparedSurveyLayer(layer.stagingTable!);
             await imports.checkExtent(layer.stagingTable!, districts);
             const summary = await imports.extentSummary(layer.stagingTable!, null);
             extent.partly += summary.partly;

@@ -42,6 +42,17 @@ export function attributesExpression(fields: readonly string[]): RawBuilder<unkn
   return sql.join(chunks, sql` || `);
 }
 
+/**
+ * The source attributes of a staged row \`s\` as jsonb, from a lateral row of the source fields:
+ * \`FROM staging s ${attributesLateral(fields)}\` and \`to_jsonb(a)\` in the select list. The same
+ * value as attributesExpression, at less than half its cost (one row conversion instead of a
+ * jsonb_build_object of every pair).
+ */
+export function attributesLateral(fields: readonly string[]): RawBuilder<unknown> {
+  if (fields.length === 0) return sql`CROSS JOIN LATERAL (SELECT) a`;
+  return sql`CROSS JOIN LATERAL (SELECT ${sql.join(fields.map((field) => sql`${sql.id('s', field)} AS ${sql.id(field)}`))}) a`;
+}
+
 /** Columns of survey_patches filled from mapped fields: column, mapping target, numeric. */
 export const SURVEY_COLUMNS: readonly [column: string, target: string, numeric: boolean][] = [
   ['bsm', 'bsm', false],
@@ -72,12 +83,13 @@ export const stagedNumber = (field: string) => sql<number | null>`import_to_nume
  * The values of SURVEY_COLUMNS for a staged row `s`: trimmed text or import_to_numeric(), NULL when
  * unmapped, and NULL for a figure past its maximum (validation noted it): never a numeric overflow.
  */
-export function surveyColumnValues(mapping: Record<string, string | null>): RawBuilder<unknown> {
-  return sql.join(SURVEY_COLUMNS.map(([, target, numeric]) => {
+export function surveyColumnValues(mapping: Record<string, string | null>, options: { aliased?: boolean } = {}): RawBuilder<unknown> {
+  return sql.join(SURVEY_COLUMNS.map(([, target, numeric], index) => {
     const field = sourceFieldFor(mapping, target);
-    if (!field) return sql`NULL`;
-    return numeric
-      ? sql`CASE WHEN abs(${stagedNumber(field)}) <= ${surveyColumnMaximum(target)} THEN ${stagedNumber(field)} END`
-      : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
+    const value = !field ? sql`NULL`
+      : numeric ? sql`CASE WHEN abs(${stagedNumber(field)}) <= ${surveyColumnMaximum(target)} THEN ${stagedNumber(field)} END`
+        : sql`nullif(trim(${sql.id('s', field)}::text), '')`;
+    // Named v0, v1 … when selected into a CTE: NULL alone would have type text.
+    return options.aliased ? sql`${numeric ? sql`(${value})::numeric` : sql`(${value})::text`} AS ${sql.id(`v${index}`)}` : value;
   }));
 }

@@ -48,8 +48,9 @@ async function assertMayCommit(context: StageContext, principal: Principal, year
 }
 
 /**
- * Stage 6, commit survey layer: written while pending (invisible to tiles and lists) by two
- * connections at once into a table of its own, indexed once, then attached to survey_patches and
+ * Stage 6, commit survey layer: written while pending (invisible to tiles and lists) into a table
+ * of its own — the one validation prepared for a single staged layer, else copied from staging by
+ * two connections at once — indexed once, then attached to survey_patches and
  * made current, superseding the previous layer of its year (kept, never deleted), in one short
  * transaction: readers see the old layer or the new one, never a part. A failure drops the
  * pending layer.
@@ -57,16 +58,32 @@ async function assertMayCommit(context: StageContext, principal: Principal, year
 export async function commitSurvey(context: StageContext, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string): Promise<SurveyCommitResult> {
   const year = await surveyYear(context, row, layers);
   // An empty layer would replace the year's layer with nothing: refused before anything is written.
-  if (await context.imports.keptCount(layers.map((layer) => layer.stagingTable!)) === 0) {
+  const kept = await context.imports.keptCount(layers.map((layer) => layer.stagingTable!));
+  if (kept === 0) {
     throw new ApiError(400, NOTHING_TO_COMMIT, '没有可写入的图斑（全部被拒绝，或全部位于管辖范围外被跳过），未写入任何数据。请核对数据的范围和坐标系后重新导入。', { parameter: 'outside' });
   }
   await assertMayCommit(context, principal, year, layers);
-  const layerId = await context.imports.createPendingSurveyLayer({
-    year, importId: row.id, sourceSrid: (row.detected.srid as number | null) ?? null, importedBy: principal.username,
-  });
+  const pending = { year, importId: row.id, sourceSrid: (row.detected.srid as number | null) ?? null, importedBy: principal.username };
+  // The layer validation prepared (one staged layer) becomes the layer: settled to the decision on the extent, then moved.
+  const table = layers.length === 1 ? layers[0].stagingTable! : null;
+  const prepared = table ? await context.imports.preparedSurveyLayer(table) : null;
+  let layerId: number;
+  if (table && prepared) {
+    try {
+      await context.imports.settlePreparedSurveyLayer(table, year, prepared);
+      layerId = await context.imports.createPendingSurveyLayer(pending, { table, layerId: prepared.layerId });
+    } catch (error) {
+      // Half settled, it no longer matches staging: a retried commit copies from staging.
+      await context.imports.dropPreparedSurveyLayer(table).catch(() => undefined);
+      await context.imports.dropPendingSurveyLayer(prepared.layerId).catch(() => undefined);
+      throw error;
+    }
+  } else {
+    layerId = await context.imports.createPendingSurveyLayer(pending);
+  }
   try {
-    let inserted = 0;
-    for (const layer of layers) {
+    let inserted = prepared ? kept : 0;
+    for (const layer of prepared ? [] : layers) {
       const range = await context.imports.fidRange(layer.stagingTable!);
       if (!range) continue;
       const step = Math.ceil((range.max - range.min + 1) / COMMIT_WORKERS);

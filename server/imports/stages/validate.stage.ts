@@ -22,25 +22,28 @@ const VALIDATION_WORKERS = 2;
 export async function validate(context: StageContext, row: ImportRow, layers: ImportLayerState[]): Promise<ValidationReport> {
   const report: ValidationReport = { features: 0, valid: 0, repaired: 0, rejected: 0, warnings: [], errors: [], samples: [] };
   const staged = layers.filter((layer) => layer.stagingTable);
+  // A survey import of one layer is written, as it is checked, into the table its commit attaches (stage 6).
+  const prepare = row.kind === 'survey' && staged.length === 1;
   for (const [position, layer] of staged.entries()) {
     const table = layer.stagingTable!;
     const range = await context.imports.prepareValidation(table);
+    const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
+    const prepared = prepare ? await context.imports.createPreparedSurveyLayer(table, row.options.year ?? row.year ?? null) : null;
     const starts: number[] = [];
     for (let start = range?.min ?? 0; range && start <= range.max; start += BATCH) starts.push(start);
     let finished = 0;
+    let mismatches = 0;
     const queue = [...starts];
     await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, queue.length) }, async () => {
       for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
-        await context.imports.validateBatch(table, start, start + BATCH);
+        if (prepared) mismatches += await context.imports.validateIntoPrepared(table, layer, prepared, scopeOf(row), areaField?.name ?? null, start, start + BATCH);
+        else await context.imports.validateBatch(table, start, start + BATCH);
         finished++;
         await context.progress(row.id, 'validate', (position + finished / starts.length) / staged.length);
       }
     }));
-    const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
-    if (areaField) {
-      const mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
-      if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
-    }
+    if (areaField && !prepared) mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
+    if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
     const values = await checkValues(context, row, layer);
     if (values > 0) report.warnings.push({ layer: layer.name, count: values, message: `${values} 个要素有属性值无法导入（超出上限或格式不对），提交时这些值留空，其余照常导入；详见下方问题要素。` });
     if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
@@ -68,7 +71,7 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
         message: `“${layer.name}”缺少${row.kind === 'survey' ? '变更调查' : '地块'}必需的字段：${labels}。请在“字段对应”中把文件中的相应字段对应过去；文件中没有这些字段时不能提交，请补全数据后重新导入。`,
       });
     }
-    await context.imports.checkExtent(table, scopeOf(row));
+    if (!prepared) await context.imports.checkExtent(table, scopeOf(row));
     const extent = await context.imports.extentSummary(table, nameFieldOf(row, layer));
     const named = extent.features.map((feature) => ({ layer: layer.name, ...feature }));
     if (report.extent) {
