@@ -199,7 +199,9 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
           ? new Map(extents[index].textBytes.map((measured) => [measured.key, encoding === 'GBK' ? measured.gbk : measured.utf8]))
           : undefined;
         const statement = selectSql(layer, named.names, epsg, widths);
-        const source = countedSource(job, layer.name, statement, count);
+        // GeoJSON keeps -sql: through a VRT a NULL arrives as an unset field, which GeoJSON leaves out
+        // instead of writing null (the other formats store both as NULL, the file is the same).
+        const source = format === 'geojson' ? [job.gdal.dataset, '-sql', statement] : [countedSource(job, layer.name, statement, count)];
         const common = ['-nln', layer.name, '-nlt', 'MULTIPOLYGON', '-a_srs', `EPSG:${epsg}`];
         let target: string;
         const options: string[] = [];
@@ -221,7 +223,7 @@ export function geodataWriter(format: GeodataFormat): ExportWriter {
         }
         first = false;
         const weight = count / total;
-        await ogr2ogr(job, ['-f', DRIVERS[format], target, source, ...common, ...options], (fraction) => {
+        await ogr2ogr(job, ['-f', DRIVERS[format], target, ...source, ...common, ...options], (fraction) => {
           job.progress(0.05 + 0.85 * (done + weight * fraction));
         });
         done += weight;
