@@ -24,6 +24,29 @@ describe('RowWindow', () => {
     expect(window.isLoaded(455)).toBe(true);
   });
 
+  it('shows the rows in view first: their block at once, the blocks either side once it arrived', async () => {
+    const ids = Array.from({ length: 1000 }, (_, index) => index + 1);
+    const asked: number[] = [];
+    let release: () => void = () => undefined;
+    const window = new RowWindow(ids, (slice) => {
+      asked.push(slice[0]);
+      return new Promise((resolve) => { release = () => resolve(slice.map(rowOf)); });
+    }, () => undefined);
+    window.show(450, 470);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked).toEqual([ids[2 * BLOCK_ROWS]]);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked).toEqual([ids[2 * BLOCK_ROWS], ids[BLOCK_ROWS], ids[3 * BLOCK_ROWS]]);
+    // A jump before its block arrived: the rows it left get no neighbours read.
+    window.show(900, 920);
+    window.show(10, 30);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked.slice(3)).toEqual([ids[4 * BLOCK_ROWS], ids[0]]);
+  });
+
   it('stops asking once disposed (a new filter) and keeps quiet about aborted reads', async () => {
     const errors: unknown[] = [];
     let release: () => void = () => undefined;

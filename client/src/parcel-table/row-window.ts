@@ -13,9 +13,12 @@ export type FetchRows = (ids: readonly number[], signal: AbortSignal) => Promise
  */
 export class RowWindow {
   readonly #rows = new Map<number, ParcelTableRow>();
-  readonly #loading = new Set<number>();
+  /** Blocks being read, and their reads. */
+  readonly #loading = new Map<number, Promise<void>>();
   readonly #loaded = new Set<number>();
   readonly #aborter = new AbortController();
+  /** The rows last asked for by `show`. */
+  #shown: [number, number] = [-1, -1];
 
   constructor(
     readonly ids: readonly number[],
@@ -44,6 +47,23 @@ export class RowWindow {
     for (let block = from; block <= to; block++) void this.#load(block);
   }
 
+  /**
+   * Like `ensure`, the blocks in view first: the block(s) of rows first…last are read at once, the
+   * one either side only when those arrived and the view has not moved on meanwhile. After a jump
+   * the server answers one window instead of three at the moment the rows must be drawn (on a
+   * two-core machine the three block reads competed with the browser for the frame).
+   */
+  show(first: number, last: number): void {
+    this.#shown = [first, last];
+    const from = Math.max(0, Math.floor(first / BLOCK_ROWS));
+    const to = Math.min(Math.floor((this.length - 1) / BLOCK_ROWS), Math.floor(last / BLOCK_ROWS));
+    const visible: Promise<void>[] = [];
+    for (let block = from; block <= to; block++) visible.push(this.#load(block));
+    void Promise.all(visible).then(() => {
+      if (this.#shown[0] === first && this.#shown[1] === last) this.ensure(first, last);
+    });
+  }
+
   isLoaded(index: number): boolean {
     return this.#loaded.has(Math.floor(index / BLOCK_ROWS));
   }
@@ -52,10 +72,20 @@ export class RowWindow {
     this.#aborter.abort();
   }
 
-  async #load(block: number): Promise<void> {
-    if (this.#loaded.has(block) || this.#loading.has(block) || this.#aborter.signal.aborted) return;
-    this.#loading.add(block);
+  #load(block: number): Promise<void> {
+    if (this.#loaded.has(block) || this.#aborter.signal.aborted) return Promise.resolve();
+    let loading = this.#loading.get(block);
+    if (!loading) {
+      loading = this.#read(block);
+      this.#loading.set(block, loading);
+    }
+    return loading;
+  }
+
+  async #read(block: number): Promise<void> {
     const offset = block * BLOCK_ROWS;
+    // One microtask first: the read is in #loading before it can end.
+    await null;
     try {
       const rows = await this.fetchRows(this.ids.slice(offset, offset + BLOCK_ROWS), this.#aborter.signal);
       rows.forEach((row, index) => this.#rows.set(offset + index, row));
