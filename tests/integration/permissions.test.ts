@@ -368,6 +368,9 @@ describe('年度实施计划 × role × scope', () => {
     const list = await huli.get('/api/annual-plans');
     expect(list.statusCode).toBe(roleCan(role, 'data:read') ? 200 : 403);
     if (list.statusCode === 200) expect(list.json().items.every((item: { districtCode: string }) => item.districtCode === '350206')).toBe(true);
+  });
+});
+
 describe('上图入库成果包 routes × role (issue 18 item 4)', () => {
   it.each(ROLE_CODES)('%s: assembles with packages:assemble (in scope only), records consent and submits with packages:submit, reviews with packages:review', async (role) => {
     const huli = await sessionFor(role, 'huli');
