@@ -380,10 +380,10 @@ describe('demo data', () => {
     expect(rows.filter((row) => row.state === 'notified').length).toBeGreaterThanOrEqual(2);
     const qiyeCases = (await sessions.qiye.get('/api/identification/my-cases')).json() as ParcelCases;
     expect(qiyeCases.items.some((item) => item.step === 'preliminary')).toBe(true);
-    // Issue 17: notified demo cases carried into 再利用 (server/demo/demo-reuse.ts).
+    // Issue 17: notified demo cases carried into 再利用 and 验收 (server/demo/demo-reuse.ts).
     const { rows: projects } = await sql<{ step: string; extension_state: string }>`
       SELECT r.step, r.extension_state FROM reuse_projects r JOIN identification_cases c ON c.id = r.case_id WHERE c.note = ${DEMO_CASE_NOTE}`.execute(testApp.database.db);
-    expect(new Set(projects.map((row) => row.step))).toEqual(new Set(['plan_submitted', 'reviewed', 'approved', 'started', 'extension_decided']));
+    expect(new Set(projects.map((row) => row.step))).toEqual(new Set(['plan_submitted', 'reviewed', 'approved', 'started', 'extension_decided', 'acceptance_applied', 'certificate_issued', 'acceptance_failed']));
     expect(projects.some((row) => row.extension_state === 'approved')).toBe(true);
   });
 });

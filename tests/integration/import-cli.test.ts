@@ -55,7 +55,7 @@ describe('npm run import', () => {
 
   it('stops with the question when the CRS must be confirmed', () => {
     const { code, output } = runCli([path.join(REPOSITORY_ROOT, 'fixtures/imports/dltb-2023-no-prj.zip'), '--kind', 'survey', '--year', '2017']);
-    expect(code).toBe(3);
+    expect(code, output).toBe(3);
     expect(output).toContain('--srid');
   });
 });

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -241,15 +242,22 @@ describe('zip bombs and a short disk', () => {
     } finally {
       await short.close();
     }
-    // 40 MiB declared, 15 MiB more than may be written: refused before unpacking.
-    const tight = await createTestApp({ IMPORT_DISK_RESERVE_BYTES: String(freeBytes(testApp.app.settings.importDirectory) - 25 * MiB) });
+    // About 1 GB declared (1 000 entries of zeros and 10 of random bytes: an overall ratio under the limit),
+    // 500 MB more than may be written, from an 11 MB upload: the margins either way are far wider than
+    // what the other test files write and delete meanwhile.
+    const tight = await createTestApp({ IMPORT_DISK_RESERVE_BYTES: String(freeBytes(testApp.app.settings.importDirectory) - 500 * MiB) });
     try {
       const session = await login(tight.app, 'admin');
-      const response = await upload(session, 'forty.zip', buildZip(Array.from({ length: 40 }, (_, index) => ({ name: `f/${index}.bin`, content: ZEROS, deflate: true }))), { kind: 'parcels' }, tight);
+      const entries = [
+        ...Array.from({ length: 1000 }, (_, index) => ({ name: `f/${index}.bin`, content: ZEROS, deflate: true })),
+        ...Array.from({ length: 10 }, (_, index) => ({ name: `r/${index}.bin`, content: crypto.randomBytes(MiB), deflate: false })),
+      ];
+      const response = await upload(session, 'gigabyte.zip', buildZip(entries), { kind: 'parcels' }, tight);
       expect(response.statusCode).toBe(202);
       const state = (await session.get(`/api/imports/${response.json().id}`)).json();
       expect(state).toMatchObject({ status: 'refused', error: { reason: 'disk_full' } });
-      expect(sizeOf(tight.app.importService.folderOf(response.json().id))).toBeLessThan(MiB);
+      // Nothing unpacked: only the upload itself is in the import's folder.
+      expect(sizeOf(path.join(tight.app.importService.folderOf(response.json().id), 'files'))).toBeLessThan(MiB);
     } finally {
       await tight.close();
     }
