@@ -6,7 +6,12 @@
  * summaries; then, in Debian Chromium against `scripts/start.ts`, the table's scroll over 100 000
  * rows (requestAnimationFrame deltas: max and p95, target no frame over 50 ms) and the time from a
  * filter or a search typed to its rows and suggestions shown. Figures go to bench-results/table.json
- * and table.md.
+ * and table.md. Every frame over 50 ms of the scroll is listed with what happened in it (rows drawn,
+ * blocks arrived, Chromium's long-animation-frame entries).
+ *
+ * Flags: `--browser-only` (the server figures of the last report, Chromium only), `--search-only`,
+ * `--server-only`, `--trace` (Chromium's timeline trace during the scroll: the main thread's work
+ * in each long frame by event name — Layout, UpdateLayoutTree, Paint …; slows frames a little).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +33,8 @@ const SKIP_BROWSER = process.argv.includes('--server-only') || process.argv.incl
 const BROWSER_ONLY = process.argv.includes('--browser-only');
 /** Measures the search box's suggestions only: the table's figures from the last report, no Chromium. */
 const SEARCH_ONLY = process.argv.includes('--search-only');
+/** Records Chromium's timeline trace during the scroll and names the main thread's work in each long frame (slows the frames a little). */
+const TRACE = process.argv.includes('--trace');
 
 const prepared = await prepareDatabase({ databaseName: 'biaotu' });
 const baseUrl = prepared.url.replace(/\/[^/]+$/, '');
@@ -56,7 +63,7 @@ await owner.close();
 let browser: Awaited<ReturnType<typeof browserFigures>> | null = null;
 if (!SKIP_BROWSER) {
   console.log('Chromium: scroll, filters, search box …');
-  browser = await browserFigures(ownerUrl);
+  browser = await browserFigures(ownerUrl, { trace: TRACE });
 }
 
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPOSITORY_ROOT, encoding: 'utf8' }).stdout.trim();
@@ -93,6 +100,11 @@ if (browser) {
     `1-minute load average during the scroll: ${browser.scroll.load.toFixed(1)}.`, '',
     `Where the scroll's time went (Chromium's counters, ms or count): ${Object.entries(browser.scroll.profile.metrics).map(([name, value]) => `${name} ${value}`).join(', ')}.`,
     `Largest self times in the CPU profile of the scroll: ${browser.scroll.profile.topFunctions.map((entry) => `${entry.name}${entry.url ? ` (${entry.url})` : ''} ${entry.selfMs} ms`).join('; ')}.`, '',
+    browser.scroll.setupMs !== undefined ? `Not counted: the bench's own setup before the first wheel step (CDP counters and the CPU profiler starting; V8 logs all its code first), longest frame ${browser.scroll.setupMs.toFixed(1)} ms — earlier runs counted it in the scroll.` : '',
+    `Every frame over 50 ms from that setup on (${browser.scroll.longFrames.length}; the setup's rows are not the scroll's), with what happened in it — the scroll's step, the first row drawn before → after, rows still waiting for their block, row blocks that arrived, scroll events (px), and Chromium's long animation frames overlapping it (total / script / rendering / style+layout ms; none: the main thread was not busy 50 ms, the time went to the compositor or the machine):`, '',
+    '| at (ms) | frame (ms) | step | first row | pending rows | blocks arrived | scroll events (px) | long animation frames |', '|---|---|---|---|---|---|---|---|',
+    ...browser.scroll.longFrames.map((frame) => `| ${frame.at} | ${frame.ms.toFixed(1)} | ${frame.step} | ${frame.firstRowBefore} → ${frame.firstRow} | ${frame.pendingRows} | ${frame.blocksArrived} | ${frame.scrolls} (${frame.scrolledPx}) | ${frame.loaf.map((loaf) => `${loaf.ms} / ${loaf.scriptMs} / ${loaf.renderMs} / ${loaf.styleLayoutMs}${loaf.scripts.length ? ` [${loaf.scripts.join('; ').replace(/\|/g, '/')}]` : ''}`).join('; ') || 'none'}${frame.mainThread ? `; main thread: ${frame.mainThread.join(', ')}` : ''} |`), '',
+    TRACE ? 'This run recorded Chromium\'s timeline trace during the scroll (`--trace`): its frames are a little slower than without.' : '',
     '| action | until shown (ms) |', '|---|---|', ...browser.actions.map((action) => `| ${action.label} | ${action.ms.toFixed(0)} |`), '');
 }
 const out = path.join(REPOSITORY_ROOT, 'bench-results');

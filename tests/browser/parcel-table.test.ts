@@ -73,6 +73,28 @@ describe('属性表', () => {
     await shot('table-row-card');
   });
 
+  it('keeps the selection and 宗地编号 on the left when scrolled sideways, and shows a cell\'s whole text on hover', async () => {
+    const owner = page.locator('.parcel-table__row .grid__td', { hasText: `${TAG}重工` }).first();
+    await owner.hover();
+    expect(await owner.getAttribute('title')).toBe(`厦门${TAG}重工机械有限公司`);
+    const grid = page.locator('[data-testid="table-grid"]');
+    const left = (await grid.boundingBox())!.x;
+    const scrolled = await grid.evaluate((element) => {
+      element.scrollLeft = 200;
+      return element.scrollLeft;
+    });
+    expect(scrolled).toBeGreaterThan(0);
+    await page.waitForFunction(() => document.querySelector('[data-testid="table-grid"]')?.classList.contains('grid--shifted'));
+    // The 40 px selection column, then 宗地编号: both where they were.
+    const code = await page.locator('.parcel-table__row .grid__td', { hasText: codes[1] }).first().boundingBox();
+    expect(Math.abs(code!.x - (left + 40))).toBeLessThan(2);
+    const check = await page.locator('.parcel-table__row .parcel-table__check').first().boundingBox();
+    expect(check!.x - left).toBeLessThan(40);
+    await shot('table-sideways');
+    await grid.evaluate((element) => { element.scrollLeft = 0; });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="table-grid"]')?.classList.contains('grid--shifted'));
+  });
+
   it('edits 容积率 of two selected rows in one bulk edit', async () => {
     for (const code of [codes[0], codes[2]]) {
       await page.locator('.parcel-table__row', { hasText: code }).first().locator('.parcel-table__check').click();
