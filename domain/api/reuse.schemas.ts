@@ -124,13 +124,13 @@ export const ReuseStep = Type.Object({
 export type ReuseStep = Static<typeof ReuseStep>;
 
 export const Clock = Type.Object({
-  code: StringEnum(['plan', 'approval', 'start', 'completion', 'certificate'] as const),
+  code: StringEnum(['plan', 'approval', 'start', 'completion', 'extension', 'certificate'] as const),
   label: Type.String(),
   from: Type.String({ description: 'the event it runs from, in words' }),
   startDate: Nullable(Type.String()),
   dueDate: Nullable(Type.String()),
   metOn: Nullable(Type.String()),
-  state: StringEnum(['waiting', 'running', 'met', 'met_late', 'overdue'] as const, { description: 'waiting 未开始 / running 进行中 / met 按期完成 / met_late 逾期完成 / overdue 已超期' }),
+  state: StringEnum(['waiting', 'running', 'met', 'met_late', 'overdue', 'lapsed'] as const, { description: 'waiting 未开始 / running 进行中 / met 按期完成 / met_late 逾期完成 / overdue 已超期 / lapsed 已过申请期（延期申请期，未申请）' }),
   source: Type.String(),
   local: Type.Boolean(),
 });

@@ -15,7 +15,7 @@ import { industryLabel } from '../../domain/industry-codes.js';
 import { landUseLabel } from '../../domain/land-use.js';
 import { recentYearsSummary } from '../../domain/parcel-yearly.js';
 import { roleLabel } from '../../domain/permissions.js';
-import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, type Clock } from '../../domain/reuse/clocks.js';
+import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, startDueOf, type Clock } from '../../domain/reuse/clocks.js';
 import { PLAN_FIELDS, comparePlans } from '../../domain/reuse/plan-form.js';
 import {
   ACCEPTANCE_GROUND, EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
@@ -75,7 +75,7 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
     return reuseClocks({
       noticeDate, firstPlanOn: row?.firstPlanOn ?? null, approvedOn: row?.approvalDate ?? null, signedOn: row?.signedOn ?? null,
       termMonths: row?.termMonths ?? null, startedOn: row?.startedOn ?? null, completionDue: row ? completionDueOf(row) : null, completedOn: row?.acceptanceAppliedOn ?? null,
-      closed: row !== undefined && row.state !== 'open',
+      extensionAppliedOn: row?.extensionAppliedOn ?? null, closed: row !== undefined && row.state !== 'open',
       acceptedOn: row?.acceptanceDecidedOn ?? null, certificateDue: row?.certificateDue ?? null, certificateOn: row?.certificateDate ?? null,
     }, today);
   }
@@ -473,7 +473,7 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
         case 'started': {
           const { startedOn } = body as StartedBody;
           assertDate('startedOn', startedOn, today, [{ date: row!.signedOn, what: '协议书签订日期' }]);
-          await record(row!.id, 'started', null, { startedOn, startDue: addMonths(row!.signedOn!, 3) }, { started_on: startedOn });
+          await record(row!.id, 'started', null, { startedOn, startDue: startDueOf(row!.approvalDate) }, { started_on: startedOn });
           break;
         }
         case 'extension_applied': {

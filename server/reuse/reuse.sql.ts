@@ -39,6 +39,7 @@ export interface ProjectRow {
   extensionState: 'none' | 'applied' | 'approved' | 'refused';
   extensionMonths: number | null;
   extendedDue: string | null;
+  extensionAppliedOn: string | null;
   firstPlanOn: string | null;
   acceptanceAppliedOn: string | null;
   acceptanceDecidedOn: string | null;
@@ -67,6 +68,7 @@ export const PROJECT_COLUMNS = sql`
   r.approval_number AS "approvalNumber", r.approval_date AS "approvalDate", r.agreement_number AS "agreementNumber", r.signed_on AS "signedOn",
   r.signing_place AS "signingPlace", r.party_a AS "partyA", r.party_b AS "partyB", r.term_months AS "termMonths", r.completion_due AS "completionDue",
   r.started_on AS "startedOn", r.extension_state AS "extensionState", r.extension_months AS "extensionMonths", r.extended_due AS "extendedDue",
+  (SELECT s.details->>'appliedOn' FROM reuse_steps s WHERE s.project_id = r.id AND s.step = 'extension_applied' ORDER BY s.id LIMIT 1) AS "extensionAppliedOn",
   (SELECT to_char(min(v.submitted_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM reuse_plan_versions v WHERE v.project_id = r.id) AS "firstPlanOn",
   r.acceptance_applied_on AS "acceptanceAppliedOn", r.acceptance_decided_on AS "acceptanceDecidedOn", r.certificate_due AS "certificateDue",
   r.certificate_number AS "certificateNumber", r.certificate_date AS "certificateDate", r.failure_ground AS "failureGround", r.closed_on AS "closedOn",

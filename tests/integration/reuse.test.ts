@@ -136,7 +136,7 @@ describe('再利用方案 (附件4): drafted by the 用地单位, versioned, car
     expect(shown.prefill?.figureYears).toBe('2023、2024、2025');
     expect(shown.prefill?.averageOutputPerMu).toBeGreaterThan(0);
     expect(shown.clocks.map((clock) => [clock.code, clock.dueDate, clock.state])).toEqual([
-      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'], ['certificate', null, 'waiting'],
+      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'], ['extension', null, 'waiting'], ['certificate', null, 'waiting'],
     ]);
     expect((await sessions.qiye.get(`/api/reuse/cases/${otherCase}`)).statusCode).toBe(403);
     const notOwn = await post('qiye', `/api/reuse/cases/${otherCase}/plans`, { fields: PLAN });
