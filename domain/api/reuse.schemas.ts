@@ -307,21 +307,58 @@ export type ReuseListQuery = Static<typeof ReuseListQuery>;
 export const ReusePage = Type.Object({ items: Type.Array(ReuseSummary), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 export type ReusePage = Static<typeof ReusePage>;
 
-/** 待办: what is due or overdue for the reader in the 再利用 steps. */
+/**
+ * 待办: what the reader is to take next — 认定案卷 steps (seed 003 二) and 再利用/验收 steps (三) — in
+ * their scope (a 用地单位 its own parcels, a 园区办/镇街 its units, the district roles their districts),
+ * overdue first, then by due date.
+ */
 export const ReuseTodo = Type.Object({
   items: Type.Array(Type.Object({
+    kind: StringEnum(['identification', 'reuse'] as const, { description: 'identification 认定案卷 / reuse 再利用项目 (incl. 验收)' }),
     caseId: Type.Integer(),
     caseNumber: Type.String(),
     projectId: Nullable(Type.Integer()),
     projectNumber: Nullable(Type.String()),
     parcelCode: Type.String(),
     owner: Nullable(Type.String()),
+    districtName: Type.String(),
+    unitName: Nullable(Type.String({ description: 'the 园区/街道 whose office conducts it' })),
+    stepLabel: Type.String({ description: 'where it stands (the last step taken)' }),
     action: Type.String({ description: 'what is to be done, in words' }),
     dueDate: Nullable(Type.String()),
+    dueLabel: Nullable(Type.String({ description: 'which deadline the due date is (a clock or the step\'s deadline)' })),
     overdue: Type.Boolean(),
   })),
+  overdue: Type.Integer({ description: 'how many items are overdue' }),
 });
 export type ReuseTodo = Static<typeof ReuseTodo>;
+
+const StateCounts = Type.Object({
+  overdue: Type.Integer({ description: '超期: open, a deadline passed and not met' }),
+  due: Type.Integer({ description: '期限内: open, a deadline running' }),
+  none: Type.Integer({ description: '无期限: open, no deadline running' }),
+  finished: Type.Integer({ description: '已办结: 认定 notified or closed; 再利用 completed or failed' }),
+});
+export const CountRow = Type.Object({
+  districtCode: Nullable(Type.String({ description: 'null on the city total' })),
+  districtName: Type.String(),
+  total: Type.Integer(),
+  byStep: Type.Record(Type.String(), Type.Integer(), { description: 'step code → cases standing there (the last step taken)' }),
+  byState: StateCounts,
+});
+export type CountRow = Static<typeof CountRow>;
+const CountTable = Type.Object({
+  steps: Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), { description: 'the steps in procedure order' }),
+  rows: Type.Array(CountRow, { description: 'one per district of the reader\'s scope that has cases' }),
+  city: CountRow,
+});
+/** The district view (issue 17 item 6): 认定 and 再利用/验收 cases per district, step and deadline state, with city totals. */
+export const DistrictCounts = Type.Object({
+  today: Type.String(),
+  identification: CountTable,
+  reuse: CountTable,
+});
+export type DistrictCounts = Static<typeof DistrictCounts>;
 
 export const ProjectIdParams = Type.Object({ id: Id({ description: 'project id' }) });
 export type ProjectIdParams = Static<typeof ProjectIdParams>;

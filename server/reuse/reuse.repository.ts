@@ -152,16 +152,19 @@ export function createReuseRepository(db: DatabaseClient) {
       return { items: rows, total };
     },
 
-    /** Every open project and every notified case without one, in the scope (待办). */
-    async openWork(scope: Scope, parcelIds: readonly number[] | null): Promise<{ projects: ProjectRow[]; cases: NotifiedCaseRow[] }> {
+    /**
+     * Every open project (every project, with `allStates`: the district counts) and every notified case
+     * without one, in the scope (待办).
+     */
+    async openWork(scope: Scope, parcelIds: readonly number[] | null, allStates = false): Promise<{ projects: ProjectRow[]; cases: NotifiedCaseRow[] }> {
       const parcelFilter = (column: string) => (parcelIds === null ? sql`TRUE` : sql`${sql.ref(column)} = ANY(${[...parcelIds]}::bigint[])`);
       const { rows: projects } = await sql<ProjectRow>`
-        SELECT ${PROJECT_COLUMNS} FROM ${PROJECT_FROM} WHERE r.state = 'open' AND ${scope.sqlCovers('r.district_code')} AND ${parcelFilter('r.parcel_id')}
-        ORDER BY r.id LIMIT 2000`.execute(db);
+        SELECT ${PROJECT_COLUMNS} FROM ${PROJECT_FROM} WHERE ${allStates ? sql`TRUE` : sql`r.state = 'open'`} AND ${scope.sqlCovers('r.district_code')} AND ${parcelFilter('r.parcel_id')}
+        ORDER BY r.id LIMIT ${allStates ? 20000 : 2000}`.execute(db);
       const { rows: cases } = await sql<NotifiedCaseRow>`
         ${NOTIFIED_CASE_SELECT} WHERE c.state = 'notified' AND ${scope.sqlCovers('c.district_code')} AND ${parcelFilter('c.parcel_id')}
           AND NOT EXISTS (SELECT FROM reuse_projects r WHERE r.case_id = c.id)
-        ORDER BY c.notice_date LIMIT 2000`.execute(db);
+        ORDER BY c.notice_date LIMIT ${allStates ? 20000 : 2000}`.execute(db);
       return { projects, cases };
     },
 

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import {
   AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceFormParams, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
-  CreditListQuery, ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
+  CreditListQuery, DistrictCounts, ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
   PlanSubmitBody, ProjectIdParams, RequestedBody, ReuseDetail, ReuseListQuery, ReusePage, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
   type ReuseStepBodies,
 } from '../../domain/api/reuse.schemas.js';
@@ -91,11 +91,19 @@ export async function reuseRoutes(app: AppInstance): Promise<void> {
 
   app.get('/api/reuse/todo', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['reuse'], summary: '待办: what the reader is to do next in the 再利用 steps, with due dates, overdue first', response: { 200: ReuseTodo, 403: ErrorBody } },
+    schema: { tags: ['reuse'], summary: '待办: what the reader is to take next in the 认定案卷 and the 再利用/验收 projects of their scope, with due dates, overdue first', response: { 200: ReuseTodo, 403: ErrorBody } },
   }, async (request) => {
     assertMayRead(request);
     return service.todo(principalOf(request));
   });
+
+  app.get('/api/reuse/district-counts', {
+    config: { permission: 'reuse:read' },
+    schema: {
+      tags: ['reuse'], summary: '区县统计: 认定案卷 and 再利用项目 per district, step and deadline state (超期/期限内/无期限/已办结), with the city totals',
+      response: { 200: DistrictCounts, 403: ErrorBody },
+    },
+  }, async (request) => service.districtCounts(scopeOf(request)));
 
   app.get('/api/reuse/cases/:caseId', {
     config: { permission: 'authenticated' },

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { Transaction } from 'kysely';
 import type {
-  Acceptance, AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
+  Acceptance, AcceptanceAppliedBody, CountRow, DistrictCounts, AcceptanceFailedBody, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
   ApprovedBody, CaseReuse, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, LinkedArea, OpinionBody, PlanCompare, PlanSnapshot, PlanSubmitBody,
   PlanVersion, RequestedBody, ReuseDetail, ReuseNextAction, ReuseStepBodies, ReuseSummary, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
 } from '../../domain/api/reuse.schemas.js';
 import { departmentLabel } from '../../domain/departments.js';
 import { inefficiencyTypeLabel } from '../../domain/efficiency.js';
+import { JOINT_REVIEW_DEPARTMENT_CODES, STEP_CODES, allowedNextSteps, dueStepOf, mayTakeStep, stepLabel as identificationStepLabel, type CaseStanding, type StepCode } from '../../domain/identification/steps.js';
 import { WorkingDays, addMonths, todayInChinaDate, type WorkingCalendar } from '../../domain/identification/working-days.js';
 import { parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { ACCEPTANCE_FORMS, compareSurveys } from '../../domain/reuse/acceptance.js';
@@ -22,7 +23,7 @@ import {
   REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, certificateNumber, reuseProjectNumber, type ReuseRefusal,
 } from '../../domain/reuse/refusals.js';
 import {
-  FAILURE_GROUNDS, REUSE_LOCAL_RULES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
+  FAILURE_GROUNDS, REUSE_LOCAL_RULES, REUSE_STEP_CODES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
   officeOf, reuseStepLabel, reuseTakerOf, trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
 } from '../../domain/reuse/steps.js';
 import { roundTo, squareMetresToHectares } from '../../domain/units.js';
@@ -30,7 +31,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
-import { WORKING_CALENDAR_FIXTURE } from '../identification/identification.service.js';
+import { WORKING_CALENDAR_FIXTURE, caseActorOf } from '../identification/identification.service.js';
 import { GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError, ReuseRefusalError, StaleVersionError } from '../errors.js';
 import type { ProjectChanges } from './reuse.repository.js';
 import type { NotifiedCaseRow, PlanVersionRow, ProjectRow, ReuseStepRow } from './reuse.sql.js';
@@ -59,6 +60,9 @@ const numberOrNull = (value: unknown): number | null => (value === null || value
 export function completionDueOf(row: ProjectRow): string | null {
   return row.extendedDue ?? row.completionDue;
 }
+
+/** The district view's first 再利用 stage: a notified 认定案卷 whose 用地单位 has not yet submitted a plan. */
+export const AWAITING_PLAN = 'awaiting_plan';
 
 export interface StepOptions {
   /** The day the step is taken (YYYY-MM-DD, China time); default today. Tests of the clocks pass it. */
@@ -633,32 +637,98 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
       return { items, total: items.length };
     },
 
-    /** 待办: for the reader, what is due or overdue in the 再利用 steps (their own to take first). */
-    async todo(principal: Principal): Promise<ReuseTodo> {
-      const today = todayInChinaDate();
-      const scope = Scope.of(principal);
+    /**
+     * The district view: 认定案卷 and 再利用项目 per district, step and deadline state, with the city's
+     * totals. A 再利用 project is overdue when one of its clocks is; a notified case without a project
+     * stands at 待提交方案 on its 方案 clock.
+     */
+    async districtCounts(scope: Scope, today = todayInChinaDate()): Promise<DistrictCounts> {
+      const [identification, { projects: all, cases }] = await Promise.all([
+        app.identificationRepository.countsByDistrict(scope, today),
+        projects.openWork(scope, null, true),
+      ]);
+      const table = (steps: readonly { code: string; label: string }[]) => {
+        const rows = new Map<string, CountRow>();
+        const city: CountRow = { districtCode: null, districtName: '全部', total: 0, byStep: {}, byState: { overdue: 0, due: 0, none: 0, finished: 0 } };
+        const add = (districtCode: string, districtName: string, step: string, bucket: keyof CountRow['byState'], count: number) => {
+          let row = rows.get(districtCode);
+          if (!row) rows.set(districtCode, row = { districtCode, districtName, total: 0, byStep: {}, byState: { overdue: 0, due: 0, none: 0, finished: 0 } });
+          for (const target of [row, city]) {
+            target.total += count;
+            target.byStep[step] = (target.byStep[step] ?? 0) + count;
+            target.byState[bucket] += count;
+          }
+        };
+        return { add, done: () => ({ steps: [...steps], rows: [...rows.values()].sort((a, b) => (a.districtCode ?? '').localeCompare(b.districtCode ?? '')), city }) };
+      };
+      const ident = table(STEP_CODES.map((code) => ({ code, label: identificationStepLabel(code) })));
+      for (const row of identification) ident.add(row.districtCode, row.districtName, row.step, row.bucket, row.count);
+      const reuse = table([{ code: AWAITING_PLAN, label: '待提交方案' }, ...REUSE_STEP_CODES.filter((code) => code !== 'opinion' && code !== 'acceptance_opinion').map((code) => ({ code, label: reuseStepLabel(code) }))]);
+      const bucketOf = (clocks: Clock[], open: boolean): keyof CountRow['byState'] => {
+        if (!open) return 'finished';
+        if (clocks.some((clock) => clock.state === 'overdue')) return 'overdue';
+        return clocks.some((clock) => clock.state === 'running' && clock.code !== 'extension') ? 'due' : 'none';
+      };
+      for (const caseRow of cases) {
+        if (caseRow.noticeDate) reuse.add(caseRow.districtCode, caseRow.districtName, AWAITING_PLAN, bucketOf(clocksOf(undefined, caseRow, today), true), 1);
+      }
+      for (const row of all) reuse.add(row.districtCode, row.districtName, row.step, bucketOf(clocksOf(row, row, today), row.state === 'open'), 1);
+      return { today, identification: ident.done(), reuse: reuse.done() };
+    },
+
+    /**
+     * 待办: for the reader, what they are to take next in the 认定案卷 and the 再利用/验收 projects of
+     * their scope (a 用地单位: its own parcels), overdue first, then by due date.
+     */
+    async todo(principal: Principal, today = todayInChinaDate()): Promise<ReuseTodo> {
+      const scope = principal.role === 'enterprise' ? Scope.system() : Scope.of(principal);
       const parcelIds = principal.role === 'enterprise' ? principal.enterpriseParcelIds : null;
-      const { projects: open, cases } = await projects.openWork(principal.role === 'enterprise' ? Scope.system() : scope, parcelIds);
+      const [{ projects: open, cases }, openCases] = await Promise.all([
+        projects.openWork(scope, parcelIds),
+        app.identificationRepository.openWork(scope, parcelIds),
+      ]);
       const actor = reuseActorOf(principal);
+      const caseActor = caseActorOf(principal);
       const items: ReuseTodo['items'] = [];
+      const where = (row: { districtName: string; unitName: string | null }) => ({ districtName: row.districtName, unitName: row.unitName });
+      for (const row of openCases) {
+        const standing: CaseStanding = { state: row.state, step: row.step as StepCode, outcome: row.outcome };
+        const mine = allowedNextSteps(standing).filter((step) => mayTakeStep(step, caseActor, placeOf(row)).ok
+          // A return already in: the office verifies, the 用地单位 has nothing left to do; a department once.
+          && !(step === 'survey_returned' && row.step === 'survey_returned')
+          && !(step === 'review_opinion' && (caseActor.department === null || row.opinionDepartments.includes(caseActor.department)))
+          // The 会审结论 waits for the five opinions (a local rule of the 认定 procedure).
+          && !(step === 'joint_review' && !JOINT_REVIEW_DEPARTMENT_CODES.every((code) => row.opinionDepartments.includes(code))));
+        if (mine.length === 0) continue;
+        const dueStep = dueStepOf(standing);
+        items.push({
+          kind: 'identification', caseId: Number(row.id), caseNumber: row.number, projectId: null, projectNumber: null, parcelCode: row.parcelCode, owner: row.owner, ...where(row),
+          stepLabel: identificationStepLabel(row.step), action: mine.map(identificationStepLabel).join('、'),
+          dueDate: row.dueDate, dueLabel: row.dueDate && dueStep ? `${identificationStepLabel(dueStep)}期限` : null, overdue: row.dueDate !== null && row.dueDate < today,
+        });
+      }
       for (const caseRow of cases) {
         if (!mayTakeReuseStep('plan_submitted', actor, placeOf(caseRow)).ok || !caseRow.noticeDate) continue;
-        const due = addMonths(caseRow.noticeDate, 1);
-        items.push({ caseId: Number(caseRow.id), caseNumber: caseRow.number, projectId: null, projectNumber: null, parcelCode: caseRow.parcelCode, owner: null, action: '提交再利用方案（附件4）', dueDate: due, overdue: today > due });
+        const [clock] = clocksOf(undefined, caseRow, today);
+        items.push({
+          kind: 'reuse', caseId: Number(caseRow.id), caseNumber: caseRow.number, projectId: null, projectNumber: null, parcelCode: caseRow.parcelCode, owner: caseRow.owner,
+          ...where(caseRow), stepLabel: '已告知（待提交方案）', action: '提交再利用方案（附件4）', dueDate: clock.dueDate, dueLabel: clock.label, overdue: clock.state === 'overdue',
+        });
       }
       for (const row of open) {
         const clocks = clocksOf(row, row, today);
-        const running = clocks.filter((clock) => clock.state === 'running' || clock.state === 'overdue');
+        const running = clocks.filter((clock) => clock.code !== 'extension' && (clock.state === 'running' || clock.state === 'overdue'));
         const mine = allowedReuseSteps(standingOf(row, today)).filter((step) => mayTakeReuseStep(step, actor, placeOf(row)).ok && step !== 'extension_applied' && !(step === 'acceptance_applied' && actor.role !== 'enterprise'));
         if (mine.length === 0) continue;
-        const clock = running.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
+        const clock = running.sort((a, b) => Number(b.state === 'overdue') - Number(a.state === 'overdue') || (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
         items.push({
-          caseId: Number(row.caseId), caseNumber: row.caseNumber, projectId: Number(row.id), projectNumber: row.number, parcelCode: row.parcelCode, owner: row.owner,
-          action: mine.map(reuseStepLabel).join('、'), dueDate: clock?.dueDate ?? null, overdue: clock?.state === 'overdue',
+          kind: 'reuse', caseId: Number(row.caseId), caseNumber: row.caseNumber, projectId: Number(row.id), projectNumber: row.number, parcelCode: row.parcelCode, owner: row.owner,
+          ...where(row), stepLabel: reuseStepLabel(row.step), action: mine.map(reuseStepLabel).join('、'),
+          dueDate: clock?.dueDate ?? null, dueLabel: clock?.label ?? null, overdue: clock?.state === 'overdue',
         });
       }
-      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
-      return { items };
+      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.caseNumber.localeCompare(b.caseNumber));
+      return { items, overdue: items.filter((item) => item.overdue).length };
     },
 
   };

@@ -152,12 +152,13 @@ export interface NotifiedCaseRow {
   noticeDate: string | null;
   inefficiencyTypes: string[];
   parcelExists: boolean;
+  owner: string | null;
 }
 
 export const NOTIFIED_CASE_SELECT = sql`
   SELECT c.id, c.number, c.state, c.parcel_id AS "parcelId", c.parcel_code AS "parcelCode", c.district_code AS "districtCode", d.name AS "districtName",
     c.unit_kind AS "unitKind", c.unit_code AS "unitCode", u.name AS "unitName", c.notice_number AS "noticeNumber", c.notice_date AS "noticeDate",
-    c.inefficiency_types AS "inefficiencyTypes", (p.id IS NOT NULL) AS "parcelExists"
+    c.inefficiency_types AS "inefficiencyTypes", (p.id IS NOT NULL) AS "parcelExists", p.owner
   FROM identification_cases c JOIN districts d ON d.code = c.district_code
   LEFT JOIN parcels p ON p.id = c.parcel_id LEFT JOIN subdistricts u ON u.code = c.unit_code`;
 

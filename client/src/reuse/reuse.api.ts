@@ -1,8 +1,8 @@
-import type { CaseReuse, LedgerBody, PlanCompare, PlanSubmitBody, ReuseDetail, ReuseStepBodies, ReuseTodo, TrackingBody } from '@domain/api/reuse.schemas.js';
+import type { CaseReuse, DistrictCounts, LedgerBody, PlanCompare, PlanSubmitBody, ReuseDetail, ReuseStepBodies, ReuseTodo, TrackingBody } from '@domain/api/reuse.schemas.js';
 import type { ReuseActionStep } from '@domain/reuse/steps.js';
 import { getJson, request, type RequestOptions } from '../http/request.js';
 
-export type { CaseReuse, Clock, PlanCompare, PlanSnapshot, PlanVersion, ReuseDetail, ReuseStep, ReuseTodo } from '@domain/api/reuse.schemas.js';
+export type { CaseReuse, Clock, CountRow, DistrictCounts, PlanCompare, PlanSnapshot, PlanVersion, ReuseDetail, ReuseStep, ReuseTodo } from '@domain/api/reuse.schemas.js';
 
 const id = (value: number) => encodeURIComponent(String(value));
 
@@ -32,6 +32,11 @@ export function putLedger(projectId: number, body: LedgerBody, options?: Request
 
 export function fetchReuseTodo(options?: RequestOptions): Promise<ReuseTodo> {
   return getJson('/api/reuse/todo', options);
+}
+
+/** 区县统计: 认定 and 再利用 cases per district, step and deadline state. */
+export function fetchDistrictCounts(options?: RequestOptions): Promise<DistrictCounts> {
+  return getJson('/api/reuse/district-counts', options);
 }
 
 export function agreementUrl(projectId: number): string {
