@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { REUSE_MEASURE_CODES } from '../identification/steps.js';
-import { FAILURE_GROUND_CODES, PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
+import { CREDIT_GROUND_CODES, FAILURE_GROUND_CODES, PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
 import { SurveyForm } from './identification.schemas.js';
 import { DateString, Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
 
@@ -280,6 +280,7 @@ export const CaseReuse = Type.Object({
   clocks: Type.Array(Clock),
   mayDraft: Type.Boolean({ description: 'the reader may submit the first version now' }),
   draftReason: Nullable(Type.String()),
+  mayListPlanOverdue: Type.Boolean({ description: 'the reader (甲方) may list the 用地单位 now: 方案 overdue, no plan, not listed yet (附件3)' }),
   project: Nullable(ReuseDetail),
 });
 export type CaseReuse = Static<typeof CaseReuse>;
@@ -494,15 +495,30 @@ export const CreditListEntry = Type.Object({
   projectId: Nullable(Type.Integer()),
   projectNumber: Nullable(Type.String()),
   agreementNumber: Nullable(Type.String()),
-  ground: StringEnum(FAILURE_GROUND_CODES),
+  ground: StringEnum(CREDIT_GROUND_CODES, { description: 'plan_overdue 逾期未报送再利用方案 (附件3) / overdue / extension_refused / not_passed (附件7 五)' }),
   groundLabel: Type.String(),
   listedOn: Type.String(),
   reason: Type.String(),
   source: Type.String(),
   listedBy: Type.String(),
   listedByName: Type.String(),
+  removal: Nullable(Type.Object({
+    on: Type.String(), reason: Type.String(), by: Type.String(), byName: Type.String(),
+  }, { description: '移出名单: the official who took the 用地单位 off the list, when and why' })),
 });
 export type CreditListEntry = Static<typeof CreditListEntry>;
+
+/** 附件3: list the 用地单位 of a notified case whose 再利用方案 is overdue (the 甲方, with the reason). */
+export const PlanOverdueListingBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 4000, description: '情况说明' }),
+}, { additionalProperties: false });
+export type PlanOverdueListingBody = Static<typeof PlanOverdueListingBody>;
+export const CreditRemovalBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 4000, description: '移出名单的理由（如已改正）' }),
+}, { additionalProperties: false });
+export type CreditRemovalBody = Static<typeof CreditRemovalBody>;
+export const CreditListingParams = Type.Object({ id: Id({ description: '名单条目 id' }) });
+export type CreditListingParams = Static<typeof CreditListingParams>;
 
 export const CreditListQuery = Type.Object({
   district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN })),

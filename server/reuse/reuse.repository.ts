@@ -182,7 +182,7 @@ export function createReuseRepository(db: DatabaseClient) {
     },
 
     async insertCreditListing(transaction: Transaction<Database>, entry: {
-      districtCode: string; enterprise: string; parcelId: number; parcelCode: string; caseId: number; projectId: number; ground: 'overdue' | 'extension_refused' | 'not_passed';
+      districtCode: string; enterprise: string; parcelId: number; parcelCode: string; caseId: number; projectId: number | null; ground: 'plan_overdue' | 'overdue' | 'extension_refused' | 'not_passed';
       listedOn: string; reason: string; source: string; listedBy: string; listedByName: string;
     }): Promise<void> {
       await transaction.insertInto('reuse_credit_list').values({
@@ -190,6 +190,26 @@ export function createReuseRepository(db: DatabaseClient) {
         project_id: entry.projectId, ground: entry.ground, listed_on: entry.listedOn, reason: entry.reason, source: entry.source,
         listed_by: entry.listedBy, listed_by_name: entry.listedByName,
       }).execute();
+    },
+
+    /** One entry of the 信用异常名单, or undefined (the list is append-only: no lock; a removal is unique per entry). */
+    async creditListing(executor: Executor, id: number): Promise<CreditListRow | undefined> {
+      const { rows } = await sql<CreditListRow>`${CREDIT_LIST_SELECT} WHERE l.id = ${id}`.execute(executor);
+      return rows[0];
+    },
+
+    /** Whether the case's 用地单位 is already listed on this ground. */
+    async isListed(executor: Executor, caseId: number, ground: string): Promise<boolean> {
+      const row = await executor.selectFrom('reuse_credit_list').select('id').where('case_id', '=', caseId).where('ground', '=', ground as 'overdue').executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Records the removal; false when the entry was already removed (by a concurrent request). */
+    async insertCreditRemoval(transaction: Transaction<Database>, removal: { listingId: number; removedOn: string; reason: string; removedBy: string; removedByName: string }): Promise<boolean> {
+      const inserted = await transaction.insertInto('reuse_credit_removals').values({
+        listing_id: removal.listingId, removed_on: removal.removedOn, reason: removal.reason, removed_by: removal.removedBy, removed_by_name: removal.removedByName,
+      }).onConflict((conflict) => conflict.column('listing_id').doNothing()).returning('id').executeTakeFirst();
+      return inserted !== undefined;
     },
 
     /** The 信用异常名单 in the reader's districts (optionally one district and its children), newest first. */

@@ -19,11 +19,11 @@ import { roleLabel } from '../../domain/permissions.js';
 import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, startDueOf, type Clock } from '../../domain/reuse/clocks.js';
 import { PLAN_FIELDS, comparePlans } from '../../domain/reuse/plan-form.js';
 import {
-  ACCEPTANCE_GROUND, EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
+  ACCEPTANCE_GROUND, CREDIT_LISTED, EXTENSION_TOO_LONG, PLAN_NOT_OVERDUE, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
   REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, certificateNumber, reuseProjectNumber, type ReuseRefusal,
 } from '../../domain/reuse/refusals.js';
 import {
-  FAILURE_GROUNDS, REUSE_LOCAL_RULES, REUSE_STEP_CODES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
+  FAILURE_GROUNDS, PLAN_OVERDUE_GROUND, REUSE_LOCAL_RULES, REUSE_STEP_CODES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
   officeOf, reuseStepLabel, reuseTakerOf, trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
 } from '../../domain/reuse/steps.js';
 import { roundTo, squareMetresToHectares } from '../../domain/units.js';
@@ -288,12 +288,16 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
       const today = todayInChinaDate();
       const notified = caseRow.state === 'notified';
       const check = mayTakeReuseStep('plan_submitted', reuseActorOf(principal), placeOf(caseRow));
+      const clocks = notified ? clocksOf(row, caseRow, today) : [];
+      const mayListPlanOverdue = notified && !row && clocks[0]?.state === 'overdue' && principal.role !== 'enterprise'
+        && mayTakeReuseStep('acceptance_failed', reuseActorOf(principal), placeOf(caseRow)).ok && !(await projects.isListed(app.db, caseId, PLAN_OVERDUE_GROUND.code));
       return {
         caseId: Number(caseRow.id), caseNumber: caseRow.number, caseState: caseRow.state, parcelId: Number(caseRow.parcelId), parcelCode: caseRow.parcelCode,
         noticeDate: caseRow.noticeDate,
         prefill: notified && caseRow.parcelExists ? await snapshotOf(caseRow) : null,
-        clocks: notified ? clocksOf(row, caseRow, today) : [],
+        clocks,
         mayDraft: notified && !row && check.ok,
+        mayListPlanOverdue,
         draftReason: !notified ? '认定案卷尚未告知（未认定为低效产业用地），不能编制再利用方案。' : row ? null : check.ok ? null : check.reason,
         project: row ? await service.detail(row, principal) : null,
       };
@@ -635,6 +639,52 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
         groundLabel: failureGroundLabel(entry.ground),
       }));
       return { items, total: items.length };
+    },
+
+    /**
+     * 附件3 "逾期未报送的，将纳入汕头市土地市场信用异常名单": the 甲方 (the case's 园区办/镇街) lists the 用地单位
+     * of a notified case whose 方案 clock is overdue and that has no plan yet; once per case.
+     */
+    async listPlanOverdue(transaction: Transaction<Database>, caseId: number, reason: string, principal: Principal, today = todayInChinaDate()): Promise<void> {
+      const caseRow = await projects.notifiedCase(transaction, caseId, true);
+      if (!caseRow) throw new NotFoundError(`没有编号为 ${caseId} 的认定案卷`, { parameter: 'caseId' });
+      assertCaseReadable(caseRow, principal);
+      Scope.of(principal).assertWritable({ code: caseRow.districtCode, name: caseRow.districtName }, `案卷 ${caseRow.number}`, '办理');
+      const check = mayTakeReuseStep('acceptance_failed', reuseActorOf(principal), placeOf(caseRow));
+      if (!check.ok) refuse({ reason: REUSE_STEP_FORBIDDEN, message: check.reason, details: { taker: officeOf(placeOf(caseRow)) } });
+      if (caseRow.state !== 'notified' || !caseRow.noticeDate) {
+        refuse({ reason: REUSE_NOT_NOTIFIED, parameter: 'caseId', message: `案卷 ${caseRow.number} 尚未告知：告知书发出后才有再利用方案期限。` });
+      }
+      const [clock] = clocksOf(undefined, caseRow, today);
+      const project = await projects.ofCase(transaction, caseId);
+      if (project || clock.state !== 'overdue') {
+        refuse({
+          reason: PLAN_NOT_OVERDUE, parameter: 'caseId', details: { dueDate: clock.dueDate, projectNumber: project?.number ?? null },
+          message: project
+            ? `案卷 ${caseRow.number} 已提交再利用方案（项目 ${project.number}），不属“逾期未报送”（附件3）。`
+            : `再利用方案期限为 ${clock.dueDate}（告知书日期起 1 个月），今天 ${today} 尚未逾期，不能以“逾期未报送”列入信用异常名单。`,
+        });
+      }
+      if (await projects.isListed(transaction, caseId, PLAN_OVERDUE_GROUND.code)) {
+        refuse({ reason: CREDIT_LISTED, parameter: 'caseId', message: `案卷 ${caseRow.number} 的用地单位已因“${PLAN_OVERDUE_GROUND.label}”列入信用异常名单，不能重复列入。` });
+      }
+      await projects.insertCreditListing(transaction, {
+        districtCode: caseRow.districtCode, enterprise: caseRow.owner ?? '（土地使用权人）', parcelId: Number(caseRow.parcelId), parcelCode: caseRow.parcelCode,
+        caseId: Number(caseRow.id), projectId: null, ground: PLAN_OVERDUE_GROUND.code, listedOn: today, reason: reason.trim(), source: PLAN_OVERDUE_GROUND.source,
+        listedBy: principal.username, listedByName: principal.displayName,
+      });
+    },
+
+    /** An official takes a 用地单位 off the 信用异常名单 (附件7 五 "直至乙方改正为止"), with the reason; once. */
+    async removeListing(transaction: Transaction<Database>, id: number, reason: string, principal: Principal, today = todayInChinaDate()): Promise<void> {
+      const listing = await projects.creditListing(transaction, id);
+      if (!listing) throw new NotFoundError(`信用异常名单中没有编号为 ${id} 的条目`, { parameter: 'id' });
+      Scope.of(principal).assertWritable({ code: listing.districtCode, name: listing.districtName }, `名单条目 ${id}`, '移出');
+      const removed = !listing.removal && await projects.insertCreditRemoval(transaction, { listingId: id, removedOn: today, reason: reason.trim(), removedBy: principal.username, removedByName: principal.displayName });
+      if (!removed) {
+        const by = listing.removal ? `已于 ${listing.removal.on} 由 ${listing.removal.byName} ` : '已';
+        refuse({ reason: CREDIT_LISTED, parameter: 'id', details: { removal: listing.removal }, message: `${listing.enterprise} ${by}移出信用异常名单，不能再次移出。` });
+      }
     },
 
     /**

@@ -175,17 +175,19 @@ export interface CreditListRow {
   projectId: number | null;
   projectNumber: string | null;
   agreementNumber: string | null;
-  ground: 'overdue' | 'extension_refused' | 'not_passed';
+  ground: 'plan_overdue' | 'overdue' | 'extension_refused' | 'not_passed';
   listedOn: string;
   reason: string;
   source: string;
   listedBy: string;
   listedByName: string;
+  removal: { on: string; reason: string; by: string; byName: string } | null;
 }
 
 export const CREDIT_LIST_SELECT = sql`
   SELECT l.id, l.district_code AS "districtCode", d.name AS "districtName", l.enterprise, l.parcel_id AS "parcelId", l.parcel_code AS "parcelCode",
     l.case_id AS "caseId", c.number AS "caseNumber", l.project_id AS "projectId", r.number AS "projectNumber", r.agreement_number AS "agreementNumber",
-    l.ground, l.listed_on AS "listedOn", l.reason, l.source, l.listed_by AS "listedBy", l.listed_by_name AS "listedByName"
+    l.ground, l.listed_on AS "listedOn", l.reason, l.source, l.listed_by AS "listedBy", l.listed_by_name AS "listedByName",
+    CASE WHEN x.id IS NULL THEN NULL ELSE json_build_object('on', x.removed_on, 'reason', x.reason, 'by', x.removed_by, 'byName', x.removed_by_name) END AS removal
   FROM reuse_credit_list l JOIN districts d ON d.code = l.district_code JOIN identification_cases c ON c.id = l.case_id
-  LEFT JOIN reuse_projects r ON r.id = l.project_id`;
+  LEFT JOIN reuse_projects r ON r.id = l.project_id LEFT JOIN reuse_credit_removals x ON x.listing_id = l.id`;

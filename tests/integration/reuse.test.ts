@@ -683,7 +683,6 @@ describe('待办 per user (认定 and 再利用) and the district counts (issue 
     expect(fagai.items.some((item) => item.caseId === todoCase)).toBe(false);
     const office = (await sessions.yuanqu.get('/api/reuse/todo')).json() as ReuseTodo;
     expect(office.items.some((item) => item.caseId === todoCase)).toBe(false);
-    expect(office.items.some((item) => item.kind === 'reuse')).toBe(true);
     // Another unit's office does not see the 园区's work; the 用地单位 only its own parcel's; the viewer takes no step.
     const street = (await sessions.jiedao.get('/api/reuse/todo')).json() as ReuseTodo;
     expect(street.items.filter((item) => item.unitName !== null && office.items.some((other) => other.caseId === item.caseId))).toEqual([]);
@@ -758,5 +757,47 @@ describe('待办 per user (认定 and 再利用) and the district counts (issue 
       expect(table.city.byState.overdue).toBe(table.rows.reduce((total, entry) => total + entry.byState.overdue, 0));
       for (const entry of [...table.rows, table.city]) expect(Object.values(entry.byStep).reduce((a, b) => a + b, 0)).toBe(entry.total);
     }
+  });
+
+  it('附件3 逾期未报送: the 甲方 lists the 用地单位 once, only after the month and while no plan; an official takes it off with a reason, kept', async () => {
+    const db = testApp.database.db;
+    const park = principals.yuanqu.units[0];
+    const parcel = (await sql<{ id: number }>`SELECT p.id FROM parcels p WHERE p.park_code = ${park} ORDER BY p.id DESC OFFSET 29 LIMIT 1`.execute(db)).rows[0].id;
+    expect((await sql`SELECT 1 FROM identification_cases WHERE parcel_id = ${parcel}`.execute(db)).rows).toEqual([]);
+    const lateCase = await caseTo(parcel);
+    const early = await post('yuanqu', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: '逾期未报送' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ error: 'plan_not_overdue', dueDate: addMonths(today, 1) });
+    expect((await post('qiye', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: 'x' })).statusCode).toBe(403);
+    expect((await post('jiedao', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: 'x' })).json()).toMatchObject({ error: 'reuse_step_forbidden' });
+    // Two months on (the day given to the service): listed, once.
+    const inTwoMonths = addMonths(today, 2);
+    const list = (day: string) => writeAs(db, { name: 'yuanqu' }, (transaction) => testApp.app.reuseProjects.listPlanOverdue(transaction, lateCase, '告知书送达后1个月内未报送再利用方案', principals.yuanqu, day));
+    await list(inTwoMonths);
+    await expect(list(inTwoMonths)).rejects.toMatchObject({ code: 'credit_listed' });
+    // A case that has a plan is not 逾期未报送.
+    await expect(writeAs(db, { name: 'yuanqu' }, (transaction) => testApp.app.reuseProjects.listPlanOverdue(transaction, ownCase, 'x', principals.yuanqu, inTwoMonths)))
+      .rejects.toMatchObject({ code: 'plan_not_overdue' });
+
+    const shown = (await sessions.official.get('/api/reuse/credit-list?district=350206')).json() as CreditList;
+    assertMatchesContract(CreditList, shown, 'credit list');
+    const entry = shown.items.find((item) => item.caseId === lateCase)!;
+    expect(entry).toMatchObject({ ground: 'plan_overdue', groundLabel: '逾期未报送再利用方案', projectId: null, listedOn: inTwoMonths, removal: null });
+    expect(entry.source).toContain('附件3');
+    // Each failure event lists its 用地单位 once with its ground.
+    const { rows: twice } = await sql`SELECT case_id, ground FROM reuse_credit_list GROUP BY 1, 2 HAVING count(*) > 1`.execute(db);
+    expect(twice).toEqual([]);
+
+    const url = `/api/reuse/credit-list/${entry.id}/removal`;
+    expect((await post('yuanqu', url, { reason: '已改正' })).statusCode).toBe(403);
+    expect((await post('official', url, { reason: '' })).statusCode).toBe(400);
+    const removed = await post('official', url, { reason: '已提交再利用方案并改正' });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((removed.json() as CreditList).items[0].removal).toMatchObject({ on: today, reason: '已提交再利用方案并改正', by: 'official' });
+    const again = await post('official', url, { reason: '再次' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('credit_listed');
+    const { rows: history } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM history WHERE entity = 'reuse_credit_removals'`.execute(db);
+    expect(history[0].n).toBeGreaterThan(0);
   });
 });

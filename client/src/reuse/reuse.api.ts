@@ -49,4 +49,14 @@ export function fetchCreditList(options?: RequestOptions): Promise<import('@doma
   return getJson('/api/reuse/credit-list', options);
 }
 
+/** 附件3: the 甲方 lists the 用地单位 whose 再利用方案 is overdue. */
+export function listPlanOverdue(caseId: number, reason: string): Promise<unknown> {
+  return request('POST', `/api/reuse/cases/${id(caseId)}/credit-listing`, { reason });
+}
+
+/** An official takes a 用地单位 off the 信用异常名单, with the reason. */
+export function removeCreditListing(listingId: number, reason: string): Promise<unknown> {
+  return request('POST', `/api/reuse/credit-list/${id(listingId)}/removal`, { reason });
+}
+
 export const CREDIT_LIST_XLSX_URL = '/api/reuse/credit-list.xlsx';
