@@ -114,6 +114,12 @@ describe('待办 and 区县统计 on the 认定 page (issue 17 item 6)', () => {
     await page.waitForSelector('[data-test="counts-table"][data-kind="reuse"] [data-counts-district="city"]');
     await look('district-counts-reuse');
     expect(await page.textContent('[data-test="counts-table"]')).toContain('提交再利用方案');
+    if (process.env.REUSE_SCREENSHOTS) {
+      await logIn('official');
+      await page.goto(`${session.origin}/#/identification?tab=credit`);
+      await page.waitForSelector('[data-test="credit-list"] .el-table');
+      await look('credit-list');
+    }
     expect(session.errors).toEqual([]);
   });
 });
