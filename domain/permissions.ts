@@ -51,6 +51,7 @@ export type Action =
   | 'zhaoshang:manage'
   | 'zhaoshang:inquiries'
   | 'reuse:read'
+  | 'reuse:unlist'
   | 'reuse:plan'
   | 'reuse:conduct'
   | 'reuse:opinion'
@@ -94,6 +95,7 @@ export const ACTION_LABELS: Readonly<Record<Action, string>> = {
   'zhaoshang:manage': '编辑、发布和撤回招商地图的地块',
   'zhaoshang:inquiries': '查看和处理投资意向',
   'reuse:read': '查看再利用项目',
+  'reuse:unlist': '移出信用异常名单',
   'reuse:plan': '编制、提交和确认再利用方案，申请延期',
   'reuse:conduct': '办理再利用（意见汇总、请示、协议书、实施跟踪、延期决定）',
   'reuse:opinion': '填写再利用方案部门意见',
@@ -113,7 +115,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   admin: ['data:read', 'parcels:edit-survey', 'parcels:edit-geometry', 'parcels:edit-planning', 'parcels:edit-identification', 'imports:write', 'users:manage', 'audit:read', 'tiles:manage', 'rules:manage', 'areas:write', 'areas:review', 'documents:write', 'documents:manage',
     'cases:read', 'cases:list', 'cases:conduct', 'cases:opinion', 'cases:approve', 'cases:fill', 'criteria:manage', 'criteria:run', 'grading:manage', 'grading:run', 'reports:submit',
     'zhaoshang:manage', 'zhaoshang:inquiries',
-    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve',
+    'reuse:read', 'reuse:plan', 'reuse:conduct', 'reuse:opinion', 'reuse:approve', 'reuse:unlist',
     'legacy:write', 'legacy:decide', 'problems:write', 'stock-lists:manage', 'plans:write', 'plans:review', 'packages:assemble', 'packages:submit', 'packages:review'],
   // 一地一档: whoever keeps a parcel's record files its papers (surveyors photos and certificates,
   // planners drawings and 实施方案, officials 批复); viewers read them.
@@ -127,7 +129,7 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   // up and record progress; the 专班 (officials, the 区自然资源部门, the 区政府) reviews and issues it.
   planner: ['data:read', 'parcels:edit-planning', 'areas:write', 'documents:write', 'problems:write', 'plans:write'],
   // 招商地图 (seed 004 四(一)): officials list idle plots for investors and answer their 意向.
-  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read', 'legacy:decide', 'problems:write', 'plans:review', 'packages:assemble', 'packages:review'],
+  official: ['data:read', 'parcels:edit-identification', 'areas:review', 'documents:write', 'cases:read', 'criteria:run', 'grading:run', 'zhaoshang:manage', 'zhaoshang:inquiries', 'reuse:read', 'reuse:unlist', 'legacy:decide', 'problems:write', 'plans:review', 'packages:assemble', 'packages:review'],
   viewer: ['data:read', 'cases:read', 'reuse:read'],
   // The 认定 procedure (seed 003 二): who does which step. Each reads the data of its districts; the
   // 园区办 and 镇街 conduct cases only inside their own 园区 or 街道/镇 (Scope.coversPlace).
@@ -135,11 +137,13 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
   // LOCAL RULE: its 区自然资源部门 prepares and submits them on the district's behalf.
   // 再利用 (seed 003 三): the 园区办/镇街 conducts and may enter the plan for the 用地单位; departments give
   // opinions on the plan; the 区政府 批复; the 用地单位 drafts, confirms and applies for 延期.
+  // 信用异常名单: the 甲方 lists (附件3, 附件7 五); LOCAL RULE (the seed says only "直至乙方改正为止"): the 区政府
+  // and officials take a 用地单位 off it, with the reason (`reuse:unlist`).
   resources: ['data:read', 'cases:read', 'cases:list', 'criteria:run', 'grading:run', 'reports:submit', 'reuse:read', 'legacy:write', 'legacy:decide', 'problems:write', 'plans:write', 'plans:review', 'packages:assemble'],
   park_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write', 'plans:write'],
   street_office: ['data:read', 'cases:read', 'cases:conduct', 'documents:write', 'reuse:read', 'reuse:plan', 'reuse:conduct', 'problems:write', 'plans:write'],
   department: ['data:read', 'cases:read', 'cases:opinion', 'reuse:read', 'reuse:opinion', 'problems:write'],
-  government: ['data:read', 'cases:read', 'cases:approve', 'reuse:read', 'reuse:approve', 'plans:review'],
+  government: ['data:read', 'cases:read', 'cases:approve', 'reuse:read', 'reuse:approve', 'reuse:unlist', 'plans:review'],
   // No data:read: a 用地单位 sees only its own parcels and cases, through its own routes.
   enterprise: ['cases:fill', 'reuse:plan'],
 };

@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { DISTRICT_CODE_PATTERN } from '../districts.js';
 import { REUSE_MEASURE_CODES } from '../identification/steps.js';
-import { FAILURE_GROUND_CODES, PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
+import { CREDIT_GROUND_CODES, FAILURE_GROUND_CODES, PLAN_ISSUE_CODES, REUSE_ACTION_STEPS, REUSE_STEP_CODES, TRACKING_KIND_CODES } from '../reuse/steps.js';
 import { SurveyForm } from './identification.schemas.js';
 import { DateString, Id, Nullable, PageNumber, StringEnum, VersionNumber } from './common.schemas.js';
 
@@ -124,13 +124,13 @@ export const ReuseStep = Type.Object({
 export type ReuseStep = Static<typeof ReuseStep>;
 
 export const Clock = Type.Object({
-  code: StringEnum(['plan', 'approval', 'start', 'completion', 'certificate'] as const),
+  code: StringEnum(['plan', 'approval', 'start', 'completion', 'extension', 'certificate'] as const),
   label: Type.String(),
   from: Type.String({ description: 'the event it runs from, in words' }),
   startDate: Nullable(Type.String()),
   dueDate: Nullable(Type.String()),
   metOn: Nullable(Type.String()),
-  state: StringEnum(['waiting', 'running', 'met', 'met_late', 'overdue'] as const, { description: 'waiting 未开始 / running 进行中 / met 按期完成 / met_late 逾期完成 / overdue 已超期' }),
+  state: StringEnum(['waiting', 'running', 'met', 'met_late', 'overdue', 'lapsed'] as const, { description: 'waiting 未开始 / running 进行中 / met 按期完成 / met_late 逾期完成 / overdue 已超期 / lapsed 已过申请期（延期申请期，未申请）' }),
   source: Type.String(),
   local: Type.Boolean(),
 });
@@ -280,6 +280,7 @@ export const CaseReuse = Type.Object({
   clocks: Type.Array(Clock),
   mayDraft: Type.Boolean({ description: 'the reader may submit the first version now' }),
   draftReason: Nullable(Type.String()),
+  mayListPlanOverdue: Type.Boolean({ description: 'the reader (甲方) may list the 用地单位 now: 方案 overdue, no plan, not listed yet (附件3)' }),
   project: Nullable(ReuseDetail),
 });
 export type CaseReuse = Static<typeof CaseReuse>;
@@ -307,21 +308,58 @@ export type ReuseListQuery = Static<typeof ReuseListQuery>;
 export const ReusePage = Type.Object({ items: Type.Array(ReuseSummary), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
 export type ReusePage = Static<typeof ReusePage>;
 
-/** 待办: what is due or overdue for the reader in the 再利用 steps. */
+/**
+ * 待办: what the reader is to take next — 认定案卷 steps (seed 003 二) and 再利用/验收 steps (三) — in
+ * their scope (a 用地单位 its own parcels, a 园区办/镇街 its units, the district roles their districts),
+ * overdue first, then by due date.
+ */
 export const ReuseTodo = Type.Object({
   items: Type.Array(Type.Object({
+    kind: StringEnum(['identification', 'reuse'] as const, { description: 'identification 认定案卷 / reuse 再利用项目 (incl. 验收)' }),
     caseId: Type.Integer(),
     caseNumber: Type.String(),
     projectId: Nullable(Type.Integer()),
     projectNumber: Nullable(Type.String()),
     parcelCode: Type.String(),
     owner: Nullable(Type.String()),
+    districtName: Type.String(),
+    unitName: Nullable(Type.String({ description: 'the 园区/街道 whose office conducts it' })),
+    stepLabel: Type.String({ description: 'where it stands (the last step taken)' }),
     action: Type.String({ description: 'what is to be done, in words' }),
     dueDate: Nullable(Type.String()),
+    dueLabel: Nullable(Type.String({ description: 'which deadline the due date is (a clock or the step\'s deadline)' })),
     overdue: Type.Boolean(),
   })),
+  overdue: Type.Integer({ description: 'how many items are overdue' }),
 });
 export type ReuseTodo = Static<typeof ReuseTodo>;
+
+const StateCounts = Type.Object({
+  overdue: Type.Integer({ description: '超期: open, a deadline passed and not met' }),
+  due: Type.Integer({ description: '期限内: open, a deadline running' }),
+  none: Type.Integer({ description: '无期限: open, no deadline running' }),
+  finished: Type.Integer({ description: '已办结: 认定 notified or closed; 再利用 completed or failed' }),
+});
+export const CountRow = Type.Object({
+  districtCode: Nullable(Type.String({ description: 'null on the city total' })),
+  districtName: Type.String(),
+  total: Type.Integer(),
+  byStep: Type.Record(Type.String(), Type.Integer(), { description: 'step code → cases standing there (the last step taken)' }),
+  byState: StateCounts,
+});
+export type CountRow = Static<typeof CountRow>;
+const CountTable = Type.Object({
+  steps: Type.Array(Type.Object({ code: Type.String(), label: Type.String() }), { description: 'the steps in procedure order' }),
+  rows: Type.Array(CountRow, { description: 'one per district of the reader\'s scope that has cases' }),
+  city: CountRow,
+});
+/** The district view (issue 17 item 6): 认定 and 再利用/验收 cases per district, step and deadline state, with city totals. */
+export const DistrictCounts = Type.Object({
+  today: Type.String(),
+  identification: CountTable,
+  reuse: CountTable,
+});
+export type DistrictCounts = Static<typeof DistrictCounts>;
 
 export const ProjectIdParams = Type.Object({ id: Id({ description: 'project id' }) });
 export type ProjectIdParams = Static<typeof ProjectIdParams>;
@@ -457,15 +495,30 @@ export const CreditListEntry = Type.Object({
   projectId: Nullable(Type.Integer()),
   projectNumber: Nullable(Type.String()),
   agreementNumber: Nullable(Type.String()),
-  ground: StringEnum(FAILURE_GROUND_CODES),
+  ground: StringEnum(CREDIT_GROUND_CODES, { description: 'plan_overdue 逾期未报送再利用方案 (附件3) / overdue / extension_refused / not_passed (附件7 五)' }),
   groundLabel: Type.String(),
   listedOn: Type.String(),
   reason: Type.String(),
   source: Type.String(),
   listedBy: Type.String(),
   listedByName: Type.String(),
+  removal: Nullable(Type.Object({
+    on: Type.String(), reason: Type.String(), by: Type.String(), byName: Type.String(),
+  }, { description: '移出名单: the official who took the 用地单位 off the list, when and why' })),
 });
 export type CreditListEntry = Static<typeof CreditListEntry>;
+
+/** 附件3: list the 用地单位 of a notified case whose 再利用方案 is overdue (the 甲方, with the reason). */
+export const PlanOverdueListingBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 4000, description: '情况说明' }),
+}, { additionalProperties: false });
+export type PlanOverdueListingBody = Static<typeof PlanOverdueListingBody>;
+export const CreditRemovalBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 4000, description: '移出名单的理由（如已改正）' }),
+}, { additionalProperties: false });
+export type CreditRemovalBody = Static<typeof CreditRemovalBody>;
+export const CreditListingParams = Type.Object({ id: Id({ description: '名单条目 id' }) });
+export type CreditListingParams = Static<typeof CreditListingParams>;
 
 export const CreditListQuery = Type.Object({
   district: Type.Optional(Type.String({ pattern: DISTRICT_CODE_PATTERN })),

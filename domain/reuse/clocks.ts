@@ -3,10 +3,13 @@ import { addMonths } from '../identification/working-days.js';
 /**
  * The clocks of the 再利用 procedure as data (seed 003 三, 附件3, 附件7; issue 17 item 6): each runs
  * from an event, in calendar months ("在1个月内", "3个月内", "1年内"), and is met by a step; the 核准书
- * clock alone counts 工作日 ("于3个工作日内", on the working-day calendar: the caller gives its due date).
+ * clock counts 工作日 ("于3个工作日内", on the working-day calendar: the caller gives its due date).
+ * The 认定告知书's "3个工作日" is the 认定案卷's own deadline (STEP_DEADLINES.notified in
+ * domain/identification/steps.ts, same calendar). The 延期 window is shown as a clock too: it is
+ * never overdue (a 延期 is optional) but `lapsed` once its last day has passed without an application.
  */
 export interface ClockDefinition {
-  code: 'plan' | 'approval' | 'start' | 'completion' | 'certificate';
+  code: 'plan' | 'approval' | 'start' | 'completion' | 'extension' | 'certificate';
   label: string;
   /** The event it runs from, in words. */
   from: string;
@@ -21,8 +24,9 @@ export interface ClockDefinition {
 export const REUSE_CLOCKS: readonly ClockDefinition[] = [
   { code: 'plan', label: '提交再利用方案', from: '认定告知书日期', months: 1, metBy: '提交再利用方案（第 1 版）', local: false, source: '汕府办〔2019〕6号三(一) “应在1个月内制订《低效产业用地再利用方案》”；附件3 “请你司在1个月内…拟订《低效产业用地再利用方案》送我单位审核”' },
   { code: 'approval', label: '方案审查审批', from: '认定告知书日期', months: 3, metBy: '区政府批复', local: false, source: '三(二) “应在3个月内完成再利用方案审查审批”' },
-  { code: 'start', label: '开始实施', from: '协议书签订日期', months: 3, metBy: '开始实施', local: true, source: '三(三) “原则上应在3个月内开始实施”（自协议书签订起算，本地规则）' },
+  { code: 'start', label: '开始实施', from: '区政府批复日期', months: 3, metBy: '开始实施', local: false, source: '三(三) “经区政府（管委会）批准的再利用方案，原则上应在3个月内开始实施”（自批复之日起算）' },
   { code: 'completion', label: '完成再利用', from: '协议书签订日期', months: 12, metBy: '验收申请', local: false, source: '三(三) “1年内完成再利用（具体按照《落实低效产业用地再利用方案协议书》约定执行）”；附件7 三 “本协议书签订1年内（或者XX个月内）”' },
+  { code: 'extension', label: '延期申请期', from: '完成期限前1个月', months: 1, metBy: '申请延期', local: false, source: '附件7 三 “乙方可根据实际情况，于期限届满前1个月内向甲方申请延期，经甲方同意延期的，可以延期1次，延期不得超过3个月”' },
   { code: 'certificate', label: '发出验收核准书', from: '区政府核准验收日期', months: 0, workingDays: 3, metBy: '发出验收核准书', local: false, source: '三(三).3 区政府（管委会）审核同意后，园区办、镇政府（街道办）于3个工作日内向土地使用权人发出《低效产业用地再利用验收核准书》（附件10）' },
 ];
 
@@ -35,7 +39,7 @@ export const EXTENSION_RULE = { windowMonths: 1, maxMonths: 3, times: 1, source:
 /** The default 完成期限 of the 协议书: "签订1年内". */
 export const DEFAULT_TERM_MONTHS = 12;
 
-export type ClockState = 'waiting' | 'running' | 'met' | 'met_late' | 'overdue';
+export type ClockState = 'waiting' | 'running' | 'met' | 'met_late' | 'overdue' | 'lapsed';
 
 export interface Clock {
   code: ClockDefinition['code'];
@@ -60,6 +64,8 @@ export interface ClockEvents {
   /** The completion deadline in force (after an approved 延期). */
   completionDue: string | null;
   completedOn: string | null;
+  /** The day the 延期 was applied for (it runs in the window before the original completion deadline). */
+  extensionAppliedOn?: string | null;
   closed: boolean;
   /** The 区政府's consent to the acceptance, the 核准书 due (3 working days later) and its date. */
   acceptedOn?: string | null;
@@ -67,11 +73,19 @@ export interface ClockEvents {
   certificateOn?: string | null;
 }
 
+/**
+ * A clock's state on `today`: the due day itself is still in time (overdue from the day after).
+ * An optional clock (the 延期 window) is `waiting` before its first day and `lapsed`, not overdue, after its last.
+ */
+export function clockState(startDate: string | null, dueDate: string | null, metOn: string | null, today: string, closed: boolean, optional = false): ClockState {
+  if (startDate === null || dueDate === null) return 'waiting';
+  if (metOn !== null) return metOn <= dueDate ? 'met' : 'met_late';
+  if (optional) return closed || today > dueDate ? 'lapsed' : today < startDate ? 'waiting' : 'running';
+  return !closed && today > dueDate ? 'overdue' : 'running';
+}
+
 function clock(definition: ClockDefinition, startDate: string | null, dueDate: string | null, metOn: string | null, today: string, closed: boolean): Clock {
-  let state: ClockState;
-  if (startDate === null || dueDate === null) state = 'waiting';
-  else if (metOn !== null) state = metOn <= dueDate ? 'met' : 'met_late';
-  else state = !closed && today > dueDate ? 'overdue' : 'running';
+  const state = clockState(startDate, dueDate, metOn, today, closed, definition.code === 'extension');
   return { code: definition.code, label: definition.label, from: definition.from, startDate, dueDate, metOn, state, source: definition.source, local: definition.local };
 }
 
@@ -81,11 +95,22 @@ export function reuseClocks(events: ClockEvents, today: string): Clock[] {
     switch (definition.code) {
       case 'plan': return clock(definition, events.noticeDate, addMonths(events.noticeDate, definition.months), events.firstPlanOn, today, events.closed);
       case 'approval': return clock(definition, events.noticeDate, addMonths(events.noticeDate, definition.months), events.approvedOn, today, events.closed);
-      case 'start': return clock(definition, events.signedOn, events.signedOn ? addMonths(events.signedOn, definition.months) : null, events.startedOn, today, events.closed);
+      case 'start': return clock(definition, events.approvedOn, startDueOf(events.approvedOn), events.startedOn, today, events.closed);
       case 'completion': return clock(definition, events.signedOn, events.completionDue, events.completedOn, today, events.closed);
+      case 'extension': {
+        // The window lies before the agreement's own deadline (not the extended one).
+        const due = events.signedOn && events.termMonths ? addMonths(events.signedOn, events.termMonths) : null;
+        const window = due ? extensionWindow(due) : null;
+        return clock(definition, window?.from ?? null, window?.to ?? null, events.extensionAppliedOn ?? null, today, events.closed);
+      }
       case 'certificate': return clock(definition, events.acceptedOn ?? null, events.certificateDue ?? null, events.certificateOn ?? null, today, events.closed);
     }
   });
+}
+
+/** 三(三) "原则上应在3个月内开始实施": the start's deadline, from the 批复 date. */
+export function startDueOf(approvedOn: string | null): string | null {
+  return approvedOn ? addMonths(approvedOn, 3) : null;
 }
 
 /** The 延期 window of a deadline: from one calendar month before it to the deadline itself. */

@@ -17,12 +17,16 @@ export const EXTENSION_TOO_LONG = 'extension_too_long';
 export const REUSE_AREA_UNKNOWN = 'reuse_area_unknown';
 export const ACCEPTANCE_GROUND = 'acceptance_ground';
 export const REUSE_FORM_NOT_READY = 'reuse_form_not_ready';
+/** 信用异常名单: already listed on the ground, or already taken off. */
+export const CREDIT_LISTED = 'credit_listed';
+/** 附件3's listing before the 方案 is overdue, or after a plan came in. */
+export const PLAN_NOT_OVERDUE = 'plan_not_overdue';
 
 export type ReuseRefusalReason =
   | typeof REUSE_STEP_NOT_ALLOWED | typeof REUSE_STEP_FORBIDDEN | typeof REUSE_NOT_NOTIFIED | typeof REUSE_OPEN | typeof REUSE_STALE
   | typeof REUSE_OPINION_ENTERED | typeof REUSE_OPINIONS_MISSING | typeof REUSE_NOT_A_DOCUMENT | typeof REUSE_NOT_IMPLEMENTING
   | typeof EXTENSION_USED | typeof EXTENSION_WINDOW | typeof EXTENSION_TOO_LONG | typeof REUSE_AREA_UNKNOWN
-  | typeof ACCEPTANCE_GROUND | typeof REUSE_FORM_NOT_READY;
+  | typeof ACCEPTANCE_GROUND | typeof REUSE_FORM_NOT_READY | typeof CREDIT_LISTED | typeof PLAN_NOT_OVERDUE;
 
 export interface ReuseRefusal {
   reason: ReuseRefusalReason;
@@ -47,6 +51,8 @@ export const REUSE_REFUSAL_STATUS: Readonly<Record<ReuseRefusalReason, number>> 
   [REUSE_AREA_UNKNOWN]: 400,
   [ACCEPTANCE_GROUND]: 409,
   [REUSE_FORM_NOT_READY]: 409,
+  [CREDIT_LISTED]: 409,
+  [PLAN_NOT_OVERDUE]: 409,
 };
 
 /** The 409 of a hand edit of 效率状态/低效类型/认定时间 while a 再利用项目 is open. */

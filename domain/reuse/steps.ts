@@ -80,8 +80,16 @@ export const FAILURE_GROUNDS = [
 export type FailureGround = (typeof FAILURE_GROUNDS)[number]['code'];
 export const FAILURE_GROUND_CODES = FAILURE_GROUNDS.map((ground) => ground.code);
 
+/** 附件3: the 认定告知书's own failure — no 再利用方案 within the month — lists the 用地单位 too. */
+export const PLAN_OVERDUE_GROUND = { code: 'plan_overdue', label: '逾期未报送再利用方案', source: '附件3 请你司在1个月内…拟订《低效产业用地再利用方案》送我单位审核。逾期未报送的，将纳入汕头市土地市场信用异常名单' } as const;
+
+/** Every ground of the 信用异常名单: 附件3's and 附件7 五's. */
+export const CREDIT_GROUNDS = [PLAN_OVERDUE_GROUND, ...FAILURE_GROUNDS] as const;
+export type CreditGround = (typeof CREDIT_GROUNDS)[number]['code'];
+export const CREDIT_GROUND_CODES = CREDIT_GROUNDS.map((ground) => ground.code);
+
 export function failureGroundLabel(code: string): string {
-  return FAILURE_GROUNDS.find((ground) => ground.code === code)?.label ?? code;
+  return CREDIT_GROUNDS.find((ground) => ground.code === code)?.label ?? code;
 }
 
 /** The grounds on which the 甲方 may record a failure now. */
@@ -248,11 +256,6 @@ export const REUSE_LOCAL_RULES: readonly { topic: string; text: string; reason: 
     topic: '不予批准',
     text: '区政府不予批准时须写明理由，方案退回用地单位修改，重新走审查、确认、请示。',
     reason: '三(二).3 只写“批复”，未规定不予批准的处理。',
-  },
-  {
-    topic: '开始实施期限的起算',
-    text: '“3个月内开始实施”自协议书签订之日起算。',
-    reason: '三(三) 写“经区政府批准的再利用方案，原则上应在3个月内开始实施”；方案在签订协议书后才由双方落实，故以签订日起算（可调整）。',
   },
   {
     topic: '延期申请窗口',

@@ -2101,13 +2101,15 @@ CREATE TABLE public.reuse_credit_list (
     listed_by_name text NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT reuse_credit_list_enterprise_check CHECK (((char_length(enterprise) >= 1) AND (char_length(enterprise) <= 200))),
-    CONSTRAINT reuse_credit_list_ground_check CHECK ((ground = ANY (ARRAY['overdue'::text, 'extension_refused'::text, 'not_passed'::text]))),
+    CONSTRAINT reuse_credit_list_ground_check CHECK ((ground = ANY (ARRAY['plan_overdue'::text, 'overdue'::text, 'extension_refused'::text, 'not_passed'::text]))),
     CONSTRAINT reuse_credit_list_reason_check CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 4000)))
 );
 
 COMMENT ON TABLE public.reuse_credit_list IS '信用异常名单 (seed 003 附件3, 附件7 五): 用地单位 listed by the 甲方 when a 再利用项目 fails; written once';
 
 COMMENT ON COLUMN public.reuse_credit_list.enterprise IS '乙方 (the 协议书''s party, else the 土地使用权人) as listed';
+
+COMMENT ON COLUMN public.reuse_credit_list.ground IS 'plan_overdue 逾期未报送再利用方案 (附件3) / overdue, extension_refused, not_passed (附件7 五)';
 
 COMMENT ON COLUMN public.reuse_credit_list.source IS 'the seed text the listing rests on';
 
@@ -2119,6 +2121,28 @@ CREATE SEQUENCE public.reuse_credit_list_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.reuse_credit_list_id_seq OWNED BY public.reuse_credit_list.id;
+
+CREATE TABLE public.reuse_credit_removals (
+    id bigint NOT NULL,
+    listing_id bigint NOT NULL,
+    removed_on date NOT NULL,
+    reason text NOT NULL,
+    removed_by text NOT NULL,
+    removed_by_name text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reuse_credit_removals_reason_check CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 4000)))
+);
+
+COMMENT ON TABLE public.reuse_credit_removals IS '信用异常名单: an official takes a 用地单位 off the list (附件7 五 "直至乙方改正为止"), with the reason; written once';
+
+CREATE SEQUENCE public.reuse_credit_removals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.reuse_credit_removals_id_seq OWNED BY public.reuse_credit_removals.id;
 
 CREATE TABLE public.reuse_ledger (
     id bigint NOT NULL,
@@ -2949,6 +2973,8 @@ ALTER TABLE ONLY public.report_submissions ALTER COLUMN id SET DEFAULT nextval('
 
 ALTER TABLE ONLY public.reuse_credit_list ALTER COLUMN id SET DEFAULT nextval('public.reuse_credit_list_id_seq'::regclass);
 
+ALTER TABLE ONLY public.reuse_credit_removals ALTER COLUMN id SET DEFAULT nextval('public.reuse_credit_removals_id_seq'::regclass);
+
 ALTER TABLE ONLY public.reuse_ledger ALTER COLUMN id SET DEFAULT nextval('public.reuse_ledger_id_seq'::regclass);
 
 ALTER TABLE ONLY public.reuse_plan_versions ALTER COLUMN id SET DEFAULT nextval('public.reuse_plan_versions_id_seq'::regclass);
@@ -3116,6 +3142,12 @@ ALTER TABLE ONLY public.reuse_counters
 
 ALTER TABLE ONLY public.reuse_credit_list
     ADD CONSTRAINT reuse_credit_list_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reuse_credit_removals
+    ADD CONSTRAINT reuse_credit_removals_listing_id_key UNIQUE (listing_id);
+
+ALTER TABLE ONLY public.reuse_credit_removals
+    ADD CONSTRAINT reuse_credit_removals_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.reuse_ledger
     ADD CONSTRAINT reuse_ledger_pkey PRIMARY KEY (id);
@@ -3336,6 +3368,8 @@ CREATE INDEX retired_parcels_code_idx ON public.retired_parcels USING btree (cod
 
 CREATE INDEX reuse_credit_list_district ON public.reuse_credit_list USING btree (district_code, listed_on DESC, id DESC);
 
+CREATE UNIQUE INDEX reuse_credit_list_once ON public.reuse_credit_list USING btree (case_id, ground);
+
 CREATE INDEX reuse_projects_district ON public.reuse_projects USING btree (district_code, state, step);
 
 CREATE INDEX reuse_projects_parcel ON public.reuse_projects USING btree (parcel_id);
@@ -3515,6 +3549,10 @@ CREATE TRIGGER retired_parcels_append_only BEFORE DELETE OR UPDATE ON public.ret
 CREATE TRIGGER reuse_credit_list_append_only BEFORE DELETE OR UPDATE ON public.reuse_credit_list FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
 
 CREATE TRIGGER reuse_credit_list_history AFTER INSERT ON public.reuse_credit_list FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
+
+CREATE TRIGGER reuse_credit_removals_append_only BEFORE DELETE OR UPDATE ON public.reuse_credit_removals FOR EACH ROW EXECUTE FUNCTION public.reuse_append_only();
+
+CREATE TRIGGER reuse_credit_removals_history AFTER INSERT ON public.reuse_credit_removals FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
 CREATE TRIGGER reuse_ledger_history AFTER INSERT OR UPDATE ON public.reuse_ledger FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
@@ -3735,6 +3773,9 @@ ALTER TABLE ONLY public.reuse_credit_list
 ALTER TABLE ONLY public.reuse_credit_list
     ADD CONSTRAINT reuse_credit_list_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
 
+ALTER TABLE ONLY public.reuse_credit_removals
+    ADD CONSTRAINT reuse_credit_removals_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES public.reuse_credit_list(id);
+
 ALTER TABLE ONLY public.reuse_ledger
     ADD CONSTRAINT reuse_ledger_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.reuse_projects(id);
 
@@ -3939,6 +3980,10 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_counters TO biaotu_app;
 GRANT SELECT,INSERT ON TABLE public.reuse_credit_list TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.reuse_credit_list_id_seq TO biaotu_app;
+
+GRANT SELECT,INSERT ON TABLE public.reuse_credit_removals TO biaotu_app;
+
+GRANT SELECT,USAGE ON SEQUENCE public.reuse_credit_removals_id_seq TO biaotu_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.reuse_ledger TO biaotu_app;
 

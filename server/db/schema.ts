@@ -611,6 +611,7 @@ export interface Database {
   reuse_tracking: ReuseTrackingTable;
   reuse_ledger: ReuseLedgerTable;
   reuse_credit_list: ReuseCreditListTable;
+  reuse_credit_removals: ReuseCreditRemovalsTable;
   schema_migrations: SchemaMigrationTable;
   criteria_sets: CriteriaSetTable;
   criteria_set_versions: CriteriaSetVersionTable;
@@ -1075,12 +1076,22 @@ export interface ReuseCreditListTable {
   parcel_code: string;
   case_id: number;
   project_id: number | null;
-  ground: 'overdue' | 'extension_refused' | 'not_passed';
+  ground: 'plan_overdue' | 'overdue' | 'extension_refused' | 'not_passed';
   listed_on: ColumnType<string, string, string>;
   reason: string;
   source: string;
   listed_by: string;
   listed_by_name: string;
+  at: Generated<Timestamp>;
+}
+
+export interface ReuseCreditRemovalsTable {
+  id: Generated<number>;
+  listing_id: number;
+  removed_on: ColumnType<string, string, string>;
+  reason: string;
+  removed_by: string;
+  removed_by_name: string;
   at: Generated<Timestamp>;
 }
 

@@ -176,6 +176,37 @@ export function createIdentificationRepository(db: DatabaseClient) {
       return { items: rows, total };
     },
 
+    /**
+     * 待办: the open cases of the reader's districts (or of these parcels, for a 用地单位), each with the
+     * 会审 departments that have given their opinion, nearest deadline first.
+     */
+    async openWork(scope: Scope, parcelIds: readonly number[] | null): Promise<(CaseRow & { opinionDepartments: string[] })[]> {
+      const { rows } = await sql<CaseRow & { opinionDepartments: string[] }>`
+        SELECT ${CASE_COLUMNS},
+          ARRAY(SELECT s.department FROM identification_steps s WHERE s.case_id = c.id AND s.step = 'review_opinion' AND s.department IS NOT NULL) AS "opinionDepartments"
+        FROM ${CASE_FROM}
+        WHERE c.state = 'open' AND ${scope.sqlCovers('c.district_code')}
+          AND ${parcelIds === null ? sql`TRUE` : sql`c.parcel_id = ANY(${[...parcelIds]}::bigint[])`}
+        ORDER BY c.due_date NULLS LAST, c.id LIMIT 2000`.execute(db);
+      return rows;
+    },
+
+    /**
+     * The district view: cases per district, step and deadline state on `today` (overdue: an open case
+     * whose due date is before today; due: open, due today or later; none: open, no deadline; finished:
+     * notified or closed).
+     */
+    async countsByDistrict(scope: Scope, today: string): Promise<{ districtCode: string; districtName: string; step: string; bucket: 'overdue' | 'due' | 'none' | 'finished'; count: number }[]> {
+      const { rows } = await sql<{ districtCode: string; districtName: string; step: string; bucket: 'overdue' | 'due' | 'none' | 'finished'; count: number }>`
+        SELECT c.district_code AS "districtCode", d.name AS "districtName", c.step,
+          CASE WHEN c.state <> 'open' THEN 'finished' WHEN c.due_date IS NULL THEN 'none' WHEN c.due_date < ${today}::date THEN 'overdue' ELSE 'due' END AS bucket,
+          count(*)::int AS count
+        FROM identification_cases c JOIN districts d ON d.code = c.district_code
+        WHERE ${scope.sqlCovers('c.district_code')}
+        GROUP BY 1, 2, 3, 4 ORDER BY 1`.execute(db);
+      return rows;
+    },
+
     /** The cases of these parcels (the parcel card, the enterprise's own cases), newest first. */
     async casesOfParcels(parcelIds: readonly number[]): Promise<CaseRow[]> {
       if (parcelIds.length === 0) return [];

@@ -22,6 +22,7 @@ const COLUMNS = [
   { header: '说明', width: 36 },
   { header: '依据', width: 40 },
   { header: '经办人', width: 10 },
+  { header: '移出名单（日期、经办人、理由）', width: 30 },
 ] as const;
 
 export async function writeCreditListWorkbook(title: string, drawnOn: string, items: readonly CreditListEntry[], creator: string): Promise<Buffer> {
@@ -52,6 +53,7 @@ export async function writeCreditListWorkbook(title: string, drawnOn: string, it
     const row = ws.addRow([
       index + 1, entry.enterprise, entry.districtName, entry.parcelCode, entry.caseNumber, entry.projectNumber, entry.agreementNumber,
       entry.groundLabel, excelDate(entry.listedOn), entry.reason, entry.source, entry.listedByName,
+      entry.removal ? `${entry.removal.on} ${entry.removal.byName}：${entry.removal.reason}` : '',
     ]);
     row.getCell(9).numFmt = 'yyyy-mm-dd';
     row.eachCell({ includeEmpty: true }, (cell) => {

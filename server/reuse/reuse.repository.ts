@@ -152,16 +152,19 @@ export function createReuseRepository(db: DatabaseClient) {
       return { items: rows, total };
     },
 
-    /** Every open project and every notified case without one, in the scope (待办). */
-    async openWork(scope: Scope, parcelIds: readonly number[] | null): Promise<{ projects: ProjectRow[]; cases: NotifiedCaseRow[] }> {
+    /**
+     * Every open project (every project, with `allStates`: the district counts) and every notified case
+     * without one, in the scope (待办).
+     */
+    async openWork(scope: Scope, parcelIds: readonly number[] | null, allStates = false): Promise<{ projects: ProjectRow[]; cases: NotifiedCaseRow[] }> {
       const parcelFilter = (column: string) => (parcelIds === null ? sql`TRUE` : sql`${sql.ref(column)} = ANY(${[...parcelIds]}::bigint[])`);
       const { rows: projects } = await sql<ProjectRow>`
-        SELECT ${PROJECT_COLUMNS} FROM ${PROJECT_FROM} WHERE r.state = 'open' AND ${scope.sqlCovers('r.district_code')} AND ${parcelFilter('r.parcel_id')}
-        ORDER BY r.id LIMIT 2000`.execute(db);
+        SELECT ${PROJECT_COLUMNS} FROM ${PROJECT_FROM} WHERE ${allStates ? sql`TRUE` : sql`r.state = 'open'`} AND ${scope.sqlCovers('r.district_code')} AND ${parcelFilter('r.parcel_id')}
+        ORDER BY r.id LIMIT ${allStates ? 20000 : 2000}`.execute(db);
       const { rows: cases } = await sql<NotifiedCaseRow>`
         ${NOTIFIED_CASE_SELECT} WHERE c.state = 'notified' AND ${scope.sqlCovers('c.district_code')} AND ${parcelFilter('c.parcel_id')}
           AND NOT EXISTS (SELECT FROM reuse_projects r WHERE r.case_id = c.id)
-        ORDER BY c.notice_date LIMIT 2000`.execute(db);
+        ORDER BY c.notice_date LIMIT ${allStates ? 20000 : 2000}`.execute(db);
       return { projects, cases };
     },
 
@@ -179,7 +182,7 @@ export function createReuseRepository(db: DatabaseClient) {
     },
 
     async insertCreditListing(transaction: Transaction<Database>, entry: {
-      districtCode: string; enterprise: string; parcelId: number; parcelCode: string; caseId: number; projectId: number; ground: 'overdue' | 'extension_refused' | 'not_passed';
+      districtCode: string; enterprise: string; parcelId: number; parcelCode: string; caseId: number; projectId: number | null; ground: 'plan_overdue' | 'overdue' | 'extension_refused' | 'not_passed';
       listedOn: string; reason: string; source: string; listedBy: string; listedByName: string;
     }): Promise<void> {
       await transaction.insertInto('reuse_credit_list').values({
@@ -187,6 +190,26 @@ export function createReuseRepository(db: DatabaseClient) {
         project_id: entry.projectId, ground: entry.ground, listed_on: entry.listedOn, reason: entry.reason, source: entry.source,
         listed_by: entry.listedBy, listed_by_name: entry.listedByName,
       }).execute();
+    },
+
+    /** One entry of the 信用异常名单, or undefined (the list is append-only: no lock; a removal is unique per entry). */
+    async creditListing(executor: Executor, id: number): Promise<CreditListRow | undefined> {
+      const { rows } = await sql<CreditListRow>`${CREDIT_LIST_SELECT} WHERE l.id = ${id}`.execute(executor);
+      return rows[0];
+    },
+
+    /** Whether the case's 用地单位 is already listed on this ground. */
+    async isListed(executor: Executor, caseId: number, ground: string): Promise<boolean> {
+      const row = await executor.selectFrom('reuse_credit_list').select('id').where('case_id', '=', caseId).where('ground', '=', ground as 'overdue').executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Records the removal; false when the entry was already removed (by a concurrent request). */
+    async insertCreditRemoval(transaction: Transaction<Database>, removal: { listingId: number; removedOn: string; reason: string; removedBy: string; removedByName: string }): Promise<boolean> {
+      const inserted = await transaction.insertInto('reuse_credit_removals').values({
+        listing_id: removal.listingId, removed_on: removal.removedOn, reason: removal.reason, removed_by: removal.removedBy, removed_by_name: removal.removedByName,
+      }).onConflict((conflict) => conflict.column('listing_id').doNothing()).returning('id').executeTakeFirst();
+      return inserted !== undefined;
     },
 
     /** The 信用异常名单 in the reader's districts (optionally one district and its children), newest first. */

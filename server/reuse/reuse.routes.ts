@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import {
   AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceFormParams, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
-  CreditListQuery, ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
+  CreditListQuery, CreditListingParams, CreditRemovalBody, DistrictCounts, PlanOverdueListingBody, ApprovedBody, CaseIdParams, CaseReuse, CompareQuery, ConfirmedBody, ErrorBody, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, OpinionBody, PlanCompare,
   PlanSubmitBody, ProjectIdParams, RequestedBody, ReuseDetail, ReuseListQuery, ReusePage, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
   type ReuseStepBodies,
 } from '../../domain/api/reuse.schemas.js';
@@ -91,11 +91,19 @@ export async function reuseRoutes(app: AppInstance): Promise<void> {
 
   app.get('/api/reuse/todo', {
     config: { permission: 'authenticated' },
-    schema: { tags: ['reuse'], summary: '待办: what the reader is to do next in the 再利用 steps, with due dates, overdue first', response: { 200: ReuseTodo, 403: ErrorBody } },
+    schema: { tags: ['reuse'], summary: '待办: what the reader is to take next in the 认定案卷 and the 再利用/验收 projects of their scope, with due dates, overdue first', response: { 200: ReuseTodo, 403: ErrorBody } },
   }, async (request) => {
     assertMayRead(request);
     return service.todo(principalOf(request));
   });
+
+  app.get('/api/reuse/district-counts', {
+    config: { permission: 'reuse:read' },
+    schema: {
+      tags: ['reuse'], summary: '区县统计: 认定案卷 and 再利用项目 per district, step and deadline state (超期/期限内/无期限/已办结), with the city totals',
+      response: { 200: DistrictCounts, 403: ErrorBody },
+    },
+  }, async (request) => service.districtCounts(scopeOf(request)));
 
   app.get('/api/reuse/cases/:caseId', {
     config: { permission: 'authenticated' },
@@ -168,6 +176,35 @@ export async function reuseRoutes(app: AppInstance): Promise<void> {
     config: { permission: 'reuse:read' },
     schema: { tags: ['reuse'], summary: '信用异常名单 (附件3, 附件7 五) in the reader\'s districts, newest first', querystring: CreditListQuery, response: { 200: CreditList, 400: ErrorBody } },
   }, async (request) => service.creditList(principalOf(request), request.query.district));
+
+  app.post('/api/reuse/cases/:caseId/credit-listing', {
+    config: { permission: 'reuse:conduct' },
+    schema: {
+      tags: ['reuse'], summary: '附件3 逾期未报送再利用方案: the 甲方 lists the 用地单位 of a notified case with no plan after its month (once per case)',
+      params: CaseIdParams, body: PlanOverdueListingBody, response: { 201: CreditList, ...REFUSALS },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
+      service.listPlanOverdue(transaction, request.params.caseId, request.body.reason, principal));
+    const list = await service.creditList(principal, undefined);
+    return reply.code(201).send({ items: list.items.filter((entry) => entry.caseId === request.params.caseId), total: list.items.filter((entry) => entry.caseId === request.params.caseId).length });
+  });
+
+  app.post('/api/reuse/credit-list/:id/removal', {
+    config: { permission: 'reuse:unlist' },
+    schema: {
+      tags: ['reuse'], summary: '移出信用异常名单: an official takes the 用地单位 off the list with the reason (kept; the listing stays on record)',
+      params: CreditListingParams, body: CreditRemovalBody, response: { 200: CreditList, ...REFUSALS },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    await writeAs(app.db, { name: principal.username, requestId: request.id }, (transaction) =>
+      service.removeListing(transaction, request.params.id, request.body.reason, principal));
+    const list = await service.creditList(principal, undefined);
+    const items = list.items.filter((entry) => entry.id === request.params.id);
+    return { items, total: items.length };
+  });
 
   app.get('/api/reuse/credit-list.xlsx', {
     config: { permission: 'reuse:read' },

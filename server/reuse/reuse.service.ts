@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import fp from 'fastify-plugin';
 import type { Transaction } from 'kysely';
 import type {
-  Acceptance, AcceptanceAppliedBody, AcceptanceFailedBody, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
+  Acceptance, AcceptanceAppliedBody, CountRow, DistrictCounts, AcceptanceFailedBody, AcceptanceOpinionBody, AcceptanceReviewedBody, AcceptedBody, CertificateIssuedBody, CreditList,
   ApprovedBody, CaseReuse, ExtensionAppliedBody, ExtensionDecidedBody, LedgerBody, LinkedArea, OpinionBody, PlanCompare, PlanSnapshot, PlanSubmitBody,
   PlanVersion, RequestedBody, ReuseDetail, ReuseNextAction, ReuseStepBodies, ReuseSummary, ReuseTodo, ReviewedBody, SignedBody, StartedBody, TrackingBody,
 } from '../../domain/api/reuse.schemas.js';
 import { departmentLabel } from '../../domain/departments.js';
 import { inefficiencyTypeLabel } from '../../domain/efficiency.js';
+import { JOINT_REVIEW_DEPARTMENT_CODES, STEP_CODES, allowedNextSteps, dueStepOf, mayTakeStep, stepLabel as identificationStepLabel, type CaseStanding, type StepCode } from '../../domain/identification/steps.js';
 import { WorkingDays, addMonths, todayInChinaDate, type WorkingCalendar } from '../../domain/identification/working-days.js';
 import { parcelValueProblems } from '../../domain/parcel-card-validation.js';
 import { ACCEPTANCE_FORMS, compareSurveys } from '../../domain/reuse/acceptance.js';
@@ -15,14 +16,14 @@ import { industryLabel } from '../../domain/industry-codes.js';
 import { landUseLabel } from '../../domain/land-use.js';
 import { recentYearsSummary } from '../../domain/parcel-yearly.js';
 import { roleLabel } from '../../domain/permissions.js';
-import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, type Clock } from '../../domain/reuse/clocks.js';
+import { CERTIFICATE_WORKING_DAYS, DEFAULT_TERM_MONTHS, EXTENSION_RULE, extensionProblem, extensionWindow, reuseClocks, startDueOf, type Clock } from '../../domain/reuse/clocks.js';
 import { PLAN_FIELDS, comparePlans } from '../../domain/reuse/plan-form.js';
 import {
-  ACCEPTANCE_GROUND, EXTENSION_TOO_LONG, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
+  ACCEPTANCE_GROUND, CREDIT_LISTED, EXTENSION_TOO_LONG, PLAN_NOT_OVERDUE, EXTENSION_USED, EXTENSION_WINDOW, REUSE_AREA_UNKNOWN, REUSE_NOT_A_DOCUMENT, REUSE_NOT_IMPLEMENTING, REUSE_NOT_NOTIFIED,
   REUSE_OPINIONS_MISSING, REUSE_OPINION_ENTERED, REUSE_STALE, REUSE_STEP_FORBIDDEN, REUSE_STEP_NOT_ALLOWED, agreementNumber, certificateNumber, reuseProjectNumber, type ReuseRefusal,
 } from '../../domain/reuse/refusals.js';
 import {
-  FAILURE_GROUNDS, REUSE_LOCAL_RULES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
+  FAILURE_GROUNDS, PLAN_OVERDUE_GROUND, REUSE_LOCAL_RULES, REUSE_STEP_CODES, allowedReuseSteps, documentNumberProblem, failureGroundLabel, failureGrounds, inImplementation, mayTakeReuseStep,
   officeOf, reuseStepLabel, reuseTakerOf, trackingKindLabel, type ReuseActionStep, type ReuseActor, type ReusePlace, type ReuseStanding, type ReuseStepCode,
 } from '../../domain/reuse/steps.js';
 import { roundTo, squareMetresToHectares } from '../../domain/units.js';
@@ -30,7 +31,7 @@ import type { AppInstance } from '../app-instance.js';
 import type { Principal } from '../auth/principal.js';
 import { Scope } from '../auth/scope.js';
 import type { Database } from '../db/schema.js';
-import { WORKING_CALENDAR_FIXTURE } from '../identification/identification.service.js';
+import { WORKING_CALENDAR_FIXTURE, caseActorOf } from '../identification/identification.service.js';
 import { GeometryError, InvalidParameterError, InvalidValuesError, NotFoundError, ReuseRefusalError, StaleVersionError } from '../errors.js';
 import type { ProjectChanges } from './reuse.repository.js';
 import type { NotifiedCaseRow, PlanVersionRow, ProjectRow, ReuseStepRow } from './reuse.sql.js';
@@ -60,6 +61,9 @@ export function completionDueOf(row: ProjectRow): string | null {
   return row.extendedDue ?? row.completionDue;
 }
 
+/** The district view's first 再利用 stage: a notified 认定案卷 whose 用地单位 has not yet submitted a plan. */
+export const AWAITING_PLAN = 'awaiting_plan';
+
 export interface StepOptions {
   /** The day the step is taken (YYYY-MM-DD, China time); default today. Tests of the clocks pass it. */
   today?: string;
@@ -75,7 +79,7 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
     return reuseClocks({
       noticeDate, firstPlanOn: row?.firstPlanOn ?? null, approvedOn: row?.approvalDate ?? null, signedOn: row?.signedOn ?? null,
       termMonths: row?.termMonths ?? null, startedOn: row?.startedOn ?? null, completionDue: row ? completionDueOf(row) : null, completedOn: row?.acceptanceAppliedOn ?? null,
-      closed: row !== undefined && row.state !== 'open',
+      extensionAppliedOn: row?.extensionAppliedOn ?? null, closed: row !== undefined && row.state !== 'open',
       acceptedOn: row?.acceptanceDecidedOn ?? null, certificateDue: row?.certificateDue ?? null, certificateOn: row?.certificateDate ?? null,
     }, today);
   }
@@ -284,12 +288,16 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
       const today = todayInChinaDate();
       const notified = caseRow.state === 'notified';
       const check = mayTakeReuseStep('plan_submitted', reuseActorOf(principal), placeOf(caseRow));
+      const clocks = notified ? clocksOf(row, caseRow, today) : [];
+      const mayListPlanOverdue = notified && !row && clocks[0]?.state === 'overdue' && principal.role !== 'enterprise'
+        && mayTakeReuseStep('acceptance_failed', reuseActorOf(principal), placeOf(caseRow)).ok && !(await projects.isListed(app.db, caseId, PLAN_OVERDUE_GROUND.code));
       return {
         caseId: Number(caseRow.id), caseNumber: caseRow.number, caseState: caseRow.state, parcelId: Number(caseRow.parcelId), parcelCode: caseRow.parcelCode,
         noticeDate: caseRow.noticeDate,
         prefill: notified && caseRow.parcelExists ? await snapshotOf(caseRow) : null,
-        clocks: notified ? clocksOf(row, caseRow, today) : [],
+        clocks,
         mayDraft: notified && !row && check.ok,
+        mayListPlanOverdue,
         draftReason: !notified ? '认定案卷尚未告知（未认定为低效产业用地），不能编制再利用方案。' : row ? null : check.ok ? null : check.reason,
         project: row ? await service.detail(row, principal) : null,
       };
@@ -473,7 +481,7 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
         case 'started': {
           const { startedOn } = body as StartedBody;
           assertDate('startedOn', startedOn, today, [{ date: row!.signedOn, what: '协议书签订日期' }]);
-          await record(row!.id, 'started', null, { startedOn, startDue: addMonths(row!.signedOn!, 3) }, { started_on: startedOn });
+          await record(row!.id, 'started', null, { startedOn, startDue: startDueOf(row!.approvalDate) }, { started_on: startedOn });
           break;
         }
         case 'extension_applied': {
@@ -633,32 +641,144 @@ export function createReuseService(app: AppInstance, calendar: WorkingCalendar) 
       return { items, total: items.length };
     },
 
-    /** 待办: for the reader, what is due or overdue in the 再利用 steps (their own to take first). */
-    async todo(principal: Principal): Promise<ReuseTodo> {
-      const today = todayInChinaDate();
-      const scope = Scope.of(principal);
+    /**
+     * 附件3 "逾期未报送的，将纳入汕头市土地市场信用异常名单": the 甲方 (the case's 园区办/镇街) lists the 用地单位
+     * of a notified case whose 方案 clock is overdue and that has no plan yet; once per case.
+     */
+    async listPlanOverdue(transaction: Transaction<Database>, caseId: number, reason: string, principal: Principal, today = todayInChinaDate()): Promise<void> {
+      const caseRow = await projects.notifiedCase(transaction, caseId, true);
+      if (!caseRow) throw new NotFoundError(`没有编号为 ${caseId} 的认定案卷`, { parameter: 'caseId' });
+      assertCaseReadable(caseRow, principal);
+      Scope.of(principal).assertWritable({ code: caseRow.districtCode, name: caseRow.districtName }, `案卷 ${caseRow.number}`, '办理');
+      const check = mayTakeReuseStep('acceptance_failed', reuseActorOf(principal), placeOf(caseRow));
+      if (!check.ok) refuse({ reason: REUSE_STEP_FORBIDDEN, message: check.reason, details: { taker: officeOf(placeOf(caseRow)) } });
+      if (caseRow.state !== 'notified' || !caseRow.noticeDate) {
+        refuse({ reason: REUSE_NOT_NOTIFIED, parameter: 'caseId', message: `案卷 ${caseRow.number} 尚未告知：告知书发出后才有再利用方案期限。` });
+      }
+      const [clock] = clocksOf(undefined, caseRow, today);
+      const project = await projects.ofCase(transaction, caseId);
+      if (project || clock.state !== 'overdue') {
+        refuse({
+          reason: PLAN_NOT_OVERDUE, parameter: 'caseId', details: { dueDate: clock.dueDate, projectNumber: project?.number ?? null },
+          message: project
+            ? `案卷 ${caseRow.number} 已提交再利用方案（项目 ${project.number}），不属“逾期未报送”（附件3）。`
+            : `再利用方案期限为 ${clock.dueDate}（告知书日期起 1 个月），今天 ${today} 尚未逾期，不能以“逾期未报送”列入信用异常名单。`,
+        });
+      }
+      if (await projects.isListed(transaction, caseId, PLAN_OVERDUE_GROUND.code)) {
+        refuse({ reason: CREDIT_LISTED, parameter: 'caseId', message: `案卷 ${caseRow.number} 的用地单位已因“${PLAN_OVERDUE_GROUND.label}”列入信用异常名单，不能重复列入。` });
+      }
+      await projects.insertCreditListing(transaction, {
+        districtCode: caseRow.districtCode, enterprise: caseRow.owner ?? '（土地使用权人）', parcelId: Number(caseRow.parcelId), parcelCode: caseRow.parcelCode,
+        caseId: Number(caseRow.id), projectId: null, ground: PLAN_OVERDUE_GROUND.code, listedOn: today, reason: reason.trim(), source: PLAN_OVERDUE_GROUND.source,
+        listedBy: principal.username, listedByName: principal.displayName,
+      });
+    },
+
+    /** An official takes a 用地单位 off the 信用异常名单 (附件7 五 "直至乙方改正为止"), with the reason; once. */
+    async removeListing(transaction: Transaction<Database>, id: number, reason: string, principal: Principal, today = todayInChinaDate()): Promise<void> {
+      const listing = await projects.creditListing(transaction, id);
+      if (!listing) throw new NotFoundError(`信用异常名单中没有编号为 ${id} 的条目`, { parameter: 'id' });
+      Scope.of(principal).assertWritable({ code: listing.districtCode, name: listing.districtName }, `名单条目 ${id}`, '移出');
+      const removed = !listing.removal && await projects.insertCreditRemoval(transaction, { listingId: id, removedOn: today, reason: reason.trim(), removedBy: principal.username, removedByName: principal.displayName });
+      if (!removed) {
+        const by = listing.removal ? `已于 ${listing.removal.on} 由 ${listing.removal.byName} ` : '已';
+        refuse({ reason: CREDIT_LISTED, parameter: 'id', details: { removal: listing.removal }, message: `${listing.enterprise} ${by}移出信用异常名单，不能再次移出。` });
+      }
+    },
+
+    /**
+     * The district view: 认定案卷 and 再利用项目 per district, step and deadline state, with the city's
+     * totals. A 再利用 project is overdue when one of its clocks is; a notified case without a project
+     * stands at 待提交方案 on its 方案 clock.
+     */
+    async districtCounts(scope: Scope, today = todayInChinaDate()): Promise<DistrictCounts> {
+      const [identification, { projects: all, cases }] = await Promise.all([
+        app.identificationRepository.countsByDistrict(scope, today),
+        projects.openWork(scope, null, true),
+      ]);
+      const table = (steps: readonly { code: string; label: string }[]) => {
+        const rows = new Map<string, CountRow>();
+        const city: CountRow = { districtCode: null, districtName: '全部', total: 0, byStep: {}, byState: { overdue: 0, due: 0, none: 0, finished: 0 } };
+        const add = (districtCode: string, districtName: string, step: string, bucket: keyof CountRow['byState'], count: number) => {
+          let row = rows.get(districtCode);
+          if (!row) rows.set(districtCode, row = { districtCode, districtName, total: 0, byStep: {}, byState: { overdue: 0, due: 0, none: 0, finished: 0 } });
+          for (const target of [row, city]) {
+            target.total += count;
+            target.byStep[step] = (target.byStep[step] ?? 0) + count;
+            target.byState[bucket] += count;
+          }
+        };
+        return { add, done: () => ({ steps: [...steps], rows: [...rows.values()].sort((a, b) => (a.districtCode ?? '').localeCompare(b.districtCode ?? '')), city }) };
+      };
+      const ident = table(STEP_CODES.map((code) => ({ code, label: identificationStepLabel(code) })));
+      for (const row of identification) ident.add(row.districtCode, row.districtName, row.step, row.bucket, row.count);
+      const reuse = table([{ code: AWAITING_PLAN, label: '待提交方案' }, ...REUSE_STEP_CODES.filter((code) => code !== 'opinion' && code !== 'acceptance_opinion').map((code) => ({ code, label: reuseStepLabel(code) }))]);
+      const bucketOf = (clocks: Clock[], open: boolean): keyof CountRow['byState'] => {
+        if (!open) return 'finished';
+        if (clocks.some((clock) => clock.state === 'overdue')) return 'overdue';
+        return clocks.some((clock) => clock.state === 'running' && clock.code !== 'extension') ? 'due' : 'none';
+      };
+      for (const caseRow of cases) {
+        if (caseRow.noticeDate) reuse.add(caseRow.districtCode, caseRow.districtName, AWAITING_PLAN, bucketOf(clocksOf(undefined, caseRow, today), true), 1);
+      }
+      for (const row of all) reuse.add(row.districtCode, row.districtName, row.step, bucketOf(clocksOf(row, row, today), row.state === 'open'), 1);
+      return { today, identification: ident.done(), reuse: reuse.done() };
+    },
+
+    /**
+     * 待办: for the reader, what they are to take next in the 认定案卷 and the 再利用/验收 projects of
+     * their scope (a 用地单位: its own parcels), overdue first, then by due date.
+     */
+    async todo(principal: Principal, today = todayInChinaDate()): Promise<ReuseTodo> {
+      const scope = principal.role === 'enterprise' ? Scope.system() : Scope.of(principal);
       const parcelIds = principal.role === 'enterprise' ? principal.enterpriseParcelIds : null;
-      const { projects: open, cases } = await projects.openWork(principal.role === 'enterprise' ? Scope.system() : scope, parcelIds);
+      const [{ projects: open, cases }, openCases] = await Promise.all([
+        projects.openWork(scope, parcelIds),
+        app.identificationRepository.openWork(scope, parcelIds),
+      ]);
       const actor = reuseActorOf(principal);
+      const caseActor = caseActorOf(principal);
       const items: ReuseTodo['items'] = [];
+      const where = (row: { districtName: string; unitName: string | null }) => ({ districtName: row.districtName, unitName: row.unitName });
+      for (const row of openCases) {
+        const standing: CaseStanding = { state: row.state, step: row.step as StepCode, outcome: row.outcome };
+        const mine = allowedNextSteps(standing).filter((step) => mayTakeStep(step, caseActor, placeOf(row)).ok
+          // A return already in: the office verifies, the 用地单位 has nothing left to do; a department once.
+          && !(step === 'survey_returned' && row.step === 'survey_returned')
+          && !(step === 'review_opinion' && (caseActor.department === null || row.opinionDepartments.includes(caseActor.department)))
+          // The 会审结论 waits for the five opinions (a local rule of the 认定 procedure).
+          && !(step === 'joint_review' && !JOINT_REVIEW_DEPARTMENT_CODES.every((code) => row.opinionDepartments.includes(code))));
+        if (mine.length === 0) continue;
+        const dueStep = dueStepOf(standing);
+        items.push({
+          kind: 'identification', caseId: Number(row.id), caseNumber: row.number, projectId: null, projectNumber: null, parcelCode: row.parcelCode, owner: row.owner, ...where(row),
+          stepLabel: identificationStepLabel(row.step), action: mine.map(identificationStepLabel).join('、'),
+          dueDate: row.dueDate, dueLabel: row.dueDate && dueStep ? `${identificationStepLabel(dueStep)}期限` : null, overdue: row.dueDate !== null && row.dueDate < today,
+        });
+      }
       for (const caseRow of cases) {
         if (!mayTakeReuseStep('plan_submitted', actor, placeOf(caseRow)).ok || !caseRow.noticeDate) continue;
-        const due = addMonths(caseRow.noticeDate, 1);
-        items.push({ caseId: Number(caseRow.id), caseNumber: caseRow.number, projectId: null, projectNumber: null, parcelCode: caseRow.parcelCode, owner: null, action: '提交再利用方案（附件4）', dueDate: due, overdue: today > due });
+        const [clock] = clocksOf(undefined, caseRow, today);
+        items.push({
+          kind: 'reuse', caseId: Number(caseRow.id), caseNumber: caseRow.number, projectId: null, projectNumber: null, parcelCode: caseRow.parcelCode, owner: caseRow.owner,
+          ...where(caseRow), stepLabel: '已告知（待提交方案）', action: '提交再利用方案（附件4）', dueDate: clock.dueDate, dueLabel: clock.label, overdue: clock.state === 'overdue',
+        });
       }
       for (const row of open) {
         const clocks = clocksOf(row, row, today);
-        const running = clocks.filter((clock) => clock.state === 'running' || clock.state === 'overdue');
+        const running = clocks.filter((clock) => clock.code !== 'extension' && (clock.state === 'running' || clock.state === 'overdue'));
         const mine = allowedReuseSteps(standingOf(row, today)).filter((step) => mayTakeReuseStep(step, actor, placeOf(row)).ok && step !== 'extension_applied' && !(step === 'acceptance_applied' && actor.role !== 'enterprise'));
         if (mine.length === 0) continue;
-        const clock = running.sort((a, b) => (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
+        const clock = running.sort((a, b) => Number(b.state === 'overdue') - Number(a.state === 'overdue') || (a.dueDate ?? '').localeCompare(b.dueDate ?? ''))[0];
         items.push({
-          caseId: Number(row.caseId), caseNumber: row.caseNumber, projectId: Number(row.id), projectNumber: row.number, parcelCode: row.parcelCode, owner: row.owner,
-          action: mine.map(reuseStepLabel).join('、'), dueDate: clock?.dueDate ?? null, overdue: clock?.state === 'overdue',
+          kind: 'reuse', caseId: Number(row.caseId), caseNumber: row.caseNumber, projectId: Number(row.id), projectNumber: row.number, parcelCode: row.parcelCode, owner: row.owner,
+          ...where(row), stepLabel: reuseStepLabel(row.step), action: mine.map(reuseStepLabel).join('、'),
+          dueDate: clock?.dueDate ?? null, dueLabel: clock?.label ?? null, overdue: clock?.state === 'overdue',
         });
       }
-      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
-      return { items };
+      items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.caseNumber.localeCompare(b.caseNumber));
+      return { items, overdue: items.filter((item) => item.overdue).length };
     },
 
   };

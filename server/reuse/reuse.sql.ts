@@ -39,6 +39,7 @@ export interface ProjectRow {
   extensionState: 'none' | 'applied' | 'approved' | 'refused';
   extensionMonths: number | null;
   extendedDue: string | null;
+  extensionAppliedOn: string | null;
   firstPlanOn: string | null;
   acceptanceAppliedOn: string | null;
   acceptanceDecidedOn: string | null;
@@ -67,6 +68,7 @@ export const PROJECT_COLUMNS = sql`
   r.approval_number AS "approvalNumber", r.approval_date AS "approvalDate", r.agreement_number AS "agreementNumber", r.signed_on AS "signedOn",
   r.signing_place AS "signingPlace", r.party_a AS "partyA", r.party_b AS "partyB", r.term_months AS "termMonths", r.completion_due AS "completionDue",
   r.started_on AS "startedOn", r.extension_state AS "extensionState", r.extension_months AS "extensionMonths", r.extended_due AS "extendedDue",
+  (SELECT s.details->>'appliedOn' FROM reuse_steps s WHERE s.project_id = r.id AND s.step = 'extension_applied' ORDER BY s.id LIMIT 1) AS "extensionAppliedOn",
   (SELECT to_char(min(v.submitted_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM reuse_plan_versions v WHERE v.project_id = r.id) AS "firstPlanOn",
   r.acceptance_applied_on AS "acceptanceAppliedOn", r.acceptance_decided_on AS "acceptanceDecidedOn", r.certificate_due AS "certificateDue",
   r.certificate_number AS "certificateNumber", r.certificate_date AS "certificateDate", r.failure_ground AS "failureGround", r.closed_on AS "closedOn",
@@ -150,12 +152,13 @@ export interface NotifiedCaseRow {
   noticeDate: string | null;
   inefficiencyTypes: string[];
   parcelExists: boolean;
+  owner: string | null;
 }
 
 export const NOTIFIED_CASE_SELECT = sql`
   SELECT c.id, c.number, c.state, c.parcel_id AS "parcelId", c.parcel_code AS "parcelCode", c.district_code AS "districtCode", d.name AS "districtName",
     c.unit_kind AS "unitKind", c.unit_code AS "unitCode", u.name AS "unitName", c.notice_number AS "noticeNumber", c.notice_date AS "noticeDate",
-    c.inefficiency_types AS "inefficiencyTypes", (p.id IS NOT NULL) AS "parcelExists"
+    c.inefficiency_types AS "inefficiencyTypes", (p.id IS NOT NULL) AS "parcelExists", p.owner
   FROM identification_cases c JOIN districts d ON d.code = c.district_code
   LEFT JOIN parcels p ON p.id = c.parcel_id LEFT JOIN subdistricts u ON u.code = c.unit_code`;
 
@@ -172,17 +175,19 @@ export interface CreditListRow {
   projectId: number | null;
   projectNumber: string | null;
   agreementNumber: string | null;
-  ground: 'overdue' | 'extension_refused' | 'not_passed';
+  ground: 'plan_overdue' | 'overdue' | 'extension_refused' | 'not_passed';
   listedOn: string;
   reason: string;
   source: string;
   listedBy: string;
   listedByName: string;
+  removal: { on: string; reason: string; by: string; byName: string } | null;
 }
 
 export const CREDIT_LIST_SELECT = sql`
   SELECT l.id, l.district_code AS "districtCode", d.name AS "districtName", l.enterprise, l.parcel_id AS "parcelId", l.parcel_code AS "parcelCode",
     l.case_id AS "caseId", c.number AS "caseNumber", l.project_id AS "projectId", r.number AS "projectNumber", r.agreement_number AS "agreementNumber",
-    l.ground, l.listed_on AS "listedOn", l.reason, l.source, l.listed_by AS "listedBy", l.listed_by_name AS "listedByName"
+    l.ground, l.listed_on AS "listedOn", l.reason, l.source, l.listed_by AS "listedBy", l.listed_by_name AS "listedByName",
+    CASE WHEN x.id IS NULL THEN NULL ELSE json_build_object('on', x.removed_on, 'reason', x.reason, 'by', x.removed_by, 'byName', x.removed_by_name) END AS removal
   FROM reuse_credit_list l JOIN districts d ON d.code = l.district_code JOIN identification_cases c ON c.id = l.case_id
-  LEFT JOIN reuse_projects r ON r.id = l.project_id`;
+  LEFT JOIN reuse_projects r ON r.id = l.project_id LEFT JOIN reuse_credit_removals x ON x.listing_id = l.id`;

@@ -75,7 +75,9 @@ describe('再利用 on the case page', () => {
     await sql`INSERT INTO enterprise_parcels (user_id, parcel_id) SELECT id, ${row.parcelId} FROM users WHERE username = 'qiye' ON CONFLICT DO NOTHING`.execute(db);
     await logIn('qiye');
     await page.goto(`${session.origin}/#/identification`);
-    await page.waitForSelector('[data-test="reuse-todo"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-test="todo-summary"]', { timeout: 60_000 });
+    await page.click('[data-test="todo-summary"] a');
+    await page.waitForSelector('[data-test="todo-table"] [data-todo-case]', { timeout: 60_000 });
     expect(await page.textContent('[data-test="reuse-todo"]')).toContain('提交再利用方案');
     await page.goto(`${session.origin}/#/identification?case=${sentBackCase}`);
     await page.waitForSelector('[data-test="case-reuse"] [data-action="plan_submitted"]', { timeout: 60_000 });
@@ -90,6 +92,34 @@ describe('再利用 on the case page', () => {
     await page.waitForSelector('[data-test="compare-table"]');
     expect(await page.textContent('[data-test="compare-table"]')).toContain('原土地使用权人与合作方');
     await look('reuse-compare');
+    expect(session.errors).toEqual([]);
+  });
+});
+
+describe('待办 and 区县统计 on the 认定 page (issue 17 item 6)', () => {
+  it('the 园区办 sees its 待办 (认定 and 再利用 rows, each a link to its case) and the district counts with chart and totals', async () => {
+    const { page } = session;
+    await logIn('yuanqu');
+    await page.goto(`${session.origin}/#/identification?tab=todo`);
+    await page.waitForSelector('[data-test="todo-table"] [data-todo-case]', { timeout: 60_000 });
+    const text = (await page.textContent('[data-test="reuse-todo"]'))!;
+    expect(text).toContain('认定');
+    expect(text).toContain('再利用');
+    await look('todo-page');
+    await page.goto(`${session.origin}/#/identification?tab=counts`);
+    await page.waitForSelector('[data-test="counts-chart"] canvas', { timeout: 60_000 });
+    await page.waitForSelector('[data-test="counts-table"] [data-counts-district="city"]');
+    await look('district-counts');
+    await page.getByText('再利用（含验收）').click();
+    await page.waitForSelector('[data-test="counts-table"][data-kind="reuse"] [data-counts-district="city"]');
+    await look('district-counts-reuse');
+    expect(await page.textContent('[data-test="counts-table"]')).toContain('提交再利用方案');
+    if (process.env.REUSE_SCREENSHOTS) {
+      await logIn('official');
+      await page.goto(`${session.origin}/#/identification?tab=credit`);
+      await page.waitForSelector('[data-test="credit-list"] .el-table');
+      await look('credit-list');
+    }
     expect(session.errors).toEqual([]);
   });
 });

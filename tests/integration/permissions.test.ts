@@ -660,6 +660,10 @@ describe('再利用 routes × role (issue 17)', () => {
     expect(list.statusCode).toBe(roleCan(role, 'reuse:read') ? 200 : 403);
     const todo = await session.get('/api/reuse/todo');
     expect(todo.statusCode).toBe(roleCan(role, 'reuse:read') || role === 'enterprise' ? 200 : 403);
+    expect((await session.get('/api/reuse/district-counts')).statusCode).toBe(roleCan(role, 'reuse:read') ? 200 : 403);
+    const removal = await session.request({ method: 'POST', url: '/api/reuse/credit-list/999999999/removal', payload: { reason: '已改正' } });
+    expect(removal.statusCode, removal.body).toBe(roleCan(role, 'reuse:unlist') ? 404 : 403);
+    expect(roleCan(role, 'reuse:unlist')).toBe(['admin', 'official', 'government'].includes(role));
     const { rows: [row] } = await sql<{ id: number }>`
       SELECT p.id FROM parcels p WHERE p.park_code = ${units.park.huli}
         AND NOT EXISTS (SELECT FROM identification_cases c WHERE c.parcel_id = p.id)

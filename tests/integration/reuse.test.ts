@@ -5,13 +5,14 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { CaseReuse, CreditList, PlanCompare, ReuseDetail, ReuseTodo } from '../../domain/api/reuse.schemas.js';
+import { CaseReuse, CreditList, DistrictCounts, PlanCompare, ReuseDetail, ReuseTodo } from '../../domain/api/reuse.schemas.js';
 import type { StepBodies } from '../../domain/api/identification.schemas.js';
 import type { ActionStep } from '../../domain/identification/steps.js';
 import { WorkingDays, addMonths, todayInChinaDate } from '../../domain/identification/working-days.js';
 import { extensionWindow, reuseClocks } from '../../domain/reuse/clocks.js';
 import { allowedReuseSteps, documentNumberProblem, failureGrounds } from '../../domain/reuse/steps.js';
 import type { Principal } from '../../server/auth/principal.js';
+import { Scope } from '../../server/auth/scope.js';
 import { writeAs } from '../../server/db/actor.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { createTestApp, login, patchParcel, type Session, type TestApp } from '../helpers/test-app.js';
@@ -22,7 +23,8 @@ import { createTestApp, login, patchParcel, type Session, type TestApp } from '.
  * card's values snapshotted, versions and their compare, department opinions and the 汇总, the owner's
  * confirmation, 请示/批复 文号, the 协议书 (附件7, its PDF read back with pdftotext) moving the parcel to
  * 再开发中, 实施 entries and the ledger, the one 延期 in its window (edges through the service with the
- * day given), the clocks, every refusal a 4xx naming what to do.
+ * day given), the clocks, every refusal a 4xx naming what to do; the 待办 per user over 认定 and 再利用
+ * (issue 17 item 6) and the district counts tied out with direct SQL counts.
  */
 let testApp: TestApp;
 const sessions: Record<string, Session> = {};
@@ -136,7 +138,7 @@ describe('再利用方案 (附件4): drafted by the 用地单位, versioned, car
     expect(shown.prefill?.figureYears).toBe('2023、2024、2025');
     expect(shown.prefill?.averageOutputPerMu).toBeGreaterThan(0);
     expect(shown.clocks.map((clock) => [clock.code, clock.dueDate, clock.state])).toEqual([
-      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'], ['certificate', null, 'waiting'],
+      ['plan', addMonths(today, 1), 'running'], ['approval', addMonths(today, 3), 'running'], ['start', null, 'waiting'], ['completion', null, 'waiting'], ['extension', null, 'waiting'], ['certificate', null, 'waiting'],
     ]);
     expect((await sessions.qiye.get(`/api/reuse/cases/${otherCase}`)).statusCode).toBe(403);
     const notOwn = await post('qiye', `/api/reuse/cases/${otherCase}/plans`, { fields: PLAN });
@@ -654,5 +656,148 @@ describe('附件12 and 附件13 (quarterly, “每季度末月25日前”): the 
       expect(overview.report.dueRule).toContain('25日前');
       expect(overview.periods[0]).toMatchObject({ period: quarter, state: expect.stringMatching(/submitted|late/) });
     }
+  });
+});
+
+describe('待办 per user (认定 and 再利用) and the district counts (issue 17 item 6)', () => {
+  let todoCase: number;
+  const later = addMonths(today, 4);
+
+  it('待办: each reader the steps that are theirs, in their scope, overdue first; a department once; the 用地单位 its own; a viewer none', async () => {
+    const db = testApp.database.db;
+    const park = principals.yuanqu.units[0];
+    const parcel = (await sql<{ id: number }>`SELECT p.id FROM parcels p WHERE p.park_code = ${park} ORDER BY p.id DESC OFFSET 28 LIMIT 1`.execute(db)).rows[0].id;
+    expect((await sql`SELECT 1 FROM identification_cases WHERE parcel_id = ${parcel}`.execute(db)).rows).toEqual([]);
+    todoCase = await caseTo(parcel, TO_NOTIFIED.slice(0, 5));
+    const number = (await testApp.app.identificationRepository.find(todoCase))!.number;
+
+    // Moves to 初步认定 and 发改's opinion: 工信 still owes one.
+    const gongxin = await sessions.gongxin.get('/api/reuse/todo');
+    expect(gongxin.statusCode).toBe(200);
+    assertMatchesContract(ReuseTodo, gongxin.json(), 'todo');
+    const mine = (gongxin.json() as ReuseTodo).items.find((item) => item.caseId === todoCase);
+    expect(mine).toMatchObject({ kind: 'identification', caseNumber: number, stepLabel: '初步认定', action: '会审意见', projectId: null, overdue: false });
+    expect(mine!.dueDate).not.toBeNull();
+    // The one department that already gave its opinion has nothing left on this case; the office waits for all five.
+    const fagai = (await sessions.fagai.get('/api/reuse/todo')).json() as ReuseTodo;
+    expect(fagai.items.some((item) => item.caseId === todoCase)).toBe(false);
+    const office = (await sessions.yuanqu.get('/api/reuse/todo')).json() as ReuseTodo;
+    expect(office.items.some((item) => item.caseId === todoCase)).toBe(false);
+    // Another unit's office does not see the 园区's work; the 用地单位 only its own parcel's; the viewer takes no step.
+    const street = (await sessions.jiedao.get('/api/reuse/todo')).json() as ReuseTodo;
+    expect(street.items.filter((item) => item.unitName !== null && office.items.some((other) => other.caseId === item.caseId))).toEqual([]);
+    const enterprise = (await sessions.qiye.get('/api/reuse/todo')).json() as ReuseTodo;
+    expect(enterprise.items.every((item) => item.caseId === ownCase)).toBe(true);
+    expect((await sessions.viewer.get('/api/reuse/todo')).json()).toEqual({ items: [], overdue: 0 });
+
+    // Four months on, the case's deadline and the open projects' clocks have passed: overdue first, then by date.
+    const ahead = await testApp.app.reuseProjects.todo(principals.gongxin, later);
+    const item = ahead.items.find((entry) => entry.caseId === todoCase)!;
+    expect(item.overdue).toBe(true);
+    expect(ahead.overdue).toBe(ahead.items.filter((entry) => entry.overdue).length);
+    const order = ahead.items.map((entry) => [Number(!entry.overdue), entry.dueDate ?? '9999'].join('|'));
+    expect(order).toEqual([...order].sort());
+  });
+
+  /** Counts taken twice around the call: the other files share the database, so a change in between is retried. */
+  async function steady<T>(count: () => Promise<unknown>, read: () => Promise<T>): Promise<{ sql: unknown; answer: T }> {
+    for (let attempt = 0; ; attempt++) {
+      const before = JSON.stringify(await count());
+      const answer = await read();
+      const after = await count();
+      if (JSON.stringify(after) === before || attempt === 4) return { sql: after, answer };
+    }
+  }
+
+  it('district counts: per step and deadline state, tied out with direct SQL counts; the city total sums the districts', async () => {
+    const db = testApp.database.db;
+    const response = await sessions.official.get('/api/reuse/district-counts');
+    expect(response.statusCode).toBe(200);
+    assertMatchesContract(DistrictCounts, response.json(), 'district-counts');
+    expect((await sessions.qiye.get('/api/reuse/district-counts')).statusCode).toBe(403);
+
+    const district = '350206';
+    const identificationSql = async () => (await sql<{ step: string; overdue: number; due: number; none: number; finished: number }>`
+      SELECT step, count(*) FILTER (WHERE state = 'open' AND due_date < ${later}::date)::int AS overdue,
+        count(*) FILTER (WHERE state = 'open' AND due_date >= ${later}::date)::int AS due,
+        count(*) FILTER (WHERE state = 'open' AND due_date IS NULL)::int AS none,
+        count(*) FILTER (WHERE state <> 'open')::int AS finished
+      FROM identification_cases WHERE district_code = ${district} GROUP BY step ORDER BY step`.execute(db)).rows;
+    // 再利用: one row per project step plus the notified cases without a project; overdue when a clock is past and unmet.
+    const reuseSql = async () => (await sql<{ step: string; total: number; overdue: number; finished: number }>`
+      SELECT step, count(*)::int AS total, count(*) FILTER (WHERE overdue)::int AS overdue, count(*) FILTER (WHERE NOT open)::int AS finished FROM (
+        SELECT r.step, r.state = 'open' AS open, r.state = 'open' AND (
+            (r.approval_date IS NULL AND ${later}::date > (r.notice_date + interval '3 months')::date)
+            OR (r.approval_date IS NOT NULL AND r.started_on IS NULL AND ${later}::date > (r.approval_date + interval '3 months')::date)
+            OR (r.signed_on IS NOT NULL AND r.acceptance_applied_on IS NULL AND ${later}::date > coalesce(r.extended_due, r.completion_due))
+            OR (r.certificate_due IS NOT NULL AND r.certificate_date IS NULL AND ${later}::date > r.certificate_due)) AS overdue
+          FROM reuse_projects r WHERE r.district_code = ${district}
+        UNION ALL
+        SELECT 'awaiting_plan', TRUE, ${later}::date > (c.notice_date + interval '1 month')::date
+          FROM identification_cases c WHERE c.district_code = ${district} AND c.state = 'notified' AND NOT EXISTS (SELECT FROM reuse_projects r WHERE r.case_id = c.id)
+      ) x GROUP BY step ORDER BY step`.execute(db)).rows;
+    const scope = Scope.of(principals.official);
+    const { sql: counted, answer } = await steady(async () => [await identificationSql(), await reuseSql()], () => testApp.app.reuseProjects.districtCounts(scope, later));
+    const [identificationRows, reuseRows] = counted as [Awaited<ReturnType<typeof identificationSql>>, Awaited<ReturnType<typeof reuseSql>>];
+
+    const row = answer.identification.rows.find((entry) => entry.districtCode === district)!;
+    expect(Object.entries(row.byStep).sort()).toEqual(identificationRows.map((entry) => [entry.step, entry.overdue + entry.due + entry.none + entry.finished]).sort());
+    const sum = (rows: object[], key: string) => rows.reduce((total, entry) => total + Number((entry as Record<string, unknown>)[key]), 0);
+    expect(row.byState).toEqual({ overdue: sum(identificationRows, 'overdue'), due: sum(identificationRows, 'due'), none: sum(identificationRows, 'none'), finished: sum(identificationRows, 'finished') });
+    expect(row.byState.overdue).toBeGreaterThan(0);
+
+    const reuseRow = answer.reuse.rows.find((entry) => entry.districtCode === district)!;
+    expect(Object.entries(reuseRow.byStep).sort()).toEqual(reuseRows.map((entry) => [entry.step, entry.total]).sort());
+    expect(reuseRow.byState.overdue).toBe(sum(reuseRows, 'overdue'));
+    expect(reuseRow.byState.finished).toBe(sum(reuseRows, 'finished'));
+    expect(reuseRow.total).toBeGreaterThan(0);
+
+    for (const table of [answer.identification, answer.reuse]) {
+      expect(table.city.total).toBe(table.rows.reduce((total, entry) => total + entry.total, 0));
+      expect(table.city.byState.overdue).toBe(table.rows.reduce((total, entry) => total + entry.byState.overdue, 0));
+      for (const entry of [...table.rows, table.city]) expect(Object.values(entry.byStep).reduce((a, b) => a + b, 0)).toBe(entry.total);
+    }
+  });
+
+  it('附件3 逾期未报送: the 甲方 lists the 用地单位 once, only after the month and while no plan; an official takes it off with a reason, kept', async () => {
+    const db = testApp.database.db;
+    const park = principals.yuanqu.units[0];
+    const parcel = (await sql<{ id: number }>`SELECT p.id FROM parcels p WHERE p.park_code = ${park} ORDER BY p.id DESC OFFSET 29 LIMIT 1`.execute(db)).rows[0].id;
+    expect((await sql`SELECT 1 FROM identification_cases WHERE parcel_id = ${parcel}`.execute(db)).rows).toEqual([]);
+    const lateCase = await caseTo(parcel);
+    const early = await post('yuanqu', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: '逾期未报送' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ error: 'plan_not_overdue', dueDate: addMonths(today, 1) });
+    expect((await post('qiye', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: 'x' })).statusCode).toBe(403);
+    expect((await post('jiedao', `/api/reuse/cases/${lateCase}/credit-listing`, { reason: 'x' })).json()).toMatchObject({ error: 'reuse_step_forbidden' });
+    // Two months on (the day given to the service): listed, once.
+    const inTwoMonths = addMonths(today, 2);
+    const list = (day: string) => writeAs(db, { name: 'yuanqu' }, (transaction) => testApp.app.reuseProjects.listPlanOverdue(transaction, lateCase, '告知书送达后1个月内未报送再利用方案', principals.yuanqu, day));
+    await list(inTwoMonths);
+    await expect(list(inTwoMonths)).rejects.toMatchObject({ code: 'credit_listed' });
+    // A case that has a plan is not 逾期未报送.
+    await expect(writeAs(db, { name: 'yuanqu' }, (transaction) => testApp.app.reuseProjects.listPlanOverdue(transaction, ownCase, 'x', principals.yuanqu, inTwoMonths)))
+      .rejects.toMatchObject({ code: 'plan_not_overdue' });
+
+    const shown = (await sessions.official.get('/api/reuse/credit-list?district=350206')).json() as CreditList;
+    assertMatchesContract(CreditList, shown, 'credit list');
+    const entry = shown.items.find((item) => item.caseId === lateCase)!;
+    expect(entry).toMatchObject({ ground: 'plan_overdue', groundLabel: '逾期未报送再利用方案', projectId: null, listedOn: inTwoMonths, removal: null });
+    expect(entry.source).toContain('附件3');
+    // Each failure event lists its 用地单位 once with its ground.
+    const { rows: twice } = await sql`SELECT case_id, ground FROM reuse_credit_list GROUP BY 1, 2 HAVING count(*) > 1`.execute(db);
+    expect(twice).toEqual([]);
+
+    const url = `/api/reuse/credit-list/${entry.id}/removal`;
+    expect((await post('yuanqu', url, { reason: '已改正' })).statusCode).toBe(403);
+    expect((await post('official', url, { reason: '' })).statusCode).toBe(400);
+    const removed = await post('official', url, { reason: '已提交再利用方案并改正' });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((removed.json() as CreditList).items[0].removal).toMatchObject({ on: today, reason: '已提交再利用方案并改正', by: 'official' });
+    const again = await post('official', url, { reason: '再次' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('credit_listed');
+    const { rows: history } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM history WHERE entity = 'reuse_credit_removals'`.execute(db);
+    expect(history[0].n).toBeGreaterThan(0);
   });
 });

@@ -48,8 +48,8 @@ export function caseHash(id: number | null): string {
 }
 
 /** `#/identification?tab=annex11` → the 汇总表 tab; anything else the cases. */
-export type IdentificationTab = 'cases' | 'annex11' | 'annex12' | 'annex13' | 'credit';
-const TABS: readonly IdentificationTab[] = ['cases', 'annex11', 'annex12', 'annex13', 'credit'];
+export type IdentificationTab = 'cases' | 'todo' | 'counts' | 'annex11' | 'annex12' | 'annex13' | 'credit';
+const TABS: readonly IdentificationTab[] = ['cases', 'todo', 'counts', 'annex11', 'annex12', 'annex13', 'credit'];
 
 export function tabFromHash(hash: string): IdentificationTab {
   const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '';

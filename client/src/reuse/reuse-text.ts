@@ -8,6 +8,7 @@ export function clockTag(clock: Clock): { text: string; type: 'info' | 'primary'
     case 'met': return { text: '按期完成', type: 'success' };
     case 'met_late': return { text: '逾期完成', type: 'warning' };
     case 'overdue': return { text: '已超期', type: 'danger' };
+    case 'lapsed': return { text: '未申请', type: 'info' };
   }
 }
 

@@ -1,8 +1,8 @@
-import type { CaseReuse, LedgerBody, PlanCompare, PlanSubmitBody, ReuseDetail, ReuseStepBodies, ReuseTodo, TrackingBody } from '@domain/api/reuse.schemas.js';
+import type { CaseReuse, DistrictCounts, LedgerBody, PlanCompare, PlanSubmitBody, ReuseDetail, ReuseStepBodies, ReuseTodo, TrackingBody } from '@domain/api/reuse.schemas.js';
 import type { ReuseActionStep } from '@domain/reuse/steps.js';
 import { getJson, request, type RequestOptions } from '../http/request.js';
 
-export type { CaseReuse, Clock, PlanCompare, PlanSnapshot, PlanVersion, ReuseDetail, ReuseStep, ReuseTodo } from '@domain/api/reuse.schemas.js';
+export type { CaseReuse, Clock, CountRow, DistrictCounts, PlanCompare, PlanSnapshot, PlanVersion, ReuseDetail, ReuseStep, ReuseTodo } from '@domain/api/reuse.schemas.js';
 
 const id = (value: number) => encodeURIComponent(String(value));
 
@@ -34,6 +34,11 @@ export function fetchReuseTodo(options?: RequestOptions): Promise<ReuseTodo> {
   return getJson('/api/reuse/todo', options);
 }
 
+/** 区县统计: 认定 and 再利用 cases per district, step and deadline state. */
+export function fetchDistrictCounts(options?: RequestOptions): Promise<DistrictCounts> {
+  return getJson('/api/reuse/district-counts', options);
+}
+
 export function agreementUrl(projectId: number): string {
   return `/api/reuse/projects/${id(projectId)}/agreement.pdf`;
 }
@@ -42,6 +47,16 @@ export type { CreditList, CreditListEntry } from '@domain/api/reuse.schemas.js';
 
 export function fetchCreditList(options?: RequestOptions): Promise<import('@domain/api/reuse.schemas.js').CreditList> {
   return getJson('/api/reuse/credit-list', options);
+}
+
+/** 附件3: the 甲方 lists the 用地单位 whose 再利用方案 is overdue. */
+export function listPlanOverdue(caseId: number, reason: string): Promise<unknown> {
+  return request('POST', `/api/reuse/cases/${id(caseId)}/credit-listing`, { reason });
+}
+
+/** An official takes a 用地单位 off the 信用异常名单, with the reason. */
+export function removeCreditListing(listingId: number, reason: string): Promise<unknown> {
+  return request('POST', `/api/reuse/credit-list/${id(listingId)}/removal`, { reason });
 }
 
 export const CREDIT_LIST_XLSX_URL = '/api/reuse/credit-list.xlsx';
