@@ -22,7 +22,11 @@
  *
  * - no `WHERE geom IS NOT NULL` over an inlined feature CTE: PostgreSQL pushes it into the scan as
  *   a filter and so cuts every geometry twice (EXPLAIN VERBOSE, issue 19); ST_AsMVT skips NULL
- *   geometries itself and `count(geom)` counts only the others.
+ *   geometries itself and `count(geom)` counts only the others;
+ * - the polygon feature CTEs are MATERIALIZED: inlined, each aggregate gets its own copy of the
+ *   target list, so `count(geom)` cut every geometry a second time beside ST_AsMVT's. Measured
+ *   statement by statement over 200 tiles of the bench city: z18 0.59 → 0.51 ms, z17 0.59 → 0.47,
+ *   z16 1.87 → 1.33, z15 6.2 → 5.8.
  *
  * Thinning is how the size cap is enforced: a tile over the cap is cut again by the `thinned`
  * statement, which keeps the $5 features with the largest boxes (the service picks $5 from the
@@ -117,7 +121,7 @@ const CELL_GEOMETRY = `ST_AsMVTGeom(ST_MakeEnvelope(
     bounds.tile, ${TILE_EXTENT}, 0, false)`;
 
 export const parcelsTileSql = (thinned: boolean) => `
-WITH ${BOUNDS}, features AS (
+WITH ${BOUNDS}, features AS MATERIALIZED (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
@@ -202,7 +206,7 @@ const CURRENT_SURVEY_LAYER = `survey_layers l ON l.superseded_at IS NULL AND l.c
 
 /** 变更调查 图斑 of the current layer of one year ($6); class = 一级类 for the legend. */
 export const surveyTileSql = (thinned: boolean) => `
-WITH ${BOUNDS}, features AS (
+WITH ${BOUNDS}, features AS MATERIALIZED (
   SELECT p.id, p.land_use_code AS dlbm,
          CASE WHEN p.land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(p.land_use_code, 1, 2) ELSE 'xx' END AS class,
          ST_AsMVTGeom(${simplified('p.geom_3857')}, bounds.tile, ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom
