@@ -30,6 +30,7 @@ import { connectDatabase, ensureDatabaseExists } from '../server/db/database.js'
 import { applyMigrations } from '../server/db/migrate.js';
 import { DEMO_SEED, loadDistricts, loadGeneratedParcels } from '../server/demo/demo-city.js';
 import { hashPassword } from '../server/auth/passwords.js';
+import { createUsersRepository } from '../server/auth/users.repository.js';
 import { leanLoad } from './bench/lean-http.js';
 import { Scope } from '../server/auth/scope.js';
 import { createTilesRepository, TILE_LAYERS } from '../server/tiles/tiles.repository.js';
@@ -63,7 +64,11 @@ await applyMigrations(owner.pool, MIGRATIONS_DIRECTORY, () => undefined);
 if ((await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM districts')).rows[0].n === 0) await loadDistricts(owner.pool);
 // bench:table and bench:export share this database and may have started it first, creating the
 // administrator without ADMIN_PASSWORD (a generated password): this bench signs in with its own.
-await owner.pool.query(`UPDATE users SET password_hash = $1, must_change_password = false, disabled = false WHERE username = 'admin'`, [await hashPassword(ADMIN_PASSWORD)]);
+{
+  const users = createUsersRepository(owner.db);
+  const admin = await users.findByUsername('admin');
+  if (admin) await users.changePassword({ name: 'bench:tiles' }, admin.id, await hashPassword(ADMIN_PASSWORD));
+}
 const { rows: [{ n: existing }] } = await owner.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
 let seedSeconds: number | null = null;
 if (existing !== PARCELS) {
@@ -281,13 +286,28 @@ async function floor(concurrency: number) {
   return summarize(samples, seconds);
 }
 
+/** The answers of one run, counted alike for both load generators: failures, X-Tile-Cache sources, a sample per tile. */
+function tally() {
+  const samples: Sample[] = [];
+  const cache: Record<string, number> = {};
+  let failures = 0;
+  return {
+    samples,
+    cache,
+    get failures() { return failures; },
+    record(tile: Tile, status: number, source: string | undefined, ms: number, bytes: number) {
+      if (status !== 200 && status !== 204) failures++;
+      cache[source ?? 'none'] = (cache[source ?? 'none'] ?? 0) + 1;
+      samples.push({ z: tile.z, ms, bytes });
+    },
+  };
+}
+
 /** Through HTTP with autocannon; `amount` requests over `tiles` in order (cycling), or for `duration` s. */
 async function overHttp(server: Server, tiles: Tile[], concurrency: number, options: { amount?: number; duration?: number }) {
   const { origin, headers } = server;
-  const samples: Sample[] = [];
+  const answers = tally();
   let next = 0;
-  let failures = 0;
-  const cacheSources: Record<string, number> = {};
   // A run of a fixed amount ends at autocannon's next one-second tick, so its own duration can be
   // up to a second long: such runs are timed here, first request sent to last answer received.
   let firstSent = Infinity;
@@ -309,39 +329,30 @@ async function overHttp(server: Server, tiles: Tile[], concurrency: number, opti
       },
       onResponse(status, _body, state, responseHeaders) {
         const context = state as { tile: Tile; started: number };
-        const tile = context.tile;
-        if (status !== 200 && status !== 204) failures++;
-        const source = (responseHeaders as Record<string, string>)['x-tile-cache'] ?? 'none';
-        cacheSources[source] = (cacheSources[source] ?? 0) + 1;
+        const answered = responseHeaders as Record<string, string>;
         lastAnswered = performance.now();
-        samples.push({ z: tile.z, ms: lastAnswered - context.started, bytes: Number((responseHeaders as Record<string, string>)['content-length'] ?? 0) });
+        answers.record(context.tile, status, answered['x-tile-cache'], lastAnswered - context.started, Number(answered['content-length'] ?? 0));
       },
     }],
   });
-  const seconds = options.amount && samples.length > 0 ? (lastAnswered - firstSent) / 1000 : result.duration;
+  const seconds = options.amount && answers.samples.length > 0 ? (lastAnswered - firstSent) / 1000 : result.duration;
   return {
-    ...summarize(samples, seconds),
-    failures: failures + result.errors + result.timeouts + result.non2xx,
+    ...summarize(answers.samples, seconds),
+    failures: answers.failures + result.errors + result.timeouts + result.non2xx,
     autocannon: { requests: result.requests.total, latencyP50: result.latency.p50, latencyP97_5: result.latency.p97_5, latencyP99: result.latency.p99, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx },
-    cache: cacheSources,
+    cache: answers.cache,
   };
 }
 
 /** The warm rounds from the lean client: same list, same figures as overHttp, without autocannon's cost per body. */
 async function leanOverHttp(server: Server, tiles: Tile[], concurrency: number, seconds: number) {
-  const samples: Sample[] = [];
-  let failures = 0;
-  const cacheSources: Record<string, number> = {};
+  const answers = tally();
   const { port, hostname } = new URL(server.origin);
   const result = await leanLoad({
     host: hostname, port: Number(port), headers: server.headers, items: tiles, pathOf, concurrency, seconds,
-    onResponse(tile, ms, response) {
-      if (response.status !== 200 && response.status !== 204) failures++;
-      cacheSources[response.cache] = (cacheSources[response.cache] ?? 0) + 1;
-      samples.push({ z: tile.z, ms, bytes: response.bytes });
-    },
+    onResponse: (tile, ms, response) => answers.record(tile, response.status, response.cache, ms, response.bytes),
   });
-  return { ...summarize(samples, result.seconds), failures, cache: cacheSources };
+  return { ...summarize(answers.samples, result.seconds), failures: answers.failures, cache: answers.cache };
 }
 
 /** GET without decoding: the bytes as they went over the wire. */
@@ -397,6 +408,8 @@ interface Comparison {
 // signed in as admin; the same z14–z18 part of the request list, in the same order, for
 // one pass of the list each (or BENCH_SECONDS), in alternating rounds (peer first in odd rounds, product first in even ones).
 const polygonList = list.filter((tile) => tile.z >= POLYGON_MINZOOM);
+/** Who goes first in round `number`: the peer in odd rounds, the product in even ones. */
+const orderOf = (number: number) => (number % 2 === 1 ? ['peer', 'product'] as const : ['product', 'peer'] as const);
 const comparison: Record<string, Comparison> = {};
 {
   const peer = await startServer('bench-tiles-peer.ts', {});
@@ -406,7 +419,7 @@ const comparison: Record<string, Comparison> = {};
   for (const concurrency of CONCURRENCIES) {
     const rounds: Comparison['rounds'] = [];
     for (let number = 1; number <= ROUNDS; number++) {
-      const order = number % 2 === 1 ? ['peer', 'product'] as const : ['product', 'peer'] as const;
+      const order = orderOf(number);
       const measured: Partial<Record<'peer' | 'product', Awaited<ReturnType<typeof overHttp>> & Cpu>> = {};
       for (const who of order) {
         const server = who === 'peer' ? peer : product;
@@ -440,7 +453,7 @@ const comparison: Record<string, Comparison> = {};
       const band = Array.from({ length: z >= 16 ? 4 : 1 }, () => once).flat();
       const rates: Record<'peer' | 'product', number[]> = { peer: [], product: [] };
       for (let number = 1; number <= ROUNDS; number++) {
-        for (const who of number % 2 === 1 ? ['peer', 'product'] as const : ['product', 'peer'] as const) {
+        for (const who of orderOf(number)) {
           const run = await overHttp(who === 'peer' ? peer : product, band, concurrency, { amount: band.length });
           if (run.failures > 0) throw new Error(`z${z} alone, ${who}: ${run.failures} failures`);
           rates[who].push(run.tilesPerSecond);

@@ -32,6 +32,7 @@ export interface LeanOptions<T> {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 
 export async function leanLoad<T>(options: LeanOptions<T>): Promise<{ seconds: number; requests: number }> {
   const headerLines = Object.entries({ host: `${options.host}:${options.port}`, connection: 'keep-alive', ...options.headers })
@@ -45,7 +46,9 @@ export async function leanLoad<T>(options: LeanOptions<T>): Promise<{ seconds: n
     const socket = net.connect({ host: options.host, port: options.port, noDelay: true });
     let item: T;
     let sentAt = 0;
-    let head: Buffer | null = Buffer.alloc(0);
+    /** Bytes of a header block not yet complete. */
+    let head: Buffer = EMPTY;
+    /** The answer being read (its headers done), or null between answers. */
     let response: LeanResponse | null = null;
     let remaining = 0;
     let done = false;
@@ -66,41 +69,35 @@ export async function leanLoad<T>(options: LeanOptions<T>): Promise<{ seconds: n
       sentAt = performance.now();
       socket.write(`GET ${options.pathOf(item)} HTTP/1.1\r\n${headerLines}\r\n`, 'latin1');
     };
-    const finish = () => {
-      requests++;
-      options.onResponse(item, performance.now() - sentAt, response!);
-      response = null;
-      head = Buffer.alloc(0);
-      send();
-    };
     socket.on('connect', send);
     socket.on('error', fail);
     socket.on('close', () => fail(new Error('the server closed a keep-alive connection')));
     socket.on('data', (chunk: Buffer) => {
       let data = chunk;
       if (response === null) {
-        data = head!.length > 0 ? Buffer.concat([head!, chunk]) : chunk;
+        data = head.length > 0 ? Buffer.concat([head, chunk]) : chunk;
         const end = data.indexOf(HEADER_END);
         if (end < 0) {
-          head = Buffer.from(data);
+          head = data;
           return;
         }
-        const text = data.toString('latin1', 0, end).toLowerCase();
-        const status = Number(text.slice(9, 12));
-        const header = (name: string) => {
-          const at = text.indexOf(`\r\n${name}:`);
-          return at < 0 ? null : text.slice(at + name.length + 3, text.indexOf('\r\n', at + 2) < 0 ? undefined : text.indexOf('\r\n', at + 2)).trim();
-        };
-        if (header('transfer-encoding') !== null) return fail(new Error(`chunked response to ${options.pathOf(item)}: not understood`));
-        remaining = status === 204 || status === 304 ? 0 : Number(header('content-length') ?? NaN);
+        head = EMPTY;
+        const [statusLine, ...lines] = data.toString('latin1', 0, end).split('\r\n');
+        const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+        const status = Number(statusLine.split(' ')[1]);
+        if (headers.has('transfer-encoding')) return fail(new Error(`chunked response to ${options.pathOf(item)}: not understood`));
+        remaining = status === 204 || status === 304 ? 0 : Number(headers.get('content-length') ?? NaN);
         if (!Number.isFinite(remaining)) return fail(new Error(`no content-length in the response to ${options.pathOf(item)}`));
-        response = { status, bytes: remaining, cache: header('x-tile-cache') ?? 'none' };
-        head = null;
+        response = { status, bytes: remaining, cache: headers.get('x-tile-cache') ?? 'none' };
         data = data.subarray(end + HEADER_END.length);
       }
       remaining -= data.length;
       if (remaining < 0) return fail(new Error('more bytes than content-length (pipelining is not used)'));
-      if (remaining === 0) finish();
+      if (remaining > 0) return;
+      requests++;
+      options.onResponse(item, performance.now() - sentAt, response);
+      response = null;
+      send();
     });
   });
 

@@ -48,10 +48,15 @@ async function cellAt(lon: number, lat: number, z: number, session = official) {
   return { cache: response.headers['x-tile-cache'], cell: cell?.properties };
 }
 
-async function pick(district: string, status: string) {
+/**
+ * A parcel of the district in that status. The newest one is the likeliest to be made, edited or
+ * retired by another test file running meanwhile, so with `salt` a test takes one spread by a hash instead.
+ */
+async function pick(district: string, status: string, salt?: string) {
+  const order = salt === undefined ? sql`id DESC` : sql`md5(id::text || ${salt})`;
   const { rows: [parcel] } = await sql<{ id: number; lon: number; lat: number }>`
     SELECT id, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat
-    FROM parcels WHERE district_code = ${district} AND status = ${status} ORDER BY id DESC LIMIT 1`.execute(testApp.database.db);
+    FROM parcels WHERE district_code = ${district} AND status = ${status} ORDER BY ${order} LIMIT 1`.execute(testApp.database.db);
   return parcel;
 }
 
@@ -110,8 +115,8 @@ describe('the tile cache', () => {
   });
 
   it('keeps tiles in PostGIS across a restart, and a change made while no server runs deletes exactly the stale ones', async () => {
-    const parcel = await pick('350212', 'efficient');
-    const elsewhere = await pick('350205', 'suspected');
+    const parcel = await pick('350212', 'efficient', 'restart');
+    const elsewhere = await pick('350205', 'suspected', 'restart');
     const url = tileOf(parcel.lon, parcel.lat, 14);
     const otherUrl = tileOf(elsewhere.lon, elsewhere.lat, 14);
     // Other test files write parcels and clear the cache meanwhile (tiles.test.ts empties it): a tile
@@ -134,7 +139,7 @@ describe('the tile cache', () => {
         const again = await parcelIn(url, parcel.id);
         // The second server process over the same database finds them stored too.
         const secondRead = await parcelIn(url, parcel.id, viewer);
-        const stored = first.cache === 'store' && other.cache === 'store' && again.cache === 'hit' && secondRead.cache === 'store';
+        const stored = first.cache === 'store' && first.status === status && other.cache === 'store' && again.cache === 'hit' && secondRead.cache === 'store';
         if (!stored && !last) continue;
         expect(first).toEqual({ cache: 'store', status });
         expect(other.cache).toBe('store');
@@ -147,8 +152,8 @@ describe('the tile cache', () => {
         second.app.tileCache.clear();
         const edited = await parcelIn(url, parcel.id, viewer);
         const kept = await parcelIn(otherUrl, elsewhere.id, viewer);
+        if ((edited.cache !== 'miss' || edited.status !== status || kept.cache !== 'store') && !last) continue;
         expect(edited).toEqual({ cache: 'miss', status });
-        if (kept.cache !== 'store' && !last) continue;
         expect(kept.cache).toBe('store');
         break;
       }
