@@ -50,6 +50,8 @@ const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 10);
 const SECONDS = process.env.BENCH_SECONDS ? Number(process.env.BENCH_SECONDS) : null;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CAP_BYTES = 500 * 1024;
+/** BENCH_BANDS=16,17: only these bands alone, no mixed rounds, nothing written (for finding where a band's time goes). */
+const BANDS_ONLY = process.env.BENCH_BANDS ? process.env.BENCH_BANDS.split(',').map(Number) : null;
 
 interface Tile { z: number; x: number; y: number }
 const pathOf = (tile: Tile) => `/tiles/parcels/${tile.z}/${tile.x}/${tile.y}.pbf`;
@@ -162,7 +164,7 @@ if (splitCores) {
   // Whatever happens, the cluster gets all cores back.
   process.on('exit', () => pinPostgres(`0-${os.cpus().length - 1}`));
 }
-// BENCH_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+// BENCH_CPU_PROFILE=<dir>: the product and the peer each write a V8 CPU profile there when they stop.
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
 
 interface Server { child: ChildProcess; origin: string; headers: Record<string, string>; csrfToken: string }
@@ -397,7 +399,11 @@ interface Comparison {
   rounds: { round: number; peer: HttpRun; product: HttpRun; productOverPeer: number; cpuEfficiency: number }[];
   byZoom: Record<string, { peerMeanMs: number; productMeanMs: number; productOverPeer: number }>;
   /** Each zoom band served alone (its tiles of the list, once per party per round): tiles/s per round, and product ÷ peer over the rounds. */
-  bands: Record<string, { peer: number[]; product: number[]; productOverPeer: number }>;
+  bands: Record<string, {
+    peer: number[]; product: number[]; productOverPeer: number;
+    /** CPU milliseconds per tile over the rounds: the server process and PostgreSQL (all its processes). */
+    cpuMsPerTile: Record<'peer' | 'product', { server: number; postgres: number }>;
+  }>;
   /** Tiles/s of the product over the peer's, summed over the rounds. */
   productOverPeer: number;
 }
@@ -412,13 +418,13 @@ const polygonList = list.filter((tile) => tile.z >= POLYGON_MINZOOM);
 const orderOf = (number: number) => (number % 2 === 1 ? ['peer', 'product'] as const : ['product', 'peer'] as const);
 const comparison: Record<string, Comparison> = {};
 {
-  const peer = await startServer('bench-tiles-peer.ts', {});
+  const peer = await startServer('bench-tiles-peer.ts', {}, { profile: true });
   const product = await startServer('start.ts', { TILE_CACHE_BYTES: '1', TILE_STORE_MIN_MS: '1000000000' }, { profile: true });
   // Connections and prepared statements first, untimed.
   for (const server of [peer, product]) await overHttp(server, polygonList, 32, { amount: 400 });
   for (const concurrency of CONCURRENCIES) {
     const rounds: Comparison['rounds'] = [];
-    for (let number = 1; number <= ROUNDS; number++) {
+    for (let number = 1; number <= (BANDS_ONLY ? 0 : ROUNDS); number++) {
       const order = orderOf(number);
       const measured: Partial<Record<'peer' | 'product', Awaited<ReturnType<typeof overHttp>> & Cpu>> = {};
       for (const who of order) {
@@ -448,26 +454,38 @@ const comparison: Record<string, Comparison> = {};
     // tiles of the list go through once per party, alternating as above; tiles/s is the figure.
     const bands: Comparison['bands'] = {};
     for (let z = POLYGON_MINZOOM; z <= 18; z++) {
+      if (BANDS_ONLY && !BANDS_ONLY.includes(z)) continue;
       // The light bands take well under a second once through: repeated (every request still renders) so each run lasts seconds.
       const once = polygonList.filter((tile) => tile.z === z);
       const band = Array.from({ length: z >= 16 ? 4 : 1 }, () => once).flat();
       const rates: Record<'peer' | 'product', number[]> = { peer: [], product: [] };
+      const cpu = { peer: { server: 0, postgres: 0, tiles: 0 }, product: { server: 0, postgres: 0, tiles: 0 } };
       for (let number = 1; number <= ROUNDS; number++) {
         for (const who of orderOf(number)) {
-          const run = await overHttp(who === 'peer' ? peer : product, band, concurrency, { amount: band.length });
+          const server = who === 'peer' ? peer : product;
+          const run = await withCpu(server, () => overHttp(server, band, concurrency, { amount: band.length }));
           if (run.failures > 0) throw new Error(`z${z} alone, ${who}: ${run.failures} failures`);
           rates[who].push(run.tilesPerSecond);
+          cpu[who].server += run.cpuSeconds.server;
+          cpu[who].postgres += run.cpuSeconds.postgres;
+          cpu[who].tiles += run.requests;
         }
       }
       const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-      bands[`z${z}`] = { ...rates, productOverPeer: round(sum(rates.product) / sum(rates.peer)) };
-      console.log(`c${concurrency} z${z} alone: peer ${rates.peer.join(' / ')}, product ${rates.product.join(' / ')} tiles/s`);
+      const perTile = (who: 'peer' | 'product') => ({ server: round((cpu[who].server * 1000) / cpu[who].tiles), postgres: round((cpu[who].postgres * 1000) / cpu[who].tiles) });
+      bands[`z${z}`] = { ...rates, productOverPeer: round(sum(rates.product) / sum(rates.peer)), cpuMsPerTile: { peer: perTile('peer'), product: perTile('product') } };
+      console.log(`c${concurrency} z${z} alone: peer ${rates.peer.join(' / ')}, product ${rates.product.join(' / ')} tiles/s; CPU ms per tile, server / PostgreSQL: peer ${JSON.stringify(perTile('peer'))}, product ${JSON.stringify(perTile('product'))}`);
     }
     const total = (who: 'peer' | 'product') => rounds.reduce((sum, entry) => sum + entry[who].tilesPerSecond, 0);
     comparison[`c${concurrency}`] = { rounds, byZoom, bands, productOverPeer: round(total('product') / total('peer')) };
   }
   await stopServer(peer);
   await stopServer(product);
+}
+if (BANDS_ONLY) {
+  // An experiment (BENCH_BANDS=16,17): the band figures above are printed, nothing is written.
+  prepared.cluster?.stop();
+  process.exit(0);
 }
 
 const runs: Record<string, unknown> = {};
@@ -517,6 +535,16 @@ const comparisonLines = [
   `|---|---|${Object.keys(comparison).map(() => '---|---|').join('')}`,
   ...Array.from({ length: 19 - POLYGON_MINZOOM }, (_, index) => `z${POLYGON_MINZOOM + index}`).map((zoom) =>
     `| ${zoom} | ${polygonList.filter((tile) => `z${tile.z}` === zoom).length} | ${Object.values(comparison).map((entry) => `${entry.bands[zoom].peer.map((rate, index) => `${rate} → ${entry.bands[zoom].product[index]}`).join(', ')} | **${entry.bands[zoom].productOverPeer.toFixed(2)}**`).join(' | ')} |`),
+  '',
+  'CPU per tile in those band runs (ms; the server process with all its threads, and PostgreSQL with all its processes), peer → product:',
+  '',
+  `| zoom | ${Object.keys(comparison).map((name) => `${name} server | ${name} PostgreSQL`).join(' | ')} |`,
+  `|---|${Object.keys(comparison).map(() => '---|---|').join('')}`,
+  ...Array.from({ length: 19 - POLYGON_MINZOOM }, (_, index) => `z${POLYGON_MINZOOM + index}`).map((zoom) =>
+    `| ${zoom} | ${Object.values(comparison).map((entry) => {
+      const { peer, product } = entry.bands[zoom].cpuMsPerTile;
+      return `${peer.server} → ${product.server} | ${peer.postgres} → ${product.postgres}`;
+    }).join(' | ')} |`),
   '',
   'Per zoom in the mixed run above (mean latency over the rounds, peer mean ÷ product mean). In a mixed list a light tile mostly waits behind the heavy ones in flight, and that wait grows with the tiles a second the server turns over, so these are not the band-by-band comparison (the table above is):',
   '',
