@@ -448,6 +448,10 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.parcel_precut_zooms() RETURNS integer[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ARRAY[14, 16, 17] $$;
+
 CREATE FUNCTION public.parcel_search_text(code text, owner text, location text, contract_no text, certificate_no text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -466,6 +470,48 @@ CREATE FUNCTION public.parcel_successors(ids bigint[]) RETURNS bigint[]
     SELECT unnest(r.successor_ids) FROM walk w JOIN retired_parcels r ON r.id = w.id
   )
   SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') FROM walk w WHERE NOT EXISTS (SELECT FROM retired_parcels r WHERE r.id = w.id)
+$$;
+
+CREATE FUNCTION public.parcel_tile_cuts(geom_3857 public.geometry, z integer) RETURNS TABLE(x integer, y integer, geom public.geometry)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT t.x, u.y, ST_AsMVTGeom(CASE WHEN z < 15 THEN ST_Simplify(geom_3857, 40075016.6855784 / (256 * 2 ^ z) / 2, true) ELSE geom_3857 END,
+                                ST_TileEnvelope(z, t.x, u.y), 4096, 64, true)
+  FROM generate_series(floor((ST_XMin(geom_3857) + 20037508.342789244) / (40075016.68557849 / 2 ^ z) - 64.0 / 4096)::int,
+                       floor((ST_XMax(geom_3857) + 20037508.342789244) / (40075016.68557849 / 2 ^ z) + 64.0 / 4096)::int) AS t(x)
+  CROSS JOIN generate_series(floor((20037508.342789244 - ST_YMax(geom_3857)) / (40075016.68557849 / 2 ^ z) - 64.0 / 4096)::int,
+                             floor((20037508.342789244 - ST_YMin(geom_3857)) / (40075016.68557849 / 2 ^ z) + 64.0 / 4096)::int) AS u(y)
+$$;
+
+CREATE FUNCTION public.parcel_tile_geometries_maintain() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  changed bigint[];
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM parcel_tile_geometries;
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    DELETE FROM parcel_tile_geometries g USING old_rows o WHERE g.parcel_id = o.id;
+  ELSIF TG_OP = 'UPDATE' THEN
+    changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                     WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
+    IF cardinality(changed) = 0 THEN
+      RETURN NULL;
+    END IF;
+    DELETE FROM parcel_tile_geometries g WHERE g.parcel_id = ANY (changed);
+    INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
+    SELECT zz.z, c.x, c.y, n.id, c.geom FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(n.geom_3857, zz.z) c
+    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
+  ELSE
+    INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
+    SELECT zz.z, c.x, c.y, n.id, c.geom FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(n.geom_3857, zz.z) c
+    WHERE c.geom IS NOT NULL;
+  END IF;
+  RETURN NULL;
+END;
 $$;
 
 CREATE FUNCTION public.parcel_type_cells_maintain() RETURNS trigger
@@ -509,46 +555,6 @@ BEGIN
   RETURN NULL;
 END;
 $_$;
-
-CREATE FUNCTION public.parcel_z14_cuts(geom_3857 public.geometry) RETURNS TABLE(x integer, y integer, geom public.geometry)
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-  SELECT t.x, u.y, ST_AsMVTGeom(ST_Simplify(geom_3857, 40075016.6855784 / (256 * 2 ^ 14) / 2, true), ST_TileEnvelope(14, t.x, u.y), 4096, 64, true)
-  FROM generate_series(floor((ST_XMin(geom_3857) + 20037508.342789244) / (40075016.68557849 / 16384) - 64.0 / 4096)::int,
-                       floor((ST_XMax(geom_3857) + 20037508.342789244) / (40075016.68557849 / 16384) + 64.0 / 4096)::int) AS t(x)
-  CROSS JOIN generate_series(floor((20037508.342789244 - ST_YMax(geom_3857)) / (40075016.68557849 / 16384) - 64.0 / 4096)::int,
-                             floor((20037508.342789244 - ST_YMin(geom_3857)) / (40075016.68557849 / 16384) + 64.0 / 4096)::int) AS u(y)
-$$;
-
-CREATE FUNCTION public.parcel_z14_maintain() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-  changed bigint[];
-BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    DELETE FROM parcel_z14_geometries;
-    RETURN NULL;
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    DELETE FROM parcel_z14_geometries z USING old_rows o WHERE z.parcel_id = o.id;
-  ELSIF TG_OP = 'UPDATE' THEN
-    changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                     WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
-    IF cardinality(changed) = 0 THEN
-      RETURN NULL;
-    END IF;
-    DELETE FROM parcel_z14_geometries z WHERE z.parcel_id = ANY (changed);
-    INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
-    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c
-    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
-  ELSE
-    INSERT INTO parcel_z14_geometries (x, y, parcel_id, geom)
-    SELECT c.x, c.y, n.id, c.geom FROM new_rows n, parcel_z14_cuts(n.geom_3857) c WHERE c.geom IS NOT NULL;
-  END IF;
-  RETURN NULL;
-END;
-$$;
 
 CREATE FUNCTION public.parcels_bump_version() RETURNS trigger
     LANGUAGE plpgsql
@@ -1661,6 +1667,16 @@ CREATE SEQUENCE public.parcel_lineage_id_seq
 
 ALTER SEQUENCE public.parcel_lineage_id_seq OWNED BY public.parcel_lineage.id;
 
+CREATE TABLE public.parcel_tile_geometries (
+    z smallint NOT NULL,
+    x integer NOT NULL,
+    y integer NOT NULL,
+    parcel_id bigint NOT NULL,
+    geom public.geometry NOT NULL
+);
+
+COMMENT ON TABLE public.parcel_tile_geometries IS 'parcels cut into tile coordinates at the precut zooms (parcel_precut_zooms()): ST_AsMVTGeom, extent 4096, buffer 64, half-pixel simplification below z15, as tiles.sql.ts would';
+
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,
     cx integer NOT NULL,
@@ -1694,15 +1710,6 @@ COMMENT ON TABLE public.parcel_yearly_figures IS '年度产值、税收 per parc
 COMMENT ON COLUMN public.parcel_yearly_figures.output_wan IS '年度产值, 万元';
 
 COMMENT ON COLUMN public.parcel_yearly_figures.tax_wan IS '年度税收, 万元';
-
-CREATE TABLE public.parcel_z14_geometries (
-    x integer NOT NULL,
-    y integer NOT NULL,
-    parcel_id bigint NOT NULL,
-    geom public.geometry NOT NULL
-);
-
-COMMENT ON TABLE public.parcel_z14_geometries IS 'parcels cut into z14 tile coordinates (ST_AsMVTGeom, extent 4096, buffer 64, half-pixel simplification), as tiles.sql.ts would';
 
 CREATE TABLE public.parcels (
     id bigint NOT NULL,
@@ -3107,14 +3114,14 @@ ALTER TABLE ONLY public.parcel_documents
 ALTER TABLE ONLY public.parcel_lineage
     ADD CONSTRAINT parcel_lineage_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.parcel_tile_geometries
+    ADD CONSTRAINT parcel_tile_geometries_pkey PRIMARY KEY (z, x, y, parcel_id);
+
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);
 
 ALTER TABLE ONLY public.parcel_yearly_figures
     ADD CONSTRAINT parcel_yearly_figures_pkey PRIMARY KEY (parcel_id, year);
-
-ALTER TABLE ONLY public.parcel_z14_geometries
-    ADD CONSTRAINT parcel_z14_geometries_pkey PRIMARY KEY (x, y, parcel_id);
 
 ALTER TABLE ONLY public.parcels
     ADD CONSTRAINT parcels_code_key UNIQUE (code);
@@ -3336,9 +3343,9 @@ CREATE INDEX parcel_lineage_children_idx ON public.parcel_lineage USING gin (chi
 
 CREATE INDEX parcel_lineage_parents_idx ON public.parcel_lineage USING gin (parent_ids);
 
-CREATE INDEX parcel_type_cells_empty_idx ON public.parcel_type_cells USING btree (level) WHERE (parcels <= 0);
+CREATE INDEX parcel_tile_geometries_parcel_idx ON public.parcel_tile_geometries USING btree (parcel_id);
 
-CREATE INDEX parcel_z14_geometries_parcel_idx ON public.parcel_z14_geometries USING btree (parcel_id);
+CREATE INDEX parcel_type_cells_empty_idx ON public.parcel_type_cells USING btree (level) WHERE (parcels <= 0);
 
 CREATE INDEX parcels_code_prefix_idx ON public.parcels USING btree (code COLLATE "C");
 
@@ -3504,6 +3511,14 @@ CREATE TRIGGER parcels_history AFTER INSERT OR DELETE OR UPDATE ON public.parcel
 
 CREATE TRIGGER parcels_place BEFORE INSERT OR UPDATE ON public.parcels FOR EACH ROW WHEN (((new.subdistrict_code IS NULL) OR (current_setting('app.bulk_load'::text, true) IS DISTINCT FROM 'on'::text))) EXECUTE FUNCTION public.parcel_place_derive();
 
+CREATE TRIGGER parcels_precut_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_tile_geometries_maintain();
+
+CREATE TRIGGER parcels_precut_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_tile_geometries_maintain();
+
+CREATE TRIGGER parcels_precut_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_tile_geometries_maintain();
+
+CREATE TRIGGER parcels_precut_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_tile_geometries_maintain();
+
 CREATE TRIGGER parcels_tiles_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
 
 CREATE TRIGGER parcels_tiles_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_tile_change('parcels');
@@ -3521,14 +3536,6 @@ CREATE TRIGGER parcels_type_cells_truncate AFTER TRUNCATE ON public.parcels FOR 
 CREATE TRIGGER parcels_type_cells_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_type_cells_maintain();
 
 CREATE TRIGGER parcels_version BEFORE UPDATE ON public.parcels FOR EACH ROW EXECUTE FUNCTION public.parcels_bump_version();
-
-CREATE TRIGGER parcels_z14_delete AFTER DELETE ON public.parcels REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
-
-CREATE TRIGGER parcels_z14_insert AFTER INSERT ON public.parcels REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
-
-CREATE TRIGGER parcels_z14_truncate AFTER TRUNCATE ON public.parcels FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
-
-CREATE TRIGGER parcels_z14_update AFTER UPDATE ON public.parcels REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_z14_maintain();
 
 CREATE TRIGGER plan_milestones_history AFTER INSERT OR UPDATE ON public.plan_milestones FOR EACH ROW EXECUTE FUNCTION public.record_history('id');
 
@@ -3949,11 +3956,11 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_lineage TO biaotu_app;
 
 GRANT SELECT,USAGE ON SEQUENCE public.parcel_lineage_id_seq TO biaotu_app;
 
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_tile_geometries TO biaotu_app;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_type_cells TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_yearly_figures TO biaotu_app;
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcel_z14_geometries TO biaotu_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.parcels TO biaotu_app;
 

@@ -333,8 +333,9 @@ export interface SurveyCellTable {
   area_m2: number;
 }
 
-/** Parcels cut into their z14 tiles ahead of time (migration 0015), kept by triggers. */
-export interface ParcelZ14GeometryTable {
+/** Parcels cut into their tiles ahead of time at the precut zooms (z14, z16, z17; migrations 0015, 0048), kept by triggers. */
+export interface ParcelTileGeometryTable {
+  z: number;
   x: number;
   y: number;
   parcel_id: number;
@@ -591,7 +592,7 @@ export interface Database {
   parcel_cells: ParcelCellTable;
   parcel_type_cells: ParcelTypeCellTable;
   survey_cells: SurveyCellTable;
-  parcel_z14_geometries: ParcelZ14GeometryTable;
+  parcel_tile_geometries: ParcelTileGeometryTable;
   tile_cache: TileCacheTable;
   tile_epochs: TileEpochTable;
   rule_sets: RuleSetTable;

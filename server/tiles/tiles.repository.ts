@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Scope } from '../auth/scope.js';
 import {
-  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, LABEL_MINZOOM, PARCEL_LABELS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOM, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
+  AREAS_TILE_SQL, DISTRICTS_TILE_SQL, LABEL_MINZOOM, PARCEL_LABELS_TILE_SQL, PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOMS, PARCEL_CELLS_TILE_SQL, POLYGON_MINZOOM, SURVEY_CELLS_TILE_SQL, parcelsTileSql, surveyTileSql,
 } from './tiles.sql.js';
 
 /** A prepared statement: its name (one per SQL text) and text. */
@@ -20,8 +20,8 @@ export interface TileLayer {
   polygons: TileStatement;
   /** The polygons of an oversized tile: the $5 largest only (see tiles.sql.ts). */
   thinned?: TileStatement;
-  /** Polygons cut ahead of time at one zoom (thinning still uses `thinned`). */
-  precut?: { zoom: number; statement: TileStatement };
+  /** Polygons cut ahead of time at these zooms (thinning still uses `thinned`). */
+  precut?: { zooms: readonly number[]; statement: TileStatement };
   /** The aggregate grid below `polygonMinzoom`. */
   cells?: TileStatement;
   polygonMinzoom: number;
@@ -95,7 +95,7 @@ export const TILE_LAYERS: readonly TileLayer[] = [
     maxzoom: 16,
     polygons: { name: 'tile_parcels', sql: parcelsTileSql(false) },
     thinned: { name: 'tile_parcels_thinned', sql: parcelsTileSql(true) },
-    precut: { zoom: PRECUT_ZOOM, statement: { name: 'tile_parcels_precut', sql: PARCELS_PRECUT_TILE_SQL } },
+    precut: { zooms: PRECUT_ZOOMS, statement: { name: 'tile_parcels_precut', sql: PARCELS_PRECUT_TILE_SQL } },
     cells: { name: 'tile_parcel_cells', sql: PARCEL_CELLS_TILE_SQL },
     polygonMinzoom: POLYGON_MINZOOM,
     family: 'parcels',
@@ -169,7 +169,7 @@ export function createTilesRepository(pool: pg.Pool) {
     async tile(layer: TileLayer, z: number, x: number, y: number, scope: Scope, limit: number | null = null): Promise<RenderedTile> {
       const statement = layer.cells && z < layer.polygonMinzoom ? layer.cells
         : limit !== null && layer.thinned ? layer.thinned
-        : layer.precut && z === layer.precut.zoom ? layer.precut.statement
+        : layer.precut && layer.precut.zooms.includes(z) ? layer.precut.statement
         : layer.polygons;
       const values = [z, x, y, layer.scoped ? scope.districts : null, limit, ...(layer.year === undefined ? [] : [layer.year])];
       const result = await pool.query<{ tile: Buffer; features: number; epoch: string | null }>({ name: statement.name, text: statement.sql, values });

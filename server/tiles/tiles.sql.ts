@@ -149,20 +149,26 @@ WITH ${BOUNDS}, labels AS MATERIALIZED (
 SELECT coalesce(ST_AsMVT(labels, 'parcel_labels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
 FROM labels WHERE labels.geom IS NOT NULL`;
 
-/** The zoom whose parcel geometries are cut ahead of time (migration 0015). */
-export const PRECUT_ZOOM = 14;
+/**
+ * The zooms whose parcel geometries are cut ahead of time (`parcel_tile_geometries`, migrations
+ * 0015 and 0048; the database's `parcel_precut_zooms()` lists the same, a test compares them).
+ * z14 is the heaviest polygon zoom (~4.6 k parcels in the densest tile: 3–4× cheaper read than
+ * cut); z16 and z17 are where a band served alone was bound by the server process plus
+ * PostgreSQL (issue 19): read, a z16 tile cost 0.95 ms against 1.42 cut, z17 0.42 against 0.74.
+ */
+export const PRECUT_ZOOMS: readonly number[] = [14, 16, 17];
 
 /**
- * Parcels at PRECUT_ZOOM from `parcel_z14_geometries` (cut like `parcelsTileSql` would, kept by
- * triggers), with their attributes joined live: 3–4× cheaper than cutting them per request.
+ * Parcels at a precut zoom from `parcel_tile_geometries` (cut like `parcelsTileSql` would, kept by
+ * triggers), with their attributes joined live: status edits cost the stored cuts nothing.
  */
 export const PARCELS_PRECUT_TILE_SQL = `
 WITH features AS (
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},
-         z.geom
-  FROM parcel_z14_geometries z JOIN parcels p ON p.id = z.parcel_id
-  WHERE $1::int = ${PRECUT_ZOOM} AND z.x = $2::int AND z.y = $3::int AND ($5::int IS NULL OR true)
+         g.geom
+  FROM parcel_tile_geometries g JOIN parcels p ON p.id = g.parcel_id
+  WHERE g.z = $1::int AND g.x = $2::int AND g.y = $3::int AND ($5::int IS NULL OR true)
 )
 SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
 FROM features`;

@@ -121,14 +121,17 @@ describe('the tile cache', () => {
     const otherUrl = tileOf(elsewhere.lon, elsewhere.lat, 14);
     // Other test files write parcels and clear the cache meanwhile (tiles.test.ts empties it): a tile
     // read before one of their changes commits is rightly not stored, and a stored one may be dropped
-    // by them before the second server reads it. So the whole round is tried again (up to 6 times)
+    // by them before the second server reads it. So the whole round is tried again (up to 8 times, spread over ~9 s)
     // until no outside change fell inside it; a cache that keeps or drops the wrong tiles fails every round.
     const second = await createTestApp({ TILE_STORE_MIN_MS: '0' });
     try {
       const viewer = await login(second.app, 'official');
       let status = 'efficient';
       for (let attempt = 1; ; attempt++) {
-        const last = attempt === 6;
+        const last = attempt === 8;
+        // Spread the rounds out: another file's burst of parcel edits (each one moves the epoch a
+        // pending tile is stored under) is over within seconds.
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
         await parcelIn(url, parcel.id);
         await parcelIn(otherUrl, elsewhere.id);
         await testApp.app.tileStore.flush();

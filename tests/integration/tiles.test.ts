@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
 import { readSettings } from '../../server/config.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
-import { parcelsTileSql } from '../../server/tiles/tiles.sql.js';
+import { PRECUT_ZOOMS, parcelsTileSql } from '../../server/tiles/tiles.sql.js';
 import { tileOf } from '../helpers/tiles.js';
 
 let testApp: TestApp;
@@ -234,10 +234,10 @@ describe('glyphs', () => {
   });
 });
 
-describe('parcels cut ahead of time at z14', () => {
-  async function densestZ14() {
+describe('parcels cut ahead of time at z14, z16 and z17', () => {
+  async function densest(z: number) {
     const { rows: [tile] } = await sql<{ x: number; y: number }>`
-      SELECT x, y FROM parcel_z14_geometries GROUP BY x, y ORDER BY count(*) DESC, x, y LIMIT 1`.execute(testApp.database.db);
+      SELECT x, y FROM parcel_tile_geometries WHERE z = ${z} GROUP BY x, y ORDER BY count(*) DESC, x, y LIMIT 1`.execute(testApp.database.db);
     return tile;
   }
   const decoded = (payload: Buffer) => {
@@ -245,8 +245,26 @@ describe('parcels cut ahead of time at z14', () => {
     return new Map(Array.from({ length: layer.length }, (_, index) => layer.feature(index)).map((feature) => [feature.id, { properties: feature.properties, geometry: JSON.stringify(feature.loadGeometry()) }]));
   };
 
+  it('at the zooms the database keeps them (its parcel_precut_zooms() is the server\'s PRECUT_ZOOMS)', async () => {
+    const { rows: [{ zooms }] } = await sql<{ zooms: number[] }>`SELECT parcel_precut_zooms() AS zooms`.execute(testApp.database.db);
+    expect(zooms).toEqual([...PRECUT_ZOOMS]);
+    const { rows } = await sql<{ z: number }>`SELECT DISTINCT z FROM parcel_tile_geometries ORDER BY z`.execute(testApp.database.db);
+    expect(rows.map((row) => row.z)).toEqual([14, 16, 17]);
+  });
+
+  it.each([16, 17])('serve at z%i the same tile as cutting the parcels per request', async (z) => {
+    const { x, y } = await densest(z);
+    const live = (await testApp.database.pool.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [z, x, y, null, null] })).rows[0].tile;
+    testApp.app.tileCache.clear();
+    await testApp.app.tileStore.clear();
+    const response = await session.get(`/tiles/parcels/${z}/${x}/${y}.pbf`);
+    const served = decoded(response.rawPayload);
+    expect(served.size).toBeGreaterThan(3);
+    expect(served).toEqual(decoded(live));
+  });
+
   it('serve the same tile as cutting the parcels per request, and follow a geometry change', async () => {
-    const { x, y } = await densestZ14();
+    const { x, y } = await densest(14);
     const live = async () => (await testApp.database.pool.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [14, x, y, null, null] })).rows[0].tile;
     const served = async () => {
       testApp.app.tileCache.clear();
@@ -271,12 +289,12 @@ describe('parcels cut ahead of time at z14', () => {
   });
 
   it('are rebuilt only for the parcels whose shape a statement changes, not for attribute edits', async () => {
-    const { x, y } = await densestZ14();
+    const { x, y } = await densest(14);
     const { rows: ids } = await sql<{ id: string }>`
-      SELECT DISTINCT parcel_id::text AS id FROM parcel_z14_geometries WHERE x = ${x} AND y = ${y} ORDER BY 1 LIMIT 2`.execute(testApp.database.db);
+      SELECT DISTINCT parcel_id::text AS id FROM parcel_tile_geometries WHERE z = 14 AND x = ${x} AND y = ${y} ORDER BY 1 LIMIT 2`.execute(testApp.database.db);
     const [moved, kept] = ids.map((row) => Number(row.id));
     const cuts = async (parcelId: number) => (await sql<{ xmin: string; geom: string }>`
-      SELECT xmin::text, ST_AsText(geom) AS geom FROM parcel_z14_geometries WHERE parcel_id = ${parcelId} ORDER BY x, y`.execute(testApp.database.db)).rows;
+      SELECT xmin::text, ST_AsText(geom) AS geom FROM parcel_tile_geometries WHERE parcel_id = ${parcelId} ORDER BY z, x, y`.execute(testApp.database.db)).rows;
     const keptBefore = await cuts(kept);
     const movedBefore = await cuts(moved);
     const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
@@ -294,10 +312,10 @@ describe('parcels cut ahead of time at z14', () => {
     expect(movedAfter.length).toBeGreaterThan(0);
     expect(movedAfter.map((row) => row.geom)).not.toEqual(movedBefore.map((row) => row.geom));
     expect(movedAfter.every((row) => !movedBefore.some((old) => old.xmin === row.xmin))).toBe(true);
-    // What the rows hold is what cutting the moved parcel now gives.
+    // What the rows hold, at every precut zoom, is what cutting the moved parcel now gives.
     const { rows: [{ same }] } = await sql<{ same: boolean }>`
-      SELECT (SELECT array_agg(ST_AsText(c.geom) ORDER BY c.x, c.y) FROM parcels p, parcel_z14_cuts(p.geom_3857) c WHERE p.id = ${moved} AND c.geom IS NOT NULL)
-           = (SELECT array_agg(ST_AsText(geom) ORDER BY x, y) FROM parcel_z14_geometries WHERE parcel_id = ${moved}) AS same`.execute(testApp.database.db);
+      SELECT (SELECT array_agg(ST_AsText(c.geom) ORDER BY zz.z, c.x, c.y) FROM parcels p, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(p.geom_3857, zz.z) c WHERE p.id = ${moved} AND c.geom IS NOT NULL)
+           = (SELECT array_agg(ST_AsText(geom) ORDER BY z, x, y) FROM parcel_tile_geometries WHERE parcel_id = ${moved}) AS same`.execute(testApp.database.db);
     expect(same).toBe(true);
   });
 });
