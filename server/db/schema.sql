@@ -448,6 +448,18 @@ BEGIN
 END;
 $$;
 
+CREATE FUNCTION public.parcel_precut_geometry(geom_3857 public.geometry, z integer) RETURNS public.geometry
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT CASE WHEN z <= 14 OR NOT parcel_precut_large(geom_3857) THEN geom_3857 END
+$$;
+
+CREATE FUNCTION public.parcel_precut_large(geom_3857 public.geometry) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT greatest(public.ST_XMax(geom_3857) - public.ST_XMin(geom_3857), public.ST_YMax(geom_3857) - public.ST_YMin(geom_3857)) > 2000
+$$;
+
 CREATE FUNCTION public.parcel_precut_zooms() RETURNS integer[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT ARRAY[14, 16, 17] $$;
@@ -495,21 +507,22 @@ BEGIN
   END IF;
   IF TG_OP = 'DELETE' THEN
     DELETE FROM parcel_tile_geometries g USING old_rows o WHERE g.parcel_id = o.id;
-  ELSIF TG_OP = 'UPDATE' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
     changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                      WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
     IF cardinality(changed) = 0 THEN
       RETURN NULL;
     END IF;
     DELETE FROM parcel_tile_geometries g WHERE g.parcel_id = ANY (changed);
-    INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
-    SELECT zz.z, c.x, c.y, n.id, c.geom FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(n.geom_3857, zz.z) c
-    WHERE n.id = ANY (changed) AND c.geom IS NOT NULL;
-  ELSE
-    INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
-    SELECT zz.z, c.x, c.y, n.id, c.geom FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(n.geom_3857, zz.z) c
-    WHERE c.geom IS NOT NULL;
   END IF;
+  -- Inserted rows, or the updated ones whose shape changed; a NULL geometry (a large parcel above
+  -- z14) yields no tiles, so no cut is computed for it.
+  INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
+  SELECT zz.z, c.x, c.y, n.id, c.geom
+  FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(parcel_precut_geometry(n.geom_3857, zz.z), zz.z) c
+  WHERE (TG_OP = 'INSERT' OR n.id = ANY (changed)) AND c.geom IS NOT NULL;
   RETURN NULL;
 END;
 $$;
@@ -3358,6 +3371,8 @@ CREATE INDEX parcels_geom_idx ON public.parcels USING gist (geom);
 CREATE INDEX parcels_land_category ON public.parcels USING btree (land_category, district_code);
 
 CREATE INDEX parcels_name_bigrams_idx ON public.parcels USING gin (public.parcel_name_bigrams(owner, location));
+
+CREATE INDEX parcels_precut_large_idx ON public.parcels USING gist (geom_3857) WHERE public.parcel_precut_large(geom_3857);
 
 CREATE INDEX parcels_search_trgm_idx ON public.parcels USING gin (public.parcel_search_text(code, owner, location, contract_no, certificate_no) public.gin_trgm_ops);
 

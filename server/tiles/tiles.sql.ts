@@ -160,7 +160,9 @@ export const PRECUT_ZOOMS: readonly number[] = [14, 16, 17];
 
 /**
  * Parcels at a precut zoom from `parcel_tile_geometries` (cut like `parcelsTileSql` would, kept by
- * triggers), with their attributes joined live: status edits cost the stored cuts nothing.
+ * triggers), with their attributes joined live: status edits cost the stored cuts nothing. Above
+ * z14 a parcel over 2 km on a side is not stored (migration 0049: it would be thousands of cuts);
+ * it is cut here, found through the partial index `parcels_precut_large_idx`, which holds only them.
  */
 export const PARCELS_PRECUT_TILE_SQL = `
 WITH features AS (
@@ -169,8 +171,15 @@ WITH features AS (
          g.geom
   FROM parcel_tile_geometries g JOIN parcels p ON p.id = g.parcel_id
   WHERE g.z = $1::int AND g.x = $2::int AND g.y = $3::int AND ($5::int IS NULL OR true)
+  UNION ALL
+  SELECT p.id,
+         ${PARCEL_ATTRIBUTES},
+         ST_AsMVTGeom(p.geom_3857, ST_TileEnvelope($1::int, $2::int, $3::int), ${TILE_EXTENT}, ${TILE_BUFFER}, true)
+  FROM parcels p
+  WHERE $1::int > 14 AND parcel_precut_large(p.geom_3857)
+    AND p.geom_3857 && ST_TileEnvelope($1::int, $2::int, $3::int, margin => ${TILE_BUFFER}.0 / ${TILE_EXTENT})
 )
-SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(*)::int AS features, ${epochOf('parcels')}
+SELECT coalesce(ST_AsMVT(features, 'parcels', ${TILE_EXTENT}, 'geom', 'id'), ''::bytea) AS tile, count(features.geom)::int AS features, ${epochOf('parcels')}
 FROM features`;
 
 /**

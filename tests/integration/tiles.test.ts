@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase } from '../../server/db/database.js';
 import { readSettings } from '../../server/config.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
-import { PRECUT_ZOOMS, parcelsTileSql } from '../../server/tiles/tiles.sql.js';
+import { PARCELS_PRECUT_TILE_SQL, PRECUT_ZOOMS, parcelsTileSql } from '../../server/tiles/tiles.sql.js';
 import { tileOf } from '../helpers/tiles.js';
 
 let testApp: TestApp;
@@ -250,6 +250,33 @@ describe('parcels cut ahead of time at z14, z16 and z17', () => {
     expect(zooms).toEqual([...PRECUT_ZOOMS]);
     const { rows } = await sql<{ z: number }>`SELECT DISTINCT z FROM parcel_tile_geometries ORDER BY z`.execute(testApp.database.db);
     expect(rows.map((row) => row.z)).toEqual([14, 16, 17]);
+  });
+
+  it('cut a parcel over 2 km on a side only at z14, and cut it per request at z16 and z17 in the same tile', async () => {
+    const { x, y } = await densest(17);
+    const { rows: [{ id }] } = await sql<{ id: string }>`
+      SELECT parcel_id::text AS id FROM parcel_tile_geometries WHERE z = 17 AND x = ${x} AND y = ${y} ORDER BY parcel_id LIMIT 1`.execute(testApp.database.db);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    const client = await owner.pool.connect();
+    try {
+      // In a transaction rolled back at the end: other test files never see the large parcel.
+      await client.query('BEGIN');
+      await client.query(`UPDATE parcels SET geom = ST_Multi(ST_Transform(ST_Expand(ST_Centroid(geom_3857), 1500), 4490)) WHERE id = $1`, [id]);
+      const { rows: zooms } = await client.query<{ z: number; cuts: number }>('SELECT z, count(*)::int AS cuts FROM parcel_tile_geometries WHERE parcel_id = $1 GROUP BY z ORDER BY z', [id]);
+      expect(zooms.map((row) => row.z)).toEqual([14]);
+      for (const z of [16, 17]) {
+        const tile = { x: z === 17 ? x : Math.floor(x / 2), y: z === 17 ? y : Math.floor(y / 2) };
+        const live = (await client.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [z, tile.x, tile.y, null, null] })).rows[0].tile;
+        const precut = (await client.query<{ tile: Buffer }>({ text: PARCELS_PRECUT_TILE_SQL, values: [z, tile.x, tile.y, null, null] })).rows[0].tile;
+        const served = decoded(precut);
+        expect(served.has(Number(id))).toBe(true);
+        expect(served).toEqual(decoded(live));
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+      await owner.close();
+    }
   });
 
   it.each([16, 17])('serve at z%i the same tile as cutting the parcels per request', async (z) => {
