@@ -462,7 +462,7 @@ $$;
 
 CREATE FUNCTION public.parcel_precut_zooms() RETURNS integer[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT ARRAY[14, 16, 17] $$;
+    AS $$ SELECT ARRAY[14, 16, 17, 18] $$;
 
 CREATE FUNCTION public.parcel_search_text(code text, owner text, location text, contract_no text, certificate_no text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -510,6 +510,14 @@ BEGIN
     RETURN NULL;
   END IF;
   IF TG_OP = 'UPDATE' THEN
+    -- Same shape, other tile attributes: the stored rows take the new values, their cuts stay.
+    UPDATE parcel_tile_geometries g
+    SET status = n.status, inefficiency_type = n.inefficiency_type, evaluation_grade = n.evaluation_grade,
+        land_category = n.land_category, district_code = n.district_code
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE g.parcel_id = n.id AND o.geom_3857 IS NOT DISTINCT FROM n.geom_3857
+      AND (o.status, o.inefficiency_type, o.evaluation_grade, o.land_category, o.district_code)
+          IS DISTINCT FROM (n.status, n.inefficiency_type, n.evaluation_grade, n.land_category, n.district_code);
     changed := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                      WHERE o.geom_3857 IS DISTINCT FROM n.geom_3857);
     IF cardinality(changed) = 0 THEN
@@ -518,9 +526,9 @@ BEGIN
     DELETE FROM parcel_tile_geometries g WHERE g.parcel_id = ANY (changed);
   END IF;
   -- Inserted rows, or the updated ones whose shape changed; a NULL geometry (a large parcel above
-  -- z14) yields no tiles, so no cut is computed for it.
-  INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, geom)
-  SELECT zz.z, c.x, c.y, n.id, c.geom
+  -- z14, 0049) yields no tiles, so no cut is computed for it.
+  INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, status, inefficiency_type, evaluation_grade, land_category, district_code, geom)
+  SELECT zz.z, c.x, c.y, n.id, n.status, n.inefficiency_type, n.evaluation_grade, n.land_category, n.district_code, c.geom
   FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(parcel_precut_geometry(n.geom_3857, zz.z), zz.z) c
   WHERE (TG_OP = 'INSERT' OR n.id = ANY (changed)) AND c.geom IS NOT NULL;
   RETURN NULL;
@@ -1685,10 +1693,15 @@ CREATE TABLE public.parcel_tile_geometries (
     x integer NOT NULL,
     y integer NOT NULL,
     parcel_id bigint NOT NULL,
+    status text NOT NULL,
+    inefficiency_type text,
+    evaluation_grade text,
+    land_category text,
+    district_code text NOT NULL,
     geom public.geometry NOT NULL
 );
 
-COMMENT ON TABLE public.parcel_tile_geometries IS 'parcels cut into tile coordinates at the precut zooms (parcel_precut_zooms()): ST_AsMVTGeom, extent 4096, buffer 64, half-pixel simplification below z15, as tiles.sql.ts would';
+COMMENT ON TABLE public.parcel_tile_geometries IS 'parcels cut into tile coordinates at the precut zooms (parcel_precut_zooms()): ST_AsMVTGeom, extent 4096, buffer 64, half-pixel simplification below z15, as tiles.sql.ts would; with the parcel''s tile attributes (status, inefficiency_type, evaluation_grade, land_category, district_code), kept by the parcels_precut_* triggers';
 
 CREATE TABLE public.parcel_type_cells (
     level smallint NOT NULL,

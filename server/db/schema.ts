@@ -339,6 +339,12 @@ export interface ParcelTileGeometryTable {
   x: number;
   y: number;
   parcel_id: number;
+  /** The parcel's tile attributes, copied by the parcels_precut_* triggers (migration 0050). */
+  status: string;
+  inefficiency_type: string | null;
+  evaluation_grade: string | null;
+  land_category: string | null;
+  district_code: string;
   geom: GeometryColumn;
 }
 

@@ -151,26 +151,28 @@ FROM labels WHERE labels.geom IS NOT NULL`;
 
 /**
  * The zooms whose parcel geometries are cut ahead of time (`parcel_tile_geometries`, migrations
- * 0015 and 0048; the database's `parcel_precut_zooms()` lists the same, a test compares them).
+ * 0015, 0048, 0051; the database's `parcel_precut_zooms()` lists the same, a test compares them).
  * z14 is the heaviest polygon zoom (~4.6 k parcels in the densest tile: 3–4× cheaper read than
- * cut); z16 and z17 are where a band served alone was bound by the server process plus
- * PostgreSQL (issue 19): read, a z16 tile cost 0.95 ms against 1.42 cut, z17 0.42 against 0.74.
+ * cut); z16–z18 are where a band served alone was bound by the server process plus PostgreSQL
+ * (issue 19): read, a z16 tile cost 0.95 ms against 1.42 cut, z17 0.42 against 0.74, and with the
+ * attributes stored beside the cuts (0050) the z16 statement halves again. z15 is cut per request.
  */
-export const PRECUT_ZOOMS: readonly number[] = [14, 16, 17];
+export const PRECUT_ZOOMS: readonly number[] = [14, 16, 17, 18];
 
 /**
- * Parcels at a precut zoom from `parcel_tile_geometries` (cut like `parcelsTileSql` would, kept by
- * triggers), with their attributes joined live: status edits cost the stored cuts nothing. Above
+ * Parcels at a precut zoom from `parcel_tile_geometries` alone: the cuts (as `parcelsTileSql` would
+ * cut them) and the tile attributes stored beside them (migration 0050), both kept by triggers; the
+ * attribute expressions and the scope masking are the same SQL as every parcel statement. Above
  * z14 a parcel over 2 km on a side is not stored (migration 0049: it would be thousands of cuts);
  * it is cut here, found through the partial index `parcels_precut_large_idx`, which holds only them.
  */
 export const PARCELS_PRECUT_TILE_SQL = `
 WITH features AS (
-  SELECT p.id,
+  SELECT p.parcel_id AS id,
          ${PARCEL_ATTRIBUTES},
-         g.geom
-  FROM parcel_tile_geometries g JOIN parcels p ON p.id = g.parcel_id
-  WHERE g.z = $1::int AND g.x = $2::int AND g.y = $3::int AND ($5::int IS NULL OR true)
+         p.geom
+  FROM parcel_tile_geometries p
+  WHERE p.z = $1::int AND p.x = $2::int AND p.y = $3::int AND ($5::int IS NULL OR true)
   UNION ALL
   SELECT p.id,
          ${PARCEL_ATTRIBUTES},

@@ -234,7 +234,7 @@ describe('glyphs', () => {
   });
 });
 
-describe('parcels cut ahead of time at z14, z16 and z17', () => {
+describe('parcels cut ahead of time at z14, z16, z17 and z18', () => {
   async function densest(z: number) {
     const { rows: [tile] } = await sql<{ x: number; y: number }>`
       SELECT x, y FROM parcel_tile_geometries WHERE z = ${z} GROUP BY x, y ORDER BY count(*) DESC, x, y LIMIT 1`.execute(testApp.database.db);
@@ -249,10 +249,10 @@ describe('parcels cut ahead of time at z14, z16 and z17', () => {
     const { rows: [{ zooms }] } = await sql<{ zooms: number[] }>`SELECT parcel_precut_zooms() AS zooms`.execute(testApp.database.db);
     expect(zooms).toEqual([...PRECUT_ZOOMS]);
     const { rows } = await sql<{ z: number }>`SELECT DISTINCT z FROM parcel_tile_geometries ORDER BY z`.execute(testApp.database.db);
-    expect(rows.map((row) => row.z)).toEqual([14, 16, 17]);
+    expect(rows.map((row) => row.z)).toEqual([14, 16, 17, 18]);
   });
 
-  it('cut a parcel over 2 km on a side only at z14, and cut it per request at z16 and z17 in the same tile', async () => {
+  it('cut a parcel over 2 km on a side only at z14, and cut it per request at z16, z17 and z18 in the same tile', async () => {
     const { x, y } = await densest(17);
     const { rows: [{ id }] } = await sql<{ id: string }>`
       SELECT parcel_id::text AS id FROM parcel_tile_geometries WHERE z = 17 AND x = ${x} AND y = ${y} ORDER BY parcel_id LIMIT 1`.execute(testApp.database.db);
@@ -264,8 +264,8 @@ describe('parcels cut ahead of time at z14, z16 and z17', () => {
       await client.query(`UPDATE parcels SET geom = ST_Multi(ST_Transform(ST_Expand(ST_Centroid(geom_3857), 1500), 4490)) WHERE id = $1`, [id]);
       const { rows: zooms } = await client.query<{ z: number; cuts: number }>('SELECT z, count(*)::int AS cuts FROM parcel_tile_geometries WHERE parcel_id = $1 GROUP BY z ORDER BY z', [id]);
       expect(zooms.map((row) => row.z)).toEqual([14]);
-      for (const z of [16, 17]) {
-        const tile = { x: z === 17 ? x : Math.floor(x / 2), y: z === 17 ? y : Math.floor(y / 2) };
+      for (const z of [16, 17, 18]) {
+        const tile = { x: Math.floor(x * 2 ** (z - 17)), y: Math.floor(y * 2 ** (z - 17)) };
         const live = (await client.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [z, tile.x, tile.y, null, null] })).rows[0].tile;
         const precut = (await client.query<{ tile: Buffer }>({ text: PARCELS_PRECUT_TILE_SQL, values: [z, tile.x, tile.y, null, null] })).rows[0].tile;
         const served = decoded(precut);
@@ -279,7 +279,7 @@ describe('parcels cut ahead of time at z14, z16 and z17', () => {
     }
   });
 
-  it.each([16, 17])('serve at z%i the same tile as cutting the parcels per request', async (z) => {
+  it.each([16, 17, 18])('serve at z%i the same tile as cutting the parcels per request', async (z) => {
     const { x, y } = await densest(z);
     const live = (await testApp.database.pool.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [z, x, y, null, null] })).rows[0].tile;
     testApp.app.tileCache.clear();
@@ -288,6 +288,46 @@ describe('parcels cut ahead of time at z14, z16 and z17', () => {
     const served = decoded(response.rawPayload);
     expect(served.size).toBeGreaterThan(3);
     expect(served).toEqual(decoded(live));
+  });
+
+  it('follow an edit of the tile attributes at every precut zoom, for every scope, without cutting again', async () => {
+    const { x, y } = await densest(16);
+    const { rows: [parcel] } = await sql<{ id: string; status: string; district: string; other: string }>`
+      SELECT p.id::text AS id, p.status, p.district_code AS district,
+             (SELECT code FROM districts WHERE level = 'district' AND code <> p.district_code ORDER BY code LIMIT 1) AS other
+      FROM parcel_tile_geometries g JOIN parcels p ON p.id = g.parcel_id
+      WHERE g.z = 16 AND g.x = ${x} AND g.y = ${y} ORDER BY g.parcel_id LIMIT 1`.execute(testApp.database.db);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    const client = await owner.pool.connect();
+    const tilesOf = async () => (await client.query<{ z: number; x: number; y: number; geom: string }>(
+      'SELECT z, x, y, ST_AsText(geom) AS geom FROM parcel_tile_geometries WHERE parcel_id = $1 ORDER BY z, x, y', [parcel.id])).rows;
+    try {
+      // In a transaction rolled back at the end: other test files never see the edit.
+      await client.query('BEGIN');
+      const before = await tilesOf();
+      expect(before.map((row) => row.z)).toEqual(expect.arrayContaining([14, 16, 17, 18]));
+      const status = parcel.status === 'identified' ? 'suspected' : 'identified';
+      await client.query(`UPDATE parcels SET status = $2, inefficiency_type = 'stopped', evaluation_grade = 'C', land_category = 'industrial', district_code = $3 WHERE id = $1`,
+        [parcel.id, status, parcel.other]);
+      expect(await tilesOf()).toEqual(before);
+      const { rows: stored } = await client.query<{ status: string; inefficiency_type: string; district_code: string }>(
+        'SELECT DISTINCT status, inefficiency_type, district_code FROM parcel_tile_geometries WHERE parcel_id = $1', [parcel.id]);
+      expect(stored).toEqual([{ status, inefficiency_type: 'stopped', district_code: parcel.other }]);
+      // Every stored tile of the parcel, read by the whole city, by the parcel's new district and by its old one (masked).
+      for (const tile of before) {
+        for (const scope of [null, [parcel.other], [parcel.district]]) {
+          const live = (await client.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [tile.z, tile.x, tile.y, scope, null] })).rows[0].tile;
+          const precut = (await client.query<{ tile: Buffer }>({ text: PARCELS_PRECUT_TILE_SQL, values: [tile.z, tile.x, tile.y, scope, null] })).rows[0].tile;
+          const served = decoded(precut);
+          expect(served.get(Number(parcel.id))?.properties.status).toBe(scope?.[0] === parcel.district ? 'restricted' : status);
+          expect(served).toEqual(decoded(live));
+        }
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+      await owner.close();
+    }
   });
 
   it('serve the same tile as cutting the parcels per request, and follow a geometry change', async () => {
