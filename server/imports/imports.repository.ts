@@ -233,6 +233,15 @@ export function createImportsRepository(db: DatabaseClient) {
       return this.fidRange(table);
     },
 
+    /**
+     * The fids of a staged table that GDAL has committed so far (null while the table is not there
+     * or holds none): read through its primary key while GDAL is still loading.
+     */
+    async committedFidRange(table: string): Promise<{ min: number; max: number } | null> {
+      const { rows: [exists] } = await sql<{ table: string | null }>`SELECT to_regclass(${`staging.${table}`})::text AS table`.execute(db);
+      return exists.table ? this.fidRange(table) : null;
+    },
+
     async fidRange(table: string): Promise<{ min: number; max: number } | null> {
       const { rows: [range] } = await sql<{ min: number | null; max: number | null }>`SELECT min(_fid)::float8 AS min, max(_fid)::float8 AS max FROM ${stagingTable(table)}`.execute(db);
       return range.min === null || range.max === null ? null : { min: range.min, max: range.max };

@@ -22,7 +22,7 @@ import { describe } from './stages/describe.stage.js';
 import { loadIntoStaging } from './stages/load.stage.js';
 import { needsAfterValidation, nextStep } from './stages/needs-input.stage.js';
 import type { StageContext } from './stages/stage-context.js';
-import { scopeOf, validate } from './stages/validate.stage.js';
+import { LayerCheck, preparesSurveyLayer, scopeOf, validate } from './stages/validate.stage.js';
 import { uploadFileName } from '../../domain/import/upload-name.js';
 
 export interface ImportServiceOptions {
@@ -92,11 +92,20 @@ export function createImportService(options: ImportServiceOptions) {
     if (step.next === 'needs-input') return imports.update(id, { layers, detected, status: 'needs-input', needs: step.needs, progress: 0 });
     await imports.update(id, { layers, detected, needs: null });
     await dropStaging(layers);
-    const loaded = await loadIntoStaging(context, row, layers);
+    // Stage 4 begins on each layer while GDAL still loads it (LayerCheck.follow).
+    const checks = new Map<string, LayerCheck>();
+    const staging = layers.filter((layer) => layer.selected && !layer.skipped).length;
+    const loaded = await loadIntoStaging(context, row, layers, {
+      check: (layer, table) => {
+        const check = new LayerCheck(context, row, layer, table, preparesSurveyLayer(row, staging));
+        checks.set(table, check);
+        return check;
+      },
+    });
     if (!loaded.ok) return refuseUnreadable(id, loaded);
     layers = loaded.layers;
     await imports.update(id, { layers });
-    const report = await validate(context, row, layers);
+    const report = await validate(context, row, layers, checks);
     const needs = needsAfterValidation(layers, report);
     if (needs) {
       await dropStaging(layers);

@@ -218,7 +218,7 @@ export type PolygonLayerTarget =
  * A feature GDAL cannot write (a broken record) makes it read again feature by feature, skipping
  * that feature. `folder` holds the WKT file of a CRS known to GDAL only by its definition.
  */
-export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayerTarget, options: { srid?: number; folder: string; onProgress?: (fraction: number) => void; timeoutMs?: number }): Promise<Refused<object>> {
+export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayerTarget, options: { srid?: number; folder: string; onProgress?: (fraction: number) => void; timeoutMs?: number; beforeRetry?: () => Promise<void> }): Promise<Refused<object>> {
   let sourceSrs: string[] = [];
   // GCJ-02 is no CRS GDAL knows: read as WGS84 degrees, every vertex converted after (isGcj02).
   if (isGcj02(layer, options.srid)) sourceSrs = ['-s_srs', 'EPSG:4326'];
@@ -256,6 +256,7 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
   if (result.code !== 0) {
     output = '';
     if (target.format === 'geojson') fs.rmSync(target.file, { force: true });
+    await options.beforeRetry?.();
     result = await runGdal('ogr2ogr', [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'], { onStdout, timeoutMs: options.timeoutMs, env: connection.env });
   }
   if (result.code !== 0) {

@@ -2,6 +2,7 @@ import type { Refused } from '../../../domain/import/refusals.js';
 import type { ImportLayerState, ImportRow } from '../imports.repository.js';
 import { isGcj02, readPolygonLayer } from '../polygon-layer.reader.js';
 import type { StageContext } from './stage-context.js';
+import type { LayerCheck } from './validate.stage.js';
 
 /** The staging table of the `index`-th layer of an import: named by the pipeline, never by a user. */
 export function stagingName(importId: string, index: number): string {
@@ -12,9 +13,10 @@ export function stagingName(importId: string, index: number): string {
  * Stage 3, load into staging: GDAL reads each selected layer, reprojected to EPSG:4490, into an
  * UNLOGGED table of schema `staging` (COPY, 65 536 rows a transaction); a layer in GCJ-02 (火星坐标)
  * is read as WGS84 and its vertices then converted GCJ-02 → WGS84. Progress is reported by
- * features read over all layers.
+ * features read over all layers. A layer's `check` (stage 4) starts on the rows GDAL has committed
+ * while it is still reading (`LayerCheck.follow`).
  */
-export async function loadIntoStaging(context: StageContext, row: ImportRow, layers: ImportLayerState[]): Promise<Refused<{ layers: ImportLayerState[] }>> {
+export async function loadIntoStaging(context: StageContext, row: ImportRow, layers: ImportLayerState[], options: { check?: (layer: ImportLayerState, table: string) => LayerCheck | null } = {}): Promise<Refused<{ layers: ImportLayerState[] }>> {
   const selected = layers.filter((layer) => layer.selected && !layer.skipped);
   const total = selected.reduce((sum, layer) => sum + Math.max(layer.featureCount, 1), 0);
   let done = 0;
@@ -26,8 +28,14 @@ export async function loadIntoStaging(context: StageContext, row: ImportRow, lay
     }
     const table = stagingName(row.id, index);
     let reported = 0;
+    // The layer's check follows GDAL's commits (not for GCJ-02: its vertices are converted after the load).
+    const check = isGcj02(layer, row.options.srid) ? null : options.check?.(layer, table) ?? null;
+    let settle: (value: unknown) => void = () => undefined;
+    check?.follow(new Promise((resolve) => { settle = resolve; }));
     const read = await readPolygonLayer(layer, { format: 'postgres', databaseUrl: context.databaseUrl, databaseRole: context.databaseRole, table }, {
       srid: row.options.srid, folder: context.folderOf(row.id),
+      // GDAL reads the layer again, skipping broken features, into a new table: what was checked is forgotten.
+      beforeRetry: async () => { await check?.reset(); },
       onProgress: (fraction) => {
         const overall = (done + fraction * Math.max(layer.featureCount, 1)) / total;
         if (overall - reported < 0.01) return;
@@ -36,7 +44,11 @@ export async function loadIntoStaging(context: StageContext, row: ImportRow, lay
         context.progress(row.id, 'read', overall).catch(() => undefined);
       },
     });
-    if (!read.ok) return read;
+    settle(undefined);
+    if (!read.ok) {
+      await check?.reset();
+      return read;
+    }
     if (isGcj02(layer, row.options.srid)) await context.imports.convertGcj02(table);
     done += Math.max(layer.featureCount, 1);
     loaded.push({ ...layer, stagingTable: table });

@@ -2,7 +2,7 @@ import { describeSrid, sridLabel } from '../../../domain/import/crs.js';
 import { gcj02Offset } from '../../../domain/gcj02.js';
 import type { ImportReport } from '../../../domain/api/imports.schemas.js';
 import { missingRequiredTargets, SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
-import type { ImportLayerState, ImportRow } from '../imports.repository.js';
+import type { ImportLayerState, ImportRow, PreparedSurveyLayer } from '../imports.repository.js';
 import { SURVEY_COLUMNS, sourceFieldFor, surveyColumnMaximum } from '../imports.sql.js';
 import { parcelValues } from './commit-parcels.stage.js';
 import type { StageContext } from './stage-context.js';
@@ -11,37 +11,136 @@ export type ValidationReport = Omit<ImportReport, 'commit'>;
 
 /** Features checked by one statement. */
 const BATCH = 20000;
-/** Connections checking a staged layer at once (disjoint batches: both cores of a small server). */
+/** Connections checking a staged layer at once once it is loaded (disjoint batches: both cores of a small server). */
 const VALIDATION_WORKERS = 2;
+/** How often the rows GDAL has committed are looked for while it loads. */
+const FOLLOW_MS = 250;
+
+/** Whether validation writes a layer's kept features into a prepared survey layer (one staged survey layer). */
+export function preparesSurveyLayer(row: ImportRow, stagedLayers: number): boolean {
+  return row.kind === 'survey' && stagedLayers === 1;
+}
+
+/**
+ * The geometry check of one staged layer, batch by batch in fid order (validity, repair,
+ * ellipsoidal area, extent against the importer's scope; for a single survey layer also written
+ * into its prepared layer). It can start while GDAL is still loading the layer (`follow`): GDAL
+ * commits every 65 536 rows from one connection, so every fid up to the largest visible one is
+ * committed, and the batches up to it are checked with one connection while GDAL and PostgreSQL's
+ * COPY use the other core. `finish` checks the rest with both connections once the load is done.
+ */
+export class LayerCheck {
+  #next: number | null = null;
+  #prepared: PreparedSurveyLayer | null = null;
+  #started = false;
+  #stopped = false;
+  #mismatches = 0;
+  #following: Promise<void> | null = null;
+
+  constructor(
+    private readonly context: StageContext,
+    private readonly row: ImportRow,
+    private readonly layer: ImportLayerState,
+    readonly table: string,
+    private readonly prepare: boolean,
+  ) {}
+
+  /** The validation columns of the staged table (waits for GDAL's transaction in flight) and the prepared layer. */
+  async #start(): Promise<void> {
+    if (this.#started) return;
+    await this.context.imports.prepareValidation(this.table);
+    this.#prepared = this.prepare ? await this.context.imports.createPreparedSurveyLayer(this.table, this.row.options.year ?? this.row.year ?? null) : null;
+    this.#started = true;
+  }
+
+  async #check(from: number): Promise<void> {
+    const areaField = this.layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
+    if (!this.#prepared) {
+      await this.context.imports.validateBatch(this.table, from, from + BATCH);
+      return;
+    }
+    // Added after the await: `this.#mismatches += await …` would read the sum before it and lose another connection's batch.
+    const found = await this.context.imports.validateIntoPrepared(this.table, this.layer, this.#prepared, scopeOf(this.row), areaField?.name ?? null, from, from + BATCH);
+    this.#mismatches += found;
+  }
+
+  /** Checks, with one connection, the batches GDAL has committed, until `loading` settles or `stop`. */
+  follow(loading: Promise<unknown>): void {
+    let loaded = false;
+    void loading.finally(() => { loaded = true; });
+    this.#following = (async () => {
+      while (!this.#stopped) {
+        const committed = await this.context.imports.committedFidRange(this.table);
+        if (committed) {
+          await this.#start();
+          this.#next ??= committed.min;
+          // Whole batches only: the last, partial one waits for the rows after it. Once the load is
+          // done, `finish` checks the rest with both connections.
+          while (!this.#stopped && !loaded && this.#next + BATCH - 1 <= committed.max) {
+            await this.#check(this.#next);
+            this.#next += BATCH;
+          }
+        }
+        if (loaded) return;
+        await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+      }
+    })();
+    // A failure is thrown by `finish` (or forgotten by `reset`), not left unhandled meanwhile.
+    this.#following.catch(() => undefined);
+  }
+
+  /**
+   * Stops following and forgets what was checked (GDAL reads the layer again, as when it skips a
+   * broken feature: the table is made anew).
+   */
+  async reset(): Promise<void> {
+    this.#stopped = true;
+    await this.#following?.catch(() => undefined);
+    this.#following = null;
+    this.#stopped = false;
+    this.#started = false;
+    this.#next = null;
+    this.#mismatches = 0;
+    if (this.#prepared) await this.context.imports.dropPreparedSurveyLayer(this.table);
+    this.#prepared = null;
+  }
+
+  /** After the load: the batches not yet checked, with both connections. Answers the prepared layer and the TBMJ mismatches found. */
+  async finish(onProgress: (fraction: number) => Promise<void>): Promise<{ prepared: PreparedSurveyLayer | null; mismatches: number }> {
+    await this.#following;
+    await this.#start();
+    const range = await this.context.imports.fidRange(this.table);
+    const starts: number[] = [];
+    for (let start = this.#next ?? range?.min ?? 0; range && start <= range.max; start += BATCH) starts.push(start);
+    let finished = 0;
+    const queue = [...starts];
+    await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, queue.length) }, async () => {
+      for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
+        await this.#check(start);
+        finished++;
+        await onProgress(finished / starts.length);
+      }
+    }));
+    return { prepared: this.#prepared, mismatches: this.#mismatches };
+  }
+}
 
 /**
  * Stage 4, validate: every staged feature checked in PostGIS (validity, repair, ellipsoidal area,
  * agreement with TBMJ within 0.5 %), then the report: counts, warnings, skipped layers, and the
- * first problem features of each layer.
+ * first problem features of each layer. `checks` are the layers' checks begun while loading.
  */
-export async function validate(context: StageContext, row: ImportRow, layers: ImportLayerState[]): Promise<ValidationReport> {
+export async function validate(context: StageContext, row: ImportRow, layers: ImportLayerState[], checks: ReadonlyMap<string, LayerCheck> = new Map()): Promise<ValidationReport> {
   const report: ValidationReport = { features: 0, valid: 0, repaired: 0, rejected: 0, warnings: [], errors: [], samples: [] };
   const staged = layers.filter((layer) => layer.stagingTable);
   // A survey import of one layer is written, as it is checked, into the table its commit attaches (stage 6).
-  const prepare = row.kind === 'survey' && staged.length === 1;
+  const prepare = preparesSurveyLayer(row, staged.length);
   for (const [position, layer] of staged.entries()) {
     const table = layer.stagingTable!;
-    const range = await context.imports.prepareValidation(table);
     const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
-    const prepared = prepare ? await context.imports.createPreparedSurveyLayer(table, row.options.year ?? row.year ?? null) : null;
-    const starts: number[] = [];
-    for (let start = range?.min ?? 0; range && start <= range.max; start += BATCH) starts.push(start);
-    let finished = 0;
-    let mismatches = 0;
-    const queue = [...starts];
-    await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, queue.length) }, async () => {
-      for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
-        if (prepared) mismatches += await context.imports.validateIntoPrepared(table, layer, prepared, scopeOf(row), areaField?.name ?? null, start, start + BATCH);
-        else await context.imports.validateBatch(table, start, start + BATCH);
-        finished++;
-        await context.progress(row.id, 'validate', (position + finished / starts.length) / staged.length);
-      }
-    }));
+    const check = checks.get(table) ?? new LayerCheck(context, row, layer, table, prepare);
+    const { prepared, mismatches: found } = await check.finish((fraction) => context.progress(row.id, 'validate', (position + fraction) / staged.length));
+    let mismatches = found;
     if (areaField && !prepared) mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
     if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
     const values = await checkValues(context, row, layer);

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { connectDatabase, type DatabaseHandles } from '../../server/db/database.js';
+import { DEFAULT_ARCHIVE_LIMITS } from '../../server/imports/archive.js';
+import { gdalConnection } from '../../server/imports/gdal.js';
+import { createImportsRepository } from '../../server/imports/imports.repository.js';
+import { LayerCheck } from '../../server/imports/stages/validate.stage.js';
+import { createParcelsRepository } from '../../server/parcels/parcels.repository.js';
+import { multipartBody } from '../helpers/multipart.js';
+import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * A layer larger than one GDAL transaction (65 536 rows) is checked while GDAL still loads it
+ * (LayerCheck.follow): the batches GDAL has committed are validated and written into the prepared
+ * survey layer before the last rows are in, the rest after. The report and the committed layer must
+ * be exactly those of a check run after the load: every problem feature found, in every batch.
+ */
+let testApp: TestApp;
+let owner: DatabaseHandles;
+let admin: Session;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'biaotu-follow-'));
+
+beforeAll(async () => {
+  testApp = await createTestApp();
+  owner = connectDatabase(inject('adminDatabaseUrl'), 2);
+  admin = await login(testApp.app, 'admin');
+});
+afterAll(async () => {
+  await owner.close();
+  await testApp.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const FEATURES = 140_000;
+const SIDE = Math.ceil(Math.sqrt(FEATURES));
+/** Self-intersecting (a bow tie: repaired), one in each GDAL transaction and validation batch region. */
+const BOW_TIES = [3, 65_540, 139_990];
+/** TBMJ far from the ellipsoidal area (warned): likewise spread. */
+const WRONG_TBMJ = [7, 70_001, 139_995];
+
+/** A GBK shapefile in EPSG:4527 of FEATURES 图斑 of ~3 m in a 1.3 km square of 湖里区, zipped. */
+function survey(west: number, south: number): string {
+  const step = 0.00004;
+  const lines: string[] = [];
+  for (let index = 0; index < FEATURES; index++) {
+    const lon = west + (index % SIDE) * step;
+    const lat = south + Math.floor(index / SIDE) * step;
+    const size = step * 0.75;
+    const ring = BOW_TIES.includes(index)
+      ? [[lon, lat], [lon + size, lat + size], [lon + size, lat], [lon, lat + size], [lon, lat]]
+      : [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]];
+    lines.push(JSON.stringify({
+      type: 'Feature',
+      properties: { BSM: String(350206000000 + index), DLBM: '0601', DLMC: '工业用地', ZLDWMC: '厦门市湖里区禾山街道', TBMJ: WRONG_TBMJ.includes(index) ? 12345 : 0, SJNF: 2006 },
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    }));
+  }
+  const seq = path.join(work, 'dltb.geojsonl');
+  fs.writeFileSync(seq, `${lines.join('\n')}\n`);
+  execFileSync('ogr2ogr', ['-f', 'ESRI Shapefile', path.join(work, 'DLTB.shp'), seq, '-s_srs', 'EPSG:4490', '-t_srs', 'EPSG:4527', '-lco', 'ENCODING=CP936', '-nln', 'DLTB']);
+  fs.rmSync(path.join(work, 'DLTB.cpg'));
+  const zip = path.join(work, 'dltb.zip');
+  execFileSync('python3', ['-m', 'zipfile', '-c', zip, ...['shp', 'shx', 'dbf', 'prj'].map((extension) => path.join(work, `DLTB.${extension}`))]);
+  return zip;
+}
+
+describe('a survey layer larger than one GDAL transaction', () => {
+  let importId = '';
+
+  it('is checked batch by batch, and reports and commits every problem feature of every GDAL transaction', async () => {
+    // A square wholly inside 湖里区 (found in the database: the test does not guess the demo city's shapes).
+    const { rows: [spot] } = await sql<{ west: number; south: number }>`
+      SELECT ST_X(c) - 0.0075 AS west, ST_Y(c) - 0.0075 AS south
+      FROM (SELECT ST_PointOnSurface(geom) AS c, geom FROM districts WHERE level = 'district' AND name = '湖里区') d
+      WHERE ST_Covers(geom, ST_Expand(c, 0.008))`.execute(owner.db);
+    expect(spot).toBeDefined();
+    const zip = survey(spot.west, spot.south);
+    const body = multipartBody({ kind: 'survey', year: '2006' }, { name: 'dltb.zip', content: fs.readFileSync(zip) });
+    const response = await admin.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+    expect(response.statusCode).toBe(202);
+    const id = response.json().id as string;
+    await testApp.app.importService.settled(id);
+    const state = (await admin.get(`/api/imports/${id}`)).json();
+    expect(state.status).toBe('ready');
+    expect(state.report).toMatchObject({ features: FEATURES, valid: FEATURES - BOW_TIES.length, repaired: BOW_TIES.length, rejected: 0 });
+    expect(state.report.extent).toMatchObject({ partly: 0, outside: 0 });
+    const mismatch = state.report.warnings.find((warning: { message: string }) => warning.message.includes('TBMJ'));
+    expect(mismatch?.count).toBe(WRONG_TBMJ.length);
+    const bsm = (index: number) => String(350206000000 + index);
+    const noted = new Map<string, string[]>(state.report.samples.map((sample: { bsm: string; messages: string[] }) => [sample.bsm, sample.messages]));
+    for (const index of WRONG_TBMJ) expect(noted.get(bsm(index))?.join()).toContain('TBMJ');
+    for (const index of BOW_TIES) expect(state.report.samples.find((sample: { bsm: string }) => sample.bsm === bsm(index))).toMatchObject({ status: 'repaired' });
+
+    importId = id;
+
+    const commit = await admin.request({ method: 'POST', url: `/api/imports/${id}/commit` });
+    expect(commit.statusCode).toBe(200);
+    expect(commit.json().result).toMatchObject({ kind: 'survey', year: 2006, features: FEATURES });
+    const { rows: [layer] } = await sql<{ features: number; area: number; repaired: number }>`
+      SELECT count(*)::int AS features, sum(area_m2)::float8 AS area,
+             count(*) FILTER (WHERE bsm = ANY(${BOW_TIES.map(bsm)}::text[]) AND ST_NumGeometries(geom) = 2)::int AS repaired
+      FROM survey_patches WHERE layer_id = ${commit.json().result.layerId}`.execute(owner.db);
+    expect(layer.features).toBe(FEATURES);
+    expect(layer.repaired).toBe(BOW_TIES.length);
+    // ~3 m squares: about 10 m² each, none lost or counted twice.
+    expect(layer.area / FEATURES).toBeGreaterThan(8);
+    expect(layer.area / FEATURES).toBeLessThan(12);
+  }, 180_000);
+
+  it('is checked on the rows GDAL has committed while it still loads, and finished after', async () => {
+    const row = (await testApp.app.importService.imports.find(importId))!;
+    const layer = row.layers.find((candidate) => candidate.stagingTable)!;
+    const table = `follow${Date.now()}`;
+    const databaseUrl = inject('databaseUrl');
+    const connection = gdalConnection(databaseUrl);
+    // GDAL as the load stage runs it, in two parts: shapefile fids below 60 000, then the rest
+    // appended (to the layer's own geometry column: the check has added two more by then).
+    const load = (where: string, append: boolean) => execFileSync('ogr2ogr', [
+      '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
+      '-lco', 'SCHEMA=staging', '-nln', append ? `staging.${table}(_geom)` : table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
+      '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
+      '-s_srs', 'EPSG:4527', '-t_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+      ...(append ? ['-append'] : []),
+    ], { env: { ...process.env, ...connection.env } });
+    const db = testApp.database.db;
+    const imports = createImportsRepository(db);
+    const context = { db, imports, parcels: createParcelsRepository(db), folderOf: () => work, databaseUrl, archiveLimits: DEFAULT_ARCHIVE_LIMITS, progress: async () => undefined };
+    const check = new LayerCheck(context, row, layer, table, true);
+    const prepared = sql.table(`staging.${table}_l`);
+    try {
+      load('FID < 60000', false);
+      let settle: (value: unknown) => void = () => undefined;
+      check.follow(new Promise((resolve) => { settle = resolve; }));
+      // The three whole batches of the first part are checked and written while "GDAL" has not finished.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${prepared}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
+        if (written === 60_000) break;
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      load('FID >= 60000', true);
+      settle(undefined);
+      const progress: number[] = [];
+      const result = await check.finish(async (fraction) => { progress.push(fraction); });
+      // What was left: fids 60 001–140 000, four batches.
+      expect(progress).toEqual([0.25, 0.5, 0.75, 1]);
+      expect(result.mismatches).toBe(WRONG_TBMJ.length);
+      const { rows: [counts] } = await sql<{ written: number; repaired: number; areas: number }>`
+        SELECT (SELECT count(*)::int FROM ${prepared}) AS written,
+               (SELECT count(*)::int FROM ${sql.table(`staging.${table}`)} WHERE _status = 'repaired') AS repaired,
+               (SELECT count(*)::int FROM ${prepared} WHERE area_m2 > 8 AND area_m2 < 12) AS areas`.execute(db);
+      // Every square of ~10 m² has its ellipsoidal area (a repaired bow tie is two triangles, half of it).
+      expect(counts).toEqual({ written: FEATURES, repaired: BOW_TIES.length, areas: FEATURES - BOW_TIES.length });
+    } finally {
+      await imports.dropStaging([table]);
+    }
+  }, 120_000);
+});
