@@ -530,7 +530,8 @@ BEGIN
   INSERT INTO parcel_tile_geometries (z, x, y, parcel_id, status, inefficiency_type, evaluation_grade, land_category, district_code, geom)
   SELECT zz.z, c.x, c.y, n.id, n.status, n.inefficiency_type, n.evaluation_grade, n.land_category, n.district_code, c.geom
   FROM new_rows n, unnest(parcel_precut_zooms()) AS zz(z), parcel_tile_cuts(parcel_precut_geometry(n.geom_3857, zz.z), zz.z) c
-  WHERE (TG_OP = 'INSERT' OR n.id = ANY (changed)) AND c.geom IS NOT NULL;
+  WHERE (TG_OP = 'INSERT' OR n.id = ANY (changed)) AND c.geom IS NOT NULL
+  ORDER BY zz.z, c.x, c.y, n.id;
   RETURN NULL;
 END;
 $$;
@@ -3142,6 +3143,8 @@ ALTER TABLE ONLY public.parcel_lineage
 
 ALTER TABLE ONLY public.parcel_tile_geometries
     ADD CONSTRAINT parcel_tile_geometries_pkey PRIMARY KEY (z, x, y, parcel_id);
+
+ALTER TABLE public.parcel_tile_geometries CLUSTER ON parcel_tile_geometries_pkey;
 
 ALTER TABLE ONLY public.parcel_type_cells
     ADD CONSTRAINT parcel_type_cells_pkey PRIMARY KEY (level, cx, cy, district_code, type);

@@ -35,14 +35,14 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const FEATURES = 140_000;
+const FEATURES = 70_000;
 const SIDE = Math.ceil(Math.sqrt(FEATURES));
-/** Self-intersecting (a bow tie: repaired), one in each GDAL transaction and validation batch region. */
-const BOW_TIES = [3, 65_540, 139_990];
+/** Self-intersecting (a bow tie: repaired), spread over the batches and both GDAL transactions. */
+const BOW_TIES = [3, 30_000, 69_990];
 /** TBMJ far from the ellipsoidal area (warned): likewise spread. */
-const WRONG_TBMJ = [7, 70_001, 139_995];
+const WRONG_TBMJ = [7, 45_001, 69_995];
 
-/** A GBK shapefile in EPSG:4527 of FEATURES 图斑 of ~3 m in a 1.3 km square of 湖里区, zipped. */
+/** A GBK shapefile in EPSG:4527 of FEATURES 图斑 of ~3 m in a 1.1 km square of 湖里区, zipped. */
 function survey(west: number, south: number): string {
   const step = 0.00004;
   const lines: string[] = [];
@@ -117,7 +117,7 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const table = `follow${Date.now()}`;
     const databaseUrl = inject('databaseUrl');
     const connection = gdalConnection(databaseUrl);
-    // GDAL as the load stage runs it, in two parts: shapefile fids below 60 000, then the rest
+    // GDAL as the load stage runs it, in two parts: shapefile fids below 40 000, then the rest
     // appended (to the layer's own geometry column: the check has added two more by then).
     const load = (where: string, append: boolean) => execFileSync('ogr2ogr', [
       '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
@@ -132,23 +132,23 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const check = new LayerCheck(context, row, layer, table, true);
     const prepared = sql.table(`staging.${table}_l`);
     try {
-      load('FID < 60000', false);
+      load('FID < 40000', false);
       let settle: (value: unknown) => void = () => undefined;
       check.follow(new Promise((resolve) => { settle = resolve; }));
-      // The three whole batches of the first part are checked and written while "GDAL" has not finished.
+      // The two whole batches of the first part are checked and written while "GDAL" has not finished.
       const deadline = Date.now() + 60_000;
       for (;;) {
         const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${prepared}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
-        if (written === 60_000) break;
+        if (written === 40_000) break;
         expect(Date.now()).toBeLessThan(deadline);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      load('FID >= 60000', true);
+      load('FID >= 40000', true);
       settle(undefined);
       const progress: number[] = [];
       const result = await check.finish(async (fraction) => { progress.push(fraction); });
-      // What was left: fids 60 001–140 000, four batches.
-      expect(progress).toEqual([0.25, 0.5, 0.75, 1]);
+      // What was left: fids 40 001–70 000, two batches.
+      expect(progress).toEqual([0.5, 1]);
       expect(result.mismatches).toBe(WRONG_TBMJ.length);
       const { rows: [counts] } = await sql<{ written: number; repaired: number; areas: number }>`
         SELECT (SELECT count(*)::int FROM ${prepared}) AS written,

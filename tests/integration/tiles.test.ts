@@ -330,6 +330,32 @@ describe('parcels cut ahead of time at z14, z16, z17 and z18', () => {
     }
   });
 
+  it('are written in tile order by each statement, whatever the order of its parcels', async () => {
+    const { x, y } = await densest(16);
+    const { rows: ids } = await sql<{ id: string }>`
+      SELECT parcel_id::text AS id FROM parcel_tile_geometries WHERE z = 16 AND x = ${x} AND y = ${y} ORDER BY parcel_id DESC LIMIT 4`.execute(testApp.database.db);
+    const owner = connectDatabase(inject('adminDatabaseUrl'), 1);
+    const client = await owner.pool.connect();
+    try {
+      // In a transaction rolled back at the end: other test files never see the move.
+      await client.query('BEGIN');
+      await client.query(`UPDATE parcels SET geom = ST_Transform(ST_Translate(ST_Transform(geom, 3857), 5, 5), 4490) WHERE id = ANY($1::bigint[])`, [ids.map((row) => row.id)]);
+      const { rows } = await client.query<{ z: number; x: number; y: number; parcel_id: string }>(
+        'SELECT z, x, y, parcel_id FROM parcel_tile_geometries WHERE parcel_id = ANY($1::bigint[]) ORDER BY ctid', [ids.map((row) => row.id)]);
+      expect(rows.length).toBeGreaterThanOrEqual(4 * 4);
+      const key = (row: { z: number; x: number; y: number; parcel_id: string }) => [row.z, row.x, row.y, Number(row.parcel_id)];
+      const sorted = [...rows].sort((a, b) => {
+        const [left, right] = [key(a), key(b)];
+        return left.map((value, index) => value - right[index]).find((difference) => difference !== 0) ?? 0;
+      });
+      expect(rows).toEqual(sorted);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+      await owner.close();
+    }
+  });
+
   it('serve the same tile as cutting the parcels per request, and follow a geometry change', async () => {
     const { x, y } = await densest(14);
     const live = async () => (await testApp.database.pool.query<{ tile: Buffer }>({ text: parcelsTileSql(false), values: [14, x, y, null, null] })).rows[0].tile;
