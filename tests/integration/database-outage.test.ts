@@ -152,7 +152,9 @@ describe('the server survives its database (issue 12, item 2)', () => {
   });
 
   it('answers 503 at once while the database is stopped (health included), and comes back with its LISTEN connection', async () => {
-    await until(serviceIsBack, 'the service to be up');
+    // The test before froze the database: its LISTEN connection may still be on its way back (it
+    // reconnects by itself, with a backoff), so both must be up before the database is stopped.
+    await until(async () => (await serviceIsBack()) && app.notificationsConnection().connected, 'the service and its LISTEN connection to be up');
     const listening = app.notificationsConnection();
     expect(listening.connected).toBe(true);
     await cluster!.stop();
