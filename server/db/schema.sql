@@ -74,6 +74,29 @@ CREATE FUNCTION public.build_survey_cells(layer bigint, patches regclass) RETURN
     SET work_mem TO '128MB'
     AS $_$
 DECLARE
+  total integer;
+BEGIN
+  DROP TABLE IF EXISTS pg_temp.survey_cells_finest;
+  CREATE TEMPORARY TABLE survey_cells_finest ON COMMIT DROP AS
+    SELECT 0::integer AS cx, 0::integer AS cy, ''::text AS class, 0::integer AS patches, 0::float8 AS area_m2 LIMIT 0;
+  EXECUTE format($sql$
+    INSERT INTO pg_temp.survey_cells_finest
+    SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
+           cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
+           survey_cell_class(land_use_code), count(*)::integer, sum(area_m2)
+    FROM %s GROUP BY 1, 2, 3
+  $sql$, patches);
+  total := build_survey_cells_from(layer, 'pg_temp.survey_cells_finest'::regclass);
+  DROP TABLE pg_temp.survey_cells_finest;
+  RETURN total;
+END;
+$_$;
+
+CREATE FUNCTION public.build_survey_cells_from(layer bigint, finest regclass) RETURNS integer
+    LANGUAGE plpgsql
+    SET work_mem TO '128MB'
+    AS $_$
+DECLARE
   written integer;
   total integer := 0;
   target_level integer;
@@ -84,12 +107,8 @@ BEGIN
     SELECT 0::integer AS cx, 0::integer AS cy, ''::text AS class, 0::integer AS patches, 0::float8 AS area_m2 LIMIT 0;
   EXECUTE format($sql$
     INSERT INTO pg_temp.survey_cells_level
-    SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18),
-           cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
-           CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END,
-           count(*)::integer, sum(area_m2)
-    FROM %s GROUP BY 1, 2, 3
-  $sql$, patches);
+    SELECT cx, cy, class, sum(patches)::integer, sum(area_m2) FROM %s GROUP BY 1, 2, 3
+  $sql$, finest);
   FOR target_level IN REVERSE 18..5 LOOP
     -- Each level in key order: the primary key is filled page after page, not at random.
     INSERT INTO survey_cells (layer_id, level, cx, cy, class, patches, area_m2)
@@ -98,6 +117,7 @@ BEGIN
     total := total + written;
     EXIT WHEN target_level = 5;
     -- The next coarser level from this one (about a quarter of its rows).
+    DROP TABLE IF EXISTS pg_temp.survey_cells_coarser;
     CREATE TEMPORARY TABLE survey_cells_coarser ON COMMIT DROP AS
       SELECT c.cx >> 1 AS cx, c.cy >> 1 AS cy, c.class, sum(c.patches)::integer AS patches, sum(c.area_m2) AS area_m2
       FROM pg_temp.survey_cells_level c GROUP BY 1, 2, 3;
@@ -254,6 +274,16 @@ CREATE FUNCTION public.import_to_numeric(value text) RETURNS numeric
     AS $_$
   SELECT CASE WHEN value ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,3})?\s*$' THEN trim(value)::numeric END
 $_$;
+
+CREATE FUNCTION public.import_transform_or_keep(g public.geometry, srid integer) RETURNS public.geometry
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+  RETURN ST_Transform(ST_SetSRID(g, srid), 4490);
+EXCEPTION WHEN OTHERS THEN
+  RETURN g;
+END;
+$$;
 
 CREATE FUNCTION public.land_category_of(land_use text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -874,6 +904,12 @@ BEGIN
   RETURN NULL;
 END;
 $_$;
+
+CREATE FUNCTION public.survey_cell_class(land_use_code text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT CASE WHEN land_use_code ~ '^(0[0-9]|1[0-2])' THEN substr(land_use_code, 1, 2) ELSE 'xx' END
+$$;
 
 CREATE FUNCTION public.touch_updated_at() RETURNS trigger
     LANGUAGE plpgsql
@@ -3439,8 +3475,6 @@ CREATE INDEX subdistricts_geom ON public.subdistricts USING gist (geom);
 CREATE UNIQUE INDEX survey_layers_current_idx ON public.survey_layers USING btree (year, layer_name) WHERE ((superseded_at IS NULL) AND committed);
 
 CREATE INDEX survey_patches_geom_3857_idx ON ONLY public.survey_patches USING gist (geom_3857);
-
-CREATE INDEX survey_patches_layer_idx ON ONLY public.survey_patches USING btree (layer_id);
 
 CREATE INDEX survey_submissions_case ON public.survey_submissions USING btree (case_id, id DESC);
 

@@ -4,7 +4,7 @@ import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } fr
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { attributesExpression, attributesLateral, stagedNumber, IMPORT_CHECK_FAST_PATH, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { areaMismatchNote, attributesExpression, attributesLateral, EXTENT_OF, extentScopeCtes, IMPORT_CHECK_FAST_PATH, preparedBatchSql, scopeShare, SOME_OUTSIDE, stagedNumber, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -69,6 +69,12 @@ const stagingTable = (table: string) => sql.id('staging', table);
  * moves into `survey_data` as the layer's partition instead of copying a million rows again.
  */
 const preparedTable = (table: string) => sql.id('staging', `${table}_l`);
+/**
+ * The finest grid cells (level 18) of a prepared survey layer, one row per batch and cell: summed
+ * into survey_cells at commit instead of reading a million geometries again. Gone when the
+ * commit's decision on the extent changed the layer (the grid is then built from the layer).
+ */
+const preparedCellsTable = (table: string) => sql.id('staging', `${table}_c`);
 
 /** What a prepared survey layer was built for: the layer id it is allocated and the year written into it. */
 export interface PreparedSurveyLayer {
@@ -82,6 +88,11 @@ const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`
  * only code of the pipeline that talks SQL. Staging tables are named by the pipeline, never by a
  * user, and reach SQL as identifiers.
  */
+/** PROJ refusing a coordinate, as PostGIS reports it: an internal error (XX000) or a data exception (22…). */
+function isProjRefusal(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && (error.code === 'XX000' || (error.code?.startsWith('22') ?? false));
+}
+
 export function createImportsRepository(db: DatabaseClient) {
   return {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
@@ -139,12 +150,12 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     async dropStaging(tables: readonly string[]): Promise<void> {
-      for (const table of tables) await sql`DROP TABLE IF EXISTS ${preparedTable(table)}, ${stagingTable(table)}`.execute(db);
+      for (const table of tables) await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}, ${preparedTable(table)}, ${stagingTable(table)}`.execute(db);
     },
 
     /** Drops the prepared survey layer of a staging table (the commit then copies from staging). */
     async dropPreparedSurveyLayer(table: string): Promise<void> {
-      await sql`DROP TABLE IF EXISTS ${preparedTable(table)}`.execute(db);
+      await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}, ${preparedTable(table)}`.execute(db);
     },
 
     /**
@@ -156,7 +167,8 @@ export function createImportsRepository(db: DatabaseClient) {
       const { rows: [{ id }] } = await sql<{ id: string }>`SELECT nextval('survey_layers_id_seq') AS id`.execute(db);
       const layerId = Number(id);
       const prepared = preparedTable(table);
-      await sql`DROP TABLE IF EXISTS ${prepared}`.execute(db);
+      await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}, ${prepared}`.execute(db);
+      await sql`CREATE UNLOGGED TABLE ${preparedCellsTable(table)} (cx integer NOT NULL, cy integer NOT NULL, class text NOT NULL, patches integer NOT NULL, area_m2 double precision NOT NULL)`.execute(db);
       await sql`CREATE TABLE ${prepared} (LIKE survey_patches INCLUDING DEFAULTS)`.execute(db);
       await sql`ALTER TABLE ${prepared} ADD CONSTRAINT ${sql.id(`l${layerId}_layer`)} CHECK (layer_id = ${sql.lit(layerId)})`.execute(db);
       await sql`COMMENT ON TABLE ${prepared} IS ${sql.lit(JSON.stringify({ layerId, year }))}`.execute(db);
@@ -171,39 +183,19 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /**
      * Validates the features \`from\` ≤ fid < \`to\` of a staged survey layer and writes its kept
-     * ones into the prepared layer, in one pass: the geometry check (as validateBatch), the extent
-     * against the importer's scope (as checkExtent), then each kept feature's ellipsoidal area
-     * computed once for both the layer row and the TBMJ comparison (as flagAreaMismatch). A
-     * feature wholly outside the scope is not written (a commit always leaves it out: 跳过 and
-     * 裁剪 alike); one partly outside keeps the id of its layer row (\`_patch_id\`), so the commit
-     * can cut it there, or leave it out. Answers how many differ from TBMJ.
+     * ones into the prepared layer, in one statement (PREPARED_BATCH_SQL): the geometry check (as
+     * validateBatch), the extent against the importer's scope (as checkExtent), each kept feature's
+     * ellipsoidal area computed once for the extent, the layer row and the TBMJ comparison (as
+     * flagAreaMismatch), and the batch's share of the layer's finest grid cells. A feature wholly
+     * outside the scope is not written (a commit always leaves it out: 跳过 and 裁剪 alike); one
+     * partly outside keeps the id of its layer row (\`_patch_id\`), so the commit can cut it there,
+     * or leave it out. Answers how many differ from TBMJ.
      */
-    async validateIntoPrepared(table: string, layer: ImportLayerState, prepared: PreparedSurveyLayer, districts: readonly string[] | null, areaField: string | null, from: number, to: number): Promise<number> {
-      const staged = stagingTable(table);
-      await this.validateBatch(table, from, to);
-      await this.checkExtent(table, districts, { from, to });
-      const declared = areaField ? sql`import_to_numeric(${sql.id('s', areaField)}::text)` : sql`NULL::numeric`;
-      const { rows: [result] } = await sql<{ mismatches: number }>`
-        WITH src AS MATERIALIZED (
-          SELECT s._fid, nextval('survey_patches_id_seq') AS pid, s._extent, ${STAGED_GEOMETRY} AS geom, ${STAGED_AREA} AS area, ${declared} AS declared,
-            ${surveyColumnValues(layer.mapping ?? {}, { aliased: true })},
-            CASE WHEN s._extent IS DISTINCT FROM 'outside' THEN to_jsonb(a) END AS attributes
-          FROM ${staged} s ${attributesLateral(layer.fields.map((field) => field.name))} WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}),
-        written AS (
-          INSERT INTO ${preparedTable(table)} (id, layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
-          SELECT pid, ${prepared.layerId}, ${prepared.year ?? 0}, ${sql.raw(SURVEY_COLUMNS.map((_, index) => `v${index}`).join(', '))}, attributes, geom, ST_Transform(geom, 3857), area FROM src WHERE _extent IS DISTINCT FROM 'outside'),
-        checked AS (
-          SELECT _fid, pid, _extent, area, declared,
-            declared > 0 AND declared < 1e15 AND area IS NOT NULL AND abs(area - declared::float8) / declared::float8 > 0.005 AS mismatch
-          FROM src),
-        -- One UPDATE for both notes: two data-modifying CTEs must not change the same row.
-        flagged AS (
-          UPDATE ${staged} s SET
-            _patch_id = CASE WHEN c._extent = 'partly' THEN c.pid ELSE s._patch_id END,
-            _messages = CASE WHEN c.mismatch THEN coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(c.area::numeric, 2), c.declared, round((abs(c.area - c.declared::float8) / nullif(c.declared::float8, 0) * 100)::numeric, 2)) ELSE s._messages END
-          FROM checked c WHERE s._fid = c._fid AND (c._extent = 'partly' OR c.mismatch)
-          RETURNING c.mismatch)
-        SELECT count(*) FILTER (WHERE mismatch)::int AS mismatches FROM flagged`.execute(db);
+    async validateIntoPrepared(table: string, layer: ImportLayerState, prepared: PreparedSurveyLayer, options: { districts: readonly string[] | null; areaField: string | null }, from: number, to: number): Promise<number> {
+      const { rows: [result] } = await preparedBatchSql({
+        staged: stagingTable(table), prepared: preparedTable(table), cells: preparedCellsTable(table), layerId: prepared.layerId, year: prepared.year ?? 0,
+        mapping: layer.mapping ?? {}, fields: layer.fields.map((field) => field.name), districts: options.districts, areaField: options.areaField, from, to,
+      }).execute(db);
       return result.mismatches;
     },
 
@@ -223,7 +215,13 @@ export function createImportsRepository(db: DatabaseClient) {
         await sql`UPDATE ${target} p SET geom = s._clipped, geom_3857 = ST_Transform(s._clipped, 3857), area_m2 = ST_Area(s._clipped::geography)
           FROM ${staged} s WHERE s._patch_id = p.id AND s._clipped IS NOT NULL AND s._excluded IS NOT TRUE`.execute(db);
       }
-      if (prepared.year !== year) await sql`UPDATE ${target} SET year = ${year}`.execute(db);
+      // The level-18 sums no longer match a layer the decision changed: the commit builds the grid from the layer.
+      if (changed.excluded > 0 || changed.clipped > 0) await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}`.execute(db);
+      if (prepared.year !== year) {
+        // Every row rewritten: cheaper without the index, built again at commit.
+        await sql`DROP INDEX IF EXISTS ${sql.id('staging', `${table}_l_gist`)}`.execute(db);
+        await sql`UPDATE ${target} SET year = ${year}`.execute(db);
+      }
     },
 
     /** The validation columns of a staged layer and its fid range (null when it is empty). */
@@ -248,6 +246,23 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     /**
+     * Converts the features \`from\` ≤ fid < \`to\` of a staged layer GDAL wrote in their CGCS2000
+     * Gauss-Kruger coordinates (\`srid\`, see databaseReprojection) to EPSG:4490, in one statement;
+     * when PROJ refuses one of them, row by row, leaving those it cannot convert as they were (the
+     * check then rejects them: their coordinates are no degrees).
+     */
+    async reprojectBatch(table: string, srid: number, from: number, to: number): Promise<void> {
+      const staged = stagingTable(table);
+      const inRange = sql`_fid >= ${from} AND _fid < ${to}`;
+      try {
+        await sql`UPDATE ${staged} SET _geom = ST_Transform(ST_SetSRID(_geom, ${srid}::integer), 4490) WHERE ${inRange}`.execute(db);
+      } catch (error) {
+        if (!isProjRefusal(error)) throw error;
+        await sql`UPDATE ${staged} SET _geom = import_transform_or_keep(_geom, ${srid}::integer) WHERE ${inRange}`.execute(db);
+      }
+    },
+
+    /**
      * Checks the features `from` ≤ fid < `to`: the great majority pass a set-based fast path (in
      * range, valid, no repeated vertices) and are left as they are (`_status` NULL: valid, see
      * STAGED_STATUS); only the others go through import_check_geometry(), which repairs them with
@@ -267,7 +282,7 @@ export function createImportsRepository(db: DatabaseClient) {
       const declared = sql`import_to_numeric(${sql.id('s', areaField)}::text)`;
       const { rows: [mismatch] } = await sql<{ count: number }>`
         WITH flagged AS (
-          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round(a.area::numeric, 2), ${declared}, round((abs(a.area - ${declared}::float8) / nullif(${declared}::float8, 0) * 100)::numeric, 2))
+          UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || ${areaMismatchNote(sql`a.area`, declared)}
           FROM (SELECT _fid, ${STAGED_AREA} AS area FROM ${stagingTable(table)} s WHERE ${declared} > 0 AND ${declared} < 1e15) a
           WHERE s._fid = a._fid AND a.area IS NOT NULL AND abs(a.area - ${declared}::float8) / ${declared}::float8 > 0.005
           RETURNING 1)
@@ -371,28 +386,17 @@ export function createImportsRepository(db: DatabaseClient) {
       // A range (validation's batches) is checked for the first time: nothing to undo there.
       if (!range) await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
       const inRange = range ? sql`s._fid >= ${range.from} AND s._fid < ${range.to}` : sql`true`;
-      const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
-      const geometry = STAGED_GEOMETRY;
-      // The share inside is summed over the scope cut into small pieces: an intersection with the
-      // whole scope costs milliseconds a feature.
       await sql`
-        WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope}),
-        city AS MATERIALIZED (SELECT coalesce((SELECT geom FROM districts WHERE level = 'city' ORDER BY code LIMIT 1), (SELECT ST_Union(geom) FROM districts WHERE level = 'district')) AS g),
-        pieces AS MATERIALIZED (SELECT ST_Subdivide(g, 64) AS g FROM scope),
-        candidates AS (
-          SELECT s._fid, ${geometry} AS geom, ST_Area(${geometry}::geography) AS area, scope.g AS scope, city.g AS city
-          FROM ${staged} s, scope, city
-          WHERE ${STAGED_KEPT} AND ${inRange} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${geometry}))),
-        shares AS (
-          SELECT _fid, area, city, geom,
-            CASE WHEN scope IS NULL OR NOT ST_Intersects(scope, geom) THEN 0
-              ELSE (SELECT coalesce(sum(ST_Area(ST_Intersection(pieces.g, c.geom)::geography)), 0) FROM pieces WHERE pieces.g && c.geom) END AS inside
-          FROM candidates c)
+        WITH ${extentScopeCtes(districts)},
+        candidates AS MATERIALIZED (
+          SELECT s._fid, ${STAGED_GEOMETRY} AS geom, ST_Area(${STAGED_GEOMETRY}::geography) AS area
+          FROM ${staged} s, scope WHERE ${STAGED_KEPT} AND ${inRange} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${STAGED_GEOMETRY}))),
+        shares AS MATERIALIZED (SELECT c._fid, c.geom, c.area, ${scopeShare(sql`c.geom`)} AS inside FROM candidates c, scope)
         UPDATE ${staged} s SET
-          _extent = CASE WHEN shares.inside < 0.005 * shares.area THEN 'outside' ELSE 'partly' END,
-          _outside_city = shares.city IS NULL OR NOT ST_Intersects(shares.city, shares.geom)
-        FROM shares
-        WHERE s._fid = shares._fid AND (shares.area - shares.inside > 0.005 * shares.area AND shares.area - shares.inside > 1)`.execute(db);
+          _extent = ${EXTENT_OF(sql`shares.area`, sql`shares.inside`)},
+          _outside_city = city.g IS NULL OR NOT ST_Intersects(city.g, shares.geom)
+        FROM shares, city
+        WHERE s._fid = shares._fid AND ${SOME_OUTSIDE(sql`shares.area`, sql`shares.inside`)}`.execute(db);
     },
 
     /** Counts of a staged layer's features by extent (see checkExtent), and its first 20 outside, named. */
@@ -555,20 +559,39 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     /**
-     * The indexes of a filled pending layer and its low-zoom grid (tiles below z13), built once
-     * (layers never change in place) and before the layer is attached: they match survey_patches'
-     * own indexes, so attaching builds nothing inside its transaction.
+     * The GiST index of a prepared survey layer, built once validation has filled it (beside the
+     * report's scans): the commit then only attaches it. Dropped again when the commit rewrites
+     * every row (another year), and built at commit.
      */
-    async indexSurveyLayer(layerId: number): Promise<void> {
-      // Each index in a transaction of its own with a larger maintenance_work_mem: GiST sorts a million boxes in memory.
-      const indexed = (statement: RawBuilder<unknown>) => db.transaction().execute(async (transaction) => {
+    async indexPreparedSurveyLayer(table: string): Promise<void> {
+      await db.transaction().execute(async (transaction) => {
         await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
-        await statement.execute(transaction);
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_l_gist`)} ON ${preparedTable(table)} USING gist (geom_3857)`.execute(transaction);
       });
+    },
+
+    /**
+     * The GiST index of a filled pending layer (unless validation built it) and its low-zoom grid
+     * (tiles below z13), built once (layers never change in place) and before the layer is
+     * attached: the index matches survey_patches' own, so attaching builds nothing inside its
+     * transaction. The grid comes from the level-18 sums validation wrote (\`cellsOf\`: the staging
+     * table whose prepared layer this was) when they are still there, else from the layer's 图斑.
+     */
+    async indexSurveyLayer(layerId: number, options: { cellsOf?: string } = {}): Promise<void> {
+      const partition = surveyPartition(layerId);
+      const { rows: [state] } = await sql<{ gist: boolean; cells: string | null }>`
+        SELECT EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+                       WHERE i.indrelid = ${`survey_data.l${layerId}`}::regclass AND a.amname = 'gist') AS gist,
+          to_regclass(${options.cellsOf ? `staging.${options.cellsOf}_c` : null})::text AS cells`.execute(db);
       await Promise.all([
-        indexed(sql`CREATE INDEX ON ${surveyPartition(layerId)} USING gist (geom_3857)`),
-        indexed(sql`CREATE INDEX ON ${surveyPartition(layerId)} (layer_id)`),
-        sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
+        state.gist ? Promise.resolve() : db.transaction().execute(async (transaction) => {
+          // A larger maintenance_work_mem: GiST sorts a million boxes in memory.
+          await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
+          await sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(transaction);
+        }),
+        state.cells
+          ? sql`SELECT build_survey_cells_from(${layerId}::bigint, ${state.cells}::regclass)`.execute(db)
+          : sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },
 

@@ -93,3 +93,106 @@ export function surveyColumnValues(mapping: Record<string, string | null>, optio
     return options.aliased ? sql`${numeric ? sql`(${value})::numeric` : sql`(${value})::text`} AS ${sql.id(`v${index}`)}` : value;
   }));
 }
+
+/**
+ * The CTEs `scope` (the union of the importer's districts; `districts` null: every district),
+ * `city` (the city's outline, else the union of its districts) and `pieces` (the scope cut into
+ * small pieces) of the extent check.
+ */
+export function extentScopeCtes(districts: readonly string[] | null): RawBuilder<unknown> {
+  const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
+  return sql`scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope}),
+    city AS MATERIALIZED (SELECT coalesce((SELECT geom FROM districts WHERE level = 'city' ORDER BY code LIMIT 1), (SELECT ST_Union(geom) FROM districts WHERE level = 'district')) AS g),
+    pieces AS MATERIALIZED (SELECT ST_Subdivide(g, 64) AS g FROM scope)`;
+}
+
+/**
+ * The area (m², ellipsoidal) of `geometry` inside the scope of extentScopeCtes: 0 when there is
+ * none or it does not meet it, else summed over the scope's small pieces (an intersection with the
+ * whole scope costs milliseconds a feature).
+ */
+export function scopeShare(geometry: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`CASE WHEN scope.g IS NULL OR NOT ST_Intersects(scope.g, ${geometry}) THEN 0
+    ELSE (SELECT coalesce(sum(ST_Area(ST_Intersection(pieces.g, ${geometry})::geography)), 0) FROM pieces WHERE pieces.g && ${geometry}) END`;
+}
+
+/** Outside the scope: less than 0.5 % of `area` inside (`inside`, see scopeShare); partly: more than 0.5 % and more than 1 m² outside. */
+export const EXTENT_OF = (area: RawBuilder<unknown>, inside: RawBuilder<unknown>) => sql<string>`CASE WHEN ${inside} < 0.005 * ${area} THEN 'outside' ELSE 'partly' END`;
+export const SOME_OUTSIDE = (area: RawBuilder<unknown>, inside: RawBuilder<unknown>) => sql<boolean>`${area} - ${inside} > 0.005 * ${area} AND ${area} - ${inside} > 1`;
+
+/** The note on a feature whose ellipsoidal `area` differs from its TBMJ (`declared`) by more than 0.5 %. */
+export const areaMismatchNote = (area: RawBuilder<unknown>, declared: RawBuilder<unknown>) =>
+  sql<string>`format('椭球面积 %s m² 与 TBMJ %s m² 相差 %s%%', round((${area})::numeric, 2), ${declared}, round((abs(${area} - (${declared})::float8) / nullif((${declared})::float8, 0) * 100)::numeric, 2))`;
+
+/**
+ * One batch (`from` ≤ fid < `to`) of a staged survey layer checked and written into its prepared
+ * layer, in one statement and one read of each feature:
+ * - `checked`: the few features off the fast path (IMPORT_CHECK_FAST_PATH), through
+ *   import_check_geometry() (repaired or rejected);
+ * - `kept`: the valid and repaired ones, each one's ellipsoidal area computed once;
+ * - `outside`: those not covered by the importer's scope, by their share inside it;
+ * - `rows`: a layer id for every one not wholly outside, and the TBMJ comparison;
+ * - `written`: the rows of the prepared layer, and `cells` the batch's count and area per finest
+ *   grid cell (level 18) and 一级类;
+ * - `flagged`: only the exceptions written back to staging (status, repair, extent, layer row of
+ *   a feature partly outside, TBMJ note), as validateBatch, checkExtent and flagAreaMismatch do.
+ * Answers how many features differ from their TBMJ.
+ */
+export function preparedBatchSql(batch: {
+  staged: RawBuilder<unknown>; prepared: RawBuilder<unknown>; cells: RawBuilder<unknown>; layerId: number; year: number;
+  mapping: Record<string, string | null>; fields: readonly string[]; districts: readonly string[] | null; areaField: string | null; from: number; to: number;
+}): RawBuilder<{ mismatches: number }> {
+  const range = sql`s._fid >= ${batch.from} AND s._fid < ${batch.to}`;
+  const declared = batch.areaField ? sql`import_to_numeric(${sql.id('s', batch.areaField)}::text)` : sql`NULL::numeric`;
+  // The messages before the TBMJ note: the check's for a feature checked one by one, else as they were.
+  const messages = sql`CASE WHEN n.was_checked THEN n.messages ELSE s._messages END`;
+  return sql<{ mismatches: number }>`
+    WITH ${extentScopeCtes(batch.districts)},
+    checked AS MATERIALIZED (
+      SELECT f._fid, c.status, c.messages, c.fixed
+      FROM (SELECT s._fid, s._geom FROM ${batch.staged} s WHERE ${range} AND NOT coalesce(${IMPORT_CHECK_FAST_PATH}, false)) f
+      CROSS JOIN LATERAL import_check_geometry(f._geom) c),
+    kept AS MATERIALIZED (
+      SELECT s._fid, g.geom, ST_Area(g.geom::geography) AS area, ${declared} AS declared
+      FROM ${batch.staged} s LEFT JOIN checked c ON c._fid = s._fid
+      CROSS JOIN LATERAL (SELECT coalesce(c.fixed, s._geom) AS geom) g
+      WHERE ${range} AND (c._fid IS NULL OR c.status IN ('valid', 'repaired'))),
+    shares AS MATERIALIZED (
+      SELECT k._fid, k.geom, k.area, ${scopeShare(sql`k.geom`)} AS inside
+      FROM kept k, scope WHERE scope.g IS NULL OR NOT ST_Covers(scope.g, k.geom)),
+    outside AS MATERIALIZED (
+      SELECT x._fid, ${EXTENT_OF(sql`x.area`, sql`x.inside`)} AS extent, city.g IS NULL OR NOT ST_Intersects(city.g, x.geom) AS outside_city
+      FROM shares x, city WHERE ${SOME_OUTSIDE(sql`x.area`, sql`x.inside`)}),
+    rows AS MATERIALIZED (
+      SELECT k._fid, k.geom, k.area, k.declared, o.extent, o.outside_city,
+        CASE WHEN o.extent IS DISTINCT FROM 'outside' THEN nextval('survey_patches_id_seq') END AS pid,
+        coalesce(k.declared > 0 AND k.declared < 1e15 AND abs(k.area - k.declared::float8) / k.declared::float8 > 0.005, false) AS mismatch
+      FROM kept k LEFT JOIN outside o ON o._fid = k._fid),
+    written AS (
+      INSERT INTO ${batch.prepared} (id, layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
+      SELECT r.pid, ${batch.layerId}, ${batch.year}, ${surveyColumnValues(batch.mapping)}, to_jsonb(a), r.geom, ST_Transform(r.geom, 3857), r.area
+      FROM rows r JOIN ${batch.staged} s ON s._fid = r._fid AND ${range} ${attributesLateral(batch.fields)}
+      WHERE r.pid IS NOT NULL
+      RETURNING geom_3857, land_use_code, area_m2),
+    cells AS (
+      INSERT INTO ${batch.cells} (cx, cy, class, patches, area_m2)
+      SELECT cell_column((ST_XMin(geom_3857) + ST_XMax(geom_3857)) / 2, 18), cell_row((ST_YMin(geom_3857) + ST_YMax(geom_3857)) / 2, 18),
+        survey_cell_class(land_use_code), count(*)::integer, sum(area_m2)
+      FROM written GROUP BY 1, 2, 3),
+    notes AS MATERIALIZED (
+      SELECT coalesce(c._fid, r._fid) AS _fid, c._fid IS NOT NULL AS was_checked, c.status, c.messages, c.fixed,
+        r.area, r.declared, r.extent, r.outside_city, r.pid, coalesce(r.mismatch, false) AS mismatch
+      FROM checked c FULL JOIN rows r ON r._fid = c._fid
+      WHERE c._fid IS NOT NULL OR r.extent IS NOT NULL OR r.mismatch),
+    flagged AS (
+      UPDATE ${batch.staged} s SET
+        _status = CASE WHEN n.was_checked THEN n.status ELSE s._status END,
+        _fixed = CASE WHEN n.was_checked THEN n.fixed ELSE s._fixed END,
+        _area_m2 = CASE WHEN n.was_checked THEN n.area ELSE s._area_m2 END,
+        _messages = CASE WHEN n.mismatch THEN coalesce(${messages}, ARRAY[]::text[]) || ${areaMismatchNote(sql`n.area`, sql`n.declared`)} ELSE ${messages} END,
+        _extent = n.extent, _outside_city = n.outside_city,
+        _patch_id = CASE WHEN n.extent = 'partly' THEN n.pid ELSE s._patch_id END
+      FROM notes n WHERE s._fid = n._fid
+      RETURNING n.mismatch)
+    SELECT count(*) FILTER (WHERE mismatch)::int AS mismatches FROM flagged`;
+}

@@ -9,6 +9,7 @@ import { GCJ02_SRID } from '../../domain/import/crs.js';
 import { REPOSITORY_ROOT } from '../../server/config.js';
 import { assertMatchesContract } from '../helpers/contract.js';
 import { multipartBody } from '../helpers/multipart.js';
+import { cellsAgainstLayer } from '../helpers/survey-cells.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 import { buildZip } from '../helpers/zip-writer.js';
 
@@ -144,6 +145,10 @@ describe('a province-wide file (Fujian, 85 features) imported by a 湖里区 sur
       FROM survey_patches p, districts d WHERE p.layer_id = ${result.layerId} AND d.code = '350206'`.execute(testApp.database.db);
     expect(check.count).toBe(result.features);
     expect(check.outside_m2).toBeLessThan(1);
+    // The cut changed the layer after validation summed its grid cells: the grid is the cut layer's.
+    const grid = await cellsAgainstLayer(testApp.database.db, result.layerId);
+    expect(grid.cells).toBeGreaterThan(0);
+    expect(grid.differing).toBe(0);
     const { rows: history } = await sql<{ actor: string }>`
       SELECT actor FROM history WHERE entity = 'survey_layers' AND entity_id = ${String(result.layerId)} AND action = 'import_commit'`.execute(testApp.database.db);
     expect(history).toHaveLength(1);

@@ -11,6 +11,7 @@ import { createImportsRepository } from '../../server/imports/imports.repository
 import { LayerCheck } from '../../server/imports/stages/validate.stage.js';
 import { createParcelsRepository } from '../../server/parcels/parcels.repository.js';
 import { multipartBody } from '../helpers/multipart.js';
+import { cellsAgainstLayer } from '../helpers/survey-cells.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -109,6 +110,10 @@ describe('a survey layer larger than one GDAL transaction', () => {
     // ~3 m squares: about 10 m² each, none lost or counted twice.
     expect(layer.area / FEATURES).toBeGreaterThan(8);
     expect(layer.area / FEATURES).toBeLessThan(12);
+    // The grid summed batch by batch while checking is the one the committed 图斑 give.
+    const grid = await cellsAgainstLayer(owner.db, commit.json().result.layerId);
+    expect(grid.cells).toBeGreaterThan(0);
+    expect(grid.differing).toBe(0);
   }, 180_000);
 
   it('is checked on the rows GDAL has committed while it still loads, and finished after', async () => {
@@ -117,13 +122,14 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const table = `follow${Date.now()}`;
     const databaseUrl = inject('databaseUrl');
     const connection = gdalConnection(databaseUrl);
-    // GDAL as the load stage runs it, in two parts: shapefile fids below 40 000, then the rest
+    // GDAL as the load stage runs it (the projected coordinates as they are: the check converts
+    // them, databaseReprojection), in two parts: shapefile fids below 40 000, then the rest
     // appended (to the layer's own geometry column: the check has added two more by then).
     const load = (where: string, append: boolean) => execFileSync('ogr2ogr', [
       '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
       '-lco', 'SCHEMA=staging', '-nln', append ? `staging.${table}(_geom)` : table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
       '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
-      '-s_srs', 'EPSG:4527', '-t_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+      '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
       ...(append ? ['-append'] : []),
     ], { env: { ...process.env, ...connection.env } });
     const db = testApp.database.db;

@@ -4,6 +4,7 @@ import type { ImportReport } from '../../../domain/api/imports.schemas.js';
 import { missingRequiredTargets, SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
 import type { ImportLayerState, ImportRow, PreparedSurveyLayer } from '../imports.repository.js';
 import { SURVEY_COLUMNS, sourceFieldFor, surveyColumnMaximum } from '../imports.sql.js';
+import { databaseReprojection } from '../polygon-layer.reader.js';
 import { parcelValues } from './commit-parcels.stage.js';
 import type { StageContext } from './stage-context.js';
 
@@ -36,6 +37,10 @@ export class LayerCheck {
   #stopped = false;
   #mismatches = 0;
   #following: Promise<void> | null = null;
+  /** The layer's TBMJ field, compared with each feature's ellipsoidal area. */
+  readonly #areaField: string | null;
+  /** The EPSG code of the coordinates GDAL wrote, converted batch by batch before the check (null: GDAL converted them). */
+  readonly #reprojectFrom: number | null;
 
   constructor(
     private readonly context: StageContext,
@@ -43,7 +48,10 @@ export class LayerCheck {
     private readonly layer: ImportLayerState,
     readonly table: string,
     private readonly prepare: boolean,
-  ) {}
+  ) {
+    this.#areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ')?.name ?? null;
+    this.#reprojectFrom = databaseReprojection(layer, row.options.srid);
+  }
 
   /** The validation columns of the staged table (waits for GDAL's transaction in flight) and the prepared layer. */
   async #start(): Promise<void> {
@@ -54,13 +62,14 @@ export class LayerCheck {
   }
 
   async #check(from: number): Promise<void> {
-    const areaField = this.layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
+    if (this.#reprojectFrom !== null) await this.context.imports.reprojectBatch(this.table, this.#reprojectFrom, from, from + BATCH);
     if (!this.#prepared) {
       await this.context.imports.validateBatch(this.table, from, from + BATCH);
       return;
     }
     // Added after the await: `this.#mismatches += await …` would read the sum before it and lose another connection's batch.
-    const found = await this.context.imports.validateIntoPrepared(this.table, this.layer, this.#prepared, scopeOf(this.row), areaField?.name ?? null, from, from + BATCH);
+    const options = { districts: scopeOf(this.row), areaField: this.#areaField };
+    const found = await this.context.imports.validateIntoPrepared(this.table, this.layer, this.#prepared, options, from, from + BATCH);
     this.#mismatches += found;
   }
 
@@ -135,67 +144,77 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
   const staged = layers.filter((layer) => layer.stagingTable);
   // A survey import of one layer is written, as it is checked, into the table its commit attaches (stage 6).
   const prepare = preparesSurveyLayer(row, staged.length);
-  for (const [position, layer] of staged.entries()) {
-    const table = layer.stagingTable!;
-    const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
-    const check = checks.get(table) ?? new LayerCheck(context, row, layer, table, prepare);
-    const { prepared, mismatches: found } = await check.finish((fraction) => context.progress(row.id, 'validate', (position + fraction) / staged.length));
-    let mismatches = found;
-    if (areaField && !prepared) mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
-    if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
-    const values = await checkValues(context, row, layer);
-    if (values > 0) report.warnings.push({ layer: layer.name, count: values, message: `${values} 个要素有属性值无法导入（超出上限或格式不对），提交时这些值留空，其余照常导入；详见下方问题要素。` });
-    if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
-    if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
-    if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
-    else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
-    const suspected = await gcj02Suspected(context, row, layer);
-    if (suspected !== null) {
-      report.warnings.unshift({ layer: layer.name, message: `坐标疑似 GCJ-02 火星坐标：与库中相同的行政区或地块相差约 ${Math.round(suspected)} 米，方向与火星坐标的偏移一致。数据若来自高德、腾讯等网络地图，请把坐标系改为“GCJ-02 火星坐标”后重新读取。` });
+  // Index builds begun for the prepared layers, awaited before the report is answered (even when
+  // it fails: the import's tables are not dropped under a running build).
+  const indexing: Promise<void>[] = [];
+  try {
+    for (const [position, layer] of staged.entries()) {
+      const table = layer.stagingTable!;
+      const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
+      const check = checks.get(table) ?? new LayerCheck(context, row, layer, table, prepare);
+      const { prepared, mismatches: found } = await check.finish((fraction) => context.progress(row.id, 'validate', (position + fraction) / staged.length));
+      // The prepared layer is full: its index is built beside the report's scans, not at commit.
+      if (prepared) indexing.push(context.imports.indexPreparedSurveyLayer(table));
+      let mismatches = found;
+      if (areaField && !prepared) mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
+      if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
+      const values = await checkValues(context, row, layer);
+      if (values > 0) report.warnings.push({ layer: layer.name, count: values, message: `${values} 个要素有属性值无法导入（超出上限或格式不对），提交时这些值留空，其余照常导入；详见下方问题要素。` });
+      if (/3D|Measured/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层含 Z/M 值（${layer.geometryType}），已舍去，只保留平面坐标。` });
+      if (/multipatch|tin|surface/i.test(layer.geometryType)) report.warnings.push({ layer: layer.name, message: `图层是 ${layer.geometryType}，已转换为多边形。` });
+      if (layer.crs?.source === 'coordinates' || row.options.srid) report.warnings.push({ layer: layer.name, message: `坐标系 ${sridLabel(row.options.srid ?? layer.crs!.srid!)}：${row.options.srid ? '由用户指定' : layer.crs!.reason}` });
+      else if (layer.crs?.sourceWkt) report.warnings.push({ layer: layer.name, message: layer.crs.reason });
+      const suspected = await gcj02Suspected(context, row, layer);
+      if (suspected !== null) {
+        report.warnings.unshift({ layer: layer.name, message: `坐标疑似 GCJ-02 火星坐标：与库中相同的行政区或地块相差约 ${Math.round(suspected)} 米，方向与火星坐标的偏移一致。数据若来自高德、腾讯等网络地图，请把坐标系改为“GCJ-02 火星坐标”后重新读取。` });
+      }
+      for (const count of await context.imports.statusCounts(table)) {
+        report.features += count.count;
+        if (count.status === 'valid') report.valid += count.count;
+        else if (count.status === 'repaired') report.repaired += count.count;
+        else report.rejected += count.count;
+      }
+      const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
+      const samples = await context.imports.samples(table, bsm?.name ?? null);
+      report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
+      const missing = missingRequiredTargets(row.kind, layer.mapping ?? {});
+      if (missing.length > 0) {
+        const labels = missing.map((target) => target.label).join('、');
+        (report.missingFields ??= []).push({
+          layer: layer.name, fields: missing.map((target) => target.key),
+          message: `“${layer.name}”缺少${row.kind === 'survey' ? '变更调查' : '地块'}必需的字段：${labels}。请在“字段对应”中把文件中的相应字段对应过去；文件中没有这些字段时不能提交，请补全数据后重新导入。`,
+        });
+      }
+      if (!prepared) await context.imports.checkExtent(table, scopeOf(row));
+      const extent = await context.imports.extentSummary(table, nameFieldOf(row, layer));
+      const named = extent.features.map((feature) => ({ layer: layer.name, ...feature }));
+      if (report.extent) {
+        report.extent.partly += extent.partly;
+        report.extent.outside += extent.outside;
+        report.extent.outsideCity += extent.outsideCity;
+        report.extent.features.push(...named.slice(0, 20 - report.extent.features.length));
+      } else {
+        report.extent = { ...(await context.imports.scopeLabels(scopeOf(row))), checked: 0, partly: extent.partly, outside: extent.outside, outsideCity: extent.outsideCity, features: named };
+      }
     }
-    for (const count of await context.imports.statusCounts(table)) {
-      report.features += count.count;
-      if (count.status === 'valid') report.valid += count.count;
-      else if (count.status === 'repaired') report.repaired += count.count;
-      else report.rejected += count.count;
-    }
-    const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
-    const samples = await context.imports.samples(table, bsm?.name ?? null);
-    report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
-    const missing = missingRequiredTargets(row.kind, layer.mapping ?? {});
-    if (missing.length > 0) {
-      const labels = missing.map((target) => target.label).join('、');
-      (report.missingFields ??= []).push({
-        layer: layer.name, fields: missing.map((target) => target.key),
-        message: `“${layer.name}”缺少${row.kind === 'survey' ? '变更调查' : '地块'}必需的字段：${labels}。请在“字段对应”中把文件中的相应字段对应过去；文件中没有这些字段时不能提交，请补全数据后重新导入。`,
-      });
-    }
-    if (!prepared) await context.imports.checkExtent(table, scopeOf(row));
-    const extent = await context.imports.extentSummary(table, nameFieldOf(row, layer));
-    const named = extent.features.map((feature) => ({ layer: layer.name, ...feature }));
     if (report.extent) {
-      report.extent.partly += extent.partly;
-      report.extent.outside += extent.outside;
-      report.extent.outsideCity += extent.outsideCity;
-      report.extent.features.push(...named.slice(0, 20 - report.extent.features.length));
-    } else {
-      report.extent = { ...(await context.imports.scopeLabels(scopeOf(row))), checked: 0, partly: extent.partly, outside: extent.outside, outsideCity: extent.outsideCity, features: named };
+      report.extent.checked = report.valid + report.repaired;
+      const { partly, outside, outsideCity, scope } = report.extent;
+      if (partly + outside > 0) {
+        const city = outsideCity > 0 ? `（其中 ${outsideCity} 个在${report.extent.city}以外）` : '';
+        report.warnings.unshift({
+          layer: staged[0]?.name ?? '',
+          count: partly + outside,
+          message: `${report.extent.checked} 个要素中，${outside} 个不在您的管辖范围（${scope}）内${city}${partly > 0 ? `，${partly} 个部分在外` : ''}。提交前请选择：裁剪到管辖范围、跳过范围外的要素，或停止导入。`,
+        });
+      }
     }
+    if (row.kind === 'survey' && !(row.options.year ?? row.year) && !staged.some((layer) => sourceFieldFor(layer.mapping ?? {}, 'dataYear'))) report.yearNeeded = true;
+    for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
+  } finally {
+    await Promise.allSettled(indexing);
   }
-  if (report.extent) {
-    report.extent.checked = report.valid + report.repaired;
-    const { partly, outside, outsideCity, scope } = report.extent;
-    if (partly + outside > 0) {
-      const city = outsideCity > 0 ? `（其中 ${outsideCity} 个在${report.extent.city}以外）` : '';
-      report.warnings.unshift({
-        layer: staged[0]?.name ?? '',
-        count: partly + outside,
-        message: `${report.extent.checked} 个要素中，${outside} 个不在您的管辖范围（${scope}）内${city}${partly > 0 ? `，${partly} 个部分在外` : ''}。提交前请选择：裁剪到管辖范围、跳过范围外的要素，或停止导入。`,
-      });
-    }
-  }
-  if (row.kind === 'survey' && !(row.options.year ?? row.year) && !staged.some((layer) => sourceFieldFor(layer.mapping ?? {}, 'dataYear'))) report.yearNeeded = true;
-  for (const layer of layers.filter((candidate) => candidate.skipped)) report.errors.push({ layer: layer.name, ...layer.skipped! });
+  await Promise.all(indexing);
   return report;
 }
 
