@@ -269,6 +269,12 @@ EXCEPTION WHEN OTHERS THEN
 END;
 $$;
 
+CREATE FUNCTION public.import_float_to_numeric(value double precision) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  SELECT CASE WHEN value <> 'NaN'::float8 AND value > '-Infinity'::float8 AND value < 'Infinity'::float8 THEN value::numeric END
+$$;
+
 CREATE FUNCTION public.import_to_numeric(value text) RETURNS numeric
     LANGUAGE sql IMMUTABLE
     AS $_$

@@ -4,7 +4,7 @@ import type { ImportLayer, ImportOutsideDecision, ImportPhase, ImportStatus } fr
 import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js';
 import type { DatabaseClient } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { areaMismatchNote, attributesExpression, attributesLateral, EXTENT_OF, extentScopeCtes, IMPORT_CHECK_FAST_PATH, preparedBatchSql, scopeShare, SOME_OUTSIDE, stagedNumber, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
+import { areaMismatchNote, attributesExpression, attributesLateral, EXTENT_OF, extentScopeCtes, IMPORT_CHECK_FAST_PATH, preparedBatchSql, scopeShare, SOME_OUTSIDE, stagedNumber, type StagedTypes, STAGED_AREA, STAGED_GEOMETRY, STAGED_KEPT, STAGED_STATUS, SURVEY_COLUMNS, surveyColumnValues } from './imports.sql.js';
 
 export type { ImportStatus, ImportPhase };
 
@@ -71,8 +71,9 @@ const stagingTable = (table: string) => sql.id('staging', table);
 const preparedTable = (table: string) => sql.id('staging', `${table}_l`);
 /**
  * The finest grid cells (level 18) of a prepared survey layer, one row per batch and cell: summed
- * into survey_cells at commit instead of reading a million geometries again. Gone when the
- * commit's decision on the extent changed the layer (the grid is then built from the layer).
+ * into the layer's survey_cells once validation has filled it, instead of reading a million
+ * geometries again. Dropped when the commit's decision on the extent changed the layer (the commit
+ * then builds the grid from the layer).
  */
 const preparedCellsTable = (table: string) => sql.id('staging', `${table}_c`);
 
@@ -94,6 +95,20 @@ function isProjRefusal(error: unknown): boolean {
 }
 
 export function createImportsRepository(db: DatabaseClient) {
+  /** The column types of staging tables, read once per table (a table GDAL writes again has the same source, so the same types). */
+  const types = new Map<string, StagedTypes>();
+  async function stagedTypes(table: string): Promise<StagedTypes> {
+    let known = types.get(table);
+    if (!known) {
+      const { rows } = await sql<{ name: string; type: string }>`
+        SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+        WHERE attrelid = ${`staging.${table}`}::regclass AND attnum > 0 AND NOT attisdropped`.execute(db);
+      known = new Map(rows.map((row) => [row.name, row.type]));
+      types.set(table, known);
+    }
+    return known;
+  }
+
   return {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
       await sql`INSERT INTO imports (id, kind, year, file_name, status, phase, options, created_by)
@@ -150,11 +165,21 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     async dropStaging(tables: readonly string[]): Promise<void> {
-      for (const table of tables) await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}, ${preparedTable(table)}, ${stagingTable(table)}`.execute(db);
+      for (const table of tables) {
+        await this.dropPreparedSurveyLayer(table);
+        await sql`DROP TABLE IF EXISTS ${stagingTable(table)}`.execute(db);
+        types.delete(table);
+      }
     },
 
-    /** Drops the prepared survey layer of a staging table (the commit then copies from staging). */
+    /**
+     * Drops the prepared survey layer of a staging table (the commit then copies from staging), with
+     * its grid sums and the grid validation built for its layer id (never a grid of a layer that
+     * exists: once moved into place the prepared layer is no longer in staging).
+     */
     async dropPreparedSurveyLayer(table: string): Promise<void> {
+      const prepared = await this.preparedSurveyLayer(table);
+      if (prepared) await sql`DELETE FROM survey_cells WHERE layer_id = ${prepared.layerId} AND NOT EXISTS (SELECT FROM survey_layers WHERE id = ${prepared.layerId})`.execute(db);
       await sql`DROP TABLE IF EXISTS ${preparedCellsTable(table)}, ${preparedTable(table)}`.execute(db);
     },
 
@@ -194,7 +219,7 @@ export function createImportsRepository(db: DatabaseClient) {
     async validateIntoPrepared(table: string, layer: ImportLayerState, prepared: PreparedSurveyLayer, options: { districts: readonly string[] | null; areaField: string | null }, from: number, to: number): Promise<number> {
       const { rows: [result] } = await preparedBatchSql({
         staged: stagingTable(table), prepared: preparedTable(table), cells: preparedCellsTable(table), layerId: prepared.layerId, year: prepared.year ?? 0,
-        mapping: layer.mapping ?? {}, fields: layer.fields.map((field) => field.name), districts: options.districts, areaField: options.areaField, from, to,
+        mapping: layer.mapping ?? {}, fields: layer.fields.map((field) => field.name), types: await stagedTypes(table), districts: options.districts, areaField: options.areaField, from, to,
       }).execute(db);
       return result.mismatches;
     },
@@ -279,7 +304,7 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /** Notes every feature whose ellipsoidal area differs from its TBMJ by more than 0.5 %; answers how many. */
     async flagAreaMismatch(table: string, areaField: string): Promise<number> {
-      const declared = sql`import_to_numeric(${sql.id('s', areaField)}::text)`;
+      const declared = stagedNumber(areaField, await stagedTypes(table));
       const { rows: [mismatch] } = await sql<{ count: number }>`
         WITH flagged AS (
           UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || ${areaMismatchNote(sql`a.area`, declared)}
@@ -296,7 +321,8 @@ export function createImportsRepository(db: DatabaseClient) {
      */
     async flagTooLarge(table: string, checks: readonly { field: string; label: string; maximum: number }[]): Promise<number> {
       if (checks.length === 0) return 0;
-      const over = (check: { field: string; maximum: number }) => sql<boolean>`abs(${stagedNumber(check.field)}) > ${check.maximum}`;
+      const staged = await stagedTypes(table);
+      const over = (check: { field: string; maximum: number }) => sql<boolean>`abs(${stagedNumber(check.field, staged)}) > ${check.maximum}`;
       const notes = sql.join(checks.map((check) => sql`CASE WHEN ${over(check)} THEN format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${check.label}::text, trim(${sql.id('s', check.field)}::text), ${check.maximum}::numeric) END`));
       const { rows: [flagged] } = await sql<{ count: number }>`
         WITH flagged AS (
@@ -332,7 +358,10 @@ export function createImportsRepository(db: DatabaseClient) {
     async samples(table: string, bsmField: string | null) {
       const { rows } = await sql<{ fid: number; status: 'valid' | 'repaired' | 'rejected' | null; messages: string[] | null; bsm: string | null }>`
         SELECT _fid::int AS fid, ${STAGED_STATUS} AS status, coalesce(_messages, ARRAY[]::text[]) AS messages, ${bsmField ? sql`${sql.id('s', bsmField)}::text` : sql`NULL::text`} AS bsm
-        FROM ${stagingTable(table)} s WHERE ${STAGED_STATUS} <> 'valid' OR coalesce(cardinality(_messages), 0) > 0 ORDER BY _fid LIMIT 200`.execute(db);
+        FROM ${stagingTable(table)} s WHERE ${STAGED_STATUS} <> 'valid' OR coalesce(cardinality(_messages), 0) > 0
+        -- \`_fid + 0\`: one pass over the table and a top-200 sort, not the whole table read in fid
+        -- order through its index when (as usual) few rows qualify: 1.4 s → 0.2 s on a million.
+        ORDER BY _fid + 0 LIMIT 200`.execute(db);
       return rows;
     },
 
@@ -417,16 +446,17 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /**
      * Applies the importer's decision on the features outside their scope before a commit: those
-     * entirely outside are left out (`_excluded`), and with 'clip' those partly outside are cut to
-     * the scope (`_clipped`). Undone first, so a commit retried with another decision starts clean.
-     * Answers how many were left out and how many cut.
+     * entirely outside are left out (as every commit leaves them out, STAGED_KEPT does: they are
+     * counted here, not rewritten), and with 'clip' those partly outside are cut to the scope
+     * (`_clipped`; a cut that leaves nothing is left out, `_excluded`). Undone first, so a commit
+     * retried with another decision starts clean. Answers how many were left out and how many cut.
      */
     async applyOutsideDecision(table: string, decision: ImportOutsideDecision | null, districts: readonly string[] | null): Promise<{ left: number; clipped: number }> {
       const staged = stagingTable(table);
       await sql`UPDATE ${staged} SET _excluded = NULL, _clipped = NULL WHERE _excluded IS NOT NULL OR _clipped IS NOT NULL`.execute(db);
       if (decision === null) return { left: 0, clipped: 0 };
-      const left = await sql`UPDATE ${staged} SET _excluded = true WHERE _extent = 'outside'`.execute(db);
-      if (decision === 'skip') return { left: Number(left.numAffectedRows ?? 0), clipped: 0 };
+      const { rows: [outside] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${staged} WHERE _extent = 'outside'`.execute(db);
+      if (decision === 'skip') return { left: outside.count, clipped: 0 };
       const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
       const clipped = await sql`
         WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope})
@@ -434,7 +464,7 @@ export function createImportsRepository(db: DatabaseClient) {
         FROM scope WHERE s._extent = 'partly'`.execute(db);
       // A cut that leaves no area (a sliver) is left out.
       const empty = await sql`UPDATE ${staged} SET _excluded = true WHERE _clipped IS NOT NULL AND (ST_IsEmpty(_clipped) OR ST_Area(_clipped) = 0)`.execute(db);
-      return { left: Number(left.numAffectedRows ?? 0) + Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
+      return { left: outside.count + Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
     },
 
     /**
@@ -553,45 +583,48 @@ export function createImportsRepository(db: DatabaseClient) {
     async copyIntoSurveyLayer(layerId: number, year: number, layer: ImportLayerState, from: number, to: number): Promise<number> {
       const result = await sql`
         INSERT INTO ${surveyPartition(layerId)} (layer_id, year, ${sql.raw(SURVEY_COLUMNS.map(([column]) => column).join(', '))}, attributes, geom, geom_3857, area_m2)
-        SELECT ${layerId}, ${year}, ${surveyColumnValues(layer.mapping ?? {})}, ${attributesExpression(layer.fields.map((field) => field.name))}, ${STAGED_GEOMETRY}, ST_Transform(${STAGED_GEOMETRY}, 3857), ${STAGED_AREA}
+        SELECT ${layerId}, ${year}, ${surveyColumnValues(layer.mapping ?? {}, { types: await stagedTypes(layer.stagingTable!) })}, ${attributesExpression(layer.fields.map((field) => field.name))}, ${STAGED_GEOMETRY}, ST_Transform(${STAGED_GEOMETRY}, 3857), ${STAGED_AREA}
         FROM ${stagingTable(layer.stagingTable!)} s WHERE ${STAGED_KEPT} AND s._fid >= ${from} AND s._fid < ${to}`.execute(db);
       return Number(result.numAffectedRows ?? 0);
     },
 
     /**
-     * The GiST index of a prepared survey layer, built once validation has filled it (beside the
-     * report's scans): the commit then only attaches it. Dropped again when the commit rewrites
-     * every row (another year), and built at commit.
+     * What a prepared survey layer needs once validation has filled it, built beside the report's
+     * scans so that the commit only attaches it: its GiST index, and its survey grid, from the
+     * level-18 sums of its batches, under the layer id it is allocated (invisible until a layer of
+     * that id is current). A commit that changes the layer (the outside decision, another year)
+     * builds them again (indexSurveyLayer).
      */
-    async indexPreparedSurveyLayer(table: string): Promise<void> {
-      await db.transaction().execute(async (transaction) => {
-        await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
-        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_l_gist`)} ON ${preparedTable(table)} USING gist (geom_3857)`.execute(transaction);
-      });
+    async finishPreparedSurveyLayer(table: string, prepared: PreparedSurveyLayer): Promise<void> {
+      await Promise.all([
+        db.transaction().execute(async (transaction) => {
+          // A larger maintenance_work_mem: GiST sorts a million boxes in memory.
+          await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
+          await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_l_gist`)} ON ${preparedTable(table)} USING gist (geom_3857)`.execute(transaction);
+        }),
+        sql`SELECT build_survey_cells_from(${prepared.layerId}::bigint, ${`staging.${table}_c`}::regclass)`.execute(db),
+      ]);
     },
 
     /**
-     * The GiST index of a filled pending layer (unless validation built it) and its low-zoom grid
-     * (tiles below z13), built once (layers never change in place) and before the layer is
-     * attached: the index matches survey_patches' own, so attaching builds nothing inside its
-     * transaction. The grid comes from the level-18 sums validation wrote (\`cellsOf\`: the staging
-     * table whose prepared layer this was) when they are still there, else from the layer's 图斑.
+     * The GiST index of a filled pending layer and its low-zoom grid (tiles below z13), unless
+     * validation built them for its prepared layer (finishPreparedSurveyLayer; \`prepared\`: the
+     * staging table it came from, whose grid sums are dropped when the commit changed the layer),
+     * built once (layers never change in place) and before the layer is attached: the index matches
+     * survey_patches' own, so attaching builds nothing inside its transaction.
      */
-    async indexSurveyLayer(layerId: number, options: { cellsOf?: string } = {}): Promise<void> {
+    async indexSurveyLayer(layerId: number, options: { prepared?: string } = {}): Promise<void> {
       const partition = surveyPartition(layerId);
-      const { rows: [state] } = await sql<{ gist: boolean; cells: string | null }>`
+      const { rows: [state] } = await sql<{ gist: boolean; grid: boolean }>`
         SELECT EXISTS (SELECT FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
                        WHERE i.indrelid = ${`survey_data.l${layerId}`}::regclass AND a.amname = 'gist') AS gist,
-          to_regclass(${options.cellsOf ? `staging.${options.cellsOf}_c` : null})::text AS cells`.execute(db);
+          to_regclass(${options.prepared ? `staging.${options.prepared}_c` : null}) IS NOT NULL AS grid`.execute(db);
       await Promise.all([
         state.gist ? Promise.resolve() : db.transaction().execute(async (transaction) => {
-          // A larger maintenance_work_mem: GiST sorts a million boxes in memory.
           await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
           await sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(transaction);
         }),
-        state.cells
-          ? sql`SELECT build_survey_cells_from(${layerId}::bigint, ${state.cells}::regclass)`.execute(db)
-          : sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
+        state.grid ? Promise.resolve() : sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },
 

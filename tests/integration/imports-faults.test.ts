@@ -333,6 +333,21 @@ describe('values too large for their column', () => {
     expect(rows).toEqual([{ bsm: 'T1', patch_area_m2: null }, { bsm: 'T2', patch_area_m2: 1234.5 }]);
   });
 
+  it('read from a floating-point column without their text: NaN and ±Infinity are no figures, as their text is none', async () => {
+    // A Real field (TBMJ, KCMJ …) is staged as double precision and read by import_float_to_numeric().
+    const { rows } = await sql<{ value: string; typed: string | null; text: string | null }>`
+      SELECT v::text AS value, import_float_to_numeric(v)::text AS typed, import_to_numeric(v::text)::text AS text
+      FROM unnest(ARRAY['NaN', 'Infinity', '-Infinity', '1234.5', '1e16', '-0.25']::float8[]) AS v`.execute(owner.db);
+    expect(rows).toEqual([
+      { value: 'NaN', typed: null, text: null },
+      { value: 'Infinity', typed: null, text: null },
+      { value: '-Infinity', typed: null, text: null },
+      { value: '1234.5', typed: '1234.5', text: '1234.5' },
+      { value: '1e+16', typed: '10000000000000000', text: '10000000000000000' },
+      { value: '-0.25', typed: '-0.25', text: '-0.25' },
+    ]);
+  });
+
   it('have their limits in one place, each inside its column', async () => {
     const { rows } = await sql<{ table: string; column: string; precision: number; scale: number }>`
       SELECT table_name AS table, column_name AS column, numeric_precision AS precision, numeric_scale AS scale

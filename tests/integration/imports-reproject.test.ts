@@ -123,6 +123,24 @@ describe('a CGCS2000 Gauss-Kruger survey layer', () => {
     expect(grid.differing).toBe(0);
   }, 120_000);
 
+  it('has its survey grid built while validating, under its layer id, and loses it when cancelled', async () => {
+    const { west, south } = await huliSquare();
+    const { id, state } = await importSurvey(survey('cancelled', west, south), 2009);
+    expect(state.status).toBe('ready');
+    const row = (await testApp.app.importService.imports.find(id))!;
+    const table = row.layers.find((candidate) => candidate.stagingTable)!.stagingTable!;
+    const prepared = await testApp.app.importService.imports.preparedSurveyLayer(table);
+    expect(prepared).not.toBeNull();
+    const cells = async () => (await sql<{ count: number }>`SELECT count(*)::int AS count FROM survey_cells WHERE layer_id = ${prepared!.layerId}`.execute(owner.db)).rows[0].count;
+    // Every 图斑 of the layer is in the grid's finest level, before any commit; no layer of that id exists yet.
+    const { rows: [finest] } = await sql<{ patches: number; layers: number }>`
+      SELECT coalesce(sum(patches), 0)::int AS patches, (SELECT count(*)::int FROM survey_layers WHERE id = ${prepared!.layerId}) AS layers
+      FROM survey_cells WHERE layer_id = ${prepared!.layerId} AND level = 18`.execute(owner.db);
+    expect(finest).toEqual({ patches: FEATURES, layers: 0 });
+    expect((await admin.request({ method: 'DELETE', url: `/api/imports/${id}` })).statusCode).toBe(204);
+    expect(await cells()).toBe(0);
+  }, 120_000);
+
   it('rejects, and names, a feature PROJ cannot convert; the rest is imported', async () => {
     const { west, south } = await huliSquare();
     // A polygon 10^30 m from anything: outside the projection's domain.

@@ -93,7 +93,7 @@ export async function commitSurvey(context: StageContext, row: ImportRow, layers
       }));
       inserted += counts.reduce((sum, count) => sum + count, 0);
     }
-    await context.imports.indexSurveyLayer(layerId, prepared && table ? { cellsOf: table } : {});
+    await context.imports.indexSurveyLayer(layerId, prepared && table ? { prepared: table } : {});
     return await writeAs(context.db, { name: principal.username, requestId }, async (transaction) => {
       const previous = await context.imports.currentSurveyLayer(transaction, year);
       await context.imports.makeSurveyLayerCurrent(transaction, layerId, inserted, previous?.id ?? null);

@@ -153,8 +153,8 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
       const areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ');
       const check = checks.get(table) ?? new LayerCheck(context, row, layer, table, prepare);
       const { prepared, mismatches: found } = await check.finish((fraction) => context.progress(row.id, 'validate', (position + fraction) / staged.length));
-      // The prepared layer is full: its index is built beside the report's scans, not at commit.
-      if (prepared) indexing.push(context.imports.indexPreparedSurveyLayer(table));
+      // The prepared layer is full: its index and grid are built beside the report's scans, not at commit.
+      if (prepared) indexing.push(context.imports.finishPreparedSurveyLayer(table, prepared));
       let mismatches = found;
       if (areaField && !prepared) mismatches = await context.imports.flagAreaMismatch(table, areaField.name);
       if (mismatches > 0) report.warnings.push({ layer: layer.name, count: mismatches, message: `${mismatches} 个图斑的椭球面积与 TBMJ 相差超过 0.5%，常见原因是坐标系或带号不对。` });
