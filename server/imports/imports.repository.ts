@@ -261,8 +261,13 @@ export function createImportsRepository(db: DatabaseClient) {
      * or holds none): read through its primary key while GDAL is still loading.
      */
     async committedFidRange(table: string): Promise<{ min: number; max: number } | null> {
-      const { rows: [exists] } = await sql<{ table: string | null }>`SELECT to_regclass(${`staging.${table}`})::text AS table`.execute(db);
-      return exists.table ? this.fidRange(table) : null;
+      try {
+        return await this.fidRange(table);
+      } catch (error) {
+        // GDAL has not created the table yet (undefined_table): nothing committed.
+        if (error instanceof pg.DatabaseError && error.code === '42P01') return null;
+        throw error;
+      }
     },
 
     async fidRange(table: string): Promise<{ min: number; max: number } | null> {

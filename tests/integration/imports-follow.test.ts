@@ -8,6 +8,8 @@ import { connectDatabase, type DatabaseHandles } from '../../server/db/database.
 import { DEFAULT_ARCHIVE_LIMITS } from '../../server/imports/archive.js';
 import { gdalConnection } from '../../server/imports/gdal.js';
 import { createImportsRepository } from '../../server/imports/imports.repository.js';
+import { openPolygonLayers } from '../../server/imports/polygon-layer.reader.js';
+import { loadIntoStaging, stagingName } from '../../server/imports/stages/load.stage.js';
 import { LayerCheck } from '../../server/imports/stages/validate.stage.js';
 import { createParcelsRepository } from '../../server/parcels/parcels.repository.js';
 import { multipartBody } from '../helpers/multipart.js';
@@ -162,6 +164,87 @@ describe('a survey layer larger than one GDAL transaction', () => {
                (SELECT count(*)::int FROM ${prepared} WHERE area_m2 > 8 AND area_m2 < 12) AS areas`.execute(db);
       // Every square of ~10 m² has its ellipsoidal area (a repaired bow tie is two triangles, half of it).
       expect(counts).toEqual({ written: FEATURES, repaired: BOW_TIES.length, areas: FEATURES - BOW_TIES.length });
+    } finally {
+      await imports.dropStaging([table]);
+    }
+  }, 120_000);
+
+  it('forgets what it checked when GDAL reads the layer again, and checks the new table once', async () => {
+    const row = (await testApp.app.importService.imports.find(importId))!;
+    const layer = row.layers.find((candidate) => candidate.stagingTable)!;
+    const table = `retry${Date.now()}`;
+    const databaseUrl = inject('databaseUrl');
+    const connection = gdalConnection(databaseUrl);
+    const load = (where: string) => execFileSync('ogr2ogr', [
+      '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
+      '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
+      '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
+      '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+    ], { env: { ...process.env, ...connection.env } });
+    const db = testApp.database.db;
+    const imports = createImportsRepository(db);
+    const context = { db, imports, parcels: createParcelsRepository(db), folderOf: () => work, databaseUrl, archiveLimits: DEFAULT_ARCHIVE_LIMITS, progress: async () => undefined };
+    const check = new LayerCheck(context, row, layer, table, true);
+    const prepared = sql.table(`staging.${table}_l`);
+    try {
+      // The first read: its first GDAL transaction checked, converted and written…
+      load('FID < 40000');
+      let settle: (value: unknown) => void = () => undefined;
+      check.follow(new Promise((resolve) => { settle = resolve; }));
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${prepared}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
+        if (written === 40_000) break;
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // …then GDAL fails and reads the whole layer again into a new table (the load stage's beforeRetry).
+      settle(undefined);
+      await check.reset();
+      expect((await sql<{ table: string | null }>`SELECT to_regclass(${`staging.${table}_l`})::text AS table`.execute(db)).rows[0].table).toBeNull();
+      await imports.dropStaging([table]);
+      load('FID >= 0');
+      const result = await check.finish(async () => undefined);
+      expect(result.mismatches).toBe(WRONG_TBMJ.length);
+      const { rows: [counts] } = await sql<{ written: number; areas: number; finest: number }>`
+        SELECT (SELECT count(*)::int FROM ${prepared}) AS written,
+               (SELECT count(*)::int FROM ${prepared} WHERE area_m2 > 4 AND area_m2 < 12) AS areas,
+               (SELECT sum(patches)::int FROM ${sql.table(`staging.${table}_c`)}) AS finest`.execute(db);
+      // Every feature of the new table written once with its area, none of the first read left over.
+      expect(counts).toEqual({ written: FEATURES, areas: FEATURES, finest: FEATURES });
+    } finally {
+      await imports.dropStaging([table]);
+    }
+  }, 120_000);
+
+  it('when GDAL fails at first, is read again (skipping broken features) into a table made anew: the failed read\'s table is dropped first', async () => {
+    const row = (await testApp.app.importService.imports.find(importId))!;
+    const folder = path.join(work, 'retry');
+    fs.mkdirSync(folder);
+    // 300 图斑 of the same survey (its first fids), as a shapefile described as an upload is.
+    execFileSync('ogr2ogr', ['-f', 'ESRI Shapefile', path.join(folder, 'DLTB.shp'), path.join(work, 'DLTB.shp'), '-where', 'FID < 300', '-lco', 'ENCODING=CP936']);
+    const opened = await openPolygonLayers([path.join(folder, 'DLTB.shp'), path.join(folder, 'DLTB.shx'), path.join(folder, 'DLTB.dbf'), path.join(folder, 'DLTB.prj')], path.join(folder, 'files'));
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    const layers = opened.layers.map((layer) => ({ ...layer, mapping: row.layers[0]?.mapping ?? null }));
+    const retried = { ...row, id: `${importId.slice(0, 24)}9999`, layers };
+    const table = stagingName(retried.id, 0);
+    const db = testApp.database.db;
+    const imports = createImportsRepository(db);
+    const context = { db, imports, parcels: createParcelsRepository(db), folderOf: () => folder, databaseUrl: inject('databaseUrl'), archiveLimits: DEFAULT_ARCHIVE_LIMITS, progress: async () => undefined };
+    // A table of that name left by a read that failed (GDAL made it as the application): the first read fails on it.
+    await sql`CREATE TABLE ${sql.table(`staging.${table}`)} (left_over integer)`.execute(db);
+    try {
+      const checks: LayerCheck[] = [];
+      const loaded = await loadIntoStaging(context, retried, layers, {
+        check: (layer, name) => { const check = new LayerCheck(context, retried, layer, name, true); checks.push(check); return check; },
+      });
+      expect(loaded.ok, JSON.stringify(loaded)).toBe(true);
+      const result = await checks[0].finish(async () => undefined);
+      expect(result.prepared).not.toBeNull();
+      const { rows: [counts] } = await sql<{ staged: number; written: number }>`
+        SELECT (SELECT count(*)::int FROM ${sql.table(`staging.${table}`)}) AS staged, (SELECT count(*)::int FROM ${sql.table(`staging.${table}_l`)}) AS written`.execute(db);
+      expect(counts).toEqual({ staged: 300, written: 300 });
     } finally {
       await imports.dropStaging([table]);
     }

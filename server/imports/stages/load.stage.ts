@@ -34,8 +34,13 @@ export async function loadIntoStaging(context: StageContext, row: ImportRow, lay
     check?.follow(new Promise((resolve) => { settle = resolve; }));
     const read = await readPolygonLayer(layer, { format: 'postgres', databaseUrl: context.databaseUrl, databaseRole: context.databaseRole, table }, {
       srid: row.options.srid, folder: context.folderOf(row.id),
-      // GDAL reads the layer again, skipping broken features, into a new table: what was checked is forgotten.
-      beforeRetry: async () => { await check?.reset(); },
+      // GDAL reads the layer again, skipping broken features, into a new table: what was checked is
+      // forgotten, and the table of the failed read dropped (ogr2ogr's -overwrite does not find a
+      // table of schema `staging` by its bare name, and would refuse to create it again).
+      beforeRetry: async () => {
+        await check?.reset();
+        await context.imports.dropStaging([table]);
+      },
       onProgress: (fraction) => {
         const overall = (done + fraction * Math.max(layer.featureCount, 1)) / total;
         if (overall - reported < 0.01) return;
