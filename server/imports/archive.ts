@@ -152,47 +152,71 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
   const written: string[] = [];
   try {
     const files = planExtraction(await readEntries(zip, limits, budget), target, limits, budget);
-    for (const { entry, name, relative } of files) {
-      const destination = path.join(target, relative);
-      if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”不安全。`);
-      fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o700 });
-      // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
-      // several times slower to unpack.
-      const deflated = entry.compressionMethod === 8;
-      const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
-        zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream
-          // A damaged member (bad local header) is a refusal naming it, not an internal failure.
-          ? rejectStream(new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”已损坏（${error?.message ?? 'no data'}）：请重新打包后再上传。`))
-          : resolveStream(readStream))));
-
-      let seen = 0;
-      // Declared sizes can lie: count what actually comes out, and stop at the first byte too many.
-      const guard = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          seen += chunk.length;
-          if (seen > entry.uncompressedSize) callback(new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
-          else callback(null, chunk);
-        },
-      });
-      const output = fs.createWriteStream(destination, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
-      try {
-        if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
-        else await pipeline(raw, guard, output);
-      } catch (error) {
-        if (error instanceof ImportRefusal) throw error;
-        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw diskReserveRefusal(target, Number.MAX_SAFE_INTEGER, limits.diskReserveBytes)!;
-        throw new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”无法解压（${(error as Error).message}）：文件可能已损坏。请重新打包后再上传。`);
+    const unpacked: string[][] = files.map(() => []);
+    // Two members at a time (a shapefile's .dbf and .shp are most of an upload): inflating is one
+    // core's work per member. On the first failure no further member starts; those started finish.
+    const queue = files.map((file, index) => ({ ...file, index }));
+    let failure: unknown = null;
+    await Promise.all(Array.from({ length: Math.min(EXTRACTION_WORKERS, queue.length) }, async () => {
+      for (let next = queue.shift(); next && failure === null; next = queue.shift()) {
+        try {
+          unpacked[next.index] = await extractEntry(zip, next, target, limits, depth, budget);
+        } catch (error) {
+          failure ??= error;
+        }
       }
-      written.push(destination);
-      if (/\.zip$/i.test(relative)) {
-        if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
-        const inner = destination.replace(/\.zip$/i, '');
-        written.push(...await extractZip(destination, inner, limits, depth + 1, budget));
-        fs.rmSync(destination);
-      }
-    }
+    }));
+    if (failure !== null) throw failure;
+    written.push(...unpacked.flat());
   } finally {
     zip.close();
+  }
+  return written;
+}
+
+/** Members of one zip inflated at once (see extractZip). */
+const EXTRACTION_WORKERS = 2;
+
+/** One member of a zip written under \`target\` (a nested zip opened in its turn): the files written. */
+async function extractEntry(zip: yauzl.ZipFile, file: { entry: yauzl.Entry; name: string; relative: string }, target: string, limits: ArchiveLimits, depth: number, budget: { bytes: number; entries: number }): Promise<string[]> {
+  const { entry, name, relative } = file;
+  const written: string[] = [];
+  const destination = path.join(target, relative);
+  if (!destination.startsWith(path.resolve(target) + path.sep)) throw new ImportRefusal(PATH_TRAVERSAL, `压缩包中的路径“${name}”不安全。`);
+  fs.mkdirSync(path.dirname(destination), { recursive: true, mode: 0o700 });
+  // Inflate ourselves with 1 MiB chunks: yauzl's default 16 KiB chunks make a 400 MB DBF
+  // several times slower to unpack.
+  const deflated = entry.compressionMethod === 8;
+  const raw = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) =>
+    zip.openReadStream(entry, { decompress: deflated ? false : null } as yauzl.ZipFileOptions & { decompress: boolean | null }, (error, readStream) => (error || !readStream
+      // A damaged member (bad local header) is a refusal naming it, not an internal failure.
+      ? rejectStream(new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”已损坏（${error?.message ?? 'no data'}）：请重新打包后再上传。`))
+      : resolveStream(readStream))));
+
+  let seen = 0;
+  // Declared sizes can lie: count what actually comes out, and stop at the first byte too many.
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > entry.uncompressedSize) callback(new ImportRefusal(ZIP_BOMB, `压缩包中的“${name}”实际大小超过声明，已拒绝。`));
+      else callback(null, chunk);
+    },
+  });
+  const output = fs.createWriteStream(destination, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
+  try {
+    if (deflated) await pipeline(raw, createInflateRaw({ chunkSize: 1024 * 1024 }), guard, output);
+    else await pipeline(raw, guard, output);
+  } catch (error) {
+    if (error instanceof ImportRefusal) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw diskReserveRefusal(target, Number.MAX_SAFE_INTEGER, limits.diskReserveBytes)!;
+    throw new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${name}”无法解压（${(error as Error).message}）：文件可能已损坏。请重新打包后再上传。`);
+  }
+  written.push(destination);
+  if (/\.zip$/i.test(relative)) {
+    if (depth >= limits.maxDepth) throw new ImportRefusal(NESTED_ARCHIVE, `压缩包嵌套超过 ${limits.maxDepth} 层，请解开后再上传。`);
+    const inner = destination.replace(/\.zip$/i, '');
+    written.push(...await extractZip(destination, inner, limits, depth + 1, budget));
+    fs.rmSync(destination);
   }
   return written;
 }
