@@ -72,27 +72,41 @@ async function updateOutside(statement: string, ...values: unknown[]) {
 
 describe('the tile cache', () => {
   it('serves repeated tiles from memory, and shows an edit at once (polygons and grid) while untouched tiles stay cached', async () => {
-    const edited = await pick('350213', 'efficient');
-    const elsewhere = await pick('350205', 'efficient');
-    const editedTile = tileOf(edited.lon, edited.lat, 15);
-    const otherTile = tileOf(elsewhere.lon, elsewhere.lat, 15);
-    expect(editedTile).not.toBe(otherTile);
-    await parcelIn(editedTile, edited.id);
-    await parcelIn(otherTile, elsewhere.id);
-    expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'hit', status: 'efficient' });
-    expect((await parcelIn(otherTile, elsewhere.id)).cache).toBe('hit');
-    const before = await cellAt(edited.lon, edited.lat, 11);
-    expect((await cellAt(edited.lon, edited.lat, 11)).cache).toBe('hit');
+    // Other test files edit parcels in the same database meanwhile: a tile read while one of their
+    // edits lands is rightly not kept (TileCache.set), and tiles.test.ts empties every cache. So a
+    // round whose warm-up or untouched tile was disturbed that way is tried again with other
+    // parcels (up to 6 rounds, spread over ~5 s); a cache that keeps or drops the wrong tiles fails every round.
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === 6;
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      const edited = await pick('350213', 'efficient', `memory${attempt}`);
+      const elsewhere = await pick('350205', 'efficient', `memory${attempt}`);
+      const editedTile = tileOf(edited.lon, edited.lat, 15);
+      const otherTile = tileOf(elsewhere.lon, elsewhere.lat, 15);
+      expect(editedTile).not.toBe(otherTile);
+      await parcelIn(editedTile, edited.id);
+      await parcelIn(otherTile, elsewhere.id);
+      const warm = [await parcelIn(editedTile, edited.id), await parcelIn(otherTile, elsewhere.id)];
+      await cellAt(edited.lon, edited.lat, 11);
+      const before = await cellAt(edited.lon, edited.lat, 11);
+      if (!last && (warm.some((read) => read.cache !== 'hit') || before.cache !== 'hit')) continue;
+      expect(warm[0]).toEqual({ cache: 'hit', status: 'efficient' });
+      expect(warm[1].cache).toBe('hit');
+      expect(before.cache).toBe('hit');
 
-    const response = await patchParcel(official, edited.id, { status: 'identified', inefficiencyType: 'idle' });
-    expect(response.statusCode).toBe(200);
-    expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'miss', status: 'identified' });
-    expect(await parcelIn(otherTile, elsewhere.id)).toEqual({ cache: 'hit', status: 'efficient' });
-    // The low-zoom grid learns of it too: same parcels, a larger 低效 share.
-    const after = await cellAt(edited.lon, edited.lat, 11);
-    expect(after.cache).toBe('miss');
-    expect(after.cell!.parcels).toBe(before.cell!.parcels);
-    expect(Number(after.cell!.ineff_share)).toBeGreaterThan(Number(before.cell!.ineff_share));
+      const response = await patchParcel(official, edited.id, { status: 'identified', inefficiencyType: 'idle' });
+      expect(response.statusCode).toBe(200);
+      expect(await parcelIn(editedTile, edited.id)).toEqual({ cache: 'miss', status: 'identified' });
+      const untouched = await parcelIn(otherTile, elsewhere.id);
+      if (!last && untouched.cache !== 'hit') continue;
+      expect(untouched).toEqual({ cache: 'hit', status: 'efficient' });
+      // The low-zoom grid learns of it too: same parcels, a larger 低效 share.
+      const after = await cellAt(edited.lon, edited.lat, 11);
+      expect(after.cache).toBe('miss');
+      expect(after.cell!.parcels).toBe(before.cell!.parcels);
+      expect(Number(after.cell!.ineff_share)).toBeGreaterThan(Number(before.cell!.ineff_share));
+      return;
+    }
   });
 
   it('learns of changes made outside this server through the database, in the parcel tiles and the label tiles that follow them', async () => {
