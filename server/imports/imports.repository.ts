@@ -109,6 +109,14 @@ export function createImportsRepository(db: DatabaseClient) {
     return known;
   }
 
+  /** A survey layer's GiST index, in a transaction of its own with more maintenance_work_mem: GiST sorts a million boxes in memory. */
+  async function buildGist(statement: RawBuilder<unknown>): Promise<void> {
+    await db.transaction().execute(async (transaction) => {
+      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
+      await statement.execute(transaction);
+    });
+  }
+
   return {
     async insert(row: { id: string; kind: string; year: number | null; fileName: string; createdBy: string; options: ImportOptions }): Promise<void> {
       await sql`INSERT INTO imports (id, kind, year, file_name, status, phase, options, created_by)
@@ -415,16 +423,15 @@ export function createImportsRepository(db: DatabaseClient) {
      * outside the scope, and more than 1 m²) or 'outside' (less than 0.5 % inside), NULL inside;
      * `_outside_city` when it does not meet the city at all. Only the exceptions are written.
      */
-    async checkExtent(table: string, districts: readonly string[] | null, range?: { from: number; to: number }): Promise<void> {
+    async checkExtent(table: string, districts: readonly string[] | null): Promise<void> {
       const staged = stagingTable(table);
-      // A range (validation's batches) is checked for the first time: nothing to undo there.
-      if (!range) await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
-      const inRange = range ? sql`s._fid >= ${range.from} AND s._fid < ${range.to}` : sql`true`;
+      // Checked again (a committer of another scope): what an earlier check found is undone first.
+      await sql`UPDATE ${staged} SET _extent = NULL, _outside_city = NULL WHERE _extent IS NOT NULL`.execute(db);
       await sql`
         WITH ${extentScopeCtes(districts)},
         candidates AS MATERIALIZED (
           SELECT s._fid, ${STAGED_GEOMETRY} AS geom, ST_Area(${STAGED_GEOMETRY}::geography) AS area
-          FROM ${staged} s, scope WHERE ${STAGED_KEPT} AND ${inRange} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${STAGED_GEOMETRY}))),
+          FROM ${staged} s, scope WHERE ${STAGED_KEPT} AND (scope.g IS NULL OR NOT ST_Covers(scope.g, ${STAGED_GEOMETRY}))),
         shares AS MATERIALIZED (SELECT c._fid, c.geom, c.area, ${scopeShare(sql`c.geom`)} AS inside FROM candidates c, scope)
         UPDATE ${staged} s SET
           _extent = ${EXTENT_OF(sql`shares.area`, sql`shares.inside`)},
@@ -602,11 +609,7 @@ export function createImportsRepository(db: DatabaseClient) {
      */
     async finishPreparedSurveyLayer(table: string, prepared: PreparedSurveyLayer): Promise<void> {
       await Promise.all([
-        db.transaction().execute(async (transaction) => {
-          // A larger maintenance_work_mem: GiST sorts a million boxes in memory.
-          await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
-          await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_l_gist`)} ON ${preparedTable(table)} USING gist (geom_3857)`.execute(transaction);
-        }),
+        buildGist(sql`CREATE INDEX IF NOT EXISTS ${sql.id(`${table}_l_gist`)} ON ${preparedTable(table)} USING gist (geom_3857)`),
         sql`SELECT build_survey_cells_from(${prepared.layerId}::bigint, ${`staging.${table}_c`}::regclass)`.execute(db),
       ]);
     },
@@ -625,10 +628,7 @@ export function createImportsRepository(db: DatabaseClient) {
                        WHERE i.indrelid = ${`survey_data.l${layerId}`}::regclass AND a.amname = 'gist') AS gist,
           to_regclass(${options.prepared ? `staging.${options.prepared}_c` : null}) IS NOT NULL AS grid`.execute(db);
       await Promise.all([
-        state.gist ? Promise.resolve() : db.transaction().execute(async (transaction) => {
-          await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(transaction);
-          await sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`.execute(transaction);
-        }),
+        state.gist ? Promise.resolve() : buildGist(sql`CREATE INDEX ON ${partition} USING gist (geom_3857)`),
         state.grid ? Promise.resolve() : sql`SELECT build_survey_cells(${layerId}::bigint, ${`survey_data.l${layerId}`}::regclass)`.execute(db),
       ]);
     },

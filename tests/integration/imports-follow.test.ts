@@ -71,6 +71,34 @@ function survey(west: number, south: number): string {
   return zip;
 }
 
+/**
+ * GDAL as the load stage runs it into `staging.<table>` (the projected coordinates as they are: the
+ * check converts them, databaseReprojection): the shapefile's features matching `where`, into a new
+ * table or appended (to the layer's own geometry column: the check has added two more by then).
+ */
+function loadAsTheStage(table: string, where: string, append = false) {
+  const connection = gdalConnection(inject('databaseUrl'));
+  execFileSync('ogr2ogr', [
+    '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
+    '-lco', 'SCHEMA=staging', '-nln', append ? `staging.${table}(_geom)` : table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
+    '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
+    '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+    ...(append ? ['-append'] : []),
+  ], { env: { ...process.env, ...connection.env } });
+}
+
+/** Waits (at most a minute) until the prepared layer of `table` holds `count` rows. */
+async function untilWritten(table: string, count: number) {
+  const db = testApp.database.db;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${sql.table(`staging.${table}_l`)}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
+    if (written === count) return;
+    expect(Date.now()).toBeLessThan(deadline);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('a survey layer larger than one GDAL transaction', () => {
   let importId = '';
 
@@ -123,35 +151,19 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const layer = row.layers.find((candidate) => candidate.stagingTable)!;
     const table = `follow${Date.now()}`;
     const databaseUrl = inject('databaseUrl');
-    const connection = gdalConnection(databaseUrl);
-    // GDAL as the load stage runs it (the projected coordinates as they are: the check converts
-    // them, databaseReprojection), in two parts: shapefile fids below 40 000, then the rest
-    // appended (to the layer's own geometry column: the check has added two more by then).
-    const load = (where: string, append: boolean) => execFileSync('ogr2ogr', [
-      '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
-      '-lco', 'SCHEMA=staging', '-nln', append ? `staging.${table}(_geom)` : table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
-      '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
-      '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
-      ...(append ? ['-append'] : []),
-    ], { env: { ...process.env, ...connection.env } });
+    // In two parts, as GDAL commits them: shapefile fids below 40 000, then the rest.
     const db = testApp.database.db;
     const imports = createImportsRepository(db);
     const context = { db, imports, parcels: createParcelsRepository(db), folderOf: () => work, databaseUrl, archiveLimits: DEFAULT_ARCHIVE_LIMITS, progress: async () => undefined };
     const check = new LayerCheck(context, row, layer, table, true);
     const prepared = sql.table(`staging.${table}_l`);
     try {
-      load('FID < 40000', false);
+      loadAsTheStage(table, 'FID < 40000');
       let settle: (value: unknown) => void = () => undefined;
       check.follow(new Promise((resolve) => { settle = resolve; }));
       // The two whole batches of the first part are checked and written while "GDAL" has not finished.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${prepared}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
-        if (written === 40_000) break;
-        expect(Date.now()).toBeLessThan(deadline);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      load('FID >= 40000', true);
+      await untilWritten(table, 40_000);
+      loadAsTheStage(table, 'FID >= 40000', true);
       settle(undefined);
       const progress: number[] = [];
       const result = await check.finish(async (fraction) => { progress.push(fraction); });
@@ -174,13 +186,6 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const layer = row.layers.find((candidate) => candidate.stagingTable)!;
     const table = `retry${Date.now()}`;
     const databaseUrl = inject('databaseUrl');
-    const connection = gdalConnection(databaseUrl);
-    const load = (where: string) => execFileSync('ogr2ogr', [
-      '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
-      '-lco', 'SCHEMA=staging', '-nln', table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
-      '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
-      '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
-    ], { env: { ...process.env, ...connection.env } });
     const db = testApp.database.db;
     const imports = createImportsRepository(db);
     const context = { db, imports, parcels: createParcelsRepository(db), folderOf: () => work, databaseUrl, archiveLimits: DEFAULT_ARCHIVE_LIMITS, progress: async () => undefined };
@@ -188,22 +193,16 @@ describe('a survey layer larger than one GDAL transaction', () => {
     const prepared = sql.table(`staging.${table}_l`);
     try {
       // The first read: its first GDAL transaction checked, converted and written…
-      load('FID < 40000');
+      loadAsTheStage(table, 'FID < 40000');
       let settle: (value: unknown) => void = () => undefined;
       check.follow(new Promise((resolve) => { settle = resolve; }));
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const written = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${prepared}`.execute(db).then((result) => result.rows[0].count).catch(() => 0);
-        if (written === 40_000) break;
-        expect(Date.now()).toBeLessThan(deadline);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await untilWritten(table, 40_000);
       // …then GDAL fails and reads the whole layer again into a new table (the load stage's beforeRetry).
       settle(undefined);
       await check.reset();
       expect((await sql<{ table: string | null }>`SELECT to_regclass(${`staging.${table}_l`})::text AS table`.execute(db)).rows[0].table).toBeNull();
       await imports.dropStaging([table]);
-      load('FID >= 0');
+      loadAsTheStage(table, 'FID >= 0');
       const result = await check.finish(async () => undefined);
       expect(result.mismatches).toBe(WRONG_TBMJ.length);
       const { rows: [counts] } = await sql<{ written: number; areas: number; finest: number }>`
