@@ -269,6 +269,57 @@ EXCEPTION WHEN OTHERS THEN
 END;
 $$;
 
+CREATE FUNCTION public.import_decode_lenient(value text, encoding text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+  bytes bytea := convert_to(value, 'LATIN1');
+  total integer := length(bytes);
+  decoded text := '';
+  piece text;
+  at integer := 0;
+  lead integer;
+  width integer;
+BEGIN
+  BEGIN
+    RETURN convert_from(bytes, encoding);
+  EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+    NULL;
+  END;
+  WHILE at < total LOOP
+    lead := get_byte(bytes, at);
+    IF lead < 128 THEN
+      decoded := decoded || chr(lead);
+      at := at + 1;
+      CONTINUE;
+    END IF;
+    IF lead = 128 AND upper(encoding) = 'GBK' THEN
+      decoded := decoded || '€';
+      at := at + 1;
+      CONTINUE;
+    END IF;
+    piece := NULL;
+    FOREACH width IN ARRAY ARRAY[2, 4] LOOP
+      EXIT WHEN piece IS NOT NULL OR at + width > total;
+      BEGIN
+        piece := convert_from(substring(bytes FROM at + 1 FOR width), encoding);
+      EXCEPTION WHEN character_not_in_repertoire OR untranslatable_character THEN
+        piece := NULL;
+      END;
+      IF piece IS NOT NULL THEN
+        at := at + width;
+      END IF;
+    END LOOP;
+    IF piece IS NULL THEN
+      at := at + 1;
+    ELSE
+      decoded := decoded || piece;
+    END IF;
+  END LOOP;
+  RETURN decoded;
+END;
+$$;
+
 CREATE FUNCTION public.import_float_to_numeric(value double precision) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$

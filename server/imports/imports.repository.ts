@@ -89,8 +89,21 @@ const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`
  * only code of the pipeline that talks SQL. Staging tables are named by the pipeline, never by a
  * user, and reach SQL as identifiers.
  */
-/** PROJ refusing a coordinate, as PostGIS reports it: an internal error (XX000) or a data exception (22…). */
-function isProjRefusal(error: unknown): boolean {
+/**
+ * PROJ refusing a coordinate, as PostGIS reports it: an internal error (XX000) or a data exception
+ * (22…); or a byte an encoding cannot decode (22021, 22P05).
+ */
+/**
+ * What each batch of a staged layer converts before its check: the EPSG code of the coordinates
+ * GDAL wrote as they were (null: GDAL converted them), and the text fields it read byte for
+ * character with the encoding to decode them from (null: GDAL decoded them).
+ */
+export interface BatchConversion {
+  srid: number | null;
+  decode: { encoding: string; fields: readonly string[] } | null;
+}
+
+function isDataRefusal(error: unknown): boolean {
   return error instanceof pg.DatabaseError && (error.code === 'XX000' || (error.code?.startsWith('22') ?? false));
 }
 
@@ -284,19 +297,30 @@ export function createImportsRepository(db: DatabaseClient) {
     },
 
     /**
-     * Converts the features \`from\` ≤ fid < \`to\` of a staged layer GDAL wrote in their CGCS2000
-     * Gauss-Kruger coordinates (\`srid\`, see databaseReprojection) to EPSG:4490, in one statement;
-     * when PROJ refuses one of them, row by row, leaving those it cannot convert as they were (the
-     * check then rejects them: their coordinates are no degrees).
+     * Converts the features \`from\` ≤ fid < \`to\` of a staged layer as GDAL left them, in one
+     * statement: coordinates written in CGCS2000 Gauss-Kruger (\`srid\`, see databaseReprojection)
+     * to EPSG:4490, text read byte for character (\`decode\`, see databaseDecoding) decoded from its
+     * encoding. When PROJ or the decoding refuses one of them, value by value: a feature PROJ cannot
+     * convert is left as it was (the check then rejects it: its coordinates are no degrees), a byte
+     * the encoding cannot decode is left out, as GDAL does (import_decode_lenient).
      */
-    async reprojectBatch(table: string, srid: number, from: number, to: number): Promise<void> {
+    async convertBatch(table: string, conversion: BatchConversion, from: number, to: number): Promise<void> {
+      if (conversion.srid === null && !conversion.decode?.fields.length) return;
       const staged = stagingTable(table);
       const inRange = sql`_fid >= ${from} AND _fid < ${to}`;
+      const assignments = (lenient: boolean) => sql.join([
+        ...(conversion.srid === null ? [] : [lenient
+          ? sql`_geom = import_transform_or_keep(_geom, ${conversion.srid}::integer)`
+          : sql`_geom = ST_Transform(ST_SetSRID(_geom, ${conversion.srid}::integer), 4490)`]),
+        ...(conversion.decode === null ? [] : conversion.decode.fields.map((field) => lenient
+          ? sql`${sql.id(field)} = import_decode_lenient(${sql.id(field)}::text, ${conversion.decode!.encoding})`
+          : sql`${sql.id(field)} = convert_from(convert_to(${sql.id(field)}::text, 'LATIN1'), ${conversion.decode!.encoding})`)),
+      ]);
       try {
-        await sql`UPDATE ${staged} SET _geom = ST_Transform(ST_SetSRID(_geom, ${srid}::integer), 4490) WHERE ${inRange}`.execute(db);
+        await sql`UPDATE ${staged} SET ${assignments(false)} WHERE ${inRange}`.execute(db);
       } catch (error) {
-        if (!isProjRefusal(error)) throw error;
-        await sql`UPDATE ${staged} SET _geom = import_transform_or_keep(_geom, ${srid}::integer) WHERE ${inRange}`.execute(db);
+        if (!isDataRefusal(error)) throw error;
+        await sql`UPDATE ${staged} SET ${assignments(true)} WHERE ${inRange}`.execute(db);
       }
     },
 

@@ -72,8 +72,9 @@ function survey(west: number, south: number): string {
 }
 
 /**
- * GDAL as the load stage runs it into `staging.<table>` (the projected coordinates as they are: the
- * check converts them, databaseReprojection): the shapefile's features matching `where`, into a new
+ * GDAL as the load stage runs it into `staging.<table>` (the projected coordinates as they are and
+ * the GBK text byte for character: the check converts both, databaseReprojection and
+ * databaseDecoding): the shapefile's features matching `where`, into a new
  * table or appended (to the layer's own geometry column: the check has added two more by then).
  */
 function loadAsTheStage(table: string, where: string, append = false) {
@@ -82,7 +83,7 @@ function loadAsTheStage(table: string, where: string, append = false) {
     '-f', 'PostgreSQL', connection.dataset, path.join(work, 'DLTB.shp'), '-where', where,
     '-lco', 'SCHEMA=staging', '-nln', append ? `staging.${table}(_geom)` : table, '-lco', 'GEOMETRY_NAME=_geom', '-lco', 'FID=_fid', '-lco', 'SPATIAL_INDEX=NONE',
     '-lco', 'LAUNDER=NO', '-lco', 'PRECISION=NO', '-lco', 'UNLOGGED=ON', '-nlt', 'MULTIPOLYGON', '-dim', 'XY',
-    '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=CP936', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
+    '-a_srs', 'EPSG:4490', '-oo', 'ENCODING=ISO-8859-1', '--config', 'PG_USE_COPY', 'YES', '-gt', '65536',
     ...(append ? ['-append'] : []),
   ], { env: { ...process.env, ...connection.env } });
 }

@@ -8,6 +8,7 @@ import { connectDatabase, type DatabaseHandles } from '../../server/db/database.
 import { gdalConnection } from '../../server/imports/gdal.js';
 import { databaseReprojection } from '../../server/imports/polygon-layer.reader.js';
 import { multipartBody } from '../helpers/multipart.js';
+import { huliSquare, zipShapefile } from '../helpers/survey-files.js';
 import { cellsAgainstLayer } from '../helpers/survey-cells.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
@@ -35,16 +36,6 @@ afterAll(async () => {
 
 const FEATURES = 2_500;
 
-/** A square of 湖里区 (found in the database, not guessed). */
-async function huliSquare(): Promise<{ west: number; south: number }> {
-  const { rows: [spot] } = await sql<{ west: number; south: number }>`
-    SELECT ST_X(c) - 0.004 AS west, ST_Y(c) - 0.004 AS south
-    FROM (SELECT ST_PointOnSurface(geom) AS c, geom FROM districts WHERE level = 'district' AND name = '湖里区') d
-    WHERE ST_Covers(geom, ST_Expand(c, 0.005))`.execute(owner.db);
-  expect(spot).toBeDefined();
-  return spot;
-}
-
 /**
  * A zipped GBK shapefile in EPSG:4527 of FEATURES irregular 图斑 (five to seven vertices), plus
  * `extra` features given in EPSG:4527 metres as they are.
@@ -71,9 +62,7 @@ function survey(name: string, west: number, south: number, extra: number[][][][]
     execFileSync('ogr2ogr', ['-append', '-f', 'ESRI Shapefile', path.join(folder, 'DLTB.shp'), metres, '-a_srs', 'EPSG:4527', '-nln', 'DLTB']);
   }
   fs.rmSync(path.join(folder, 'DLTB.cpg'), { force: true });
-  const zip = path.join(folder, 'dltb.zip');
-  execFileSync('python3', ['-m', 'zipfile', '-c', zip, ...['shp', 'shx', 'dbf', 'prj'].map((extension) => path.join(folder, `DLTB.${extension}`))]);
-  return zip;
+  return zipShapefile(folder);
 }
 
 async function importSurvey(zip: string, year: number, options: Record<string, string> = {}) {
@@ -87,7 +76,7 @@ async function importSurvey(zip: string, year: number, options: Record<string, s
 
 describe('a CGCS2000 Gauss-Kruger survey layer', () => {
   it('is converted to EPSG:4490 in PostGIS, to exactly the coordinates GDAL gives', async () => {
-    const { west, south } = await huliSquare();
+    const { west, south } = await huliSquare(owner.db);
     const zip = survey('exact', west, south);
     const { id, state } = await importSurvey(zip, 2007);
     expect(state.status).toBe('ready');
@@ -124,7 +113,7 @@ describe('a CGCS2000 Gauss-Kruger survey layer', () => {
   }, 120_000);
 
   it('has its survey grid built while validating, under its layer id, and loses it when cancelled', async () => {
-    const { west, south } = await huliSquare();
+    const { west, south } = await huliSquare(owner.db);
     const { id, state } = await importSurvey(survey('cancelled', west, south), 2009);
     expect(state.status).toBe('ready');
     const row = (await testApp.app.importService.imports.find(id))!;
@@ -142,7 +131,7 @@ describe('a CGCS2000 Gauss-Kruger survey layer', () => {
   }, 120_000);
 
   it('rejects, and names, a feature PROJ cannot convert; the rest is imported', async () => {
-    const { west, south } = await huliSquare();
+    const { west, south } = await huliSquare(owner.db);
     // A polygon 10^30 m from anything: outside the projection's domain.
     const far = [[[1e30, 1e30], [1e30 + 1e20, 1e30], [1e30 + 1e20, 1e30 + 1e20], [1e30, 1e30]]];
     const zip = survey('far', west, south, [far]);

@@ -12,7 +12,9 @@ export function stagingName(importId: string, index: number): string {
 /**
  * Stage 3, load into staging: GDAL reads each selected layer, reprojected to EPSG:4490, into an
  * UNLOGGED table of schema `staging` (COPY, 65 536 rows a transaction); a layer in GCJ-02 (火星坐标)
- * is read as WGS84 and its vertices then converted GCJ-02 → WGS84. Progress is reported by
+ * is read as WGS84 and its vertices then converted GCJ-02 → WGS84. CGCS2000 Gauss-Kruger
+ * coordinates and GBK text are left for PostgreSQL to convert, batch by batch in stage 4
+ * (databaseReprojection, databaseDecoding): every reader of a staged table comes after. Progress is reported by
  * features read over all layers. A layer's `check` (stage 4) starts on the rows GDAL has committed
  * while it is still reading (`LayerCheck.follow`).
  */

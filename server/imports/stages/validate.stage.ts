@@ -2,9 +2,9 @@ import { describeSrid, sridLabel } from '../../../domain/import/crs.js';
 import { gcj02Offset } from '../../../domain/gcj02.js';
 import type { ImportReport } from '../../../domain/api/imports.schemas.js';
 import { missingRequiredTargets, SURVEY_FIELDS } from '../../../domain/import/field-mapping.js';
-import type { ImportLayerState, ImportRow, PreparedSurveyLayer } from '../imports.repository.js';
+import type { BatchConversion, ImportLayerState, ImportRow, PreparedSurveyLayer } from '../imports.repository.js';
 import { SURVEY_COLUMNS, sourceFieldFor, surveyColumnMaximum } from '../imports.sql.js';
-import { databaseReprojection } from '../polygon-layer.reader.js';
+import { databaseDecoding, databaseReprojection, textFields } from '../polygon-layer.reader.js';
 import { parcelValues } from './commit-parcels.stage.js';
 import type { StageContext } from './stage-context.js';
 
@@ -39,8 +39,8 @@ export class LayerCheck {
   #following: Promise<void> | null = null;
   /** The layer's TBMJ field, compared with each feature's ellipsoidal area. */
   readonly #areaField: string | null;
-  /** The EPSG code of the coordinates GDAL wrote, converted batch by batch before the check (null: GDAL converted them). */
-  readonly #reprojectFrom: number | null;
+  /** What GDAL left for PostgreSQL to convert, batch by batch before the check: coordinates, text. */
+  readonly #conversion: BatchConversion;
 
   constructor(
     private readonly context: StageContext,
@@ -50,7 +50,8 @@ export class LayerCheck {
     private readonly prepare: boolean,
   ) {
     this.#areaField = layer.fields.find((field) => field.name.toUpperCase() === 'TBMJ')?.name ?? null;
-    this.#reprojectFrom = databaseReprojection(layer, row.options.srid);
+    const encoding = databaseDecoding(layer);
+    this.#conversion = { srid: databaseReprojection(layer, row.options.srid), decode: encoding && { encoding, fields: textFields(layer) } };
   }
 
   /** The validation columns of the staged table (waits for GDAL's transaction in flight) and the prepared layer. */
@@ -62,7 +63,7 @@ export class LayerCheck {
   }
 
   async #check(from: number): Promise<void> {
-    if (this.#reprojectFrom !== null) await this.context.imports.reprojectBatch(this.table, this.#reprojectFrom, from, from + BATCH);
+    await this.context.imports.convertBatch(this.table, this.#conversion, from, from + BATCH);
     if (!this.#prepared) {
       await this.context.imports.validateBatch(this.table, from, from + BATCH);
       return;
