@@ -96,9 +96,18 @@ export function parseOgrinfo(output: string): LayerInfo[] {
   return layers;
 }
 
+/**
+ * GDAL's environment for reading `source`: a shapefile read inside its zip (/vsizip/, see
+ * ZipMember) always has its .shx, and GDAL must not try to restore one there (it would open the
+ * zip for writing, and fail).
+ */
+export function readingEnv(source: string): NodeJS.ProcessEnv {
+  return source.startsWith('/vsizip/') ? { SHAPE_RESTORE_SHX: 'NO' } : {};
+}
+
 /** Layers of a data source with their fields, extent and SRS. */
 export async function inspect(source: string, openOptions: string[] = []): Promise<LayerInfo[]> {
-  const result = await runGdal('ogrinfo', ['-ro', '-so', '-al', ...openOptions.flatMap((option) => ['-oo', option]), source], { timeoutMs: 120_000 });
+  const result = await runGdal('ogrinfo', ['-ro', '-so', '-al', ...openOptions.flatMap((option) => ['-oo', option]), source], { timeoutMs: 120_000, env: readingEnv(source) });
   if (result.code !== 0) throw new Error(result.stderr.trim() || `ogrinfo exited with ${result.code}`);
   return parseOgrinfo(result.stdout);
 }

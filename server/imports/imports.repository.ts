@@ -84,15 +84,9 @@ export interface PreparedSurveyLayer {
 }
 const surveyPartition = (layerId: number) => sql.id('survey_data', `l${layerId}`);
 
-/**
- * The `imports` rows, the `staging` tables GDAL loads, and the survey layers an import writes: the
- * only code of the pipeline that talks SQL. Staging tables are named by the pipeline, never by a
- * user, and reach SQL as identifiers.
- */
-/**
- * PROJ refusing a coordinate, as PostGIS reports it: an internal error (XX000) or a data exception
- * (22…); or a byte an encoding cannot decode (22021, 22P05).
- */
+/** Staged column types (format_type) of integers of at most 32 bits. */
+const SMALL_INTEGER_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer']);
+
 /**
  * What each batch of a staged layer converts before its check: the EPSG code of the coordinates
  * GDAL wrote as they were (null: GDAL converted them), and the text fields it read byte for
@@ -103,10 +97,19 @@ export interface BatchConversion {
   decode: { encoding: string; fields: readonly string[] } | null;
 }
 
+/**
+ * PROJ refusing a coordinate, as PostGIS reports it: an internal error (XX000) or a data exception
+ * (22…); or a byte an encoding cannot decode (22021, 22P05).
+ */
 function isDataRefusal(error: unknown): boolean {
   return error instanceof pg.DatabaseError && (error.code === 'XX000' || (error.code?.startsWith('22') ?? false));
 }
 
+/**
+ * The `imports` rows, the `staging` tables GDAL loads, and the survey layers an import writes: the
+ * only code of the pipeline that talks SQL. Staging tables are named by the pipeline, never by a
+ * user, and reach SQL as identifiers.
+ */
 export function createImportsRepository(db: DatabaseClient) {
   /** The column types of staging tables, read once per table (a table GDAL writes again has the same source, so the same types). */
   const types = new Map<string, StagedTypes>();
@@ -357,14 +360,17 @@ export function createImportsRepository(db: DatabaseClient) {
      * out on commit), in one pass over the layer; answers how many features.
      */
     async flagTooLarge(table: string, checks: readonly { field: string; label: string; maximum: number }[]): Promise<number> {
-      if (checks.length === 0) return 0;
       const staged = await stagedTypes(table);
+      // A 16- or 32-bit integer column holds no value past a maximum of 2³¹ or more (TBMJ as the
+      // DBF's N(9), say): the table is not read for it (0.8 s on a million 图斑).
+      const possible = checks.filter((check) => !(SMALL_INTEGER_TYPES.has(staged.get(check.field) ?? '') && check.maximum >= 2 ** 31));
+      if (possible.length === 0) return 0;
       const over = (check: { field: string; maximum: number }) => sql<boolean>`abs(${stagedNumber(check.field, staged)}) > ${check.maximum}`;
-      const notes = sql.join(checks.map((check) => sql`CASE WHEN ${over(check)} THEN format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${check.label}::text, trim(${sql.id('s', check.field)}::text), ${check.maximum}::numeric) END`));
+      const notes = sql.join(possible.map((check) => sql`CASE WHEN ${over(check)} THEN format('%s「%s」超过上限 %s，无法存储，提交时该值留空：请核对数值和单位', ${check.label}::text, trim(${sql.id('s', check.field)}::text), ${check.maximum}::numeric) END`));
       const { rows: [flagged] } = await sql<{ count: number }>`
         WITH flagged AS (
           UPDATE ${stagingTable(table)} s SET _messages = coalesce(s._messages, ARRAY[]::text[]) || array_remove(ARRAY[${notes}], NULL)
-          WHERE ${sql.join(checks.map(over), sql` OR `)}
+          WHERE ${sql.join(possible.map(over), sql` OR `)}
           RETURNING 1)
         SELECT count(*)::int AS count FROM flagged`.execute(db);
       return flagged.count;

@@ -106,7 +106,7 @@ export function createImportService(options: ImportServiceOptions) {
     layers = loaded.layers;
     await imports.update(id, { layers });
     const report = await validate(context, row, layers, checks);
-    const needs = needsAfterValidation(layers, report);
+    const needs = await needsAfterValidation(layers, report);
     if (needs) {
       await dropStaging(layers);
       return imports.update(id, { layers: withoutStaging(layers), report, status: 'needs-input', progress: 0, needs });

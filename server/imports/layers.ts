@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BAD_GEOPACKAGE, NO_LAYERS, NOT_A_SHAPEFILE } from '../../domain/import/refusals.js';
+import { readHead, type ZipMember } from './archive.js';
 import { ImportRefusal } from './import-errors.js';
 
 export type LayerFormat = 'shapefile' | 'filegdb' | 'gpkg' | 'geojson' | 'butiao';
@@ -8,11 +9,11 @@ export type LayerFormat = 'shapefile' | 'filegdb' | 'gpkg' | 'geojson' | 'butiao
 /** A data source found in an upload: a shapefile (with its sibling files), a .gdb folder, a GeoPackage, a GeoJSON file, a 部标 txt. */
 export interface FoundSource {
   format: LayerFormat;
-  /** Absolute path of the .shp, the .gdb folder, the .gpkg, the .geojson or the .txt. */
+  /** Absolute path of the .shp, the .gdb folder, the .gpkg, the .geojson or the .txt (a /vsizip/ path for a shapefile read in its zip). */
   path: string;
   /** Display name: the path inside the upload. */
   name: string;
-  /** Shapefile siblings by lower-case extension (.dbf, .shx, .prj, .cpg). */
+  /** Shapefile siblings by lower-case extension (.dbf, .shx, .prj, .cpg): a file, or a /vsizip/ path for a member left in its zip. */
   siblings: Record<string, string>;
 }
 
@@ -37,16 +38,10 @@ function walk(directory: string, found: { files: string[]; geodatabases: string[
   return found;
 }
 
-/** True when the file starts with the shapefile magic number (9994, big-endian). */
-export function hasShapefileHeader(file: string): boolean {
-  const handle = fs.openSync(file, 'r');
-  try {
-    const header = Buffer.alloc(100);
-    const read = fs.readSync(handle, header, 0, 100, 0);
-    return read >= 100 && header.readInt32BE(0) === 9994;
-  } finally {
-    fs.closeSync(handle);
-  }
+/** True when the file (or zip member, see readHead) starts with the shapefile magic number (9994, big-endian). */
+export async function hasShapefileHeader(file: string): Promise<boolean> {
+  const header = await readHead(file, 100);
+  return header.length >= 100 && header.readInt32BE(0) === 9994;
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -80,11 +75,16 @@ export function geoPackageProblem(file: string, name = path.basename(file)): str
 }
 
 /**
- * Finds the layers of an unpacked upload. Extensions may be in any letter case and files may sit
- * in sub-folders. A `.shp` that is not a shapefile (a renamed DBF, say) is reported, not read.
+ * Finds the layers of an unpacked upload, with the members left in their zip (`inZip`, found where
+ * they would have been unpacked). Extensions may be in any letter case and files may sit in
+ * sub-folders. A `.shp` that is not a shapefile (a renamed DBF, say) is reported, not read.
  */
-export function findSources(root: string): { sources: FoundSource[]; refused: { name: string; reason: string; message: string }[] } {
-  const { files, geodatabases } = walk(root);
+export async function findSources(root: string, inZip: readonly ZipMember[] = []): Promise<{ sources: FoundSource[]; refused: { name: string; reason: string; message: string }[] }> {
+  const { files: unpacked, geodatabases } = walk(root);
+  // Where GDAL and readHead find each file: a member left in its zip by its /vsizip/ path.
+  const located = new Map<string, string>(inZip.map((member) => [member.file, member.gdalPath]));
+  const files = [...unpacked, ...inZip.map((member) => member.file)];
+  const at = (file: string) => located.get(file) ?? file;
   const sources: FoundSource[] = [];
   const refused: { name: string; reason: string; message: string }[] = [];
   const byStem = new Map<string, Record<string, string>>();
@@ -92,7 +92,7 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
     const extension = path.extname(file).toLowerCase();
     const stem = file.slice(0, file.length - extension.length).toLowerCase();
     if (['.shp', '.dbf', '.shx', '.prj', '.cpg'].includes(extension)) {
-      byStem.set(stem, { ...(byStem.get(stem) ?? {}), [extension]: file });
+      byStem.set(stem, { ...(byStem.get(stem) ?? {}), [extension]: at(file) });
     }
   }
   // The tables zipped without their folder unpack straight into the root.
@@ -103,11 +103,11 @@ export function findSources(root: string): { sources: FoundSource[]; refused: { 
     const extension = path.extname(file).toLowerCase();
     if (extension === '.shp') {
       const siblings = byStem.get(file.slice(0, file.length - extension.length).toLowerCase()) ?? {};
-      if (!hasShapefileHeader(file)) {
+      if (!await hasShapefileHeader(at(file))) {
         refused.push({ name, reason: NOT_A_SHAPEFILE, message: `“${name}”不是有效的 Shapefile（文件头不是 .shp 格式，可能是改了扩展名的其他文件）。` });
         continue;
       }
-      sources.push({ format: 'shapefile', path: file, name, siblings });
+      sources.push({ format: 'shapefile', path: at(file), name, siblings });
     } else if (extension === '.gpkg') {
       const problem = geoPackageProblem(file, name);
       if (problem) refused.push({ name, reason: BAD_GEOPACKAGE, message: problem });

@@ -5,8 +5,8 @@ import { coordinatesGcj02ToWgs84, type Coordinates } from '../../domain/gcj02.js
 import { parseButiao } from '../../domain/import/butiao.js';
 import { GDAL_ENCODING_NAMES, decodeText, detectEncoding, encodingFromLanguageDriver, parseCodePage, type EncodingGuess, type TextEncoding } from '../../domain/import/encoding.js';
 import { BAD_GEOPACKAGE, NO_POLYGONS, UNREADABLE, refusal, type Refusal, type Refused } from '../../domain/import/refusals.js';
-import { extractZip, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive.js';
-import { gdalConnection, inspect, progressFromOutput, runGdal } from './gdal.js';
+import { extractZip, DEFAULT_ARCHIVE_LIMITS, readHead, type ArchiveLimits, type ZipMember } from './archive.js';
+import { gdalConnection, inspect, progressFromOutput, readingEnv, runGdal } from './gdal.js';
 import { ImportRefusal } from './import-errors.js';
 import type { ImportLayerState } from './imports.repository.js';
 import { findSources, geoPackageProblem, type FoundSource } from './layers.js';
@@ -44,23 +44,20 @@ export async function geoPackageRefusal(file: string, name: string): Promise<Ref
 /** A layer as the reader describes it: what the import shows and what GDAL needs to read it. */
 export type PolygonLayer = ImportLayerState;
 
-/** The DBF's language driver byte and a sample of its record bytes, for encoding detection. */
-function readDbfSample(file: string): { ldid: number; sample: Uint8Array } {
-  const handle = fs.openSync(file, 'r');
-  try {
-    const header = Buffer.alloc(32);
-    fs.readSync(handle, header, 0, 32, 0);
-    const headerLength = header.readUInt16LE(8);
-    const sample = Buffer.alloc(1024 * 1024);
-    const read = fs.readSync(handle, sample, 0, sample.length, headerLength);
-    return { ldid: header[29], sample: new Uint8Array(sample.subarray(0, read)) };
-  } finally {
-    fs.closeSync(handle);
-  }
+/** Bytes of DBF records looked at to guess their encoding. */
+const DBF_SAMPLE_BYTES = 1024 * 1024;
+
+/** The DBF's language driver byte and a sample of its record bytes (a file, or a member left in its zip), for encoding detection. */
+async function readDbfSample(file: string): Promise<{ ldid: number; sample: Uint8Array }> {
+  // A DBF header is at most 65 535 bytes long.
+  const head = await readHead(file, 65535 + DBF_SAMPLE_BYTES);
+  if (head.length < 32) return { ldid: 0, sample: new Uint8Array() };
+  const headerLength = head.readUInt16LE(8);
+  return { ldid: head[29], sample: new Uint8Array(head.subarray(headerLength, headerLength + DBF_SAMPLE_BYTES)) };
 }
 
 /** `.cpg`, then the DBF language driver, then the bytes themselves. */
-export function detectShapefileEncoding(source: FoundSource): EncodingGuess {
+export async function detectShapefileEncoding(source: FoundSource): Promise<EncodingGuess> {
   const cpg = source.siblings['.cpg'];
   if (cpg) {
     const parsed = parseCodePage(fs.readFileSync(cpg, 'latin1'));
@@ -68,15 +65,16 @@ export function detectShapefileEncoding(source: FoundSource): EncodingGuess {
   }
   const dbf = source.siblings['.dbf'];
   if (!dbf) return { encoding: 'utf-8', confidence: 1, source: 'default', reason: '没有 .dbf，无属性文本' };
-  const { ldid, sample } = readDbfSample(dbf);
+  const { ldid, sample } = await readDbfSample(dbf);
   const fromDriver = encodingFromLanguageDriver(ldid);
   if (fromDriver) return { encoding: fromDriver, confidence: 0.95, source: 'ldid', reason: `DBF 语言驱动字节 0x${ldid.toString(16)}` };
   const guess = detectEncoding(sample);
   return cpg ? { ...guess, reason: `.cpg 内容无法识别，按字节判断：${guess.reason}`, confidence: Math.min(guess.confidence, 0.7) } : guess;
 }
 
-/** A shapefile's sibling files by lower-case extension. */
+/** A shapefile's sibling files by lower-case extension (of a shapefile read in its zip: its .dbf there, found by readHead in any letter case). */
 function siblingsOf(shp: string): Record<string, string> {
+  if (shp.startsWith('/vsizip/')) return { '.dbf': shp.replace(/\.shp$/i, '.dbf') };
   const stem = shp.slice(0, -4).toLowerCase();
   const siblings: Record<string, string> = {};
   for (const name of fs.readdirSync(path.dirname(shp))) {
@@ -87,7 +85,7 @@ function siblingsOf(shp: string): Record<string, string> {
 }
 
 /** What the bytes of a staged shapefile layer suggest, when the chosen encoding read nothing. */
-export function encodingFromBytes(layer: PolygonLayer): EncodingGuess | null {
+export async function encodingFromBytes(layer: PolygonLayer): Promise<EncodingGuess | null> {
   if (layer.format !== 'shapefile') return null;
   return detectShapefileEncoding({ format: 'shapefile', path: layer.source, name: layer.name, siblings: siblingsOf(layer.source) });
 }
@@ -131,7 +129,7 @@ async function describeSource(source: FoundSource, index: number, encodingOption
   const base = { format: source.format, source: source.path, stagingTable: null, mapping: null, units: null, skipped: null, crsCheck: null } as const;
   if (source.format === 'butiao') return [describeButiao(source, base, `L${index}`, encodingOption)];
 
-  const encoding = source.format === 'shapefile' ? (encodingOption ? userEncoding(encodingOption) : detectShapefileEncoding(source)) : null;
+  const encoding = source.format === 'shapefile' ? (encodingOption ? userEncoding(encodingOption) : await detectShapefileEncoding(source)) : null;
   const openOptions = encoding ? [`ENCODING=${GDAL_ENCODING_NAMES[encoding.encoding]}`] : [];
   let infos;
   try {
@@ -185,12 +183,14 @@ async function describeSource(source: FoundSource, index: number, encodingOption
 export async function openPolygonLayers(uploads: readonly string[], unpacked: string, options: { encoding?: TextEncoding; archiveLimits?: ArchiveLimits } = {}): Promise<Refused<{ layers: PolygonLayer[] }>> {
   try {
     fs.mkdirSync(unpacked, { recursive: true });
+    // Large shapefiles stay in their zip, for GDAL to read there (ZipMember).
+    const inZip: ZipMember[] = [];
     for (const upload of uploads) {
       const file = path.basename(upload);
-      if (/\.zip$/i.test(file)) await extractZip(upload, path.join(unpacked, file.replace(/\.zip$/i, '')), options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS);
+      if (/\.zip$/i.test(file)) await extractZip(upload, path.join(unpacked, file.replace(/\.zip$/i, '')), options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS, 1, undefined, inZip);
       else fs.copyFileSync(upload, path.join(unpacked, file));
     }
-    const { sources, refused } = findSources(unpacked);
+    const { sources, refused } = await findSources(unpacked, inZip);
     const layers: PolygonLayer[] = [];
     for (const [index, source] of sources.entries()) layers.push(...await describeSource(source, index, options.encoding));
     for (const [index, item] of refused.entries()) {
@@ -245,6 +245,7 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
     ...(layer.encoding && layer.format === 'shapefile' ? ['-oo', `ENCODING=${sourceEncoding(layer, target)}`] : []),
   ];
   const connection = target.format === 'postgres' ? gdalConnection(target.databaseUrl) : { dataset: '', env: {} };
+  const env = { ...connection.env, ...readingEnv(layer.source) };
   const prelude = target.format === 'postgres' && target.databaseRole ? ['-doo', `PRELUDE_STATEMENTS=SET ROLE ${target.databaseRole}`] : [];
   const geometry = target.format === 'postgres'
     // Coordinates PostGIS converts (databaseReprojection) are written as they are, labelled 4490 until then.
@@ -280,10 +281,10 @@ export async function readPolygonLayer(layer: PolygonLayer, target: PolygonLayer
   };
   const read = async (retry: boolean) => {
     if (create) {
-      const created = await runGdal('ogr2ogr', create, { timeoutMs: options.timeoutMs, env: connection.env });
+      const created = await runGdal('ogr2ogr', create, { timeoutMs: options.timeoutMs, env });
       if (created.code !== 0) return created;
     }
-    return runGdal('ogr2ogr', retry ? [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'] : args, { onStdout, timeoutMs: options.timeoutMs, env: connection.env });
+    return runGdal('ogr2ogr', retry ? [...args.filter((argument) => argument !== '-gt' && argument !== '65536'), '-skipfailures'] : args, { onStdout, timeoutMs: options.timeoutMs, env });
   };
   let result = await read(false);
   if (result.code !== 0) {

@@ -47,10 +47,10 @@ export function nextStep(row: ImportRow, layers: ImportLayerState[]): NextStep {
  * After validation: a layer that GDAL read without a single feature was almost always read in the
  * wrong encoding, so the user is asked again, with the encoding the bytes show.
  */
-export function needsAfterValidation(layers: ImportLayerState[], report: ValidationReport): ImportNeeds | null {
+export async function needsAfterValidation(layers: ImportLayerState[], report: ValidationReport): Promise<ImportNeeds | null> {
   const expected = layers.filter((layer) => layer.stagingTable).reduce((sum, layer) => sum + Math.max(layer.featureCount, 0), 0);
   if (report.features > 0 || expected === 0) return null;
   const layer = layers.find((candidate) => candidate.stagingTable)!;
-  const proposal = encodingFromBytes(layer)?.encoding ?? 'gbk';
+  const proposal = (await encodingFromBytes(layer))?.encoding ?? 'gbk';
   return { what: 'encoding', layer: layer.id, proposal, message: `按 ${layer.encoding?.encoding ?? '当前编码'} 读取“${layer.name}”时一个要素也没有读出，编码很可能不对。建议 ${proposal}，请确认。` };
 }
