@@ -488,17 +488,23 @@ export function createImportsRepository(db: DatabaseClient) {
 
     /**
      * Applies the importer's decision on the features outside their scope before a commit: those
-     * entirely outside are left out (as every commit leaves them out, STAGED_KEPT does: they are
-     * counted here, not rewritten), and with 'clip' those partly outside are cut to the scope
-     * (`_clipped`; a cut that leaves nothing is left out, `_excluded`). Undone first, so a commit
-     * retried with another decision starts clean. Answers how many were left out and how many cut.
+     * entirely outside are left out (as every commit leaves them out, STAGED_KEPT does: the report
+     * counted them, they are not rewritten), and with 'clip' those partly outside are cut to the
+     * scope (`_clipped`; a cut that leaves nothing is left out, `_excluded`). An earlier clip is
+     * undone first, so a commit retried with another decision starts clean: a clip marks the
+     * table's `_clipped` column (its comment), and only a marked table is read to undo it.
+     * Answers how many partly-outside features were left out and how many cut.
      */
     async applyOutsideDecision(table: string, decision: ImportOutsideDecision | null, districts: readonly string[] | null): Promise<{ left: number; clipped: number }> {
       const staged = stagingTable(table);
-      await sql`UPDATE ${staged} SET _excluded = NULL, _clipped = NULL WHERE _excluded IS NOT NULL OR _clipped IS NOT NULL`.execute(db);
-      if (decision === null) return { left: 0, clipped: 0 };
-      const { rows: [outside] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${staged} WHERE _extent = 'outside'`.execute(db);
-      if (decision === 'skip') return { left: outside.count, clipped: 0 };
+      const { rows: [mark] } = await sql<{ note: string | null }>`
+        SELECT col_description(attrelid, attnum) AS note FROM pg_attribute WHERE attrelid = ${`staging.${table}`}::regclass AND attname = '_clipped'`.execute(db);
+      if (mark?.note) {
+        await sql`UPDATE ${staged} SET _excluded = NULL, _clipped = NULL WHERE _excluded IS NOT NULL OR _clipped IS NOT NULL`.execute(db);
+        await sql`COMMENT ON COLUMN ${sql.id('staging', table, '_clipped')} IS NULL`.execute(db);
+      }
+      if (decision !== 'clip') return { left: 0, clipped: 0 };
+      await sql`COMMENT ON COLUMN ${sql.id('staging', table, '_clipped')} IS 'set by a clip decision (applyOutsideDecision)'`.execute(db);
       const inScope = districts === null ? sql`true` : sql`code = ANY(${[...districts]}::text[])`;
       const clipped = await sql`
         WITH scope AS MATERIALIZED (SELECT ST_Union(geom) AS g FROM districts WHERE level = 'district' AND ${inScope})
@@ -506,7 +512,7 @@ export function createImportsRepository(db: DatabaseClient) {
         FROM scope WHERE s._extent = 'partly'`.execute(db);
       // A cut that leaves no area (a sliver) is left out.
       const empty = await sql`UPDATE ${staged} SET _excluded = true WHERE _clipped IS NOT NULL AND (ST_IsEmpty(_clipped) OR ST_Area(_clipped) = 0)`.execute(db);
-      return { left: outside.count + Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
+      return { left: Number(empty.numAffectedRows ?? 0), clipped: Number(clipped.numAffectedRows ?? 0) - Number(empty.numAffectedRows ?? 0) };
     },
 
     /**
@@ -556,23 +562,17 @@ export function createImportsRepository(db: DatabaseClient) {
       return rows;
     },
 
-    /** The extent of what a commit of staged layers writes, [minLon, minLat, maxLon, maxLat] (null: nothing). */
-    async keptExtent(tables: readonly string[]): Promise<[number, number, number, number] | null> {
-      if (tables.length === 0) return null;
+    /**
+     * What a commit of staged layers would write (valid or repaired, not left out), in one pass:
+     * how many features, and their bounding box ([west, south, east, north], null when none).
+     */
+    async kept(tables: readonly string[]): Promise<{ count: number; bbox: [number, number, number, number] | null }> {
+      if (tables.length === 0) return { count: 0, bbox: null };
       const staged = sql.join(tables.map((table) => sql`SELECT ${STAGED_GEOMETRY} AS geom FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`), sql` UNION ALL `);
-      const { rows: [box] } = await sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>`
-        SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax FROM (SELECT ST_Extent(geom) AS e FROM (${staged}) k) x`.execute(db);
-      return box.xmin === null ? null : [box.xmin, box.ymin, box.xmax, box.ymax];
-    },
-
-    /** How many features of staged layers a commit would write (valid or repaired, not left out). */
-    async keptCount(tables: readonly string[]): Promise<number> {
-      let total = 0;
-      for (const table of tables) {
-        const { rows: [row] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${stagingTable(table)} s WHERE ${STAGED_KEPT}`.execute(db);
-        total += row.count;
-      }
-      return total;
+      const { rows: [box] } = await sql<{ count: number; xmin: number | null; ymin: number; xmax: number; ymax: number }>`
+        SELECT count, ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+        FROM (SELECT count(*)::int AS count, ST_Extent(geom) AS e FROM (${staged}) k) x`.execute(db);
+      return { count: box.count, bbox: box.xmin === null ? null : [box.xmin, box.ymin, box.xmax, box.ymax] };
     },
 
     /** The valid features of a staged parcel layer, in fid order, with their district. */

@@ -294,16 +294,18 @@ export function createImportService(options: ImportServiceOptions) {
         if (extent && extent.partly + extent.outside > 0 && !outside) throw new OutsideDecisionRequiredError(extent.outside, extent.partly, extent.scope);
         await imports.update(id, { status: 'committing', phase: 'commit', progress: 0 });
         try {
-          let left = 0;
+          // Left out: every feature wholly outside (counted by the report), and the partly-outside ones a clip leaves empty.
+          let left = extent && extent.partly + extent.outside > 0 && outside ? extent.outside : 0;
           let clipped = 0;
           for (const layer of layers) {
             const applied = await imports.applyOutsideDecision(layer.stagingTable!, extent && extent.partly + extent.outside > 0 ? outside ?? null : null, districts);
             left += applied.left;
             clipped += applied.clipped;
           }
-          const bbox = await imports.keptExtent(layers.map((layer) => layer.stagingTable!));
+          // What will be written, in one pass over staging: its extent for the result, its count for a survey layer.
+          const { count: kept, bbox } = await imports.kept(layers.map((layer) => layer.stagingTable!));
           const written: ImportCommitResult = row.kind === 'survey'
-            ? await commitSurvey(context, row, layers, principal, requestId)
+            ? await commitSurvey(context, row, layers, principal, requestId, kept)
             : await commitParcels(context, row, layers, principal, requestId);
           const committed = { ...written, bbox };
           const decided = outside && extent && extent.partly + extent.outside > 0 ? { decision: outside, left, clipped } : null;

@@ -368,11 +368,13 @@ describe('demo data', () => {
   it('gives the demo 园区 and 街道 cases in every step, built through the service, once', async () => {
     const { ensureDemoCases, DEMO_CASE_NOTE } = await import('../../server/demo/demo-cases.js');
     const made = await ensureDemoCases(testApp.app, () => undefined);
-    expect(made).toBeGreaterThanOrEqual(10);
     expect(await ensureDemoCases(testApp.app, () => undefined)).toBe(0);
     const { rows } = await sql<{ step: string; state: string; steps: number }>`
       SELECT c.step, c.state, (SELECT count(*)::int FROM identification_steps s WHERE s.case_id = c.id) AS steps
       FROM identification_cases c WHERE c.note = ${DEMO_CASE_NOTE}`.execute(testApp.database.db);
+    // The browser suite shares the database and may have made them first: then this call made none.
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    if (made > 0) expect(made).toBeGreaterThanOrEqual(10);
     const steps = new Set(rows.map((row) => row.step));
     for (const step of ['listed', 'survey_sent', 'survey_returned', 'verified', 'preliminary', 'joint_review', 'approved', 'notified', 'closed_not_inefficient', 'rejected']) {
       expect(steps.has(step), step).toBe(true);

@@ -265,3 +265,32 @@ describe('GCJ-02 (火星坐标)', () => {
     for (const id of [state.id, plain.id]) await surveyor.request({ method: 'DELETE', url: `/api/imports/${id}` });
   });
 });
+
+describe('a 裁剪 whose commit is refused, committed again with 跳过 by the administrator', () => {
+  it('is undone: the features partly outside 湖里区 are written whole, as a 跳过 of the same file writes them', async () => {
+    // The city's layer of 2015: the same file, 跳过 by the city surveyor.
+    const city = await importFile(surveyor, 'fujian.zip', fujianZip(), { kind: 'survey', year: '2015', srid: '4490' });
+    await answer(surveyor, city.id, { mapping: SURVEY_MAPPING });
+    const first = await commit(surveyor, city.id, { outside: 'skip' });
+    expect(first.statusCode, first.body).toBe(200);
+    const areaOf = async (layerId: number) => (await sql<{ name: string; area: number }>`
+      SELECT land_use_name AS name, area_m2 AS area FROM survey_patches WHERE layer_id = ${layerId} ORDER BY land_use_name`.execute(testApp.database.db)).rows;
+    const whole = await areaOf(first.json().result.layerId);
+
+    // The 湖里区 surveyor's 裁剪 cuts the staged features, then the commit is refused: only the whole city may replace the year's layer.
+    const huli = await importFile(huliSurveyor, 'fujian.zip', fujianZip(), { kind: 'survey', year: '2015', srid: '4490' });
+    await answer(huliSurveyor, huli.id, { mapping: SURVEY_MAPPING });
+    const refused = await commit(huliSurveyor, huli.id, { outside: 'clip' });
+    expect(refused.statusCode, refused.body).toBe(403);
+    const table = (await testApp.app.importService.imports.find(huli.id))!.layers.find((layer) => layer.stagingTable)!.stagingTable!;
+    const { rows: [cut] } = await sql<{ count: number }>`SELECT count(*)::int AS count FROM ${sql.table(`staging.${table}`)} WHERE _clipped IS NOT NULL`.execute(testApp.database.db);
+    expect(cut.count).toBeGreaterThan(0);
+
+    // The administrator commits it with 跳过: nothing of the 湖里区 cut is left.
+    const again = await commit(admin, huli.id, { outside: 'skip' });
+    expect(again.statusCode, again.body).toBe(200);
+    const written = await areaOf(again.json().result.layerId);
+    expect(written.map((row) => row.name)).toEqual(whole.map((row) => row.name));
+    for (const [index, row] of written.entries()) expect(row.area, row.name).toBeCloseTo(whole[index].area, 0);
+  });
+});

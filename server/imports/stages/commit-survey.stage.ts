@@ -53,12 +53,12 @@ async function assertMayCommit(context: StageContext, principal: Principal, year
  * two connections at once — indexed once, then attached to survey_patches and
  * made current, superseding the previous layer of its year (kept, never deleted), in one short
  * transaction: readers see the old layer or the new one, never a part. A failure drops the
- * pending layer.
+ * pending layer. `kept`: how many features the commit writes, as the outside decision left them
+ * (imports.kept).
  */
-export async function commitSurvey(context: StageContext, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string): Promise<SurveyCommitResult> {
+export async function commitSurvey(context: StageContext, row: ImportRow, layers: ImportLayerState[], principal: Principal, requestId: string, kept: number): Promise<SurveyCommitResult> {
   const year = await surveyYear(context, row, layers);
   // An empty layer would replace the year's layer with nothing: refused before anything is written.
-  const kept = await context.imports.keptCount(layers.map((layer) => layer.stagingTable!));
   if (kept === 0) {
     throw new ApiError(400, NOTHING_TO_COMMIT, '没有可写入的图斑（全部被拒绝，或全部位于管辖范围外被跳过），未写入任何数据。请核对数据的范围和坐标系后重新导入。', { parameter: 'outside' });
   }
