@@ -142,6 +142,8 @@ describe('a CGCS2000 Gauss-Kruger survey layer', () => {
     const sample = state.report.samples.find((candidate: { bsm: string | null }) => candidate.bsm === 'X0');
     expect(sample).toMatchObject({ status: 'rejected' });
     expect(sample.messages.join()).toContain('坐标超出范围');
+    // Saying why and what to do: the layer's CRS could not convert it.
+    expect(sample.messages.join()).toContain('按图层的坐标系 CGCS2000 3度带 第39带 (EPSG:4527) 无法换算为经纬度');
     const commit = await admin.request({ method: 'POST', url: `/api/imports/${id}/commit` });
     expect(commit.statusCode).toBe(200);
     expect(commit.json().result.features).toBe(FEATURES);

@@ -177,7 +177,11 @@ export async function validate(context: StageContext, row: ImportRow, layers: Im
       }
       const bsm = layer.fields.find((field) => field.name.toUpperCase() === 'BSM');
       const samples = await context.imports.samples(table, bsm?.name ?? null);
-      report.samples.push(...samples.map((sample) => ({ layer: layer.name, ...sample })));
+      const unconverted = unconvertedNote(row, layer);
+      report.samples.push(...samples.map((sample) => ({
+        layer: layer.name, ...sample,
+        messages: unconverted && sample.messages ? sample.messages.map((message) => (message.startsWith(OUT_OF_RANGE) ? `${message}${unconverted}` : message)) : sample.messages,
+      })));
       const missing = missingRequiredTargets(row.kind, layer.mapping ?? {});
       if (missing.length > 0) {
         const labels = missing.map((target) => target.label).join('、');
@@ -229,6 +233,19 @@ async function gcj02Suspected(context: StageContext, row: ImportRow, layer: Impo
   if (!datum || datum.kind !== 'geographic' || (datum.datum !== 'wgs84' && datum.datum !== 'cgcs2000')) return null;
   const pairs = await context.imports.referencePairs(layer.stagingTable!);
   return gcj02Offset(pairs.map((pair) => ({ feature: [pair.fx, pair.fy], reference: [pair.rx, pair.ry] })));
+}
+
+/** How import_check_geometry() begins the message of a feature whose coordinates are out of range. */
+const OUT_OF_RANGE = '坐标超出范围';
+
+/**
+ * For a layer whose coordinates PostGIS converts (databaseReprojection), what an out-of-range
+ * feature means and what to do: PROJ could not convert it from the layer's CRS, so its metres
+ * were kept (convertBatch). Null for other layers.
+ */
+function unconvertedNote(row: ImportRow, layer: ImportLayerState): string | null {
+  const srid = databaseReprojection(layer, row.options.srid);
+  return srid === null ? null : `：按图层的坐标系 ${sridLabel(srid)} 无法换算为经纬度。请核对该要素的坐标，或在“坐标系”中改选正确的坐标系后重新读取。`;
 }
 
 /** The districts of the importer's 管辖范围 when they uploaded (null: the whole city). */
