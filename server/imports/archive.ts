@@ -100,9 +100,10 @@ async function readEntries(zip: yauzl.ZipFile, limits: ArchiveLimits, budget: { 
 /**
  * Everything that can be known of a zip without unpacking it, checked at once: paths that escape,
  * names twice (or a file and a folder at once), the ratio of an entry and of the whole, the total
- * declared size against the limit and against the free-disk reserve. Answers the files to write.
+ * declared size against the limit, and what will be written against the free-disk reserve.
+ * Answers the files, and (`inPlace`) those GDAL reads inside the zip instead (readInPlace).
  */
-function planExtraction(entries: readonly yauzl.Entry[], target: string, limits: ArchiveLimits, budget: { bytes: number }): { entry: yauzl.Entry; name: string; relative: string }[] {
+function planExtraction(entries: readonly yauzl.Entry[], target: string, limits: ArchiveLimits, budget: { bytes: number }, inPlace: boolean): { files: { entry: yauzl.Entry; name: string; relative: string }[]; kept: Set<string> } {
   const files: { entry: yauzl.Entry; name: string; relative: string }[] = [];
   const seen = new Map<string, string>();
   const folders = new Set<string>();
@@ -134,10 +135,13 @@ function planExtraction(entries: readonly yauzl.Entry[], target: string, limits:
   if (declared > RATIO_CHECKED_ABOVE && declared / Math.max(compressed, 1) > limits.maxRatio) {
     throw new ImportRefusal(ZIP_BOMB, `压缩包整体压缩比异常（${Math.round(declared / Math.max(compressed, 1))}:1，${files.length} 个文件共 ${megabytes(declared)}），疑似压缩炸弹，已拒绝（未解压任何文件）。`);
   }
-  const short = diskReserveRefusal(target, declared, limits.diskReserveBytes);
+  // What GDAL reads inside the zip is never written to disk (readInPlace).
+  const kept = inPlace ? readInPlace(files) : new Set<string>();
+  const written = files.filter((file) => !kept.has(file.relative)).reduce((sum, file) => sum + file.entry.uncompressedSize, 0);
+  const short = diskReserveRefusal(target, written, limits.diskReserveBytes);
   if (short) throw short;
   budget.bytes += declared;
-  return files;
+  return { files, kept };
 }
 
 /**
@@ -151,12 +155,11 @@ export async function extractZip(file: string, target: string, limits: ArchiveLi
   const zip = await openZip(file);
   const written: string[] = [];
   try {
-    const planned = planExtraction(await readEntries(zip, limits, budget), target, limits, budget);
     // Large shapefiles of the upload itself stay in it, for GDAL to read there (not in nested zips:
     // GDAL reads one level, and their members are named by the pipeline's unpacking).
-    const kept = inZip && depth === 1 ? readInPlace(planned) : new Set<string>();
+    const { files: planned, kept } = planExtraction(await readEntries(zip, limits, budget), target, limits, budget, inZip !== undefined && depth === 1);
     for (const member of planned.filter((candidate) => kept.has(candidate.relative))) {
-      inZip!.push({ file: path.join(target, member.relative), gdalPath: `/vsizip/{${path.resolve(file)}}/${member.name}`, zip: path.resolve(file), name: member.name });
+      inZip!.push({ file: path.join(target, member.relative), gdalPath: `/vsizip/{${path.resolve(file)}}/${member.name}` });
     }
     const files = planned.filter((candidate) => !kept.has(candidate.relative));
     const unpacked: string[][] = files.map(() => []);
@@ -193,9 +196,6 @@ const EXTRACTION_WORKERS = 2;
 export interface ZipMember {
   file: string;
   gdalPath: string;
-  zip: string;
-  /** Its name in the zip (ASCII: GDAL and this code read it alike). */
-  name: string;
 }
 
 /** Shapefiles whose .shp and .dbf together declare at least this many bytes are read inside their zip. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { connectDatabase, type DatabaseHandles } from '../../server/db/database.js';
-import { IN_PLACE_BYTES } from '../../server/imports/archive.js';
+import { DEFAULT_ARCHIVE_LIMITS, extractZip, freeBytes, IN_PLACE_BYTES, type ZipMember } from '../../server/imports/archive.js';
 import { multipartBody } from '../helpers/multipart.js';
 import { huliSquare } from '../helpers/survey-files.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
@@ -123,6 +123,18 @@ describe('a large zipped shapefile', () => {
     }
     expect(rows.filter((row) => row.land_use_name === '工业用地')).toHaveLength(FEATURES / 2);
   }, 180_000);
+
+  it('needs no disk for what stays in the zip: the free-disk reserve counts only what is unpacked', async () => {
+    const zip = zipAs(folder, 'reserve.zip', { 'DLTB.shp': 'DLTB.shp', 'DLTB.shx': 'DLTB.shx', 'DLTB.dbf': 'DLTB.dbf', 'DLTB.prj': 'DLTB.prj' });
+    const target = fs.mkdtempSync(path.join(work, 'reserve-'));
+    // A reserve that unpacking the shapefile (35 MB) would break, and its .prj does not.
+    const limits = { ...DEFAULT_ARCHIVE_LIMITS, diskReserveBytes: freeBytes(target) - 17 * 1024 ** 2 };
+    const inZip: ZipMember[] = [];
+    const written = await extractZip(zip, path.join(target, 'in-place'), limits, 1, undefined, inZip);
+    expect(written.map((file) => path.basename(file))).toEqual(['DLTB.prj']);
+    expect(inZip.map((member) => path.basename(member.file)).sort()).toEqual(['DLTB.dbf', 'DLTB.shp', 'DLTB.shx']);
+    await expect(extractZip(zip, path.join(target, 'unpacked'), limits)).rejects.toMatchObject({ reason: 'disk_full' });
+  });
 
   it('is unpacked when GDAL could not read it there: member names in Chinese, or no .shx', async () => {
     // Names stored as UTF-8 (flagged): GDAL reads unflagged names as CP437, so non-ASCII names are never read in place.
