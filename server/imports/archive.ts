@@ -202,7 +202,8 @@ export interface ZipMember {
 export const IN_PLACE_BYTES = 32 * 1024 ** 2;
 
 /**
- * The members of a zip to leave in it: the .shp, .shx and .dbf of each large shapefile, when every
+ * The members of a zip to leave in it: the .shp, .shx and .dbf of each large shapefile (all three
+ * there: GDAL cannot restore a .shx inside a zip, and the encoding is read from the .dbf), when every
  * one is stored or deflated (what GDAL reads) and named in ASCII (GDAL decodes other names as
  * CP437, where Chinese tools write GBK) as it unpacks (no `./`, no backslashes).
  */
@@ -217,7 +218,7 @@ function readInPlace(files: readonly { entry: yauzl.Entry; name: string; relativ
   const kept = new Set<string>();
   for (const members of parts.values()) {
     const extensions = members.map((member) => path.extname(member.relative).toLowerCase());
-    if (!extensions.includes('.shp') || !extensions.includes('.shx') || new Set(extensions).size !== members.length) continue;
+    if (extensions.length !== 3 || new Set(extensions).size !== 3) continue;
     const readable = members.every((member) => [0, 8].includes(member.entry.compressionMethod) && /^[\x20-\x7e]+$/.test(member.name) && member.name === member.relative && !member.name.includes('{'));
     const size = members.filter((member) => !/\.shx$/i.test(member.relative)).reduce((sum, member) => sum + member.entry.uncompressedSize, 0);
     if (readable && size >= IN_PLACE_BYTES) for (const member of members) kept.add(member.relative);
@@ -246,7 +247,7 @@ export async function readHead(file: string, bytes: number): Promise<Buffer> {
     // The exact name, else in another letter case (a shapefile's DLTB.DBF beside its DLTB.shp).
     const entry = entries.find((candidate) => entryName(candidate) === member[2])
       ?? entries.find((candidate) => entryName(candidate).toLowerCase() === member[2].toLowerCase());
-    if (!entry) throw new ImportRefusal(BAD_ARCHIVE, `压缩包中没有“${member[2]}”。`);
+    if (!entry) throw new ImportRefusal(BAD_ARCHIVE, `压缩包中没有“${member[2]}”：Shapefile 须含同名的 .shp、.shx 和 .dbf，请补齐后重新打包上传。`);
     const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (error, readStream) => (error || !readStream ? reject(new ImportRefusal(BAD_ARCHIVE, `压缩包中的“${member[2]}”已损坏（${error?.message ?? 'no data'}）：请重新打包后再上传。`)) : resolve(readStream))));
     const chunks: Buffer[] = [];
     let length = 0;

@@ -23,3 +23,10 @@ export function zipShapefile(folder: string): string {
   execFileSync('python3', ['-m', 'zipfile', '-c', zip, ...['shp', 'shx', 'dbf', 'prj'].map((extension) => path.join(folder, `DLTB.${extension}`))]);
   return zip;
 }
+
+/** The attributes GDAL reads from a shapefile in the encoding given (its own iconv decoding), feature by feature. */
+export function gdalAttributes(shapefile: string, encoding: string, fields?: readonly string[]): Record<string, string | null>[] {
+  const output = execFileSync('ogr2ogr', ['-f', 'GeoJSONSeq', '/vsistdout/', shapefile, '-oo', `ENCODING=${encoding}`, ...(fields ? ['-select', fields.join(',')] : [])],
+    { maxBuffer: 512 * 1024 ** 2, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+  return output.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { properties: Record<string, string | null> }).properties);
+}

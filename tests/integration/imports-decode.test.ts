@@ -8,7 +8,7 @@ import { connectDatabase, type DatabaseHandles } from '../../server/db/database.
 import { gdalConnection } from '../../server/imports/gdal.js';
 import { databaseDecoding } from '../../server/imports/polygon-layer.reader.js';
 import { multipartBody } from '../helpers/multipart.js';
-import { huliSquare, zipShapefile } from '../helpers/survey-files.js';
+import { gdalAttributes, huliSquare, zipShapefile } from '../helpers/survey-files.js';
 import { createTestApp, login, type Session, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -88,9 +88,8 @@ async function committed(layerId: number): Promise<Map<string, Values>> {
 
 /** The text GDAL's own CP936 decoding (iconv) reads from the same shapefile, by BSM. */
 function gdalReads(zip: string): Map<string, Values> {
-  const output = execFileSync('ogr2ogr', ['-f', 'GeoJSONSeq', '/vsistdout/', path.join(path.dirname(zip), 'DLTB.shp'), '-oo', 'ENCODING=CP936'], { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
-  const features = output.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { properties: Values });
-  return new Map(features.map((feature) => [feature.properties.BSM!, Object.fromEntries(TEXT_FIELDS.map((field) => [field, feature.properties[field] ?? null]))]));
+  const features = gdalAttributes(path.join(path.dirname(zip), 'DLTB.shp'), 'CP936');
+  return new Map(features.map((properties) => [properties.BSM!, Object.fromEntries(TEXT_FIELDS.map((field) => [field, properties[field] ?? null]))]));
 }
 
 /** Every committed value equals GDAL's, and the mapped 地类名称 is the trimmed DLMC; answers the pairs compared. */
